@@ -1,0 +1,90 @@
+# ngx_news_module: `make` builds, `make run` serves the demo, `make test`
+# runs every test.  `make run` and `make test` first install what is
+# missing from Debian (as root), so a fresh Debian 12 needs nothing else.
+
+NGINX_SRC   ?= /usr/share/nginx/src
+NGINX       ?= /usr/sbin/nginx
+BUILD       := build
+PORT        ?= 8080
+DEMO        := $(BUILD)/demo
+
+PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
+               libcmark-dev libpcre2-dev libssl-dev zlib1g-dev gcc make \
+               perl libwww-perl wrk
+
+ENGINE_SRCS := $(wildcard src/engine/*.c)
+ENGINE_HDRS := $(wildcard src/engine/*.h)
+HTTP_SRCS   := ngx_news_module.c $(wildcard src/http/*.c)
+HTTP_HDRS   := $(wildcard src/http/*.h)
+UNIT_SRCS   := $(wildcard t/unit/test_*.c)
+UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
+
+CC          ?= cc
+CFLAGS      ?= -O2 -g
+ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine
+LIBS        := -llmdb -lcjson -lcmark
+
+# the distro binary's own flags, so that the module loads into it
+NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \
+               -Werror=format-security -fPIC -Wdate-time -D_FORTIFY_SOURCE=2
+NGX_LD_OPT  := -Wl,-z,relro -Wl,-z,now -fPIC
+
+.PHONY: all deps run test unit clean
+
+all: $(BUILD)/ngx_http_news_module.so $(BUILD)/newsctl
+
+deps:
+	@missing=""; for p in $(PACKAGES); do \
+	    dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	    echo "installing:$$missing"; \
+	    if [ "$$(id -u)" != 0 ]; then \
+	        echo "run as root, or install:$$missing" >&2; exit 1; fi; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	        apt-get install -y -qq --no-install-recommends $$missing \
+	        >/dev/null || exit 1; \
+	fi
+
+$(BUILD)/nginx/objs/Makefile: config
+	rm -rf $(BUILD)/nginx
+	mkdir -p $(BUILD)
+	cp -r $(NGINX_SRC) $(BUILD)/nginx
+	cd $(BUILD)/nginx && bash -c '. ./conf_flags && ./configure \
+	    "$${NGX_CONF_FLAGS[@]}" --with-cc-opt="$(NGX_CC_OPT)" \
+	    --with-ld-opt="$(NGX_LD_OPT)" --add-dynamic-module=$(CURDIR)' \
+	    > ../configure.log || { tail -20 ../configure.log; exit 1; }
+
+$(BUILD)/ngx_http_news_module.so: $(BUILD)/nginx/objs/Makefile $(HTTP_SRCS) \
+        $(HTTP_HDRS) $(ENGINE_SRCS) $(ENGINE_HDRS)
+	$(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
+	cp $(BUILD)/nginx/objs/ngx_http_news_module.so $@
+
+$(BUILD)/newsctl: src/ctl/newsctl.c $(ENGINE_SRCS) $(ENGINE_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ src/ctl/newsctl.c \
+	    $(ENGINE_SRCS) $(LIBS)
+
+$(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)
+	@mkdir -p $(BUILD)/unit
+	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -Wno-unused-function -o $@ $< \
+	    $(ENGINE_SRCS) $(LIBS)
+
+unit: $(UNIT_BINS)
+
+test: deps all unit
+	prove -j2 t/
+
+run: deps all
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)/logs $(DEMO)/db $(DEMO)/tmp
+	@if [ "$$(id -u)" = 0 ]; then chown nobody:nogroup $(DEMO)/db; \
+	    chmod 755 $(DEMO) $(CURDIR)/$(BUILD); fi
+	@$(BUILD)/newsctl --db $(DEMO)/db import demo/seed-article.json
+	@sed -e 's|%%ROOT%%|$(CURDIR)|g' -e 's|%%DEMO%%|$(CURDIR)/$(DEMO)|g' \
+	    -e 's|%%PORT%%|$(PORT)|g' demo/nginx.conf > $(DEMO)/nginx.conf
+	@echo "serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
+	@echo "the seed article: http://127.0.0.1:$(PORT)/articles/us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico"
+	$(NGINX) -p $(CURDIR)/$(DEMO)/ -c $(CURDIR)/$(DEMO)/nginx.conf \
+	    -e $(CURDIR)/$(DEMO)/logs/error.log -g 'daemon off;'
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,530 @@
+/*
+ * ngx_http_news_module: a news site answered inside the nginx worker from
+ * an LMDB store.  This file holds the directives, the configuration
+ * checks, and the per-worker lifecycle of the store; the routes live in
+ * src/http/, the engine in src/engine/.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+#include <grp.h>
+#include <pwd.h>
+
+#include "http/ngx_http_news.h"
+
+
+#define NGX_HTTP_NEWS_DB_SIZE  ((off_t) 1024 * 1024 * 1024)
+
+
+typedef struct {
+    ngx_uid_t   uid;
+    ngx_gid_t   gid;
+} ngx_http_news_owner_t;
+
+
+static void *ngx_http_news_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_news_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_news_check_db(ngx_conf_t *cf,
+    ngx_http_news_main_conf_t *nmcf);
+static void ngx_http_news_worker_owner(ngx_conf_t *cf,
+    ngx_http_news_owner_t *owner);
+static ngx_int_t ngx_http_news_can_write(ngx_http_news_owner_t *owner,
+    struct stat *st);
+static char *ngx_http_news_check_file(ngx_conf_t *cf, ngx_str_t *db,
+    const char *name, ngx_http_news_owner_t *owner);
+static char *ngx_http_news_build_chrome(ngx_conf_t *cf,
+    ngx_http_news_loc_conf_t *conf);
+static ngx_int_t ngx_http_news_init_process(ngx_cycle_t *cycle);
+static void ngx_http_news_exit_process(ngx_cycle_t *cycle);
+static ngx_int_t ngx_http_news_handler(ngx_http_request_t *r);
+
+
+static ngx_conf_num_bounds_t  ngx_http_news_db_size_bounds = {
+    ngx_conf_check_num_bounds, NEWS_MAPSIZE_MIN, NGX_MAX_OFF_T_VALUE
+};
+
+
+static ngx_command_t  ngx_http_news_commands[] = {
+
+    { ngx_string("news_db"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, db),
+      NULL },
+
+    { ngx_string("news_db_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_off_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, db_size),
+      &ngx_http_news_db_size_bounds },
+
+    { ngx_string("news"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_news,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("news_site_name"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_news_loc_conf_t, site_name),
+      NULL },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_news_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    ngx_http_news_create_main_conf,        /* create main configuration */
+    ngx_http_news_init_main_conf,          /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_news_create_loc_conf,         /* create location configuration */
+    ngx_http_news_merge_loc_conf           /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_news_module = {
+    NGX_MODULE_V1,
+    &ngx_http_news_module_ctx,             /* module context */
+    ngx_http_news_commands,                /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_news_init_process,            /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_news_exit_process,            /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_news_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_news_main_conf_t));
+    if (nmcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     nmcf->db = { 0, NULL };
+     *     nmcf->enabled = 0;
+     *     nmcf->store = { 0 };
+     */
+
+    nmcf->db_size = NGX_CONF_UNSET;
+
+    return nmcf;
+}
+
+
+static char *
+ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_news_main_conf_t *nmcf = conf;
+
+    if (nmcf->db_size == NGX_CONF_UNSET) {
+        nmcf->db_size = NGX_HTTP_NEWS_DB_SIZE;
+    }
+
+    if (!nmcf->enabled) {
+        return NGX_CONF_OK;
+    }
+
+    if (nmcf->db.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news\" is used but \"news_db\" is not set "
+                           "in the http block");
+        return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_news_check_db(cf, nmcf);
+}
+
+
+/*
+ * The store directory is checked here, in the configuration phase, so
+ * that "nginx -t" reports it: it must be a directory whose parent exists
+ * (a missing last directory is created for the worker user, as nginx does
+ * for its own paths) and that the worker user can write.
+ */
+static char *
+ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
+{
+    u_char                 *p;
+    ngx_str_t               parent;
+    struct stat             st;
+    ngx_http_news_owner_t   owner;
+
+    if (ngx_conf_full_name(cf->cycle, &nmcf->db, 0) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    /* the engine wants a C string; ngx_conf_full_name leaves one */
+    while (nmcf->db.len > 1 && nmcf->db.data[nmcf->db.len - 1] == '/') {
+        nmcf->db.data[--nmcf->db.len] = '\0';
+    }
+
+    ngx_http_news_worker_owner(cf, &owner);
+
+    if (stat((char *) nmcf->db.data, &st) == -1) {
+
+        if (ngx_errno != NGX_ENOENT) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "\"news_db\" \"%V\": stat() failed",
+                               &nmcf->db);
+            return NGX_CONF_ERROR;
+        }
+
+        parent = nmcf->db;
+
+        for (p = nmcf->db.data + nmcf->db.len - 1; p > nmcf->db.data; p--) {
+            if (*p == '/') {
+                break;
+            }
+        }
+
+        parent.len = (p == nmcf->db.data) ? 1 : (size_t) (p - nmcf->db.data);
+
+        if (ngx_create_dir(nmcf->db.data, 0700) == NGX_FILE_ERROR) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "\"news_db\" \"%V\" cannot be created "
+                               "(is its parent \"%V\" there?)",
+                               &nmcf->db, &parent);
+            return NGX_CONF_ERROR;
+        }
+
+        if (geteuid() == 0
+            && chown((char *) nmcf->db.data, owner.uid, owner.gid) == -1)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                               "\"news_db\" \"%V\": chown() failed",
+                               &nmcf->db);
+            return NGX_CONF_ERROR;
+        }
+
+        return NGX_CONF_OK;
+    }
+
+    if (!S_ISDIR(st.st_mode)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news_db\" \"%V\" is not a directory",
+                           &nmcf->db);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!ngx_http_news_can_write(&owner, &st)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news_db\" \"%V\" is not writable by the "
+                           "worker user (uid %d)", &nmcf->db, owner.uid);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_news_check_file(cf, &nmcf->db, "data.mdb", &owner)
+        != NGX_CONF_OK
+        || ngx_http_news_check_file(cf, &nmcf->db, "lock.mdb", &owner)
+           != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Who the workers will be.  The core module settles "user" only after
+ * the whole file is read, so take what is known now: the directive if
+ * it came before http{}, else nginx's own default when run as root.
+ */
+static void
+ngx_http_news_worker_owner(ngx_conf_t *cf, ngx_http_news_owner_t *owner)
+{
+    struct group      *grp;
+    struct passwd     *pwd;
+    ngx_core_conf_t   *ccf;
+
+    ccf = (ngx_core_conf_t *) ngx_get_conf(cf->cycle->conf_ctx,
+                                           ngx_core_module);
+
+    owner->uid = geteuid();
+    owner->gid = getegid();
+
+    if (owner->uid != 0) {
+        return;
+    }
+
+    if (ccf->user != (ngx_uid_t) NGX_CONF_UNSET_UINT) {
+        owner->uid = ccf->user;
+        owner->gid = ccf->group;
+        return;
+    }
+
+    pwd = getpwnam(NGX_USER);
+    grp = getgrnam(NGX_GROUP);
+
+    if (pwd != NULL && grp != NULL) {
+        owner->uid = pwd->pw_uid;
+        owner->gid = grp->gr_gid;
+    }
+}
+
+
+static ngx_int_t
+ngx_http_news_can_write(ngx_http_news_owner_t *owner, struct stat *st)
+{
+    mode_t  need;
+
+    need = S_ISDIR(st->st_mode) ? (S_IWOTH|S_IXOTH) : (S_IROTH|S_IWOTH);
+
+    if (owner->uid == 0) {
+        return 1;
+    }
+
+    if (st->st_uid == owner->uid) {
+        return (st->st_mode & (need << 6)) == (need << 6);
+    }
+
+    if (st->st_gid == owner->gid) {
+        return (st->st_mode & (need << 3)) == (need << 3);
+    }
+
+    return (st->st_mode & need) == need;
+}
+
+
+static char *
+ngx_http_news_check_file(ngx_conf_t *cf, ngx_str_t *db, const char *name,
+    ngx_http_news_owner_t *owner)
+{
+    u_char       path[NGX_MAX_PATH];
+    struct stat  st;
+
+    ngx_snprintf(path, sizeof(path), "%V/%s%Z", db, name);
+
+    if (stat((char *) path, &st) == -1) {
+        return NGX_CONF_OK;
+    }
+
+    if (!S_ISREG(st.st_mode) || !ngx_http_news_can_write(owner, &st)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news_db\": \"%s\" is not a file that the "
+                           "worker user (uid %d) can read and write",
+                           path, owner->uid);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static void *
+ngx_http_news_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_news_loc_conf_t  *conf;
+
+    conf = ngx_pcalloc(cf->pool, sizeof(ngx_http_news_loc_conf_t));
+    if (conf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     conf->enabled = 0;
+     *     conf->prefix = { 0, NULL };
+     *     conf->site_name = { 0, NULL };
+     *     conf->chrome = { { 0, NULL } ... };
+     */
+
+    return conf;
+}
+
+
+static char *
+ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_news_loc_conf_t *prev = parent;
+    ngx_http_news_loc_conf_t *conf = child;
+
+    ngx_conf_merge_str_value(conf->site_name, prev->site_name, "News");
+
+    if (conf->site_name.len > 200) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news_site_name\" is longer than 200 bytes");
+        return NGX_CONF_ERROR;
+    }
+
+    if (!conf->enabled) {
+        return NGX_CONF_OK;
+    }
+
+    return ngx_http_news_build_chrome(cf, conf);
+}
+
+
+/* the page around every article, rendered once per location */
+static char *
+ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
+{
+    ngx_int_t   i, rc;
+    news_buf_t  chrome[NEWS_CHROME_N];
+
+    for (i = 0; i < NEWS_CHROME_N; i++) {
+        news_buf_init(&chrome[i]);
+    }
+
+    rc = news_render_chrome(chrome, (char *) conf->site_name.data,
+                            conf->site_name.len, (char *) conf->prefix.data,
+                            conf->prefix.len);
+
+    for (i = 0; i < NEWS_CHROME_N; i++) {
+        if (rc == 0) {
+            conf->chrome[i].len = chrome[i].len;
+            conf->chrome[i].data = ngx_pstrdup(cf->pool,
+                                               &(ngx_str_t) {
+                                                   chrome[i].len,
+                                                   (u_char *) chrome[i].data
+                                               });
+            if (conf->chrome[i].data == NULL && chrome[i].len) {
+                rc = -1;
+            }
+        }
+
+        news_buf_free(&chrome[i]);
+    }
+
+    return rc == 0 ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
+
+static char *
+ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_loc_conf_t *nlcf = conf;
+
+    u_char                     *p;
+    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    if (nlcf->enabled) {
+        return "is duplicate";
+    }
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    nmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_news_module);
+
+#if (NGX_PCRE)
+    if (clcf->regex || clcf->named) {
+        return "cannot be used in a regex or named location";
+    }
+#endif
+
+    /* the prefix is the <base href> of every page: it ends in a slash */
+    nlcf->prefix.len = clcf->name.len;
+
+    if (clcf->name.len == 0 || clcf->name.data[clcf->name.len - 1] != '/') {
+        nlcf->prefix.len++;
+    }
+
+    p = ngx_pnalloc(cf->pool, nlcf->prefix.len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(p, clcf->name.data, clcf->name.len);
+    p[nlcf->prefix.len - 1] = '/';
+    nlcf->prefix.data = p;
+
+    nlcf->enabled = 1;
+    nmcf->enabled = 1;
+    clcf->handler = ngx_http_news_handler;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * Each worker opens its own environment after fork (an MDB_env must not
+ * cross a fork) and as the unprivileged user, so that permissions are
+ * exactly what the workers will live with.
+ */
+static ngx_int_t
+ngx_http_news_init_process(ngx_cycle_t *cycle)
+{
+    news_err_t                  err;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    if (ngx_process != NGX_PROCESS_WORKER
+        && ngx_process != NGX_PROCESS_SINGLE)
+    {
+        return NGX_OK;
+    }
+
+    nmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_news_module);
+    if (nmcf == NULL || !nmcf->enabled) {
+        return NGX_OK;
+    }
+
+    if (news_store_open(&nmcf->store, (char *) nmcf->db.data,
+                        (uint64_t) nmcf->db_size, &err)
+        != NEWS_OK)
+    {
+        ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "news_db: %s", err.msg);
+        return NGX_ERROR;
+    }
+
+    nmcf->store_open = 1;
+    news_buf_init(&nmcf->scratch);
+
+    if (nmcf->store.dead_readers) {
+        ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                      "news_db: cleared %d stale reader slots of \"%V\"",
+                      nmcf->store.dead_readers, &nmcf->db);
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_news_exit_process(ngx_cycle_t *cycle)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_news_module);
+    if (nmcf == NULL || !nmcf->store_open) {
+        return;
+    }
+
+    news_store_close(&nmcf->store);
+    news_buf_free(&nmcf->scratch);
+    nmcf->store_open = 0;
+}
+
+
+static ngx_int_t
+ngx_http_news_handler(ngx_http_request_t *r)
+{
+    return ngx_http_news_route(r);
+}

@@ -1,0 +1,445 @@
+/*
+ * The article record: validation of the contract's article JSON, and the
+ * JSON it is stored and exported as.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "article.h"
+#include "text.h"
+
+
+typedef struct {
+    const char  *name;
+    size_t       max;
+    int          multiline;
+    size_t       offset;
+} news_field_t;
+
+
+static const news_field_t  news_text_fields[] = {
+    { "title", NEWS_TITLE_MAX, 0, offsetof(news_article_t, title) },
+    { "subtitle", NEWS_SUBTITLE_MAX, 0, offsetof(news_article_t, subtitle) },
+    { "author", NEWS_AUTHOR_MAX, 0, offsetof(news_article_t, author) },
+    { "section", NEWS_SECTION_MAX, 0, offsetof(news_article_t, section) },
+    { "body", NEWS_BODY_MAX, 1, offsetof(news_article_t, body) },
+    { "slug", NEWS_SLUG_MAX, 0, offsetof(news_article_t, slug) },
+};
+
+
+static const char  *news_public_keys[] = {
+    "slug", "title", "subtitle", "author", "section", "tags",
+    "published_at", "updated_at", "status", "body", "comments", NULL
+};
+
+static const char  *news_internal_keys[] = {
+    "id", "created_at", "version", "comment_count", NULL
+};
+
+
+static int news_article_check_keys(const cJSON *obj, int internal,
+    news_err_t *err);
+static int news_article_text(news_article_t *a, const cJSON *obj,
+    const news_field_t *f, news_err_t *err);
+static int news_article_tags(news_article_t *a, const cJSON *obj,
+    news_err_t *err);
+static int news_article_time(const cJSON *obj, const char *name,
+    int64_t *out, news_err_t *err);
+static int news_article_internal(news_article_t *a, const cJSON *obj,
+    news_err_t *err);
+static char *news_strndup(const char *s, size_t n);
+
+
+int
+news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
+    int internal, news_err_t *err)
+{
+    size_t         i;
+    news_buf_t     slug;
+    const cJSON   *v;
+    const char    *s;
+
+    memset(a, 0, sizeof(*a));
+
+    if (!cJSON_IsObject(obj)) {
+        return news_err_set(err, NEWS_INVALID, "an article must be a JSON "
+                            "object");
+    }
+
+    if (news_article_check_keys(obj, internal, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    for (i = 0; i < sizeof(news_text_fields) / sizeof(news_text_fields[0]);
+         i++)
+    {
+        if (news_article_text(a, obj, &news_text_fields[i], err) != NEWS_OK) {
+            goto failed;
+        }
+    }
+
+    if (a->title[0] == '\0') {
+        news_err_set(err, NEWS_INVALID, "\"title\" is required");
+        goto failed;
+    }
+
+    if (a->body[0] == '\0') {
+        news_err_set(err, NEWS_INVALID, "\"body\" is required");
+        goto failed;
+    }
+
+    if (a->slug[0] == '\0') {
+        news_buf_init(&slug);
+
+        if (!news_slugify(&slug, a->title, strlen(a->title))) {
+            news_buf_free(&slug);
+            news_err_set(err, NEWS_INVALID, "the title gives no slug; "
+                         "set \"slug\"");
+            goto failed;
+        }
+
+        free(a->slug);
+        a->slug = news_strndup(news_buf_cstr(&slug), slug.len);
+        news_buf_free(&slug);
+
+        if (a->slug == NULL) {
+            news_err_set(err, NEWS_ERROR, "out of memory");
+            goto failed;
+        }
+
+    } else if (!news_slug_valid(a->slug, strlen(a->slug))) {
+        news_err_set(err, NEWS_INVALID, "\"slug\" must be 1 to %d of "
+                     "a-z, 0-9 and single inner dashes", NEWS_SLUG_MAX);
+        goto failed;
+    }
+
+    if (news_article_tags(a, obj, err) != NEWS_OK) {
+        goto failed;
+    }
+
+    a->published_at = now;
+
+    if (news_article_time(obj, "published_at", &a->published_at, err)
+        != NEWS_OK)
+    {
+        goto failed;
+    }
+
+    /* 0: not given; the store decides (publication, or the update time) */
+    a->updated_at = 0;
+
+    if (news_article_time(obj, "updated_at", &a->updated_at, err) != NEWS_OK)
+    {
+        goto failed;
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "status");
+    if (v != NULL) {
+        s = cJSON_GetStringValue(v);
+
+        if (s != NULL && strcmp(s, "draft") == 0) {
+            a->status = NEWS_DRAFT;
+
+        } else if (s == NULL || (strcmp(s, "published") != 0
+                                 && strcmp(s, "scheduled") != 0))
+        {
+            news_err_set(err, NEWS_INVALID, "\"status\" must be "
+                         "\"published\" or \"draft\"");
+            goto failed;
+        }
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comments");
+    if (v != NULL && !cJSON_IsArray(v)) {
+        news_err_set(err, NEWS_INVALID, "\"comments\" must be an array");
+        goto failed;
+    }
+
+    /* TODO(comments issue): take comments back on import */
+    if (v != NULL && cJSON_GetArraySize(v) > 0) {
+        news_err_set(err, NEWS_INVALID, "importing \"comments\" is not "
+                     "supported by this version");
+        goto failed;
+    }
+
+    if (internal && news_article_internal(a, obj, err) != NEWS_OK) {
+        goto failed;
+    }
+
+    return NEWS_OK;
+
+failed:
+
+    news_article_free(a);
+    return err->code;
+}
+
+
+static int
+news_article_check_keys(const cJSON *obj, int internal, news_err_t *err)
+{
+    int           known, i;
+    const cJSON  *v;
+
+    cJSON_ArrayForEach(v, obj) {
+        known = 0;
+
+        for (i = 0; news_public_keys[i]; i++) {
+            if (strcmp(v->string, news_public_keys[i]) == 0) {
+                known = 1;
+            }
+        }
+
+        for (i = 0; internal && news_internal_keys[i]; i++) {
+            if (strcmp(v->string, news_internal_keys[i]) == 0) {
+                known = 1;
+            }
+        }
+
+        if (!known) {
+            return news_err_set(err, NEWS_INVALID, "unknown field \"%.64s\"",
+                                v->string);
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_text(news_article_t *a, const cJSON *obj, const news_field_t *f,
+    news_err_t *err)
+{
+    char         **dst;
+    size_t         n;
+    const char    *s;
+    const cJSON   *v;
+
+    dst = (char **) ((char *) a + f->offset);
+    s = "";
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, f->name);
+
+    if (v != NULL && !cJSON_IsNull(v)) {
+        s = cJSON_GetStringValue(v);
+        if (s == NULL) {
+            return news_err_set(err, NEWS_INVALID, "\"%s\" must be a string",
+                                f->name);
+        }
+    }
+
+    n = strlen(s);
+
+    if (!f->multiline) {
+        news_trim(&s, &n);
+    }
+
+    if (n > f->max) {
+        return news_err_set(err, NEWS_INVALID, "\"%s\" is longer than %zu "
+                            "bytes", f->name, f->max);
+    }
+
+    if (!news_utf8_valid(s, n)) {
+        return news_err_set(err, NEWS_INVALID, "\"%s\" is not valid UTF-8",
+                            f->name);
+    }
+
+    if (news_has_control(s, n) || (!f->multiline && memchr(s, '\n', n))) {
+        return news_err_set(err, NEWS_INVALID, "\"%s\" holds control "
+                            "characters", f->name);
+    }
+
+    *dst = news_strndup(s, n);
+    if (*dst == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_tags(news_article_t *a, const cJSON *obj, news_err_t *err)
+{
+    size_t        n;
+    const char   *s;
+    const cJSON  *v, *tag;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "tags");
+    if (v == NULL || cJSON_IsNull(v)) {
+        return NEWS_OK;
+    }
+
+    if (!cJSON_IsArray(v)) {
+        return news_err_set(err, NEWS_INVALID, "\"tags\" must be an array "
+                            "of strings");
+    }
+
+    cJSON_ArrayForEach(tag, v) {
+        s = cJSON_GetStringValue(tag);
+        if (s == NULL) {
+            return news_err_set(err, NEWS_INVALID, "\"tags\" must be an "
+                                "array of strings");
+        }
+
+        if (a->ntags == NEWS_TAGS_MAX) {
+            return news_err_set(err, NEWS_INVALID, "more than %d \"tags\"",
+                                NEWS_TAGS_MAX);
+        }
+
+        n = strlen(s);
+        news_trim(&s, &n);
+
+        if (n == 0 || n > NEWS_TAG_MAX || !news_utf8_valid(s, n)
+            || news_has_control(s, n) || memchr(s, '\n', n))
+        {
+            return news_err_set(err, NEWS_INVALID, "each tag must be 1 to %d "
+                                "bytes of UTF-8 text", NEWS_TAG_MAX);
+        }
+
+        a->tags[a->ntags] = news_strndup(s, n);
+        if (a->tags[a->ntags] == NULL) {
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        a->ntags++;
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_time(const cJSON *obj, const char *name, int64_t *out,
+    news_err_t *err)
+{
+    const char   *s;
+    const cJSON  *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, name);
+    if (v == NULL || cJSON_IsNull(v)) {
+        return NEWS_OK;
+    }
+
+    s = cJSON_GetStringValue(v);
+
+    if (s == NULL || news_time_parse(s, strlen(s), out) != 0) {
+        return news_err_set(err, NEWS_INVALID, "\"%s\" must be an RFC 3339 "
+                            "date-time such as 2024-11-27T10:00:00Z", name);
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_internal(news_article_t *a, const cJSON *obj, news_err_t *err)
+{
+    const cJSON  *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+        return news_err_set(err, NEWS_ERROR, "stored article without an id");
+    }
+
+    a->id = (uint64_t) v->valuedouble;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "created_at");
+    a->created_at = cJSON_IsNumber(v) ? (int64_t) v->valuedouble
+                                      : a->published_at;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "version");
+    a->version = cJSON_IsNumber(v) ? (uint32_t) v->valuedouble : 1;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comment_count");
+    a->comment_count = cJSON_IsNumber(v) ? (uint32_t) v->valuedouble : 0;
+
+    return NEWS_OK;
+}
+
+
+cJSON *
+news_article_to_json(const news_article_t *a, int internal)
+{
+    unsigned     i;
+    cJSON       *obj, *tags;
+    news_buf_t   t;
+
+    obj = cJSON_CreateObject();
+    if (obj == NULL) {
+        return NULL;
+    }
+
+    news_buf_init(&t);
+
+    if (internal) {
+        cJSON_AddNumberToObject(obj, "id", (double) a->id);
+        cJSON_AddNumberToObject(obj, "created_at", (double) a->created_at);
+        cJSON_AddNumberToObject(obj, "version", a->version);
+        cJSON_AddNumberToObject(obj, "comment_count", a->comment_count);
+    }
+
+    cJSON_AddStringToObject(obj, "slug", a->slug);
+    cJSON_AddStringToObject(obj, "title", a->title);
+    cJSON_AddStringToObject(obj, "subtitle", a->subtitle);
+    cJSON_AddStringToObject(obj, "author", a->author);
+    cJSON_AddStringToObject(obj, "section", a->section);
+
+    tags = cJSON_AddArrayToObject(obj, "tags");
+    for (i = 0; tags != NULL && i < a->ntags; i++) {
+        cJSON_AddItemToArray(tags, cJSON_CreateString(a->tags[i]));
+    }
+
+    news_time_rfc3339(&t, a->published_at);
+    cJSON_AddStringToObject(obj, "published_at", news_buf_cstr(&t));
+
+    news_buf_reset(&t);
+    news_time_rfc3339(&t, a->updated_at);
+    cJSON_AddStringToObject(obj, "updated_at", news_buf_cstr(&t));
+
+    cJSON_AddStringToObject(obj, "status",
+                            a->status == NEWS_DRAFT ? "draft" : "published");
+    cJSON_AddStringToObject(obj, "body", a->body);
+
+    news_buf_free(&t);
+
+    return obj;
+}
+
+
+void
+news_article_free(news_article_t *a)
+{
+    unsigned  i;
+
+    free(a->slug);
+    free(a->title);
+    free(a->subtitle);
+    free(a->author);
+    free(a->section);
+    free(a->body);
+
+    for (i = 0; i < a->ntags; i++) {
+        free(a->tags[i]);
+    }
+
+    memset(a, 0, sizeof(*a));
+}
+
+
+static char *
+news_strndup(const char *s, size_t n)
+{
+    char  *p;
+
+    p = malloc(n + 1);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    memcpy(p, s, n);
+    p[n] = '\0';
+
+    return p;
+}

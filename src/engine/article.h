@@ -1,0 +1,65 @@
+/*
+ * An article: the record a newsroom writes, its validation, and its JSON
+ * form (the contract's article JSON for import, export and the API).
+ */
+
+#ifndef NEWS_ARTICLE_H
+#define NEWS_ARTICLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <cjson/cJSON.h>
+
+#include "buf.h"
+#include "store.h"
+
+
+#define NEWS_TITLE_MAX     300
+#define NEWS_SUBTITLE_MAX  1000
+#define NEWS_AUTHOR_MAX    200
+#define NEWS_SECTION_MAX   64
+#define NEWS_TAG_MAX       64
+#define NEWS_TAGS_MAX      20
+#define NEWS_BODY_MAX      (1024 * 1024)
+
+
+enum {
+    NEWS_PUBLISHED = 0,
+    NEWS_DRAFT
+};
+
+
+typedef struct {
+    uint64_t    id;
+    char       *slug;
+    char       *title;
+    char       *subtitle;       /* "" when absent, never NULL */
+    char       *author;
+    char       *section;
+    char       *body;           /* Markdown source */
+    char       *tags[NEWS_TAGS_MAX];
+    unsigned    ntags;
+    int64_t     published_at;
+    int64_t     updated_at;
+    int64_t     created_at;
+    int         status;         /* NEWS_PUBLISHED, NEWS_DRAFT */
+    uint32_t    version;        /* bumped by every write: the ETag */
+    uint32_t    comment_count;
+} news_article_t;
+
+
+/*
+ * Validates an article JSON object and fills a; strings are malloc'd.
+ * `now` is the default published_at.  `internal` accepts the fields only
+ * the stored record has (id, created_at, version, comment_count).  On
+ * error fills err (NEWS_INVALID) with a message that names the field.
+ */
+int news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
+    int internal, news_err_t *err);
+
+/* the stored record (also the export form, plus internal fields) */
+cJSON *news_article_to_json(const news_article_t *a, int internal);
+
+void news_article_free(news_article_t *a);
+
+#endif /* NEWS_ARTICLE_H */

@@ -1,0 +1,411 @@
+/*
+ * Articles in the store; see articles.h for the layout of each database.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.h"
+#include "text.h"
+
+
+static const int  news_fragment_kinds[] = {
+    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER
+};
+
+
+static int news_article_next_id(news_store_t *st, MDB_txn *txn,
+    uint64_t *id, news_err_t *err);
+static int news_article_inherit(news_store_t *st, MDB_txn *txn,
+    news_article_t *a, uint64_t id, int64_t now, news_err_t *err);
+static int news_article_write(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_err_t *err);
+static int news_article_write_fragments(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_err_t *err);
+static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
+
+
+int
+news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    int64_t now, news_err_t *err)
+{
+    int       rc;
+    uint64_t  id;
+
+    rc = news_article_id(st, txn, a->slug, strlen(a->slug), &id);
+
+    if (rc == MDB_NOTFOUND) {
+        if (news_article_next_id(st, txn, &a->id, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        a->created_at = now;
+        a->version = 1;
+        a->comment_count = 0;
+
+        if (a->updated_at == 0) {
+            a->updated_at = a->published_at;
+        }
+
+    } else if (rc == 0) {
+        if (news_article_inherit(st, txn, a, id, now, err) != NEWS_OK) {
+            return err->code;
+        }
+
+    } else {
+        return news_store_fail(err, rc, "looking up a slug");
+    }
+
+    if (news_article_write(st, txn, a, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return news_article_write_fragments(st, txn, a, err);
+}
+
+
+static int
+news_article_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
+    news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_ARTICLES], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+    mdb_cursor_close(cur);
+
+    if (rc == MDB_NOTFOUND) {
+        *id = 1;
+        return NEWS_OK;
+    }
+
+    if (rc != 0 || key.mv_size != 8) {
+        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
+                               "finding the last article id");
+    }
+
+    *id = news_be64_get(key.mv_data) + 1;
+
+    return NEWS_OK;
+}
+
+
+/* an update keeps what the newsroom does not send: identity, comments */
+static int
+news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    uint64_t id, int64_t now, news_err_t *err)
+{
+    int             rc;
+    MDB_val         key;
+    news_article_t  old;
+    unsigned char   k[NEWS_CURSOR_LEN];
+
+    if (news_article_load(st, txn, id, &old, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    a->id = old.id;
+    a->created_at = old.created_at;
+    a->comment_count = old.comment_count;
+    a->version = old.version + 1;
+
+    if (a->updated_at == 0) {
+        a->updated_at = now > a->published_at ? now : a->published_at;
+    }
+
+    if (old.status == NEWS_PUBLISHED) {
+        news_times_key(k, old.published_at, old.id);
+        key.mv_data = k;
+        key.mv_size = sizeof(k);
+
+        rc = mdb_del(txn, st->dbi[NEWS_DB_TIMES], &key, NULL);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            news_article_free(&old);
+            return news_store_fail(err, rc, "updating the time index");
+        }
+    }
+
+    news_article_free(&old);
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    news_err_t *err)
+{
+    int            rc;
+    char          *json;
+    cJSON         *obj;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_CURSOR_LEN];
+
+    obj = news_article_to_json(a, 1);
+    json = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+
+    if (json == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    news_be64_put(k, a->id);
+    key.mv_data = k;
+    key.mv_size = 8;
+    val.mv_data = json;
+    val.mv_size = strlen(json);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val, 0);
+    free(json);
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing an article");
+    }
+
+    key.mv_data = a->slug;
+    key.mv_size = strlen(a->slug);
+    val.mv_data = k;
+    val.mv_size = 8;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing a slug");
+    }
+
+    if (a->status != NEWS_PUBLISHED) {
+        return NEWS_OK;
+    }
+
+    news_times_key(k, a->published_at, a->id);
+    key.mv_data = k;
+    key.mv_size = NEWS_CURSOR_LEN;
+    val.mv_data = "";
+    val.mv_size = 0;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_TIMES], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the time index");
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_write_fragments(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_err_t *err)
+{
+    int            rc;
+    size_t         i;
+    MDB_val        key, val;
+    news_buf_t     b;
+    unsigned char  k[9];
+
+    news_buf_init(&b);
+    news_be64_put(k, a->id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (i = 0; i < sizeof(news_fragment_kinds) / sizeof(int); i++) {
+        news_buf_reset(&b);
+        k[8] = (unsigned char) news_fragment_kinds[i];
+
+        if (news_render_fragment(&b, a, news_fragment_kinds[i]) != 0) {
+            news_buf_free(&b);
+            return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                                a->slug);
+        }
+
+        val.mv_data = b.data;
+        val.mv_size = b.len;
+
+        rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val, 0);
+        if (rc != 0) {
+            news_buf_free(&b);
+            return news_store_fail(err, rc, "writing a rendered page");
+        }
+    }
+
+    news_buf_free(&b);
+
+    return NEWS_OK;
+}
+
+
+int
+news_article_id(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
+    uint64_t *id)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    key.mv_data = (void *) slug;
+    key.mv_size = len;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_SLUGS], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (val.mv_size != 8) {
+        return MDB_CORRUPTED;
+    }
+
+    *id = news_be64_get(val.mv_data);
+
+    return 0;
+}
+
+
+int
+news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
+    news_page_t *pg)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[9];
+
+    news_be64_put(k, id);
+    k[8] = (unsigned char) kind;
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_PAGES], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (news_page_parse(val.mv_data, val.mv_size, pg) != 0
+        || pg->nparts == 0)
+    {
+        return MDB_CORRUPTED;
+    }
+
+    return 0;
+}
+
+
+int
+news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_article_t *a, news_err_t *err)
+{
+    int            rc;
+    cJSON         *obj;
+    MDB_val        key, val;
+    unsigned char  k[8];
+
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an article");
+    }
+
+    obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+    if (obj == NULL) {
+        return news_err_set(err, NEWS_ERROR, "article %llu: corrupt record",
+                            (unsigned long long) id);
+    }
+
+    rc = news_article_from_json(a, obj, 0, 1, err);
+    cJSON_Delete(obj);
+
+    return rc;
+}
+
+
+int
+news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
+    news_buf_t *out, news_err_t *err)
+{
+    int          rc;
+    size_t       skip;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+    news_page_t  pg;
+
+    l->count = 0;
+    l->more = 0;
+    skip = l->skip;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_TIMES], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    if (l->cursor) {
+        key.mv_data = (void *) l->cursor;
+        key.mv_size = NEWS_CURSOR_LEN;
+
+        /* the first key at or after the cursor, then one step back */
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        rc = mdb_cursor_get(cur, &key, &val,
+                            rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+
+    } else {
+        rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+    }
+
+    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
+    {
+        if (key.mv_size != NEWS_CURSOR_LEN
+            || (int64_t) news_be64_get(key.mv_data) > l->now)
+        {
+            continue;
+        }
+
+        if (skip) {
+            skip--;
+            continue;
+        }
+
+        if (l->count == l->limit) {
+            l->more = 1;
+            break;
+        }
+
+        rc = news_article_fragment(st, txn,
+                                   news_be64_get((unsigned char *)
+                                                 key.mv_data + 8),
+                                   l->kind, &pg);
+        if (rc != 0) {
+            break;
+        }
+
+        if (l->count && l->sep) {
+            news_buf_adds(out, l->sep);
+        }
+
+        news_buf_add(out, pg.part[0].data, pg.part[0].len);
+        memcpy(l->next, key.mv_data, NEWS_CURSOR_LEN);
+        l->count++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing articles");
+    }
+
+    if (out->failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+static void
+news_times_key(unsigned char *key, int64_t t, uint64_t id)
+{
+    news_be64_put(key, (uint64_t) t);
+    news_be64_put(key + 8, id);
+}

@@ -1,0 +1,60 @@
+/*
+ * Articles in the store: the record, its indexes and its rendered
+ * fragments, kept in step inside one write transaction.
+ */
+
+#ifndef NEWS_ARTICLES_H
+#define NEWS_ARTICLES_H
+
+#include "article.h"
+#include "render.h"
+#include "store.h"
+
+
+#define NEWS_CURSOR_LEN  16     /* a times key: be64 time . be64 id */
+
+
+/*
+ * Creates the article or, when its slug exists, updates it (keeping id,
+ * creation time and comments).  Re-renders every fragment.  `now` is the
+ * update time.  Runs inside the caller's write txn.
+ */
+int news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    int64_t now, news_err_t *err);
+
+/* the article id of a slug */
+int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len, uint64_t *id);
+
+/* a stored fragment; points into the map, valid until the txn ends */
+int news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int kind, news_page_t *pg);
+
+/* the stored record of an article, parsed (caller frees) */
+int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_article_t *a, news_err_t *err);
+
+
+/*
+ * Walks published articles newest first, skipping those scheduled after
+ * `now`: starts after `cursor` (NEWS_CURSOR_LEN bytes, or NULL for the
+ * newest), skips `skip`, then appends up to `limit` fragments of `kind`
+ * (part 0 of each), with `sep` between.  *more tells whether more
+ * follow; `next` gets the cursor of the last one appended.
+ */
+typedef struct {
+    const unsigned char  *cursor;
+    size_t                skip;
+    size_t                limit;
+    int64_t               now;
+    int                   kind;
+    const char           *sep;
+    size_t                count;       /* out: fragments appended */
+    int                   more;        /* out */
+    unsigned char         next[NEWS_CURSOR_LEN];   /* out */
+} news_list_t;
+
+int news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
+    news_buf_t *out, news_err_t *err);
+
+#endif /* NEWS_ARTICLES_H */

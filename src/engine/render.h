@@ -1,0 +1,90 @@
+/*
+ * Everything a reader sees is rendered here, once, at write time: the
+ * article page's fragments, its JSON, its teaser; and, once per nginx
+ * location at configuration time, the site chrome around them.  The read
+ * path only copies these bytes.
+ *
+ * A stored fragment ("page value") is a small header followed by parts:
+ *
+ *   be64 published_at | be64 updated_at | be32 version | be32 status |
+ *   be32 nparts | nparts x (be32 length | bytes)
+ */
+
+#ifndef NEWS_RENDER_H
+#define NEWS_RENDER_H
+
+#include "article.h"
+#include "buf.h"
+
+
+#define NEWS_PAGE_HEADER  28
+#define NEWS_PARTS_MAX    8
+
+
+/* kinds of stored fragments: the last byte of a pages key */
+enum {
+    NEWS_FRAG_PAGE = 'P',       /* the article page: NEWS_PART_* */
+    NEWS_FRAG_JSON = 'J',       /* GET /api/articles/{slug} */
+    NEWS_FRAG_SUMMARY = 'S',    /* one item of GET /api/articles */
+    NEWS_FRAG_TEASER = 'T'      /* one item of the front page */
+};
+
+
+/* the parts of an article page, in page order; the per-reader comment
+ * slot (login link or form) goes between MAIN and TAIL */
+enum {
+    NEWS_PART_TITLE = 0,        /* escaped headline, for <title> */
+    NEWS_PART_HEAD,             /* extra <head> elements */
+    NEWS_PART_MAIN,             /* the article and the comment list */
+    NEWS_PART_TAIL,             /* closes the comments section */
+    NEWS_ARTICLE_PARTS
+};
+
+
+/* the site chrome, in page order; the glue fills the gaps between them */
+enum {
+    NEWS_CHROME_OPEN = 0,       /* doctype .. <title> */
+    NEWS_CHROME_TITLE_END,      /* " · Site</title>", the stylesheet */
+    NEWS_CHROME_BODY,           /* </head><body><a class="skip" href=" */
+    NEWS_CHROME_HEADER,         /* #main">..<header>..<nav> */
+    NEWS_CHROME_NAV_ANON,       /* log in / register links */
+    NEWS_CHROME_MAIN,           /* </nav></header><main> */
+    NEWS_CHROME_CLOSE,          /* </main><footer>..</html> */
+    NEWS_CHROME_N
+};
+
+
+typedef struct {
+    const char  *data;
+    size_t       len;
+} news_str_t;
+
+
+typedef struct {
+    int64_t      published_at;
+    int64_t      updated_at;
+    uint32_t     version;
+    uint32_t     status;
+    unsigned     nparts;
+    news_str_t   part[NEWS_PARTS_MAX];
+} news_page_t;
+
+
+/* reads a stored fragment; -1 when it is malformed */
+int news_page_parse(const void *p, size_t n, news_page_t *pg);
+
+/* the stored fragment of the given kind for an article */
+int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind);
+
+/* Markdown to HTML with raw HTML and unsafe links dropped */
+int news_markdown(news_buf_t *b, const char *md, size_t n);
+
+/* the site chrome for a site name and the location prefix (ends in '/') */
+int news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
+    size_t site_len, const char *prefix, size_t prefix_len);
+
+/* the <main> of an error page */
+void news_render_error_main(news_buf_t *b, int status, const char *title,
+    const char *text);
+
+#endif /* NEWS_RENDER_H */

@@ -1,0 +1,384 @@
+/*
+ * The LMDB environment: open with the same parameters in every process
+ * (nginx workers and newsctl alike, because the lock file keeps the reader
+ * table size of its first opener), check the schema, keep the handles.
+ */
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store.h"
+#include "text.h"
+
+
+/*
+ * MDB_NOTLS ties reader slots to txn objects, not threads: nginx's event
+ * loop multiplexes requests over one thread and the thread pool's threads
+ * never exit, so thread-bound slots would leak.  254 slots: room for many
+ * workers, each holding one cached read txn, plus newsctl runs.
+ */
+#define NEWS_ENV_FLAGS    MDB_NOTLS
+#define NEWS_MAX_READERS  254
+#define NEWS_MAX_DBS      16
+
+
+const char  *news_db_names[NEWS_DB_N] = {
+    "meta", "articles", "slugs", "times", "pages",
+    "comments", "users", "names", "sessions", "throttle"
+};
+
+
+static int news_store_env_open(news_store_t *st, const char *dir,
+    uint64_t mapsize, news_err_t *err);
+static int news_store_open_dbis(news_store_t *st, const char *dir,
+    news_err_t *err);
+static int news_store_check_schema(news_store_t *st, MDB_txn *txn,
+    const char *dir, news_err_t *err);
+
+
+int
+news_err_set(news_err_t *err, int code, const char *fmt, ...)
+{
+    va_list  ap;
+
+    err->code = code;
+
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+    va_end(ap);
+
+    return code;
+}
+
+
+int
+news_store_fail(news_err_t *err, int rc, const char *what)
+{
+    int  code;
+
+    switch (rc) {
+
+    case MDB_NOTFOUND:
+        code = NEWS_NOTFOUND;
+        break;
+
+    case MDB_MAP_FULL:
+        return news_err_set(err, NEWS_FULL,
+                            "%s: the store is full (MDB_MAP_FULL); raise "
+                            "news_db_size and reload", what);
+
+    case MDB_READERS_FULL:
+    case MDB_MAP_RESIZED:
+    case EAGAIN:
+        code = NEWS_BUSY;
+        break;
+
+    default:
+        code = NEWS_ERROR;
+    }
+
+    return news_err_set(err, code, "%s: %s", what, mdb_strerror(rc));
+}
+
+
+int
+news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
+    news_err_t *err)
+{
+    memset(st, 0, sizeof(*st));
+
+    if (news_store_env_open(st, dir, mapsize, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    /* a crashed process leaves reader slots that pin old pages */
+    (void) mdb_reader_check(st->env, &st->dead_readers);
+
+    if (news_store_open_dbis(st, dir, err) != NEWS_OK) {
+        mdb_env_close(st->env);
+        st->env = NULL;
+        return err->code;
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
+    news_err_t *err)
+{
+    int  rc, attempt;
+
+    for (attempt = 0; attempt < 2; attempt++) {
+
+        rc = mdb_env_create(&st->env);
+        if (rc != 0) {
+            return news_store_fail(err, rc, "mdb_env_create()");
+        }
+
+        (void) mdb_env_set_maxdbs(st->env, NEWS_MAX_DBS);
+        (void) mdb_env_set_maxreaders(st->env, NEWS_MAX_READERS);
+
+        if (mapsize) {
+            rc = mdb_env_set_mapsize(st->env, (size_t) mapsize);
+            if (rc != 0) {
+                mdb_env_close(st->env);
+                st->env = NULL;
+                return news_store_fail(err, rc, "mdb_env_set_mapsize()");
+            }
+        }
+
+        rc = mdb_env_open(st->env, dir, NEWS_ENV_FLAGS, 0600);
+        if (rc == 0) {
+            return NEWS_OK;
+        }
+
+        mdb_env_close(st->env);
+        st->env = NULL;
+
+        /* lmdb.h: an open may fail while another process opens or closes */
+        if (rc != EAGAIN && rc != EBUSY) {
+            break;
+        }
+
+        usleep(50000);
+    }
+
+    if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
+        return news_err_set(err, NEWS_ERROR,
+                            "\"%s/data.mdb\" is not an LMDB environment "
+                            "of this version (%s)", dir, mdb_strerror(rc));
+    }
+
+    err->code = NEWS_ERROR;
+    snprintf(err->msg, sizeof(err->msg), "cannot open the store \"%s\": %s",
+             dir, mdb_strerror(rc));
+
+    return NEWS_ERROR;
+}
+
+
+static int
+news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
+{
+    int       i, rc, missing;
+    MDB_txn  *txn;
+
+    /* usually everything exists: open the handles in a read txn */
+    rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_txn_begin()");
+    }
+
+    missing = 0;
+
+    for (i = 0; i < NEWS_DB_N; i++) {
+        rc = mdb_dbi_open(txn, news_db_names[i], 0, &st->dbi[i]);
+        if (rc == MDB_NOTFOUND) {
+            missing = 1;
+            break;
+        }
+
+        if (rc != 0) {
+            mdb_txn_abort(txn);
+            return news_store_fail(err, rc, "mdb_dbi_open()");
+        }
+    }
+
+    if (!missing) {
+        if (news_store_check_schema(st, txn, dir, err) != NEWS_OK) {
+            mdb_txn_abort(txn);
+            return err->code;
+        }
+
+        /* a read txn must commit for its dbi handles to stay open */
+        rc = mdb_txn_commit(txn);
+        if (rc != 0) {
+            return news_store_fail(err, rc, "mdb_txn_commit()");
+        }
+
+        return NEWS_OK;
+    }
+
+    mdb_txn_abort(txn);
+
+    /* a new store, or one from an older build with fewer databases */
+    rc = mdb_txn_begin(st->env, NULL, 0, &txn);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_txn_begin()");
+    }
+
+    for (i = 0; i < NEWS_DB_N; i++) {
+        rc = mdb_dbi_open(txn, news_db_names[i], MDB_CREATE, &st->dbi[i]);
+        if (rc != 0) {
+            mdb_txn_abort(txn);
+            return news_store_fail(err, rc, "mdb_dbi_open()");
+        }
+    }
+
+    if (news_store_check_schema(st, txn, dir, err) != NEWS_OK) {
+        mdb_txn_abort(txn);
+        return err->code;
+    }
+
+    return news_store_commit(st, txn, err);
+}
+
+
+static int
+news_store_check_schema(news_store_t *st, MDB_txn *txn, const char *dir,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    uint32_t       version;
+    unsigned char  be[4];
+
+    key.mv_data = "schema";
+    key.mv_size = sizeof("schema") - 1;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
+
+    if (rc == MDB_NOTFOUND) {
+        news_be32_put(be, NEWS_SCHEMA_VERSION);
+        val.mv_data = be;
+        val.mv_size = 4;
+
+        /* in a read txn the put fails with EACCES: leave it to a writer */
+        rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+        if (rc != 0 && rc != EACCES) {
+            return news_store_fail(err, rc, "writing the schema version");
+        }
+
+        return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the schema version");
+    }
+
+    if (val.mv_size != 4) {
+        return news_err_set(err, NEWS_ERROR,
+                            "the store \"%s\" has a corrupt schema record",
+                            dir);
+    }
+
+    version = news_be32_get(val.mv_data);
+
+    if (version > NEWS_SCHEMA_VERSION) {
+        return news_err_set(err, NEWS_ERROR,
+                            "the store \"%s\" was written by a newer version "
+                            "(schema %u; this build reads up to %u)",
+                            dir, version, NEWS_SCHEMA_VERSION);
+    }
+
+    return NEWS_OK;
+}
+
+
+void
+news_store_close(news_store_t *st)
+{
+    if (st->env == NULL) {
+        return;
+    }
+
+    if (st->rtxn) {
+        mdb_txn_abort(st->rtxn);
+        st->rtxn = NULL;
+    }
+
+    mdb_env_close(st->env);
+    st->env = NULL;
+}
+
+
+int
+news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err)
+{
+    int  rc, attempt;
+
+    for (attempt = 0; attempt < 2; attempt++) {
+
+        if (st->rtxn) {
+            rc = mdb_txn_renew(st->rtxn);
+
+        } else {
+            rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &st->rtxn);
+            if (rc != 0) {
+                st->rtxn = NULL;
+            }
+        }
+
+        if (rc == 0) {
+            *txn = st->rtxn;
+            return NEWS_OK;
+        }
+
+        if (rc != MDB_MAP_RESIZED) {
+            break;
+        }
+
+        /*
+         * another process grew the map; adopting its size is allowed
+         * only while this process has no write txn, else EINVAL: busy
+         */
+        if (st->rtxn) {
+            mdb_txn_abort(st->rtxn);
+            st->rtxn = NULL;
+        }
+
+        if (mdb_env_set_mapsize(st->env, 0) != 0) {
+            break;
+        }
+    }
+
+    return news_store_fail(err, rc, "beginning a read transaction");
+}
+
+
+void
+news_store_read_done(news_store_t *st)
+{
+    if (st->rtxn) {
+        mdb_txn_reset(st->rtxn);
+    }
+}
+
+
+int
+news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err)
+{
+    int  rc;
+
+    rc = mdb_txn_begin(st->env, NULL, 0, txn);
+    if (rc == MDB_MAP_RESIZED && mdb_env_set_mapsize(st->env, 0) == 0) {
+        rc = mdb_txn_begin(st->env, NULL, 0, txn);
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "beginning a write transaction");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int  rc;
+
+    (void) st;
+
+    rc = mdb_txn_commit(txn);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "committing");
+    }
+
+    return NEWS_OK;
+}

@@ -1,0 +1,90 @@
+/*
+ * The LMDB environment of a news site: one per process, opened after fork.
+ *
+ * Named databases (keys are big-endian so that LMDB's byte order is the
+ * numeric order, and range scans walk time or id order):
+ *
+ *   meta      "schema" -> be32 version
+ *   articles  be64 id -> the article's source record (JSON, see article.h)
+ *   slugs     slug -> be64 id
+ *   times     be64 published_at . be64 id -> "" (published articles only)
+ *   pages     be64 id . kind byte -> a fragment rendered at write time
+ *   comments, users, names, sessions, throttle: used by later features,
+ *   created now so that every process opens the same set of handles.
+ */
+
+#ifndef NEWS_STORE_H
+#define NEWS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <lmdb.h>
+
+
+#define NEWS_SCHEMA_VERSION  1
+#define NEWS_MAPSIZE_MIN     (1024 * 1024)
+#define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
+
+
+/* engine result codes: what the caller must do, not what LMDB said */
+enum {
+    NEWS_OK = 0,
+    NEWS_NOTFOUND,          /* 404 */
+    NEWS_INVALID,           /* 400/422: the input is wrong */
+    NEWS_CONFLICT,          /* 409 */
+    NEWS_FULL,              /* 507: the map is full */
+    NEWS_BUSY,              /* 503: readers full, map resized, retry */
+    NEWS_ERROR              /* 500 */
+};
+
+
+enum {
+    NEWS_DB_META = 0,
+    NEWS_DB_ARTICLES,
+    NEWS_DB_SLUGS,
+    NEWS_DB_TIMES,
+    NEWS_DB_PAGES,
+    NEWS_DB_COMMENTS,
+    NEWS_DB_USERS,
+    NEWS_DB_NAMES,
+    NEWS_DB_SESSIONS,
+    NEWS_DB_THROTTLE,
+    NEWS_DB_N
+};
+
+
+/* the names of the databases, for tools */
+extern const char  *news_db_names[NEWS_DB_N];
+
+
+typedef struct {
+    int     code;           /* NEWS_* */
+    char    msg[256];
+} news_err_t;
+
+
+typedef struct {
+    MDB_env    *env;
+    MDB_dbi     dbi[NEWS_DB_N];
+    MDB_txn    *rtxn;        /* the caller thread's reset read txn */
+    int         dead_readers; /* stale reader slots cleared at open */
+} news_store_t;
+
+
+int news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
+    news_err_t *err);
+void news_store_close(news_store_t *st);
+
+/* the cached read txn: begin renews it, end resets it (keeps the slot) */
+int news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err);
+void news_store_read_done(news_store_t *st);
+
+int news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err);
+int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/* maps an LMDB return code to NEWS_* and fills err with what was tried */
+int news_store_fail(news_err_t *err, int rc, const char *what);
+int news_err_set(news_err_t *err, int code, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+#endif /* NEWS_STORE_H */

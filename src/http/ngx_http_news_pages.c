@@ -1,0 +1,305 @@
+/*
+ * HTML pages: the site chrome of the location around fragments that were
+ * rendered at write time.  A page read is a lookup or two and one copy.
+ */
+
+#include "ngx_http_news.h"
+#include "engine/text.h"
+
+
+/* the gaps between chrome pieces, in page order */
+typedef struct {
+    ngx_str_t   title;
+    ngx_str_t   head;
+    ngx_str_t   path;       /* this page below the location: skip link */
+    ngx_str_t   nav;
+    ngx_str_t   main;
+    ngx_str_t   slot;       /* per reader: comment form or login link */
+    ngx_str_t   tail;
+} ngx_http_news_page_t;
+
+
+static ngx_int_t ngx_http_news_page_pieces(ngx_http_request_t *r,
+    ngx_http_news_page_t *pg, ngx_str_t *pieces);
+static ngx_int_t ngx_http_news_page_arg(ngx_http_request_t *r,
+    ngx_uint_t *page);
+static ngx_int_t ngx_http_news_login_slot(ngx_http_request_t *r,
+    ngx_str_t *slug, ngx_str_t *slot);
+
+
+#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 8)
+
+
+static ngx_int_t
+ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
+    ngx_str_t *pieces)
+{
+    ngx_uint_t                 n;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (pg->nav.len == 0) {
+        pg->nav = nlcf->chrome[NEWS_CHROME_NAV_ANON];
+    }
+
+    n = 0;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_OPEN];
+    pieces[n++] = pg->title;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_TITLE_END];
+    pieces[n++] = pg->head;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_BODY];
+    pieces[n++] = pg->path;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_HEADER];
+    pieces[n++] = pg->nav;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_MAIN];
+    pieces[n++] = pg->main;
+    pieces[n++] = pg->slot;
+    pieces[n++] = pg->tail;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_CLOSE];
+
+    return n;
+}
+
+
+ngx_int_t
+ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t              n;
+    ngx_uint_t             page;
+    news_buf_t            *b;
+    news_err_t             err;
+    news_list_t            list;
+    MDB_txn               *txn;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    if (ngx_http_news_page_arg(r, &page) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "The page number must be a whole "
+                                        "number from 1.");
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "<h1>Latest news</h1>\n<ol class=\"teasers\">\n");
+
+    ngx_memzero(&list, sizeof(list));
+    list.skip = (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE;
+    list.limit = NGX_HTTP_NEWS_PAGE_SIZE;
+    list.now = ngx_time();
+    list.kind = NEWS_FRAG_TEASER;
+
+    n = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
+                           &err);
+    ngx_http_news_read_done(r);
+
+    if (n != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (list.count == 0 && page > 1) {
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                        "Page not found",
+                                        "There are no more articles.");
+    }
+
+    if (list.count == 0) {
+        news_buf_reset(b);
+        news_buf_addl(b, "<h1>Latest news</h1>\n"
+                      "<p>No articles yet.</p>\n");
+
+    } else {
+        news_buf_addl(b, "</ol>\n");
+    }
+
+    if (page > 1 || list.more) {
+        news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Pages\">");
+
+        if (page > 1) {
+            news_buf_addf(b, "<a rel=\"prev\" href=\"./?page=%lu\">Newer"
+                          "</a> ", (unsigned long) page - 1);
+        }
+
+        if (list.more) {
+            news_buf_addf(b, "<a rel=\"next\" href=\"./?page=%lu\">Older"
+                          "</a>", (unsigned long) page + 1);
+        }
+
+        news_buf_addl(b, "</nav>\n");
+    }
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "Latest news");
+    pg.main.data = (u_char *) b->data;
+    pg.main.len = b->len;
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
+                              pieces, n);
+}
+
+
+static ngx_int_t
+ngx_http_news_page_arg(ngx_http_request_t *r, ngx_uint_t *page)
+{
+    ngx_int_t  n;
+    ngx_str_t  value;
+
+    *page = 1;
+
+    if (ngx_http_arg(r, (u_char *) "page", 4, &value) != NGX_OK) {
+        return NGX_OK;
+    }
+
+    n = ngx_atoi(value.data, value.len);
+
+    if (n < 1 || n > NGX_HTTP_NEWS_PAGE_MAX) {
+        return NGX_ERROR;
+    }
+
+    *page = n;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    int                    rc;
+    ngx_int_t              n;
+    uint64_t               id;
+    ngx_buf_t             *b;
+    MDB_txn               *txn;
+    news_err_t             err;
+    news_page_t            page;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    ngx_memzero(&pg, sizeof(pg));
+
+    if (ngx_http_news_login_slot(r, &rt->slug, &pg.slot) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    rc = news_article_id(&ngx_http_news_module_store(r), txn,
+                         (char *) rt->slug.data, rt->slug.len, &id);
+    if (rc == 0) {
+        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
+                                   NEWS_FRAG_PAGE, &page);
+    }
+
+    if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
+                    || page.status != NEWS_PUBLISHED
+                    || page.published_at > ngx_time()))
+    {
+        rc = page.nparts != NEWS_ARTICLE_PARTS ? MDB_CORRUPTED
+                                               : MDB_NOTFOUND;
+    }
+
+    if (rc != 0) {
+        ngx_http_news_read_done(r);
+        news_store_fail(&err, rc, "reading an article page");
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    pg.title.data = (u_char *) page.part[NEWS_PART_TITLE].data;
+    pg.title.len = page.part[NEWS_PART_TITLE].len;
+    pg.head.data = (u_char *) page.part[NEWS_PART_HEAD].data;
+    pg.head.len = page.part[NEWS_PART_HEAD].len;
+    pg.main.data = (u_char *) page.part[NEWS_PART_MAIN].data;
+    pg.main.len = page.part[NEWS_PART_MAIN].len;
+    pg.tail.data = (u_char *) page.part[NEWS_PART_TAIL].data;
+    pg.tail.len = page.part[NEWS_PART_TAIL].len;
+    pg.path = rt->path;
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    b = ngx_http_news_assemble(r, pieces, n);
+
+    /* the copy is made: the map may move on */
+    ngx_http_news_read_done(r);
+
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_output(r, NGX_HTTP_OK, &ngx_http_news_html_type, b);
+}
+
+
+/* "Log in to comment", coming back to this article after the login */
+static ngx_int_t
+ngx_http_news_login_slot(ngx_http_request_t *r, ngx_str_t *slug,
+    ngx_str_t *slot)
+{
+    u_char                    *p;
+    size_t                     len;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    static const char  open[] = "<p class=\"comment-login\">"
+                                "<a href=\"login?next=";
+    static const char  close[] = "\">Log in to comment</a></p>\n";
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    len = sizeof(open) - 1 + nlcf->prefix.len * 3 + sizeof("articles/") - 1
+          + slug->len + sizeof(close) - 1;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    slot->data = p;
+    p = ngx_cpymem(p, open, sizeof(open) - 1);
+    p = (u_char *) ngx_escape_uri(p, nlcf->prefix.data, nlcf->prefix.len,
+                                  NGX_ESCAPE_ARGS);
+    p = ngx_cpymem(p, "articles/", sizeof("articles/") - 1);
+    p = ngx_cpymem(p, slug->data, slug->len);
+    p = ngx_cpymem(p, close, sizeof(close) - 1);
+    slot->len = p - slot->data;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *title, const char *text)
+{
+    ngx_int_t              n;
+    news_buf_t            *b;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    b = ngx_http_news_scratch(r);
+    news_render_error_main(b, (int) status, title, text);
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title.data = (u_char *) title;
+    pg.title.len = ngx_strlen(title);
+    pg.main.data = (u_char *) b->data;
+    pg.main.len = b->len;
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+
+    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+}

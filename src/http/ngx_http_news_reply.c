@@ -1,0 +1,232 @@
+/*
+ * Answers: a page is a list of pieces (site chrome from the location conf,
+ * fragments from the store) copied once into one request-pool buffer, so
+ * the response is one write and nothing points into the LMDB map.
+ */
+
+#include "ngx_http_news.h"
+
+
+ngx_str_t  ngx_http_news_html_type = ngx_string("text/html; charset=utf-8");
+ngx_str_t  ngx_http_news_json_type = ngx_string("application/json");
+
+
+static ngx_int_t ngx_http_news_security_headers(ngx_http_request_t *r);
+static ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r,
+    const char *key, const char *value);
+
+
+/*
+ * Copies the pieces into the request pool; call before the read txn ends,
+ * then ngx_http_news_output().
+ */
+ngx_buf_t *
+ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces, ngx_uint_t n)
+{
+    size_t       len;
+    ngx_buf_t   *b;
+    ngx_uint_t   i;
+
+    len = 0;
+
+    for (i = 0; i < n; i++) {
+        len += pieces[i].len;
+    }
+
+    b = ngx_create_temp_buf(r->pool, len ? len : 1);
+    if (b == NULL) {
+        return NULL;
+    }
+
+    for (i = 0; i < n; i++) {
+        b->last = ngx_cpymem(b->last, pieces[i].data, pieces[i].len);
+    }
+
+    return b;
+}
+
+
+ngx_int_t
+ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, ngx_buf_t *b)
+{
+    ngx_int_t    rc;
+    ngx_chain_t  out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = b->last - b->pos;
+    r->headers_out.content_type = *type;
+    r->headers_out.content_type_len = type->len;
+    r->headers_out.content_type_lowcase = NULL;
+
+    if (type == &ngx_http_news_html_type
+        && ngx_http_news_security_headers(r) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
+
+
+ngx_int_t
+ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
+    ngx_str_t *pieces, ngx_uint_t n)
+{
+    ngx_buf_t  *b;
+
+    b = ngx_http_news_assemble(r, pieces, n);
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_output(r, status, type, b);
+}
+
+
+/* the policy has no script source at all: nothing inline can run */
+static ngx_int_t
+ngx_http_news_security_headers(ngx_http_request_t *r)
+{
+    if (ngx_http_news_add_header(r, "Content-Security-Policy",
+                                 "default-src 'none'; "
+                                 "style-src 'unsafe-inline'; "
+                                 "img-src 'self' data:; form-action 'self'; "
+                                 "base-uri 'self'; frame-ancestors 'none'")
+        != NGX_OK
+        || ngx_http_news_add_header(r, "X-Content-Type-Options", "nosniff")
+           != NGX_OK
+        || ngx_http_news_add_header(r, "Referrer-Policy",
+                                    "strict-origin-when-cross-origin")
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
+    const char *value)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    h->key.data = (u_char *) key;
+    h->key.len = ngx_strlen(key);
+    h->value.data = (u_char *) value;
+    h->value.len = ngx_strlen(value);
+
+    return NGX_OK;
+}
+
+
+/* the worker's store, its read txn renewed */
+ngx_int_t
+ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn, news_err_t *err)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    if (!nmcf->store_open) {
+        return news_err_set(err, NEWS_BUSY, "the store is not open");
+    }
+
+    return news_store_read(&nmcf->store, txn, err);
+}
+
+
+void
+ngx_http_news_read_done(ngx_http_request_t *r)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    news_store_read_done(&nmcf->store);
+}
+
+
+news_buf_t *
+ngx_http_news_scratch(ngx_http_request_t *r)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    news_buf_reset(&nmcf->scratch);
+
+    return &nmcf->scratch;
+}
+
+
+/* a store failure: the status says what the client may do about it */
+ngx_int_t
+ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
+    ngx_uint_t json)
+{
+    ngx_uint_t   status, level;
+    const char  *code, *text;
+
+    switch (err->code) {
+
+    case NEWS_NOTFOUND:
+        status = NGX_HTTP_NOT_FOUND;
+        level = 0;
+        code = "not_found";
+        text = "There is no page at this address.";
+        break;
+
+    case NEWS_FULL:
+        status = 507;
+        level = NGX_LOG_CRIT;
+        code = "store_full";
+        text = "The site cannot take new writes right now.";
+        break;
+
+    case NEWS_BUSY:
+        status = NGX_HTTP_SERVICE_UNAVAILABLE;
+        level = NGX_LOG_ERR;
+        code = "busy";
+        text = "The site is busy; please try again in a moment.";
+        break;
+
+    default:
+        status = NGX_HTTP_INTERNAL_SERVER_ERROR;
+        level = NGX_LOG_ERR;
+        code = "internal_error";
+        text = "Something went wrong on our side.";
+    }
+
+    if (level) {
+        ngx_log_error(level, r->connection->log, 0, "news: %s", err->msg);
+    }
+
+    if (json) {
+        return ngx_http_news_json_error(r, status, code, text);
+    }
+
+    return ngx_http_news_html_error(r, status,
+                                    status == NGX_HTTP_NOT_FOUND
+                                    ? "Page not found" : "Sorry",
+                                    text);
+}

@@ -1,0 +1,177 @@
+/*
+ * The route table: a path below the location, the methods it takes, and
+ * its handler.  A known path with a wrong method is a 405 with Allow.
+ */
+
+#include "ngx_http_news.h"
+#include "engine/text.h"
+
+
+typedef struct {
+    ngx_str_t                  path;     /* exact, or the part before a slug */
+    ngx_uint_t                 slug;     /* a slug follows `path` */
+    ngx_uint_t                 methods;
+    ngx_uint_t                 json;     /* errors answered in JSON */
+    ngx_http_news_handler_pt   handler;
+} ngx_http_news_route_def_t;
+
+
+static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
+
+    { ngx_string(""), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0,
+      ngx_http_news_front },
+
+    { ngx_string("articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0,
+      ngx_http_news_article },
+
+    { ngx_string("api/articles"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1,
+      ngx_http_news_api_articles },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1,
+      ngx_http_news_api_article },
+};
+
+
+static ngx_int_t ngx_http_news_match(ngx_http_news_route_def_t *def,
+    ngx_http_news_route_t *rt);
+static ngx_int_t ngx_http_news_not_allowed(ngx_http_request_t *r,
+    ngx_uint_t methods, ngx_uint_t json);
+
+
+ngx_int_t
+ngx_http_news_route(ngx_http_request_t *r)
+{
+    size_t                      skip;
+    ngx_int_t                   rc;
+    ngx_uint_t                  i, allowed, json;
+    ngx_http_news_route_t       rt;
+    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_news_route_def_t  *def;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    /* the path below the location, without its leading slash */
+    skip = ngx_min(clcf->name.len, r->uri.len);
+    rt.path.data = r->uri.data + skip;
+    rt.path.len = r->uri.len - skip;
+
+    if (rt.path.len && rt.path.data[0] == '/') {
+        rt.path.data++;
+        rt.path.len--;
+    }
+
+    allowed = 0;
+    json = (rt.path.len >= 4 && ngx_strncmp(rt.path.data, "api/", 4) == 0)
+           || (rt.path.len == 3 && ngx_strncmp(rt.path.data, "api", 3) == 0);
+
+    for (i = 0; i < sizeof(ngx_http_news_routes)
+                    / sizeof(ngx_http_news_route_def_t); i++)
+    {
+        def = &ngx_http_news_routes[i];
+
+        if (!ngx_http_news_match(def, &rt)) {
+            continue;
+        }
+
+        if (!(r->method & def->methods)) {
+            allowed |= def->methods;
+            continue;
+        }
+
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return def->handler(r, &rt);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (allowed) {
+        return ngx_http_news_not_allowed(r, allowed, json);
+    }
+
+    if (json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                        "no such resource");
+    }
+
+    return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND, "Page not found",
+                                    "There is no page at this address.");
+}
+
+
+static ngx_int_t
+ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
+{
+    if (!def->slug) {
+        return rt->path.len == def->path.len
+               && ngx_strncmp(rt->path.data, def->path.data, def->path.len)
+                  == 0;
+    }
+
+    if (rt->path.len <= def->path.len
+        || ngx_strncmp(rt->path.data, def->path.data, def->path.len) != 0)
+    {
+        return 0;
+    }
+
+    rt->slug.data = rt->path.data + def->path.len;
+    rt->slug.len = rt->path.len - def->path.len;
+
+    return news_slug_valid((char *) rt->slug.data, rt->slug.len);
+}
+
+
+static ngx_int_t
+ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
+    ngx_uint_t json)
+{
+    u_char           *p, *last;
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    p = ngx_pnalloc(r->pool, sizeof("GET, HEAD, POST, PUT, DELETE") - 1);
+
+    if (h == NULL || p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    last = p;
+
+    if (methods & NGX_HTTP_GET) {
+        last = ngx_cpymem(last, "GET, HEAD, ", 11);
+    }
+
+    if (methods & NGX_HTTP_POST) {
+        last = ngx_cpymem(last, "POST, ", 6);
+    }
+
+    if (methods & NGX_HTTP_PUT) {
+        last = ngx_cpymem(last, "PUT, ", 5);
+    }
+
+    if (methods & NGX_HTTP_DELETE) {
+        last = ngx_cpymem(last, "DELETE, ", 8);
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Allow");
+    h->value.data = p;
+    h->value.len = (last - p) - 2;
+
+    if (json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_NOT_ALLOWED,
+                                        "method_not_allowed",
+                                        "this method is not allowed here");
+    }
+
+    return ngx_http_news_html_error(r, NGX_HTTP_NOT_ALLOWED,
+                                    "Method not allowed",
+                                    "This address does not take that "
+                                    "method.");
+}
