@@ -44,8 +44,11 @@ static void ngx_http_news_exit_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_news_handler(ngx_http_request_t *r);
 
 
-static ngx_conf_num_bounds_t  ngx_http_news_db_size_bounds = {
-    ngx_conf_check_num_bounds, NEWS_MAPSIZE_MIN, NGX_MAX_OFF_T_VALUE
+static char *ngx_http_news_db_size_check(ngx_conf_t *cf, void *post,
+    void *data);
+
+static ngx_conf_post_t  ngx_http_news_db_size_post = {
+    ngx_http_news_db_size_check
 };
 
 
@@ -63,7 +66,7 @@ static ngx_command_t  ngx_http_news_commands[] = {
       ngx_conf_set_off_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_news_main_conf_t, db_size),
-      &ngx_http_news_db_size_bounds },
+      &ngx_http_news_db_size_post },
 
     { ngx_string("news"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
@@ -112,6 +115,22 @@ ngx_module_t  ngx_http_news_module = {
     NULL,                                  /* exit master */
     NGX_MODULE_V1_PADDING
 };
+
+
+/* the off_t setter takes "1g"; the map must hold at least a few pages */
+static char *
+ngx_http_news_db_size_check(ngx_conf_t *cf, void *post, void *data)
+{
+    off_t  *size = data;
+
+    if (*size < NEWS_MAPSIZE_MIN) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news_db_size\" must be at least 1m");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
 
 
 static void *
@@ -497,6 +516,9 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
     nmcf->store_open = 1;
     news_buf_init(&nmcf->scratch);
 
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
+                   "news: store \"%V\" open in this worker", &nmcf->db);
+
     if (nmcf->store.dead_readers) {
         ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
                       "news_db: cleared %d stale reader slots of \"%V\"",
@@ -520,6 +542,9 @@ ngx_http_news_exit_process(ngx_cycle_t *cycle)
     news_store_close(&nmcf->store);
     news_buf_free(&nmcf->scratch);
     nmcf->store_open = 0;
+
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
+                   "news: store closed in this worker");
 }
 
 

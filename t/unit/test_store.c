@@ -1,0 +1,299 @@
+/*
+ * Unit tests of the store and the renderers: a real LMDB environment in a
+ * temporary directory, articles put and read back through the same calls
+ * the module makes.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "articles.h"
+#include "text.h"
+
+
+static char  dir[] = "/tmp/news-unit-XXXXXX";
+
+
+static int
+put_json(news_store_t *st, const char *json, int64_t now, news_err_t *err)
+{
+    int             rc;
+    cJSON          *obj;
+    MDB_txn        *txn;
+    news_article_t  a;
+
+    obj = cJSON_Parse(json);
+    rc = news_article_from_json(&a, obj, now, 0, err);
+    cJSON_Delete(obj);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    rc = news_store_write(st, &txn, err);
+    if (rc == NEWS_OK) {
+        rc = news_article_put(st, txn, &a, now, err);
+        if (rc == NEWS_OK) {
+            rc = news_store_commit(st, txn, err);
+        } else {
+            mdb_txn_abort(txn);
+        }
+    }
+
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+static int
+page_of(news_store_t *st, const char *slug, int kind, news_page_t *pg,
+    MDB_txn **txn)
+{
+    int         rc;
+    uint64_t    id;
+    news_err_t  err;
+
+    if (news_store_read(st, txn, &err) != NEWS_OK) {
+        return -1;
+    }
+
+    rc = news_article_id(st, *txn, slug, strlen(slug), &id);
+    if (rc == 0) {
+        rc = news_article_fragment(st, *txn, id, kind, pg);
+    }
+
+    return rc;
+}
+
+
+static int
+contains(news_str_t *s, const char *needle)
+{
+    return memmem(s->data, s->len, needle, strlen(needle)) != NULL;
+}
+
+
+static void
+test_validation(void)
+{
+    int             rc;
+    cJSON          *obj;
+    news_err_t      err;
+    news_article_t  a;
+
+    static const struct {
+        const char  *json;
+        const char  *msg;
+    } bad[] = {
+        { "{\"body\":\"x\"}", "\"title\" is required" },
+        { "{\"title\":\"t\"}", "\"body\" is required" },
+        { "{\"title\":\"t\",\"body\":\"x\",\"bogus\":1}", "unknown field" },
+        { "{\"title\":\"t\",\"body\":\"x\",\"slug\":\"Bad Slug\"}", "slug" },
+        { "{\"title\":\"t\",\"body\":\"x\",\"published_at\":\"yesterday\"}",
+          "RFC 3339" },
+        { "{\"title\":\"t\",\"body\":\"x\",\"status\":\"gone\"}", "status" },
+        { "{\"title\":\"!!!\",\"body\":\"x\"}", "no slug" },
+        { "{\"title\":\"a\\u0001b\",\"body\":\"x\"}", "control" },
+        { "{\"title\":7,\"body\":\"x\"}", "must be a string" },
+        { "{\"title\":\"t\",\"body\":\"x\",\"tags\":[1]}", "tags" },
+        { "[1]", "JSON object" },
+    };
+
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        obj = cJSON_Parse(bad[i].json);
+        rc = news_article_from_json(&a, obj, 1000, 0, &err);
+        cJSON_Delete(obj);
+
+        ok(rc == NEWS_INVALID && strstr(err.msg, bad[i].msg) != NULL,
+           "rejects %s (%s)", bad[i].json, rc ? err.msg : "accepted");
+    }
+
+    obj = cJSON_Parse("{\"title\":\"  Hello, World  \",\"body\":\"b\"}");
+    rc = news_article_from_json(&a, obj, 1000, 0, &err);
+    cJSON_Delete(obj);
+    ok(rc == NEWS_OK, "a minimal article is valid");
+    is_str(a.slug, "hello-world", "slug derived from the trimmed title");
+    is_int(a.published_at, 1000, "published_at defaults to now");
+    news_article_free(&a);
+}
+
+
+static void
+test_put_and_read(news_store_t *st)
+{
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_page_t   pg;
+
+    ok(put_json(st, "{\"title\":\"First <b>one</b> & \\\"quoted\\\"\","
+                "\"subtitle\":\"sub\",\"author\":\"Ann\","
+                "\"published_at\":\"2024-01-01T00:00:00Z\","
+                "\"body\":\"Para <script>alert(1)</script>\\n\\n"
+                "## Head\\n\\n[x](javascript:alert(1))\"}", 2000000000, &err)
+       == NEWS_OK, "put an article");
+
+    ok(page_of(st, "first-b-one-b-quoted", NEWS_FRAG_PAGE, &pg, &txn) == 0,
+       "page found by slug");
+    is_int(pg.nparts, NEWS_ARTICLE_PARTS, "page has its parts");
+    is_int(pg.version, 1, "first version");
+    ok(contains(&pg.part[NEWS_PART_MAIN],
+                "<h1>First &lt;b&gt;one&lt;/b&gt; &amp; &quot;quoted&quot;"
+                "</h1>"), "title escaped in h1");
+    ok(!contains(&pg.part[NEWS_PART_MAIN], "<script>"),
+       "raw HTML in Markdown is dropped");
+    ok(!contains(&pg.part[NEWS_PART_MAIN], "javascript:"),
+       "javascript: link is dropped");
+    ok(contains(&pg.part[NEWS_PART_MAIN], "<h2>Head</h2>"),
+       "## heading becomes h2");
+    ok(contains(&pg.part[NEWS_PART_MAIN], "No comments yet."),
+       "empty comments section");
+    news_store_read_done(st);
+
+    ok(page_of(st, "first-b-one-b-quoted", NEWS_FRAG_JSON, &pg, &txn) == 0,
+       "JSON fragment found");
+    ok(contains(&pg.part[0], "\"title\":\"First \\u003cb\\u003eone"),
+       "title escaped in JSON");
+    news_store_read_done(st);
+
+    ok(put_json(st, "{\"title\":\"First <b>one</b> & \\\"quoted\\\"\","
+                "\"published_at\":\"2024-01-01T00:00:00Z\","
+                "\"body\":\"changed\"}", 2000000100, &err) == NEWS_OK,
+       "update by the same slug");
+    ok(page_of(st, "first-b-one-b-quoted", NEWS_FRAG_PAGE, &pg, &txn) == 0,
+       "page found after update");
+    is_int(pg.version, 2, "version bumped");
+    is_int(pg.updated_at, 2000000100, "updated_at is the update time");
+    ok(contains(&pg.part[NEWS_PART_MAIN], "changed"), "new body rendered");
+    ok(contains(&pg.part[NEWS_PART_MAIN], "Updated"), "shown as updated");
+    news_store_read_done(st);
+}
+
+
+static void
+test_list(news_store_t *st)
+{
+    int          i;
+    char         json[256];
+    MDB_txn     *txn;
+    news_buf_t   out;
+    news_err_t   err;
+    news_list_t  l;
+
+    for (i = 1; i <= 5; i++) {
+        snprintf(json, sizeof(json), "{\"title\":\"List %d\",\"body\":\"b\","
+                 "\"published_at\":\"2025-01-0%dT00:00:00Z\"}", i, i);
+        put_json(st, json, 1800000000, &err);
+    }
+
+    put_json(st, "{\"title\":\"Future\",\"body\":\"b\","
+             "\"published_at\":\"2099-01-01T00:00:00Z\"}", 1800000000, &err);
+    put_json(st, "{\"title\":\"Draft\",\"body\":\"b\",\"status\":\"draft\"}",
+             1800000000, &err);
+
+    news_buf_init(&out);
+    memset(&l, 0, sizeof(l));
+    l.limit = 2;
+    l.now = 1800000000;
+    l.kind = NEWS_FRAG_SUMMARY;
+    l.sep = ",";
+
+    news_store_read(st, &txn, &err);
+    ok(news_articles_list(st, txn, &l, &out, &err) == NEWS_OK, "list");
+    is_int(l.count, 2, "two items");
+    ok(l.more, "more follow");
+    ok(strstr(news_buf_cstr(&out), "List 5") < strstr(out.data, "List 4")
+       && strstr(out.data, "List 5") != NULL, "newest first");
+    ok(strstr(out.data, "Future") == NULL, "scheduled article hidden");
+
+    news_buf_reset(&out);
+    l.cursor = l.next;
+    unsigned char  cur[NEWS_CURSOR_LEN];
+    memcpy(cur, l.next, sizeof(cur));
+    l.cursor = cur;
+    l.limit = 10;
+    ok(news_articles_list(st, txn, &l, &out, &err) == NEWS_OK, "next page");
+    ok(strstr(news_buf_cstr(&out), "List 3") != NULL
+       && strstr(out.data, "List 5") == NULL, "cursor continues after");
+    ok(strstr(out.data, "Draft") == NULL, "draft not listed");
+    ok(!l.more, "last page");
+    news_store_read_done(st);
+
+    news_buf_free(&out);
+}
+
+
+static void
+test_reopen_and_schema(news_store_t *st)
+{
+    int            rc;
+    MDB_txn       *txn;
+    MDB_val        key, val;
+    news_err_t     err;
+    unsigned char  be[4];
+    char           path[256];
+    FILE          *f;
+    char           bad[] = "/tmp/news-unit-bad-XXXXXX";
+
+    news_store_write(st, &txn, &err);
+    news_be32_put(be, NEWS_SCHEMA_VERSION + 1);
+    key.mv_data = "schema";
+    key.mv_size = 6;
+    val.mv_data = be;
+    val.mv_size = 4;
+    mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    news_store_commit(st, txn, &err);
+    news_store_close(st);
+
+    rc = news_store_open(st, dir, 0, &err);
+    ok(rc == NEWS_ERROR && strstr(err.msg, "newer version") != NULL,
+       "a newer schema is refused: %s", err.msg);
+
+    mkdtemp(bad);
+    snprintf(path, sizeof(path), "%s/data.mdb", bad);
+    f = fopen(path, "w");
+    fputs("this is not an LMDB file, and it is long enough to be read as "
+          "one if nothing checked the magic number in its meta page ......"
+          "................................................................"
+          "................................................................"
+          , f);
+    fclose(f);
+
+    rc = news_store_open(st, bad, 0, &err);
+    ok(rc == NEWS_ERROR && strstr(err.msg, "not an LMDB") != NULL,
+       "a foreign file is refused: %s", err.msg);
+
+    snprintf(path, sizeof(path), "rm -rf %s", bad);
+    (void) system(path);
+}
+
+
+int
+main(void)
+{
+    char          cmd[256];
+    news_err_t    err;
+    news_store_t  st;
+
+    test_validation();
+
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "mkdtemp");
+        return done_testing();
+    }
+
+    ok(news_store_open(&st, dir, 64 * 1024 * 1024, &err) == NEWS_OK,
+       "open a new store");
+
+    test_put_and_read(&st);
+    test_list(&st);
+    test_reopen_and_schema(&st);
+
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    (void) system(cmd);
+
+    return done_testing();
+}
