@@ -9,7 +9,7 @@ PORT        ?= 8080
 DEMO        := $(BUILD)/demo
 
 PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
-               libcmark-dev libpcre2-dev libssl-dev zlib1g-dev gcc make \
+               libcmark-dev libargon2-dev libpcre2-dev libssl-dev zlib1g-dev gcc make \
                perl libwww-perl wrk
 
 ENGINE_SRCS := $(wildcard src/engine/*.c)
@@ -22,14 +22,14 @@ UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine
-LIBS        := -llmdb -lcjson -lcmark
+LIBS        := -llmdb -lcjson -lcmark -largon2
 
 # the distro binary's own flags, so that the module loads into it
 NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \
                -Werror=format-security -fPIC -Wdate-time -D_FORTIFY_SOURCE=2
 NGX_LD_OPT  := -Wl,-z,relro -Wl,-z,now -fPIC
 
-.PHONY: all deps run test unit clean
+.PHONY: all deps run test unit clean bench
 
 all: $(BUILD)/ngx_http_news_module.so $(BUILD)/newsctl
 
@@ -86,5 +86,12 @@ run: deps all
 	$(NGINX) -p $(CURDIR)/$(DEMO)/ -c $(CURDIR)/$(DEMO)/nginx.conf \
 	    -e $(CURDIR)/$(DEMO)/logs/error.log -g 'daemon off;'
 
+# the benchmark of issue 6: a table on stdout and bench/results/*.json
+# (settings: BENCH_SECONDS and the others at the top of bench/run)
+bench: deps all
+	bench/run
+
 clean:
 	rm -rf $(BUILD)
+
+include fuzz.mk

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "articles.h"
+#include "comments.h"
 #include "text.h"
 
 
@@ -27,8 +28,16 @@ typedef struct {
 } newsctl_t;
 
 
+/* an article to import, and its comments when the file has them */
 typedef struct {
-    news_article_t  *items;
+    news_article_t   a;
+    news_comments_t  comments;
+    int              has_comments;
+} newsctl_item_t;
+
+
+typedef struct {
+    newsctl_item_t  *items;
     size_t           n;
     size_t           cap;
 } newsctl_articles_t;
@@ -43,7 +52,13 @@ static int newsctl_parse_file(const char *path, newsctl_articles_t *list,
     int64_t now);
 static int newsctl_add(newsctl_articles_t *list, const cJSON *obj,
     const char *path, size_t index, int64_t now);
+static int newsctl_add_comments(newsctl_item_t *item, const cJSON *obj,
+    news_err_t *err);
+static int newsctl_put(newsctl_t *ctl, MDB_txn *txn, newsctl_item_t *item,
+    int64_t now, news_err_t *err);
 static int newsctl_export(newsctl_t *ctl);
+static cJSON *newsctl_export_article(newsctl_t *ctl, MDB_txn *txn,
+    uint64_t id);
 static int newsctl_stats(newsctl_t *ctl);
 
 
@@ -212,8 +227,7 @@ newsctl_import(newsctl_t *ctl, int argc, char **argv)
         }
 
         for (i = 0; (size_t) i < n; i++) {
-            if (news_article_put(&ctl->store, txn, &list.items[done + i],
-                                 now, &err)
+            if (newsctl_put(ctl, txn, &list.items[done + i], now, &err)
                 != NEWS_OK)
             {
                 mdb_txn_abort(txn);
@@ -238,7 +252,8 @@ failed:
 done:
 
     for (n = 0; n < list.n; n++) {
-        news_article_free(&list.items[n]);
+        news_article_free(&list.items[n].a);
+        news_comments_free(&list.items[n].comments);
     }
 
     free(list.items);
@@ -334,11 +349,11 @@ newsctl_add(newsctl_articles_t *list, const cJSON *obj, const char *path,
 {
     const char      *slug;
     news_err_t       err;
-    news_article_t  *p;
+    newsctl_item_t  *p, *item;
 
     if (list->n == list->cap) {
         list->cap = list->cap ? list->cap * 2 : 16;
-        p = realloc(list->items, list->cap * sizeof(news_article_t));
+        p = realloc(list->items, list->cap * sizeof(newsctl_item_t));
         if (p == NULL) {
             fprintf(stderr, "newsctl: out of memory\n");
             return -1;
@@ -347,9 +362,15 @@ newsctl_add(newsctl_articles_t *list, const cJSON *obj, const char *path,
         list->items = p;
     }
 
-    if (news_article_from_json(&list->items[list->n], obj, now, 0, &err)
-        != NEWS_OK)
+    item = &list->items[list->n];
+    memset(item, 0, sizeof(newsctl_item_t));
+
+    if (news_article_from_json(&item->a, obj, now, 0, &err) != NEWS_OK
+        || newsctl_add_comments(item, obj, &err) != NEWS_OK)
     {
+        news_article_free(&item->a);
+        news_comments_free(&item->comments);
+
         slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
                                                                    "slug"));
         fprintf(stderr, "newsctl: %s: article %zu%s%.100s%s: %s; "
@@ -364,6 +385,77 @@ newsctl_add(newsctl_articles_t *list, const cJSON *obj, const char *path,
 }
 
 
+/* a "comments" array replaces the article's comments; none keeps them */
+static int
+newsctl_add_comments(newsctl_item_t *item, const cJSON *obj,
+    news_err_t *err)
+{
+    const cJSON     *v, *c;
+    news_comment_t   comment;
+    news_comment_t  *p;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comments");
+    if (v == NULL) {
+        return NEWS_OK;
+    }
+
+    item->has_comments = 1;
+
+    cJSON_ArrayForEach(c, v) {
+        if (news_comment_from_json(&comment, c, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        if (item->comments.n == item->comments.cap) {
+            item->comments.cap = item->comments.cap ? item->comments.cap * 2
+                                                    : 16;
+            p = realloc(item->comments.items,
+                        item->comments.cap * sizeof(news_comment_t));
+            if (p == NULL) {
+                news_comment_free(&comment);
+                return news_err_set(err, NEWS_ERROR, "out of memory");
+            }
+
+            item->comments.items = p;
+        }
+
+        item->comments.items[item->comments.n++] = comment;
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+newsctl_put(newsctl_t *ctl, MDB_txn *txn, newsctl_item_t *item, int64_t now,
+    news_err_t *err)
+{
+    if (news_article_put(&ctl->store, txn, &item->a, now, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (!item->has_comments) {
+        return NEWS_OK;
+    }
+
+    if (news_comments_replace(&ctl->store, txn, item->a.id, &item->comments,
+                              err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    /* the import's own version: the same store gives the same export */
+    if (news_article_refresh(&ctl->store, txn, item->a.id, now, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    return NEWS_OK;
+}
+
+
 static int
 newsctl_export(newsctl_t *ctl)
 {
@@ -374,7 +466,6 @@ newsctl_export(newsctl_t *ctl)
     MDB_txn         *txn;
     news_err_t       err;
     MDB_cursor      *cur;
-    news_article_t   a;
 
     if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK) {
         fprintf(stderr, "newsctl: %s\n", err.msg);
@@ -392,20 +483,9 @@ newsctl_export(newsctl_t *ctl)
 
     while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0) {
 
-        if (key.mv_size != 8
-            || news_article_load(&ctl->store, txn, news_be64_get(key.mv_data),
-                                 &a, &err)
-               != NEWS_OK)
-        {
-            fprintf(stderr, "newsctl: a corrupt article record\n");
-            rc = -1;
-            break;
-        }
-
-        obj = news_article_to_json(&a, 0);
-        news_article_free(&a);
-
-        cJSON_AddArrayToObject(obj, "comments");
+        obj = key.mv_size == 8
+              ? newsctl_export_article(ctl, txn, news_be64_get(key.mv_data))
+              : NULL;
         json = obj ? cJSON_Print(obj) : NULL;
         cJSON_Delete(obj);
 
@@ -426,6 +506,43 @@ newsctl_export(newsctl_t *ctl)
     news_store_close(&ctl->store);
 
     return rc == MDB_NOTFOUND ? 0 : 1;
+}
+
+
+static cJSON *
+newsctl_export_article(newsctl_t *ctl, MDB_txn *txn, uint64_t id)
+{
+    size_t           i;
+    cJSON           *obj, *arr;
+    news_err_t       err;
+    news_article_t   a;
+    news_comments_t  cs;
+
+    if (news_article_load(&ctl->store, txn, id, &a, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: article %llu: %s\n",
+                (unsigned long long) id, err.msg);
+        return NULL;
+    }
+
+    obj = news_article_to_json(&a, 0);
+    news_article_free(&a);
+
+    if (news_comments_load(&ctl->store, txn, id, &cs, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: comments of article %llu: %s\n",
+                (unsigned long long) id, err.msg);
+        cJSON_Delete(obj);
+        return NULL;
+    }
+
+    arr = obj ? cJSON_AddArrayToObject(obj, "comments") : NULL;
+
+    for (i = 0; arr != NULL && i < cs.n; i++) {
+        cJSON_AddItemToArray(arr, news_comment_to_json(&cs.items[i], 0));
+    }
+
+    news_comments_free(&cs);
+
+    return obj;
 }
 
 

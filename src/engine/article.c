@@ -28,9 +28,14 @@ static const news_field_t  news_text_fields[] = {
 };
 
 
+/* 9999-12-31T23:59:59Z */
+#define NEWS_TIME_MAX  253402300799LL
+
+
 static const char  *news_public_keys[] = {
     "slug", "title", "subtitle", "author", "section", "tags",
-    "published_at", "updated_at", "status", "body", "comments", NULL
+    "published_at", "updated_at", "status", "body", "comments",
+    "comments_closed", NULL
 };
 
 static const char  *news_internal_keys[] = {
@@ -156,12 +161,14 @@ news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
         goto failed;
     }
 
-    /* TODO(comments issue): take comments back on import */
-    if (v != NULL && cJSON_GetArraySize(v) > 0) {
-        news_err_set(err, NEWS_INVALID, "importing \"comments\" is not "
-                     "supported by this version");
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comments_closed");
+    if (v != NULL && !cJSON_IsBool(v)) {
+        news_err_set(err, NEWS_INVALID, "\"comments_closed\" must be true "
+                     "or false");
         goto failed;
     }
+
+    a->comments_closed = cJSON_IsTrue(v);
 
     if (internal && news_article_internal(a, obj, err) != NEWS_OK) {
         goto failed;
@@ -314,6 +321,7 @@ static int
 news_article_time(const cJSON *obj, const char *name, int64_t *out,
     news_err_t *err)
 {
+    int64_t       t;
     const char   *s;
     const cJSON  *v;
 
@@ -324,10 +332,19 @@ news_article_time(const cJSON *obj, const char *name, int64_t *out,
 
     s = cJSON_GetStringValue(v);
 
-    if (s == NULL || news_time_parse(s, strlen(s), out) != 0) {
+    /*
+     * an offset can move 1970-01-01 or 9999-12-31 out of the range that
+     * news_time_rfc3339() prints as a date-time news_time_parse() takes
+     * back: such a time would export but not import again
+     */
+    if (s == NULL || news_time_parse(s, strlen(s), &t) != 0
+        || t < 0 || t > NEWS_TIME_MAX)
+    {
         return news_err_set(err, NEWS_INVALID, "\"%s\" must be an RFC 3339 "
                             "date-time such as 2024-11-27T10:00:00Z", name);
     }
+
+    *out = t;
 
     return NEWS_OK;
 }
@@ -401,6 +418,10 @@ news_article_to_json(const news_article_t *a, int internal)
     cJSON_AddStringToObject(obj, "status",
                             a->status == NEWS_DRAFT ? "draft" : "published");
     cJSON_AddStringToObject(obj, "body", a->body);
+
+    if (a->comments_closed) {
+        cJSON_AddTrueToObject(obj, "comments_closed");
+    }
 
     news_buf_free(&t);
 

@@ -44,13 +44,15 @@ typedef struct {
     int64_t     created_at;
     int         status;         /* NEWS_PUBLISHED, NEWS_DRAFT */
     uint32_t    version;        /* bumped by every write: the ETag */
-    uint32_t    comment_count;
+    uint32_t    comment_count;  /* visible comments */
+    int         comments_closed;
 } news_article_t;
 
 
 /*
  * Validates an article JSON object and fills a; strings are malloc'd.
- * `now` is the default published_at.  `internal` accepts the fields only
+ * `now` is the default published_at.  A "comments" array is left to the
+ * caller (see comments.h).  `internal` accepts the fields only
  * the stored record has (id, created_at, version, comment_count).  On
  * error fills err (NEWS_INVALID) with a message that names the field.
  */

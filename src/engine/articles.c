@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "articles.h"
+#include "comments.h"
 #include "text.h"
 
 
@@ -21,7 +22,13 @@ static int news_article_inherit(news_store_t *st, MDB_txn *txn,
 static int news_article_write(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, news_err_t *err);
 static int news_article_write_fragments(news_store_t *st, MDB_txn *txn,
-    const news_article_t *a, news_err_t *err);
+    const news_article_t *a, const news_comments_t *cs, news_err_t *err);
+static int news_article_put_fragment(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_comments_t *cs, int kind,
+    unsigned page, news_buf_t *b, news_err_t *err);
+static int news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn,
+    uint64_t id, news_err_t *err);
+static uint32_t news_comments_visible(const news_comments_t *cs);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
 
 
@@ -29,8 +36,9 @@ int
 news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
     int64_t now, news_err_t *err)
 {
-    int       rc;
-    uint64_t  id;
+    int              rc;
+    uint64_t         id;
+    news_comments_t  cs;
 
     rc = news_article_id(st, txn, a->slug, strlen(a->slug), &id);
 
@@ -56,11 +64,73 @@ news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
         return news_store_fail(err, rc, "looking up a slug");
     }
 
-    if (news_article_write(st, txn, a, err) != NEWS_OK) {
+    if (news_comments_load(st, txn, a->id, &cs, err) != NEWS_OK) {
         return err->code;
     }
 
-    return news_article_write_fragments(st, txn, a, err);
+    a->comment_count = news_comments_visible(&cs);
+
+    rc = news_article_write(st, txn, a, err);
+    if (rc == NEWS_OK) {
+        rc = news_article_write_fragments(st, txn, a, &cs, err);
+    }
+
+    news_comments_free(&cs);
+
+    return rc;
+}
+
+
+int
+news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now, news_err_t *err)
+{
+    int              rc;
+    news_article_t   a;
+    news_comments_t  cs;
+
+    (void) now;
+
+    if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (news_comments_load(st, txn, id, &cs, err) != NEWS_OK) {
+        news_article_free(&a);
+        return err->code;
+    }
+
+    /* the version is the ETag: a comment changes the page */
+    a.version++;
+    a.comment_count = news_comments_visible(&cs);
+
+    rc = news_article_write(st, txn, &a, err);
+    if (rc == NEWS_OK) {
+        rc = news_article_write_fragments(st, txn, &a, &cs, err);
+    }
+
+    news_comments_free(&cs);
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+static uint32_t
+news_comments_visible(const news_comments_t *cs)
+{
+    size_t    i;
+    uint32_t  n;
+
+    n = 0;
+
+    for (i = 0; i < cs->n; i++) {
+        if (cs->items[i].status == NEWS_COMMENT_VISIBLE) {
+            n++;
+        }
+    }
+
+    return n;
 }
 
 
@@ -199,42 +269,142 @@ news_article_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
 static int
 news_article_write_fragments(news_store_t *st, MDB_txn *txn,
-    const news_article_t *a, news_err_t *err)
+    const news_article_t *a, const news_comments_t *cs, news_err_t *err)
 {
-    int            rc;
-    size_t         i;
-    MDB_val        key, val;
-    news_buf_t     b;
-    unsigned char  k[9];
+    int         rc;
+    size_t      i;
+    unsigned    page, pages;
+    news_buf_t  b;
 
     news_buf_init(&b);
-    news_be64_put(k, a->id);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
+    rc = NEWS_OK;
 
-    for (i = 0; i < sizeof(news_fragment_kinds) / sizeof(int); i++) {
-        news_buf_reset(&b);
-        k[8] = (unsigned char) news_fragment_kinds[i];
+    for (i = 0; rc == NEWS_OK && i < sizeof(news_fragment_kinds) / sizeof(int);
+         i++)
+    {
+        rc = news_article_put_fragment(st, txn, a, cs, news_fragment_kinds[i],
+                                       0, &b, err);
+    }
 
-        if (news_render_fragment(&b, a, news_fragment_kinds[i]) != 0) {
-            news_buf_free(&b);
-            return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
-                                a->slug);
-        }
+    if (rc == NEWS_OK) {
+        rc = news_article_drop_comment_pages(st, txn, a->id, err);
+    }
 
-        val.mv_data = b.data;
-        val.mv_size = b.len;
+    /* page 1 of the comments lives in the page itself */
+    pages = news_render_comment_pages(cs);
 
-        rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val, 0);
-        if (rc != 0) {
-            news_buf_free(&b);
-            return news_store_fail(err, rc, "writing a rendered page");
-        }
+    for (page = 2; rc == NEWS_OK && page <= pages; page++) {
+        rc = news_article_put_fragment(st, txn, a, cs, NEWS_FRAG_COMMENTS,
+                                       page, &b, err);
     }
 
     news_buf_free(&b);
 
+    return rc;
+}
+
+
+static int
+news_article_put_fragment(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_comments_t *cs, int kind,
+    unsigned page, news_buf_t *b, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[13];
+
+    news_buf_reset(b);
+
+    if (news_render_fragment(b, a, kind, cs, page) != 0) {
+        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                            a->slug);
+    }
+
+    news_be64_put(k, a->id);
+    k[8] = (unsigned char) kind;
+    news_be32_put(k + 9, page);
+
+    key.mv_data = k;
+    key.mv_size = kind == NEWS_FRAG_COMMENTS ? 13 : 9;
+    val.mv_data = b->data;
+    val.mv_size = b->len;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing a rendered page");
+    }
+
     return NEWS_OK;
+}
+
+
+static int
+news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  k[9];
+
+    news_be64_put(k, id);
+    k[8] = NEWS_FRAG_COMMENTS;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PAGES], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == 13 && memcmp(key.mv_data, k, 9) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        rc = mdb_cursor_del(cur, 0);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "dropping old comment pages");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* a comment page N >= 2 of an article */
+int
+news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_page_t *pg)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[13];
+
+    news_be64_put(k, id);
+    k[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(k + 9, page);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_PAGES], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (news_page_parse(val.mv_data, val.mv_size, pg) != 0
+        || pg->nparts != 1)
+    {
+        return MDB_CORRUPTED;
+    }
+
+    return 0;
 }
 
 

@@ -22,6 +22,13 @@
 int news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
     int64_t now, news_err_t *err);
 
+/*
+ * After a change to its comments: recounts, bumps the version, and
+ * re-renders every fragment of the article.
+ */
+int news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now, news_err_t *err);
+
 /* the article id of a slug */
 int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id);
@@ -29,6 +36,10 @@ int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
 /* a stored fragment; points into the map, valid until the txn ends */
 int news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id,
     int kind, news_page_t *pg);
+
+/* comment page N >= 2 of an article (page 1 is in its page fragment) */
+int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_page_t *pg);
 
 /* the stored record of an article, parsed (caller frees) */
 int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,

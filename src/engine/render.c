@@ -49,11 +49,41 @@ static const char  news_css[] =
     "@media print{header.site,nav,.comments,footer.site,.skip{display:none}}";
 
 
+/* the reply tree of an article's comments, as indexes into its list */
+#define NEWS_NONE  ((size_t) -1)
+
+typedef struct {
+    size_t  first;          /* first child */
+    size_t  last;           /* last child, for appending in order */
+    size_t  next;           /* next sibling */
+    int     shown;          /* visible, or a placeholder above one */
+} news_node_t;
+
+
+typedef struct {
+    news_node_t  *nodes;
+    size_t        top_first;
+    size_t        top_last;
+    size_t        top_shown;
+} news_thread_t;
+
+
 static void news_render_page_header(news_buf_t *b, const news_article_t *a,
     unsigned nparts);
 static size_t news_render_part_begin(news_buf_t *b);
 static void news_render_part_end(news_buf_t *b, size_t at);
-static void news_render_page(news_buf_t *b, const news_article_t *a);
+static void news_render_page(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs);
+static void news_render_comments(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page);
+static void news_render_comment(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, const news_thread_t *t, size_t i,
+    unsigned depth);
+static int news_thread_build(news_thread_t *t, const news_comments_t *cs);
+static int news_thread_shown(news_thread_t *t, const news_comments_t *cs,
+    size_t i, unsigned depth);
+static void news_thread_free(news_thread_t *t);
+static void news_render_comment_time(news_buf_t *b, int64_t t);
 static void news_render_byline(news_buf_t *b, const news_article_t *a);
 static void news_render_json(news_buf_t *b, const news_article_t *a,
     int with_body);
@@ -108,14 +138,22 @@ news_page_parse(const void *p, size_t n, news_page_t *pg)
 
 
 int
-news_render_fragment(news_buf_t *b, const news_article_t *a, int kind)
+news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
+    const news_comments_t *cs, unsigned page)
 {
     size_t  at;
 
     switch (kind) {
 
     case NEWS_FRAG_PAGE:
-        news_render_page(b, a);
+        news_render_page(b, a, cs);
+        break;
+
+    case NEWS_FRAG_COMMENTS:
+        news_render_page_header(b, a, 1);
+        at = news_render_part_begin(b);
+        news_render_comments(b, a, cs, page);
+        news_render_part_end(b, at);
         break;
 
     case NEWS_FRAG_JSON:
@@ -150,7 +188,8 @@ news_render_page_header(news_buf_t *b, const news_article_t *a,
     news_be64_put(h, (uint64_t) a->published_at);
     news_be64_put(h + 8, (uint64_t) a->updated_at);
     news_be32_put(h + 16, a->version);
-    news_be32_put(h + 20, (uint32_t) a->status);
+    news_be32_put(h + 20, (uint32_t) a->status
+                          | (a->comments_closed ? NEWS_COMMENTS_CLOSED : 0));
     news_be32_put(h + 24, nparts);
 
     news_buf_add(b, h, sizeof(h));
@@ -182,7 +221,8 @@ news_render_part_end(news_buf_t *b, size_t at)
 
 
 static void
-news_render_page(news_buf_t *b, const news_article_t *a)
+news_render_page(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs)
 {
     size_t  at;
 
@@ -220,9 +260,10 @@ news_render_page(news_buf_t *b, const news_article_t *a)
                   "<section class=\"comments\" id=\"comments\" "
                   "aria-labelledby=\"comments-h\">\n"
                   "<h2 id=\"comments-h\">Comments</h2>\n");
+    news_render_part_end(b, at);
 
-    /* TODO(comments issue): the first page of comments */
-    news_buf_addl(b, "<p class=\"no-comments\">No comments yet.</p>\n");
+    at = news_render_part_begin(b);
+    news_render_comments(b, a, cs, 1);
     news_render_part_end(b, at);
 
     at = news_render_part_begin(b);
@@ -339,6 +380,307 @@ news_render_teaser(news_buf_t *b, const news_article_t *a)
     news_render_time(b, a->published_at);
     news_buf_addf(b, " · %u comment%s</p>\n</article></li>\n",
                   a->comment_count, a->comment_count == 1 ? "" : "s");
+}
+
+
+static int
+news_thread_build(news_thread_t *t, const news_comments_t *cs)
+{
+    size_t  i, j, p;
+
+    t->top_first = NEWS_NONE;
+    t->top_last = NEWS_NONE;
+    t->top_shown = 0;
+    t->nodes = NULL;
+
+    if (cs == NULL || cs->n == 0) {
+        return 0;
+    }
+
+    t->nodes = malloc(cs->n * sizeof(news_node_t));
+    if (t->nodes == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < cs->n; i++) {
+        t->nodes[i].first = NEWS_NONE;
+        t->nodes[i].last = NEWS_NONE;
+        t->nodes[i].next = NEWS_NONE;
+        t->nodes[i].shown = 0;
+    }
+
+    for (i = 0; i < cs->n; i++) {
+        p = NEWS_NONE;
+
+        /* parents come before their replies: search backwards */
+        for (j = i; cs->items[i].parent && j-- > 0; /* void */) {
+            if (cs->items[j].id == cs->items[i].parent) {
+                p = j;
+                break;
+            }
+        }
+
+        if (p == NEWS_NONE) {
+            if (t->top_last == NEWS_NONE) {
+                t->top_first = i;
+
+            } else {
+                t->nodes[t->top_last].next = i;
+            }
+
+            t->top_last = i;
+            continue;
+        }
+
+        if (t->nodes[p].last == NEWS_NONE) {
+            t->nodes[p].first = i;
+
+        } else {
+            t->nodes[t->nodes[p].last].next = i;
+        }
+
+        t->nodes[p].last = i;
+    }
+
+    for (i = t->top_first; i != NEWS_NONE; i = t->nodes[i].next) {
+        if (news_thread_shown(t, cs, i, 1)) {
+            t->top_shown++;
+        }
+    }
+
+    return 0;
+}
+
+
+/* a removed comment stays as a placeholder when replies below it show */
+static int
+news_thread_shown(news_thread_t *t, const news_comments_t *cs, size_t i,
+    unsigned depth)
+{
+    size_t  c;
+    int     shown;
+
+    if (depth > NEWS_COMMENT_DEPTH) {
+        return 0;
+    }
+
+    shown = cs->items[i].status == NEWS_COMMENT_VISIBLE;
+
+    for (c = t->nodes[i].first; c != NEWS_NONE; c = t->nodes[c].next) {
+        if (news_thread_shown(t, cs, c, depth + 1)) {
+            shown = 1;
+        }
+    }
+
+    if (cs->items[i].status == NEWS_COMMENT_PENDING) {
+        shown = 0;
+    }
+
+    t->nodes[i].shown = shown;
+
+    return shown;
+}
+
+
+static void
+news_thread_free(news_thread_t *t)
+{
+    free(t->nodes);
+    t->nodes = NULL;
+}
+
+
+unsigned
+news_render_comment_pages(const news_comments_t *cs)
+{
+    unsigned       pages;
+    news_thread_t  t;
+
+    if (news_thread_build(&t, cs) != 0) {
+        return 1;
+    }
+
+    pages = (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
+                        / NEWS_COMMENTS_PAGE);
+    news_thread_free(&t);
+
+    return pages ? pages : 1;
+}
+
+
+static void
+news_render_comments(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page)
+{
+    size_t         i, skip, count;
+    unsigned       pages;
+    news_thread_t  t;
+
+    if (news_thread_build(&t, cs) != 0) {
+        b->failed = 1;
+        return;
+    }
+
+    if (t.top_shown == 0) {
+        news_thread_free(&t);
+        news_buf_addl(b, "<p class=\"no-comments\">No comments yet.</p>\n");
+        return;
+    }
+
+    skip = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
+    count = 0;
+
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+
+    for (i = t.top_first; i != NEWS_NONE && count < NEWS_COMMENTS_PAGE;
+         i = t.nodes[i].next)
+    {
+        if (!t.nodes[i].shown) {
+            continue;
+        }
+
+        if (skip) {
+            skip--;
+            continue;
+        }
+
+        news_render_comment(b, a, cs, &t, i, 1);
+        count++;
+    }
+
+    news_buf_addl(b, "</ol>\n");
+
+    pages = (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
+                        / NEWS_COMMENTS_PAGE);
+    news_thread_free(&t);
+
+    if (pages < 2) {
+        return;
+    }
+
+    news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Comment pages\">");
+
+    if (page == 2) {
+        news_buf_addf(b, "<a rel=\"prev\" href=\"articles/%s#comments\">"
+                      "Earlier comments</a> ", a->slug);
+
+    } else if (page > 2) {
+        news_buf_addf(b, "<a rel=\"prev\" href=\"articles/%s?comments=%u"
+                      "#comments\">Earlier comments</a> ", a->slug, page - 1);
+    }
+
+    if (page < pages) {
+        news_buf_addf(b, "<a rel=\"next\" href=\"articles/%s?comments=%u"
+                      "#comments\">Later comments</a>", a->slug, page + 1);
+    }
+
+    news_buf_addl(b, "</nav>\n");
+}
+
+
+static void
+news_render_comment(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, const news_thread_t *t, size_t i,
+    unsigned depth)
+{
+    size_t                 k;
+    const news_comment_t  *c;
+
+    c = &cs->items[i];
+
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n",
+                  (unsigned long long) c->id);
+
+    if (c->status == NEWS_COMMENT_VISIBLE) {
+        news_buf_addl(b, "<article>\n<p class=\"meta\">"
+                      "<span class=\"author\">");
+        news_html_escape(b, c->author, strlen(c->author));
+        news_buf_addf(b, "</span> · <a href=\"articles/%s#comment-%llu\">",
+                      a->slug, (unsigned long long) c->id);
+        news_render_comment_time(b, c->created_at);
+        news_buf_addl(b, "</a>");
+
+        if (c->edited_at) {
+            news_buf_addl(b, " · edited");
+        }
+
+        news_buf_addl(b, "</p>\n<div class=\"text\">");
+        news_comment_html(b, c->body, strlen(c->body));
+        news_buf_addl(b, "</div>\n");
+
+        if (depth < NEWS_COMMENT_DEPTH && !a->comments_closed) {
+            news_buf_addf(b, "<p class=\"actions\"><a href=\"articles/%s"
+                          "?reply=%llu#comment-form\">Reply</a></p>\n",
+                          a->slug, (unsigned long long) c->id);
+        }
+
+        news_buf_addl(b, "</article>\n");
+
+    } else {
+        news_buf_adds(b, c->status == NEWS_COMMENT_HIDDEN
+                         ? "<p class=\"meta\">[removed by a moderator]</p>\n"
+                         : "<p class=\"meta\">[deleted]</p>\n");
+    }
+
+    if (t->nodes[i].first != NEWS_NONE && depth < NEWS_COMMENT_DEPTH) {
+        news_buf_addl(b, "<ol class=\"replies\">\n");
+
+        for (k = t->nodes[i].first; k != NEWS_NONE; k = t->nodes[k].next) {
+            if (t->nodes[k].shown) {
+                news_render_comment(b, a, cs, t, k, depth + 1);
+            }
+        }
+
+        news_buf_addl(b, "</ol>\n");
+    }
+
+    news_buf_addl(b, "</li>\n");
+}
+
+
+/* "27 November 2026, 10:04 UTC" in a <time> element */
+static void
+news_render_comment_time(news_buf_t *b, int64_t t)
+{
+    size_t  at;
+
+    news_buf_addl(b, "<time datetime=\"");
+    news_time_rfc3339(b, t);
+    news_buf_addl(b, "\">");
+    news_time_human(b, t);
+
+    at = b->len;
+    news_time_rfc3339(b, t);
+
+    if (!b->failed && b->len - at >= 16) {
+        /* keep "HH:MM" of "YYYY-MM-DDTHH:MM:SSZ" */
+        memmove(b->data + at + 2, b->data + at + 11, 5);
+        b->data[at] = ',';
+        b->data[at + 1] = ' ';
+        b->len = at + 7;
+    }
+
+    news_buf_addl(b, " UTC</time>");
+}
+
+
+void
+news_render_pending_item(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c)
+{
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n"
+                  "<p class=\"meta\"><span class=\"author\">",
+                  (unsigned long long) c->id);
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addl(b, "</span> on <a href=\"articles/");
+    news_buf_adds(b, a->slug);
+    news_buf_addl(b, "\">");
+    news_html_escape(b, a->title, strlen(a->title));
+    news_buf_addl(b, "</a> · ");
+    news_render_comment_time(b, c->created_at);
+    news_buf_addl(b, "</p>\n<div class=\"text\">");
+    news_comment_html(b, c->body, strlen(c->body));
+    news_buf_addl(b, "</div>\n");
 }
 
 

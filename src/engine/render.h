@@ -15,6 +15,7 @@
 
 #include "article.h"
 #include "buf.h"
+#include "comments.h"
 
 
 #define NEWS_PAGE_HEADER  28
@@ -26,16 +27,23 @@ enum {
     NEWS_FRAG_PAGE = 'P',       /* the article page: NEWS_PART_* */
     NEWS_FRAG_JSON = 'J',       /* GET /api/articles/{slug} */
     NEWS_FRAG_SUMMARY = 'S',    /* one item of GET /api/articles */
-    NEWS_FRAG_TEASER = 'T'      /* one item of the front page */
+    NEWS_FRAG_TEASER = 'T',     /* one item of the front page */
+    NEWS_FRAG_COMMENTS = 'C'    /* comment page N >= 2; key: . be32 N */
 };
 
 
+/* the page header's status word: the article's status, and flags */
+#define NEWS_STATUS_MASK     0xff
+#define NEWS_COMMENTS_CLOSED 0x100
+
+
 /* the parts of an article page, in page order; the per-reader comment
- * slot (login link or form) goes between MAIN and TAIL */
+ * slot (login link or form) goes between COMMENTS and TAIL */
 enum {
     NEWS_PART_TITLE = 0,        /* escaped headline, for <title> */
     NEWS_PART_HEAD,             /* extra <head> elements */
-    NEWS_PART_MAIN,             /* the article and the comment list */
+    NEWS_PART_ARTICLE,          /* the article, the comments heading */
+    NEWS_PART_COMMENTS,         /* the first page of comments */
     NEWS_PART_TAIL,             /* closes the comments section */
     NEWS_ARTICLE_PARTS
 };
@@ -73,8 +81,19 @@ typedef struct {
 /* reads a stored fragment; -1 when it is malformed */
 int news_page_parse(const void *p, size_t n, news_page_t *pg);
 
-/* the stored fragment of the given kind for an article */
-int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind);
+/*
+ * The stored fragment of the given kind for an article with its comments
+ * (cs may be NULL: none).  For NEWS_FRAG_COMMENTS, `page` is the page.
+ */
+int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
+    const news_comments_t *cs, unsigned page);
+
+/* how many pages the article's comment threads fill (at least 1) */
+unsigned news_render_comment_pages(const news_comments_t *cs);
+
+/* one item of the moderation queue */
+void news_render_pending_item(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c);
 
 /* Markdown to HTML with raw HTML and unsafe links dropped */
 int news_markdown(news_buf_t *b, const char *md, size_t n);

@@ -27,7 +27,7 @@
 
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
-    "comments", "users", "names", "sessions", "throttle"
+    "comments", "users", "names", "sessions", "throttle", "cindex"
 };
 
 

@@ -9,8 +9,11 @@
  *   slugs     slug -> be64 id
  *   times     be64 published_at . be64 id -> "" (published articles only)
  *   pages     be64 id . kind byte -> a fragment rendered at write time
- *   comments, users, names, sessions, throttle: used by later features,
- *   created now so that every process opens the same set of handles.
+ *   comments  be64 article id . be64 created_at . be64 comment id ->
+ *             a comment (see comments.h): one article's comments are one
+ *             ordered range, oldest first
+ *   cindex    be64 comment id -> its comments key
+ *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -34,7 +37,10 @@ enum {
     NEWS_CONFLICT,          /* 409 */
     NEWS_FULL,              /* 507: the map is full */
     NEWS_BUSY,              /* 503: readers full, map resized, retry */
-    NEWS_ERROR              /* 500 */
+    NEWS_ERROR,             /* 500 */
+    NEWS_FORBIDDEN,         /* 403: not yours, or too late */
+    NEWS_GONE,              /* 410/422: refers to something deleted */
+    NEWS_LIMITED            /* 429: slow down */
 };
 
 
@@ -49,6 +55,7 @@ enum {
     NEWS_DB_NAMES,
     NEWS_DB_SESSIONS,
     NEWS_DB_THROTTLE,
+    NEWS_DB_CINDEX,
     NEWS_DB_N
 };
 

@@ -13,18 +13,34 @@
 
 #include "engine/articles.h"
 #include "engine/render.h"
+#include "engine/sessions.h"
 #include "engine/store.h"
+#include "engine/users.h"
+
+#if !(NGX_THREADS)
+#error the news module needs nginx built --with-threads
+#endif
 
 
 #define NGX_HTTP_NEWS_PAGE_SIZE    20
 #define NGX_HTTP_NEWS_PAGE_MAX     100000
 #define NGX_HTTP_NEWS_API_LIMIT    100
+#define NGX_HTTP_NEWS_NEXT_MAX     1024
 
 
 typedef struct {
     ngx_str_t           db;             /* news_db, full path */
     off_t               db_size;        /* news_db_size */
     ngx_flag_t          enabled;        /* some location has news; */
+
+    ngx_str_t           thread_pool_name;   /* news_thread_pool */
+    ngx_thread_pool_t  *thread_pool;
+    time_t              session_ttl;        /* news_session_ttl */
+    size_t              body_max;           /* news_body_max */
+    ngx_uint_t          argon2_memory;      /* news_password_cost, KiB */
+    ngx_uint_t          argon2_passes;
+    ngx_uint_t          throttle_account;   /* news_login_throttle */
+    ngx_uint_t          throttle_address;
 
     /* worker process state, set in init_process */
     news_store_t        store;
@@ -51,6 +67,30 @@ typedef struct {
 typedef ngx_int_t (*ngx_http_news_handler_pt)(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
+/* a request body, read into memory: returns what to finalize with */
+typedef ngx_int_t (*ngx_http_news_body_pt)(ngx_http_request_t *r,
+    ngx_str_t *body);
+
+/* runs in a pool thread: thread-safe code only, no r, no pools, no log */
+typedef void (*ngx_http_news_work_pt)(void *data);
+
+/* runs on the event loop when the work is done: what to finalize with */
+typedef ngx_int_t (*ngx_http_news_done_pt)(ngx_http_request_t *r,
+    void *data);
+
+
+/* the per-request state of the module */
+typedef struct {
+    news_user_t                *user;       /* NULL: anonymous */
+    u_char                      token[NEWS_TOKEN_LEN];  /* of the session */
+    unsigned                    looked_up:1;
+    unsigned                    json:1;     /* errors are JSON */
+
+    ngx_http_news_body_pt       body_done;
+    void                       *task;       /* ngx_http_news_task_t */
+    void                       *data;       /* the route's own state */
+} ngx_http_news_ctx_t;
+
 
 extern ngx_module_t  ngx_http_news_module;
 
@@ -62,6 +102,7 @@ extern ngx_module_t  ngx_http_news_module;
 
 
 ngx_int_t ngx_http_news_route(ngx_http_request_t *r);
+ngx_http_news_ctx_t *ngx_http_news_get_ctx(ngx_http_request_t *r);
 
 /* pages.c: HTML */
 ngx_int_t ngx_http_news_front(ngx_http_request_t *r,
@@ -71,6 +112,26 @@ ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *title, const char *text);
 
+/* the gaps between chrome pieces, in page order */
+typedef struct {
+    ngx_str_t   title;
+    ngx_str_t   head;
+    ngx_str_t   path;       /* this page below the location: skip link */
+    ngx_str_t   nav;        /* empty: the user's links, or the anonymous */
+    ngx_str_t   main;
+    ngx_str_t   comments;   /* an article's comment page */
+    ngx_str_t   slot;       /* per reader: comment form or login link */
+    ngx_str_t   tail;
+} ngx_http_news_page_t;
+
+#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 8)
+
+/* ?name=N, a whole number from 1 (1 when absent) */
+ngx_int_t ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
+    ngx_uint_t *n);
+ngx_int_t ngx_http_news_page_pieces(ngx_http_request_t *r,
+    ngx_http_news_page_t *pg, ngx_str_t *pieces);
+
 /* api.c: JSON */
 ngx_int_t ngx_http_news_api_articles(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
@@ -78,6 +139,36 @@ ngx_int_t ngx_http_news_api_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message);
+
+/* auth.c: accounts, sessions, CSRF */
+ngx_int_t ngx_http_news_login(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_register(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_logout(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_users(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_session(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_me(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+void ngx_http_news_auth_lookup(ngx_http_request_t *r);
+news_user_t *ngx_http_news_user(ngx_http_request_t *r);
+ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
+ngx_int_t ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex);
+ngx_int_t ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value);
+ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
+
+/* body.c: request bodies */
+ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
+    ngx_http_news_body_pt done);
+ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *text);
+
+/* tasks.c: the thread pool */
+ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 
 /* reply.c: sending */
 ngx_buf_t *ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces,
@@ -88,6 +179,8 @@ ngx_int_t ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *pieces, ngx_uint_t n);
 ngx_int_t ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
+ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
+    const char *value);
 ngx_int_t ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn,
     news_err_t *err);
 void ngx_http_news_read_done(ngx_http_request_t *r);

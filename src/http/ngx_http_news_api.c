@@ -126,7 +126,7 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                    NEWS_FRAG_JSON, &page);
     }
 
-    if (rc == 0 && (page.status != NEWS_PUBLISHED
+    if (rc == 0 && ((page.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
                     || page.published_at > ngx_time()))
     {
         rc = MDB_NOTFOUND;

@@ -7,30 +7,17 @@
 #include "engine/text.h"
 
 
-/* the gaps between chrome pieces, in page order */
-typedef struct {
-    ngx_str_t   title;
-    ngx_str_t   head;
-    ngx_str_t   path;       /* this page below the location: skip link */
-    ngx_str_t   nav;
-    ngx_str_t   main;
-    ngx_str_t   slot;       /* per reader: comment form or login link */
-    ngx_str_t   tail;
-} ngx_http_news_page_t;
-
-
-static ngx_int_t ngx_http_news_page_pieces(ngx_http_request_t *r,
-    ngx_http_news_page_t *pg, ngx_str_t *pieces);
-static ngx_int_t ngx_http_news_page_arg(ngx_http_request_t *r,
-    ngx_uint_t *page);
+static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
+    ngx_str_t *slug, ngx_str_t *slot);
 static ngx_int_t ngx_http_news_login_slot(ngx_http_request_t *r,
     ngx_str_t *slug, ngx_str_t *slot);
 
 
-#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 8)
-
-
-static ngx_int_t
+/*
+ * The reader was looked up by the router, before any read txn of the
+ * page began, so the nav costs no store access here.
+ */
+ngx_int_t
 ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     ngx_str_t *pieces)
 {
@@ -38,6 +25,10 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     ngx_http_news_loc_conf_t  *nlcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (pg->nav.len == 0 && ngx_http_news_auth_nav(r, &pg->nav) != NGX_OK) {
+        return NGX_ERROR;
+    }
 
     if (pg->nav.len == 0) {
         pg->nav = nlcf->chrome[NEWS_CHROME_NAV_ANON];
@@ -54,6 +45,7 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     pieces[n++] = pg->nav;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_MAIN];
     pieces[n++] = pg->main;
+    pieces[n++] = pg->comments;
     pieces[n++] = pg->slot;
     pieces[n++] = pg->tail;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_CLOSE];
@@ -74,7 +66,7 @@ ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
-    if (ngx_http_news_page_arg(r, &page) != NGX_OK) {
+    if (ngx_http_news_number_arg(r, "page", &page) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
                                         "The page number must be a whole "
@@ -143,21 +135,27 @@ ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     pg.main.len = b->len;
 
     n = ngx_http_news_page_pieces(r, &pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
                               pieces, n);
 }
 
 
-static ngx_int_t
-ngx_http_news_page_arg(ngx_http_request_t *r, ngx_uint_t *page)
+ngx_int_t
+ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
+    ngx_uint_t *page)
 {
     ngx_int_t  n;
     ngx_str_t  value;
 
     *page = 1;
 
-    if (ngx_http_arg(r, (u_char *) "page", 4, &value) != NGX_OK) {
+    if (ngx_http_arg(r, (u_char *) name, ngx_strlen(name), &value)
+        != NGX_OK)
+    {
         return NGX_OK;
     }
 
@@ -180,15 +178,23 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t              n;
     uint64_t               id;
     ngx_buf_t             *b;
+    ngx_uint_t             cpage;
     MDB_txn               *txn;
     news_err_t             err;
-    news_page_t            page;
+    news_page_t            page, comments;
     ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
     ngx_memzero(&pg, sizeof(pg));
 
-    if (ngx_http_news_login_slot(r, &rt->slug, &pg.slot) != NGX_OK) {
+    if (ngx_http_news_number_arg(r, "comments", &cpage) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "The comment page must be a whole "
+                                        "number from 1.");
+    }
+
+    if (ngx_http_news_comment_slot(r, &rt->slug, &pg.slot) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -204,11 +210,18 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
-                    || page.status != NEWS_PUBLISHED
+                    || (page.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
                     || page.published_at > ngx_time()))
     {
         rc = page.nparts != NEWS_ARTICLE_PARTS ? MDB_CORRUPTED
                                                : MDB_NOTFOUND;
+    }
+
+    comments.part[0] = page.part[NEWS_PART_COMMENTS];
+
+    if (rc == 0 && cpage > 1) {
+        rc = news_article_comment_page(&ngx_http_news_module_store(r), txn,
+                                       id, cpage, &comments);
     }
 
     if (rc != 0) {
@@ -221,14 +234,16 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     pg.title.len = page.part[NEWS_PART_TITLE].len;
     pg.head.data = (u_char *) page.part[NEWS_PART_HEAD].data;
     pg.head.len = page.part[NEWS_PART_HEAD].len;
-    pg.main.data = (u_char *) page.part[NEWS_PART_MAIN].data;
-    pg.main.len = page.part[NEWS_PART_MAIN].len;
+    pg.main.data = (u_char *) page.part[NEWS_PART_ARTICLE].data;
+    pg.main.len = page.part[NEWS_PART_ARTICLE].len;
+    pg.comments.data = (u_char *) comments.part[0].data;
+    pg.comments.len = comments.part[0].len;
     pg.tail.data = (u_char *) page.part[NEWS_PART_TAIL].data;
     pg.tail.len = page.part[NEWS_PART_TAIL].len;
     pg.path = rt->path;
 
     n = ngx_http_news_page_pieces(r, &pg, pieces);
-    b = ngx_http_news_assemble(r, pieces, n);
+    b = (n == NGX_ERROR) ? NULL : ngx_http_news_assemble(r, pieces, n);
 
     /* the copy is made: the map may move on */
     ngx_http_news_read_done(r);
@@ -238,6 +253,46 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     return ngx_http_news_output(r, NGX_HTTP_OK, &ngx_http_news_html_type, b);
+}
+
+
+/*
+ * The per-reader slot under an article's comments: the hook of the
+ * comment form.  A logged-in reader gets a placeholder until the comments
+ * feature puts the form here (with ngx_http_news_csrf_value() in a hidden
+ * "csrf" field); everyone else gets the login link.
+ */
+static ngx_int_t
+ngx_http_news_comment_slot(ngx_http_request_t *r, ngx_str_t *slug,
+    ngx_str_t *slot)
+{
+    news_user_t  *user;
+    news_buf_t   *b;
+
+    user = ngx_http_news_user(r);
+
+    if (user == NULL) {
+        return ngx_http_news_login_slot(r, slug, slot);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "<p class=\"comment-slot\">Commenting as <b>");
+    news_html_escape(b, user->name, user->name_len);
+    news_buf_addl(b, "</b>: the comment form comes here.</p>\n");
+
+    if (b->failed) {
+        return NGX_ERROR;
+    }
+
+    slot->len = b->len;
+    slot->data = ngx_pnalloc(r->pool, b->len);
+    if (slot->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(slot->data, b->data, b->len);
+
+    return NGX_OK;
 }
 
 
@@ -300,6 +355,9 @@ ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     pg.main.len = b->len;
 
     n = ngx_http_news_page_pieces(r, &pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
 }

@@ -12,8 +12,6 @@ ngx_str_t  ngx_http_news_json_type = ngx_string("application/json");
 
 
 static ngx_int_t ngx_http_news_security_headers(ngx_http_request_t *r);
-static ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r,
-    const char *key, const char *value);
 
 
 /*
@@ -119,7 +117,7 @@ ngx_http_news_security_headers(ngx_http_request_t *r)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     const char *value)
 {

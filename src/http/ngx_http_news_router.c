@@ -12,24 +12,63 @@ typedef struct {
     ngx_uint_t                 slug;     /* a slug follows `path` */
     ngx_uint_t                 methods;
     ngx_uint_t                 json;     /* errors answered in JSON */
+    ngx_uint_t                 body;     /* the handler reads the body */
     ngx_http_news_handler_pt   handler;
 } ngx_http_news_route_def_t;
 
 
 static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
 
-    { ngx_string(""), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0,
+    { ngx_string(""), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_front },
 
-    { ngx_string("articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0,
+    { ngx_string("articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_article },
 
-    { ngx_string("api/articles"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1,
+    { ngx_string("login"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_login },
+
+    { ngx_string("register"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0,
+      1, ngx_http_news_register },
+
+    { ngx_string("logout"), 0, NGX_HTTP_POST, 0, 1,
+      ngx_http_news_logout },
+
+    { ngx_string("api/articles"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
       ngx_http_news_api_articles },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1,
+    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
       ngx_http_news_api_article },
+
+    { ngx_string("api/users"), 0, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_api_users },
+
+    { ngx_string("api/session"), 0, NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
+      ngx_http_news_api_session },
+
+    { ngx_string("api/me"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_me },
 };
+
+
+ngx_http_news_ctx_t *
+ngx_http_news_get_ctx(ngx_http_request_t *r)
+{
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    if (ctx == NULL) {
+        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_news_ctx_t));
+        if (ctx == NULL) {
+            return NULL;
+        }
+
+        ngx_http_set_ctx(r, ctx, ngx_http_news_module);
+    }
+
+    return ctx;
+}
 
 
 static ngx_int_t ngx_http_news_match(ngx_http_news_route_def_t *def,
@@ -45,6 +84,7 @@ ngx_http_news_route(ngx_http_request_t *r)
     ngx_int_t                   rc;
     ngx_uint_t                  i, allowed, json;
     ngx_http_news_route_t       rt;
+    ngx_http_news_ctx_t        *ctx;
     ngx_http_core_loc_conf_t   *clcf;
     ngx_http_news_route_def_t  *def;
 
@@ -64,6 +104,16 @@ ngx_http_news_route(ngx_http_request_t *r)
     json = (rt.path.len >= 4 && ngx_strncmp(rt.path.data, "api/", 4) == 0)
            || (rt.path.len == 3 && ngx_strncmp(rt.path.data, "api", 3) == 0);
 
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->json = json;
+
+    /* who is asking, before any page opens its own read txn */
+    ngx_http_news_auth_lookup(r);
+
     for (i = 0; i < sizeof(ngx_http_news_routes)
                     / sizeof(ngx_http_news_route_def_t); i++)
     {
@@ -78,9 +128,12 @@ ngx_http_news_route(ngx_http_request_t *r)
             continue;
         }
 
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
+        /* GET and HEAD bodies are discarded; POST handlers read theirs */
+        if (!def->body || !(r->method & (NGX_HTTP_POST|NGX_HTTP_PUT))) {
+            rc = ngx_http_discard_request_body(r);
+            if (rc != NGX_OK) {
+                return rc;
+            }
         }
 
         return def->handler(r, &rt);

@@ -140,16 +140,16 @@ test_put_and_read(news_store_t *st)
        "page found by slug");
     is_int(pg.nparts, NEWS_ARTICLE_PARTS, "page has its parts");
     is_int(pg.version, 1, "first version");
-    ok(contains(&pg.part[NEWS_PART_MAIN],
+    ok(contains(&pg.part[NEWS_PART_ARTICLE],
                 "<h1>First &lt;b&gt;one&lt;/b&gt; &amp; &quot;quoted&quot;"
                 "</h1>"), "title escaped in h1");
-    ok(!contains(&pg.part[NEWS_PART_MAIN], "<script>"),
+    ok(!contains(&pg.part[NEWS_PART_ARTICLE], "<script>"),
        "raw HTML in Markdown is dropped");
-    ok(!contains(&pg.part[NEWS_PART_MAIN], "javascript:"),
+    ok(!contains(&pg.part[NEWS_PART_ARTICLE], "javascript:"),
        "javascript: link is dropped");
-    ok(contains(&pg.part[NEWS_PART_MAIN], "<h2>Head</h2>"),
+    ok(contains(&pg.part[NEWS_PART_ARTICLE], "<h2>Head</h2>"),
        "## heading becomes h2");
-    ok(contains(&pg.part[NEWS_PART_MAIN], "No comments yet."),
+    ok(contains(&pg.part[NEWS_PART_COMMENTS], "No comments yet."),
        "empty comments section");
     news_store_read_done(st);
 
@@ -167,8 +167,8 @@ test_put_and_read(news_store_t *st)
        "page found after update");
     is_int(pg.version, 2, "version bumped");
     is_int(pg.updated_at, 2000000100, "updated_at is the update time");
-    ok(contains(&pg.part[NEWS_PART_MAIN], "changed"), "new body rendered");
-    ok(contains(&pg.part[NEWS_PART_MAIN], "Updated"), "shown as updated");
+    ok(contains(&pg.part[NEWS_PART_ARTICLE], "changed"), "new body rendered");
+    ok(contains(&pg.part[NEWS_PART_ARTICLE], "Updated"), "shown as updated");
     news_store_read_done(st);
 }
 

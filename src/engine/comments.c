@@ -1,0 +1,1052 @@
+/*
+ * Comments in the store; see comments.h for the layout.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.h"
+#include "comments.h"
+#include "text.h"
+
+
+static const char  *news_comment_status_names[] = {
+    "visible", "pending", "hidden", "deleted"
+};
+
+
+static int news_comment_put(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, news_err_t *err);
+static void news_comment_key(unsigned char *key, const news_comment_t *c);
+static int news_comment_find(news_store_t *st, MDB_txn *txn, uint64_t id,
+    MDB_val *key, MDB_val *val, news_err_t *err);
+static int news_comment_parse(const MDB_val *val, news_comment_t *c,
+    news_err_t *err);
+static int news_comment_next_id(news_store_t *st, MDB_txn *txn,
+    uint64_t *id, news_err_t *err);
+static int news_comments_add(news_comments_t *cs, news_comment_t *c);
+static char *news_comment_strdup(const char *s);
+static unsigned news_comment_depth(const news_comments_t *cs, size_t i);
+static size_t news_comment_url_len(const char *s, size_t n);
+
+
+int
+news_comment_text(const char *s, size_t n, size_t max, news_buf_t *out,
+    news_err_t *err)
+{
+    size_t  i, chars;
+
+    news_trim(&s, &n);
+
+    if (n == 0) {
+        return news_err_set(err, NEWS_INVALID, "the comment is empty");
+    }
+
+    if (!news_utf8_valid(s, n) || memchr(s, '\0', n) != NULL) {
+        return news_err_set(err, NEWS_INVALID, "the comment is not valid "
+                            "UTF-8 text");
+    }
+
+    if (news_has_control(s, n)) {
+        return news_err_set(err, NEWS_INVALID, "the comment holds control "
+                            "characters");
+    }
+
+    chars = 0;
+
+    for (i = 0; i < n; i++) {
+        /* count characters, not bytes: skip UTF-8 continuation bytes */
+        if (((unsigned char) s[i] & 0xc0) != 0x80) {
+            chars++;
+        }
+
+        if (s[i] == '\r') {
+            if (i + 1 < n && s[i + 1] == '\n') {
+                continue;
+            }
+
+            news_buf_addc(out, '\n');
+            continue;
+        }
+
+        news_buf_addc(out, s[i]);
+    }
+
+    if (chars > max) {
+        return news_err_set(err, NEWS_INVALID, "the comment is longer than "
+                            "%zu characters", max);
+    }
+
+    if (out->failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * Plain text to HTML: everything escaped; blank lines part paragraphs,
+ * single newlines break lines, and http(s) URLs become links that search
+ * engines do not credit and that cannot reach back to this page.
+ */
+void
+news_comment_html(news_buf_t *b, const char *s, size_t n)
+{
+    size_t  i, start, len;
+
+    news_buf_addl(b, "<p>");
+
+    for (i = 0, start = 0; i < n; /* void */) {
+
+        if (s[i] == '\n') {
+            news_html_escape(b, s + start, i - start);
+
+            if (i + 1 < n && s[i + 1] == '\n') {
+                while (i < n && (s[i] == '\n' || s[i] == ' '
+                                 || s[i] == '\t'))
+                {
+                    i++;
+                }
+
+                news_buf_addl(b, "</p>\n<p>");
+
+            } else {
+                news_buf_addl(b, "<br>\n");
+                i++;
+            }
+
+            start = i;
+            continue;
+        }
+
+        len = news_comment_url_len(s + i, n - i);
+
+        if (len && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n'
+                    || s[i - 1] == '(' || s[i - 1] == '\t'))
+        {
+            news_html_escape(b, s + start, i - start);
+            news_buf_addl(b, "<a href=\"");
+            news_html_escape(b, s + i, len);
+            news_buf_addl(b, "\" rel=\"nofollow ugc noopener\">");
+            news_html_escape(b, s + i, len);
+            news_buf_addl(b, "</a>");
+            i += len;
+            start = i;
+            continue;
+        }
+
+        i++;
+    }
+
+    news_html_escape(b, s + start, n - start);
+    news_buf_addl(b, "</p>\n");
+}
+
+
+/* the length of an http(s) URL at s, without trailing punctuation */
+static size_t
+news_comment_url_len(const char *s, size_t n)
+{
+    size_t  i, scheme;
+
+    if (n > 8 && strncmp(s, "https://", 8) == 0) {
+        scheme = 8;
+
+    } else if (n > 7 && strncmp(s, "http://", 7) == 0) {
+        scheme = 7;
+
+    } else {
+        return 0;
+    }
+
+    for (i = scheme; i < n; i++) {
+        if ((unsigned char) s[i] <= ' ' || s[i] == '<' || s[i] == '>'
+            || s[i] == '"' || s[i] == '\'' || s[i] == '`')
+        {
+            break;
+        }
+    }
+
+    while (i > scheme && strchr(".,;:!?)]", s[i - 1]) != NULL) {
+        i--;
+    }
+
+    return i > scheme ? i : 0;
+}
+
+
+int
+news_comment_status_parse(const char *s)
+{
+    int  i;
+
+    for (i = 0; i <= NEWS_COMMENT_DELETED; i++) {
+        if (strcmp(s, news_comment_status_names[i]) == 0) {
+            return i;
+        }
+    }
+
+    return -1;
+}
+
+
+const char *
+news_comment_status_name(int status)
+{
+    if (status < 0 || status > NEWS_COMMENT_DELETED) {
+        return "deleted";
+    }
+
+    return news_comment_status_names[status];
+}
+
+
+int
+news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
+{
+    const char   *s;
+    news_buf_t    body;
+    const cJSON  *v;
+
+    memset(c, 0, sizeof(*c));
+
+    if (!cJSON_IsObject(obj)) {
+        return news_err_set(err, NEWS_INVALID, "a comment must be an object");
+    }
+
+    cJSON_ArrayForEach(v, obj) {
+        if (strcmp(v->string, "id") && strcmp(v->string, "parent")
+            && strcmp(v->string, "author") && strcmp(v->string, "body")
+            && strcmp(v->string, "created_at")
+            && strcmp(v->string, "edited_at")
+            && strcmp(v->string, "status") && strcmp(v->string, "article")
+            && strcmp(v->string, "depth"))
+        {
+            return news_err_set(err, NEWS_INVALID, "comment: unknown field "
+                                "\"%.64s\"", v->string);
+        }
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "id");
+    if (v != NULL && (!cJSON_IsNumber(v) || v->valuedouble < 1
+                      || v->valuedouble > 9007199254740991.0))
+    {
+        return news_err_set(err, NEWS_INVALID, "comment: \"id\" must be a "
+                            "positive integer");
+    }
+
+    c->id = v ? (uint64_t) v->valuedouble : 0;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "parent");
+    if (v != NULL && !cJSON_IsNull(v)
+        && (!cJSON_IsNumber(v) || v->valuedouble < 1
+            || v->valuedouble > 9007199254740991.0))
+    {
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"parent\" "
+                            "must be an id or null",
+                            (unsigned long long) c->id);
+    }
+
+    c->parent = cJSON_IsNumber(v) ? (uint64_t) v->valuedouble : 0;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "article");
+    c->article_id = cJSON_IsNumber(v) ? (uint64_t) v->valuedouble : 0;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "depth");
+    c->depth = cJSON_IsNumber(v) ? (unsigned) v->valuedouble : 1;
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "author"));
+    if (s == NULL || s[0] == '\0' || strlen(s) > 64
+        || !news_utf8_valid(s, strlen(s)) || news_has_control(s, strlen(s)))
+    {
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"author\" "
+                            "must be a username",
+                            (unsigned long long) c->id);
+    }
+
+    c->author = news_comment_strdup(s);
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "body"));
+    if (s == NULL) {
+        news_comment_free(c);
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"body\" is "
+                            "required", (unsigned long long) c->id);
+    }
+
+    news_buf_init(&body);
+
+    if (news_comment_text(s, strlen(s), NEWS_COMMENT_HARD_MAX, &body, err)
+        != NEWS_OK)
+    {
+        news_buf_free(&body);
+        news_comment_free(c);
+        return err->code;
+    }
+
+    c->body = news_comment_strdup(news_buf_cstr(&body));
+    news_buf_free(&body);
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "status");
+    c->status = NEWS_COMMENT_VISIBLE;
+
+    if (v != NULL) {
+        s = cJSON_GetStringValue(v);
+        c->status = s ? news_comment_status_parse(s) : -1;
+
+        if (c->status < 0) {
+            news_comment_free(c);
+            return news_err_set(err, NEWS_INVALID, "comment: bad \"status\"");
+        }
+    }
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                              "created_at"));
+    if (s == NULL || news_time_parse(s, strlen(s), &c->created_at) != 0) {
+        news_comment_free(c);
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"created_at\" "
+                            "must be an RFC 3339 date-time",
+                            (unsigned long long) c->id);
+    }
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                              "edited_at"));
+    if (s != NULL && news_time_parse(s, strlen(s), &c->edited_at) != 0) {
+        news_comment_free(c);
+        return news_err_set(err, NEWS_INVALID, "comment: bad \"edited_at\"");
+    }
+
+    if (c->author == NULL || c->body == NULL) {
+        news_comment_free(c);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* the public form is the API's item; the internal form is the record */
+cJSON *
+news_comment_to_json(const news_comment_t *c, int internal)
+{
+    cJSON       *obj;
+    news_buf_t   t;
+
+    obj = cJSON_CreateObject();
+    if (obj == NULL) {
+        return NULL;
+    }
+
+    news_buf_init(&t);
+
+    cJSON_AddNumberToObject(obj, "id", (double) c->id);
+
+    if (c->parent) {
+        cJSON_AddNumberToObject(obj, "parent", (double) c->parent);
+
+    } else {
+        cJSON_AddNullToObject(obj, "parent");
+    }
+
+    cJSON_AddStringToObject(obj, "author", c->author);
+    cJSON_AddStringToObject(obj, "body", c->body);
+
+    news_time_rfc3339(&t, c->created_at);
+    cJSON_AddStringToObject(obj, "created_at", news_buf_cstr(&t));
+
+    if (c->edited_at) {
+        news_buf_reset(&t);
+        news_time_rfc3339(&t, c->edited_at);
+        cJSON_AddStringToObject(obj, "edited_at", news_buf_cstr(&t));
+    }
+
+    cJSON_AddStringToObject(obj, "status",
+                            news_comment_status_name(c->status));
+
+    if (internal) {
+        cJSON_AddNumberToObject(obj, "article", (double) c->article_id);
+        cJSON_AddNumberToObject(obj, "depth", c->depth);
+    }
+
+    news_buf_free(&t);
+
+    return obj;
+}
+
+
+void
+news_comment_free(news_comment_t *c)
+{
+    free(c->author);
+    free(c->body);
+    c->author = NULL;
+    c->body = NULL;
+}
+
+
+void
+news_comments_free(news_comments_t *cs)
+{
+    size_t  i;
+
+    for (i = 0; i < cs->n; i++) {
+        news_comment_free(&cs->items[i]);
+    }
+
+    free(cs->items);
+    memset(cs, 0, sizeof(*cs));
+}
+
+
+static int
+news_comments_add(news_comments_t *cs, news_comment_t *c)
+{
+    news_comment_t  *p;
+
+    if (cs->n == cs->cap) {
+        p = realloc(cs->items, (cs->cap ? cs->cap * 2 : 16) * sizeof(*p));
+        if (p == NULL) {
+            return -1;
+        }
+
+        cs->items = p;
+        cs->cap = cs->cap ? cs->cap * 2 : 16;
+    }
+
+    cs->items[cs->n++] = *c;
+
+    return 0;
+}
+
+
+static void
+news_comment_key(unsigned char *key, const news_comment_t *c)
+{
+    news_be64_put(key, c->article_id);
+    news_be64_put(key + 8, (uint64_t) c->created_at);
+    news_be64_put(key + 16, c->id);
+}
+
+
+static int
+news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
+    news_err_t *err)
+{
+    int            rc;
+    char          *pub, *full;
+    cJSON         *obj;
+    MDB_val        key, val;
+    news_buf_t     b;
+    unsigned char  k[NEWS_COMMENTS_KEY], id[8];
+
+    obj = news_comment_to_json(c, 0);
+    pub = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+
+    obj = news_comment_to_json(c, 1);
+    full = obj ? cJSON_PrintUnformatted(obj) : NULL;
+    cJSON_Delete(obj);
+
+    news_buf_init(&b);
+    news_buf_addc(&b, (char) c->status);
+    news_buf_add_be32(&b, pub ? (uint32_t) strlen(pub) : 0);
+    news_buf_adds(&b, pub ? pub : "");
+    news_buf_adds(&b, full ? full : "");
+    free(pub);
+    free(full);
+
+    if (pub == NULL || full == NULL || b.failed) {
+        news_buf_free(&b);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    news_comment_key(k, c);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = b.data;
+    val.mv_size = b.len;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_COMMENTS], &key, &val, 0);
+    news_buf_free(&b);
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing a comment");
+    }
+
+    news_be64_put(id, c->id);
+    key.mv_data = id;
+    key.mv_size = 8;
+    val.mv_data = k;
+    val.mv_size = sizeof(k);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_CINDEX], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the comment index");
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_comment_parse(const MDB_val *val, news_comment_t *c, news_err_t *err)
+{
+    int                   rc;
+    size_t                n;
+    cJSON                *obj;
+    const unsigned char  *p;
+
+    p = val->mv_data;
+
+    if (val->mv_size < NEWS_COMMENT_VALUE_HEAD) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+    }
+
+    n = news_be32_get(p + 1);
+
+    if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+    }
+
+    p += NEWS_COMMENT_VALUE_HEAD + n;
+    obj = cJSON_ParseWithLength((const char *) p,
+                                val->mv_size - NEWS_COMMENT_VALUE_HEAD - n);
+    if (obj == NULL) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+    }
+
+    rc = news_comment_from_json(c, obj, err);
+    cJSON_Delete(obj);
+
+    return rc;
+}
+
+
+static int
+news_comment_find(news_store_t *st, MDB_txn *txn, uint64_t id, MDB_val *key,
+    MDB_val *val, news_err_t *err)
+{
+    int            rc;
+    MDB_val        ik;
+    unsigned char  k[8];
+
+    news_be64_put(k, id);
+    ik.mv_data = k;
+    ik.mv_size = 8;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_CINDEX], &ik, key);
+    if (rc == MDB_NOTFOUND) {
+        return news_err_set(err, NEWS_NOTFOUND, "no comment %llu",
+                            (unsigned long long) id);
+    }
+
+    if (rc == 0) {
+        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], key, val);
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a comment");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_comment_t *c, news_err_t *err)
+{
+    MDB_val  key, val;
+
+    if (news_comment_find(st, txn, id, &key, &val, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return news_comment_parse(&val, c, err);
+}
+
+
+static int
+news_comment_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
+    news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_CINDEX], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+    mdb_cursor_close(cur);
+
+    if (rc == MDB_NOTFOUND) {
+        *id = 1;
+        return NEWS_OK;
+    }
+
+    if (rc != 0 || key.mv_size != 8) {
+        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
+                               "finding the last comment id");
+    }
+
+    *id = news_be64_get(key.mv_data) + 1;
+
+    return NEWS_OK;
+}
+
+
+int
+news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    news_comments_t *cs, news_err_t *err)
+{
+    int             rc;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    news_comment_t  c;
+    unsigned char   k[8];
+
+    memset(cs, 0, sizeof(*cs));
+    news_be64_put(k, article_id);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != NEWS_COMMENTS_KEY || memcmp(key.mv_data, k, 8)) {
+            break;
+        }
+
+        if (news_comment_parse(&val, &c, err) != NEWS_OK) {
+            mdb_cursor_close(cur);
+            news_comments_free(cs);
+            return err->code;
+        }
+
+        c.article_id = article_id;
+
+        if (news_comments_add(cs, &c) != 0) {
+            news_comment_free(&c);
+            mdb_cursor_close(cur);
+            news_comments_free(cs);
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        news_comments_free(cs);
+        return news_store_fail(err, rc, "reading comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
+    int pending, int64_t now, news_err_t *err)
+{
+    int             rc;
+    news_article_t  a;
+    news_comment_t  parent;
+
+    if (news_article_load(st, txn, c->article_id, &a, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = NEWS_OK;
+
+    if (a.status != NEWS_PUBLISHED || a.published_at > now) {
+        rc = news_err_set(err, NEWS_NOTFOUND, "no such article");
+
+    } else if (a.comments_closed) {
+        rc = news_err_set(err, NEWS_FORBIDDEN, "comments are closed on "
+                          "this article");
+    }
+
+    news_article_free(&a);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    c->depth = 1;
+
+    if (c->parent) {
+        if (news_comment_get(st, txn, c->parent, &parent, err) != NEWS_OK) {
+            return err->code == NEWS_NOTFOUND
+                   ? news_err_set(err, NEWS_INVALID, "the comment replied "
+                                  "to does not exist")
+                   : err->code;
+        }
+
+        c->depth = parent.depth + 1;
+
+        if (parent.article_id != c->article_id) {
+            rc = news_err_set(err, NEWS_INVALID, "the comment replied to "
+                              "belongs to another article");
+
+        } else if (parent.status != NEWS_COMMENT_VISIBLE) {
+            rc = news_err_set(err, NEWS_GONE, "the comment replied to is "
+                              "not there any more");
+
+        } else if (c->depth > NEWS_COMMENT_DEPTH) {
+            rc = news_err_set(err, NEWS_INVALID, "replies nest at most %d "
+                              "deep", NEWS_COMMENT_DEPTH);
+        }
+
+        news_comment_free(&parent);
+
+        if (rc != NEWS_OK) {
+            return rc;
+        }
+    }
+
+    if (news_comment_next_id(st, txn, &c->id, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    c->created_at = now;
+    c->edited_at = 0;
+    c->status = pending ? NEWS_COMMENT_PENDING : NEWS_COMMENT_VISIBLE;
+
+    if (news_comment_put(st, txn, c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return news_article_refresh(st, txn, c->article_id, now, err);
+}
+
+
+int
+news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *body, int64_t now, news_err_t *err)
+{
+    int             rc;
+    char           *copy;
+    news_comment_t  c;
+
+    if (news_comment_get(st, txn, id, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (c.status == NEWS_COMMENT_DELETED) {
+        news_comment_free(&c);
+        return news_err_set(err, NEWS_GONE, "the comment is deleted");
+    }
+
+    copy = news_comment_strdup(body);
+    if (copy == NULL) {
+        news_comment_free(&c);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    free(c.body);
+    c.body = copy;
+    c.edited_at = now;
+
+    rc = news_comment_put(st, txn, &c, err);
+    if (rc == NEWS_OK) {
+        rc = news_article_refresh(st, txn, c.article_id, now, err);
+    }
+
+    news_comment_free(&c);
+
+    return rc;
+}
+
+
+int
+news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int status, news_err_t *err)
+{
+    int             rc;
+    news_comment_t  c;
+
+    if (news_comment_get(st, txn, id, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (c.status == NEWS_COMMENT_DELETED && status != NEWS_COMMENT_DELETED) {
+        news_comment_free(&c);
+        return news_err_set(err, NEWS_GONE, "the comment is deleted");
+    }
+
+    c.status = status;
+
+    /* a deleted comment's words are gone for good, not just hidden */
+    if (status == NEWS_COMMENT_DELETED) {
+        free(c.body);
+        c.body = news_comment_strdup("[deleted]");
+
+        if (c.body == NULL) {
+            news_comment_free(&c);
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+    }
+
+    rc = news_comment_put(st, txn, &c, err);
+    if (rc == NEWS_OK) {
+        rc = news_article_refresh(st, txn, c.article_id, c.created_at, err);
+    }
+
+    news_comment_free(&c);
+
+    return rc;
+}
+
+
+int
+news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    news_comments_t *cs, news_err_t *err)
+{
+    int             rc;
+    size_t          i;
+    MDB_val         key, val, ik;
+    MDB_cursor     *cur;
+    unsigned char   k[8];
+
+    news_be64_put(k, article_id);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == NEWS_COMMENTS_KEY
+         && memcmp(key.mv_data, k, 8) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        ik.mv_data = (unsigned char *) key.mv_data + 16;
+        ik.mv_size = 8;
+        (void) mdb_del(txn, st->dbi[NEWS_DB_CINDEX], &ik, NULL);
+
+        rc = mdb_cursor_del(cur, 0);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "replacing comments");
+    }
+
+    for (i = 0; i < cs->n; i++) {
+        cs->items[i].article_id = article_id;
+        cs->items[i].depth = news_comment_depth(cs, i);
+
+        if (cs->items[i].id == 0
+            && news_comment_next_id(st, txn, &cs->items[i].id, err)
+               != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        ik.mv_data = k;
+        news_be64_put(k, cs->items[i].id);
+        ik.mv_size = 8;
+
+        if (mdb_get(txn, st->dbi[NEWS_DB_CINDEX], &ik, &val) == 0) {
+            return news_err_set(err, NEWS_CONFLICT, "comment id %llu is "
+                                "used by another article",
+                                (unsigned long long) cs->items[i].id);
+        }
+
+        news_be64_put(k, article_id);
+
+        if (news_comment_put(st, txn, &cs->items[i], err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    const unsigned char *cursor, size_t limit, news_buf_t *out,
+    unsigned char *next, int *more, news_err_t *err)
+{
+    int             rc;
+    size_t          count, n;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    unsigned char   k[NEWS_COMMENTS_KEY];
+
+    *more = 0;
+    count = 0;
+
+    if (cursor) {
+        memcpy(k, cursor, NEWS_COMMENTS_KEY);
+
+        /* a cursor of another article is a client's forgery: start over */
+        if (news_be64_get(k) != article_id) {
+            return news_err_set(err, NEWS_INVALID, "the cursor belongs to "
+                                "another article");
+        }
+
+    } else {
+        memset(k, 0, sizeof(k));
+        news_be64_put(k, article_id);
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+    if (rc == 0 && cursor && memcmp(key.mv_data, k, sizeof(k)) == 0) {
+        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+    }
+
+    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != NEWS_COMMENTS_KEY
+            || news_be64_get(key.mv_data) != article_id)
+        {
+            break;
+        }
+
+        if (val.mv_size < NEWS_COMMENT_VALUE_HEAD
+            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_VISIBLE)
+        {
+            continue;
+        }
+
+        if (count == limit) {
+            *more = 1;
+            break;
+        }
+
+        n = news_be32_get((unsigned char *) val.mv_data + 1);
+        if (n > val.mv_size - NEWS_COMMENT_VALUE_HEAD) {
+            continue;
+        }
+
+        if (count) {
+            news_buf_addc(out, ',');
+        }
+
+        news_buf_add(out, (char *) val.mv_data + NEWS_COMMENT_VALUE_HEAD, n);
+        memcpy(next, key.mv_data, NEWS_COMMENTS_KEY);
+        count++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing comments");
+    }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+}
+
+
+int
+news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
+    news_buf_t *out, size_t *count, news_err_t *err)
+{
+    int             rc;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    news_comment_t  c;
+    news_article_t  a;
+
+    *count = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    /* a full scan: the queue is for moderators, rare and short */
+    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0
+           && *count < limit)
+    {
+        if (val.mv_size < NEWS_COMMENT_VALUE_HEAD
+            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_PENDING)
+        {
+            continue;
+        }
+
+        if (news_comment_parse(&val, &c, err) != NEWS_OK) {
+            break;
+        }
+
+        c.article_id = news_be64_get(key.mv_data);
+
+        if (news_article_load(st, txn, c.article_id, &a, err) == NEWS_OK) {
+            news_render_pending_item(out, &a, &c);
+            news_article_free(&a);
+            (*count)++;
+        }
+
+        news_comment_free(&c);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing pending comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* an imported reply's depth: one below its parent, listed before it */
+static unsigned
+news_comment_depth(const news_comments_t *cs, size_t i)
+{
+    size_t  j;
+
+    for (j = i; cs->items[i].parent && j-- > 0; /* void */) {
+        if (cs->items[j].id == cs->items[i].parent) {
+            return cs->items[j].depth + 1;
+        }
+    }
+
+    return 1;
+}
+
+
+static char *
+news_comment_strdup(const char *s)
+{
+    size_t   n;
+    char    *p;
+
+    n = strlen(s);
+    p = malloc(n + 1);
+
+    if (p != NULL) {
+        memcpy(p, s, n + 1);
+    }
+
+    return p;
+}

@@ -1,0 +1,121 @@
+/*
+ * Comments: records keyed for one ordered range per article, threads with
+ * a depth cap, and the article's rendered pages kept in step with them in
+ * the same write transaction.
+ *
+ * A stored comment value is
+ *
+ *   u8 status | be32 n | n bytes of the public JSON (the API's item) |
+ *   the full record as JSON
+ *
+ * so that the API copies the public JSON of visible comments without
+ * parsing anything.
+ */
+
+#ifndef NEWS_COMMENTS_H
+#define NEWS_COMMENTS_H
+
+#include "article.h"
+#include "buf.h"
+#include "store.h"
+
+
+#define NEWS_COMMENT_MAX          5000     /* characters, the default */
+#define NEWS_COMMENT_HARD_MAX     100000   /* characters, any directive */
+#define NEWS_COMMENT_DEPTH        4        /* a top comment is depth 1 */
+#define NEWS_COMMENTS_PAGE        50       /* top-level threads a page */
+#define NEWS_COMMENTS_KEY         24
+#define NEWS_COMMENT_VALUE_HEAD   5
+
+
+enum {
+    NEWS_COMMENT_VISIBLE = 0,
+    NEWS_COMMENT_PENDING,
+    NEWS_COMMENT_HIDDEN,
+    NEWS_COMMENT_DELETED
+};
+
+
+typedef struct {
+    uint64_t    id;
+    uint64_t    article_id;
+    uint64_t    parent;         /* 0: a top-level comment */
+    char       *author;         /* username */
+    char       *body;           /* plain text, normalised */
+    int64_t     created_at;
+    int64_t     edited_at;      /* 0: never */
+    int         status;
+    unsigned    depth;
+} news_comment_t;
+
+
+typedef struct {
+    news_comment_t  *items;
+    size_t           n;
+    size_t           cap;
+} news_comments_t;
+
+
+/*
+ * Checks and normalises comment text: valid UTF-8, no NUL or control
+ * characters but newlines and tabs, CRLF to LF, trimmed, 1 to `max`
+ * characters.  Appends the result to out.
+ */
+int news_comment_text(const char *s, size_t n, size_t max, news_buf_t *out,
+    news_err_t *err);
+
+/* renders checked comment text as HTML: paragraphs, line breaks, links */
+void news_comment_html(news_buf_t *b, const char *s, size_t n);
+
+int news_comment_status_parse(const char *s);
+const char *news_comment_status_name(int status);
+
+/* a comment of the import / export JSON; strings are malloc'd */
+int news_comment_from_json(news_comment_t *c, const cJSON *obj,
+    news_err_t *err);
+cJSON *news_comment_to_json(const news_comment_t *c, int internal);
+void news_comment_free(news_comment_t *c);
+void news_comments_free(news_comments_t *cs);
+
+/* every comment of an article, oldest first */
+int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    news_comments_t *cs, news_err_t *err);
+
+int news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_comment_t *c, news_err_t *err);
+
+
+/*
+ * Posts c (article_id, parent, author, body set; body already checked)
+ * on a published article: checks the parent and the depth cap, assigns
+ * the id, writes, recounts, re-renders the article.  `pending` holds it
+ * for moderation.
+ */
+int news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
+    int pending, int64_t now, news_err_t *err);
+
+/* replaces the body (the author's edit) */
+int news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *body, int64_t now, news_err_t *err);
+
+/* moderation and deletion: visible, hidden, deleted, pending */
+int news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int status, news_err_t *err);
+
+/* replaces all comments of an article with the imported ones */
+int news_comments_replace(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, news_comments_t *cs, news_err_t *err);
+
+/*
+ * Lists public JSON of visible comments of an article, oldest first,
+ * after `cursor` (NEWS_COMMENTS_KEY bytes or NULL), up to limit.
+ */
+int news_comments_api_list(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, const unsigned char *cursor, size_t limit,
+    news_buf_t *out, unsigned char *next, int *more, news_err_t *err);
+
+/* the moderation queue: pending comments, oldest first, as HTML items */
+int news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
+    news_buf_t *out, size_t *count, news_err_t *err);
+
+#endif /* NEWS_COMMENTS_H */

@@ -1,0 +1,484 @@
+/*
+ * Accounts in the store and their password hashes (see users.h).
+ */
+
+#include <argon2.h>
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "sessions.h"
+#include "text.h"
+#include "users.h"
+
+
+#define NEWS_SALT_LEN      16
+#define NEWS_DIGEST_LEN    32
+#define NEWS_USER_FIXED    10       /* role, created_at, name length */
+
+
+static const char  *news_roles[NEWS_ROLE_N] = {
+    "reader", "moderator", "editor", "admin"
+};
+
+
+static int news_user_parse(const MDB_val *key, const MDB_val *val,
+    news_user_t *u);
+static int news_user_put(news_store_t *st, MDB_txn *txn,
+    const news_user_t *u, news_err_t *err);
+
+
+int
+news_username_valid(const char *s, size_t n)
+{
+    size_t  i;
+
+    if (n < NEWS_NAME_MIN || n > NEWS_NAME_MAX) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z')
+              || (s[i] >= '0' && s[i] <= '9') || s[i] == '_' || s[i] == '-'))
+        {
+            return 0;
+        }
+    }
+
+    return 1;
+}
+
+
+size_t
+news_username_key(const char *s, size_t n, char *out)
+{
+    size_t  i;
+
+    if (n > NEWS_NAME_MAX) {
+        n = NEWS_NAME_MAX;
+    }
+
+    for (i = 0; i < n; i++) {
+        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char) (s[i] | 0x20) : s[i];
+    }
+
+    return n;
+}
+
+
+int
+news_password_check(const char *s, size_t n)
+{
+    size_t  i, chars;
+
+    if (n > NEWS_PASSWORD_MAX) {
+        return NEWS_PASSWORD_LONG;
+    }
+
+    if (!news_utf8_valid(s, n) || memchr(s, '\0', n) != NULL) {
+        return NEWS_PASSWORD_BAD;
+    }
+
+    /* the minimum counts characters: continuation bytes are 10xxxxxx */
+    chars = 0;
+
+    for (i = 0; i < n; i++) {
+        if (((unsigned char) s[i] & 0xc0) != 0x80) {
+            chars++;
+        }
+    }
+
+    return chars < NEWS_PASSWORD_MIN ? NEWS_PASSWORD_SHORT : NEWS_PASSWORD_OK;
+}
+
+
+int
+news_role_parse(const char *s, size_t n)
+{
+    int  i;
+
+    for (i = 0; i < NEWS_ROLE_N; i++) {
+        if (strlen(news_roles[i]) == n && memcmp(news_roles[i], s, n) == 0) {
+            return i;
+        }
+    }
+
+    return -1;
+}
+
+
+const char *
+news_role_name(int role)
+{
+    return (role >= 0 && role < NEWS_ROLE_N) ? news_roles[role] : "reader";
+}
+
+
+int
+news_random(void *p, size_t n)
+{
+    ssize_t         got;
+    unsigned char  *q;
+
+    q = p;
+
+    while (n) {
+        got = getrandom(q, n, 0);
+
+        if (got < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            return -1;
+        }
+
+        q += got;
+        n -= (size_t) got;
+    }
+
+    return 0;
+}
+
+
+int
+news_password_hash(const news_argon2_t *cost, const char *pw, size_t n,
+    char *out, size_t cap, news_err_t *err)
+{
+    int            rc;
+    uint32_t       m, t;
+    unsigned char  salt[NEWS_SALT_LEN];
+
+    m = cost ? cost->memory : 0;
+    t = cost ? cost->passes : 0;
+
+    if (m < NEWS_ARGON2_MEMORY_MIN) {
+        m = NEWS_ARGON2_MEMORY_MIN;
+    }
+
+    if (t < NEWS_ARGON2_PASSES_MIN) {
+        t = NEWS_ARGON2_PASSES_MIN;
+    }
+
+    if (news_random(salt, sizeof(salt)) != 0) {
+        return news_err_set(err, NEWS_ERROR, "getrandom() failed: %s",
+                            strerror(errno));
+    }
+
+    if (argon2_encodedlen(t, m, 1, NEWS_SALT_LEN, NEWS_DIGEST_LEN,
+                          Argon2_id) > cap)
+    {
+        return news_err_set(err, NEWS_ERROR, "hash buffer too small");
+    }
+
+    rc = argon2id_hash_encoded(t, m, 1, pw, n, salt, NEWS_SALT_LEN,
+                               NEWS_DIGEST_LEN, out, cap);
+    if (rc != ARGON2_OK) {
+        return news_err_set(err, NEWS_ERROR, "argon2id_hash_encoded(): %s",
+                            argon2_error_message(rc));
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_password_verify(const char *encoded, const char *pw, size_t n)
+{
+    return argon2id_verify(encoded, pw, n) == ARGON2_OK;
+}
+
+
+static int
+news_user_parse(const MDB_val *key, const MDB_val *val, news_user_t *u)
+{
+    size_t                name_len, hash_len;
+    const unsigned char  *p;
+
+    p = val->mv_data;
+
+    if (key->mv_size != 8 || val->mv_size < NEWS_USER_FIXED) {
+        return MDB_CORRUPTED;
+    }
+
+    name_len = p[9];
+    if (name_len > NEWS_NAME_MAX || val->mv_size < NEWS_USER_FIXED + name_len)
+    {
+        return MDB_CORRUPTED;
+    }
+
+    hash_len = val->mv_size - NEWS_USER_FIXED - name_len;
+    if (hash_len >= NEWS_HASH_MAX) {
+        return MDB_CORRUPTED;
+    }
+
+    u->id = news_be64_get(key->mv_data);
+    u->role = p[0];
+    u->created_at = (int64_t) news_be64_get(p + 1);
+    u->name_len = name_len;
+    memcpy(u->name, p + NEWS_USER_FIXED, name_len);
+    u->name[name_len] = '\0';
+    memcpy(u->hash, p + NEWS_USER_FIXED + name_len, hash_len);
+    u->hash[hash_len] = '\0';
+
+    return 0;
+}
+
+
+static int
+news_user_put(news_store_t *st, MDB_txn *txn, const news_user_t *u,
+    news_err_t *err)
+{
+    int            rc;
+    size_t         hash_len;
+    MDB_val        key, val;
+    unsigned char  id[8], rec[NEWS_USER_FIXED + NEWS_NAME_MAX + NEWS_HASH_MAX];
+
+    hash_len = strlen(u->hash);
+
+    news_be64_put(id, u->id);
+    rec[0] = (unsigned char) u->role;
+    news_be64_put(rec + 1, (uint64_t) u->created_at);
+    rec[9] = (unsigned char) u->name_len;
+    memcpy(rec + NEWS_USER_FIXED, u->name, u->name_len);
+    memcpy(rec + NEWS_USER_FIXED + u->name_len, u->hash, hash_len);
+
+    key.mv_data = id;
+    key.mv_size = 8;
+    val.mv_data = rec;
+    val.mv_size = NEWS_USER_FIXED + u->name_len + hash_len;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_USERS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing an account");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_user_add(news_store_t *st, MDB_txn *txn, news_user_t *u, int64_t now,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  id[8];
+    char           lower[NEWS_NAME_MAX];
+
+    if (!news_username_valid(u->name, u->name_len)
+        || u->role < 0 || u->role >= NEWS_ROLE_N
+        || strlen(u->hash) >= NEWS_HASH_MAX)
+    {
+        return news_err_set(err, NEWS_INVALID, "invalid account");
+    }
+
+    key.mv_data = lower;
+    key.mv_size = news_username_key(u->name, u->name_len, lower);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_NAMES], &key, &val);
+    if (rc == 0) {
+        return news_err_set(err, NEWS_CONFLICT, "the name \"%.*s\" is taken",
+                            (int) u->name_len, u->name);
+    }
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "looking up a name");
+    }
+
+    /* ids grow from the last one: the writer holds the only write txn */
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_USERS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+    mdb_cursor_close(cur);
+
+    if (rc == 0 && key.mv_size == 8) {
+        u->id = news_be64_get(key.mv_data) + 1;
+
+    } else if (rc == MDB_NOTFOUND) {
+        u->id = 1;
+
+    } else {
+        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
+                               "finding the last account");
+    }
+
+    u->created_at = now;
+
+    if (news_user_put(st, txn, u, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    news_be64_put(id, u->id);
+    key.mv_data = lower;
+    key.mv_size = news_username_key(u->name, u->name_len, lower);
+    val.mv_data = id;
+    val.mv_size = 8;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_NAMES], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing a name");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_user_find(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
+    news_user_t *u)
+{
+    int      rc;
+    MDB_val  key, val;
+    char     lower[NEWS_NAME_MAX];
+
+    if (n == 0 || n > NEWS_NAME_MAX) {
+        return MDB_NOTFOUND;
+    }
+
+    key.mv_data = lower;
+    key.mv_size = news_username_key(name, n, lower);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_NAMES], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (val.mv_size != 8) {
+        return MDB_CORRUPTED;
+    }
+
+    return news_user_get(st, txn, news_be64_get(val.mv_data), u);
+}
+
+
+int
+news_user_get(news_store_t *st, MDB_txn *txn, uint64_t id, news_user_t *u)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  be[8];
+
+    news_be64_put(be, id);
+    key.mv_data = be;
+    key.mv_size = 8;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_USERS], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    return news_user_parse(&key, &val, u);
+}
+
+
+int
+news_user_set_role(news_store_t *st, MDB_txn *txn, const char *name,
+    size_t n, int role, news_err_t *err)
+{
+    int          rc;
+    news_user_t  u;
+
+    if (role < 0 || role >= NEWS_ROLE_N) {
+        return news_err_set(err, NEWS_INVALID, "unknown role");
+    }
+
+    rc = news_user_find(st, txn, name, n, &u);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "finding the account");
+    }
+
+    u.role = role;
+
+    return news_user_put(st, txn, &u, err);
+}
+
+
+int
+news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key;
+    news_user_t    u;
+    unsigned char  id[8];
+    char           lower[NEWS_NAME_MAX];
+
+    rc = news_user_find(st, txn, name, n, &u);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "finding the account");
+    }
+
+    if (news_sessions_drop_user(st, txn, u.id, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    news_be64_put(id, u.id);
+    key.mv_data = id;
+    key.mv_size = 8;
+
+    rc = mdb_del(txn, st->dbi[NEWS_DB_USERS], &key, NULL);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "deleting the account");
+    }
+
+    key.mv_data = lower;
+    key.mv_size = news_username_key(u.name, u.name_len, lower);
+
+    rc = mdb_del(txn, st->dbi[NEWS_DB_NAMES], &key, NULL);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "deleting the name");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_users_each(news_store_t *st, MDB_txn *txn,
+    int (*fn)(const news_user_t *u, void *data), void *data, news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+    news_user_t  u;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_USERS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        rc = news_user_parse(&key, &val, &u);
+        if (rc != 0 || fn(&u, data) != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing accounts");
+    }
+
+    return NEWS_OK;
+}
+
+
+void
+news_user_json(news_buf_t *b, const news_user_t *u)
+{
+    news_buf_addf(b, "{\"id\":%llu,\"username\":", (unsigned long long) u->id);
+    news_json_string(b, u->name, u->name_len);
+    news_buf_addf(b, ",\"role\":\"%s\",\"created_at\":\"",
+                  news_role_name(u->role));
+    news_time_rfc3339(b, u->created_at);
+    news_buf_addl(b, "\"}");
+}

@@ -1,0 +1,1649 @@
+/*
+ * Reader accounts on the nginx side: the /login, /register and /logout
+ * forms, the JSON routes /api/users, /api/session and /api/me, the
+ * session cookie, CSRF tokens, and the failed-login throttle.
+ *
+ * Everything slow runs in the thread pool (tasks.c): Argon2id hashing and
+ * every write transaction.  What stays on the event loop is reading a
+ * cookie, one session lookup in the worker's read txn, form and JSON
+ * parsing, and the throttle check; all of them microseconds.
+ *
+ * Cookies (Path=/, HttpOnly, SameSite=Lax, and Secure over TLS):
+ *   news_session  the 256-bit session token in hex; the store has only
+ *                 its SHA-256
+ *   news_pre      a pre-session token the login and register forms'
+ *                 CSRF field is derived from
+ */
+
+#include "ngx_http_news.h"
+#include "engine/text.h"
+
+#include <cjson/cJSON.h>
+
+
+#define NGX_HTTP_NEWS_SESSION_COOKIE  "news_session"
+#define NGX_HTTP_NEWS_PRE_COOKIE      "news_pre"
+#define NGX_HTTP_NEWS_CSRF_SESSION    "session"
+#define NGX_HTTP_NEWS_CSRF_PRE        "pre-session"
+
+
+enum {
+    NGX_HTTP_NEWS_LOGIN = 0,
+    NGX_HTTP_NEWS_REGISTER,
+    NGX_HTTP_NEWS_LOGOUT
+};
+
+
+/* one account operation: inputs copied before the post, outputs after */
+typedef struct {
+    news_store_t       *st;
+    news_argon2_t       cost;
+    int64_t             now;
+    int64_t             ttl;
+    ngx_uint_t          kind;
+    ngx_uint_t          json;
+    ngx_uint_t          start_session;
+    unsigned            limit_account;
+    unsigned            limit_address;
+
+    size_t              name_len;
+    char                name[NEWS_NAME_MAX + 1];
+    size_t              pw_len;
+    char                pw[NEWS_PASSWORD_MAX];
+    size_t              key_name_len;
+    unsigned char       key_name[NEWS_THROTTLE_KEY];
+    size_t              key_addr_len;
+    unsigned char       key_addr[NEWS_THROTTLE_KEY];
+
+    ngx_str_t           next;       /* event loop only */
+
+    /* in: the session to end (logout); out: the new session */
+    u_char              token[NEWS_TOKEN_LEN];
+
+    int                 rc;         /* NEWS_OK, NEWS_INVALID: wrong
+                                       credentials, NEWS_CONFLICT, ... */
+    news_err_t          err;
+    news_user_t         user;
+} ngx_http_news_auth_t;
+
+
+static ngx_int_t ngx_http_news_cookie_token(ngx_http_request_t *r,
+    const char *name, u_char *token);
+static ngx_int_t ngx_http_news_set_cookie(ngx_http_request_t *r,
+    const char *name, u_char *token, time_t max_age);
+static ngx_int_t ngx_http_news_pre_token(ngx_http_request_t *r,
+    u_char *token);
+static ngx_int_t ngx_http_news_hex(ngx_http_request_t *r, u_char *bin,
+    size_t n, ngx_str_t *hex);
+static ngx_int_t ngx_http_news_next_arg(ngx_http_request_t *r,
+    ngx_str_t *next);
+static void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
+static ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
+    ngx_str_t *location);
+static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
+    ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
+    const char *field, const char *msg);
+static ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r,
+    ngx_str_t *body, const char *name, ngx_str_t *value);
+static ngx_int_t ngx_http_news_account_form(ngx_http_request_t *r,
+    ngx_uint_t kind, ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw,
+    ngx_str_t *next);
+static ngx_int_t ngx_http_news_login_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_register_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_logout_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_api_users_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_api_session_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static const char *ngx_http_news_json_credentials(ngx_http_request_t *r,
+    ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw);
+static ngx_http_news_auth_t *ngx_http_news_auth_new(ngx_http_request_t *r,
+    ngx_uint_t kind, ngx_str_t *name, ngx_str_t *pw);
+static ngx_int_t ngx_http_news_throttled(ngx_http_request_t *r,
+    ngx_http_news_auth_t *a);
+static ngx_int_t ngx_http_news_auth_post(ngx_http_request_t *r,
+    ngx_http_news_auth_t *a);
+static void ngx_http_news_auth_work(void *data);
+static void ngx_http_news_auth_login(ngx_http_news_auth_t *a);
+static void ngx_http_news_auth_register(ngx_http_news_auth_t *a);
+static void ngx_http_news_auth_logout(ngx_http_news_auth_t *a);
+static ngx_int_t ngx_http_news_auth_done(ngx_http_request_t *r, void *data);
+static ngx_int_t ngx_http_news_user_reply(ngx_http_request_t *r,
+    ngx_uint_t status, news_user_t *u);
+
+
+/* ---- who is asking ----------------------------------------------------- */
+
+
+/*
+ * Looks the session cookie up once per request, before the page opens
+ * its own read txn (the worker has one cached read txn).  A forged,
+ * unknown or expired cookie simply means "anonymous".
+ */
+void
+ngx_http_news_auth_lookup(ngx_http_request_t *r)
+{
+    int                   rc;
+    uint64_t              uid;
+    MDB_txn              *txn;
+    news_err_t            err;
+    news_user_t           user;
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL || ctx->looked_up) {
+        return;
+    }
+
+    ctx->looked_up = 1;
+
+    if (ngx_http_news_cookie_token(r, NGX_HTTP_NEWS_SESSION_COOKIE,
+                                   ctx->token)
+        != NGX_OK)
+    {
+        return;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "news: session lookup: %s", err.msg);
+        return;
+    }
+
+    rc = news_session_find(&ngx_http_news_module_store(r), txn, ctx->token,
+                           ngx_time(), &uid);
+    if (rc == 0) {
+        rc = news_user_get(&ngx_http_news_module_store(r), txn, uid, &user);
+    }
+
+    ngx_http_news_read_done(r);
+
+    if (rc != 0) {
+        if (rc != MDB_NOTFOUND) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "news: session lookup: %s", mdb_strerror(rc));
+        }
+
+        return;
+    }
+
+    ctx->user = ngx_palloc(r->pool, sizeof(news_user_t));
+    if (ctx->user == NULL) {
+        return;
+    }
+
+    *ctx->user = user;
+    ngx_memzero(ctx->user->hash, sizeof(ctx->user->hash));
+}
+
+
+news_user_t *
+ngx_http_news_user(ngx_http_request_t *r)
+{
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    return ctx ? ctx->user : NULL;
+}
+
+
+/*
+ * The header's account links of a logged-in reader: the name and a
+ * logout button (a POST form, so a link from elsewhere cannot log anyone
+ * out).  Built in r->pool: the caller's page may be in the scratch buffer.
+ * Leaves nav empty for an anonymous reader.
+ */
+ngx_int_t
+ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
+{
+    u_char       *p;
+    size_t        len;
+    ngx_str_t     csrf;
+    news_user_t  *user;
+
+    static const char  a[] = "<span class=\"user\">Logged in as <b>";
+    static const char  b[] = "</b></span><form class=\"logout\" "
+                             "method=\"post\" action=\"logout\">"
+                             "<input type=\"hidden\" name=\"csrf\" value=\"";
+    static const char  c[] = "\"><button type=\"submit\">Log out</button>"
+                             "</form>";
+
+    user = ngx_http_news_user(r);
+    if (user == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    len = sizeof(a) - 1 + user->name_len * 6 + sizeof(b) - 1 + csrf.len
+          + sizeof(c) - 1;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    nav->data = p;
+    p = ngx_cpymem(p, a, sizeof(a) - 1);
+    p = (u_char *) ngx_escape_html(p, (u_char *) user->name, user->name_len);
+    p = ngx_cpymem(p, b, sizeof(b) - 1);
+    p = ngx_cpymem(p, csrf.data, csrf.len);
+    p = ngx_cpymem(p, c, sizeof(c) - 1);
+    nav->len = p - nav->data;
+
+    return NGX_OK;
+}
+
+
+/* the CSRF token of the logged-in reader's forms, in hex */
+ngx_int_t
+ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex)
+{
+    u_char                digest[NEWS_SHA256_LEN];
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+    if (ctx == NULL || ctx->user == NULL) {
+        return NGX_ERROR;
+    }
+
+    news_csrf_token(ctx->token, NGX_HTTP_NEWS_CSRF_SESSION, digest);
+
+    return ngx_http_news_hex(r, digest, sizeof(digest), hex);
+}
+
+
+/* NGX_OK if value is the logged-in reader's CSRF token */
+ngx_int_t
+ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value)
+{
+    u_char                want[NEWS_SHA256_LEN], got[NEWS_SHA256_LEN];
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+    if (ctx == NULL || ctx->user == NULL) {
+        return NGX_DECLINED;
+    }
+
+    if (news_hex_decode((char *) value->data, value->len, got, sizeof(got))
+        != (ssize_t) sizeof(got))
+    {
+        return NGX_DECLINED;
+    }
+
+    news_csrf_token(ctx->token, NGX_HTTP_NEWS_CSRF_SESSION, want);
+
+    return news_equal(want, got, sizeof(got)) ? NGX_OK : NGX_DECLINED;
+}
+
+
+/*
+ * The JSON API refuses requests that a browser sent on behalf of another
+ * site: an Origin header, when present, must be this very site.
+ */
+ngx_int_t
+ngx_http_news_origin_ok(ngx_http_request_t *r)
+{
+    size_t            len;
+    ngx_str_t        *host;
+    ngx_uint_t        i, ssl;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NGX_OK;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == 6
+            && ngx_strncasecmp(h[i].key.data, (u_char *) "Origin", 6) == 0)
+        {
+            break;
+        }
+    }
+
+    if (r->headers_in.host == NULL) {
+        return NGX_DECLINED;
+    }
+
+    host = &r->headers_in.host->value;
+    ssl = 0;
+
+#if (NGX_HTTP_SSL)
+    ssl = r->connection->ssl != NULL;
+#endif
+
+    len = ssl ? sizeof("https://") - 1 : sizeof("http://") - 1;
+
+    if (h[i].value.len != len + host->len
+        || ngx_strncasecmp(h[i].value.data,
+                           (u_char *) (ssl ? "https://" : "http://"), len)
+           != 0
+        || ngx_strncasecmp(h[i].value.data + len, host->data, host->len)
+           != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* ---- cookies ----------------------------------------------------------- */
+
+
+static ngx_int_t
+ngx_http_news_cookie_token(ngx_http_request_t *r, const char *name,
+    u_char *token)
+{
+    ngx_str_t  key, value;
+
+    key.data = (u_char *) name;
+    key.len = ngx_strlen(name);
+
+    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies, &key,
+                                          &value)
+        == NGX_DECLINED)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (news_hex_decode((char *) value.data, value.len, token,
+                        NEWS_TOKEN_LEN)
+        != NEWS_TOKEN_LEN)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/* token NULL: expire the cookie; max_age 0: until the browser closes */
+static ngx_int_t
+ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
+    u_char *token, time_t max_age)
+{
+    u_char           *p;
+    size_t            len;
+    ngx_table_elt_t  *h;
+
+    len = ngx_strlen(name) + 1 + NEWS_TOKEN_HEX
+          + sizeof("; Path=/; Max-Age=") - 1 + NGX_TIME_T_LEN
+          + sizeof("; HttpOnly; SameSite=Lax; Secure") - 1;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    p = ngx_pnalloc(r->pool, len);
+
+    if (h == NULL || p == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Set-Cookie");
+    h->value.data = p;
+
+    p = ngx_sprintf(p, "%s=", name);
+
+    if (token) {
+        p = (u_char *) ngx_hex_dump(p, token, NEWS_TOKEN_LEN);
+    }
+
+    p = ngx_cpymem(p, "; Path=/", sizeof("; Path=/") - 1);
+
+    if (token == NULL) {
+        p = ngx_cpymem(p, "; Max-Age=0", sizeof("; Max-Age=0") - 1);
+
+    } else if (max_age) {
+        p = ngx_sprintf(p, "; Max-Age=%T", max_age);
+    }
+
+    p = ngx_cpymem(p, "; HttpOnly; SameSite=Lax",
+                   sizeof("; HttpOnly; SameSite=Lax") - 1);
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+#endif
+
+    h->value.len = p - h->value.data;
+
+    return NGX_OK;
+}
+
+
+/* the pre-session token of the login and register forms; set if new */
+static ngx_int_t
+ngx_http_news_pre_token(ngx_http_request_t *r, u_char *token)
+{
+    if (ngx_http_news_cookie_token(r, NGX_HTTP_NEWS_PRE_COOKIE, token)
+        == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    if (news_token_new(token) != 0) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, ngx_errno,
+                      "getrandom() failed");
+        return NGX_ERROR;
+    }
+
+    return ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_PRE_COOKIE, token, 0);
+}
+
+
+static ngx_int_t
+ngx_http_news_hex(ngx_http_request_t *r, u_char *bin, size_t n,
+    ngx_str_t *hex)
+{
+    hex->data = ngx_pnalloc(r->pool, 2 * n);
+    if (hex->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    hex->len = ngx_hex_dump(hex->data, bin, n) - hex->data;
+
+    return NGX_OK;
+}
+
+
+/* ---- where to go after the login -------------------------------------- */
+
+
+static ngx_int_t
+ngx_http_news_next_arg(ngx_http_request_t *r, ngx_str_t *next)
+{
+    u_char     *dst, *src;
+    ngx_str_t   arg;
+
+    ngx_str_null(next);
+
+    if (ngx_http_arg(r, (u_char *) "next", 4, &arg) == NGX_OK
+        && arg.len <= NGX_HTTP_NEWS_NEXT_MAX)
+    {
+        dst = ngx_pnalloc(r->pool, arg.len);
+        if (dst == NULL) {
+            return NGX_ERROR;
+        }
+
+        next->data = dst;
+        src = arg.data;
+        ngx_unescape_uri(&dst, &src, arg.len, NGX_UNESCAPE_REDIRECT);
+        next->len = dst - next->data;
+    }
+
+    ngx_http_news_next_check(r, next);
+
+    return NGX_OK;
+}
+
+
+/*
+ * Only a path on this site: it starts with one '/', not "//" or "/\"
+ * (which browsers read as another host), and holds printable ASCII only.
+ * Anything else goes to the front page of the location.
+ */
+static void
+ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next)
+{
+    size_t                     i;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    if (next->len > 0 && next->len <= NGX_HTTP_NEWS_NEXT_MAX
+        && next->data[0] == '/'
+        && (next->len == 1 || (next->data[1] != '/' && next->data[1] != '\\')))
+    {
+        for (i = 0; i < next->len; i++) {
+            if (next->data[i] <= 0x20 || next->data[i] >= 0x7f
+                || next->data[i] == '\\')
+            {
+                break;
+            }
+        }
+
+        if (i == next->len) {
+            return;
+        }
+    }
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    *next = nlcf->prefix;
+}
+
+
+static ngx_int_t
+ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
+{
+    ngx_str_t         piece;
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value = *location;
+    r->headers_out.location = h;
+
+    ngx_str_set(&piece, "<!doctype html>\n<title>See other</title>\n"
+                "<p>Continue to the next page.</p>\n");
+
+    return ngx_http_news_send(r, NGX_HTTP_SEE_OTHER,
+                              &ngx_http_news_html_type, &piece, 1);
+}
+
+
+/* ---- the forms --------------------------------------------------------- */
+
+
+/*
+ * The login or register page.  An error goes next to its field (field
+ * "username" or "password", tied by aria-describedby) or above the form
+ * (field NULL).  The typed name is kept; the password never is.
+ */
+static ngx_int_t
+ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
+    ngx_uint_t status, ngx_str_t *name, ngx_str_t *next, const char *field,
+    const char *msg)
+{
+    ngx_int_t              n;
+    news_buf_t            *b;
+    const char            *title, *action, *other;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    u_char                 pre[NEWS_TOKEN_LEN], csrf[NEWS_SHA256_LEN];
+    ngx_http_news_page_t   pg;
+
+    if (ngx_http_news_pre_token(r, pre) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    news_csrf_token(pre, NGX_HTTP_NEWS_CSRF_PRE, csrf);
+
+    if (kind == NGX_HTTP_NEWS_LOGIN) {
+        title = "Log in";
+        action = "login";
+        other = "<p>No account yet? <a href=\"register\">Register</a></p>\n";
+
+    } else {
+        title = "Register";
+        action = "register";
+        other = "<p>Have an account? <a href=\"login\">Log in</a></p>\n";
+    }
+
+    b = ngx_http_news_scratch(r);
+
+    news_buf_addf(b, "<h1>%s</h1>\n", title);
+
+    if (msg && field == NULL) {
+        news_buf_addl(b, "<p class=\"error\" id=\"form-error\" "
+                      "role=\"alert\">");
+        news_html_escape(b, msg, ngx_strlen(msg));
+        news_buf_addl(b, "</p>\n");
+    }
+
+    news_buf_addf(b, "<form class=\"account\" method=\"post\" "
+                  "action=\"%s\"%s>\n"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"",
+                  action, (msg && field == NULL)
+                          ? " aria-describedby=\"form-error\"" : "");
+    news_hex_encode(b, csrf, sizeof(csrf));
+    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
+    news_html_escape(b, (char *) next->data, next->len);
+    news_buf_addl(b, "\">\n");
+
+    news_buf_addl(b, "<p><label for=\"username\">Username</label>\n"
+                  "<input id=\"username\" name=\"username\" type=\"text\" "
+                  "autocomplete=\"username\" required minlength=\"3\" "
+                  "maxlength=\"32\" pattern=\"[A-Za-z0-9_\\-]{3,32}\" "
+                  "value=\"");
+    if (name) {
+        news_html_escape(b, (char *) name->data, name->len);
+    }
+    news_buf_addc(b, '"');
+
+    if (msg && field && ngx_strcmp(field, "username") == 0) {
+        news_buf_addl(b, " aria-invalid=\"true\" "
+                      "aria-describedby=\"username-error\">\n"
+                      "<span class=\"error\" id=\"username-error\">");
+        news_html_escape(b, msg, ngx_strlen(msg));
+        news_buf_addl(b, "</span>");
+
+    } else {
+        news_buf_addc(b, '>');
+    }
+
+    news_buf_addf(b, "</p>\n<p><label for=\"password\">Password</label>\n"
+                  "<input id=\"password\" name=\"password\" "
+                  "type=\"password\" autocomplete=\"%s\" required "
+                  "minlength=\"8\" maxlength=\"1024\"",
+                  kind == NGX_HTTP_NEWS_LOGIN ? "current-password"
+                                              : "new-password");
+
+    if (msg && field && ngx_strcmp(field, "password") == 0) {
+        news_buf_addl(b, " aria-invalid=\"true\" "
+                      "aria-describedby=\"password-error\">\n"
+                      "<span class=\"error\" id=\"password-error\">");
+        news_html_escape(b, msg, ngx_strlen(msg));
+        news_buf_addl(b, "</span>");
+
+    } else {
+        news_buf_addc(b, '>');
+    }
+
+    news_buf_addf(b, "</p>\n<p><button type=\"submit\">%s</button></p>\n"
+                  "</form>\n", title);
+    news_buf_adds(b, other);
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title.data = (u_char *) title;
+    pg.title.len = ngx_strlen(title);
+    pg.main.data = (u_char *) b->data;
+    pg.main.len = b->len;
+    pg.path.data = (u_char *) action;
+    pg.path.len = ngx_strlen(action);
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* a form page holds a token: no cache may keep it */
+    if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+}
+
+
+/* 1 found, 0 absent, NEWS_FORM_DUP or NEWS_FORM_BAD, NGX_ERROR */
+static ngx_int_t
+ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
+    const char *name, ngx_str_t *value)
+{
+    int         rc;
+    news_buf_t  b;
+
+    ngx_str_null(value);
+    news_buf_init(&b);
+
+    rc = news_form_field((char *) body->data, body->len, name, &b);
+
+    if (rc == 1 && !b.failed && b.len) {
+        value->data = ngx_pnalloc(r->pool, b.len);
+        if (value->data == NULL) {
+            news_buf_free(&b);
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(value->data, b.data, b.len);
+        value->len = b.len;
+    }
+
+    if (b.failed) {
+        rc = NGX_ERROR;
+    }
+
+    /* the buffer may have held a password */
+    if (b.data) {
+        ngx_explicit_memzero(b.data, b.cap);
+    }
+
+    news_buf_free(&b);
+
+    return rc;
+}
+
+
+ngx_int_t
+ngx_http_news_login(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_str_t  next;
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0, ngx_http_news_login_body);
+    }
+
+    if (ngx_http_news_next_arg(r, &next) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_form_page(r, NGX_HTTP_NEWS_LOGIN, NGX_HTTP_OK, NULL,
+                                   &next, NULL, NULL);
+}
+
+
+ngx_int_t
+ngx_http_news_register(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_str_t  next;
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0, ngx_http_news_register_body);
+    }
+
+    if (ngx_http_news_next_arg(r, &next) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_form_page(r, NGX_HTTP_NEWS_REGISTER, NGX_HTTP_OK,
+                                   NULL, &next, NULL, NULL);
+}
+
+
+/*
+ * The fields of a login or register form, with the CSRF check against
+ * the pre-session cookie.  Returns NGX_OK, or the answer to give.
+ */
+static ngx_int_t
+ngx_http_news_account_form(ngx_http_request_t *r, ngx_uint_t kind,
+    ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw, ngx_str_t *next)
+{
+    ngx_int_t  rc[4];
+    ngx_str_t  csrf;
+    u_char     pre[NEWS_TOKEN_LEN], want[NEWS_SHA256_LEN],
+               got[NEWS_SHA256_LEN];
+
+    rc[0] = ngx_http_news_form_field(r, body, "username", name);
+    rc[1] = ngx_http_news_form_field(r, body, "password", pw);
+    rc[2] = ngx_http_news_form_field(r, body, "next", next);
+    rc[3] = ngx_http_news_form_field(r, body, "csrf", &csrf);
+
+    ngx_http_news_next_check(r, next);
+
+    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
+        || rc[3] == NGX_ERROR)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc[0] < 0 || rc[1] < 0 || rc[2] < 0 || rc[3] < 0) {
+        if (rc[0] < 0) {
+            ngx_str_null(name);
+        }
+
+        return ngx_http_news_form_page(r, kind, NGX_HTTP_BAD_REQUEST, name,
+                                       next, NULL,
+                                       "The form arrived garbled (a field "
+                                       "twice, or not UTF-8). Please try "
+                                       "again.");
+    }
+
+    if (ngx_http_news_cookie_token(r, NGX_HTTP_NEWS_PRE_COOKIE, pre)
+        != NGX_OK
+        || news_hex_decode((char *) csrf.data, csrf.len, got, sizeof(got))
+           != (ssize_t) sizeof(got))
+    {
+        goto forbidden;
+    }
+
+    news_csrf_token(pre, NGX_HTTP_NEWS_CSRF_PRE, want);
+
+    if (!news_equal(want, got, sizeof(got))) {
+        goto forbidden;
+    }
+
+    return NGX_OK;
+
+forbidden:
+
+    return ngx_http_news_form_page(r, kind, NGX_HTTP_FORBIDDEN, name, next,
+                                   NULL, "This form has expired or did not "
+                                   "come from this site. Please try "
+                                   "again.");
+}
+
+
+static ngx_int_t
+ngx_http_news_login_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t              rc;
+    ngx_str_t              name, pw, next;
+    ngx_http_news_auth_t  *a;
+
+    rc = ngx_http_news_account_form(r, NGX_HTTP_NEWS_LOGIN, body, &name, &pw,
+                                    &next);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* the same answer as a wrong password: names are not disclosed */
+    if (!news_username_valid((char *) name.data, name.len)
+        || pw.len == 0 || pw.len > NEWS_PASSWORD_MAX)
+    {
+        return ngx_http_news_form_page(r, NGX_HTTP_NEWS_LOGIN,
+                                       NGX_HTTP_UNAUTHORIZED, &name, &next,
+                                       NULL, "Wrong username or password.");
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_LOGIN, &name, &pw);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    a->next = next;
+
+    rc = ngx_http_news_throttled(r, a);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+static ngx_int_t
+ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t              rc;
+    ngx_str_t              name, pw, next;
+    const char            *field, *msg;
+    ngx_http_news_auth_t  *a;
+
+    rc = ngx_http_news_account_form(r, NGX_HTTP_NEWS_REGISTER, body, &name,
+                                    &pw, &next);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    field = NULL;
+    msg = NULL;
+
+    if (!news_username_valid((char *) name.data, name.len)) {
+        field = "username";
+        msg = "Choose a username of 3 to 32 letters, digits, _ or -.";
+
+    } else {
+        switch (news_password_check((char *) pw.data, pw.len)) {
+
+        case NEWS_PASSWORD_SHORT:
+            field = "password";
+            msg = "The password needs at least 8 characters.";
+            break;
+
+        case NEWS_PASSWORD_LONG:
+            field = "password";
+            msg = "The password may have at most 1024 bytes.";
+            break;
+
+        case NEWS_PASSWORD_BAD:
+            field = "password";
+            msg = "The password holds characters that cannot be used.";
+            break;
+        }
+    }
+
+    if (msg) {
+        if (ngx_strcmp(field, "username") == 0 && name.len > 64) {
+            name.len = 64;
+        }
+
+        return ngx_http_news_form_page(r, NGX_HTTP_NEWS_REGISTER, 422, &name,
+                                       &next, field, msg);
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_REGISTER, &name, &pw);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    a->next = next;
+    a->start_session = 1;
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+ngx_int_t
+ngx_http_news_logout(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_read_body(r, 0, ngx_http_news_logout_body);
+}
+
+
+static ngx_int_t
+ngx_http_news_logout_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t                  rc;
+    ngx_str_t                  csrf;
+    ngx_http_news_ctx_t       *ctx;
+    ngx_http_news_auth_t      *a;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    ctx = ngx_http_news_get_ctx(r);
+
+    /* nothing to end: just drop the cookie */
+    if (ctx == NULL || ctx->user == NULL) {
+        if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE, NULL, 0)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_news_see_other(r, &nlcf->prefix);
+    }
+
+    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
+
+    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
+                                        "This form has expired or did not "
+                                        "come from this site.");
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_LOGOUT, NULL, NULL);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    a->next = nlcf->prefix;
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+/* ---- the JSON routes --------------------------------------------------- */
+
+
+ngx_int_t
+ngx_http_news_api_users(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t  rc;
+
+    if (ngx_http_news_origin_ok(r) != NGX_OK) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
+                                        "foreign_origin",
+                                        "requests from other sites are "
+                                        "refused");
+    }
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_api_users_body);
+}
+
+
+ngx_int_t
+ngx_http_news_api_session(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t              rc;
+    ngx_http_news_ctx_t   *ctx;
+    ngx_http_news_auth_t  *a;
+
+    if (ngx_http_news_origin_ok(r) != NGX_OK) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
+                                        "foreign_origin",
+                                        "requests from other sites are "
+                                        "refused");
+    }
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 1, ngx_http_news_api_session_body);
+    }
+
+    /* DELETE: the router discarded any body */
+
+    ctx = ngx_http_news_get_ctx(r);
+
+    if (ctx == NULL || ctx->user == NULL) {
+        if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE, NULL, 0)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        r->headers_out.status = NGX_HTTP_NO_CONTENT;
+        r->header_only = 1;
+        r->headers_out.content_length_n = 0;
+
+        return ngx_http_send_header(r);
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_LOGOUT, NULL, NULL);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_news_auth_post(r, a);
+
+    return rc == NGX_DONE ? NGX_DONE : rc;
+}
+
+
+ngx_int_t
+ngx_http_news_api_me(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    news_user_t  *user;
+
+    user = ngx_http_news_user(r);
+
+    if (user == NULL) {
+        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
+                                        "not_logged_in",
+                                        "log in first");
+    }
+
+    return ngx_http_news_user_reply(r, NGX_HTTP_OK, user);
+}
+
+
+/*
+ * {"username": "...", "password": "..."}: an object, both strings, each
+ * key once.  Returns NULL, or the message of a 400.  Parsed here on the
+ * event loop: cJSON's error reporting is not thread-safe.
+ */
+static const char *
+ngx_http_news_json_credentials(ngx_http_request_t *r, ngx_str_t *body,
+    ngx_str_t *name, ngx_str_t *pw)
+{
+    cJSON       *root, *item;
+    ngx_str_t   *dst;
+    const char  *msg;
+
+    ngx_str_null(name);
+    ngx_str_null(pw);
+
+    if (!news_utf8_valid((char *) body->data, body->len)) {
+        return "the body is not UTF-8";
+    }
+
+    root = cJSON_ParseWithLength((char *) body->data, body->len);
+    if (root == NULL) {
+        return "the body is not valid JSON";
+    }
+
+    msg = NULL;
+
+    if (!cJSON_IsObject(root)) {
+        msg = "the body must be a JSON object";
+        goto done;
+    }
+
+    for (item = root->child; item; item = item->next) {
+
+        if (ngx_strcmp(item->string, "username") == 0) {
+            dst = name;
+
+        } else if (ngx_strcmp(item->string, "password") == 0) {
+            dst = pw;
+
+        } else {
+            continue;
+        }
+
+        if (dst->data != NULL) {
+            msg = "a field occurs twice";
+            goto done;
+        }
+
+        if (!cJSON_IsString(item)) {
+            msg = "username and password must be strings";
+            goto done;
+        }
+
+        dst->len = ngx_strlen(item->valuestring);
+        dst->data = ngx_pnalloc(r->pool, dst->len + 1);
+        if (dst->data == NULL) {
+            msg = "out of memory";
+            goto done;
+        }
+
+        ngx_memcpy(dst->data, item->valuestring, dst->len);
+    }
+
+    if (name->data == NULL || pw->data == NULL) {
+        msg = "username and password are required";
+    }
+
+done:
+
+    /* the tree held the password */
+    for (item = root->child; item; item = item->next) {
+        if (cJSON_IsString(item) && item->valuestring) {
+            ngx_explicit_memzero(item->valuestring,
+                                 ngx_strlen(item->valuestring));
+        }
+    }
+
+    cJSON_Delete(root);
+
+    return msg;
+}
+
+
+static ngx_int_t
+ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_str_t              name, pw;
+    const char            *msg;
+    ngx_http_news_auth_t  *a;
+
+    msg = ngx_http_news_json_credentials(r, body, &name, &pw);
+    if (msg) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_request", msg);
+    }
+
+    if (!news_username_valid((char *) name.data, name.len)) {
+        return ngx_http_news_json_error(r, 422, "invalid_username",
+                                        "a username has 3 to 32 letters, "
+                                        "digits, _ or -");
+    }
+
+    if (news_password_check((char *) pw.data, pw.len) != NEWS_PASSWORD_OK) {
+        return ngx_http_news_json_error(r, 422, "invalid_password",
+                                        "a password has 8 characters to "
+                                        "1024 bytes of UTF-8");
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_REGISTER, &name, &pw);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+static ngx_int_t
+ngx_http_news_api_session_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t              rc;
+    ngx_str_t              name, pw;
+    const char            *msg;
+    ngx_http_news_auth_t  *a;
+
+    msg = ngx_http_news_json_credentials(r, body, &name, &pw);
+    if (msg) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_request", msg);
+    }
+
+    if (!news_username_valid((char *) name.data, name.len)
+        || pw.len == 0 || pw.len > NEWS_PASSWORD_MAX)
+    {
+        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
+                                        "invalid_credentials",
+                                        "wrong username or password");
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_LOGIN, &name, &pw);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_news_throttled(r, a);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+static ngx_int_t
+ngx_http_news_user_reply(ngx_http_request_t *r, ngx_uint_t status,
+    news_user_t *u)
+{
+    ngx_str_t    piece;
+    news_buf_t  *b;
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "{\"user\":");
+    news_user_json(b, u);
+    news_buf_addl(b, "}\n");
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, status, &ngx_http_news_json_type, &piece, 1);
+}
+
+
+/* ---- the account operations, in the thread pool ------------------------ */
+
+
+static ngx_http_news_auth_t *
+ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
+    ngx_str_t *name, ngx_str_t *pw)
+{
+    struct sockaddr_in         *sin;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_auth_t       *a;
+    ngx_http_news_main_conf_t  *nmcf;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6        *sin6;
+#endif
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    ctx = ngx_http_news_get_ctx(r);
+
+    a = ngx_pcalloc(r->pool, sizeof(ngx_http_news_auth_t));
+    if (a == NULL || ctx == NULL) {
+        return NULL;
+    }
+
+    a->st = &nmcf->store;
+    a->cost.memory = nmcf->argon2_memory;
+    a->cost.passes = nmcf->argon2_passes;
+    a->now = ngx_time();
+    a->ttl = nmcf->session_ttl;
+    a->kind = kind;
+    a->json = ctx->json;
+    a->limit_account = nmcf->throttle_account;
+    a->limit_address = nmcf->throttle_address;
+
+    if (kind == NGX_HTTP_NEWS_LOGOUT) {
+        ngx_memcpy(a->token, ctx->token, NEWS_TOKEN_LEN);
+        return a;
+    }
+
+    a->name_len = ngx_min(name->len, NEWS_NAME_MAX);
+    ngx_memcpy(a->name, name->data, a->name_len);
+    a->pw_len = ngx_min(pw->len, NEWS_PASSWORD_MAX);
+    ngx_memcpy(a->pw, pw->data, a->pw_len);
+    ngx_explicit_memzero(pw->data, pw->len);
+
+    a->key_name_len = news_throttle_key_name(a->name, a->name_len,
+                                             a->key_name);
+
+    /* an IPv6 client is throttled by its /64: one host owns that much */
+    switch (r->connection->sockaddr->sa_family) {
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
+        a->key_addr_len = news_throttle_key_addr(sin6->sin6_addr.s6_addr, 8,
+                                                 a->key_addr);
+        break;
+#endif
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) r->connection->sockaddr;
+        a->key_addr_len = news_throttle_key_addr(&sin->sin_addr.s_addr, 4,
+                                                 a->key_addr);
+        break;
+
+    default:
+        a->key_addr_len = news_throttle_key_addr("local", 5, a->key_addr);
+    }
+
+    return a;
+}
+
+
+/* NGX_OK, or the 429 answer (with Retry-After) of a throttled login */
+static ngx_int_t
+ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
+{
+    int         rc;
+    u_char     *p;
+    int64_t     wait, w;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, a->json);
+    }
+
+    rc = news_throttle_wait(a->st, txn, a->key_name, a->key_name_len, a->now,
+                            &wait);
+    if (rc == 0) {
+        rc = news_throttle_wait(a->st, txn, a->key_addr, a->key_addr_len,
+                                a->now, &w);
+        wait = ngx_max(wait, w);
+    }
+
+    ngx_http_news_read_done(r);
+
+    if (rc != 0) {
+        news_store_fail(&err, rc, "reading the login throttle");
+        return ngx_http_news_store_error(r, &err, a->json);
+    }
+
+    if (wait == 0) {
+        return NGX_OK;
+    }
+
+    ngx_explicit_memzero(a->pw, sizeof(a->pw));
+
+    p = ngx_pnalloc(r->pool, NGX_INT64_LEN + 1);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    *ngx_sprintf(p, "%L", wait) = '\0';
+
+    if (ngx_http_news_add_header(r, "Retry-After", (char *) p) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (a->json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                        "too_many_attempts",
+                                        "too many failed logins; wait for "
+                                        "Retry-After seconds");
+    }
+
+    return ngx_http_news_form_page(r, NGX_HTTP_NEWS_LOGIN,
+                                   NGX_HTTP_TOO_MANY_REQUESTS,
+                                   &(ngx_str_t) { a->name_len,
+                                                  (u_char *) a->name },
+                                   &a->next, NULL,
+                                   "Too many failed logins. Please wait a "
+                                   "moment and try again.");
+}
+
+
+/* to the pool; the answer comes from ngx_http_news_auth_done() */
+static ngx_int_t
+ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
+{
+    if (ngx_http_news_task_post(r, ngx_http_news_auth_work,
+                                ngx_http_news_auth_done, a)
+        != NGX_OK)
+    {
+        ngx_explicit_memzero(a->pw, sizeof(a->pw));
+
+        return ngx_http_news_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                   "The site is busy; please try again "
+                                   "in a moment.");
+    }
+
+    return NGX_DONE;
+}
+
+
+/* in a pool thread: only the engine, liblmdb and libargon2 */
+static void
+ngx_http_news_auth_work(void *data)
+{
+    ngx_http_news_auth_t  *a = data;
+
+    switch (a->kind) {
+
+    case NGX_HTTP_NEWS_LOGIN:
+        ngx_http_news_auth_login(a);
+        break;
+
+    case NGX_HTTP_NEWS_REGISTER:
+        ngx_http_news_auth_register(a);
+        break;
+
+    default:
+        ngx_http_news_auth_logout(a);
+    }
+
+    ngx_explicit_memzero(a->pw, sizeof(a->pw));
+}
+
+
+static void
+ngx_http_news_auth_login(ngx_http_news_auth_t *a)
+{
+    int       rc, ok;
+    MDB_txn  *txn;
+    char      scratch[NEWS_HASH_MAX];
+
+    /* the hash is read in a read txn: never hash under the writer lock */
+    rc = mdb_txn_begin(a->st->env, NULL, MDB_RDONLY, &txn);
+    if (rc != 0) {
+        a->rc = news_store_fail(&a->err, rc, "beginning a read transaction");
+        return;
+    }
+
+    rc = news_user_find(a->st, txn, a->name, a->name_len, &a->user);
+    mdb_txn_abort(txn);
+
+    if (rc == 0) {
+        ok = news_password_verify(a->user.hash, a->pw, a->pw_len);
+
+    } else if (rc == MDB_NOTFOUND) {
+        /* as slow as a wrong password: existence stays secret */
+        (void) news_password_hash(&a->cost, a->pw, a->pw_len, scratch,
+                                  sizeof(scratch), &a->err);
+        ok = 0;
+
+    } else {
+        a->rc = news_store_fail(&a->err, rc, "finding an account");
+        return;
+    }
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return;
+    }
+
+    if (ok) {
+        rc = news_throttle_clear(a->st, txn, a->key_name, a->key_name_len,
+                                 &a->err);
+        if (rc == NEWS_OK) {
+            rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
+                                     a->token, &a->err);
+        }
+
+    } else {
+        rc = news_throttle_fail(a->st, txn, a->key_name, a->key_name_len,
+                                a->limit_account, a->now, &a->err);
+        if (rc == NEWS_OK) {
+            rc = news_throttle_fail(a->st, txn, a->key_addr, a->key_addr_len,
+                                    a->limit_address, a->now, &a->err);
+        }
+    }
+
+    if (rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        a->rc = rc;
+        return;
+    }
+
+    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return;
+    }
+
+    a->rc = ok ? NEWS_OK : NEWS_INVALID;
+}
+
+
+static void
+ngx_http_news_auth_register(ngx_http_news_auth_t *a)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_password_hash(&a->cost, a->pw, a->pw_len, a->user.hash,
+                           sizeof(a->user.hash), &a->err)
+        != NEWS_OK)
+    {
+        a->rc = a->err.code;
+        return;
+    }
+
+    ngx_memcpy(a->user.name, a->name, a->name_len);
+    a->user.name[a->name_len] = '\0';
+    a->user.name_len = a->name_len;
+    a->user.role = NEWS_ROLE_READER;
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return;
+    }
+
+    rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
+
+    if (rc == NEWS_OK && a->start_session) {
+        rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
+                                 a->token, &a->err);
+    }
+
+    if (rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        a->rc = rc;
+        return;
+    }
+
+    a->rc = news_store_commit(a->st, txn, &a->err);
+}
+
+
+static void
+ngx_http_news_auth_logout(ngx_http_news_auth_t *a)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return;
+    }
+
+    rc = news_session_delete(a->st, txn, a->token, &a->err);
+    if (rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        a->rc = rc;
+        return;
+    }
+
+    a->rc = news_store_commit(a->st, txn, &a->err);
+}
+
+
+/* back on the event loop: answer */
+static ngx_int_t
+ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
+{
+    ngx_http_news_auth_t *a = data;
+
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(a->user.hash, sizeof(a->user.hash));
+
+    switch (a->rc) {
+
+    case NEWS_OK:
+        break;
+
+    case NEWS_INVALID:
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "news: failed login for \"%*s\"", a->name_len,
+                      a->name);
+
+        if (a->json) {
+            return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
+                                            "invalid_credentials",
+                                            "wrong username or password");
+        }
+
+        return ngx_http_news_form_page(r, NGX_HTTP_NEWS_LOGIN,
+                                       NGX_HTTP_UNAUTHORIZED,
+                                       &(ngx_str_t) { a->name_len,
+                                                      (u_char *) a->name },
+                                       &a->next, NULL,
+                                       "Wrong username or password.");
+
+    case NEWS_CONFLICT:
+        if (a->json) {
+            return ngx_http_news_json_error(r, NGX_HTTP_CONFLICT,
+                                            "username_taken",
+                                            "this username is taken");
+        }
+
+        return ngx_http_news_form_page(r, NGX_HTTP_NEWS_REGISTER,
+                                       NGX_HTTP_CONFLICT,
+                                       &(ngx_str_t) { a->name_len,
+                                                      (u_char *) a->name },
+                                       &a->next, "username",
+                                       "This username is taken; please "
+                                       "choose another.");
+
+    default:
+        return ngx_http_news_store_error(r, &a->err, a->json);
+    }
+
+    if (a->kind == NGX_HTTP_NEWS_LOGOUT) {
+        if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE, NULL, 0)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (a->json) {
+            r->headers_out.status = NGX_HTTP_NO_CONTENT;
+            r->headers_out.content_length_n = 0;
+            r->header_only = 1;
+
+            return ngx_http_send_header(r);
+        }
+
+        return ngx_http_news_see_other(r, &a->next);
+    }
+
+    /* a new session: a new token at every login, so no fixation */
+    if (a->kind == NGX_HTTP_NEWS_LOGIN || a->start_session) {
+        if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE,
+                                     a->token, nmcf->session_ttl)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
+    ngx_explicit_memzero(a->token, sizeof(a->token));
+
+    if (a->json) {
+        return ngx_http_news_user_reply(r, a->kind == NGX_HTTP_NEWS_LOGIN
+                                           ? NGX_HTTP_OK : NGX_HTTP_CREATED,
+                                        &a->user);
+    }
+
+    return ngx_http_news_see_other(r, &a->next);
+}

@@ -1,0 +1,204 @@
+/*
+ * Request bodies of the forms and the JSON API: the Content-Type is
+ * checked first, the size is limited by news_body_max, and the body is
+ * kept in memory only.  A body nginx spilled to a temp file (larger than
+ * client_body_buffer_size) is refused with 413 rather than read: reading
+ * a file would block the event loop.  Parsing (form fields, JSON) is the
+ * route's business; what it gets is one contiguous, length-counted copy.
+ */
+
+#include "ngx_http_news.h"
+
+
+static void ngx_http_news_body_handler(ngx_http_request_t *r);
+static ngx_int_t ngx_http_news_body_flatten(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_type_is(ngx_http_request_t *r,
+    const char *type, size_t len);
+
+
+/* an error in the request's language: JSON under /api/, else a page */
+ngx_int_t
+ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *text)
+{
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_news_get_ctx(r);
+
+    if (ctx != NULL && ctx->json) {
+        return ngx_http_news_json_error(r, status, code, text);
+    }
+
+    return ngx_http_news_html_error(r, status,
+                                    status == NGX_HTTP_FORBIDDEN
+                                    ? "Forbidden" : "Bad request", text);
+}
+
+
+/*
+ * Reads the body of a form (json = 0) or of a JSON request, then calls
+ * done(r, body) and finalizes with what it returns.  The caller returns
+ * what this returns.
+ */
+ngx_int_t
+ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
+    ngx_http_news_body_pt done)
+{
+    ngx_int_t                   rc;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->body_done = done;
+
+    if (json ? !ngx_http_news_type_is(r, "application/json",
+                                      sizeof("application/json") - 1)
+             : !ngx_http_news_type_is(r, "application/x-www-form-urlencoded",
+                     sizeof("application/x-www-form-urlencoded") - 1))
+    {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_error(r, NGX_HTTP_UNSUPPORTED_MEDIA_TYPE,
+                                   "unsupported_media_type",
+                                   json ? "The body must be "
+                                          "application/json."
+                                        : "The form must be sent as "
+                                          "application/"
+                                          "x-www-form-urlencoded.");
+    }
+
+    if (r->headers_in.content_length_n > (off_t) nmcf->body_max) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_error(r, NGX_HTTP_REQUEST_ENTITY_TOO_LARGE,
+                                   "too_large", "The request is too large.");
+    }
+
+    rc = ngx_http_read_client_request_body(r, ngx_http_news_body_handler);
+
+    if (rc >= NGX_HTTP_SPECIAL_RESPONSE) {
+        return rc;
+    }
+
+    return NGX_DONE;
+}
+
+
+/* media type match, parameters (";charset=utf-8") allowed */
+static ngx_int_t
+ngx_http_news_type_is(ngx_http_request_t *r, const char *type, size_t len)
+{
+    ngx_str_t  *ct;
+
+    if (r->headers_in.content_type == NULL) {
+        return 0;
+    }
+
+    ct = &r->headers_in.content_type->value;
+
+    if (ct->len < len || ngx_strncasecmp(ct->data, (u_char *) type, len) != 0)
+    {
+        return 0;
+    }
+
+    return ct->len == len || ct->data[len] == ';' || ct->data[len] == ' ';
+}
+
+
+static void
+ngx_http_news_body_handler(ngx_http_request_t *r)
+{
+    ngx_int_t             rc;
+    ngx_str_t             body;
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    if (ctx == NULL || ctx->body_done == NULL) {
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
+    rc = ngx_http_news_body_flatten(r, &body);
+
+    if (rc == NGX_OK) {
+        rc = ctx->body_done(r, &body);
+
+    } else if (rc == NGX_HTTP_REQUEST_ENTITY_TOO_LARGE) {
+        rc = ngx_http_news_error(r, rc, "too_large",
+                                 "The request is too large.");
+    }
+
+    ngx_http_finalize_request(r, rc);
+}
+
+
+static ngx_int_t
+ngx_http_news_body_flatten(ngx_http_request_t *r, ngx_str_t *body)
+{
+    u_char                     *p;
+    size_t                      len;
+    ngx_chain_t                *cl;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    body->len = 0;
+    body->data = (u_char *) "";
+
+    if (r->request_body == NULL || r->request_body->bufs == NULL) {
+        return NGX_OK;
+    }
+
+    if (r->request_body->temp_file) {
+        ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
+                      "news: request body buffered to a file refused; "
+                      "raise client_body_buffer_size to news_body_max");
+        return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+    }
+
+    len = 0;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (cl->buf->in_file || !ngx_buf_in_memory(cl->buf)) {
+            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+        }
+
+        len += cl->buf->last - cl->buf->pos;
+
+        if (len > nmcf->body_max) {
+            return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
+        }
+    }
+
+    if (len == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    body->data = p;
+    body->len = len;
+
+    for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+    }
+
+    return NGX_OK;
+}

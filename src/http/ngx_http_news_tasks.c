@@ -1,0 +1,155 @@
+/*
+ * Thread-pool offload: "run this in a pool thread, then resume the
+ * request on the event loop".  Password hashing and every write
+ * transaction (which fsyncs twice at commit) go through here, so the
+ * worker's event loop never waits for the CPU or the disk.
+ *
+ * The request outlives the task (STYLE 2.5): before posting, count and
+ * blocked go up, so neither a client that goes away nor a timeout frees
+ * r->pool (which holds the task) while a thread works on it.  When the
+ * thread is done, the event handler takes blocked down and calls
+ * r->write_event_handler: our resume function, or nginx's own finalizer
+ * if the request was terminated meanwhile.  The resume function answers
+ * and finalizes exactly once.
+ */
+
+#include "ngx_http_news.h"
+
+
+typedef struct {
+    ngx_http_news_work_pt   work;
+    ngx_http_news_done_pt   done;
+    void                   *data;
+    ngx_uint_t              finished;   /* set on the event loop */
+} ngx_http_news_task_t;
+
+
+static void ngx_http_news_task_handler(void *data, ngx_log_t *log);
+static void ngx_http_news_task_event(ngx_event_t *ev);
+static void ngx_http_news_task_resume(ngx_http_request_t *r);
+
+
+/*
+ * Posts work(data) to the news thread pool; done(r, data) runs on the
+ * event loop afterwards and its result finalizes the request.  data must
+ * live in r->pool and hold copies of every input: the thread may not
+ * touch r, pools or logs.  On NGX_OK the caller returns NGX_DONE from a
+ * content handler, or finalizes with NGX_DONE from a body handler; on
+ * NGX_ERROR (the queue is full, already logged by nginx) it answers 503.
+ */
+ngx_int_t
+ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
+    ngx_http_news_done_pt done, void *data)
+{
+    ngx_thread_task_t          *task;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_task_t       *t;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    task = ngx_thread_task_alloc(r->pool, sizeof(ngx_http_news_task_t));
+    if (task == NULL) {
+        return NGX_ERROR;
+    }
+
+    t = task->ctx;
+    t->work = work;
+    t->done = done;
+    t->data = data;
+    t->finished = 0;
+
+    task->handler = ngx_http_news_task_handler;
+    task->event.data = r;
+    task->event.handler = ngx_http_news_task_event;
+
+    if (ngx_thread_task_post(nmcf->thread_pool, task) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ctx->task = t;
+
+    r->main->blocked++;
+    r->main->count++;
+    r->write_event_handler = ngx_http_news_task_resume;
+
+    ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                   "news: task posted");
+
+    return NGX_OK;
+}
+
+
+/* in a pool thread */
+static void
+ngx_http_news_task_handler(void *data, ngx_log_t *log)
+{
+    ngx_http_news_task_t  *t = data;
+
+    (void) log;
+
+    t->work(t->data);
+}
+
+
+/* on the event loop, as nginx's own thread users do */
+static void
+ngx_http_news_task_event(ngx_event_t *ev)
+{
+    ngx_connection_t      *c;
+    ngx_http_request_t    *r;
+    ngx_http_news_ctx_t   *ctx;
+    ngx_http_news_task_t  *t;
+
+    r = ev->data;
+    c = r->connection;
+
+    ngx_http_set_log_request(c->log, r);
+
+    ngx_log_debug1(NGX_LOG_DEBUG_HTTP, c->log, 0,
+                   "news: task done \"%V\"", &r->uri);
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+    if (ctx != NULL && ctx->task != NULL) {
+        t = ctx->task;
+        t->finished = 1;
+    }
+
+    r->main->blocked--;
+
+    r->write_event_handler(r);
+
+    ngx_http_run_posted_requests(c);
+}
+
+
+/*
+ * Also called by write events that arrive while the thread still works
+ * (the connection stays writable): then there is nothing to do yet.
+ */
+static void
+ngx_http_news_task_resume(ngx_http_request_t *r)
+{
+    ngx_http_news_ctx_t   *ctx;
+    ngx_http_news_task_t  *t;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+    if (ctx == NULL || ctx->task == NULL) {
+        return;
+    }
+
+    t = ctx->task;
+    if (!t->finished) {
+        return;
+    }
+
+    ctx->task = NULL;
+    r->write_event_handler = ngx_http_request_empty_handler;
+
+    ngx_http_finalize_request(r, t->done(r, t->data));
+}

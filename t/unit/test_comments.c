@@ -1,0 +1,280 @@
+/*
+ * Unit tests of comments: text checks, rendering, threads, the depth
+ * cap, counts kept in step, moderation, the API list, import.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "articles.h"
+#include "comments.h"
+#include "text.h"
+
+
+static char          dir[] = "/tmp/news-unit-c-XXXXXX";
+static news_store_t  st;
+
+
+static int
+put_article(const char *json, uint64_t *id)
+{
+    int             rc;
+    cJSON          *obj;
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_article_t  a;
+
+    obj = cJSON_Parse(json);
+    rc = news_article_from_json(&a, obj, 1000, 0, &err);
+    cJSON_Delete(obj);
+
+    if (rc == NEWS_OK && (rc = news_store_write(&st, &txn, &err)) == NEWS_OK) {
+        rc = news_article_put(&st, txn, &a, 1000, &err);
+        rc = rc == NEWS_OK ? news_store_commit(&st, txn, &err)
+                           : (mdb_txn_abort(txn), rc);
+    }
+
+    *id = a.id;
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+static int
+post(uint64_t article, uint64_t parent, const char *author, const char *body,
+    uint64_t *id, news_err_t *err)
+{
+    int             rc;
+    MDB_txn        *txn;
+    news_comment_t  c;
+
+    memset(&c, 0, sizeof(c));
+    c.article_id = article;
+    c.parent = parent;
+    c.author = (char *) author;
+    c.body = (char *) body;
+
+    if (news_store_write(&st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_comment_post(&st, txn, &c, 0, 2000, err);
+    if (rc == NEWS_OK) {
+        rc = news_store_commit(&st, txn, err);
+    } else {
+        mdb_txn_abort(txn);
+    }
+
+    *id = c.id;
+
+    return rc;
+}
+
+
+static int
+set_status(uint64_t id, int status)
+{
+    int          rc;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    news_store_write(&st, &txn, &err);
+    rc = news_comment_set_status(&st, txn, id, status, &err);
+    if (rc == NEWS_OK) {
+        return news_store_commit(&st, txn, &err);
+    }
+
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+
+static char *
+page_comments(uint64_t article, uint32_t *count)
+{
+    char         *s;
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_page_t   pg;
+
+    news_store_read(&st, &txn, &err);
+    news_article_fragment(&st, txn, article, NEWS_FRAG_PAGE, &pg);
+    s = strndup(pg.part[NEWS_PART_COMMENTS].data,
+                pg.part[NEWS_PART_COMMENTS].len);
+    *count = pg.version;
+    news_store_read_done(&st);
+
+    return s;
+}
+
+
+static void
+test_text(void)
+{
+    news_buf_t  b;
+    news_err_t  err;
+
+    news_buf_init(&b);
+
+    ok(news_comment_text("  hi\r\nthere  ", 13, 5000, &b, &err) == NEWS_OK
+       && strcmp(news_buf_cstr(&b), "hi\nthere") == 0,
+       "trimmed, CRLF to LF");
+
+    news_buf_reset(&b);
+    ok(news_comment_text("   ", 3, 5000, &b, &err) == NEWS_INVALID,
+       "blank refused");
+    news_buf_reset(&b);
+    ok(news_comment_text("a\0b", 3, 5000, &b, &err) == NEWS_INVALID,
+       "NUL refused");
+    news_buf_reset(&b);
+    ok(news_comment_text("a\x1b[2Jb", 6, 5000, &b, &err) == NEWS_INVALID,
+       "control characters refused");
+    news_buf_reset(&b);
+    ok(news_comment_text("\xc0\x80", 2, 5000, &b, &err) == NEWS_INVALID,
+       "overlong UTF-8 refused");
+    news_buf_reset(&b);
+    ok(news_comment_text("ééééé", 10, 5, &b, &err) == NEWS_OK,
+       "the limit counts characters, not bytes");
+    news_buf_reset(&b);
+    ok(news_comment_text("éééééé", 12, 5, &b, &err) == NEWS_INVALID,
+       "one character over the limit refused");
+
+    news_buf_reset(&b);
+    {
+        const char  *t = "<b>x</b> & see https://ex.com/a?b=1&c=\"2\".\n\n"
+                         "two\nlines javascript:alert(1)";
+
+        news_comment_html(&b, t, strlen(t));
+    }
+    is_str(news_buf_cstr(&b),
+           "<p>&lt;b&gt;x&lt;/b&gt; &amp; see "
+           "<a href=\"https://ex.com/a?b=1&amp;c=\" "
+           "rel=\"nofollow ugc noopener\">https://ex.com/a?b=1&amp;c=</a>"
+           "&quot;2&quot;.</p>\n<p>two<br>\nlines javascript:alert(1)</p>\n",
+           "escaped, paragraphs, line breaks, only http(s) links");
+
+    news_buf_free(&b);
+}
+
+
+static void
+test_threads(void)
+{
+    char            *html;
+    uint32_t         version, v2;
+    uint64_t         art, other, c1, c2, c3, c4, c5, x;
+    news_err_t       err;
+    news_buf_t       out;
+    news_comment_t   c;
+    MDB_txn         *txn;
+    int              more;
+    unsigned char    next[NEWS_COMMENTS_KEY];
+
+    put_article("{\"title\":\"Threads\",\"body\":\"b\"}", &art);
+    put_article("{\"title\":\"Other\",\"body\":\"b\"}", &other);
+
+    html = page_comments(art, &version);
+    ok(strstr(html, "No comments yet.") != NULL, "no comments yet");
+    free(html);
+
+    ok(post(art, 0, "alice", "first <script>", &c1, &err) == NEWS_OK,
+       "post a comment");
+    ok(post(art, c1, "bob", "a reply", &c2, &err) == NEWS_OK, "reply");
+    ok(post(art, c2, "carol", "deeper", &c3, &err) == NEWS_OK, "depth 3");
+    ok(post(art, c3, "dave", "deepest", &c4, &err) == NEWS_OK, "depth 4");
+    ok(post(art, c4, "erin", "too deep", &x, &err) == NEWS_INVALID,
+       "depth 5 refused: %s", err.msg);
+    ok(post(art, 999, "erin", "orphan", &x, &err) == NEWS_INVALID,
+       "a forged parent refused: %s", err.msg);
+    ok(post(other, c1, "erin", "cross", &x, &err) == NEWS_INVALID,
+       "a parent of another article refused: %s", err.msg);
+    ok(post(999, 0, "erin", "nowhere", &x, &err) != NEWS_OK,
+       "a missing article refused");
+    ok(post(art, 0, "erin", "second top", &c5, &err) == NEWS_OK, "second");
+
+    html = page_comments(art, &v2);
+    ok(v2 > version, "the version moved with the comments");
+    ok(strstr(html, "id=\"comment-1\"") != NULL
+       && strstr(html, "first &lt;script&gt;") != NULL,
+       "comment rendered and escaped");
+    ok(strstr(html, "<ol class=\"replies\">") != NULL, "replies nested");
+    ok(strstr(html, "comment-1") < strstr(html, "comment-2")
+       && strstr(html, "comment-4") < strstr(html, "comment-5"),
+       "oldest first, replies under their parent");
+    ok(strstr(html, "?reply=4") == NULL, "no reply link at the depth cap");
+    ok(strstr(html, "?reply=3") != NULL, "reply link below the cap");
+    ok(strstr(html, "<time datetime=\"1970-01-01T00:33:20Z\">") != NULL,
+       "a time element");
+    free(html);
+
+    ok(set_status(c1, NEWS_COMMENT_DELETED) == NEWS_OK, "delete the top");
+    html = page_comments(art, &v2);
+    ok(strstr(html, "[deleted]") != NULL && strstr(html, "first") == NULL,
+       "a deleted comment with replies leaves [deleted]");
+    ok(strstr(html, "a reply") != NULL, "its replies stay");
+    free(html);
+    ok(post(art, c1, "erin", "to the deleted", &x, &err) == NEWS_GONE,
+       "a reply to a deleted comment refused");
+
+    ok(set_status(c5, NEWS_COMMENT_HIDDEN) == NEWS_OK, "hide one");
+    html = page_comments(art, &v2);
+    ok(strstr(html, "second top") == NULL
+       && strstr(html, "id=\"comment-5\"") == NULL,
+       "a hidden comment without replies vanishes");
+    free(html);
+    ok(set_status(c5, NEWS_COMMENT_VISIBLE) == NEWS_OK, "unhide");
+
+    news_store_read(&st, &txn, &err);
+    news_comment_get(&st, txn, c5, &c, &err);
+    is_int(c.status, NEWS_COMMENT_VISIBLE, "visible again");
+    news_comment_free(&c);
+
+    news_buf_init(&out);
+    ok(news_comments_api_list(&st, txn, art, NULL, 2, &out, next, &more,
+                              &err) == NEWS_OK, "api list");
+    ok(more, "more follow");
+    ok(strstr(news_buf_cstr(&out), "\"id\":2") != NULL
+       && strstr(out.data, "\"id\":1,") == NULL,
+       "the deleted one is not listed");
+    news_buf_reset(&out);
+    news_comments_api_list(&st, txn, art, next, 10, &out, next, &more, &err);
+    ok(strstr(news_buf_cstr(&out), "\"id\":4") != NULL && !more,
+       "the cursor continues");
+    news_store_read_done(&st);
+    news_buf_free(&out);
+
+    news_store_read(&st, &txn, &err);
+    news_article_t a;
+    news_article_load(&st, txn, art, &a, &err);
+    is_int(a.comment_count, 4, "the count is the visible comments");
+    news_article_free(&a);
+    news_store_read_done(&st);
+}
+
+
+int
+main(void)
+{
+    char        cmd[256];
+    news_err_t  err;
+
+    test_text();
+
+    if (mkdtemp(dir) == NULL
+        || news_store_open(&st, dir, 64 * 1024 * 1024, &err) != NEWS_OK)
+    {
+        ok(0, "open a store");
+        return done_testing();
+    }
+
+    test_threads();
+
+    news_store_close(&st);
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    (void) system(cmd);
+
+    return done_testing();
+}
