@@ -42,6 +42,10 @@ static char *ngx_http_news_build_chrome(ngx_conf_t *cf,
 static ngx_int_t ngx_http_news_init_process(ngx_cycle_t *cycle);
 static void ngx_http_news_exit_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_news_handler(ngx_http_request_t *r);
+static char *ngx_http_news_password_cost(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_news_login_throttle(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 
 
 static char *ngx_http_news_db_size_check(ngx_conf_t *cf, void *post,
@@ -52,7 +56,52 @@ static ngx_conf_post_t  ngx_http_news_db_size_post = {
 };
 
 
+static ngx_conf_num_bounds_t  ngx_http_news_session_ttl_bounds = {
+    ngx_conf_check_num_bounds, 60, 10 * 365 * 86400
+};
+
+
+static ngx_conf_num_bounds_t  ngx_http_news_body_max_bounds = {
+    ngx_conf_check_num_bounds, 1024, 1024 * 1024
+};
+
+
 static ngx_command_t  ngx_http_news_commands[] = {
+
+    { ngx_string("news_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, thread_pool_name),
+      NULL },
+
+    { ngx_string("news_session_ttl"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, session_ttl),
+      &ngx_http_news_session_ttl_bounds },
+
+    { ngx_string("news_body_max"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, body_max),
+      &ngx_http_news_body_max_bounds },
+
+    { ngx_string("news_password_cost"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_news_password_cost,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("news_login_throttle"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE2,
+      ngx_http_news_login_throttle,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
 
     { ngx_string("news_db"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -149,9 +198,17 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
      *     nmcf->db = { 0, NULL };
      *     nmcf->enabled = 0;
      *     nmcf->store = { 0 };
+     *     nmcf->thread_pool_name = { 0, NULL };
+     *     nmcf->thread_pool = NULL;
      */
 
     nmcf->db_size = NGX_CONF_UNSET;
+    nmcf->session_ttl = NGX_CONF_UNSET;
+    nmcf->body_max = NGX_CONF_UNSET_SIZE;
+    nmcf->argon2_memory = NGX_CONF_UNSET_UINT;
+    nmcf->argon2_passes = NGX_CONF_UNSET_UINT;
+    nmcf->throttle_account = NGX_CONF_UNSET_UINT;
+    nmcf->throttle_address = NGX_CONF_UNSET_UINT;
 
     return nmcf;
 }
@@ -166,8 +223,29 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
         nmcf->db_size = NGX_HTTP_NEWS_DB_SIZE;
     }
 
+    ngx_conf_init_value(nmcf->session_ttl, 30 * 86400);
+    ngx_conf_init_size_value(nmcf->body_max, 8 * 1024);
+    ngx_conf_init_uint_value(nmcf->argon2_memory, NEWS_ARGON2_MEMORY_MIN);
+    ngx_conf_init_uint_value(nmcf->argon2_passes, NEWS_ARGON2_PASSES_MIN);
+    ngx_conf_init_uint_value(nmcf->throttle_account, 5);
+    ngx_conf_init_uint_value(nmcf->throttle_address, 20);
+
+    if (nmcf->thread_pool_name.len == 0) {
+        ngx_str_set(&nmcf->thread_pool_name, "default");
+    }
+
     if (!nmcf->enabled) {
         return NGX_CONF_OK;
+    }
+
+    /*
+     * Hashing and writes run in this pool.  An unknown name is reported
+     * by the thread pool module after the whole file is read, so
+     * "nginx -t" catches a typo.
+     */
+    nmcf->thread_pool = ngx_thread_pool_add(cf, &nmcf->thread_pool_name);
+    if (nmcf->thread_pool == NULL) {
+        return NGX_CONF_ERROR;
     }
 
     if (nmcf->db.len == 0) {
@@ -545,6 +623,83 @@ ngx_http_news_exit_process(ngx_cycle_t *cycle)
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
                    "news: store closed in this worker");
+}
+
+
+/* news_password_cost 19m 2;  Argon2id memory and passes, OWASP floor */
+static char *
+ngx_http_news_password_cost(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_main_conf_t *nmcf = conf;
+
+    ssize_t     size;
+    ngx_int_t   passes;
+    ngx_str_t  *value;
+
+    if (nmcf->argon2_memory != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    size = ngx_parse_size(&value[1]);
+    if (size == NGX_ERROR || size / 1024 < NEWS_ARGON2_MEMORY_MIN
+        || size / 1024 > 4 * 1024 * 1024)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid memory \"%V\" in \"news_password_cost\": "
+                           "use 19m (the OWASP minimum) to 4096m",
+                           &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    passes = ngx_atoi(value[2].data, value[2].len);
+    if (passes < NEWS_ARGON2_PASSES_MIN || passes > 100) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid passes \"%V\" in \"news_password_cost\": "
+                           "use 2 (the OWASP minimum) to 100", &value[2]);
+        return NGX_CONF_ERROR;
+    }
+
+    nmcf->argon2_memory = size / 1024;
+    nmcf->argon2_passes = passes;
+
+    return NGX_CONF_OK;
+}
+
+
+/* news_login_throttle 5 20;  failures per account, per address */
+static char *
+ngx_http_news_login_throttle(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_main_conf_t *nmcf = conf;
+
+    ngx_int_t   n[2];
+    ngx_str_t  *value;
+    ngx_uint_t  i;
+
+    if (nmcf->throttle_account != NGX_CONF_UNSET_UINT) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    for (i = 0; i < 2; i++) {
+        n[i] = ngx_atoi(value[i + 1].data, value[i + 1].len);
+
+        if (n[i] < 1 || n[i] > 100000) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "invalid number \"%V\" in "
+                               "\"news_login_throttle\": use 1 to 100000",
+                               &value[i + 1]);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    nmcf->throttle_account = n[0];
+    nmcf->throttle_address = n[1];
+
+    return NGX_CONF_OK;
 }
 
 

@@ -14,7 +14,9 @@
 
 #include "articles.h"
 #include "comments.h"
+#include "sessions.h"
 #include "text.h"
+#include "users.h"
 
 
 #define NEWSCTL_FILE_MAX   (256 * 1024 * 1024)
@@ -60,6 +62,9 @@ static int newsctl_export(newsctl_t *ctl);
 static cJSON *newsctl_export_article(newsctl_t *ctl, MDB_txn *txn,
     uint64_t id);
 static int newsctl_stats(newsctl_t *ctl);
+static int newsctl_user(newsctl_t *ctl, int argc, char **argv);
+static int newsctl_user_add(newsctl_t *ctl, const char *name, int role);
+static int newsctl_user_print(const news_user_t *u, void *data);
 
 
 int
@@ -103,6 +108,10 @@ main(int argc, char **argv)
         return rc ? rc : newsctl_export(&ctl);
     }
 
+    if (strcmp(argv[i], "user") == 0 && i + 1 < argc) {
+        return newsctl_user(&ctl, argc - i - 1, argv + i + 1);
+    }
+
     if (strcmp(argv[i], "stats") == 0 && i + 1 == argc) {
         rc = newsctl_open(&ctl);
         return rc ? rc : newsctl_stats(&ctl);
@@ -120,7 +129,13 @@ newsctl_usage(void)
             "  import FILE...   import articles (a JSON object or array per "
             "file, \"-\" for stdin)\n"
             "  export           write every article as JSON on stdout\n"
-            "  stats            counts, store size and map use\n");
+            "  stats            counts, store size and map use\n"
+            "  user add NAME --role reader|moderator|editor|admin\n"
+            "                   add an account; the password is read "
+            "from stdin\n"
+            "  user list        every account: id, name, role, created\n"
+            "  user set-role NAME ROLE\n"
+            "  user delete NAME delete an account and its sessions\n");
 
     return 2;
 }
@@ -581,6 +596,198 @@ newsctl_stats(newsctl_t *ctl)
     printf("readers    %u of %u\n", info.me_numreaders, info.me_maxreaders);
 
     news_store_close(&ctl->store);
+
+    return 0;
+}
+
+
+static int
+newsctl_user(newsctl_t *ctl, int argc, char **argv)
+{
+    int          rc, role;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    role = NEWS_ROLE_READER;
+
+    if (strcmp(argv[0], "add") == 0 && (argc == 2 || argc == 4)) {
+        if (argc == 4) {
+            if (strcmp(argv[2], "--role") != 0) {
+                return newsctl_usage();
+            }
+
+            role = news_role_parse(argv[3], strlen(argv[3]));
+            if (role < 0) {
+                fprintf(stderr, "newsctl: unknown role \"%s\" (reader, "
+                        "moderator, editor or admin)\n", argv[3]);
+                return 2;
+            }
+        }
+
+        if (!news_username_valid(argv[1], strlen(argv[1]))) {
+            fprintf(stderr, "newsctl: a username has 3 to 32 letters, "
+                    "digits, _ or -\n");
+            return 2;
+        }
+
+        rc = newsctl_open(ctl);
+        return rc ? rc : newsctl_user_add(ctl, argv[1], role);
+    }
+
+    if (strcmp(argv[0], "list") == 0 && argc == 1) {
+        rc = newsctl_open(ctl);
+        if (rc) {
+            return rc;
+        }
+
+        if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK
+            || news_users_each(&ctl->store, txn, newsctl_user_print, NULL,
+                               &err)
+               != NEWS_OK)
+        {
+            fprintf(stderr, "newsctl: %s\n", err.msg);
+            return 1;
+        }
+
+        news_store_read_done(&ctl->store);
+        return 0;
+    }
+
+    if (strcmp(argv[0], "set-role") == 0 && argc == 3) {
+        role = news_role_parse(argv[2], strlen(argv[2]));
+        if (role < 0) {
+            fprintf(stderr, "newsctl: unknown role \"%s\"\n", argv[2]);
+            return 2;
+        }
+
+    } else if (!(strcmp(argv[0], "delete") == 0 && argc == 2)) {
+        return newsctl_usage();
+    }
+
+    rc = newsctl_open(ctl);
+    if (rc) {
+        return rc;
+    }
+
+    if (news_store_write(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    if (argv[0][0] == 's') {
+        rc = news_user_set_role(&ctl->store, txn, argv[1], strlen(argv[1]),
+                                role, &err);
+    } else {
+        rc = news_user_delete(&ctl->store, txn, argv[1], strlen(argv[1]),
+                              &err);
+    }
+
+    if (rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        fprintf(stderr, "newsctl: %s\n", rc == NEWS_NOTFOUND
+                ? "no such user" : err.msg);
+        return 1;
+    }
+
+    if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/* the password is one line on stdin (a trailing newline is not part of it) */
+static int
+newsctl_user_add(newsctl_t *ctl, const char *name, int role)
+{
+    int            rc;
+    size_t         n;
+    MDB_txn       *txn;
+    news_err_t     err;
+    news_user_t    u;
+    news_argon2_t  cost;
+    char           pw[NEWS_PASSWORD_MAX + 2];
+
+    n = fread(pw, 1, sizeof(pw), stdin);
+
+    if (n > 0 && pw[n - 1] == '\n') {
+        n--;
+        if (n > 0 && pw[n - 1] == '\r') {
+            n--;
+        }
+    }
+
+    switch (news_password_check(pw, n)) {
+    case NEWS_PASSWORD_OK:
+        break;
+    case NEWS_PASSWORD_SHORT:
+        fprintf(stderr, "newsctl: the password needs at least 8 "
+                "characters (give it on stdin)\n");
+        return 2;
+    default:
+        fprintf(stderr, "newsctl: the password must be UTF-8 of at most "
+                "1024 bytes\n");
+        return 2;
+    }
+
+    memset(&u, 0, sizeof(u));
+    u.name_len = strlen(name);
+    memcpy(u.name, name, u.name_len);
+    u.role = role;
+
+    /* the module's default cost; the hash records it */
+    cost.memory = NEWS_ARGON2_MEMORY_MIN;
+    cost.passes = NEWS_ARGON2_PASSES_MIN;
+
+    rc = news_password_hash(&cost, pw, n, u.hash, sizeof(u.hash), &err);
+    explicit_bzero(pw, sizeof(pw));
+
+    if (rc != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    if (news_store_write(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    if (news_user_add(&ctl->store, txn, &u, (int64_t) time(NULL), &err)
+        != NEWS_OK)
+    {
+        mdb_txn_abort(txn);
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    printf("added %s (%s), id %llu\n", u.name, news_role_name(u.role),
+           (unsigned long long) u.id);
+
+    return 0;
+}
+
+
+static int
+newsctl_user_print(const news_user_t *u, void *data)
+{
+    news_buf_t  b;
+
+    (void) data;
+
+    news_buf_init(&b);
+    news_time_rfc3339(&b, u->created_at);
+
+    printf("%llu\t%s\t%s\t%s\n", (unsigned long long) u->id, u->name,
+           news_role_name(u->role), b.failed ? "" : news_buf_cstr(&b));
+
+    news_buf_free(&b);
 
     return 0;
 }
