@@ -1,0 +1,396 @@
+/*
+ * Unit tests of src/engine/sha256.c, users.c and sessions.c: SHA-256
+ * against the FIPS 180-4 examples, name and password rules, Argon2id
+ * hashes, and accounts, sessions and the throttle in a real LMDB
+ * environment in a temporary directory.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "sessions.h"
+#include "text.h"
+#include "users.h"
+
+
+static char  dir[] = "/tmp/news-users-XXXXXX";
+
+
+static const char *
+sha_hex(const void *p, size_t n)
+{
+    static news_buf_t  b;
+    unsigned char      d[NEWS_SHA256_LEN];
+
+    news_sha256(p, n, d);
+    news_buf_reset(&b);
+    news_hex_encode(&b, d, sizeof(d));
+
+    return news_buf_cstr(&b);
+}
+
+
+static int
+add_user(news_store_t *st, const char *name, int role, news_user_t *u,
+    news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    memset(u, 0, sizeof(*u));
+    u->name_len = strlen(name);
+    memcpy(u->name, name, u->name_len);
+    u->role = role;
+    strcpy(u->hash, "$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA");
+
+    if (news_store_write(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_user_add(st, txn, u, 1000, err);
+    if (rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+
+    return news_store_commit(st, txn, err);
+}
+
+
+static void
+test_sha256(void)
+{
+    size_t  i;
+    char    million[1001];
+
+    is_str(sha_hex("", 0),
+           "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+           "sha256 of the empty string");
+    is_str(sha_hex("abc", 3),
+           "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad",
+           "sha256 abc");
+    is_str(sha_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+                   56),
+           "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1",
+           "sha256 of 56 bytes (padding spills into a second block)");
+
+    /* a million 'a', fed in pieces, crosses blocks at odd offsets */
+    {
+        news_sha256_t  s;
+        unsigned char  d[NEWS_SHA256_LEN];
+        news_buf_t     b;
+
+        memset(million, 'a', sizeof(million));
+        news_sha256_init(&s);
+        for (i = 0; i < 1000; i++) {
+            news_sha256_update(&s, million, i % 2 ? 999 : 1001);
+        }
+        news_sha256_final(&s, d);
+
+        news_buf_init(&b);
+        news_hex_encode(&b, d, sizeof(d));
+        is_str(news_buf_cstr(&b),
+               "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0",
+               "sha256 of a million 'a' in uneven pieces");
+        news_buf_free(&b);
+    }
+}
+
+
+static void
+test_rules(void)
+{
+    ok(news_username_valid("abc", 3), "3 letters is a name");
+    ok(news_username_valid("A_b-9", 5), "letters, digits, _ and - are fine");
+    ok(!news_username_valid("ab", 2), "2 letters is too short");
+    ok(news_username_valid("abcdefghijabcdefghijabcdefghijab", 32),
+       "32 is the longest");
+    ok(!news_username_valid("abcdefghijabcdefghijabcdefghijabc", 33),
+       "33 is too long");
+    ok(!news_username_valid("a b", 3), "no spaces");
+    ok(!news_username_valid("a\0b", 3), "no NUL");
+    ok(!news_username_valid("caf\xc3\xa9", 5), "ASCII only");
+
+    is_int(news_password_check("1234567", 7), NEWS_PASSWORD_SHORT,
+           "7 characters is short");
+    is_int(news_password_check("12345678", 8), NEWS_PASSWORD_OK,
+           "8 characters is fine");
+    is_int(news_password_check("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 8),
+           NEWS_PASSWORD_SHORT, "the minimum counts characters, not bytes");
+    is_int(news_password_check("abc\xff" "defgh", 9), NEWS_PASSWORD_BAD,
+           "not UTF-8");
+    is_int(news_password_check("abcd\0efgh", 9), NEWS_PASSWORD_BAD, "NUL");
+
+    {
+        char  big[1025];
+
+        memset(big, 'x', sizeof(big));
+        is_int(news_password_check(big, 1024), NEWS_PASSWORD_OK,
+               "1024 bytes is the longest");
+        is_int(news_password_check(big, 1025), NEWS_PASSWORD_LONG,
+               "1025 bytes is too long");
+    }
+
+    is_int(news_role_parse("editor", 6), NEWS_ROLE_EDITOR, "role editor");
+    is_int(news_role_parse("root", 4), -1, "no role root");
+    is_str(news_role_name(NEWS_ROLE_ADMIN), "admin", "role name");
+}
+
+
+static void
+test_hash(void)
+{
+    char           h1[NEWS_HASH_MAX], h2[NEWS_HASH_MAX];
+    news_err_t     err;
+    news_argon2_t  cost = { 0, 0 };
+
+    is_int(news_password_hash(&cost, "correct horse", 13, h1, sizeof(h1),
+                              &err),
+           NEWS_OK, "hash");
+    ok(strncmp(h1, "$argon2id$v=19$m=19456,t=2,p=1$", 31) == 0,
+       "a low cost is raised to the OWASP minimum and stored: %s", h1);
+    ok(news_password_verify(h1, "correct horse", 13), "verify: right");
+    ok(!news_password_verify(h1, "correct horsE", 13), "verify: wrong");
+    ok(!news_password_verify(h1, "correct hors", 12), "verify: prefix");
+    ok(!news_password_verify("garbage", "x", 1), "verify: bad hash");
+
+    news_password_hash(&cost, "correct horse", 13, h2, sizeof(h2), &err);
+    ok(strcmp(h1, h2) != 0, "a fresh salt every time");
+
+    cost.memory = 20480;
+    cost.passes = 3;
+    news_password_hash(&cost, "pw-pw-pw", 8, h2, sizeof(h2), &err);
+    ok(strstr(h2, "m=20480,t=3,p=1") != NULL,
+       "a raised cost is recorded in the hash");
+    ok(news_password_verify(h2, "pw-pw-pw", 8),
+       "and verifies with its own parameters");
+}
+
+
+static void
+test_accounts(news_store_t *st)
+{
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_user_t   u, v;
+
+    is_int(add_user(st, "Alice", NEWS_ROLE_READER, &u, &err), NEWS_OK,
+           "add Alice");
+    is_int(u.id, 1, "first id is 1");
+    is_int(add_user(st, "aLiCe", NEWS_ROLE_READER, &v, &err), NEWS_CONFLICT,
+           "the name is taken in any case");
+    is_int(add_user(st, "bob", NEWS_ROLE_EDITOR, &v, &err), NEWS_OK,
+           "add bob");
+    is_int(v.id, 2, "ids grow");
+    is_int(add_user(st, "x y", NEWS_ROLE_READER, &v, &err), NEWS_INVALID,
+           "an invalid name is refused by the engine too");
+
+    news_store_read(st, &txn, &err);
+    is_int(news_user_find(st, txn, "ALICE", 5, &v), 0,
+           "found in another case");
+    is_str(v.name, "Alice", "shown as typed");
+    is_int(v.created_at, 1000, "created time");
+    ok(strncmp(v.hash, "$argon2id$", 10) == 0, "hash kept");
+    is_int(news_user_find(st, txn, "nobody", 6, &v), MDB_NOTFOUND,
+           "unknown name");
+    is_int(news_user_get(st, txn, 2, &v), 0, "by id");
+    is_int(v.role, NEWS_ROLE_EDITOR, "role kept");
+    news_store_read_done(st);
+
+    news_store_write(st, &txn, &err);
+    is_int(news_user_set_role(st, txn, "BOB", 3, NEWS_ROLE_ADMIN, &err),
+           NEWS_OK, "set role");
+    is_int(news_user_set_role(st, txn, "carol", 5, NEWS_ROLE_ADMIN, &err),
+           NEWS_NOTFOUND, "set role of nobody");
+    news_store_commit(st, txn, &err);
+
+    news_store_read(st, &txn, &err);
+    news_user_find(st, txn, "bob", 3, &v);
+    is_int(v.role, NEWS_ROLE_ADMIN, "role changed");
+    news_store_read_done(st);
+}
+
+
+static int
+count_user(const news_user_t *u, void *data)
+{
+    (void) u;
+    (*(int *) data)++;
+    return 0;
+}
+
+
+static int
+count_sessions(news_store_t *st)
+{
+    MDB_txn     *txn;
+    MDB_stat     ms;
+    news_err_t   err;
+
+    news_store_read(st, &txn, &err);
+    mdb_stat(txn, st->dbi[NEWS_DB_SESSIONS], &ms);
+    news_store_read_done(st);
+
+    return (int) ms.ms_entries;
+}
+
+
+static void
+test_sessions(news_store_t *st)
+{
+    int            n;
+    size_t         purged;
+    int64_t        wait;
+    uint64_t       uid;
+    MDB_txn       *txn;
+    news_err_t     err;
+    unsigned char  t1[NEWS_TOKEN_LEN], t2[NEWS_TOKEN_LEN],
+                   t3[NEWS_TOKEN_LEN], c1[NEWS_SHA256_LEN],
+                   c2[NEWS_SHA256_LEN], key[NEWS_THROTTLE_KEY];
+    size_t         klen;
+
+    news_store_write(st, &txn, &err);
+    is_int(news_session_create(st, txn, 1, 2000, 100, t1, &err), NEWS_OK,
+           "session 1 (expires at 2100)");
+    is_int(news_session_create(st, txn, 1, 2000, 500, t2, &err), NEWS_OK,
+           "session 2 (expires at 2500)");
+    is_int(news_session_create(st, txn, 2, 2000, 500, t3, &err), NEWS_OK,
+           "session 3, another user");
+    news_store_commit(st, txn, &err);
+
+    ok(memcmp(t1, t2, NEWS_TOKEN_LEN) != 0, "tokens differ");
+    is_int(count_sessions(st), 9, "three keys per session");
+
+    /* only the hash is stored: the raw token is nowhere in the db */
+    {
+        int          found;
+        MDB_val      k, v;
+        MDB_cursor  *cur;
+
+        found = 0;
+        news_store_read(st, &txn, &err);
+        mdb_cursor_open(txn, st->dbi[NEWS_DB_SESSIONS], &cur);
+        while (mdb_cursor_get(cur, &k, &v, MDB_NEXT) == 0) {
+            if (memmem(k.mv_data, k.mv_size, t1, 16) != NULL
+                || memmem(v.mv_data, v.mv_size, t1, 16) != NULL)
+            {
+                found = 1;
+            }
+        }
+        mdb_cursor_close(cur);
+        news_store_read_done(st);
+        ok(!found, "the token itself is not stored");
+    }
+
+    news_store_read(st, &txn, &err);
+    is_int(news_session_find(st, txn, t1, 2050, &uid), 0, "session found");
+    is_int(uid, 1, "its user");
+    is_int(news_session_find(st, txn, t1, 2100, &uid), MDB_NOTFOUND,
+           "expired at its expiry time");
+    t3[0] ^= 1;
+    is_int(news_session_find(st, txn, t3, 2050, &uid), MDB_NOTFOUND,
+           "a forged token is unknown");
+    t3[0] ^= 1;
+    news_store_read_done(st);
+
+    news_store_write(st, &txn, &err);
+    is_int(news_sessions_purge(st, txn, 2200, 10, &purged, &err), NEWS_OK,
+           "purge");
+    is_int(purged, 1, "one expired session purged");
+    news_store_commit(st, txn, &err);
+    is_int(count_sessions(st), 6, "its keys are gone");
+
+    news_store_write(st, &txn, &err);
+    is_int(news_session_delete(st, txn, t2, &err), NEWS_OK, "delete");
+    is_int(news_session_delete(st, txn, t2, &err), NEWS_OK,
+           "delete again is fine");
+    news_store_commit(st, txn, &err);
+    is_int(count_sessions(st), 3, "logout leaves no key");
+
+    news_store_write(st, &txn, &err);
+    news_session_create(st, txn, 2, 3000, 500, t1, &err);
+    is_int(news_user_delete(st, txn, "bob", 3, &err), NEWS_OK,
+           "delete a user");
+    news_store_commit(st, txn, &err);
+    is_int(count_sessions(st), 0, "with every session of theirs");
+
+    news_store_read(st, &txn, &err);
+    n = 0;
+    news_users_each(st, txn, count_user, &n, &err);
+    is_int(n, 1, "one account left");
+    news_store_read_done(st);
+
+    news_csrf_token(t1, "session", c1);
+    news_csrf_token(t1, "pre-session", c2);
+    ok(memcmp(c1, c2, sizeof(c1)) != 0, "csrf tokens differ by purpose");
+    news_csrf_token(t2, "session", c2);
+    ok(memcmp(c1, c2, sizeof(c1)) != 0, "and by secret");
+    ok(news_equal(c1, c1, sizeof(c1)) && !news_equal(c1, c2, sizeof(c1)),
+       "constant-time compare");
+
+    /* the throttle: 3 free failures, then 1, 2, 4 s */
+    klen = news_throttle_key_name("Eve", 3, key);
+    is_int(klen, 4, "throttle key");
+    ok(memcmp(key, "ueve", 4) == 0, "lower case");
+
+    news_store_write(st, &txn, &err);
+    news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
+    news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
+    news_throttle_wait(st, txn, key, klen, 5000, &wait);
+    is_int(wait, 0, "two failures: no wait");
+    news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
+    news_throttle_wait(st, txn, key, klen, 5000, &wait);
+    is_int(wait, 1, "the third: wait 1 s");
+    news_throttle_fail(st, txn, key, klen, 3, 5001, &err);
+    news_throttle_wait(st, txn, key, klen, 5001, &wait);
+    is_int(wait, 2, "the fourth: 2 s");
+    news_throttle_wait(st, txn, key, klen, 5003, &wait);
+    is_int(wait, 0, "and then free");
+    news_throttle_fail(st, txn, key, klen, 3, 5001 + NEWS_THROTTLE_WINDOW + 1,
+                       &err);
+    news_throttle_wait(st, txn, key, klen, 5001 + NEWS_THROTTLE_WINDOW + 1,
+                       &wait);
+    is_int(wait, 0, "old failures fade");
+    news_throttle_fail(st, txn, key, klen, 3, 6000, &err);
+    news_throttle_fail(st, txn, key, klen, 3, 6000, &err);
+    news_throttle_clear(st, txn, key, klen, &err);
+    news_throttle_wait(st, txn, key, klen, 6000, &wait);
+    is_int(wait, 0, "a success clears");
+    mdb_txn_abort(txn);
+}
+
+
+int
+main(void)
+{
+    char          cmd[128];
+    news_err_t    err;
+    news_store_t  st;
+
+    test_sha256();
+    test_rules();
+    test_hash();
+
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "mkdtemp");
+        return done_testing();
+    }
+
+    is_int(news_store_open(&st, dir, 16 * 1024 * 1024, &err), NEWS_OK,
+           "open a store");
+
+    test_accounts(&st);
+    test_sessions(&st);
+
+    news_store_close(&st);
+
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    if (system(cmd) != 0) {
+        ok(0, "cleanup");
+    }
+
+    return done_testing();
+}
