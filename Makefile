@@ -22,7 +22,7 @@ UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine
-LIBS        := -llmdb -lcjson -lcmark -largon2
+LIBS        := -llmdb -lcjson -lcmark -largon2 -lpthread
 
 # the distro binary's own flags, so that the module loads into it
 NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \

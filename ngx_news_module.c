@@ -57,7 +57,7 @@ static ngx_conf_post_t  ngx_http_news_db_size_post = {
 
 
 static ngx_conf_num_bounds_t  ngx_http_news_session_ttl_bounds = {
-    ngx_conf_check_num_bounds, 60, 10 * 365 * 86400
+    ngx_conf_check_num_bounds, 1, 10 * 365 * 86400
 };
 
 
@@ -66,7 +66,45 @@ static ngx_conf_num_bounds_t  ngx_http_news_body_max_bounds = {
 };
 
 
+static ngx_conf_num_bounds_t  ngx_http_news_comment_max_bounds = {
+    ngx_conf_check_num_bounds, 1, NEWS_COMMENT_HARD_MAX
+};
+
+
+static ngx_conf_num_bounds_t  ngx_http_news_comment_rate_bounds = {
+    ngx_conf_check_num_bounds, 0, 100000
+};
+
+
 static ngx_command_t  ngx_http_news_commands[] = {
+
+    { ngx_string("news_comment_max_length"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_max),
+      &ngx_http_news_comment_max_bounds },
+
+    { ngx_string("news_comment_edit_window"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_edit_window),
+      NULL },
+
+    { ngx_string("news_comment_premoderation"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_premoderation),
+      NULL },
+
+    { ngx_string("news_comment_rate"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_rate),
+      &ngx_http_news_comment_rate_bounds },
 
     { ngx_string("news_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -203,6 +241,10 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
      */
 
     nmcf->db_size = NGX_CONF_UNSET;
+    nmcf->comment_max = NGX_CONF_UNSET;
+    nmcf->comment_edit_window = NGX_CONF_UNSET;
+    nmcf->comment_premoderation = NGX_CONF_UNSET;
+    nmcf->comment_rate = NGX_CONF_UNSET;
     nmcf->session_ttl = NGX_CONF_UNSET;
     nmcf->body_max = NGX_CONF_UNSET_SIZE;
     nmcf->argon2_memory = NGX_CONF_UNSET_UINT;
@@ -224,6 +266,10 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     ngx_conf_init_value(nmcf->session_ttl, 30 * 86400);
+    ngx_conf_init_value(nmcf->comment_max, NEWS_COMMENT_MAX);
+    ngx_conf_init_value(nmcf->comment_edit_window, 15 * 60);
+    ngx_conf_init_value(nmcf->comment_premoderation, 0);
+    ngx_conf_init_value(nmcf->comment_rate, 10);
     ngx_conf_init_size_value(nmcf->body_max, 8 * 1024);
     ngx_conf_init_uint_value(nmcf->argon2_memory, NEWS_ARGON2_MEMORY_MIN);
     ngx_conf_init_uint_value(nmcf->argon2_passes, NEWS_ARGON2_PASSES_MIN);
@@ -591,6 +637,13 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    if (news_writer_init(&nmcf->writer, &nmcf->store) != 0) {
+        ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
+                      "news: the writer's mutex could not be created");
+        news_store_close(&nmcf->store);
+        return NGX_ERROR;
+    }
+
     nmcf->store_open = 1;
     news_buf_init(&nmcf->scratch);
 
@@ -617,6 +670,8 @@ ngx_http_news_exit_process(ngx_cycle_t *cycle)
         return;
     }
 
+    /* the thread pools have exited by now: no write is in flight */
+    news_writer_destroy(&nmcf->writer);
     news_store_close(&nmcf->store);
     news_buf_free(&nmcf->scratch);
     nmcf->store_open = 0;

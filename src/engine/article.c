@@ -353,24 +353,44 @@ news_article_time(const cJSON *obj, const char *name, int64_t *out,
 static int
 news_article_internal(news_article_t *a, const cJSON *obj, news_err_t *err)
 {
-    const cJSON  *v;
+    const cJSON  *v, *c, *ver, *cc;
+
+    /*
+     * A double out of the range of the integer it is cast to is undefined
+     * behaviour (a damaged record could hold 1e300): check every range.
+     * !(x >= lo && x <= hi) also refuses NaN.
+     */
 
     v = cJSON_GetObjectItemCaseSensitive(obj, "id");
-    if (!cJSON_IsNumber(v) || v->valuedouble < 1) {
+    if (!cJSON_IsNumber(v)
+        || !(v->valuedouble >= 1 && v->valuedouble <= 9007199254740992.0))
+    {
         return news_err_set(err, NEWS_ERROR, "stored article without an id");
+    }
+
+    c = cJSON_GetObjectItemCaseSensitive(obj, "created_at");
+    ver = cJSON_GetObjectItemCaseSensitive(obj, "version");
+    cc = cJSON_GetObjectItemCaseSensitive(obj, "comment_count");
+
+    if ((cJSON_IsNumber(c)
+         && !(c->valuedouble >= 0 && c->valuedouble <= NEWS_TIME_MAX))
+        || (cJSON_IsNumber(ver)
+            && !(ver->valuedouble >= 0 && ver->valuedouble <= UINT32_MAX))
+        || (cJSON_IsNumber(cc)
+            && !(cc->valuedouble >= 0 && cc->valuedouble <= UINT32_MAX)))
+    {
+        return news_err_set(err, NEWS_ERROR, "stored article %.0f has a "
+                            "number out of range", v->valuedouble);
     }
 
     a->id = (uint64_t) v->valuedouble;
 
-    v = cJSON_GetObjectItemCaseSensitive(obj, "created_at");
-    a->created_at = cJSON_IsNumber(v) ? (int64_t) v->valuedouble
+    a->created_at = cJSON_IsNumber(c) ? (int64_t) c->valuedouble
                                       : a->published_at;
 
-    v = cJSON_GetObjectItemCaseSensitive(obj, "version");
-    a->version = cJSON_IsNumber(v) ? (uint32_t) v->valuedouble : 1;
+    a->version = cJSON_IsNumber(ver) ? (uint32_t) ver->valuedouble : 1;
 
-    v = cJSON_GetObjectItemCaseSensitive(obj, "comment_count");
-    a->comment_count = cJSON_IsNumber(v) ? (uint32_t) v->valuedouble : 0;
+    a->comment_count = cJSON_IsNumber(cc) ? (uint32_t) cc->valuedouble : 0;
 
     return NEWS_OK;
 }

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "articles.h"
 #include "comments.h"
@@ -969,7 +970,8 @@ news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
 int
 news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
-    news_buf_t *out, size_t *count, news_err_t *err)
+    const char *csrf, size_t csrf_len, news_buf_t *out, size_t *count,
+    news_err_t *err)
 {
     int             rc;
     MDB_val         key, val;
@@ -1002,6 +1004,14 @@ news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
 
         if (news_article_load(st, txn, c.article_id, &a, err) == NEWS_OK) {
             news_render_pending_item(out, &a, &c);
+            news_buf_addf(out, "<form method=\"post\" action=\"moderation\">"
+                          "<input type=\"hidden\" name=\"csrf\" "
+                          "value=\"%.*s\"><input type=\"hidden\" "
+                          "name=\"id\" value=\"%llu\"><button name=\"action\""
+                          " value=\"approve\">Approve</button> <button "
+                          "name=\"action\" value=\"delete\">Delete</button>"
+                          "</form>\n</li>\n", (int) csrf_len, csrf,
+                          (unsigned long long) c.id);
             news_article_free(&a);
             (*count)++;
         }
@@ -1016,6 +1026,118 @@ news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
     }
 
     return NEWS_OK;
+}
+
+
+int
+news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
+    int64_t now, unsigned window, unsigned max, unsigned *retry,
+    news_err_t *err)
+{
+    int            rc;
+    int64_t        start;
+    MDB_val        key, val;
+    uint32_t       count;
+    unsigned char  k[9], v[12];
+
+    k[0] = 'c';
+    news_be64_put(k + 1, user_id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    start = now;
+    count = 0;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val);
+    if (rc == 0 && val.mv_size == sizeof(v)) {
+        start = (int64_t) news_be64_get(val.mv_data);
+        count = news_be32_get((unsigned char *) val.mv_data + 8);
+
+        if (now - start >= (int64_t) window || now < start) {
+            start = now;
+            count = 0;
+        }
+
+    } else if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the posting rate");
+    }
+
+    if (count >= max) {
+        *retry = (unsigned) (start + window - now);
+        return news_err_set(err, NEWS_LIMITED, "you are posting too fast; "
+                            "try again in %u seconds", *retry);
+    }
+
+    news_be64_put(v, (uint64_t) start);
+    news_be32_put(v + 8, count + 1);
+    val.mv_data = v;
+    val.mv_size = sizeof(v);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the posting rate");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    const char *author, int64_t since, news_comment_t *out, size_t limit,
+    size_t *n)
+{
+    int             rc;
+    MDB_val         key, val;
+    news_err_t      err;
+    MDB_cursor     *cur;
+    unsigned char   k[NEWS_COMMENTS_KEY];
+
+    *n = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return rc;
+    }
+
+    /* the first key after this article's range, then walk back */
+    news_be64_put(k, article_id + 1);
+    memset(k + 8, 0, 16);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    for ( /* void */ ; rc == 0 && *n < limit;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
+    {
+        if (key.mv_size != NEWS_COMMENTS_KEY
+            || news_be64_get(key.mv_data) != article_id
+            || (int64_t) news_be64_get((unsigned char *) key.mv_data + 8)
+               < since)
+        {
+            break;
+        }
+
+        if (((unsigned char *) val.mv_data)[0] == NEWS_COMMENT_DELETED
+            || news_comment_parse(&val, &out[*n], &err) != NEWS_OK)
+        {
+            continue;
+        }
+
+        if (strcasecmp(out[*n].author, author) != 0) {
+            news_comment_free(&out[*n]);
+            continue;
+        }
+
+        out[*n].article_id = article_id;
+        (*n)++;
+    }
+
+    mdb_cursor_close(cur);
+
+    return (rc == 0 || rc == MDB_NOTFOUND) ? 0 : rc;
 }
 
 

@@ -114,8 +114,30 @@ int news_comments_api_list(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, const unsigned char *cursor, size_t limit,
     news_buf_t *out, unsigned char *next, int *more, news_err_t *err);
 
-/* the moderation queue: pending comments, oldest first, as HTML items */
+/*
+ * The moderation queue: pending comments, oldest first, as HTML items
+ * with approve and delete buttons carrying the moderator's CSRF token.
+ */
 int news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
-    news_buf_t *out, size_t *count, news_err_t *err);
+    const char *csrf, size_t csrf_len, news_buf_t *out, size_t *count,
+    news_err_t *err);
+
+/*
+ * A fixed-window rate limit per user, kept in the throttle database
+ * ('c' . be64 user id -> be64 window start . be32 count): NEWS_LIMITED
+ * with *retry seconds when `max` posts were made in the last `window`.
+ */
+int news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
+    int64_t now, unsigned window, unsigned max, unsigned *retry,
+    news_err_t *err);
+
+/*
+ * The author's comments on an article made since `since`, newest first,
+ * at most `limit`: what they may still edit.  A reverse scan that stops
+ * at the first older comment, so it costs next to nothing.
+ */
+int news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    const char *author, int64_t since, news_comment_t *out, size_t limit,
+    size_t *n);
 
 #endif /* NEWS_COMMENTS_H */

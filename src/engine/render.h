@@ -91,7 +91,7 @@ int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
 /* how many pages the article's comment threads fill (at least 1) */
 unsigned news_render_comment_pages(const news_comments_t *cs);
 
-/* one item of the moderation queue */
+/* one item of the moderation queue, its <li> left open for the buttons */
 void news_render_pending_item(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c);
 

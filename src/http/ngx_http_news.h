@@ -12,10 +12,12 @@
 #include <ngx_http.h>
 
 #include "engine/articles.h"
+#include "engine/comments.h"
 #include "engine/render.h"
 #include "engine/sessions.h"
 #include "engine/store.h"
 #include "engine/users.h"
+#include "engine/writer.h"
 
 #if !(NGX_THREADS)
 #error the news module needs nginx built --with-threads
@@ -42,8 +44,14 @@ typedef struct {
     ngx_uint_t          throttle_account;   /* news_login_throttle */
     ngx_uint_t          throttle_address;
 
+    ngx_int_t           comment_max;        /* news_comment_max_length */
+    time_t              comment_edit_window;
+    ngx_flag_t          comment_premoderation;
+    ngx_int_t           comment_rate;       /* per user and minute */
+
     /* worker process state, set in init_process */
     news_store_t        store;
+    news_writer_t       writer;             /* group commit */
     news_buf_t          scratch;        /* lists are assembled here */
     ngx_uint_t          store_open;
 } ngx_http_news_main_conf_t;
@@ -159,6 +167,24 @@ ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
 ngx_int_t ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex);
 ngx_int_t ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value);
 ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
+/* 303 See Other to a path on this site */
+ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
+
+/* comments.c: comments and moderation */
+ngx_int_t ngx_http_news_comment_post(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_comment_action(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_comments(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_comment(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
+    uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot);
 
 /* body.c: request bodies */
 ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,

@@ -78,7 +78,7 @@ static ngx_int_t ngx_http_news_hex(ngx_http_request_t *r, u_char *bin,
 static ngx_int_t ngx_http_news_next_arg(ngx_http_request_t *r,
     ngx_str_t *next);
 static void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
-static ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
+ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
     ngx_str_t *location);
 static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
@@ -528,7 +528,7 @@ ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next)
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
 {
     ngx_str_t         piece;
@@ -679,7 +679,7 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
 }
 
 
-/* 1 found, 0 absent, NEWS_FORM_DUP or NEWS_FORM_BAD, NGX_ERROR */
+/* 1 found, 0 absent, NEWS_FORM_BAD (garbled or twice), NGX_ERROR */
 static ngx_int_t
 ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
     const char *name, ngx_str_t *value)
@@ -705,6 +705,10 @@ ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
 
     if (b.failed) {
         rc = NGX_ERROR;
+
+    } else if (rc == NEWS_FORM_DUP) {
+        /* NEWS_FORM_DUP is -1, NGX_ERROR's value: both are a 400 anyway */
+        rc = NEWS_FORM_BAD;
     }
 
     /* the buffer may have held a password */
@@ -756,7 +760,8 @@ ngx_http_news_register(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 /*
  * The fields of a login or register form, with the CSRF check against
- * the pre-session cookie.  Returns NGX_OK, or the answer to give.
+ * the pre-session cookie.  Returns NGX_DECLINED when the form may go on,
+ * or the result of the answer already given (which may be NGX_OK).
  */
 static ngx_int_t
 ngx_http_news_account_form(ngx_http_request_t *r, ngx_uint_t kind,
@@ -806,7 +811,7 @@ ngx_http_news_account_form(ngx_http_request_t *r, ngx_uint_t kind,
         goto forbidden;
     }
 
-    return NGX_OK;
+    return NGX_DECLINED;
 
 forbidden:
 
@@ -826,7 +831,7 @@ ngx_http_news_login_body(ngx_http_request_t *r, ngx_str_t *body)
 
     rc = ngx_http_news_account_form(r, NGX_HTTP_NEWS_LOGIN, body, &name, &pw,
                                     &next);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -847,7 +852,7 @@ ngx_http_news_login_body(ngx_http_request_t *r, ngx_str_t *body)
     a->next = next;
 
     rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -865,7 +870,7 @@ ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
 
     rc = ngx_http_news_account_form(r, NGX_HTTP_NEWS_REGISTER, body, &name,
                                     &pw, &next);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -1205,7 +1210,7 @@ ngx_http_news_api_session_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -1312,7 +1317,10 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
 }
 
 
-/* NGX_OK, or the 429 answer (with Retry-After) of a throttled login */
+/*
+ * NGX_DECLINED when the login may go on, or the result of the answer
+ * given: a 429 with Retry-After, or a store error.
+ */
 static ngx_int_t
 ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
@@ -1342,7 +1350,7 @@ ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
     }
 
     if (wait == 0) {
-        return NGX_OK;
+        return NGX_DECLINED;
     }
 
     ngx_explicit_memzero(a->pw, sizeof(a->pw));

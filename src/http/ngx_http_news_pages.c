@@ -8,7 +8,8 @@
 
 
 static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
-    ngx_str_t *slug, ngx_str_t *slot);
+    MDB_txn *txn, uint64_t id, ngx_str_t *slug, ngx_uint_t closed,
+    ngx_str_t *slot);
 static ngx_int_t ngx_http_news_login_slot(ngx_http_request_t *r,
     ngx_str_t *slug, ngx_str_t *slot);
 
@@ -194,10 +195,6 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "number from 1.");
     }
 
-    if (ngx_http_news_comment_slot(r, &rt->slug, &pg.slot) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
@@ -230,6 +227,15 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 0);
     }
 
+    if (ngx_http_news_comment_slot(r, txn, id, &rt->slug,
+                                   page.status & NEWS_COMMENTS_CLOSED,
+                                   &pg.slot)
+        != NGX_OK)
+    {
+        ngx_http_news_read_done(r);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     pg.title.data = (u_char *) page.part[NEWS_PART_TITLE].data;
     pg.title.len = page.part[NEWS_PART_TITLE].len;
     pg.head.data = (u_char *) page.part[NEWS_PART_HEAD].data;
@@ -257,42 +263,25 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 
 /*
- * The per-reader slot under an article's comments: the hook of the
- * comment form.  A logged-in reader gets a placeholder until the comments
- * feature puts the form here (with ngx_http_news_csrf_value() in a hidden
- * "csrf" field); everyone else gets the login link.
+ * The per-reader slot under an article's comments: the comment form for
+ * a logged-in reader, the login link for everyone else, or the notice
+ * that comments are closed.  Runs inside the page's read txn.
  */
 static ngx_int_t
-ngx_http_news_comment_slot(ngx_http_request_t *r, ngx_str_t *slug,
-    ngx_str_t *slot)
+ngx_http_news_comment_slot(ngx_http_request_t *r, MDB_txn *txn,
+    uint64_t id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot)
 {
-    news_user_t  *user;
-    news_buf_t   *b;
-
-    user = ngx_http_news_user(r);
-
-    if (user == NULL) {
-        return ngx_http_news_login_slot(r, slug, slot);
+    if (ngx_http_news_user(r) != NULL) {
+        return ngx_http_news_comment_form(r, txn, id, slug, closed, slot);
     }
 
-    b = ngx_http_news_scratch(r);
-    news_buf_addl(b, "<p class=\"comment-slot\">Commenting as <b>");
-    news_html_escape(b, user->name, user->name_len);
-    news_buf_addl(b, "</b>: the comment form comes here.</p>\n");
-
-    if (b->failed) {
-        return NGX_ERROR;
+    if (closed) {
+        ngx_str_set(slot, "<p class=\"comments-closed\">Comments are closed."
+                    "</p>\n");
+        return NGX_OK;
     }
 
-    slot->len = b->len;
-    slot->data = ngx_pnalloc(r->pool, b->len);
-    if (slot->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(slot->data, b->data, b->len);
-
-    return NGX_OK;
+    return ngx_http_news_login_slot(r, slug, slot);
 }
 
 

@@ -14,40 +14,81 @@ typedef struct {
     ngx_uint_t                 json;     /* errors answered in JSON */
     ngx_uint_t                 body;     /* the handler reads the body */
     ngx_http_news_handler_pt   handler;
+    ngx_str_t                  suffix;   /* what follows the slug */
 } ngx_http_news_route_def_t;
 
 
 static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
 
     { ngx_string(""), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_front },
+      ngx_http_news_front,
+      ngx_null_string },
 
     { ngx_string("articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_article },
+      ngx_http_news_article,
+      ngx_null_string },
 
     { ngx_string("login"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_login },
+      ngx_http_news_login,
+      ngx_null_string },
 
     { ngx_string("register"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0,
-      1, ngx_http_news_register },
+      1, ngx_http_news_register,
+      ngx_null_string },
 
     { ngx_string("logout"), 0, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_logout },
+      ngx_http_news_logout,
+      ngx_null_string },
 
     { ngx_string("api/articles"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_articles },
+      ngx_http_news_api_articles,
+      ngx_null_string },
 
     { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_article },
+      ngx_http_news_api_article,
+      ngx_null_string },
 
     { ngx_string("api/users"), 0, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_api_users },
+      ngx_http_news_api_users,
+      ngx_null_string },
 
     { ngx_string("api/session"), 0, NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_session },
+      ngx_http_news_api_session,
+      ngx_null_string },
 
     { ngx_string("api/me"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_me },
+      ngx_http_news_api_me,
+      ngx_null_string },
+
+    { ngx_string("articles/"), 1, NGX_HTTP_POST, 0, 1,
+      ngx_http_news_comment_post, ngx_string("/comments") },
+
+    { ngx_string("articles/"), 1, NGX_HTTP_POST, 0, 1,
+      ngx_http_news_comment_action, ngx_string("/comments/action") },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_comments, ngx_string("/comments") },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_comment_post, ngx_string("/comments") },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_comments_close, ngx_string("/comments/close") },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_comments_close, ngx_string("/comments/open") },
+
+    { ngx_string("api/comments/"), 1, NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
+      ngx_http_news_api_comment,
+      ngx_null_string },
+
+    { ngx_string("moderation"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_moderation,
+      ngx_null_string },
+
+    { ngx_string("moderation"), 0, NGX_HTTP_POST, 0, 1,
+      ngx_http_news_comment_action,
+      ngx_null_string },
 };
 
 
@@ -90,6 +131,8 @@ ngx_http_news_route(ngx_http_request_t *r)
 
     clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
 
+    ngx_str_null(&rt.slug);
+
     /* the path below the location, without its leading slash */
     skip = ngx_min(clcf->name.len, r->uri.len);
     rt.path.data = r->uri.data + skip;
@@ -129,7 +172,9 @@ ngx_http_news_route(ngx_http_request_t *r)
         }
 
         /* GET and HEAD bodies are discarded; POST handlers read theirs */
-        if (!def->body || !(r->method & (NGX_HTTP_POST|NGX_HTTP_PUT))) {
+        if (!def->body
+            || !(r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH)))
+        {
             rc = ngx_http_discard_request_body(r);
             if (rc != NGX_OK) {
                 return rc;
@@ -167,14 +212,16 @@ ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
                   == 0;
     }
 
-    if (rt->path.len <= def->path.len
-        || ngx_strncmp(rt->path.data, def->path.data, def->path.len) != 0)
+    if (rt->path.len <= def->path.len + def->suffix.len
+        || ngx_strncmp(rt->path.data, def->path.data, def->path.len) != 0
+        || ngx_strncmp(rt->path.data + rt->path.len - def->suffix.len,
+                       def->suffix.data, def->suffix.len) != 0)
     {
         return 0;
     }
 
     rt->slug.data = rt->path.data + def->path.len;
-    rt->slug.len = rt->path.len - def->path.len;
+    rt->slug.len = rt->path.len - def->path.len - def->suffix.len;
 
     return news_slug_valid((char *) rt->slug.data, rt->slug.len);
 }
@@ -188,7 +235,8 @@ ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
     ngx_table_elt_t  *h;
 
     h = ngx_list_push(&r->headers_out.headers);
-    p = ngx_pnalloc(r->pool, sizeof("GET, HEAD, POST, PUT, DELETE") - 1);
+    p = ngx_pnalloc(r->pool,
+                    sizeof("GET, HEAD, POST, PUT, PATCH, DELETE") - 1);
 
     if (h == NULL || p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -206,6 +254,10 @@ ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
 
     if (methods & NGX_HTTP_PUT) {
         last = ngx_cpymem(last, "PUT, ", 5);
+    }
+
+    if (methods & NGX_HTTP_PATCH) {
+        last = ngx_cpymem(last, "PATCH, ", 7);
     }
 
     if (methods & NGX_HTTP_DELETE) {

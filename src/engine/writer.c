@@ -1,0 +1,143 @@
+/*
+ * Group commit; see writer.h.
+ */
+
+#include <string.h>
+
+#include "writer.h"
+
+
+static int news_writer_apply(news_writer_t *w, news_write_op_t *batch,
+    news_err_t *err);
+
+
+int
+news_writer_init(news_writer_t *w, news_store_t *st)
+{
+    memset(w, 0, sizeof(*w));
+    w->st = st;
+
+    if (pthread_mutex_init(&w->lock, NULL) != 0) {
+        return -1;
+    }
+
+    if (pthread_cond_init(&w->cond, NULL) != 0) {
+        pthread_mutex_destroy(&w->lock);
+        return -1;
+    }
+
+    return 0;
+}
+
+
+void
+news_writer_destroy(news_writer_t *w)
+{
+    pthread_cond_destroy(&w->cond);
+    pthread_mutex_destroy(&w->lock);
+}
+
+
+int
+news_writer_run(news_writer_t *w, news_write_op_t *op)
+{
+    int               rc;
+    news_err_t        err;
+    news_write_op_t  *batch, *p;
+
+    op->done = 0;
+    op->next = NULL;
+    op->rc = NEWS_ERROR;
+
+    pthread_mutex_lock(&w->lock);
+
+    if (w->tail) {
+        w->tail->next = op;
+
+    } else {
+        w->head = op;
+    }
+
+    w->tail = op;
+
+    while (!op->done) {
+
+        if (w->leader) {
+            pthread_cond_wait(&w->cond, &w->lock);
+            continue;
+        }
+
+        w->leader = 1;
+        batch = w->head;
+        w->head = NULL;
+        w->tail = NULL;
+
+        pthread_mutex_unlock(&w->lock);
+        rc = news_writer_apply(w, batch, &err);
+        pthread_mutex_lock(&w->lock);
+
+        /* results are published under the lock the waiters read them in */
+        for (p = batch; p; p = p->next) {
+            if (rc != NEWS_OK) {
+                p->rc = rc;
+                p->err = err;
+            }
+
+            p->done = 1;
+            w->ops++;
+        }
+
+        w->batches++;
+        w->leader = 0;
+        pthread_cond_broadcast(&w->cond);
+    }
+
+    pthread_mutex_unlock(&w->lock);
+
+    return op->rc;
+}
+
+
+/*
+ * In the leader's thread, without the lock, so others queue meanwhile.
+ * Each write runs in a nested txn: one that fails is undone alone.  What
+ * fails the whole batch (the map is full, the commit fails) is returned.
+ */
+static int
+news_writer_apply(news_writer_t *w, news_write_op_t *batch, news_err_t *err)
+{
+    int               rc;
+    MDB_txn          *txn, *child;
+    news_write_op_t  *op;
+
+    if (news_store_write(w->st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    for (op = batch; op; op = op->next) {
+
+        rc = mdb_txn_begin(w->st->env, txn, 0, &child);
+        if (rc != 0) {
+            mdb_txn_abort(txn);
+            return news_store_fail(err, rc, "beginning a nested write");
+        }
+
+        op->rc = op->apply(w->st, child, op->arg, &op->err);
+
+        if (op->rc != NEWS_OK) {
+            mdb_txn_abort(child);
+
+        } else if ((rc = mdb_txn_commit(child)) != 0) {
+            op->rc = news_store_fail(&op->err, rc, "writing");
+        }
+
+        /* a full map poisons the txn: the batch fails with it */
+        if (op->rc == NEWS_FULL) {
+            *err = op->err;
+            mdb_txn_abort(txn);
+            return NEWS_FULL;
+        }
+    }
+
+    return news_store_commit(w->st, txn, err);
+}

@@ -1,0 +1,1252 @@
+/*
+ * Comments over HTTP: the form and JSON posts, the author's edits, the
+ * moderators' actions, the comment list of the API, the moderation queue.
+ *
+ * Input is parsed and checked on the event loop (cheap); every write goes
+ * to the thread pool, where the writer (engine/writer.h) groups it with
+ * others into one transaction and one fsync.  The write itself re-checks
+ * everything that depends on the store (the article, the parent, the
+ * author, the time window) inside its transaction.
+ */
+
+#include "ngx_http_news.h"
+#include "engine/comments.h"
+#include "engine/text.h"
+
+
+#define NGX_HTTP_NEWS_RECENT      5       /* own comments offered to edit */
+
+
+enum {
+    NGX_HTTP_NEWS_C_POST = 0,
+    NGX_HTTP_NEWS_C_EDIT,
+    NGX_HTTP_NEWS_C_DELETE,
+    NGX_HTTP_NEWS_C_HIDE,
+    NGX_HTTP_NEWS_C_UNHIDE,
+    NGX_HTTP_NEWS_C_APPROVE,
+    NGX_HTTP_NEWS_C_CLOSE,
+    NGX_HTTP_NEWS_C_OPEN
+};
+
+
+static const char  *ngx_http_news_c_actions[] = {
+    "post", "edit", "delete", "hide", "unhide", "approve", "close", "open",
+    NULL
+};
+
+
+/* one comment write: inputs copied for the thread, and its outcome */
+typedef struct {
+    ngx_uint_t          action;
+    ngx_uint_t          json;
+    char                slug[NEWS_SLUG_MAX + 1];
+    uint64_t            id;             /* the comment acted on */
+    news_comment_t      c;              /* a new comment */
+    char                author[NEWS_NAME_MAX + 1];
+    uint64_t            user_id;
+    int                 role;
+    int64_t             now;
+    ngx_uint_t          pending;
+    time_t              edit_window;
+    ngx_uint_t          rate;
+    unsigned            retry;          /* out: 429 Retry-After */
+    ngx_str_t           back;           /* where a form goes afterwards */
+    news_writer_t      *writer;
+    news_write_op_t     op;
+} ngx_http_news_cwrite_t;
+
+
+static ngx_http_news_cwrite_t *ngx_http_news_cwrite(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t action);
+static ngx_int_t ngx_http_news_comment_form_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_comment_json_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_comment_action_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_api_comment_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_comment_text(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w, const char *s, size_t n);
+static ngx_int_t ngx_http_news_form_value(ngx_str_t *body, const char *name,
+    news_buf_t *out);
+static ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
+static ngx_int_t ngx_http_news_cwrite_post(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w);
+static void ngx_http_news_cwrite_work(void *data);
+static int ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
+    ngx_http_news_cwrite_t *w, news_err_t *err);
+static ngx_int_t ngx_http_news_cwrite_done(ngx_http_request_t *r,
+    void *data);
+static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w);
+static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w);
+static ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r,
+    ngx_uint_t json, int role);
+static ngx_int_t ngx_http_news_hidden_csrf(ngx_http_request_t *r,
+    news_buf_t *b);
+
+
+/* ---- posting ----------------------------------------------------------- */
+
+
+ngx_int_t
+ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t                rc;
+    ngx_uint_t               json;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_cwrite_t  *w;
+
+    ctx = ngx_http_news_get_ctx(r);
+    json = ctx->json;
+
+    rc = ngx_http_news_need_user(r, json, NEWS_ROLE_READER);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_POST);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx->data = w;
+
+    return ngx_http_news_read_body(r, json,
+                                   json ? ngx_http_news_comment_json_body
+                                        : ngx_http_news_comment_form_body);
+}
+
+
+/*
+ * Who may act: a logged-in user of at least `role`.  Anonymous JSON gets
+ * 401; anonymous forms, 403 with the way to log in.  The body, unread,
+ * is discarded.
+ */
+static ngx_int_t
+ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
+{
+    ngx_int_t     rc;
+    news_user_t  *user;
+
+    user = ngx_http_news_user(r);
+
+    if (user != NULL && user->role >= role
+        && (!json || ngx_http_news_origin_ok(r) == NGX_OK))
+    {
+        return NGX_OK;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (json && user != NULL && user->role >= role) {
+        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
+                                        "foreign_origin",
+                                        "requests from other sites are "
+                                        "refused");
+    }
+
+    if (user != NULL) {
+        return ngx_http_news_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
+                                   "Your account may not do this.");
+    }
+
+    if (json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
+                                        "login_required",
+                                        "log in first");
+    }
+
+    return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Log in first",
+                                    "Log in to comment: use the link at the "
+                                    "top of the page.");
+}
+
+
+static ngx_http_news_cwrite_t *
+ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t action)
+{
+    news_user_t                *user;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_cwrite_t     *w;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    ctx = ngx_http_news_get_ctx(r);
+    user = ngx_http_news_user(r);
+
+    w = ngx_pcalloc(r->pool, sizeof(ngx_http_news_cwrite_t));
+    if (w == NULL || user == NULL) {
+        return NULL;
+    }
+
+    w->action = action;
+    w->json = ctx->json;
+    ngx_memcpy(w->slug, rt->slug.data, ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    ngx_memcpy(w->author, user->name, user->name_len);
+    w->user_id = user->id;
+    w->role = user->role;
+    w->pending = nmcf->comment_premoderation
+                 && user->role < NEWS_ROLE_MODERATOR;
+    w->edit_window = nmcf->comment_edit_window;
+    w->rate = nmcf->comment_rate;
+    w->writer = &nmcf->writer;
+
+    return w;
+}
+
+
+static ngx_int_t
+ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t                rc;
+    news_buf_t              *b;
+    ngx_str_t                csrf;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_cwrite_t  *w;
+
+    ctx = ngx_http_news_get_ctx(r);
+    w = ctx->data;
+    b = ngx_http_news_scratch(r);
+
+    rc = ngx_http_news_form_value(body, "csrf", b);
+    csrf.data = (u_char *) b->data;
+    csrf.len = b->len;
+
+    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
+                                        "This form has expired or did not "
+                                        "come from this site.");
+    }
+
+    news_buf_reset(b);
+    rc = ngx_http_news_form_value(body, "parent", b);
+
+    if (rc < 0 || (rc == 1 && b->len
+                   && ngx_http_news_id(b->data, b->len, &w->c.parent)
+                      != NGX_OK))
+    {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "The form was not filled in as "
+                                        "expected.");
+    }
+
+    news_buf_reset(b);
+    rc = ngx_http_news_form_value(body, "body", b);
+
+    if (rc != 1) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "The comment must be sent once, as "
+                                        "UTF-8 text.");
+    }
+
+    rc = ngx_http_news_comment_text(r, w, b->data ? b->data : "", b->len);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_news_cwrite_post(r, w);
+}
+
+
+/* 1 found (value in out), 0 absent, -1 duplicate or badly encoded */
+static ngx_int_t
+ngx_http_news_form_value(ngx_str_t *body, const char *name, news_buf_t *out)
+{
+    int  rc;
+
+    rc = news_form_field((char *) body->data, body->len, name, out);
+
+    return rc < 0 ? -1 : rc;
+}
+
+
+static ngx_int_t
+ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t                rc;
+    cJSON                   *obj, *v;
+    const char              *text;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_cwrite_t  *w;
+
+    ctx = ngx_http_news_get_ctx(r);
+    w = ctx->data;
+
+    obj = cJSON_ParseWithLength((char *) body->data, body->len);
+    if (obj == NULL) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_json", "the body is not valid "
+                                        "JSON");
+    }
+
+    rc = NGX_OK;
+    text = NULL;
+
+    if (!cJSON_IsObject(obj)) {
+        rc = NGX_DECLINED;
+    }
+
+    cJSON_ArrayForEach(v, obj) {
+        if (ngx_strcmp(v->string, "body") == 0 && cJSON_IsString(v)) {
+            text = v->valuestring;
+
+        } else if (ngx_strcmp(v->string, "parent") == 0
+                   && (cJSON_IsNull(v)
+                       || (cJSON_IsNumber(v) && v->valuedouble >= 1
+                           && v->valuedouble < 9007199254740992.0)))
+        {
+            w->c.parent = cJSON_IsNull(v) ? 0 : (uint64_t) v->valuedouble;
+
+        } else {
+            rc = NGX_DECLINED;
+        }
+    }
+
+    if (rc != NGX_OK || text == NULL) {
+        cJSON_Delete(obj);
+        return ngx_http_news_json_error(r, 422, "invalid",
+                                        "send {\"body\": text} and, for a "
+                                        "reply, \"parent\": an id");
+    }
+
+    rc = ngx_http_news_comment_text(r, w, text, ngx_strlen(text));
+    cJSON_Delete(obj);
+
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_news_cwrite_post(r, w);
+}
+
+
+/* checks and normalises the text into r->pool for the thread */
+static ngx_int_t
+ngx_http_news_comment_text(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
+    const char *s, size_t n)
+{
+    u_char                     *p;
+    news_buf_t                  text;
+    news_err_t                  err;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    news_buf_init(&text);
+
+    if (news_comment_text(s, n, nmcf->comment_max, &text, &err) != NEWS_OK) {
+        news_buf_free(&text);
+        return ngx_http_news_error(r, 422, "invalid", err.msg);
+    }
+
+    p = ngx_pnalloc(r->pool, text.len + 1);
+    if (p == NULL) {
+        news_buf_free(&text);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memcpy(p, text.data, text.len);
+    p[text.len] = '\0';
+    news_buf_free(&text);
+
+    w->c.body = (char *) p;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_news_id(const char *s, size_t n, uint64_t *id)
+{
+    ngx_int_t  v;
+
+    v = ngx_atoi((u_char *) s, n);
+    if (v < 1) {
+        return NGX_ERROR;
+    }
+
+    *id = (uint64_t) v;
+
+    return NGX_OK;
+}
+
+
+/* ---- edits, deletions, moderation --------------------------------------- */
+
+
+/*
+ * The forms of the comment slot and of the moderation page: fields id,
+ * action (edit, delete, hide, unhide, approve), body for an edit, csrf.
+ */
+ngx_int_t
+ngx_http_news_comment_action(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t                rc;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_cwrite_t  *w;
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_READER);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_EDIT);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx = ngx_http_news_get_ctx(r);
+    ctx->data = w;
+
+    return ngx_http_news_read_body(r, 0, ngx_http_news_comment_action_body);
+}
+
+
+static ngx_int_t
+ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t                  rc;
+    ngx_uint_t                 i;
+    news_buf_t                *b;
+    ngx_str_t                  csrf;
+    ngx_http_news_ctx_t       *ctx;
+    ngx_http_news_cwrite_t    *w;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    ctx = ngx_http_news_get_ctx(r);
+    w = ctx->data;
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    b = ngx_http_news_scratch(r);
+
+    rc = ngx_http_news_form_value(body, "csrf", b);
+    csrf.data = (u_char *) b->data;
+    csrf.len = b->len;
+
+    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
+                                        "This form has expired or did not "
+                                        "come from this site.");
+    }
+
+    news_buf_reset(b);
+
+    if (ngx_http_news_form_value(body, "id", b) != 1
+        || ngx_http_news_id(b->data, b->len, &w->id) != NGX_OK)
+    {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "Say which comment, by its number.");
+    }
+
+    news_buf_reset(b);
+    rc = ngx_http_news_form_value(body, "action", b);
+
+    for (i = NGX_HTTP_NEWS_C_EDIT; rc == 1 && i <= NGX_HTTP_NEWS_C_APPROVE;
+         i++)
+    {
+        if (ngx_strlen(ngx_http_news_c_actions[i]) == b->len
+            && ngx_strncmp(ngx_http_news_c_actions[i], b->data, b->len) == 0)
+        {
+            break;
+        }
+    }
+
+    if (rc != 1 || i > NGX_HTTP_NEWS_C_APPROVE) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request", "Unknown action.");
+    }
+
+    w->action = i;
+
+    if (w->action == NGX_HTTP_NEWS_C_EDIT) {
+        news_buf_reset(b);
+
+        if (ngx_http_news_form_value(body, "body", b) != 1) {
+            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "Bad request",
+                                            "The comment must be sent once, "
+                                            "as UTF-8 text.");
+        }
+
+        rc = ngx_http_news_comment_text(r, w, b->data ? b->data : "",
+                                        b->len);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+    }
+
+    /* back to the article, or to the queue the moderator came from */
+    if (w->slug[0] == '\0') {
+        w->back.len = nlcf->prefix.len + sizeof("moderation") - 1;
+        w->back.data = ngx_pnalloc(r->pool, w->back.len);
+        if (w->back.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_memcpy(ngx_cpymem(w->back.data, nlcf->prefix.data,
+                              nlcf->prefix.len),
+                   "moderation", sizeof("moderation") - 1);
+    }
+
+    return ngx_http_news_cwrite_post(r, w);
+}
+
+
+/* PATCH {"body"} (the author) or {"status"} (moderators); DELETE */
+ngx_int_t
+ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t                rc;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_cwrite_t  *w;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_DELETE);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    w->slug[0] = '\0';
+
+    if (ngx_http_news_id((char *) rt->slug.data, rt->slug.len, &w->id)
+        != NGX_OK)
+    {
+        rc = ngx_http_discard_request_body(r);
+        return rc != NGX_OK ? rc
+                            : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
+                                                       "not_found",
+                                                       "no such comment");
+    }
+
+    if (r->method == NGX_HTTP_DELETE) {
+        rc = ngx_http_discard_request_body(r);
+        return rc != NGX_OK ? rc : ngx_http_news_cwrite_post(r, w);
+    }
+
+    ctx = ngx_http_news_get_ctx(r);
+    ctx->data = w;
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_api_comment_body);
+}
+
+
+static ngx_int_t
+ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t                rc;
+    cJSON                   *obj, *v;
+    const char              *s;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_cwrite_t  *w;
+
+    ctx = ngx_http_news_get_ctx(r);
+    w = ctx->data;
+
+    obj = cJSON_ParseWithLength((char *) body->data, body->len);
+    if (obj == NULL) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_json", "the body is not valid "
+                                        "JSON");
+    }
+
+    rc = NGX_DECLINED;
+    v = cJSON_GetObjectItemCaseSensitive(obj, "body");
+    s = cJSON_GetStringValue(v);
+
+    if (cJSON_IsObject(obj) && cJSON_GetArraySize(obj) == 1 && s != NULL) {
+        w->action = NGX_HTTP_NEWS_C_EDIT;
+        rc = ngx_http_news_comment_text(r, w, s, ngx_strlen(s));
+        if (rc != NGX_OK) {
+            cJSON_Delete(obj);
+            return rc;
+        }
+    }
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                              "status"));
+
+    if (cJSON_IsObject(obj) && cJSON_GetArraySize(obj) == 1 && s != NULL) {
+        rc = NGX_OK;
+
+        if (ngx_strcmp(s, "hidden") == 0) {
+            w->action = NGX_HTTP_NEWS_C_HIDE;
+
+        } else if (ngx_strcmp(s, "visible") == 0) {
+            w->action = NGX_HTTP_NEWS_C_UNHIDE;
+
+        } else {
+            rc = NGX_DECLINED;
+        }
+    }
+
+    cJSON_Delete(obj);
+
+    if (rc != NGX_OK) {
+        return ngx_http_news_json_error(r, 422, "invalid",
+                                        "send {\"body\": text} or "
+                                        "{\"status\": \"hidden\" or "
+                                        "\"visible\"}");
+    }
+
+    return ngx_http_news_cwrite_post(r, w);
+}
+
+
+/* editors close and reopen an article's comments */
+ngx_int_t
+ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t                rc;
+    ngx_http_news_cwrite_t  *w;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_CLOSE);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rt->path.data[rt->path.len - 1] == 'n') {
+        w->action = NGX_HTTP_NEWS_C_OPEN;
+    }
+
+    return ngx_http_news_cwrite_post(r, w);
+}
+
+
+/* ---- the write, in the thread pool -------------------------------------- */
+
+
+static ngx_int_t
+ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
+{
+    w->now = ngx_time();
+    w->c.author = w->author;
+    w->op.apply = ngx_http_news_cwrite_apply;
+    w->op.arg = w;
+
+    if (ngx_http_news_task_post(r, ngx_http_news_cwrite_work,
+                                ngx_http_news_cwrite_done, w)
+        != NGX_OK)
+    {
+        return ngx_http_news_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "busy",
+                                   "The site is busy; please try again.");
+    }
+
+    return NGX_DONE;
+}
+
+
+/* in a pool thread */
+static void
+ngx_http_news_cwrite_work(void *data)
+{
+    ngx_http_news_cwrite_t  *w = data;
+
+    (void) news_writer_run(w->writer, &w->op);
+}
+
+
+/* in the writer's transaction: engine calls only */
+static int
+ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_cwrite_t *w = arg;
+
+    int              status;
+    uint64_t         id;
+    news_article_t   a;
+
+    if (w->action == NGX_HTTP_NEWS_C_POST) {
+        if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id)
+            != 0)
+        {
+            return news_err_set(err, NEWS_NOTFOUND, "no such article");
+        }
+
+        if (w->rate
+            && news_comment_rate(st, txn, w->user_id, w->now, 60, w->rate,
+                                 &w->retry, err)
+               != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        w->c.article_id = id;
+
+        return news_comment_post(st, txn, &w->c, w->pending, w->now, err);
+    }
+
+    if (w->action == NGX_HTTP_NEWS_C_CLOSE
+        || w->action == NGX_HTTP_NEWS_C_OPEN)
+    {
+        if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id) != 0
+            || news_article_load(st, txn, id, &a, err) != NEWS_OK)
+        {
+            return news_err_set(err, NEWS_NOTFOUND, "no such article");
+        }
+
+        a.comments_closed = (w->action == NGX_HTTP_NEWS_C_CLOSE);
+        status = news_article_put(st, txn, &a, w->now, err);
+        news_article_free(&a);
+
+        return status;
+    }
+
+    if (ngx_http_news_cwrite_allowed(st, txn, w, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    switch (w->action) {
+
+    case NGX_HTTP_NEWS_C_EDIT:
+        return news_comment_edit(st, txn, w->id, w->c.body, w->now, err);
+
+    case NGX_HTTP_NEWS_C_DELETE:
+        status = NEWS_COMMENT_DELETED;
+        break;
+
+    case NGX_HTTP_NEWS_C_HIDE:
+        status = NEWS_COMMENT_HIDDEN;
+        break;
+
+    default: /* unhide, approve */
+        status = NEWS_COMMENT_VISIBLE;
+    }
+
+    return news_comment_set_status(st, txn, w->id, status, err);
+}
+
+
+/*
+ * Authors edit and delete their own comments within the window;
+ * moderators and above delete, hide, unhide and approve any comment.
+ */
+static int
+ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
+    ngx_http_news_cwrite_t *w, news_err_t *err)
+{
+    int             own, late;
+    char           *slug_end;
+    news_comment_t  c;
+    news_article_t  a;
+
+    if (news_comment_get(st, txn, w->id, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    own = strcasecmp(c.author, w->author) == 0;
+    late = w->now - c.created_at > (int64_t) w->edit_window;
+    news_comment_free(&c);
+
+    /* the article named in a form's path must be the comment's own */
+    if (w->slug[0] != '\0') {
+        if (news_article_load(st, txn, c.article_id, &a, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        slug_end = strcmp(a.slug, w->slug) == 0 ? a.slug : NULL;
+        news_article_free(&a);
+
+        if (slug_end == NULL) {
+            return news_err_set(err, NEWS_NOTFOUND, "no such comment on "
+                                "this article");
+        }
+    }
+
+    if (w->role >= NEWS_ROLE_MODERATOR && w->action != NGX_HTTP_NEWS_C_EDIT)
+    {
+        return NEWS_OK;
+    }
+
+    if (!own || w->action > NGX_HTTP_NEWS_C_DELETE) {
+        return news_err_set(err, NEWS_FORBIDDEN, "this is not your comment "
+                            "to change");
+    }
+
+    if (late) {
+        return news_err_set(err, NEWS_FORBIDDEN, "comments can be changed "
+                            "for %ld minutes after posting",
+                            (long) w->edit_window / 60);
+    }
+
+    return NEWS_OK;
+}
+
+
+/* ---- answering ---------------------------------------------------------- */
+
+
+static ngx_int_t
+ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
+{
+    ngx_http_news_cwrite_t *w = data;
+
+    u_char                    *p;
+    ngx_str_t                  location;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    if (w->op.rc != NEWS_OK) {
+        return ngx_http_news_cwrite_error(r, w);
+    }
+
+    if (w->json && w->action == NGX_HTTP_NEWS_C_POST) {
+        return ngx_http_news_comment_created(r, w);
+    }
+
+    if (w->json) {
+        r->headers_out.status = NGX_HTTP_NO_CONTENT;
+        r->header_only = 1;
+        r->headers_out.content_length_n = 0;
+        return ngx_http_send_header(r);
+    }
+
+    if (w->back.len) {
+        return ngx_http_news_see_other(r, &w->back);
+    }
+
+    /* back to the article, at the comment */
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    location.len = nlcf->prefix.len + sizeof("articles/") - 1
+                   + ngx_strlen(w->slug) + sizeof("#comment-") - 1
+                   + NGX_INT64_LEN;
+    location.data = ngx_pnalloc(r->pool, location.len);
+    if (location.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = ngx_sprintf(location.data, "%Varticles/%s#comment-%uL",
+                    &nlcf->prefix, w->slug,
+                    w->action == NGX_HTTP_NEWS_C_POST ? w->c.id : w->id);
+    location.len = p - location.data;
+
+    return ngx_http_news_see_other(r, &location);
+}
+
+
+static ngx_int_t
+ngx_http_news_cwrite_error(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
+{
+    u_char      *p;
+    ngx_uint_t   status;
+    const char  *code;
+
+    switch (w->op.rc) {
+
+    case NEWS_INVALID:
+    case NEWS_GONE:
+        status = 422;
+        code = "invalid";
+        break;
+
+    case NEWS_FORBIDDEN:
+        status = NGX_HTTP_FORBIDDEN;
+        code = "forbidden";
+        break;
+
+    case NEWS_LIMITED:
+        p = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1);
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        *ngx_sprintf(p, "%ui", (ngx_uint_t) w->retry) = '\0';
+
+        if (ngx_http_news_add_header(r, "Retry-After", (char *) p)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        status = NGX_HTTP_TOO_MANY_REQUESTS;
+        code = "rate_limited";
+        break;
+
+    case NEWS_NOTFOUND:
+        status = NGX_HTTP_NOT_FOUND;
+        code = "not_found";
+        break;
+
+    default:
+        return ngx_http_news_store_error(r, &w->op.err, w->json);
+    }
+
+    if (w->json) {
+        return ngx_http_news_json_error(r, status, code, w->op.err.msg);
+    }
+
+    return ngx_http_news_html_error(r, status,
+                                    status == NGX_HTTP_NOT_FOUND
+                                    ? "Not found" : "Not posted",
+                                    w->op.err.msg);
+}
+
+
+static ngx_int_t
+ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
+{
+    ngx_str_t    piece;
+    news_buf_t  *b;
+
+    b = ngx_http_news_scratch(r);
+
+    news_buf_addf(b, "{\"id\":%llu,\"parent\":",
+                  (unsigned long long) w->c.id);
+
+    if (w->c.parent) {
+        news_buf_addf(b, "%llu", (unsigned long long) w->c.parent);
+
+    } else {
+        news_buf_addl(b, "null");
+    }
+
+    news_buf_addl(b, ",\"author\":");
+    news_json_string(b, w->author, ngx_strlen(w->author));
+    news_buf_addl(b, ",\"body\":");
+    news_json_string(b, w->c.body, ngx_strlen(w->c.body));
+    news_buf_addl(b, ",\"created_at\":\"");
+    news_time_rfc3339(b, w->c.created_at);
+    news_buf_addf(b, "\",\"status\":\"%s\"}\n",
+                  news_comment_status_name(w->c.status));
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    return ngx_http_news_send(r, NGX_HTTP_CREATED, &ngx_http_news_json_type,
+                              &piece, 1);
+}
+
+
+/* ---- reading ------------------------------------------------------------ */
+
+
+ngx_int_t
+ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    int            more, rc;
+    uint64_t       id;
+    ngx_str_t      value, piece;
+    ngx_uint_t     limit;
+    news_buf_t    *b;
+    news_err_t     err;
+    news_page_t    page;
+    MDB_txn       *txn;
+    unsigned char  cursor[NEWS_COMMENTS_KEY], next[NEWS_COMMENTS_KEY];
+    unsigned char *from;
+
+    from = NULL;
+
+    if (ngx_http_arg(r, (u_char *) "cursor", 6, &value) == NGX_OK) {
+        if (news_hex_decode((char *) value.data, value.len, cursor,
+                            sizeof(cursor))
+            != (ssize_t) sizeof(cursor))
+        {
+            return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "bad_request", "cursor must "
+                                            "come from \"next\"");
+        }
+
+        from = cursor;
+    }
+
+    if (ngx_http_news_number_arg(r, "limit", &limit) != NGX_OK
+        || limit > NGX_HTTP_NEWS_API_LIMIT)
+    {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_request", "limit must be 1 to "
+                                        "100");
+    }
+
+    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) != NGX_OK) {
+        limit = NGX_HTTP_NEWS_API_LIMIT;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    rc = news_article_id(&ngx_http_news_module_store(r), txn,
+                         (char *) rt->slug.data, rt->slug.len, &id);
+    if (rc == 0) {
+        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
+                                   NEWS_FRAG_SUMMARY, &page);
+    }
+
+    if (rc == 0 && ((page.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
+                    || page.published_at > ngx_time()))
+    {
+        rc = MDB_NOTFOUND;
+    }
+
+    if (rc != 0) {
+        ngx_http_news_read_done(r);
+        news_store_fail(&err, rc, "reading an article");
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "{\"comments\":[");
+
+    rc = news_comments_api_list(&ngx_http_news_module_store(r), txn, id, from,
+                                limit, b, next, &more, &err);
+    ngx_http_news_read_done(r);
+
+    if (rc != NEWS_OK) {
+        return err.code == NEWS_INVALID
+               ? ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                          "bad_request", err.msg)
+               : ngx_http_news_store_error(r, &err, 1);
+    }
+
+    news_buf_addl(b, "],\"next\":");
+
+    if (more) {
+        news_buf_addc(b, '"');
+        news_hex_encode(b, next, sizeof(next));
+        news_buf_addl(b, "\"}\n");
+
+    } else {
+        news_buf_addl(b, "null}\n");
+    }
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
+                              &piece, 1);
+}
+
+
+/*
+ * The slot under a logged-in reader's comments: the form (a reply when
+ * ?reply=ID), and the reader's own recent comments with edit and delete
+ * while the window is open.  Runs inside the page's read txn.
+ */
+ngx_int_t
+ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
+    uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot)
+{
+    size_t                      i, n;
+    uint64_t                    reply;
+    ngx_str_t                   value;
+    news_buf_t                 *b;
+    news_user_t                *user;
+    news_comment_t              recent[NGX_HTTP_NEWS_RECENT];
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    user = ngx_http_news_user(r);
+    b = ngx_http_news_scratch(r);
+
+    if (closed) {
+        news_buf_addl(b, "<p class=\"comments-closed\">Comments are closed."
+                      "</p>\n");
+        goto done;
+    }
+
+    reply = 0;
+
+    if (ngx_http_arg(r, (u_char *) "reply", 5, &value) == NGX_OK
+        && ngx_http_news_id((char *) value.data, value.len, &reply)
+           != NGX_OK)
+    {
+        reply = 0;
+    }
+
+    news_buf_addf(b, "<form class=\"comment-form\" id=\"comment-form\" "
+                  "method=\"post\" action=\"articles/%.*s/comments\">\n",
+                  (int) slug->len, slug->data);
+
+    if (ngx_http_news_hidden_csrf(r, b) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    if (reply) {
+        news_buf_addf(b, "<input type=\"hidden\" name=\"parent\" "
+                      "value=\"%llu\">\n<p>Replying to <a href=\"articles/"
+                      "%.*s#comment-%llu\">this comment</a> · <a href=\""
+                      "articles/%.*s#comment-form\">reply to the article "
+                      "instead</a></p>\n", (unsigned long long) reply,
+                      (int) slug->len, slug->data,
+                      (unsigned long long) reply, (int) slug->len,
+                      slug->data);
+    }
+
+    news_buf_addl(b, "<label for=\"comment-body\">Your comment, as <b>");
+    news_html_escape(b, user->name, user->name_len);
+    news_buf_addf(b, "</b></label>\n<textarea id=\"comment-body\" "
+                  "name=\"body\" rows=\"5\" maxlength=\"%u\" required>"
+                  "</textarea>\n<button type=\"submit\">Post comment"
+                  "</button>\n</form>\n", (unsigned) nmcf->comment_max);
+
+    if (news_comments_recent(&ngx_http_news_module_store(r), txn, article_id,
+                             user->name, ngx_time() - nmcf->comment_edit_window,
+                             recent, NGX_HTTP_NEWS_RECENT, &n)
+        != 0)
+    {
+        n = 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
+                      "action=\"articles/%.*s/comments/action\">\n"
+                      "<input type=\"hidden\" name=\"id\" value=\"%llu\">\n",
+                      (int) slug->len, slug->data,
+                      (unsigned long long) recent[i].id);
+
+        if (ngx_http_news_hidden_csrf(r, b) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        news_buf_addf(b, "<label for=\"edit-%llu\">Edit your comment</label>\n"
+                      "<textarea id=\"edit-%llu\" name=\"body\" rows=\"3\" "
+                      "required>", (unsigned long long) recent[i].id,
+                      (unsigned long long) recent[i].id);
+        news_html_escape(b, recent[i].body, ngx_strlen(recent[i].body));
+        news_buf_addl(b, "</textarea>\n<button type=\"submit\" name=\"action\" "
+                      "value=\"edit\">Save</button> <button type=\"submit\" "
+                      "name=\"action\" value=\"delete\">Delete</button>\n"
+                      "</form>\n");
+
+        news_comment_free(&recent[i]);
+    }
+
+done:
+
+    if (b->failed) {
+        return NGX_ERROR;
+    }
+
+    slot->len = b->len;
+    slot->data = ngx_pnalloc(r->pool, b->len);
+    if (slot->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(slot->data, b->data, b->len);
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_news_hidden_csrf(ngx_http_request_t *r, news_buf_t *b)
+{
+    ngx_str_t  csrf;
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    news_buf_addf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%.*s\">\n",
+                  (int) csrf.len, csrf.data);
+
+    return NGX_OK;
+}
+
+
+/* the queue of comments held for approval, and moderation by number */
+ngx_int_t
+ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    size_t                 count;
+    ngx_int_t              n, rc;
+    ngx_str_t              csrf;
+    news_buf_t            *b;
+    news_err_t             err;
+    MDB_txn               *txn;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_MODERATOR);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "<h1>Moderation</h1>\n<h2>Held for approval</h2>\n"
+                  "<ol class=\"comment-list\">\n");
+
+    rc = news_comments_pending(&ngx_http_news_module_store(r), txn, 100,
+                               (char *) csrf.data, csrf.len, b, &count,
+                               &err);
+    ngx_http_news_read_done(r);
+
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    news_buf_addl(b, "</ol>\n");
+
+    if (count == 0) {
+        news_buf_addl(b, "<p>Nothing is waiting.</p>\n");
+    }
+
+    news_buf_addf(b, "<h2>Any comment</h2>\n<form method=\"post\" "
+                  "action=\"moderation\">\n<input type=\"hidden\" "
+                  "name=\"csrf\" value=\"%.*s\">\n<label for=\"mod-id\">"
+                  "Comment number</label>\n<input id=\"mod-id\" name=\"id\" "
+                  "inputmode=\"numeric\" required>\n<button name=\"action\" "
+                  "value=\"hide\">Hide</button> <button name=\"action\" "
+                  "value=\"unhide\">Unhide</button> <button name=\"action\" "
+                  "value=\"delete\">Delete</button>\n</form>\n",
+                  (int) csrf.len, csrf.data);
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "Moderation");
+    pg.main.data = (u_char *) b->data;
+    pg.main.len = b->len;
+    pg.path = rt->path;
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
+                              pieces, n);
+}
