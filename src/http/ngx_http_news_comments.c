@@ -66,8 +66,10 @@ static ngx_int_t ngx_http_news_comment_action_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_api_comment_body(ngx_http_request_t *r,
     ngx_str_t *body);
-static ngx_int_t ngx_http_news_comment_text(ngx_http_request_t *r,
-    ngx_http_news_cwrite_t *w, const char *s, size_t n);
+static ngx_int_t ngx_http_news_text_error(ngx_http_request_t *r,
+    ngx_int_t rc, news_err_t *err);
+static ngx_int_t ngx_http_news_set_text(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w, const char *s, size_t n, news_err_t *err);
 static ngx_int_t ngx_http_news_form_value(ngx_str_t *body, const char *name,
     news_buf_t *out);
 static ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
@@ -105,7 +107,7 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     json = ctx->json;
 
     rc = ngx_http_news_need_user(r, json, NEWS_ROLE_READER);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -123,9 +125,10 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 
 /*
- * Who may act: a logged-in user of at least `role`.  Anonymous JSON gets
- * 401; anonymous forms, 403 with the way to log in.  The body, unread,
- * is discarded.
+ * Who may act: a logged-in user of at least `role` (NGX_DECLINED: go
+ * on).  Anyone else is answered here: anonymous JSON gets 401, anonymous
+ * forms 403 with the way to log in, and the unread body is discarded;
+ * the result is what to finalize with.
  */
 static ngx_int_t
 ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
@@ -138,7 +141,7 @@ ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
     if (user != NULL && user->role >= role
         && (!json || ngx_http_news_origin_ok(r) == NGX_OK))
     {
-        return NGX_OK;
+        return NGX_DECLINED;
     }
 
     rc = ngx_http_discard_request_body(r);
@@ -207,6 +210,7 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 static ngx_int_t
 ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
 {
+    news_err_t                 err;
     ngx_int_t                rc;
     news_buf_t              *b;
     ngx_str_t                csrf;
@@ -250,9 +254,9 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "UTF-8 text.");
     }
 
-    rc = ngx_http_news_comment_text(r, w, b->data ? b->data : "", b->len);
+    rc = ngx_http_news_set_text(r, w, b->data ? b->data : "", b->len, &err);
     if (rc != NGX_OK) {
-        return rc;
+        return ngx_http_news_text_error(r, rc, &err);
     }
 
     return ngx_http_news_cwrite_post(r, w);
@@ -274,6 +278,7 @@ ngx_http_news_form_value(ngx_str_t *body, const char *name, news_buf_t *out)
 static ngx_int_t
 ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
 {
+    news_err_t                 err;
     ngx_int_t                rc;
     cJSON                   *obj, *v;
     const char              *text;
@@ -282,6 +287,15 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
+
+    /* cJSON would cut a string at an escaped NUL without a word */
+    if (ngx_strlcasestrn(body->data, body->data + body->len,
+                         (u_char *) "\\u0000", 6 - 1)
+        != NULL)
+    {
+        return ngx_http_news_json_error(r, 422, "invalid", "the text holds "
+                                        "a NUL character");
+    }
 
     obj = cJSON_ParseWithLength((char *) body->data, body->len);
     if (obj == NULL) {
@@ -320,39 +334,54 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "reply, \"parent\": an id");
     }
 
-    rc = ngx_http_news_comment_text(r, w, text, ngx_strlen(text));
+    rc = ngx_http_news_set_text(r, w, text, ngx_strlen(text), &err);
     cJSON_Delete(obj);
 
     if (rc != NGX_OK) {
-        return rc;
+        return ngx_http_news_text_error(r, rc, &err);
     }
 
     return ngx_http_news_cwrite_post(r, w);
 }
 
 
-/* checks and normalises the text into r->pool for the thread */
+/* the answer to text that ngx_http_news_set_text() refused */
 static ngx_int_t
-ngx_http_news_comment_text(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
-    const char *s, size_t n)
+ngx_http_news_text_error(ngx_http_request_t *r, ngx_int_t rc,
+    news_err_t *err)
+{
+    if (rc == NGX_DECLINED) {
+        return ngx_http_news_error(r, 422, "invalid", err->msg);
+    }
+
+    return NGX_HTTP_INTERNAL_SERVER_ERROR;
+}
+
+
+/*
+ * Checks and normalises the text into r->pool for the thread: NGX_OK,
+ * NGX_DECLINED when the text is refused (err says why), or NGX_ERROR.
+ */
+static ngx_int_t
+ngx_http_news_set_text(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
+    const char *s, size_t n, news_err_t *err)
 {
     u_char                     *p;
     news_buf_t                  text;
-    news_err_t                  err;
     ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
     news_buf_init(&text);
 
-    if (news_comment_text(s, n, nmcf->comment_max, &text, &err) != NEWS_OK) {
+    if (news_comment_text(s, n, nmcf->comment_max, &text, err) != NEWS_OK) {
         news_buf_free(&text);
-        return ngx_http_news_error(r, 422, "invalid", err.msg);
+        return err->code == NEWS_INVALID ? NGX_DECLINED : NGX_ERROR;
     }
 
     p = ngx_pnalloc(r->pool, text.len + 1);
     if (p == NULL) {
         news_buf_free(&text);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NGX_ERROR;
     }
 
     ngx_memcpy(p, text.data, text.len);
@@ -396,7 +425,7 @@ ngx_http_news_comment_action(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_http_news_cwrite_t  *w;
 
     rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_READER);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -415,6 +444,7 @@ ngx_http_news_comment_action(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 static ngx_int_t
 ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
 {
+    news_err_t                 err;
     ngx_int_t                  rc;
     ngx_uint_t                 i;
     news_buf_t                *b;
@@ -478,10 +508,10 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
                                             "as UTF-8 text.");
         }
 
-        rc = ngx_http_news_comment_text(r, w, b->data ? b->data : "",
-                                        b->len);
+        rc = ngx_http_news_set_text(r, w, b->data ? b->data : "", b->len,
+                                    &err);
         if (rc != NGX_OK) {
-            return rc;
+            return ngx_http_news_text_error(r, rc, &err);
         }
     }
 
@@ -511,7 +541,7 @@ ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_http_news_cwrite_t  *w;
 
     rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -547,6 +577,7 @@ ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 static ngx_int_t
 ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
 {
+    news_err_t                 err;
     ngx_int_t                rc;
     cJSON                   *obj, *v;
     const char              *s;
@@ -569,10 +600,10 @@ ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
 
     if (cJSON_IsObject(obj) && cJSON_GetArraySize(obj) == 1 && s != NULL) {
         w->action = NGX_HTTP_NEWS_C_EDIT;
-        rc = ngx_http_news_comment_text(r, w, s, ngx_strlen(s));
+        rc = ngx_http_news_set_text(r, w, s, ngx_strlen(s), &err);
         if (rc != NGX_OK) {
             cJSON_Delete(obj);
-            return rc;
+            return ngx_http_news_text_error(r, rc, &err);
         }
     }
 
@@ -614,7 +645,7 @@ ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_http_news_cwrite_t  *w;
 
     rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
@@ -1191,7 +1222,7 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_http_news_page_t   pg;
 
     rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_MODERATOR);
-    if (rc != NGX_OK) {
+    if (rc != NGX_DECLINED) {
         return rc;
     }
 
