@@ -78,6 +78,13 @@ static ngx_conf_num_bounds_t  ngx_http_news_comment_rate_bounds = {
 
 static ngx_command_t  ngx_http_news_commands[] = {
 
+    { ngx_string("news_cache_max_age"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, cache_max_age),
+      NULL },
+
     { ngx_string("news_comment_max_length"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -245,6 +252,7 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->comment_edit_window = NGX_CONF_UNSET;
     nmcf->comment_premoderation = NGX_CONF_UNSET;
     nmcf->comment_rate = NGX_CONF_UNSET;
+    nmcf->cache_max_age = NGX_CONF_UNSET;
     nmcf->session_ttl = NGX_CONF_UNSET;
     nmcf->body_max = NGX_CONF_UNSET_SIZE;
     nmcf->argon2_memory = NGX_CONF_UNSET_UINT;
@@ -270,6 +278,7 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(nmcf->comment_edit_window, 15 * 60);
     ngx_conf_init_value(nmcf->comment_premoderation, 0);
     ngx_conf_init_value(nmcf->comment_rate, 10);
+    ngx_conf_init_value(nmcf->cache_max_age, 60);
     ngx_conf_init_size_value(nmcf->body_max, 8 * 1024);
     ngx_conf_init_uint_value(nmcf->argon2_memory, NEWS_ARGON2_MEMORY_MIN);
     ngx_conf_init_uint_value(nmcf->argon2_passes, NEWS_ARGON2_PASSES_MIN);
@@ -316,6 +325,7 @@ ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
 {
     u_char                 *p;
     ngx_str_t               parent;
+    news_err_t              err;
     struct stat             st;
     ngx_http_news_owner_t   owner;
 
@@ -388,6 +398,19 @@ ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
         || ngx_http_news_check_file(cf, &nmcf->db, "lock.mdb", &owner)
            != NGX_CONF_OK)
     {
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * Refuse a data.mdb that is not LMDB or is of a newer schema here, so
+     * that "nginx -t", start and reload say so, rather than every worker
+     * exiting with code 2 in init_process.  The check opens and closes
+     * the env read-only without a lock file: nothing stays open in the
+     * master and nothing is created as root (STYLE 2.1, 2.2).
+     */
+    if (news_store_check((char *) nmcf->db.data, &err) != NEWS_OK) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_db\": %s",
+                           err.msg);
         return NGX_CONF_ERROR;
     }
 
@@ -541,8 +564,12 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
                             conf->site_name.len, (char *) conf->prefix.data,
                             conf->prefix.len);
 
+    ngx_crc32_init(conf->chrome_crc);
+
     for (i = 0; i < NEWS_CHROME_N; i++) {
         if (rc == 0) {
+            ngx_crc32_update(&conf->chrome_crc, (u_char *) chrome[i].data,
+                             chrome[i].len);
             conf->chrome[i].len = chrome[i].len;
             conf->chrome[i].data = ngx_pstrdup(cf->pool,
                                                &(ngx_str_t) {
@@ -556,6 +583,8 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 
         news_buf_free(&chrome[i]);
     }
+
+    ngx_crc32_final(conf->chrome_crc);
 
     return rc == 0 ? NGX_CONF_OK : NGX_CONF_ERROR;
 }
@@ -649,6 +678,12 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
                    "news: store \"%V\" open in this worker", &nmcf->db);
+
+    if (nmcf->store.readonly) {
+        ngx_log_error(NGX_LOG_WARN, cycle->log, 0,
+                      "news_db: \"%V\" is on a read-only file system: "
+                      "serving reads, refusing writes with 503", &nmcf->db);
+    }
 
     if (nmcf->store.dead_readers) {
         ngx_log_error(NGX_LOG_WARN, cycle->log, 0,

@@ -39,7 +39,7 @@ static const char  *news_public_keys[] = {
 };
 
 static const char  *news_internal_keys[] = {
-    "id", "created_at", "version", "comment_count", NULL
+    "id", "created_at", "version", "comment_count", "modified_at", NULL
 };
 
 
@@ -392,6 +392,11 @@ news_article_internal(news_article_t *a, const cJSON *obj, news_err_t *err)
 
     a->comment_count = cJSON_IsNumber(cc) ? (uint32_t) cc->valuedouble : 0;
 
+    c = cJSON_GetObjectItemCaseSensitive(obj, "modified_at");
+    a->modified_at = (cJSON_IsNumber(c) && c->valuedouble >= 0
+                      && c->valuedouble <= NEWS_TIME_MAX)
+                     ? (int64_t) c->valuedouble : a->updated_at;
+
     return NEWS_OK;
 }
 
@@ -413,6 +418,7 @@ news_article_to_json(const news_article_t *a, int internal)
     if (internal) {
         cJSON_AddNumberToObject(obj, "id", (double) a->id);
         cJSON_AddNumberToObject(obj, "created_at", (double) a->created_at);
+        cJSON_AddNumberToObject(obj, "modified_at", (double) a->modified_at);
         cJSON_AddNumberToObject(obj, "version", a->version);
         cJSON_AddNumberToObject(obj, "comment_count", a->comment_count);
     }

@@ -42,6 +42,7 @@ typedef struct {
     int64_t     published_at;
     int64_t     updated_at;
     int64_t     created_at;
+    int64_t     modified_at;    /* the last change to its pages */
     int         status;         /* NEWS_PUBLISHED, NEWS_DRAFT */
     uint32_t    version;        /* bumped by every write: the ETag */
     uint32_t    comment_count;  /* visible comments */

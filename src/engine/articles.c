@@ -69,8 +69,13 @@ news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     a->comment_count = news_comments_visible(&cs);
+    a->modified_at = now;
 
     rc = news_article_write(st, txn, a, err);
+    if (rc == NEWS_OK) {
+        rc = news_store_touch(st, txn, now, err);
+    }
+
     if (rc == NEWS_OK) {
         rc = news_article_write_fragments(st, txn, a, &cs, err);
     }
@@ -89,8 +94,6 @@ news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t   a;
     news_comments_t  cs;
 
-    (void) now;
-
     if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
         return err->code;
     }
@@ -103,8 +106,13 @@ news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     /* the version is the ETag: a comment changes the page */
     a.version++;
     a.comment_count = news_comments_visible(&cs);
+    a.modified_at = now;
 
     rc = news_article_write(st, txn, &a, err);
+    if (rc == NEWS_OK) {
+        rc = news_store_touch(st, txn, now, err);
+    }
+
     if (rc == NEWS_OK) {
         rc = news_article_write_fragments(st, txn, &a, &cs, err);
     }

@@ -771,7 +771,7 @@ news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 int
 news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int status, news_err_t *err)
+    int status, int64_t now, news_err_t *err)
 {
     int             rc;
     news_comment_t  c;
@@ -800,7 +800,7 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
-        rc = news_article_refresh(st, txn, c.article_id, c.created_at, err);
+        rc = news_article_refresh(st, txn, c.article_id, now, err);
     }
 
     news_comment_free(&c);

@@ -100,7 +100,7 @@ int news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 /* moderation and deletion: visible, hidden, deleted, pending */
 int news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int status, news_err_t *err);
+    int status, int64_t now, news_err_t *err);
 
 /* replaces all comments of an article with the imported ones */
 int news_comments_replace(news_store_t *st, MDB_txn *txn,

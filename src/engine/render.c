@@ -106,7 +106,7 @@ news_page_parse(const void *p, size_t n, news_page_t *pg)
     }
 
     pg->published_at = (int64_t) news_be64_get(s);
-    pg->updated_at = (int64_t) news_be64_get(s + 8);
+    pg->modified_at = (int64_t) news_be64_get(s + 8);
     pg->version = news_be32_get(s + 16);
     pg->status = news_be32_get(s + 20);
     pg->nparts = news_be32_get(s + 24);
@@ -186,7 +186,7 @@ news_render_page_header(news_buf_t *b, const news_article_t *a,
     unsigned char  h[NEWS_PAGE_HEADER];
 
     news_be64_put(h, (uint64_t) a->published_at);
-    news_be64_put(h + 8, (uint64_t) a->updated_at);
+    news_be64_put(h + 8, (uint64_t) a->modified_at);
     news_be32_put(h + 16, a->version);
     news_be32_put(h + 20, (uint32_t) a->status
                           | (a->comments_closed ? NEWS_COMMENTS_CLOSED : 0));

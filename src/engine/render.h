@@ -6,7 +6,7 @@
  *
  * A stored fragment ("page value") is a small header followed by parts:
  *
- *   be64 published_at | be64 updated_at | be32 version | be32 status |
+ *   be64 published_at | be64 modified_at | be32 version | be32 status |
  *   be32 nparts | nparts x (be32 length | bytes)
  */
 
@@ -70,8 +70,8 @@ typedef struct {
 
 typedef struct {
     int64_t      published_at;
-    int64_t      updated_at;
-    uint32_t     version;
+    int64_t      modified_at;   /* Last-Modified */
+    uint32_t     version;       /* the ETag */
     uint32_t     status;
     unsigned     nparts;
     news_str_t   part[NEWS_PARTS_MAX];

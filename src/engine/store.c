@@ -5,10 +5,12 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 
 #include "store.h"
 #include "text.h"
@@ -69,6 +71,13 @@ news_store_fail(news_err_t *err, int rc, const char *what)
         return news_err_set(err, NEWS_FULL,
                             "%s: the store is full (MDB_MAP_FULL); raise "
                             "news_db_size and reload", what);
+
+    case ENOSPC:
+    case EDQUOT:
+        /* the disk, not the map: LMDB's pwrite at commit (a sparse file) */
+        return news_err_set(err, NEWS_FULL,
+                            "%s: the disk holding the store is full (%s); "
+                            "free space on it", what, strerror(rc));
 
     case MDB_READERS_FULL:
     case MDB_MAP_RESIZED:
@@ -132,9 +141,24 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
             }
         }
 
-        rc = mdb_env_open(st->env, dir, NEWS_ENV_FLAGS, 0600);
+        rc = mdb_env_open(st->env, dir,
+                          NEWS_ENV_FLAGS | (st->readonly ? MDB_RDONLY : 0),
+                          0600);
         if (rc == 0) {
             return NEWS_OK;
+        }
+
+        /*
+         * A store on a read-only file system (a read-only mount, a
+         * snapshot) is served read-only: reads go on, writes get 503.
+         * LMDB then runs without its lock file.
+         */
+        if (rc == EROFS && !st->readonly) {
+            mdb_env_close(st->env);
+            st->env = NULL;
+            st->readonly = 1;
+            attempt--;
+            continue;
         }
 
         mdb_env_close(st->env);
@@ -280,6 +304,144 @@ news_store_check_schema(news_store_t *st, MDB_txn *txn, const char *dir,
 }
 
 
+/*
+ * MDB_NOLOCK: the check neither creates lock.mdb (as root, in the master)
+ * nor takes a reader slot, so a worker committing meanwhile may reuse the
+ * pages being read; such a read fails as corrupt, and is retried.
+ */
+#define NEWS_CHECK_ATTEMPTS  3
+
+int
+news_store_check(const char *dir, news_err_t *err)
+{
+    int            rc, fd, attempt;
+    char           path[4096];
+    MDB_env       *env;
+    MDB_txn       *txn;
+    MDB_dbi        dbi;
+    MDB_val        key, val;
+    uint32_t       version;
+    struct stat    sb;
+
+    err->code = NEWS_OK;
+    err->msg[0] = '\0';
+
+    if ((size_t) snprintf(path, sizeof(path), "%s/data.mdb", dir)
+        >= sizeof(path))
+    {
+        return news_err_set(err, NEWS_ERROR, "the path \"%s\" is too long",
+                            dir);
+    }
+
+    if (stat(path, &sb) == -1) {
+        if (errno == ENOENT) {
+            return NEWS_OK;
+        }
+
+        return news_err_set(err, NEWS_ERROR, "\"%s\": %s", path,
+                            strerror(errno));
+    }
+
+    if (!S_ISREG(sb.st_mode)) {
+        return news_err_set(err, NEWS_ERROR, "\"%s\" is not a file", path);
+    }
+
+    if (sb.st_size == 0) {
+        return NEWS_OK;
+    }
+
+    fd = open(path, O_RDONLY);
+    if (fd == -1) {
+        if (errno == EACCES) {
+            return NEWS_OK;
+        }
+
+        return news_err_set(err, NEWS_ERROR, "\"%s\": %s", path,
+                            strerror(errno));
+    }
+
+    close(fd);
+
+    for (attempt = 1; ; attempt++) {
+
+        rc = mdb_env_create(&env);
+        if (rc != 0) {
+            return news_store_fail(err, rc, "mdb_env_create()");
+        }
+
+        (void) mdb_env_set_maxdbs(env, NEWS_MAX_DBS);
+
+        rc = mdb_env_open(env, dir, MDB_RDONLY|MDB_NOLOCK, 0600);
+        if (rc == MDB_INVALID || rc == MDB_VERSION_MISMATCH) {
+            mdb_env_close(env);
+            return news_err_set(err, NEWS_ERROR,
+                                "\"%s\" is not an LMDB environment of this "
+                                "version (%s)", path, mdb_strerror(rc));
+        }
+
+        if (rc != 0) {
+            mdb_env_close(env);
+            return news_err_set(err, NEWS_ERROR, "cannot open \"%s\": %s",
+                                path, mdb_strerror(rc));
+        }
+
+        rc = mdb_txn_begin(env, NULL, MDB_RDONLY, &txn);
+        if (rc != 0) {
+            mdb_env_close(env);
+            return news_err_set(err, NEWS_ERROR, "cannot read \"%s\": %s",
+                                path, mdb_strerror(rc));
+        }
+
+        key.mv_data = "schema";
+        key.mv_size = sizeof("schema") - 1;
+
+        rc = mdb_dbi_open(txn, news_db_names[NEWS_DB_META], 0, &dbi);
+        if (rc == 0) {
+            rc = mdb_get(txn, dbi, &key, &val);
+            if (rc == 0 && val.mv_size != 4) {
+                rc = MDB_CORRUPTED;
+            }
+        }
+
+        version = (rc == 0) ? news_be32_get(val.mv_data) : 0;
+
+        mdb_txn_abort(txn);
+        mdb_env_close(env);
+
+        if (rc == MDB_NOTFOUND) {
+            /* no meta database or no schema yet: the first worker writes it */
+            return NEWS_OK;
+        }
+
+        if (rc == 0) {
+            break;
+        }
+
+        if ((rc == MDB_CORRUPTED || rc == MDB_PAGE_NOTFOUND
+             || rc == MDB_BAD_TXN) && attempt < NEWS_CHECK_ATTEMPTS)
+        {
+            usleep(10000);
+            continue;
+        }
+
+        return news_err_set(err, NEWS_ERROR,
+                            "\"%s\" is not a news store (%s)", path,
+                            rc == MDB_INCOMPATIBLE
+                            ? "its \"meta\" is not a database"
+                            : mdb_strerror(rc));
+    }
+
+    if (version > NEWS_SCHEMA_VERSION) {
+        return news_err_set(err, NEWS_ERROR,
+                            "\"%s\" was written by a newer version (schema "
+                            "%u; this build reads up to %u)",
+                            path, version, NEWS_SCHEMA_VERSION);
+    }
+
+    return NEWS_OK;
+}
+
+
 void
 news_store_close(news_store_t *st)
 {
@@ -355,6 +517,11 @@ news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err)
 {
     int  rc;
 
+    if (st->readonly) {
+        return news_err_set(err, NEWS_BUSY, "the store is on a read-only "
+                            "file system: writes are refused");
+    }
+
     rc = mdb_txn_begin(st->env, NULL, 0, txn);
     if (rc == MDB_MAP_RESIZED && mdb_env_set_mapsize(st->env, 0) == 0) {
         rc = mdb_txn_begin(st->env, NULL, 0, txn);
@@ -365,6 +532,47 @@ news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err)
     }
 
     return NEWS_OK;
+}
+
+
+int
+news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  be[8];
+
+    news_be64_put(be, (uint64_t) now);
+    key.mv_data = "modified";
+    key.mv_size = sizeof("modified") - 1;
+    val.mv_data = be;
+    val.mv_size = sizeof(be);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the modification time");
+    }
+
+    return NEWS_OK;
+}
+
+
+int64_t
+news_store_modified(news_store_t *st, MDB_txn *txn)
+{
+    MDB_val  key, val;
+
+    key.mv_data = "modified";
+    key.mv_size = sizeof("modified") - 1;
+
+    if (mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val) != 0
+        || val.mv_size != 8)
+    {
+        return 0;
+    }
+
+    return (int64_t) news_be64_get(val.mv_data);
 }
 
 

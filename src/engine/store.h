@@ -75,6 +75,7 @@ typedef struct {
     MDB_dbi     dbi[NEWS_DB_N];
     MDB_txn    *rtxn;        /* the caller thread's reset read txn */
     int         dead_readers; /* stale reader slots cleared at open */
+    int         readonly;    /* on a read-only file system: no writes */
 } news_store_t;
 
 
@@ -82,11 +83,28 @@ int news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
     news_err_t *err);
 void news_store_close(news_store_t *st);
 
+/*
+ * For "nginx -t", start and reload (and tools): is DIR/data.mdb an LMDB
+ * environment of a schema this build reads?  Opens it read-only without
+ * the lock file and closes it before returning; creates nothing.  A
+ * missing or empty data.mdb (a new store) and one this process may not
+ * read (the workers check it as themselves) are NEWS_OK.
+ */
+int news_store_check(const char *dir, news_err_t *err);
+
 /* the cached read txn: begin renews it, end resets it (keeps the slot) */
 int news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err);
 void news_store_read_done(news_store_t *st);
 
 int news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err);
+
+/*
+ * The time of the last change to anything a reader sees (meta
+ * "modified"): the Last-Modified of lists and feeds.
+ */
+int news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
+    news_err_t *err);
+int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
 int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /* maps an LMDB return code to NEWS_* and fills err with what was tried */

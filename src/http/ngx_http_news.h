@@ -48,6 +48,7 @@ typedef struct {
     time_t              comment_edit_window;
     ngx_flag_t          comment_premoderation;
     ngx_int_t           comment_rate;       /* per user and minute */
+    time_t              cache_max_age;      /* news_cache_max_age */
 
     /* worker process state, set in init_process */
     news_store_t        store;
@@ -62,6 +63,7 @@ typedef struct {
     ngx_str_t           prefix;         /* the location: "/" or "/news/" */
     ngx_str_t           site_name;      /* news_site_name */
     ngx_str_t           chrome[NEWS_CHROME_N];
+    uint32_t            chrome_crc;     /* in every ETag: a new chrome */
 } ngx_http_news_loc_conf_t;
 
 
@@ -207,6 +209,16 @@ ngx_int_t ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
 ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     const char *value);
+/*
+ * ETag, Last-Modified and Cache-Control of a GET answer: the tag is made
+ * of a kind letter and two numbers that change with every write to what
+ * the page shows (an article's id and version, or the store's txn id).
+ * Anonymous answers are public and the same bytes for everyone; a
+ * logged-in reader's are private.  nginx's not_modified filter answers
+ * If-None-Match and If-Modified-Since with 304.
+ */
+ngx_int_t ngx_http_news_validators(ngx_http_request_t *r, char kind,
+    uint64_t a, uint64_t b, int64_t modified);
 ngx_int_t ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn,
     news_err_t *err);
 void ngx_http_news_read_done(ngx_http_request_t *r);

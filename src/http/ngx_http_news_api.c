@@ -14,6 +14,8 @@ static ngx_int_t ngx_http_news_list_args(ngx_http_request_t *r,
 ngx_int_t
 ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
+    size_t         snapshot;
+    int64_t        modified;
     ngx_int_t      rc;
     ngx_str_t      piece;
     news_buf_t    *b;
@@ -38,10 +40,18 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     rc = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
                             &err);
+    snapshot = mdb_txn_id(txn);
+    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
     ngx_http_news_read_done(r);
 
     if (rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    if (ngx_http_news_validators(r, 'l', snapshot, list.limit, modified)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     news_buf_addl(b, "],\"next\":");
@@ -136,6 +146,13 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         ngx_http_news_read_done(r);
         news_store_fail(&err, rc, "reading an article");
         return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    if (ngx_http_news_validators(r, 'j', id, page.version, page.modified_at)
+        != NGX_OK)
+    {
+        ngx_http_news_read_done(r);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     pieces[0].data = (u_char *) page.part[0].data;

@@ -768,7 +768,7 @@ ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
         status = NEWS_COMMENT_VISIBLE;
     }
 
-    return news_comment_set_status(st, txn, w->id, status, err);
+    return news_comment_set_status(st, txn, w->id, status, w->now, err);
 }
 
 
@@ -1041,6 +1041,13 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         ngx_http_news_read_done(r);
         news_store_fail(&err, rc, "reading an article");
         return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    if (ngx_http_news_validators(r, 'c', id, page.version, page.modified_at)
+        != NGX_OK)
+    {
+        ngx_http_news_read_done(r);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     b = ngx_http_news_scratch(r);

@@ -58,6 +58,8 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
 ngx_int_t
 ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
+    size_t                 snapshot;
+    int64_t                modified;
     ngx_int_t              n;
     ngx_uint_t             page;
     news_buf_t            *b;
@@ -89,10 +91,17 @@ ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     n = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
                            &err);
+    snapshot = mdb_txn_id(txn);
+    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
     ngx_http_news_read_done(r);
 
     if (n != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (ngx_http_news_validators(r, 'f', snapshot, page, modified) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (list.count == 0 && page > 1) {
@@ -230,6 +239,13 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     if (ngx_http_news_comment_slot(r, txn, id, &rt->slug,
                                    page.status & NEWS_COMMENTS_CLOSED,
                                    &pg.slot)
+        != NGX_OK)
+    {
+        ngx_http_news_read_done(r);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_validators(r, 'a', id, page.version, page.modified_at)
         != NGX_OK)
     {
         ngx_http_news_read_done(r);

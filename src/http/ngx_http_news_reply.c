@@ -63,6 +63,14 @@ ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    /* JSON too: a browser must never sniff an answer into HTML */
+    if (type == &ngx_http_news_json_type
+        && ngx_http_news_add_header(r, "X-Content-Type-Options", "nosniff")
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     rc = ngx_http_send_header(r);
 
     if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
@@ -135,6 +143,69 @@ ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     h->value.len = ngx_strlen(value);
 
     return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
+    uint64_t b, int64_t modified)
+{
+    u_char                     *p;
+    size_t                      len;
+    ngx_str_t                   csrf;
+    news_user_t                *user;
+    ngx_table_elt_t            *etag;
+    ngx_http_news_loc_conf_t   *nlcf;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    user = ngx_http_news_user(r);
+
+    /* a logged-in page holds the reader's name and form tokens */
+    ngx_str_null(&csrf);
+
+    if (user != NULL && ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    len = sizeof("\"x.-.-.-.u-.\"") + 4 * NGX_INT64_LEN + 8;
+
+    p = ngx_pnalloc(r->pool, len + sizeof("private, no-cache")
+                             + sizeof("public, max-age=") + NGX_TIME_T_LEN);
+    etag = ngx_list_push(&r->headers_out.headers);
+
+    if (p == NULL || etag == NULL) {
+        return NGX_ERROR;
+    }
+
+    etag->hash = 1;
+    ngx_str_set(&etag->key, "ETag");
+    etag->value.data = p;
+
+    p = ngx_sprintf(p, "\"%c%uL.%uL.%uD", kind, a, b, nlcf->chrome_crc);
+
+    if (user != NULL) {
+        p = ngx_sprintf(p, ".u%uL.%*s", user->id, ngx_min(csrf.len, 8),
+                        csrf.data);
+    }
+
+    *p++ = '"';
+    etag->value.len = p - etag->value.data;
+    r->headers_out.etag = etag;
+
+    if (modified > 0) {
+        r->headers_out.last_modified_time = (time_t) modified;
+    }
+
+    if (user != NULL) {
+        return ngx_http_news_add_header(r, "Cache-Control",
+                                        "private, no-cache");
+    }
+
+    *ngx_sprintf(p, "public, max-age=%T", nmcf->cache_max_age) = '\0';
+
+    return ngx_http_news_add_header(r, "Cache-Control", (char *) p);
 }
 
 

@@ -82,7 +82,7 @@ set_status(uint64_t id, int status)
     news_err_t   err;
 
     news_store_write(&st, &txn, &err);
-    rc = news_comment_set_status(&st, txn, id, status, &err);
+    rc = news_comment_set_status(&st, txn, id, status, 3000, &err);
     if (rc == NEWS_OK) {
         return news_store_commit(&st, txn, &err);
     }

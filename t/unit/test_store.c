@@ -166,7 +166,7 @@ test_put_and_read(news_store_t *st)
     ok(page_of(st, "first-b-one-b-quoted", NEWS_FRAG_PAGE, &pg, &txn) == 0,
        "page found after update");
     is_int(pg.version, 2, "version bumped");
-    is_int(pg.updated_at, 2000000100, "updated_at is the update time");
+    is_int(pg.modified_at, 2000000100, "modified_at is the update time");
     ok(contains(&pg.part[NEWS_PART_ARTICLE], "changed"), "new body rendered");
     ok(contains(&pg.part[NEWS_PART_ARTICLE], "Updated"), "shown as updated");
     news_store_read_done(st);
