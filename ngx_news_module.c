@@ -12,6 +12,7 @@
 #include <pwd.h>
 
 #include "http/ngx_http_news.h"
+#include "engine/text.h"
 
 
 #define NGX_HTTP_NEWS_DB_SIZE  ((off_t) 1024 * 1024 * 1024)
@@ -38,6 +39,11 @@ static ngx_int_t ngx_http_news_can_write(ngx_http_news_owner_t *owner,
 static char *ngx_http_news_check_file(ngx_conf_t *cf, ngx_str_t *db,
     const char *name, ngx_http_news_owner_t *owner);
 static char *ngx_http_news_build_chrome(ngx_conf_t *cf,
+    ngx_http_news_loc_conf_t *conf);
+static char *ngx_http_news_check_url(ngx_conf_t *cf, const char *name,
+    ngx_str_t *url);
+static char *ngx_http_news_check_base_url(ngx_conf_t *cf, ngx_str_t *url);
+static char *ngx_http_news_site_marks(ngx_conf_t *cf,
     ngx_http_news_loc_conf_t *conf);
 static ngx_int_t ngx_http_news_init_process(ngx_cycle_t *cycle);
 static void ngx_http_news_exit_process(ngx_cycle_t *cycle);
@@ -77,6 +83,13 @@ static ngx_conf_num_bounds_t  ngx_http_news_comment_rate_bounds = {
 
 
 static ngx_command_t  ngx_http_news_commands[] = {
+
+    { ngx_string("news_base_url"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_news_loc_conf_t, base_url),
+      NULL },
 
     { ngx_string("news_cache_max_age"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -174,6 +187,20 @@ static ngx_command_t  ngx_http_news_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_news_loc_conf_t, site_name),
+      NULL },
+
+    { ngx_string("news_site_logo"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_news_loc_conf_t, site_logo),
+      NULL },
+
+    { ngx_string("news_site_stylesheet"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_news_loc_conf_t, site_css),
       NULL },
 
       ngx_null_command
@@ -541,11 +568,124 @@ ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_ERROR;
     }
 
+    ngx_conf_merge_str_value(conf->site_logo, prev->site_logo, "");
+    ngx_conf_merge_str_value(conf->site_css, prev->site_css, "");
+
+    if (ngx_http_news_check_url(cf, "news_site_logo", &conf->site_logo)
+        != NGX_CONF_OK
+        || ngx_http_news_check_url(cf, "news_site_stylesheet",
+                                   &conf->site_css)
+           != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_conf_merge_str_value(conf->base_url, prev->base_url, "");
+
+    if (ngx_http_news_check_base_url(cf, &conf->base_url) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     if (!conf->enabled) {
         return NGX_CONF_OK;
     }
 
+    if (ngx_http_news_site_marks(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     return ngx_http_news_build_chrome(cf, conf);
+}
+
+
+/*
+ * The absolute URL of the site, for feeds, sitemaps and canonical links:
+ * http or https, then URL characters only (it lands in HTML, XML and
+ * JSON unescaped), ending in a slash (added if missing).
+ */
+static char *
+ngx_http_news_check_base_url(ngx_conf_t *cf, ngx_str_t *url)
+{
+    u_char  *p;
+    size_t   i;
+
+    if (url->len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (ngx_strncmp(url->data, "http://", 7) != 0
+        && ngx_strncmp(url->data, "https://", 8) != 0)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_base_url\" must "
+                           "start with http:// or https://: \"%V\"", url);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 0; i < url->len; i++) {
+        if (url->data[i] <= ' ' || url->data[i] >= 0x7f
+            || ngx_strchr("\"'<>\\`{}|^", url->data[i]) != NULL)
+        {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_base_url\" "
+                               "holds a character not allowed in a URL: "
+                               "\"%V\"", url);
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (url->data[url->len - 1] == '/') {
+        return NGX_CONF_OK;
+    }
+
+    p = ngx_pnalloc(cf->pool, url->len + 1);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(p, url->data, url->len);
+    p[url->len] = '/';
+    url->data = p;
+    url->len++;
+
+    return NGX_CONF_OK;
+}
+
+
+/* the site's name as the markers of stored fragments want it */
+static char *
+ngx_http_news_site_marks(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
+{
+    int         failed;
+    news_buf_t  b;
+
+    news_buf_init(&b);
+    news_html_escape(&b, (char *) conf->site_name.data, conf->site_name.len);
+    conf->site_html.len = b.len;
+    conf->site_html.data = ngx_pnalloc(cf->pool, b.len + 1);
+
+    if (conf->site_html.data != NULL) {
+        ngx_memcpy(conf->site_html.data, b.data, b.len);
+    }
+
+    /* inside the quotes of a JSON string: drop news_json_string's own */
+    news_buf_reset(&b);
+    news_json_string(&b, (char *) conf->site_name.data, conf->site_name.len);
+    conf->site_json.len = b.len - 2;
+    conf->site_json.data = ngx_pnalloc(cf->pool, b.len);
+
+    if (conf->site_json.data != NULL && !b.failed) {
+        ngx_memcpy(conf->site_json.data, b.data + 1, b.len - 2);
+    }
+
+    failed = b.failed;
+    news_buf_free(&b);
+
+    if (conf->site_html.data == NULL || conf->site_json.data == NULL
+        || failed)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }
 
 
@@ -554,6 +694,7 @@ static char *
 ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 {
     ngx_int_t   i, rc;
+    news_buf_t  csp;
     news_buf_t  chrome[NEWS_CHROME_N];
 
     for (i = 0; i < NEWS_CHROME_N; i++) {
@@ -562,7 +703,25 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 
     rc = news_render_chrome(chrome, (char *) conf->site_name.data,
                             conf->site_name.len, (char *) conf->prefix.data,
-                            conf->prefix.len);
+                            conf->prefix.len, (char *) conf->site_logo.data,
+                            conf->site_logo.len, (char *) conf->site_css.data,
+                            conf->site_css.len);
+
+    /* the pages' CSP: the hash of the inline stylesheet, the URLs above */
+    news_buf_init(&csp);
+    news_render_csp(&csp, (char *) conf->site_logo.data, conf->site_logo.len,
+                    (char *) conf->site_css.data, conf->site_css.len);
+    news_buf_addc(&csp, '\0');
+
+    conf->csp.data = csp.failed ? NULL
+                                : ngx_pstrdup(cf->pool, &(ngx_str_t) {
+                                      csp.len, (u_char *) csp.data });
+    conf->csp.len = csp.len - 1;
+    news_buf_free(&csp);
+
+    if (conf->csp.data == NULL) {
+        rc = -1;
+    }
 
     ngx_crc32_init(conf->chrome_crc);
 
@@ -587,6 +746,28 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
     ngx_crc32_final(conf->chrome_crc);
 
     return rc == 0 ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
+
+/* news_site_logo and news_site_stylesheet: a path or an http(s) URL */
+static char *
+ngx_http_news_check_url(ngx_conf_t *cf, const char *name, ngx_str_t *url)
+{
+    const char  *err;
+
+    if (url->len == 0) {
+        return NGX_CONF_OK;
+    }
+
+    err = news_render_url_check((char *) url->data, url->len);
+
+    if (err != NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%s\" %s: \"%V\"", name,
+                           err, url);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }
 
 

@@ -11,7 +11,8 @@
 
 
 static const int  news_fragment_kinds[] = {
-    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER
+    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
+    NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP
 };
 
 
@@ -562,7 +563,14 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
             news_buf_adds(out, l->sep);
         }
 
-        news_buf_add(out, pg.part[0].data, pg.part[0].len);
+        if (l->marks) {
+            news_render_expand(out, pg.part[0].data, pg.part[0].len,
+                               l->marks);
+
+        } else {
+            news_buf_add(out, pg.part[0].data, pg.part[0].len);
+        }
+
         memcpy(l->next, key.mv_data, NEWS_CURSOR_LEN);
         l->count++;
     }

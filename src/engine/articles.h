@@ -60,6 +60,7 @@ typedef struct {
     int64_t               now;
     int                   kind;
     const char           *sep;
+    const news_str_t     *marks;       /* expand markers (render.h) */
     size_t                count;       /* out: fragments appended */
     int                   more;        /* out */
     unsigned char         next[NEWS_CURSOR_LEN];   /* out */

@@ -28,8 +28,21 @@ enum {
     NEWS_FRAG_JSON = 'J',       /* GET /api/articles/{slug} */
     NEWS_FRAG_SUMMARY = 'S',    /* one item of GET /api/articles */
     NEWS_FRAG_TEASER = 'T',     /* one item of the front page */
-    NEWS_FRAG_COMMENTS = 'C'    /* comment page N >= 2; key: . be32 N */
+    NEWS_FRAG_COMMENTS = 'C',   /* comment page N >= 2; key: . be32 N */
+    NEWS_FRAG_ATOM = 'A',       /* one <entry> of the Atom feed */
+    NEWS_FRAG_SITEMAP = 'M'     /* one <url> of the sitemap */
 };
+
+
+/*
+ * What only the server knows at request time is left in stored
+ * fragments as one marker byte (no user text can hold a control byte):
+ * the site's absolute base URL, and the site's name for HTML and JSON.
+ */
+#define NEWS_MARK_BASE       '\x01'
+#define NEWS_MARK_SITE_HTML  '\x02'
+#define NEWS_MARK_SITE_JSON  '\x03'
+#define NEWS_MARKS           3
 
 
 /* the page header's status word: the article's status, and flags */
@@ -95,12 +108,33 @@ unsigned news_render_comment_pages(const news_comments_t *cs);
 void news_render_pending_item(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c);
 
+/* appends s with each marker replaced by marks[marker - 1] */
+void news_render_expand(news_buf_t *b, const char *s, size_t n,
+    const news_str_t *marks);
+
+/* the opening of the Atom feed, up to its first entry */
+void news_render_feed_head(news_buf_t *b, const char *path, int64_t updated);
+
 /* Markdown to HTML with raw HTML and unsafe links dropped */
 int news_markdown(news_buf_t *b, const char *md, size_t n);
 
-/* the site chrome for a site name and the location prefix (ends in '/') */
+/*
+ * The site chrome for a site name and the location prefix (ends in '/'),
+ * with an optional logo URL and an extra stylesheet URL (empty: none)
+ */
 int news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
-    size_t site_len, const char *prefix, size_t prefix_len);
+    size_t site_len, const char *prefix, size_t prefix_len, const char *logo,
+    size_t logo_len, const char *css, size_t css_len);
+
+/*
+ * The Content-Security-Policy of HTML pages: no script source, our inline
+ * stylesheet by its SHA-256, and the logo and extra stylesheet URLs
+ */
+void news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
+    const char *css, size_t css_len);
+
+/* NULL when u is a URL fit for a logo or stylesheet, else what is wrong */
+const char *news_render_url_check(const char *u, size_t n);
 
 /* the <main> of an error page */
 void news_render_error_main(news_buf_t *b, int status, const char *title,

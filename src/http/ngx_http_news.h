@@ -62,8 +62,14 @@ typedef struct {
     ngx_flag_t          enabled;
     ngx_str_t           prefix;         /* the location: "/" or "/news/" */
     ngx_str_t           site_name;      /* news_site_name */
+    ngx_str_t           site_logo;      /* news_site_logo, or empty */
+    ngx_str_t           site_css;       /* news_site_stylesheet, or empty */
+    ngx_str_t           csp;            /* of HTML pages, NUL-terminated */
     ngx_str_t           chrome[NEWS_CHROME_N];
     uint32_t            chrome_crc;     /* in every ETag: a new chrome */
+    ngx_str_t           base_url;       /* news_base_url, or empty */
+    ngx_str_t           site_html;      /* the name escaped for HTML */
+    ngx_str_t           site_json;      /* ... and inside a JSON string */
 } ngx_http_news_loc_conf_t;
 
 
@@ -141,6 +147,16 @@ ngx_int_t ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
     ngx_uint_t *n);
 ngx_int_t ngx_http_news_page_pieces(ngx_http_request_t *r,
     ngx_http_news_page_t *pg, ngx_str_t *pieces);
+
+/* feed.c: Atom, sitemap, robots.txt */
+ngx_int_t ngx_http_news_feed(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_sitemap(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_robots(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+/* the values of the markers of stored fragments (render.h) */
+ngx_int_t ngx_http_news_marks(ngx_http_request_t *r, news_str_t *marks);
 
 /* api.c: JSON */
 ngx_int_t ngx_http_news_api_articles(ngx_http_request_t *r,

@@ -189,6 +189,8 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     uint64_t               id;
     ngx_buf_t             *b;
     ngx_uint_t             cpage;
+    news_buf_t            *head;
+    news_str_t             marks[NEWS_MARKS];
     MDB_txn               *txn;
     news_err_t             err;
     news_page_t            page, comments;
@@ -254,8 +256,18 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     pg.title.data = (u_char *) page.part[NEWS_PART_TITLE].data;
     pg.title.len = page.part[NEWS_PART_TITLE].len;
-    pg.head.data = (u_char *) page.part[NEWS_PART_HEAD].data;
-    pg.head.len = page.part[NEWS_PART_HEAD].len;
+    /* the slot is in r->pool now: the scratch buffer is free for the head */
+    if (ngx_http_news_marks(r, marks) != NGX_OK) {
+        ngx_http_news_read_done(r);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    head = ngx_http_news_scratch(r);
+    news_render_expand(head, page.part[NEWS_PART_HEAD].data,
+                       page.part[NEWS_PART_HEAD].len, marks);
+
+    pg.head.data = (u_char *) head->data;
+    pg.head.len = head->len;
     pg.main.data = (u_char *) page.part[NEWS_PART_ARTICLE].data;
     pg.main.len = page.part[NEWS_PART_ARTICLE].len;
     pg.comments.data = (u_char *) comments.part[0].data;

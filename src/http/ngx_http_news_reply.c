@@ -37,7 +37,9 @@ ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces, ngx_uint_t n)
     }
 
     for (i = 0; i < n; i++) {
-        b->last = ngx_cpymem(b->last, pieces[i].data, pieces[i].len);
+        if (pieces[i].len) {
+            b->last = ngx_cpymem(b->last, pieces[i].data, pieces[i].len);
+        }
     }
 
     return b;
@@ -102,15 +104,25 @@ ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
 }
 
 
-/* the policy has no script source at all: nothing inline can run */
+/*
+ * The policy has no script source at all: nothing inline can run.  Styles
+ * are our inline stylesheet by its hash and news_site_stylesheet, built
+ * with the chrome (news_render_csp).
+ */
 static ngx_int_t
 ngx_http_news_security_headers(ngx_http_request_t *r)
 {
-    if (ngx_http_news_add_header(r, "Content-Security-Policy",
-                                 "default-src 'none'; "
-                                 "style-src 'unsafe-inline'; "
-                                 "img-src 'self' data:; form-action 'self'; "
-                                 "base-uri 'self'; frame-ancestors 'none'")
+    const char                *csp;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    csp = nlcf->csp.len ? (const char *) nlcf->csp.data
+                        : "default-src 'none'; img-src 'self' data:; "
+                          "form-action 'self'; base-uri 'self'; "
+                          "frame-ancestors 'none'";
+
+    if (ngx_http_news_add_header(r, "Content-Security-Policy", csp)
         != NGX_OK
         || ngx_http_news_add_header(r, "X-Content-Type-Options", "nosniff")
            != NGX_OK

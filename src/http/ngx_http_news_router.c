@@ -82,6 +82,18 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_api_comment,
       ngx_null_string },
 
+    { ngx_string("feed.xml"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_feed,
+      ngx_null_string },
+
+    { ngx_string("sitemap.xml"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_sitemap,
+      ngx_null_string },
+
+    { ngx_string("robots.txt"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_robots,
+      ngx_null_string },
+
     { ngx_string("moderation"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_moderation,
       ngx_null_string },

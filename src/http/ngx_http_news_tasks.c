@@ -21,12 +21,18 @@ typedef struct {
     ngx_http_news_done_pt   done;
     void                   *data;
     ngx_uint_t              finished;   /* set on the event loop */
+    ngx_event_t             guard;      /* holds off a graceful exit */
 } ngx_http_news_task_t;
 
 
 static void ngx_http_news_task_handler(void *data, ngx_log_t *log);
 static void ngx_http_news_task_event(ngx_event_t *ev);
 static void ngx_http_news_task_resume(ngx_http_request_t *r);
+static void ngx_http_news_task_guard(ngx_event_t *ev);
+
+
+/* re-armed until the task is done; it only keeps the timer tree busy */
+#define NGX_HTTP_NEWS_GUARD_MS  60000
 
 
 /*
@@ -74,6 +80,21 @@ ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
 
     ctx->task = t;
 
+    /*
+     * A gracefully exiting worker (reload, quit) leaves its event loop as
+     * soon as no non-cancelable timer is left (ngx_event_no_timers_left),
+     * and a request waiting for a pool thread has none: the write would
+     * commit in the thread but the answer would never be sent, the
+     * client would see the connection close and the worker would log
+     * "open socket left".  This timer keeps the worker in its loop until
+     * the completion handler has answered.
+     */
+    t->guard.handler = ngx_http_news_task_guard;
+    t->guard.data = r;
+    t->guard.log = r->connection->log;
+    t->guard.cancelable = 0;
+    ngx_add_timer(&t->guard, NGX_HTTP_NEWS_GUARD_MS);
+
     r->main->blocked++;
     r->main->count++;
     r->write_event_handler = ngx_http_news_task_resume;
@@ -114,6 +135,14 @@ ngx_http_news_task_event(ngx_event_t *ev)
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, c->log, 0,
                    "news: task done \"%V\"", &r->uri);
 
+    /* the task's own ctx, even if r's module ctx was zeroed meanwhile */
+    t = ((ngx_thread_task_t *)
+         ((u_char *) ev - offsetof(ngx_thread_task_t, event)))->ctx;
+
+    if (t->guard.timer_set) {
+        ngx_del_timer(&t->guard);
+    }
+
     ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
     if (ctx != NULL && ctx->task != NULL) {
         t = ctx->task;
@@ -152,4 +181,12 @@ ngx_http_news_task_resume(ngx_http_request_t *r)
     r->write_event_handler = ngx_http_request_empty_handler;
 
     ngx_http_finalize_request(r, t->done(r, t->data));
+}
+
+
+/* a task slower than the guard's period: wait on */
+static void
+ngx_http_news_task_guard(ngx_event_t *ev)
+{
+    ngx_add_timer(ev, NGX_HTTP_NEWS_GUARD_MS);
 }

@@ -1,0 +1,232 @@
+/*
+ * What machines read: the Atom feed, the sitemap, robots.txt.  Entries
+ * were rendered at write time with a marker where the site's absolute
+ * URL goes; here the markers are filled in and the entries joined.
+ */
+
+#include "ngx_http_news.h"
+#include "engine/text.h"
+
+
+#define NGX_HTTP_NEWS_FEED_ENTRIES  20
+#define NGX_HTTP_NEWS_SITEMAP_MAX   50000   /* the sitemap protocol's cap */
+
+
+static ngx_str_t  ngx_http_news_atom_type =
+    ngx_string("application/atom+xml; charset=utf-8");
+static ngx_str_t  ngx_http_news_xml_type =
+    ngx_string("application/xml; charset=utf-8");
+static ngx_str_t  ngx_http_news_text_type =
+    ngx_string("text/plain; charset=utf-8");
+
+
+static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);
+static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
+    news_list_t *list, const char *head, const char *tail, char kind,
+    ngx_str_t *type);
+
+
+/*
+ * The absolute URL of the location: news_base_url, else the request's
+ * own scheme and host (only host characters taken, so that a forged Host
+ * cannot inject markup into a feed or a canonical link).
+ */
+static ngx_int_t
+ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base)
+{
+    u_char                    *p, c;
+    size_t                     i;
+    ngx_str_t                  host;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (nlcf->base_url.len) {
+        *base = nlcf->base_url;
+        return NGX_OK;
+    }
+
+    ngx_str_set(&host, "localhost");
+
+    if (r->headers_in.host != NULL) {
+        host = r->headers_in.host->value;
+    }
+
+    for (i = 0; i < host.len; i++) {
+        c = ngx_tolower(host.data[i]);
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+              || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+        {
+            ngx_str_set(&host, "localhost");
+            break;
+        }
+    }
+
+    p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len
+                             + nlcf->prefix.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    base->data = p;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        p = ngx_cpymem(p, "https://", 8);
+
+    } else
+#endif
+    {
+        p = ngx_cpymem(p, "http://", 7);
+    }
+
+    p = ngx_cpymem(p, host.data, host.len);
+    p = ngx_cpymem(p, nlcf->prefix.data, nlcf->prefix.len);
+    base->len = p - base->data;
+
+    return NGX_OK;
+}
+
+
+ngx_int_t
+ngx_http_news_marks(ngx_http_request_t *r, news_str_t *marks)
+{
+    ngx_str_t                  base;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (ngx_http_news_base(r, &base) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    marks[NEWS_MARK_BASE - 1].data = (char *) base.data;
+    marks[NEWS_MARK_BASE - 1].len = base.len;
+    marks[NEWS_MARK_SITE_HTML - 1].data = (char *) nlcf->site_html.data;
+    marks[NEWS_MARK_SITE_HTML - 1].len = nlcf->site_html.len;
+    marks[NEWS_MARK_SITE_JSON - 1].data = (char *) nlcf->site_json.data;
+    marks[NEWS_MARK_SITE_JSON - 1].len = nlcf->site_json.len;
+
+    return NGX_OK;
+}
+
+
+/* GET /feed.xml: the newest articles as Atom */
+ngx_int_t
+ngx_http_news_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    news_list_t  list;
+
+    ngx_memzero(&list, sizeof(list));
+    list.limit = NGX_HTTP_NEWS_FEED_ENTRIES;
+    list.kind = NEWS_FRAG_ATOM;
+
+    return ngx_http_news_list_page(r, &list, "feed.xml", "</feed>\n", 'A',
+                                   &ngx_http_news_atom_type);
+}
+
+
+/* GET /sitemap.xml: every published article, newest first */
+ngx_int_t
+ngx_http_news_sitemap(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    news_list_t  list;
+
+    ngx_memzero(&list, sizeof(list));
+    list.limit = NGX_HTTP_NEWS_SITEMAP_MAX;
+    list.kind = NEWS_FRAG_SITEMAP;
+
+    return ngx_http_news_list_page(r, &list, NULL, "</urlset>\n", 'M',
+                                   &ngx_http_news_xml_type);
+}
+
+
+/*
+ * A list of stored entries with their markers filled in, between a head
+ * (the Atom feed's, when feed is its path; else the sitemap's) and tail.
+ */
+static ngx_int_t
+ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
+    const char *feed, const char *tail, char kind, ngx_str_t *type)
+{
+    ngx_int_t    rc;
+    int64_t      modified;
+    ngx_str_t    piece;
+    size_t       snapshot;
+    MDB_txn     *txn;
+    news_buf_t  *b, head;
+    news_err_t   err;
+    news_str_t   marks[NEWS_MARKS];
+
+    if (ngx_http_news_marks(r, marks) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
+    snapshot = mdb_txn_id(txn);
+
+    b = ngx_http_news_scratch(r);
+    news_buf_init(&head);
+
+    if (feed) {
+        news_render_feed_head(&head, feed, modified);
+
+    } else {
+        news_buf_addl(&head, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                      "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
+                      "sitemap/0.9\">\n");
+    }
+
+    news_render_expand(b, head.data ? head.data : "", head.len, marks);
+    news_buf_free(&head);
+
+    list->now = ngx_time();
+    list->marks = marks;
+
+    rc = news_articles_list(&ngx_http_news_module_store(r), txn, list, b,
+                            &err);
+    ngx_http_news_read_done(r);
+
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    news_buf_adds(b, tail);
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_validators(r, kind, snapshot, 0, modified) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, type, &piece, 1);
+}
+
+
+/* GET /robots.txt: everything may be read; the sitemap is here */
+ngx_int_t
+ngx_http_news_robots(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_str_t   pieces[3], base;
+
+    if (ngx_http_news_base(r, &base) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&pieces[0], "User-agent: *\nAllow: /\nSitemap: ");
+    pieces[1] = base;
+    ngx_str_set(&pieces[2], "sitemap.xml\n");
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_text_type,
+                              pieces, 3);
+}
