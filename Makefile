@@ -57,7 +57,9 @@ $(BUILD)/nginx/objs/Makefile: config
 $(BUILD)/ngx_http_news_module.so: $(BUILD)/nginx/objs/Makefile $(HTTP_SRCS) \
         $(HTTP_HDRS) $(ENGINE_SRCS) $(ENGINE_HDRS)
 	$(MAKE) -s -C $(BUILD)/nginx -f objs/Makefile modules
-	cp $(BUILD)/nginx/objs/ngx_http_news_module.so $@
+	@# a new inode, never an overwrite: a running nginx has the old one
+	@# mapped, and changing its pages under it crashes every worker
+	cp $(BUILD)/nginx/objs/ngx_http_news_module.so $@.tmp && mv -f $@.tmp $@
 
 $(BUILD)/newsctl: src/ctl/newsctl.c $(ENGINE_SRCS) $(ENGINE_HDRS)
 	@mkdir -p $(BUILD)

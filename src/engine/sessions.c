@@ -441,8 +441,9 @@ news_throttle_fail(news_store_t *st, MDB_txn *txn, const unsigned char *key,
     delay = 0;
 
     if (limit && failures >= limit) {
-        delay = (failures - limit >= 10) ? NEWS_THROTTLE_MAX
-                                         : (int64_t) 1 << (failures - limit);
+        delay = (failures - limit >= 10)
+                ? NEWS_THROTTLE_MAX
+                : (int64_t) NEWS_THROTTLE_BASE << (failures - limit);
         if (delay > NEWS_THROTTLE_MAX) {
             delay = NEWS_THROTTLE_MAX;
         }

@@ -34,6 +34,7 @@
 #define NEWS_TOKEN_HEX       64
 #define NEWS_THROTTLE_KEY    40
 #define NEWS_THROTTLE_WINDOW 900        /* failures older than this fade */
+#define NEWS_THROTTLE_BASE   5          /* the first wait, seconds */
 #define NEWS_THROTTLE_MAX    900        /* the longest wait, seconds */
 
 
@@ -83,7 +84,9 @@ int news_throttle_wait(news_store_t *st, MDB_txn *txn,
 
 /*
  * Counts a failure.  From the limit-th failure in a row on, the key must
- * wait 1 s, then 2, 4, ... up to NEWS_THROTTLE_MAX before the next try.
+ * wait 5 s, then 10, 20, ... up to NEWS_THROTTLE_MAX before the next try
+ * (the first wait is several seconds so that whole-second clocks cannot
+ * shrink it to nothing).
  */
 int news_throttle_fail(news_store_t *st, MDB_txn *txn,
     const unsigned char *key, size_t klen, unsigned limit, int64_t now,

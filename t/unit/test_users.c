@@ -331,7 +331,7 @@ test_sessions(news_store_t *st)
     ok(news_equal(c1, c1, sizeof(c1)) && !news_equal(c1, c2, sizeof(c1)),
        "constant-time compare");
 
-    /* the throttle: 3 free failures, then 1, 2, 4 s */
+    /* the throttle: 2 free failures, then 5, 10, 20 s */
     klen = news_throttle_key_name("Eve", 3, key);
     is_int(klen, 4, "throttle key");
     ok(memcmp(key, "ueve", 4) == 0, "lower case");
@@ -343,11 +343,11 @@ test_sessions(news_store_t *st)
     is_int(wait, 0, "two failures: no wait");
     news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
     news_throttle_wait(st, txn, key, klen, 5000, &wait);
-    is_int(wait, 1, "the third: wait 1 s");
+    is_int(wait, 5, "the third: wait 5 s");
     news_throttle_fail(st, txn, key, klen, 3, 5001, &err);
     news_throttle_wait(st, txn, key, klen, 5001, &wait);
-    is_int(wait, 2, "the fourth: 2 s");
-    news_throttle_wait(st, txn, key, klen, 5003, &wait);
+    is_int(wait, 10, "the fourth: 10 s");
+    news_throttle_wait(st, txn, key, klen, 5011, &wait);
     is_int(wait, 0, "and then free");
     news_throttle_fail(st, txn, key, klen, 3, 5001 + NEWS_THROTTLE_WINDOW + 1,
                        &err);
