@@ -143,7 +143,9 @@ is($rc, 0, 'hostile article imported (it is valid)') or diag $err;
 $res = $t->get('/articles/evil');
 is($res->{status}, 200, 'hostile article served');
 my $page = $res->{content};
-unlike($page, qr/<script/i, 'no script element anywhere');
+unlike($page =~ s{<script type="application/ld\+json">[^<]*</script>}{}r, qr/<script/i,
+       'no script element but the JSON-LD data block');
+like($page, qr{<script type="application/ld\+json">[^<]*"headline":"\\u003cscript\\u003e}, 'the JSON-LD escapes the title');
 unlike($page, qr/<img/i, 'no img element');
 unlike($page, qr/javascript:/i, 'no javascript: URL');
 unlike($page, qr/<b>Mallory/, 'author escaped');

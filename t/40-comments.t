@@ -92,7 +92,7 @@ $res = form_post($t, $alice, "$PAGE/comments", { body => "First!\n\nSecond parag
 is($res->{status}, 303, 'form post: 303');
 like($res->{headers}{location}, qr{/articles/$SLUG#comment-1$}, 'back to the article at the comment');
 $res = $t->get($PAGE);
-like($res->{content}, qr{<li class="comment" id="comment-1">.*<span class="author">alice</span>.*<time datetime="[^"]+Z">}s,
+like($res->{content}, qr{<li class="comment" id="comment-1">.*class="author">alice</h3>.*<time datetime="[^"]+Z">}s,
      'the comment with author, anchor and time');
 like($res->{content}, qr{<p>First!</p>\n<p>Second paragraph, see <a href="https://example.org/x" rel="nofollow ugc noopener">https://example.org/x</a>\.</p>},
      'paragraphs and a nofollow link');
@@ -149,14 +149,15 @@ is(export_of($t), $before, 'the store is unchanged by all of that');
 # script payloads are shown inert
 api_post($t, $bob, $API, '{"body":"<script>alert(1)</script> <img src=x onerror=alert(2)> javascript:alert(3) <svg onload=alert(4)>"}');
 $res = $t->get($PAGE);
-unlike($res->{content}, qr/<script|<img|<svg/i, 'no markup from a comment reaches the page');
+my ($section) = $res->{content} =~ m{(<section class="comments".*</section>)}s;
+unlike($section, qr/<script|<img|<svg/i, 'no markup from a comment reaches the page');
 like($res->{content}, qr/&lt;script&gt;alert\(1\)&lt;\/script&gt;/, 'it is shown as text');
 
 # edits and deletions
 my $edited = $t->request('PATCH', '/api/comments/1', { headers => { Cookie => $alice, 'Content-Type' => 'application/json' },
                                                         content => '{"body":"First, edited"}' });
 is($edited->{status}, 204, 'the author edits within the window');
-like($t->get($PAGE)->{content}, qr/First, edited.*· edited|· edited.*First, edited/s, 'shown edited');
+like($t->get($PAGE)->{content}, qr/id="comment-1">.*edited.*First, edited/s, 'shown edited');
 is($t->request('PATCH', '/api/comments/1', { headers => { Cookie => $bob, 'Content-Type' => 'application/json' },
                                              content => '{"body":"hijack"}' })->{status}, 403, 'not by someone else');
 is($t->request('DELETE', '/api/comments/2', { headers => { Cookie => $alice } })->{status}, 403, "nor deleted by someone else");

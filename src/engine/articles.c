@@ -2,6 +2,7 @@
  * Articles in the store; see articles.h for the layout of each database.
  */
 
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,19 +32,51 @@ static int news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static uint32_t news_comments_visible(const news_comments_t *cs);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
+static int news_article_redirect(news_store_t *st, MDB_txn *txn,
+    const char *slug, uint64_t id, news_err_t *err);
+static int news_article_index(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, int add, news_err_t *err);
+static int news_topic_index(news_store_t *st, MDB_txn *txn, char kind,
+    const char *name, const news_article_t *a, int add, news_err_t *err);
 
 
 int
 news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
     int64_t now, news_err_t *err)
 {
-    int              rc;
-    uint64_t         id;
-    news_comments_t  cs;
+    int       rc;
+    uint64_t  id;
 
     rc = news_article_id(st, txn, a->slug, strlen(a->slug), &id);
 
     if (rc == MDB_NOTFOUND) {
+        id = 0;
+
+    } else if (rc != 0) {
+        return news_store_fail(err, rc, "looking up a slug");
+    }
+
+    return news_article_save(st, txn, a, id, now, err);
+}
+
+
+int
+news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    uint64_t id, int64_t now, news_err_t *err)
+{
+    int              rc;
+    uint64_t         other;
+    news_comments_t  cs;
+
+    /* a slug names one article: another's is a conflict */
+    rc = news_article_id(st, txn, a->slug, strlen(a->slug), &other);
+
+    if (rc == 0 && other != id) {
+        return news_err_set(err, NEWS_CONFLICT, "the slug \"%s\" is taken",
+                            a->slug);
+    }
+
+    if (id == 0) {
         if (news_article_next_id(st, txn, &a->id, err) != NEWS_OK) {
             return err->code;
         }
@@ -56,13 +89,8 @@ news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
             a->updated_at = a->published_at;
         }
 
-    } else if (rc == 0) {
-        if (news_article_inherit(st, txn, a, id, now, err) != NEWS_OK) {
-            return err->code;
-        }
-
-    } else {
-        return news_store_fail(err, rc, "looking up a slug");
+    } else if (news_article_inherit(st, txn, a, id, now, err) != NEWS_OK) {
+        return err->code;
     }
 
     if (news_comments_load(st, txn, a->id, &cs, err) != NEWS_OK) {
@@ -125,6 +153,62 @@ news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
+int
+news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
+    news_err_t *err)
+{
+    int              rc;
+    MDB_val          key;
+    news_article_t   a;
+    news_comments_t  none;
+    unsigned char    k[8];
+
+    if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_article_index(st, txn, &a, 0, err);
+
+    if (rc == NEWS_OK) {
+        key.mv_data = a.slug;
+        key.mv_size = strlen(a.slug);
+        rc = mdb_del(txn, st->dbi[NEWS_DB_SLUGS], &key, NULL);
+        rc = (rc == 0 || rc == MDB_NOTFOUND)
+             ? NEWS_OK : news_store_fail(err, rc, "deleting a slug");
+    }
+
+    news_article_free(&a);
+
+    memset(&none, 0, sizeof(none));
+    news_be64_put(k, id);
+
+    if (rc == NEWS_OK) {
+        rc = news_comments_replace(st, txn, id, &none, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_store_drop_range(st, txn, NEWS_DB_PAGES, k, 8, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_store_drop_range(st, txn, NEWS_DB_REVISIONS, k, 8, err);
+    }
+
+    if (rc == NEWS_OK) {
+        key.mv_data = k;
+        key.mv_size = 8;
+        rc = mdb_del(txn, st->dbi[NEWS_DB_ARTICLES], &key, NULL);
+        rc = rc == 0 ? NEWS_OK : news_store_fail(err, rc, "deleting");
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_store_touch(st, txn, now, err);
+    }
+
+    return rc;
+}
+
+
 static uint32_t
 news_comments_visible(const news_comments_t *cs)
 {
@@ -176,14 +260,19 @@ news_article_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
 
 
 /* an update keeps what the newsroom does not send: identity, comments */
+/*
+ * An update keeps what the newsroom does not send (identity, comments),
+ * files the old record as a revision, and leaves the old slug behind as
+ * a redirect to the new one.
+ */
 static int
 news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
     uint64_t id, int64_t now, news_err_t *err)
 {
     int             rc;
-    MDB_val         key;
+    MDB_val         key, val;
     news_article_t  old;
-    unsigned char   k[NEWS_CURSOR_LEN];
+    unsigned char   k[12];
 
     if (news_article_load(st, txn, id, &old, err) != NEWS_OK) {
         return err->code;
@@ -198,19 +287,170 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
         a->updated_at = now > a->published_at ? now : a->published_at;
     }
 
-    if (old.status == NEWS_PUBLISHED) {
-        news_times_key(k, old.published_at, old.id);
-        key.mv_data = k;
-        key.mv_size = sizeof(k);
+    rc = news_article_index(st, txn, &old, 0, err);
 
-        rc = mdb_del(txn, st->dbi[NEWS_DB_TIMES], &key, NULL);
-        if (rc != 0 && rc != MDB_NOTFOUND) {
-            news_article_free(&old);
-            return news_store_fail(err, rc, "updating the time index");
-        }
+    if (rc == NEWS_OK && strcmp(old.slug, a->slug) != 0) {
+        rc = news_article_redirect(st, txn, old.slug, id, err);
     }
 
     news_article_free(&old);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    /* the record as it was: a revision */
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an article");
+    }
+
+    news_be32_put(k + 8, a->version - 1);
+    key.mv_size = sizeof(k);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_REVISIONS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "keeping a revision");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* an old slug: be64 id . 'R', so that readers are sent to the new one */
+static int
+news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
+    uint64_t id, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  v[9];
+
+    news_be64_put(v, id);
+    v[8] = 'R';
+
+    key.mv_data = (void *) slug;
+    key.mv_size = strlen(slug);
+    val.mv_data = v;
+    val.mv_size = sizeof(v);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "keeping an old slug");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The time index and the section and tag indexes of a published
+ * article: added (add = 1) or removed.
+ */
+static int
+news_article_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    int add, news_err_t *err)
+{
+    int            rc;
+    unsigned       i;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_CURSOR_LEN];
+
+    if (a->status != NEWS_PUBLISHED) {
+        return NEWS_OK;
+    }
+
+    news_times_key(k, a->published_at, a->id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = "";
+    val.mv_size = 0;
+
+    rc = add ? mdb_put(txn, st->dbi[NEWS_DB_TIMES], &key, &val, 0)
+             : mdb_del(txn, st->dbi[NEWS_DB_TIMES], &key, NULL);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "updating the time index");
+    }
+
+    if (a->section[0]
+        && news_topic_index(st, txn, 's', a->section, a, add, err)
+           != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    for (i = 0; i < a->ntags; i++) {
+        if (news_topic_index(st, txn, 't', a->tags[i], a, add, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_topic_index(news_store_t *st, MDB_txn *txn, char kind,
+    const char *name, const news_article_t *a, int add, news_err_t *err)
+{
+    int            rc;
+    size_t         n;
+    MDB_val        key, val;
+    news_buf_t     k;
+    unsigned char  t[NEWS_CURSOR_LEN];
+
+    news_buf_init(&k);
+    news_buf_addc(&k, kind);
+
+    /* a name without letters or digits has no page */
+    if (!news_slugify(&k, name, strlen(name))) {
+        news_buf_free(&k);
+        return NEWS_OK;
+    }
+
+    n = k.len;
+
+    if (add) {
+        /* the name as written, for the page's heading */
+        k.data[0] = (char) (kind - 'a' + 'A');
+        key.mv_data = k.data;
+        key.mv_size = n;
+        val.mv_data = (void *) name;
+        val.mv_size = strlen(name);
+
+        rc = mdb_put(txn, st->dbi[NEWS_DB_TOPICS], &key, &val, 0);
+        k.data[0] = kind;
+
+        if (rc != 0) {
+            news_buf_free(&k);
+            return news_store_fail(err, rc, "writing a topic");
+        }
+    }
+
+    news_times_key(t, a->published_at, a->id);
+    news_buf_addc(&k, '\0');
+    news_buf_add(&k, t, sizeof(t));
+
+    key.mv_data = k.data;
+    key.mv_size = k.len;
+    val.mv_data = "";
+    val.mv_size = 0;
+
+    rc = k.failed ? ENOMEM
+                  : add ? mdb_put(txn, st->dbi[NEWS_DB_TOPICS], &key, &val, 0)
+                        : mdb_del(txn, st->dbi[NEWS_DB_TOPICS], &key, NULL);
+    news_buf_free(&k);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "updating a topic index");
+    }
 
     return NEWS_OK;
 }
@@ -257,22 +497,7 @@ news_article_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         return news_store_fail(err, rc, "writing a slug");
     }
 
-    if (a->status != NEWS_PUBLISHED) {
-        return NEWS_OK;
-    }
-
-    news_times_key(k, a->published_at, a->id);
-    key.mv_data = k;
-    key.mv_size = NEWS_CURSOR_LEN;
-    val.mv_data = "";
-    val.mv_size = 0;
-
-    rc = mdb_put(txn, st->dbi[NEWS_DB_TIMES], &key, &val, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing the time index");
-    }
-
-    return NEWS_OK;
+    return news_article_index(st, txn, a, 1, err);
 }
 
 
@@ -432,13 +657,27 @@ news_article_id(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
         return rc;
     }
 
-    if (val.mv_size != 8) {
+    if (val.mv_size != 8 && val.mv_size != 9) {
         return MDB_CORRUPTED;
     }
 
     *id = news_be64_get(val.mv_data);
 
     return 0;
+}
+
+
+int
+news_article_moved(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len)
+{
+    MDB_val  key, val;
+
+    key.mv_data = (void *) slug;
+    key.mv_size = len;
+
+    return mdb_get(txn, st->dbi[NEWS_DB_SLUGS], &key, &val) == 0
+           && val.mv_size == 9;
 }
 
 
@@ -505,39 +744,65 @@ int
 news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
     news_buf_t *out, news_err_t *err)
 {
-    int          rc;
-    size_t       skip;
-    MDB_val      key, val;
-    MDB_cursor  *cur;
-    news_page_t  pg;
+    int                   rc;
+    size_t                skip, plen;
+    MDB_val               key, val;
+    MDB_cursor           *cur;
+    news_page_t           pg;
+    unsigned char         start[NEWS_SLUG_MAX + 2 + NEWS_CURSOR_LEN];
+    const unsigned char  *t;
 
     l->count = 0;
     l->more = 0;
     skip = l->skip;
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_TIMES], &cur);
+    /* a topic's keys are its prefix, a NUL, then a times key */
+    plen = l->topic ? strlen(l->topic) + 1 : 0;
+
+    if (plen > NEWS_SLUG_MAX + 2) {
+        return NEWS_OK;
+    }
+
+    if (plen) {
+        memcpy(start, l->topic, plen);
+    }
+
+    if (l->cursor) {
+        memcpy(start + plen, l->cursor, NEWS_CURSOR_LEN);
+
+    } else {
+        memset(start + plen, 0xff, NEWS_CURSOR_LEN);
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[plen ? NEWS_DB_TOPICS : NEWS_DB_TIMES],
+                         &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
 
-    if (l->cursor) {
-        key.mv_data = (void *) l->cursor;
-        key.mv_size = NEWS_CURSOR_LEN;
+    /* the first key at or after the start, then one step back */
+    key.mv_data = start;
+    key.mv_size = plen + NEWS_CURSOR_LEN;
 
-        /* the first key at or after the cursor, then one step back */
-        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-        rc = mdb_cursor_get(cur, &key, &val,
-                            rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
-
-    } else {
-        rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
-    }
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val,
+                        rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
 
     for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
     {
-        if (key.mv_size != NEWS_CURSOR_LEN
-            || (int64_t) news_be64_get(key.mv_data) > l->now)
+        if (key.mv_size != plen + NEWS_CURSOR_LEN
+            || memcmp(key.mv_data, start, plen) != 0)
         {
+            if (plen) {
+                break;
+            }
+
+            continue;
+        }
+
+        t = (const unsigned char *) key.mv_data + plen;
+
+        if ((int64_t) news_be64_get(t) > l->now) {
             continue;
         }
 
@@ -551,10 +816,8 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
             break;
         }
 
-        rc = news_article_fragment(st, txn,
-                                   news_be64_get((unsigned char *)
-                                                 key.mv_data + 8),
-                                   l->kind, &pg);
+        rc = news_article_fragment(st, txn, news_be64_get(t + 8), l->kind,
+                                   &pg);
         if (rc != 0) {
             break;
         }
@@ -571,7 +834,7 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
             news_buf_add(out, pg.part[0].data, pg.part[0].len);
         }
 
-        memcpy(l->next, key.mv_data, NEWS_CURSOR_LEN);
+        memcpy(l->next, t, NEWS_CURSOR_LEN);
         l->count++;
     }
 
@@ -586,6 +849,34 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
     }
 
     return NEWS_OK;
+}
+
+
+int
+news_topic_name(news_store_t *st, MDB_txn *txn, const char *topic,
+    news_buf_t *name)
+{
+    int      rc;
+    char     k[NEWS_SLUG_MAX + 2];
+    size_t   n;
+    MDB_val  key, val;
+
+    n = strlen(topic);
+    if (n < 2 || n > sizeof(k)) {
+        return MDB_NOTFOUND;
+    }
+
+    memcpy(k, topic, n);
+    k[0] = (char) (k[0] - 'a' + 'A');
+    key.mv_data = k;
+    key.mv_size = n;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_TOPICS], &key, &val);
+    if (rc == 0) {
+        news_buf_add(name, val.mv_data, val.mv_size);
+    }
+
+    return rc;
 }
 
 

@@ -29,7 +29,22 @@ int news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
 int news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 
-/* the article id of a slug */
+/*
+ * Saves a as article `id` (0: a new one).  NEWS_CONFLICT if its slug is
+ * another article's; a changed slug leaves the old one as a redirect.
+ */
+int news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    uint64_t id, int64_t now, news_err_t *err);
+
+/* removes the article with its indexes, pages, comments and revisions */
+int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now, news_err_t *err);
+
+/* 1 if slug is an article's former slug (readers are sent on) */
+int news_article_moved(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len);
+
+/* the article id of a slug (current or former) */
 int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id);
 
@@ -47,7 +62,8 @@ int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 
 /*
- * Walks published articles newest first, skipping those scheduled after
+ * Walks published articles newest first (of a section or tag when
+ * `topic` is set: news_topic_key()), skipping those scheduled after
  * `now`: starts after `cursor` (NEWS_CURSOR_LEN bytes, or NULL for the
  * newest), skips `skip`, then appends up to `limit` fragments of `kind`
  * (part 0 of each), with `sep` between.  *more tells whether more
@@ -55,6 +71,7 @@ int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
  */
 typedef struct {
     const unsigned char  *cursor;
+    const char           *topic;       /* "s" or "t" . slug, or NULL */
     size_t                skip;
     size_t                limit;
     int64_t               now;
@@ -68,5 +85,12 @@ typedef struct {
 
 int news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
     news_buf_t *out, news_err_t *err);
+
+/*
+ * The topics key prefix of a section ('s') or tag ('t') name, and the
+ * name as written, if any article has it: 0, or MDB_NOTFOUND.
+ */
+int news_topic_name(news_store_t *st, MDB_txn *txn, const char *topic,
+    news_buf_t *name);
 
 #endif /* NEWS_ARTICLES_H */

@@ -149,6 +149,9 @@ static void news_render_json(news_buf_t *b, const news_article_t *a,
 static void news_render_teaser(news_buf_t *b, const news_article_t *a);
 static void news_render_time(news_buf_t *b, int64_t t);
 static void news_render_seo(news_buf_t *b, const news_article_t *a);
+static void news_render_topics(news_buf_t *b, const news_article_t *a);
+static int news_render_topic_link(news_buf_t *b, const char *dir,
+    const char *name, int first);
 static void news_render_atom_entry(news_buf_t *b, const news_article_t *a);
 static void news_render_sitemap_url(news_buf_t *b, const news_article_t *a);
 
@@ -325,6 +328,7 @@ news_render_page(news_buf_t *b, const news_article_t *a,
     }
 
     news_render_byline(b, a);
+    news_render_topics(b, a);
 
     news_buf_addl(b, "</header>\n<div class=\"body\">\n");
     news_markdown(b, a->body, strlen(a->body));
@@ -364,6 +368,63 @@ news_render_byline(news_buf_t *b, const news_article_t *a)
     }
 
     news_buf_addl(b, "</p>\n");
+}
+
+
+/* the article's section and tags, each a link to its page */
+static void
+news_render_topics(news_buf_t *b, const news_article_t *a)
+{
+    size_t    at;
+    unsigned  i;
+    int       n;
+
+    at = b->len;
+    news_buf_addl(b, "<p class=\"topics\">");
+    n = 0;
+
+    if (a->section[0]) {
+        n += news_render_topic_link(b, "sections/", a->section, 1);
+    }
+
+    for (i = 0; i < a->ntags; i++) {
+        n += news_render_topic_link(b, "tags/", a->tags[i], n == 0);
+    }
+
+    if (n == 0) {
+        b->len = at;
+        return;
+    }
+
+    news_buf_addl(b, "</p>\n");
+}
+
+
+static int
+news_render_topic_link(news_buf_t *b, const char *dir, const char *name,
+    int first)
+{
+    size_t  at;
+
+    at = b->len;
+
+    if (!first) {
+        news_buf_addl(b, " · ");
+    }
+
+    news_buf_addl(b, "<a href=\"");
+    news_buf_adds(b, dir);
+
+    if (!news_slugify(b, name, strlen(name))) {
+        b->len = at;
+        return 0;
+    }
+
+    news_buf_addl(b, "\">");
+    news_html_escape(b, name, strlen(name));
+    news_buf_addl(b, "</a>");
+
+    return 1;
 }
 
 

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include "store.h"
 #include "text.h"
@@ -29,7 +30,8 @@
 
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
-    "comments", "users", "names", "sessions", "throttle", "cindex"
+    "comments", "users", "names", "sessions", "throttle", "cindex",
+    "topics", "revisions"
 };
 
 
@@ -37,6 +39,7 @@ static int news_store_env_open(news_store_t *st, const char *dir,
     uint64_t mapsize, news_err_t *err);
 static int news_store_open_dbis(news_store_t *st, const char *dir,
     news_err_t *err);
+static int news_store_disk_full(news_store_t *st);
 static int news_store_check_schema(news_store_t *st, MDB_txn *txn,
     const char *dir, news_err_t *err);
 
@@ -558,6 +561,47 @@ news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
 }
 
 
+int
+news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
+    const void *prefix, size_t len, news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[db], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    /* seek afresh after each delete: no reliance on cursor state */
+    for ( ;; ) {
+        key.mv_data = (void *) prefix;
+        key.mv_size = len;
+
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        if (rc != 0 || key.mv_size < len
+            || memcmp(key.mv_data, prefix, len) != 0)
+        {
+            break;
+        }
+
+        rc = mdb_cursor_del(cur, 0);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "deleting a range");
+    }
+
+    return NEWS_OK;
+}
+
+
 int64_t
 news_store_modified(news_store_t *st, MDB_txn *txn)
 {
@@ -576,14 +620,37 @@ news_store_modified(news_store_t *st, MDB_txn *txn)
 }
 
 
+static int
+news_store_disk_full(news_store_t *st)
+{
+    const char      *path;
+    struct statvfs   vfs;
+
+    if (mdb_env_get_path(st->env, &path) != 0 || statvfs(path, &vfs) != 0) {
+        return 0;
+    }
+
+    return (uint64_t) vfs.f_bavail * vfs.f_frsize < 1024 * 1024;
+}
+
+
 int
 news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
     int  rc;
 
-    (void) st;
-
     rc = mdb_txn_commit(txn);
+
+    /*
+     * LMDB reports a short pwrite() as EIO, which is what a full disk
+     * gives (the file is sparse and grows at commit): tell the two apart
+     * by what is left on the file system, so the client gets 507 and the
+     * log says "the disk is full" rather than "Input/output error".
+     */
+    if (rc == EIO && news_store_disk_full(st)) {
+        rc = ENOSPC;
+    }
+
     if (rc != 0) {
         return news_store_fail(err, rc, "committing");
     }

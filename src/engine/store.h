@@ -13,6 +13,10 @@
  *             a comment (see comments.h): one article's comments are one
  *             ordered range, oldest first
  *   cindex    be64 comment id -> its comments key
+ *   topics    's' or 't' . section or tag slug . 0 . be64 published_at .
+ *             be64 id -> "" (section and tag pages, newest first), and
+ *             'S' or 'T' . slug -> the name as written
+ *   revisions be64 id . be32 version -> the record as it was before
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
  */
 
@@ -56,6 +60,8 @@ enum {
     NEWS_DB_SESSIONS,
     NEWS_DB_THROTTLE,
     NEWS_DB_CINDEX,
+    NEWS_DB_TOPICS,
+    NEWS_DB_REVISIONS,
     NEWS_DB_N
 };
 
@@ -105,6 +111,10 @@ int news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err);
 int news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
     news_err_t *err);
 int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
+
+/* deletes every key of a database that starts with prefix */
+int news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
+    const void *prefix, size_t len, news_err_t *err);
 int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /* maps an LMDB return code to NEWS_* and fills err with what was tried */

@@ -125,6 +125,10 @@ ngx_int_t ngx_http_news_front(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_topic(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+char *ngx_http_news_topic_key(ngx_http_request_t *r, char kind,
+    ngx_str_t *slug);
 ngx_int_t ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *title, const char *text);
 
@@ -154,6 +158,8 @@ ngx_int_t ngx_http_news_feed(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_sitemap(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_robots(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_topic_feed(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 /* the values of the markers of stored fragments (render.h) */
 ngx_int_t ngx_http_news_marks(ngx_http_request_t *r, news_str_t *marks);

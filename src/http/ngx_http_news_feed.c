@@ -127,6 +127,32 @@ ngx_http_news_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
+/* GET /sections/{name}/feed.xml: the section's newest articles */
+ngx_int_t
+ngx_http_news_topic_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    u_char       *self;
+    news_list_t   list;
+
+    ngx_memzero(&list, sizeof(list));
+    list.limit = NGX_HTTP_NEWS_FEED_ENTRIES;
+    list.kind = NEWS_FRAG_ATOM;
+    list.topic = ngx_http_news_topic_key(r, 's', &rt->slug);
+
+    /* the feed's own path, for rel="self": a slug needs no escaping */
+    self = ngx_pnalloc(r->pool, rt->path.len + 1);
+
+    if (list.topic == NULL || self == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    *ngx_cpymem(self, rt->path.data, rt->path.len) = '\0';
+
+    return ngx_http_news_list_page(r, &list, (char *) self, "</feed>\n",
+                                   'A', &ngx_http_news_atom_type);
+}
+
+
 /* GET /sitemap.xml: every published article, newest first */
 ngx_int_t
 ngx_http_news_sitemap(ngx_http_request_t *r, ngx_http_news_route_t *rt)

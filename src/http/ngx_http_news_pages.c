@@ -7,11 +7,53 @@
 #include "engine/text.h"
 
 
+static ngx_int_t ngx_http_news_teasers(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, char kind);
 static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
     MDB_txn *txn, uint64_t id, ngx_str_t *slug, ngx_uint_t closed,
     ngx_str_t *slot);
+static ngx_int_t ngx_http_news_self_path(ngx_http_request_t *r,
+    ngx_http_news_loc_conf_t *nlcf, ngx_str_t *path);
 static ngx_int_t ngx_http_news_login_slot(ngx_http_request_t *r,
     ngx_str_t *slug, ngx_str_t *slot);
+
+
+/*
+ * This page's own address below the <base href>, for the skip link's
+ * "path#main": the request line's URI and query as sent, so that the link
+ * stays on this very page (an error page, ?page=2) and only scrolls.
+ */
+static ngx_int_t
+ngx_http_news_self_path(ngx_http_request_t *r, ngx_http_news_loc_conf_t *nlcf,
+    ngx_str_t *path)
+{
+    u_char     *p;
+    size_t      len;
+    ngx_str_t  *u;
+
+    u = &r->unparsed_uri;
+
+    if (u->len < nlcf->prefix.len
+        || ngx_strncmp(u->data, nlcf->prefix.data, nlcf->prefix.len) != 0)
+    {
+        return NGX_OK;
+    }
+
+    len = u->len - nlcf->prefix.len;
+
+    p = ngx_pnalloc(r->pool,
+                    len + ngx_escape_html(NULL, u->data + nlcf->prefix.len,
+                                          len));
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    path->data = p;
+    path->len = (u_char *) ngx_escape_html(p, u->data + nlcf->prefix.len, len)
+                - p;
+
+    return NGX_OK;
+}
 
 
 /*
@@ -33,6 +75,10 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
 
     if (pg->nav.len == 0) {
         pg->nav = nlcf->chrome[NEWS_CHROME_NAV_ANON];
+    }
+
+    if (ngx_http_news_self_path(r, nlcf, &pg->path) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     n = 0;
@@ -58,15 +104,57 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
 ngx_int_t
 ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
+    return ngx_http_news_teasers(r, rt, 0);
+}
+
+
+/*
+ * The topics key prefix of a section or tag slug from the URL: the kind
+ * letter and the slug, NUL-terminated, in r->pool.
+ */
+char *
+ngx_http_news_topic_key(ngx_http_request_t *r, char kind, ngx_str_t *slug)
+{
+    u_char  *p;
+
+    p = ngx_pnalloc(r->pool, slug->len + 2);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    p[0] = kind;
+    ngx_memcpy(p + 1, slug->data, slug->len);
+    p[slug->len + 1] = '\0';
+
+    return (char *) p;
+}
+
+
+/* GET /sections/{name} and /tags/{name} */
+ngx_int_t
+ngx_http_news_topic(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_teasers(r, rt, rt->path.data[0] == 's' ? 's' : 't');
+}
+
+
+/*
+ * A page of teasers, newest first: the front page (kind 0), or a section
+ * ('s') or tag ('t') page, whose name is rt->slug.
+ */
+static ngx_int_t
+ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    char kind)
+{
     size_t                 snapshot;
     int64_t                modified;
     ngx_int_t              n;
     ngx_uint_t             page;
-    news_buf_t            *b;
+    news_buf_t            *b, name;
     news_err_t             err;
     news_list_t            list;
     MDB_txn               *txn;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES], here;
     ngx_http_news_page_t   pg;
 
     if (ngx_http_news_number_arg(r, "page", &page) != NGX_OK) {
@@ -76,14 +164,43 @@ ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "number from 1.");
     }
 
+    ngx_memzero(&list, sizeof(list));
+    ngx_memzero(&pg, sizeof(pg));
+
+    if (kind) {
+        list.topic = ngx_http_news_topic_key(r, kind, &rt->slug);
+        if (list.topic == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+
     if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
     b = ngx_http_news_scratch(r);
-    news_buf_addl(b, "<h1>Latest news</h1>\n<ol class=\"teasers\">\n");
+    news_buf_init(&name);
 
-    ngx_memzero(&list, sizeof(list));
+    if (kind && news_topic_name(&ngx_http_news_module_store(r), txn,
+                                list.topic, &name) != 0)
+    {
+        ngx_http_news_read_done(r);
+        news_buf_free(&name);
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                        "Page not found",
+                                        "No article has this section or "
+                                        "tag.");
+    }
+
+    if (kind) {
+        news_buf_adds(b, kind == 's' ? "<h1>Section: " : "<h1>Tag: ");
+        news_html_escape(b, name.data, name.len);
+        news_buf_addl(b, "</h1>\n<ol class=\"teasers\">\n");
+
+    } else {
+        news_buf_addl(b, "<h1>Latest news</h1>\n<ol class=\"teasers\">\n");
+    }
+
     list.skip = (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE;
     list.limit = NGX_HTTP_NEWS_PAGE_SIZE;
     list.now = ngx_time();
@@ -96,53 +213,81 @@ ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_http_news_read_done(r);
 
     if (n != NEWS_OK) {
+        news_buf_free(&name);
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    if (ngx_http_news_validators(r, 'f', snapshot, page, modified) != NGX_OK)
+    if (ngx_http_news_validators(r, kind ? kind : 'f', snapshot, page,
+                                 modified)
+        != NGX_OK)
     {
+        news_buf_free(&name);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (list.count == 0 && page > 1) {
+        news_buf_free(&name);
         return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
                                         "Page not found",
                                         "There are no more articles.");
     }
 
     if (list.count == 0) {
-        news_buf_reset(b);
-        news_buf_addl(b, "<h1>Latest news</h1>\n"
-                      "<p>No articles yet.</p>\n");
+        b->len -= sizeof("<ol class=\"teasers\">\n") - 1;
+        news_buf_addl(b, "<p>No articles yet.</p>\n");
 
     } else {
         news_buf_addl(b, "</ol>\n");
     }
 
+    /* pager links are relative to <base>: this page's own path */
+    here = rt->path;
+
     if (page > 1 || list.more) {
         news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Pages\">");
 
         if (page > 1) {
-            news_buf_addf(b, "<a rel=\"prev\" href=\"./?page=%lu\">Newer"
-                          "</a> ", (unsigned long) page - 1);
+            news_buf_addf(b, "<a rel=\"prev\" href=\"%.*s?page=%lu\">Newer"
+                          "</a> ", (int) here.len, here.data,
+                          (unsigned long) page - 1);
         }
 
         if (list.more) {
-            news_buf_addf(b, "<a rel=\"next\" href=\"./?page=%lu\">Older"
-                          "</a>", (unsigned long) page + 1);
+            news_buf_addf(b, "<a rel=\"next\" href=\"%.*s?page=%lu\">Older"
+                          "</a>", (int) here.len, here.data,
+                          (unsigned long) page + 1);
         }
 
         news_buf_addl(b, "</nav>\n");
     }
 
     if (b->failed) {
+        news_buf_free(&name);
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_memzero(&pg, sizeof(pg));
-    ngx_str_set(&pg.title, "Latest news");
+    /* the <title>: the topic's name, escaped, in r->pool */
+    if (kind) {
+        pg.title.len = name.len + ngx_escape_html(NULL, (u_char *) name.data,
+                                                  name.len);
+        pg.title.data = ngx_pnalloc(r->pool, pg.title.len + 1);
+
+        if (pg.title.data == NULL || name.failed) {
+            news_buf_free(&name);
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        ngx_escape_html(pg.title.data, (u_char *) name.data, name.len);
+
+    } else {
+        ngx_str_set(&pg.title, "Latest news");
+    }
+
+    news_buf_free(&name);
+
     pg.main.data = (u_char *) b->data;
     pg.main.len = b->len;
+    pg.path = rt->path;
 
     n = ngx_http_news_page_pieces(r, &pg, pieces);
     if (n == NGX_ERROR) {

@@ -90,6 +90,17 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_sitemap,
       ngx_null_string },
 
+    { ngx_string("sections/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_topic,
+      ngx_null_string },
+
+    { ngx_string("sections/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_topic_feed, ngx_string("/feed.xml") },
+
+    { ngx_string("tags/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_topic,
+      ngx_null_string },
+
     { ngx_string("robots.txt"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_robots,
       ngx_null_string },
