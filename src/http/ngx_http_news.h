@@ -127,6 +127,9 @@ ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_topic(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_uint_t ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page);
+ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn,
+    uint64_t id, ngx_uint_t api);
 char *ngx_http_news_topic_key(ngx_http_request_t *r, char kind,
     ngx_str_t *slug);
 ngx_int_t ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
@@ -194,6 +197,14 @@ ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
 /* 303 See Other to a path on this site */
 ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
 
+/* editors.c: the editors' API */
+ngx_int_t ngx_http_news_api_create(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_change(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_revisions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+
 /* comments.c: comments and moderation */
 ngx_int_t ngx_http_news_comment_post(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
@@ -207,6 +218,12 @@ ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+/*
+ * NGX_DECLINED when the reader is logged in with at least `role` (and,
+ * for JSON, sent no foreign Origin); else the refusal, already answered.
+ */
+ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
+    int role);
 ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot);
 
@@ -228,6 +245,8 @@ ngx_int_t ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
 ngx_int_t ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *pieces, ngx_uint_t n);
 ngx_int_t ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
+    ngx_uint_t json);
+ngx_int_t ngx_http_news_refused(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
 ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     const char *value);

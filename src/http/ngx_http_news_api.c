@@ -131,14 +131,19 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     rc = news_article_id(&ngx_http_news_module_store(r), txn,
                          (char *) rt->slug.data, rt->slug.len, &id);
+
+    if (rc == 0 && news_article_moved(&ngx_http_news_module_store(r), txn,
+                                      (char *) rt->slug.data, rt->slug.len))
+    {
+        return ngx_http_news_moved(r, txn, id, 1);
+    }
+
     if (rc == 0) {
         rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
                                    NEWS_FRAG_JSON, &page);
     }
 
-    if (rc == 0 && ((page.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
-                    || page.published_at > ngx_time()))
-    {
+    if (rc == 0 && !ngx_http_news_visible(r, &page)) {
         rc = MDB_NOTFOUND;
     }
 

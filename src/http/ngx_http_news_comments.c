@@ -86,8 +86,6 @@ static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
-static ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r,
-    ngx_uint_t json, int role);
 static ngx_int_t ngx_http_news_hidden_csrf(ngx_http_request_t *r,
     news_buf_t *b);
 
@@ -130,7 +128,7 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
  * forms 403 with the way to log in, and the unread body is discarded;
  * the result is what to finalize with.
  */
-static ngx_int_t
+ngx_int_t
 ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
 {
     ngx_int_t     rc;
@@ -882,24 +880,9 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
 static ngx_int_t
 ngx_http_news_cwrite_error(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
-    u_char      *p;
-    ngx_uint_t   status;
-    const char  *code;
+    u_char  *p;
 
-    switch (w->op.rc) {
-
-    case NEWS_INVALID:
-    case NEWS_GONE:
-        status = 422;
-        code = "invalid";
-        break;
-
-    case NEWS_FORBIDDEN:
-        status = NGX_HTTP_FORBIDDEN;
-        code = "forbidden";
-        break;
-
-    case NEWS_LIMITED:
+    if (w->op.rc == NEWS_LIMITED) {
         p = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1);
         if (p == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -912,28 +895,9 @@ ngx_http_news_cwrite_error(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
         {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
-
-        status = NGX_HTTP_TOO_MANY_REQUESTS;
-        code = "rate_limited";
-        break;
-
-    case NEWS_NOTFOUND:
-        status = NGX_HTTP_NOT_FOUND;
-        code = "not_found";
-        break;
-
-    default:
-        return ngx_http_news_store_error(r, &w->op.err, w->json);
     }
 
-    if (w->json) {
-        return ngx_http_news_json_error(r, status, code, w->op.err.msg);
-    }
-
-    return ngx_http_news_html_error(r, status,
-                                    status == NGX_HTTP_NOT_FOUND
-                                    ? "Not found" : "Not posted",
-                                    w->op.err.msg);
+    return ngx_http_news_refused(r, &w->op.err, w->json);
 }
 
 

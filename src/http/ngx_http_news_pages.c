@@ -130,6 +130,82 @@ ngx_http_news_topic_key(ngx_http_request_t *r, char kind, ngx_str_t *slug)
 }
 
 
+/*
+ * Published and due, or a draft or scheduled article that an editor is
+ * looking at (the page is private to them anyway: they are logged in).
+ */
+ngx_uint_t
+ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page)
+{
+    news_user_t  *user;
+
+    if ((page->status & NEWS_STATUS_MASK) == NEWS_PUBLISHED
+        && page->published_at <= ngx_time())
+    {
+        return 1;
+    }
+
+    user = ngx_http_news_user(r);
+
+    return user != NULL && user->role >= NEWS_ROLE_EDITOR;
+}
+
+
+/*
+ * An article reached by a former slug: 301 to its current address, of
+ * the page (api = 0) or of its JSON.  Ends the read txn.
+ */
+ngx_int_t
+ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
+    ngx_uint_t api)
+{
+    u_char                    *p;
+    size_t                     len;
+    news_err_t                 err;
+    news_article_t             a;
+    ngx_table_elt_t           *h;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (news_article_load(&ngx_http_news_module_store(r), txn, id, &a, &err)
+        != NEWS_OK)
+    {
+        ngx_http_news_read_done(r);
+        return ngx_http_news_store_error(r, &err, api);
+    }
+
+    ngx_http_news_read_done(r);
+
+    len = nlcf->prefix.len + sizeof("api/articles/") + ngx_strlen(a.slug);
+    p = ngx_pnalloc(r->pool, len);
+    h = ngx_list_push(&r->headers_out.headers);
+
+    if (p == NULL || h == NULL) {
+        news_article_free(&a);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value.data = p;
+    p = ngx_cpymem(p, nlcf->prefix.data, nlcf->prefix.len);
+    p = ngx_cpymem(p, api ? "api/articles/" : "articles/",
+                   api ? sizeof("api/articles/") - 1 : sizeof("articles/") - 1);
+    p = ngx_cpymem(p, a.slug, ngx_strlen(a.slug));
+    h->value.len = p - h->value.data;
+    r->headers_out.location = h;
+
+    news_article_free(&a);
+
+    return api ? ngx_http_news_json_error(r, NGX_HTTP_MOVED_PERMANENTLY,
+                                          "moved", "the article moved")
+               : ngx_http_news_html_error(r, NGX_HTTP_MOVED_PERMANENTLY,
+                                          "Moved", "This article has a new "
+                                          "address.");
+}
+
+
 /* GET /sections/{name} and /tags/{name} */
 ngx_int_t
 ngx_http_news_topic(ngx_http_request_t *r, ngx_http_news_route_t *rt)
@@ -357,14 +433,20 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     rc = news_article_id(&ngx_http_news_module_store(r), txn,
                          (char *) rt->slug.data, rt->slug.len, &id);
+
+    if (rc == 0 && news_article_moved(&ngx_http_news_module_store(r), txn,
+                                      (char *) rt->slug.data, rt->slug.len))
+    {
+        return ngx_http_news_moved(r, txn, id, 0);
+    }
+
     if (rc == 0) {
         rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
                                    NEWS_FRAG_PAGE, &page);
     }
 
     if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
-                    || (page.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
-                    || page.published_at > ngx_time()))
+                    || !ngx_http_news_visible(r, &page)))
     {
         rc = page.nparts != NEWS_ARTICLE_PARTS ? MDB_CORRUPTED
                                                : MDB_NOTFOUND;

@@ -260,6 +260,62 @@ ngx_http_news_scratch(ngx_http_request_t *r)
 }
 
 
+/*
+ * A write the engine refused: the status and a message saying why, in
+ * JSON or HTML.  Store failures go on to ngx_http_news_store_error().
+ */
+ngx_int_t
+ngx_http_news_refused(ngx_http_request_t *r, news_err_t *err,
+    ngx_uint_t json)
+{
+    ngx_uint_t   status;
+    const char  *code, *title;
+
+    switch (err->code) {
+
+    case NEWS_INVALID:
+    case NEWS_GONE:
+        status = 422;
+        code = "invalid";
+        title = "Not saved";
+        break;
+
+    case NEWS_FORBIDDEN:
+        status = NGX_HTTP_FORBIDDEN;
+        code = "forbidden";
+        title = "Forbidden";
+        break;
+
+    case NEWS_CONFLICT:
+        status = NGX_HTTP_CONFLICT;
+        code = "conflict";
+        title = "Not saved";
+        break;
+
+    case NEWS_LIMITED:
+        status = NGX_HTTP_TOO_MANY_REQUESTS;
+        code = "rate_limited";
+        title = "Slow down";
+        break;
+
+    case NEWS_NOTFOUND:
+        status = NGX_HTTP_NOT_FOUND;
+        code = "not_found";
+        title = "Not found";
+        break;
+
+    default:
+        return ngx_http_news_store_error(r, err, json);
+    }
+
+    if (json) {
+        return ngx_http_news_json_error(r, status, code, err->msg);
+    }
+
+    return ngx_http_news_html_error(r, status, title, err->msg);
+}
+
+
 /* a store failure: the status says what the client may do about it */
 ngx_int_t
 ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,

@@ -48,6 +48,17 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_api_article,
       ngx_null_string },
 
+    { ngx_string("api/articles"), 0, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_api_create,
+      ngx_null_string },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_PUT|NGX_HTTP_DELETE, 1, 1,
+      ngx_http_news_api_change,
+      ngx_null_string },
+
+    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_revisions, ngx_string("/revisions") },
+
     { ngx_string("api/users"), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_users,
       ngx_null_string },

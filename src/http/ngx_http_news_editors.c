@@ -1,0 +1,392 @@
+/*
+ * The editors' API: create, update and delete articles, and list an
+ * article's revisions.  Editors and admins only.  The article JSON is
+ * checked on the event loop; the write, which renders every fragment of
+ * the article, runs in the thread pool through the group-commit writer.
+ */
+
+#include "ngx_http_news.h"
+#include "engine/text.h"
+
+
+enum {
+    NGX_HTTP_NEWS_A_CREATE = 0,
+    NGX_HTTP_NEWS_A_UPDATE,
+    NGX_HTTP_NEWS_A_DELETE
+};
+
+
+typedef struct {
+    ngx_uint_t          action;
+    char                slug[NEWS_SLUG_MAX + 1];  /* the one in the URL */
+    news_article_t      a;
+    int64_t             now;
+    news_writer_t      *writer;
+    news_write_op_t     op;
+} ngx_http_news_awrite_t;
+
+
+static ngx_int_t ngx_http_news_awrite_start(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t action);
+static ngx_int_t ngx_http_news_article_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static void ngx_http_news_awrite_cleanup(void *data);
+static void ngx_http_news_awrite_work(void *data);
+static int ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static ngx_int_t ngx_http_news_awrite_done(ngx_http_request_t *r,
+    void *data);
+
+
+/* POST /api/articles */
+ngx_int_t
+ngx_http_news_api_create(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_awrite_start(r, rt, NGX_HTTP_NEWS_A_CREATE);
+}
+
+
+/* PUT and DELETE /api/articles/{slug} */
+ngx_int_t
+ngx_http_news_api_change(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_awrite_start(r, rt,
+                                      r->method == NGX_HTTP_DELETE
+                                      ? NGX_HTTP_NEWS_A_DELETE
+                                      : NGX_HTTP_NEWS_A_UPDATE);
+}
+
+
+static ngx_int_t
+ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t action)
+{
+    ngx_int_t                   rc;
+    ngx_pool_cleanup_t         *cln;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_awrite_t     *w;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    ctx = ngx_http_news_get_ctx(r);
+
+    w = ngx_pcalloc(r->pool, sizeof(ngx_http_news_awrite_t));
+    cln = ngx_pool_cleanup_add(r->pool, 0);
+
+    if (w == NULL || cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* the article's strings are malloc'd by the engine */
+    cln->handler = ngx_http_news_awrite_cleanup;
+    cln->data = w;
+
+    w->action = action;
+    w->writer = &nmcf->writer;
+    ngx_memcpy(w->slug, rt->slug.data, ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    ctx->data = w;
+
+    if (action == NGX_HTTP_NEWS_A_DELETE) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        w->now = ngx_time();
+        w->op.apply = ngx_http_news_awrite_apply;
+        w->op.arg = w;
+
+        if (ngx_http_news_task_post(r, ngx_http_news_awrite_work,
+                                    ngx_http_news_awrite_done, w)
+            != NGX_OK)
+        {
+            return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                            "busy", "try again");
+        }
+
+        return NGX_DONE;
+    }
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_article_body);
+}
+
+
+static void
+ngx_http_news_awrite_cleanup(void *data)
+{
+    ngx_http_news_awrite_t *w = data;
+
+    news_article_free(&w->a);
+}
+
+
+static ngx_int_t
+ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    int                      rc;
+    char                    *slug;
+    cJSON                   *obj;
+    news_err_t               err;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_awrite_t  *w;
+
+    ctx = ngx_http_news_get_ctx(r);
+    w = ctx->data;
+    w->now = ngx_time();
+
+    obj = cJSON_ParseWithLength((char *) body->data, body->len);
+    if (obj == NULL) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST, "bad_json",
+                                        "the body is not valid JSON");
+    }
+
+    rc = news_article_from_json(&w->a, obj, w->now, 0, &err);
+
+    /* an update without a slug keeps the one it has */
+    if (rc == NEWS_OK && w->action == NGX_HTTP_NEWS_A_UPDATE
+        && cJSON_GetObjectItemCaseSensitive(obj, "slug") == NULL)
+    {
+        slug = strdup(w->slug);
+        if (slug == NULL) {
+            rc = news_err_set(&err, NEWS_ERROR, "out of memory");
+
+        } else {
+            free(w->a.slug);
+            w->a.slug = slug;
+        }
+    }
+
+    cJSON_Delete(obj);
+
+    if (rc != NEWS_OK) {
+        return ngx_http_news_refused(r, &err, 1);
+    }
+
+    w->op.apply = ngx_http_news_awrite_apply;
+    w->op.arg = w;
+
+    if (ngx_http_news_task_post(r, ngx_http_news_awrite_work,
+                                ngx_http_news_awrite_done, w)
+        != NGX_OK)
+    {
+        return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                        "busy", "try again");
+    }
+
+    return NGX_DONE;
+}
+
+
+/* in a pool thread */
+static void
+ngx_http_news_awrite_work(void *data)
+{
+    ngx_http_news_awrite_t  *w = data;
+
+    (void) news_writer_run(w->writer, &w->op);
+}
+
+
+/* in the writer's transaction */
+static int
+ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_awrite_t *w = arg;
+
+    uint64_t  id;
+
+    if (w->action == NGX_HTTP_NEWS_A_CREATE) {
+        if (news_article_id(st, txn, w->a.slug, ngx_strlen(w->a.slug), &id)
+            == 0)
+        {
+            return news_err_set(err, NEWS_CONFLICT, "the slug \"%s\" is "
+                                "taken", w->a.slug);
+        }
+
+        return news_article_save(st, txn, &w->a, 0, w->now, err);
+    }
+
+    if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id) != 0
+        || news_article_moved(st, txn, w->slug, ngx_strlen(w->slug)))
+    {
+        return news_err_set(err, NEWS_NOTFOUND, "no article \"%s\"",
+                            w->slug);
+    }
+
+    if (w->action == NGX_HTTP_NEWS_A_DELETE) {
+        return news_article_delete(st, txn, id, w->now, err);
+    }
+
+    return news_article_save(st, txn, &w->a, id, w->now, err);
+}
+
+
+/* answers with the article as the API shows it, read back from the store */
+static ngx_int_t
+ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
+{
+    ngx_http_news_awrite_t *w = data;
+
+    u_char                    *p;
+    ngx_int_t                  rc;
+    ngx_buf_t                 *b;
+    ngx_str_t                  piece;
+    MDB_txn                   *txn;
+    news_err_t                 err;
+    news_page_t                page;
+    ngx_table_elt_t           *h;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    if (w->op.rc != NEWS_OK) {
+        return ngx_http_news_refused(r, &w->op.err, 1);
+    }
+
+    if (w->action == NGX_HTTP_NEWS_A_DELETE) {
+        r->headers_out.status = NGX_HTTP_NO_CONTENT;
+        r->headers_out.content_length_n = 0;
+        r->header_only = 1;
+        return ngx_http_send_header(r);
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    rc = news_article_fragment(&ngx_http_news_module_store(r), txn, w->a.id,
+                               NEWS_FRAG_JSON, &page);
+    if (rc != 0) {
+        ngx_http_news_read_done(r);
+        news_store_fail(&err, rc, "reading back an article");
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    piece.data = (u_char *) page.part[0].data;
+    piece.len = page.part[0].len;
+    b = ngx_http_news_assemble(r, &piece, 1);
+    ngx_http_news_read_done(r);
+
+    if (b == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (w->action == NGX_HTTP_NEWS_A_UPDATE) {
+        return ngx_http_news_output(r, NGX_HTTP_OK, &ngx_http_news_json_type,
+                                    b);
+    }
+
+    /* 201 Created, and where */
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    h = ngx_list_push(&r->headers_out.headers);
+    p = ngx_pnalloc(r->pool, nlcf->prefix.len + sizeof("api/articles/") - 1
+                             + ngx_strlen(w->a.slug));
+    if (h == NULL || p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value.data = p;
+    p = ngx_cpymem(p, nlcf->prefix.data, nlcf->prefix.len);
+    p = ngx_cpymem(p, "api/articles/", sizeof("api/articles/") - 1);
+    p = ngx_cpymem(p, w->a.slug, ngx_strlen(w->a.slug));
+    h->value.len = p - h->value.data;
+
+    return ngx_http_news_output(r, NGX_HTTP_CREATED, &ngx_http_news_json_type,
+                                b);
+}
+
+
+/* GET /api/articles/{slug}/revisions: what each earlier version said */
+ngx_int_t
+ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    int             rc, first;
+    uint64_t        id;
+    cJSON          *obj;
+    MDB_val         key, val;
+    ngx_str_t       piece;
+    MDB_txn        *txn;
+    news_buf_t     *b;
+    news_err_t      err;
+    MDB_cursor     *cur;
+    unsigned char   k[8];
+    news_article_t  a;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    rc = news_article_id(&ngx_http_news_module_store(r), txn,
+                         (char *) rt->slug.data, rt->slug.len, &id);
+    if (rc == 0) {
+        rc = mdb_cursor_open(txn, ngx_http_news_module_store(r)
+                                  .dbi[NEWS_DB_REVISIONS], &cur);
+    }
+
+    if (rc != 0) {
+        ngx_http_news_read_done(r);
+        news_store_fail(&err, rc, "reading revisions");
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "{\"revisions\":[");
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = 8;
+    first = 1;
+
+    /* an editors' route, and rare: parsing the old records is fine here */
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == 12 && ngx_memcmp(key.mv_data, k, 8) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+        if (obj == NULL
+            || news_article_from_json(&a, obj, 0, 1, &err) != NEWS_OK)
+        {
+            cJSON_Delete(obj);
+            continue;
+        }
+
+        cJSON_Delete(obj);
+        news_buf_addf(b, "%s{\"version\":%u,\"updated_at\":\"",
+                      first ? "" : ",", a.version);
+        news_time_rfc3339(b, a.updated_at);
+        news_buf_addl(b, "\",\"slug\":");
+        news_json_string(b, a.slug, ngx_strlen(a.slug));
+        news_buf_addl(b, ",\"title\":");
+        news_json_string(b, a.title, ngx_strlen(a.title));
+        news_buf_addl(b, ",\"body\":");
+        news_json_string(b, a.body, ngx_strlen(a.body));
+        news_buf_addc(b, '}');
+        news_article_free(&a);
+        first = 0;
+    }
+
+    mdb_cursor_close(cur);
+    ngx_http_news_read_done(r);
+
+    news_buf_addl(b, "]}\n");
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
+                              &piece, 1);
+}
