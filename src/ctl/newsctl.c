@@ -62,6 +62,9 @@ static int newsctl_export(newsctl_t *ctl);
 static cJSON *newsctl_export_article(newsctl_t *ctl, MDB_txn *txn,
     uint64_t id);
 static int newsctl_stats(newsctl_t *ctl);
+static int newsctl_backup(newsctl_t *ctl, const char *dest);
+static int newsctl_restore(newsctl_t *ctl, const char *src);
+static int newsctl_copy(newsctl_t *ctl, const char *dest);
 static int newsctl_user(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_user_add(newsctl_t *ctl, const char *name, int role);
 static int newsctl_user_print(const news_user_t *u, void *data);
@@ -117,6 +120,15 @@ main(int argc, char **argv)
         return rc ? rc : newsctl_stats(&ctl);
     }
 
+    if (strcmp(argv[i], "backup") == 0 && i + 2 == argc) {
+        rc = newsctl_open(&ctl);
+        return rc ? rc : newsctl_backup(&ctl, argv[i + 1]);
+    }
+
+    if (strcmp(argv[i], "restore") == 0 && i + 2 == argc) {
+        return newsctl_restore(&ctl, argv[i + 1]);
+    }
+
     return newsctl_usage();
 }
 
@@ -130,6 +142,12 @@ newsctl_usage(void)
             "file, \"-\" for stdin)\n"
             "  export           write every article as JSON on stdout\n"
             "  stats            counts, store size and map use\n"
+            "  backup DEST      a consistent, compacted copy into the new "
+            "directory DEST,\n"
+            "                   safe while nginx serves\n"
+            "  restore SRC      make the store a copy of the backup SRC "
+            "(nginx stopped;\n"
+            "                   the store directory must hold no store)\n"
             "  user add NAME --role reader|moderator|editor|admin\n"
             "                   add an account; the password is read "
             "from stdin\n"
@@ -558,6 +576,105 @@ newsctl_export_article(newsctl_t *ctl, MDB_txn *txn, uint64_t id)
     news_comments_free(&cs);
 
     return obj;
+}
+
+
+/*
+ * A hot backup: LMDB copies from one read transaction, so the copy is
+ * the store as of one moment, while nginx goes on reading and writing.
+ * Compacted: free pages are left out.
+ */
+static int
+newsctl_backup(newsctl_t *ctl, const char *dest)
+{
+    int  rc;
+
+    if (mkdir(dest, 0700) != 0) {
+        fprintf(stderr, "newsctl: backup: mkdir \"%s\": %s (give a new "
+                "directory)\n", dest, strerror(errno));
+        news_store_close(&ctl->store);
+        return 1;
+    }
+
+    rc = newsctl_copy(ctl, dest);
+    news_store_close(&ctl->store);
+
+    if (rc == 0) {
+        printf("backed up to %s\n", dest);
+    }
+
+    return rc;
+}
+
+
+static int
+newsctl_copy(newsctl_t *ctl, const char *dest)
+{
+    int  rc;
+
+    rc = mdb_env_copy2(ctl->store.env, dest, MDB_CP_COMPACT);
+    if (rc != 0) {
+        fprintf(stderr, "newsctl: copying to \"%s\": %s\n", dest,
+                mdb_strerror(rc));
+        return 1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Restores a backup into an empty store directory: the backup is opened
+ * (so a damaged or foreign one is refused) and copied.  Replacing a live
+ * store under running workers is not possible; the operator stops nginx
+ * and moves the old store aside first.
+ */
+static int
+newsctl_restore(newsctl_t *ctl, const char *src)
+{
+    int          rc;
+    char         path[4096];
+    const char  *db;
+    struct stat  st;
+
+    db = ctl->db;
+
+    snprintf(path, sizeof(path), "%s/data.mdb", db);
+    if (stat(path, &st) == 0) {
+        fprintf(stderr, "newsctl: restore: \"%s\" holds a store; stop "
+                "nginx and move it aside first\n", db);
+        return 1;
+    }
+
+    if (mkdir(db, 0755) != 0 && errno != EEXIST) {
+        fprintf(stderr, "newsctl: restore: mkdir \"%s\": %s\n", db,
+                strerror(errno));
+        return 1;
+    }
+
+    snprintf(path, sizeof(path), "%s/data.mdb", src);
+    if (stat(path, &st) != 0) {
+        fprintf(stderr, "newsctl: restore: \"%s\" is not a backup\n", src);
+        return 1;
+    }
+
+    ctl->db = src;
+    rc = newsctl_open(ctl);
+    ctl->db = db;
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    rc = newsctl_copy(ctl, db);
+    news_store_close(&ctl->store);
+
+    if (rc == 0) {
+        newsctl_own_files(db);
+        printf("restored %s from %s\n", db, src);
+    }
+
+    return rc;
 }
 
 
