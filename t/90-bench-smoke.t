@@ -21,7 +21,7 @@ my $out = File::Temp::tempdir('bench-smoke-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my %env = (BENCH_SECONDS => 1, BENCH_WARMUP => 0, BENCH_ARTICLES => 200,
            BENCH_COMMENTS => 1000, BENCH_SEED_COMMENTS => 5, BENCH_THREADS => 1,
            BENCH_CONNECTIONS => 4, BENCH_POSTERS => 4, BENCH_MAP => 256 << 20,
-           BENCH_RESULTS => $out);
+           BENCH_PAIRED => 0, BENCH_RESULTS => $out);
 local @ENV{keys %env} = values %env;
 delete local $ENV{BENCH_KEEP};
 
