@@ -66,7 +66,7 @@ check_fragment(const news_article_t *a, int kind)
 
     FUZZ_CHECK(news_page_parse(b.data, b.len, &pg) == 0);
     FUZZ_CHECK(pg.published_at == a->published_at);
-    FUZZ_CHECK(pg.updated_at == a->updated_at);
+    FUZZ_CHECK(pg.modified_at == a->modified_at);
     FUZZ_CHECK(pg.version == a->version);
     FUZZ_CHECK(pg.status == (uint32_t) a->status);
     FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_ARTICLE_PARTS : 1));

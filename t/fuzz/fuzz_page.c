@@ -26,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(size >= NEWS_PAGE_HEADER && pg.nparts <= NEWS_PARTS_MAX);
 
         news_be64_put(h, (uint64_t) pg.published_at);
-        news_be64_put(h + 8, (uint64_t) pg.updated_at);
+        news_be64_put(h + 8, (uint64_t) pg.modified_at);
         news_be32_put(h + 16, pg.version);
         news_be32_put(h + 20, pg.status);
         news_be32_put(h + 24, pg.nparts);
