@@ -29,7 +29,7 @@ NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \
                -Werror=format-security -fPIC -Wdate-time -D_FORTIFY_SOURCE=2
 NGX_LD_OPT  := -Wl,-z,relro -Wl,-z,now -fPIC
 
-.PHONY: all deps run test unit clean bench
+.PHONY: all deps run test unit clean bench html-tools audit-tools audit
 
 all: $(BUILD)/ngx_http_news_module.so $(BUILD)/newsctl
 
@@ -73,8 +73,34 @@ $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)
 
 unit: $(UNIT_BINS)
 
-test: deps all unit
-	prove -j2 t/
+test: deps all unit html-tools
+	TEST_NEWS_BUILD=$(abspath $(BUILD)) prove -j2 t/
+
+# The checkers of issue 8, kept in $(BUILD)/tools (never in the repo): the
+# W3C Nu HTML validator (npm's vnu-jar on Debian's Java) for t/80-html.t,
+# and Lighthouse on Debian's Chromium for `make audit`.
+TOOLS       := $(BUILD)/tools
+VNU_JAR     := $(TOOLS)/vnu/node_modules/vnu-jar/build/dist/vnu.jar
+LIGHTHOUSE  := $(TOOLS)/lighthouse/node_modules/.bin/lighthouse
+NPM_INSTALL := npm install --no-save --no-audit --no-fund --ignore-scripts \
+               --loglevel=error --prefix
+
+html-tools:
+	@command -v java >/dev/null || $(MAKE) -s deps PACKAGES=default-jre-headless
+	@command -v npm >/dev/null || $(MAKE) -s deps PACKAGES="nodejs npm"
+	@test -f $(VNU_JAR) || { mkdir -p $(TOOLS)/vnu && \
+	    $(NPM_INSTALL) $(TOOLS)/vnu vnu-jar@26.9.27; }
+
+audit-tools: html-tools
+	@$(MAKE) -s deps PACKAGES="chromium fonts-dejavu-core"
+	@test -x $(LIGHTHOUSE) || { mkdir -p $(TOOLS)/lighthouse && \
+	    $(NPM_INSTALL) $(TOOLS)/lighthouse lighthouse@12.8.2; }
+
+# Lighthouse scores of the front page and the seed article (logged out
+# and in), screenshots in $(BUILD)/screenshots/; fails under AUDIT_MIN=95
+audit: deps all audit-tools
+	TEST_NEWS_BUILD=$(abspath $(BUILD)) \
+	    LIGHTHOUSE=$(abspath $(LIGHTHOUSE)) perl t/audit.pl
 
 run: deps all
 	@rm -rf $(DEMO) && mkdir -p $(DEMO)/logs $(DEMO)/db $(DEMO)/tmp

@@ -28,7 +28,7 @@ unlike($conf, qr/load_module|news_db|^\s*user\b/m, 'conf: module => 0 has no mod
 {
     my $m = NewsTest->new(db_size => '8m');
     my $mconf = $m->conf_text;
-    my $so = $m->root . '/build/ngx_http_news_module.so';
+    my $so = ($ENV{TEST_NEWS_BUILD} // $m->root . '/build') . '/ngx_http_news_module.so';
     like($mconf, qr/\Aload_module \Q$so\E;\n/, 'module conf: load_module with the absolute path first');
     like($mconf, qr/^\s*news_db \Q${\ $m->db }\E;$/m, 'module conf: news_db is the private db');
     like($mconf, qr/^\s*news_db_size 8m;$/m, 'module conf: news_db_size');

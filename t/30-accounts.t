@@ -88,12 +88,12 @@ my $before = users();
 
 $res = post_form('/register', "csrf=$csrf&username=bad+name&password=long-enough&next=%2Farticles%2F$SLUG", "news_pre=$pre");
 is($res->{status}, 422, 'register: invalid name 422');
-like($res->{content}, qr{value="bad name" aria-invalid="true" aria-describedby="username-error">\s*<span class="error" id="username-error">}, 'inline error tied by aria-describedby, typed name kept');
+like($res->{content}, qr{value="bad name" aria-invalid="true" aria-describedby="username-error">\s*<span class="error" id="username-error" role="alert">}, 'inline error tied by aria-describedby, typed name kept');
 unlike($res->{content}, qr/long-enough/, 'the password is never echoed');
 
 $res = post_form('/register', "csrf=$csrf&username=Alice&password=short", "news_pre=$pre");
 is($res->{status}, 422, 'register: short password 422');
-like($res->{content}, qr{aria-describedby="password-error">\s*<span class="error" id="password-error">[^<]*8 characters}, 'password error next to the password');
+like($res->{content}, qr{aria-describedby="password-error">\s*<span class="error" id="password-error" role="alert">[^<]*8 characters}, 'password error next to the password');
 like($res->{content}, qr{value="Alice"}, 'name kept');
 
 $res = post_form('/register', "csrf=$csrf&username=Alice&password=correct-horse", undef);
@@ -114,7 +114,7 @@ is(users(), $before + 1, 'one account more');
 
 $res = post_form('/register', "csrf=$csrf&username=aLiCe&password=correct-horse", "news_pre=$pre");
 is($res->{status}, 409, 'the name is taken in any case: 409');
-like($res->{content}, qr{id="username-error">This username is taken}, 'said next to the name');
+like($res->{content}, qr{id="username-error" role="alert">This username is taken}, 'said next to the name');
 
 # --- The header and the comment slot -------------------------------------------
 

@@ -623,7 +623,8 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
     if (msg && field && ngx_strcmp(field, "username") == 0) {
         news_buf_addl(b, " aria-invalid=\"true\" "
                       "aria-describedby=\"username-error\">\n"
-                      "<span class=\"error\" id=\"username-error\">");
+                      "<span class=\"error\" id=\"username-error\" "
+                      "role=\"alert\">");
         news_html_escape(b, msg, ngx_strlen(msg));
         news_buf_addl(b, "</span>");
 
@@ -641,7 +642,8 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
     if (msg && field && ngx_strcmp(field, "password") == 0) {
         news_buf_addl(b, " aria-invalid=\"true\" "
                       "aria-describedby=\"password-error\">\n"
-                      "<span class=\"error\" id=\"password-error\">");
+                      "<span class=\"error\" id=\"password-error\" "
+                      "role=\"alert\">");
         news_html_escape(b, msg, ngx_strlen(msg));
         news_buf_addl(b, "</span>");
 

@@ -175,8 +175,11 @@ use Time::HiRes qw(sleep time);
 # change what the paths mean.
 my $ROOT   = abs_path(dirname(abs_path(__FILE__)) . '/../..');
 my $BIN    = $ENV{TEST_NGINX_BINARY} // '/usr/sbin/nginx';
-my $MODULE = "$ROOT/build/ngx_http_news_module.so";
-my $CTL    = "$ROOT/build/newsctl";
+# TEST_NEWS_BUILD: another build directory (a private build while the
+# shared one is being rebuilt)
+my $BUILD  = $ENV{TEST_NEWS_BUILD} // "$ROOT/build";
+my $MODULE = "$BUILD/ngx_http_news_module.so";
+my $CTL    = "$BUILD/newsctl";
 
 my $START_TIMEOUT  = 5;
 my $RELOAD_TIMEOUT = 10;

@@ -1,0 +1,103 @@
+#!/usr/bin/perl
+# make audit: Lighthouse (performance, accessibility, best practices, SEO)
+# on the seed article logged out and logged in and on the front page, in
+# Debian's Chromium; screenshots of the seed article at phone and desktop
+# widths, light and dark, in build/screenshots/.  Prints a score table and
+# exits non-zero when a score is under AUDIT_MIN (95).
+#
+# Needs `make audit-tools` (Debian's chromium, npm's lighthouse in
+# build/tools), which `make audit` runs first.
+use strict;
+use warnings;
+use File::Path qw(make_path);
+use File::Temp ();
+use Test::More ();
+use JSON::PP;
+use lib 't/lib';
+use NewsTest;
+use NewsSite;
+
+my $min = $ENV{AUDIT_MIN} // 95;
+my $root = NewsTest->new(make_db => 0)->root;
+my $build = $ENV{TEST_NEWS_BUILD} // "$root/build";
+my $lh = $ENV{LIGHTHOUSE} // "$build/tools/lighthouse/node_modules/.bin/lighthouse";
+my $chrome = $ENV{CHROME_PATH} // '/usr/bin/chromium';
+-x $lh or die "no $lh: run make audit-tools\n";
+-x $chrome or die "no $chrome: run make audit-tools\n";
+$ENV{CHROME_PATH} = $chrome;
+
+# headless on a machine with no network but loopback: no background
+# connections, no first-run, no updates (see the machine notes)
+my @flags = qw(--headless=new --no-sandbox --disable-gpu --disable-quic --no-first-run
+               --disable-background-networking --disable-component-update --disable-sync
+               --disable-dev-shm-usage --hide-scrollbars);
+
+my $out = "$build/audit";
+my $shots = "$build/screenshots";
+make_path($out, $shots);
+
+my $site = NewsSite->new;
+my $t = $site->t;
+my @runs = ([ 'front', '/', undef ],
+            [ 'article', $NewsSite::PAGE, undef ],
+            [ 'article-logged-in', $NewsSite::PAGE, 'alice' ]);
+my @cats = qw(performance accessibility best-practices seo);
+my $fail = 0;
+my @rows;
+
+for my $run (@runs) {
+    my ($name, $path, $who) = @$run;
+    my $profile = File::Temp::tempdir('lh-profile-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+    my @cmd = ($lh, $t->url($path), '--quiet', '--output=json', "--output-path=$out/$name.json",
+               '--only-categories=' . join(',', @cats), '--max-wait-for-load=20000',
+               '--chrome-flags=' . join(' ', @flags, "--user-data-dir=$profile"));
+    push @cmd, '--extra-headers=' . encode_json({ Cookie => $site->cookie($who) }) if $who;
+    my ($rc, undef, $err) = NewsTest::run_cmd(\@cmd, timeout => 180);
+    if ($rc || !-s "$out/$name.json") {
+        print STDERR "lighthouse $name failed: $err\n";
+        $fail = 1;
+        next;
+    }
+    my $report = decode_json(do { local (@ARGV, $/) = "$out/$name.json"; <> });
+    my @scores = map { int(($report->{categories}{$_}{score} // 0) * 100 + 0.5) } @cats;
+    push @rows, [ $name, @scores ];
+    for my $i (0 .. $#cats) {
+        next if $scores[$i] >= $min;
+        $fail = 1;
+        # what cost the points
+        for my $ref (@{ $report->{categories}{$cats[$i]}{auditRefs} }) {
+            my $a = $report->{audits}{ $ref->{id} };
+            next unless $ref->{weight} && defined $a->{score} && $a->{score} < 1;
+            printf STDERR "  %s %s: %s (%s)\n", $name, $cats[$i], $a->{title}, $a->{displayValue} // $a->{score};
+        }
+    }
+}
+
+printf "%-20s %12s %14s %15s %5s\n", 'page', 'performance', 'accessibility', 'best-practices', 'seo';
+printf "%-20s %12d %14d %15d %5d\n", @$_ for @rows;
+print "reports: $out/*.json\n";
+
+# screenshots of the seed article: phone and desktop, light and dark
+for my $shot ([ 'phone', '390,1600' ], [ 'desktop', '1280,1100' ]) {
+    for my $scheme ('light', 'dark') {
+        my $file = "$shots/article-$shot->[0]-$scheme.png";
+        unlink $file;
+        my $profile = File::Temp::tempdir('shot-profile-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+        my @cmd = ($chrome, @flags, "--user-data-dir=$profile", "--window-size=$shot->[1]",
+                   "--screenshot=$file", '--force-device-scale-factor=1',
+                   ($scheme eq 'dark' ? ('--blink-settings=preferredColorScheme=0') : ()),
+                   $t->url($NewsSite::PAGE));
+        my ($rc, undef, $err) = NewsTest::run_cmd(\@cmd, timeout => 60);
+        if (-s $file) {
+            print "screenshot: $file\n";
+        } else {
+            print STDERR "screenshot $file failed: $err\n";
+            $fail = 1;
+        }
+    }
+}
+
+$site->done;
+Test::More::done_testing();
+print $fail ? "audit: FAILED (a score under $min, or a tool failed)\n" : "audit: all scores >= $min\n";
+exit $fail;

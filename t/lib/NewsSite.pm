@@ -1,0 +1,178 @@
+package NewsSite;
+
+=head1 NAME
+
+NewsSite - a private nginx holding a small but complete site: every page
+type a reader can meet, for the HTML validator (t/80-html.t) and the
+browser audit (t/audit)
+
+=head1 SYNOPSIS
+
+    my $site = NewsSite->new(http => '...');   # starts nginx
+    for my $p ($site->pages) {                 # { name, path, cookie, status, method, form }
+        my $res = $site->fetch($p);
+    }
+    $site->done;
+
+=cut
+
+use strict;
+use warnings;
+use File::Temp qw(tempfile);
+use lib 't/lib';
+use NewsTest;
+
+our $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
+our $PAGE = "/articles/$SLUG";
+
+sub _json_file {
+    my ($text) = @_;
+    my ($fh, $name) = tempfile(SUFFIX => '.json', UNLINK => 1);
+    print $fh $text;
+    close $fh;
+    return $name;
+}
+
+sub _json {
+    my ($t, $method, $path, $json, $cookie) = @_;
+    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
+                                                      ($cookie ? (Cookie => $cookie) : ()) },
+                                         content => $json });
+}
+
+sub _login {
+    my ($t, $name, $role) = @_;
+    my $pw = "pw-of-$name-123";
+    if ($role) {
+        my ($rc, undef, $err) = $t->newsctl_in("$pw\n", 'user', 'add', $name, '--role', $role);
+        die "user add: $err" if $rc;
+    } else {
+        my $r = _json($t, 'POST', '/api/users', qq({"username":"$name","password":"$pw"}));
+        die "register $name: $r->{status} $r->{content}" if $r->{status} != 201;
+    }
+    my $r = _json($t, 'POST', '/api/session', qq({"username":"$name","password":"$pw"}));
+    die "login $name: $r->{status}" if $r->{status} != 200;
+    my ($c) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+    return $c;
+}
+
+sub _form {
+    my ($fields) = @_;
+    return join '&', map { my $v = $fields->{$_};
+                           $v =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge; "$_=$v" }
+                     sort keys %$fields;
+}
+
+sub new {
+    my ($class, %opt) = @_;
+    my $t = NewsTest->new(workers => 1,
+                          http => 'news_comment_rate 0; news_comment_premoderation on; '
+                                  . 'news_comment_edit_window 1h; ' . ($opt{http} // ''));
+    my $self = bless { t => $t }, $class;
+
+    $t->newsctl('import', 'demo/seed-article.json');
+    $t->newsctl('import', _json_file(<<'EOF'));
+{"slug":"harbour-bridge-reopens","title":"Harbour bridge reopens after repairs",
+ "subtitle":"Commuters return to the crossing after six weeks of work",
+ "author":"Dana Reyes","section":"City","tags":["transport","city"],
+ "published_at":"2024-05-01T08:00:00Z",
+ "body":"The bridge opened at dawn.\n\n## Traffic\n\nQueues were short.\n\n- lane one\n- lane two\n\n> It was worth the wait, said one driver.\n\nSee [the city site](https://example.org/)."}
+EOF
+    $t->run;
+
+    $self->{alice} = _login($t, 'alice');
+    $self->{bob} = _login($t, 'bob');
+    $self->{mod} = _login($t, 'maude', 'moderator');
+
+    # a thread three deep and a second top-level comment, approved;
+    # one comment left waiting in the moderation queue
+    my $api = "/api/articles/$SLUG/comments";
+    my @ids;
+    my @posts = ([ 'alice', undef, "First! A *fine* piece.\n\nTwo paragraphs, too." ],
+                 [ 'bob', 0, 'I disagree & here is why: <b>not bold</b>.' ],
+                 [ 'alice', 1, 'A reply to the reply, with a link: https://example.org/x' ],
+                 [ 'bob', undef, 'Another thread.' ],
+                 [ 'bob', undef, 'Still waiting for a moderator.' ]);
+    my $mpage = $t->get('/moderation', { headers => { Cookie => $self->{mod} } })->{content};
+    my ($csrf) = $mpage =~ /name="csrf" value="([0-9a-f]+)"/;
+    for my $p (@posts) {
+        my ($who, $parent, $body) = @$p;
+        $body =~ s/(["\\])/\\$1/g;
+        $body =~ s/\n/\\n/g;
+        my $json = defined $parent ? qq({"body":"$body","parent":$ids[$parent]}) : qq({"body":"$body"});
+        my $r = _json($t, 'POST', $api, $json, $self->{$who});
+        die "comment: $r->{status} $r->{content}" if $r->{status} != 201;
+        my ($id) = $r->{content} =~ /"id":(\d+)/;
+        push @ids, $id;
+        next if @ids == @posts;
+        $r = $t->request('POST', '/moderation',
+                         { headers => { Cookie => $self->{mod},
+                                        'Content-Type' => 'application/x-www-form-urlencoded' },
+                           content => _form({ id => $id, action => 'approve', csrf => $csrf }) });
+        die "approve $id: $r->{status}" if $r->{status} != 303;
+    }
+    $self->{comment_ids} = \@ids;
+    return $self;
+}
+
+sub t { $_[0]{t} }
+sub cookie { $_[0]{$_[1]} }
+
+# every page type: name, method, path, who, the status it answers with, and
+# for a form post the fields (a CSRF token of the form's page is added)
+sub pages {
+    my ($self) = @_;
+    my @p = (
+        [ 'front',                 'GET',  '/',                          undef,   200 ],
+        [ 'front-page-2-missing',  'GET',  '/?page=9',                   undef,   404 ],
+        [ 'article-anon',          'GET',  $PAGE,                        undef,   200 ],
+        [ 'article-alice',         'GET',  $PAGE,                        'alice', 200 ],
+        [ 'article-reply-form',    'GET',  "$PAGE?reply=$self->{comment_ids}[0]", 'bob', 200 ],
+        [ 'article-moderator',     'GET',  $PAGE,                        'mod',   200 ],
+        [ 'article-other',         'GET',  '/articles/harbour-bridge-reopens', undef, 200 ],
+        [ 'login',                 'GET',  '/login',                     undef,   200 ],
+        [ 'login-next',            'GET',  "/login?next=$PAGE",          undef,   200 ],
+        [ 'login-error',           'POST', '/login',                     undef,   401,
+          { username => 'alice', password => 'wrong-password' }, '/login' ],
+        [ 'register',              'GET',  '/register',                  undef,   200 ],
+        [ 'register-field-error',  'POST', '/register',                  undef,   409,
+          { username => 'alice', password => 'long-enough-pw' }, '/register' ],
+        [ 'register-short-name',   'POST', '/register',                  undef,   422,
+          { username => 'x!', password => 'long-enough-pw' }, '/register' ],
+        [ 'moderation',            'GET',  '/moderation',                'mod',   200 ],
+        [ 'moderation-forbidden',  'GET',  '/moderation',                'alice', 403 ],
+        [ 'not-found',             'GET',  '/no/such/page',              undef,   404 ],
+        [ 'article-not-found',     'GET',  '/articles/no-such-article',  undef,   404 ],
+        [ 'bad-request',           'GET',  '/?page=zero',                undef,   400 ],
+        [ 'method-not-allowed',    'DELETE', '/',                        undef,   405 ],
+    );
+    # section and tag pages, where the router has them
+    for my $extra ([ 'section', '/sections/city' ], [ 'tag', '/tags/transport' ]) {
+        my $r = $self->{t}->get($extra->[1]);
+        push @p, [ $extra->[0], 'GET', $extra->[1], undef, 200 ] if $r->{status} == 200;
+    }
+    return map { { name => $_->[0], method => $_->[1], path => $_->[2], who => $_->[3],
+                   status => $_->[4], form => $_->[5], form_page => $_->[6] } } @p;
+}
+
+# the answer to one page of pages()
+sub fetch {
+    my ($self, $p) = @_;
+    my $t = $self->{t};
+    my %h;
+    $h{Cookie} = $self->{$p->{who}} if $p->{who};
+    return $t->request($p->{method}, $p->{path}, { headers => \%h }) unless $p->{form};
+
+    # a form post carries the token of its page, and that page's cookie
+    my $page = $t->get($p->{form_page}, { headers => \%h });
+    my ($csrf) = $page->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
+    my ($pre) = ($page->{headers}{'set-cookie'} // '') =~ /^([a-z_]+=[0-9a-f]+)/;
+    $h{Cookie} = join '; ', grep { defined } $h{Cookie}, $pre;
+    $h{'Content-Type'} = 'application/x-www-form-urlencoded';
+    return $t->request('POST', $p->{path},
+                       { headers => \%h, content => _form({ %{ $p->{form} }, csrf => $csrf // '' }) });
+}
+
+sub done { $_[0]{t}->done }
+
+1;
