@@ -9,6 +9,7 @@
 #include <ngx_core.h>
 #include <ngx_http.h>
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 
 #include "http/ngx_http_news.h"
@@ -846,6 +847,16 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
         ngx_log_error(NGX_LOG_EMERG, cycle->log, 0, "news_db: %s", err.msg);
         return NGX_ERROR;
     }
+
+#ifdef M_MMAP_THRESHOLD
+    /*
+     * Argon2id takes 19 MiB or more per hash in pool threads.  glibc's
+     * sliding mmap threshold would soon keep such blocks in per-thread
+     * arenas for good; a fixed threshold maps and unmaps them each time,
+     * so a worker's memory goes back to what reading pages needs.
+     */
+    (void) mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+#endif
 
     if (news_writer_init(&nmcf->writer, &nmcf->store) != 0) {
         ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,

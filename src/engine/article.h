@@ -47,6 +47,10 @@ typedef struct {
     uint32_t    version;        /* bumped by every write: the ETag */
     uint32_t    comment_count;  /* visible comments */
     int         comments_closed;
+
+    /* the body rendered once for all fragments of a write (not owned) */
+    const char *html;
+    size_t      html_len;
 } news_article_t;
 
 

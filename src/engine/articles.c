@@ -24,7 +24,8 @@ static int news_article_inherit(news_store_t *st, MDB_txn *txn,
 static int news_article_write(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, news_err_t *err);
 static int news_article_write_fragments(news_store_t *st, MDB_txn *txn,
-    const news_article_t *a, const news_comments_t *cs, news_err_t *err);
+    news_article_t *a, const news_comments_t *cs, int refresh,
+    news_err_t *err);
 static int news_article_put_fragment(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, const news_comments_t *cs, int kind,
     unsigned page, news_buf_t *b, news_err_t *err);
@@ -106,7 +107,7 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     if (rc == NEWS_OK) {
-        rc = news_article_write_fragments(st, txn, a, &cs, err);
+        rc = news_article_write_fragments(st, txn, a, &cs, 0, err);
     }
 
     news_comments_free(&cs);
@@ -143,7 +144,7 @@ news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     }
 
     if (rc == NEWS_OK) {
-        rc = news_article_write_fragments(st, txn, &a, &cs, err);
+        rc = news_article_write_fragments(st, txn, &a, &cs, 1, err);
     }
 
     news_comments_free(&cs);
@@ -501,23 +502,44 @@ news_article_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 }
 
 
+/*
+ * Renders and stores every fragment of the article.  The Markdown is
+ * rendered once for all of them.  A refresh (its comments changed) skips
+ * what comments do not touch: the feed and sitemap entries.
+ */
 static int
 news_article_write_fragments(news_store_t *st, MDB_txn *txn,
-    const news_article_t *a, const news_comments_t *cs, news_err_t *err)
+    news_article_t *a, const news_comments_t *cs, int refresh,
+    news_err_t *err)
 {
-    int         rc;
+    int         rc, kind;
     size_t      i;
     unsigned    page, pages;
-    news_buf_t  b;
+    news_buf_t  b, html;
 
     news_buf_init(&b);
+    news_buf_init(&html);
     rc = NEWS_OK;
+
+    if (news_markdown(&html, a->body, strlen(a->body)) != 0) {
+        news_buf_free(&html);
+        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                            a->slug);
+    }
+
+    a->html = html.data ? html.data : "";
+    a->html_len = html.len;
 
     for (i = 0; rc == NEWS_OK && i < sizeof(news_fragment_kinds) / sizeof(int);
          i++)
     {
-        rc = news_article_put_fragment(st, txn, a, cs, news_fragment_kinds[i],
-                                       0, &b, err);
+        kind = news_fragment_kinds[i];
+
+        if (refresh && (kind == NEWS_FRAG_ATOM || kind == NEWS_FRAG_SITEMAP)) {
+            continue;
+        }
+
+        rc = news_article_put_fragment(st, txn, a, cs, kind, 0, &b, err);
     }
 
     if (rc == NEWS_OK) {
@@ -533,6 +555,9 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
     }
 
     news_buf_free(&b);
+    news_buf_free(&html);
+    a->html = NULL;
+    a->html_len = 0;
 
     return rc;
 }

@@ -151,6 +151,7 @@ static void news_render_json(news_buf_t *b, const news_article_t *a,
 static void news_render_teaser(news_buf_t *b, const news_article_t *a);
 static void news_render_time(news_buf_t *b, int64_t t);
 static void news_render_seo(news_buf_t *b, const news_article_t *a);
+static void news_render_body(news_buf_t *b, const news_article_t *a);
 static void news_render_topics(news_buf_t *b, const news_article_t *a);
 static int news_render_topic_link(news_buf_t *b, const char *dir,
     const char *name, int first);
@@ -333,7 +334,7 @@ news_render_page(news_buf_t *b, const news_article_t *a,
     news_render_topics(b, a);
 
     news_buf_addl(b, "</header>\n<div class=\"body\">\n");
-    news_markdown(b, a->body, strlen(a->body));
+    news_render_body(b, a);
     news_buf_addl(b, "</div>\n</article>\n"
                   "<section class=\"comments\" id=\"comments\" "
                   "aria-labelledby=\"comments-h\">\n"
@@ -480,7 +481,7 @@ news_render_json(news_buf_t *b, const news_article_t *a, int with_body)
 
     if (with_body) {
         news_buf_init(&html);
-        news_markdown(&html, a->body, strlen(a->body));
+        news_render_body(&html, a);
 
         news_buf_addl(b, ",\"body_html\":");
         news_json_string(b, html.data ? html.data : "", html.len);
@@ -916,7 +917,7 @@ news_render_atom_entry(news_buf_t *b, const news_article_t *a)
     }
 
     news_buf_init(&html);
-    news_markdown(&html, a->body, strlen(a->body));
+    news_render_body(&html, a);
     news_buf_addl(b, "<content type=\"html\">");
     news_html_escape(b, html.data ? html.data : "", html.len);
     news_buf_addl(b, "</content>\n</entry>\n");
@@ -935,8 +936,7 @@ news_render_sitemap_url(news_buf_t *b, const news_article_t *a)
     news_buf_addl(b, "<url><loc>\x01" "articles/");
     news_buf_adds(b, a->slug);
     news_buf_addl(b, "</loc><lastmod>");
-    news_time_rfc3339(b, a->modified_at > a->updated_at ? a->modified_at
-                                                        : a->updated_at);
+    news_time_rfc3339(b, a->updated_at);
     news_buf_addl(b, "</lastmod></url>\n");
 }
 
@@ -978,6 +978,19 @@ news_render_feed_head(news_buf_t *b, const char *path, int64_t updated)
     news_buf_addl(b, "</id>\n<updated>");
     news_time_rfc3339(b, updated);
     news_buf_addl(b, "</updated>\n<author><name>\x02</name></author>\n");
+}
+
+
+/* the body as HTML: rendered once per write when the caller did so */
+static void
+news_render_body(news_buf_t *b, const news_article_t *a)
+{
+    if (a->html != NULL) {
+        news_buf_add(b, a->html, a->html_len);
+        return;
+    }
+
+    news_markdown(b, a->body, strlen(a->body));
 }
 
 
