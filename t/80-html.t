@@ -10,6 +10,7 @@ use strict;
 use warnings;
 use Test::More;
 use File::Path qw(make_path);
+use Digest::SHA ();
 use lib 't/lib';
 use NewsTest;
 use NewsSite;
@@ -85,6 +86,53 @@ like($html{'register-field-error'}, qr{id="username-error"[^>]*role="alert"|role
      'a field error is announced');
 like($html{'login-error'}, qr{role="alert"}, 'a form error is announced');
 like($html{'article-anon'}, qr{<ol class="replies">}, 'the nested-comments page has replies');
+
+# ---- the stylesheet and the CSP ----------------------------------------
+{
+    my $res = $site->t->get('/');
+    my ($css) = $res->{content} =~ m{<style>(.*?)</style>}s;
+    my $hash = Digest::SHA::sha256_base64($css // '');
+    $hash .= '=' x (-length($hash) % 4);
+    my $csp = $res->{headers}{'content-security-policy'} // '';
+    like($csp, qr{style-src 'sha256-\Q$hash\E'(?:;| )}, 'CSP: style-src is the hash of the inline stylesheet');
+    unlike($csp, qr{unsafe-inline|script-src}, 'CSP: no unsafe-inline, no script source');
+    like($csp, qr{default-src 'none'}, "CSP: default-src 'none'");
+    like($res->{content}, qr{<meta name="theme-color" content="#ffffff" media="\(prefers-color-scheme: light\)">}, 'theme-color, light');
+    like($res->{content}, qr{<link rel="icon" href="data:image/svg\+xml,}, 'the favicon is a data: URI (no request)');
+}
+
+# ---- news_site_logo, news_site_stylesheet -----------------------------
+{
+    my $t = NewsTest->new(http => 'news_site_logo https://cdn.example.org/logo.svg?v=2; '
+                                  . 'news_site_stylesheet /static/extra.css;');
+    $t->run;
+    my $res = $t->get('/');
+    like($res->{content}, qr{<a class="brand" href="\./"><img src="https://cdn\.example\.org/logo\.svg\?v=2" alt="" height="32">News</a>},
+         'news_site_logo: a decorative image before the name');
+    like($res->{content}, qr{</style>\n<link rel="stylesheet" href="/static/extra\.css">}, 'news_site_stylesheet: linked after ours');
+    my $csp = $res->{headers}{'content-security-policy'} // '';
+    like($csp, qr{style-src 'sha256-[A-Za-z0-9+/]+=*' 'self';}, 'CSP: a path stylesheet is self');
+    like($csp, qr{img-src 'self' data: https://cdn\.example\.org/logo\.svg;}, 'CSP: the logo URL, without its query');
+    $html{'with-logo-and-stylesheet'} = $res->{content};
+    open my $fh, '>', "$out/with-logo-and-stylesheet.html" or die;
+    print $fh $res->{content};
+    close $fh;
+    $t->done;
+
+    for my $bad ([ 'news_site_logo', '"javascript:alert(1)"', qr/"news_site_logo" must be a path or an http/ ],
+                 [ 'news_site_logo', '//cdn.example.org/x.png', qr/"news_site_logo" must be a path or an http.*not scheme-relative/ ],
+                 [ 'news_site_stylesheet', '"/a b.css"', qr/"news_site_stylesheet" must be a URL of printable ASCII/ ],
+                 [ 'news_site_stylesheet', q{"/x.css';script-src"}, qr/"news_site_stylesheet" must be a URL/ ],
+                 [ 'news_site_stylesheet', 'ftp://example.org/x.css', qr/"news_site_stylesheet" must be a path or an http/ ]) {
+        my $c = NewsTest->new(http => "$bad->[0] $bad->[1];");
+        my ($ok, $err) = $c->conf_test;
+        ok(!$ok, "nginx -t refuses $bad->[0] $bad->[1]");
+        like($err, $bad->[2], '... naming the directive and the problem');
+    }
+    my $c = NewsTest->new(server => 'news_site_stylesheet https://cdn.example.org/site.css; location /x/ { news_site_logo logo.png; news; }');
+    my ($ok, $err) = $c->conf_test;
+    ok($ok, 'both directives in server and location, absolute and relative URLs') or diag $err;
+}
 
 # ---- the Nu validator --------------------------------------------------
 SKIP: {

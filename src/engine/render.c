@@ -102,11 +102,13 @@ static const char  news_css[] =
     ".comment-edit{margin-top:1.5rem}.comment-form button,"
     ".comment-edit button{margin-top:.5rem}footer.site{margin-top:4rem;"
     "padding-top:1rem;padding-bottom:2rem;border-top:1px solid var(--line);"
-    "font:.9375rem var(--sans);color:var(--muted)}@media print{:root{"
-    "--fg:#000;--muted:#333;--bg:#fff;--link:#000;--soft:#fff}body{"
-    "font-size:11pt}header.site,footer.site,.skip,.comments,.pager,form{"
-    "display:none}main{max-width:none;padding:0}"
-    ".body a[href^=\"http\"]::after{content:\" (\" attr(href) \")\";"
+    "font:.9375rem var(--sans);color:var(--muted)}.topics{"
+    "font:.9375rem var(--sans)}.topics a{display:inline-block;"
+    "padding:.25rem 0}.recent-h{font:700 1.125rem var(--sans);"
+    "margin:2rem 0 0}@media print{:root{--fg:#000;--muted:#333;--bg:#fff;"
+    "--link:#000;--soft:#fff}body{font-size:11pt}header.site,footer.site,"
+    ".skip,.comments,.pager,form{display:none}main{max-width:none;"
+    "padding:0}.body a[href^=\"http\"]::after{content:\" (\" attr(href) \")\";"
     "font-size:.85em}h1,h2,h3{break-after:avoid}p{orphans:3;widows:3}}";
 
 
@@ -1137,8 +1139,13 @@ news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
     news_render_csp_source(b, css, css_len);
     news_buf_addl(b, "; img-src 'self' data:");
     news_render_csp_source(b, logo, logo_len);
-    news_buf_addl(b, "; form-action 'self'; base-uri 'self'; "
-                  "frame-ancestors 'none'");
+    /*
+     * connect-src 'self' lets tools that fetch in the page's context
+     * (Lighthouse reads robots.txt so) reach the site; with no script
+     * source nothing of the page's own can connect anyway
+     */
+    news_buf_addl(b, "; connect-src 'self'; form-action 'self'; "
+                  "base-uri 'self'; frame-ancestors 'none'");
 }
 
 

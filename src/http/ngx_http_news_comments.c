@@ -1121,6 +1121,10 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
         n = 0;
     }
 
+    if (n) {
+        news_buf_addl(b, "<h3 class=\"recent-h\">Your recent comments</h3>\n");
+    }
+
     for (i = 0; i < n; i++) {
         news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
                       "action=\"articles/%.*s/comments/action\">\n"

@@ -361,6 +361,28 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     news_buf_free(&name);
 
+    /* what a search result shows under the title of a list page */
+    {
+        ngx_http_news_loc_conf_t  *lcf;
+
+        lcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+        pg.head.data = ngx_pnalloc(r->pool, pg.title.len + lcf->site_html.len
+                                            + 80);
+        if (pg.head.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        pg.head.len = (kind ? ngx_sprintf(pg.head.data, "<meta name="
+                                          "\"description\" content=\"News "
+                                          "about %V from %V, newest first.\">"
+                                          "\n", &pg.title, &lcf->site_html)
+                            : ngx_sprintf(pg.head.data, "<meta name="
+                                          "\"description\" content=\"The "
+                                          "latest news from %V.\">\n",
+                                          &lcf->site_html))
+                      - pg.head.data;
+    }
+
     pg.main.data = (u_char *) b->data;
     pg.main.len = b->len;
     pg.path = rt->path;
