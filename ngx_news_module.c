@@ -865,6 +865,9 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    /* a batch of comments on one article renders its pages once */
+    nmcf->writer.flush = news_articles_flush;
+
     nmcf->store_open = 1;
     news_buf_init(&nmcf->scratch);
 

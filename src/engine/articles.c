@@ -210,6 +210,60 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
 }
 
 
+int
+news_article_changed(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now, news_err_t *err)
+{
+    unsigned  i;
+
+    if (!st->batching) {
+        return news_article_refresh(st, txn, id, now, err);
+    }
+
+    st->dirty_now = now;
+
+    for (i = 0; i < st->ndirty; i++) {
+        if (st->dirty[i] == id) {
+            return NEWS_OK;
+        }
+    }
+
+    if (st->ndirty == sizeof(st->dirty) / sizeof(st->dirty[0])) {
+        return news_article_refresh(st, txn, id, now, err);
+    }
+
+    st->dirty[st->ndirty++] = id;
+
+    return NEWS_OK;
+}
+
+
+int
+news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    int       rc;
+    unsigned  i;
+
+    (void) arg;
+
+    rc = NEWS_OK;
+
+    for (i = 0; rc == NEWS_OK && i < st->ndirty; i++) {
+        rc = news_article_refresh(st, txn, st->dirty[i], st->dirty_now, err);
+
+        /* an article deleted later in the same batch has nothing to show */
+        if (rc == NEWS_NOTFOUND) {
+            rc = NEWS_OK;
+        }
+    }
+
+    st->ndirty = 0;
+
+    return rc;
+}
+
+
 static uint32_t
 news_comments_visible(const news_comments_t *cs)
 {

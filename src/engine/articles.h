@@ -44,6 +44,17 @@ int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_moved(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len);
 
+/*
+ * Its comments changed: refresh now, or at the end of the write batch
+ * (news_articles_flush) when the writer batches.
+ */
+int news_article_changed(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now, news_err_t *err);
+
+/* refreshes every article changed in this batch; a news_write_pt */
+int news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err);
+
 /* the article id of a slug (current or former) */
 int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id);

@@ -2,6 +2,7 @@
  * Comments in the store; see comments.h for the layout.
  */
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,6 +17,7 @@ static const char  *news_comment_status_names[] = {
 };
 
 
+static int news_comment_json_harden(char **json);
 static int news_comment_put(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, news_err_t *err);
 static void news_comment_key(unsigned char *key, const news_comment_t *c);
@@ -26,6 +28,9 @@ static int news_comment_parse(const MDB_val *val, news_comment_t *c,
 static int news_comment_next_id(news_store_t *st, MDB_txn *txn,
     uint64_t *id, news_err_t *err);
 static int news_comments_add(news_comments_t *cs, news_comment_t *c);
+static void news_comment_view_put(news_buf_t *b, const news_comment_t *c);
+static int news_comment_view_get(const MDB_val *key, const MDB_val *val,
+    news_comment_t *c, news_buf_t *arena);
 static char *news_comment_strdup(const char *s);
 static unsigned news_comment_depth(const news_comments_t *cs, size_t i);
 static size_t news_comment_url_len(const char *s, size_t n);
@@ -390,9 +395,12 @@ news_comments_free(news_comments_t *cs)
 {
     size_t  i;
 
-    for (i = 0; i < cs->n; i++) {
+    /* loaded items point into one arena; imported ones own theirs */
+    for (i = 0; cs->arena == NULL && i < cs->n; i++) {
         news_comment_free(&cs->items[i]);
     }
+
+    free(cs->arena);
 
     free(cs->items);
     memset(cs, 0, sizeof(*cs));
@@ -430,6 +438,51 @@ news_comment_key(unsigned char *key, const news_comment_t *c)
 
 
 static int
+news_comment_json_harden(char **json)
+{
+    char        *out, *q;
+    const char  *p;
+    size_t       n;
+
+    n = 0;
+
+    for (p = *json; *p; p++) {
+        n += (*p == '<' || *p == '>' || *p == '&') ? 6 : 1;
+    }
+
+    out = malloc(n + 1);
+    if (out == NULL) {
+        return -1;
+    }
+
+    for (p = *json, q = out; *p; p++) {
+        switch (*p) {
+        case '<':
+            memcpy(q, "\\u003c", 6);
+            q += 6;
+            break;
+        case '>':
+            memcpy(q, "\\u003e", 6);
+            q += 6;
+            break;
+        case '&':
+            memcpy(q, "\\u0026", 6);
+            q += 6;
+            break;
+        default:
+            *q++ = *p;
+        }
+    }
+
+    *q = '\0';
+    free(*json);
+    *json = out;
+
+    return 0;
+}
+
+
+static int
 news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     news_err_t *err)
 {
@@ -444,6 +497,17 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     pub = obj ? cJSON_PrintUnformatted(obj) : NULL;
     cJSON_Delete(obj);
 
+    /*
+     * The public form is sent as is by the API: write <, > and & as
+     * \u escapes, as every other JSON answer does (text.c), so that no
+     * answer holds markup even if something renders it as HTML.  In
+     * cJSON's output these bytes occur only inside strings.
+     */
+    if (pub != NULL && news_comment_json_harden(&pub) != 0) {
+        free(pub);
+        pub = NULL;
+    }
+
     obj = news_comment_to_json(c, 1);
     full = obj ? cJSON_PrintUnformatted(obj) : NULL;
     cJSON_Delete(obj);
@@ -451,7 +515,10 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     news_buf_init(&b);
     news_buf_addc(&b, (char) c->status);
     news_buf_add_be32(&b, pub ? (uint32_t) strlen(pub) : 0);
+    news_buf_add_be32(&b, (uint32_t) (NEWS_COMMENT_VIEW_HEAD
+                                      + strlen(c->author) + strlen(c->body)));
     news_buf_adds(&b, pub ? pub : "");
+    news_comment_view_put(&b, c);
     news_buf_adds(&b, full ? full : "");
     free(pub);
     free(full);
@@ -503,7 +570,7 @@ news_comment_parse(const MDB_val *val, news_comment_t *c, news_err_t *err)
         return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
     }
 
-    n = news_be32_get(p + 1);
+    n = (size_t) news_be32_get(p + 1) + news_be32_get(p + 5);
 
     if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD) {
         return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
@@ -604,12 +671,15 @@ news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err)
 {
     int             rc;
+    size_t          i;
     MDB_val         key, val;
+    news_buf_t      arena;
     MDB_cursor     *cur;
     news_comment_t  c;
     unsigned char   k[8];
 
     memset(cs, 0, sizeof(*cs));
+    news_buf_init(&arena);
     news_be64_put(k, article_id);
 
     rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
@@ -628,30 +698,116 @@ news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
             break;
         }
 
-        if (news_comment_parse(&val, &c, err) != NEWS_OK) {
-            mdb_cursor_close(cur);
-            news_comments_free(cs);
-            return err->code;
+        if (news_comment_view_get(&key, &val, &c, &arena) != 0) {
+            rc = MDB_CORRUPTED;
+            break;
         }
 
         c.article_id = article_id;
 
         if (news_comments_add(cs, &c) != 0) {
-            news_comment_free(&c);
-            mdb_cursor_close(cur);
-            news_comments_free(cs);
-            return news_err_set(err, NEWS_ERROR, "out of memory");
+            arena.failed = 1;
+            break;
         }
     }
 
     mdb_cursor_close(cur);
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        news_comments_free(cs);
-        return news_store_fail(err, rc, "reading comments");
+    if (arena.failed || (rc != 0 && rc != MDB_NOTFOUND)) {
+        news_buf_free(&arena);
+        free(cs->items);
+        memset(cs, 0, sizeof(*cs));
+        return arena.failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                            : news_store_fail(err, rc, "reading comments");
+    }
+
+    /* the strings were placed as offsets: the arena may have moved */
+    cs->arena = arena.data;
+
+    for (i = 0; i < cs->n; i++) {
+        cs->items[i].author = arena.data + (uintptr_t) cs->items[i].author;
+        cs->items[i].body = arena.data + (uintptr_t) cs->items[i].body;
     }
 
     return NEWS_OK;
+}
+
+
+/* the view of a comment (comments.h), for rendering without parsing */
+static void
+news_comment_view_put(news_buf_t *b, const news_comment_t *c)
+{
+    size_t         n;
+    unsigned char  h[NEWS_COMMENT_VIEW_HEAD];
+
+    n = strlen(c->author);
+
+    news_be64_put(h, c->parent);
+    news_be64_put(h + 8, (uint64_t) c->created_at);
+    news_be64_put(h + 16, (uint64_t) c->edited_at);
+    h[24] = (unsigned char) c->depth;
+    h[25] = (unsigned char) (n >> 8);
+    h[26] = (unsigned char) n;
+
+    news_buf_add(b, h, sizeof(h));
+    news_buf_add(b, c->author, n);
+    news_buf_adds(b, c->body);
+}
+
+
+/*
+ * Reads a comment's view into c, its author and body copied into arena
+ * as NUL-terminated strings whose offsets stand in c's pointers until
+ * the caller turns them into addresses.
+ */
+static int
+news_comment_view_get(const MDB_val *key, const MDB_val *val,
+    news_comment_t *c, news_buf_t *arena)
+{
+    size_t                n, m, alen;
+    const unsigned char  *p, *v;
+
+    p = val->mv_data;
+
+    if (val->mv_size < NEWS_COMMENT_VALUE_HEAD) {
+        return -1;
+    }
+
+    n = news_be32_get(p + 1);
+    m = news_be32_get(p + 5);
+
+    if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD
+        || m > val->mv_size - NEWS_COMMENT_VALUE_HEAD - n
+        || m < NEWS_COMMENT_VIEW_HEAD)
+    {
+        return -1;
+    }
+
+    v = p + NEWS_COMMENT_VALUE_HEAD + n;
+    alen = ((size_t) v[25] << 8) | v[26];
+
+    if (alen > m - NEWS_COMMENT_VIEW_HEAD) {
+        return -1;
+    }
+
+    memset(c, 0, sizeof(*c));
+    c->status = p[0];
+    c->id = news_be64_get((unsigned char *) key->mv_data + 16);
+    c->parent = news_be64_get(v);
+    c->created_at = (int64_t) news_be64_get(v + 8);
+    c->edited_at = (int64_t) news_be64_get(v + 16);
+    c->depth = v[24];
+
+    c->author = (char *) (uintptr_t) arena->len;
+    news_buf_add(arena, v + NEWS_COMMENT_VIEW_HEAD, alen);
+    news_buf_addc(arena, '\0');
+
+    c->body = (char *) (uintptr_t) arena->len;
+    news_buf_add(arena, v + NEWS_COMMENT_VIEW_HEAD + alen,
+                 m - NEWS_COMMENT_VIEW_HEAD - alen);
+    news_buf_addc(arena, '\0');
+
+    return arena->failed ? -1 : 0;
 }
 
 
@@ -727,7 +883,7 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
         return err->code;
     }
 
-    return news_article_refresh(st, txn, c->article_id, now, err);
+    return news_article_changed(st, txn, c->article_id, now, err);
 }
 
 
@@ -760,7 +916,7 @@ news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
-        rc = news_article_refresh(st, txn, c.article_id, now, err);
+        rc = news_article_changed(st, txn, c.article_id, now, err);
     }
 
     news_comment_free(&c);
@@ -800,7 +956,7 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
-        rc = news_article_refresh(st, txn, c.article_id, now, err);
+        rc = news_article_changed(st, txn, c.article_id, now, err);
     }
 
     news_comment_free(&c);

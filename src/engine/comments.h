@@ -5,11 +5,13 @@
  *
  * A stored comment value is
  *
- *   u8 status | be32 n | n bytes of the public JSON (the API's item) |
- *   the full record as JSON
+ *   u8 status | be32 n | be32 m | n bytes of the public JSON (the API's
+ *   item) | m bytes of the view | the full record as JSON
  *
- * so that the API copies the public JSON of visible comments without
- * parsing anything.
+ * and the view is be64 parent | be64 created_at | be64 edited_at |
+ * u8 depth | be16 author length | author | body.  The API copies the
+ * public JSON of visible comments, and re-rendering an article's comment
+ * pages reads the views: neither parses anything.
  */
 
 #ifndef NEWS_COMMENTS_H
@@ -25,7 +27,8 @@
 #define NEWS_COMMENT_DEPTH        4        /* a top comment is depth 1 */
 #define NEWS_COMMENTS_PAGE        50       /* top-level threads a page */
 #define NEWS_COMMENTS_KEY         24
-#define NEWS_COMMENT_VALUE_HEAD   5
+#define NEWS_COMMENT_VALUE_HEAD   9
+#define NEWS_COMMENT_VIEW_HEAD    27
 
 
 enum {
@@ -53,6 +56,7 @@ typedef struct {
     news_comment_t  *items;
     size_t           n;
     size_t           cap;
+    char            *arena;     /* the loaded items' strings, if loaded */
 } news_comments_t;
 
 

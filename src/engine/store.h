@@ -81,6 +81,17 @@ typedef struct {
     MDB_dbi     dbi[NEWS_DB_N];
     MDB_txn    *rtxn;        /* the caller thread's reset read txn */
     int         dead_readers; /* stale reader slots cleared at open */
+
+    /*
+     * Articles whose comments changed in the current write batch: their
+     * pages are re-rendered once at the end of the batch, not once per
+     * comment (articles.h, news_article_changed).  Only the thread that
+     * holds the write txn touches these.
+     */
+    int         batching;
+    unsigned    ndirty;
+    uint64_t    dirty[64];
+    int64_t     dirty_now;
     int         readonly;    /* on a read-only file system: no writes */
 } news_store_t;
 

@@ -114,10 +114,15 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, news_err_t *err)
         return err->code;
     }
 
+    /* work that many writes share (re-rendering pages) waits for flush */
+    w->st->batching = (w->flush != NULL);
+    w->st->ndirty = 0;
+
     for (op = batch; op; op = op->next) {
 
         rc = mdb_txn_begin(w->st->env, txn, 0, &child);
         if (rc != 0) {
+            w->st->batching = 0;
             mdb_txn_abort(txn);
             return news_store_fail(err, rc, "beginning a nested write");
         }
@@ -134,9 +139,17 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, news_err_t *err)
         /* a full map poisons the txn: the batch fails with it */
         if (op->rc == NEWS_FULL) {
             *err = op->err;
+            w->st->batching = 0;
             mdb_txn_abort(txn);
             return NEWS_FULL;
         }
+    }
+
+    w->st->batching = 0;
+
+    if (w->flush != NULL && w->flush(w->st, txn, NULL, err) != NEWS_OK) {
+        mdb_txn_abort(txn);
+        return err->code;
     }
 
     return news_store_commit(w->st, txn, err);

@@ -41,6 +41,7 @@ typedef struct {
     news_write_op_t   *tail;
     int                leader;
     news_store_t      *st;
+    news_write_pt      flush;       /* runs after a batch's writes */
     unsigned long      batches;     /* for the curious: ops per commit */
     unsigned long      ops;
 } news_writer_t;

@@ -1086,7 +1086,7 @@ ngx_http_news_json_credentials(ngx_http_request_t *r, ngx_str_t *body,
         return "the body is not UTF-8";
     }
 
-    root = cJSON_ParseWithLength((char *) body->data, body->len);
+    root = ngx_http_news_json_parse(body);
     if (root == NULL) {
         return "the body is not valid JSON";
     }

@@ -8,6 +8,7 @@
  */
 
 #include "ngx_http_news.h"
+#include <cjson/cJSON.h>
 
 
 static void ngx_http_news_body_handler(ngx_http_request_t *r);
@@ -201,4 +202,42 @@ ngx_http_news_body_flatten(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return NGX_OK;
+}
+
+/*
+ * cJSON_ParseWithLength() is too lenient for bodies: it stops at the end
+ * of the first value, so '{"a":1} junk' parses, and its strings are C
+ * strings, so a raw NUL byte inside one silently cuts the text short (a
+ * comment "a<NUL>b" was stored as "a").  Both are refused here: NULL
+ * means "not valid JSON" (400).
+ */
+cJSON *
+ngx_http_news_json_parse(ngx_str_t *body)
+{
+    u_char      *p, *last;
+    cJSON       *obj;
+    const char  *end;
+
+    if (body->len == 0 || ngx_strlchr(body->data, body->data + body->len, '\0')
+                          != NULL)
+    {
+        return NULL;
+    }
+
+    end = NULL;
+    obj = cJSON_ParseWithLengthOpts((char *) body->data, body->len, &end, 0);
+    if (obj == NULL) {
+        return NULL;
+    }
+
+    last = body->data + body->len;
+
+    for (p = (u_char *) end; p != NULL && p < last; p++) {
+        if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+            cJSON_Delete(obj);
+            return NULL;
+        }
+    }
+
+    return obj;
 }

@@ -295,7 +295,7 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "a NUL character");
     }
 
-    obj = cJSON_ParseWithLength((char *) body->data, body->len);
+    obj = ngx_http_news_json_parse(body);
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
                                         "bad_json", "the body is not valid "
@@ -316,7 +316,10 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
         } else if (ngx_strcmp(v->string, "parent") == 0
                    && (cJSON_IsNull(v)
                        || (cJSON_IsNumber(v) && v->valuedouble >= 1
-                           && v->valuedouble < 9007199254740992.0)))
+                           && v->valuedouble < 9007199254740992.0
+                           /* an id is whole: 1.5 is not "1" */
+                           && (double) (uint64_t) v->valuedouble
+                              == v->valuedouble)))
         {
             w->c.parent = cJSON_IsNull(v) ? 0 : (uint64_t) v->valuedouble;
 
@@ -585,7 +588,7 @@ ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    obj = cJSON_ParseWithLength((char *) body->data, body->len);
+    obj = ngx_http_news_json_parse(body);
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
                                         "bad_json", "the body is not valid "

@@ -139,7 +139,7 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
     w = ctx->data;
     w->now = ngx_time();
 
-    obj = cJSON_ParseWithLength((char *) body->data, body->len);
+    obj = ngx_http_news_json_parse(body);
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST, "bad_json",
                                         "the body is not valid JSON");
