@@ -183,6 +183,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       0,
       NULL },
 
+    { ngx_string("news_security_headers"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_news_loc_conf_t, security_headers),
+      NULL },
+
     { ngx_string("news_site_name"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -551,6 +558,8 @@ ngx_http_news_create_loc_conf(ngx_conf_t *cf)
      *     conf->chrome = { { 0, NULL } ... };
      */
 
+    conf->security_headers = NGX_CONF_UNSET;
+
     return conf;
 }
 
@@ -562,6 +571,7 @@ ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_http_news_loc_conf_t *conf = child;
 
     ngx_conf_merge_str_value(conf->site_name, prev->site_name, "News");
+    ngx_conf_merge_value(conf->security_headers, prev->security_headers, 1);
 
     if (conf->site_name.len > 200) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,

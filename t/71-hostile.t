@@ -306,4 +306,16 @@ for my $path ('/api/articles', '/api/articles/xss-0', '/api/articles/xss-0/comme
 }
 $t->done;
 
+# an operator who needs other headers turns ours off and writes their own
+$t = NewsTest->new(location => q{news; news_security_headers off; }
+                             . q{add_header Content-Security-Policy "default-src 'self'" always;});
+$t->newsctl('import', 'demo/seed-article.json');
+$t->run;
+$html = $t->get("/articles/$SLUG");
+is($html->{headers}{'content-security-policy'}, "default-src 'self'", 'news_security_headers off: the operator\'s CSP alone');
+ok(!exists $html->{headers}{'x-content-type-options'} && !exists $html->{headers}{'referrer-policy'},
+   'and none of ours');
+ok(!exists $t->get('/api/articles')->{headers}{'x-content-type-options'}, 'on JSON either');
+$t->done;
+
 done_testing;

@@ -70,6 +70,7 @@ typedef struct {
     ngx_str_t           base_url;       /* news_base_url, or empty */
     ngx_str_t           site_html;      /* the name escaped for HTML */
     ngx_str_t           site_json;      /* ... and inside a JSON string */
+    ngx_flag_t          security_headers;   /* news_security_headers */
 } ngx_http_news_loc_conf_t;
 
 

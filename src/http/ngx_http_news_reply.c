@@ -50,8 +50,9 @@ ngx_int_t
 ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_buf_t *b)
 {
-    ngx_int_t    rc;
-    ngx_chain_t  out;
+    ngx_int_t                  rc;
+    ngx_chain_t                out;
+    ngx_http_news_loc_conf_t  *nlcf;
 
     r->headers_out.status = status;
     r->headers_out.content_length_n = b->last - b->pos;
@@ -59,14 +60,22 @@ ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
     r->headers_out.content_type_len = type->len;
     r->headers_out.content_type_lowcase = NULL;
 
-    if (type == &ngx_http_news_html_type
+    /*
+     * "news_security_headers off" leaves them all to the operator's own
+     * add_header lines (which cannot remove ours, only add to them)
+     */
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (nlcf->security_headers
+        && type == &ngx_http_news_html_type
         && ngx_http_news_security_headers(r) != NGX_OK)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* JSON too: a browser must never sniff an answer into HTML */
-    if (type == &ngx_http_news_json_type
+    if (nlcf->security_headers
+        && type == &ngx_http_news_json_type
         && ngx_http_news_add_header(r, "X-Content-Type-Options", "nosniff")
            != NGX_OK)
     {
