@@ -156,6 +156,8 @@ sub acked_missing {
     my ($acked, $missing) = acked_missing($t, @lines);
     is($acked, 160, 'all 160 comments acknowledged');
     is_deeply($missing, [], 'and all are in the store');
+    my $closed = () = $t->error_log =~ /news: store closed in this worker/g;
+    ok($closed >= 6, "the old workers closed the environment as they exited ($closed)");
     $t->done;
 }
 
