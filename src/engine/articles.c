@@ -32,6 +32,10 @@ static int news_article_put_fragment(news_store_t *st, MDB_txn *txn,
 static int news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static uint32_t news_comments_visible(const news_comments_t *cs);
+static int news_article_write_pages(news_store_t *st, MDB_txn *txn,
+    news_article_t *a, const news_comments_t *cs, unsigned from,
+    const unsigned *want, unsigned nwant, unsigned pages, news_err_t *err);
+static unsigned news_min_u(unsigned a, unsigned b);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
 static int news_article_redirect(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t id, news_err_t *err);
@@ -212,50 +216,115 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
 
 int
 news_article_changed(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int64_t now, news_err_t *err)
+    uint64_t comment, int kind, int64_t now, news_err_t *err)
 {
-    unsigned  i;
-
     if (!st->batching) {
-        return news_article_refresh(st, txn, id, now, err);
+        st->ndirty = 0;
+
+    } else if (st->ndirty == sizeof(st->dirty) / sizeof(st->dirty[0])
+               && news_articles_flush(st, txn, NULL, err) != NEWS_OK)
+    {
+        return err->code;
     }
 
     st->dirty_now = now;
+    st->dirty[st->ndirty].article = id;
+    st->dirty[st->ndirty].comment = comment;
+    st->dirty[st->ndirty].kind = kind;
+    st->ndirty++;
 
-    for (i = 0; i < st->ndirty; i++) {
-        if (st->dirty[i] == id) {
-            return NEWS_OK;
-        }
-    }
-
-    if (st->ndirty == sizeof(st->dirty) / sizeof(st->dirty[0])) {
-        return news_article_refresh(st, txn, id, now, err);
-    }
-
-    st->dirty[st->ndirty++] = id;
-
-    return NEWS_OK;
+    return st->batching ? NEWS_OK : news_articles_flush(st, txn, NULL, err);
 }
 
 
+/*
+ * Re-renders each article changed in this batch once, with the comment
+ * pages its changes touch: a new comment's thread page (and the page
+ * before, whose "later" link may be new), an edit's page, or everything
+ * from a status change's page on (threads may appear or vanish there).
+ */
 int
 news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err)
 {
-    int       rc;
-    unsigned  i;
+    int              rc;
+    unsigned         i, j, page, from, pages, want[64], nwant;
+    uint64_t         id;
+    news_article_t   a;
+    news_comments_t  cs;
 
     (void) arg;
 
     rc = NEWS_OK;
 
     for (i = 0; rc == NEWS_OK && i < st->ndirty; i++) {
-        rc = news_article_refresh(st, txn, st->dirty[i], st->dirty_now, err);
+        id = st->dirty[i].article;
 
-        /* an article deleted later in the same batch has nothing to show */
-        if (rc == NEWS_NOTFOUND) {
-            rc = NEWS_OK;
+        if (id == 0) {
+            continue;
         }
+
+        if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
+            /* deleted later in the same batch: nothing to show */
+            rc = (err->code == NEWS_NOTFOUND) ? NEWS_OK : err->code;
+            continue;
+        }
+
+        if (news_comments_load(st, txn, id, &cs, err) != NEWS_OK) {
+            news_article_free(&a);
+            rc = err->code;
+            break;
+        }
+
+        from = (unsigned) -1;
+        nwant = 0;
+
+        for (j = i; j < st->ndirty; j++) {
+            if (st->dirty[j].article != id) {
+                continue;
+            }
+
+            page = news_render_comment_page_of(&cs, st->dirty[j].comment);
+
+            if (page == 0 || st->dirty[j].kind == NEWS_CHANGE_STATUS) {
+                from = news_min_u(from, page ? page : 1);
+
+            } else {
+                want[nwant++] = page;
+
+                if (st->dirty[j].kind == NEWS_CHANGE_NEW && page > 1) {
+                    want[nwant++] = page - 1;
+                }
+            }
+
+            if (j > i) {
+                st->dirty[j].article = 0;
+            }
+
+            if (nwant > 62) {
+                from = 1;
+                nwant = 0;
+            }
+        }
+
+        pages = news_render_comment_pages(&cs);
+
+        a.version++;
+        a.comment_count = news_comments_visible(&cs);
+        a.modified_at = st->dirty_now;
+
+        rc = news_article_write(st, txn, &a, err);
+        if (rc == NEWS_OK) {
+            rc = news_store_touch(st, txn, st->dirty_now, err);
+        }
+
+        if (rc == NEWS_OK) {
+            rc = news_article_write_pages(st, txn, &a, &cs, from, want, nwant,
+                                          pages, err);
+        }
+
+        news_comments_free(&cs);
+        news_article_free(&a);
     }
 
     st->ndirty = 0;
@@ -617,6 +686,84 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
 }
 
 
+/*
+ * After comments changed: the page, the JSON, the summary and teaser
+ * (counts), and of the comment pages >= 2 those in want[] or from `from`
+ * on; pages past the last are dropped.
+ */
+static int
+news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    const news_comments_t *cs, unsigned from, const unsigned *want,
+    unsigned nwant, unsigned pages, news_err_t *err)
+{
+    int            rc;
+    size_t         i;
+    unsigned       page, j;
+    news_buf_t     b, html;
+    MDB_val        key;
+    unsigned char  k[13];
+
+    static const int  kinds[] = {
+        NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER
+    };
+
+    news_buf_init(&b);
+    news_buf_init(&html);
+
+    if (news_markdown(&html, a->body, strlen(a->body)) != 0) {
+        news_buf_free(&html);
+        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                            a->slug);
+    }
+
+    a->html = html.data ? html.data : "";
+    a->html_len = html.len;
+    rc = NEWS_OK;
+
+    for (i = 0; rc == NEWS_OK && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+        rc = news_article_put_fragment(st, txn, a, cs, kinds[i], 0, &b, err);
+    }
+
+    for (page = 2; rc == NEWS_OK && page <= pages; page++) {
+        for (j = 0; j < nwant && want[j] != page; j++) {
+            /* void */
+        }
+
+        if (page >= from || j < nwant) {
+            rc = news_article_put_fragment(st, txn, a, cs,
+                                           NEWS_FRAG_COMMENTS, page, &b, err);
+        }
+    }
+
+    /* fewer pages than before: the last ones go */
+    news_be64_put(k, a->id);
+    k[8] = NEWS_FRAG_COMMENTS;
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (page = pages + 1; rc == NEWS_OK && from != (unsigned) -1; page++) {
+        news_be32_put(k + 9, page);
+
+        rc = mdb_del(txn, st->dbi[NEWS_DB_PAGES], &key, NULL);
+        if (rc == MDB_NOTFOUND) {
+            rc = NEWS_OK;
+            break;
+        }
+
+        if (rc != 0) {
+            rc = news_store_fail(err, rc, "dropping a comment page");
+        }
+    }
+
+    news_buf_free(&b);
+    news_buf_free(&html);
+    a->html = NULL;
+    a->html_len = 0;
+
+    return rc;
+}
+
+
 static int
 news_article_put_fragment(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, const news_comments_t *cs, int kind,
@@ -956,6 +1103,13 @@ news_topic_name(news_store_t *st, MDB_txn *txn, const char *topic,
     }
 
     return rc;
+}
+
+
+static unsigned
+news_min_u(unsigned a, unsigned b)
+{
+    return a < b ? a : b;
 }
 
 

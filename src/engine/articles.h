@@ -44,12 +44,21 @@ int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_moved(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len);
 
+/* how a comment changed, which tells which comment pages to re-render */
+enum {
+    NEWS_CHANGE_NEW = 0,        /* its thread's page (and the one before) */
+    NEWS_CHANGE_TEXT,           /* its thread's page */
+    NEWS_CHANGE_STATUS          /* threads may appear or go: to the end */
+};
+
+
 /*
- * Its comments changed: refresh now, or at the end of the write batch
- * (news_articles_flush) when the writer batches.
+ * Comment `comment` of article `id` changed: re-render now, or at the
+ * end of the write batch (news_articles_flush) when the writer batches.
+ * Only the comment pages the change touches are re-rendered.
  */
 int news_article_changed(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int64_t now, news_err_t *err);
+    uint64_t comment, int kind, int64_t now, news_err_t *err);
 
 /* refreshes every article changed in this batch; a news_write_pt */
 int news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,

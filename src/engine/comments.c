@@ -883,7 +883,8 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
         return err->code;
     }
 
-    return news_article_changed(st, txn, c->article_id, now, err);
+    return news_article_changed(st, txn, c->article_id, c->id,
+                                NEWS_CHANGE_NEW, now, err);
 }
 
 
@@ -916,7 +917,8 @@ news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
-        rc = news_article_changed(st, txn, c.article_id, now, err);
+        rc = news_article_changed(st, txn, c.article_id, c.id,
+                                  NEWS_CHANGE_TEXT, now, err);
     }
 
     news_comment_free(&c);
@@ -956,7 +958,8 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
-        rc = news_article_changed(st, txn, c.article_id, now, err);
+        rc = news_article_changed(st, txn, c.article_id, c.id,
+                                  NEWS_CHANGE_STATUS, now, err);
     }
 
     news_comment_free(&c);

@@ -104,6 +104,12 @@ int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
 /* how many pages the article's comment threads fill (at least 1) */
 unsigned news_render_comment_pages(const news_comments_t *cs);
 
+/*
+ * The comment page that holds the thread of comment `id` (or would,
+ * were the thread shown); 0 if there is no such comment.
+ */
+unsigned news_render_comment_page_of(const news_comments_t *cs, uint64_t id);
+
 /* one item of the moderation queue, its <li> left open for the buttons */
 void news_render_pending_item(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c);

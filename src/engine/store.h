@@ -90,7 +90,11 @@ typedef struct {
      */
     int         batching;
     unsigned    ndirty;
-    uint64_t    dirty[64];
+    struct {
+        uint64_t    article;
+        uint64_t    comment;
+        int         kind;       /* NEWS_CHANGE_* (articles.h) */
+    }           dirty[64];
     int64_t     dirty_now;
     int         readonly;    /* on a read-only file system: no writes */
 } news_store_t;

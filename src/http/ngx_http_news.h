@@ -106,6 +106,7 @@ typedef struct {
     ngx_http_news_body_pt       body_done;
     void                       *task;       /* ngx_http_news_task_t */
     void                       *data;       /* the route's own state */
+    ngx_str_t                   csrf;       /* hex, once made */
 } ngx_http_news_ctx_t;
 
 

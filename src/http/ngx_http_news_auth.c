@@ -253,9 +253,21 @@ ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex)
         return NGX_ERROR;
     }
 
+    /* a page asks for it several times: the nav, each form, the ETag */
+    if (ctx->csrf.len) {
+        *hex = ctx->csrf;
+        return NGX_OK;
+    }
+
     news_csrf_token(ctx->token, NGX_HTTP_NEWS_CSRF_SESSION, digest);
 
-    return ngx_http_news_hex(r, digest, sizeof(digest), hex);
+    if (ngx_http_news_hex(r, digest, sizeof(digest), hex) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ctx->csrf = *hex;
+
+    return NGX_OK;
 }
 
 

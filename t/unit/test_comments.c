@@ -255,6 +255,83 @@ test_threads(void)
 }
 
 
+/* every comment page's HTML as stored now, page 1 from the page part */
+static char *
+all_pages(uint64_t article)
+{
+    unsigned     page;
+    MDB_txn     *txn;
+    news_buf_t   b;
+    news_err_t   err;
+    news_page_t  pg;
+
+    news_buf_init(&b);
+    news_store_read(&st, &txn, &err);
+    news_article_fragment(&st, txn, article, NEWS_FRAG_PAGE, &pg);
+    news_buf_add(&b, pg.part[NEWS_PART_COMMENTS].data,
+                 pg.part[NEWS_PART_COMMENTS].len);
+
+    for (page = 2; news_article_comment_page(&st, txn, article, page, &pg)
+                   == 0; page++)
+    {
+        news_buf_addf(&b, "\n=== page %u\n", page);
+        news_buf_add(&b, pg.part[0].data, pg.part[0].len);
+    }
+
+    news_store_read_done(&st);
+
+    return (char *) news_buf_cstr(&b);
+}
+
+
+/* the pages a change re-rendered are the pages a full render makes */
+static void
+test_incremental(void)
+{
+    int         i;
+    char       *inc, *full, body[32];
+    uint64_t    art, id, first = 0, x;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    put_article("{\"title\":\"Many threads\",\"body\":\"b\"}", &art);
+
+    for (i = 1; i <= 120; i++) {
+        snprintf(body, sizeof(body), "thread %d", i);
+        post(art, 0, "alice", body, &id, &err);
+        first = first ? first : id;
+    }
+
+    for (i = 0; i < 4; i++) {
+        switch (i) {
+        case 0:
+            post(art, first + 60, "bob", "a reply on page 2", &x, &err);
+            break;
+        case 1:
+            set_status(first + 10, NEWS_COMMENT_HIDDEN);
+            break;
+        case 2:
+            post(art, 0, "bob", "one more thread", &x, &err);
+            break;
+        default:
+            set_status(first + 10, NEWS_COMMENT_VISIBLE);
+        }
+
+        inc = all_pages(art);
+
+        news_store_write(&st, &txn, &err);
+        news_article_refresh(&st, txn, art, 4000, &err);
+        news_store_commit(&st, txn, &err);
+        full = all_pages(art);
+
+        ok(strcmp(inc, full) == 0, "change %d: the pages re-rendered match "
+           "a full render", i);
+        free(inc);
+        free(full);
+    }
+}
+
+
 int
 main(void)
 {
@@ -271,6 +348,7 @@ main(void)
     }
 
     test_threads();
+    test_incremental();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
