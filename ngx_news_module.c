@@ -863,9 +863,11 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
      * Argon2id takes 19 MiB or more per hash in pool threads.  glibc's
      * sliding mmap threshold would soon keep such blocks in per-thread
      * arenas for good; a fixed threshold maps and unmaps them each time,
-     * so a worker's memory goes back to what reading pages needs.
+     * so a worker's memory goes back to what reading pages needs.  Not
+     * lower: LMDB allocates 2 MiB per nested write txn, and mapping that
+     * for every write costs a TLB shootdown on every CPU.
      */
-    (void) mallopt(M_MMAP_THRESHOLD, 1024 * 1024);
+    (void) mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
 #endif
 
     if (news_writer_init(&nmcf->writer, &nmcf->store) != 0) {

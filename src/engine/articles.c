@@ -17,8 +17,6 @@ static const int  news_fragment_kinds[] = {
 };
 
 
-static int news_article_next_id(news_store_t *st, MDB_txn *txn,
-    uint64_t *id, news_err_t *err);
 static int news_article_inherit(news_store_t *st, MDB_txn *txn,
     news_article_t *a, uint64_t id, int64_t now, news_err_t *err);
 static int news_article_write(news_store_t *st, MDB_txn *txn,
@@ -82,7 +80,9 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     if (id == 0) {
-        if (news_article_next_id(st, txn, &a->id, err) != NEWS_OK) {
+        if (news_store_next_id(st, txn, NEWS_DB_ARTICLES, &a->id, err)
+            != NEWS_OK)
+        {
             return err->code;
         }
 
@@ -351,36 +351,6 @@ news_comments_visible(const news_comments_t *cs)
 }
 
 
-static int
-news_article_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
-    news_err_t *err)
-{
-    int          rc;
-    MDB_val      key, val;
-    MDB_cursor  *cur;
-
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_ARTICLES], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
-    }
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
-    mdb_cursor_close(cur);
-
-    if (rc == MDB_NOTFOUND) {
-        *id = 1;
-        return NEWS_OK;
-    }
-
-    if (rc != 0 || key.mv_size != 8) {
-        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
-                               "finding the last article id");
-    }
-
-    *id = news_be64_get(key.mv_data) + 1;
-
-    return NEWS_OK;
-}
 
 
 /* an update keeps what the newsroom does not send: identity, comments */

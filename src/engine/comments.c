@@ -25,8 +25,6 @@ static int news_comment_find(news_store_t *st, MDB_txn *txn, uint64_t id,
     MDB_val *key, MDB_val *val, news_err_t *err);
 static int news_comment_parse(const MDB_val *val, news_comment_t *c,
     news_err_t *err);
-static int news_comment_next_id(news_store_t *st, MDB_txn *txn,
-    uint64_t *id, news_err_t *err);
 static int news_comments_add(news_comments_t *cs, news_comment_t *c);
 static void news_comment_view_put(news_buf_t *b, const news_comment_t *c);
 static int news_comment_view_get(const MDB_val *key, const MDB_val *val,
@@ -401,6 +399,7 @@ news_comments_free(news_comments_t *cs)
     }
 
     free(cs->arena);
+    news_render_tree_free(cs->tree);
 
     free(cs->items);
     memset(cs, 0, sizeof(*cs));
@@ -634,36 +633,6 @@ news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
-static int
-news_comment_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
-    news_err_t *err)
-{
-    int          rc;
-    MDB_val      key, val;
-    MDB_cursor  *cur;
-
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_CINDEX], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
-    }
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
-    mdb_cursor_close(cur);
-
-    if (rc == MDB_NOTFOUND) {
-        *id = 1;
-        return NEWS_OK;
-    }
-
-    if (rc != 0 || key.mv_size != 8) {
-        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
-                               "finding the last comment id");
-    }
-
-    *id = news_be64_get(key.mv_data) + 1;
-
-    return NEWS_OK;
-}
 
 
 int
@@ -871,7 +840,9 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
         }
     }
 
-    if (news_comment_next_id(st, txn, &c->id, err) != NEWS_OK) {
+    if (news_store_next_id(st, txn, NEWS_DB_CINDEX, &c->id, err)
+        != NEWS_OK)
+    {
         return err->code;
     }
 
@@ -1014,7 +985,8 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         cs->items[i].depth = news_comment_depth(cs, i);
 
         if (cs->items[i].id == 0
-            && news_comment_next_id(st, txn, &cs->items[i].id, err)
+            && news_store_next_id(st, txn, NEWS_DB_CINDEX, &cs->items[i].id,
+                                  err)
                != NEWS_OK)
         {
             return err->code;

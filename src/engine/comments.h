@@ -57,6 +57,7 @@ typedef struct {
     size_t           n;
     size_t           cap;
     char            *arena;     /* the loaded items' strings, if loaded */
+    void            *tree;      /* their reply tree, built once (render.c) */
 } news_comments_t;
 
 

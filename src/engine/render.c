@@ -128,9 +128,17 @@ typedef struct {
     size_t        top_first;
     size_t        top_last;
     size_t        top_shown;
+    int           cached;       /* nodes belong to the comments' cache */
 } news_thread_t;
 
 
+typedef struct {
+    uint64_t  id;
+    size_t    index;
+} news_by_id_t;
+
+
+static int news_by_id_cmp(const void *a, const void *b);
 static void news_render_page_header(news_buf_t *b, const news_article_t *a,
     unsigned nparts);
 static size_t news_render_part_begin(news_buf_t *b);
@@ -143,6 +151,7 @@ static void news_render_comment(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, const news_thread_t *t, size_t i,
     unsigned depth);
 static int news_thread_build(news_thread_t *t, const news_comments_t *cs);
+static int news_thread_make(news_thread_t *t, const news_comments_t *cs);
 static int news_thread_shown(news_thread_t *t, const news_comments_t *cs,
     size_t i, unsigned depth);
 static void news_thread_free(news_thread_t *t);
@@ -522,22 +531,50 @@ news_render_teaser(news_buf_t *b, const news_article_t *a)
 
 
 static int
-news_thread_build(news_thread_t *t, const news_comments_t *cs)
+news_thread_make(news_thread_t *t, const news_comments_t *cs)
 {
-    size_t  i, j, p;
+    int             sorted;
+    size_t          i, p;
+    news_by_id_t   *by_id, key, *hit;
 
     t->top_first = NEWS_NONE;
     t->top_last = NEWS_NONE;
     t->top_shown = 0;
     t->nodes = NULL;
+    t->cached = 0;
 
     if (cs == NULL || cs->n == 0) {
         return 0;
     }
 
     t->nodes = malloc(cs->n * sizeof(news_node_t));
-    if (t->nodes == NULL) {
+    by_id = malloc(cs->n * sizeof(news_by_id_t));
+
+    if (t->nodes == NULL || by_id == NULL) {
+        free(t->nodes);
+        free(by_id);
+        t->nodes = NULL;
         return -1;
+    }
+
+    /*
+     * Parents are found by id in O(log n): threads can be long.  Comments
+     * come in time order, which is id order but for imports: sort only
+     * when it is not.
+     */
+    sorted = 1;
+
+    for (i = 0; i < cs->n; i++) {
+        by_id[i].id = cs->items[i].id;
+        by_id[i].index = i;
+
+        if (i && by_id[i].id < by_id[i - 1].id) {
+            sorted = 0;
+        }
+    }
+
+    if (!sorted) {
+        qsort(by_id, cs->n, sizeof(news_by_id_t), news_by_id_cmp);
     }
 
     for (i = 0; i < cs->n; i++) {
@@ -549,13 +586,15 @@ news_thread_build(news_thread_t *t, const news_comments_t *cs)
 
     for (i = 0; i < cs->n; i++) {
         p = NEWS_NONE;
+        key.id = cs->items[i].parent;
 
-        /* parents come before their replies: search backwards */
-        for (j = i; cs->items[i].parent && j-- > 0; /* void */) {
-            if (cs->items[j].id == cs->items[i].parent) {
-                p = j;
-                break;
-            }
+        hit = key.id ? bsearch(&key, by_id, cs->n, sizeof(news_by_id_t),
+                               news_by_id_cmp)
+                     : NULL;
+
+        /* a reply comes after its parent; anything else is a top */
+        if (hit != NULL && hit->index < i) {
+            p = hit->index;
         }
 
         if (p == NEWS_NONE) {
@@ -580,6 +619,8 @@ news_thread_build(news_thread_t *t, const news_comments_t *cs)
         t->nodes[p].last = i;
     }
 
+    free(by_id);
+
     for (i = t->top_first; i != NEWS_NONE; i = t->nodes[i].next) {
         if (news_thread_shown(t, cs, i, 1)) {
             t->top_shown++;
@@ -587,6 +628,15 @@ news_thread_build(news_thread_t *t, const news_comments_t *cs)
     }
 
     return 0;
+}
+
+
+static int
+news_by_id_cmp(const void *a, const void *b)
+{
+    const news_by_id_t  *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 
@@ -620,11 +670,63 @@ news_thread_shown(news_thread_t *t, const news_comments_t *cs, size_t i,
 }
 
 
+/*
+ * The reply tree of a set of comments, built once: a write renders
+ * several pages of the same comments, and each needs the tree.
+ */
+static int
+news_thread_build(news_thread_t *t, const news_comments_t *cs)
+{
+    news_thread_t  *cache;
+
+    if (cs != NULL && cs->tree != NULL) {
+        *t = *(news_thread_t *) cs->tree;
+        return 0;
+    }
+
+    if (news_thread_make(t, cs) != 0) {
+        return -1;
+    }
+
+    if (cs == NULL || t->nodes == NULL) {
+        return 0;
+    }
+
+    cache = malloc(sizeof(news_thread_t));
+    if (cache == NULL) {
+        return 0;
+    }
+
+    t->cached = 1;
+    *cache = *t;
+    ((news_comments_t *) cs)->tree = cache;
+
+    return 0;
+}
+
+
 static void
 news_thread_free(news_thread_t *t)
 {
-    free(t->nodes);
+    if (!t->cached) {
+        free(t->nodes);
+    }
+
     t->nodes = NULL;
+}
+
+
+void
+news_render_tree_free(void *tree)
+{
+    news_thread_t  *t = tree;
+
+    if (t == NULL) {
+        return;
+    }
+
+    free(t->nodes);
+    free(t);
 }
 
 
@@ -892,7 +994,8 @@ news_render_seo(news_buf_t *b, const news_article_t *a)
     news_buf_addl(b, "<meta property=\"og:type\" content=\"article\">\n"
                   "<meta property=\"og:title\" content=\"");
     news_html_escape(b, a->title, strlen(a->title));
-    news_buf_addl(b, "\">\n<meta property=\"og:url\" content=\"\x01" "articles/");
+    news_buf_addl(b, "\">\n<meta property=\"og:url\" content=\"\x01"
+                  "articles/");
     news_buf_adds(b, a->slug);
     news_buf_addl(b, "\">\n<meta property=\"og:site_name\" content=\"\x02\">\n"
                   "<meta property=\"article:published_time\" content=\"");
@@ -1008,6 +1111,23 @@ news_render_expand(news_buf_t *b, const char *s, size_t n,
     }
 
     news_buf_add(b, s + start, n - start);
+}
+
+
+void
+news_render_list_end(news_buf_t *b, const unsigned char *next, size_t n,
+    int more)
+{
+    news_buf_addl(b, "],\"next\":");
+
+    if (!more) {
+        news_buf_addl(b, "null}\n");
+        return;
+    }
+
+    news_buf_addc(b, '"');
+    news_hex_encode(b, next, n);
+    news_buf_addl(b, "\"}\n");
 }
 
 

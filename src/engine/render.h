@@ -101,6 +101,9 @@ int news_page_parse(const void *p, size_t n, news_page_t *pg);
 int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
     const news_comments_t *cs, unsigned page);
 
+/* frees the reply tree cached in a news_comments_t */
+void news_render_tree_free(void *tree);
+
 /* how many pages the article's comment threads fill (at least 1) */
 unsigned news_render_comment_pages(const news_comments_t *cs);
 
@@ -117,6 +120,10 @@ void news_render_pending_item(news_buf_t *b, const news_article_t *a,
 /* appends s with each marker replaced by marks[marker - 1] */
 void news_render_expand(news_buf_t *b, const char *s, size_t n,
     const news_str_t *marks);
+
+/* closes a JSON list answer: ],"next":"hex cursor" or null} */
+void news_render_list_end(news_buf_t *b, const unsigned char *next,
+    size_t n, int more);
 
 /* the opening of the Atom feed, up to its first entry */
 void news_render_feed_head(news_buf_t *b, const char *path, int64_t updated);

@@ -562,6 +562,38 @@ news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
 
 
 int
+news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
+    news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[db], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
+    mdb_cursor_close(cur);
+
+    if (rc == MDB_NOTFOUND) {
+        *id = 1;
+        return NEWS_OK;
+    }
+
+    if (rc != 0 || key.mv_size != 8) {
+        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
+                               "finding the last id");
+    }
+
+    *id = news_be64_get(key.mv_data) + 1;
+
+    return NEWS_OK;
+}
+
+
+int
 news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err)
 {

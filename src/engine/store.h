@@ -127,6 +127,10 @@ int news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
     news_err_t *err);
 int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
 
+/* one more than the largest be64 key of a database (1 when empty) */
+int news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
+    news_err_t *err);
+
 /* deletes every key of a database that starts with prefix */
 int news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err);

@@ -17,7 +17,6 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     size_t         snapshot;
     int64_t        modified;
     ngx_int_t      rc;
-    ngx_str_t      piece;
     news_buf_t    *b;
     news_err_t     err;
     news_list_t    list;
@@ -54,26 +53,9 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    news_buf_addl(b, "],\"next\":");
+    news_render_list_end(b, list.next, NEWS_CURSOR_LEN, list.more);
 
-    if (list.more) {
-        news_buf_addc(b, '"');
-        news_hex_encode(b, list.next, NEWS_CURSOR_LEN);
-        news_buf_addl(b, "\"}\n");
-
-    } else {
-        news_buf_addl(b, "null}\n");
-    }
-
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    piece.data = (u_char *) b->data;
-    piece.len = b->len;
-
-    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
-                              &piece, 1);
+    return ngx_http_news_send_buf(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
 }
 
 
@@ -179,7 +161,6 @@ ngx_int_t
 ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message)
 {
-    ngx_str_t    piece;
     news_buf_t  *b;
 
     b = ngx_http_news_scratch(r);
@@ -188,12 +169,5 @@ ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
     news_json_string(b, message, ngx_strlen(message));
     news_buf_addl(b, "}}\n");
 
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    piece.data = (u_char *) b->data;
-    piece.len = b->len;
-
-    return ngx_http_news_send(r, status, &ngx_http_news_json_type, &piece, 1);
+    return ngx_http_news_send_buf(r, status, &ngx_http_news_json_type, b);
 }

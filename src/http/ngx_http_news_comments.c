@@ -907,7 +907,6 @@ ngx_http_news_cwrite_error(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 static ngx_int_t
 ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
-    ngx_str_t    piece;
     news_buf_t  *b;
 
     b = ngx_http_news_scratch(r);
@@ -931,15 +930,8 @@ ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
     news_buf_addf(b, "\",\"status\":\"%s\"}\n",
                   news_comment_status_name(w->c.status));
 
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    piece.data = (u_char *) b->data;
-    piece.len = b->len;
-
-    return ngx_http_news_send(r, NGX_HTTP_CREATED, &ngx_http_news_json_type,
-                              &piece, 1);
+    return ngx_http_news_send_buf(r, NGX_HTTP_CREATED,
+                                  &ngx_http_news_json_type, b);
 }
 
 
@@ -951,7 +943,7 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     int            more, rc;
     uint64_t       id;
-    ngx_str_t      value, piece;
+    ngx_str_t      value;
     ngx_uint_t     limit;
     news_buf_t    *b;
     news_err_t     err;
@@ -1031,26 +1023,9 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                : ngx_http_news_store_error(r, &err, 1);
     }
 
-    news_buf_addl(b, "],\"next\":");
+    news_render_list_end(b, next, sizeof(next), more);
 
-    if (more) {
-        news_buf_addc(b, '"');
-        news_hex_encode(b, next, sizeof(next));
-        news_buf_addl(b, "\"}\n");
-
-    } else {
-        news_buf_addl(b, "null}\n");
-    }
-
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    piece.data = (u_char *) b->data;
-    piece.len = b->len;
-
-    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
-                              &piece, 1);
+    return ngx_http_news_send_buf(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
 }
 
 

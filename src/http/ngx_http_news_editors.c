@@ -310,7 +310,6 @@ ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     uint64_t        id;
     cJSON          *obj;
     MDB_val         key, val;
-    ngx_str_t       piece;
     MDB_txn        *txn;
     news_buf_t     *b;
     news_err_t      err;
@@ -380,13 +379,5 @@ ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     news_buf_addl(b, "]}\n");
 
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    piece.data = (u_char *) b->data;
-    piece.len = b->len;
-
-    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
-                              &piece, 1);
+    return ngx_http_news_send_buf(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
 }

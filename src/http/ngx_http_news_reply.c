@@ -98,6 +98,24 @@ ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/* sends what a renderer put in a buffer (the scratch buffer, mostly) */
+ngx_int_t
+ngx_http_news_send_buf(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_str_t *type, news_buf_t *b)
+{
+    ngx_str_t  piece;
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    return ngx_http_news_send(r, status, type, &piece, 1);
+}
+
+
 ngx_int_t
 ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
     ngx_str_t *pieces, ngx_uint_t n)
