@@ -678,6 +678,15 @@ sub _exec_child {
     open STDIN, '<', $in // '/dev/null' or POSIX::_exit(126);
     open STDOUT, '>>', $out or POSIX::_exit(126);
     open STDERR, '>>', $err or POSIX::_exit(126);
+
+    # a sanitizer build of the module needs its runtime loaded first, in
+    # nginx only (TEST_NGINX_PRELOAD, e.g. libasan.so:libubsan.so)
+    if ($ENV{TEST_NGINX_PRELOAD} && $argv->[0] eq $BIN) {
+        $ENV{LD_PRELOAD} = $ENV{TEST_NGINX_PRELOAD};
+        $ENV{ASAN_OPTIONS} //= 'detect_leaks=0:abort_on_error=1';
+        $ENV{UBSAN_OPTIONS} //= 'print_stacktrace=1:halt_on_error=1';
+    }
+
     exec { $argv->[0] } @$argv
         or print STDERR "NewsTest: exec $argv->[0]: $!\n";
     POSIX::_exit(127);
@@ -737,7 +746,7 @@ sub log_problems {
         open my $fh, '<', $file->[0] or next;
         seek $fh, $file->[1], 0;
         while (my $line = <$fh>) {
-            next unless $line =~ /\[(?:alert|crit|emerg)\]|Sanitizer/;
+            next unless $line =~ /\[(?:alert|crit|emerg)\]|Sanitizer|runtime error:/;
             next if $line =~ /^\S+ \S+ \[\w+\] (\d+)#/ && $self->{ignore_pids}{$1};
             next if grep { $line =~ $_ } @{ $self->{allowed} };
             chomp $line;
