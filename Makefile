@@ -29,7 +29,8 @@ NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \
                -Werror=format-security -fPIC -Wdate-time -D_FORTIFY_SOURCE=2
 NGX_LD_OPT  := -Wl,-z,relro -Wl,-z,now -fPIC
 
-.PHONY: all deps run test unit clean bench html-tools audit-tools audit
+.PHONY: all deps run test test-asan unit clean bench html-tools audit-tools \
+        audit
 
 all: $(BUILD)/ngx_http_news_module.so $(BUILD)/newsctl
 
@@ -75,6 +76,17 @@ unit: $(UNIT_BINS)
 
 test: deps all unit html-tools
 	TEST_NEWS_BUILD=$(abspath $(BUILD)) prove -j2 t/
+
+# The suite that drives the module, again with the module and newsctl built
+# with AddressSanitizer and UBSan and their runtime preloaded into the
+# distro nginx (fuzz.mk's sanitize and sanitize-module); any report fails.
+ASAN_TESTS  := $(filter-out t/00-% t/01-% t/80-% t/90-% t/95-%, \
+                 $(wildcard t/*.t))
+
+test-asan: deps sanitize sanitize-module
+	TEST_NEWS_BUILD=$(abspath $(BUILD))/asan ASAN_OPTIONS=detect_leaks=0 \
+	TEST_NGINX_PRELOAD="$$(gcc -print-file-name=libasan.so):$$(gcc \
+	    -print-file-name=libubsan.so)" prove -j2 $(ASAN_TESTS)
 
 # The checkers of issue 8, kept in $(BUILD)/tools (never in the repo): the
 # W3C Nu HTML validator (npm's vnu-jar on Debian's Java) for t/80-html.t,

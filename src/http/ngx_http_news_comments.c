@@ -191,7 +191,10 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     w->action = action;
     w->json = ctx->json;
-    ngx_memcpy(w->slug, rt->slug.data, ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    if (rt->slug.len) {
+        ngx_memcpy(w->slug, rt->slug.data,
+                   ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    }
     ngx_memcpy(w->author, user->name, user->name_len);
     w->user_id = user->id;
     w->role = user->role;

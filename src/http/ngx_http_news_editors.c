@@ -88,7 +88,10 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     w->action = action;
     w->writer = &nmcf->writer;
-    ngx_memcpy(w->slug, rt->slug.data, ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    if (rt->slug.len) {
+        ngx_memcpy(w->slug, rt->slug.data,
+                   ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    }
     ctx->data = w;
 
     if (action == NGX_HTTP_NEWS_A_DELETE) {

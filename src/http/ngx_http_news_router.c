@@ -248,8 +248,9 @@ ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
 
     if (rt->path.len <= def->path.len + def->suffix.len
         || ngx_strncmp(rt->path.data, def->path.data, def->path.len) != 0
-        || ngx_strncmp(rt->path.data + rt->path.len - def->suffix.len,
-                       def->suffix.data, def->suffix.len) != 0)
+        || (def->suffix.len
+            && ngx_strncmp(rt->path.data + rt->path.len - def->suffix.len,
+                           def->suffix.data, def->suffix.len) != 0))
     {
         return 0;
     }
