@@ -34,6 +34,8 @@ static int news_article_write_pages(news_store_t *st, MDB_txn *txn,
     news_article_t *a, const news_comments_t *cs, unsigned from,
     const unsigned *want, unsigned nwant, unsigned pages, news_err_t *err);
 static unsigned news_min_u(unsigned a, unsigned b);
+static int news_article_body(news_article_t *a, news_buf_t *html,
+    news_err_t *err);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
 static int news_article_redirect(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t id, news_err_t *err);
@@ -611,17 +613,12 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
     news_buf_t  b, html;
 
     news_buf_init(&b);
-    news_buf_init(&html);
-    rc = NEWS_OK;
 
-    if (news_markdown(&html, a->body, strlen(a->body)) != 0) {
-        news_buf_free(&html);
-        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
-                            a->slug);
+    if (news_article_body(a, &html, err) != NEWS_OK) {
+        return err->code;
     }
 
-    a->html = html.data ? html.data : "";
-    a->html_len = html.len;
+    rc = NEWS_OK;
 
     for (i = 0; rc == NEWS_OK && i < sizeof(news_fragment_kinds) / sizeof(int);
          i++)
@@ -678,16 +675,11 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     };
 
     news_buf_init(&b);
-    news_buf_init(&html);
 
-    if (news_markdown(&html, a->body, strlen(a->body)) != 0) {
-        news_buf_free(&html);
-        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
-                            a->slug);
+    if (news_article_body(a, &html, err) != NEWS_OK) {
+        return err->code;
     }
 
-    a->html = html.data ? html.data : "";
-    a->html_len = html.len;
     rc = NEWS_OK;
 
     for (i = 0; rc == NEWS_OK && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
@@ -731,6 +723,25 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     a->html_len = 0;
 
     return rc;
+}
+
+
+/* the body as HTML, once for every fragment of a write: a->html */
+static int
+news_article_body(news_article_t *a, news_buf_t *html, news_err_t *err)
+{
+    news_buf_init(html);
+
+    if (news_markdown(html, a->body, strlen(a->body)) != 0) {
+        news_buf_free(html);
+        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                            a->slug);
+    }
+
+    a->html = html->data ? html->data : "";
+    a->html_len = html->len;
+
+    return NEWS_OK;
 }
 
 

@@ -31,6 +31,8 @@ static int news_comment_view_get(const MDB_val *key, const MDB_val *val,
     news_comment_t *c, news_buf_t *arena);
 static char *news_comment_strdup(const char *s);
 static unsigned news_comment_depth(const news_comments_t *cs, size_t i);
+static int news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int status, const char *body, int64_t now, news_err_t *err);
 static size_t news_comment_url_len(const char *s, size_t n);
 
 
@@ -863,38 +865,7 @@ int
 news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
     const char *body, int64_t now, news_err_t *err)
 {
-    int             rc;
-    char           *copy;
-    news_comment_t  c;
-
-    if (news_comment_get(st, txn, id, &c, err) != NEWS_OK) {
-        return err->code;
-    }
-
-    if (c.status == NEWS_COMMENT_DELETED) {
-        news_comment_free(&c);
-        return news_err_set(err, NEWS_GONE, "the comment is deleted");
-    }
-
-    copy = news_comment_strdup(body);
-    if (copy == NULL) {
-        news_comment_free(&c);
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    free(c.body);
-    c.body = copy;
-    c.edited_at = now;
-
-    rc = news_comment_put(st, txn, &c, err);
-    if (rc == NEWS_OK) {
-        rc = news_article_changed(st, txn, c.article_id, c.id,
-                                  NEWS_CHANGE_TEXT, now, err);
-    }
-
-    news_comment_free(&c);
-
-    return rc;
+    return news_comment_change(st, txn, id, -1, body, now, err);
 }
 
 
@@ -902,7 +873,20 @@ int
 news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
     int status, int64_t now, news_err_t *err)
 {
+    return news_comment_change(st, txn, id, status, NULL, now, err);
+}
+
+
+/*
+ * A new body (an edit) or a new status (moderation, deletion) for a
+ * stored comment; a deleted comment takes neither, but deletion again.
+ */
+static int
+news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
+    const char *body, int64_t now, news_err_t *err)
+{
     int             rc;
+    char           *text;
     news_comment_t  c;
 
     if (news_comment_get(st, txn, id, &c, err) != NEWS_OK) {
@@ -914,12 +898,12 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
         return news_err_set(err, NEWS_GONE, "the comment is deleted");
     }
 
-    c.status = status;
-
     /* a deleted comment's words are gone for good, not just hidden */
-    if (status == NEWS_COMMENT_DELETED) {
+    text = (status == NEWS_COMMENT_DELETED) ? "[deleted]" : (char *) body;
+
+    if (text != NULL) {
         free(c.body);
-        c.body = news_comment_strdup("[deleted]");
+        c.body = news_comment_strdup(text);
 
         if (c.body == NULL) {
             news_comment_free(&c);
@@ -927,10 +911,19 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
         }
     }
 
+    if (status >= 0) {
+        c.status = status;
+
+    } else {
+        c.edited_at = now;
+    }
+
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
         rc = news_article_changed(st, txn, c.article_id, c.id,
-                                  NEWS_CHANGE_STATUS, now, err);
+                                  status >= 0 ? NEWS_CHANGE_STATUS
+                                              : NEWS_CHANGE_TEXT,
+                                  now, err);
     }
 
     news_comment_free(&c);
