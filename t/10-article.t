@@ -18,14 +18,6 @@ sub text_of {
     return join "\n", grep { /\S/ } map { s/^\s+|\s+$//gr } split /\n/, $html;
 }
 
-sub json_file {
-    my ($text) = @_;
-    my ($fh, $name) = tempfile(SUFFIX => '.json', UNLINK => 1);
-    print $fh $text;
-    close $fh;
-    return $name;
-}
-
 my $t = NewsTest->new(http => 'news_site_name "The <Daily> Test";');
 my ($rc, $out, $err) = $t->newsctl('import', 'demo/seed-article.json');
 is($rc, 0, 'seed imported') or diag $err;
@@ -132,7 +124,7 @@ $res = $t->get('/api/articles?cursor=zz');
 is($res->{status}, 400, 'bad cursor: 400');
 
 # hostile text is escaped in every context
-my $evil = json_file(<<'JSON');
+my $evil = NewsTest::json_file(<<'JSON');
 {"slug": "evil", "title": "<script>alert(\"t\")</script> 'q' & co",
  "subtitle": "\"><img src=x onerror=alert(1)>",
  "author": "<b>Mallory</b>",
@@ -157,7 +149,7 @@ $res = $t->get('/');
 unlike($res->{content}, qr/<script/i, 'front page: no script element');
 
 # two slugs, updates by re-import
-my $upd = json_file('{"slug":"evil","title":"Now harmless","body":"plain"}');
+my $upd = NewsTest::json_file('{"slug":"evil","title":"Now harmless","body":"plain"}');
 ($rc) = $t->newsctl('import', $upd);
 is($rc, 0, 're-import of a slug');
 like($t->get('/articles/evil')->{content}, qr{<h1>Now harmless</h1>}, 'the same slug is updated');

@@ -7,14 +7,6 @@ use File::Temp qw(tempfile);
 use lib 't/lib';
 use NewsTest;
 
-sub json_file {
-    my ($text) = @_;
-    my ($fh, $name) = tempfile(SUFFIX => '.json', UNLINK => 1);
-    print $fh $text;
-    close $fh;
-    return $name;
-}
-
 my $t = NewsTest->new(workers => 2);
 $t->run;
 
@@ -36,14 +28,14 @@ my @bad = (
 );
 for my $case (@bad) {
     my ($json, $want) = @$case;
-    ($rc, $out, $err) = $t->newsctl('import', json_file($json));
+    ($rc, $out, $err) = $t->newsctl('import', NewsTest::json_file($json));
     is($rc, 1, "bad import fails: " . substr($json, 0, 40));
     like($err, $want, 'and says which article and why');
 }
 
 # a file with one bad article imports nothing of itself or of other files
-my $good = json_file('{"title":"Good one","body":"b"}');
-my $mixed = json_file('[{"title":"Also good","body":"b"},{"title":"bad"}]');
+my $good = NewsTest::json_file('{"title":"Good one","body":"b"}');
+my $mixed = NewsTest::json_file('[{"title":"Also good","body":"b"},{"title":"bad"}]');
 ($rc, $out, $err) = $t->newsctl('import', $good, $mixed);
 is($rc, 1, 'mixed import fails');
 like($err, qr/nothing imported/, 'says nothing was imported');
@@ -59,7 +51,7 @@ like($export, qr/"slug":\s*"good-one"/, 'export has the article');
 like($export, qr/"comments":\s*\[\]/, 'export has a comments array');
 
 my $t2 = NewsTest->new;
-my $file = json_file($export);
+my $file = NewsTest::json_file($export);
 ($rc, $out, $err) = $t2->newsctl('import', $file);
 is($rc, 0, 'import of an export') or diag $err;
 my (undef, $export2) = $t2->newsctl('export');

@@ -11,33 +11,7 @@ my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 my $PAGE = "/articles/$SLUG";
 my $API = "/api/articles/$SLUG/comments";
 
-sub json_file {
-    my ($text) = @_;
-    my ($fh, $name) = tempfile(SUFFIX => '.json', UNLINK => 1);
-    print $fh $text;
-    close $fh;
-    return $name;
-}
-
 # a logged-in session: its cookie header
-sub login {
-    my ($t, $name, $role) = @_;
-    my $pw = "pw-of-$name-123";
-    if ($role) {
-        my ($rc, undef, $err) = $t->newsctl_in("$pw\n", 'user', 'add', $name, '--role', $role);
-        die "user add: $err" if $rc;
-    } else {
-        my $r = $t->request('POST', '/api/users', { headers => { 'Content-Type' => 'application/json' },
-                            content => qq({"username":"$name","password":"$pw"}) });
-        die "register $name: $r->{status} $r->{content}" if $r->{status} != 201;
-    }
-    my $r = $t->request('POST', '/api/session', { headers => { 'Content-Type' => 'application/json' },
-                        content => qq({"username":"$name","password":"$pw"}) });
-    die "login $name: $r->{status}" if $r->{status} != 200;
-    my ($c) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
-    return $c;
-}
-
 sub api_post {
     my ($t, $cookie, $path, $json, %h) = @_;
     return $t->request('POST', $path, { headers => { 'Content-Type' => 'application/json',
@@ -61,12 +35,10 @@ sub form_post {
                                         content => $body });
 }
 
-sub export_of { my ($t) = @_; my (undef, $out) = $t->newsctl('export'); return $out }
-
 my $t = NewsTest->new(workers => 1, http => 'news_comment_rate 0; news_comment_edit_window 15m;');
 $t->newsctl('import', 'demo/seed-article.json');
-$t->newsctl('import', json_file('{"slug":"draft-one","title":"Draft","body":"b","status":"draft"}'));
-$t->newsctl('import', json_file('{"slug":"other","title":"Other","body":"b"}'));
+$t->newsctl('import', NewsTest::json_file('{"slug":"draft-one","title":"Draft","body":"b","status":"draft"}'));
+$t->newsctl('import', NewsTest::json_file('{"slug":"other","title":"Other","body":"b"}'));
 $t->run;
 
 # logged out: the seed's own words, and no way to post
@@ -77,10 +49,10 @@ is(api_post($t, undef, $API, '{"body":"hi"}')->{status}, 401, 'JSON post without
 is($t->request('POST', "$PAGE/comments", { headers => { 'Content-Type' => 'application/x-www-form-urlencoded' },
                                            content => 'body=hi' })->{status}, 403, 'form post without login: 403');
 
-my $alice = login($t, 'alice');
-my $bob = login($t, 'bob');
-my $mod = login($t, 'mod1', 'moderator');
-my $editor = login($t, 'ed1', 'editor');
+my $alice = $t->login('alice');
+my $bob = $t->login('bob');
+my $mod = $t->login('mod1', 'moderator');
+my $editor = $t->login('ed1', 'editor');
 
 # the form for a logged-in reader, and a post through it
 $res = $t->get($PAGE, { headers => { Cookie => $alice } });
@@ -112,7 +84,7 @@ like($res->{content}, qr{id="comment-1">.*<ol class="replies">\n<li class="comme
      'replies nested under their parent');
 
 # bad input changes nothing
-my $before = export_of($t);
+my $before = $t->export;
 my @bad = (
     ['{"body":""}', 422, 'empty'],
     ['{"body":"   \n  "}', 422, 'blank'],
@@ -144,7 +116,7 @@ is(form_post($t, $bob, "$PAGE/comments", { body => 'token of another', csrf => $
 $res = $t->request('POST', "$PAGE/comments", { headers => { Cookie => $alice, 'Content-Type' => 'application/x-www-form-urlencoded' },
                                               content => "body=a&body=b&csrf=$csrf" });
 is($res->{status}, 400, 'a duplicate form field: 400');
-is(export_of($t), $before, 'the store is unchanged by all of that');
+is($t->export, $before, 'the store is unchanged by all of that');
 
 # script payloads are shown inert
 api_post($t, $bob, $API, '{"body":"<script>alert(1)</script> <img src=x onerror=alert(2)> javascript:alert(3) <svg onload=alert(4)>"}');
@@ -203,7 +175,7 @@ is(api_post($t, $editor, "/api/articles/$SLUG/comments/open", '')->{status}, 204
 
 # a long thread is paged
 my @many = map { qq({"id":@{[1000 + $_]},"author":"bulk","body":"bulk comment $_","created_at":"2025-01-01T00:00:00Z"}) } 1 .. 60;
-my $long = json_file(qq({"slug":"long-thread","title":"Long thread","body":"b","comments":[@{[join ',', @many]}]}));
+my $long = NewsTest::json_file(qq({"slug":"long-thread","title":"Long thread","body":"b","comments":[@{[join ',', @many]}]}));
 my ($rc, undef, $err) = $t->newsctl('import', $long);
 is($rc, 0, 'import an article with 60 comments') or diag $err;
 $res = $t->get('/articles/long-thread');
@@ -215,12 +187,12 @@ like($res->{content}, qr/bulk comment 51<.*bulk comment 60</s, 'page 2 holds the
 is($t->get('/articles/long-thread?comments=3')->{status}, 404, 'past the last page: 404');
 
 # export holds the comments, and import takes them back
-my $export = export_of($t);
+my $export = $t->export;
 like($export, qr/"body":\s*"bulk comment 60"/, 'export includes comments');
 my $t2 = NewsTest->new;
-($rc, undef, $err) = $t2->newsctl('import', json_file($export));
+($rc, undef, $err) = $t2->newsctl('import', NewsTest::json_file($export));
 is($rc, 0, 'the export imports') or diag $err;
-is(export_of($t2), $export, 'and exports the same');
+is($t2->export, $export, 'and exports the same');
 
 $t->done;
 
@@ -228,8 +200,8 @@ $t->done;
 my $p = NewsTest->new(http => 'news_comment_premoderation on; news_comment_rate 2;');
 $p->newsctl('import', 'demo/seed-article.json');
 $p->run;
-my $carol = login($p, 'carol');
-my $pm = login($p, 'pmod', 'moderator');
+my $carol = $p->login('carol');
+my $pm = $p->login('pmod', 'moderator');
 $res = api_post($p, $carol, $API, '{"body":"held for approval"}');
 is($res->{status}, 201, 'premoderated post: 201');
 like($res->{content}, qr/"status":"pending"/, 'pending');
@@ -251,7 +223,7 @@ $p->done;
 my $w = NewsTest->new(workers => 2, http => 'news_comment_rate 0;');
 $w->newsctl('import', 'demo/seed-article.json');
 $w->run;
-my @cookies = map { login($w, "poster$_") } 1 .. 4;
+my @cookies = map { $w->login("poster$_") } 1 .. 4;
 my @kids;
 for my $k (0 .. 3) {
     my $pid = fork // die;
@@ -268,7 +240,7 @@ for my $k (0 .. 3) {
 my $failed = 0;
 for (@kids) { waitpid($_, 0); $failed++ if $? }
 is($failed, 0, 'all 200 concurrent posts answered 201');
-my $all = export_of($w);
+my $all = $w->export;
 my $n = () = $all =~ /"body":\s*"c\d-\d+"/g;
 is($n, 200, 'all 200 are in the store');
 like($w->get("/api/articles/$SLUG")->{content}, qr/"comment_count":200/, 'and counted');

@@ -8,14 +8,6 @@ use NewsTest;
 
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 
-sub json_file {
-    my ($text) = @_;
-    my ($fh, $name) = tempfile(SUFFIX => '.json', UNLINK => 1);
-    print $fh $text;
-    close $fh;
-    return $name;
-}
-
 # well-formed XML, checked by a real XML parser (xmllint, libxml2-utils)
 sub well_formed {
     my ($xml, $name) = @_;
@@ -39,7 +31,7 @@ sub get_host {
 
 my $t = NewsTest->new(http => 'news_site_name "Feeds & Co"; news_cache_max_age 120;');
 $t->newsctl('import', 'demo/seed-article.json');
-$t->newsctl('import', json_file('[{"slug":"second","title":"Second <story>","subtitle":"A & B","body":"Text"},'
+$t->newsctl('import', NewsTest::json_file('[{"slug":"second","title":"Second <story>","subtitle":"A & B","body":"Text"},'
                                 . '{"slug":"later","title":"Later","body":"b","published_at":"2999-01-01T00:00:00Z"},'
                                 . '{"slug":"hidden-draft","title":"Draft","body":"b","status":"draft"}]'));
 $t->run;
@@ -104,10 +96,10 @@ for my $path ('/', '/api/articles', "/api/articles/$SLUG", "/api/articles/$SLUG/
 }
 
 # a write changes the validators at once
-$t->newsctl('import', json_file('{"slug":"second","title":"Second, corrected","body":"Text"}'));
+$t->newsctl('import', NewsTest::json_file('{"slug":"second","title":"Second, corrected","body":"Text"}'));
 isnt($t->get('/articles/second')->{headers}{etag}, $etag, 'an update changes the article ETag');
 my $front = $t->get('/')->{headers}{etag};
-$t->newsctl('import', json_file('{"slug":"third","title":"Third","body":"b"}'));
+$t->newsctl('import', NewsTest::json_file('{"slug":"third","title":"Third","body":"b"}'));
 isnt($t->get('/')->{headers}{etag}, $front, 'a new article changes the front page ETag');
 my $before = $t->get("/articles/$SLUG")->{headers}{etag};
 my $pw = 'reader-password';

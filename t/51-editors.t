@@ -6,17 +6,6 @@ use Test::More;
 use lib 't/lib';
 use NewsTest;
 
-sub login {
-    my ($t, $name, $role) = @_;
-    my $pw = "pw-of-$name-123";
-    my ($rc, undef, $err) = $t->newsctl_in("$pw\n", 'user', 'add', $name, '--role', $role);
-    die "user add: $err" if $rc;
-    my $r = $t->request('POST', '/api/session', { headers => { 'Content-Type' => 'application/json' },
-                        content => qq({"username":"$name","password":"$pw"}) });
-    my ($c) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
-    return $c;
-}
-
 sub api {
     my ($t, $method, $path, $cookie, $json) = @_;
     return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
@@ -24,12 +13,10 @@ sub api {
                                          (defined $json ? (content => $json) : ()) });
 }
 
-sub export_of { my ($t) = @_; my (undef, $out) = $t->newsctl('export'); return $out }
-
 my $t = NewsTest->new;
 $t->run;
-my $ed = login($t, 'editor1', 'editor');
-my $reader = login($t, 'reader1', 'reader');
+my $ed = $t->login('editor1', 'editor');
+my $reader = $t->login('reader1', 'reader');
 
 my $json = '{"title":"Storm hits the coast","subtitle":"Thousands without power","author":"Ann Reporter",'
          . '"section":"World","tags":["Weather","Coast line"],"body":"## What happened\n\nWind. <script>x</script> [bad](javascript:alert(1))"}';
@@ -45,7 +32,7 @@ unlike($page, qr{<script>x|javascript:}, 'raw HTML and javascript: links dropped
 like($page, qr{<a href="sections/world">World</a>.*<a href="tags/weather">Weather</a>.*<a href="tags/coast-line">Coast line</a>}s, 'links to its section and tags');
 
 # bad input changes nothing
-my $before = export_of($t);
+my $before = $t->export;
 my @bad = (
     ['{"body":"no title"}', 422, 'no title'],
     ['{"title":"No body"}', 422, 'no body'],
@@ -62,7 +49,7 @@ for my $case (@bad) {
 }
 is(api($t, 'PUT', '/api/articles/storm-hits-the-coast', $reader, '{"title":"Mine","body":"b"}')->{status}, 403, 'a PUT by a reader: 403');
 is(api($t, 'PUT', '/api/articles/no-such', $ed, '{"title":"X","body":"b"}')->{status}, 404, 'a PUT of a missing article: 404');
-is(export_of($t), $before, 'the store is unchanged');
+is($t->export, $before, 'the store is unchanged');
 
 # an update: revision, Updated, a new slug with a redirect
 sleep 1 while time % 60 > 57;

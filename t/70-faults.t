@@ -21,19 +21,6 @@ my $PAGE = "/articles/$SLUG";
 my $API  = "/api/articles/$SLUG/comments";
 my $JSON = { 'Content-Type' => 'application/json' };
 
-sub login {
-    my ($t, $name) = @_;
-    my $pw = "pw-of-$name-123";
-    my $r = $t->request('POST', '/api/users', { headers => $JSON,
-                        content => qq({"username":"$name","password":"$pw"}) });
-    die "register $name: $r->{status} $r->{content}" if $r->{status} != 201;
-    $r = $t->request('POST', '/api/session', { headers => $JSON,
-                     content => qq({"username":"$name","password":"$pw"}) });
-    die "login $name: $r->{status} $r->{content}" if $r->{status} != 200;
-    my ($c) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
-    return $c;
-}
-
 sub post {
     my ($t, $cookie, $body) = @_;
     return $t->request('POST', $API, { headers => { %$JSON, Cookie => $cookie },
@@ -104,7 +91,7 @@ sub acked_missing {
     $t->run;
     # the master's report of the kill is expected here, and nowhere else
     $t->allow_log(qr/\[alert\].*exited on signal 9/);
-    my @cookies = map { login($t, "crash$_") } 1 .. 4;
+    my @cookies = map { $t->login("crash$_") } 1 .. 4;
 
     my $killed = 0;
     my @lines = clients($t, \@cookies, 60, sub {
@@ -141,7 +128,7 @@ sub acked_missing {
     my $t = NewsTest->new(workers => 2, http => 'news_comment_rate 0;');
     $t->newsctl('import', 'demo/seed-article.json');
     $t->run;
-    my @cookies = map { login($t, "reload$_") } 1 .. 4;
+    my @cookies = map { $t->login("reload$_") } 1 .. 4;
 
     my $reloads = 0;
     my @lines = clients($t, \@cookies, 40, sub {
@@ -172,7 +159,7 @@ sub acked_missing {
     $t->newsctl('import', 'demo/seed-article.json');
     $t->run;
     $t->allow_log(qr/\[crit\].*the store is full \(MDB_MAP_FULL\); raise news_db_size and reload/);
-    my $cookie = login($t, 'filler');
+    my $cookie = $t->login('filler');
 
     my (@acked, $full);
     for my $i (1 .. 3000) {
@@ -221,7 +208,7 @@ SKIP: {
     system('chown', '-R', 'nobody:nogroup', $db);
     $t->run;
     $t->allow_log(qr/\[crit\].*the disk holding the store is full/);
-    my $cookie = login($t, 'diskfill');
+    my $cookie = $t->login('diskfill');
 
     my (@acked, $full);
     for my $i (1 .. 3000) {

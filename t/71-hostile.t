@@ -17,45 +17,11 @@ use NewsTest;
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 my $JSON = { 'Content-Type' => 'application/json' };
 
-sub json_file {
-    my ($text) = @_;
-    my ($fh, $name) = tempfile(SUFFIX => '.json', UNLINK => 1);
-    binmode $fh;
-    print $fh $text;
-    close $fh;
-    return $name;
-}
-
-sub login {
-    my ($t, $name, $role) = @_;
-    my $pw = "pw-of-$name-123";
-    if ($role) {
-        my ($rc, undef, $err) = $t->newsctl_in("$pw\n", 'user', 'add', $name, '--role', $role);
-        die "user add: $err" if $rc;
-    } else {
-        my $r = $t->request('POST', '/api/users', { headers => $JSON,
-                            content => qq({"username":"$name","password":"$pw"}) });
-        die "register $name: $r->{status}" if $r->{status} != 201;
-    }
-    my $r = $t->request('POST', '/api/session', { headers => $JSON,
-                        content => qq({"username":"$name","password":"$pw"}) });
-    die "login $name: $r->{status}" if $r->{status} != 200;
-    my ($c) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
-    return $c;
-}
-
 sub csrf_of {
     my ($t, $cookie) = @_;
     my $page = $t->get("/articles/$SLUG", { headers => { Cookie => $cookie } })->{content};
     my ($csrf) = $page =~ /name="csrf" value="([0-9a-f]+)"/;
     return $csrf;
-}
-
-sub export_of {
-    my ($t) = @_;
-    my ($rc, $out, $err) = $t->newsctl('export');
-    die "export: $err" if $rc;
-    return $out;
 }
 
 sub unescape {
@@ -75,8 +41,8 @@ my $t = NewsTest->new(workers => 1,
 $t->newsctl('import', 'demo/seed-article.json');
 $t->run;
 
-my $cookie = login($t, 'reader');
-my $other = login($t, 'other');
+my $cookie = $t->login('reader');
+my $other = $t->login('other');
 my $r = $t->request('POST', "/api/articles/$SLUG/comments",
                     { headers => { %$JSON, Cookie => $other }, content => '{"body":"a comment to attack"}' });
 is($r->{status}, 201, 'a comment by someone else, as a target');
@@ -84,7 +50,7 @@ my $csrf = csrf_of($t, $cookie);
 ok($csrf, 'the reader\'s CSRF token');
 
 my %vars = (S => $SLUG, COOKIE => $cookie, CSRF => $csrf);
-my $before = export_of($t);
+my $before = $t->export;
 
 open my $fh, '<:raw', 't/data/hostile-requests.txt' or die "corpus: $!";
 my @corpus;
@@ -130,7 +96,7 @@ my $login = $t->get('/login?next=%zz%00%22%3E%3Cscript%3E');
 is($login->{status}, 200, 'a login page with a bad next still shows');
 unlike($login->{content}, qr/<script/, 'without markup from it');
 
-is(export_of($t), $before, 'the store is byte-identical (newsctl export)');
+is($t->export, $before, 'the store is byte-identical (newsctl export)');
 is($t->request('GET', '/api/me', { headers => { Cookie => $cookie } })->{status}, 200,
    'the reader is still logged in (no override logged them out)');
 is($t->get("/articles/$SLUG")->{status}, 200, 'the site answers');
@@ -153,11 +119,11 @@ for my $i (0 .. $#xss) {
                       body => "B$i $p\n\n## $p\n\n[link $i]($p) *$p* `$p`\n\n> $p\n\n- $p\n\n![img $i]($p)\n" };
 }
 my $json = JSON::PP->new->utf8(0)->canonical;
-my ($rc, undef, $err) = $t->newsctl('import', json_file($json->encode(\@articles)));
+my ($rc, undef, $err) = $t->newsctl('import', NewsTest::json_file($json->encode(\@articles)));
 is($rc, 0, 'articles with XSS in every field import') or diag $err;
 $t->run;
-my $xc = login($t, 'xsser');
-my $mod = login($t, 'xssmod', 'moderator');
+my $xc = $t->login('xsser');
+my $mod = $t->login('xssmod', 'moderator');
 for my $i (0 .. $#xss) {
     my $r = $t->request('POST', "/api/articles/xss-$i/comments",
                         { headers => { %$JSON, Cookie => $xc },

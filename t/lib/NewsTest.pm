@@ -624,6 +624,49 @@ sub raw {
 
 ### newsctl and commands
 
+# A file holding text (JSON for newsctl import), removed at exit.
+sub json_file {
+    my ($text) = @_;
+    my ($fh, $name) = File::Temp::tempfile(SUFFIX => '.json', UNLINK => 1);
+    binmode $fh;
+    print $fh $text;
+    close $fh;
+    return $name;
+}
+
+# The whole store as newsctl export writes it: tests compare it before
+# and after to prove a refused request changed nothing.
+sub export {
+    my ($self) = @_;
+    my ($rc, $out, $err) = $self->newsctl('export');
+    croak "NewsTest: export: $err" if $rc;
+    return $out;
+}
+
+# Logs NAME in and returns the "news_session=..." cookie.  With a role
+# the account is made by newsctl; without, the reader registers through
+# the API.  The password is derived from the name.
+sub login {
+    my ($self, $name, $role) = @_;
+    my $pw = "pw-of-$name-123";
+    my $json = { 'Content-Type' => 'application/json' };
+    my $cred = qq({"username":"$name","password":"$pw"});
+
+    if ($role) {
+        my ($rc, undef, $err) = $self->newsctl_in("$pw\n", 'user', 'add', $name,
+                                                  '--role', $role);
+        croak "NewsTest: user add $name: $err" if $rc;
+    } else {
+        my $r = $self->request('POST', '/api/users', { headers => $json, content => $cred });
+        croak "NewsTest: register $name: $r->{status} $r->{content}" if $r->{status} != 201;
+    }
+
+    my $r = $self->request('POST', '/api/session', { headers => $json, content => $cred });
+    croak "NewsTest: login $name: $r->{status} $r->{content}" if $r->{status} != 200;
+    my ($cookie) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+    return $cookie;
+}
+
 sub newsctl {
     my ($self, @args) = @_;
     return $self->newsctl_in(undef, @args);
