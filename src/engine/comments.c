@@ -787,27 +787,27 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
     int pending, int64_t now, news_err_t *err)
 {
     int             rc;
-    news_article_t  a;
+    news_page_t     pg;
     news_comment_t  parent;
 
-    if (news_article_load(st, txn, c->article_id, &a, err) != NEWS_OK) {
-        return err->code;
+    /* the teaser's header says all a post needs: no record to parse */
+    rc = news_article_fragment(st, txn, c->article_id, NEWS_FRAG_TEASER,
+                               &pg);
+    if (rc != 0) {
+        return rc == MDB_NOTFOUND
+               ? news_err_set(err, NEWS_NOTFOUND, "no such article")
+               : news_store_fail(err, rc, "reading an article");
     }
 
-    rc = NEWS_OK;
-
-    if (a.status != NEWS_PUBLISHED || a.published_at > now) {
-        rc = news_err_set(err, NEWS_NOTFOUND, "no such article");
-
-    } else if (a.comments_closed) {
-        rc = news_err_set(err, NEWS_FORBIDDEN, "comments are closed on "
-                          "this article");
+    if ((pg.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
+        || pg.published_at > now)
+    {
+        return news_err_set(err, NEWS_NOTFOUND, "no such article");
     }
 
-    news_article_free(&a);
-
-    if (rc != NEWS_OK) {
-        return rc;
+    if (pg.status & NEWS_COMMENTS_CLOSED) {
+        return news_err_set(err, NEWS_FORBIDDEN, "comments are closed on "
+                            "this article");
     }
 
     c->depth = 1;
