@@ -116,6 +116,17 @@ is(form_post($t, $bob, "$PAGE/comments", { body => 'token of another', csrf => $
 $res = $t->request('POST', "$PAGE/comments", { headers => { Cookie => $alice, 'Content-Type' => 'application/x-www-form-urlencoded' },
                                               content => "body=a&body=b&csrf=$csrf" });
 is($res->{status}, 400, 'a duplicate form field: 400');
+# a refused form comes back as the article, the text kept, the error tied
+my $long = 'y' x 5001;
+$res = form_post($t, $alice, "$PAGE/comments", { body => $long, csrf => $csrf });
+is($res->{status}, 422, 'a form post over the limit: 422');
+like($res->{content}, qr{<p class="error" id="comment-error" role="alert">the comment is longer than 5000 characters</p>\n<textarea id="comment-body" name="body" rows="5" aria-invalid="true" aria-describedby="comment-error" required>y{5001}</textarea>},
+     'the article again, the text kept, the error tied to it and announced');
+like($res->{content}, qr{<h1>US Senator Marco Rubio}, 'on the article page');
+$res = form_post($t, $alice, "$PAGE/comments", { body => 'reply to nothing', parent => 999, csrf => $csrf });
+is($res->{status}, 422, 'a form reply to a forged parent: 422');
+like($res->{content}, qr{role="alert">the comment replied to does not exist</p>.*>reply to nothing</textarea>}s,
+     'said at the form, the text kept');
 is($t->export, $before, 'the store is unchanged by all of that');
 
 # script payloads are shown inert

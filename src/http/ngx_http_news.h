@@ -107,6 +107,12 @@ typedef struct {
     void                       *task;       /* ngx_http_news_task_t */
     void                       *data;       /* the route's own state */
     ngx_str_t                   csrf;       /* hex, once made */
+
+    /* a refused comment form, shown again with its text and error */
+    ngx_uint_t                  form_status;
+    ngx_str_t                   form_error;
+    ngx_str_t                   form_text;
+    uint64_t                    form_parent;
 } ngx_http_news_ctx_t;
 
 

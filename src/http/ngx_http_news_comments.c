@@ -68,6 +68,11 @@ static ngx_int_t ngx_http_news_api_comment_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_text_error(ngx_http_request_t *r,
     ngx_int_t rc, news_err_t *err);
+static ngx_int_t ngx_http_news_retry_after(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w);
+static ngx_int_t ngx_http_news_comment_again(ngx_http_request_t *r,
+    ngx_http_news_cwrite_t *w, ngx_uint_t status, const char *error,
+    const char *text, size_t len);
 static ngx_int_t ngx_http_news_set_text(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w, const char *s, size_t n, news_err_t *err);
 static ngx_int_t ngx_http_news_form_value(ngx_str_t *body, const char *name,
@@ -256,6 +261,12 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     rc = ngx_http_news_set_text(r, w, b->data ? b->data : "", b->len, &err);
+
+    if (rc == NGX_DECLINED) {
+        return ngx_http_news_comment_again(r, w, 422, err.msg,
+                                           b->data ? b->data : "", b->len);
+    }
+
     if (rc != NGX_OK) {
         return ngx_http_news_text_error(r, rc, &err);
     }
@@ -346,6 +357,48 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return ngx_http_news_cwrite_post(r, w);
+}
+
+
+/*
+ * A reader's comment the site refused comes back as the article page,
+ * the text in the form and the reason tied to it, with the status.
+ */
+static ngx_int_t
+ngx_http_news_comment_again(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
+    ngx_uint_t status, const char *error, const char *text, size_t len)
+{
+    u_char                 *p;
+    ngx_http_news_ctx_t    *ctx;
+    ngx_http_news_route_t   rt;
+
+    ctx = ngx_http_news_get_ctx(r);
+    p = ngx_pnalloc(r->pool, sizeof("articles/") - 1 + NEWS_SLUG_MAX
+                             + ngx_strlen(error) + len);
+    if (ctx == NULL || p == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    /* copies: the text and the message may live in the scratch buffer */
+    ctx->form_text.data = p;
+    ctx->form_text.len = len;
+    p = ngx_cpymem(p, text, len);
+
+    ctx->form_error.data = p;
+    ctx->form_error.len = ngx_strlen(error);
+    p = ngx_cpymem(p, error, ctx->form_error.len);
+
+    ctx->form_status = status;
+    ctx->form_parent = w->c.parent;
+
+    rt.path.data = p;
+    p = ngx_cpymem(p, "articles/", sizeof("articles/") - 1);
+    rt.slug.data = p;
+    p = ngx_cpymem(p, w->slug, ngx_strlen(w->slug));
+    rt.slug.len = p - rt.slug.data;
+    rt.path.len = p - rt.path.data;
+
+    return ngx_http_news_article(r, &rt);
 }
 
 
@@ -844,6 +897,24 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
     ngx_str_t                  location;
     ngx_http_news_loc_conf_t  *nlcf;
 
+    if (w->op.rc != NEWS_OK && !w->json && w->action == NGX_HTTP_NEWS_C_POST
+        && (w->op.rc == NEWS_INVALID || w->op.rc == NEWS_GONE
+            || w->op.rc == NEWS_FORBIDDEN || w->op.rc == NEWS_LIMITED))
+    {
+        if (ngx_http_news_retry_after(r, w) != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_news_comment_again(r, w,
+                                           w->op.rc == NEWS_FORBIDDEN
+                                           ? NGX_HTTP_FORBIDDEN
+                                           : w->op.rc == NEWS_LIMITED
+                                             ? NGX_HTTP_TOO_MANY_REQUESTS
+                                             : 422,
+                                           w->op.err.msg, w->c.body,
+                                           ngx_strlen(w->c.body));
+    }
+
     if (w->op.rc != NEWS_OK) {
         return ngx_http_news_cwrite_error(r, w);
     }
@@ -886,24 +957,32 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
 static ngx_int_t
 ngx_http_news_cwrite_error(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
-    u_char  *p;
-
-    if (w->op.rc == NEWS_LIMITED) {
-        p = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1);
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        *ngx_sprintf(p, "%ui", (ngx_uint_t) w->retry) = '\0';
-
-        if (ngx_http_news_add_header(r, "Retry-After", (char *) p)
-            != NGX_OK)
-        {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
+    if (ngx_http_news_retry_after(r, w) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     return ngx_http_news_refused(r, &w->op.err, w->json);
+}
+
+
+/* a post refused for its pace says when to come back */
+static ngx_int_t
+ngx_http_news_retry_after(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
+{
+    u_char  *p;
+
+    if (w->op.rc != NEWS_LIMITED) {
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, NGX_INT_T_LEN + 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    *ngx_sprintf(p, "%ui", (ngx_uint_t) w->retry) = '\0';
+
+    return ngx_http_news_add_header(r, "Retry-After", (char *) p);
 }
 
 
@@ -1046,6 +1125,7 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
     ngx_str_t                   value;
     news_buf_t                 *b;
     news_user_t                *user;
+    ngx_http_news_ctx_t        *ctx;
     news_comment_t              recent[NGX_HTTP_NEWS_RECENT];
     ngx_http_news_main_conf_t  *nmcf;
 
@@ -1059,7 +1139,8 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
         goto done;
     }
 
-    reply = 0;
+    ctx = ngx_http_news_get_ctx(r);
+    reply = ctx ? ctx->form_parent : 0;
 
     if (ngx_http_arg(r, (u_char *) "reply", 5, &value) == NGX_OK
         && ngx_http_news_id((char *) value.data, value.len, &reply)
@@ -1089,10 +1170,28 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
 
     news_buf_addl(b, "<label for=\"comment-body\">Your comment, as <b>");
     news_html_escape(b, user->name, user->name_len);
-    news_buf_addf(b, "</b></label>\n<textarea id=\"comment-body\" "
-                  "name=\"body\" rows=\"5\" maxlength=\"%u\" required>"
-                  "</textarea>\n<button type=\"submit\">Post comment"
-                  "</button>\n</form>\n", (unsigned) nmcf->comment_max);
+    news_buf_addl(b, "</b></label>\n");
+
+    /* a refused comment: the error, tied to the text it is about */
+    if (ctx != NULL && ctx->form_error.len) {
+        news_buf_addl(b, "<p class=\"error\" id=\"comment-error\" "
+                      "role=\"alert\">");
+        news_html_escape(b, (char *) ctx->form_error.data,
+                         ctx->form_error.len);
+        news_buf_addl(b, "</p>\n<textarea id=\"comment-body\" name=\"body\" "
+                      "rows=\"5\" aria-invalid=\"true\" "
+                      "aria-describedby=\"comment-error\" required>");
+        news_html_escape(b, (char *) ctx->form_text.data,
+                         ctx->form_text.len);
+
+    } else {
+        news_buf_addf(b, "<textarea id=\"comment-body\" name=\"body\" "
+                      "rows=\"5\" maxlength=\"%u\" required>",
+                      (unsigned) nmcf->comment_max);
+    }
+
+    news_buf_addl(b, "</textarea>\n<button type=\"submit\">Post comment"
+                  "</button>\n</form>\n");
 
     if (news_comments_recent(&ngx_http_news_module_store(r), txn, article_id,
                              user->name, ngx_time() - nmcf->comment_edit_window,

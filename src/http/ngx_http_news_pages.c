@@ -433,6 +433,7 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_buf_t             *b;
     ngx_uint_t             cpage;
     news_buf_t            *head;
+    ngx_http_news_ctx_t   *ctx;
     news_str_t             marks[NEWS_MARKS];
     MDB_txn               *txn;
     news_err_t             err;
@@ -535,7 +536,12 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_news_output(r, NGX_HTTP_OK, &ngx_http_news_html_type, b);
+    /* a refused comment comes back as the page with the form's error */
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    return ngx_http_news_output(r, (ctx && ctx->form_status)
+                                   ? ctx->form_status : NGX_HTTP_OK,
+                                &ngx_http_news_html_type, b);
 }
 
 
