@@ -10,7 +10,8 @@ DEMO        := $(BUILD)/demo
 
 PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
                libcmark-dev libargon2-dev libpcre2-dev libssl-dev zlib1g-dev gcc make \
-               perl libwww-perl wrk libxml2-utils
+               perl libwww-perl wrk libxml2-utils openssl \
+               libio-socket-ssl-perl libnet-ssleay-perl
 
 ENGINE_SRCS := $(wildcard src/engine/*.c)
 ENGINE_HDRS := $(wildcard src/engine/*.h)
