@@ -870,6 +870,15 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
     (void) mallopt(M_MMAP_THRESHOLD, 8 * 1024 * 1024);
 #endif
 
+#ifdef M_ARENA_MAX
+    /*
+     * Each pool thread that ever leads a write batch would keep its own
+     * malloc arena with LMDB's 2 MiB dirty lists in it: tens of MiB per
+     * worker.  Writes take turns anyway; two arenas are enough.
+     */
+    (void) mallopt(M_ARENA_MAX, 2);
+#endif
+
     if (news_writer_init(&nmcf->writer, &nmcf->store) != 0) {
         ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
                       "news: the writer's mutex could not be created");
