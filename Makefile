@@ -124,6 +124,8 @@ run: deps all
 	    -e 's|%%PORT%%|$(PORT)|g' demo/nginx.conf > $(DEMO)/nginx.conf
 	@echo "serving http://127.0.0.1:$(PORT)/ (Ctrl-C stops)"
 	@echo "the seed article: http://127.0.0.1:$(PORT)/articles/us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico"
+	@echo "log in: register a reader at http://127.0.0.1:$(PORT)/register, or make staff with"
+	@echo "  $(BUILD)/newsctl --db $(DEMO)/db user add NAME --role editor   (the password on stdin)"
 	$(NGINX) -p $(CURDIR)/$(DEMO)/ -c $(CURDIR)/$(DEMO)/nginx.conf \
 	    -e $(CURDIR)/$(DEMO)/logs/error.log -g 'daemon off;'
 
