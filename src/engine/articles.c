@@ -853,6 +853,16 @@ int
 news_article_id(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
     uint64_t *id)
 {
+    int  moved;
+
+    return news_article_find(st, txn, slug, len, id, &moved);
+}
+
+
+int
+news_article_find(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len, uint64_t *id, int *moved)
+{
     int      rc;
     MDB_val  key, val;
 
@@ -869,22 +879,9 @@ news_article_id(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
     }
 
     *id = news_be64_get(val.mv_data);
+    *moved = (val.mv_size == 9);
 
     return 0;
-}
-
-
-int
-news_article_moved(news_store_t *st, MDB_txn *txn, const char *slug,
-    size_t len)
-{
-    MDB_val  key, val;
-
-    key.mv_data = (void *) slug;
-    key.mv_size = len;
-
-    return mdb_get(txn, st->dbi[NEWS_DB_SLUGS], &key, &val) == 0
-           && val.mv_size == 9;
 }
 
 

@@ -40,9 +40,12 @@ int news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
 int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 
-/* 1 if slug is an article's former slug (readers are sent on) */
-int news_article_moved(news_store_t *st, MDB_txn *txn, const char *slug,
-    size_t len);
+/*
+ * The article id of a slug, and whether the slug is a former one (its
+ * readers are sent on): one lookup.
+ */
+int news_article_find(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len, uint64_t *id, int *moved);
 
 /* how a comment changed, which tells which comment pages to re-render */
 enum {

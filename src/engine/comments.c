@@ -17,7 +17,6 @@ static const char  *news_comment_status_names[] = {
 };
 
 
-static int news_comment_json_harden(char **json);
 static int news_comment_put(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, news_err_t *err);
 static void news_comment_key(unsigned char *key, const news_comment_t *c);
@@ -438,48 +437,36 @@ news_comment_key(unsigned char *key, const news_comment_t *c)
 }
 
 
-static int
-news_comment_json_harden(char **json)
+/*
+ * The public form of a comment: the API's list item and the answer to a
+ * post, escaped like every other JSON answer (no raw < > & in it).
+ */
+void
+news_comment_json(news_buf_t *b, const news_comment_t *c)
 {
-    char        *out, *q;
-    const char  *p;
-    size_t       n;
+    news_buf_addf(b, "{\"id\":%llu,\"parent\":", (unsigned long long) c->id);
 
-    n = 0;
+    if (c->parent) {
+        news_buf_addf(b, "%llu", (unsigned long long) c->parent);
 
-    for (p = *json; *p; p++) {
-        n += (*p == '<' || *p == '>' || *p == '&') ? 6 : 1;
+    } else {
+        news_buf_addl(b, "null");
     }
 
-    out = malloc(n + 1);
-    if (out == NULL) {
-        return -1;
+    news_buf_addl(b, ",\"author\":");
+    news_json_string(b, c->author, strlen(c->author));
+    news_buf_addl(b, ",\"body\":");
+    news_json_string(b, c->body, strlen(c->body));
+    news_buf_addl(b, ",\"created_at\":\"");
+    news_time_rfc3339(b, c->created_at);
+
+    if (c->edited_at) {
+        news_buf_addl(b, "\",\"edited_at\":\"");
+        news_time_rfc3339(b, c->edited_at);
     }
 
-    for (p = *json, q = out; *p; p++) {
-        switch (*p) {
-        case '<':
-            memcpy(q, "\\u003c", 6);
-            q += 6;
-            break;
-        case '>':
-            memcpy(q, "\\u003e", 6);
-            q += 6;
-            break;
-        case '&':
-            memcpy(q, "\\u0026", 6);
-            q += 6;
-            break;
-        default:
-            *q++ = *p;
-        }
-    }
-
-    *q = '\0';
-    free(*json);
-    *json = out;
-
-    return 0;
+    news_buf_addf(b, "\",\"status\":\"%s\"}",
+                  news_comment_status_name(c->status));
 }
 
 
@@ -488,26 +475,14 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     news_err_t *err)
 {
     int            rc;
-    char          *pub, *full;
+    char          *full;
     cJSON         *obj;
     MDB_val        key, val;
-    news_buf_t     b;
+    news_buf_t     b, pub;
     unsigned char  k[NEWS_COMMENTS_KEY], id[8];
 
-    obj = news_comment_to_json(c, 0);
-    pub = obj ? cJSON_PrintUnformatted(obj) : NULL;
-    cJSON_Delete(obj);
-
-    /*
-     * The public form is sent as is by the API: write <, > and & as
-     * \u escapes, as every other JSON answer does (text.c), so that no
-     * answer holds markup even if something renders it as HTML.  In
-     * cJSON's output these bytes occur only inside strings.
-     */
-    if (pub != NULL && news_comment_json_harden(&pub) != 0) {
-        free(pub);
-        pub = NULL;
-    }
+    news_buf_init(&pub);
+    news_comment_json(&pub, c);
 
     obj = news_comment_to_json(c, 1);
     full = obj ? cJSON_PrintUnformatted(obj) : NULL;
@@ -515,16 +490,21 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
 
     news_buf_init(&b);
     news_buf_addc(&b, (char) c->status);
-    news_buf_add_be32(&b, pub ? (uint32_t) strlen(pub) : 0);
+    news_buf_add_be32(&b, (uint32_t) pub.len);
     news_buf_add_be32(&b, (uint32_t) (NEWS_COMMENT_VIEW_HEAD
                                       + strlen(c->author) + strlen(c->body)));
-    news_buf_adds(&b, pub ? pub : "");
+    news_buf_add(&b, pub.data, pub.len);
     news_comment_view_put(&b, c);
     news_buf_adds(&b, full ? full : "");
-    free(pub);
     free(full);
 
-    if (pub == NULL || full == NULL || b.failed) {
+    if (pub.failed) {
+        b.failed = 1;
+    }
+
+    news_buf_free(&pub);
+
+    if (full == NULL || b.failed) {
         news_buf_free(&b);
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }

@@ -79,6 +79,9 @@ const char *news_comment_status_name(int status);
 int news_comment_from_json(news_comment_t *c, const cJSON *obj,
     news_err_t *err);
 cJSON *news_comment_to_json(const news_comment_t *c, int internal);
+
+/* the public JSON of a comment: the API's item, escaped like all JSON */
+void news_comment_json(news_buf_t *b, const news_comment_t *c);
 void news_comment_free(news_comment_t *c);
 void news_comments_free(news_comments_t *cs);
 

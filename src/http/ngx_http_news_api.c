@@ -99,7 +99,7 @@ ngx_http_news_list_args(ngx_http_request_t *r, news_list_t *list,
 ngx_int_t
 ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int           rc;
+    int           rc, moved;
     uint64_t      id;
     ngx_buf_t    *b;
     ngx_str_t     pieces[2];
@@ -111,12 +111,10 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 1);
     }
 
-    rc = news_article_id(&ngx_http_news_module_store(r), txn,
-                         (char *) rt->slug.data, rt->slug.len, &id);
+    rc = news_article_find(&ngx_http_news_module_store(r), txn,
+                           (char *) rt->slug.data, rt->slug.len, &id, &moved);
 
-    if (rc == 0 && news_article_moved(&ngx_http_news_module_store(r), txn,
-                                      (char *) rt->slug.data, rt->slug.len))
-    {
+    if (rc == 0 && moved) {
         return ngx_http_news_moved(r, txn, id, 1);
     }
 

@@ -80,6 +80,8 @@ static ngx_int_t ngx_http_news_next_arg(ngx_http_request_t *r,
 static void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
 ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
     ngx_str_t *location);
+static void ngx_http_news_field_end(news_buf_t *b, const char *id,
+    const char *field, const char *msg);
 static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
     const char *field, const char *msg);
@@ -572,6 +574,27 @@ ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
  * "username" or "password", tied by aria-describedby) or above the form
  * (field NULL).  The typed name is kept; the password never is.
  */
+/*
+ * Closes an <input> of an account form; when the error is this field's,
+ * ties it to the field and announces it.
+ */
+static void
+ngx_http_news_field_end(news_buf_t *b, const char *id, const char *field,
+    const char *msg)
+{
+    if (msg == NULL || field == NULL || ngx_strcmp(field, id) != 0) {
+        news_buf_addc(b, '>');
+        return;
+    }
+
+    news_buf_addf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error\">"
+                  "\n<span class=\"error\" id=\"%s-error\" role=\"alert\">",
+                  id, id);
+    news_html_escape(b, msg, ngx_strlen(msg));
+    news_buf_addl(b, "</span>");
+}
+
+
 static ngx_int_t
 ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
     ngx_uint_t status, ngx_str_t *name, ngx_str_t *next, const char *field,
@@ -632,17 +655,7 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
     }
     news_buf_addc(b, '"');
 
-    if (msg && field && ngx_strcmp(field, "username") == 0) {
-        news_buf_addl(b, " aria-invalid=\"true\" "
-                      "aria-describedby=\"username-error\">\n"
-                      "<span class=\"error\" id=\"username-error\" "
-                      "role=\"alert\">");
-        news_html_escape(b, msg, ngx_strlen(msg));
-        news_buf_addl(b, "</span>");
-
-    } else {
-        news_buf_addc(b, '>');
-    }
+    ngx_http_news_field_end(b, "username", field, msg);
 
     news_buf_addf(b, "</p>\n<p><label for=\"password\">Password</label>\n"
                   "<input id=\"password\" name=\"password\" "
@@ -651,17 +664,7 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
                   kind == NGX_HTTP_NEWS_LOGIN ? "current-password"
                                               : "new-password");
 
-    if (msg && field && ngx_strcmp(field, "password") == 0) {
-        news_buf_addl(b, " aria-invalid=\"true\" "
-                      "aria-describedby=\"password-error\">\n"
-                      "<span class=\"error\" id=\"password-error\" "
-                      "role=\"alert\">");
-        news_html_escape(b, msg, ngx_strlen(msg));
-        news_buf_addl(b, "</span>");
-
-    } else {
-        news_buf_addc(b, '>');
-    }
+    ngx_http_news_field_end(b, "password", field, msg);
 
     news_buf_addf(b, "</p>\n<p><button type=\"submit\">%s</button></p>\n"
                   "</form>\n", title);

@@ -58,6 +58,9 @@ typedef struct {
 
 static ngx_http_news_cwrite_t *ngx_http_news_cwrite(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_uint_t action);
+static ngx_int_t ngx_http_news_cwrite_start(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t json, int role, ngx_uint_t action,
+    ngx_http_news_cwrite_t **wp);
 static ngx_int_t ngx_http_news_comment_form_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_comment_json_body(ngx_http_request_t *r,
@@ -109,17 +112,11 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ctx = ngx_http_news_get_ctx(r);
     json = ctx->json;
 
-    rc = ngx_http_news_need_user(r, json, NEWS_ROLE_READER);
+    rc = ngx_http_news_cwrite_start(r, rt, json, NEWS_ROLE_READER,
+                                    NGX_HTTP_NEWS_C_POST, &w);
     if (rc != NGX_DECLINED) {
         return rc;
     }
-
-    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_POST);
-    if (w == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ctx->data = w;
 
     return ngx_http_news_read_body(r, json,
                                    json ? ngx_http_news_comment_json_body
@@ -210,6 +207,35 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     w->writer = &nmcf->writer;
 
     return w;
+}
+
+
+/*
+ * A comment write begins: the reader may (else the refusal is answered
+ * here), and the write's state is made and kept in the request's ctx.
+ * NGX_DECLINED: go on with *wp.
+ */
+static ngx_int_t
+ngx_http_news_cwrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t json, int role, ngx_uint_t action, ngx_http_news_cwrite_t **wp)
+{
+    ngx_int_t                rc;
+    ngx_http_news_cwrite_t  *w;
+
+    rc = ngx_http_news_need_user(r, json, role);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    w = ngx_http_news_cwrite(r, rt, action);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_http_news_get_ctx(r)->data = w;
+    *wp = w;
+
+    return NGX_DECLINED;
 }
 
 
@@ -478,21 +504,13 @@ ngx_int_t
 ngx_http_news_comment_action(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     ngx_int_t                rc;
-    ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_READER);
+    rc = ngx_http_news_cwrite_start(r, rt, 0, NEWS_ROLE_READER,
+                                    NGX_HTTP_NEWS_C_EDIT, &w);
     if (rc != NGX_DECLINED) {
         return rc;
     }
-
-    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_EDIT);
-    if (w == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ctx = ngx_http_news_get_ctx(r);
-    ctx->data = w;
 
     return ngx_http_news_read_body(r, 0, ngx_http_news_comment_action_body);
 }
@@ -594,17 +612,12 @@ ngx_int_t
 ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     ngx_int_t                rc;
-    ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ROLE_READER,
+                                    NGX_HTTP_NEWS_C_DELETE, &w);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_DELETE);
-    if (w == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     w->slug[0] = '\0';
@@ -623,9 +636,6 @@ ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         rc = ngx_http_discard_request_body(r);
         return rc != NGX_OK ? rc : ngx_http_news_cwrite_post(r, w);
     }
-
-    ctx = ngx_http_news_get_ctx(r);
-    ctx->data = w;
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_api_comment_body);
 }
@@ -701,7 +711,8 @@ ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
+    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ROLE_EDITOR,
+                                    NGX_HTTP_NEWS_C_CLOSE, &w);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -709,11 +720,6 @@ ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
-    }
-
-    w = ngx_http_news_cwrite(r, rt, NGX_HTTP_NEWS_C_CLOSE);
-    if (w == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (rt->path.data[rt->path.len - 1] == 'n') {
@@ -993,24 +999,8 @@ ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 
     b = ngx_http_news_scratch(r);
 
-    news_buf_addf(b, "{\"id\":%llu,\"parent\":",
-                  (unsigned long long) w->c.id);
-
-    if (w->c.parent) {
-        news_buf_addf(b, "%llu", (unsigned long long) w->c.parent);
-
-    } else {
-        news_buf_addl(b, "null");
-    }
-
-    news_buf_addl(b, ",\"author\":");
-    news_json_string(b, w->author, ngx_strlen(w->author));
-    news_buf_addl(b, ",\"body\":");
-    news_json_string(b, w->c.body, ngx_strlen(w->c.body));
-    news_buf_addl(b, ",\"created_at\":\"");
-    news_time_rfc3339(b, w->c.created_at);
-    news_buf_addf(b, "\",\"status\":\"%s\"}\n",
-                  news_comment_status_name(w->c.status));
+    news_comment_json(b, &w->c);
+    news_buf_addc(b, '\n');
 
     return ngx_http_news_send_buf(r, NGX_HTTP_CREATED,
                                   &ngx_http_news_json_type, b);

@@ -202,6 +202,7 @@ ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
 {
     ngx_http_news_awrite_t *w = arg;
 
+    int       moved;
     uint64_t  id;
 
     if (w->action == NGX_HTTP_NEWS_A_CREATE) {
@@ -215,8 +216,10 @@ ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
         return news_article_save(st, txn, &w->a, 0, w->now, err);
     }
 
-    if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id) != 0
-        || news_article_moved(st, txn, w->slug, ngx_strlen(w->slug)))
+    if (news_article_find(st, txn, w->slug, ngx_strlen(w->slug), &id,
+                          &moved)
+        != 0
+        || moved)
     {
         return news_err_set(err, NEWS_NOTFOUND, "no article \"%s\"",
                             w->slug);
