@@ -174,6 +174,11 @@ ngx_http_news_body_flatten(ngx_http_request_t *r, ngx_str_t *body)
     len = 0;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        /* an empty body ends with a lone last_buf: no data, no file */
+        if (ngx_buf_special(cl->buf)) {
+            continue;
+        }
+
         if (cl->buf->in_file || !ngx_buf_in_memory(cl->buf)) {
             return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
         }
@@ -198,6 +203,10 @@ ngx_http_news_body_flatten(ngx_http_request_t *r, ngx_str_t *body)
     body->len = len;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (ngx_buf_special(cl->buf)) {
+            continue;
+        }
+
         p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
     }
 

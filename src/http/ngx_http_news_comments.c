@@ -69,6 +69,8 @@ static ngx_int_t ngx_http_news_comment_action_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_api_comment_body(ngx_http_request_t *r,
     ngx_str_t *body);
+static ngx_int_t ngx_http_news_comments_close_body(ngx_http_request_t *r,
+    ngx_str_t *body);
 static ngx_int_t ngx_http_news_text_error(ngx_http_request_t *r,
     ngx_int_t rc, news_err_t *err);
 static ngx_int_t ngx_http_news_retry_after(ngx_http_request_t *r,
@@ -342,14 +344,11 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "JSON");
     }
 
-    rc = NGX_OK;
+    /* an array's members have no names: only an object is walked */
+    rc = cJSON_IsObject(obj) ? NGX_OK : NGX_DECLINED;
     text = NULL;
 
-    if (!cJSON_IsObject(obj)) {
-        rc = NGX_DECLINED;
-    }
-
-    cJSON_ArrayForEach(v, obj) {
+    for (v = rc == NGX_OK ? obj->child : NULL; v != NULL; v = v->next) {
         if (ngx_strcmp(v->string, "body") == 0 && cJSON_IsString(v)) {
             text = v->valuestring;
 
@@ -717,16 +716,39 @@ ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return rc;
     }
 
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
     if (rt->path.data[rt->path.len - 1] == 'n') {
         w->action = NGX_HTTP_NEWS_C_OPEN;
     }
 
-    return ngx_http_news_cwrite_post(r, w);
+    return ngx_http_news_read_body(r, 1, ngx_http_news_comments_close_body);
+}
+
+
+/* no body or {}: sent as JSON like every other write of the API */
+static ngx_int_t
+ngx_http_news_comments_close_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    cJSON       *obj;
+    ngx_uint_t   empty;
+
+    if (body->len != 0) {
+        obj = ngx_http_news_json_parse(body);
+        if (obj == NULL) {
+            return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "bad_json", "the body is not "
+                                            "valid JSON");
+        }
+
+        empty = cJSON_IsObject(obj) && obj->child == NULL;
+        cJSON_Delete(obj);
+
+        if (!empty) {
+            return ngx_http_news_json_error(r, 422, "invalid",
+                                            "send no body or {}");
+        }
+    }
+
+    return ngx_http_news_cwrite_post(r, ngx_http_news_get_ctx(r)->data);
 }
 
 
