@@ -275,7 +275,7 @@ my $raw = $t->raw(["POST /register HTTP/1.0\r\nHost: localhost\r\nContent-Type: 
 unlike($raw, qr{\AHTTP/1\.1 [23]}, 'a truncated body does not register anyone');
 $raw = $t->raw("POST /register HTTP/1.1\r\nHost: localhost\r\nContent-Type: $FORM\r\n"
                . "Cookie: news_pre=$pre\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-               . "2000\r\n" . ('x' x 8192) . "\r\n0\r\n\r\n");
+               . "2001\r\n" . ('x' x 8193) . "\r\n0\r\n\r\n");
 like($raw, qr{\AHTTP/1\.1 413 }, 'a chunked body over news_body_max: 413');
 is(users(), $before, 'bad input left the store unchanged');
 

@@ -47,6 +47,15 @@ for my $action (qw(close open)) {
        "comments/$action with {}: 204");
 }
 
+# a chunked body is read like a counted one (its closing empty buffer is
+# not mistaken for a body spilled to disk)
+my $chunk = '{"body":"sent in chunks"}';
+my $raw = $t->raw(sprintf("POST /api/articles/$SLUG/comments HTTP/1.1\r\nHost: localhost\r\n"
+                          . "Content-Type: application/json\r\nCookie: $editor\r\n"
+                          . "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                          . "%x\r\n%s\r\n0\r\n\r\n", length $chunk, $chunk));
+like($raw, qr{\AHTTP/1\.1 201 }, 'a chunked JSON comment: 201');
+
 my @values = (
     'null', 'true', 'false', '0', '-1', '1.5', '-0.5', '1e400', '-1e400', '1e300',
     '9007199254740993', '18446744073709551617', '""', '"x"', '"\u0000"',
