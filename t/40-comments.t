@@ -89,7 +89,7 @@ my @bad = (
     ['{"body":""}', 422, 'empty'],
     ['{"body":"   \n  "}', 422, 'blank'],
     ['{"body":"' . ('x' x 5001) . '"}', 422, 'over 5000 characters'],
-    ['{"body":"a\u0000b"}', 422, 'a NUL byte'],
+    ['{"body":"a\u0000b"}', 400, 'a NUL byte'],
     ['{"body":"a\u001b[31mb"}', 422, 'a control character'],
     ["{\"body\":\"\xff\xfe\"}", 422, 'invalid UTF-8'],
     ['{"body":"x","parent":999}', 422, 'a forged parent'],

@@ -56,6 +56,38 @@ my $raw = $t->raw(sprintf("POST /api/articles/$SLUG/comments HTTP/1.1\r\nHost: l
                           . "%x\r\n%s\r\n0\r\n\r\n", length $chunk, $chunk));
 like($raw, qr{\AHTTP/1\.1 201 }, 'a chunked JSON comment: 201');
 
+# a key twice is refused as a form's field twice is, at any depth; so is
+# an escaped NUL, which would cut a C string short
+my @refused = (
+    ['POST', "/api/articles/$SLUG/comments", '{"body":"a","body":"b"}', 'a comment body twice'],
+    ['POST', "/api/articles/$SLUG/comments", '{"body":"a","parent":null,"parent":1}', 'a parent twice'],
+    ['PATCH', '/api/comments/1', '{"status":"hidden","status":"visible"}', 'a status twice'],
+    ['POST', '/api/users', '{"username":"dupe","password":"a long password 1","password":"a long password 2"}',
+     'a password twice'],
+    ['POST', '/api/session', '{"username":"ed1","username":"ed1","password":"pw-of-ed1-123"}', 'a username twice'],
+    ['POST', '/api/articles', '{"title":"T","body":"B","title":"U"}', 'an article title twice'],
+    ['POST', '/api/articles', '{"title":"T","body":"B","tags":["a"],"comments":[{"x":1,"x":2}]}',
+     'a key twice in a nested object'],
+    ['PUT', '/api/articles/put-target', '{"title":"T","body":"B","body":"C"}', 'an update body twice'],
+    ['POST', "/api/articles/$SLUG/comments", '{"body":"a\\u0000b"}', 'a NUL in a comment'],
+    ['POST', "/api/articles/$SLUG/comments", '{"body":"\\u0000"}', 'a comment of only a NUL'],
+    ['PATCH', '/api/comments/1', '{"body":"x\\u0000"}', 'a NUL in an edit'],
+    ['POST', '/api/users', '{"username":"nul\\u0000user","password":"a long password 1"}', 'a NUL in a username'],
+    ['POST', '/api/session', '{"username":"ed1","password":"pw-of-ed1-123\\u0000junk"}', 'a NUL in a password'],
+    ['POST', '/api/articles', '{"title":"T\\u0000","body":"B"}', 'a NUL in a title'],
+);
+my $before = $t->export;
+for my $case (@refused) {
+    my ($method, $path, $body, $name) = @$case;
+    my $r = send_json($method, $path, $body);
+    is($r->{status}, 400, "$name: 400");
+    like($r->{content}, qr/"message":"(a key occurs twice|a string holds a NUL)/, "$name: says why");
+}
+is($t->export, $before, 'none of them changed the store');
+my $text = send_json('POST', "/api/articles/$SLUG/comments", '{"body":"the text \\\\u0000"}');
+is($text->{status}, 201, 'an escaped backslash before u0000 is text, not a NUL');
+like($text->{content}, qr/"body":"the text \\\\u0000"/, 'and kept as written');
+
 my @values = (
     'null', 'true', 'false', '0', '-1', '1.5', '-0.5', '1e400', '-1e400', '1e300',
     '9007199254740993', '18446744073709551617', '""', '"x"', '"\u0000"',

@@ -240,7 +240,7 @@ ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
     ngx_http_news_body_pt done);
 ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *text);
-struct cJSON *ngx_http_news_json_parse(ngx_str_t *body);
+struct cJSON *ngx_http_news_json_parse(ngx_str_t *body, const char **why);
 
 /* tasks.c: the thread pool */
 ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,

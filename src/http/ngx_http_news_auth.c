@@ -1101,9 +1101,9 @@ ngx_http_news_json_credentials(ngx_http_request_t *r, ngx_str_t *body,
         return "the body is not UTF-8";
     }
 
-    root = ngx_http_news_json_parse(body);
+    root = ngx_http_news_json_parse(body, &msg);
     if (root == NULL) {
-        return "the body is not valid JSON";
+        return msg;
     }
 
     msg = NULL;

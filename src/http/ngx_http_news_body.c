@@ -16,6 +16,9 @@ static ngx_int_t ngx_http_news_body_flatten(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_type_is(ngx_http_request_t *r,
     const char *type, size_t len);
+static ngx_uint_t ngx_http_news_json_nul(ngx_str_t *body);
+static ngx_int_t ngx_http_news_json_twice(cJSON *node);
+static int ngx_http_news_key_cmp(const void *a, const void *b);
 
 
 /* an error in the request's language: JSON under /api/, else a page */
@@ -215,17 +218,20 @@ ngx_http_news_body_flatten(ngx_http_request_t *r, ngx_str_t *body)
 
 /*
  * cJSON_ParseWithLength() is too lenient for bodies: it stops at the end
- * of the first value, so '{"a":1} junk' parses, and its strings are C
- * strings, so a raw NUL byte inside one silently cuts the text short (a
- * comment "a<NUL>b" was stored as "a").  Both are refused here: NULL
- * means "not valid JSON" (400).
+ * of the first value, so '{"a":1} junk' parses; its strings are C
+ * strings, so a NUL byte, raw or escaped as \u0000, silently cuts the
+ * text short (a password "a\u0000b" would be "a"); and an object may
+ * hold a key twice, the last one winning where a form refuses it.  All
+ * three are refused here: NULL means a 400, and *why says which.
  */
 cJSON *
-ngx_http_news_json_parse(ngx_str_t *body)
+ngx_http_news_json_parse(ngx_str_t *body, const char **why)
 {
     u_char      *p, *last;
     cJSON       *obj;
     const char  *end;
+
+    *why = "the body is not valid JSON";
 
     if (body->len == 0 || ngx_strlchr(body->data, body->data + body->len, '\0')
                           != NULL)
@@ -248,5 +254,116 @@ ngx_http_news_json_parse(ngx_str_t *body)
         }
     }
 
+    if (ngx_http_news_json_nul(body)) {
+        *why = "a string holds a NUL character (\\u0000)";
+        cJSON_Delete(obj);
+        return NULL;
+    }
+
+    if (ngx_http_news_json_twice(obj) != NGX_OK) {
+        *why = "a key occurs twice in one object";
+        cJSON_Delete(obj);
+        return NULL;
+    }
+
     return obj;
+}
+
+
+/*
+ * Whether valid JSON text escapes a NUL inside a string: a backslash
+ * begins an escape only inside a string, and "\\u0000" (an escaped
+ * backslash, then text) is not one.
+ */
+static ngx_uint_t
+ngx_http_news_json_nul(ngx_str_t *body)
+{
+    u_char      *p, *last;
+    ngx_uint_t   in_string;
+
+    in_string = 0;
+    last = body->data + body->len;
+
+    for (p = body->data; p < last; p++) {
+
+        if (*p == '"') {
+            in_string = !in_string;
+            continue;
+        }
+
+        if (!in_string || *p != '\\' || p + 1 == last) {
+            continue;
+        }
+
+        p++;
+
+        if (*p == 'u' && last - p > 4 && ngx_strncmp(p + 1, "0000", 4) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * NGX_OK when no object in the tree holds a key twice.  The keys of an
+ * object are sorted to be compared (a body of 1m can hold 100,000 keys);
+ * the depth is bounded by cJSON's nesting limit.
+ */
+static ngx_int_t
+ngx_http_news_json_twice(cJSON *node)
+{
+    size_t      n, i;
+    cJSON      *v;
+    ngx_int_t   rc;
+    char      **keys;
+
+    n = 0;
+
+    for (v = node->child; v != NULL; v = v->next) {
+        if (ngx_http_news_json_twice(v) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        n++;
+    }
+
+    if (!cJSON_IsObject(node) || n < 2) {
+        return NGX_OK;
+    }
+
+    keys = ngx_alloc(n * sizeof(char *), ngx_cycle->log);
+    if (keys == NULL) {
+        return NGX_ERROR;
+    }
+
+    i = 0;
+
+    for (v = node->child; v != NULL; v = v->next) {
+        keys[i++] = v->string;
+    }
+
+    ngx_qsort(keys, n, sizeof(char *), ngx_http_news_key_cmp);
+
+    rc = NGX_OK;
+
+    for (i = 1; i < n; i++) {
+        if (ngx_strcmp(keys[i - 1], keys[i]) == 0) {
+            rc = NGX_ERROR;
+            break;
+        }
+    }
+
+    ngx_free(keys);
+
+    return rc;
+}
+
+
+static int
+ngx_http_news_key_cmp(const void *a, const void *b)
+{
+    return ngx_strcmp(*(char **) a, *(char **) b);
 }

@@ -321,27 +321,17 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
     news_err_t                 err;
     ngx_int_t                rc;
     cJSON                   *obj, *v;
-    const char              *text;
+    const char              *text, *why;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    /* cJSON would cut a string at an escaped NUL without a word */
-    if (ngx_strlcasestrn(body->data, body->data + body->len,
-                         (u_char *) "\\u0000", 6 - 1)
-        != NULL)
-    {
-        return ngx_http_news_json_error(r, 422, "invalid", "the text holds "
-                                        "a NUL character");
-    }
-
-    obj = ngx_http_news_json_parse(body);
+    obj = ngx_http_news_json_parse(body, &why);
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", "the body is not valid "
-                                        "JSON");
+                                        "bad_json", why);
     }
 
     /* an array's members have no names: only an object is walked */
@@ -646,18 +636,17 @@ ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
     news_err_t                 err;
     ngx_int_t                rc;
     cJSON                   *obj, *v;
-    const char              *s;
+    const char              *s, *why;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    obj = ngx_http_news_json_parse(body);
+    obj = ngx_http_news_json_parse(body, &why);
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", "the body is not valid "
-                                        "JSON");
+                                        "bad_json", why);
     }
 
     rc = NGX_DECLINED;
@@ -730,13 +719,13 @@ ngx_http_news_comments_close_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     cJSON       *obj;
     ngx_uint_t   empty;
+    const char  *why;
 
     if (body->len != 0) {
-        obj = ngx_http_news_json_parse(body);
+        obj = ngx_http_news_json_parse(body, &why);
         if (obj == NULL) {
             return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "bad_json", "the body is not "
-                                            "valid JSON");
+                                            "bad_json", why);
         }
 
         empty = cJSON_IsObject(obj) && obj->child == NULL;

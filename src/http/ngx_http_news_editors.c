@@ -134,6 +134,7 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
     int                      rc;
     char                    *slug;
     cJSON                   *obj;
+    const char              *why;
     news_err_t               err;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_awrite_t  *w;
@@ -142,10 +143,10 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
     w = ctx->data;
     w->now = ngx_time();
 
-    obj = ngx_http_news_json_parse(body);
+    obj = ngx_http_news_json_parse(body, &why);
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST, "bad_json",
-                                        "the body is not valid JSON");
+                                        why);
     }
 
     rc = news_article_from_json(&w->a, obj, w->now, 0, &err);
