@@ -12,12 +12,11 @@
 #define NGX_HTTP_NEWS_SITEMAP_MAX   50000   /* the sitemap protocol's cap */
 
 
+/* the charset is added apart (ngx_http_news_output) */
 static ngx_str_t  ngx_http_news_atom_type =
-    ngx_string("application/atom+xml; charset=utf-8");
-static ngx_str_t  ngx_http_news_xml_type =
-    ngx_string("application/xml; charset=utf-8");
-static ngx_str_t  ngx_http_news_text_type =
-    ngx_string("text/plain; charset=utf-8");
+    ngx_string("application/atom+xml");
+static ngx_str_t  ngx_http_news_xml_type = ngx_string("application/xml");
+static ngx_str_t  ngx_http_news_text_type = ngx_string("text/plain");
 
 
 static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);

@@ -7,7 +7,13 @@
 #include "ngx_http_news.h"
 
 
-ngx_str_t  ngx_http_news_html_type = ngx_string("text/html; charset=utf-8");
+/*
+ * Media types without parameters: ngx_http_news_output() sets the
+ * charset apart, as nginx's own modules do, so that the filters that
+ * match on the type (gzip_types, sub_filter_types, ssi_types, ...) see
+ * "text/html" and not "text/html; charset=utf-8".
+ */
+ngx_str_t  ngx_http_news_html_type = ngx_string("text/html");
 ngx_str_t  ngx_http_news_json_type = ngx_string("application/json");
 
 
@@ -59,6 +65,15 @@ ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
     r->headers_out.content_type = *type;
     r->headers_out.content_type_len = type->len;
     r->headers_out.content_type_lowcase = NULL;
+
+    /*
+     * Everything we send is UTF-8.  JSON is UTF-8 by definition and takes
+     * no charset parameter (RFC 8259); the others say so.  nginx's header
+     * filter writes "; charset=utf-8" after the type.
+     */
+    if (type != &ngx_http_news_json_type) {
+        ngx_str_set(&r->headers_out.charset, "utf-8");
+    }
 
     /*
      * "news_security_headers off" leaves them all to the operator's own

@@ -1,0 +1,81 @@
+package NewsCitizen;
+
+=head1 NAME
+
+NewsCitizen - the module inside the configurations operators write: one
+nginx per configuration, the seed article in its store (t/6x-*.t)
+
+=head1 SYNOPSIS
+
+    my $t = NewsCitizen::start(http => 'gzip on;');
+    my $res = NewsCitizen::fetch($t, '/', gzip => 1, cookie => $c);
+    # $res->{body}: the content, decompressed when it came gzipped
+
+=cut
+
+use strict;
+use warnings;
+use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
+use lib 't/lib';
+use NewsTest;
+
+our $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
+
+# NewsTest options, plus seed => 0 for an empty store
+sub start {
+    my (%opt) = @_;
+    my $seed = delete $opt{seed} // 1;
+    my $t = NewsTest->new(%opt);
+    if ($seed) {
+        my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
+        die "NewsCitizen: import: $err" if $rc;
+    }
+    $t->run;
+    return $t;
+}
+
+# GET (or method => ...) with the usual knobs: cookie, gzip (sends
+# Accept-Encoding: gzip), headers, content, prefix (a location's path)
+sub fetch {
+    my ($t, $path, %o) = @_;
+    my %h = %{ $o{headers} // {} };
+    $h{Cookie} = $o{cookie} if $o{cookie};
+    $h{'Accept-Encoding'} = 'gzip' if $o{gzip};
+    my $res = $t->request($o{method} // 'GET', $path,
+                          { headers => \%h,
+                            (defined $o{content} ? (content => $o{content}) : ()) });
+    $res->{body} = $res->{content} // '';
+    if (($res->{headers}{'content-encoding'} // '') eq 'gzip') {
+        my $plain;
+        gunzip(\$res->{content} => \$plain) or die "NewsCitizen: gunzip: $GunzipError";
+        $res->{body} = $plain;
+    }
+    return $res;
+}
+
+# a JSON request with an optional session cookie
+sub json {
+    my ($t, $method, $path, $json, $cookie) = @_;
+    return fetch($t, $path, method => $method, cookie => $cookie, content => $json,
+                 headers => { 'Content-Type' => 'application/json' });
+}
+
+# the CSRF token of a logged-in reader's page
+sub csrf {
+    my ($t, $cookie, $path) = @_;
+    my $page = fetch($t, $path // "/articles/$SLUG", cookie => $cookie)->{body};
+    my ($csrf) = $page =~ /name="csrf" value="([0-9a-f]+)"/;
+    return $csrf;
+}
+
+# a port nobody listens on now, for a second server block
+sub free_port {
+    my $sock = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                     Proto => 'tcp', Listen => 1)
+        or die "NewsCitizen: no free port: $@";
+    my $port = $sock->sockport;
+    close $sock;
+    return $port;
+}
+
+1;
