@@ -10,7 +10,7 @@ DEMO        := $(BUILD)/demo
 
 PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
                libcmark-dev libargon2-dev libpcre2-dev libssl-dev zlib1g-dev gcc make \
-               perl libwww-perl wrk libxml2-utils openssl \
+               perl libwww-perl wrk libxml2-utils openssl curl \
                libio-socket-ssl-perl libnet-ssleay-perl
 
 ENGINE_SRCS := $(wildcard src/engine/*.c)
@@ -31,7 +31,7 @@ NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \
 NGX_LD_OPT  := -Wl,-z,relro -Wl,-z,now -fPIC
 
 .PHONY: all deps run test test-asan unit clean bench html-tools audit-tools \
-        audit
+        audit browser
 
 all: $(BUILD)/ngx_http_news_module.so $(BUILD)/newsctl
 
@@ -75,7 +75,7 @@ $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)
 
 unit: $(UNIT_BINS)
 
-test: deps all unit html-tools
+test: deps all unit html-tools browser
 	TEST_NEWS_BUILD=$(abspath $(BUILD)) prove -j2 t/
 
 # The suite that drives the module, again with the module and newsctl built
@@ -104,8 +104,11 @@ html-tools:
 	@test -f $(VNU_JAR) || { mkdir -p $(TOOLS)/vnu && \
 	    $(NPM_INSTALL) $(TOOLS)/vnu vnu-jar@26.9.27; }
 
-audit-tools: html-tools
+# Debian's Chromium: t/65-browser.t drives it, Lighthouse audits with it
+browser:
 	@$(MAKE) -s deps PACKAGES="chromium fonts-dejavu-core"
+
+audit-tools: html-tools browser
 	@test -x $(LIGHTHOUSE) || { mkdir -p $(TOOLS)/lighthouse && \
 	    $(NPM_INSTALL) $(TOOLS)/lighthouse lighthouse@12.8.2; }
 

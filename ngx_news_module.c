@@ -46,6 +46,19 @@ static char *ngx_http_news_check_url(ngx_conf_t *cf, const char *name,
 static char *ngx_http_news_check_base_url(ngx_conf_t *cf, ngx_str_t *url);
 static char *ngx_http_news_site_marks(ngx_conf_t *cf,
     ngx_http_news_loc_conf_t *conf);
+static char *ngx_http_news_server_name(ngx_conf_t *cf,
+    ngx_http_news_loc_conf_t *conf);
+static char *ngx_http_news_check_handler(ngx_conf_t *cf,
+    ngx_http_core_loc_conf_t *clcf);
+static const char *ngx_http_news_handler_directive(ngx_conf_t *cf);
+static ngx_int_t ngx_http_news_add_variables(ngx_conf_t *cf);
+static news_user_t *ngx_http_news_variable_user(ngx_http_request_t *r);
+static ngx_int_t ngx_http_news_user_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_news_role_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
+static ngx_int_t ngx_http_news_cacheable_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_news_init_process(ngx_cycle_t *cycle);
 static void ngx_http_news_exit_process(ngx_cycle_t *cycle);
 static ngx_int_t ngx_http_news_handler(ngx_http_request_t *r);
@@ -215,8 +228,23 @@ static ngx_command_t  ngx_http_news_commands[] = {
 };
 
 
+static ngx_http_variable_t  ngx_http_news_variables[] = {
+
+    { ngx_string("news_user"), NULL, ngx_http_news_user_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("news_role"), NULL, ngx_http_news_role_variable, 0,
+      NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+    { ngx_string("news_cacheable"), NULL, ngx_http_news_cacheable_variable,
+      0, NGX_HTTP_VAR_NOCACHEABLE, 0 },
+
+      ngx_http_null_variable
+};
+
+
 static ngx_http_module_t  ngx_http_news_module_ctx = {
-    NULL,                                  /* preconfiguration */
+    ngx_http_news_add_variables,           /* preconfiguration */
     NULL,                                  /* postconfiguration */
 
     ngx_http_news_create_main_conf,        /* create main configuration */
@@ -601,6 +629,23 @@ ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
         return NGX_CONF_OK;
     }
 
+    /*
+     * "news" in a location nested in another "news" location serves the
+     * same site: that is how directives such as auth_request or internal
+     * are put in front of some routes only
+     */
+    if (prev->enabled) {
+        conf->prefix = prev->prefix;
+    }
+
+    if (ngx_http_news_check_handler(cf, ngx_http_conf_get_module_loc_conf(
+                                            cf, ngx_http_core_module))
+        != NGX_CONF_OK
+        || ngx_http_news_server_name(cf, conf) != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     if (ngx_http_news_site_marks(cf, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
@@ -804,6 +849,10 @@ ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 #endif
 
+    if (ngx_http_news_check_handler(cf, clcf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     /* the prefix is the <base href> of every page: it ends in a slash */
     nlcf->prefix.len = clcf->name.len;
 
@@ -825,6 +874,234 @@ ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     clcf->handler = ngx_http_news_handler;
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * The host of absolute links when news_base_url is not set: the server's
+ * first name that is a plain host name (not "", "_", a wildcard or a
+ * regex).  None: links come from each request's Host, and the answers
+ * say that they vary by it (ngx_http_news_host).
+ */
+static char *
+ngx_http_news_server_name(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
+{
+    u_char                    c;
+    size_t                    j;
+    ngx_uint_t                i;
+    ngx_http_server_name_t   *sn;
+    ngx_http_core_srv_conf_t *cscf;
+
+    if (conf->base_url.len) {
+        return NGX_CONF_OK;
+    }
+
+    cscf = ngx_http_conf_get_module_srv_conf(cf, ngx_http_core_module);
+    sn = cscf->server_names.elts;
+
+    for (i = 0; i < cscf->server_names.nelts; i++) {
+
+#if (NGX_PCRE)
+        if (sn[i].regex) {
+            continue;
+        }
+#endif
+
+        if (sn[i].name.len == 0 || sn[i].name.data[0] == '.') {
+            continue;
+        }
+
+        for (j = 0; j < sn[i].name.len; j++) {
+            c = sn[i].name.data[j];
+
+            if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                  || c == '.' || c == '-'))
+            {
+                break;
+            }
+        }
+
+        if (j == sn[i].name.len) {
+            conf->server_host = sn[i].name;
+            return NGX_CONF_OK;
+        }
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * A location has one content handler: "news" beside "proxy_pass" (or
+ * any other directive that answers requests itself) would silently lose
+ * to whichever came last.  Called when "news" is read (another came
+ * first) and when locations are merged (another came after).
+ */
+static char *
+ngx_http_news_check_handler(ngx_conf_t *cf, ngx_http_core_loc_conf_t *clcf)
+{
+    if (clcf->handler == NULL || clcf->handler == ngx_http_news_handler) {
+        return NGX_CONF_OK;
+    }
+
+    ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                       "\"news\" and \"%s\" cannot be in the same location "
+                       "\"%V\": each answers the requests itself; put them "
+                       "in separate locations",
+                       ngx_http_news_handler_directive(cf), &clcf->name);
+
+    return NGX_CONF_ERROR;
+}
+
+
+/*
+ * The name of the directive that set the location's content handler, for
+ * the message above.  nginx keeps no record of it; the upstream modules'
+ * location confs all begin with their ngx_http_upstream_conf_t, whose
+ * first field is set by their *_pass directive.
+ */
+static const char *
+ngx_http_news_handler_directive(ngx_conf_t *cf)
+{
+    ngx_uint_t                   i, j;
+    ngx_module_t                *m;
+    ngx_http_upstream_conf_t    *ucf;
+
+    static const char  *passes[][2] = {
+        { "ngx_http_proxy_module", "proxy_pass" },
+        { "ngx_http_fastcgi_module", "fastcgi_pass" },
+        { "ngx_http_uwsgi_module", "uwsgi_pass" },
+        { "ngx_http_scgi_module", "scgi_pass" },
+        { "ngx_http_grpc_module", "grpc_pass" },
+        { "ngx_http_memcached_module", "memcached_pass" }
+    };
+
+    for (i = 0; cf->cycle->modules[i]; i++) {
+        m = cf->cycle->modules[i];
+
+        if (m->type != NGX_HTTP_MODULE) {
+            continue;
+        }
+
+        for (j = 0; j < sizeof(passes) / sizeof(passes[0]); j++) {
+            if (ngx_strcmp(m->name, passes[j][0]) != 0) {
+                continue;
+            }
+
+            ucf = ((ngx_http_conf_ctx_t *) cf->ctx)->loc_conf[m->ctx_index];
+
+            if (ucf != NULL && ucf->upstream != NULL) {
+                return passes[j][1];
+            }
+        }
+    }
+
+    return "another content handler (proxy_pass with variables, "
+           "fastcgi_pass, stub_status, empty_gif, ...)";
+}
+
+
+static ngx_int_t
+ngx_http_news_add_variables(ngx_conf_t *cf)
+{
+    ngx_http_variable_t  *var, *v;
+
+    for (v = ngx_http_news_variables; v->name.len; v++) {
+        var = ngx_http_add_variable(cf, &v->name, v->flags);
+        if (var == NULL) {
+            return NGX_ERROR;
+        }
+
+        var->get_handler = v->get_handler;
+        var->data = v->data;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * The reader of this request's session cookie, looked up once; usable in
+ * any location of a server (a proxy_cache front included) as long as
+ * some location serves "news", which opens the store.
+ */
+static news_user_t *
+ngx_http_news_variable_user(ngx_http_request_t *r)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    if (nmcf == NULL || !nmcf->store_open) {
+        return NULL;
+    }
+
+    ngx_http_news_auth_lookup(r);
+
+    return ngx_http_news_user(r);
+}
+
+
+/* $news_user: the logged-in username, empty for anyone else */
+static ngx_int_t
+ngx_http_news_user_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    news_user_t  *user;
+
+    user = ngx_http_news_variable_user(r);
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = user ? (u_char *) user->name : (u_char *) "";
+    v->len = user ? user->name_len : 0;
+
+    return NGX_OK;
+}
+
+
+/* $news_role: reader, moderator, editor or admin; empty when anonymous */
+static ngx_int_t
+ngx_http_news_role_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    const char   *role;
+    news_user_t  *user;
+
+    user = ngx_http_news_variable_user(r);
+    role = user ? news_role_name(user->role) : "";
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = (u_char *) role;
+    v->len = ngx_strlen(role);
+
+    return NGX_OK;
+}
+
+
+/*
+ * $news_cacheable: "1" for a GET or HEAD without a valid session, whose
+ * answer is the same bytes for every logged-out reader; else "0".
+ */
+static ngx_int_t
+ngx_http_news_cacheable_variable(ngx_http_request_t *r,
+    ngx_http_variable_value_t *v, uintptr_t data)
+{
+    ngx_uint_t  cacheable;
+
+    cacheable = (r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))
+                && ngx_http_news_variable_user(r) == NULL;
+
+    v->valid = 1;
+    v->no_cacheable = 0;
+    v->not_found = 0;
+    v->data = (u_char *) (cacheable ? "1" : "0");
+    v->len = 1;
+
+    return NGX_OK;
 }
 
 

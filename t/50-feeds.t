@@ -83,9 +83,10 @@ like($ld, qr/"datePublished":"[^"]+Z","dateModified":"[^"]+Z"/, 'dates');
 $res = $t->get("/articles/$SLUG");
 my $etag = $res->{headers}{etag};
 my $lm = $res->{headers}{'last-modified'};
-like($etag, qr/^"a\d+\.\d+\.\d+"$/, 'an ETag');
+like($etag, qr/^"a\d+\.\d+\.\d+\.h[0-9a-f]{8}"$/, 'an ETag (with the Host its links came from)');
 ok($lm, 'a Last-Modified');
-is($res->{headers}{'cache-control'}, 'public, max-age=120', 'public for anonymous readers');
+is($res->{headers}{'cache-control'}, 'public, max-age=0, s-maxage=120', 'public for anonymous readers: shared caches keep it, browsers revalidate');
+is($res->{headers}{vary}, 'Cookie, Host', 'it varies by the session cookie and by the Host its links came from');
 is($t->get("/articles/$SLUG", { headers => { 'If-None-Match' => $etag } })->{status}, 304, 'If-None-Match: 304');
 is($t->get("/articles/$SLUG", { headers => { 'If-Modified-Since' => $lm } })->{status}, 304, 'If-Modified-Since: 304');
 is($t->get("/articles/$SLUG")->{content}, $res->{content}, 'the same bytes for every anonymous reader');
@@ -113,7 +114,7 @@ $res = $t->request('POST', "/api/articles/$SLUG/comments", { headers => { 'Conte
 is($res->{status}, 201, 'a comment');
 isnt($t->get("/articles/$SLUG")->{headers}{etag}, $before, 'a comment changes the article ETag');
 $res = $t->get("/articles/$SLUG", { headers => { Cookie => $cookie } });
-is($res->{headers}{'cache-control'}, 'private, no-cache', 'a logged-in page is private');
+is($res->{headers}{'cache-control'}, 'private, no-store', 'a logged-in page is private and never stored');
 unlike($res->{headers}{etag}, qr/^\Q$before\E$/, 'with its own ETag');
 
 $t->done;

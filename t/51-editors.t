@@ -78,7 +78,7 @@ is($t->get('/articles/a-draft')->{status}, 404, 'a draft is hidden from readers'
 is($t->get('/articles/a-draft', { headers => { Cookie => $reader } })->{status}, 404, 'even logged-in ones');
 $res = $t->get('/articles/a-draft', { headers => { Cookie => $ed } });
 is($res->{status}, 200, 'an editor sees it');
-is($res->{headers}{'cache-control'}, 'private, no-cache', 'privately');
+is($res->{headers}{'cache-control'}, 'private, no-store', 'privately');
 is(api($t, 'POST', '/api/articles', $ed, '{"slug":"soon","title":"Soon","body":"b","published_at":"2999-01-01T00:00:00Z"}')->{status}, 201, 'a scheduled article');
 is($t->get('/articles/soon')->{status}, 404, 'not shown before its time');
 unlike($t->get('/')->{content}, qr/A draft|Soon/, 'neither is on the front page');

@@ -68,6 +68,7 @@ typedef struct {
     ngx_str_t           chrome[NEWS_CHROME_N];
     uint32_t            chrome_crc;     /* in every ETag: a new chrome */
     ngx_str_t           base_url;       /* news_base_url, or empty */
+    ngx_str_t           server_host;    /* the first plain server_name */
     ngx_str_t           site_html;      /* the name escaped for HTML */
     ngx_str_t           site_json;      /* ... and inside a JSON string */
     ngx_flag_t          security_headers;   /* news_security_headers */
@@ -265,12 +266,19 @@ ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
  * ETag, Last-Modified and Cache-Control of a GET answer: the tag is made
  * of a kind letter and two numbers that change with every write to what
  * the page shows (an article's id and version, or the store's txn id).
- * Anonymous answers are public and the same bytes for everyone; a
- * logged-in reader's are private.  nginx's not_modified filter answers
+ * Anonymous answers are public and the same bytes for everyone (browsers
+ * revalidate them, shared caches keep them news_cache_max_age); a
+ * logged-in reader's are private and never stored.  nginx's not_modified filter answers
  * If-None-Match and If-Modified-Since with 304.
  */
 ngx_int_t ngx_http_news_validators(ngx_http_request_t *r, char kind,
     uint64_t a, uint64_t b, int64_t modified);
+/* the host of absolute links, and whether it is the request's Host */
+ngx_int_t ngx_http_news_host(ngx_http_request_t *r, ngx_str_t *host);
+ngx_uint_t ngx_http_news_host_varies(ngx_http_request_t *r);
+/* error_page covers this status here: return it instead of a page */
+ngx_uint_t ngx_http_news_operator_page(ngx_http_request_t *r,
+    ngx_uint_t status);
 ngx_int_t ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn,
     news_err_t *err);
 void ngx_http_news_read_done(ngx_http_request_t *r);

@@ -27,14 +27,12 @@ static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
 
 /*
  * The absolute URL of the location: news_base_url, else the request's
- * own scheme and host (only host characters taken, so that a forged Host
- * cannot inject markup into a feed or a canonical link).
+ * own scheme and the site's host (ngx_http_news_host).
  */
 static ngx_int_t
 ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base)
 {
-    u_char                    *p, c;
-    size_t                     i;
+    u_char                    *p;
     ngx_str_t                  host;
     ngx_http_news_loc_conf_t  *nlcf;
 
@@ -45,21 +43,8 @@ ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base)
         return NGX_OK;
     }
 
-    ngx_str_set(&host, "localhost");
-
-    if (r->headers_in.host != NULL) {
-        host = r->headers_in.host->value;
-    }
-
-    for (i = 0; i < host.len; i++) {
-        c = ngx_tolower(host.data[i]);
-
-        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
-              || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
-        {
-            ngx_str_set(&host, "localhost");
-            break;
-        }
+    if (ngx_http_news_host(r, &host) != NGX_OK) {
+        return NGX_ERROR;
     }
 
     p = ngx_pnalloc(r->pool, sizeof("https://") - 1 + host.len

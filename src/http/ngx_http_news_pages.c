@@ -611,6 +611,10 @@ ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
+    if (ngx_http_news_operator_page(r, status)) {
+        return status;
+    }
+
     b = ngx_http_news_scratch(r);
     news_render_error_main(b, (int) status, title, text);
 

@@ -18,6 +18,10 @@ ngx_str_t  ngx_http_news_json_type = ngx_string("application/json");
 
 
 static ngx_int_t ngx_http_news_security_headers(ngx_http_request_t *r);
+static ngx_int_t ngx_http_news_cache_control(ngx_http_request_t *r,
+    ngx_uint_t private);
+static ngx_int_t ngx_http_news_server_host(ngx_http_request_t *r,
+    ngx_str_t *name, ngx_str_t *host);
 
 
 /*
@@ -206,14 +210,13 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
 {
     u_char                     *p;
     size_t                      len;
-    ngx_str_t                   csrf;
+    uint32_t                    host_crc;
+    ngx_str_t                   csrf, host;
     news_user_t                *user;
     ngx_table_elt_t            *etag;
     ngx_http_news_loc_conf_t   *nlcf;
-    ngx_http_news_main_conf_t  *nmcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
     user = ngx_http_news_user(r);
 
     /* a logged-in page holds the reader's name and form tokens */
@@ -223,10 +226,9 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
         return NGX_ERROR;
     }
 
-    len = sizeof("\"x.-.-.-.u-.\"") + 4 * NGX_INT64_LEN + 8;
+    len = sizeof("\"x.-.-.-.u-.h-\"") + 4 * NGX_INT64_LEN + 8 + 8;
 
-    p = ngx_pnalloc(r->pool, len + sizeof("private, no-cache")
-                             + sizeof("public, max-age=") + NGX_TIME_T_LEN);
+    p = ngx_pnalloc(r->pool, len);
     etag = ngx_list_push(&r->headers_out.headers);
 
     if (p == NULL || etag == NULL) {
@@ -244,6 +246,16 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
                         csrf.data);
     }
 
+    /* links made from the Host: one host's copy is not another's */
+    if (ngx_http_news_host_varies(r)) {
+        if (ngx_http_news_host(r, &host) != NGX_OK) {
+            return NGX_ERROR;
+        }
+
+        host_crc = ngx_crc32_short(host.data, host.len);
+        p = ngx_sprintf(p, ".h%08xD", host_crc);
+    }
+
     *p++ = '"';
     etag->value.len = p - etag->value.data;
     r->headers_out.etag = etag;
@@ -252,14 +264,202 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
         r->headers_out.last_modified_time = (time_t) modified;
     }
 
-    if (user != NULL) {
-        return ngx_http_news_add_header(r, "Cache-Control",
-                                        "private, no-cache");
+    return ngx_http_news_cache_control(r, user != NULL);
+}
+
+
+/*
+ * Every answer with validators depends on the session cookie, and on the
+ * Host when links are made from it: Vary says so to every cache.  A
+ * logged-in page is never stored.  An anonymous one may be kept by
+ * shared caches (s-maxage) while browsers revalidate it each time
+ * (max-age=0, a cheap 304): a browser that has just logged in must not
+ * show the logged-out copy it holds.
+ */
+static ngx_int_t
+ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
+{
+    u_char                     *p;
+    ngx_table_elt_t            *cc, **ccp;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    if (ngx_http_news_add_header(r, "Vary", ngx_http_news_host_varies(r)
+                                            ? "Cookie, Host" : "Cookie")
+        != NGX_OK)
+    {
+        return NGX_ERROR;
     }
 
-    *ngx_sprintf(p, "public, max-age=%T", nmcf->cache_max_age) = '\0';
+    /*
+     * Not registered as r->headers_out.cache_control: nginx's "expires"
+     * replaces that one, and must never turn a private page public (it
+     * adds its own header beside this one instead).
+     */
+    if (private) {
+        return ngx_http_news_add_header(r, "Cache-Control",
+                                        "private, no-store");
+    }
 
-    return ngx_http_news_add_header(r, "Cache-Control", (char *) p);
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    p = ngx_pnalloc(r->pool, sizeof("public, max-age=0, s-maxage=")
+                             + NGX_TIME_T_LEN);
+    cc = ngx_list_push(&r->headers_out.headers);
+
+    if (p == NULL || cc == NULL) {
+        return NGX_ERROR;
+    }
+
+    cc->hash = 1;
+    ngx_str_set(&cc->key, "Cache-Control");
+    cc->value.data = p;
+    cc->value.len = ngx_sprintf(p, "public, max-age=0, s-maxage=%T",
+                                nmcf->cache_max_age)
+                    - p;
+
+    /* an operator's "expires" may set the freshness of public pages */
+    if (r->headers_out.cache_control.elts == NULL
+        && ngx_array_init(&r->headers_out.cache_control, r->pool, 1,
+                          sizeof(ngx_table_elt_t *))
+           != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    ccp = ngx_array_push(&r->headers_out.cache_control);
+    if (ccp == NULL) {
+        return NGX_ERROR;
+    }
+
+    *ccp = cc;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The host of the site's absolute URLs (feeds, sitemap, canonical and
+ * OpenGraph links, JSON-LD).  With a server_name it is the server's first
+ * plain name with the port the request came in on, as in nginx's own
+ * redirects with server_name_in_redirect on: no request can choose what a
+ * cached page links to.  Without one it is the request's Host, only host
+ * characters taken (a forged Host cannot inject markup), and the answers
+ * vary by it (ngx_http_news_host_varies).
+ */
+ngx_int_t
+ngx_http_news_host(ngx_http_request_t *r, ngx_str_t *host)
+{
+    u_char                    *p, c;
+    size_t                     i;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (nlcf->server_host.len) {
+        return ngx_http_news_server_host(r, &nlcf->server_host, host);
+    }
+
+    ngx_str_set(host, "localhost");
+
+    if (r->headers_in.host == NULL) {
+        return NGX_OK;
+    }
+
+    p = r->headers_in.host->value.data;
+
+    for (i = 0; i < r->headers_in.host->value.len; i++) {
+        c = ngx_tolower(p[i]);
+
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+              || c == '.' || c == '-' || c == ':' || c == '[' || c == ']'))
+        {
+            return NGX_OK;
+        }
+    }
+
+    *host = r->headers_in.host->value;
+
+    return NGX_OK;
+}
+
+
+/* the name, and the port unless it is the scheme's own (or a socket's) */
+static ngx_int_t
+ngx_http_news_server_host(ngx_http_request_t *r, ngx_str_t *name,
+    ngx_str_t *host)
+{
+    u_char      *p;
+    in_port_t    port, standard;
+
+    if (ngx_connection_local_sockaddr(r->connection, NULL, 0) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    port = ngx_inet_get_port(r->connection->local_sockaddr);
+    standard = 80;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        standard = 443;
+    }
+#endif
+
+    if (port == standard || port == 0) {
+        *host = *name;
+        return NGX_OK;
+    }
+
+    p = ngx_pnalloc(r->pool, name->len + sizeof(":65535") - 1);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    host->data = p;
+    host->len = ngx_sprintf(p, "%V:%ui", name, (ngx_uint_t) port) - p;
+
+    return NGX_OK;
+}
+
+
+/* absolute links come from the request's Host */
+ngx_uint_t
+ngx_http_news_host_varies(ngx_http_request_t *r)
+{
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    return nlcf->base_url.len == 0 && nlcf->server_host.len == 0;
+}
+
+
+/*
+ * An error page of the operator's (error_page) for this status, in this
+ * location: the handler then returns the status and nginx's own
+ * special-response handler redirects to it, exactly as it decides to.
+ */
+ngx_uint_t
+ngx_http_news_operator_page(ngx_http_request_t *r, ngx_uint_t status)
+{
+    ngx_uint_t                 i;
+    ngx_http_err_page_t       *page;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+
+    if (clcf->error_pages == NULL || r->error_page || r->uri_changes == 0) {
+        return 0;
+    }
+
+    page = clcf->error_pages->elts;
+
+    for (i = 0; i < clcf->error_pages->nelts; i++) {
+        if ((ngx_uint_t) page[i].status == status) {
+            return 1;
+        }
+    }
+
+    return 0;
 }
 
 

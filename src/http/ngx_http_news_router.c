@@ -160,15 +160,18 @@ ngx_http_news_route(ngx_http_request_t *r)
     ngx_uint_t                  i, allowed, json;
     ngx_http_news_route_t       rt;
     ngx_http_news_ctx_t        *ctx;
-    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_news_loc_conf_t   *nlcf;
     ngx_http_news_route_def_t  *def;
 
-    clcf = ngx_http_get_module_loc_conf(r, ngx_http_core_module);
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
 
     ngx_str_null(&rt.slug);
 
-    /* the path below the location, without its leading slash */
-    skip = ngx_min(clcf->name.len, r->uri.len);
+    /*
+     * the path below the site's prefix (a nested location's is the one
+     * around it), without its leading slash
+     */
+    skip = ngx_min(nlcf->prefix.len - 1, r->uri.len);
     rt.path.data = r->uri.data + skip;
     rt.path.len = r->uri.len - skip;
 

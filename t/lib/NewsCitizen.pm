@@ -15,17 +15,25 @@ nginx per configuration, the seed article in its store (t/6x-*.t)
 
 use strict;
 use warnings;
+use File::Basename ();
+use File::Path ();
+use IO::Socket::INET;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use lib 't/lib';
 use NewsTest;
 
 our $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 
-# NewsTest options, plus seed => 0 for an empty store
+# NewsTest options, plus seed => 0 for an empty store; %%DIR%% in the
+# config fragments is the prefix (html/ there holds put() files)
 sub start {
     my (%opt) = @_;
     my $seed = delete $opt{seed} // 1;
     my $t = NewsTest->new(%opt);
+    my $dir = $t->dir;
+    for my $key (qw(main http server location)) {
+        $t->{$key} =~ s/%%DIR%%/$dir/g if defined $t->{$key};
+    }
     if ($seed) {
         my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
         die "NewsCitizen: import: $err" if $rc;
@@ -60,12 +68,50 @@ sub json {
                  headers => { 'Content-Type' => 'application/json' });
 }
 
+# a GET with the Host (and Cookie) we choose, which HTTP::Tiny will not send
+sub raw_get {
+    my ($t, $path, %o) = @_;
+    my $req = "GET $path HTTP/1.0\r\nHost: $o{host}\r\n";
+    $req .= "Cookie: $o{cookie}\r\n" if $o{cookie};
+    my ($head, $body) = split /\r\n\r\n/, $t->raw("$req\r\n"), 2;
+    my ($status) = $head =~ m{^HTTP/1\.\d (\d+)};
+    my %h;
+    while ($head =~ /^([\w-]+): (.*?)\r?$/mg) {
+        my $key = lc $1;
+        $h{$key} = exists $h{$key} ? "$h{$key}, $2" : $2;
+    }
+    return { status => $status, headers => \%h, body => $body // '' };
+}
+
+# registers NAME through the site mounted at PREFIX and logs in there;
+# returns the session cookie
+sub login_at {
+    my ($t, $prefix, $name) = @_;
+    my $cred = qq({"username":"$name","password":"pw-of-$name-123"});
+    my $r = json($t, 'POST', "${prefix}api/users", $cred);
+    die "NewsCitizen: register $name: $r->{status}" if $r->{status} != 201;
+    $r = json($t, 'POST', "${prefix}api/session", $cred);
+    die "NewsCitizen: login $name: $r->{status}" if $r->{status} != 200;
+    my ($cookie) = ($r->{headers}{'set-cookie'} // '') =~ /^([\w-]*session=[0-9a-f]+)/;
+    return $cookie;
+}
+
 # the CSRF token of a logged-in reader's page
 sub csrf {
     my ($t, $cookie, $path) = @_;
     my $page = fetch($t, $path // "/articles/$SLUG", cookie => $cookie)->{body};
     my ($csrf) = $page =~ /name="csrf" value="([0-9a-f]+)"/;
     return $csrf;
+}
+
+# a file below the prefix's html/ directory
+sub put {
+    my ($t, $name, $text) = @_;
+    my $path = $t->dir . "/html/$name";
+    File::Path::make_path(File::Basename::dirname($path));
+    open my $fh, '>', $path or die "NewsCitizen: $path: $!";
+    print $fh $text;
+    close $fh;
 }
 
 # a port nobody listens on now, for a second server block
