@@ -75,7 +75,7 @@ $(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)
 
 unit: $(UNIT_BINS)
 
-test: deps all unit html-tools browser
+test: deps all unit html-tools browser faults-lib
 	TEST_NEWS_BUILD=$(abspath $(BUILD)) prove -j2 t/
 
 # The suite that drives the module, again with the module and newsctl built
@@ -141,3 +141,4 @@ clean:
 	rm -rf $(BUILD)
 
 include fuzz.mk
+include coverage.mk

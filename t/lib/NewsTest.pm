@@ -319,6 +319,9 @@ sub _expand {
 sub write_conf {
     my ($self) = @_;
     my $text = $self->conf_text;
+    # a coverage run (make coverage): workers keep GCOV_PREFIX, where
+    # their coverage data goes, through nginx's clearing of the environment
+    $text = "env GCOV_PREFIX;\nenv GCOV_PREFIX_STRIP;\n$text" if $ENV{GCOV_PREFIX};
     # A missing .so makes nginx say "dlopen() failed", which reads like a
     # module bug; say what is really wrong.
     croak "NewsTest: $MODULE is not built (run make first)"
