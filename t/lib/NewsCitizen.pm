@@ -17,7 +17,6 @@ use strict;
 use warnings;
 use File::Basename ();
 use File::Path ();
-use IO::Socket::INET;
 use IO::Uncompress::Gunzip qw(gunzip $GunzipError);
 use lib 't/lib';
 use NewsTest;
@@ -112,16 +111,6 @@ sub put {
     open my $fh, '>', $path or die "NewsCitizen: $path: $!";
     print $fh $text;
     close $fh;
-}
-
-# a port nobody listens on now, for a second server block
-sub free_port {
-    my $sock = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
-                                     Proto => 'tcp', Listen => 1)
-        or die "NewsCitizen: no free port: $@";
-    my $port = $sock->sockport;
-    close $sock;
-    return $port;
 }
 
 1;
