@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "articles.h"
+#include "check.h"
 #include "comments.h"
 #include "sessions.h"
 #include "text.h"
@@ -62,6 +63,7 @@ static int newsctl_export(newsctl_t *ctl);
 static cJSON *newsctl_export_article(newsctl_t *ctl, MDB_txn *txn,
     uint64_t id);
 static int newsctl_stats(newsctl_t *ctl);
+static int newsctl_check(newsctl_t *ctl);
 static int newsctl_backup(newsctl_t *ctl, const char *dest);
 static int newsctl_restore(newsctl_t *ctl, const char *src);
 static int newsctl_copy(newsctl_t *ctl, const char *dest);
@@ -120,6 +122,11 @@ main(int argc, char **argv)
         return rc ? rc : newsctl_stats(&ctl);
     }
 
+    if (strcmp(argv[i], "check") == 0 && i + 1 == argc) {
+        rc = newsctl_open(&ctl);
+        return rc ? rc : newsctl_check(&ctl);
+    }
+
     if (strcmp(argv[i], "backup") == 0 && i + 2 == argc) {
         rc = newsctl_open(&ctl);
         return rc ? rc : newsctl_backup(&ctl, argv[i + 1]);
@@ -142,6 +149,9 @@ newsctl_usage(void)
             "file, \"-\" for stdin)\n"
             "  export           write every article as JSON on stdout\n"
             "  stats            counts, store size and map use\n"
+            "  check            every index agrees with its records; one "
+            "line per\n"
+            "                   violation, exit 1 if any\n"
             "  backup DEST      a consistent, compacted copy into the new "
             "directory DEST,\n"
             "                   safe while nginx serves\n"
@@ -673,6 +683,51 @@ newsctl_restore(newsctl_t *ctl, const char *src)
         newsctl_own_files(db);
         printf("restored %s from %s\n", db, src);
     }
+
+    return rc;
+}
+
+
+/*
+ * The store's invariants, from one read transaction: a snapshot, so it
+ * may run while nginx writes.  One line per violation on stdout.
+ */
+static int
+newsctl_check(newsctl_t *ctl)
+{
+    int           rc;
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_check_t  r;
+
+    if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        news_store_close(&ctl->store);
+        return 1;
+    }
+
+    news_check_init(&r);
+    rc = news_check_store(&ctl->store, txn, &r, &err);
+    news_store_read_done(&ctl->store);
+    news_store_close(&ctl->store);
+
+    if (rc != NEWS_OK) {
+        fprintf(stderr, "newsctl: check: %s\n", err.msg);
+        news_check_free(&r);
+        return 1;
+    }
+
+    fwrite(r.lines.data ? r.lines.data : "", 1, r.lines.len, stdout);
+
+    if (r.violations > NEWS_CHECK_LINES) {
+        printf("... %zu more\n", r.violations - NEWS_CHECK_LINES);
+    }
+
+    fprintf(stderr, "newsctl: check: %zu entries, %zu violations\n",
+            r.entries, r.violations);
+
+    rc = r.violations ? 1 : 0;
+    news_check_free(&r);
 
     return rc;
 }

@@ -9,7 +9,6 @@
 #include "users.h"
 
 
-#define NEWS_SESSION_VAL    24
 #define NEWS_PURGE_BATCH    32
 
 

@@ -32,6 +32,7 @@
 
 #define NEWS_TOKEN_LEN       32
 #define NEWS_TOKEN_HEX       64
+#define NEWS_SESSION_VAL     24         /* user id, expires, created */
 #define NEWS_THROTTLE_KEY    40
 #define NEWS_THROTTLE_WINDOW 900        /* failures older than this fade */
 #define NEWS_THROTTLE_BASE   5          /* the first wait, seconds */

@@ -1,0 +1,1167 @@
+/*
+ * The store's invariants (check.h).  One walker per database, in the
+ * table below; each looks up what its entry refers to and reports, one
+ * line each, what does not agree.  The layouts are those of store.h,
+ * articles.c, comments.h, users.h and sessions.h.
+ */
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.h"
+#include "check.h"
+#include "comments.h"
+#include "sessions.h"
+#include "text.h"
+#include "users.h"
+
+
+typedef struct {
+    news_store_t  *st;
+    MDB_txn       *txn;
+    news_check_t  *r;
+    const char    *db;          /* the database walked, for the lines */
+} news_check_ctx_t;
+
+
+typedef void (*news_check_entry_pt)(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+typedef void (*news_check_done_pt)(news_check_ctx_t *c);
+
+
+static void news_check_meta_done(news_check_ctx_t *c);
+static void news_check_meta(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_article(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_slug(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_time(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_topic(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_page(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_comment(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_cindex(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_revision(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_user(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_name(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_session(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+
+
+/*
+ * Every database but "throttle", whose entries (failure counts, comment
+ * rate windows) refer to nothing and may be lost without harm.
+ */
+static const struct {
+    int                   db;
+    news_check_entry_pt   entry;
+    news_check_done_pt    done;
+} news_checks[] = {
+    { NEWS_DB_META,      news_check_meta,     news_check_meta_done },
+    { NEWS_DB_ARTICLES,  news_check_article,  NULL },
+    { NEWS_DB_SLUGS,     news_check_slug,     NULL },
+    { NEWS_DB_TIMES,     news_check_time,     NULL },
+    { NEWS_DB_TOPICS,    news_check_topic,    NULL },
+    { NEWS_DB_PAGES,     news_check_page,     NULL },
+    { NEWS_DB_COMMENTS,  news_check_comment,  NULL },
+    { NEWS_DB_CINDEX,    news_check_cindex,   NULL },
+    { NEWS_DB_REVISIONS, news_check_revision, NULL },
+    { NEWS_DB_USERS,     news_check_user,     NULL },
+    { NEWS_DB_NAMES,     news_check_name,     NULL },
+    { NEWS_DB_SESSIONS,  news_check_session,  NULL },
+};
+
+
+/* the fragments every article has (comment pages >= 2 are counted apart) */
+static const int  news_check_kinds[] = {
+    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
+    NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP
+};
+
+/* of those, the ones rewritten by every change, comments included */
+#define NEWS_CHECK_CURRENT_KINDS  4
+
+
+static int news_check_walk(news_check_ctx_t *c, int db,
+    news_check_entry_pt entry, news_err_t *err);
+static void news_check_fail(news_check_ctx_t *c, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static const char *news_check_key(news_buf_t *b, const void *p, size_t n);
+static int news_check_get(news_check_ctx_t *c, int db, const void *k,
+    size_t n, MDB_val *val);
+static int news_check_load(news_check_ctx_t *c, uint64_t id,
+    news_article_t *a);
+static void news_check_article_slug(news_check_ctx_t *c,
+    const news_article_t *a);
+static void news_check_article_indexes(news_check_ctx_t *c,
+    const news_article_t *a);
+static void news_check_article_topic(news_check_ctx_t *c,
+    const news_article_t *a, char kind, const char *name);
+static void news_check_article_pages(news_check_ctx_t *c,
+    const news_article_t *a);
+static void news_check_article_comments(news_check_ctx_t *c,
+    const news_article_t *a);
+static void news_check_comment_pages(news_check_ctx_t *c,
+    const news_article_t *a, unsigned pages);
+static int news_check_id_cmp(const void *a, const void *b);
+static int news_check_has_topic(const news_article_t *a, char kind,
+    const char *name, size_t n);
+
+
+void
+news_check_init(news_check_t *r)
+{
+    memset(r, 0, sizeof(*r));
+    news_buf_init(&r->lines);
+}
+
+
+void
+news_check_free(news_check_t *r)
+{
+    news_buf_free(&r->lines);
+}
+
+
+int
+news_check_store(news_store_t *st, MDB_txn *txn, news_check_t *r,
+    news_err_t *err)
+{
+    size_t            i;
+    news_check_ctx_t  c;
+
+    c.st = st;
+    c.txn = txn;
+    c.r = r;
+
+    for (i = 0; i < sizeof(news_checks) / sizeof(news_checks[0]); i++) {
+        c.db = news_db_names[news_checks[i].db];
+
+        if (news_check_walk(&c, news_checks[i].db, news_checks[i].entry, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        if (news_checks[i].done) {
+            news_checks[i].done(&c);
+        }
+    }
+
+    if (r->lines.failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_check_walk(news_check_ctx_t *c, int db, news_check_entry_pt entry,
+    news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(c->txn, c->st->dbi[db], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        c->r->entries++;
+        entry(c, &key, &val);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "walking the store");
+    }
+
+    return NEWS_OK;
+}
+
+
+static void
+news_check_fail(news_check_ctx_t *c, const char *fmt, ...)
+{
+    va_list  ap;
+    char     line[512];
+
+    c->r->violations++;
+
+    if (c->r->violations > NEWS_CHECK_LINES) {
+        return;
+    }
+
+    va_start(ap, fmt);
+    vsnprintf(line, sizeof(line), fmt, ap);
+    va_end(ap);
+
+    news_buf_addf(&c->r->lines, "%s: %s\n", c->db, line);
+}
+
+
+/* a key for a line: printable ASCII as is, other bytes as \xNN */
+static const char *
+news_check_key(news_buf_t *b, const void *p, size_t n)
+{
+    size_t                i;
+    const unsigned char  *s;
+
+    s = p;
+    news_buf_reset(b);
+
+    for (i = 0; i < n && i < 64; i++) {
+        if (s[i] >= 0x20 && s[i] < 0x7f && s[i] != '\\') {
+            news_buf_addc(b, (char) s[i]);
+
+        } else {
+            news_buf_addf(b, "\\x%02x", s[i]);
+        }
+    }
+
+    if (i < n) {
+        news_buf_addl(b, "...");
+    }
+
+    return news_buf_cstr(b);
+}
+
+
+static int
+news_check_get(news_check_ctx_t *c, int db, const void *k, size_t n,
+    MDB_val *val)
+{
+    MDB_val  key;
+
+    key.mv_data = (void *) k;
+    key.mv_size = n;
+
+    return mdb_get(c->txn, c->st->dbi[db], &key, val);
+}
+
+
+/* 0, or -1 after reporting nothing (the articles walk reports records) */
+static int
+news_check_load(news_check_ctx_t *c, uint64_t id, news_article_t *a)
+{
+    news_err_t  err;
+
+    return news_article_load(c->st, c->txn, id, a, &err) == NEWS_OK ? 0 : -1;
+}
+
+
+/* meta: the schema version, the modification time */
+
+static void
+news_check_meta(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    if (key->mv_size == 6 && memcmp(key->mv_data, "schema", 6) == 0
+        && val->mv_size != 4)
+    {
+        news_check_fail(c, "\"schema\" holds %zu bytes, not 4",
+                        val->mv_size);
+    }
+
+    if (key->mv_size == 8 && memcmp(key->mv_data, "modified", 8) == 0
+        && val->mv_size != 8)
+    {
+        news_check_fail(c, "\"modified\" holds %zu bytes, not 8",
+                        val->mv_size);
+    }
+}
+
+
+static void
+news_check_meta_done(news_check_ctx_t *c)
+{
+    MDB_val  val;
+
+    if (news_check_get(c, NEWS_DB_META, "schema", 6, &val) != 0) {
+        news_check_fail(c, "no schema version");
+    }
+}
+
+
+/* articles: each record, and everything that hangs off it */
+
+static void
+news_check_article(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    uint64_t        id;
+    news_err_t      err;
+    news_article_t  a;
+
+    (void) val;
+
+    if (key->mv_size != 8) {
+        news_check_fail(c, "a key of %zu bytes", key->mv_size);
+        return;
+    }
+
+    id = news_be64_get(key->mv_data);
+
+    if (news_article_load(c->st, c->txn, id, &a, &err) != NEWS_OK) {
+        news_check_fail(c, "article %llu: %s", (unsigned long long) id,
+                        err.msg);
+        return;
+    }
+
+    if (a.id != id) {
+        news_check_fail(c, "article %llu: its record says id %llu",
+                        (unsigned long long) id, (unsigned long long) a.id);
+    }
+
+    news_check_article_slug(c, &a);
+    news_check_article_indexes(c, &a);
+    news_check_article_pages(c, &a);
+    news_check_article_comments(c, &a);
+
+    news_article_free(&a);
+}
+
+
+static void
+news_check_article_slug(news_check_ctx_t *c, const news_article_t *a)
+{
+    int      rc;
+    MDB_val  val;
+
+    rc = news_check_get(c, NEWS_DB_SLUGS, a->slug, strlen(a->slug), &val);
+
+    if (rc != 0) {
+        news_check_fail(c, "article %llu: its slug \"%s\" is not in slugs",
+                        (unsigned long long) a->id, a->slug);
+        return;
+    }
+
+    if (val.mv_size != 8 || news_be64_get(val.mv_data) != a->id) {
+        news_check_fail(c, "article %llu: its slug \"%s\" names %s %llu",
+                        (unsigned long long) a->id, a->slug,
+                        val.mv_size == 8 ? "article" : "(as a former slug)",
+                        (unsigned long long) (val.mv_size >= 8
+                                              ? news_be64_get(val.mv_data)
+                                              : 0));
+    }
+}
+
+
+/* a published article is in the time index and its section's and tags' */
+static void
+news_check_article_indexes(news_check_ctx_t *c, const news_article_t *a)
+{
+    unsigned       i;
+    MDB_val        val;
+    unsigned char  k[NEWS_CURSOR_LEN];
+
+    if (a->status != NEWS_PUBLISHED) {
+        return;
+    }
+
+    news_be64_put(k, (uint64_t) a->published_at);
+    news_be64_put(k + 8, a->id);
+
+    if (news_check_get(c, NEWS_DB_TIMES, k, sizeof(k), &val) != 0) {
+        news_check_fail(c, "article %llu: published but not in times",
+                        (unsigned long long) a->id);
+    }
+
+    news_check_article_topic(c, a, 's', a->section);
+
+    for (i = 0; i < a->ntags; i++) {
+        news_check_article_topic(c, a, 't', a->tags[i]);
+    }
+}
+
+
+static void
+news_check_article_topic(news_check_ctx_t *c, const news_article_t *a,
+    char kind, const char *name)
+{
+    size_t         n;
+    MDB_val        val;
+    news_buf_t     k;
+    unsigned char  t[NEWS_CURSOR_LEN];
+
+    news_buf_init(&k);
+    news_buf_addc(&k, kind);
+
+    /* a name without letters or digits has no page, so no entry */
+    if (!news_slugify(&k, name, strlen(name))) {
+        news_buf_free(&k);
+        return;
+    }
+
+    n = k.len;
+    k.data[0] = (char) (kind - 'a' + 'A');
+
+    if (news_check_get(c, NEWS_DB_TOPICS, k.data, n, &val) != 0) {
+        news_check_fail(c, "article %llu: %s \"%s\" has no name in topics",
+                        (unsigned long long) a->id,
+                        kind == 's' ? "section" : "tag", name);
+    }
+
+    k.data[0] = kind;
+    news_be64_put(t, (uint64_t) a->published_at);
+    news_be64_put(t + 8, a->id);
+    news_buf_addc(&k, '\0');
+    news_buf_add(&k, t, sizeof(t));
+
+    if (!k.failed
+        && news_check_get(c, NEWS_DB_TOPICS, k.data, k.len, &val) != 0)
+    {
+        news_check_fail(c, "article %llu: not in the topics index of %s "
+                        "\"%s\"", (unsigned long long) a->id,
+                        kind == 's' ? "section" : "tag", name);
+    }
+
+    news_buf_free(&k);
+}
+
+
+static void
+news_check_article_pages(news_check_ctx_t *c, const news_article_t *a)
+{
+    int          rc;
+    size_t       i;
+    uint32_t     status;
+    news_page_t  pg;
+
+    status = (uint32_t) a->status
+             | (a->comments_closed ? NEWS_COMMENTS_CLOSED : 0);
+
+    for (i = 0; i < sizeof(news_check_kinds) / sizeof(int); i++) {
+        rc = news_article_fragment(c->st, c->txn, a->id, news_check_kinds[i],
+                                   &pg);
+        if (rc != 0) {
+            news_check_fail(c, "article %llu: fragment '%c' %s",
+                            (unsigned long long) a->id,
+                            news_check_kinds[i],
+                            rc == MDB_NOTFOUND ? "is missing"
+                                               : "does not parse");
+            continue;
+        }
+
+        if (pg.published_at != a->published_at) {
+            news_check_fail(c, "article %llu: fragment '%c' says published "
+                            "at %lld, the record %lld",
+                            (unsigned long long) a->id, news_check_kinds[i],
+                            (long long) pg.published_at,
+                            (long long) a->published_at);
+        }
+
+        /* the feed and sitemap entries do not show what comments change */
+        if (i >= NEWS_CHECK_CURRENT_KINDS) {
+            continue;
+        }
+
+        if (pg.version != a->version || pg.status != status) {
+            news_check_fail(c, "article %llu: fragment '%c' is version %u "
+                            "status 0x%x, the record version %u status 0x%x",
+                            (unsigned long long) a->id, news_check_kinds[i],
+                            pg.version, pg.status, a->version, status);
+        }
+    }
+}
+
+
+typedef struct {
+    uint64_t  id;
+    unsigned  depth;
+} news_check_id_t;
+
+
+/*
+ * The article's comments: its count of visible ones, each reply's parent
+ * on the same article with a depth one less, and its comment pages.
+ */
+static void
+news_check_article_comments(news_check_ctx_t *c, const news_article_t *a)
+{
+    size_t            i, visible;
+    news_err_t        err;
+    news_comment_t   *cm;
+    news_comments_t   cs;
+    news_check_id_t  *ids, key, *parent;
+
+    if (news_comments_load(c->st, c->txn, a->id, &cs, &err) != NEWS_OK) {
+        news_check_fail(c, "article %llu: its comments do not load: %s",
+                        (unsigned long long) a->id, err.msg);
+        return;
+    }
+
+    ids = malloc((cs.n ? cs.n : 1) * sizeof(news_check_id_t));
+    if (ids == NULL) {
+        c->r->lines.failed = 1;
+        news_comments_free(&cs);
+        return;
+    }
+
+    visible = 0;
+
+    for (i = 0; i < cs.n; i++) {
+        ids[i].id = cs.items[i].id;
+        ids[i].depth = cs.items[i].depth;
+        visible += (cs.items[i].status == NEWS_COMMENT_VISIBLE);
+    }
+
+    qsort(ids, cs.n, sizeof(news_check_id_t), news_check_id_cmp);
+
+    if (visible != a->comment_count) {
+        news_check_fail(c, "article %llu: comment_count %u, but %zu visible "
+                        "comments", (unsigned long long) a->id,
+                        a->comment_count, visible);
+    }
+
+    for (i = 0; i < cs.n; i++) {
+        cm = &cs.items[i];
+
+        if (cm->status < NEWS_COMMENT_VISIBLE
+            || cm->status > NEWS_COMMENT_DELETED)
+        {
+            news_check_fail(c, "article %llu: comment %llu has status %d",
+                            (unsigned long long) a->id,
+                            (unsigned long long) cm->id, cm->status);
+        }
+
+        if (cm->parent == 0) {
+            if (cm->depth != 1) {
+                news_check_fail(c, "article %llu: top comment %llu has "
+                                "depth %u", (unsigned long long) a->id,
+                                (unsigned long long) cm->id, cm->depth);
+            }
+
+            continue;
+        }
+
+        key.id = cm->parent;
+        parent = bsearch(&key, ids, cs.n, sizeof(news_check_id_t),
+                         news_check_id_cmp);
+
+        if (parent == NULL) {
+            news_check_fail(c, "article %llu: comment %llu replies to %llu, "
+                            "not a comment of this article",
+                            (unsigned long long) a->id,
+                            (unsigned long long) cm->id,
+                            (unsigned long long) cm->parent);
+
+        } else if (cm->depth != parent->depth + 1
+                   || cm->depth > NEWS_COMMENT_DEPTH)
+        {
+            news_check_fail(c, "article %llu: comment %llu has depth %u, its "
+                            "parent %llu depth %u",
+                            (unsigned long long) a->id,
+                            (unsigned long long) cm->id, cm->depth,
+                            (unsigned long long) parent->id, parent->depth);
+        }
+    }
+
+    news_check_comment_pages(c, a, news_render_comment_pages(&cs));
+
+    free(ids);
+    news_comments_free(&cs);
+}
+
+
+static int
+news_check_id_cmp(const void *a, const void *b)
+{
+    uint64_t  x, y;
+
+    x = ((const news_check_id_t *) a)->id;
+    y = ((const news_check_id_t *) b)->id;
+
+    return (x > y) - (x < y);
+}
+
+
+/* comment pages 2 .. pages are stored, and no others */
+static void
+news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
+    unsigned pages)
+{
+    int            rc;
+    unsigned       page, n;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  k[9];
+
+    news_be64_put(k, a->id);
+    k[8] = NEWS_FRAG_COMMENTS;
+
+    if (mdb_cursor_open(c->txn, c->st->dbi[NEWS_DB_PAGES], &cur) != 0) {
+        return;
+    }
+
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == 13 && memcmp(key.mv_data, k, 9) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        page = news_be32_get((unsigned char *) key.mv_data + 9);
+        n++;
+
+        if (page < 2 || page > pages) {
+            news_check_fail(c, "article %llu: comment page %u is stored, but "
+                            "the comments fill %u", (unsigned long long) a->id,
+                            page, pages);
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (n < pages - 1) {
+        news_check_fail(c, "article %llu: %u comment pages stored, the "
+                        "comments fill %u", (unsigned long long) a->id,
+                        n + 1, pages);
+    }
+}
+
+
+/* slugs: a current slug names its article; a former one a live article */
+
+static void
+news_check_slug(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    int             former;
+    const char     *name;
+    uint64_t        id;
+    news_buf_t      b;
+    news_article_t  a;
+
+    news_buf_init(&b);
+    name = news_check_key(&b, key->mv_data, key->mv_size);
+
+    former = (val->mv_size == 9
+              && ((unsigned char *) val->mv_data)[8] == 'R');
+
+    if (val->mv_size != 8 && !former) {
+        news_check_fail(c, "\"%s\": a value of %zu bytes", name,
+                        val->mv_size);
+        news_buf_free(&b);
+        return;
+    }
+
+    id = news_be64_get(val->mv_data);
+
+    if (news_check_load(c, id, &a) != 0) {
+        news_check_fail(c, "%s \"%s\" names article %llu, which does not "
+                        "exist", former ? "former slug" : "slug", name,
+                        (unsigned long long) id);
+        news_buf_free(&b);
+        return;
+    }
+
+    if (!former && (strlen(a.slug) != key->mv_size
+                    || memcmp(a.slug, key->mv_data, key->mv_size) != 0))
+    {
+        news_check_fail(c, "\"%s\" names article %llu, whose slug is \"%s\"",
+                        name, (unsigned long long) id, a.slug);
+    }
+
+    if (former && strlen(a.slug) == key->mv_size
+        && memcmp(a.slug, key->mv_data, key->mv_size) == 0)
+    {
+        news_check_fail(c, "former slug \"%s\" is article %llu's current "
+                        "slug", name, (unsigned long long) id);
+    }
+
+    news_article_free(&a);
+    news_buf_free(&b);
+}
+
+
+/* times: published_at . id of a published article */
+
+static void
+news_check_time(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    int64_t         t;
+    uint64_t        id;
+    news_article_t  a;
+
+    (void) val;
+
+    if (key->mv_size != NEWS_CURSOR_LEN) {
+        news_check_fail(c, "a key of %zu bytes", key->mv_size);
+        return;
+    }
+
+    t = (int64_t) news_be64_get(key->mv_data);
+    id = news_be64_get((unsigned char *) key->mv_data + 8);
+
+    if (news_check_load(c, id, &a) != 0) {
+        news_check_fail(c, "%lld . %llu: no article %llu", (long long) t,
+                        (unsigned long long) id, (unsigned long long) id);
+        return;
+    }
+
+    if (a.status != NEWS_PUBLISHED || a.published_at != t) {
+        news_check_fail(c, "%lld . %llu: article %llu is %s, published at "
+                        "%lld", (long long) t, (unsigned long long) id,
+                        (unsigned long long) id,
+                        a.status == NEWS_PUBLISHED ? "published" : "a draft",
+                        (long long) a.published_at);
+    }
+
+    news_article_free(&a);
+}
+
+
+/*
+ * topics: 's'/'t' . slug . 0 . published_at . id of a published article
+ * with that section or tag; 'S'/'T' . slug -> a name that slugifies to it
+ * (names stay when their last article goes: they are only headings)
+ */
+
+static void
+news_check_topic(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    char                  kind;
+    size_t                n;
+    int64_t               t;
+    uint64_t              id;
+    const char           *name;
+    news_buf_t            b, s;
+    news_article_t        a;
+    const unsigned char  *p, *nul;
+
+    p = key->mv_data;
+    kind = key->mv_size ? (char) p[0] : 0;
+
+    news_buf_init(&b);
+    name = news_check_key(&b, key->mv_data, key->mv_size);
+
+    if (kind == 'S' || kind == 'T') {
+        news_buf_init(&s);
+
+        if (!news_slugify(&s, val->mv_data, val->mv_size)
+            || s.len != key->mv_size - 1 || memcmp(s.data, p + 1, s.len) != 0)
+        {
+            news_check_fail(c, "\"%s\": the name \"%.*s\" is another slug's",
+                            name, (int) (val->mv_size < 64 ? val->mv_size
+                                                              : 64),
+                            (const char *) val->mv_data);
+        }
+
+        news_buf_free(&s);
+        news_buf_free(&b);
+        return;
+    }
+
+    nul = key->mv_size ? memchr(p, '\0', key->mv_size) : NULL;
+    n = nul ? key->mv_size - (size_t) (nul + 1 - p) : 0;
+
+    if ((kind != 's' && kind != 't') || n != NEWS_CURSOR_LEN) {
+        news_check_fail(c, "\"%s\": not a topics key", name);
+        news_buf_free(&b);
+        return;
+    }
+
+    t = (int64_t) news_be64_get(nul + 1);
+    id = news_be64_get(nul + 9);
+
+    if (news_check_load(c, id, &a) != 0) {
+        news_check_fail(c, "\"%s\": no article %llu", name,
+                        (unsigned long long) id);
+        news_buf_free(&b);
+        return;
+    }
+
+    if (a.status != NEWS_PUBLISHED || a.published_at != t
+        || !news_check_has_topic(&a, kind, (const char *) p + 1,
+                                 (size_t) (nul - p - 1)))
+    {
+        news_check_fail(c, "\"%s\": article %llu is not a published article "
+                        "of that %s at that time", name,
+                        (unsigned long long) id,
+                        kind == 's' ? "section" : "tag");
+    }
+
+    news_article_free(&a);
+    news_buf_free(&b);
+}
+
+
+static int
+news_check_has_topic(const news_article_t *a, char kind, const char *name,
+    size_t n)
+{
+    int         found;
+    unsigned    i;
+    news_buf_t  s;
+
+    found = 0;
+    news_buf_init(&s);
+
+    for (i = 0; !found && i < (kind == 's' ? 1 : a->ntags); i++) {
+        news_buf_reset(&s);
+
+        if (news_slugify(&s, kind == 's' ? a->section : a->tags[i],
+                         strlen(kind == 's' ? a->section : a->tags[i]))
+            && s.len == n && memcmp(s.data, name, n) == 0)
+        {
+            found = 1;
+        }
+    }
+
+    news_buf_free(&s);
+
+    return found;
+}
+
+
+/* pages: id . kind (. be32 page for comment pages) of an article */
+
+static void
+news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    int                   kind;
+    uint64_t              id;
+    MDB_val               rec;
+    news_page_t           pg;
+    const unsigned char  *p;
+
+    p = key->mv_data;
+    kind = key->mv_size > 8 ? p[8] : 0;
+
+    if (!(key->mv_size == 13 && kind == NEWS_FRAG_COMMENTS)
+        && !(key->mv_size == 9 && kind != NEWS_FRAG_COMMENTS
+             && memchr("PJSTAM", kind, 6) != NULL))
+    {
+        news_check_fail(c, "a key of %zu bytes, kind 0x%02x", key->mv_size,
+                        kind);
+        return;
+    }
+
+    id = news_be64_get(p);
+
+    if (news_check_get(c, NEWS_DB_ARTICLES, p, 8, &rec) != 0) {
+        news_check_fail(c, "fragment '%c' of article %llu, which does not "
+                        "exist", kind, (unsigned long long) id);
+    }
+
+    if (news_page_parse(val->mv_data, val->mv_size, &pg) != 0) {
+        news_check_fail(c, "fragment '%c' of article %llu does not parse",
+                        kind, (unsigned long long) id);
+    }
+}
+
+
+/*
+ * comments: article . created_at . id, of an existing article; the
+ * comment index leads back to it; the full record agrees with the key
+ * and the status byte
+ */
+
+static void
+news_check_comment(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    uint64_t              id, article;
+    MDB_val               rec;
+    news_err_t            err;
+    news_comment_t        cm;
+    const unsigned char  *p;
+
+    p = key->mv_data;
+
+    if (key->mv_size != NEWS_COMMENTS_KEY || val->mv_size == 0) {
+        news_check_fail(c, "a key of %zu bytes", key->mv_size);
+        return;
+    }
+
+    article = news_be64_get(p);
+    id = news_be64_get(p + 16);
+
+    if (news_check_get(c, NEWS_DB_ARTICLES, p, 8, &rec) != 0) {
+        news_check_fail(c, "comment %llu of article %llu, which does not "
+                        "exist", (unsigned long long) id,
+                        (unsigned long long) article);
+    }
+
+    if (news_check_get(c, NEWS_DB_CINDEX, p + 16, 8, &rec) != 0
+        || rec.mv_size != NEWS_COMMENTS_KEY
+        || memcmp(rec.mv_data, p, NEWS_COMMENTS_KEY) != 0)
+    {
+        news_check_fail(c, "comment %llu of article %llu: cindex does not "
+                        "lead to it", (unsigned long long) id,
+                        (unsigned long long) article);
+        return;
+    }
+
+    if (news_comment_get(c->st, c->txn, id, &cm, &err) != NEWS_OK) {
+        news_check_fail(c, "comment %llu: %s", (unsigned long long) id,
+                        err.msg);
+        return;
+    }
+
+    if (cm.id != id || cm.article_id != article
+        || cm.created_at != (int64_t) news_be64_get(p + 8)
+        || cm.status != ((unsigned char *) val->mv_data)[0])
+    {
+        news_check_fail(c, "comment %llu: its record says id %llu, article "
+                        "%llu, created %lld, status %d; its key and status "
+                        "byte %llu, %llu, %lld, %d", (unsigned long long) id,
+                        (unsigned long long) cm.id,
+                        (unsigned long long) cm.article_id,
+                        (long long) cm.created_at, cm.status,
+                        (unsigned long long) id, (unsigned long long) article,
+                        (long long) news_be64_get(p + 8),
+                        ((unsigned char *) val->mv_data)[0]);
+    }
+
+    news_comment_free(&cm);
+}
+
+
+/* cindex: comment id -> its comments key, which exists */
+
+static void
+news_check_cindex(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    uint64_t  id;
+    MDB_val   rec;
+
+    if (key->mv_size != 8 || val->mv_size != NEWS_COMMENTS_KEY) {
+        news_check_fail(c, "a key of %zu bytes, a value of %zu",
+                        key->mv_size, val->mv_size);
+        return;
+    }
+
+    id = news_be64_get(key->mv_data);
+
+    if (memcmp((unsigned char *) val->mv_data + 16, key->mv_data, 8) != 0) {
+        news_check_fail(c, "comment %llu leads to comment %llu's key",
+                        (unsigned long long) id,
+                        (unsigned long long)
+                        news_be64_get((unsigned char *) val->mv_data + 16));
+        return;
+    }
+
+    if (news_check_get(c, NEWS_DB_COMMENTS, val->mv_data, val->mv_size, &rec)
+        != 0)
+    {
+        news_check_fail(c, "comment %llu (article %llu) is not in comments",
+                        (unsigned long long) id,
+                        (unsigned long long) news_be64_get(val->mv_data));
+    }
+}
+
+
+/* revisions: id . be32 version, older than the live article's */
+
+static void
+news_check_revision(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    uint32_t        version;
+    uint64_t        id;
+    cJSON          *obj;
+    news_article_t  a;
+
+    if (key->mv_size != 12) {
+        news_check_fail(c, "a key of %zu bytes", key->mv_size);
+        return;
+    }
+
+    id = news_be64_get(key->mv_data);
+    version = news_be32_get((unsigned char *) key->mv_data + 8);
+
+    obj = cJSON_ParseWithLength(val->mv_data, val->mv_size);
+    if (!cJSON_IsObject(obj)) {
+        news_check_fail(c, "article %llu version %u: not a JSON object",
+                        (unsigned long long) id, version);
+    }
+
+    cJSON_Delete(obj);
+
+    if (news_check_load(c, id, &a) != 0) {
+        news_check_fail(c, "article %llu version %u: no such article",
+                        (unsigned long long) id, version);
+        return;
+    }
+
+    if (version >= a.version) {
+        news_check_fail(c, "article %llu version %u: not older than the "
+                        "article (version %u)", (unsigned long long) id,
+                        version, a.version);
+    }
+
+    news_article_free(&a);
+}
+
+
+/* users: id -> an account whose name leads back to it */
+
+static void
+news_check_user(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    size_t       n;
+    uint64_t     id;
+    MDB_val      rec;
+    news_user_t  u;
+    char         lower[NEWS_NAME_MAX];
+
+    (void) val;
+
+    if (key->mv_size != 8) {
+        news_check_fail(c, "a key of %zu bytes", key->mv_size);
+        return;
+    }
+
+    id = news_be64_get(key->mv_data);
+
+    if (news_user_get(c->st, c->txn, id, &u) != 0) {
+        news_check_fail(c, "account %llu: a corrupt record",
+                        (unsigned long long) id);
+        return;
+    }
+
+    n = news_username_key(u.name, u.name_len, lower);
+
+    if (news_check_get(c, NEWS_DB_NAMES, lower, n, &rec) != 0
+        || rec.mv_size != 8 || news_be64_get(rec.mv_data) != id)
+    {
+        news_check_fail(c, "account %llu \"%s\": names does not lead to it",
+                        (unsigned long long) id, u.name);
+    }
+}
+
+
+/* names: a name in lower case -> the account of that name */
+
+static void
+news_check_name(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    size_t       n;
+    uint64_t     id;
+    news_buf_t   b;
+    const char  *name;
+    news_user_t  u;
+    char         lower[NEWS_NAME_MAX];
+
+    news_buf_init(&b);
+    name = news_check_key(&b, key->mv_data, key->mv_size);
+
+    if (val->mv_size != 8) {
+        news_check_fail(c, "\"%s\": a value of %zu bytes", name,
+                        val->mv_size);
+        news_buf_free(&b);
+        return;
+    }
+
+    id = news_be64_get(val->mv_data);
+
+    if (news_user_get(c->st, c->txn, id, &u) != 0) {
+        news_check_fail(c, "\"%s\" names account %llu, which does not exist",
+                        name, (unsigned long long) id);
+        news_buf_free(&b);
+        return;
+    }
+
+    n = news_username_key(u.name, u.name_len, lower);
+
+    if (n != key->mv_size || memcmp(lower, key->mv_data, n) != 0) {
+        news_check_fail(c, "\"%s\" names account %llu, whose name is \"%s\"",
+                        name, (unsigned long long) id, u.name);
+    }
+
+    news_buf_free(&b);
+}
+
+
+/*
+ * sessions: 's' . hash -> user, expiry, creation, of an existing
+ * account, with its 'e' (expiry) and 'u' (user) index keys, and no index
+ * key without its session
+ */
+
+#define NEWS_CHECK_SKEY  (1 + NEWS_SHA256_LEN)
+#define NEWS_CHECK_IKEY  (9 + NEWS_SHA256_LEN)
+
+static void
+news_check_session(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    int                   kind;
+    uint64_t              uid, expires;
+    MDB_val               rec;
+    news_user_t           u;
+    const unsigned char  *p;
+    unsigned char         s[NEWS_CHECK_SKEY], k[NEWS_CHECK_IKEY];
+
+    p = key->mv_data;
+    kind = key->mv_size ? p[0] : 0;
+
+    if (kind == 's' && key->mv_size == NEWS_CHECK_SKEY
+        && val->mv_size == NEWS_SESSION_VAL)
+    {
+        uid = news_be64_get(val->mv_data);
+        expires = news_be64_get((unsigned char *) val->mv_data + 8);
+
+        if (news_user_get(c->st, c->txn, uid, &u) != 0) {
+            news_check_fail(c, "a session of account %llu, which does not "
+                            "exist", (unsigned long long) uid);
+        }
+
+        k[0] = 'e';
+        news_be64_put(k + 1, expires);
+        memcpy(k + 9, p + 1, NEWS_SHA256_LEN);
+
+        if (news_check_get(c, NEWS_DB_SESSIONS, k, sizeof(k), &rec) != 0) {
+            news_check_fail(c, "a session of account %llu has no expiry key",
+                            (unsigned long long) uid);
+        }
+
+        k[0] = 'u';
+        news_be64_put(k + 1, uid);
+
+        if (news_check_get(c, NEWS_DB_SESSIONS, k, sizeof(k), &rec) != 0) {
+            news_check_fail(c, "a session of account %llu has no user key",
+                            (unsigned long long) uid);
+        }
+
+        return;
+    }
+
+    if ((kind != 'e' && kind != 'u') || key->mv_size != NEWS_CHECK_IKEY) {
+        news_check_fail(c, "a key '%c' of %zu bytes, a value of %zu",
+                        kind >= 0x20 && kind < 0x7f ? kind : '?',
+                        key->mv_size, val->mv_size);
+        return;
+    }
+
+    s[0] = 's';
+    memcpy(s + 1, p + 9, NEWS_SHA256_LEN);
+
+    if (news_check_get(c, NEWS_DB_SESSIONS, s, sizeof(s), &rec) != 0
+        || rec.mv_size != NEWS_SESSION_VAL
+        || memcmp((unsigned char *) rec.mv_data + (kind == 'e' ? 8 : 0),
+                  p + 1, 8) != 0)
+    {
+        news_check_fail(c, "an index key '%c' %llu without its session",
+                        kind, (unsigned long long) news_be64_get(p + 1));
+    }
+}
