@@ -291,10 +291,32 @@ news_check_meta(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 static void
 news_check_meta_done(news_check_ctx_t *c)
 {
-    MDB_val  val;
+    uint64_t    last;
+    MDB_val     val;
+    news_err_t  err;
 
     if (news_check_get(c, NEWS_DB_META, "schema", 6, &val) != 0) {
         news_check_fail(c, "no schema version");
+    }
+
+    /* the highest article id ever given, where the store keeps one */
+    if (news_check_get(c, NEWS_DB_META, "article_id", 10, &val) != 0) {
+        return;
+    }
+
+    if (val.mv_size != 8) {
+        news_check_fail(c, "\"article_id\" holds %zu bytes, not 8",
+                        val.mv_size);
+        return;
+    }
+
+    if (news_store_next_id(c->st, c->txn, NEWS_DB_ARTICLES, &last, &err)
+        == NEWS_OK
+        && news_be64_get(val.mv_data) < last - 1)
+    {
+        news_check_fail(c, "\"article_id\" is %llu, below article %llu",
+                        (unsigned long long) news_be64_get(val.mv_data),
+                        (unsigned long long) (last - 1));
     }
 }
 

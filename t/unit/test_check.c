@@ -576,6 +576,15 @@ schema_gone(MDB_txn *txn)
 }
 
 static void
+article_id_behind(MDB_txn *txn)
+{
+    unsigned char  v[8];
+
+    be64(v, 1);
+    put(txn, NEWS_DB_META, "article_id", 10, v, 8);
+}
+
+static void
 record_corrupt(MDB_txn *txn)
 {
     unsigned char  k[8];
@@ -648,6 +657,8 @@ static const struct {
     { "index keys without their session", session_index_orphan,
       "without its session" },
     { "the schema version deleted", schema_gone, "meta: no schema version" },
+    { "an article id counter behind the articles", article_id_behind,
+      "meta: \"article_id\" is 1, below article 3" },
     { "a record that does not parse", record_corrupt, "articles: article" },
 };
 
