@@ -273,7 +273,7 @@ newsctl_import(newsctl_t *ctl, int argc, char **argv)
             if (newsctl_put(ctl, txn, &list.items[done + i], now, &err)
                 != NEWS_OK)
             {
-                mdb_txn_abort(txn);
+                news_store_abort(&ctl->store, txn);
                 goto failed;
             }
         }
@@ -580,10 +580,21 @@ newsctl_export_article(newsctl_t *ctl, MDB_txn *txn, uint64_t id)
     arr = obj ? cJSON_AddArrayToObject(obj, "comments") : NULL;
 
     for (i = 0; arr != NULL && i < cs.n; i++) {
-        cJSON_AddItemToArray(arr, news_comment_to_json(&cs.items[i], 0));
+        if (!cJSON_AddItemToArray(arr, news_comment_to_json(&cs.items[i], 0)))
+        {
+            arr = NULL;
+        }
     }
 
     news_comments_free(&cs);
+
+    /* an export missing a comment would import as a loss: all or nothing */
+    if (arr == NULL) {
+        fprintf(stderr, "newsctl: article %llu: out of memory\n",
+                (unsigned long long) id);
+        cJSON_Delete(obj);
+        return NULL;
+    }
 
     return obj;
 }
@@ -855,7 +866,7 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
     }
 
     if (rc != NEWS_OK) {
-        mdb_txn_abort(txn);
+        news_store_abort(&ctl->store, txn);
         fprintf(stderr, "newsctl: %s\n", rc == NEWS_NOTFOUND
                 ? "no such user" : err.msg);
         return 1;
@@ -929,7 +940,7 @@ newsctl_user_add(newsctl_t *ctl, const char *name, int role)
     if (news_user_add(&ctl->store, txn, &u, (int64_t) time(NULL), &err)
         != NEWS_OK)
     {
-        mdb_txn_abort(txn);
+        news_store_abort(&ctl->store, txn);
         fprintf(stderr, "newsctl: %s\n", err.msg);
         return 1;
     }

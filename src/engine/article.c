@@ -401,9 +401,14 @@ news_article_internal(news_article_t *a, const cJSON *obj, news_err_t *err)
 }
 
 
+/*
+ * NULL if any allocation failed, never an object with a member missing or
+ * a time left empty: the result is stored as the article's record.
+ */
 cJSON *
 news_article_to_json(const news_article_t *a, int internal)
 {
+    int          ok;
     unsigned     i;
     cJSON       *obj, *tags;
     news_buf_t   t;
@@ -414,42 +419,56 @@ news_article_to_json(const news_article_t *a, int internal)
     }
 
     news_buf_init(&t);
+    ok = 1;
 
     if (internal) {
-        cJSON_AddNumberToObject(obj, "id", (double) a->id);
-        cJSON_AddNumberToObject(obj, "created_at", (double) a->created_at);
-        cJSON_AddNumberToObject(obj, "modified_at", (double) a->modified_at);
-        cJSON_AddNumberToObject(obj, "version", a->version);
-        cJSON_AddNumberToObject(obj, "comment_count", a->comment_count);
+        ok &= cJSON_AddNumberToObject(obj, "id", (double) a->id) != NULL;
+        ok &= cJSON_AddNumberToObject(obj, "created_at",
+                                      (double) a->created_at) != NULL;
+        ok &= cJSON_AddNumberToObject(obj, "modified_at",
+                                      (double) a->modified_at) != NULL;
+        ok &= cJSON_AddNumberToObject(obj, "version", a->version) != NULL;
+        ok &= cJSON_AddNumberToObject(obj, "comment_count",
+                                      a->comment_count) != NULL;
     }
 
-    cJSON_AddStringToObject(obj, "slug", a->slug);
-    cJSON_AddStringToObject(obj, "title", a->title);
-    cJSON_AddStringToObject(obj, "subtitle", a->subtitle);
-    cJSON_AddStringToObject(obj, "author", a->author);
-    cJSON_AddStringToObject(obj, "section", a->section);
+    ok &= cJSON_AddStringToObject(obj, "slug", a->slug) != NULL;
+    ok &= cJSON_AddStringToObject(obj, "title", a->title) != NULL;
+    ok &= cJSON_AddStringToObject(obj, "subtitle", a->subtitle) != NULL;
+    ok &= cJSON_AddStringToObject(obj, "author", a->author) != NULL;
+    ok &= cJSON_AddStringToObject(obj, "section", a->section) != NULL;
 
     tags = cJSON_AddArrayToObject(obj, "tags");
+    ok &= tags != NULL;
+
     for (i = 0; tags != NULL && i < a->ntags; i++) {
-        cJSON_AddItemToArray(tags, cJSON_CreateString(a->tags[i]));
+        ok &= cJSON_AddItemToArray(tags, cJSON_CreateString(a->tags[i]));
     }
 
     news_time_rfc3339(&t, a->published_at);
-    cJSON_AddStringToObject(obj, "published_at", news_buf_cstr(&t));
+    ok &= !t.failed && cJSON_AddStringToObject(obj, "published_at",
+                                               news_buf_cstr(&t)) != NULL;
 
     news_buf_reset(&t);
     news_time_rfc3339(&t, a->updated_at);
-    cJSON_AddStringToObject(obj, "updated_at", news_buf_cstr(&t));
+    ok &= !t.failed && cJSON_AddStringToObject(obj, "updated_at",
+                                               news_buf_cstr(&t)) != NULL;
 
-    cJSON_AddStringToObject(obj, "status",
-                            a->status == NEWS_DRAFT ? "draft" : "published");
-    cJSON_AddStringToObject(obj, "body", a->body);
+    ok &= cJSON_AddStringToObject(obj, "status",
+                                  a->status == NEWS_DRAFT
+                                  ? "draft" : "published") != NULL;
+    ok &= cJSON_AddStringToObject(obj, "body", a->body) != NULL;
 
     if (a->comments_closed) {
-        cJSON_AddTrueToObject(obj, "comments_closed");
+        ok &= cJSON_AddTrueToObject(obj, "comments_closed") != NULL;
     }
 
     news_buf_free(&t);
+
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
 
     return obj;
 }

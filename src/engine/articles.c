@@ -81,6 +81,10 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
                             a->slug);
     }
 
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "looking up a slug");
+    }
+
     if (id == 0) {
         if (news_store_next_id(st, txn, NEWS_DB_ARTICLES, &a->id, err)
             != NEWS_OK)
@@ -366,6 +370,7 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
     uint64_t id, int64_t now, news_err_t *err)
 {
     int             rc;
+    void           *copy;
     MDB_val         key, val;
     news_article_t  old;
     unsigned char   k[12];
@@ -405,10 +410,21 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
         return news_store_fail(err, rc, "reading an article");
     }
 
+    /* a value is valid only until the next update in this txn: copy it */
+    copy = malloc(val.mv_size ? val.mv_size : 1);
+    if (copy == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    memcpy(copy, val.mv_data, val.mv_size);
+    val.mv_data = copy;
+
     news_be32_put(k + 8, a->version - 1);
     key.mv_size = sizeof(k);
 
     rc = mdb_put(txn, st->dbi[NEWS_DB_REVISIONS], &key, &val, 0);
+    free(copy);
+
     if (rc != 0) {
         return news_store_fail(err, rc, "keeping a revision");
     }
@@ -989,8 +1005,12 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
     key.mv_size = plen + NEWS_CURSOR_LEN;
 
     rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(cur, &key, &val,
-                        rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+
+    /* a failed seek leaves the cursor nowhere: MDB_PREV would start over */
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        rc = mdb_cursor_get(cur, &key, &val,
+                            rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    }
 
     for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
     {

@@ -330,10 +330,14 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
 }
 
 
-/* the public form is the API's item; the internal form is the record */
+/*
+ * The public form is the API's item; the internal form is the record.
+ * NULL if any allocation failed, never an object with a member missing.
+ */
 cJSON *
 news_comment_to_json(const news_comment_t *c, int internal)
 {
+    int          ok;
     cJSON       *obj;
     news_buf_t   t;
 
@@ -344,36 +348,46 @@ news_comment_to_json(const news_comment_t *c, int internal)
 
     news_buf_init(&t);
 
-    cJSON_AddNumberToObject(obj, "id", (double) c->id);
+    ok = cJSON_AddNumberToObject(obj, "id", (double) c->id) != NULL;
 
     if (c->parent) {
-        cJSON_AddNumberToObject(obj, "parent", (double) c->parent);
+        ok &= cJSON_AddNumberToObject(obj, "parent", (double) c->parent)
+              != NULL;
 
     } else {
-        cJSON_AddNullToObject(obj, "parent");
+        ok &= cJSON_AddNullToObject(obj, "parent") != NULL;
     }
 
-    cJSON_AddStringToObject(obj, "author", c->author);
-    cJSON_AddStringToObject(obj, "body", c->body);
+    ok &= cJSON_AddStringToObject(obj, "author", c->author) != NULL;
+    ok &= cJSON_AddStringToObject(obj, "body", c->body) != NULL;
 
     news_time_rfc3339(&t, c->created_at);
-    cJSON_AddStringToObject(obj, "created_at", news_buf_cstr(&t));
+    ok &= !t.failed && cJSON_AddStringToObject(obj, "created_at",
+                                               news_buf_cstr(&t)) != NULL;
 
     if (c->edited_at) {
         news_buf_reset(&t);
         news_time_rfc3339(&t, c->edited_at);
-        cJSON_AddStringToObject(obj, "edited_at", news_buf_cstr(&t));
+        ok &= !t.failed && cJSON_AddStringToObject(obj, "edited_at",
+                                                   news_buf_cstr(&t)) != NULL;
     }
 
-    cJSON_AddStringToObject(obj, "status",
-                            news_comment_status_name(c->status));
+    ok &= cJSON_AddStringToObject(obj, "status",
+                                  news_comment_status_name(c->status))
+          != NULL;
 
     if (internal) {
-        cJSON_AddNumberToObject(obj, "article", (double) c->article_id);
-        cJSON_AddNumberToObject(obj, "depth", c->depth);
+        ok &= cJSON_AddNumberToObject(obj, "article", (double) c->article_id)
+              != NULL;
+        ok &= cJSON_AddNumberToObject(obj, "depth", c->depth) != NULL;
     }
 
     news_buf_free(&t);
+
+    if (!ok) {
+        cJSON_Delete(obj);
+        return NULL;
+    }
 
     return obj;
 }

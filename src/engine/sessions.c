@@ -183,18 +183,31 @@ news_sessions_purge(news_store_t *st, MDB_txn *txn, int64_t now, size_t max,
             break;
         }
 
-        if (key.mv_size != sizeof(ke)
-            || ((unsigned char *) key.mv_data)[0] != 'e'
-            || (int64_t) news_be64_get((unsigned char *) key.mv_data + 1)
-               > now)
+        if (((unsigned char *) key.mv_data)[0] != 'e'
+            || (key.mv_size == sizeof(ke)
+                && (int64_t) news_be64_get((unsigned char *) key.mv_data + 1)
+                   > now))
         {
             break;
         }
 
-        memcpy(token_hash, (unsigned char *) key.mv_data + 9,
-               NEWS_SHA256_LEN);
+        rc = MDB_NOTFOUND;
 
-        rc = news_session_drop_hash(st, txn, token_hash);
+        if (key.mv_size == sizeof(ke)) {
+            memcpy(token_hash, (unsigned char *) key.mv_data + 9,
+                   NEWS_SHA256_LEN);
+            rc = news_session_drop_hash(st, txn, token_hash);
+        }
+
+        /*
+         * An expiry key without its session (or not one of ours): being
+         * the oldest, it would stop every later purge here; drop it.  The
+         * cursor is still on it: nothing was deleted meanwhile.
+         */
+        if (rc == MDB_NOTFOUND) {
+            rc = mdb_cursor_del(cur, 0);
+        }
+
         if (rc != 0) {
             break;
         }

@@ -42,6 +42,9 @@ static int news_store_open_dbis(news_store_t *st, const char *dir,
 static int news_store_disk_full(news_store_t *st);
 static int news_store_check_schema(news_store_t *st, MDB_txn *txn,
     const char *dir, news_err_t *err);
+static int news_store_end(news_store_t *st, MDB_txn *txn, news_err_t *err);
+static void news_store_txn_count(news_store_t *st, int delta);
+static int news_store_adopt_size(news_store_t *st);
 
 
 int
@@ -102,7 +105,12 @@ news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
 {
     memset(st, 0, sizeof(*st));
 
+    if (pthread_mutex_init(&st->txn_lock, NULL) != 0) {
+        return news_err_set(err, NEWS_ERROR, "pthread_mutex_init() failed");
+    }
+
     if (news_store_env_open(st, dir, mapsize, err) != NEWS_OK) {
+        pthread_mutex_destroy(&st->txn_lock);
         return err->code;
     }
 
@@ -112,6 +120,7 @@ news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
     if (news_store_open_dbis(st, dir, err) != NEWS_OK) {
         mdb_env_close(st->env);
         st->env = NULL;
+        pthread_mutex_destroy(&st->txn_lock);
         return err->code;
     }
 
@@ -252,7 +261,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         return err->code;
     }
 
-    return news_store_commit(st, txn, err);
+    return news_store_end(st, txn, err);
 }
 
 
@@ -459,6 +468,35 @@ news_store_close(news_store_t *st)
 
     mdb_env_close(st->env);
     st->env = NULL;
+    pthread_mutex_destroy(&st->txn_lock);
+}
+
+
+static void
+news_store_txn_count(news_store_t *st, int delta)
+{
+    pthread_mutex_lock(&st->txn_lock);
+    st->txns += delta;
+    pthread_mutex_unlock(&st->txn_lock);
+}
+
+
+/*
+ * Another process grew the map: adopt its size, only while no txn of
+ * this process is live (the caller's own failed begin is not counted).
+ * Holding the lock keeps any other thread from beginning one meanwhile.
+ * Never waits for other txns: the event loop may be the caller.
+ */
+static int
+news_store_adopt_size(news_store_t *st)
+{
+    int  rc;
+
+    pthread_mutex_lock(&st->txn_lock);
+    rc = st->txns ? MDB_MAP_RESIZED : mdb_env_set_mapsize(st->env, 0);
+    pthread_mutex_unlock(&st->txn_lock);
+
+    return rc;
 }
 
 
@@ -468,6 +506,8 @@ news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err)
     int  rc, attempt;
 
     for (attempt = 0; attempt < 2; attempt++) {
+
+        news_store_txn_count(st, 1);
 
         if (st->rtxn) {
             rc = mdb_txn_renew(st->rtxn);
@@ -480,24 +520,24 @@ news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err)
         }
 
         if (rc == 0) {
+            st->rtxn_live = 1;
             *txn = st->rtxn;
             return NEWS_OK;
         }
+
+        news_store_txn_count(st, -1);
 
         if (rc != MDB_MAP_RESIZED) {
             break;
         }
 
-        /*
-         * another process grew the map; adopting its size is allowed
-         * only while this process has no write txn, else EINVAL: busy
-         */
         if (st->rtxn) {
             mdb_txn_abort(st->rtxn);
             st->rtxn = NULL;
         }
 
-        if (mdb_env_set_mapsize(st->env, 0) != 0) {
+        /* busy: a txn is live in another thread; a later read adopts it */
+        if (news_store_adopt_size(st) != 0) {
             break;
         }
     }
@@ -509,32 +549,62 @@ news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err)
 void
 news_store_read_done(news_store_t *st)
 {
-    if (st->rtxn) {
+    if (st->rtxn && st->rtxn_live) {
         mdb_txn_reset(st->rtxn);
+        st->rtxn_live = 0;
+        news_store_txn_count(st, -1);
     }
+}
+
+
+int
+news_store_begin(news_store_t *st, unsigned flags, MDB_txn **txn,
+    news_err_t *err)
+{
+    int  rc;
+
+    if (st->readonly && !(flags & MDB_RDONLY)) {
+        return news_err_set(err, NEWS_BUSY, "the store is on a read-only "
+                            "file system: writes are refused");
+    }
+
+    news_store_txn_count(st, 1);
+
+    rc = mdb_txn_begin(st->env, NULL, flags, txn);
+
+    if (rc == MDB_MAP_RESIZED) {
+        news_store_txn_count(st, -1);
+        rc = news_store_adopt_size(st);
+        news_store_txn_count(st, 1);
+
+        if (rc == 0) {
+            rc = mdb_txn_begin(st->env, NULL, flags, txn);
+        }
+    }
+
+    if (rc != 0) {
+        news_store_txn_count(st, -1);
+        return news_store_fail(err, rc, (flags & MDB_RDONLY)
+                                        ? "beginning a read transaction"
+                                        : "beginning a write transaction");
+    }
+
+    return NEWS_OK;
 }
 
 
 int
 news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err)
 {
-    int  rc;
+    return news_store_begin(st, 0, txn, err);
+}
 
-    if (st->readonly) {
-        return news_err_set(err, NEWS_BUSY, "the store is on a read-only "
-                            "file system: writes are refused");
-    }
 
-    rc = mdb_txn_begin(st->env, NULL, 0, txn);
-    if (rc == MDB_MAP_RESIZED && mdb_env_set_mapsize(st->env, 0) == 0) {
-        rc = mdb_txn_begin(st->env, NULL, 0, txn);
-    }
-
-    if (rc != 0) {
-        return news_store_fail(err, rc, "beginning a write transaction");
-    }
-
-    return NEWS_OK;
+void
+news_store_abort(news_store_t *st, MDB_txn *txn)
+{
+    mdb_txn_abort(txn);
+    news_store_txn_count(st, -1);
 }
 
 
@@ -668,6 +738,19 @@ news_store_disk_full(news_store_t *st)
 
 int
 news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int  rc;
+
+    rc = news_store_end(st, txn, err);
+    news_store_txn_count(st, -1);
+
+    return rc;
+}
+
+
+/* commits an uncounted txn (the one that opens the store) */
+static int
+news_store_end(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
     int  rc;
 

@@ -23,6 +23,7 @@
 #ifndef NEWS_STORE_H
 #define NEWS_STORE_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <lmdb.h>
@@ -76,11 +77,31 @@ typedef struct {
 } news_err_t;
 
 
+/* an article whose pages a write batch re-renders at its end */
+typedef struct {
+    uint64_t    article;
+    uint64_t    comment;
+    int         kind;       /* NEWS_CHANGE_* (articles.h) */
+} news_dirty_t;
+
+#define NEWS_DIRTY_MAX  64
+
+
 typedef struct {
     MDB_env    *env;
     MDB_dbi     dbi[NEWS_DB_N];
     MDB_txn    *rtxn;        /* the caller thread's reset read txn */
+    int         rtxn_live;   /* rtxn is renewed (between read and done) */
     int         dead_readers; /* stale reader slots cleared at open */
+
+    /*
+     * Top-level txns live in this process, any thread: a map another
+     * process grew is adopted (mdb_env_set_mapsize) only when there are
+     * none, as lmdb.h requires; the remap would pull the pages from
+     * under every live reader.
+     */
+    pthread_mutex_t  txn_lock;
+    unsigned         txns;
 
     /*
      * Articles whose comments changed in the current write batch: their
@@ -88,13 +109,9 @@ typedef struct {
      * comment (articles.h, news_article_changed).  Only the thread that
      * holds the write txn touches these.
      */
-    int         batching;
-    unsigned    ndirty;
-    struct {
-        uint64_t    article;
-        uint64_t    comment;
-        int         kind;       /* NEWS_CHANGE_* (articles.h) */
-    }           dirty[64];
+    int            batching;
+    unsigned       ndirty;
+    news_dirty_t   dirty[NEWS_DIRTY_MAX];
     int64_t     dirty_now;
     int         readonly;    /* on a read-only file system: no writes */
 } news_store_t;
@@ -113,11 +130,25 @@ void news_store_close(news_store_t *st);
  */
 int news_store_check(const char *dir, news_err_t *err);
 
+/*
+ * Every top-level txn begins and ends through these, never through
+ * mdb_txn_begin, _commit or _abort directly, so that the store knows
+ * when none is live (see txns above).  MDB_MAP_RESIZED from a begin is
+ * handled here: the new size is adopted if nothing else is live in the
+ * process, else the caller gets NEWS_BUSY (503) and a later begin adopts
+ * it.  Nested txns (the writer's) belong to their parent and use LMDB's
+ * calls.
+ */
+
 /* the cached read txn: begin renews it, end resets it (keeps the slot) */
 int news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err);
 void news_store_read_done(news_store_t *st);
 
+/* a txn of its own: MDB_RDONLY or 0 (a write txn) */
+int news_store_begin(news_store_t *st, unsigned flags, MDB_txn **txn,
+    news_err_t *err);
 int news_store_write(news_store_t *st, MDB_txn **txn, news_err_t *err);
+void news_store_abort(news_store_t *st, MDB_txn *txn);
 
 /*
  * The time of the last change to anything a reader sees (meta
@@ -134,6 +165,7 @@ int news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
 /* deletes every key of a database that starts with prefix */
 int news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err);
+/* ends the txn whatever the outcome, as mdb_txn_commit does */
 int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /* maps an LMDB return code to NEWS_* and fills err with what was tried */

@@ -102,32 +102,47 @@ news_writer_run(news_writer_t *w, news_write_op_t *op)
  * In the leader's thread, without the lock, so others queue meanwhile.
  * Each write runs in a nested txn: one that fails is undone alone.  What
  * fails the whole batch (the map is full, the commit fails) is returned.
+ *
+ * The batch's list of articles to re-render (st->dirty) is kept as it
+ * was before each write and put back if the write fails: the write's own
+ * entries go with it, and so do re-renders of the earlier writes' articles
+ * that a full list made it do inside its nested txn (articles.c flushes a
+ * full list at once), which the abort has undone; they run again at the
+ * end of the batch.
  */
 static int
 news_writer_apply(news_writer_t *w, news_write_op_t *batch, news_err_t *err)
 {
     int               rc;
+    unsigned          nsaved;
     MDB_txn          *txn, *child;
+    news_store_t     *st;
     news_write_op_t  *op;
+    news_dirty_t      saved[NEWS_DIRTY_MAX];
 
-    if (news_store_write(w->st, &txn, err) != NEWS_OK) {
+    st = w->st;
+
+    if (news_store_write(st, &txn, err) != NEWS_OK) {
         return err->code;
     }
 
     /* work that many writes share (re-rendering pages) waits for flush */
-    w->st->batching = (w->flush != NULL);
-    w->st->ndirty = 0;
+    st->batching = (w->flush != NULL);
+    st->ndirty = 0;
 
     for (op = batch; op; op = op->next) {
 
-        rc = mdb_txn_begin(w->st->env, txn, 0, &child);
+        rc = mdb_txn_begin(st->env, txn, 0, &child);
         if (rc != 0) {
-            w->st->batching = 0;
-            mdb_txn_abort(txn);
+            st->batching = 0;
+            news_store_abort(st, txn);
             return news_store_fail(err, rc, "beginning a nested write");
         }
 
-        op->rc = op->apply(w->st, child, op->arg, &op->err);
+        nsaved = st->ndirty;
+        memcpy(saved, st->dirty, nsaved * sizeof(news_dirty_t));
+
+        op->rc = op->apply(st, child, op->arg, &op->err);
 
         if (op->rc != NEWS_OK) {
             mdb_txn_abort(child);
@@ -136,21 +151,26 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, news_err_t *err)
             op->rc = news_store_fail(&op->err, rc, "writing");
         }
 
+        if (op->rc != NEWS_OK) {
+            st->ndirty = nsaved;
+            memcpy(st->dirty, saved, nsaved * sizeof(news_dirty_t));
+        }
+
         /* a full map poisons the txn: the batch fails with it */
         if (op->rc == NEWS_FULL) {
             *err = op->err;
-            w->st->batching = 0;
-            mdb_txn_abort(txn);
+            st->batching = 0;
+            news_store_abort(st, txn);
             return NEWS_FULL;
         }
     }
 
-    w->st->batching = 0;
+    st->batching = 0;
 
-    if (w->flush != NULL && w->flush(w->st, txn, NULL, err) != NEWS_OK) {
-        mdb_txn_abort(txn);
+    if (w->flush != NULL && w->flush(st, txn, NULL, err) != NEWS_OK) {
+        news_store_abort(st, txn);
         return err->code;
     }
 
-    return news_store_commit(w->st, txn, err);
+    return news_store_commit(st, txn, err);
 }

@@ -1451,14 +1451,13 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     char      scratch[NEWS_HASH_MAX];
 
     /* the hash is read in a read txn: never hash under the writer lock */
-    rc = mdb_txn_begin(a->st->env, NULL, MDB_RDONLY, &txn);
-    if (rc != 0) {
-        a->rc = news_store_fail(&a->err, rc, "beginning a read transaction");
+    if (news_store_begin(a->st, MDB_RDONLY, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
         return;
     }
 
     rc = news_user_find(a->st, txn, a->name, a->name_len, &a->user);
-    mdb_txn_abort(txn);
+    news_store_abort(a->st, txn);
 
     if (rc == 0) {
         ok = news_password_verify(a->user.hash, a->pw, a->pw_len);
@@ -1497,7 +1496,7 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     }
 
     if (rc != NEWS_OK) {
-        mdb_txn_abort(txn);
+        news_store_abort(a->st, txn);
         a->rc = rc;
         return;
     }
@@ -1543,7 +1542,7 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
     }
 
     if (rc != NEWS_OK) {
-        mdb_txn_abort(txn);
+        news_store_abort(a->st, txn);
         a->rc = rc;
         return;
     }
@@ -1565,7 +1564,7 @@ ngx_http_news_auth_logout(ngx_http_news_auth_t *a)
 
     rc = news_session_delete(a->st, txn, a->token, &a->err);
     if (rc != NEWS_OK) {
-        mdb_txn_abort(txn);
+        news_store_abort(a->st, txn);
         a->rc = rc;
         return;
     }

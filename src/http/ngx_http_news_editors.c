@@ -242,6 +242,7 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 
     u_char                    *p;
     ngx_int_t                  rc;
+    ngx_uint_t                 back;
     ngx_buf_t                 *b;
     ngx_str_t                  piece;
     MDB_txn                   *txn;
@@ -261,22 +262,35 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
         return ngx_http_send_header(r);
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 1);
+    /*
+     * The write is committed: a read-back that fails must not answer an
+     * error (a client would retry and meet its own article).  It answers
+     * the success with an empty object instead.
+     */
+    ngx_str_set(&piece, "{}");
+    back = 0;
+
+    if (ngx_http_news_read(r, &txn, &err) == NEWS_OK) {
+        rc = news_article_fragment(&ngx_http_news_module_store(r), txn,
+                                   w->a.id, NEWS_FRAG_JSON, &page);
+        if (rc == 0) {
+            piece.data = (u_char *) page.part[0].data;
+            piece.len = page.part[0].len;
+            back = 1;
+
+        } else {
+            news_store_fail(&err, rc, "reading it back");
+        }
     }
 
-    rc = news_article_fragment(&ngx_http_news_module_store(r), txn, w->a.id,
-                               NEWS_FRAG_JSON, &page);
-    if (rc != 0) {
-        ngx_http_news_read_done(r);
-        news_store_fail(&err, rc, "reading back an article");
-        return ngx_http_news_store_error(r, &err, 1);
-    }
-
-    piece.data = (u_char *) page.part[0].data;
-    piece.len = page.part[0].len;
     b = ngx_http_news_assemble(r, &piece, 1);
     ngx_http_news_read_done(r);
+
+    if (!back) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "news: article \"%s\" written; %s", w->a.slug,
+                      err.msg);
+    }
 
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -383,6 +397,12 @@ ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     mdb_cursor_close(cur);
     ngx_http_news_read_done(r);
+
+    /* a listing cut short by the store is an error, not a shorter list */
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        news_store_fail(&err, rc, "reading revisions");
+        return ngx_http_news_store_error(r, &err, 1);
+    }
 
     news_buf_addl(b, "]}\n");
 

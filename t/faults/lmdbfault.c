@@ -17,20 +17,28 @@
  *           ngx_thread_task_post (the last four only in the test build,
  *           where the module is linked with -Wl,--wrap=NAME)
  *   OBJECT  counts only calls made from a shared object or program whose
- *           path contains OBJECT; malloc, calloc and realloc default to
- *           "news" (the module and newsctl), the rest to any caller
+ *           path contains OBJECT, or from the exported function of that
+ *           name (mdb_get@news_user_find); malloc, calloc and realloc
+ *           default to "news" (the module and newsctl), the rest to any
+ *           caller
  *   WHEN    N (the Nth call after arming), N+ (the Nth and every later
  *           one), * (every call)
  *   ERROR   MDB_MAP_FULL, MDB_TXN_FULL, MDB_READERS_FULL, MDB_MAP_RESIZED,
  *           MDB_CORRUPTED, MDB_PAGE_NOTFOUND, MDB_BAD_TXN, MDB_NOTFOUND,
  *           EIO, ENOSPC, ENOMEM, EACCES, EAGAIN, or a number; allocation
  *           functions return NULL and the thread pool post NGX_ERROR
- *           whatever is written here
+ *           whatever is written here.  PAUSE does not fail the call: it
+ *           holds it (the caller's thread waits) while the file named by
+ *           the control file's name plus ".pause" exists, then makes it
  *
  * Every fault that fires appends "NAME N ERROR pid OBJECT+OFFSET" (the
  * caller, for addr2line) to the control file's name plus ".log", so a
  * test knows whether its Nth call happened at all:
  * a loop arms the 1st, 2nd, ... call of a name until one no longer fires.
+ *
+ * The shim also keeps the rule lmdb.h states and leaves unchecked: an
+ * mdb_env_set_mapsize on an open environment while any transaction of it
+ * is live in the process appends "VIOLATION ..." to the log.
  *
  * A failed call behaves as LMDB's own would: a failed mdb_txn_commit
  * frees the txn (LMDB always does), and a txn whose put, del or drop
@@ -58,6 +66,8 @@
 #define FAULT_NAME_MAX    64
 #define FAULT_FILE_MAX    8192
 #define FAULT_POISON_MAX  64
+#define FAULT_LIVE_MAX    256
+#define FAULT_PAUSE       (-1000000)
 
 
 typedef struct {
@@ -78,6 +88,7 @@ static fault_rule_t      fault_rules[FAULT_RULES_MAX];
 static int               fault_nrules;
 static int               fault_alloc_armed;
 static MDB_txn          *fault_poisoned[FAULT_POISON_MAX];
+static MDB_txn          *fault_live[FAULT_LIVE_MAX];
 static void             *fault_lmdb;
 static __thread int      fault_busy;
 
@@ -100,6 +111,7 @@ static const struct {
     { "ENOMEM", ENOMEM },
     { "EACCES", EACCES },
     { "EAGAIN", EAGAIN },
+    { "PAUSE", FAULT_PAUSE },
     { NULL, 0 }
 };
 
@@ -291,7 +303,24 @@ fault_caller_is(const void *caller, const char *object)
         return 0;
     }
 
-    return strstr(info.dli_fname, object) != NULL;
+    return strstr(info.dli_fname, object) != NULL
+           || (info.dli_sname && strcmp(info.dli_sname, object) == 0);
+}
+
+
+/* PAUSE: the caller waits while the ".pause" file exists (a minute at most) */
+static void
+fault_pause(void)
+{
+    int          i;
+    char         path[4096 + 8];
+    struct stat  sb;
+
+    snprintf(path, sizeof(path), "%s.pause", fault_path);
+
+    for (i = 0; i < 6000 && stat(path, &sb) == 0; i++) {
+        usleep(10000);
+    }
 }
 
 
@@ -332,6 +361,12 @@ fault_check(const char *name, const void *caller)
     }
 
     pthread_mutex_unlock(&fault_lock);
+
+    if (error == FAULT_PAUSE) {
+        fault_pause();
+        error = 0;
+    }
+
     fault_busy = 0;
 
     return error;
@@ -382,6 +417,51 @@ fault_poisoned_txn(MDB_txn *txn, int clear)
 }
 
 
+/* the live top-level txns, for the mdb_env_set_mapsize rule */
+static void
+fault_live_set(MDB_txn *txn, int live)
+{
+    int  i;
+
+    pthread_mutex_lock(&fault_lock);
+
+    for (i = 0; i < FAULT_LIVE_MAX; i++) {
+        if (live && fault_live[i] == NULL) {
+            fault_live[i] = txn;
+            break;
+        }
+
+        if (!live && fault_live[i] == txn) {
+            fault_live[i] = NULL;
+            break;
+        }
+    }
+
+    pthread_mutex_unlock(&fault_lock);
+}
+
+
+static int
+fault_live_count(MDB_env *env)
+{
+    int  i, n;
+
+    n = 0;
+
+    pthread_mutex_lock(&fault_lock);
+
+    for (i = 0; i < FAULT_LIVE_MAX; i++) {
+        if (fault_live[i] && mdb_txn_env(fault_live[i]) == env) {
+            n++;
+        }
+    }
+
+    pthread_mutex_unlock(&fault_lock);
+
+    return n;
+}
+
+
 static void *
 fault_real(const char *name)
 {
@@ -429,7 +509,16 @@ mdb_txn_begin(MDB_env *env, MDB_txn *parent, unsigned int flags,
     }
 
     rc = fault_check("mdb_txn_begin", CALLER);
-    return rc ? rc : real(env, parent, flags, txn);
+    if (rc) {
+        return rc;
+    }
+
+    rc = real(env, parent, flags, txn);
+    if (rc == 0 && parent == NULL) {
+        fault_live_set(*txn, 1);
+    }
+
+    return rc;
 }
 
 
@@ -440,7 +529,16 @@ mdb_txn_renew(MDB_txn *txn)
     REAL(int (*)(MDB_txn *), "mdb_txn_renew")
 
     rc = fault_check("mdb_txn_renew", CALLER);
-    return rc ? rc : real(txn);
+    if (rc) {
+        return rc;
+    }
+
+    rc = real(txn);
+    if (rc == 0) {
+        fault_live_set(txn, 1);
+    }
+
+    return rc;
 }
 
 
@@ -449,6 +547,8 @@ mdb_txn_commit(MDB_txn *txn)
 {
     int  rc;
     REAL(int (*)(MDB_txn *), "mdb_txn_commit")
+
+    fault_live_set(txn, 0);
 
     /* LMDB frees the txn whatever the commit's outcome */
     if (fault_poisoned_txn(txn, 1)) {
@@ -471,6 +571,7 @@ mdb_txn_abort(MDB_txn *txn)
 {
     REAL(void (*)(MDB_txn *), "mdb_txn_abort")
 
+    fault_live_set(txn, 0);
     (void) fault_poisoned_txn(txn, 1);
     real(txn);
 }
@@ -481,6 +582,7 @@ mdb_txn_reset(MDB_txn *txn)
 {
     REAL(void (*)(MDB_txn *), "mdb_txn_reset")
 
+    fault_live_set(txn, 0);
     (void) fault_poisoned_txn(txn, 1);
     real(txn);
 }
@@ -532,6 +634,12 @@ mdb_env_set_mapsize(MDB_env *env, size_t size)
 {
     int  rc;
     REAL(int (*)(MDB_env *, size_t), "mdb_env_set_mapsize")
+
+    rc = fault_live_count(env);
+    if (rc && fault_path[0]) {
+        fault_log("VIOLATION mdb_env_set_mapsize with live txns", rc, 0,
+                  CALLER);
+    }
 
     rc = fault_check("mdb_env_set_mapsize", CALLER);
     return rc ? rc : real(env, size);

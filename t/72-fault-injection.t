@@ -1,0 +1,245 @@
+# Every write route with each call it makes failing in turn (t/faults/
+# lmdbfault.c, preloaded into nginx and newsctl): the 1st, 2nd, ... call of
+# an LMDB function (or malloc, or, in the test build, nginx's pool
+# allocators and thread-pool post) fails with a chosen error until the
+# request no longer makes that many calls.  After each:
+#   - the answer is a clear 4xx or 5xx (507 for a full map or disk, 503
+#     for a busy or resized store), or the write fully succeeded;
+#   - the worker did not crash and logged no [alert];
+#   - a refused write changed nothing (newsctl export is the same) and
+#     the store's invariants hold (newsctl check, when built);
+#   - the same request succeeds once the fault is gone.
+# `make test` runs a short form (a few routes, one error per call, the
+# first calls of each); NEWS_FAULTS_FULL=1 (`make test-faults`) runs every
+# route with every error and every call.
+use strict;
+use warnings;
+use Test::More;
+use JSON::PP;
+use lib 't/lib';
+use NewsTest;
+
+my $FULL = $ENV{NEWS_FAULTS_FULL};
+my $root = NewsTest->root;
+my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
+plan skip_all => "no fault library $lib (make faults-lib)" unless -f $lib;
+
+my $build = $ENV{TEST_NEWS_BUILD} // "$root/build";
+my $module = do { local $/; open my $fh, '<', "$build/ngx_http_news_module.so"; <$fh> } // '';
+# the test build wraps nginx's pool and thread-pool calls (coverage.mk)
+my $wrapped = index($module, '__wrap_ngx_thread_task_post') >= 0;
+# a preload cannot replace malloc under a sanitizer runtime, which
+# interposes it first
+my $sanitized = ($ENV{TEST_NGINX_PRELOAD} // '') =~ /asan/;
+
+my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
+my $JSON = { 'Content-Type' => 'application/json' };
+
+my $t = NewsTest->new(workers => 1,
+    http => "news_comment_rate 0; news_login_throttle 100000 100000;\n"
+          . "    news_comment_edit_window 1h;");
+my $ctl = $t->dir . '/faults';
+my $ctl_log = "$ctl.log";
+# the worker runs as nobody: the log must be writable before it exists
+for my $f ($ctl, $ctl_log, "$ctl-ctl", "$ctl-ctl.log") {
+    open my $fh, '>', $f or die "$f: $!";
+    close $fh;
+    chmod 0666, $f;
+}
+
+# a store invariant checker, if this newsctl has one
+my $has_check = do {
+    my ($rc, $out, $err) = ctl('check');
+    $rc == 0 || $err !~ /usage|unknown command/i;
+};
+
+$t->newsctl('import', 'demo/seed-article.json');
+$t->allow_log(qr/the store is full|the disk holding the store is full/);
+
+{
+    local $ENV{NEWS_FAULT_FILE} = $ctl;
+    local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length }
+        ($ENV{TEST_NGINX_PRELOAD} // ''),
+        (($ENV{TEST_NGINX_PRELOAD} // '') =~ /\Q$lib\E/ ? () : ($lib));
+    $t->run;
+}
+
+my $ed = $t->login('ed1', 'editor');
+my $mod = $t->login('mod1', 'moderator');
+my $alice = $t->login('alice');
+
+sub api {
+    my ($method, $path, $cookie, $body) = @_;
+    return $t->request($method, $path, { headers => { %$JSON, ($cookie ? (Cookie => $cookie) : ()) },
+                                         (defined $body ? (content => $body) : ()) });
+}
+
+# newsctl without faults (export, check, set-up)
+sub ctl {
+    my (@args) = @_;
+    local $ENV{NEWS_FAULT_FILE};
+    delete $ENV{NEWS_FAULT_FILE};
+    return $t->newsctl(@args);
+}
+
+# the whole store as JSON; a store newsctl cannot export is a finding
+sub export {
+    my ($rc, $out, $err) = ctl('export');
+    return $rc ? "newsctl export failed: $err" : $out;
+}
+
+# a write that must work before the loops start: its id
+my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"the parent"}');
+is($r->{status}, 201, 'a top comment to reply to, edit and moderate') or BAIL_OUT($r->{content});
+my $parent = decode_json($r->{content})->{id};
+
+sub arm {
+    my ($file, $text) = @_;
+    open my $fh, '>', "$file.tmp" or die "$file.tmp: $!";
+    print $fh $text;
+    close $fh;
+    chmod 0644, "$file.tmp";
+    rename "$file.tmp", $file or die "rename $file: $!";
+}
+
+my $log_pos = 0;
+sub fired {
+    my ($file) = @_;
+    open my $fh, '<', "$file.log" or return 0;
+    local $/;
+    my $all = <$fh> // '';
+    my $new = substr $all, $log_pos;
+    $log_pos = length $all;
+    return length $new;
+}
+
+# each route: run($i) sends attempt $i (the retry sends the same $i);
+# ok is the success status
+my @routes = (
+    { name => 'comment post', ok => 201, short => 1, run => sub {
+        api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"comment $_[0]"})) } },
+    { name => 'reply', ok => 201, run => sub {
+        api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"reply $_[0]","parent":$parent})) } },
+    { name => 'edit', ok => 204, run => sub {
+        api('PATCH', "/api/comments/$parent", $alice, qq({"body":"edited $_[0]"})) } },
+    { name => 'moderate', ok => 204, short => 1, run => sub {
+        my $status = $_[0] % 2 ? 'hidden' : 'visible';
+        api('PATCH', "/api/comments/$parent", $mod, qq({"status":"$status"})) } },
+    { name => 'register', ok => 201, run => sub {
+        api('POST', '/api/users', undef, qq({"username":"user$_[0]","password":"password-$_[0]"})) } },
+    { name => 'log in', ok => 200, short => 1, run => sub {
+        api('POST', '/api/session', undef, '{"username":"alice","password":"pw-of-alice-123"}') } },
+    { name => 'article create', ok => 201, short => 1, run => sub {
+        api('POST', '/api/articles', $ed, qq({"slug":"new-$_[0]","title":"New $_[0]","body":"Text $_[0]."})) } },
+    { name => 'article update', ok => 200, run => sub {
+        api('PUT', "/api/articles/$SLUG", $ed, encode_json({ title => "Update $_[0]", body => "Body $_[0]." })) } },
+    { name => 'article delete', ok => 204, before => sub {
+        ctl('import', NewsTest::json_file(qq({"slug":"doomed-$_[0]","title":"Doomed","body":"b"}))) },
+      run => sub { api('DELETE', "/api/articles/doomed-$_[0]", $ed) } },
+    { name => 'import', ok => 0, short => 1, newsctl => 1, run => sub {
+        my $file = NewsTest::json_file(encode_json([{ slug => "imported-$_[0]", title => "Imported $_[0]",
+            body => "b", comments => [{ author => 'x', body => "c $_[0]" }] }]));
+        local $ENV{NEWS_FAULT_FILE} = "$ctl-ctl";
+        local $ENV{LD_PRELOAD} = $sanitized ? $ENV{LD_PRELOAD} : $lib;
+        my ($rc, $out, $err) = $t->newsctl('import', $file);
+        return { status => $rc, content => $err } } },
+);
+
+# the calls to fail, each with the errors to fail it with (the first is
+# the short form's)
+my @calls = (
+    [ mdb_txn_begin   => qw(MDB_READERS_FULL MDB_MAP_RESIZED ENOMEM) ],
+    [ mdb_txn_renew   => qw(MDB_MAP_RESIZED MDB_READERS_FULL) ],
+    [ mdb_get         => qw(MDB_CORRUPTED EIO MDB_PAGE_NOTFOUND) ],
+    [ mdb_put         => qw(MDB_MAP_FULL MDB_TXN_FULL ENOSPC EIO MDB_CORRUPTED) ],
+    [ mdb_del         => qw(EIO MDB_MAP_FULL MDB_TXN_FULL MDB_CORRUPTED) ],
+    [ mdb_cursor_open => qw(ENOMEM EIO) ],
+    [ mdb_cursor_get  => qw(MDB_CORRUPTED EIO MDB_PAGE_NOTFOUND) ],
+    [ mdb_cursor_put  => qw(MDB_TXN_FULL MDB_MAP_FULL) ],
+    [ mdb_cursor_del  => qw(EIO MDB_MAP_FULL) ],
+    [ mdb_txn_commit  => qw(ENOSPC EIO MDB_MAP_FULL MDB_TXN_FULL MDB_CORRUPTED) ],
+    ($sanitized ? () : ([ malloc => 'ENOMEM' ], [ realloc => 'ENOMEM' ], [ calloc => 'ENOMEM' ])),
+    ($wrapped ? ([ ngx_palloc => 'ENOMEM' ], [ ngx_pnalloc => 'ENOMEM' ], [ ngx_pcalloc => 'ENOMEM' ],
+                 [ ngx_thread_task_post => 'EAGAIN' ]) : ()),
+);
+
+# how many calls of each name to fail in turn (the short form stops early)
+my $MAX_CALLS = $FULL ? 400 : 6;
+my %expect_5xx = (MDB_MAP_FULL => 507, ENOSPC => 507, MDB_READERS_FULL => 503,
+                  MDB_MAP_RESIZED => 503, EAGAIN => 503);
+
+my $attempt = 0;
+my ($faults, $refused, @problems) = (0, 0);
+my @workers = $t->worker_pids;
+
+sub problem { push @problems, join ': ', @_; diag($problems[-1]) }
+
+for my $route (@routes) {
+    next unless $FULL || $route->{short};
+    # NEWS_FAULTS_ROUTE=pattern: only the routes it matches (debugging)
+    next if $ENV{NEWS_FAULTS_ROUTE} && $route->{name} !~ /$ENV{NEWS_FAULTS_ROUTE}/;
+    my $file = $route->{newsctl} ? "$ctl-ctl" : $ctl;
+    for my $call (@calls) {
+        my ($name, @errors) = @$call;
+        next if $route->{newsctl} && $name =~ /^ngx_/;
+        @errors = ($errors[0]) unless $FULL;
+        for my $error (@errors) {
+            for my $n (1 .. $MAX_CALLS) {
+                my $i = ++$attempt;
+                $route->{before}->($i) if $route->{before};
+                my $before = export();
+                my $what = "$route->{name}: $name #$n $error";
+
+                $t->mark_log;
+                fired($file);
+                arm($file, "$name $n $error\n");
+                my $res = $route->{run}->($i);
+                arm($file, '');
+                last unless fired($file);
+                $faults++;
+                my $log = $t->log_since_mark;
+
+                my $status = $res->{status};
+                my $ok = $status == $route->{ok};
+                if ($route->{newsctl}) {
+                    problem($what, "newsctl died ($status): $res->{content}") if $status >= 128;
+                } elsif (!$ok) {
+                    problem($what, "status $status is not a clear error: $res->{content}")
+                        unless $status >= 400 && $status <= 599;
+                    problem($what, "$status, not $expect_5xx{$error}")
+                        if $status >= 500 && $expect_5xx{$error} && $status != $expect_5xx{$error}
+                           && $name !~ /alloc|ngx_/;
+                }
+                problem($what, "alert in the log: $1") if $log =~ /(.*\[(?:alert|emerg)\].*)/;
+                problem($what, "a worker died: $1") if $log =~ /(.*exited on signal.*)/;
+                my @now = $t->worker_pids;
+                if ("@now" ne "@workers") {
+                    problem($what, "workers changed: @workers -> @now");
+                    @workers = @now;
+                }
+                if ($has_check) {
+                    my ($rc, $out, $err) = ctl('check');
+                    problem($what, "newsctl check: $out$err") if $rc;
+                }
+                my $after = export();
+                problem($what, $after) if $after =~ /^newsctl export failed/;
+                next if $ok;
+
+                $refused++;
+                problem($what, 'a refused write changed the store' . ($after =~ /^newsctl export failed: .*/ ? ": $&" : ''))
+                    if $after ne $before;
+                my $again = $route->{run}->($i);
+                problem($what, "the retry without the fault answered $again->{status}: $again->{content}")
+                    if $again->{status} != $route->{ok};
+            }
+        }
+    }
+}
+
+ok($faults > ($FULL ? 500 : 40), "faults fired: $faults, of them $refused refused writes"
+   . ($wrapped ? ' (test build: pool and thread-pool faults too)' : ''));
+is(scalar @problems, 0, 'every fault gave a clear answer, changed nothing and left the store whole');
+is_deeply([$t->worker_pids], \@workers, 'the worker never crashed');
+
+$t->done;
+done_testing;
