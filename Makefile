@@ -86,8 +86,7 @@ ASAN_TESTS  := $(filter-out t/00-% t/01-% t/80-% t/90-% t/95-%, \
 
 test-asan: deps sanitize sanitize-module
 	TEST_NEWS_BUILD=$(abspath $(BUILD))/asan ASAN_OPTIONS=detect_leaks=0 \
-	TEST_NGINX_PRELOAD="$$(gcc -print-file-name=libasan.so):$$(gcc \
-	    -print-file-name=libubsan.so)" prove -j2 $(ASAN_TESTS)
+	TEST_NGINX_PRELOAD="$(SAN_PRELOAD)" prove -j2 $(ASAN_TESTS)
 
 # The checkers of issue 8, kept in $(BUILD)/tools (never in the repo): the
 # W3C Nu HTML validator (npm's vnu-jar on Debian's Java) for t/80-html.t,

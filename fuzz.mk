@@ -17,6 +17,12 @@
 #   make sanitize-module   build/asan/ngx_http_news_module.so, built with
 #                          ASan+UBSan, for the distro nginx run with
 #                          LD_PRELOAD of libasan (see t/fuzz/README)
+#   make fuzz-http         the HTTP fuzzer (t/96-fuzz-http.t) against that
+#                          module for FUZZ_SECONDS (600 unless given), with
+#                          FUZZ_HTTP_SEED (default: the time) and
+#                          FUZZ_HTTP_CLIENTS (2); prints the requests sent
+#                          and the findings, keeps reports of a failed run
+#                          in build/fuzz-http/
 
 FUZZ_CC            ?= clang
 FUZZ_SECONDS       ?= 60
@@ -44,7 +50,8 @@ SAN_ENV            := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:strict_string
                       UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
 SAN_UNIT_BINS      := $(patsubst t/unit/%.c,$(SAN_DIR)/unit/%,$(UNIT_SRCS))
 
-.PHONY: fuzz fuzz-smoke fuzz-build fuzz-deps sanitize sanitize-module
+.PHONY: fuzz fuzz-smoke fuzz-build fuzz-deps sanitize sanitize-module \
+        fuzz-http
 
 fuzz-deps:
 	@command -v $(FUZZ_CC) >/dev/null 2>&1 \
@@ -158,3 +165,16 @@ $(SAN_DIR)/ngx_http_news_module.so: $(BUILD)/nginx-asan/objs/Makefile \
 	cp $(BUILD)/nginx-asan/objs/ngx_http_news_module.so $@
 
 sanitize-module: $(SAN_DIR)/ngx_http_news_module.so
+
+# the sanitizers' runtime, preloaded into the uninstrumented distro nginx
+SAN_PRELOAD = $(shell $(CC) -print-file-name=libasan.so):$(shell $(CC) \
+              -print-file-name=libubsan.so)
+
+FUZZ_HTTP_SECONDS ?= $(if $(filter command line environment,\
+                       $(origin FUZZ_SECONDS)),$(FUZZ_SECONDS),600)
+FUZZ_HTTP_SEED    ?= $(shell date +%s)
+
+fuzz-http: deps sanitize-module $(SAN_DIR)/newsctl
+	FUZZ_HTTP_SECONDS=$(FUZZ_HTTP_SECONDS) FUZZ_HTTP_SEED=$(FUZZ_HTTP_SEED) \
+	TEST_NEWS_BUILD=$(abspath $(SAN_DIR)) ASAN_OPTIONS=detect_leaks=0 \
+	TEST_NGINX_PRELOAD="$(SAN_PRELOAD)" prove -v t/96-fuzz-http.t

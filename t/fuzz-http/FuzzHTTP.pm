@@ -1,0 +1,856 @@
+package FuzzHTTP;
+
+=head1 NAME
+
+FuzzHTTP - requests for the HTTP fuzzer of t/96-fuzz-http.t
+
+=head1 DESCRIPTION
+
+The route table is read from the module's own source
+(C<src/http/ngx_http_news_router.c>), so a new route is fuzzed the day
+it is added; C<routes> dies if it cannot read every entry, and the test
+fails if a route that reads a body has no body generator here.
+
+A client (C<new>) holds one keep-alive connection, the personas'
+cookies and CSRF tokens, and what it has learnt from answers: live,
+former and deleted slugs, comment ids, ETags, cursors.  C<random_request>
+builds one request over any route and method, as any persona, with
+structured mutations of its JSON or form body, query, cookies and
+headers; C<send> writes it as raw bytes (so that anything can be sent)
+and reads the answer.  All randomness comes from Perl's C<rand>, seeded
+by the caller: a seed replays the same requests against the same
+answers.
+
+=cut
+
+use strict;
+use warnings;
+
+use IO::Select;
+use IO::Socket::INET;
+use Time::HiRes qw(time);
+
+my $TIMEOUT = 20;
+
+### The route table
+
+sub routes {
+    my ($root) = @_;
+    my $file = "$root/src/http/ngx_http_news_router.c";
+    open my $fh, '<', $file or die "FuzzHTTP: $file: $!";
+    local $/;
+    my $src = <$fh>;
+
+    my ($table) = $src =~ /ngx_http_news_routes\[\]\s*=\s*\{(.*?)\n\};/s
+        or die "FuzzHTTP: no route table in $file";
+    my $entries = () = $table =~ /\{\s*ngx_string\(/g;
+
+    my @routes;
+    while ($table =~ /\{\s*ngx_string\("([^"]*)"\),\s*(\d),\s*([A-Z_|]+),\s*(\d),
+                      \s*(\d),\s*(\w+),\s*(?:ngx_null_string|ngx_string\("([^"]*)"\))
+                      \s*\}/gx)
+    {
+        push @routes, { path => $1, slug => $2,
+                        methods => [map { s/^NGX_HTTP_//r } split /\|/, $3],
+                        json => $4, body => $5, handler => $6,
+                        suffix => $7 // '' };
+    }
+    die "FuzzHTTP: read " . @routes . " of $entries routes in $file"
+        unless @routes && @routes == $entries;
+    return @routes;
+}
+
+# what each handler that reads a body is sent: a generator per kind
+my %BODY_OF = (
+    ngx_http_news_api_create      => 'article',
+    ngx_http_news_api_change      => 'article',
+    ngx_http_news_api_users       => 'credentials',
+    ngx_http_news_api_session     => 'credentials',
+    ngx_http_news_api_comment     => 'comment_patch',
+    ngx_http_news_comments_close  => 'empty',
+    ngx_http_news_login           => 'login_form',
+    ngx_http_news_register        => 'login_form',
+    ngx_http_news_logout          => 'csrf_form',
+    ngx_http_news_comment_action  => 'action_form',
+);
+
+# the comment post is the same handler for the form and the JSON route
+sub body_kind {
+    my ($route) = @_;
+    return $route->{json} ? 'comment' : 'comment_form'
+        if $route->{handler} eq 'ngx_http_news_comment_post';
+    return $BODY_OF{ $route->{handler} };
+}
+
+### Random choices
+
+sub pick { return $_[ int rand @_ ] }
+sub chance { return rand() < $_[0] }
+
+# a mutation, unless this request is one of the well-formed ones that
+# move the site along (new articles, comments, edits) for later ones
+our $MUTATE = 1;
+sub mutation { return $MUTATE && rand() < $_[0] }
+
+### JSON text, written by hand so that anything can be written
+
+sub jstr {
+    my ($s) = @_;
+    $s =~ s/(["\\])/\\$1/g;
+    $s =~ s/([\x00-\x1f])/sprintf '\\u%04x', ord $1/ge;
+    return qq("$s");
+}
+
+sub jobj {
+    my (@pairs) = @_;
+    return '{' . join(',', map { jstr($_->[0]) . ':' . $_->[1] } @pairs) . '}';
+}
+
+sub jarr { return '[' . join(',', @_) . ']' }
+
+sub nest {
+    my ($depth, $open, $close) = @_;
+    return ($open x $depth) . ($close x $depth);
+}
+
+my @WEIRD_STRINGS = (
+    '', ' ', 'a', "\t\n", 'x' x 64, 'x' x 65, 'x' x 201, 'y' x 301,
+    'z' x 1001, 'w' x 5001, "\xc3\xa9" x 10, "<script>alert(1)</script>",
+    '"><img src=x onerror=alert(1)>', '../../etc/passwd', 'javascript:alert(1)',
+    "a\x00b", "\xff\xfe", "\xc0\xaf", "\xed\xa0\x80", "\x01\x1b[2J",
+    "\xf0\x9f\x98\x80", "\xe2\x80\xae", "-", "--", "a-", "-a", "A B",
+    "\xe2\x80\xa8", "%00", "%zz", '{{x}}', "\r\n\r\nX: y", '0', '-1',
+    '2026-13-45T99:99:99Z', '0000-01-01T00:00:00Z', '9999-12-31T23:59:59Z',
+    '1970-01-01T00:00:00+23:59', '2024-02-29T12:00:00.123456789Z',
+    '-001-01-01T00:00:00Z', '2024-01-01', 'published', 'draft',
+    'visible', 'hidden', 'deleted', 'pending',
+);
+
+# raw JSON texts that are already escaped, \u0000 and surrogates included
+my @WEIRD_ESCAPED = (
+    '"\u0000"', '"a\u0000b"', '"\ud800"', '"\udfff\ud800"', '"\u00e9"',
+    '"\ud83d\ude00"', '"\u202e"', '"\u0001"', '"\/"', '"\uZZZZ"', '"\u12"',
+    '"\x41"', '"\\\\"', '"\u003cscript\u003e"',
+);
+
+my @WEIRD_NUMBERS = (
+    0, '-0', -1, 1, 2, '1.5', '-1.5e-300', '1e308', '-1e308', '1e999',
+    '-1e999', '9007199254740991', '9007199254740993', '18446744073709551616',
+    '-9223372036854775809', '4294967296', '0.0000001', '1E2', '01', '0x10',
+    '+1', '.5', 'NaN', 'Infinity',
+);
+
+sub weird_value {
+    my ($self) = @_;
+    my $k = int rand 12;
+    return pick('null', 'true', 'false')                  if $k == 0;
+    return pick(@WEIRD_NUMBERS)                           if $k <= 2;
+    return jstr(pick(@WEIRD_STRINGS))                     if $k <= 5;
+    return pick(@WEIRD_ESCAPED)                           if $k == 6;
+    return pick('[]', '[1]', '["x"]', '[[[]]]', '["a","a"]', '[null]',
+                jarr(map { jstr("t$_") } 1 .. 21),
+                jarr(map { jstr(pick(@WEIRD_STRINGS)) } 1 .. 3))
+                                                          if $k == 7;
+    return pick('{}', '{"a":1}', '{"body":"x"}', '{"":""}') if $k == 8;
+    return nest(pick(2, 20, 200, 3000), '[', ']')         if $k == 9;
+    return nest(pick(2, 20, 500), '{"a":', '}') =~ s/\{"a":\}/{}/r
+                                                          if $k == 10;
+    return jstr(pick(@{ $self->{slugs} }, 'x'))           if $k == 11;
+}
+
+### Clients
+
+sub new {
+    my ($class, %opt) = @_;
+    my $self = bless {
+        port     => $opt{port},
+        prefix   => $opt{prefix} // '/',
+        routes   => $opt{routes},
+        personas => $opt{personas},    # name => { cookie, csrf, role, ... }
+        sock     => undef,
+        slugs    => [],      # every slug seen, live or not
+        live     => [],      # slugs that were live when last seen
+        sections => ['world', 'sport', 'europe'],
+        tags     => ['politics', 'eu', 'a-b'],
+        comments => [],      # comment ids seen
+        etags    => [],
+        cursors  => [],
+        dates    => [],
+        sent     => 0,
+        n        => 0,
+    }, $class;
+    return $self;
+}
+
+sub learn_slug {
+    my ($self, $slug) = @_;
+    push @{ $self->{slugs} }, $slug unless grep { $_ eq $slug } @{ $self->{slugs} };
+    shift @{ $self->{slugs} } if @{ $self->{slugs} } > 200;
+}
+
+sub remember {
+    my ($self, $list, $value, $max) = @_;
+    my $l = $self->{$list};
+    push @$l, $value;
+    shift @$l if @$l > ($max // 50);
+}
+
+sub live_slug {
+    my ($self, $slug, $live) = @_;
+    my $l = $self->{live};
+    @$l = grep { $_ ne $slug } @$l;
+    push @$l, $slug if $live;
+    shift @$l if @$l > 50;
+}
+
+# what an answer teaches: new slugs (and which are live), comment ids,
+# validators, cursors
+sub learn {
+    my ($self, $res, $req) = @_;
+    my $h = $res->{headers};
+    $self->remember('etags', $h->{etag}) if $h->{etag};
+    $self->remember('dates', $h->{'last-modified'}) if $h->{'last-modified'};
+    if (($h->{location} // '') =~ m{/articles/([a-z0-9-]+)$}) {
+        $self->learn_slug($1);
+        $self->live_slug($1, 1);
+    }
+    if ($req && $req->{path} =~ m{^(?:/news)?/(?:api/)?articles/([a-z0-9-]+)(?:/|$)}) {
+        my $slug = $1;
+        $self->live_slug($slug, 1) if $req->{method} =~ /^(GET|HEAD)$/ && $res->{status} == 200
+                                      && $req->{path} =~ m{/articles/[a-z0-9-]+$};
+        $self->live_slug($slug, 0) if $res->{status} == 404 || $res->{status} == 301;
+    }
+    my $body = $res->{body} // '';
+    return if length $body > 200_000;
+    $self->remember('cursors', $1) if $body =~ /"next":"([0-9a-f]+)"/;
+    if ($body =~ /^\{"articles":/) {
+        while ($body =~ /"slug":"([a-z0-9-]+)"/g) { $self->learn_slug($1); $self->live_slug($1, 1) }
+    }
+    while ($body =~ /"slug":"([a-z0-9-]+)"/g) { $self->learn_slug($1) }
+    while ($body =~ /"id":(\d+),"parent"/g) { $self->remember('comments', $1, 100) }
+    while ($body =~ /id="comment-(\d+)"/g) { $self->remember('comments', $1, 100) }
+}
+
+### Paths and queries
+
+sub slug_for {
+    my ($self, $route) = @_;
+    my $p = $route->{path};
+    if ($p eq 'api/comments/') {
+        return pick(@{ $self->{comments} }, 1, 0, 999999, '18446744073709551615',
+                    '18446744073709551616', '01', '-1', 'abc', '1e3');
+    }
+    return pick(@{ $self->{sections} }, 'none', 'x' x 96, 'x' x 97)
+        if $p eq 'sections/';
+    return pick(@{ $self->{tags} }, 'none') if $p eq 'tags/';
+    return pick(@{ $self->{live} }) if @{ $self->{live} } && chance(0.7);
+    return pick(@{ $self->{slugs} }) if @{ $self->{slugs} } && chance(0.7);
+    return pick('no-such', 'a', 'x' x 96, 'x' x 97, 'A', 'a--b', '-a', 'a_b',
+                '%2e%2e', '..', 'a%00b', 'a/b', '%61', "\xc3\xa9", '');
+}
+
+sub path_for {
+    my ($self, $route) = @_;
+    my $path = $self->{prefix} . $route->{path};
+    $path .= $self->slug_for($route) . $route->{suffix} if $route->{slug};
+
+    # the path itself, sometimes bent
+    if (mutation(0.05)) {
+        $path = pick($path . '/', $path . '//', uc $path, $path . '%20',
+                     $path =~ s{/}{//}r, $path . '/..', $path . '/../x',
+                     $path . '%00', $path . '?', $path . '#x',
+                     $path =~ s/a/%61/r, '/' . 'a/' x 500);
+    }
+    return $path;
+}
+
+my @QUERY_VALUES = ('1', '2', '0', '-1', '99999999999999999999', 'abc',
+                    '1e3', ' 1', '%00', '%zz', '', '%', '1&page=2',
+                    'x' x 2000, '+', '%2f%2fevil.com', '//evil.com',
+                    'http://evil.com/', '/\\evil', '/articles/x', '/',
+                    'javascript:alert(1)', "\xff");
+
+sub query {
+    my ($self) = @_;
+    my @params;
+    for (1 .. 1 + int rand 3) {
+        my $name = pick(qw(page comments reply cursor limit next page));
+        my $value = pick(@QUERY_VALUES,
+                         ($name eq 'cursor' ? (@{ $self->{cursors} },
+                                               'ab' x 16, 'ab' x 24, 'abc', 'zz' x 16) : ()),
+                         ($name eq 'reply' ? @{ $self->{comments} } : ()),
+                         ($name eq 'limit' ? (100, 101, 50) : ()));
+        push @params, "$name=$value";
+    }
+    push @params, pick('a', '&', '=', '==', 'page') if mutation(0.1);
+    return '?' . join('&', @params);
+}
+
+### Bodies
+
+sub article_pairs {
+    my ($self) = @_;
+    my $n = $self->{n}++;
+    my $slug = chance(0.5) && @{ $self->{slugs} } ? pick(@{ $self->{slugs} })
+                                                  : "fz-$$-$n";
+    my @pairs = (['title', jstr("Fuzz $n")], ['body', jstr("Body **$n** [l](http://e.com/)")]);
+    push @pairs, ['slug', jstr($slug)] if chance(0.8);
+    push @pairs, ['subtitle', jstr('Sub')] if chance(0.3);
+    push @pairs, ['author', jstr('Fuzzer')] if chance(0.3);
+    push @pairs, ['section', jstr(pick(@{ $self->{sections} }))] if chance(0.5);
+    push @pairs, ['tags', jarr(map { jstr(pick(@{ $self->{tags} })) } 1 .. int rand 3)]
+        if chance(0.5);
+    push @pairs, ['published_at', jstr(pick('2020-01-01T00:00:00Z', '2999-01-01T00:00:00Z',
+                                            '2026-01-01T10:00:00+02:00'))] if chance(0.3);
+    push @pairs, ['updated_at', jstr('2021-01-01T00:00:00Z')] if chance(0.1);
+    push @pairs, ['status', jstr(pick('published', 'draft'))] if chance(0.3);
+    push @pairs, ['comments_closed', pick('true', 'false')] if chance(0.2);
+    push @pairs, ['comments', '[]'] if chance(0.05);
+    return @pairs;
+}
+
+sub json_pairs {
+    my ($self, $kind) = @_;
+    return $self->article_pairs if $kind eq 'article';
+    if ($kind eq 'comment') {
+        my @p = (['body', jstr("comment $self->{n}")]);
+        $self->{n}++;
+        push @p, ['parent', pick(@{ $self->{comments} }, 'null', 1)] if chance(0.4);
+        return @p;
+    }
+    if ($kind eq 'comment_patch') {
+        return chance(0.5) ? (['body', jstr("edited $self->{n}")])
+                           : (['status', jstr(pick(qw(hidden visible deleted pending)))]);
+    }
+    if ($kind eq 'credentials') {
+        my $p = $self->{personas};
+        my ($name) = chance(0.5) ? ("fz-victim-" . int rand 5) : pick(map { $_->{name} }
+                                                                     grep { $_->{name} } values %$p);
+        return (['username', jstr($name // 'x')],
+                ['password', jstr(chance(0.5) ? "pw-of-$name-123" : 'wrong-password')]);
+    }
+    return;
+}
+
+# structured mutations of a JSON object given as pairs
+sub mutate_json {
+    my ($self, @pairs) = @_;
+    return jobj(@pairs) unless $MUTATE;
+    my $k = rand;
+
+    if ($k < 0.08) {        # the whole body is something else
+        return pick('[]', '["x"]', '[{"body":"x"}]', '"x"', '1', 'null', 'true', '',
+                    ' ', '{', '{"body":', '{"body":"x"', '{"body":"x"}}', '{"body":"x"} x',
+                    "\xef\xbb\xbf" . jobj(@pairs), jobj(@pairs) . "\x00",
+                    '{"body":"x",}', '{body:"x"}', "{'body':'x'}", '/*c*/{}',
+                    nest(pick(100, 1000, 3000), '[', ']'),
+                    nest(1000, '{"a":', '}') =~ s/\{"a":\}/{}/r,
+                    "\xff\xfe{\x00}\x00");
+    }
+    if ($k < 0.15 && @pairs) {     # cut short
+        my $text = jobj(@pairs);
+        return substr($text, 0, int rand length $text);
+    }
+
+    # field by field
+    for my $i (0 .. $#pairs) {
+        $pairs[$i][1] = $self->weird_value if mutation(0.25);
+    }
+    splice @pairs, int rand @pairs, 1 if @pairs && mutation(0.15);
+    if (@pairs && mutation(0.15)) {    # duplicate keys, the second wins or not
+        my $dup = pick(@pairs);
+        splice @pairs, int rand @pairs, 0, [$dup->[0], $self->weird_value];
+    }
+    push @pairs, [pick('id', 'version', 'comment_count', 'created_at', 'x', '', "\x00",
+                       'body', 'BODY', "b\x{f3}dy", 'role', 'article', 'depth'),
+                  $self->weird_value] if mutation(0.1);
+    @pairs = reverse @pairs if mutation(0.1);
+    return jobj(@pairs);
+}
+
+sub pct {
+    my ($s) = @_;
+    $s =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge;
+    return $s;
+}
+
+sub form {
+    my ($self, @fields) = @_;
+    my @out;
+    for my $f (@fields) {
+        my ($name, $value) = @$f;
+        my $v = mutation(0.1) ? pick(@WEIRD_STRINGS, '%', '%z', '%0', '%00', '%ff', '+',
+                                   '%C3%A9', '%C0%AF', '%ED%A0%80', 'a=b', 'a&b')
+                            : pct($value);
+        $v = pct($v) if mutation(0.05);
+        push @out, mutation(0.03) ? $name : "$name=$v";
+    }
+    @out = grep { !mutation(0.1) } @out;
+    push @out, pick(@out) if @out && mutation(0.1);       # a field twice
+    push @out, pick('&', '=', '==x', 'x', '') if mutation(0.05);
+    @out = reverse @out if mutation(0.1);
+    return join '&', @out;
+}
+
+sub form_fields {
+    my ($self, $kind, $persona) = @_;
+    my $csrf = !mutation(0.1) ? ($persona->{csrf} // $persona->{pre_csrf} // '')
+                           : pick('', '00' x 32, 'zz', $self->any_csrf);
+    return (['csrf', $csrf], ['body', "form comment $self->{n}"],
+            (chance(0.4) ? (['parent', pick(@{ $self->{comments} }, 0, 1)]) : ()))
+        if $kind eq 'comment_form';
+    return (['csrf', $csrf], ['id', pick(@{ $self->{comments} }, 1, 0, 'x')],
+            ['action', pick(qw(edit delete hide unhide approve post close x), '')],
+            (chance(0.5) ? (['body', "edited by form $self->{n}"]) : ()))
+        if $kind eq 'action_form';
+    if ($kind eq 'login_form') {
+        my ($name) = chance(0.5) ? ("fz-victim-" . int rand 5) : ("fz-new-$$-" . $self->{n}++);
+        return (['csrf', $persona->{pre_csrf} // $csrf], ['username', $name],
+                ['password', chance(0.5) ? "pw-of-$name-123" : 'short'],
+                (chance(0.3) ? (['next', pick(@QUERY_VALUES)]) : ()));
+    }
+    return (['csrf', $csrf]) if $kind eq 'csrf_form';
+    return;
+}
+
+sub any_csrf {
+    my ($self) = @_;
+    my @all = grep { defined } map { $_->{csrf} } values %{ $self->{personas} };
+    return @all ? pick(@all) : '';
+}
+
+# (content type, body) for a route and persona
+sub body_for {
+    my ($self, $route, $method, $persona) = @_;
+    my $kind = body_kind($route) // 'empty';
+
+    return (undef, undef) if $method =~ /^(GET|HEAD|DELETE)$/ && !chance(0.05);
+
+    if ($kind =~ /_form$/) {
+        return ('application/x-www-form-urlencoded',
+                $self->form($self->form_fields($kind, $persona)));
+    }
+    if ($kind eq 'empty') {
+        return ('application/json', pick('', '{}', '[]', 'x', '{"a":1}'));
+    }
+    return ('application/json', $self->mutate_json($self->json_pairs($kind)));
+}
+
+### Headers
+
+sub headers_for {
+    my ($self, $route, $persona, $ctype, $body) = @_;
+    my @h;
+    my $host = "127.0.0.1:$self->{port}";
+    push @h, ['Host', mutation(0.05) ? pick('', 'evil.com', 'a' x 300, '127.0.0.1:99999',
+                                            '[::1]', 'ex ample', "\xe9x.com", 'a/../b',
+                                            'localhost:', '-', '.', '..')
+                                     : $host];
+    push @h, ['Host', 'other.example'] if mutation(0.01);
+
+    # cookies: the persona's, and sometimes other jars
+    my @cookies;
+    push @cookies, $persona->{cookie} if $persona->{cookie} && !mutation(0.05);
+    push @cookies, $persona->{pre_cookie} if $persona->{pre_cookie};
+    if (mutation(0.08)) {
+        push @cookies, pick('news_session=' . ('ab' x 32), 'news_session=zz',
+                            'news_session=', 'news_session=' . ('0' x 65),
+                            'news_pre=' . ('cd' x 32), 'news_pre=x',
+                            join('; ', map { "c$_=v" } 1 .. 200),
+                            'news_session=' . ('ab' x 32) . '; news_session=' . ('cd' x 32),
+                            pick(map { $_->{cookie} // () } values %{ $self->{personas} }));
+    }
+    push @h, ['Cookie', join('; ', @cookies)] if @cookies;
+
+    if (defined $body) {
+        my $ct = mutation(0.1) ? pick('text/plain', 'application/json; charset=utf-16',
+                                    'application/json;charset=UTF-8', 'multipart/form-data; boundary=x',
+                                    '', 'application/jsonx', 'application/x-www-form-urlencoded',
+                                    'application/json', 'APPLICATION/JSON', 'application/json ;x=y')
+                             : $ctype;
+        push @h, ['Content-Type', $ct] if defined $ct && !mutation(0.03);
+    }
+
+    if ($route->{json} && chance(0.1)) {
+        push @h, ['Origin', pick("http://$host", 'http://evil.com', 'null', '', 'http://127.0.0.1',
+                                 "https://$host", 'x')];
+    }
+    push @h, ['If-None-Match', pick(@{ $self->{etags} }, '*', 'W/"1"', '"x"', '"a", "b"',
+                                    'x' x 1000, '')] if chance(0.15);
+    push @h, ['If-Modified-Since', pick(@{ $self->{dates} }, 'Thu, 01 Jan 1970 00:00:00 GMT',
+                                        'Fri, 01 Jan 2100 00:00:00 GMT', 'garbage')] if chance(0.1);
+    push @h, ['Range', pick('bytes=0-10', 'bytes=-1', 'bytes=5-', 'bytes=0-0,5-10',
+                            'bytes=99999999999-', 'bytes=x', 'bytes=10-5')] if chance(0.05);
+    push @h, ['Accept-Encoding', 'gzip, br'] if chance(0.05);
+    push @h, ['Accept', pick('application/json', 'text/html', '*/*', 'x')] if chance(0.05);
+    push @h, ['X-HTTP-Method-Override', pick(qw(DELETE PUT PATCH))] if chance(0.02);
+    push @h, ['X-Forwarded-For', '1.2.3.4'] if chance(0.02);
+    push @h, ['Referer', pick('http://evil.com/', "http://$host/")] if chance(0.02);
+    push @h, ['Expect', '100-continue'] if defined $body && chance(0.02);
+    return @h;
+}
+
+### One random request
+
+sub random_request {
+    my ($self) = @_;
+    local $MUTATE = chance(0.7);
+    my $route = pick(@{ $self->{routes} });
+    my $method = !mutation(0.15) ? pick(@{ $route->{methods} })
+                              : pick(qw(GET HEAD POST PUT PATCH DELETE OPTIONS TRACE
+                                        PROPFIND CONNECT), 'G ET', 'get', 'X' x 40);
+    my $persona = $self->{personas}{ pick(sort keys %{ $self->{personas} }) };
+
+    # logging out ends a session: never the persona's own
+    if ($persona->{cookie}
+        && ($route->{handler} eq 'ngx_http_news_logout'
+            || ($route->{handler} eq 'ngx_http_news_api_session' && $method eq 'DELETE')))
+    {
+        $persona = chance(0.3) ? $self->spare($persona)
+                               : { %$persona, label => "$persona->{label} (no cookie)",
+                                   cookie => undef };
+    }
+
+    my $path = $self->path_for($route);
+    $path .= $self->query if chance(0.2);
+    my ($ctype, $body) = $self->body_for($route, $method, $persona);
+    my @headers = $self->headers_for($route, $persona, $ctype, $body);
+    return { method => $method, path => $path, headers => \@headers, body => $body,
+             persona => $persona->{label}, route => $route,
+             chunked => defined $body && chance(0.05) };
+}
+
+# a second session of the persona's account for logging out, kept until
+# a logout ends it
+sub spare {
+    my ($self, $persona) = @_;
+    return $self->{spare}{ $persona->{label} } //= $self->throwaway($persona);
+}
+
+# after an answer: a spare session that was logged out is gone
+sub spent {
+    my ($self, $req, $res) = @_;
+    return unless ($req->{persona} // '') =~ /^(\w+) \(a second session\)$/;
+    delete $self->{spare}{$1} if ($res->{status} // 500) < 400;
+}
+
+# a new session of the persona's account, with its CSRF token
+sub throwaway {
+    my ($self, $persona) = @_;
+    my $res = $self->send({ method => 'POST', path => '/api/session',
+                            headers => [['Host', "127.0.0.1:$self->{port}"],
+                                        ['Content-Type', 'application/json']],
+                            body => jobj(['username', jstr($persona->{name})],
+                                         ['password', jstr("pw-of-$persona->{name}-123")]) });
+    my ($cookie) = ($res->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+    return { %$persona, label => "$persona->{label} (a second session)", cookie => undef,
+             csrf => undef } unless $cookie;
+    $res = $self->send({ method => 'GET', path => '/',
+                         headers => [['Host', "127.0.0.1:$self->{port}"], ['Cookie', $cookie]] });
+    my ($csrf) = ($res->{body} // '') =~ /name="csrf" value="([0-9a-f]+)"/;
+    return { %$persona, label => "$persona->{label} (a second session)", cookie => $cookie,
+             csrf => $csrf };
+}
+
+### Sequences: what a newsroom and its readers do, step by step, with
+### what each step must answer
+
+# one request from a persona, well formed; the answer
+sub call {
+    my ($self, $who, $method, $path, $json, %opt) = @_;
+    my $p = $self->{personas}{$who};
+    my @h = (['Host', "127.0.0.1:$self->{port}"]);
+    push @h, ['Cookie', $p->{cookie}] if $p->{cookie};
+    push @h, ['Content-Type', $opt{form} ? 'application/x-www-form-urlencoded'
+                                          : 'application/json'] if defined $json;
+    push @h, ['If-None-Match', $opt{etag}] if $opt{etag};
+    my $req = { method => $method, path => $path, headers => \@h, body => $json,
+                persona => "$who (sequence)", route => { handler => 'sequence' } };
+    my $res = $self->send($req);
+    $self->{on_answer}->($req, $res) if $self->{on_answer};
+    $self->learn($res, $req) unless $res->{error};
+    return $res;
+}
+
+# the lifecycle of an article: create, comment, reply by form, edit,
+# moderate, close, rename, delete, re-create.  Returns what went wrong.
+sub lifecycle {
+    my ($self, $premoderation) = @_;
+    my (@wrong, $r);
+    my $n = $self->{n}++;
+    my $slug = "fz-life-$$-$n";
+    my $slug2 = "$slug-renamed";
+    # other clients moderate at random, comments of this sequence too:
+    # a comment they deleted or hid is not this sequence's finding
+    my $disturbed = qr/deleted|not there|hidden|no comment|not found/i;
+    my $expect = sub {
+        my ($what, $res, @ok) = @_;
+        my $s = $res->{status} // 'none';
+        return 1 if grep { $s eq $_ } @ok;
+        return 0 if $what =~ /comment|reply|edit|hide|approv/ && $s =~ /^4/
+                    && ($res->{body} // '') =~ $disturbed;
+        push @wrong, "$what: $s, not " . join('/', @ok) . ' ('
+                   . substr($res->{body} // '', 0, 160) . ')';
+        return 0;
+    };
+    my $csrf = sub { $self->{personas}{ $_[0] }{csrf} // '' };
+
+    $r = $self->call('editor', 'POST', '/api/articles',
+                     jobj(['slug', jstr($slug)], ['title', jstr("Life $n")],
+                          ['section', jstr('World')], ['tags', '["EU"]'], ['body', jstr('b')]));
+    return @wrong unless $expect->('create', $r, 201);
+    $r = $self->call('anonymous', 'GET', "/articles/$slug");
+    $expect->('the new page', $r, 200);
+    my %etags = ($r->{headers}{etag} // '' => 'the first page');
+    my $first = $r->{headers}{etag};
+
+    $r = $self->call('reader', 'POST', "/api/articles/$slug/comments", '{"body":"first"}');
+    return @wrong unless $expect->('a comment', $r, 201);
+    my ($c1) = $r->{body} =~ /"id":(\d+)/;
+    if ($premoderation) {
+        $r = $self->call('moderator', 'POST', '/moderation',
+                         'csrf=' . $csrf->('moderator') . "&id=$c1&action=approve", form => 1);
+        $expect->('approval', $r, 303);
+    }
+    $r = $self->call('reader', 'POST', "/articles/$slug/comments",
+                     'csrf=' . $csrf->('reader') . "&parent=$c1&body=a+reply", form => 1);
+    $expect->('a reply by form', $r, 303);
+    my ($c2) = ($r->{headers}{location} // '') =~ /#comment-(\d+)$/;
+    $r = $self->call('reader', 'PATCH', "/api/comments/$c1", '{"body":"first, edited"}');
+    $expect->('the author edits', $r, 204);
+    if ($c2 && !$premoderation) {
+        $r = $self->call('moderator', 'PATCH', "/api/comments/$c2", '{"status":"hidden"}');
+        $expect->('hide', $r, 204);
+        $r = $self->call('anonymous', 'GET', "/api/articles/$slug");
+        push @wrong, "comment_count with one of two comments hidden: "
+                   . ($r->{body} =~ /"comment_count":(\d+)/ ? $1 : '?') . ', not 1'
+            unless ($r->{body} // '') =~ /"comment_count":1\b/;
+        $r = $self->call('moderator', 'PATCH', "/api/comments/$c2", '{"status":"visible"}');
+        $expect->('unhide', $r, 204);
+    }
+    $r = $self->call('anonymous', 'GET', "/articles/$slug", undef, etag => $first);
+    $expect->('the page after its comments changed, with the first ETag', $r, 200);
+    $etags{ $r->{headers}{etag} // '' } = 'the page with comments';
+
+    $r = $self->call('editor', 'GET', "/api/articles/$slug/revisions");
+    my $revisions = () = ($r->{body} // '') =~ /"version"/g;
+    $r = $self->call('editor', 'POST', "/api/articles/$slug/comments/close", '{}');
+    $expect->('close comments', $r, 204, 200);
+    $r = $self->call('reader', 'POST', "/api/articles/$slug/comments", '{"body":"late"}');
+    $expect->('a comment on a closed article', $r, 403);
+    $r = $self->call('editor', 'POST', "/api/articles/$slug/comments/open", '{}');
+    $expect->('open comments', $r, 204, 200);
+    $r = $self->call('editor', 'GET', "/api/articles/$slug/revisions");
+    my $after = () = ($r->{body} // '') =~ /"version"/g;
+    push @wrong, "closing and opening comments filed " . ($after - $revisions) . ' revisions'
+        if $after != $revisions;
+
+    $r = $self->call('editor', 'PUT', "/api/articles/$slug",
+                     jobj(['slug', jstr($slug2)], ['title', jstr("Life $n, renamed")],
+                          ['body', jstr('c')]));
+    $expect->('rename', $r, 200);
+    $r = $self->call('anonymous', 'GET', "/articles/$slug");
+    $expect->('the old address', $r, 301);
+    $r = $self->call('anonymous', 'GET', "/articles/$slug2");
+    $etags{ $r->{headers}{etag} // '' } = 'the renamed page';
+
+    $r = $self->call('editor', 'DELETE', "/api/articles/$slug2");
+    $expect->('delete', $r, 204);
+    $r = $self->call('anonymous', 'GET', "/articles/$slug2");
+    $expect->('the deleted article', $r, 404, 410);
+    $r = $self->call('anonymous', 'GET', "/articles/$slug");
+    $expect->('the deleted article\'s former slug', $r, 404, 410);
+    $r = $self->call('reader', 'PATCH', "/api/comments/$c1", '{"body":"after"}');
+    $expect->('a comment of the deleted article', $r, 404, 410);
+
+    $r = $self->call('editor', 'POST', '/api/articles',
+                     jobj(['slug', jstr($slug)], ['title', jstr("Life $n again")],
+                          ['body', jstr('new')]));
+    if ($expect->('re-create at the former slug', $r, 201)) {
+        $r = $self->call('anonymous', 'GET', "/articles/$slug");
+        my $e = $r->{headers}{etag} // '';
+        push @wrong, "the re-created article has the ETag of $etags{$e} ($e)"
+            if $etags{$e};
+        $self->call('editor', 'DELETE', "/api/articles/$slug");
+    }
+    return @wrong;
+}
+
+# an article scheduled a moment ahead: once it is due, every list that
+# shows it answers anew to the validators it gave before
+sub scheduled {
+    my ($self) = @_;
+    my @wrong;
+    my $n = $self->{n}++;
+    my $due = time + 2;
+    my @t = gmtime $due;
+    my $when = sprintf '%04d-%02d-%02dT%02d:%02d:%02dZ', $t[5] + 1900, $t[4] + 1, @t[3, 2, 1, 0];
+
+    my $r = $self->call('editor', 'POST', '/api/articles',
+                        jobj(['slug', jstr("fz-soon-$$-$n")], ['title', jstr("Soon $n")],
+                             ['section', jstr('World')], ['published_at', jstr($when)],
+                             ['body', jstr('b')]));
+    return "schedule: $r->{status}" unless ($r->{status} // 0) == 201;
+
+    my %before;
+    for my $path ('/', '/api/articles', '/feed.xml', '/sitemap.xml', '/sections/world') {
+        $r = $self->call('anonymous', 'GET', $path);
+        $before{$path} = $r->{headers}{etag};
+    }
+    Time::HiRes::sleep(0.2) while time < $due + 1.2;
+    for my $path (sort keys %before) {
+        next unless $before{$path};
+        $r = $self->call('anonymous', 'GET', $path, undef, etag => $before{$path});
+        push @wrong, "$path with the ETag from before a scheduled article fell due: "
+                   . ($r->{status} // 'none') . ', not 200'
+            unless ($r->{status} // 0) == 200;
+    }
+    $self->call('editor', 'DELETE', "/api/articles/fz-soon-$$-$n");
+    return @wrong;
+}
+
+### The wire
+
+sub request_bytes {
+    my ($req) = @_;
+    my $text = "$req->{method} $req->{path} HTTP/1.1\r\n";
+    $text .= "$_->[0]: $_->[1]\r\n" for @{ $req->{headers} };
+    my $body = $req->{body};
+    if (defined $body && $req->{chunked}) {
+        $text .= "Transfer-Encoding: chunked\r\n\r\n";
+        while (length $body) {
+            my $chunk = substr($body, 0, 1 + int rand 300, '');
+            $text .= sprintf("%x\r\n", length $chunk) . $chunk . "\r\n";
+        }
+        return $text . "0\r\n\r\n";
+    }
+    $text .= 'Content-Length: ' . length($body) . "\r\n" if defined $body;
+    return $text . "\r\n" . ($body // '');
+}
+
+sub connect_socket {
+    my ($self) = @_;
+    return $self->{sock} if $self->{sock};
+    $self->{sock} = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $self->{port},
+                                          Proto => 'tcp', Timeout => $TIMEOUT)
+        or die "FuzzHTTP: connect: $@";
+    binmode $self->{sock};
+    $self->{buf} = '';
+    return $self->{sock};
+}
+
+sub disconnect {
+    my ($self) = @_;
+    close $self->{sock} if $self->{sock};
+    $self->{sock} = undef;
+}
+
+# reads until $pred says the buffer holds enough; 0 on close or timeout
+sub fill {
+    my ($self, $want, $deadline) = @_;
+    my $sel = IO::Select->new($self->{sock});
+    while (!$want->()) {
+        my $left = $deadline - time;
+        return 'timeout' if $left <= 0 || !$sel->can_read($left);
+        my $n = sysread $self->{sock}, $self->{buf}, 65536, length $self->{buf};
+        return 'closed' unless $n;
+    }
+    return '';
+}
+
+# sends a request; returns { status, headers, body } or { error }
+sub send {
+    my ($self, $req) = @_;
+    local $SIG{PIPE} = 'IGNORE';
+    my $bytes = request_bytes($req);
+
+    for my $attempt (1, 2) {
+        my $sock = $self->connect_socket;
+        my $off = 0;
+        while ($off < length $bytes) {
+            my $n = syswrite $sock, $bytes, length($bytes) - $off, $off;
+            last unless defined $n;
+            $off += $n;
+        }
+        $self->{sent}++ if $attempt == 1;
+        my $res = $self->read_response($req->{method});
+        # a kept-alive connection the server had closed: once more
+        if ($res->{error} && $res->{error} eq 'closed' && $res->{empty} && $attempt == 1
+            && $self->{reused})
+        {
+            $self->disconnect;
+            next;
+        }
+        if ($res->{error} || ($res->{headers}{connection} // '') =~ /close/i) {
+            $self->disconnect;
+        } else {
+            $self->{reused} = 1;
+        }
+        return $res;
+    }
+}
+
+sub read_response {
+    my ($self, $method) = @_;
+    my $deadline = time + $TIMEOUT;
+    my $end;
+    my $err = $self->fill(sub { ($end = index($self->{buf}, "\r\n\r\n")) >= 0 }, $deadline);
+    if ($err) {
+        my $empty = $self->{buf} eq '';
+        $self->{buf} = '';
+        $self->{reused} = 0;
+        return { error => $err, empty => $empty };
+    }
+    my $head = substr($self->{buf}, 0, $end + 4, '');
+    my ($status) = $head =~ m{^HTTP/1\.[01] (\d{3})};
+    return { error => "no status line: " . substr($head, 0, 80) } unless $status;
+
+    # "Expect: 100-continue": the interim answer, then the real one
+    return $self->read_response($method) if $status == 100;
+
+    my %h;
+    for my $line (split /\r\n/, $head) {
+        next unless $line =~ /^([^:]+):\s*(.*)$/;
+        my $k = lc $1;
+        $h{$k} = exists $h{$k} ? "$h{$k}, $2" : $2;
+    }
+
+    my $body = '';
+    if ($method eq 'HEAD' || $status == 204 || $status == 304 || $status < 200) {
+        # no body
+    } elsif (($h{'transfer-encoding'} // '') =~ /chunked/i) {
+        while (1) {
+            my $crlf;
+            $err = $self->fill(sub { ($crlf = index($self->{buf}, "\r\n")) >= 0 }, $deadline);
+            return { error => "chunked body: $err", status => $status } if $err;
+            my $size = hex substr($self->{buf}, 0, $crlf + 2, '');
+            $err = $self->fill(sub { length $self->{buf} >= $size + 2 }, $deadline);
+            return { error => "chunked body: $err", status => $status } if $err;
+            $body .= substr($self->{buf}, 0, $size + 2, '');
+            substr($body, -2) = '';
+            last if $size == 0;
+        }
+    } elsif (defined $h{'content-length'}) {
+        my $len = $h{'content-length'};
+        $err = $self->fill(sub { length $self->{buf} >= $len }, $deadline);
+        return { error => "body: $err", status => $status } if $err;
+        $body = substr($self->{buf}, 0, $len, '');
+    } else {
+        $self->fill(sub { 0 }, $deadline);
+        $body = $self->{buf};
+        $self->{buf} = '';
+        $h{connection} = 'close';
+    }
+    return { status => $status, headers => \%h, body => $body };
+}
+
+# the request as text for a report: printable, cut to a length
+sub describe {
+    my ($req) = @_;
+    my $text = request_bytes($req);
+    $text = substr($text, 0, 1500) . '...(' . length($text) . ' bytes)' if length $text > 1500;
+    $text =~ s/([^\x20-\x7e\n])/sprintf '\\x%02x', ord $1/ge;
+    return $text;
+}
+
+1;
