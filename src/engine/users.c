@@ -71,6 +71,11 @@ news_password_check(const char *s, size_t n)
 {
     size_t  i, chars;
 
+    /* a form without the field gives (NULL, 0): memchr() may not see it */
+    if (n == 0) {
+        return NEWS_PASSWORD_SHORT;
+    }
+
     if (n > NEWS_PASSWORD_MAX) {
         return NEWS_PASSWORD_LONG;
     }
