@@ -452,13 +452,15 @@ sub headers_for {
     my @cookies;
     push @cookies, $persona->{cookie} if $persona->{cookie} && !mutation(0.05);
     push @cookies, $persona->{pre_cookie} if $persona->{pre_cookie};
+    # (a logout with another persona's cookie would end that persona)
     if (mutation(0.08)) {
         push @cookies, pick('news_session=' . ('ab' x 32), 'news_session=zz',
                             'news_session=', 'news_session=' . ('0' x 65),
                             'news_pre=' . ('cd' x 32), 'news_pre=x',
                             join('; ', map { "c$_=v" } 1 .. 200),
                             'news_session=' . ('ab' x 32) . '; news_session=' . ('cd' x 32),
-                            pick(map { $_->{cookie} // () } values %{ $self->{personas} }));
+                            $route->{handler} =~ /logout|api_session/ ? ()
+                            : pick(map { $_->{cookie} // () } values %{ $self->{personas} }));
     }
     push @h, ['Cookie', join('; ', @cookies)] if @cookies;
 
@@ -576,6 +578,14 @@ sub call {
 # moderate, close, rename, delete, re-create.  Returns what went wrong.
 sub lifecycle {
     my ($self, $premoderation) = @_;
+    my @wrong;
+    eval { @wrong = $self->lifecycle_steps($premoderation); 1 }
+        or do { die $@ unless $@ eq "disturbed\n" };
+    return @wrong;
+}
+
+sub lifecycle_steps {
+    my ($self, $premoderation) = @_;
     my (@wrong, $r);
     my $n = $self->{n}++;
     my $slug = "fz-life-$$-$n";
@@ -589,6 +599,8 @@ sub lifecycle {
         return 1 if grep { $s eq $_ } @ok;
         return 0 if $what =~ /comment|reply|edit|hide|approv/ && $s =~ /^4/
                     && ($res->{body} // '') =~ $disturbed;
+        # an editor of another client deleted or renamed the article
+        die "disturbed\n" if $s eq '404' && ($res->{body} // '') =~ /no article/;
         push @wrong, "$what: $s, not " . join('/', @ok) . ' ('
                    . substr($res->{body} // '', 0, 160) . ')';
         return 0;
@@ -621,10 +633,6 @@ sub lifecycle {
     if ($c2 && !$premoderation) {
         $r = $self->call('moderator', 'PATCH', "/api/comments/$c2", '{"status":"hidden"}');
         $expect->('hide', $r, 204);
-        $r = $self->call('anonymous', 'GET', "/api/articles/$slug");
-        push @wrong, "comment_count with one of two comments hidden: "
-                   . ($r->{body} =~ /"comment_count":(\d+)/ ? $1 : '?') . ', not 1'
-            unless ($r->{body} // '') =~ /"comment_count":1\b/;
         $r = $self->call('moderator', 'PATCH', "/api/comments/$c2", '{"status":"visible"}');
         $expect->('unhide', $r, 204);
     }
