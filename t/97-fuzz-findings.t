@@ -5,6 +5,7 @@
 use strict;
 use warnings;
 use Test::More;
+our $TODO;
 use lib 't/lib';
 use NewsTest;
 
@@ -36,6 +37,28 @@ subtest 'a register form without a password field: 422, the field named' => sub 
     $r = $t->request('POST', '/api/users', { headers => { 'Content-Type' => 'application/json' },
                                              content => '{"username":"fz-new-2","password":""}' });
     is($r->{status}, 422, 'an empty password in JSON: 422');
+};
+
+# comment ids were the last one + 1, so a deleted article's comments'
+# ids came back: a link, an open moderation tab or an API client acting
+# on comment N then acts on someone else's new comment
+subtest 'a new comment never takes the id of a deleted article\'s comment' => sub {
+    local $TODO = 'open: comment ids are reused (found by the fuzzer\'s lifecycle)';
+    my $ed = $t->login('fz-ed', 'editor');
+    my $rd = $t->login('fz-rd');
+    my $api = sub {
+        my ($m, $p, $c, $j) = @_;
+        return $t->request($m, $p, { headers => { 'Content-Type' => 'application/json', Cookie => $c },
+                                     (defined $j ? (content => $j) : ()) });
+    };
+    $api->('POST', '/api/articles', $ed, '{"slug":"reuse-a","title":"A","body":"b"}');
+    $api->('POST', '/api/articles', $ed, '{"slug":"reuse-b","title":"B","body":"b"}');
+    my ($old) = $api->('POST', '/api/articles/reuse-a/comments', $rd, '{"body":"on a"}')->{content}
+                =~ /"id":(\d+)/;
+    is($api->('DELETE', '/api/articles/reuse-a', $ed)->{status}, 204, 'the article is deleted');
+    my ($new) = $api->('POST', '/api/articles/reuse-b/comments', $rd, '{"body":"on b"}')->{content}
+                =~ /"id":(\d+)/;
+    ok($old && $new && $new != $old, "the new comment's id ($new) is not the deleted one's ($old)");
 };
 
 $t->done;
