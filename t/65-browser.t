@@ -121,7 +121,9 @@ my $ok = eval {
     send_cmd('Page.enable');
     send_cmd('Network.enable');
 
-    go("/articles/$SLUG");
+    go('/');
+    like(text(), qr/Log in/, 'logged out: the front page');
+    navigate_by(qq{document.querySelector('a[href="articles/$SLUG"]').click()});
     like(text(), qr/Log in to comment/, 'logged out: the article asks to log in');
 
     navigate_by(q{document.querySelector('.comment-login a').click()});
@@ -132,17 +134,22 @@ my $ok = eval {
     like(eval_js('location.pathname'), qr{/articles/$SLUG$}, 'logging in returns to the article');
     like(text(), qr/Logged in as alice/, 'and it is the logged-in page, not the cached logged-out one');
 
-    go('/');
-    go("/articles/$SLUG");
-    like(text(), qr/Logged in as alice/, 'coming back to the article: still the logged-in page');
+    # the browser holds both pages from before: it must not show them
+    navigate_by(q{document.querySelector('a.brand').click()});
+    like(text(), qr/Logged in as alice/, 'the front page, seen logged out before: now the logged-in one');
+    navigate_by(qq{document.querySelector('a[href="articles/$SLUG"]').click()});
+    like(text(), qr/Logged in as alice/, 'coming back to the article: the logged-in page');
     unlike(text(), qr/Log in to comment/, 'with no login link');
+    go("/articles/$SLUG");
+    like(text(), qr/Logged in as alice/, 'and again when its address is typed');
 
     navigate_by(q{document.getElementById('comment-body').value = 'Posted from a real browser';
                   document.getElementById('comment-form').submit()});
     like(text(), qr/Posted from a real browser/, 'a comment posted from the form is on the page');
 
     navigate_by(q{document.querySelector('form.logout').submit()});
-    go("/articles/$SLUG");
+    unlike(text(), qr/Logged in as/, 'logging out: the front page names no one');
+    navigate_by(qq{document.querySelector('a[href="articles/$SLUG"]').click()});
     like(text(), qr/Log in to comment/, 'logged out: the article asks to log in again');
     unlike(text(), qr/Logged in as/, 'and names no one');
     like(text(), qr/Posted from a real browser/, 'with the comment');
