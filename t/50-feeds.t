@@ -86,7 +86,7 @@ my $lm = $res->{headers}{'last-modified'};
 like($etag, qr/^"a\d+\.\d+\.\d+\.h[0-9a-f]{8}"$/, 'an ETag (with the Host its links came from)');
 ok($lm, 'a Last-Modified');
 is($res->{headers}{'cache-control'}, 'public, max-age=0, s-maxage=120', 'public for anonymous readers: shared caches keep it, browsers revalidate');
-is($res->{headers}{vary}, 'Cookie, Host', 'it varies by the session cookie and by the Host its links came from');
+is($res->{headers}{vary}, 'Accept-Encoding, Cookie, Host', 'it varies by the session cookie and by the Host its links came from (and by encoding, for gzip)');
 is($t->get("/articles/$SLUG", { headers => { 'If-None-Match' => $etag } })->{status}, 304, 'If-None-Match: 304');
 is($t->get("/articles/$SLUG", { headers => { 'If-Modified-Since' => $lm } })->{status}, 304, 'If-Modified-Since: 304');
 is($t->get("/articles/$SLUG")->{content}, $res->{content}, 'the same bytes for every anonymous reader');

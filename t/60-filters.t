@@ -164,7 +164,7 @@ my @who = ([ 'logged out', sub { undef } ], [ 'logged in', sub { $_[0]->login('a
     my $res = NewsCitizen::fetch($t, $ARTICLE);
     is(hdr($res, 'cache-control'), 'max-age=3600', 'expires, logged out: the operator sets public pages\' freshness');
     ok($res->{headers}{expires}, 'expires, logged out: and Expires');
-    is(hdr($res, 'vary'), 'Cookie, Host', 'expires, logged out: still varies by the session cookie');
+    like(hdr($res, 'vary'), qr/Cookie/, 'expires, logged out: still varies by the session cookie');
     $res = NewsCitizen::fetch($t, $ARTICLE, cookie => $alice);
     like(hdr($res, 'cache-control'), qr/private, no-store/, 'expires, logged in: never stored, whatever expires says');
     unlike(hdr($res, 'cache-control'), qr/public/, 'expires, logged in: never public');

@@ -270,7 +270,9 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
 
 /*
  * Every answer with validators depends on the session cookie, and on the
- * Host when links are made from it: Vary says so to every cache.  A
+ * Host when links are made from it: Vary says so to every cache.  It
+ * names Accept-Encoding too, for gzip: nginx 1.22's proxy_cache keys on
+ * the last Vary line alone, and gzip_vary's comes before ours.  A
  * logged-in page is never stored.  An anonymous one may be kept by
  * shared caches (s-maxage) while browsers revalidate it each time
  * (max-age=0, a cheap 304): a browser that has just logged in must not
@@ -283,8 +285,10 @@ ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
     ngx_table_elt_t            *cc, **ccp;
     ngx_http_news_main_conf_t  *nmcf;
 
-    if (ngx_http_news_add_header(r, "Vary", ngx_http_news_host_varies(r)
-                                            ? "Cookie, Host" : "Cookie")
+    if (ngx_http_news_add_header(r, "Vary",
+                                 ngx_http_news_host_varies(r)
+                                 ? "Accept-Encoding, Cookie, Host"
+                                 : "Accept-Encoding, Cookie")
         != NGX_OK)
     {
         return NGX_ERROR;

@@ -67,11 +67,13 @@ sub json {
                  headers => { 'Content-Type' => 'application/json' });
 }
 
-# a GET with the Host (and Cookie) we choose, which HTTP::Tiny will not send
+# a GET with the Host (and Cookie, and headers) we choose, which HTTP::Tiny
+# will not send
 sub raw_get {
     my ($t, $path, %o) = @_;
     my $req = "GET $path HTTP/1.0\r\nHost: $o{host}\r\n";
     $req .= "Cookie: $o{cookie}\r\n" if $o{cookie};
+    $req .= "$_: $o{headers}{$_}\r\n" for sort keys %{ $o{headers} // {} };
     my ($head, $body) = split /\r\n\r\n/, $t->raw("$req\r\n"), 2;
     my ($status) = $head =~ m{^HTTP/1\.\d (\d+)};
     my %h;
