@@ -41,32 +41,10 @@ srand($SEED);
 my $premoderation = $SEED % 2 ? 'on' : 'off';
 note("seed $SEED, $SECONDS s, $CLIENTS clients, premoderation $premoderation");
 
-my $t = NewsTest->new(conf => <<"EOF");
-load_module %%MODULE%%;
-daemon off;
-worker_processes 2;
-pid %%DIR%%/nginx.pid;
-error_log %%DIR%%/logs/error.log notice;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path %%DIR%%/tmp/body;
-    proxy_temp_path %%DIR%%/tmp/proxy;
-    fastcgi_temp_path %%DIR%%/tmp/fastcgi;
-    uwsgi_temp_path %%DIR%%/tmp/uwsgi;
-    scgi_temp_path %%DIR%%/tmp/scgi;
-    news_db %%DB%%;
-    news_db_size 256m;
-    news_comment_rate 0;
-    news_login_throttle 5 100000;
-    news_comment_premoderation $premoderation;
-    server {
-        listen 127.0.0.1:%%PORT%%;
-        location / { news; }
-        location /news/ { news; }
-    }
-}
-EOF
+my $t = NewsTest->new(workers => 2, log_level => 'notice', db_size => '256m',
+                      http => "news_comment_rate 0; news_login_throttle 5 100000; "
+                            . "news_comment_premoderation $premoderation;",
+                      server => 'location /news/ { news; }');
 $t->run;
 
 ### personas: real accounts, sessions and CSRF tokens

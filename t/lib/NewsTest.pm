@@ -74,7 +74,8 @@ for quick tests that need no fork, reload or exit_process), C<module> (1;
 C<main>, C<http>, C<server> (extra
 text at main level, in http{} after the defaults, in server{}),
 C<location> ('news;', the body of C<location />), C<db_size> ('64m';
-pass undef to omit C<news_db_size>), C<make_db> (1), and C<conf>: a whole
+pass undef to omit C<news_db_size>), C<make_db> (1), C<log_level> ('debug';
+a long run wants 'notice'), and C<conf>: a whole
 config that replaces the template, where C<%%DIR%%>, C<%%PORT%%>,
 C<%%MODULE%%> (the .so path) and C<%%DB%%> are substituted.
 
@@ -200,6 +201,7 @@ my %DEFAULTS = (
     location => 'news;',
     db_size  => '64m',
     make_db  => 1,
+    log_level => 'debug',
     conf     => undef,
 );
 
@@ -284,7 +286,7 @@ daemon off;
 master_process $master;
 worker_processes $self->{workers};
 pid $dir/nginx.pid;
-error_log $dir/logs/error.log debug;
+error_log $dir/logs/error.log $self->{log_level};
 EOF
     $text .= $frag->($self->{main}, '');
     $text .= <<"EOF";
