@@ -162,7 +162,8 @@ $(SAN_DIR)/ngx_http_news_module.so: $(BUILD)/nginx-asan/objs/Makefile \
         $(HTTP_SRCS) $(HTTP_HDRS) $(ENGINE_SRCS) $(ENGINE_HDRS)
 	@mkdir -p $(SAN_DIR)
 	$(MAKE) -s -C $(BUILD)/nginx-asan -f objs/Makefile modules
-	cp $(BUILD)/nginx-asan/objs/ngx_http_news_module.so $@
+	@# a new inode, as for the plain build: a running nginx keeps the old
+	cp $(BUILD)/nginx-asan/objs/ngx_http_news_module.so $@.tmp && mv -f $@.tmp $@
 
 sanitize-module: $(SAN_DIR)/ngx_http_news_module.so
 
