@@ -49,6 +49,7 @@ for my $name (sort keys %html) {
     }
     my ($self, $skip) = $h =~ /<a class="skip" href="([^"#]*)#([^"]+)"/;
     ok($skip && $h =~ /\sid="\Q$skip\E"/, "$name: the skip link lands on an id");
+    ok(defined $self && $self =~ s{^\./}{}, "$name: the skip link is a ./ path: it cannot carry a scheme");
     $self =~ s/&amp;/&/g if defined $self;
     is("/" . ($self // ''), $path{$name}, "$name: the skip link stays on this page");
     like($h, qr{<meta name="theme-color"}, "$name: theme-color");

@@ -1396,7 +1396,9 @@ void
 news_render_error_main(news_buf_t *b, int status, const char *title,
     const char *text)
 {
-    news_buf_addf(b, "<h1>%s</h1>\n<p>", title);
+    news_buf_addl(b, "<h1>");
+    news_html_escape(b, title, strlen(title));
+    news_buf_addl(b, "</h1>\n<p>");
     news_html_escape(b, text, strlen(text));
     news_buf_addf(b, "</p>\n<p class=\"meta\">Error %d · "
                   "<a href=\"./\">Front page</a></p>\n", status);

@@ -20,8 +20,10 @@ static ngx_int_t ngx_http_news_login_slot(ngx_http_request_t *r,
 
 /*
  * This page's own address below the <base href>, for the skip link's
- * "path#main": the request line's URI and query as sent, so that the link
- * stays on this very page (an error page, ?page=2) and only scrolls.
+ * "./path#main": the request line's URI and query as sent, so that the link
+ * stays on this very page (an error page, ?page=2) and only scrolls.  The
+ * "./" keeps it a path: a request for /javascript:alert(1)// must not
+ * give a link whose scheme is javascript:.
  */
 static ngx_int_t
 ngx_http_news_self_path(ngx_http_request_t *r, ngx_http_news_loc_conf_t *nlcf,
@@ -36,21 +38,23 @@ ngx_http_news_self_path(ngx_http_request_t *r, ngx_http_news_loc_conf_t *nlcf,
     if (u->len < nlcf->prefix.len
         || ngx_strncmp(u->data, nlcf->prefix.data, nlcf->prefix.len) != 0)
     {
+        ngx_str_set(path, "./");
         return NGX_OK;
     }
 
     len = u->len - nlcf->prefix.len;
 
     p = ngx_pnalloc(r->pool,
-                    len + ngx_escape_html(NULL, u->data + nlcf->prefix.len,
-                                          len));
+                    sizeof("./") - 1 + len
+                    + ngx_escape_html(NULL, u->data + nlcf->prefix.len, len));
     if (p == NULL) {
         return NGX_ERROR;
     }
 
     path->data = p;
+    p = ngx_cpymem(p, "./", sizeof("./") - 1);
     path->len = (u_char *) ngx_escape_html(p, u->data + nlcf->prefix.len, len)
-                - p;
+                - path->data;
 
     return NGX_OK;
 }
@@ -618,13 +622,16 @@ ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     b = ngx_http_news_scratch(r);
     news_render_error_main(b, (int) status, title, text);
 
-    if (b->failed) {
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title.len = ngx_strlen(title);
+    pg.title.len += ngx_escape_html(NULL, (u_char *) title, pg.title.len);
+    pg.title.data = ngx_pnalloc(r->pool, pg.title.len);
+
+    if (b->failed || pg.title.data == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_memzero(&pg, sizeof(pg));
-    pg.title.data = (u_char *) title;
-    pg.title.len = ngx_strlen(title);
+    ngx_escape_html(pg.title.data, (u_char *) title, ngx_strlen(title));
     pg.main.data = (u_char *) b->data;
     pg.main.len = b->len;
 
