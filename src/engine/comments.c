@@ -255,11 +255,30 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
 
     c->parent = cJSON_IsNumber(v) ? (uint64_t) v->valuedouble : 0;
 
+    /*
+     * casting a double out of the integer's range is undefined behaviour:
+     * !(x >= lo && x <= hi) refuses that, and NaN
+     */
     v = cJSON_GetObjectItemCaseSensitive(obj, "article");
-    c->article_id = cJSON_IsNumber(v) ? (uint64_t) v->valuedouble : 0;
+    if (v != NULL && (!cJSON_IsNumber(v) || !(v->valuedouble >= 0
+                                              && v->valuedouble
+                                                 <= 9007199254740991.0)))
+    {
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"article\" "
+                            "must be an id", (unsigned long long) c->id);
+    }
+
+    c->article_id = v ? (uint64_t) v->valuedouble : 0;
 
     v = cJSON_GetObjectItemCaseSensitive(obj, "depth");
-    c->depth = cJSON_IsNumber(v) ? (unsigned) v->valuedouble : 1;
+    if (v != NULL && (!cJSON_IsNumber(v) || !(v->valuedouble >= 1
+                                              && v->valuedouble <= 255)))
+    {
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"depth\" "
+                            "must be 1 to 255", (unsigned long long) c->id);
+    }
+
+    c->depth = v ? (unsigned) v->valuedouble : 1;
 
     s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "author"));
     if (s == NULL || s[0] == '\0' || strlen(s) > 64
