@@ -39,6 +39,14 @@ static int news_article_body(news_article_t *a, news_buf_t *html,
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
 static int news_article_redirect(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t id, news_err_t *err);
+static int news_article_holder(news_store_t *st, MDB_txn *txn,
+    const char *slug, uint64_t *id);
+static int news_article_new_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
+    news_err_t *err);
+static int news_article_free_slugs(news_store_t *st, MDB_txn *txn,
+    uint64_t id, news_err_t *err);
+static int news_article_rerender(news_store_t *st, MDB_txn *txn,
+    news_article_t *a, int64_t now, news_err_t *err);
 static int news_article_index(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, int add, news_err_t *err);
 static int news_topic_index(news_store_t *st, MDB_txn *txn, char kind,
@@ -52,7 +60,7 @@ news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
     int       rc;
     uint64_t  id;
 
-    rc = news_article_id(st, txn, a->slug, strlen(a->slug), &id);
+    rc = news_article_holder(st, txn, a->slug, &id);
 
     if (rc == MDB_NOTFOUND) {
         id = 0;
@@ -74,7 +82,11 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     news_comments_t  cs;
 
     /* a slug names one article: another's is a conflict */
-    rc = news_article_id(st, txn, a->slug, strlen(a->slug), &other);
+    rc = news_article_holder(st, txn, a->slug, &other);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "looking up a slug");
+    }
 
     if (rc == 0 && other != id) {
         return news_err_set(err, NEWS_CONFLICT, "the slug \"%s\" is taken",
@@ -86,9 +98,7 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     if (id == 0) {
-        if (news_store_next_id(st, txn, NEWS_DB_ARTICLES, &a->id, err)
-            != NEWS_OK)
-        {
+        if (news_article_new_id(st, txn, &a->id, err) != NEWS_OK) {
             return err->code;
         }
 
@@ -130,35 +140,79 @@ int
 news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err)
 {
-    int              rc;
-    news_article_t   a;
-    news_comments_t  cs;
+    int             rc;
+    news_article_t  a;
 
     if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
         return err->code;
     }
 
-    if (news_comments_load(st, txn, id, &cs, err) != NEWS_OK) {
-        news_article_free(&a);
+    rc = news_article_rerender(st, txn, &a, now, err);
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+/*
+ * Closing or opening comments is not an edit of the article: no revision
+ * is filed and "Updated" stays as it was.  The version still moves, as
+ * for a comment, because it is the page's ETag and the page changes.
+ */
+int
+news_article_close_comments(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int closed, int64_t now, news_err_t *err)
+{
+    int             rc;
+    news_article_t  a;
+
+    if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
         return err->code;
     }
 
-    /* the version is the ETag: a comment changes the page */
-    a.version++;
-    a.comment_count = news_comments_visible(&cs);
-    a.modified_at = now;
+    rc = NEWS_OK;
 
-    rc = news_article_write(st, txn, &a, err);
+    if (a.comments_closed != closed) {
+        a.comments_closed = closed;
+        rc = news_article_rerender(st, txn, &a, now, err);
+    }
+
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+/*
+ * Writes a changed article whose text and indexes are as they were: a
+ * new version (the ETag), the count of visible comments, and every
+ * fragment but the feed and sitemap entries, which show neither.
+ */
+static int
+news_article_rerender(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    int64_t now, news_err_t *err)
+{
+    int              rc;
+    news_comments_t  cs;
+
+    if (news_comments_load(st, txn, a->id, &cs, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    a->version++;
+    a->comment_count = news_comments_visible(&cs);
+    a->modified_at = now;
+
+    rc = news_article_write(st, txn, a, err);
     if (rc == NEWS_OK) {
         rc = news_store_touch(st, txn, now, err);
     }
 
     if (rc == NEWS_OK) {
-        rc = news_article_write_fragments(st, txn, &a, &cs, 1, err);
+        rc = news_article_write_fragments(st, txn, a, &cs, 1, err);
     }
 
     news_comments_free(&cs);
-    news_article_free(&a);
 
     return rc;
 }
@@ -192,6 +246,11 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
 
     memset(&none, 0, sizeof(none));
     news_be64_put(k, id);
+
+    /* its former slugs (redirects) are free again, before the revisions go */
+    if (rc == NEWS_OK) {
+        rc = news_article_free_slugs(st, txn, id, err);
+    }
 
     if (rc == NEWS_OK) {
         rc = news_comments_replace(st, txn, id, &none, err);
@@ -453,6 +512,167 @@ news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
     rc = mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val, 0);
     if (rc != 0) {
         return news_store_fail(err, rc, "keeping an old slug");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The article that holds a slug, current or former.  A slug that leads
+ * to no article (left by a delete before deletes freed slugs) is free:
+ * MDB_NOTFOUND, as for a slug never used.
+ */
+static int
+news_article_holder(news_store_t *st, MDB_txn *txn, const char *slug,
+    uint64_t *id)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[8];
+
+    rc = news_article_id(st, txn, slug, strlen(slug), id);
+    if (rc != 0) {
+        return rc;
+    }
+
+    news_be64_put(k, *id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    return mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val);
+}
+
+
+/*
+ * Article ids are never given twice: an article's ETag and the redirects
+ * of its former slugs name it by id, so a new article under a deleted
+ * one's id would take over its validators (caches would keep the old
+ * text) and its old addresses.  meta "article_id" holds the largest id
+ * ever given; a store written before it existed starts from its largest
+ * article, the most that can be known of it.
+ */
+static int
+news_article_new_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  be[8];
+
+    if (news_store_next_id(st, txn, NEWS_DB_ARTICLES, id, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    key.mv_data = "article_id";
+    key.mv_size = sizeof("article_id") - 1;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
+
+    if (rc == 0 && val.mv_size != sizeof(be)) {
+        rc = MDB_CORRUPTED;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the last article id");
+    }
+
+    if (rc == 0 && news_be64_get(val.mv_data) >= *id) {
+        *id = news_be64_get(val.mv_data) + 1;
+    }
+
+    news_be64_put(be, *id);
+    val.mv_data = be;
+    val.mv_size = sizeof(be);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the last article id");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The slugs an article had before (each rename filed the old record as a
+ * revision) are released with it, so that a new article may take them;
+ * a slug another article holds now is left alone.  The slugs are copied
+ * out first: deleting invalidates the revisions' values.
+ */
+static int
+news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_err_t *err)
+{
+    int             rc, moved;
+    char           *p, *end;
+    cJSON          *obj;
+    MDB_val         key, val;
+    uint64_t        owner;
+    news_buf_t      slugs;
+    MDB_cursor     *cur;
+    const char     *slug;
+    unsigned char   k[8];
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_REVISIONS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    news_buf_init(&slugs);
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size > sizeof(k) && memcmp(key.mv_data, k, 8) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+        slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                                     "slug"));
+        if (slug != NULL) {
+            news_buf_add(&slugs, slug, strlen(slug) + 1);
+        }
+
+        cJSON_Delete(obj);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        news_buf_free(&slugs);
+        return news_store_fail(err, rc, "reading revisions");
+    }
+
+    if (slugs.failed) {
+        news_buf_free(&slugs);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    rc = 0;
+    end = slugs.data + slugs.len;
+
+    for (p = slugs.data; rc == 0 && p != NULL && p < end;
+         p += strlen(p) + 1)
+    {
+        rc = news_article_find(st, txn, p, strlen(p), &owner, &moved);
+
+        if (rc == 0 && owner == id) {
+            key.mv_data = p;
+            key.mv_size = strlen(p);
+            rc = mdb_del(txn, st->dbi[NEWS_DB_SLUGS], &key, NULL);
+        }
+
+        if (rc == MDB_NOTFOUND) {
+            rc = 0;
+        }
+    }
+
+    news_buf_free(&slugs);
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "freeing a former slug");
     }
 
     return NEWS_OK;

@@ -30,13 +30,24 @@ int news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 
 /*
- * Saves a as article `id` (0: a new one).  NEWS_CONFLICT if its slug is
+ * Closes (closed = 1) or opens an article's comments: a new version of
+ * its pages, but no revision and no "Updated".
+ */
+int news_article_close_comments(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int closed, int64_t now, news_err_t *err);
+
+/*
+ * Saves a as article `id` (0: a new one).  A new article gets an id never
+ * given before.  NEWS_CONFLICT if its slug is
  * another article's; a changed slug leaves the old one as a redirect.
  */
 int news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     uint64_t id, int64_t now, news_err_t *err);
 
-/* removes the article with its indexes, pages, comments and revisions */
+/*
+ * Removes the article with its indexes, pages, comments and revisions;
+ * its slug and former slugs are free for other articles.
+ */
 int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 

@@ -4,7 +4,9 @@
  * Named databases (keys are big-endian so that LMDB's byte order is the
  * numeric order, and range scans walk time or id order):
  *
- *   meta      "schema" -> be32 version
+ *   meta      "schema" -> be32 version, "modified" -> be64 time of the
+ *             last change, "article_id" -> be64 the highest article id
+ *             ever given (ids are never reused; articles.c)
  *   articles  be64 id -> the article's source record (JSON, see article.h)
  *   slugs     slug -> be64 id
  *   times     be64 published_at . be64 id -> "" (published articles only)

@@ -783,7 +783,6 @@ ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
 
     int              status;
     uint64_t         id;
-    news_article_t   a;
 
     if (w->action == NGX_HTTP_NEWS_C_POST) {
         if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id)
@@ -808,17 +807,14 @@ ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
     if (w->action == NGX_HTTP_NEWS_C_CLOSE
         || w->action == NGX_HTTP_NEWS_C_OPEN)
     {
-        if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id) != 0
-            || news_article_load(st, txn, id, &a, err) != NEWS_OK)
+        if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id) != 0)
         {
             return news_err_set(err, NEWS_NOTFOUND, "no such article");
         }
 
-        a.comments_closed = (w->action == NGX_HTTP_NEWS_C_CLOSE);
-        status = news_article_put(st, txn, &a, w->now, err);
-        news_article_free(&a);
-
-        return status;
+        return news_article_close_comments(st, txn, id,
+                                           w->action == NGX_HTTP_NEWS_C_CLOSE,
+                                           w->now, err);
     }
 
     if (ngx_http_news_cwrite_allowed(st, txn, w, err) != NEWS_OK) {

@@ -206,14 +206,8 @@ ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
     int       moved;
     uint64_t  id;
 
+    /* a slug another article holds is a conflict (news_article_save) */
     if (w->action == NGX_HTTP_NEWS_A_CREATE) {
-        if (news_article_id(st, txn, w->a.slug, ngx_strlen(w->a.slug), &id)
-            == 0)
-        {
-            return news_err_set(err, NEWS_CONFLICT, "the slug \"%s\" is "
-                                "taken", w->a.slug);
-        }
-
         return news_article_save(st, txn, &w->a, 0, w->now, err);
     }
 

@@ -1,0 +1,342 @@
+/*
+ * Unit tests of an article's life in the store: ids, slugs, comment
+ * closing, the schedule of lists, and the error page's escaping.  A real
+ * LMDB environment in a temporary directory, written through the same
+ * calls the module and newsctl make.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tap.h"
+#include "articles.h"
+#include "text.h"
+
+
+static char  dir[] = "/tmp/news-unit-articles-XXXXXX";
+
+
+/* saves the article JSON as article `id` (0: a new one); its id, or 0 */
+static uint64_t
+save(news_store_t *st, const char *json, uint64_t id, int64_t now)
+{
+    int             rc;
+    cJSON          *obj;
+    MDB_txn        *txn;
+    uint64_t        got;
+    news_err_t      err;
+    news_article_t  a;
+
+    obj = cJSON_Parse(json);
+    rc = news_article_from_json(&a, obj, now, 0, &err);
+    cJSON_Delete(obj);
+
+    if (rc != NEWS_OK) {
+        return 0;
+    }
+
+    got = 0;
+
+    if (news_store_write(st, &txn, &err) == NEWS_OK) {
+        rc = news_article_save(st, txn, &a, id, now, &err);
+        got = a.id;
+
+        if (rc != NEWS_OK || news_store_commit(st, txn, &err) != NEWS_OK) {
+            if (rc != NEWS_OK) {
+                mdb_txn_abort(txn);
+            }
+
+            got = 0;
+        }
+    }
+
+    news_article_free(&a);
+
+    return got;
+}
+
+
+static int
+delete(news_store_t *st, uint64_t id)
+{
+    int         rc;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    if (news_store_write(st, &txn, &err) != NEWS_OK) {
+        return -1;
+    }
+
+    rc = news_article_delete(st, txn, id, 1000, &err);
+    if (rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        return rc;
+    }
+
+    return news_store_commit(st, txn, &err);
+}
+
+
+static int
+find(news_store_t *st, const char *slug, uint64_t *id)
+{
+    int         rc;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    if (news_store_read(st, &txn, &err) != NEWS_OK) {
+        return -1;
+    }
+
+    rc = news_article_id(st, txn, slug, strlen(slug), id);
+    news_store_read_done(st);
+
+    return rc;
+}
+
+
+static int
+load(news_store_t *st, uint64_t id, news_article_t *a)
+{
+    int         rc;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    if (news_store_read(st, &txn, &err) != NEWS_OK) {
+        return -1;
+    }
+
+    rc = news_article_load(st, txn, id, a, &err);
+    news_store_read_done(st);
+
+    return rc;
+}
+
+
+static size_t
+revisions(news_store_t *st, uint64_t id)
+{
+    size_t          n;
+    MDB_val         key, val;
+    MDB_txn        *txn;
+    news_err_t      err;
+    MDB_cursor     *cur;
+    unsigned char   k[8];
+
+    if (news_store_read(st, &txn, &err) != NEWS_OK
+        || mdb_cursor_open(txn, st->dbi[NEWS_DB_REVISIONS], &cur) != 0)
+    {
+        return (size_t) -1;
+    }
+
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    n = 0;
+
+    for (int rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && memcmp(key.mv_data, k, 8) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        n++;
+    }
+
+    mdb_cursor_close(cur);
+    news_store_read_done(st);
+
+    return n;
+}
+
+
+static void
+test_ids_never_reused(news_store_t *st)
+{
+    uint64_t    first, again, third;
+    MDB_txn    *txn;
+    MDB_val     key;
+    news_err_t  err;
+
+    first = save(st, "{\"slug\":\"retracted\",\"title\":\"T\",\"body\":\"b\"}",
+                 0, 1000);
+    ok(first != 0, "an article is created");
+    ok(delete(st, first) == NEWS_OK, "and deleted");
+
+    again = save(st, "{\"slug\":\"retracted\",\"title\":\"T\",\"body\":\"c\"}",
+                 0, 1000);
+    ok(again != 0 && again != first,
+       "a re-created article gets a new id (%llu after %llu): not its "
+       "predecessor's ETag", (unsigned long long) again,
+       (unsigned long long) first);
+
+    /* a store from before the counter: it starts after the last article */
+    key.mv_data = "article_id";
+    key.mv_size = sizeof("article_id") - 1;
+    ok(news_store_write(st, &txn, &err) == NEWS_OK
+       && mdb_del(txn, st->dbi[NEWS_DB_META], &key, NULL) == 0
+       && news_store_commit(st, txn, &err) == NEWS_OK,
+       "an older store has no id counter");
+
+    third = save(st, "{\"slug\":\"third\",\"title\":\"T\",\"body\":\"b\"}", 0,
+                 1000);
+    is_int(third, again + 1, "without it, ids go on after the last article");
+
+    ok(delete(st, third) == NEWS_OK, "the newest is deleted");
+    is_int(save(st, "{\"slug\":\"fourth\",\"title\":\"T\",\"body\":\"b\"}", 0,
+                1000),
+           third + 1, "and the counter, now kept, skips its id");
+}
+
+
+static void
+test_former_slugs_freed(news_store_t *st)
+{
+    uint64_t        id, got, other;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_err_t      err;
+    unsigned char   k[8];
+
+    id = save(st, "{\"slug\":\"old-name\",\"title\":\"T\",\"body\":\"b\"}", 0,
+              1000);
+    ok(save(st, "{\"slug\":\"new-name\",\"title\":\"T\",\"body\":\"b\"}", id,
+            1001) == id,
+       "renamed: old-name -> new-name");
+    ok(find(st, "old-name", &got) == 0 && got == id,
+       "the former slug still leads to it");
+
+    other = save(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
+                 0, 1002);
+    is_int(other, 0, "while it lives, its former slug is taken");
+
+    ok(delete(st, id) == NEWS_OK, "deleted");
+    is_int(find(st, "new-name", &got), MDB_NOTFOUND, "its slug is free");
+    is_int(find(st, "old-name", &got), MDB_NOTFOUND,
+           "and so is its former slug");
+
+    other = save(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
+                 0, 1003);
+    ok(other != 0 && other != id, "a new article takes the former slug");
+
+    /* a store from before: a deleted article's slug left behind */
+    news_be64_put(k, 999999);
+    key.mv_data = "left-behind";
+    key.mv_size = sizeof("left-behind") - 1;
+    val.mv_data = k;
+    val.mv_size = sizeof(k);
+    ok(news_store_write(st, &txn, &err) == NEWS_OK
+       && mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val, 0) == 0
+       && news_store_commit(st, txn, &err) == NEWS_OK,
+       "a slug that leads to no article");
+    other = save(st, "{\"slug\":\"left-behind\",\"title\":\"X\","
+                 "\"body\":\"b\"}", 0, 1004);
+    ok(other != 0 && find(st, "left-behind", &got) == 0 && got == other,
+       "is free for a new article");
+}
+
+
+static void
+test_close_comments(news_store_t *st)
+{
+    uint64_t        id;
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_article_t  before, after;
+
+    id = save(st, "{\"slug\":\"closing\",\"title\":\"T\",\"body\":\"b\","
+              "\"published_at\":\"2020-01-01T00:00:00Z\"}", 0, 1000);
+    ok(load(st, id, &before) == NEWS_OK, "an article to close");
+
+    ok(news_store_write(st, &txn, &err) == NEWS_OK
+       && news_article_close_comments(st, txn, id, 1, 5000, &err) == NEWS_OK
+       && news_store_commit(st, txn, &err) == NEWS_OK,
+       "its comments are closed");
+
+    ok(load(st, id, &after) == NEWS_OK && after.comments_closed,
+       "the record says so");
+    ok(after.version > before.version, "a new version: the page's ETag moves");
+    is_int(after.updated_at, before.updated_at, "not shown as updated");
+    is_int(revisions(st, id), 0, "no revision is filed");
+    news_article_free(&after);
+
+    ok(news_store_write(st, &txn, &err) == NEWS_OK
+       && news_article_close_comments(st, txn, id, 0, 5001, &err) == NEWS_OK
+       && news_store_commit(st, txn, &err) == NEWS_OK
+       && load(st, id, &after) == NEWS_OK && !after.comments_closed,
+       "and opened again");
+    is_int(revisions(st, id), 0, "still no revision");
+
+    news_article_free(&after);
+    news_article_free(&before);
+}
+
+
+static void
+test_error_title(void)
+{
+    news_buf_t  b;
+
+    news_buf_init(&b);
+    news_render_error_main(&b, 404, "<b>&", "x");
+    ok(b.len && strstr(news_buf_cstr(&b), "<h1>&lt;b&gt;&amp;</h1>") != NULL,
+       "an error page's title is escaped");
+    news_buf_free(&b);
+}
+
+
+/* an imported comment's numbers: a double out of range is no integer */
+static void
+test_import_numbers(void)
+{
+    size_t          i;
+    cJSON          *obj;
+    news_err_t      err;
+    news_comment_t  c;
+
+    static const char  *bad[] = {
+        "{\"id\":1,\"author\":\"ann\",\"body\":\"b\",\"depth\":1e300}",
+        "{\"id\":1,\"author\":\"ann\",\"body\":\"b\",\"depth\":-1}",
+        "{\"id\":1,\"author\":\"ann\",\"body\":\"b\",\"article\":1e300}",
+        "{\"id\":1,\"author\":\"ann\",\"body\":\"b\",\"article\":-5}",
+        "{\"id\":1,\"author\":\"ann\",\"body\":\"b\",\"article\":\"1\"}",
+    };
+
+    for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        obj = cJSON_Parse(bad[i]);
+        ok(news_comment_from_json(&c, obj, &err) == NEWS_INVALID
+           && (strstr(err.msg, "depth") || strstr(err.msg, "article")),
+           "refuses %s", bad[i]);
+        cJSON_Delete(obj);
+    }
+}
+
+
+int
+main(void)
+{
+    char          cmd[256];
+    news_err_t    err;
+    news_store_t  st;
+
+    test_error_title();
+    test_import_numbers();
+
+    if (mkdtemp(dir) == NULL) {
+        ok(0, "mkdtemp");
+        return done_testing();
+    }
+
+    ok(news_store_open(&st, dir, 64 * 1024 * 1024, &err) == NEWS_OK,
+       "open a new store");
+
+    test_ids_never_reused(&st);
+    test_former_slugs_freed(&st);
+    test_close_comments(&st);
+
+    news_store_close(&st);
+
+    snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+    (void) system(cmd);
+
+    return done_testing();
+}
