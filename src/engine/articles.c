@@ -1207,11 +1207,11 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
         memcpy(start, l->topic, plen);
     }
 
-    if (l->cursor) {
-        memcpy(start + plen, l->cursor, NEWS_CURSOR_LEN);
+    /* the first key after the last second published by now */
+    news_times_key(start + plen, l->now + 1, 0);
 
-    } else {
-        memset(start + plen, 0xff, NEWS_CURSOR_LEN);
+    if (l->cursor && memcmp(l->cursor, start + plen, NEWS_CURSOR_LEN) < 0) {
+        memcpy(start + plen, l->cursor, NEWS_CURSOR_LEN);
     }
 
     rc = mdb_cursor_open(txn, st->dbi[plen ? NEWS_DB_TOPICS : NEWS_DB_TIMES],
@@ -1245,10 +1245,6 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
         }
 
         t = (const unsigned char *) key.mv_data + plen;
-
-        if ((int64_t) news_be64_get(t) > l->now) {
-            continue;
-        }
 
         if (skip) {
             skip--;
@@ -1290,6 +1286,52 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
 
     if (out->failed) {
         return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_articles_schedule(news_store_t *st, MDB_txn *txn, int64_t now,
+    news_schedule_t *sc, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  start[NEWS_CURSOR_LEN];
+
+    sc->due = 0;
+    sc->next = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_TIMES], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    news_times_key(start, now + 1, 0);
+    key.mv_data = start;
+    key.mv_size = sizeof(start);
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+    if (rc == 0 && key.mv_size == NEWS_CURSOR_LEN) {
+        sc->next = (int64_t) news_be64_get(key.mv_data);
+    }
+
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        rc = mdb_cursor_get(cur, &key, &val,
+                            rc == MDB_NOTFOUND ? MDB_LAST : MDB_PREV);
+    }
+
+    if (rc == 0 && key.mv_size == NEWS_CURSOR_LEN) {
+        sc->due = (int64_t) news_be64_get(key.mv_data);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the schedule");
     }
 
     return NEWS_OK;

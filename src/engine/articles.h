@@ -97,9 +97,10 @@ int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 /*
  * Walks published articles newest first (of a section or tag when
- * `topic` is set: news_topic_key()), skipping those scheduled after
- * `now`: starts after `cursor` (NEWS_CURSOR_LEN bytes, or NULL for the
- * newest), skips `skip`, then appends up to `limit` fragments of `kind`
+ * `topic` is set: news_topic_key()), from the newest published by `now`
+ * (a seek: those scheduled later are not walked over) or from after
+ * `cursor` (NEWS_CURSOR_LEN bytes) if that is older, skips `skip` (the
+ * caller bounds it), then appends up to `limit` fragments of `kind`
  * (part 0 of each), with `sep` between.  *more tells whether more
  * follow; `next` gets the cursor of the last one appended.
  */
@@ -119,6 +120,20 @@ typedef struct {
 
 int news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
     news_buf_t *out, news_err_t *err);
+
+/*
+ * Where time stands for lists, which change without a write when a
+ * scheduled article falls due: `due` is the publication time of the
+ * newest article published by `now` (0: none), `next` that of the first
+ * one scheduled after it (0: none).  Two steps of one cursor.
+ */
+typedef struct {
+    int64_t     due;
+    int64_t     next;
+} news_schedule_t;
+
+int news_articles_schedule(news_store_t *st, MDB_txn *txn, int64_t now,
+    news_schedule_t *sc, news_err_t *err);
 
 /*
  * The topics key prefix of a section ('s') or tag ('t') name, and the

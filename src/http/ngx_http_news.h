@@ -26,6 +26,8 @@
 
 #define NGX_HTTP_NEWS_PAGE_SIZE    20
 #define NGX_HTTP_NEWS_PAGE_MAX     100000
+/* ?page=N of lists: each page walks over those before it (20 x 49) */
+#define NGX_HTTP_NEWS_LIST_PAGES   50
 #define NGX_HTTP_NEWS_API_LIMIT    100
 #define NGX_HTTP_NEWS_NEXT_MAX     1024
 
@@ -114,6 +116,9 @@ typedef struct {
     ngx_str_t                   form_error;
     ngx_str_t                   form_text;
     uint64_t                    form_parent;
+
+    /* 0, or when a list gets stale: the next scheduled article is due */
+    time_t                      stale_at;
 } ngx_http_news_ctx_t;
 
 
@@ -137,6 +142,11 @@ ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_topic(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_uint_t ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page);
+int ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
+    uint64_t id, int kind, news_page_t *page);
+/* ETag, Last-Modified and Cache-Control of a list, in its read txn */
+ngx_int_t ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn,
+    char kind, int64_t now, news_err_t *err);
 ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t id, ngx_uint_t api);
 char *ngx_http_news_topic_key(ngx_http_request_t *r, char kind,

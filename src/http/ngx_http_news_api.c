@@ -14,8 +14,6 @@ static ngx_int_t ngx_http_news_list_args(ngx_http_request_t *r,
 ngx_int_t
 ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    size_t         snapshot;
-    int64_t        modified;
     ngx_int_t      rc;
     news_buf_t    *b;
     news_err_t     err;
@@ -39,18 +37,15 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     rc = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
                             &err);
-    snapshot = mdb_txn_id(txn);
-    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
+
+    if (rc == NEWS_OK) {
+        rc = ngx_http_news_list_validators(r, txn, 'l', list.now, &err);
+    }
+
     ngx_http_news_read_done(r);
 
     if (rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
-    }
-
-    if (ngx_http_news_validators(r, 'l', snapshot, list.limit, modified)
-        != NGX_OK)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     news_render_list_end(b, list.next, NEWS_CURSOR_LEN, list.more);
@@ -119,12 +114,7 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     if (rc == 0) {
-        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
-                                   NEWS_FRAG_JSON, &page);
-    }
-
-    if (rc == 0 && !ngx_http_news_visible(r, &page)) {
-        rc = MDB_NOTFOUND;
+        rc = ngx_http_news_visible_fragment(r, txn, id, NEWS_FRAG_JSON, &page);
     }
 
     if (rc != 0) {

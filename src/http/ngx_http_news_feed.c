@@ -23,6 +23,9 @@ static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);
 static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
     news_list_t *list, const char *head, const char *tail, char kind,
     ngx_str_t *type);
+static ngx_uint_t ngx_http_news_unchanged(ngx_http_request_t *r);
+static int ngx_http_news_list_empty(ngx_http_request_t *r, MDB_txn *txn,
+    news_list_t *list, news_err_t *err);
 
 
 /*
@@ -155,6 +158,9 @@ ngx_http_news_sitemap(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 /*
  * A list of stored entries with their markers filled in, between a head
  * (the Atom feed's, when feed is its path; else the sitemap's) and tail.
+ * The validators come first: a client that has the list gets its 304
+ * before a single entry is read.  A section's feed with nothing a reader
+ * may see is a 404, as its page is.
  */
 static ngx_int_t
 ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
@@ -163,7 +169,6 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
     ngx_int_t    rc;
     int64_t      modified;
     ngx_str_t    piece;
-    size_t       snapshot;
     MDB_txn     *txn;
     news_buf_t  *b, head;
     news_err_t   err;
@@ -177,8 +182,38 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
-    snapshot = mdb_txn_id(txn);
+    list->now = ngx_time();
+
+    rc = list->topic ? ngx_http_news_list_empty(r, txn, list, &err)
+                     : NEWS_OK;
+
+    if (rc == NEWS_NOTFOUND) {
+        ngx_http_news_read_done(r);
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                        "Page not found",
+                                        "No article has this section or "
+                                        "tag.");
+    }
+
+    if (rc == NEWS_OK) {
+        rc = ngx_http_news_list_validators(r, txn, kind, list->now, &err);
+    }
+
+    if (rc != NEWS_OK) {
+        ngx_http_news_read_done(r);
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (ngx_http_news_unchanged(r)) {
+        ngx_http_news_read_done(r);
+        ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
+                       "news: list unchanged, 304 before reading it");
+        r->header_only = 1;
+        ngx_str_null(&piece);
+        return ngx_http_news_send(r, NGX_HTTP_OK, type, &piece, 1);
+    }
+
+    modified = r->headers_out.last_modified_time;
 
     b = ngx_http_news_scratch(r);
     news_buf_init(&head);
@@ -195,7 +230,6 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
     news_render_expand(b, head.data ? head.data : "", head.len, marks);
     news_buf_free(&head);
 
-    list->now = ngx_time();
     list->marks = marks;
 
     rc = news_articles_list(&ngx_http_news_module_store(r), txn, list, b,
@@ -212,14 +246,71 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_news_validators(r, kind, snapshot, 0, modified) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     piece.data = (u_char *) b->data;
     piece.len = b->len;
 
     return ngx_http_news_send(r, NGX_HTTP_OK, type, &piece, 1);
+}
+
+
+/* NEWS_NOTFOUND when a reader may see nothing of the list: one seek */
+static int
+ngx_http_news_list_empty(ngx_http_request_t *r, MDB_txn *txn,
+    news_list_t *list, news_err_t *err)
+{
+    news_buf_t   none;
+    news_list_t  probe;
+
+    probe = *list;
+    probe.limit = 0;
+    probe.marks = NULL;
+    news_buf_init(&none);
+
+    if (news_articles_list(&ngx_http_news_module_store(r), txn, &probe, &none,
+                           err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    return probe.more ? NEWS_OK : NEWS_NOTFOUND;
+}
+
+
+/*
+ * Whether nginx's not_modified filter will answer this request 304, so
+ * that the list need not be built: only the plain case of a client
+ * sending back the ETag it was given (and the Last-Modified, if it sends
+ * If-Modified-Since too) with no other precondition.  Anything else is
+ * built and left to the filter.
+ */
+static ngx_uint_t
+ngx_http_news_unchanged(ngx_http_request_t *r)
+{
+    time_t            ims;
+    ngx_table_elt_t  *inm, *etag;
+
+    inm = r->headers_in.if_none_match;
+    etag = r->headers_out.etag;
+
+    if (inm == NULL || etag == NULL
+        || r->headers_in.if_match != NULL
+        || r->headers_in.if_unmodified_since != NULL
+        || inm->value.len != etag->value.len
+        || ngx_strncmp(inm->value.data, etag->value.data, etag->value.len)
+           != 0)
+    {
+        return 0;
+    }
+
+    if (r->headers_in.if_modified_since == NULL) {
+        return 1;
+    }
+
+    ims = ngx_parse_http_time(r->headers_in.if_modified_since->value.data,
+                              r->headers_in.if_modified_since->value.len);
+
+    return ims != NGX_ERROR && ims == r->headers_out.last_modified_time;
 }
 
 

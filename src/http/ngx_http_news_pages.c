@@ -156,21 +156,99 @@ ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page)
 
 
 /*
+ * An article's stored fragment if the reader may see the article: 0, or
+ * MDB_NOTFOUND (as for no article at all) for a draft or a scheduled one.
+ */
+int
+ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
+    uint64_t id, int kind, news_page_t *page)
+{
+    int  rc;
+
+    rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id, kind,
+                               page);
+
+    if (rc == 0 && !ngx_http_news_visible(r, page)) {
+        rc = MDB_NOTFOUND;
+    }
+
+    return rc;
+}
+
+
+/*
+ * The validators of a list (the front, section and tag pages, the feeds,
+ * the sitemap, the API's list), inside its read txn: the store's
+ * snapshot changes with every write, and the publication time of the
+ * newest article out by `now` changes when a scheduled one falls due,
+ * which writes nothing.  That time is also the Last-Modified if it is the
+ * later one, and public caches may keep the answer only until the next
+ * scheduled article falls due.
+ */
+ngx_int_t
+ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn, char kind,
+    int64_t now, news_err_t *err)
+{
+    int64_t               modified;
+    news_schedule_t       sc;
+    ngx_http_news_ctx_t  *ctx;
+
+    if (news_articles_schedule(&ngx_http_news_module_store(r), txn, now, &sc,
+                               err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    ctx->stale_at = (time_t) sc.next;
+
+    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
+
+    if (ngx_http_news_validators(r, kind, mdb_txn_id(txn), (uint64_t) sc.due,
+                                 ngx_max(modified, sc.due))
+        != NGX_OK)
+    {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
  * An article reached by a former slug: 301 to its current address, of
- * the page (api = 0) or of its JSON.  Ends the read txn.
+ * the page (api = 0) or of its JSON.  Only if the reader may see the
+ * article now: the new address of a draft, a scheduled article (or, were
+ * ids ever reused, an unrelated one) is not told; that is a 404 like any
+ * unknown slug.  Ends the read txn.
  */
 ngx_int_t
 ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
     ngx_uint_t api)
 {
+    int                        rc;
     u_char                    *p;
     size_t                     len;
     news_err_t                 err;
+    news_page_t                page;
     news_article_t             a;
     ngx_table_elt_t           *h;
     ngx_http_news_loc_conf_t  *nlcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    rc = ngx_http_news_visible_fragment(r, txn, id, NEWS_FRAG_JSON, &page);
+
+    if (rc != 0) {
+        ngx_http_news_read_done(r);
+        news_store_fail(&err, rc, "reading a moved article");
+        return ngx_http_news_store_error(r, &err, api);
+    }
 
     if (news_article_load(&ngx_http_news_module_store(r), txn, id, &a, &err)
         != NEWS_OK)
@@ -226,8 +304,6 @@ static ngx_int_t
 ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     char kind)
 {
-    size_t                 snapshot;
-    int64_t                modified;
     ngx_int_t              n;
     ngx_uint_t             page;
     news_buf_t            *b, name;
@@ -242,6 +318,15 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
                                         "Bad request",
                                         "The page number must be a whole "
                                         "number from 1.");
+    }
+
+    /* a deeper page would walk over every article before it */
+    if (page > NGX_HTTP_NEWS_LIST_PAGES) {
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                        "Page not found",
+                                        "Lists go back 50 pages; the "
+                                        "sitemap and the API reach every "
+                                        "article.");
     }
 
     ngx_memzero(&list, sizeof(list));
@@ -288,28 +373,31 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     n = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
                            &err);
-    snapshot = mdb_txn_id(txn);
-    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
+
+    /*
+     * a section or tag none of whose articles a reader may see (all
+     * drafts, scheduled or gone) does not exist: its name is not shown
+     */
+    if (n == NEWS_OK && list.count == 0 && (kind || page > 1)) {
+        ngx_http_news_read_done(r);
+        news_buf_free(&name);
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                        "Page not found",
+                                        kind ? "No article has this section "
+                                               "or tag."
+                                             : "There are no more articles.");
+    }
+
+    if (n == NEWS_OK) {
+        n = ngx_http_news_list_validators(r, txn, kind ? kind : 'f',
+                                          list.now, &err);
+    }
+
     ngx_http_news_read_done(r);
 
     if (n != NEWS_OK) {
         news_buf_free(&name);
         return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    if (ngx_http_news_validators(r, kind ? kind : 'f', snapshot, page,
-                                 modified)
-        != NGX_OK)
-    {
-        news_buf_free(&name);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (list.count == 0 && page > 1) {
-        news_buf_free(&name);
-        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
-                                        "Page not found",
-                                        "There are no more articles.");
     }
 
     if (list.count == 0) {
@@ -323,7 +411,7 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     /* pager links are relative to <base>: this page's own path */
     here = rt->path;
 
-    if (page > 1 || list.more) {
+    if (page > 1 || (list.more && page < NGX_HTTP_NEWS_LIST_PAGES)) {
         news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Pages\">");
 
         if (page > 1) {
@@ -332,7 +420,7 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
                           (unsigned long) page - 1);
         }
 
-        if (list.more) {
+        if (list.more && page < NGX_HTTP_NEWS_LIST_PAGES) {
             news_buf_addf(b, "<a rel=\"next\" href=\"%.*s?page=%lu\">Older"
                           "</a>", (int) here.len, here.data,
                           (unsigned long) page + 1);

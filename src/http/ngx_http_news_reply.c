@@ -282,7 +282,9 @@ static ngx_int_t
 ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
 {
     u_char                     *p;
+    time_t                      max_age;
     ngx_table_elt_t            *cc, **ccp;
+    ngx_http_news_ctx_t        *ctx;
     ngx_http_news_main_conf_t  *nmcf;
 
     if (ngx_http_news_add_header(r, "Vary",
@@ -306,6 +308,14 @@ ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
 
+    /* a list must not outlive the next scheduled article's arrival */
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+    max_age = nmcf->cache_max_age;
+
+    if (ctx != NULL && ctx->stale_at > ngx_time()) {
+        max_age = ngx_min(max_age, ctx->stale_at - ngx_time());
+    }
+
     p = ngx_pnalloc(r->pool, sizeof("public, max-age=0, s-maxage=")
                              + NGX_TIME_T_LEN);
     cc = ngx_list_push(&r->headers_out.headers);
@@ -318,7 +328,7 @@ ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
     ngx_str_set(&cc->key, "Cache-Control");
     cc->value.data = p;
     cc->value.len = ngx_sprintf(p, "public, max-age=0, s-maxage=%T",
-                                nmcf->cache_max_age)
+                                max_age)
                     - p;
 
     /* an operator's "expires" may set the freshness of public pages */

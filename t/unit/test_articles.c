@@ -272,6 +272,60 @@ test_close_comments(news_store_t *st)
 
 
 static void
+test_schedule(news_store_t *st)
+{
+    MDB_txn          *txn;
+    news_err_t        err;
+    news_schedule_t   sc;
+    news_list_t       l;
+    news_buf_t        out;
+    int64_t           past, soon, later;
+
+    /* times far from the other tests' (1000..5000 and 2020) */
+    past = 4000000000LL;
+    soon = past + 100;
+    later = past + 200;
+
+    save(st, "{\"slug\":\"out\",\"title\":\"Out\",\"body\":\"b\","
+         "\"published_at\":\"2096-10-02T07:06:40Z\"}", 0, past);
+    save(st, "{\"slug\":\"soon\",\"title\":\"Soon\",\"body\":\"b\","
+         "\"published_at\":\"2096-10-02T07:08:20Z\"}", 0, past);
+    save(st, "{\"slug\":\"later\",\"title\":\"Later\",\"body\":\"b\","
+         "\"published_at\":\"2096-10-02T07:10:00Z\"}", 0, past);
+
+    ok(news_store_read(st, &txn, &err) == NEWS_OK
+       && news_articles_schedule(st, txn, past + 50, &sc, &err) == NEWS_OK,
+       "the schedule between two publications");
+    is_int(sc.due, past, "the newest out is the one published");
+    is_int(sc.next, soon, "the next due is the first scheduled");
+
+    ok(news_articles_schedule(st, txn, soon, &sc, &err) == NEWS_OK
+       && sc.due == soon && sc.next == later,
+       "when it falls due, the newest out moves: lists change without a "
+       "write");
+
+    ok(news_articles_schedule(st, txn, later + 1, &sc, &err) == NEWS_OK
+       && sc.due == later && sc.next == 0,
+       "after the last: nothing scheduled");
+
+    memset(&l, 0, sizeof(l));
+    news_buf_init(&out);
+    l.limit = 10;
+    l.now = past + 50;
+    l.kind = NEWS_FRAG_SUMMARY;
+    l.sep = ",";
+
+    ok(news_articles_list(st, txn, &l, &out, &err) == NEWS_OK
+       && out.len > 0 && memmem(out.data, out.len, "Soon", 4) == NULL
+       && memmem(out.data, out.len, "\"Out\"", 5) != NULL,
+       "a list starts at the newest out, past the scheduled ones");
+
+    news_buf_free(&out);
+    news_store_read_done(st);
+}
+
+
+static void
 test_error_title(void)
 {
     news_buf_t  b;
@@ -332,6 +386,7 @@ main(void)
     test_ids_never_reused(&st);
     test_former_slugs_freed(&st);
     test_close_comments(&st);
+    test_schedule(&st);
 
     news_store_close(&st);
 
