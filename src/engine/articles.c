@@ -93,10 +93,6 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
                             a->slug);
     }
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "looking up a slug");
-    }
-
     if (id == 0) {
         if (news_article_new_id(st, txn, &a->id, err) != NEWS_OK) {
             return err->code;
