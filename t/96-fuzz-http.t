@@ -17,7 +17,6 @@
 use strict;
 use warnings;
 use Test::More;
-our $TODO;
 use File::Path qw(make_path);
 use POSIX qw(WNOHANG);
 use Time::HiRes qw(time sleep);
@@ -171,15 +170,8 @@ note(join "\n", 'answers by handler, method and status:',
 ok($t->is_running, 'the master is up after the run');
 my ($rc, $out, $err) = $t->newsctl('check');
 my @violations = split /\n/, $out;
-{
-    # a deleted article's former slugs stay behind (issue 11.3, open):
-    # known, so not a failure until it is fixed; anything else is
-    local $TODO = 'issue 11.3: a deleted article leaves its former slugs'
-        if @violations && !grep { !/^slugs: former slug "[^"]+" names article \d+, which does not exist$/ }
-                                @violations;
-    is($rc, 0, 'newsctl check: the store is consistent after the run')
-        or diag(join "\n", $err, @violations[0 .. ($#violations < 19 ? $#violations : 19)]);
-}
+is($rc, 0, 'newsctl check: the store is consistent after the run')
+    or diag(join "\n", $err, @violations[0 .. ($#violations < 19 ? $#violations : 19)]);
 
 # what a sequence answered that it should not have: bugs, but not crashes;
 # listed, not failed on, while the issues they belong to are open
