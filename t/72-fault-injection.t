@@ -102,15 +102,16 @@ sub arm {
     rename "$file.tmp", $file or die "rename $file: $!";
 }
 
-my $log_pos = 0;
+# how much the fault log of $file grew since the last look
+my %log_pos;
 sub fired {
     my ($file) = @_;
     open my $fh, '<', "$file.log" or return 0;
     local $/;
     my $all = <$fh> // '';
-    my $new = substr $all, $log_pos;
-    $log_pos = length $all;
-    return length $new;
+    my $grew = length($all) - ($log_pos{$file} // 0);
+    $log_pos{$file} = length $all;
+    return $grew;
 }
 
 # each route: run($i) sends attempt $i (the retry sends the same $i);
@@ -139,25 +140,52 @@ my @routes = (
     { name => 'import', ok => 0, short => 1, newsctl => 1, run => sub {
         my $file = NewsTest::json_file(encode_json([{ slug => "imported-$_[0]", title => "Imported $_[0]",
             body => "b", comments => [{ author => 'x', body => "c $_[0]" }] }]));
-        local $ENV{NEWS_FAULT_FILE} = "$ctl-ctl";
-        local $ENV{LD_PRELOAD} = $sanitized ? $ENV{LD_PRELOAD} : $lib;
-        my ($rc, $out, $err) = $t->newsctl('import', $file);
-        return { status => $rc, content => $err } } },
+        faulty_ctl('import', $file) } },
+    { name => 'newsctl user add', ok => 0, newsctl => 1, run => sub {
+        faulty_ctl_in("password-$_[0]\n", 'user', 'add', "staff$_[0]", '--role', 'moderator') } },
+    { name => 'newsctl user set-role', ok => 0, newsctl => 1, run => sub {
+        faulty_ctl('user', 'set-role', 'mod1', $_[0] % 2 ? 'editor' : 'moderator') } },
+    { name => 'newsctl user delete', ok => 0, newsctl => 1, before => sub {
+        ctl_in("password-$_[0]\n", 'user', 'add', "gone$_[0]", '--role', 'reader') },
+      run => sub { faulty_ctl('user', 'delete', "gone$_[0]") } },
+    { name => 'newsctl export', ok => 0, newsctl => 1, run => sub { faulty_ctl('export') } },
+    { name => 'newsctl stats', ok => 0, newsctl => 1, run => sub { faulty_ctl('stats') } },
+    { name => 'newsctl backup', ok => 0, newsctl => 1, run => sub {
+        faulty_ctl('backup', $t->dir . "/backup-$_[0]") } },
 );
+
+# newsctl with the faults armed in "$ctl-ctl"
+sub faulty_ctl { faulty_ctl_in(undef, @_) }
+
+sub faulty_ctl_in {
+    my ($stdin, @args) = @_;
+    local $ENV{NEWS_FAULT_FILE} = "$ctl-ctl";
+    local $ENV{LD_PRELOAD} = $sanitized ? $ENV{LD_PRELOAD} : $lib;
+    my ($rc, $out, $err) = $t->newsctl_in($stdin, @args);
+    return { status => $rc, content => $err };
+}
+
+sub ctl_in {
+    my ($stdin, @args) = @_;
+    local $ENV{NEWS_FAULT_FILE};
+    delete $ENV{NEWS_FAULT_FILE};
+    return $t->newsctl_in($stdin, @args);
+}
 
 # the calls to fail, each with the errors to fail it with (the first is
 # the short form's)
 my @calls = (
-    [ mdb_txn_begin   => qw(MDB_READERS_FULL MDB_MAP_RESIZED ENOMEM) ],
+    [ mdb_txn_begin   => qw(MDB_READERS_FULL MDB_MAP_RESIZED) ],
     [ mdb_txn_renew   => qw(MDB_MAP_RESIZED MDB_READERS_FULL) ],
-    [ mdb_get         => qw(MDB_CORRUPTED EIO MDB_PAGE_NOTFOUND) ],
-    [ mdb_put         => qw(MDB_MAP_FULL MDB_TXN_FULL ENOSPC EIO MDB_CORRUPTED) ],
-    [ mdb_del         => qw(EIO MDB_MAP_FULL MDB_TXN_FULL MDB_CORRUPTED) ],
-    [ mdb_cursor_open => qw(ENOMEM EIO) ],
-    [ mdb_cursor_get  => qw(MDB_CORRUPTED EIO MDB_PAGE_NOTFOUND) ],
+    [ mdb_get         => qw(MDB_CORRUPTED EIO) ],
+    [ mdb_put         => qw(MDB_MAP_FULL MDB_TXN_FULL ENOSPC) ],
+    [ mdb_del         => qw(EIO MDB_MAP_FULL) ],
+    [ mdb_cursor_open => qw(ENOMEM) ],
+    [ mdb_cursor_get  => qw(MDB_CORRUPTED MDB_PAGE_NOTFOUND) ],
     [ mdb_cursor_put  => qw(MDB_TXN_FULL MDB_MAP_FULL) ],
-    [ mdb_cursor_del  => qw(EIO MDB_MAP_FULL) ],
-    [ mdb_txn_commit  => qw(ENOSPC EIO MDB_MAP_FULL MDB_TXN_FULL MDB_CORRUPTED) ],
+    [ mdb_cursor_del  => qw(EIO) ],
+    [ mdb_txn_commit  => qw(ENOSPC EIO MDB_MAP_FULL) ],
+    [ mdb_env_copy2   => qw(ENOSPC) ],
     ($sanitized ? () : ([ malloc => 'ENOMEM' ], [ realloc => 'ENOMEM' ], [ calloc => 'ENOMEM' ])),
     ($wrapped ? ([ ngx_palloc => 'ENOMEM' ], [ ngx_pnalloc => 'ENOMEM' ], [ ngx_pcalloc => 'ENOMEM' ],
                  [ ngx_thread_task_post => 'EAGAIN' ]) : ()),
@@ -236,7 +264,7 @@ for my $route (@routes) {
     }
 }
 
-ok($faults > ($FULL ? 500 : 40), "faults fired: $faults, of them $refused refused writes"
+ok($faults > ($ENV{NEWS_FAULTS_ROUTE} ? 0 : $FULL ? 500 : 40), "faults fired: $faults, of them $refused refused writes"
    . ($wrapped ? ' (test build: pool and thread-pool faults too)' : ''));
 is(scalar @problems, 0, 'every fault gave a clear answer, changed nothing and left the store whole');
 is_deeply([$t->worker_pids], \@workers, 'the worker never crashed');

@@ -66,6 +66,7 @@ static int newsctl_stats(newsctl_t *ctl);
 static int newsctl_check(newsctl_t *ctl);
 static int newsctl_backup(newsctl_t *ctl, const char *dest);
 static int newsctl_restore(newsctl_t *ctl, const char *src);
+static void newsctl_unmake(const char *dir);
 static int newsctl_copy(newsctl_t *ctl, const char *dest);
 static int newsctl_user(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_user_add(newsctl_t *ctl, const char *name, int role);
@@ -622,9 +623,30 @@ newsctl_backup(newsctl_t *ctl, const char *dest)
 
     if (rc == 0) {
         printf("backed up to %s\n", dest);
+        return 0;
     }
 
+    /* a failed backup leaves nothing behind: the same command runs again */
+    newsctl_unmake(dest);
+
     return rc;
+}
+
+
+/* removes a store directory this run made and what LMDB put in it */
+static void
+newsctl_unmake(const char *dir)
+{
+    size_t       i;
+    char         path[4096];
+    const char  *files[] = { "data.mdb", "lock.mdb" };
+
+    for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+        (void) unlink(path);
+    }
+
+    (void) rmdir(dir);
 }
 
 
