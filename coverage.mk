@@ -117,9 +117,11 @@ coverage: deps coverage-deps all html-tools
 	    $(COV_ENV) $$t t/fuzz/corpus/$$n $(FUZZ_DIR)/corpus/$$n \
 	    > $$t.log 2>&1 || { cat $$t.log; exit 1; }; done
 	@echo "coverage: integration tests and fault injection"
+	@# the table is printed even when a test fails; make fails after it
 	$(COV_ENV) TEST_NEWS_BUILD=$(abspath $(COV_DIR)) NEWS_FAULTS_FULL=1 \
 	    TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
-	    TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB)) prove -j2 $(COV_TESTS)
+	    TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB)) prove -j2 $(COV_TESTS); \
+	    echo $$? > $(COV_DIR)/prove.status
 	@find $(abspath $(COV_GCDA)) -name "*.gcda" -size +0 | while read f; do \
 	    cp "$$f" "$${f#$(abspath $(COV_GCDA))}"; done
 	@rm -rf $(COV_REPORT) && mkdir -p $(COV_REPORT)
@@ -130,6 +132,8 @@ coverage: deps coverage-deps all html-tools
 	    > $(COV_REPORT)/gcovr.log 2>&1 || { cat $(COV_REPORT)/gcovr.log; exit 1; }
 	@perl t/faults/covtable.pl $(COV_REPORT)/summary.json
 	@echo "HTML report: $(COV_REPORT)/index.html"
+	@test "$$(cat $(COV_DIR)/prove.status)" = 0 \
+	    || { echo "coverage: some tests failed (see above)" >&2; exit 1; }
 
 test-faults: deps all $(FAULT_LIB)
 	$(MAKE) -s $(COV_DIR)/ngx_http_news_module.so $(COV_DIR)/newsctl

@@ -131,7 +131,8 @@ my @routes = (
     { name => 'log in', ok => 200, short => 1, run => sub {
         api('POST', '/api/session', undef, '{"username":"alice","password":"pw-of-alice-123"}') } },
     { name => 'article create', ok => 201, short => 1, run => sub {
-        api('POST', '/api/articles', $ed, qq({"slug":"new-$_[0]","title":"New $_[0]","body":"Text $_[0]."})) } },
+        api('POST', '/api/articles', $ed, qq({"slug":"new-$_[0]","title":"New $_[0]","body":"Text $_[0].",)
+                                     . qq("section":"World","tags":["Tag $_[0]"]})) } },
     { name => 'article update', ok => 200, run => sub {
         api('PUT', "/api/articles/$SLUG", $ed, encode_json({ title => "Update $_[0]", body => "Body $_[0]." })) } },
     { name => 'article delete', ok => 204, before => sub {

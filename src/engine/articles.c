@@ -728,7 +728,7 @@ static int
 news_topic_index(news_store_t *st, MDB_txn *txn, char kind,
     const char *name, const news_article_t *a, int add, news_err_t *err)
 {
-    int            rc;
+    int            rc, named;
     size_t         n;
     MDB_val        key, val;
     news_buf_t     k;
@@ -736,9 +736,15 @@ news_topic_index(news_store_t *st, MDB_txn *txn, char kind,
 
     news_buf_init(&k);
     news_buf_addc(&k, kind);
+    named = news_slugify(&k, name, strlen(name));
+
+    if (k.failed) {
+        news_buf_free(&k);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
 
     /* a name without letters or digits has no page */
-    if (!news_slugify(&k, name, strlen(name))) {
+    if (!named) {
         news_buf_free(&k);
         return NEWS_OK;
     }

@@ -426,7 +426,12 @@ news_check_article_topic(news_check_ctx_t *c, const news_article_t *a,
     news_buf_addc(&k, kind);
 
     /* a name without letters or digits has no page, so no entry */
-    if (!news_slugify(&k, name, strlen(name))) {
+    if (!news_slugify(&k, name, strlen(name)) || k.failed) {
+        if (k.failed) {
+            news_check_fail(c, "article %llu: out of memory checking its "
+                            "topics", (unsigned long long) a->id);
+        }
+
         news_buf_free(&k);
         return;
     }
