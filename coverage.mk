@@ -2,10 +2,12 @@
 #
 #   make coverage      builds the test build (below) with gcc --coverage,
 #                      runs the C unit tests, replays the fuzz corpora, runs
-#                      every integration test and the fault-injection loops
-#                      against it, then prints line and branch coverage per
-#                      file of src/ and ngx_news_module.c with the total;
-#                      the HTML report is build/coverage/index.html
+#                      every integration test (the fault-injection loops in
+#                      their short form; COV_FAULTS_FULL=1 for the full
+#                      ones, an hour or more) against it, then prints line
+#                      and branch coverage per file of src/ and
+#                      ngx_news_module.c with the total; the HTML report is
+#                      build/coverage/index.html
 #   make test-faults   the fault-injection loops in full (t/7x-*.t with
 #                      NEWS_FAULTS_FULL=1) against the test build
 #   make faults-lib    build/faults/liblmdbfault.so, the fault shim
@@ -97,6 +99,7 @@ coverage-build: $(COV_DIR)/ngx_http_news_module.so $(COV_DIR)/newsctl \
 
 # the environment of every run that writes coverage data
 COV_ENV := GCOV_PREFIX=$(abspath $(COV_GCDA)) GCOV_PREFIX_STRIP=0
+COV_FAULTS_FULL ?=
 
 coverage: deps coverage-deps all html-tools
 	$(MAKE) -s coverage-build
@@ -118,8 +121,8 @@ coverage: deps coverage-deps all html-tools
 	    > $$t.log 2>&1 || { cat $$t.log; exit 1; }; done
 	@echo "coverage: integration tests and fault injection"
 	@# the table is printed even when a test fails; make fails after it
-	$(COV_ENV) TEST_NEWS_BUILD=$(abspath $(COV_DIR)) NEWS_FAULTS_FULL=1 \
-	    TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
+	$(COV_ENV) TEST_NEWS_BUILD=$(abspath $(COV_DIR)) \
+	    NEWS_FAULTS_FULL=$(COV_FAULTS_FULL) TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
 	    TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB)) prove -j2 $(COV_TESTS); \
 	    echo $$? > $(COV_DIR)/prove.status
 	@find $(abspath $(COV_GCDA)) -name "*.gcda" -size +0 | while read f; do \
