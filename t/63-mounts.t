@@ -127,28 +127,21 @@ my $FORM = { 'Content-Type' => 'application/x-www-form-urlencoded' };
 }
 
 # conf.example's limit_req zones, realip in front of them and of the
-# module's own throttle, and limit_conn
+# module's own throttle, and limit_conn (conf.example sets no limit_conn:
+# a per-address cap would hurt readers behind one NAT)
 {
-    my $limits = <<'EOF';
-map $request_method:$uri $news_login_key {
-    default "";
-    ~^POST:/(login|register|api/session|api/users)$ $binary_remote_addr;
-}
-limit_req_zone $news_login_key zone=news_login:10m rate=10r/m;
-map $request_method:$uri $news_comment_key {
-    default "";
-    ~^POST:/(api/)?articles/[^/]+/comments$ $binary_remote_addr;
-}
-limit_req_zone $news_comment_key zone=news_comments:10m rate=30r/m;
-limit_conn_zone $binary_remote_addr zone=news_conn:1m;
-set_real_ip_from 127.0.0.1;
-real_ip_header X-Forwarded-For;
-news_login_throttle 5 2;
-EOF
-    my $t = NewsCitizen::start(http => $limits,
-                               location => 'news; limit_req zone=news_login burst=10 nodelay; '
-                                   . 'limit_req zone=news_comments burst=10 nodelay; limit_req_status 429; '
-                                   . 'limit_conn news_conn 2;');
+    # conf.example's own lines, so that this test stays true to it: its
+    # maps and limit_req zones, and its location's limit_req lines
+    my $example = do { local (@ARGV, $/) = 'conf.example'; <> };
+    my $http = join '', $example =~ /^(    map \$request_method:\$uri .*?^    \}\n|    limit_req_zone .*?;\n)/msg;
+    my $location = join ' ', $example =~ /^ {12}(limit_req(?:_status)? .*?;)$/mg;
+    like($http, qr/zone=news_login.*zone=news_comments/s, 'conf.example\'s limit_req zones');
+    like($location, qr/limit_req zone=news_login .*limit_req zone=news_comments .*limit_req_status 429;/,
+         'and its location\'s limit_req lines');
+    my $t = NewsCitizen::start(http => $http . 'limit_conn_zone $binary_remote_addr zone=news_conn:1m; '
+                                   . 'set_real_ip_from 127.0.0.1; real_ip_header X-Forwarded-For; '
+                                   . 'news_login_throttle 5 2;',
+                               location => "news; $location limit_conn news_conn 2;");
     my $from = sub { { 'X-Forwarded-For' => $_[0], %{ $_[1] // {} } } };
     my @st = map { NewsCitizen::fetch($t, '/login', method => 'POST', headers => $from->('10.0.0.1', $FORM),
                                       content => 'username=x&password=y')->{status} } 1 .. 12;
