@@ -114,7 +114,10 @@ news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
         return err->code;
     }
 
-    /* a crashed process leaves reader slots that pin old pages */
+    /*
+     * a crashed process leaves reader slots that pin old pages; the call
+     * fails only for a NULL env (EINVAL), so its result is not checked
+     */
     (void) mdb_reader_check(st->env, &st->dead_readers);
 
     if (news_store_open_dbis(st, dir, err) != NEWS_OK) {
@@ -141,6 +144,7 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
             return news_store_fail(err, rc, "mdb_env_create()");
         }
 
+        /* these fail only on an open env (EINVAL): this one is not */
         (void) mdb_env_set_maxdbs(st->env, NEWS_MAX_DBS);
         (void) mdb_env_set_maxreaders(st->env, NEWS_MAX_READERS);
 
