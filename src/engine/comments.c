@@ -33,6 +33,11 @@ static unsigned news_comment_depth(const news_comments_t *cs, size_t i);
 static int news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id,
     int status, const char *body, int64_t now, news_err_t *err);
 static size_t news_comment_url_len(const char *s, size_t n);
+static int news_comment_queue(news_store_t *st, MDB_txn *txn,
+    const unsigned char *k, int pending, news_err_t *err);
+static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
+    MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
+    news_buf_t *out, news_err_t *err);
 
 
 int
@@ -566,6 +571,77 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
         return news_store_fail(err, rc, "writing the comment index");
     }
 
+    return news_comment_queue(st, txn, k, c->status == NEWS_COMMENT_PENDING,
+                              err);
+}
+
+
+/*
+ * Keeps the moderation queue in step with a comment (its key k): in it
+ * while pending, out of it otherwise.  The queue's key is the comment
+ * key without the article (be64 created_at . be64 id), so it runs
+ * oldest first; its value is the article id.
+ */
+static int
+news_comment_queue(news_store_t *st, MDB_txn *txn, const unsigned char *k,
+    int pending, news_err_t *err)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    key.mv_data = (unsigned char *) k + 8;
+    key.mv_size = NEWS_PENDING_KEY;
+
+    if (pending) {
+        val.mv_data = (unsigned char *) k;
+        val.mv_size = 8;
+        rc = mdb_put(txn, st->dbi[NEWS_DB_PENDING], &key, &val, 0);
+
+    } else {
+        rc = mdb_del(txn, st->dbi[NEWS_DB_PENDING], &key, NULL);
+        rc = (rc == MDB_NOTFOUND) ? 0 : rc;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the moderation queue");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comments_index_pending(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0) {
+        if (key.mv_size != NEWS_COMMENTS_KEY
+            || val.mv_size < NEWS_COMMENT_VALUE_HEAD
+            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_PENDING)
+        {
+            continue;
+        }
+
+        if (news_comment_queue(st, txn, key.mv_data, 1, err) != NEWS_OK) {
+            mdb_cursor_close(cur);
+            return err->code;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "indexing pending comments");
+    }
+
     return NEWS_OK;
 }
 
@@ -826,32 +902,32 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
     c->depth = 1;
 
     if (c->parent) {
-        if (news_comment_get(st, txn, c->parent, &parent, err) != NEWS_OK) {
-            return err->code == NEWS_NOTFOUND
-                   ? news_err_set(err, NEWS_INVALID, "the comment replied "
-                                  "to does not exist")
-                   : err->code;
+        rc = news_comment_get(st, txn, c->parent, &parent, err);
+        if (rc != NEWS_OK && rc != NEWS_NOTFOUND) {
+            return rc;
+        }
+
+        /*
+         * A missing, hidden, pending or deleted parent, or one on another
+         * article, is one answer: the reader may not tell them apart.
+         */
+        if (rc == NEWS_NOTFOUND || parent.article_id != c->article_id
+            || parent.status != NEWS_COMMENT_VISIBLE)
+        {
+            if (rc == NEWS_OK) {
+                news_comment_free(&parent);
+            }
+
+            return news_err_set(err, NEWS_INVALID, "the comment replied to "
+                                "does not exist");
         }
 
         c->depth = parent.depth + 1;
-
-        if (parent.article_id != c->article_id) {
-            rc = news_err_set(err, NEWS_INVALID, "the comment replied to "
-                              "belongs to another article");
-
-        } else if (parent.status != NEWS_COMMENT_VISIBLE) {
-            rc = news_err_set(err, NEWS_GONE, "the comment replied to is "
-                              "not there any more");
-
-        } else if (c->depth > NEWS_COMMENT_DEPTH) {
-            rc = news_err_set(err, NEWS_INVALID, "replies nest at most %d "
-                              "deep", NEWS_COMMENT_DEPTH);
-        }
-
         news_comment_free(&parent);
 
-        if (rc != NEWS_OK) {
-            return rc;
+        if (c->depth > NEWS_COMMENT_DEPTH) {
+            return news_err_set(err, NEWS_INVALID, "replies nest at most %d "
+                                "deep", NEWS_COMMENT_DEPTH);
         }
     }
 
@@ -876,9 +952,10 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
 
 int
 news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
-    const char *body, int64_t now, news_err_t *err)
+    const char *body, int hold, int64_t now, news_err_t *err)
 {
-    return news_comment_change(st, txn, id, -1, body, now, err);
+    return news_comment_change(st, txn, id, hold ? NEWS_COMMENT_PENDING : -1,
+                               body, now, err);
 }
 
 
@@ -891,14 +968,15 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 
 /*
- * A new body (an edit) or a new status (moderation, deletion) for a
- * stored comment; a deleted comment takes neither, but deletion again.
+ * A new body (an edit), a new status (moderation, deletion), or both (an
+ * edit held for moderation) for a stored comment; a deleted comment
+ * takes neither, but deletion again.
  */
 static int
 news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
     const char *body, int64_t now, news_err_t *err)
 {
-    int             rc;
+    int             rc, kind;
     char           *text;
     news_comment_t  c;
 
@@ -924,19 +1002,21 @@ news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
         }
     }
 
-    if (status >= 0) {
-        c.status = status;
-
-    } else {
+    if (body != NULL) {
         c.edited_at = now;
+    }
+
+    kind = NEWS_CHANGE_TEXT;
+
+    if (status >= 0 && status != c.status) {
+        c.status = status;
+        kind = NEWS_CHANGE_STATUS;
     }
 
     rc = news_comment_put(st, txn, &c, err);
     if (rc == NEWS_OK) {
-        rc = news_article_changed(st, txn, c.article_id, c.id,
-                                  status >= 0 ? NEWS_CHANGE_STATUS
-                                              : NEWS_CHANGE_TEXT,
-                                  now, err);
+        rc = news_article_changed(st, txn, c.article_id, c.id, kind, now,
+                                  err);
     }
 
     news_comment_free(&c);
@@ -972,7 +1052,18 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     {
         ik.mv_data = (unsigned char *) key.mv_data + 16;
         ik.mv_size = 8;
-        (void) mdb_del(txn, st->dbi[NEWS_DB_CINDEX], &ik, NULL);
+
+        /* a comment without its index entry is tolerated, no other fault */
+        rc = mdb_del(txn, st->dbi[NEWS_DB_CINDEX], &ik, NULL);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            break;
+        }
+
+        rc = news_comment_queue(st, txn, key.mv_data, 0, err);
+        if (rc != NEWS_OK) {
+            mdb_cursor_close(cur);
+            return rc;
+        }
 
         rc = mdb_cursor_del(cur, 0);
         if (rc != 0) {
@@ -982,7 +1073,7 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
     mdb_cursor_close(cur);
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
+    if (rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "replacing comments");
     }
 
@@ -1106,61 +1197,127 @@ news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
 
 int
-news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
-    const char *csrf, size_t csrf_len, news_buf_t *out, size_t *count,
-    news_err_t *err)
+news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
+    news_buf_t *out, news_err_t *err)
 {
-    int             rc;
+    int             rc, status;
     MDB_val         key, val;
     MDB_cursor     *cur;
-    news_comment_t  c;
     news_article_t  a;
 
-    *count = 0;
+    q->count = 0;
+    q->more = 0;
+    memset(&a, 0, sizeof(a));
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PENDING], &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
 
-    /* a full scan: the queue is for moderators, rare and short */
-    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0
-           && *count < limit)
-    {
-        if (val.mv_size < NEWS_COMMENT_VALUE_HEAD
-            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_PENDING)
+    if (q->after != NULL) {
+        key.mv_data = (void *) q->after;
+        key.mv_size = NEWS_PENDING_KEY;
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+        if (rc == 0 && key.mv_size == NEWS_PENDING_KEY
+            && memcmp(key.mv_data, q->after, NEWS_PENDING_KEY) == 0)
         {
-            continue;
+            rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
         }
 
-        if (news_comment_parse(&val, &c, err) != NEWS_OK) {
+    } else {
+        rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+    }
+
+    status = NEWS_OK;
+
+    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (q->count == q->limit) {
+            q->more = 1;
             break;
         }
 
-        c.article_id = news_be64_get(key.mv_data);
-
-        if (news_article_load(st, txn, c.article_id, &a, err) == NEWS_OK) {
-            news_render_pending_item(out, &a, &c);
-            news_buf_addf(out, "<form method=\"post\" action=\"moderation\">"
-                          "<input type=\"hidden\" name=\"csrf\" "
-                          "value=\"%.*s\"><input type=\"hidden\" "
-                          "name=\"id\" value=\"%llu\"><button name=\"action\""
-                          " value=\"approve\">Approve</button> <button "
-                          "name=\"action\" value=\"delete\">Delete</button>"
-                          "</form>\n</li>\n", (int) csrf_len, csrf,
-                          (unsigned long long) c.id);
-            news_article_free(&a);
-            (*count)++;
+        status = news_comment_pending_item(st, txn, &key, &val, &a, q, out,
+                                           err);
+        if (status != NEWS_OK) {
+            break;
         }
 
-        news_comment_free(&c);
+        memcpy(q->next, key.mv_data, NEWS_PENDING_KEY);
+        q->count++;
     }
 
     mdb_cursor_close(cur);
+    news_article_free(&a);
+
+    if (status != NEWS_OK) {
+        return status;
+    }
 
     if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "listing pending comments");
     }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+}
+
+
+/*
+ * One entry of the moderation queue as an item with its buttons; `a`
+ * holds the article of the entry before, loaded again only when the
+ * article changes (a queue often holds one article's comments in a row).
+ */
+static int
+news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
+    MDB_val *val, news_article_t *a, news_pending_t *q, news_buf_t *out,
+    news_err_t *err)
+{
+    int             rc;
+    uint64_t        article_id;
+    MDB_val         ck, cv;
+    news_comment_t  c;
+    unsigned char   k[NEWS_COMMENTS_KEY];
+
+    if (key->mv_size != NEWS_PENDING_KEY || val->mv_size != 8) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt moderation queue");
+    }
+
+    article_id = news_be64_get(val->mv_data);
+    memcpy(k, val->mv_data, 8);
+    memcpy(k + 8, key->mv_data, NEWS_PENDING_KEY);
+    ck.mv_data = k;
+    ck.mv_size = NEWS_COMMENTS_KEY;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a pending comment");
+    }
+
+    if (a->id != article_id) {
+        news_article_free(a);
+
+        if (news_article_load(st, txn, article_id, a, err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    if (news_comment_parse(&cv, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    c.article_id = article_id;
+    news_render_pending_item(out, a, &c);
+    news_buf_addf(out, "<form method=\"post\" action=\"moderation\">"
+                  "<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"%.*s\"><input type=\"hidden\" "
+                  "name=\"id\" value=\"%llu\"><button name=\"action\""
+                  " value=\"approve\">Approve</button> <button "
+                  "name=\"action\" value=\"delete\">Delete</button>"
+                  "</form>\n</li>\n", (int) q->csrf_len, q->csrf,
+                  (unsigned long long) c.id);
+    news_comment_free(&c);
 
     return NEWS_OK;
 }

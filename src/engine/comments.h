@@ -102,9 +102,13 @@ int news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
     int pending, int64_t now, news_err_t *err);
 
-/* replaces the body (the author's edit) */
+/*
+ * Replaces the body (the author's edit); `hold` sends the comment back
+ * to the moderation queue (premoderation: an approved comment edited is
+ * a new text nobody has approved).
+ */
 int news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
-    const char *body, int64_t now, news_err_t *err);
+    const char *body, int hold, int64_t now, news_err_t *err);
 
 /* moderation and deletion: visible, hidden, deleted, pending */
 int news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
@@ -123,11 +127,30 @@ int news_comments_api_list(news_store_t *st, MDB_txn *txn,
     news_buf_t *out, unsigned char *next, int *more, news_err_t *err);
 
 /*
- * The moderation queue: pending comments, oldest first, as HTML items
- * with approve and delete buttons carrying the moderator's CSRF token.
+ * The moderation queue: pending comments, oldest first, from their own
+ * index (the "pending" database: be64 created_at . be64 id -> be64
+ * article id, kept in step by every comment write), a page at a time
+ * after `after` (NEWS_PENDING_KEY bytes, or NULL for the first page), as
+ * HTML items with approve and delete buttons carrying the moderator's
+ * CSRF token.  Costs `limit` lookups whatever the store holds.
  */
-int news_comments_pending(news_store_t *st, MDB_txn *txn, size_t limit,
-    const char *csrf, size_t csrf_len, news_buf_t *out, size_t *count,
+#define NEWS_PENDING_KEY  16
+
+typedef struct {
+    const unsigned char  *after;
+    size_t                limit;
+    const char           *csrf;
+    size_t                csrf_len;
+    size_t                count;                    /* out */
+    int                   more;                     /* out */
+    unsigned char         next[NEWS_PENDING_KEY];   /* out */
+} news_pending_t;
+
+int news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
+    news_buf_t *out, news_err_t *err);
+
+/* fills the pending index from the comments (a store from before it) */
+int news_comments_index_pending(news_store_t *st, MDB_txn *txn,
     news_err_t *err);
 
 /*

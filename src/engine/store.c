@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "comments.h"
 #include "store.h"
 #include "text.h"
 
@@ -31,7 +32,7 @@
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
-    "topics", "revisions"
+    "topics", "revisions", "pending"
 };
 
 
@@ -205,7 +206,7 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
 static int
 news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 {
-    int       i, rc, missing;
+    int       i, rc, missing, pending;
     MDB_txn  *txn;
 
     /* usually everything exists: open the handles in a read txn */
@@ -252,6 +253,11 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         return news_store_fail(err, rc, "mdb_txn_begin()");
     }
 
+    /* an index new to this build is filled from what it indexes */
+    pending = mdb_dbi_open(txn, news_db_names[NEWS_DB_PENDING], 0,
+                           &st->dbi[NEWS_DB_PENDING])
+              == MDB_NOTFOUND;
+
     for (i = 0; i < NEWS_DB_N; i++) {
         rc = mdb_dbi_open(txn, news_db_names[i], MDB_CREATE, &st->dbi[i]);
         if (rc != 0) {
@@ -260,7 +266,9 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         }
     }
 
-    if (news_store_check_schema(st, txn, dir, err) != NEWS_OK) {
+    if (news_store_check_schema(st, txn, dir, err) != NEWS_OK
+        || (pending && news_comments_index_pending(st, txn, err) != NEWS_OK))
+    {
         mdb_txn_abort(txn);
         return err->code;
     }

@@ -65,6 +65,7 @@ enum {
     NEWS_DB_CINDEX,
     NEWS_DB_TOPICS,
     NEWS_DB_REVISIONS,
+    NEWS_DB_PENDING,
     NEWS_DB_N
 };
 

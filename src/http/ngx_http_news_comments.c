@@ -15,6 +15,7 @@
 
 
 #define NGX_HTTP_NEWS_RECENT      5       /* own comments offered to edit */
+#define NGX_HTTP_NEWS_QUEUE_PAGE  50      /* comments a moderation page */
 
 
 enum {
@@ -90,6 +91,8 @@ static int ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
     ngx_http_news_cwrite_t *w, news_err_t *err);
+static int ngx_http_news_article_public(news_store_t *st, MDB_txn *txn,
+    uint64_t id, int64_t now);
 static ngx_int_t ngx_http_news_cwrite_done(ngx_http_request_t *r,
     void *data);
 static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
@@ -824,7 +827,8 @@ ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
     switch (w->action) {
 
     case NGX_HTTP_NEWS_C_EDIT:
-        return news_comment_edit(st, txn, w->id, w->c.body, w->now, err);
+        return news_comment_edit(st, txn, w->id, w->c.body, (int) w->pending,
+                                 w->now, err);
 
     case NGX_HTTP_NEWS_C_DELETE:
         status = NEWS_COMMENT_DELETED;
@@ -845,41 +849,49 @@ ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
 /*
  * Authors edit and delete their own comments within the window;
  * moderators and above delete, hide, unhide and approve any comment.
+ * A comment the reader may not see (missing, hidden, pending, deleted,
+ * on an article that is not public, or not on the article of a form's
+ * path) is one answer, "no such comment": which it is stays unsaid.
  */
 static int
 ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
     ngx_http_news_cwrite_t *w, news_err_t *err)
 {
-    int             own, late;
-    char           *slug_end;
+    int             rc, own, late, status, moderator;
+    uint64_t        article_id, id;
     news_comment_t  c;
-    news_article_t  a;
 
-    if (news_comment_get(st, txn, w->id, &c, err) != NEWS_OK) {
-        return err->code;
+    rc = news_comment_get(st, txn, w->id, &c, err);
+    if (rc == NEWS_NOTFOUND) {
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
+    }
+
+    if (rc != NEWS_OK) {
+        return rc;
     }
 
     own = strcasecmp(c.author, w->author) == 0;
     late = w->now - c.created_at > (int64_t) w->edit_window;
+    status = c.status;
+    article_id = c.article_id;
     news_comment_free(&c);
 
-    /* the article named in a form's path must be the comment's own */
-    if (w->slug[0] != '\0') {
-        if (news_article_load(st, txn, c.article_id, &a, err) != NEWS_OK) {
-            return err->code;
-        }
+    moderator = w->role >= NEWS_ROLE_MODERATOR;
 
-        slug_end = strcmp(a.slug, w->slug) == 0 ? a.slug : NULL;
-        news_article_free(&a);
-
-        if (slug_end == NULL) {
-            return news_err_set(err, NEWS_NOTFOUND, "no such comment on "
-                                "this article");
-        }
+    if ((!moderator && status == NEWS_COMMENT_DELETED)
+        || (!moderator && !own
+            && (status != NEWS_COMMENT_VISIBLE
+                || !ngx_http_news_article_public(st, txn, article_id,
+                                                 w->now)))
+        || (w->slug[0] != '\0'
+            && (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id)
+                != 0
+                || id != article_id)))
+    {
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
     }
 
-    if (w->role >= NEWS_ROLE_MODERATOR && w->action != NGX_HTTP_NEWS_C_EDIT)
-    {
+    if (moderator && w->action != NGX_HTTP_NEWS_C_EDIT) {
         return NEWS_OK;
     }
 
@@ -895,6 +907,22 @@ ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
     }
 
     return NEWS_OK;
+}
+
+
+/* whether readers see the article: published, and not scheduled ahead */
+static int
+ngx_http_news_article_public(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now)
+{
+    news_page_t  pg;
+
+    if (news_article_fragment(st, txn, id, NEWS_FRAG_TEASER, &pg) != 0) {
+        return 0;
+    }
+
+    return (pg.status & NEWS_STATUS_MASK) == NEWS_PUBLISHED
+           && pg.published_at <= now;
 }
 
 
@@ -1264,9 +1292,10 @@ ngx_http_news_hidden_csrf(ngx_http_request_t *r, news_buf_t *b)
 ngx_int_t
 ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    size_t                 count;
     ngx_int_t              n, rc;
-    ngx_str_t              csrf;
+    ngx_str_t              csrf, value;
+    news_pending_t         q;
+    u_char                 after[NEWS_PENDING_KEY];
     news_buf_t            *b;
     news_err_t             err;
     MDB_txn               *txn;
@@ -1282,6 +1311,24 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    ngx_memzero(&q, sizeof(news_pending_t));
+    q.limit = NGX_HTTP_NEWS_QUEUE_PAGE;
+    q.csrf = (char *) csrf.data;
+    q.csrf_len = csrf.len;
+
+    if (ngx_http_arg(r, (u_char *) "after", 5, &value) == NGX_OK) {
+        if (news_hex_decode((char *) value.data, value.len, after,
+                            NEWS_PENDING_KEY)
+            != NEWS_PENDING_KEY)
+        {
+            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "Bad request", "That link to the "
+                                            "queue is not one of ours.");
+        }
+
+        q.after = after;
+    }
+
     if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
@@ -1290,8 +1337,7 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_buf_addl(b, "<h1>Moderation</h1>\n<h2>Held for approval</h2>\n"
                   "<ol class=\"comment-list\">\n");
 
-    rc = news_comments_pending(&ngx_http_news_module_store(r), txn, 100,
-                               (char *) csrf.data, csrf.len, b, &count,
+    rc = news_comments_pending(&ngx_http_news_module_store(r), txn, &q, b,
                                &err);
     ngx_http_news_read_done(r);
 
@@ -1301,8 +1347,14 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     news_buf_addl(b, "</ol>\n");
 
-    if (count == 0) {
+    if (q.count == 0) {
         news_buf_addl(b, "<p>Nothing is waiting.</p>\n");
+    }
+
+    if (q.more) {
+        news_buf_addl(b, "<p><a rel=\"next\" href=\"moderation?after=");
+        news_hex_encode(b, q.next, NEWS_PENDING_KEY);
+        news_buf_addl(b, "\">Later comments</a></p>\n");
     }
 
     news_buf_addf(b, "<h2>Any comment</h2>\n<form method=\"post\" "

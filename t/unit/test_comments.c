@@ -216,8 +216,9 @@ test_threads(void)
        "a deleted comment with replies leaves [deleted]");
     ok(strstr(html, "a reply") != NULL, "its replies stay");
     free(html);
-    ok(post(art, c1, "erin", "to the deleted", &x, &err) == NEWS_GONE,
-       "a reply to a deleted comment refused");
+    ok(post(art, c1, "erin", "to the deleted", &x, &err) == NEWS_INVALID
+       && strcmp(err.msg, "the comment replied to does not exist") == 0,
+       "a reply to a deleted comment refused as if it did not exist");
 
     ok(set_status(c5, NEWS_COMMENT_HIDDEN) == NEWS_OK, "hide one");
     html = page_comments(art, &v2);
@@ -332,6 +333,90 @@ test_incremental(void)
 }
 
 
+/* the pending index's entries, as one string of "id " */
+static char *
+queue_ids(void)
+{
+    MDB_val      key, val;
+    MDB_txn     *txn;
+    news_buf_t   b;
+    news_err_t   err;
+    MDB_cursor  *cur;
+
+    news_buf_init(&b);
+    news_store_read(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_PENDING], &cur);
+
+    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
+        news_buf_addf(&b, "%llu ", (unsigned long long)
+                      news_be64_get((unsigned char *) key.mv_data + 8));
+    }
+
+    mdb_cursor_close(cur);
+    news_store_read_done(&st);
+
+    return (char *) news_buf_cstr(&b);
+}
+
+
+/*
+ * The moderation queue follows every change of status, and filling it
+ * afresh from the comments (a store from before the index) gives the
+ * same entries.
+ */
+static void
+test_queue(void)
+{
+    int             i;
+    char           *kept, *rebuilt, want[128];
+    uint64_t        art, id[6];
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_comment_t  c;
+
+    put_article("{\"title\":\"Queue\",\"body\":\"b\"}", &art);
+
+    for (i = 0; i < 6; i++) {
+        memset(&c, 0, sizeof(c));
+        c.article_id = art;
+        c.author = "quinn";
+        c.body = "held";
+        news_store_write(&st, &txn, &err);
+        news_comment_post(&st, txn, &c, 1, 5000 + i, &err);
+        news_store_commit(&st, txn, &err);
+        id[i] = c.id;
+    }
+
+    set_status(id[1], NEWS_COMMENT_VISIBLE);
+    set_status(id[2], NEWS_COMMENT_DELETED);
+    set_status(id[3], NEWS_COMMENT_HIDDEN);
+
+    news_store_write(&st, &txn, &err);
+    ok(news_comment_edit(&st, txn, id[1], "changed", 1, 6000, &err)
+       == NEWS_OK, "an approved comment edited and held");
+    news_store_commit(&st, txn, &err);
+
+    snprintf(want, sizeof(want), "%llu %llu %llu %llu ",
+             (unsigned long long) id[0], (unsigned long long) id[1],
+             (unsigned long long) id[4], (unsigned long long) id[5]);
+    kept = queue_ids();
+    ok(strcmp(kept, want) == 0, "the queue holds the pending, oldest first: "
+       "%s", kept);
+
+    news_store_write(&st, &txn, &err);
+    mdb_drop(txn, st.dbi[NEWS_DB_PENDING], 0);
+    ok(news_comments_index_pending(&st, txn, &err) == NEWS_OK,
+       "the queue filled from the comments");
+    news_store_commit(&st, txn, &err);
+
+    rebuilt = queue_ids();
+    ok(strcmp(kept, rebuilt) == 0, "holds what was kept in step: %s",
+       rebuilt);
+    free(kept);
+    free(rebuilt);
+}
+
+
 int
 main(void)
 {
@@ -349,6 +434,7 @@ main(void)
 
     test_threads();
     test_incremental();
+    test_queue();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
