@@ -165,4 +165,28 @@ is($t->request('DELETE', '/api/articles/queued', { headers => { Cookie => $t->lo
 like($stats, qr/^pending\s+2$/m, 'they leave the index with it');
 
 $t->done;
+
+# the author's edit forms come from a bounded look at the article's latest
+# comments (64), not from every comment of the edit window
+my $b = NewsTest->new(workers => 1, http => 'news_comment_rate 0; news_comment_edit_window 15m;');
+$b->newsctl('import', 'demo/seed-article.json');
+$b->run;
+my $ann = $b->login('ann');
+my $ben = $b->login('ben');
+my $own = $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $ann },
+                                      content => '{"body":"ann was here"}' });
+is($own->{status}, 201, 'ann posts');
+like($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/Your recent comments.*ann was here/s,
+     'her edit form is offered');
+for my $i (1 .. 64) {
+    $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $ben },
+                                content => qq({"body":"ben $i"}) });
+}
+unlike($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/Your recent comments/,
+       '64 later comments by others: the look stops before hers');
+is($b->request('PATCH', '/api/comments/1', { headers => { 'Content-Type' => 'application/json', Cookie => $ann },
+                                             content => '{"body":"ann, edited"}' })->{status}, 204,
+   'she can still edit it through the API');
+$b->done;
+
 done_testing;

@@ -35,6 +35,9 @@ static int news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id,
 static size_t news_comment_url_len(const char *s, size_t n);
 static int news_comment_queue(news_store_t *st, MDB_txn *txn,
     const unsigned char *k, int pending, news_err_t *err);
+static int news_comment_by(const MDB_val *val, const char *author);
+static const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
+    size_t *alen);
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
     MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
@@ -824,34 +827,16 @@ static int
 news_comment_view_get(const MDB_val *key, const MDB_val *val,
     news_comment_t *c, news_buf_t *arena)
 {
-    size_t                n, m, alen;
-    const unsigned char  *p, *v;
+    size_t                m, alen;
+    const unsigned char  *v;
 
-    p = val->mv_data;
-
-    if (val->mv_size < NEWS_COMMENT_VALUE_HEAD) {
-        return -1;
-    }
-
-    n = news_be32_get(p + 1);
-    m = news_be32_get(p + 5);
-
-    if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD
-        || m > val->mv_size - NEWS_COMMENT_VALUE_HEAD - n
-        || m < NEWS_COMMENT_VIEW_HEAD)
-    {
-        return -1;
-    }
-
-    v = p + NEWS_COMMENT_VALUE_HEAD + n;
-    alen = ((size_t) v[25] << 8) | v[26];
-
-    if (alen > m - NEWS_COMMENT_VIEW_HEAD) {
+    v = news_comment_view(val, &m, &alen);
+    if (v == NULL) {
         return -1;
     }
 
     memset(c, 0, sizeof(*c));
-    c->status = p[0];
+    c->status = ((unsigned char *) val->mv_data)[0];
     c->id = news_be64_get((unsigned char *) key->mv_data + 16);
     c->parent = news_be64_get(v);
     c->created_at = (int64_t) news_be64_get(v + 8);
@@ -1381,7 +1366,7 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     const char *author, int64_t since, news_comment_t *out, size_t limit,
     size_t *n)
 {
-    int             rc;
+    int             rc, seen;
     MDB_val         key, val;
     news_err_t      err;
     MDB_cursor     *cur;
@@ -1401,10 +1386,13 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     key.mv_size = sizeof(k);
 
     rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+    }
 
-    for ( /* void */ ; rc == 0 && *n < limit;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
+    for (seen = 0;
+         rc == 0 && *n < limit && seen < NEWS_COMMENTS_RECENT_SCAN;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), seen++)
     {
         if (key.mv_size != NEWS_COMMENTS_KEY
             || news_be64_get(key.mv_data) != article_id
@@ -1414,15 +1402,14 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
             break;
         }
 
-        if (((unsigned char *) val.mv_data)[0] == NEWS_COMMENT_DELETED
-            || news_comment_parse(&val, &out[*n], &err) != NEWS_OK)
-        {
+        /* the author is read from the view: only their own are parsed */
+        if (!news_comment_by(&val, author)) {
             continue;
         }
 
-        if (strcasecmp(out[*n].author, author) != 0) {
-            news_comment_free(&out[*n]);
-            continue;
+        if (news_comment_parse(&val, &out[*n], &err) != NEWS_OK) {
+            rc = MDB_CORRUPTED;
+            break;
         }
 
         out[*n].article_id = article_id;
@@ -1431,7 +1418,66 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
     mdb_cursor_close(cur);
 
-    return (rc == 0 || rc == MDB_NOTFOUND) ? 0 : rc;
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        return 0;
+    }
+
+    /* none half-way: what was parsed is freed, and none is listed */
+    while (*n) {
+        news_comment_free(&out[--*n]);
+    }
+
+    return rc;
+}
+
+
+/* whether a stored comment (not deleted) is by `author`, from its view */
+static int
+news_comment_by(const MDB_val *val, const char *author)
+{
+    size_t                m, alen;
+    const unsigned char  *v;
+
+    v = news_comment_view(val, &m, &alen);
+
+    return v != NULL
+           && ((unsigned char *) val->mv_data)[0] != NEWS_COMMENT_DELETED
+           && alen == strlen(author)
+           && strncasecmp((const char *) v + NEWS_COMMENT_VIEW_HEAD, author,
+                          alen) == 0;
+}
+
+
+/*
+ * The view of a stored comment (comments.h) with its length and its
+ * author's length, or NULL when the record's lengths do not hold.
+ */
+static const unsigned char *
+news_comment_view(const MDB_val *val, size_t *m, size_t *alen)
+{
+    size_t                n;
+    const unsigned char  *p, *v;
+
+    p = val->mv_data;
+
+    if (val->mv_size < NEWS_COMMENT_VALUE_HEAD) {
+        return NULL;
+    }
+
+    n = news_be32_get(p + 1);
+    *m = news_be32_get(p + 5);
+
+    if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD
+        || *m > val->mv_size - NEWS_COMMENT_VALUE_HEAD - n
+        || *m < NEWS_COMMENT_VIEW_HEAD)
+    {
+        return NULL;
+    }
+
+    v = p + NEWS_COMMENT_VALUE_HEAD + n;
+    *alen = ((size_t) v[25] << 8) | v[26];
+
+    return *alen <= *m - NEWS_COMMENT_VIEW_HEAD ? v : NULL;
 }
 
 

@@ -164,9 +164,14 @@ int news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
 
 /*
  * The author's comments on an article made since `since`, newest first,
- * at most `limit`: what they may still edit.  A reverse scan that stops
- * at the first older comment, so it costs next to nothing.
+ * at most `limit`: what they may still edit.  A reverse scan of the
+ * article's latest comments that stops at the first older one and after
+ * NEWS_COMMENTS_RECENT_SCAN records whatever the window holds: authors
+ * are compared in the records' views, and only the author's own comments
+ * are parsed.  On an error (a store code) none is left to free.
  */
+#define NEWS_COMMENTS_RECENT_SCAN  64
+
 int news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     const char *author, int64_t since, news_comment_t *out, size_t limit,
     size_t *n);

@@ -1238,7 +1238,8 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
                       (unsigned long long) recent[i].id);
 
         if (ngx_http_news_hidden_csrf(r, b) != NGX_OK) {
-            return NGX_ERROR;
+            b->failed = 1;
+            break;
         }
 
         news_buf_addf(b, "<label for=\"edit-%llu\">Edit your comment</label>\n"
@@ -1250,8 +1251,10 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
                       "value=\"edit\">Save</button> <button type=\"submit\" "
                       "name=\"action\" value=\"delete\">Delete</button>\n"
                       "</form>\n");
+    }
 
-        news_comment_free(&recent[i]);
+    while (n) {
+        news_comment_free(&recent[--n]);
     }
 
 done:

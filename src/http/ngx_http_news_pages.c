@@ -565,7 +565,9 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                                : MDB_NOTFOUND;
     }
 
-    comments.part[0] = page.part[NEWS_PART_COMMENTS];
+    if (rc == 0) {
+        comments.part[0] = page.part[NEWS_PART_COMMENTS];
+    }
 
     if (rc == 0 && cpage > 1) {
         rc = news_article_comment_page(&ngx_http_news_module_store(r), txn,

@@ -265,16 +265,38 @@ ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
 }
 
 
+/* the Allow header's words, each followed by ", " */
+static struct {
+    ngx_uint_t   method;
+    ngx_str_t    name;
+} ngx_http_news_allow[] = {
+    { NGX_HTTP_GET, ngx_string("GET, HEAD, ") },
+    { NGX_HTTP_POST, ngx_string("POST, ") },
+    { NGX_HTTP_PUT, ngx_string("PUT, ") },
+    { NGX_HTTP_PATCH, ngx_string("PATCH, ") },
+    { NGX_HTTP_DELETE, ngx_string("DELETE, ") },
+    { 0, ngx_null_string }
+};
+
+
 static ngx_int_t
 ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
     ngx_uint_t json)
 {
+    size_t            len;
     u_char           *p, *last;
+    ngx_uint_t        i;
     ngx_table_elt_t  *h;
 
+    /* sized from the words themselves: all five methods fit */
+    len = 0;
+
+    for (i = 0; ngx_http_news_allow[i].name.len; i++) {
+        len += ngx_http_news_allow[i].name.len;
+    }
+
     h = ngx_list_push(&r->headers_out.headers);
-    p = ngx_pnalloc(r->pool,
-                    sizeof("GET, HEAD, POST, PUT, PATCH, DELETE") - 1);
+    p = ngx_pnalloc(r->pool, len);
 
     if (h == NULL || p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -282,24 +304,11 @@ ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
 
     last = p;
 
-    if (methods & NGX_HTTP_GET) {
-        last = ngx_cpymem(last, "GET, HEAD, ", 11);
-    }
-
-    if (methods & NGX_HTTP_POST) {
-        last = ngx_cpymem(last, "POST, ", 6);
-    }
-
-    if (methods & NGX_HTTP_PUT) {
-        last = ngx_cpymem(last, "PUT, ", 5);
-    }
-
-    if (methods & NGX_HTTP_PATCH) {
-        last = ngx_cpymem(last, "PATCH, ", 7);
-    }
-
-    if (methods & NGX_HTTP_DELETE) {
-        last = ngx_cpymem(last, "DELETE, ", 8);
+    for (i = 0; ngx_http_news_allow[i].name.len; i++) {
+        if (methods & ngx_http_news_allow[i].method) {
+            last = ngx_cpymem(last, ngx_http_news_allow[i].name.data,
+                              ngx_http_news_allow[i].name.len);
+        }
     }
 
     h->hash = 1;
