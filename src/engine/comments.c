@@ -2,6 +2,7 @@
  * Comments in the store; see comments.h for the layout.
  */
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,6 +37,25 @@ static size_t news_comment_url_len(const char *s, size_t n);
 static int news_comment_queue(news_store_t *st, MDB_txn *txn,
     const unsigned char *k, int pending, news_err_t *err);
 static int news_comment_by(const MDB_val *val, const char *author);
+static void news_comment_thread_key(unsigned char *key, uint64_t article_id,
+    uint64_t root, int64_t created_at, uint64_t id);
+static int news_comment_thread_put(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, news_err_t *err);
+static int news_comment_root(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint64_t *root, news_err_t *err);
+static int news_comment_count(news_store_t *st, MDB_txn *txn, int db,
+    const unsigned char *prefix, size_t n, size_t max, size_t *count,
+    news_err_t *err);
+static int news_comment_budget(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, news_err_t *err);
+static uint64_t news_comment_depth_root(const news_comments_t *cs,
+    size_t i);
+static int news_comment_threads_drop(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, news_err_t *err);
+static int news_comments_take(news_comments_t *cs, news_buf_t *arena,
+    const MDB_val *key, const MDB_val *val);
+static int news_comments_done(news_comments_t *cs, news_buf_t *arena,
+    int rc, news_err_t *err);
 static const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
     size_t *alen);
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
@@ -574,8 +594,176 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
         return news_store_fail(err, rc, "writing the comment index");
     }
 
-    return news_comment_queue(st, txn, k, c->status == NEWS_COMMENT_PENDING,
-                              err);
+    if (news_comment_queue(st, txn, k, c->status == NEWS_COMMENT_PENDING,
+                           err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    return c->root ? news_comment_thread_put(st, txn, c, err) : NEWS_OK;
+}
+
+
+static void
+news_comment_thread_key(unsigned char *key, uint64_t article_id,
+    uint64_t root, int64_t created_at, uint64_t id)
+{
+    news_be64_put(key, article_id);
+    news_be64_put(key + 8, root);
+    news_be64_put(key + 16, (uint64_t) created_at);
+    news_be64_put(key + 24, id);
+}
+
+
+static int
+news_comment_thread_put(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_THREAD_KEY];
+
+    news_comment_thread_key(k, c->article_id, c->root, c->created_at, c->id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = k;
+    val.mv_size = 0;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_THREADS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the thread index");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The top comment of the thread that comment `id` is in: parents are
+ * read from the views, at most the depth cap of them.
+ */
+static int
+news_comment_root(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint64_t *root, news_err_t *err)
+{
+    size_t                m, alen;
+    unsigned              hops;
+    uint64_t              parent;
+    MDB_val               key, val;
+    const unsigned char  *v;
+
+    for (hops = 0; hops < NEWS_COMMENT_DEPTH; hops++) {
+        if (news_comment_find(st, txn, id, &key, &val, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        v = news_comment_view(&val, &m, &alen);
+        if (v == NULL) {
+            return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+        }
+
+        parent = news_be64_get(v);
+
+        if (parent == 0) {
+            *root = id;
+            return NEWS_OK;
+        }
+
+        id = parent;
+    }
+
+    return news_err_set(err, NEWS_ERROR, "comment %llu nests too deep",
+                        (unsigned long long) id);
+}
+
+
+/*
+ * Counts the keys that begin with prefix[0..n) in a database, stopping
+ * at max: what a budget needs to know, in at most max steps.
+ */
+static int
+news_comment_count(news_store_t *st, MDB_txn *txn, int db,
+    const unsigned char *prefix, size_t n, size_t max, size_t *count,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_THREAD_KEY];
+
+    *count = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[db], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    memcpy(k, prefix, n);
+    key.mv_data = k;
+    key.mv_size = n;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && *count < max && key.mv_size >= n
+         && memcmp(key.mv_data, prefix, n) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        (*count)++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "counting comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* an article and a thread take a bounded number of comments */
+static int
+news_comment_budget(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
+    news_err_t *err)
+{
+    size_t         n;
+    unsigned char  k[16];
+
+    news_be64_put(k, c->article_id);
+
+    if (news_comment_count(st, txn, NEWS_DB_COMMENTS, k, 8,
+                           NEWS_ARTICLE_COMMENTS_MAX, &n, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    if (n >= NEWS_ARTICLE_COMMENTS_MAX) {
+        return news_err_set(err, NEWS_FORBIDDEN, "this article has taken "
+                            "all the comments it can (%d)",
+                            NEWS_ARTICLE_COMMENTS_MAX);
+    }
+
+    if (c->root == 0) {
+        return NEWS_OK;
+    }
+
+    news_be64_put(k + 8, c->root);
+
+    if (news_comment_count(st, txn, NEWS_DB_THREADS, k, 16, NEWS_THREAD_MAX,
+                           &n, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    if (n >= NEWS_THREAD_MAX) {
+        return news_err_set(err, NEWS_FORBIDDEN, "this thread has taken all "
+                            "the replies it can (%d): start a new one",
+                            NEWS_THREAD_MAX);
+    }
+
+    return NEWS_OK;
 }
 
 
@@ -614,35 +802,60 @@ news_comment_queue(news_store_t *st, MDB_txn *txn, const unsigned char *k,
 
 
 int
-news_comments_index_pending(news_store_t *st, MDB_txn *txn, news_err_t *err)
+news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
-    int          rc;
-    MDB_val      key, val;
-    MDB_cursor  *cur;
+    int             rc, status;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    news_comment_t  c;
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
+    rc = mdb_drop(txn, st->dbi[NEWS_DB_PENDING], 0);
+    if (rc == 0) {
+        rc = mdb_drop(txn, st->dbi[NEWS_DB_THREADS], 0);
     }
 
-    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0) {
+    if (rc == 0) {
+        rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "indexing comments");
+    }
+
+    status = NEWS_OK;
+
+    while (status == NEWS_OK
+           && (rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0)
+    {
         if (key.mv_size != NEWS_COMMENTS_KEY
-            || val.mv_size < NEWS_COMMENT_VALUE_HEAD
-            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_PENDING)
+            || news_comment_view_get(&key, &val, &c, NULL) != 0)
         {
             continue;
         }
 
-        if (news_comment_queue(st, txn, key.mv_data, 1, err) != NEWS_OK) {
-            mdb_cursor_close(cur);
-            return err->code;
+        c.article_id = news_be64_get(key.mv_data);
+
+        if (c.status == NEWS_COMMENT_PENDING) {
+            status = news_comment_queue(st, txn, key.mv_data, 1, err);
+        }
+
+        if (status == NEWS_OK && c.parent) {
+            status = news_comment_root(st, txn, c.parent, &c.root, err);
+
+            if (status == NEWS_OK) {
+                status = news_comment_thread_put(st, txn, &c, err);
+            }
         }
     }
 
     mdb_cursor_close(cur);
 
+    if (status != NEWS_OK) {
+        return status;
+    }
+
     if (rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "indexing pending comments");
+        return news_store_fail(err, rc, "indexing comments");
     }
 
     return NEWS_OK;
@@ -734,11 +947,9 @@ news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err)
 {
     int             rc;
-    size_t          i;
     MDB_val         key, val;
     news_buf_t      arena;
     MDB_cursor     *cur;
-    news_comment_t  c;
     unsigned char   k[8];
 
     memset(cs, 0, sizeof(*cs));
@@ -761,35 +972,126 @@ news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
             break;
         }
 
-        if (news_comment_view_get(&key, &val, &c, &arena) != 0) {
-            rc = MDB_CORRUPTED;
-            break;
-        }
-
-        c.article_id = article_id;
-
-        if (news_comments_add(cs, &c) != 0) {
-            arena.failed = 1;
+        rc = news_comments_take(cs, &arena, &key, &val);
+        if (rc != 0) {
             break;
         }
     }
 
     mdb_cursor_close(cur);
 
-    if (arena.failed || (rc != 0 && rc != MDB_NOTFOUND)) {
-        news_buf_free(&arena);
-        free(cs->items);
-        memset(cs, 0, sizeof(*cs));
-        return arena.failed ? news_err_set(err, NEWS_ERROR, "out of memory")
-                            : news_store_fail(err, rc, "reading comments");
+    return news_comments_done(cs, &arena, rc, err);
+}
+
+
+int
+news_comments_thread_load(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, uint64_t root, news_comments_t *cs,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val, ck, cv;
+    news_buf_t     arena;
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_THREAD_KEY], c[NEWS_COMMENTS_KEY];
+
+    memset(cs, 0, sizeof(*cs));
+    news_buf_init(&arena);
+
+    if (news_comment_find(st, txn, root, &ck, &cv, err) != NEWS_OK) {
+        return err->code;
     }
 
-    /* the strings were placed as offsets: the arena may have moved */
-    cs->arena = arena.data;
+    if (news_be64_get(ck.mv_data) != article_id
+        || news_comments_take(cs, &arena, &ck, &cv) != 0
+        || cs->items[0].parent != 0)
+    {
+        news_comments_done(cs, &arena, MDB_NOTFOUND, err);
+        return news_err_set(err, NEWS_NOTFOUND, "no such thread");
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_THREADS], &cur);
+    if (rc != 0) {
+        return news_comments_done(cs, &arena, rc, err);
+    }
+
+    news_comment_thread_key(k, article_id, root, 0, 0);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == NEWS_THREAD_KEY
+         && memcmp(key.mv_data, k, 16) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        /* the comment's key: its article, time and id */
+        memcpy(c, key.mv_data, 8);
+        memcpy(c + 8, (unsigned char *) key.mv_data + 16, 16);
+        ck.mv_data = c;
+        ck.mv_size = sizeof(c);
+
+        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        if (rc == 0) {
+            rc = news_comments_take(cs, &arena, &ck, &cv);
+        }
+
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    return news_comments_done(cs, &arena, rc, err);
+}
+
+
+/* adds a stored comment to a loaded set: 0, or an error to stop with */
+static int
+news_comments_take(news_comments_t *cs, news_buf_t *arena,
+    const MDB_val *key, const MDB_val *val)
+{
+    news_comment_t  c;
+
+    if (news_comment_view_get(key, val, &c, arena) != 0) {
+        return arena->failed ? ENOMEM : MDB_CORRUPTED;
+    }
+
+    c.article_id = news_be64_get(key->mv_data);
+
+    if (news_comments_add(cs, &c) != 0) {
+        arena->failed = 1;
+        return ENOMEM;
+    }
+
+    return 0;
+}
+
+
+/*
+ * Ends a load that stopped with rc: the set, its strings turned from
+ * offsets into addresses (the arena may have moved as it grew), or
+ * nothing and the error.
+ */
+static int
+news_comments_done(news_comments_t *cs, news_buf_t *arena, int rc,
+    news_err_t *err)
+{
+    size_t  i;
+
+    if (arena->failed || (rc != 0 && rc != MDB_NOTFOUND)) {
+        news_buf_free(arena);
+        free(cs->items);
+        memset(cs, 0, sizeof(*cs));
+        return arena->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                             : news_store_fail(err, rc, "reading comments");
+    }
+
+    cs->arena = arena->data;
 
     for (i = 0; i < cs->n; i++) {
-        cs->items[i].author = arena.data + (uintptr_t) cs->items[i].author;
-        cs->items[i].body = arena.data + (uintptr_t) cs->items[i].body;
+        cs->items[i].author = arena->data + (uintptr_t) cs->items[i].author;
+        cs->items[i].body = arena->data + (uintptr_t) cs->items[i].body;
     }
 
     return NEWS_OK;
@@ -821,7 +1123,7 @@ news_comment_view_put(news_buf_t *b, const news_comment_t *c)
 /*
  * Reads a comment's view into c, its author and body copied into arena
  * as NUL-terminated strings whose offsets stand in c's pointers until
- * the caller turns them into addresses.
+ * the caller turns them into addresses (no strings without an arena).
  */
 static int
 news_comment_view_get(const MDB_val *key, const MDB_val *val,
@@ -842,6 +1144,10 @@ news_comment_view_get(const MDB_val *key, const MDB_val *val,
     c->created_at = (int64_t) news_be64_get(v + 8);
     c->edited_at = (int64_t) news_be64_get(v + 16);
     c->depth = v[24];
+
+    if (arena == NULL) {
+        return 0;
+    }
 
     c->author = (char *) (uintptr_t) arena->len;
     news_buf_add(arena, v + NEWS_COMMENT_VIEW_HEAD, alen);
@@ -914,6 +1220,16 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
             return news_err_set(err, NEWS_INVALID, "replies nest at most %d "
                                 "deep", NEWS_COMMENT_DEPTH);
         }
+
+        if (news_comment_root(st, txn, c->parent, &c->root, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    if (news_comment_budget(st, txn, c, err) != NEWS_OK) {
+        return err->code;
     }
 
     if (news_store_next_id(st, txn, NEWS_DB_CINDEX, &c->id, err)
@@ -1062,9 +1378,14 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         return news_store_fail(err, rc, "replacing comments");
     }
 
+    if (news_comment_threads_drop(st, txn, article_id, err) != NEWS_OK) {
+        return err->code;
+    }
+
     for (i = 0; i < cs->n; i++) {
         cs->items[i].article_id = article_id;
         cs->items[i].depth = news_comment_depth(cs, i);
+        cs->items[i].root = news_comment_depth_root(cs, i);
 
         if (cs->items[i].id == 0
             && news_store_next_id(st, txn, NEWS_DB_CINDEX, &cs->items[i].id,
@@ -1478,6 +1799,63 @@ news_comment_view(const MDB_val *val, size_t *m, size_t *alen)
     *alen = ((size_t) v[25] << 8) | v[26];
 
     return *alen <= *m - NEWS_COMMENT_VIEW_HEAD ? v : NULL;
+}
+
+
+/* an imported reply's top comment: its parent's, or its parent */
+static uint64_t
+news_comment_depth_root(const news_comments_t *cs, size_t i)
+{
+    size_t  j;
+
+    for (j = i; cs->items[i].parent && j-- > 0; /* void */) {
+        if (cs->items[j].id == cs->items[i].parent) {
+            return cs->items[j].root ? cs->items[j].root : cs->items[j].id;
+        }
+    }
+
+    return 0;
+}
+
+
+/* removes an article's entries from the thread index */
+static int
+news_comment_threads_drop(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  k[8];
+
+    news_be64_put(k, article_id);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_THREADS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == NEWS_THREAD_KEY
+         && memcmp(key.mv_data, k, 8) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        rc = mdb_cursor_del(cur, 0);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "removing threads");
+    }
+
+    return NEWS_OK;
 }
 
 

@@ -26,6 +26,10 @@
 #define NEWS_COMMENT_HARD_MAX     100000   /* characters, any directive */
 #define NEWS_COMMENT_DEPTH        4        /* a top comment is depth 1 */
 #define NEWS_COMMENTS_PAGE        50       /* top-level threads a page */
+#define NEWS_THREAD_SHOWN         10       /* replies a thread shows there */
+#define NEWS_THREAD_MAX           200      /* replies a thread takes */
+#define NEWS_ARTICLE_COMMENTS_MAX 5000     /* comments an article takes */
+#define NEWS_THREAD_KEY           32
 #define NEWS_COMMENTS_KEY         24
 #define NEWS_COMMENT_VALUE_HEAD   9
 #define NEWS_COMMENT_VIEW_HEAD    27
@@ -43,6 +47,7 @@ typedef struct {
     uint64_t    id;
     uint64_t    article_id;
     uint64_t    parent;         /* 0: a top-level comment */
+    uint64_t    root;           /* a reply's top-level comment (writes) */
     char       *author;         /* username */
     char       *body;           /* plain text, normalised */
     int64_t     created_at;
@@ -149,8 +154,22 @@ typedef struct {
 int news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
 
-/* fills the pending index from the comments (a store from before it) */
-int news_comments_index_pending(news_store_t *st, MDB_txn *txn,
+/*
+ * Fills the moderation queue and the thread index afresh from the
+ * comments (a store from before them).  The thread index ("threads":
+ * be64 article . be64 top comment . be64 created_at . be64 id, no value)
+ * lists each thread's replies, oldest first: a thread page and a
+ * thread's budget cost its replies, not its article's comments.
+ */
+int news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/*
+ * A thread: its top comment `root` and every reply, oldest first, as
+ * news_comments_load() gives them; NEWS_NOTFOUND if `root` is not a
+ * top-level comment of the article.
+ */
+int news_comments_thread_load(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, uint64_t root, news_comments_t *cs,
     news_err_t *err);
 
 /*

@@ -149,7 +149,8 @@ static void news_render_comments(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, unsigned page);
 static void news_render_comment(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, const news_thread_t *t, size_t i,
-    unsigned depth);
+    unsigned depth, size_t *room);
+static size_t news_thread_replies(const news_thread_t *t, size_t i);
 static int news_thread_build(news_thread_t *t, const news_comments_t *cs);
 static int news_thread_make(news_thread_t *t, const news_comments_t *cs);
 static int news_thread_shown(news_thread_t *t, const news_comments_t *cs,
@@ -798,7 +799,7 @@ static void
 news_render_comments(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, unsigned page)
 {
-    size_t         i, skip, count;
+    size_t         i, skip, count, room;
     unsigned       pages;
     news_thread_t  t;
 
@@ -830,7 +831,7 @@ news_render_comments(news_buf_t *b, const news_article_t *a,
             continue;
         }
 
-        news_render_comment(b, a, cs, &t, i, 1);
+        news_render_comment(b, a, cs, &t, i, 1, &room);
         count++;
     }
 
@@ -864,15 +865,25 @@ news_render_comments(news_buf_t *b, const news_article_t *a,
 }
 
 
+/*
+ * A comment and its replies.  `room` is how many more replies of its
+ * thread an article page shows (NEWS_THREAD_SHOWN, in reading order);
+ * the thread's top says how many more its own page holds.  A thread
+ * page shows them all (room NULL).
+ */
 static void
 news_render_comment(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, const news_thread_t *t, size_t i,
-    unsigned depth)
+    unsigned depth, size_t *room)
 {
-    size_t                 k;
+    size_t                 k, more;
     const news_comment_t  *c;
 
     c = &cs->items[i];
+
+    if (depth == 1 && room != NULL) {
+        *room = NEWS_THREAD_SHOWN;
+    }
 
     news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n",
                   (unsigned long long) c->id);
@@ -908,19 +919,84 @@ news_render_comment(news_buf_t *b, const news_article_t *a,
                          : "<p class=\"meta\">[deleted]</p>\n");
     }
 
-    if (t->nodes[i].first != NEWS_NONE && depth < NEWS_COMMENT_DEPTH) {
+    if (t->nodes[i].first != NEWS_NONE && depth < NEWS_COMMENT_DEPTH
+        && (room == NULL || *room > 0))
+    {
         news_buf_addl(b, "<ol class=\"replies\">\n");
 
         for (k = t->nodes[i].first; k != NEWS_NONE; k = t->nodes[k].next) {
-            if (t->nodes[k].shown) {
-                news_render_comment(b, a, cs, t, k, depth + 1);
+            if (!t->nodes[k].shown) {
+                continue;
             }
+
+            if (room != NULL && *room == 0) {
+                break;
+            }
+
+            if (room != NULL) {
+                (*room)--;
+            }
+
+            news_render_comment(b, a, cs, t, k, depth + 1, room);
         }
 
         news_buf_addl(b, "</ol>\n");
     }
 
+    more = (depth == 1 && room != NULL)
+           ? news_thread_replies(t, i) - (NEWS_THREAD_SHOWN - *room) : 0;
+
+    if (more) {
+        news_buf_addf(b, "<p class=\"more-replies\"><a href=\"articles/%s"
+                      "?thread=%llu#comment-%llu\">%zu more %s in this "
+                      "thread</a></p>\n", a->slug,
+                      (unsigned long long) c->id, (unsigned long long) c->id,
+                      more, more == 1 ? "reply" : "replies");
+    }
+
     news_buf_addl(b, "</li>\n");
+}
+
+
+/* the replies shown below comment i, at every depth */
+static size_t
+news_thread_replies(const news_thread_t *t, size_t i)
+{
+    size_t  k, n;
+
+    n = 0;
+
+    for (k = t->nodes[i].first; k != NEWS_NONE; k = t->nodes[k].next) {
+        if (t->nodes[k].shown) {
+            n += 1 + news_thread_replies(t, k);
+        }
+    }
+
+    return n;
+}
+
+
+int
+news_render_thread(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs)
+{
+    news_thread_t  t;
+
+    if (news_thread_build(&t, cs) != 0) {
+        return -1;
+    }
+
+    if (t.top_first == NEWS_NONE || !t.nodes[t.top_first].shown) {
+        news_thread_free(&t);
+        return 1;
+    }
+
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+    news_render_comment(b, a, cs, &t, t.top_first, 1, NULL);
+    news_buf_addl(b, "</ol>\n");
+    news_thread_free(&t);
+
+    return b->failed ? -1 : 0;
 }
 
 

@@ -113,6 +113,16 @@ unsigned news_render_comment_pages(const news_comments_t *cs);
  */
 unsigned news_render_comment_page_of(const news_comments_t *cs, uint64_t id);
 
+/*
+ * A thread's own page: its top comment and every reply (an article page
+ * shows NEWS_THREAD_SHOWN replies of a thread and links here for the
+ * rest).  cs is news_comments_thread_load()'s; a only gives the slug
+ * and whether comments are closed.  0, 1 when the thread shows nothing,
+ * or -1 (out of memory).
+ */
+int news_render_thread(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs);
+
 /* one item of the moderation queue, its <li> left open for the buttons */
 void news_render_pending_item(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c);

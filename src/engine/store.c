@@ -32,7 +32,7 @@
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
-    "topics", "revisions", "pending"
+    "topics", "revisions", "pending", "threads"
 };
 
 
@@ -256,7 +256,10 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     /* an index new to this build is filled from what it indexes */
     pending = mdb_dbi_open(txn, news_db_names[NEWS_DB_PENDING], 0,
                            &st->dbi[NEWS_DB_PENDING])
-              == MDB_NOTFOUND;
+              == MDB_NOTFOUND
+              || mdb_dbi_open(txn, news_db_names[NEWS_DB_THREADS], 0,
+                              &st->dbi[NEWS_DB_THREADS])
+                 == MDB_NOTFOUND;
 
     for (i = 0; i < NEWS_DB_N; i++) {
         rc = mdb_dbi_open(txn, news_db_names[i], MDB_CREATE, &st->dbi[i]);
@@ -267,7 +270,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     }
 
     if (news_store_check_schema(st, txn, dir, err) != NEWS_OK
-        || (pending && news_comments_index_pending(st, txn, err) != NEWS_OK))
+        || (pending && news_comments_reindex(st, txn, err) != NEWS_OK))
     {
         mdb_txn_abort(txn);
         return err->code;

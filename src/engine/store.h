@@ -66,6 +66,7 @@ enum {
     NEWS_DB_TOPICS,
     NEWS_DB_REVISIONS,
     NEWS_DB_PENDING,
+    NEWS_DB_THREADS,
     NEWS_DB_N
 };
 

@@ -243,6 +243,8 @@ ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
  */
 ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
     int role);
+ngx_int_t ngx_http_news_thread(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot);
 

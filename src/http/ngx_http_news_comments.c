@@ -101,6 +101,8 @@ static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static ngx_int_t ngx_http_news_hidden_csrf(ngx_http_request_t *r,
     news_buf_t *b);
+static ngx_int_t ngx_http_news_plain_page(ngx_http_request_t *r,
+    const char *title, news_buf_t *b, ngx_http_news_route_t *rt);
 
 
 /* ---- posting ----------------------------------------------------------- */
@@ -1295,15 +1297,13 @@ ngx_http_news_hidden_csrf(ngx_http_request_t *r, news_buf_t *b)
 ngx_int_t
 ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    ngx_int_t              n, rc;
+    ngx_int_t              rc;
     ngx_str_t              csrf, value;
     news_pending_t         q;
     u_char                 after[NEWS_PENDING_KEY];
     news_buf_t            *b;
     news_err_t             err;
     MDB_txn               *txn;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
-    ngx_http_news_page_t   pg;
 
     rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_MODERATOR);
     if (rc != NGX_DECLINED) {
@@ -1374,8 +1374,22 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    return ngx_http_news_plain_page(r, "Moderation", b, rt);
+}
+
+
+/* a page of the site's chrome around main text: the queue, a thread */
+static ngx_int_t
+ngx_http_news_plain_page(ngx_http_request_t *r, const char *title,
+    news_buf_t *b, ngx_http_news_route_t *rt)
+{
+    ngx_int_t              n;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
     ngx_memzero(&pg, sizeof(pg));
-    ngx_str_set(&pg.title, "Moderation");
+    pg.title.data = (u_char *) title;
+    pg.title.len = ngx_strlen(title);
     pg.main.data = (u_char *) b->data;
     pg.main.len = b->len;
     pg.path = rt->path;
@@ -1388,3 +1402,122 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
                               pieces, n);
 }
+
+
+/* ---- a thread's own page ------------------------------------------------ */
+
+
+/*
+ * GET /articles/{slug}?thread=ID: a thread in full, where the article
+ * page shows its first replies.  Read at request time: its top comment
+ * and its replies from the thread index, at most NEWS_THREAD_MAX + 1
+ * records however many comments the article holds.
+ */
+ngx_int_t
+ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    int                    rc, moved;
+    uint64_t               id;
+    ngx_str_t              value;
+    news_buf_t            *b;
+    news_err_t             err;
+    news_page_t            page;
+    MDB_txn               *txn;
+    news_article_t         a;
+    news_comments_t        cs;
+
+    ngx_memzero(&a, sizeof(news_article_t));
+
+    if (ngx_http_arg(r, (u_char *) "thread", 6, &value) != NGX_OK
+        || ngx_http_news_id((char *) value.data, value.len, &id) != NGX_OK)
+    {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request", "A thread is named "
+                                        "by its first comment's number.");
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    rc = news_article_find(&ngx_http_news_module_store(r), txn,
+                           (char *) rt->slug.data, rt->slug.len, &a.id,
+                           &moved);
+
+    if (rc == 0 && moved) {
+        return ngx_http_news_moved(r, txn, a.id, 0);
+    }
+
+    if (rc == 0) {
+        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, a.id,
+                                   NEWS_FRAG_PAGE, &page);
+    }
+
+    if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
+                    || !ngx_http_news_visible(r, &page)))
+    {
+        rc = MDB_NOTFOUND;
+    }
+
+    if (rc != 0) {
+        ngx_http_news_read_done(r);
+        news_store_fail(&err, rc, "reading an article page");
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (news_comments_thread_load(&ngx_http_news_module_store(r), txn, a.id,
+                                  id, &cs, &err)
+        != NEWS_OK)
+    {
+        ngx_http_news_read_done(r);
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "<h1>A thread on <a href=\"articles/");
+    news_buf_add(b, rt->slug.data, rt->slug.len);
+    news_buf_addl(b, "\">");
+    news_buf_add(b, page.part[NEWS_PART_TITLE].data,
+                 page.part[NEWS_PART_TITLE].len);
+    news_buf_addl(b, "</a></h1>\n<section class=\"comments\" "
+                  "id=\"comments\">\n");
+
+    /* what the renderer needs of the article: its address, if closed */
+    a.slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
+    if (a.slug == NULL) {
+        news_comments_free(&cs);
+        ngx_http_news_read_done(r);
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    *ngx_cpymem(a.slug, rt->slug.data, rt->slug.len) = '\0';
+    a.comments_closed = (page.status & NEWS_COMMENTS_CLOSED) != 0;
+
+    rc = news_render_thread(b, &a, &cs);
+    news_comments_free(&cs);
+
+    if (ngx_http_news_validators(r, 'r', a.id, page.version,
+                                 page.modified_at)
+        != NGX_OK)
+    {
+        rc = -1;
+    }
+
+    ngx_http_news_read_done(r);
+
+    if (rc == 1) {
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND, "Not found",
+                                        "There is no such thread here.");
+    }
+
+    news_buf_addf(b, "</section>\n<p><a href=\"articles/%s#comment-%llu\">"
+                  "Back to the article</a></p>\n", a.slug,
+                  (unsigned long long) id);
+
+    if (rc != 0 || b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_plain_page(r, "A thread", b, rt);
+}
+

@@ -530,10 +530,15 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     MDB_txn               *txn;
     news_err_t             err;
     news_page_t            page, comments;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_str_t              thread, pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
     ngx_memzero(&pg, sizeof(pg));
+
+    /* a thread's own page (comments.c) */
+    if (ngx_http_arg(r, (u_char *) "thread", 6, &thread) == NGX_OK) {
+        return ngx_http_news_thread(r, rt);
+    }
 
     if (ngx_http_news_number_arg(r, "comments", &cpage) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,

@@ -333,9 +333,9 @@ test_incremental(void)
 }
 
 
-/* the pending index's entries, as one string of "id " */
+/* every key of an index: the ids that end them, or the keys in hex */
 static char *
-queue_ids(void)
+index_keys(int db, int ids)
 {
     MDB_val      key, val;
     MDB_txn     *txn;
@@ -345,11 +345,18 @@ queue_ids(void)
 
     news_buf_init(&b);
     news_store_read(&st, &txn, &err);
-    mdb_cursor_open(txn, st.dbi[NEWS_DB_PENDING], &cur);
+    mdb_cursor_open(txn, st.dbi[db], &cur);
 
     while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
-        news_buf_addf(&b, "%llu ", (unsigned long long)
-                      news_be64_get((unsigned char *) key.mv_data + 8));
+        if (ids) {
+            news_buf_addf(&b, "%llu", (unsigned long long) news_be64_get(
+                          (unsigned char *) key.mv_data + key.mv_size - 8));
+
+        } else {
+            news_hex_encode(&b, key.mv_data, key.mv_size);
+        }
+
+        news_buf_addc(&b, ' ');
     }
 
     mdb_cursor_close(cur);
@@ -368,7 +375,7 @@ static void
 test_queue(void)
 {
     int             i;
-    char           *kept, *rebuilt, want[128];
+    char           *kept, *rebuilt, *threads, want[128];
     uint64_t        art, id[6];
     MDB_txn        *txn;
     news_err_t      err;
@@ -399,20 +406,29 @@ test_queue(void)
     snprintf(want, sizeof(want), "%llu %llu %llu %llu ",
              (unsigned long long) id[0], (unsigned long long) id[1],
              (unsigned long long) id[4], (unsigned long long) id[5]);
-    kept = queue_ids();
+    kept = index_keys(NEWS_DB_PENDING, 1);
     ok(strcmp(kept, want) == 0, "the queue holds the pending, oldest first: "
        "%s", kept);
 
+    threads = index_keys(NEWS_DB_THREADS, 0);
+
     news_store_write(&st, &txn, &err);
     mdb_drop(txn, st.dbi[NEWS_DB_PENDING], 0);
-    ok(news_comments_index_pending(&st, txn, &err) == NEWS_OK,
-       "the queue filled from the comments");
+    mdb_drop(txn, st.dbi[NEWS_DB_THREADS], 0);
+    ok(news_comments_reindex(&st, txn, &err) == NEWS_OK,
+       "the indexes filled from the comments");
     news_store_commit(&st, txn, &err);
 
-    rebuilt = queue_ids();
-    ok(strcmp(kept, rebuilt) == 0, "holds what was kept in step: %s",
-       rebuilt);
+    rebuilt = index_keys(NEWS_DB_PENDING, 1);
+    ok(strcmp(kept, rebuilt) == 0, "the queue holds what was kept in step: "
+       "%s", rebuilt);
     free(kept);
+    free(rebuilt);
+
+    rebuilt = index_keys(NEWS_DB_THREADS, 0);
+    ok(strlen(threads) > 0 && strcmp(threads, rebuilt) == 0,
+       "so does the thread index");
+    free(threads);
     free(rebuilt);
 }
 
