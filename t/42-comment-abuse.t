@@ -164,6 +164,8 @@ is($t->request('DELETE', '/api/articles/queued', { headers => { Cookie => $t->lo
 ($stats) = ($t->newsctl('stats'))[1];
 like($stats, qr/^pending\s+2$/m, 'they leave the index with it');
 
+my ($crc, $cout, $cerr) = $t->newsctl('check');
+is($crc, 0, 'newsctl check: the queue and thread indexes agree with the comments') or diag "$cout$cerr";
 $t->done;
 
 # the author's edit forms come from a bounded look at the article's latest

@@ -76,5 +76,7 @@ $res = reply('packed', undef, 'one too many');
 is($res->{status}, 403, 'the 5001st: 403');
 like($res->{content}, qr/this article has taken all the comments it can \(5000\)/, 'says why');
 
+my ($crc, $cout, $cerr) = $t->newsctl('check');
+is($crc, 0, 'newsctl check: the queue and thread indexes agree with the comments') or diag "$cout$cerr";
 $t->done;
 done_testing;

@@ -48,6 +48,12 @@ static void news_check_comment(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_cindex(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_comment_indexes(news_check_ctx_t *c,
+    const unsigned char *p, const news_comment_t *cm);
+static void news_check_pending(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_thread(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
 static void news_check_revision(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_user(news_check_ctx_t *c, const MDB_val *key,
@@ -75,6 +81,8 @@ static const struct {
     { NEWS_DB_PAGES,     news_check_page,     NULL },
     { NEWS_DB_COMMENTS,  news_check_comment,  NULL },
     { NEWS_DB_CINDEX,    news_check_cindex,   NULL },
+    { NEWS_DB_PENDING,   news_check_pending,  NULL },
+    { NEWS_DB_THREADS,   news_check_thread,   NULL },
     { NEWS_DB_REVISIONS, news_check_revision, NULL },
     { NEWS_DB_USERS,     news_check_user,     NULL },
     { NEWS_DB_NAMES,     news_check_name,     NULL },
@@ -958,7 +966,112 @@ news_check_comment(news_check_ctx_t *c, const MDB_val *key,
                         ((unsigned char *) val->mv_data)[0]);
     }
 
+    news_check_comment_indexes(c, p, &cm);
     news_comment_free(&cm);
+}
+
+
+/* a pending comment is in the queue; a reply in its thread's index */
+static void
+news_check_comment_indexes(news_check_ctx_t *c, const unsigned char *p,
+    const news_comment_t *cm)
+{
+    uint64_t       root;
+    MDB_val        rec;
+    news_err_t     err;
+    unsigned char  k[NEWS_THREAD_KEY];
+
+    if (cm->status == NEWS_COMMENT_PENDING
+        && news_check_get(c, NEWS_DB_PENDING, p + 8, NEWS_PENDING_KEY, &rec)
+           != 0)
+    {
+        news_check_fail(c, "pending comment %llu is not in the queue",
+                        (unsigned long long) cm->id);
+    }
+
+    if (cm->parent == 0) {
+        return;
+    }
+
+    if (news_comment_thread_of(c->st, c->txn, cm->parent, &root, &err)
+        != NEWS_OK)
+    {
+        news_check_fail(c, "comment %llu: its parent's thread: %s",
+                        (unsigned long long) cm->id, err.msg);
+        return;
+    }
+
+    memcpy(k, p, 8);
+    news_be64_put(k + 8, root);
+    memcpy(k + 16, p + 8, 16);
+
+    if (news_check_get(c, NEWS_DB_THREADS, k, sizeof(k), &rec) != 0) {
+        news_check_fail(c, "reply %llu is not in thread %llu's index",
+                        (unsigned long long) cm->id,
+                        (unsigned long long) root);
+    }
+}
+
+
+/* pending: be64 created_at . be64 id -> be64 article, a pending comment */
+
+static void
+news_check_pending(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    MDB_val        rec;
+    unsigned char  k[NEWS_COMMENTS_KEY];
+
+    if (key->mv_size != NEWS_PENDING_KEY || val->mv_size != 8) {
+        news_check_fail(c, "a key of %zu bytes, a value of %zu",
+                        key->mv_size, val->mv_size);
+        return;
+    }
+
+    memcpy(k, val->mv_data, 8);
+    memcpy(k + 8, key->mv_data, NEWS_PENDING_KEY);
+
+    if (news_check_get(c, NEWS_DB_COMMENTS, k, sizeof(k), &rec) != 0
+        || rec.mv_size == 0
+        || ((unsigned char *) rec.mv_data)[0] != NEWS_COMMENT_PENDING)
+    {
+        news_check_fail(c, "the queue holds comment %llu, which is not a "
+                        "pending comment of article %llu",
+                        (unsigned long long)
+                        news_be64_get((unsigned char *) key->mv_data + 8),
+                        (unsigned long long) news_be64_get(val->mv_data));
+    }
+}
+
+
+/* threads: article . top comment . created_at . id, a reply that exists */
+
+static void
+news_check_thread(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    MDB_val               rec;
+    const unsigned char  *p;
+    unsigned char         k[NEWS_COMMENTS_KEY];
+
+    p = key->mv_data;
+
+    if (key->mv_size != NEWS_THREAD_KEY || val->mv_size != 0) {
+        news_check_fail(c, "a key of %zu bytes, a value of %zu",
+                        key->mv_size, val->mv_size);
+        return;
+    }
+
+    memcpy(k, p, 8);
+    memcpy(k + 8, p + 16, 16);
+
+    if (news_check_get(c, NEWS_DB_COMMENTS, k, sizeof(k), &rec) != 0) {
+        news_check_fail(c, "thread %llu lists comment %llu, which is not a "
+                        "comment of article %llu",
+                        (unsigned long long) news_be64_get(p + 8),
+                        (unsigned long long) news_be64_get(p + 24),
+                        (unsigned long long) news_be64_get(p));
+    }
 }
 
 

@@ -41,8 +41,6 @@ static void news_comment_thread_key(unsigned char *key, uint64_t article_id,
     uint64_t root, int64_t created_at, uint64_t id);
 static int news_comment_thread_put(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, news_err_t *err);
-static int news_comment_root(news_store_t *st, MDB_txn *txn, uint64_t id,
-    uint64_t *root, news_err_t *err);
 static int news_comment_count(news_store_t *st, MDB_txn *txn, int db,
     const unsigned char *prefix, size_t n, size_t max, size_t *count,
     news_err_t *err);
@@ -639,12 +637,8 @@ news_comment_thread_put(news_store_t *st, MDB_txn *txn,
 }
 
 
-/*
- * The top comment of the thread that comment `id` is in: parents are
- * read from the views, at most the depth cap of them.
- */
-static int
-news_comment_root(news_store_t *st, MDB_txn *txn, uint64_t id,
+int
+news_comment_thread_of(news_store_t *st, MDB_txn *txn, uint64_t id,
     uint64_t *root, news_err_t *err)
 {
     size_t                m, alen;
@@ -840,7 +834,7 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
         }
 
         if (status == NEWS_OK && c.parent) {
-            status = news_comment_root(st, txn, c.parent, &c.root, err);
+            status = news_comment_thread_of(st, txn, c.parent, &c.root, err);
 
             if (status == NEWS_OK) {
                 status = news_comment_thread_put(st, txn, &c, err);
@@ -1221,7 +1215,7 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
                                 "deep", NEWS_COMMENT_DEPTH);
         }
 
-        if (news_comment_root(st, txn, c->parent, &c->root, err)
+        if (news_comment_thread_of(st, txn, c->parent, &c->root, err)
             != NEWS_OK)
         {
             return err->code;

@@ -164,6 +164,13 @@ int news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
 int news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /*
+ * The top comment of the thread that comment `id` is in (itself for a
+ * top comment): parents are read from the views, at most the depth cap.
+ */
+int news_comment_thread_of(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint64_t *root, news_err_t *err);
+
+/*
  * A thread: its top comment `root` and every reply, oldest first, as
  * news_comments_load() gives them; NEWS_NOTFOUND if `root` is not a
  * top-level comment of the article.
