@@ -76,6 +76,13 @@ $res = reply('packed', undef, 'one too many');
 is($res->{status}, 403, 'the 5001st: 403');
 like($res->{content}, qr/this article has taken all the comments it can \(5000\)/, 'says why');
 
+# an article whose comments are followed by another article's
+my $editor = $t->login('ed1', 'editor');
+is($t->request('DELETE', '/api/articles/talk', { headers => { Cookie => $editor } })->{status}, 204,
+   'delete an article with comments that is not the last to have some: 204');
+is($t->get('/articles/talk?thread=1')->{status}, 404, 'its threads are gone');
+like($t->get('/articles/crowded')->{content}, qr/crowded/, "the next article's comments stay");
+
 my ($crc, $cout, $cerr) = $t->newsctl('check');
 is($crc, 0, 'newsctl check: the queue and thread indexes agree with the comments') or diag "$cout$cerr";
 $t->done;

@@ -1368,7 +1368,8 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
     mdb_cursor_close(cur);
 
-    if (rc != MDB_NOTFOUND) {
+    /* 0: the walk reached the next article's comments */
+    if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "replacing comments");
     }
 
