@@ -300,8 +300,19 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
     h = ngx_list_push(&r->headers_out.headers);
     p = ngx_pnalloc(r->pool, nlcf->prefix.len + sizeof("api/articles/") - 1
                              + ngx_strlen(w->a.slug));
+    /* the article is written: say so, without its address if need be */
     if (h == NULL || p == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        if (h != NULL) {
+            h->hash = 0;
+            ngx_str_null(&h->key);
+        }
+
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "news: article \"%s\" written; no memory for its "
+                      "Location", w->a.slug);
+
+        return ngx_http_news_output(r, NGX_HTTP_CREATED,
+                                    &ngx_http_news_json_type, b);
     }
 
     h->hash = 1;
