@@ -249,6 +249,7 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
     cJSON_ArrayForEach(v, obj) {
         if (strcmp(v->string, "id") && strcmp(v->string, "parent")
             && strcmp(v->string, "author") && strcmp(v->string, "body")
+            && strcmp(v->string, "author_id")
             && strcmp(v->string, "created_at")
             && strcmp(v->string, "edited_at")
             && strcmp(v->string, "status") && strcmp(v->string, "article")
@@ -316,6 +317,17 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
     }
 
     c->author = news_comment_strdup(s);
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "author_id");
+    if (v != NULL && (!cJSON_IsNumber(v) || v->valuedouble < 1
+                      || v->valuedouble > 9007199254740991.0))
+    {
+        news_comment_free(c);
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"author_id\" "
+                            "must be a user id", (unsigned long long) c->id);
+    }
+
+    c->author_id = v ? (uint64_t) v->valuedouble : 0;
 
     s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "body"));
     if (s == NULL) {
@@ -404,6 +416,13 @@ news_comment_to_json(const news_comment_t *c, int internal)
     }
 
     ok &= cJSON_AddStringToObject(obj, "author", c->author) != NULL;
+
+    /* ownership goes by id: a name can change hands, an id cannot */
+    if (c->author_id) {
+        ok &= cJSON_AddNumberToObject(obj, "author_id",
+                                      (double) c->author_id) != NULL;
+    }
+
     ok &= cJSON_AddStringToObject(obj, "body", c->body) != NULL;
 
     news_time_rfc3339(&t, c->created_at);

@@ -49,6 +49,8 @@ typedef struct {
     uint64_t    parent;         /* 0: a top-level comment */
     uint64_t    root;           /* a reply's top-level comment (writes) */
     char       *author;         /* username */
+    uint64_t    author_id;      /* the author's user id; 0 in records
+                                   written before ids were kept */
     char       *body;           /* plain text, normalised */
     int64_t     created_at;
     int64_t     edited_at;      /* 0: never */

@@ -16,6 +16,9 @@
 #define NEWS_DIGEST_LEN    32
 #define NEWS_USER_FIXED    10       /* role, created_at, name length */
 
+/* in the names database; no username holds a NUL */
+#define NEWS_USERS_NEXT_KEY  "\0next-id"
+
 
 static const char  *news_roles[NEWS_ROLE_N] = {
     "reader", "moderator", "editor", "admin"
@@ -26,6 +29,8 @@ static int news_user_parse(const MDB_val *key, const MDB_val *val,
     news_user_t *u);
 static int news_user_put(news_store_t *st, MDB_txn *txn,
     const news_user_t *u, news_err_t *err);
+static int news_user_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
+    news_err_t *err);
 
 
 int
@@ -262,13 +267,62 @@ news_user_put(news_store_t *st, MDB_txn *txn, const news_user_t *u,
 }
 
 
+/*
+ * A new account's id: above every id ever given, deleted ones included,
+ * so that nothing that names an old id (a comment, a session) can come
+ * to mean a new account.  The high-water mark lives in the names
+ * database under a key no username can be; a store from before it was
+ * kept starts from the last account's id.
+ */
+static int
+news_user_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
+    news_err_t *err)
+{
+    int            rc;
+    uint64_t       last, mark;
+    MDB_val        key, val;
+    unsigned char  be[8];
+
+    if (news_store_next_id(st, txn, NEWS_DB_USERS, &last, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    key.mv_data = NEWS_USERS_NEXT_KEY;
+    key.mv_size = sizeof(NEWS_USERS_NEXT_KEY) - 1;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_NAMES], &key, &val);
+
+    if (rc == 0 && val.mv_size == 8) {
+        mark = news_be64_get(val.mv_data);
+
+    } else if (rc == 0 || rc == MDB_NOTFOUND) {
+        mark = 0;
+
+    } else {
+        return news_store_fail(err, rc, "reading the next account id");
+    }
+
+    *id = mark > last ? mark : last;
+
+    news_be64_put(be, *id + 1);
+    val.mv_data = be;
+    val.mv_size = 8;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_NAMES], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the next account id");
+    }
+
+    return NEWS_OK;
+}
+
+
 int
 news_user_add(news_store_t *st, MDB_txn *txn, news_user_t *u, int64_t now,
     news_err_t *err)
 {
     int            rc;
     MDB_val        key, val;
-    MDB_cursor    *cur;
     unsigned char  id[8];
     char           lower[NEWS_NAME_MAX];
 
@@ -292,24 +346,8 @@ news_user_add(news_store_t *st, MDB_txn *txn, news_user_t *u, int64_t now,
         return news_store_fail(err, rc, "looking up a name");
     }
 
-    /* ids grow from the last one: the writer holds the only write txn */
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_USERS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
-    }
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_LAST);
-    mdb_cursor_close(cur);
-
-    if (rc == 0 && key.mv_size == 8) {
-        u->id = news_be64_get(key.mv_data) + 1;
-
-    } else if (rc == MDB_NOTFOUND) {
-        u->id = 1;
-
-    } else {
-        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
-                               "finding the last account");
+    if (news_user_next_id(st, txn, &u->id, err) != NEWS_OK) {
+        return err->code;
     }
 
     u->created_at = now;
@@ -411,7 +449,6 @@ news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
     MDB_val        key;
     news_user_t    u;
     unsigned char  id[8];
-    char           lower[NEWS_NAME_MAX];
 
     rc = news_user_find(st, txn, name, n, &u);
     if (rc != 0) {
@@ -431,13 +468,12 @@ news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
         return news_store_fail(err, rc, "deleting the account");
     }
 
-    key.mv_data = lower;
-    key.mv_size = news_username_key(u.name, u.name_len, lower);
-
-    rc = mdb_del(txn, st->dbi[NEWS_DB_NAMES], &key, NULL);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "deleting the name");
-    }
+    /*
+     * The name stays in the names index, pointing at the id that no
+     * longer exists: reserved for good, so nobody can register it and
+     * pass for the former owner in old comments and links.  A login
+     * under it finds no account.
+     */
 
     return NEWS_OK;
 }

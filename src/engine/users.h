@@ -4,7 +4,12 @@
  *   users  be64 id -> role (1) | be64 created_at | name length (1) |
  *                     name as typed | encoded Argon2id hash
  *   names  the name in ASCII lower case -> be64 id
+ *          "\0next-id" -> be64 the next account id
  *
+ * Ids are never given twice (the next-id mark stays above every id ever
+ * used), and a deleted account's name stays in names, pointing at no
+ * account: reserved, so that nobody can take it over with the comments
+ * and links that carry it.
  * Names are compared case-insensitively through the names index and shown
  * as they were typed.  The encoded hash ("$argon2id$v=19$m=...,t=...,
  * p=...$salt$hash") carries its own parameters, so raising the cost later
@@ -118,7 +123,7 @@ int news_user_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_user_set_role(news_store_t *st, MDB_txn *txn, const char *name,
     size_t n, int role, news_err_t *err);
 
-/* deletes the account, its name and every session of it */
+/* deletes the account and every session of it; the name stays reserved */
 int news_user_delete(news_store_t *st, MDB_txn *txn, const char *name,
     size_t n, news_err_t *err);
 

@@ -45,6 +45,7 @@ typedef struct {
     news_comment_t      c;              /* a new comment */
     char                author[NEWS_NAME_MAX + 1];
     uint64_t            user_id;
+    int64_t             user_since;     /* the account's created_at */
     int                 role;
     int64_t             now;
     ngx_uint_t          pending;
@@ -206,6 +207,7 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     }
     ngx_memcpy(w->author, user->name, user->name_len);
     w->user_id = user->id;
+    w->user_since = user->created_at;
     w->role = user->role;
     w->pending = nmcf->comment_premoderation
                  && user->role < NEWS_ROLE_MODERATOR;
@@ -754,6 +756,7 @@ ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     w->now = ngx_time();
     w->c.author = w->author;
+    w->c.author_id = w->user_id;
     w->op.apply = ngx_http_news_cwrite_apply;
     w->op.arg = w;
 
@@ -872,7 +875,14 @@ ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
         return rc;
     }
 
-    own = strcasecmp(c.author, w->author) == 0;
+    /*
+     * By id; a record from before ids were kept goes by name, and only
+     * for an account at least as old as the comment, so that whoever
+     * takes a freed name later never owns its old comments.
+     */
+    own = c.author_id ? c.author_id == w->user_id
+                      : strcasecmp(c.author, w->author) == 0
+                        && w->user_since <= c.created_at;
     late = w->now - c.created_at > (int64_t) w->edit_window;
     status = c.status;
     article_id = c.article_id;
