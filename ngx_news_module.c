@@ -18,6 +18,9 @@
 
 #define NGX_HTTP_NEWS_DB_SIZE  ((off_t) 1024 * 1024 * 1024)
 
+/* the default hashing pool's queue: news_hash_queue caps it per worker */
+#define NGX_HTTP_NEWS_HASH_MAX_QUEUE  "65536"
+
 
 typedef struct {
     ngx_uid_t   uid;
@@ -31,6 +34,8 @@ static void *ngx_http_news_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_news_hash_pool(ngx_conf_t *cf,
+    ngx_http_news_main_conf_t *nmcf);
 static char *ngx_http_news_check_db(ngx_conf_t *cf,
     ngx_http_news_main_conf_t *nmcf);
 static void ngx_http_news_worker_owner(ngx_conf_t *cf,
@@ -96,6 +101,16 @@ static ngx_conf_num_bounds_t  ngx_http_news_comment_rate_bounds = {
 };
 
 
+static ngx_conf_num_bounds_t  ngx_http_news_hash_queue_bounds = {
+    ngx_conf_check_num_bounds, 1, 100000
+};
+
+
+static ngx_conf_num_bounds_t  ngx_http_news_register_throttle_bounds = {
+    ngx_conf_check_num_bounds, 1, 100000
+};
+
+
 static ngx_command_t  ngx_http_news_commands[] = {
 
     { ngx_string("news_base_url"),
@@ -147,6 +162,20 @@ static ngx_command_t  ngx_http_news_commands[] = {
       offsetof(ngx_http_news_main_conf_t, thread_pool_name),
       NULL },
 
+    { ngx_string("news_hash_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, hash_pool_name),
+      NULL },
+
+    { ngx_string("news_hash_queue"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, hash_queue),
+      &ngx_http_news_hash_queue_bounds },
+
     { ngx_string("news_session_ttl"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_sec_slot,
@@ -174,6 +203,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       0,
       NULL },
+
+    { ngx_string("news_register_throttle"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, throttle_register),
+      &ngx_http_news_register_throttle_bounds },
 
     { ngx_string("news_db"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -322,6 +358,8 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->argon2_passes = NGX_CONF_UNSET_UINT;
     nmcf->throttle_account = NGX_CONF_UNSET_UINT;
     nmcf->throttle_address = NGX_CONF_UNSET_UINT;
+    nmcf->throttle_register = NGX_CONF_UNSET_UINT;
+    nmcf->hash_queue = NGX_CONF_UNSET_UINT;
 
     return nmcf;
 }
@@ -347,6 +385,8 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_uint_value(nmcf->argon2_passes, NEWS_ARGON2_PASSES_MIN);
     ngx_conf_init_uint_value(nmcf->throttle_account, 5);
     ngx_conf_init_uint_value(nmcf->throttle_address, 20);
+    ngx_conf_init_uint_value(nmcf->throttle_register, 20);
+    ngx_conf_init_uint_value(nmcf->hash_queue, 64);
 
     if (nmcf->thread_pool_name.len == 0) {
         ngx_str_set(&nmcf->thread_pool_name, "default");
@@ -366,6 +406,10 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_news_hash_pool(cf, nmcf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     if (nmcf->db.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
                            "\"news\" is used but \"news_db\" is not set "
@@ -374,6 +418,91 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     return ngx_http_news_check_db(cf, nmcf);
+}
+
+
+/*
+ * Password hashing runs in a pool of its own, never the writes' pool, so
+ * that hashes cannot hold up a comment.  Without news_hash_thread_pool
+ * it is "news_hash", and when the main context does not declare that,
+ * the module declares it as "thread_pool news_hash threads=2
+ * max_queue=NEWS_HASH_QUEUE" would: two threads bound a worker's hashing
+ * memory to two hashes.  Only "default" is made by nginx itself, so the
+ * declaration goes through the thread_pool directive's own handler.
+ */
+static char *
+ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
+{
+    char          *rv;
+    ngx_str_t     *arg;
+    ngx_uint_t     i;
+    ngx_array_t    args, *saved;
+    ngx_module_t  *m;
+    ngx_command_t *cmd;
+
+    if (nmcf->hash_pool_name.len) {
+        nmcf->hash_pool = ngx_thread_pool_add(cf, &nmcf->hash_pool_name);
+        return nmcf->hash_pool ? NGX_CONF_OK : NGX_CONF_ERROR;
+    }
+
+    ngx_str_set(&nmcf->hash_pool_name, "news_hash");
+
+    nmcf->hash_pool = ngx_thread_pool_get(cf->cycle, &nmcf->hash_pool_name);
+    if (nmcf->hash_pool) {
+        return NGX_CONF_OK;
+    }
+
+    m = NULL;
+
+    for (i = 0; cf->cycle->modules[i]; i++) {
+        if (ngx_strcmp(cf->cycle->modules[i]->name, "ngx_thread_pool_module")
+            == 0)
+        {
+            m = cf->cycle->modules[i];
+            break;
+        }
+    }
+
+    for (cmd = m ? m->commands : NULL; cmd && cmd->name.len; cmd++) {
+        if (ngx_strcmp(cmd->name.data, "thread_pool") == 0) {
+            break;
+        }
+    }
+
+    if (cmd == NULL || cmd->name.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "news: the thread_pool "
+                           "directive is not there to declare \"news_hash\"");
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_array_init(&args, cf->temp_pool, 4, sizeof(ngx_str_t))
+        != NGX_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    arg = ngx_array_push_n(&args, 4);
+    if (arg == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_str_set(&arg[0], "thread_pool");
+    arg[1] = nmcf->hash_pool_name;
+    ngx_str_set(&arg[2], "threads=2");
+    ngx_str_set(&arg[3], "max_queue=" NGX_HTTP_NEWS_HASH_MAX_QUEUE);
+
+    saved = cf->args;
+    cf->args = &args;
+    rv = cmd->set(cf, cmd, cf->cycle->conf_ctx[m->index]);
+    cf->args = saved;
+
+    if (rv != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    nmcf->hash_pool = ngx_thread_pool_get(cf->cycle, &nmcf->hash_pool_name);
+
+    return nmcf->hash_pool ? NGX_CONF_OK : NGX_CONF_ERROR;
 }
 
 

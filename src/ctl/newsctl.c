@@ -69,7 +69,10 @@ static int newsctl_restore(newsctl_t *ctl, const char *src);
 static void newsctl_unmake(const char *dir);
 static int newsctl_copy(newsctl_t *ctl, const char *dest);
 static int newsctl_user(newsctl_t *ctl, int argc, char **argv);
-static int newsctl_user_add(newsctl_t *ctl, const char *name, int role);
+static int newsctl_user_options(int argc, char **argv, int *role,
+    news_argon2_t *cost);
+static int newsctl_user_add(newsctl_t *ctl, const char *name, int role,
+    const news_argon2_t *cost);
 static int newsctl_user_print(const news_user_t *u, void *data);
 
 
@@ -159,9 +162,13 @@ newsctl_usage(void)
             "  restore SRC      make the store a copy of the backup SRC "
             "(nginx stopped;\n"
             "                   the store directory must hold no store)\n"
-            "  user add NAME --role reader|moderator|editor|admin\n"
+            "  user add NAME [--role reader|moderator|editor|admin]\n"
+            "               [--cost MEMORY,PASSES]\n"
             "                   add an account; the password is read "
-            "from stdin\n"
+            "from stdin;\n"
+            "                   the Argon2id cost as news_password_cost "
+            "has it\n"
+            "                   (default 19m,2)\n"
             "  user list        every account: id, name, role, created\n"
             "  user set-role NAME ROLE\n"
             "  user delete NAME delete an account and its sessions\n");
@@ -806,27 +813,76 @@ newsctl_stats(newsctl_t *ctl)
 }
 
 
+/*
+ * user add's options: --role ROLE and --cost MEMORY,PASSES (the
+ * module's news_password_cost, "64m,3"; default its default, 19m,2).
+ */
+static int
+newsctl_user_options(int argc, char **argv, int *role, news_argon2_t *cost)
+{
+    int            i;
+    char          *end;
+    unsigned long  m, t;
+
+    *role = NEWS_ROLE_READER;
+    cost->memory = NEWS_ARGON2_MEMORY_MIN;
+    cost->passes = NEWS_ARGON2_PASSES_MIN;
+
+    for (i = 0; i < argc; i += 2) {
+        if (i + 1 == argc) {
+            return newsctl_usage();
+        }
+
+        if (strcmp(argv[i], "--role") == 0) {
+            *role = news_role_parse(argv[i + 1], strlen(argv[i + 1]));
+            if (*role < 0) {
+                fprintf(stderr, "newsctl: unknown role \"%s\" (reader, "
+                        "moderator, editor or admin)\n", argv[i + 1]);
+                return 2;
+            }
+
+            continue;
+        }
+
+        if (strcmp(argv[i], "--cost") != 0) {
+            return newsctl_usage();
+        }
+
+        errno = 0;
+        m = strtoul(argv[i + 1], &end, 10);
+        m *= (*end == 'g') ? 1024 * 1024 : (*end == 'm') ? 1024 : 1;
+        end += (*end == 'g' || *end == 'm' || *end == 'k');
+        t = (*end == ',') ? strtoul(end + 1, &end, 10) : 0;
+
+        if (errno || *end != '\0' || m < NEWS_ARGON2_MEMORY_MIN
+            || m > 4 * 1024 * 1024 || t < NEWS_ARGON2_PASSES_MIN || t > 1000)
+        {
+            fprintf(stderr, "newsctl: --cost wants MEMORY,PASSES as "
+                    "news_password_cost has them, at least 19m,2\n");
+            return 2;
+        }
+
+        cost->memory = (uint32_t) m;
+        cost->passes = (uint32_t) t;
+    }
+
+    return 0;
+}
+
+
 static int
 newsctl_user(newsctl_t *ctl, int argc, char **argv)
 {
-    int          rc, role;
-    MDB_txn     *txn;
-    news_err_t   err;
+    int            rc, role;
+    MDB_txn       *txn;
+    news_err_t     err;
+    news_argon2_t  cost;
 
     role = NEWS_ROLE_READER;
 
-    if (strcmp(argv[0], "add") == 0 && (argc == 2 || argc == 4)) {
-        if (argc == 4) {
-            if (strcmp(argv[2], "--role") != 0) {
-                return newsctl_usage();
-            }
-
-            role = news_role_parse(argv[3], strlen(argv[3]));
-            if (role < 0) {
-                fprintf(stderr, "newsctl: unknown role \"%s\" (reader, "
-                        "moderator, editor or admin)\n", argv[3]);
-                return 2;
-            }
+    if (strcmp(argv[0], "add") == 0 && argc >= 2) {
+        if (newsctl_user_options(argc - 2, argv + 2, &role, &cost) != 0) {
+            return 2;
         }
 
         if (!news_username_valid(argv[1], strlen(argv[1]))) {
@@ -836,7 +892,7 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
         }
 
         rc = newsctl_open(ctl);
-        return rc ? rc : newsctl_user_add(ctl, argv[1], role);
+        return rc ? rc : newsctl_user_add(ctl, argv[1], role, &cost);
     }
 
     if (strcmp(argv[0], "list") == 0 && argc == 1) {
@@ -905,14 +961,14 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
 
 /* the password is one line on stdin (a trailing newline is not part of it) */
 static int
-newsctl_user_add(newsctl_t *ctl, const char *name, int role)
+newsctl_user_add(newsctl_t *ctl, const char *name, int role,
+    const news_argon2_t *cost)
 {
     int            rc;
     size_t         n;
     MDB_txn       *txn;
     news_err_t     err;
     news_user_t    u;
-    news_argon2_t  cost;
     char           pw[NEWS_PASSWORD_MAX + 2];
 
     n = fread(pw, 1, sizeof(pw), stdin);
@@ -942,11 +998,8 @@ newsctl_user_add(newsctl_t *ctl, const char *name, int role)
     memcpy(u.name, name, u.name_len);
     u.role = role;
 
-    /* the module's default cost; the hash records it */
-    cost.memory = NEWS_ARGON2_MEMORY_MIN;
-    cost.passes = NEWS_ARGON2_PASSES_MIN;
-
-    rc = news_password_hash(&cost, pw, n, u.hash, sizeof(u.hash), &err);
+    /* the hash records its cost: a login rehashes at the module's own */
+    rc = news_password_hash(cost, pw, n, u.hash, sizeof(u.hash), &err);
     explicit_bzero(pw, sizeof(pw));
 
     if (rc != NEWS_OK) {

@@ -39,12 +39,16 @@ typedef struct {
 
     ngx_str_t           thread_pool_name;   /* news_thread_pool */
     ngx_thread_pool_t  *thread_pool;
+    ngx_str_t           hash_pool_name;     /* news_hash_thread_pool */
+    ngx_thread_pool_t  *hash_pool;
+    ngx_uint_t          hash_queue;         /* news_hash_queue */
     time_t              session_ttl;        /* news_session_ttl */
     size_t              body_max;           /* news_body_max */
     ngx_uint_t          argon2_memory;      /* news_password_cost, KiB */
     ngx_uint_t          argon2_passes;
     ngx_uint_t          throttle_account;   /* news_login_throttle */
     ngx_uint_t          throttle_address;
+    ngx_uint_t          throttle_register;  /* news_register_throttle */
 
     ngx_int_t           comment_max;        /* news_comment_max_length */
     time_t              comment_edit_window;
@@ -56,6 +60,7 @@ typedef struct {
     news_store_t        store;
     news_writer_t       writer;             /* group commit */
     news_buf_t          scratch;        /* lists are assembled here */
+    ngx_uint_t          hashes;         /* queued or running (tasks.c) */
     ngx_uint_t          store_open;
 } ngx_http_news_main_conf_t;
 
@@ -255,8 +260,10 @@ ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *text);
 struct cJSON *ngx_http_news_json_parse(ngx_str_t *body, const char **why);
 
-/* tasks.c: the thread pool */
+/* tasks.c: the thread pools */
 ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
+ngx_int_t ngx_http_news_hash_post(ngx_http_request_t *r,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 
 /* reply.c: sending */

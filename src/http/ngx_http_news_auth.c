@@ -45,15 +45,15 @@ typedef struct {
     ngx_uint_t          start_session;
     unsigned            limit_account;
     unsigned            limit_address;
+    unsigned            limit_register;
 
     size_t              name_len;
     char                name[NEWS_NAME_MAX + 1];
     size_t              pw_len;
     char                pw[NEWS_PASSWORD_MAX];
-    size_t              key_name_len;
-    unsigned char       key_name[NEWS_THROTTLE_KEY];
-    size_t              key_addr_len;
-    unsigned char       key_addr[NEWS_THROTTLE_KEY];
+    news_throttle_t     keys[3];    /* what the attempt counts under */
+    size_t              nkeys;
+    int64_t             wait;       /* out: NEWS_LIMITED, Retry-After */
 
     ngx_str_t           next;       /* event loop only */
 
@@ -61,7 +61,8 @@ typedef struct {
     u_char              token[NEWS_TOKEN_LEN];
 
     int                 rc;         /* NEWS_OK, NEWS_INVALID: wrong
-                                       credentials, NEWS_CONFLICT, ... */
+                                       credentials, NEWS_CONFLICT,
+                                       NEWS_LIMITED, ... */
     news_err_t          err;
     news_user_t         user;
 } ngx_http_news_auth_t;
@@ -104,11 +105,21 @@ static const char *ngx_http_news_json_credentials(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw);
 static ngx_http_news_auth_t *ngx_http_news_auth_new(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_str_t *name, ngx_str_t *pw);
+static size_t ngx_http_news_client_addr(ngx_http_request_t *r,
+    u_char *addr);
+static void ngx_http_news_auth_keys(ngx_http_news_auth_t *a, u_char *addr,
+    size_t alen);
 static ngx_int_t ngx_http_news_throttled(ngx_http_request_t *r,
     ngx_http_news_auth_t *a);
+static ngx_int_t ngx_http_news_auth_limited(ngx_http_request_t *r,
+    ngx_http_news_auth_t *a);
+static int ngx_http_news_attempt(ngx_http_news_auth_t *a);
+static void ngx_http_news_attempt_end(ngx_http_news_auth_t *a, MDB_txn *txn,
+    int ok);
 static ngx_int_t ngx_http_news_auth_post(ngx_http_request_t *r,
     ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_work(void *data);
+static int ngx_http_news_auth_user(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_login(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_register(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_logout(ngx_http_news_auth_t *a);
@@ -935,6 +946,11 @@ ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
     a->next = next;
     a->start_session = 1;
 
+    rc = ngx_http_news_throttled(r, a);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
     return ngx_http_news_auth_post(r, a);
 }
 
@@ -1168,6 +1184,7 @@ done:
 static ngx_int_t
 ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
 {
+    ngx_int_t              rc;
     ngx_str_t              name, pw;
     const char            *msg;
     ngx_http_news_auth_t  *a;
@@ -1193,6 +1210,11 @@ ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
     a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_REGISTER, &name, &pw);
     if (a == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_news_throttled(r, a);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     return ngx_http_news_auth_post(r, a);
@@ -1269,13 +1291,11 @@ static ngx_http_news_auth_t *
 ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     ngx_str_t *name, ngx_str_t *pw)
 {
-    struct sockaddr_in         *sin;
+    size_t                      alen;
+    u_char                      addr[16];
     ngx_http_news_ctx_t        *ctx;
     ngx_http_news_auth_t       *a;
     ngx_http_news_main_conf_t  *nmcf;
-#if (NGX_HAVE_INET6)
-    struct sockaddr_in6        *sin6;
-#endif
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
     ctx = ngx_http_news_get_ctx(r);
@@ -1294,6 +1314,7 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     a->json = ctx->json;
     a->limit_account = nmcf->throttle_account;
     a->limit_address = nmcf->throttle_address;
+    a->limit_register = nmcf->throttle_register;
 
     if (kind == NGX_HTTP_NEWS_LOGOUT) {
         ngx_memcpy(a->token, ctx->token, NEWS_TOKEN_LEN);
@@ -1306,44 +1327,108 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     ngx_memcpy(a->pw, pw->data, a->pw_len);
     ngx_explicit_memzero(pw->data, pw->len);
 
-    a->key_name_len = news_throttle_key_name(a->name, a->name_len,
-                                             a->key_name);
-
-    /* an IPv6 client is throttled by its /64: one host owns that much */
-    switch (r->connection->sockaddr->sa_family) {
-
-#if (NGX_HAVE_INET6)
-    case AF_INET6:
-        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
-        a->key_addr_len = news_throttle_key_addr(sin6->sin6_addr.s6_addr, 8,
-                                                 a->key_addr);
-        break;
-#endif
-
-    case AF_INET:
-        sin = (struct sockaddr_in *) r->connection->sockaddr;
-        a->key_addr_len = news_throttle_key_addr(&sin->sin_addr.s_addr, 4,
-                                                 a->key_addr);
-        break;
-
-    default:
-        a->key_addr_len = news_throttle_key_addr("local", 5, a->key_addr);
-    }
+    alen = ngx_http_news_client_addr(r, addr);
+    ngx_http_news_auth_keys(a, addr, alen);
 
     return a;
 }
 
 
 /*
- * NGX_DECLINED when the login may go on, or the result of the answer
- * given: a 429 with Retry-After, or a store error.
+ * The address an attempt is counted under: the client's (after nginx's
+ * realip module, when set_real_ip_from trusts a proxy), the IPv4 address
+ * of an IPv4 client on a dual-stack listener (::ffff:a.b.c.d), and the
+ * /64 of an IPv6 client, since one host owns that much.
+ */
+static size_t
+ngx_http_news_client_addr(ngx_http_request_t *r, u_char *addr)
+{
+    struct sockaddr_in   *sin;
+#if (NGX_HAVE_INET6)
+    struct sockaddr_in6  *sin6;
+#endif
+
+    switch (r->connection->sockaddr->sa_family) {
+
+#if (NGX_HAVE_INET6)
+    case AF_INET6:
+        sin6 = (struct sockaddr_in6 *) r->connection->sockaddr;
+
+        if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
+            ngx_memcpy(addr, &sin6->sin6_addr.s6_addr[12], 4);
+            return 4;
+        }
+
+        ngx_memcpy(addr, sin6->sin6_addr.s6_addr, 8);
+        return 8;
+#endif
+
+    case AF_INET:
+        sin = (struct sockaddr_in *) r->connection->sockaddr;
+        ngx_memcpy(addr, &sin->sin_addr.s_addr, 4);
+        return 4;
+
+    default:
+        ngx_memcpy(addr, "local", 5);
+        return 5;
+    }
+}
+
+
+/*
+ * A login counts under three keys.  The account and address together
+ * get the hard limit: the guesser waits 5 s, 10 s, ... up to 15 minutes.
+ * The address alone gets its own hard limit, across accounts.  The
+ * account alone is only slowed (one attempt a second past the limit),
+ * so that guesses from elsewhere cannot lock its owner out.  The account
+ * and the address each have at most one attempt in flight.  A
+ * registration counts under its address, one in flight at a time.
+ */
+static void
+ngx_http_news_auth_keys(ngx_http_news_auth_t *a, u_char *addr, size_t alen)
+{
+    news_throttle_t  *k;
+
+    k = a->keys;
+
+    if (a->kind == NGX_HTTP_NEWS_REGISTER) {
+        k[0].len = news_throttle_key_register(addr, alen, k[0].key);
+        k[0].limit = a->limit_register;
+        k[0].busy = 1;
+        k[0].success = NEWS_THROTTLE_KEEP;
+        a->nkeys = 1;
+        return;
+    }
+
+    k[0].len = news_throttle_key_pair(a->name, a->name_len, addr, alen,
+                                      k[0].key);
+    k[0].limit = a->limit_account;
+    k[0].success = NEWS_THROTTLE_FORGET;
+
+    k[1].len = news_throttle_key_addr(addr, alen, k[1].key);
+    k[1].limit = a->limit_address;
+    k[1].busy = 1;
+    k[1].success = NEWS_THROTTLE_UNDO;
+
+    k[2].len = news_throttle_key_name(a->name, a->name_len, k[2].key);
+    k[2].limit = a->limit_account;
+    k[2].slow = 1;
+    k[2].busy = 1;
+    k[2].success = NEWS_THROTTLE_FORGET;
+
+    a->nkeys = 3;
+}
+
+
+/*
+ * A quick look before anything is queued: NGX_DECLINED when the attempt
+ * may go on to the pool (which checks again, and counts, in its write
+ * transaction), or the result of the answer given: 429 or a store error.
  */
 static ngx_int_t
 ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
     int         rc;
-    u_char     *p;
-    int64_t     wait, w;
     MDB_txn    *txn;
     news_err_t  err;
 
@@ -1351,13 +1436,7 @@ ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
         return ngx_http_news_store_error(r, &err, a->json);
     }
 
-    rc = news_throttle_wait(a->st, txn, a->key_name, a->key_name_len, a->now,
-                            &wait);
-    if (rc == 0) {
-        rc = news_throttle_wait(a->st, txn, a->key_addr, a->key_addr_len,
-                                a->now, &w);
-        wait = ngx_max(wait, w);
-    }
+    rc = news_throttle_wait(a->st, txn, a->keys, a->nkeys, a->now, &a->wait);
 
     ngx_http_news_read_done(r);
 
@@ -1366,21 +1445,48 @@ ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
         return ngx_http_news_store_error(r, &err, a->json);
     }
 
-    if (wait == 0) {
+    if (a->wait == 0) {
         return NGX_DECLINED;
     }
 
     ngx_explicit_memzero(a->pw, sizeof(a->pw));
+
+    return ngx_http_news_auth_limited(r, a);
+}
+
+
+/* 429 with Retry-After */
+static ngx_int_t
+ngx_http_news_auth_limited(ngx_http_request_t *r, ngx_http_news_auth_t *a)
+{
+    u_char      *p;
+    const char  *msg;
 
     p = ngx_pnalloc(r->pool, NGX_INT64_LEN + 1);
     if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    *ngx_sprintf(p, "%L", wait) = '\0';
+    *ngx_sprintf(p, "%L", a->wait) = '\0';
 
     if (ngx_http_news_add_header(r, "Retry-After", (char *) p) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (a->kind == NGX_HTTP_NEWS_REGISTER) {
+        msg = "Too many registrations from your address. Please wait a "
+              "while and try again.";
+
+        return a->json
+               ? ngx_http_news_json_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
+                                          "too_many_registrations",
+                                          "too many registrations; wait for "
+                                          "Retry-After seconds")
+               : ngx_http_news_form_page(r, NGX_HTTP_NEWS_REGISTER,
+                                         NGX_HTTP_TOO_MANY_REQUESTS,
+                                         &(ngx_str_t) { a->name_len,
+                                                        (u_char *) a->name },
+                                         &a->next, NULL, msg);
     }
 
     if (a->json) {
@@ -1400,22 +1506,44 @@ ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 }
 
 
-/* to the pool; the answer comes from ngx_http_news_auth_done() */
+/*
+ * To a pool: logins and registrations hash, to the hashing pool; the
+ * answer comes from ngx_http_news_auth_done().  A full hashing queue is
+ * a 503 with Retry-After, at once.
+ */
 static ngx_int_t
 ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
-    if (ngx_http_news_task_post(r, ngx_http_news_auth_work,
-                                ngx_http_news_auth_done, a)
-        != NGX_OK)
-    {
-        ngx_explicit_memzero(a->pw, sizeof(a->pw));
+    ngx_int_t  rc;
 
-        return ngx_http_news_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "busy",
-                                   "The site is busy; please try again "
-                                   "in a moment.");
+    if (a->kind == NGX_HTTP_NEWS_LOGOUT) {
+        rc = ngx_http_news_task_post(r, ngx_http_news_auth_work,
+                                     ngx_http_news_auth_done, a);
+
+    } else {
+        rc = ngx_http_news_hash_post(r, ngx_http_news_auth_work,
+                                     ngx_http_news_auth_done, a);
     }
 
-    return NGX_DONE;
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    ngx_explicit_memzero(a->pw, sizeof(a->pw));
+
+    if (ngx_http_news_add_header(r, "Retry-After", "1") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (a->json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                        "busy", "the site is busy; try "
+                                        "again after Retry-After seconds");
+    }
+
+    return ngx_http_news_html_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                    "Busy", "The site is busy; please try "
+                                    "again in a moment.");
 }
 
 
@@ -1443,6 +1571,67 @@ ngx_http_news_auth_work(void *data)
 }
 
 
+/*
+ * Counts the attempt before the password is hashed, in its own committed
+ * write txn: parallel guesses are counted as they arrive, and one that
+ * finds another in flight for its account or address is refused.
+ * Returns NEWS_OK to go on; else a->rc says why not.
+ */
+static int
+ngx_http_news_attempt(ngx_http_news_auth_t *a)
+{
+    MDB_txn  *txn;
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return a->rc;
+    }
+
+    a->rc = news_attempt_begin(a->st, txn, a->keys, a->nkeys, a->now,
+                               &a->wait, &a->err);
+    if (a->rc != NEWS_OK) {
+        news_store_abort(a->st, txn);
+        return a->rc;
+    }
+
+    a->rc = news_store_commit(a->st, txn, &a->err);
+
+    return a->rc;
+}
+
+
+/* in the attempt's closing txn: a failure here loses only the marks */
+static void
+ngx_http_news_attempt_end(ngx_http_news_auth_t *a, MDB_txn *txn, int ok)
+{
+    news_err_t  err;
+
+    (void) news_attempt_end(a->st, txn, a->keys, a->nkeys, ok, &err);
+}
+
+
+/*
+ * The account of a login, read in a read txn of its own: a hash is never
+ * computed under the writer lock.  0, MDB_NOTFOUND, another LMDB code, or
+ * -1 when no txn could begin (a->err says why).
+ */
+static int
+ngx_http_news_auth_user(ngx_http_news_auth_t *a)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_store_begin(a->st, MDB_RDONLY, &txn, &a->err) != NEWS_OK) {
+        return -1;
+    }
+
+    rc = news_user_find(a->st, txn, a->name, a->name_len, &a->user);
+    news_store_abort(a->st, txn);
+
+    return rc;
+}
+
+
 static void
 ngx_http_news_auth_login(ngx_http_news_auth_t *a)
 {
@@ -1450,27 +1639,27 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     MDB_txn  *txn;
     char      scratch[NEWS_HASH_MAX];
 
-    /* the hash is read in a read txn: never hash under the writer lock */
-    if (news_store_begin(a->st, MDB_RDONLY, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
+    if (ngx_http_news_attempt(a) != NEWS_OK) {
         return;
     }
 
-    rc = news_user_find(a->st, txn, a->name, a->name_len, &a->user);
-    news_store_abort(a->st, txn);
+    ok = 0;
+
+    rc = ngx_http_news_auth_user(a);
 
     if (rc == 0) {
         ok = news_password_verify(a->user.hash, a->pw, a->pw_len);
+        a->rc = ok ? NEWS_OK : NEWS_INVALID;
 
     } else if (rc == MDB_NOTFOUND) {
         /* as slow as a wrong password: existence stays secret */
         (void) news_password_hash(&a->cost, a->pw, a->pw_len, scratch,
                                   sizeof(scratch), &a->err);
-        ok = 0;
+        a->rc = NEWS_INVALID;
 
     } else {
-        a->rc = news_store_fail(&a->err, rc, "finding an account");
-        return;
+        a->rc = rc < 0 ? a->err.code
+                       : news_store_fail(&a->err, rc, "finding an account");
     }
 
     if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
@@ -1478,35 +1667,21 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
         return;
     }
 
+    ngx_http_news_attempt_end(a, txn, ok);
+
     if (ok) {
-        rc = news_throttle_clear(a->st, txn, a->key_name, a->key_name_len,
-                                 &a->err);
-        if (rc == NEWS_OK) {
-            rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
-                                     a->token, &a->err);
+        rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
+                                 a->token, &a->err);
+        if (rc != NEWS_OK) {
+            news_store_abort(a->st, txn);
+            a->rc = rc;
+            return;
         }
-
-    } else {
-        rc = news_throttle_fail(a->st, txn, a->key_name, a->key_name_len,
-                                a->limit_account, a->now, &a->err);
-        if (rc == NEWS_OK) {
-            rc = news_throttle_fail(a->st, txn, a->key_addr, a->key_addr_len,
-                                    a->limit_address, a->now, &a->err);
-        }
-    }
-
-    if (rc != NEWS_OK) {
-        news_store_abort(a->st, txn);
-        a->rc = rc;
-        return;
     }
 
     if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
         a->rc = a->err.code;
-        return;
     }
-
-    a->rc = ok ? NEWS_OK : NEWS_INVALID;
 }
 
 
@@ -1516,13 +1691,12 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
     int       rc;
     MDB_txn  *txn;
 
-    if (news_password_hash(&a->cost, a->pw, a->pw_len, a->user.hash,
-                           sizeof(a->user.hash), &a->err)
-        != NEWS_OK)
-    {
-        a->rc = a->err.code;
+    if (ngx_http_news_attempt(a) != NEWS_OK) {
         return;
     }
+
+    a->rc = news_password_hash(&a->cost, a->pw, a->pw_len, a->user.hash,
+                               sizeof(a->user.hash), &a->err);
 
     ngx_memcpy(a->user.name, a->name, a->name_len);
     a->user.name[a->name_len] = '\0';
@@ -1534,20 +1708,33 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
         return;
     }
 
-    rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
+    ngx_http_news_attempt_end(a, txn, 1);
 
-    if (rc == NEWS_OK && a->start_session) {
-        rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
-                                 a->token, &a->err);
+    if (a->rc == NEWS_OK) {
+        rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
+
+        if (rc == NEWS_OK && a->start_session) {
+            rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
+                                     a->token, &a->err);
+        }
+
+        /* a refused name still ends the attempt: commit the marks alone */
+        if (rc != NEWS_OK) {
+            a->rc = rc;
+            news_store_abort(a->st, txn);
+
+            if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+                return;
+            }
+
+            ngx_http_news_attempt_end(a, txn, 1);
+            a->err.code = rc;
+        }
     }
 
-    if (rc != NEWS_OK) {
-        news_store_abort(a->st, txn);
-        a->rc = rc;
-        return;
+    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
     }
-
-    a->rc = news_store_commit(a->st, txn, &a->err);
 }
 
 
@@ -1613,6 +1800,9 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
                                                       (u_char *) a->name },
                                        &a->next, NULL,
                                        "Wrong username or password.");
+
+    case NEWS_LIMITED:
+        return ngx_http_news_auth_limited(r, a);
 
     case NEWS_CONFLICT:
         if (a->json) {

@@ -4,6 +4,11 @@
  * transaction (which fsyncs twice at commit) go through here, so the
  * worker's event loop never waits for the CPU or the disk.
  *
+ * Hashing has a pool of its own (news_hash_thread_pool), so that a crowd
+ * of logins never queues ahead of a comment's write, and a cap on the
+ * hashes a worker has queued or running (news_hash_queue): beyond it a
+ * login or registration is refused at once rather than waiting.
+ *
  * The request outlives the task (STYLE 2.5): before posting, count and
  * blocked go up, so neither a client that goes away nor a timeout frees
  * r->pool (which holds the task) while a thread works on it.  When the
@@ -15,17 +20,25 @@
 
 #include "ngx_http_news.h"
 
+#include <sys/resource.h>
+#include <sys/syscall.h>
+
 
 typedef struct {
     ngx_http_news_work_pt   work;
     ngx_http_news_done_pt   done;
     void                   *data;
     ngx_uint_t              finished;   /* set on the event loop */
+    ngx_uint_t              hash;       /* counted in nmcf->hashes */
     ngx_event_t             guard;      /* holds off a graceful exit */
 } ngx_http_news_task_t;
 
 
+static ngx_int_t ngx_http_news_post(ngx_http_request_t *r,
+    ngx_thread_pool_t *pool, ngx_http_news_work_pt work,
+    ngx_http_news_done_pt done, void *data, ngx_uint_t hash);
 static void ngx_http_news_task_handler(void *data, ngx_log_t *log);
+static void ngx_http_news_hash_thread(void);
 static void ngx_http_news_task_event(ngx_event_t *ev);
 static void ngx_http_news_task_resume(ngx_http_request_t *r);
 static void ngx_http_news_task_guard(ngx_event_t *ev);
@@ -47,12 +60,51 @@ ngx_int_t
 ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
     ngx_http_news_done_pt done, void *data)
 {
-    ngx_thread_task_t          *task;
-    ngx_http_news_ctx_t        *ctx;
-    ngx_http_news_task_t       *t;
     ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    return ngx_http_news_post(r, nmcf->thread_pool, work, done, data, 0);
+}
+
+
+/*
+ * The same for work that hashes a password: to the hashing pool, and
+ * NGX_DECLINED (nothing posted) when the worker already has
+ * news_hash_queue hashes queued or running.
+ */
+ngx_int_t
+ngx_http_news_hash_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
+    ngx_http_news_done_pt done, void *data)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    if (nmcf->hashes >= nmcf->hash_queue) {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_news_post(r, nmcf->hash_pool, work, done, data, 1)
+        != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
+    nmcf->hashes++;
+
+    return NGX_OK;
+}
+
+
+static ngx_int_t
+ngx_http_news_post(ngx_http_request_t *r, ngx_thread_pool_t *pool,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data,
+    ngx_uint_t hash)
+{
+    ngx_thread_task_t          *task;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_task_t       *t;
 
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
@@ -69,12 +121,13 @@ ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
     t->done = done;
     t->data = data;
     t->finished = 0;
+    t->hash = hash;
 
     task->handler = ngx_http_news_task_handler;
     task->event.data = r;
     task->event.handler = ngx_http_news_task_event;
 
-    if (ngx_thread_task_post(nmcf->thread_pool, task) != NGX_OK) {
+    if (ngx_thread_task_post(pool, task) != NGX_OK) {
         return NGX_ERROR;
     }
 
@@ -114,7 +167,41 @@ ngx_http_news_task_handler(void *data, ngx_log_t *log)
 
     (void) log;
 
+    if (t->hash) {
+        ngx_http_news_hash_thread();
+    }
+
     t->work(t->data);
+}
+
+
+/*
+ * A hashing thread yields the CPU to everything else of the worker: on
+ * a busy machine a crowd of hashes must not slow a comment's write or
+ * the event loop, only the logins themselves.  Once per thread; a
+ * thread cannot take back a priority it gave up, and a hashing pool's
+ * threads hash and nothing else.
+ */
+static void
+ngx_http_news_hash_thread(void)
+{
+    int                     prio;
+    pid_t                   tid;
+    static __thread ngx_uint_t  lowered;
+
+    if (lowered) {
+        return;
+    }
+
+    lowered = 1;
+    tid = (pid_t) syscall(SYS_gettid);
+
+    errno = 0;
+    prio = getpriority(PRIO_PROCESS, (id_t) tid);
+
+    if (errno == 0) {
+        (void) setpriority(PRIO_PROCESS, (id_t) tid, ngx_min(prio + 10, 19));
+    }
 }
 
 
@@ -122,10 +209,11 @@ ngx_http_news_task_handler(void *data, ngx_log_t *log)
 static void
 ngx_http_news_task_event(ngx_event_t *ev)
 {
-    ngx_connection_t      *c;
-    ngx_http_request_t    *r;
-    ngx_http_news_ctx_t   *ctx;
-    ngx_http_news_task_t  *t;
+    ngx_connection_t           *c;
+    ngx_http_request_t         *r;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_task_t       *t;
+    ngx_http_news_main_conf_t  *nmcf;
 
     r = ev->data;
     c = r->connection;
@@ -141,6 +229,11 @@ ngx_http_news_task_event(ngx_event_t *ev)
 
     if (t->guard.timer_set) {
         ngx_del_timer(&t->guard);
+    }
+
+    if (t->hash) {
+        nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+        nmcf->hashes--;
     }
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);

@@ -249,8 +249,8 @@ test_sessions(news_store_t *st)
     news_err_t     err;
     unsigned char  t1[NEWS_TOKEN_LEN], t2[NEWS_TOKEN_LEN],
                    t3[NEWS_TOKEN_LEN], c1[NEWS_SHA256_LEN],
-                   c2[NEWS_SHA256_LEN], key[NEWS_THROTTLE_KEY];
-    size_t         klen;
+                   c2[NEWS_SHA256_LEN];
+    news_throttle_t  keys[2];
 
     news_store_write(st, &txn, &err);
     is_int(news_session_create(st, txn, 1, 2000, 100, t1, &err), NEWS_OK,
@@ -331,34 +331,60 @@ test_sessions(news_store_t *st)
     ok(news_equal(c1, c1, sizeof(c1)) && !news_equal(c1, c2, sizeof(c1)),
        "constant-time compare");
 
-    /* the throttle: 2 free failures, then 5, 10, 20 s */
-    klen = news_throttle_key_name("Eve", 3, key);
-    is_int(klen, 4, "throttle key");
-    ok(memcmp(key, "ueve", 4) == 0, "lower case");
+    /* the throttle: 2 free attempts, then 5, 10, 20 s */
+    memset(keys, 0, sizeof(keys));
+    keys[0].len = news_throttle_key_name("Eve", 3, keys[0].key);
+    is_int(keys[0].len, 4, "throttle key");
+    ok(memcmp(keys[0].key, "ueve", 4) == 0, "lower case");
+    keys[0].limit = 3;
+    keys[0].success = NEWS_THROTTLE_FORGET;
+    keys[1].len = news_throttle_key_addr("\x7f\0\0\1", 4, keys[1].key);
+    keys[1].limit = 100;
+    keys[1].busy = 1;
+    keys[1].success = NEWS_THROTTLE_UNDO;
 
     news_store_write(st, &txn, &err);
-    news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
-    news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
-    news_throttle_wait(st, txn, key, klen, 5000, &wait);
+    is_int(news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err), NEWS_OK,
+           "an attempt begins");
+    is_int(news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err),
+           NEWS_LIMITED, "a second one while the first is in flight waits");
+    is_int(wait, 1, "a second");
+    news_attempt_end(st, txn, keys, 2, 0, &err);
+    news_throttle_wait(st, txn, keys, 2, 5000, &wait);
+    is_int(wait, 0, "the attempt over: no wait");
+    news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err);
+    news_attempt_end(st, txn, keys, 2, 0, &err);
+    news_throttle_wait(st, txn, keys, 2, 5000, &wait);
     is_int(wait, 0, "two failures: no wait");
-    news_throttle_fail(st, txn, key, klen, 3, 5000, &err);
-    news_throttle_wait(st, txn, key, klen, 5000, &wait);
-    is_int(wait, 5, "the third: wait 5 s");
-    news_throttle_fail(st, txn, key, klen, 3, 5001, &err);
-    news_throttle_wait(st, txn, key, klen, 5001, &wait);
+    news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err);
+    news_attempt_end(st, txn, keys, 2, 0, &err);
+    news_throttle_wait(st, txn, keys, 2, 5000, &wait);
+    is_int(wait, 5, "counted before the answer, the third waits 5 s");
+    news_throttle_wait(st, txn, keys, 2, 5005, &wait);
+    is_int(wait, 0, "and then is free");
+    news_attempt_begin(st, txn, keys, 2, 5005, &wait, &err);
+    news_attempt_end(st, txn, keys, 2, 0, &err);
+    news_throttle_wait(st, txn, keys, 2, 5005, &wait);
     is_int(wait, 10, "the fourth: 10 s");
-    news_throttle_wait(st, txn, key, klen, 5011, &wait);
-    is_int(wait, 0, "and then free");
-    news_throttle_fail(st, txn, key, klen, 3, 5001 + NEWS_THROTTLE_WINDOW + 1,
-                       &err);
-    news_throttle_wait(st, txn, key, klen, 5001 + NEWS_THROTTLE_WINDOW + 1,
+    news_throttle_wait(st, txn, keys, 1, 5005 + NEWS_THROTTLE_WINDOW + 1,
                        &wait);
-    is_int(wait, 0, "old failures fade");
-    news_throttle_fail(st, txn, key, klen, 3, 6000, &err);
-    news_throttle_fail(st, txn, key, klen, 3, 6000, &err);
-    news_throttle_clear(st, txn, key, klen, &err);
-    news_throttle_wait(st, txn, key, klen, 6000, &wait);
+    is_int(wait, 0, "old attempts fade");
+    news_attempt_begin(st, txn, keys, 2, 6000, &wait, &err);
+    news_attempt_end(st, txn, keys, 2, 1, &err);
+    news_throttle_wait(st, txn, keys, 2, 6000, &wait);
     is_int(wait, 0, "a success clears");
+
+    /* a slowed key spaces attempts instead of blocking */
+    keys[0].slow = 1;
+    keys[0].limit = 1;
+    news_attempt_begin(st, txn, keys, 1, 7000, &wait, &err);
+    news_attempt_end(st, txn, keys, 1, 0, &err);
+    news_attempt_begin(st, txn, keys, 1, 7001, &wait, &err);
+    news_attempt_end(st, txn, keys, 1, 0, &err);
+    news_throttle_wait(st, txn, keys, 1, 7001, &wait);
+    is_int(wait, NEWS_THROTTLE_SLOW, "slowed: one attempt a second");
+    news_throttle_wait(st, txn, keys, 1, 7002, &wait);
+    is_int(wait, 0, "never blocked longer");
     mdb_txn_abort(txn);
 }
 
