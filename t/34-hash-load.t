@@ -40,20 +40,27 @@ sub posts {
     return ($times[$#times / 2], @status);
 }
 
+# n logins for unknown names, from n addresses of a /24, sent at once
+sub send_logins {
+    my ($nginx, $net, $n) = @_;
+    my @socks;
+    for my $i (1 .. $n) {
+        my $s = IO::Socket::IP->new(PeerHost => '127.0.0.1', PeerPort => $nginx->port,
+                                    LocalHost => "$net.$i") or die "connect: $!";
+        my $body = qq({"username":"nobody$i","password":"wrong-password"});
+        print $s "POST /api/session HTTP/1.0\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                 . "Content-Length: " . length($body) . "\r\n\r\n$body";
+        push @socks, $s;
+    }
+    return @socks;
+}
+
 my ($base, @st) = posts(9, 'unloaded');
 is(scalar(grep { $_ == 201 } @st), 9, 'unloaded: 9 comments posted');
 
 # 64 logins for unknown names from 64 addresses, all sent at once
 $t->mark_log;
-my @logins;
-for my $i (1 .. 64) {
-    my $s = IO::Socket::IP->new(PeerHost => '127.0.0.1', PeerPort => $t->port,
-                                LocalHost => "127.0.2.$i") or die "connect: $!";
-    my $body = qq({"username":"nobody$i","password":"wrong-password"});
-    print $s "POST /api/session HTTP/1.0\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-             . "Content-Length: " . length($body) . "\r\n\r\n$body";
-    push @logins, $s;
-}
+my @logins = send_logins($t, '127.0.2', 64);
 for (1 .. 200) {
     last if (() = $t->log_since_mark =~ /news: task posted/g) >= 64;
     sleep 0.05;
@@ -79,15 +86,7 @@ $t->done;
 # past news_hash_queue: 503 with Retry-After, at once
 my $q = NewsTest->new(http => 'news_hash_queue 1; news_login_throttle 5 1000;');
 $q->run;
-my @socks;
-for my $i (1 .. 4) {
-    my $s = IO::Socket::IP->new(PeerHost => '127.0.0.1', PeerPort => $q->port,
-                                LocalHost => "127.0.3.$i") or die "connect: $!";
-    my $body = qq({"username":"nobody$i","password":"wrong-password"});
-    print $s "POST /api/session HTTP/1.0\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-             . "Content-Length: " . length($body) . "\r\n\r\n$body";
-    push @socks, $s;
-}
+my @socks = send_logins($q, '127.0.3', 4);
 my @resp = map { my $r = ''; while (sysread($_, $r, 65536, length $r)) { } $r } @socks;
 my @busy = grep { m{\AHTTP/1\.1 503 } } @resp;
 cmp_ok(scalar @busy, '>=', 1, 'news_hash_queue 1: logins beyond the queue get 503');
