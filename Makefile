@@ -118,7 +118,7 @@ audit: deps all audit-tools
 	    LIGHTHOUSE=$(abspath $(LIGHTHOUSE)) perl t/audit.pl
 
 run: deps all
-	@rm -rf $(DEMO) && mkdir -p $(DEMO)/logs $(DEMO)/db $(DEMO)/tmp
+	@rm -rf $(DEMO) && mkdir -p $(DEMO)/logs $(DEMO)/tmp && mkdir -m 700 $(DEMO)/db
 	@if [ "$$(id -u)" = 0 ]; then chown nobody:nogroup $(DEMO)/db; \
 	    chmod 755 $(DEMO) $(CURDIR)/$(BUILD); fi
 	@$(BUILD)/newsctl --db $(DEMO)/db import demo/seed-article.json

@@ -44,6 +44,8 @@ static ngx_int_t ngx_http_news_can_write(ngx_http_news_owner_t *owner,
     struct stat *st);
 static char *ngx_http_news_check_file(ngx_conf_t *cf, ngx_str_t *db,
     const char *name, ngx_http_news_owner_t *owner);
+static char *ngx_http_news_check_mode(ngx_conf_t *cf, const char *path,
+    struct stat *st);
 static char *ngx_http_news_build_chrome(ngx_conf_t *cf,
     ngx_http_news_loc_conf_t *conf);
 static char *ngx_http_news_check_url(ngx_conf_t *cf, const char *name,
@@ -585,6 +587,12 @@ ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_news_check_mode(cf, (char *) nmcf->db.data, &st)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
     if (ngx_http_news_check_file(cf, &nmcf->db, "data.mdb", &owner)
         != NGX_CONF_OK
         || ngx_http_news_check_file(cf, &nmcf->db, "lock.mdb", &owner)
@@ -690,6 +698,43 @@ ngx_http_news_check_file(ngx_conf_t *cf, ngx_str_t *db, const char *name,
                            "worker user (uid %d) can read and write",
                            path, owner->uid);
         return NGX_CONF_ERROR;
+    }
+
+    return ngx_http_news_check_mode(cf, (char *) path, &st);
+}
+
+
+/*
+ * The store holds every account's password hash and role: one that
+ * others can write lets any local user make themselves admin, so it is
+ * refused; one that others can read gives away the hashes, so it is
+ * warned about.  nginx and newsctl make it 0700 and 0600.
+ */
+static char *
+ngx_http_news_check_mode(ngx_conf_t *cf, const char *path, struct stat *st)
+{
+    char         mode[8];
+    const char  *fix;
+
+    /* ngx_sprintf() has no octal */
+    snprintf(mode, sizeof(mode), "%04o", (unsigned) (st->st_mode & 07777));
+    fix = S_ISDIR(st->st_mode) ? "0700" : "0600";
+
+    if (st->st_mode & (S_IWGRP|S_IWOTH)) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"news_db\": \"%s\" is writable by %s (mode "
+                           "%s): anyone who can write the store can make "
+                           "themselves admin; chmod %s it", path,
+                           (st->st_mode & S_IWOTH) ? "others" : "its group",
+                           mode, fix);
+        return NGX_CONF_ERROR;
+    }
+
+    if (st->st_mode & S_IROTH) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "\"news_db\": \"%s\" is readable by others "
+                           "(mode %s), and with it every password hash; "
+                           "chmod %s it", path, mode, fix);
     }
 
     return NGX_CONF_OK;

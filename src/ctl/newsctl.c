@@ -85,6 +85,13 @@ main(int argc, char **argv)
 
     memset(&ctl, 0, sizeof(ctl));
 
+    /*
+     * The store holds every password hash: what newsctl creates (a new
+     * store, a backup, a restored store) is readable by its owner only,
+     * 0700 directories and 0600 files, whatever the caller's umask.
+     */
+    (void) umask(077);
+
     for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
@@ -185,7 +192,7 @@ newsctl_open(newsctl_t *ctl)
     struct stat  st;
 
     /* like nginx, create the last directory of the path, never parents */
-    if (mkdir(ctl->db, 0755) != 0 && errno != EEXIST) {
+    if (mkdir(ctl->db, 0700) != 0 && errno != EEXIST) {
         fprintf(stderr, "newsctl: mkdir \"%s\": %s\n", ctl->db,
                 strerror(errno));
         return 1;
@@ -696,8 +703,9 @@ newsctl_restore(newsctl_t *ctl, const char *src)
         return 1;
     }
 
-    if (mkdir(db, 0755) != 0 && errno != EEXIST) {
-        fprintf(stderr, "newsctl: restore: mkdir \"%s\": %s\n", db,
+    /* the live store is the worker user's alone, as nginx makes it */
+    if ((mkdir(db, 0700) != 0 && errno != EEXIST) || chmod(db, 0700) != 0) {
+        fprintf(stderr, "newsctl: restore: \"%s\": %s\n", db,
                 strerror(errno));
         return 1;
     }

@@ -1662,6 +1662,9 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
                        : news_store_fail(&a->err, rc, "finding an account");
     }
 
+    /* the session's lifetime starts now, not when the hash was queued */
+    a->now = (int64_t) time(NULL);
+
     if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
         a->rc = a->err.code;
         return;
@@ -1702,6 +1705,7 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
     a->user.name[a->name_len] = '\0';
     a->user.name_len = a->name_len;
     a->user.role = NEWS_ROLE_READER;
+    a->now = (int64_t) time(NULL);
 
     if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
         a->rc = a->err.code;

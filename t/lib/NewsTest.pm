@@ -247,7 +247,8 @@ sub _make_dirs {
     return unless $self->{make_db};
 
     my $db = $self->db;
-    mkdir $db, 0755 or die "mkdir $db: $!";
+    # the store's own mode: nginx -t warns about one others can read
+    mkdir $db, 0700 or die "mkdir $db: $!";
     if ($> == 0) {
         my $uid = getpwnam('nobody')  // die "NewsTest: no user nobody";
         my $gid = getgrnam('nogroup') // die "NewsTest: no group nogroup";
