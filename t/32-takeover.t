@@ -65,5 +65,8 @@ like($res->{content}, qr/I stand by every word\./, 'the comment is unchanged');
 my $data = do { local $/; open my $fh, '<:raw', $t->db . '/data.mdb' or die $!; <$fh> };
 like($data, qr/"author":"victim","author_id":$victim_id\b/, 'the stored comment carries the author id');
 
+my ($crc, $cout, $cerr) = $t->newsctl('check');
+is($crc, 0, 'newsctl check: reserved names and the id mark are in order') or diag "$cout$cerr";
+
 $t->done;
 done_testing;

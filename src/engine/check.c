@@ -1196,7 +1196,7 @@ static void
 news_check_name(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 {
     size_t       n;
-    uint64_t     id;
+    uint64_t     id, mark;
     news_buf_t   b;
     const char  *name;
     news_user_t  u;
@@ -1213,6 +1213,15 @@ news_check_name(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
     }
 
     id = news_be64_get(val->mv_data);
+
+    /* the next-id mark; a deleted account's name stays, reserved */
+    if (((char *) key->mv_data)[0] == '\0'
+        || (news_user_get(c->st, c->txn, id, &u) != 0
+            && news_users_mark(c->st, c->txn, &mark) == 0 && id < mark))
+    {
+        news_buf_free(&b);
+        return;
+    }
 
     if (news_user_get(c->st, c->txn, id, &u) != 0) {
         news_check_fail(c, "\"%s\" names account %llu, which does not exist",

@@ -16,8 +16,6 @@
 #define NEWS_DIGEST_LEN    32
 #define NEWS_USER_FIXED    10       /* role, created_at, name length */
 
-/* in the names database; no username holds a NUL */
-#define NEWS_USERS_NEXT_KEY  "\0next-id"
 
 
 static const char  *news_roles[NEWS_ROLE_N] = {
@@ -274,6 +272,27 @@ news_user_put(news_store_t *st, MDB_txn *txn, const news_user_t *u,
  * database under a key no username can be; a store from before it was
  * kept starts from the last account's id.
  */
+int
+news_users_mark(news_store_t *st, MDB_txn *txn, uint64_t *mark)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    key.mv_data = NEWS_USERS_NEXT_KEY;
+    key.mv_size = sizeof(NEWS_USERS_NEXT_KEY) - 1;
+
+    *mark = 0;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_NAMES], &key, &val);
+
+    if (rc == 0 && val.mv_size == 8) {
+        *mark = news_be64_get(val.mv_data);
+    }
+
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+
 static int
 news_user_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
     news_err_t *err)
@@ -287,24 +306,16 @@ news_user_next_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
         return err->code;
     }
 
-    key.mv_data = NEWS_USERS_NEXT_KEY;
-    key.mv_size = sizeof(NEWS_USERS_NEXT_KEY) - 1;
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_NAMES], &key, &val);
-
-    if (rc == 0 && val.mv_size == 8) {
-        mark = news_be64_get(val.mv_data);
-
-    } else if (rc == 0 || rc == MDB_NOTFOUND) {
-        mark = 0;
-
-    } else {
+    rc = news_users_mark(st, txn, &mark);
+    if (rc != 0) {
         return news_store_fail(err, rc, "reading the next account id");
     }
 
     *id = mark > last ? mark : last;
 
     news_be64_put(be, *id + 1);
+    key.mv_data = NEWS_USERS_NEXT_KEY;
+    key.mv_size = sizeof(NEWS_USERS_NEXT_KEY) - 1;
     val.mv_data = be;
     val.mv_size = 8;
 

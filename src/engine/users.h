@@ -123,6 +123,16 @@ int news_user_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_user_set_role(news_store_t *st, MDB_txn *txn, const char *name,
     size_t n, int role, news_err_t *err);
 
+/* the names key of the next-id mark: no username holds a NUL */
+#define NEWS_USERS_NEXT_KEY  "\0next-id"
+
+/*
+ * The next account id (0 in a store from before the mark was kept):
+ * every id below it was given once, so a name that leads to no account
+ * below it is a deleted account's, reserved.  0 or an LMDB code.
+ */
+int news_users_mark(news_store_t *st, MDB_txn *txn, uint64_t *mark);
+
 /* deletes the account and every session of it; the name stays reserved */
 int news_user_delete(news_store_t *st, MDB_txn *txn, const char *name,
     size_t n, news_err_t *err);
