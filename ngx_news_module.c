@@ -206,6 +206,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       0,
       NULL },
 
+    { ngx_string("news_scheme_header"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, scheme_header),
+      NULL },
+
     { ngx_string("news_register_throttle"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,

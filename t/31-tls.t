@@ -1,5 +1,6 @@
 # Over TLS the session cookie is also Secure (over plain HTTP it cannot
-# be, or the browser would drop it); the site works the same.
+# be, or the browser would drop it) and, at Path=/, named with the
+# __Host- prefix; the site works the same.
 use strict;
 use warnings;
 use Test::More;
@@ -51,11 +52,11 @@ is($http->request('POST', "$base/api/users", { headers => $json, content => $cre
 my $res = $http->request('POST', "$base/api/session", { headers => $json, content => $cred });
 is($res->{status}, 200, 'log in over TLS');
 my $cookie = $res->{headers}{'set-cookie'} // '';
-like($cookie, qr/^news_session=[0-9a-f]{64};/, 'a session cookie');
+like($cookie, qr/^__Host-news_session=[0-9a-f]{64}; Path=\/;/, 'a session cookie, with the __Host- prefix at Path=/');
 like($cookie, qr/; Secure(;|$)/, 'marked Secure over TLS');
 like($cookie, qr/; HttpOnly/, 'and HttpOnly');
 like($cookie, qr/; SameSite=Lax/, 'and SameSite=Lax');
-my ($session) = $cookie =~ /^(news_session=[0-9a-f]+)/;
+my ($session) = $cookie =~ /^(__Host-news_session=[0-9a-f]+)/;
 $res = $http->get("$base/api/me", { headers => { Cookie => $session } });
 like($res->{content}, qr/"username":"tlsreader"/, 'and it logs the reader in');
 

@@ -4,6 +4,7 @@
 
 #include <argon2.h>
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
@@ -194,6 +195,20 @@ int
 news_password_verify(const char *encoded, const char *pw, size_t n)
 {
     return argon2id_verify(encoded, pw, n) == ARGON2_OK;
+}
+
+
+int
+news_password_cheaper(const char *encoded, const news_argon2_t *cost)
+{
+    unsigned long  m, t;
+
+    /* "$argon2id$v=19$m=19456,t=2,p=1$salt$hash" */
+    if (sscanf(encoded, "$argon2id$v=%*u$m=%lu,t=%lu,", &m, &t) != 2) {
+        return 1;
+    }
+
+    return m < cost->memory || t < cost->passes;
 }
 
 
@@ -427,6 +442,28 @@ news_user_get(news_store_t *st, MDB_txn *txn, uint64_t id, news_user_t *u)
     }
 
     return news_user_parse(&key, &val, u);
+}
+
+
+int
+news_user_set_hash(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *hash, news_err_t *err)
+{
+    int          rc;
+    news_user_t  u;
+
+    if (strlen(hash) >= NEWS_HASH_MAX) {
+        return news_err_set(err, NEWS_INVALID, "hash too long");
+    }
+
+    rc = news_user_get(st, txn, id, &u);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "finding the account");
+    }
+
+    memcpy(u.hash, hash, strlen(hash) + 1);
+
+    return news_user_put(st, txn, &u, err);
 }
 
 

@@ -105,6 +105,12 @@ int news_password_hash(const news_argon2_t *cost, const char *pw, size_t n,
  */
 int news_password_verify(const char *encoded, const char *pw, size_t n);
 
+/*
+ * 1 if the encoded hash costs less than `cost` (it was made before the
+ * cost was raised): the login that proves the password rehashes it.
+ */
+int news_password_cheaper(const char *encoded, const news_argon2_t *cost);
+
 
 /*
  * Adds the account u->name (u->name_len bytes), u->role, u->hash; sets
@@ -132,6 +138,10 @@ int news_user_set_role(news_store_t *st, MDB_txn *txn, const char *name,
  * below it is a deleted account's, reserved.  0 or an LMDB code.
  */
 int news_users_mark(news_store_t *st, MDB_txn *txn, uint64_t *mark);
+
+/* replaces the password hash of account id (a rehash, a new password) */
+int news_user_set_hash(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *hash, news_err_t *err);
 
 /* deletes the account and every session of it; the name stays reserved */
 int news_user_delete(news_store_t *st, MDB_txn *txn, const char *name,

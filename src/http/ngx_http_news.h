@@ -49,6 +49,7 @@ typedef struct {
     ngx_uint_t          throttle_account;   /* news_login_throttle */
     ngx_uint_t          throttle_address;
     ngx_uint_t          throttle_register;  /* news_register_throttle */
+    ngx_str_t           scheme_header;      /* news_scheme_header */
 
     ngx_int_t           comment_max;        /* news_comment_max_length */
     time_t              comment_edit_window;
@@ -218,6 +219,10 @@ ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
 ngx_int_t ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex);
 ngx_int_t ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value);
 ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
+ngx_table_elt_t *ngx_http_news_header_in(ngx_http_request_t *r,
+    const char *name);
+/* over TLS, or behind a TLS proxy that says so (news_scheme_header) */
+ngx_uint_t ngx_http_news_secure(ngx_http_request_t *r);
 /* 303 See Other to a path on this site */
 ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
 

@@ -8,7 +8,9 @@
  * cookie, one session lookup in the worker's read txn, form and JSON
  * parsing, and the throttle check; all of them microseconds.
  *
- * Cookies (Path=/, HttpOnly, SameSite=Lax, and Secure over TLS):
+ * Cookies (Path the location's prefix, HttpOnly, SameSite=Lax, and
+ * Secure over TLS; over TLS at Path=/ the name has the __Host- prefix,
+ * so that no other host or plain-HTTP page can set it):
  *   news_session  the 256-bit session token in hex; the store has only
  *                 its SHA-256
  *   news_pre      a pre-session token the login and register forms'
@@ -21,8 +23,10 @@
 #include <cjson/cJSON.h>
 
 
-#define NGX_HTTP_NEWS_SESSION_COOKIE  "news_session"
-#define NGX_HTTP_NEWS_PRE_COOKIE      "news_pre"
+/* the names with their __Host- prefix; without it they start 7 bytes on */
+#define NGX_HTTP_NEWS_SESSION_COOKIE  "__Host-news_session"
+#define NGX_HTTP_NEWS_PRE_COOKIE      "__Host-news_pre"
+#define NGX_HTTP_NEWS_HOST_PREFIX     (sizeof("__Host-") - 1)
 #define NGX_HTTP_NEWS_CSRF_SESSION    "session"
 #define NGX_HTTP_NEWS_CSRF_PRE        "pre-session"
 
@@ -68,6 +72,8 @@ typedef struct {
 } ngx_http_news_auth_t;
 
 
+static const char *ngx_http_news_cookie_name(ngx_http_request_t *r,
+    const char *name);
 static ngx_int_t ngx_http_news_cookie_token(ngx_http_request_t *r,
     const char *name, u_char *token);
 static ngx_int_t ngx_http_news_set_cookie(ngx_http_request_t *r,
@@ -317,30 +323,12 @@ ngx_http_news_origin_ok(ngx_http_request_t *r)
 {
     size_t            len;
     ngx_str_t        *host;
-    ngx_uint_t        i, ssl;
-    ngx_list_part_t  *part;
-    ngx_table_elt_t  *h;
+    ngx_uint_t        ssl;
+    ngx_table_elt_t  *origin;
 
-    part = &r->headers_in.headers.part;
-    h = part->elts;
-
-    for (i = 0; /* void */ ; i++) {
-
-        if (i >= part->nelts) {
-            if (part->next == NULL) {
-                return NGX_OK;
-            }
-
-            part = part->next;
-            h = part->elts;
-            i = 0;
-        }
-
-        if (h[i].key.len == 6
-            && ngx_strncasecmp(h[i].key.data, (u_char *) "Origin", 6) == 0)
-        {
-            break;
-        }
+    origin = ngx_http_news_header_in(r, "Origin");
+    if (origin == NULL) {
+        return NGX_OK;
     }
 
     if (r->headers_in.host == NULL) {
@@ -348,19 +336,15 @@ ngx_http_news_origin_ok(ngx_http_request_t *r)
     }
 
     host = &r->headers_in.host->value;
-    ssl = 0;
-
-#if (NGX_HTTP_SSL)
-    ssl = r->connection->ssl != NULL;
-#endif
+    ssl = ngx_http_news_secure(r);
 
     len = ssl ? sizeof("https://") - 1 : sizeof("http://") - 1;
 
-    if (h[i].value.len != len + host->len
-        || ngx_strncasecmp(h[i].value.data,
+    if (origin->value.len != len + host->len
+        || ngx_strncasecmp(origin->value.data,
                            (u_char *) (ssl ? "https://" : "http://"), len)
            != 0
-        || ngx_strncasecmp(h[i].value.data + len, host->data, host->len)
+        || ngx_strncasecmp(origin->value.data + len, host->data, host->len)
            != 0)
     {
         return NGX_DECLINED;
@@ -370,7 +354,91 @@ ngx_http_news_origin_ok(ngx_http_request_t *r)
 }
 
 
+/* the first request header of this name, or NULL */
+ngx_table_elt_t *
+ngx_http_news_header_in(ngx_http_request_t *r, const char *name)
+{
+    size_t            len;
+    ngx_uint_t        i;
+    ngx_list_part_t  *part;
+    ngx_table_elt_t  *h;
+
+    len = ngx_strlen(name);
+    part = &r->headers_in.headers.part;
+    h = part->elts;
+
+    for (i = 0; /* void */ ; i++) {
+
+        if (i >= part->nelts) {
+            if (part->next == NULL) {
+                return NULL;
+            }
+
+            part = part->next;
+            h = part->elts;
+            i = 0;
+        }
+
+        if (h[i].key.len == len
+            && ngx_strncasecmp(h[i].key.data, (u_char *) name, len) == 0)
+        {
+            return &h[i];
+        }
+    }
+}
+
+
+/*
+ * Whether the reader came over HTTPS: the connection is TLS, or, behind
+ * a proxy that ends TLS, the header named by news_scheme_header (set by
+ * that proxy, which must overwrite whatever the client sent) says https.
+ */
+ngx_uint_t
+ngx_http_news_secure(ngx_http_request_t *r)
+{
+    ngx_table_elt_t            *h;
+    ngx_http_news_main_conf_t  *nmcf;
+
+#if (NGX_HTTP_SSL)
+    if (r->connection->ssl) {
+        return 1;
+    }
+#endif
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    if (nmcf->scheme_header.len == 0) {
+        return 0;
+    }
+
+    h = ngx_http_news_header_in(r, (char *) nmcf->scheme_header.data);
+
+    return h != NULL && h->value.len == 5
+           && ngx_strncasecmp(h->value.data, (u_char *) "https", 5) == 0;
+}
+
+
 /* ---- cookies ----------------------------------------------------------- */
+
+
+/*
+ * The __Host- prefix binds a cookie to this host and HTTPS, but the
+ * browser takes it only with Secure and Path=/: over HTTPS at the root
+ * the name carries it, elsewhere not.
+ */
+static const char *
+ngx_http_news_cookie_name(ngx_http_request_t *r, const char *name)
+{
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (nlcf->prefix.len == 1 && ngx_http_news_secure(r)) {
+        return name;
+    }
+
+    return name + NGX_HTTP_NEWS_HOST_PREFIX;
+}
 
 
 static ngx_int_t
@@ -379,6 +447,7 @@ ngx_http_news_cookie_token(ngx_http_request_t *r, const char *name,
 {
     ngx_str_t  key, value;
 
+    name = ngx_http_news_cookie_name(r, name);
     key.data = (u_char *) name;
     key.len = ngx_strlen(name);
 
@@ -400,17 +469,26 @@ ngx_http_news_cookie_token(ngx_http_request_t *r, const char *name,
 }
 
 
-/* token NULL: expire the cookie; max_age 0: until the browser closes */
+/*
+ * token NULL: expire the cookie; max_age 0: until the browser closes.
+ * Path is the location's prefix: a site under /news/ does not hand its
+ * session to the rest of the host.
+ */
 static ngx_int_t
 ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     u_char *token, time_t max_age)
 {
-    u_char           *p;
-    size_t            len;
-    ngx_table_elt_t  *h;
+    u_char                    *p;
+    size_t                     len;
+    ngx_table_elt_t           *h;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    name = ngx_http_news_cookie_name(r, name);
 
     len = ngx_strlen(name) + 1 + NEWS_TOKEN_HEX
-          + sizeof("; Path=/; Max-Age=") - 1 + NGX_TIME_T_LEN
+          + sizeof("; Path=") - 1 + nlcf->prefix.len
+          + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
           + sizeof("; HttpOnly; SameSite=Lax; Secure") - 1;
 
     h = ngx_list_push(&r->headers_out.headers);
@@ -430,7 +508,7 @@ ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
         p = (u_char *) ngx_hex_dump(p, token, NEWS_TOKEN_LEN);
     }
 
-    p = ngx_cpymem(p, "; Path=/", sizeof("; Path=/") - 1);
+    p = ngx_sprintf(p, "; Path=%V", &nlcf->prefix);
 
     if (token == NULL) {
         p = ngx_cpymem(p, "; Max-Age=0", sizeof("; Max-Age=0") - 1);
@@ -442,11 +520,9 @@ ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     p = ngx_cpymem(p, "; HttpOnly; SameSite=Lax",
                    sizeof("; HttpOnly; SameSite=Lax") - 1);
 
-#if (NGX_HTTP_SSL)
-    if (r->connection->ssl) {
+    if (ngx_http_news_secure(r)) {
         p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
     }
-#endif
 
     h->value.len = p - h->value.data;
 
@@ -1635,7 +1711,7 @@ ngx_http_news_auth_user(ngx_http_news_auth_t *a)
 static void
 ngx_http_news_auth_login(ngx_http_news_auth_t *a)
 {
-    int       rc, ok;
+    int       rc, ok, rehash;
     MDB_txn  *txn;
     char      scratch[NEWS_HASH_MAX];
 
@@ -1644,12 +1720,27 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     }
 
     ok = 0;
+    rehash = 0;
 
     rc = ngx_http_news_auth_user(a);
 
     if (rc == 0) {
         ok = news_password_verify(a->user.hash, a->pw, a->pw_len);
         a->rc = ok ? NEWS_OK : NEWS_INVALID;
+
+        /*
+         * A hash made before news_password_cost was raised verifies
+         * faster than an unknown name's dummy hash: pay the configured
+         * cost too, right password or wrong, so that the time tells
+         * nothing; a right password keeps the new hash.
+         */
+        if (news_password_cheaper(a->user.hash, &a->cost)
+            && news_password_hash(&a->cost, a->pw, a->pw_len, scratch,
+                                  sizeof(scratch), &a->err)
+               == NEWS_OK)
+        {
+            rehash = ok;
+        }
 
     } else if (rc == MDB_NOTFOUND) {
         /* as slow as a wrong password: existence stays secret */
@@ -1673,8 +1764,15 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     ngx_http_news_attempt_end(a, txn, ok);
 
     if (ok) {
-        rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
-                                 a->token, &a->err);
+        rc = rehash ? news_user_set_hash(a->st, txn, a->user.id, scratch,
+                                         &a->err)
+                    : NEWS_OK;
+
+        if (rc == NEWS_OK) {
+            rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
+                                     a->token, &a->err);
+        }
+
         if (rc != NEWS_OK) {
             news_store_abort(a->st, txn);
             a->rc = rc;
