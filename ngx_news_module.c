@@ -185,6 +185,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       offsetof(ngx_http_news_main_conf_t, session_ttl),
       &ngx_http_news_session_ttl_bounds },
 
+    { ngx_string("news_session_idle"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, session_idle),
+      NULL },
+
     { ngx_string("news_body_max"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_size_slot,
@@ -362,6 +369,7 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->comment_rate = NGX_CONF_UNSET;
     nmcf->cache_max_age = NGX_CONF_UNSET;
     nmcf->session_ttl = NGX_CONF_UNSET;
+    nmcf->session_idle = NGX_CONF_UNSET;
     nmcf->body_max = NGX_CONF_UNSET_SIZE;
     nmcf->argon2_memory = NGX_CONF_UNSET_UINT;
     nmcf->argon2_passes = NGX_CONF_UNSET_UINT;
@@ -384,6 +392,7 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     ngx_conf_init_value(nmcf->session_ttl, 30 * 86400);
+    ngx_conf_init_value(nmcf->session_idle, 7 * 86400);
     ngx_conf_init_value(nmcf->comment_max, NEWS_COMMENT_MAX);
     ngx_conf_init_value(nmcf->comment_edit_window, 15 * 60);
     ngx_conf_init_value(nmcf->comment_premoderation, 0);

@@ -1265,7 +1265,7 @@ news_check_session(news_check_ctx_t *c, const MDB_val *key,
     kind = key->mv_size ? p[0] : 0;
 
     if (kind == 's' && key->mv_size == NEWS_CHECK_SKEY
-        && val->mv_size == NEWS_SESSION_VAL)
+        && news_session_val_ok(val->mv_size))
     {
         uid = news_be64_get(val->mv_data);
         expires = news_be64_get((unsigned char *) val->mv_data + 8);
@@ -1306,7 +1306,7 @@ news_check_session(news_check_ctx_t *c, const MDB_val *key,
     memcpy(s + 1, p + 9, NEWS_SHA256_LEN);
 
     if (news_check_get(c, NEWS_DB_SESSIONS, s, sizeof(s), &rec) != 0
-        || rec.mv_size != NEWS_SESSION_VAL
+        || !news_session_val_ok(rec.mv_size)
         || memcmp((unsigned char *) rec.mv_data + (kind == 'e' ? 8 : 0),
                   p + 1, 8) != 0)
     {

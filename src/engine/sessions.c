@@ -86,6 +86,7 @@ news_session_create(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_be64_put(rec, uid);
     news_be64_put(rec + 8, (uint64_t) (now + ttl));
     news_be64_put(rec + 16, (uint64_t) now);
+    news_be64_put(rec + 24, (uint64_t) now);
 
     key.mv_data = ks;
     key.mv_size = sizeof(ks);
@@ -118,11 +119,13 @@ news_session_create(news_store_t *st, MDB_txn *txn, uint64_t uid,
 
 int
 news_session_find(news_store_t *st, MDB_txn *txn,
-    const unsigned char token[NEWS_TOKEN_LEN], int64_t now, uint64_t *uid)
+    const unsigned char token[NEWS_TOKEN_LEN], int64_t now, int64_t idle,
+    uint64_t *uid, int64_t *seen)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  ks[1 + NEWS_SHA256_LEN];
+    int                   rc;
+    MDB_val               key, val;
+    const unsigned char  *p;
+    unsigned char         ks[1 + NEWS_SHA256_LEN];
 
     ks[0] = 's';
     news_sha256(token, NEWS_TOKEN_LEN, ks + 1);
@@ -135,18 +138,138 @@ news_session_find(news_store_t *st, MDB_txn *txn,
         return rc;
     }
 
-    if (val.mv_size != NEWS_SESSION_VAL) {
+    if (!news_session_val_ok(val.mv_size)) {
         return MDB_CORRUPTED;
     }
 
-    /* an expired session is gone for the reader even before the purge */
-    if ((int64_t) news_be64_get((unsigned char *) val.mv_data + 8) <= now) {
+    p = val.mv_data;
+    *seen = (int64_t) news_be64_get(p + (val.mv_size == NEWS_SESSION_VAL
+                                         ? 24 : 16));
+
+    /* an expired or idle session is gone for the reader before the purge */
+    if ((int64_t) news_be64_get(p + 8) <= now
+        || (idle && *seen + idle <= now))
+    {
         return MDB_NOTFOUND;
     }
 
-    *uid = news_be64_get(val.mv_data);
+    *uid = news_be64_get(p);
 
     return 0;
+}
+
+
+int
+news_session_touch(news_store_t *st, MDB_txn *txn,
+    const unsigned char token[NEWS_TOKEN_LEN], int64_t now, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  ks[1 + NEWS_SHA256_LEN], rec[NEWS_SESSION_VAL];
+
+    ks[0] = 's';
+    news_sha256(token, NEWS_TOKEN_LEN, ks + 1);
+
+    key.mv_data = ks;
+    key.mv_size = sizeof(ks);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], &key, &val);
+    if (rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc != 0 || !news_session_val_ok(val.mv_size)) {
+        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
+                               "reading a session");
+    }
+
+    memcpy(rec, val.mv_data, 24);
+    news_be64_put(rec + 24, (uint64_t) now);
+
+    val.mv_data = rec;
+    val.mv_size = sizeof(rec);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_SESSIONS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "marking a session seen");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
+    news_err_t *err)
+{
+    int                   rc;
+    size_t                n;
+    MDB_val               key, val, skey, rec;
+    MDB_cursor           *cur;
+    const unsigned char  *p;
+    unsigned char         prefix[9], mine[NEWS_SHA256_LEN],
+                          ks[1 + NEWS_SHA256_LEN];
+
+    news_sha256(token, NEWS_TOKEN_LEN, mine);
+    prefix[0] = 'u';
+    news_be64_put(prefix + 1, uid);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_SESSIONS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    news_buf_addc(out, '[');
+
+    key.mv_data = prefix;
+    key.mv_size = sizeof(prefix);
+
+    for (n = 0, rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && n < max;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != 9 + NEWS_SHA256_LEN
+            || memcmp(key.mv_data, prefix, sizeof(prefix)) != 0)
+        {
+            break;
+        }
+
+        ks[0] = 's';
+        memcpy(ks + 1, (unsigned char *) key.mv_data + 9, NEWS_SHA256_LEN);
+        skey.mv_data = ks;
+        skey.mv_size = sizeof(ks);
+
+        if (mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], &skey, &rec) != 0
+            || !news_session_val_ok(rec.mv_size))
+        {
+            continue;
+        }
+
+        p = rec.mv_data;
+
+        news_buf_adds(out, n ? ",{\"id\":\"" : "{\"id\":\"");
+        news_hex_encode(out, ks + 1, 8);
+        news_buf_addl(out, "\",\"created_at\":\"");
+        news_time_rfc3339(out, (int64_t) news_be64_get(p + 16));
+        news_buf_addl(out, "\",\"last_seen\":\"");
+        news_time_rfc3339(out, (int64_t) news_be64_get(
+                              p + (rec.mv_size == NEWS_SESSION_VAL ? 24 : 16)));
+        news_buf_addl(out, "\",\"expires_at\":\"");
+        news_time_rfc3339(out, (int64_t) news_be64_get(p + 8));
+        news_buf_adds(out, memcmp(ks + 1, mine, NEWS_SHA256_LEN) == 0
+                           ? "\",\"current\":true}" : "\",\"current\":false}");
+        n++;
+    }
+
+    mdb_cursor_close(cur);
+    news_buf_addc(out, ']');
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing sessions");
+    }
+
+    return NEWS_OK;
 }
 
 
@@ -260,7 +383,7 @@ news_session_drop_hash(news_store_t *st, MDB_txn *txn,
         return rc;
     }
 
-    if (val.mv_size != NEWS_SESSION_VAL) {
+    if (!news_session_val_ok(val.mv_size)) {
         return MDB_CORRUPTED;
     }
 

@@ -6,7 +6,8 @@
  * holds nothing that logs anyone in.
  *
  *   sessions  's' . sha256(token)            -> be64 user id |
- *                                               be64 expires | be64 created
+ *                                               be64 expires | be64 created |
+ *                                               be64 last seen
  *             'e' . be64 expires . sha256    -> ""   (purge in time order)
  *             'u' . be64 user id . sha256    -> ""   (a user's sessions)
  *   throttle  'u' . name in lower case       -> be32 attempts |
@@ -34,13 +35,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "sha256.h"
 #include "store.h"
 
 
 #define NEWS_TOKEN_LEN       32
 #define NEWS_TOKEN_HEX       64
-#define NEWS_SESSION_VAL     24         /* user id, expires, created */
+#define NEWS_SESSION_VAL     32         /* user id, expires, created,
+                                           last seen */
+#define NEWS_SESSION_VAL_OLD 24         /* before "last seen" was kept */
+#define news_session_val_ok(n)                                              \
+    ((n) == NEWS_SESSION_VAL || (n) == NEWS_SESSION_VAL_OLD)
+#define NEWS_SESSION_SEEN    60         /* last seen is refreshed after */
 #define NEWS_THROTTLE_KEY    64
 #define NEWS_THROTTLE_WINDOW 900        /* attempts older than this fade */
 #define NEWS_THROTTLE_BASE   5          /* the first wait, seconds */
@@ -81,9 +88,27 @@ int news_session_create(news_store_t *st, MDB_txn *txn, uint64_t uid,
     int64_t now, int64_t ttl, unsigned char token[NEWS_TOKEN_LEN],
     news_err_t *err);
 
-/* the user of a live session: 0, MDB_NOTFOUND (also when expired), or rc */
+/*
+ * The user of a live session: 0, MDB_NOTFOUND (also when expired, or
+ * idle, unused for `idle` seconds, when idle is not 0), or an LMDB code.
+ * *seen is when it was last seen (to the NEWS_SESSION_SEEN).
+ */
 int news_session_find(news_store_t *st, MDB_txn *txn,
-    const unsigned char token[NEWS_TOKEN_LEN], int64_t now, uint64_t *uid);
+    const unsigned char token[NEWS_TOKEN_LEN], int64_t now, int64_t idle,
+    uint64_t *uid, int64_t *seen);
+
+/* marks the session seen now (NEWS_OK also when it is gone) */
+int news_session_touch(news_store_t *st, MDB_txn *txn,
+    const unsigned char token[NEWS_TOKEN_LEN], int64_t now, news_err_t *err);
+
+/*
+ * A user's sessions as a JSON array (at most max): id (the first 16 hex
+ * digits of the token's hash), created_at, last_seen, expires_at and
+ * current (the one of `token`).
+ */
+int news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
+    news_err_t *err);
 
 /* deletes the session if it exists (NEWS_OK either way) */
 int news_session_delete(news_store_t *st, MDB_txn *txn,

@@ -43,6 +43,7 @@ typedef struct {
     ngx_thread_pool_t  *hash_pool;
     ngx_uint_t          hash_queue;         /* news_hash_queue */
     time_t              session_ttl;        /* news_session_ttl */
+    time_t              session_idle;       /* news_session_idle */
     size_t              body_max;           /* news_body_max */
     ngx_uint_t          argon2_memory;      /* news_password_cost, KiB */
     ngx_uint_t          argon2_passes;
@@ -213,6 +214,12 @@ ngx_int_t ngx_http_news_api_session(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_me(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_sessions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_password(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_user_sessions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 void ngx_http_news_auth_lookup(ngx_http_request_t *r);
 news_user_t *ngx_http_news_user(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
@@ -270,6 +277,8 @@ ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 ngx_int_t ngx_http_news_hash_post(ngx_http_request_t *r,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
+ngx_int_t ngx_http_news_task_detach(ngx_http_request_t *r,
+    ngx_http_news_work_pt work, void *data, size_t size);
 
 /* reply.c: sending */
 ngx_buf_t *ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces,

@@ -34,8 +34,19 @@
 enum {
     NGX_HTTP_NEWS_LOGIN = 0,
     NGX_HTTP_NEWS_REGISTER,
-    NGX_HTTP_NEWS_LOGOUT
+    NGX_HTTP_NEWS_LOGOUT,
+    NGX_HTTP_NEWS_PASSWORD,         /* a new password: other sessions end */
+    NGX_HTTP_NEWS_LOGOUT_ALL,       /* every session of the reader */
+    NGX_HTTP_NEWS_END_USER          /* a moderator ends a user's sessions */
 };
+
+
+/* a session seen: what the detached write needs */
+typedef struct {
+    news_store_t       *st;
+    int64_t             now;
+    u_char              token[NEWS_TOKEN_LEN];
+} ngx_http_news_touch_t;
 
 
 /* one account operation: inputs copied before the post, outputs after */
@@ -55,6 +66,10 @@ typedef struct {
     char                name[NEWS_NAME_MAX + 1];
     size_t              pw_len;
     char                pw[NEWS_PASSWORD_MAX];
+    size_t              new_pw_len;
+    char                new_pw[NEWS_PASSWORD_MAX];
+    uint64_t            uid;        /* who asks, when logged in */
+    int                 role;
     news_throttle_t     keys[3];    /* what the attempt counts under */
     size_t              nkeys;
     int64_t             wait;       /* out: NEWS_LIMITED, Retry-After */
@@ -129,6 +144,12 @@ static int ngx_http_news_auth_user(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_login(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_register(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_logout(ngx_http_news_auth_t *a);
+static void ngx_http_news_auth_password(ngx_http_news_auth_t *a);
+static void ngx_http_news_auth_end_all(ngx_http_news_auth_t *a);
+static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
+static void ngx_http_news_session_touch(void *data);
 static ngx_int_t ngx_http_news_auth_done(ngx_http_request_t *r, void *data);
 static ngx_int_t ngx_http_news_user_reply(ngx_http_request_t *r,
     ngx_uint_t status, news_user_t *u);
@@ -145,12 +166,15 @@ static ngx_int_t ngx_http_news_user_reply(ngx_http_request_t *r,
 void
 ngx_http_news_auth_lookup(ngx_http_request_t *r)
 {
-    int                   rc;
-    uint64_t              uid;
-    MDB_txn              *txn;
-    news_err_t            err;
-    news_user_t           user;
-    ngx_http_news_ctx_t  *ctx;
+    int                         rc;
+    int64_t                     seen;
+    uint64_t                    uid;
+    MDB_txn                    *txn;
+    news_err_t                  err;
+    news_user_t                 user;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_touch_t       touch;
+    ngx_http_news_main_conf_t  *nmcf;
 
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL || ctx->looked_up) {
@@ -172,8 +196,10 @@ ngx_http_news_auth_lookup(ngx_http_request_t *r)
         return;
     }
 
-    rc = news_session_find(&ngx_http_news_module_store(r), txn, ctx->token,
-                           ngx_time(), &uid);
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    rc = news_session_find(&nmcf->store, txn, ctx->token, ngx_time(),
+                           nmcf->session_idle, &uid, &seen);
     if (rc == 0) {
         rc = news_user_get(&ngx_http_news_module_store(r), txn, uid, &user);
     }
@@ -196,6 +222,25 @@ ngx_http_news_auth_lookup(ngx_http_request_t *r)
 
     *ctx->user = user;
     ngx_memzero(ctx->user->hash, sizeof(ctx->user->hash));
+
+    /*
+     * The idle timeout needs to know when a session was last used: a
+     * write no request waits for, at most once a minute per session (a
+     * quarter of the timeout, if that is shorter).
+     */
+    if (nmcf->session_idle
+        && ngx_time() - seen >= ngx_min(NEWS_SESSION_SEEN,
+                                        nmcf->session_idle / 4)
+        && !nmcf->store.readonly)
+    {
+        touch.st = &nmcf->store;
+        touch.now = ngx_time();
+        ngx_memcpy(touch.token, ctx->token, NEWS_TOKEN_LEN);
+
+        (void) ngx_http_news_task_detach(r, ngx_http_news_session_touch,
+                                         &touch, sizeof(touch));
+        ngx_explicit_memzero(touch.token, NEWS_TOKEN_LEN);
+    }
 }
 
 
@@ -1173,6 +1218,195 @@ ngx_http_news_api_me(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
+/* 204 No Content */
+static ngx_int_t
+ngx_http_news_no_content(ngx_http_request_t *r)
+{
+    r->headers_out.status = NGX_HTTP_NO_CONTENT;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    return ngx_http_send_header(r);
+}
+
+
+/*
+ * GET /api/sessions: the reader's sessions, the current one marked;
+ * DELETE: every one of them ends ("log out everywhere").
+ */
+ngx_int_t
+ngx_http_news_api_sessions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t              rc;
+    MDB_txn               *txn;
+    ngx_str_t              piece;
+    news_buf_t            *b;
+    news_err_t             err;
+    news_user_t           *user;
+    ngx_http_news_ctx_t   *ctx;
+    ngx_http_news_auth_t  *a;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    ctx = ngx_http_news_get_ctx(r);
+    user = ctx->user;
+
+    if (r->method == NGX_HTTP_DELETE) {
+        a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_LOGOUT_ALL, NULL, NULL);
+        if (a == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_news_auth_post(r, a);
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_buf_addl(b, "{\"sessions\":");
+
+    rc = news_sessions_json(&ngx_http_news_module_store(r), txn, user->id,
+                            ctx->token, NGX_HTTP_NEWS_API_LIMIT, b, &err);
+    ngx_http_news_read_done(r);
+
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 1);
+    }
+
+    news_buf_addl(b, "}\n");
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
+                              &piece, 1);
+}
+
+
+/* POST /api/password {"password": current, "new_password": ...} */
+ngx_int_t
+ngx_http_news_api_password(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    if (rc != NGX_DECLINED) {
+        ngx_http_discard_request_body(r);
+        return rc;
+    }
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_api_password_body);
+}
+
+
+static ngx_int_t
+ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    cJSON                 *root, *cur, *next;
+    ngx_int_t              rc;
+    ngx_str_t              name, pw;
+    const char            *why;
+    news_user_t           *user;
+    ngx_http_news_auth_t  *a;
+
+    root = ngx_http_news_json_parse(body, &why);
+    if (root == NULL) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_request", why);
+    }
+
+    cur = cJSON_GetObjectItemCaseSensitive(root, "password");
+    next = cJSON_GetObjectItemCaseSensitive(root, "new_password");
+
+    if (!cJSON_IsObject(root) || !cJSON_IsString(cur)
+        || !cJSON_IsString(next))
+    {
+        cJSON_Delete(root);
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_request", "password and "
+                                        "new_password are required strings");
+    }
+
+    if (news_password_check(next->valuestring, ngx_strlen(next->valuestring))
+        != NEWS_PASSWORD_OK)
+    {
+        cJSON_Delete(root);
+        return ngx_http_news_json_error(r, 422, "invalid_password",
+                                        "a password has 8 characters to "
+                                        "1024 bytes of UTF-8");
+    }
+
+    user = ngx_http_news_user(r);
+    name.data = (u_char *) user->name;
+    name.len = user->name_len;
+    pw.data = (u_char *) cur->valuestring;
+    pw.len = ngx_strlen(cur->valuestring);
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_PASSWORD, &name, &pw);
+
+    if (a != NULL) {
+        a->new_pw_len = ngx_min(ngx_strlen(next->valuestring),
+                                NEWS_PASSWORD_MAX);
+        ngx_memcpy(a->new_pw, next->valuestring, a->new_pw_len);
+    }
+
+    ngx_explicit_memzero(next->valuestring, ngx_strlen(next->valuestring));
+    cJSON_Delete(root);
+
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    rc = ngx_http_news_throttled(r, a);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+/* DELETE /api/users/{name}/sessions: a moderator logs a user out */
+ngx_int_t
+ngx_http_news_api_user_sessions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t              rc;
+    ngx_http_news_auth_t  *a;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_MODERATOR);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (!news_username_valid((char *) rt->slug.data, rt->slug.len)) {
+        return ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                        "no such user");
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_END_USER, &rt->slug,
+                               &(ngx_str_t) ngx_null_string);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
 /*
  * {"username": "...", "password": "..."}: an object, both strings, each
  * key once.  Returns NULL, or the message of a 400.  Parsed here on the
@@ -1392,7 +1626,12 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     a->limit_address = nmcf->throttle_address;
     a->limit_register = nmcf->throttle_register;
 
-    if (kind == NGX_HTTP_NEWS_LOGOUT) {
+    if (ctx->user) {
+        a->uid = ctx->user->id;
+        a->role = ctx->user->role;
+    }
+
+    if (kind == NGX_HTTP_NEWS_LOGOUT || kind == NGX_HTTP_NEWS_LOGOUT_ALL) {
         ngx_memcpy(a->token, ctx->token, NEWS_TOKEN_LEN);
         return a;
     }
@@ -1592,12 +1831,14 @@ ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
     ngx_int_t  rc;
 
-    if (a->kind == NGX_HTTP_NEWS_LOGOUT) {
-        rc = ngx_http_news_task_post(r, ngx_http_news_auth_work,
+    if (a->kind == NGX_HTTP_NEWS_LOGIN || a->kind == NGX_HTTP_NEWS_REGISTER
+        || a->kind == NGX_HTTP_NEWS_PASSWORD)
+    {
+        rc = ngx_http_news_hash_post(r, ngx_http_news_auth_work,
                                      ngx_http_news_auth_done, a);
 
     } else {
-        rc = ngx_http_news_hash_post(r, ngx_http_news_auth_work,
+        rc = ngx_http_news_task_post(r, ngx_http_news_auth_work,
                                      ngx_http_news_auth_done, a);
     }
 
@@ -1639,11 +1880,21 @@ ngx_http_news_auth_work(void *data)
         ngx_http_news_auth_register(a);
         break;
 
+    case NGX_HTTP_NEWS_PASSWORD:
+        ngx_http_news_auth_password(a);
+        break;
+
+    case NGX_HTTP_NEWS_LOGOUT_ALL:
+    case NGX_HTTP_NEWS_END_USER:
+        ngx_http_news_auth_end_all(a);
+        break;
+
     default:
         ngx_http_news_auth_logout(a);
     }
 
     ngx_explicit_memzero(a->pw, sizeof(a->pw));
+    ngx_explicit_memzero(a->new_pw, sizeof(a->new_pw));
 }
 
 
@@ -1840,6 +2091,143 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
 }
 
 
+/*
+ * A new password: the current one is checked (counted by the login
+ * throttle, as a login is), the new one hashed, and every session of the
+ * account ends but a new one for this browser: whoever else was logged
+ * in, perhaps with the old password, is out.
+ */
+static void
+ngx_http_news_auth_password(ngx_http_news_auth_t *a)
+{
+    int       rc, ok;
+    MDB_txn  *txn;
+    char      hash[NEWS_HASH_MAX];
+
+    if (ngx_http_news_attempt(a) != NEWS_OK) {
+        return;
+    }
+
+    ok = 0;
+    rc = mdb_txn_begin(a->st->env, NULL, MDB_RDONLY, &txn);
+
+    if (rc == 0) {
+        rc = news_user_get(a->st, txn, a->uid, &a->user);
+        mdb_txn_abort(txn);
+    }
+
+    if (rc == 0) {
+        ok = news_password_verify(a->user.hash, a->pw, a->pw_len)
+             && news_password_hash(&a->cost, a->new_pw, a->new_pw_len, hash,
+                                   sizeof(hash), &a->err)
+                == NEWS_OK;
+        a->rc = ok ? NEWS_OK : NEWS_INVALID;
+
+    } else {
+        a->rc = news_store_fail(&a->err, rc, "finding the account");
+    }
+
+    a->now = (int64_t) time(NULL);
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return;
+    }
+
+    ngx_http_news_attempt_end(a, txn, ok);
+
+    if (ok) {
+        rc = news_user_set_hash(a->st, txn, a->uid, hash, &a->err);
+
+        if (rc == NEWS_OK) {
+            rc = news_sessions_drop_user(a->st, txn, a->uid, &a->err);
+        }
+
+        if (rc == NEWS_OK) {
+            rc = news_session_create(a->st, txn, a->uid, a->now, a->ttl,
+                                     a->token, &a->err);
+        }
+
+        if (rc != NEWS_OK) {
+            mdb_txn_abort(txn);
+            a->rc = rc;
+            return;
+        }
+    }
+
+    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+    }
+}
+
+
+/*
+ * Every session of an account ends: the reader's own ("log out
+ * everywhere", a->uid) or, for a moderator, another account's (a->name),
+ * one of a lower role unless the moderator is an admin.
+ */
+static void
+ngx_http_news_auth_end_all(ngx_http_news_auth_t *a)
+{
+    int           rc;
+    MDB_txn      *txn;
+    news_user_t   u;
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return;
+    }
+
+    u.id = a->uid;
+    a->rc = NEWS_OK;
+
+    if (a->kind == NGX_HTTP_NEWS_END_USER) {
+        rc = news_user_find(a->st, txn, a->name, a->name_len, &u);
+
+        if (rc != 0) {
+            a->rc = news_store_fail(&a->err, rc, "finding the account");
+
+        } else if (u.role >= a->role && a->role != NEWS_ROLE_ADMIN) {
+            a->rc = news_err_set(&a->err, NEWS_FORBIDDEN, "only an admin "
+                                 "ends the sessions of staff");
+        }
+    }
+
+    if (a->rc == NEWS_OK) {
+        a->rc = news_sessions_drop_user(a->st, txn, u.id, &a->err);
+    }
+
+    if (a->rc != NEWS_OK) {
+        mdb_txn_abort(txn);
+        return;
+    }
+
+    a->rc = news_store_commit(a->st, txn, &a->err);
+}
+
+
+/* in the writes' pool, no request waiting: the session was seen now */
+static void
+ngx_http_news_session_touch(void *data)
+{
+    ngx_http_news_touch_t *t = data;
+
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    if (news_store_write(t->st, &txn, &err) != NEWS_OK) {
+        return;
+    }
+
+    if (news_session_touch(t->st, txn, t->token, t->now, &err) != NEWS_OK) {
+        mdb_txn_abort(txn);
+        return;
+    }
+
+    (void) news_store_commit(t->st, txn, &err);
+}
+
+
 static void
 ngx_http_news_auth_logout(ngx_http_news_auth_t *a)
 {
@@ -1886,6 +2274,12 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
         break;
 
     case NEWS_INVALID:
+        if (a->kind == NGX_HTTP_NEWS_PASSWORD) {
+            return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
+                                            "wrong_password",
+                                            "the current password is wrong");
+        }
+
         ngx_log_error(NGX_LOG_INFO, r->connection->log, 0,
                       "news: failed login for \"%*s\"", a->name_len,
                       a->name);
@@ -1906,6 +2300,14 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
     case NEWS_LIMITED:
         return ngx_http_news_auth_limited(r, a);
 
+    case NEWS_NOTFOUND:
+        return ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                        "no such user");
+
+    case NEWS_FORBIDDEN:
+        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
+                                        a->err.msg);
+
     case NEWS_CONFLICT:
         if (a->json) {
             return ngx_http_news_json_error(r, NGX_HTTP_CONFLICT,
@@ -1925,7 +2327,13 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
         return ngx_http_news_store_error(r, &a->err, a->json);
     }
 
-    if (a->kind == NGX_HTTP_NEWS_LOGOUT) {
+    if (a->kind == NGX_HTTP_NEWS_END_USER) {
+        return ngx_http_news_no_content(r);
+    }
+
+    if (a->kind == NGX_HTTP_NEWS_LOGOUT
+        || a->kind == NGX_HTTP_NEWS_LOGOUT_ALL)
+    {
         if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE, NULL, 0)
             != NGX_OK)
         {
@@ -1933,18 +2341,16 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
         }
 
         if (a->json) {
-            r->headers_out.status = NGX_HTTP_NO_CONTENT;
-            r->headers_out.content_length_n = 0;
-            r->header_only = 1;
-
-            return ngx_http_send_header(r);
+            return ngx_http_news_no_content(r);
         }
 
         return ngx_http_news_see_other(r, &a->next);
     }
 
     /* a new session: a new token at every login, so no fixation */
-    if (a->kind == NGX_HTTP_NEWS_LOGIN || a->start_session) {
+    if (a->kind == NGX_HTTP_NEWS_LOGIN || a->kind == NGX_HTTP_NEWS_PASSWORD
+        || a->start_session)
+    {
         if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE,
                                      a->token, nmcf->session_ttl)
             != NGX_OK)
@@ -1956,8 +2362,8 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
     ngx_explicit_memzero(a->token, sizeof(a->token));
 
     if (a->json) {
-        return ngx_http_news_user_reply(r, a->kind == NGX_HTTP_NEWS_LOGIN
-                                           ? NGX_HTTP_OK : NGX_HTTP_CREATED,
+        return ngx_http_news_user_reply(r, a->kind == NGX_HTTP_NEWS_REGISTER
+                                           ? NGX_HTTP_CREATED : NGX_HTTP_OK,
                                         &a->user);
     }
 

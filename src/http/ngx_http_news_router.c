@@ -71,6 +71,18 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_api_me,
       ngx_null_string },
 
+    { ngx_string("api/sessions"), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE, 1, 0,
+      ngx_http_news_api_sessions,
+      ngx_null_string },
+
+    { ngx_string("api/password"), 0, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_api_password,
+      ngx_null_string },
+
+    { ngx_string("api/users/"), 1, NGX_HTTP_DELETE, 1, 0,
+      ngx_http_news_api_user_sessions, ngx_string("/sessions") },
+
     { ngx_string("articles/"), 1, NGX_HTTP_POST, 0, 1,
       ngx_http_news_comment_post, ngx_string("/comments") },
 
@@ -260,6 +272,11 @@ ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
 
     rt->slug.data = rt->path.data + def->path.len;
     rt->slug.len = rt->path.len - def->path.len - def->suffix.len;
+
+    /* the one route whose "slug" is a username: any case, with _ */
+    if (def->handler == ngx_http_news_api_user_sessions) {
+        return news_username_valid((char *) rt->slug.data, rt->slug.len);
+    }
 
     return news_slug_valid((char *) rt->slug.data, rt->slug.len);
 }

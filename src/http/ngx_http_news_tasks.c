@@ -39,6 +39,15 @@ static ngx_int_t ngx_http_news_post(ngx_http_request_t *r,
     ngx_http_news_done_pt done, void *data, ngx_uint_t hash);
 static void ngx_http_news_task_handler(void *data, ngx_log_t *log);
 static void ngx_http_news_hash_thread(void);
+static void ngx_http_news_detached_handler(void *data, ngx_log_t *log);
+static void ngx_http_news_detached_done(ngx_event_t *ev);
+
+
+/* work that no request waits for: its data lives in the task */
+typedef struct {
+    ngx_http_news_work_pt   work;
+    void                   *data;
+} ngx_http_news_detached_t;
 static void ngx_http_news_task_event(ngx_event_t *ev);
 static void ngx_http_news_task_resume(ngx_http_request_t *r);
 static void ngx_http_news_task_guard(ngx_event_t *ev);
@@ -156,6 +165,67 @@ ngx_http_news_post(ngx_http_request_t *r, ngx_thread_pool_t *pool,
                    "news: task posted");
 
     return NGX_OK;
+}
+
+
+/*
+ * Posts work(data) to the writes' pool with no request waiting for it
+ * (a session's "last seen"): size bytes of data are copied into a task
+ * of its own, freed on the event loop when the work is done.  Best
+ * effort: NGX_ERROR when it could not be posted.
+ */
+ngx_int_t
+ngx_http_news_task_detach(ngx_http_request_t *r, ngx_http_news_work_pt work,
+    void *data, size_t size)
+{
+    ngx_thread_task_t          *task;
+    ngx_http_news_detached_t   *d;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    task = ngx_calloc(sizeof(ngx_thread_task_t)
+                      + sizeof(ngx_http_news_detached_t) + size,
+                      r->connection->log);
+    if (task == NULL) {
+        return NGX_ERROR;
+    }
+
+    d = (ngx_http_news_detached_t *) (task + 1);
+    d->work = work;
+    d->data = d + 1;
+    ngx_memcpy(d->data, data, size);
+
+    task->ctx = d;
+    task->handler = ngx_http_news_detached_handler;
+    task->event.handler = ngx_http_news_detached_done;
+    task->event.data = task;
+    task->event.log = ngx_cycle->log;
+
+    if (ngx_thread_task_post(nmcf->thread_pool, task) != NGX_OK) {
+        ngx_free(task);
+        return NGX_ERROR;
+    }
+
+    return NGX_OK;
+}
+
+
+static void
+ngx_http_news_detached_handler(void *data, ngx_log_t *log)
+{
+    ngx_http_news_detached_t  *d = data;
+
+    (void) log;
+
+    d->work(d->data);
+}
+
+
+static void
+ngx_http_news_detached_done(ngx_event_t *ev)
+{
+    ngx_free(ev->data);
 }
 
 

@@ -243,7 +243,7 @@ test_sessions(news_store_t *st)
 {
     int            n;
     size_t         purged;
-    int64_t        wait;
+    int64_t        wait, seen;
     uint64_t       uid;
     MDB_txn       *txn;
     news_err_t     err;
@@ -286,12 +286,23 @@ test_sessions(news_store_t *st)
     }
 
     news_store_read(st, &txn, &err);
-    is_int(news_session_find(st, txn, t1, 2050, &uid), 0, "session found");
+    is_int(news_session_find(st, txn, t1, 2050, 0, &uid, &seen), 0,
+           "session found");
+    is_int(news_session_find(st, txn, t1, 2050, 30, &uid, &seen),
+           MDB_NOTFOUND, "an idle session is gone (idle 30 s, seen at 2000)");
+    news_store_read_done(st);
+    news_store_write(st, &txn, &err);
+    is_int(news_session_touch(st, txn, t1, 2040, &err), NEWS_OK, "touched");
+    is_int(news_session_find(st, txn, t1, 2050, 30, &uid, &seen), 0,
+           "seen at 2040: alive at 2050");
+    is_int(seen, 2040, "last seen");
+    news_store_commit(st, txn, &err);
+    news_store_read(st, &txn, &err);
     is_int(uid, 1, "its user");
-    is_int(news_session_find(st, txn, t1, 2100, &uid), MDB_NOTFOUND,
+    is_int(news_session_find(st, txn, t1, 2100, 0, &uid, &seen), MDB_NOTFOUND,
            "expired at its expiry time");
     t3[0] ^= 1;
-    is_int(news_session_find(st, txn, t3, 2050, &uid), MDB_NOTFOUND,
+    is_int(news_session_find(st, txn, t3, 2050, 0, &uid, &seen), MDB_NOTFOUND,
            "a forged token is unknown");
     t3[0] ^= 1;
     news_store_read_done(st);

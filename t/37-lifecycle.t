@@ -1,0 +1,112 @@
+#!/usr/bin/perl
+# The account life cycle: a reader sees their sessions and ends them all
+# ("log out everywhere"), changes their password (every other session
+# ends), a moderator ends a user's sessions, and a session unused for
+# news_session_idle ends before its absolute lifetime.
+
+use strict;
+use warnings;
+
+use Test::More;
+use Time::HiRes qw(sleep time);
+use lib 't/lib';
+use NewsTest;
+
+my $JSON = { 'Content-Type' => 'application/json' };
+
+my $t = NewsTest->new;
+$t->run;
+
+sub login {
+    my ($name, $pw) = @_;
+    my $r = $t->request('POST', '/api/session', { headers => $JSON,
+                        content => qq({"username":"$name","password":"$pw"}) });
+    my ($c) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+    return ($r->{status}, $c);
+}
+
+sub as {
+    my ($method, $path, $cookie, $json) = @_;
+    return $t->request($method, $path, { headers => { %$JSON, Cookie => $cookie },
+                                         defined $json ? (content => $json) : () });
+}
+
+sub me { return as('GET', '/api/me', $_[0])->{status} }
+
+is($t->request('POST', '/api/users', { headers => $JSON,
+   content => '{"username":"alice","password":"first-password"}' })->{status}, 201, 'alice registers');
+my (undef, $a1) = login('alice', 'first-password');
+my (undef, $a2) = login('alice', 'first-password');
+
+# --- seeing one's sessions ---------------------------------------------------
+
+my $res = as('GET', '/api/sessions', $a1);
+is($res->{status}, 200, 'GET /api/sessions');
+my @ids = $res->{content} =~ /"id":"([0-9a-f]{16})"/g;
+is(scalar @ids, 2, 'two sessions');
+is(scalar(() = $res->{content} =~ /"current":true/g), 1, 'one of them the current one');
+like($res->{content}, qr/"created_at":"[-0-9T:]+Z","last_seen":"[-0-9T:]+Z","expires_at":"[-0-9T:]+Z"/, 'with their times');
+unlike($res->{content}, qr/\Q@{[substr($a1, 13)]}\E/, 'no token in the list');
+is($t->get('/api/sessions')->{status}, 401, 'anonymous: 401');
+is(as('GET', '/api/sessions', "$a1", undef)->{headers}{'cache-control'}, 'no-store', 'not cached');
+
+# --- changing the password ---------------------------------------------------------
+
+$res = as('POST', '/api/password', $a1, '{"password":"wrong-password","new_password":"second-password"}');
+is($res->{status}, 403, 'a wrong current password: 403');
+like($res->{content}, qr/"code":"wrong_password"/, 'wrong_password');
+$res = as('POST', '/api/password', $a1, '{"password":"first-password","new_password":"short"}');
+is($res->{status}, 422, 'a short new password: 422');
+$res = as('POST', '/api/password', $a1, '{"password":"first-password"}');
+is($res->{status}, 400, 'no new password: 400');
+$res = as('POST', '/api/password', $a1, '{"password":"first-password","new_password":"second-password"}');
+is($res->{status}, 200, 'the password changes');
+my ($a3) = ($res->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+ok($a3, 'with a new session for this browser');
+is(me($a1), 401, 'the session it was changed from has ended');
+is(me($a2), 401, 'and every other session');
+is(me($a3), 200, 'the new one works');
+is((login('alice', 'first-password'))[0], 401, 'the old password no longer logs in');
+my ($st, $a4) = login('alice', 'second-password');
+is($st, 200, 'the new one does');
+
+# --- log out everywhere ------------------------------------------------------------
+
+$res = as('DELETE', '/api/sessions', $a3);
+is($res->{status}, 204, 'DELETE /api/sessions: 204');
+like($res->{headers}{'set-cookie'} // '', qr/^news_session=; Path=\/; Max-Age=0/, 'the cookie is cleared');
+is(me($a3), 401, 'this session has ended');
+is(me($a4), 401, 'and the other one');
+is(as('DELETE', '/api/sessions', $a3)->{status}, 401, 'logged out: 401');
+
+# --- a moderator ends a user's sessions --------------------------------------------------
+
+my (undef, $a5) = login('alice', 'second-password');
+my $mod = $t->login('mod1', 'moderator');
+my $ed = $t->login('ed1', 'editor');
+is(as('DELETE', '/api/users/ed1/sessions', $a5)->{status}, 403, 'a reader cannot');
+is(as('DELETE', '/api/users/ed1/sessions', $mod)->{status}, 403, 'a moderator cannot end an editor\'s');
+is(me($ed), 200, 'the editor is still in');
+is(as('DELETE', '/api/users/nobody/sessions', $mod)->{status}, 404, 'an unknown user: 404');
+is(as('DELETE', '/api/users/ALICE/sessions', $mod)->{status}, 204, 'a moderator ends a reader\'s sessions');
+is(me($a5), 401, 'the reader is logged out');
+is(me($mod), 200, 'the moderator is not');
+$t->done;
+
+# --- the idle timeout -------------------------------------------------------------
+
+my $i = NewsTest->new(http => 'news_session_idle 4s;');
+$i->run;
+my $cookie = $i->login('idler');
+my $t0 = time;
+my $alive = 1;
+for my $at (1.5, 3, 4.5, 6) {
+    sleep 0.1 while time - $t0 < $at;
+    $alive = 0 if $i->get('/api/me', { headers => { Cookie => $cookie } })->{status} != 200;
+}
+ok($alive, 'a session in use outlives news_session_idle (used every 1.5 s for 6 s, idle 4s)');
+sleep 0.1 while time - $t0 < 6 + 5.5;
+is($i->get('/api/me', { headers => { Cookie => $cookie } })->{status}, 401, 'unused for longer than 4 s, it has ended');
+$i->done;
+
+done_testing;
