@@ -2109,14 +2109,9 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
     }
 
     ok = 0;
-    rc = mdb_txn_begin(a->st->env, NULL, MDB_RDONLY, &txn);
+    rc = ngx_http_news_auth_user(a);
 
-    if (rc == 0) {
-        rc = news_user_get(a->st, txn, a->uid, &a->user);
-        mdb_txn_abort(txn);
-    }
-
-    if (rc == 0) {
+    if (rc == 0 && a->user.id == a->uid) {
         ok = news_password_verify(a->user.hash, a->pw, a->pw_len)
              && news_password_hash(&a->cost, a->new_pw, a->new_pw_len, hash,
                                    sizeof(hash), &a->err)
@@ -2124,7 +2119,9 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
         a->rc = ok ? NEWS_OK : NEWS_INVALID;
 
     } else {
-        a->rc = news_store_fail(&a->err, rc, "finding the account");
+        a->rc = rc < 0 ? a->err.code
+                       : news_store_fail(&a->err, rc ? rc : MDB_NOTFOUND,
+                                         "finding the account");
     }
 
     a->now = (int64_t) time(NULL);
@@ -2149,7 +2146,7 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
         }
 
         if (rc != NEWS_OK) {
-            mdb_txn_abort(txn);
+            news_store_abort(a->st, txn);
             a->rc = rc;
             return;
         }
@@ -2198,7 +2195,7 @@ ngx_http_news_auth_end_all(ngx_http_news_auth_t *a)
     }
 
     if (a->rc != NEWS_OK) {
-        mdb_txn_abort(txn);
+        news_store_abort(a->st, txn);
         return;
     }
 
@@ -2220,7 +2217,7 @@ ngx_http_news_session_touch(void *data)
     }
 
     if (news_session_touch(t->st, txn, t->token, t->now, &err) != NEWS_OK) {
-        mdb_txn_abort(txn);
+        news_store_abort(t->st, txn);
         return;
     }
 
