@@ -16,6 +16,7 @@ my $JSON = { 'Content-Type' => 'application/json' };
 
 my $t = NewsTest->new;
 $t->run;
+my $rc;
 
 sub login {
     my ($name, $pw) = @_;
@@ -91,6 +92,26 @@ is(as('DELETE', '/api/users/nobody/sessions', $mod)->{status}, 404, 'an unknown 
 is(as('DELETE', '/api/users/ALICE/sessions', $mod)->{status}, 204, 'a moderator ends a reader\'s sessions');
 is(me($a5), 401, 'the reader is logged out');
 is(me($mod), 200, 'the moderator is not');
+
+# --- deleting one's account --------------------------------------------------------
+
+$t->newsctl('import', 'demo/seed-article.json');
+my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
+my $leaver = $t->login('leaver');
+is(as('POST', "/api/articles/$SLUG/comments", $leaver, '{"body":"Goodbye, all."}')->{status}, 201, 'the leaver comments');
+is(as('POST', '/api/me/delete', $leaver, '{"password":"wrong-password"}')->{status}, 403, 'POST /api/me/delete with a wrong password: 403');
+is(as('POST', '/api/me/delete', $leaver, '{}')->{status}, 400, 'without one: 400');
+is(me($leaver), 200, 'the account is still there');
+$res = as('POST', '/api/me/delete', $leaver, '{"password":"pw-of-leaver-123"}');
+is($res->{status}, 204, 'POST /api/me/delete with the password: 204');
+like($res->{headers}{'set-cookie'} // '', qr/^news_session=; Path=\/; Max-Age=0/, 'the cookie is cleared');
+is(me($leaver), 401, 'the session has ended');
+is((login('leaver', 'pw-of-leaver-123'))[0], 401, 'the account cannot log in');
+($rc) = $t->newsctl('user', 'list');
+unlike(($t->newsctl('user', 'list'))[1], qr/\tleaver\t/, 'it is gone from newsctl user list');
+is($t->request('POST', '/api/users', { headers => $JSON,
+   content => '{"username":"leaver","password":"someone-else-pw"}' })->{status}, 409, 'its name stays reserved');
+like($t->get("/api/articles/$SLUG/comments")->{content}, qr/"author":"leaver","body":"Goodbye, all\."/, 'its comments stay');
 $t->done;
 
 # --- the idle timeout -------------------------------------------------------------

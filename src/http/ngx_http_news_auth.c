@@ -37,7 +37,8 @@ enum {
     NGX_HTTP_NEWS_LOGOUT,
     NGX_HTTP_NEWS_PASSWORD,         /* a new password: other sessions end */
     NGX_HTTP_NEWS_LOGOUT_ALL,       /* every session of the reader */
-    NGX_HTTP_NEWS_END_USER          /* a moderator ends a user's sessions */
+    NGX_HTTP_NEWS_END_USER,         /* a moderator ends a user's sessions */
+    NGX_HTTP_NEWS_DELETE            /* the reader deletes their account */
 };
 
 
@@ -1296,7 +1297,10 @@ ngx_http_news_api_sessions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
-/* POST /api/password {"password": current, "new_password": ...} */
+/*
+ * POST /api/password {"password": current, "new_password": ...};
+ * POST /api/me/delete {"password": current}: the account goes.
+ */
 ngx_int_t
 ngx_http_news_api_password(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
@@ -1318,6 +1322,7 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
     cJSON                 *root, *cur, *next;
     ngx_int_t              rc;
     ngx_str_t              name, pw;
+    ngx_uint_t             kind;
     const char            *why;
     news_user_t           *user;
     ngx_http_news_auth_t  *a;
@@ -1328,20 +1333,32 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "bad_request", why);
     }
 
+    kind = (r->uri.len > 7
+            && ngx_strncmp(r->uri.data + r->uri.len - 7, "/delete", 7) == 0)
+           ? NGX_HTTP_NEWS_DELETE : NGX_HTTP_NEWS_PASSWORD;
     cur = cJSON_GetObjectItemCaseSensitive(root, "password");
     next = cJSON_GetObjectItemCaseSensitive(root, "new_password");
+
+    if (kind == NGX_HTTP_NEWS_DELETE) {
+        next = cur;
+    }
 
     if (!cJSON_IsObject(root) || !cJSON_IsString(cur)
         || !cJSON_IsString(next))
     {
         cJSON_Delete(root);
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_request", "password and "
-                                        "new_password are required strings");
+                                        "bad_request",
+                                        kind == NGX_HTTP_NEWS_DELETE
+                                        ? "the password is required"
+                                        : "password and new_password are "
+                                          "required strings");
     }
 
-    if (news_password_check(next->valuestring, ngx_strlen(next->valuestring))
-        != NEWS_PASSWORD_OK)
+    if (kind == NGX_HTTP_NEWS_PASSWORD
+        && news_password_check(next->valuestring,
+                               ngx_strlen(next->valuestring))
+           != NEWS_PASSWORD_OK)
     {
         cJSON_Delete(root);
         return ngx_http_news_json_error(r, 422, "invalid_password",
@@ -1355,9 +1372,9 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
     pw.data = (u_char *) cur->valuestring;
     pw.len = ngx_strlen(cur->valuestring);
 
-    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_PASSWORD, &name, &pw);
+    a = ngx_http_news_auth_new(r, kind, &name, &pw);
 
-    if (a != NULL) {
+    if (a != NULL && kind == NGX_HTTP_NEWS_PASSWORD) {
         a->new_pw_len = ngx_min(ngx_strlen(next->valuestring),
                                 NEWS_PASSWORD_MAX);
         ngx_memcpy(a->new_pw, next->valuestring, a->new_pw_len);
@@ -1832,7 +1849,7 @@ ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
     ngx_int_t  rc;
 
     if (a->kind == NGX_HTTP_NEWS_LOGIN || a->kind == NGX_HTTP_NEWS_REGISTER
-        || a->kind == NGX_HTTP_NEWS_PASSWORD)
+        || a->kind == NGX_HTTP_NEWS_PASSWORD || a->kind == NGX_HTTP_NEWS_DELETE)
     {
         rc = ngx_http_news_hash_post(r, ngx_http_news_auth_work,
                                      ngx_http_news_auth_done, a);
@@ -1881,6 +1898,7 @@ ngx_http_news_auth_work(void *data)
         break;
 
     case NGX_HTTP_NEWS_PASSWORD:
+    case NGX_HTTP_NEWS_DELETE:
         ngx_http_news_auth_password(a);
         break;
 
@@ -2092,10 +2110,12 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
 
 
 /*
- * A new password: the current one is checked (counted by the login
- * throttle, as a login is), the new one hashed, and every session of the
- * account ends but a new one for this browser: whoever else was logged
- * in, perhaps with the old password, is out.
+ * A new password, or the account's deletion: the current password is
+ * checked (counted by the login throttle, as a login is).  A new one is
+ * hashed, and every session of the account ends but a new one for this
+ * browser: whoever else was logged in, perhaps with the old password, is
+ * out.  A deleted account goes with its sessions; its name stays
+ * reserved and its comments stay, under that name.
  */
 static void
 ngx_http_news_auth_password(ngx_http_news_auth_t *a)
@@ -2113,9 +2133,10 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 
     if (rc == 0 && a->user.id == a->uid) {
         ok = news_password_verify(a->user.hash, a->pw, a->pw_len)
-             && news_password_hash(&a->cost, a->new_pw, a->new_pw_len, hash,
-                                   sizeof(hash), &a->err)
-                == NEWS_OK;
+             && (a->kind == NGX_HTTP_NEWS_DELETE
+                 || news_password_hash(&a->cost, a->new_pw, a->new_pw_len,
+                                       hash, sizeof(hash), &a->err)
+                    == NEWS_OK);
         a->rc = ok ? NEWS_OK : NEWS_INVALID;
 
     } else {
@@ -2133,7 +2154,16 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 
     ngx_http_news_attempt_end(a, txn, ok);
 
-    if (ok) {
+    if (ok && a->kind == NGX_HTTP_NEWS_DELETE) {
+        rc = news_user_delete(a->st, txn, a->name, a->name_len, &a->err);
+
+        if (rc != NEWS_OK) {
+            news_store_abort(a->st, txn);
+            a->rc = rc;
+            return;
+        }
+
+    } else if (ok) {
         rc = news_user_set_hash(a->st, txn, a->uid, hash, &a->err);
 
         if (rc == NEWS_OK) {
@@ -2271,7 +2301,9 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
         break;
 
     case NEWS_INVALID:
-        if (a->kind == NGX_HTTP_NEWS_PASSWORD) {
+        if (a->kind == NGX_HTTP_NEWS_PASSWORD
+            || a->kind == NGX_HTTP_NEWS_DELETE)
+        {
             return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
                                             "wrong_password",
                                             "the current password is wrong");
@@ -2329,7 +2361,8 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
     }
 
     if (a->kind == NGX_HTTP_NEWS_LOGOUT
-        || a->kind == NGX_HTTP_NEWS_LOGOUT_ALL)
+        || a->kind == NGX_HTTP_NEWS_LOGOUT_ALL
+        || a->kind == NGX_HTTP_NEWS_DELETE)
     {
         if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE, NULL, 0)
             != NGX_OK)

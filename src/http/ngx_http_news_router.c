@@ -80,6 +80,10 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_api_password,
       ngx_null_string },
 
+    { ngx_string("api/me/delete"), 0, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_api_password,
+      ngx_null_string },
+
     { ngx_string("api/users/"), 1, NGX_HTTP_DELETE, 1, 0,
       ngx_http_news_api_user_sessions, ngx_string("/sessions") },
 
