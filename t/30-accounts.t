@@ -121,7 +121,7 @@ like($res->{content}, qr{id="username-error" role="alert">This username is taken
 
 $res = $t->get("/articles/$SLUG", { headers => { cookie => "news_session=$alice" } });
 is($res->{status}, 200, 'article as Alice');
-like($res->{content}, qr{<nav aria-label="Account"><span class="user">Logged in as <b>Alice</b></span><form class="logout" method="post" action="logout"><input type="hidden" name="csrf" value="([0-9a-f]{64})"><button type="submit">Log out</button></form></nav>}, 'header: name and a logout button with a CSRF token');
+like($res->{content}, qr{<nav aria-label="Account"><span class="user">Logged in as <b>Alice</b></span><a href="account">Your account</a><form class="logout" method="post" action="logout"><input type="hidden" name="csrf" value="([0-9a-f]{64})"><button type="submit">Log out</button></form></nav>}, 'header: name, the account page and a logout button with a CSRF token');
 my ($logout_csrf) = $res->{content} =~ /class="logout".*?name="csrf" value="([0-9a-f]{64})"/;
 unlike($res->{content}, qr{Log in to comment}, 'no login link for a reader');
 

@@ -16,7 +16,7 @@ use lib 't/lib';
 use NewsTest;
 
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
-my $RATIO = 25;
+my $RATIO = 50;
 
 my $t = NewsTest->new(http => 'news_comment_rate 0; '
                               . 'news_login_throttle 5 1000;');

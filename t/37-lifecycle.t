@@ -114,6 +114,41 @@ is($t->request('POST', '/api/users', { headers => $JSON,
 like($t->get("/api/articles/$SLUG/comments")->{content}, qr/"author":"leaver","body":"Goodbye, all\."/, 'its comments stay');
 $t->done;
 
+# --- the account page ---------------------------------------------------------------
+
+{
+    my $h = NewsTest->new;
+    $h->run;
+    my $c = $h->login('webby');
+    my $form = { 'Content-Type' => 'application/x-www-form-urlencoded' };
+    my $page = $h->get('/account', { headers => { Cookie => $c } });
+    is($page->{status}, 200, 'GET /account');
+    is($page->{headers}{'cache-control'}, 'no-store', 'not cached');
+    like($page->{content}, qr{<h1>Your account</h1>}, 'the page');
+    like($page->{content}, qr{\(this browser\)}, 'lists this session');
+    my ($csrf) = $page->{content} =~ /name="csrf" value="([0-9a-f]{64})"/;
+    is($h->get('/account')->{status}, 403, 'anonymous: refused');
+    my $post = sub {
+        my ($cookie, $body) = @_;
+        return $h->request('POST', '/account', { headers => { %$form, Cookie => $cookie }, content => $body });
+    };
+    is($post->($c, "csrf=" . ('0' x 64) . "&action=logout-all")->{status}, 403, 'a wrong CSRF token: 403');
+    my $r = $post->($c, "csrf=$csrf&action=password&password=wrong-password&new_password=a-new-password");
+    is($r->{status}, 403, 'a wrong current password: 403');
+    like($r->{content}, qr{id="password"[^>]*aria-invalid="true"[^>]*aria-describedby="password-error"}, 'the error tied to the field');
+    $r = $post->($c, "csrf=$csrf&action=password&password=pw-of-webby-123&new_password=a-new-password");
+    is($r->{status}, 303, 'the password changes: 303');
+    like($r->{headers}{location} // '', qr{/account$}, 'back to the account page');
+    my ($c2) = ($r->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+    is($h->get('/api/me', { headers => { Cookie => $c } })->{status}, 401, 'the old session ended');
+    $page = $h->get('/account', { headers => { Cookie => $c2 } });
+    ($csrf) = $page->{content} =~ /name="csrf" value="([0-9a-f]{64})"/;
+    $r = $post->($c2, "csrf=$csrf&action=delete&password=a-new-password");
+    is($r->{status}, 303, 'the account is deleted: 303');
+    is($h->get('/api/me', { headers => { Cookie => $c2 } })->{status}, 401, 'and logged out');
+    $h->done;
+}
+
 # --- the idle timeout -------------------------------------------------------------
 
 my $i = NewsTest->new(http => 'news_session_idle 4s;');

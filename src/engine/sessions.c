@@ -26,6 +26,7 @@ static void news_session_keys(const unsigned char hash[NEWS_SHA256_LEN],
     unsigned char *u);
 static int news_session_drop_hash(news_store_t *st, MDB_txn *txn,
     const unsigned char hash[NEWS_SHA256_LEN]);
+static int news_session_json(const news_session_info_t *s, void *data);
 static int news_throttle_get(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *k, news_throttle_rec_t *rec);
 static int news_throttle_put(news_store_t *st, MDB_txn *txn,
@@ -199,8 +200,9 @@ news_session_touch(news_store_t *st, MDB_txn *txn,
 
 
 int
-news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
-    const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
+news_sessions_each(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max,
+    int (*fn)(const news_session_info_t *s, void *data), void *data,
     news_err_t *err)
 {
     int                   rc;
@@ -210,6 +212,7 @@ news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
     const unsigned char  *p;
     unsigned char         prefix[9], mine[NEWS_SHA256_LEN],
                           ks[1 + NEWS_SHA256_LEN];
+    news_session_info_t   info;
 
     news_sha256(token, NEWS_TOKEN_LEN, mine);
     prefix[0] = 'u';
@@ -219,8 +222,6 @@ news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
-
-    news_buf_addc(out, '[');
 
     key.mv_data = prefix;
     key.mv_size = sizeof(prefix);
@@ -247,29 +248,70 @@ news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
         }
 
         p = rec.mv_data;
-
-        news_buf_adds(out, n ? ",{\"id\":\"" : "{\"id\":\"");
-        news_hex_encode(out, ks + 1, 8);
-        news_buf_addl(out, "\",\"created_at\":\"");
-        news_time_rfc3339(out, (int64_t) news_be64_get(p + 16));
-        news_buf_addl(out, "\",\"last_seen\":\"");
-        news_time_rfc3339(out, (int64_t) news_be64_get(
-                              p + (rec.mv_size == NEWS_SESSION_VAL ? 24 : 16)));
-        news_buf_addl(out, "\",\"expires_at\":\"");
-        news_time_rfc3339(out, (int64_t) news_be64_get(p + 8));
-        news_buf_adds(out, memcmp(ks + 1, mine, NEWS_SHA256_LEN) == 0
-                           ? "\",\"current\":true}" : "\",\"current\":false}");
+        memcpy(info.hash, ks + 1, NEWS_SHA256_LEN);
+        info.expires = (int64_t) news_be64_get(p + 8);
+        info.created = (int64_t) news_be64_get(p + 16);
+        info.seen = (int64_t) news_be64_get(p + (rec.mv_size
+                                                 == NEWS_SESSION_VAL
+                                                 ? 24 : 16));
+        info.current = memcmp(info.hash, mine, NEWS_SHA256_LEN) == 0;
         n++;
+
+        if (fn(&info, data) != 0) {
+            break;
+        }
     }
 
     mdb_cursor_close(cur);
-    news_buf_addc(out, ']');
 
     if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "listing sessions");
     }
 
     return NEWS_OK;
+}
+
+
+static int
+news_session_json(const news_session_info_t *s, void *data)
+{
+    news_buf_t  *out = data;
+
+    if (out->failed) {
+        return 1;
+    }
+
+    news_buf_adds(out, out->data[out->len - 1] == '[' ? "{\"id\":\""
+                                                       : ",{\"id\":\"");
+    news_hex_encode(out, s->hash, 8);
+    news_buf_addl(out, "\",\"created_at\":\"");
+    news_time_rfc3339(out, s->created);
+    news_buf_addl(out, "\",\"last_seen\":\"");
+    news_time_rfc3339(out, s->seen);
+    news_buf_addl(out, "\",\"expires_at\":\"");
+    news_time_rfc3339(out, s->expires);
+    news_buf_adds(out, s->current ? "\",\"current\":true}"
+                                  : "\",\"current\":false}");
+
+    return 0;
+}
+
+
+int
+news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
+    news_err_t *err)
+{
+    int  rc;
+
+    news_buf_addc(out, '[');
+
+    rc = news_sessions_each(st, txn, uid, token, max, news_session_json, out,
+                            err);
+
+    news_buf_addc(out, ']');
+
+    return rc;
 }
 
 

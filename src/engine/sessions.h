@@ -101,6 +101,24 @@ int news_session_find(news_store_t *st, MDB_txn *txn,
 int news_session_touch(news_store_t *st, MDB_txn *txn,
     const unsigned char token[NEWS_TOKEN_LEN], int64_t now, news_err_t *err);
 
+/* one session of a user, as news_sessions_each() gives it */
+typedef struct {
+    unsigned char   hash[NEWS_SHA256_LEN];   /* of its token */
+    int64_t         created;
+    int64_t         seen;
+    int64_t         expires;
+    int             current;                 /* the asker's own */
+} news_session_info_t;
+
+/*
+ * Calls fn for each session of a user (at most max), marking the one of
+ * `token` current, until fn returns nonzero.
+ */
+int news_sessions_each(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max,
+    int (*fn)(const news_session_info_t *s, void *data), void *data,
+    news_err_t *err);
+
 /*
  * A user's sessions as a JSON array (at most max): id (the first 16 hex
  * digits of the token's hash), created_at, last_seen, expires_at and

@@ -214,6 +214,8 @@ ngx_int_t ngx_http_news_api_session(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_me(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_account(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_password(ngx_http_request_t *r,

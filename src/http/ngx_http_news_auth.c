@@ -136,8 +136,7 @@ static ngx_int_t ngx_http_news_throttled(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_auth_limited(ngx_http_request_t *r,
     ngx_http_news_auth_t *a);
 static int ngx_http_news_attempt(ngx_http_news_auth_t *a);
-static void ngx_http_news_attempt_end(ngx_http_news_auth_t *a, MDB_txn *txn,
-    int ok);
+static void ngx_http_news_attempt_end(ngx_http_news_auth_t *a, int ok);
 static ngx_int_t ngx_http_news_auth_post(ngx_http_request_t *r,
     ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_work(void *data);
@@ -150,6 +149,12 @@ static void ngx_http_news_auth_end_all(ngx_http_news_auth_t *a);
 static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
+static ngx_int_t ngx_http_news_account_page(ngx_http_request_t *r,
+    ngx_uint_t status, const char *field, const char *msg);
+static int ngx_http_news_session_html(const news_session_info_t *s,
+    void *data);
+static ngx_int_t ngx_http_news_account_body(ngx_http_request_t *r,
+    ngx_str_t *body);
 static void ngx_http_news_session_touch(void *data);
 static ngx_int_t ngx_http_news_auth_done(ngx_http_request_t *r, void *data);
 static ngx_int_t ngx_http_news_user_reply(ngx_http_request_t *r,
@@ -271,7 +276,8 @@ ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
     news_user_t  *user;
 
     static const char  a[] = "<span class=\"user\">Logged in as <b>";
-    static const char  b[] = "</b></span><form class=\"logout\" "
+    static const char  b[] = "</b></span><a href=\"account\">Your account"
+                             "</a><form class=\"logout\" "
                              "method=\"post\" action=\"logout\">"
                              "<input type=\"hidden\" name=\"csrf\" value=\"";
     static const char  c[] = "\"><button type=\"submit\">Log out</button>"
@@ -1126,6 +1132,266 @@ ngx_http_news_logout_body(ngx_http_request_t *r, ngx_str_t *body)
 }
 
 
+/* ---- the account page ---------------------------------------------------- */
+
+
+/*
+ * GET /account: the reader's sessions and three forms, each with the
+ * session's CSRF token: a new password, log out everywhere, delete the
+ * account.  POST /account does what the form's action says.
+ */
+ngx_int_t
+ngx_http_news_account(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_READER);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0, ngx_http_news_account_body);
+    }
+
+    return ngx_http_news_account_page(r, NGX_HTTP_OK, NULL, NULL);
+}
+
+
+static int
+ngx_http_news_session_html(const news_session_info_t *s, void *data)
+{
+    news_buf_t  *b = data;
+
+    news_buf_addl(b, "<li>Since <time datetime=\"");
+    news_time_rfc3339(b, s->created);
+    news_buf_addl(b, "\">");
+    news_time_rfc3339(b, s->created);
+    news_buf_addl(b, "</time>, last seen <time datetime=\"");
+    news_time_rfc3339(b, s->seen);
+    news_buf_addl(b, "\">");
+    news_time_rfc3339(b, s->seen);
+    news_buf_adds(b, s->current ? "</time> (this browser)</li>\n"
+                                : "</time></li>\n");
+
+    return b->failed;
+}
+
+
+/* the page; an error goes next to its field, or above the forms */
+static ngx_int_t
+ngx_http_news_account_page(ngx_http_request_t *r, ngx_uint_t status,
+    const char *field, const char *msg)
+{
+    ngx_int_t              n;
+    MDB_txn               *txn;
+    ngx_str_t              csrf;
+    news_buf_t            *b;
+    news_err_t             err;
+    news_user_t           *user;
+    ngx_http_news_ctx_t   *ctx;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    ctx = ngx_http_news_get_ctx(r);
+    user = ctx->user;
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b = ngx_http_news_scratch(r);
+
+    news_buf_addl(b, "<h1>Your account</h1>\n<p>Logged in as <b>");
+    news_html_escape(b, user->name, user->name_len);
+    news_buf_addf(b, "</b> (%s).</p>\n", news_role_name(user->role));
+
+    if (msg && field == NULL) {
+        news_buf_addl(b, "<p class=\"error\" id=\"form-error\" "
+                      "role=\"alert\">");
+        news_html_escape(b, msg, ngx_strlen(msg));
+        news_buf_addl(b, "</p>\n");
+    }
+
+    news_buf_addl(b, "<h2>Where you are logged in</h2>\n<ul class=\"sessions\">"
+                  "\n");
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    n = news_sessions_each(&ngx_http_news_module_store(r), txn, user->id,
+                           ctx->token, NGX_HTTP_NEWS_API_LIMIT,
+                           ngx_http_news_session_html, b, &err);
+    ngx_http_news_read_done(r);
+
+    if (n != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    news_buf_addl(b, "</ul>\n<form class=\"account\" method=\"post\" "
+                  "action=\"account\">\n<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"");
+    news_buf_add(b, csrf.data, csrf.len);
+    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"action\" "
+                  "value=\"logout-all\">\n<p><button type=\"submit\">Log out "
+                  "everywhere</button></p>\n</form>\n"
+                  "<h2>Change your password</h2>\n"
+                  "<p>Every other browser is logged out.</p>\n"
+                  "<form class=\"account\" method=\"post\" "
+                  "action=\"account\">\n<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"");
+    news_buf_add(b, csrf.data, csrf.len);
+    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"action\" "
+                  "value=\"password\">\n<p><label for=\"password\">Current "
+                  "password</label>\n<input id=\"password\" name=\"password\" "
+                  "type=\"password\" autocomplete=\"current-password\" "
+                  "required maxlength=\"1024\"");
+    ngx_http_news_field_end(b, "password", field, msg);
+    news_buf_addl(b, "</p>\n<p><label for=\"new-password\">New password"
+                  "</label>\n<input id=\"new-password\" name=\"new_password\" "
+                  "type=\"password\" autocomplete=\"new-password\" required "
+                  "minlength=\"8\" maxlength=\"1024\"");
+    ngx_http_news_field_end(b, "new-password", field, msg);
+    news_buf_addl(b, "</p>\n<p><button type=\"submit\">Change password"
+                  "</button></p>\n</form>\n"
+                  "<h2>Delete your account</h2>\n"
+                  "<p>Your comments stay, under your name, which nobody can "
+                  "take; nobody can edit them but moderators.</p>\n"
+                  "<form class=\"account\" method=\"post\" "
+                  "action=\"account\">\n<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"");
+    news_buf_add(b, csrf.data, csrf.len);
+    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"action\" "
+                  "value=\"delete\">\n<p><label for=\"delete-password\">"
+                  "Password</label>\n<input id=\"delete-password\" "
+                  "name=\"password\" type=\"password\" "
+                  "autocomplete=\"current-password\" required "
+                  "maxlength=\"1024\"");
+    ngx_http_news_field_end(b, "delete-password", field, msg);
+    news_buf_addl(b, "</p>\n<p><button type=\"submit\">Delete my account"
+                  "</button></p>\n</form>\n");
+
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "Your account");
+    pg.main.data = (u_char *) b->data;
+    pg.main.len = b->len;
+    ngx_str_set(&pg.path, "account");
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+}
+
+
+static ngx_int_t
+ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t                  rc[4];
+    ngx_str_t                  csrf, action, pw, new_pw, name;
+    ngx_uint_t                 kind;
+    news_user_t               *user;
+    ngx_http_news_auth_t      *a;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    user = ngx_http_news_user(r);
+
+    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
+    rc[1] = ngx_http_news_form_field(r, body, "action", &action);
+    rc[2] = ngx_http_news_form_field(r, body, "password", &pw);
+    rc[3] = ngx_http_news_form_field(r, body, "new_password", &new_pw);
+
+    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
+        || rc[3] == NGX_ERROR)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return ngx_http_news_account_page(r, NGX_HTTP_FORBIDDEN, NULL,
+                                          "This form has expired or did not "
+                                          "come from this site. Please try "
+                                          "again.");
+    }
+
+    if (rc[1] != 1 || rc[2] < 0 || rc[3] < 0) {
+        return ngx_http_news_account_page(r, NGX_HTTP_BAD_REQUEST, NULL,
+                                          "The form arrived garbled. Please "
+                                          "try again.");
+    }
+
+    if (action.len == 10 && ngx_strncmp(action.data, "logout-all", 10) == 0) {
+        kind = NGX_HTTP_NEWS_LOGOUT_ALL;
+
+    } else if (action.len == 6 && ngx_strncmp(action.data, "delete", 6) == 0)
+    {
+        kind = NGX_HTTP_NEWS_DELETE;
+
+    } else if (action.len == 8
+               && ngx_strncmp(action.data, "password", 8) == 0)
+    {
+        kind = NGX_HTTP_NEWS_PASSWORD;
+
+        if (news_password_check((char *) new_pw.data, new_pw.len)
+            != NEWS_PASSWORD_OK)
+        {
+            return ngx_http_news_account_page(r, 422, "new-password",
+                                              "The new password needs 8 "
+                                              "characters to 1024 bytes.");
+        }
+
+    } else {
+        return ngx_http_news_account_page(r, NGX_HTTP_BAD_REQUEST, NULL,
+                                          "Unknown action.");
+    }
+
+    name.data = (u_char *) user->name;
+    name.len = user->name_len;
+
+    a = ngx_http_news_auth_new(r, kind, &name, &pw);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    a->new_pw_len = ngx_min(new_pw.len, NEWS_PASSWORD_MAX);
+    ngx_memcpy(a->new_pw, new_pw.data, a->new_pw_len);
+    ngx_explicit_memzero(new_pw.data, new_pw.len);
+
+    a->next = nlcf->prefix;
+
+    if (kind == NGX_HTTP_NEWS_PASSWORD) {
+        a->next.data = ngx_pnalloc(r->pool, nlcf->prefix.len + 7);
+        if (a->next.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        a->next.len = ngx_sprintf(a->next.data, "%Vaccount", &nlcf->prefix)
+                      - a->next.data;
+    }
+
+    if (kind != NGX_HTTP_NEWS_LOGOUT_ALL) {
+        rc[0] = ngx_http_news_throttled(r, a);
+        if (rc[0] != NGX_DECLINED) {
+            return rc[0];
+        }
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
 /* ---- the JSON routes --------------------------------------------------- */
 
 
@@ -1308,7 +1574,6 @@ ngx_http_news_api_password(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
     if (rc != NGX_DECLINED) {
-        ngx_http_discard_request_body(r);
         return rc;
     }
 
@@ -1945,13 +2210,35 @@ ngx_http_news_attempt(ngx_http_news_auth_t *a)
 }
 
 
-/* in the attempt's closing txn: a failure here loses only the marks */
+/*
+ * Ends an attempt in a txn of its own, after the account's write: takes
+ * its in-flight marks off and, if ok, applies each key's success rule.
+ * Twice if need be: a store error must not leave the account or the
+ * address refused for the marks' lifetime.
+ */
 static void
-ngx_http_news_attempt_end(ngx_http_news_auth_t *a, MDB_txn *txn, int ok)
+ngx_http_news_attempt_end(ngx_http_news_auth_t *a, int ok)
 {
+    int         i;
+    MDB_txn    *txn;
     news_err_t  err;
 
-    (void) news_attempt_end(a->st, txn, a->keys, a->nkeys, ok, &err);
+    for (i = 0; i < 2; i++) {
+        if (news_store_write(a->st, &txn, &err) != NEWS_OK) {
+            continue;
+        }
+
+        if (news_attempt_end(a->st, txn, a->keys, a->nkeys, ok, &err)
+            != NEWS_OK)
+        {
+            news_store_abort(a->st, txn);
+            continue;
+        }
+
+        if (news_store_commit(a->st, txn, &err) == NEWS_OK) {
+            return;
+        }
+    }
 }
 
 
@@ -2025,14 +2312,11 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     /* the session's lifetime starts now, not when the hash was queued */
     a->now = (int64_t) time(NULL);
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+    if (ok && news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
         a->rc = a->err.code;
-        return;
-    }
+        ok = 0;
 
-    ngx_http_news_attempt_end(a, txn, ok);
-
-    if (ok) {
+    } else if (ok) {
         rc = rehash ? news_user_set_hash(a->st, txn, a->user.id, scratch,
                                          &a->err)
                     : NEWS_OK;
@@ -2045,13 +2329,15 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
         if (rc != NEWS_OK) {
             news_store_abort(a->st, txn);
             a->rc = rc;
-            return;
+            ok = 0;
+
+        } else if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+            a->rc = a->err.code;
+            ok = 0;
         }
     }
 
-    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-    }
+    ngx_http_news_attempt_end(a, ok);
 }
 
 
@@ -2074,14 +2360,11 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
     a->user.role = NEWS_ROLE_READER;
     a->now = (int64_t) time(NULL);
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+    if (a->rc == NEWS_OK && news_store_write(a->st, &txn, &a->err) != NEWS_OK)
+    {
         a->rc = a->err.code;
-        return;
-    }
 
-    ngx_http_news_attempt_end(a, txn, 1);
-
-    if (a->rc == NEWS_OK) {
+    } else if (a->rc == NEWS_OK) {
         rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
 
         if (rc == NEWS_OK && a->start_session) {
@@ -2089,23 +2372,17 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
                                      a->token, &a->err);
         }
 
-        /* a refused name still ends the attempt: commit the marks alone */
         if (rc != NEWS_OK) {
-            a->rc = rc;
             news_store_abort(a->st, txn);
+            a->rc = rc;
 
-            if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-                return;
-            }
-
-            ngx_http_news_attempt_end(a, txn, 1);
-            a->err.code = rc;
+        } else if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+            a->rc = a->err.code;
         }
     }
 
-    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-    }
+    /* a registration counts whatever came of it */
+    ngx_http_news_attempt_end(a, 1);
 }
 
 
@@ -2147,44 +2424,39 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 
     a->now = (int64_t) time(NULL);
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+    if (ok && news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
         a->rc = a->err.code;
-        return;
-    }
-
-    ngx_http_news_attempt_end(a, txn, ok);
-
-    if (ok && a->kind == NGX_HTTP_NEWS_DELETE) {
-        rc = news_user_delete(a->st, txn, a->name, a->name_len, &a->err);
-
-        if (rc != NEWS_OK) {
-            news_store_abort(a->st, txn);
-            a->rc = rc;
-            return;
-        }
+        ok = 0;
 
     } else if (ok) {
-        rc = news_user_set_hash(a->st, txn, a->uid, hash, &a->err);
+        if (a->kind == NGX_HTTP_NEWS_DELETE) {
+            rc = news_user_delete(a->st, txn, a->name, a->name_len, &a->err);
 
-        if (rc == NEWS_OK) {
-            rc = news_sessions_drop_user(a->st, txn, a->uid, &a->err);
-        }
+        } else {
+            rc = news_user_set_hash(a->st, txn, a->uid, hash, &a->err);
 
-        if (rc == NEWS_OK) {
-            rc = news_session_create(a->st, txn, a->uid, a->now, a->ttl,
-                                     a->token, &a->err);
+            if (rc == NEWS_OK) {
+                rc = news_sessions_drop_user(a->st, txn, a->uid, &a->err);
+            }
+
+            if (rc == NEWS_OK) {
+                rc = news_session_create(a->st, txn, a->uid, a->now, a->ttl,
+                                         a->token, &a->err);
+            }
         }
 
         if (rc != NEWS_OK) {
             news_store_abort(a->st, txn);
             a->rc = rc;
-            return;
+            ok = 0;
+
+        } else if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+            a->rc = a->err.code;
+            ok = 0;
         }
     }
 
-    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-    }
+    ngx_http_news_attempt_end(a, ok);
 }
 
 
@@ -2301,6 +2573,17 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
         break;
 
     case NEWS_INVALID:
+        if ((a->kind == NGX_HTTP_NEWS_PASSWORD
+             || a->kind == NGX_HTTP_NEWS_DELETE)
+            && !a->json)
+        {
+            return ngx_http_news_account_page(r, NGX_HTTP_FORBIDDEN,
+                                              a->kind == NGX_HTTP_NEWS_DELETE
+                                              ? "delete-password"
+                                              : "password",
+                                              "The password is wrong.");
+        }
+
         if (a->kind == NGX_HTTP_NEWS_PASSWORD
             || a->kind == NGX_HTTP_NEWS_DELETE)
         {

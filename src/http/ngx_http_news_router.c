@@ -36,6 +36,10 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       1, ngx_http_news_register,
       ngx_null_string },
 
+    { ngx_string("account"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0,
+      1, ngx_http_news_account,
+      ngx_null_string },
+
     { ngx_string("logout"), 0, NGX_HTTP_POST, 0, 1,
       ngx_http_news_logout,
       ngx_null_string },

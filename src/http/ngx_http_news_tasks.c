@@ -20,8 +20,6 @@
 
 #include "ngx_http_news.h"
 
-#include <sys/resource.h>
-#include <sys/syscall.h>
 
 
 typedef struct {
@@ -38,7 +36,6 @@ static ngx_int_t ngx_http_news_post(ngx_http_request_t *r,
     ngx_thread_pool_t *pool, ngx_http_news_work_pt work,
     ngx_http_news_done_pt done, void *data, ngx_uint_t hash);
 static void ngx_http_news_task_handler(void *data, ngx_log_t *log);
-static void ngx_http_news_hash_thread(void);
 static void ngx_http_news_detached_handler(void *data, ngx_log_t *log);
 static void ngx_http_news_detached_done(ngx_event_t *ev);
 
@@ -237,41 +234,7 @@ ngx_http_news_task_handler(void *data, ngx_log_t *log)
 
     (void) log;
 
-    if (t->hash) {
-        ngx_http_news_hash_thread();
-    }
-
     t->work(t->data);
-}
-
-
-/*
- * A hashing thread yields the CPU to everything else of the worker: on
- * a busy machine a crowd of hashes must not slow a comment's write or
- * the event loop, only the logins themselves.  Once per thread; a
- * thread cannot take back a priority it gave up, and a hashing pool's
- * threads hash and nothing else.
- */
-static void
-ngx_http_news_hash_thread(void)
-{
-    int                     prio;
-    pid_t                   tid;
-    static __thread ngx_uint_t  lowered;
-
-    if (lowered) {
-        return;
-    }
-
-    lowered = 1;
-    tid = (pid_t) syscall(SYS_gettid);
-
-    errno = 0;
-    prio = getpriority(PRIO_PROCESS, (id_t) tid);
-
-    if (errno == 0) {
-        (void) setpriority(PRIO_PROCESS, (id_t) tid, ngx_min(prio + 10, 19));
-    }
 }
 
 
