@@ -69,6 +69,7 @@ typedef struct {
     char                pw[NEWS_PASSWORD_MAX];
     size_t              new_pw_len;
     char                new_pw[NEWS_PASSWORD_MAX];
+    char                hash[NEWS_HASH_MAX];    /* a new one to keep */
     uint64_t            uid;        /* who asks, when logged in */
     int                 role;
     news_throttle_t     keys[3];    /* what the attempt counts under */
@@ -141,6 +142,7 @@ static ngx_int_t ngx_http_news_auth_post(ngx_http_request_t *r,
     ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_work(void *data);
 static int ngx_http_news_auth_user(ngx_http_news_auth_t *a);
+static int ngx_http_news_auth_write(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_login(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_register(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_logout(ngx_http_news_auth_t *a);
@@ -2264,19 +2266,82 @@ ngx_http_news_auth_user(ngx_http_news_auth_t *a)
 }
 
 
+/*
+ * The account's own write once its password is hashed, in one txn: a
+ * login's session (and rehash), a registration's account (and session),
+ * a new password (and the end of every other session), a deletion.
+ * NEWS_OK, or a->rc says what failed.
+ */
+static int
+ngx_http_news_auth_write(ngx_http_news_auth_t *a)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return a->rc;
+    }
+
+    switch (a->kind) {
+
+    case NGX_HTTP_NEWS_REGISTER:
+        rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
+        break;
+
+    case NGX_HTTP_NEWS_DELETE:
+        rc = news_user_delete(a->st, txn, a->name, a->name_len, &a->err);
+        break;
+
+    case NGX_HTTP_NEWS_PASSWORD:
+        rc = news_user_set_hash(a->st, txn, a->user.id, a->hash, &a->err);
+
+        if (rc == NEWS_OK) {
+            rc = news_sessions_drop_user(a->st, txn, a->user.id, &a->err);
+        }
+
+        break;
+
+    default: /* a login */
+        rc = a->hash[0] ? news_user_set_hash(a->st, txn, a->user.id,
+                                             a->hash, &a->err)
+                        : NEWS_OK;
+    }
+
+    if (rc == NEWS_OK
+        && (a->kind == NGX_HTTP_NEWS_LOGIN || a->kind == NGX_HTTP_NEWS_PASSWORD
+            || (a->kind == NGX_HTTP_NEWS_REGISTER && a->start_session)))
+    {
+        rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
+                                 a->token, &a->err);
+    }
+
+    if (rc != NEWS_OK) {
+        news_store_abort(a->st, txn);
+        a->rc = rc;
+        return rc;
+    }
+
+    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
+        a->rc = a->err.code;
+        return a->rc;
+    }
+
+    return NEWS_OK;
+}
+
+
 static void
 ngx_http_news_auth_login(ngx_http_news_auth_t *a)
 {
-    int       rc, ok, rehash;
-    MDB_txn  *txn;
-    char      scratch[NEWS_HASH_MAX];
+    int   rc, ok;
+    char  scratch[NEWS_HASH_MAX];
 
     if (ngx_http_news_attempt(a) != NEWS_OK) {
         return;
     }
 
     ok = 0;
-    rehash = 0;
 
     rc = ngx_http_news_auth_user(a);
 
@@ -2293,9 +2358,10 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
         if (news_password_cheaper(a->user.hash, &a->cost)
             && news_password_hash(&a->cost, a->pw, a->pw_len, scratch,
                                   sizeof(scratch), &a->err)
-               == NEWS_OK)
+               == NEWS_OK
+            && ok)
         {
-            rehash = ok;
+            ngx_memcpy(a->hash, scratch, sizeof(scratch));
         }
 
     } else if (rc == MDB_NOTFOUND) {
@@ -2312,29 +2378,8 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
     /* the session's lifetime starts now, not when the hash was queued */
     a->now = (int64_t) time(NULL);
 
-    if (ok && news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
+    if (ok && ngx_http_news_auth_write(a) != NEWS_OK) {
         ok = 0;
-
-    } else if (ok) {
-        rc = rehash ? news_user_set_hash(a->st, txn, a->user.id, scratch,
-                                         &a->err)
-                    : NEWS_OK;
-
-        if (rc == NEWS_OK) {
-            rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
-                                     a->token, &a->err);
-        }
-
-        if (rc != NEWS_OK) {
-            news_store_abort(a->st, txn);
-            a->rc = rc;
-            ok = 0;
-
-        } else if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-            a->rc = a->err.code;
-            ok = 0;
-        }
     }
 
     ngx_http_news_attempt_end(a, ok);
@@ -2344,9 +2389,6 @@ ngx_http_news_auth_login(ngx_http_news_auth_t *a)
 static void
 ngx_http_news_auth_register(ngx_http_news_auth_t *a)
 {
-    int       rc;
-    MDB_txn  *txn;
-
     if (ngx_http_news_attempt(a) != NEWS_OK) {
         return;
     }
@@ -2360,25 +2402,8 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
     a->user.role = NEWS_ROLE_READER;
     a->now = (int64_t) time(NULL);
 
-    if (a->rc == NEWS_OK && news_store_write(a->st, &txn, &a->err) != NEWS_OK)
-    {
-        a->rc = a->err.code;
-
-    } else if (a->rc == NEWS_OK) {
-        rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
-
-        if (rc == NEWS_OK && a->start_session) {
-            rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
-                                     a->token, &a->err);
-        }
-
-        if (rc != NEWS_OK) {
-            news_store_abort(a->st, txn);
-            a->rc = rc;
-
-        } else if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-            a->rc = a->err.code;
-        }
+    if (a->rc == NEWS_OK) {
+        (void) ngx_http_news_auth_write(a);
     }
 
     /* a registration counts whatever came of it */
@@ -2397,9 +2422,7 @@ ngx_http_news_auth_register(ngx_http_news_auth_t *a)
 static void
 ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 {
-    int       rc, ok;
-    MDB_txn  *txn;
-    char      hash[NEWS_HASH_MAX];
+    int  rc, ok;
 
     if (ngx_http_news_attempt(a) != NEWS_OK) {
         return;
@@ -2412,7 +2435,7 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
         ok = news_password_verify(a->user.hash, a->pw, a->pw_len)
              && (a->kind == NGX_HTTP_NEWS_DELETE
                  || news_password_hash(&a->cost, a->new_pw, a->new_pw_len,
-                                       hash, sizeof(hash), &a->err)
+                                       a->hash, sizeof(a->hash), &a->err)
                     == NEWS_OK);
         a->rc = ok ? NEWS_OK : NEWS_INVALID;
 
@@ -2424,36 +2447,8 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 
     a->now = (int64_t) time(NULL);
 
-    if (ok && news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
+    if (ok && ngx_http_news_auth_write(a) != NEWS_OK) {
         ok = 0;
-
-    } else if (ok) {
-        if (a->kind == NGX_HTTP_NEWS_DELETE) {
-            rc = news_user_delete(a->st, txn, a->name, a->name_len, &a->err);
-
-        } else {
-            rc = news_user_set_hash(a->st, txn, a->uid, hash, &a->err);
-
-            if (rc == NEWS_OK) {
-                rc = news_sessions_drop_user(a->st, txn, a->uid, &a->err);
-            }
-
-            if (rc == NEWS_OK) {
-                rc = news_session_create(a->st, txn, a->uid, a->now, a->ttl,
-                                         a->token, &a->err);
-            }
-        }
-
-        if (rc != NEWS_OK) {
-            news_store_abort(a->st, txn);
-            a->rc = rc;
-            ok = 0;
-
-        } else if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-            a->rc = a->err.code;
-            ok = 0;
-        }
     }
 
     ngx_http_news_attempt_end(a, ok);
