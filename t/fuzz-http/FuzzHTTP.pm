@@ -242,6 +242,9 @@ sub slug_for {
         return pick(@{ $self->{comments} }, 1, 0, 999999, '18446744073709551615',
                     '18446744073709551616', '01', '-1', 'abc', '1e3');
     }
+    # a moderator ends a reader's sessions: never a persona's
+    return pick(keys %{ $self->{victims} // {} }, map({ "fz-victim-$_" } 0 .. 4), 'nobody', 'A')
+        if $p eq 'api/users/';
     return pick(@{ $self->{sections} }, 'none', 'x' x 96, 'x' x 97)
         if $p eq 'sections/';
     return pick(@{ $self->{tags} }, 'none') if $p eq 'tags/';
@@ -312,7 +315,7 @@ sub article_pairs {
 }
 
 sub json_pairs {
-    my ($self, $kind) = @_;
+    my ($self, $kind, $persona) = @_;
     return $self->article_pairs if $kind eq 'article';
     if ($kind eq 'comment') {
         my @p = (['body', jstr("comment $self->{n}")]);
@@ -326,10 +329,13 @@ sub json_pairs {
     }
     if ($kind eq 'credentials') {
         my $p = $self->{personas};
-        my ($name) = chance(0.5) ? ("fz-victim-" . int rand 5) : pick(map { $_->{name} }
-                                                                     grep { $_->{name} } values %$p);
+        my ($name) = $persona && $persona->{name} && chance(0.5) ? $persona->{name}
+                   : chance(0.5) ? ("fz-victim-" . int rand 5)
+                   : pick(map { $_->{name} } grep { $_->{name} } values %$p);
         return (['username', jstr($name // 'x')],
-                ['password', jstr(chance(0.5) ? "pw-of-$name-123" : 'wrong-password')]);
+                ['password', jstr(chance(0.6) ? "pw-of-$name-123" : 'wrong-password')],
+                (chance(0.3) ? (['new_password', jstr(pick("pw-of-$name-123", 'short', 'x' x 1025))])
+                             : ()));
     }
     return;
 }
@@ -435,7 +441,7 @@ sub body_for {
     if ($kind eq 'empty') {
         return ('application/json', pick('', '{}', '[]', 'x', '{"a":1}'));
     }
-    return ('application/json', $self->mutate_json($self->json_pairs($kind)));
+    return ('application/json', $self->mutate_json($self->json_pairs($kind, $persona)));
 }
 
 ### Headers
@@ -505,12 +511,10 @@ sub random_request {
                                         PROPFIND CONNECT), 'G ET', 'get', 'X' x 40);
     my $persona = $self->{personas}{ pick(sort keys %{ $self->{personas} }) };
 
-    # logging out ends a session: never the persona's own
-    if ($persona->{cookie}
-        && ($route->{handler} eq 'ngx_http_news_logout'
-            || ($route->{handler} eq 'ngx_http_news_api_session' && $method eq 'DELETE')))
-    {
-        $persona = chance(0.3) ? $self->spare($persona)
+    # what ends sessions or changes an account is never done to a persona:
+    # an account of its own, made for it, or no session at all
+    if ($persona->{cookie} && ends_session($route, $method)) {
+        $persona = chance(0.3) ? $self->spare_account
                                : { %$persona, label => "$persona->{label} (no cookie)",
                                    cookie => undef };
     }
@@ -524,19 +528,42 @@ sub random_request {
              chunked => defined $body && chance(0.05) };
 }
 
-# a second session of the persona's account for logging out, kept until
-# a logout ends it
-sub spare {
-    my ($self, $persona) = @_;
-    return $self->{spare}{ $persona->{label} } //= $self->throwaway($persona);
+# logouts (one session, or all), a password change, an account deleted
+my %ENDS_SESSION = (
+    ngx_http_news_logout        => 'POST',
+    ngx_http_news_api_session   => 'DELETE',
+    ngx_http_news_api_sessions  => 'DELETE',
+    ngx_http_news_account       => 'POST',
+    ngx_http_news_api_password  => 'POST',
+);
+
+sub ends_session {
+    my ($route, $method) = @_;
+    my $m = $ENDS_SESSION{ $route->{handler} };
+    return $m && $m eq $method;
 }
 
-# after an answer: a spare session that was logged out is gone
+# an account made for what ends sessions, kept until something ends it
+sub spare_account {
+    my ($self) = @_;
+    return $self->{spare} if $self->{spare};
+    my $name = "fz-tmp-$$-" . $self->{n}++;
+    $self->send({ method => 'POST', path => '/api/users',
+                  headers => [['Host', "127.0.0.1:$self->{port}"],
+                              ['Content-Type', 'application/json']],
+                  body => jobj(['username', jstr($name)],
+                               ['password', jstr("pw-of-$name-123")]) });
+    $self->{victims}{$name} = 1;
+    return $self->{spare} = $self->throwaway({ name => $name, label => 'a spare account' });
+}
+
+# after an answer: a spare account logged out, changed or deleted is done
 sub spent {
     my ($self, $req, $res) = @_;
-    return unless ($req->{persona} // '') =~ /^(\w+) \(a second session\)$/;
-    delete $self->{spare}{$1} if ($res->{status} // 500) < 400;
+    return unless ($req->{persona} // '') =~ /^a spare account/;
+    delete $self->{spare} if ($res->{status} // 500) < 400;
 }
+
 
 # a new session of the persona's account, with its CSRF token
 sub throwaway {
@@ -547,12 +574,12 @@ sub throwaway {
                             body => jobj(['username', jstr($persona->{name})],
                                          ['password', jstr("pw-of-$persona->{name}-123")]) });
     my ($cookie) = ($res->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
-    return { %$persona, label => "$persona->{label} (a second session)", cookie => undef,
+    return { %$persona, label => "$persona->{label} (no session)", cookie => undef,
              csrf => undef } unless $cookie;
     $res = $self->send({ method => 'GET', path => '/',
                          headers => [['Host', "127.0.0.1:$self->{port}"], ['Cookie', $cookie]] });
     my ($csrf) = ($res->{body} // '') =~ /name="csrf" value="([0-9a-f]+)"/;
-    return { %$persona, label => "$persona->{label} (a second session)", cookie => $cookie,
+    return { %$persona, cookie => $cookie,
              csrf => $csrf };
 }
 
