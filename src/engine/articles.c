@@ -1021,39 +1021,12 @@ static int
 news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
-    MDB_cursor    *cur;
     unsigned char  k[9];
 
     news_be64_put(k, id);
     k[8] = NEWS_FRAG_COMMENTS;
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PAGES], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
-    }
-
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == 13 && memcmp(key.mv_data, k, 9) == 0;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-    {
-        rc = mdb_cursor_del(cur, 0);
-        if (rc != 0) {
-            break;
-        }
-    }
-
-    mdb_cursor_close(cur);
-
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "dropping old comment pages");
-    }
-
-    return NEWS_OK;
+    return news_store_drop_range(st, txn, NEWS_DB_PAGES, k, sizeof(k), err);
 }
 
 

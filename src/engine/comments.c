@@ -1837,39 +1837,11 @@ static int
 news_comment_threads_drop(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
-    MDB_cursor    *cur;
     unsigned char  k[8];
 
     news_be64_put(k, article_id);
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_THREADS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
-    }
-
-    key.mv_data = k;
-    key.mv_size = 8;
-
-    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == NEWS_THREAD_KEY
-         && memcmp(key.mv_data, k, 8) == 0;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-    {
-        rc = mdb_cursor_del(cur, 0);
-        if (rc != 0) {
-            break;
-        }
-    }
-
-    mdb_cursor_close(cur);
-
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "removing threads");
-    }
-
-    return NEWS_OK;
+    return news_store_drop_range(st, txn, NEWS_DB_THREADS, k, sizeof(k), err);
 }
 
 
