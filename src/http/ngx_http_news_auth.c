@@ -128,6 +128,7 @@ static const char *ngx_http_news_json_credentials(ngx_http_request_t *r,
     ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw);
 static ngx_http_news_auth_t *ngx_http_news_auth_new(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_str_t *name, ngx_str_t *pw);
+static size_t ngx_http_news_take_password(char *dst, ngx_str_t *pw);
 static size_t ngx_http_news_client_addr(ngx_http_request_t *r,
     u_char *addr);
 static void ngx_http_news_auth_keys(ngx_http_news_auth_t *a, u_char *addr,
@@ -1367,9 +1368,7 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    a->new_pw_len = ngx_min(new_pw.len, NEWS_PASSWORD_MAX);
-    ngx_memcpy(a->new_pw, new_pw.data, a->new_pw_len);
-    ngx_explicit_memzero(new_pw.data, new_pw.len);
+    a->new_pw_len = ngx_http_news_take_password(a->new_pw, &new_pw);
 
     a->next = nlcf->prefix;
 
@@ -1881,6 +1880,28 @@ ngx_http_news_user_reply(ngx_http_request_t *r, ngx_uint_t status,
 /* ---- the account operations, in the thread pool ------------------------ */
 
 
+/*
+ * Moves a password from the request body into the task (at most
+ * NEWS_PASSWORD_MAX bytes) and wipes the body's copy.  A field the
+ * request did not carry has no data at all: nothing to move.
+ */
+static size_t
+ngx_http_news_take_password(char *dst, ngx_str_t *pw)
+{
+    size_t  len;
+
+    if (pw->data == NULL) {
+        return 0;
+    }
+
+    len = ngx_min(pw->len, NEWS_PASSWORD_MAX);
+    ngx_memcpy(dst, pw->data, len);
+    ngx_explicit_memzero(pw->data, pw->len);
+
+    return len;
+}
+
+
 static ngx_http_news_auth_t *
 ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     ngx_str_t *name, ngx_str_t *pw)
@@ -1920,11 +1941,13 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
         return a;
     }
 
+    /* a moderator's or an account's own action may carry no name */
     a->name_len = ngx_min(name->len, NEWS_NAME_MAX);
-    ngx_memcpy(a->name, name->data, a->name_len);
-    a->pw_len = ngx_min(pw->len, NEWS_PASSWORD_MAX);
-    ngx_memcpy(a->pw, pw->data, a->pw_len);
-    ngx_explicit_memzero(pw->data, pw->len);
+    if (a->name_len) {
+        ngx_memcpy(a->name, name->data, a->name_len);
+    }
+
+    a->pw_len = ngx_http_news_take_password(a->pw, pw);
 
     alen = ngx_http_news_client_addr(r, addr);
     ngx_http_news_auth_keys(a, addr, alen);
