@@ -41,8 +41,6 @@ static int news_article_redirect(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t id, news_err_t *err);
 static int news_article_holder(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t *id);
-static int news_article_new_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
-    news_err_t *err);
 static int news_article_free_slugs(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static int news_article_rerender(news_store_t *st, MDB_txn *txn,
@@ -94,7 +92,15 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     if (id == 0) {
-        if (news_article_new_id(st, txn, &a->id, err) != NEWS_OK) {
+        /*
+         * never an id given before: an article's ETag and the redirects of
+         * its former slugs name it by id, so a new article under a deleted
+         * one's id would take over its validators and its old addresses
+         */
+        if (news_store_new_id(st, txn, NEWS_DB_ARTICLES, "article_id",
+                              &a->id, err)
+            != NEWS_OK)
+        {
             return err->code;
         }
 
@@ -540,54 +546,6 @@ news_article_holder(news_store_t *st, MDB_txn *txn, const char *slug,
 }
 
 
-/*
- * Article ids are never given twice: an article's ETag and the redirects
- * of its former slugs name it by id, so a new article under a deleted
- * one's id would take over its validators (caches would keep the old
- * text) and its old addresses.  meta "article_id" holds the largest id
- * ever given; a store written before it existed starts from its largest
- * article, the most that can be known of it.
- */
-static int
-news_article_new_id(news_store_t *st, MDB_txn *txn, uint64_t *id,
-    news_err_t *err)
-{
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  be[8];
-
-    if (news_store_next_id(st, txn, NEWS_DB_ARTICLES, id, err) != NEWS_OK) {
-        return err->code;
-    }
-
-    key.mv_data = "article_id";
-    key.mv_size = sizeof("article_id") - 1;
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
-
-    if (rc == 0 && val.mv_size != sizeof(be)) {
-        rc = MDB_CORRUPTED;
-    }
-
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "reading the last article id");
-    }
-
-    if (rc == 0 && news_be64_get(val.mv_data) >= *id) {
-        *id = news_be64_get(val.mv_data) + 1;
-    }
-
-    news_be64_put(be, *id);
-    val.mv_data = be;
-    val.mv_size = sizeof(be);
-
-    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing the last article id");
-    }
-
-    return NEWS_OK;
-}
 
 
 /*

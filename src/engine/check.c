@@ -32,6 +32,8 @@ typedef void (*news_check_done_pt)(news_check_ctx_t *c);
 
 
 static void news_check_meta_done(news_check_ctx_t *c);
+static void news_check_id_mark(news_check_ctx_t *c, const char *mark, int db,
+    const char *what);
 static void news_check_meta(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_article(news_check_ctx_t *c, const MDB_val *key,
@@ -299,32 +301,42 @@ news_check_meta(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 static void
 news_check_meta_done(news_check_ctx_t *c)
 {
-    uint64_t    last;
-    MDB_val     val;
-    news_err_t  err;
+    MDB_val  val;
 
     if (news_check_get(c, NEWS_DB_META, "schema", 6, &val) != 0) {
         news_check_fail(c, "no schema version");
     }
 
-    /* the highest article id ever given, where the store keeps one */
-    if (news_check_get(c, NEWS_DB_META, "article_id", 10, &val) != 0) {
+    news_check_id_mark(c, "article_id", NEWS_DB_ARTICLES, "article");
+    news_check_id_mark(c, "comment_id", NEWS_DB_CINDEX, "comment");
+}
+
+
+/* the highest id ever given, where the store keeps one, is not behind */
+static void
+news_check_id_mark(news_check_ctx_t *c, const char *mark, int db,
+    const char *what)
+{
+    uint64_t    last;
+    MDB_val     val;
+    news_err_t  err;
+
+    if (news_check_get(c, NEWS_DB_META, mark, strlen(mark), &val) != 0) {
         return;
     }
 
     if (val.mv_size != 8) {
-        news_check_fail(c, "\"article_id\" holds %zu bytes, not 8",
+        news_check_fail(c, "\"%s\" holds %zu bytes, not 8", mark,
                         val.mv_size);
         return;
     }
 
-    if (news_store_next_id(c->st, c->txn, NEWS_DB_ARTICLES, &last, &err)
-        == NEWS_OK
+    if (news_store_next_id(c->st, c->txn, db, &last, &err) == NEWS_OK
         && news_be64_get(val.mv_data) < last - 1)
     {
-        news_check_fail(c, "\"article_id\" is %llu, below article %llu",
+        news_check_fail(c, "\"%s\" is %llu, below %s %llu", mark,
                         (unsigned long long) news_be64_get(val.mv_data),
-                        (unsigned long long) (last - 1));
+                        what, (unsigned long long) (last - 1));
     }
 }
 

@@ -1245,7 +1245,8 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
         return err->code;
     }
 
-    if (news_store_next_id(st, txn, NEWS_DB_CINDEX, &c->id, err)
+    /* never an id given before: links, moderation forms and edits name it */
+    if (news_store_new_id(st, txn, NEWS_DB_CINDEX, "comment_id", &c->id, err)
         != NEWS_OK)
     {
         return err->code;
@@ -1402,8 +1403,8 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         cs->items[i].root = news_comment_depth_root(cs, i);
 
         if (cs->items[i].id == 0
-            && news_store_next_id(st, txn, NEWS_DB_CINDEX, &cs->items[i].id,
-                                  err)
+            && news_store_new_id(st, txn, NEWS_DB_CINDEX, "comment_id",
+                                 &cs->items[i].id, err)
                != NEWS_OK)
         {
             return err->code;

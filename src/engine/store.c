@@ -678,6 +678,53 @@ news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
 }
 
 
+/*
+ * Ids are never given twice (pages, links and forms name records by id).
+ * A store written before the mark existed starts from its largest key,
+ * the most that can be known of it.
+ */
+int
+news_store_new_id(news_store_t *st, MDB_txn *txn, int db,
+    const char *mark_key, uint64_t *id, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  be[8];
+
+    if (news_store_next_id(st, txn, db, id, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    key.mv_data = (void *) mark_key;
+    key.mv_size = strlen(mark_key);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
+
+    if (rc == 0 && val.mv_size != sizeof(be)) {
+        rc = MDB_CORRUPTED;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the last id given");
+    }
+
+    if (rc == 0 && news_be64_get(val.mv_data) >= *id) {
+        *id = news_be64_get(val.mv_data) + 1;
+    }
+
+    news_be64_put(be, *id);
+    val.mv_data = be;
+    val.mv_size = sizeof(be);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the last id given");
+    }
+
+    return NEWS_OK;
+}
+
+
 int
 news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err)

@@ -166,6 +166,14 @@ int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
 int news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
     news_err_t *err);
 
+/*
+ * An id no record of db has ever had: past both db's largest key and the
+ * mark kept in meta under mark_key (the largest id given, which deletes
+ * do not lower); the mark is moved to it.
+ */
+int news_store_new_id(news_store_t *st, MDB_txn *txn, int db,
+    const char *mark_key, uint64_t *id, news_err_t *err);
+
 /* deletes every key of a database that starts with prefix */
 int news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err);
