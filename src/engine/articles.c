@@ -1312,3 +1312,66 @@ news_times_key(unsigned char *key, int64_t t, uint64_t id)
     news_be64_put(key, (uint64_t) t);
     news_be64_put(key + 8, id);
 }
+
+
+/* an editors' route, and rare: parsing the old records is fine here */
+int
+news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_buf_t *b, news_err_t *err)
+{
+    int             rc, first;
+    cJSON          *obj;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    unsigned char   k[8];
+    news_article_t  a;
+    news_err_t      skipped;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_REVISIONS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading revisions");
+    }
+
+    news_buf_addl(b, "{\"revisions\":[");
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = 8;
+    first = 1;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == 12 && memcmp(key.mv_data, k, 8) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+        if (obj == NULL
+            || news_article_from_json(&a, obj, 0, 1, &skipped) != NEWS_OK)
+        {
+            cJSON_Delete(obj);
+            continue;
+        }
+
+        cJSON_Delete(obj);
+        news_buf_addf(b, "%s{\"version\":%u,\"updated_at\":\"",
+                      first ? "" : ",", a.version);
+        news_time_rfc3339(b, a.updated_at);
+        news_buf_addl(b, "\",\"slug\":");
+        news_json_string(b, a.slug, strlen(a.slug));
+        news_buf_addl(b, ",\"title\":");
+        news_json_string(b, a.title, strlen(a.title));
+        news_buf_addl(b, ",\"body\":");
+        news_json_string(b, a.body, strlen(a.body));
+        news_buf_addc(b, '}');
+        news_article_free(&a);
+        first = 0;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading revisions");
+    }
+
+    news_buf_addl(b, "]}\n");
+
+    return NEWS_OK;
+}

@@ -79,6 +79,12 @@ int news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err);
 
 /* the article id of a slug (current or former) */
+/*
+ * {"revisions":[...]}: what each filed version of article id said; a
+ * listing cut short by the store is an error, not a shorter list.
+ */
+int news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_buf_t *b, news_err_t *err);
 int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id);
 

@@ -646,6 +646,13 @@ news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
 }
 
 
+uint64_t
+news_store_snapshot(MDB_txn *txn)
+{
+    return (uint64_t) mdb_txn_id(txn);
+}
+
+
 int
 news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
     news_err_t *err)

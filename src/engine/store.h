@@ -162,6 +162,9 @@ int news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
     news_err_t *err);
 int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
 
+/* the snapshot a read txn sees: changes with every committed write */
+uint64_t news_store_snapshot(MDB_txn *txn);
+
 /* one more than the largest be64 key of a database (1 when empty) */
 int news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
     news_err_t *err);

@@ -217,8 +217,9 @@ ngx_http_news_auth_lookup(ngx_http_request_t *r)
 
     if (rc != 0) {
         if (rc != MDB_NOTFOUND) {
+            news_store_fail(&err, rc, "session lookup");
             ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
-                          "news: session lookup: %s", mdb_strerror(rc));
+                          "news: %s", err.msg);
         }
 
         return;

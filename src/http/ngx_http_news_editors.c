@@ -332,16 +332,11 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 ngx_int_t
 ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int             rc, first;
-    uint64_t        id;
-    cJSON          *obj;
-    MDB_val         key, val;
-    MDB_txn        *txn;
-    news_buf_t     *b;
-    news_err_t      err;
-    MDB_cursor     *cur;
-    unsigned char   k[8];
-    news_article_t  a;
+    int          rc;
+    uint64_t     id;
+    MDB_txn     *txn;
+    news_buf_t  *b;
+    news_err_t   err;
 
     rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
     if (rc != NGX_DECLINED) {
@@ -352,64 +347,23 @@ ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 1);
     }
 
+    b = ngx_http_news_scratch(r);
+
     rc = news_article_id(&ngx_http_news_module_store(r), txn,
                          (char *) rt->slug.data, rt->slug.len, &id);
-    if (rc == 0) {
-        rc = mdb_cursor_open(txn, ngx_http_news_module_store(r)
-                                  .dbi[NEWS_DB_REVISIONS], &cur);
-    }
-
     if (rc != 0) {
-        ngx_http_news_read_done(r);
         news_store_fail(&err, rc, "reading revisions");
-        return ngx_http_news_store_error(r, &err, 1);
+
+    } else {
+        rc = news_article_revisions_json(&ngx_http_news_module_store(r), txn,
+                                         id, b, &err);
     }
 
-    b = ngx_http_news_scratch(r);
-    news_buf_addl(b, "{\"revisions\":[");
-    news_be64_put(k, id);
-    key.mv_data = k;
-    key.mv_size = 8;
-    first = 1;
-
-    /* an editors' route, and rare: parsing the old records is fine here */
-    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == 12 && ngx_memcmp(key.mv_data, k, 8) == 0;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-    {
-        obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
-        if (obj == NULL
-            || news_article_from_json(&a, obj, 0, 1, &err) != NEWS_OK)
-        {
-            cJSON_Delete(obj);
-            continue;
-        }
-
-        cJSON_Delete(obj);
-        news_buf_addf(b, "%s{\"version\":%u,\"updated_at\":\"",
-                      first ? "" : ",", a.version);
-        news_time_rfc3339(b, a.updated_at);
-        news_buf_addl(b, "\",\"slug\":");
-        news_json_string(b, a.slug, ngx_strlen(a.slug));
-        news_buf_addl(b, ",\"title\":");
-        news_json_string(b, a.title, ngx_strlen(a.title));
-        news_buf_addl(b, ",\"body\":");
-        news_json_string(b, a.body, ngx_strlen(a.body));
-        news_buf_addc(b, '}');
-        news_article_free(&a);
-        first = 0;
-    }
-
-    mdb_cursor_close(cur);
     ngx_http_news_read_done(r);
 
-    /* a listing cut short by the store is an error, not a shorter list */
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        news_store_fail(&err, rc, "reading revisions");
+    if (rc != 0) {
         return ngx_http_news_store_error(r, &err, 1);
     }
-
-    news_buf_addl(b, "]}\n");
 
     return ngx_http_news_send_buf(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
 }

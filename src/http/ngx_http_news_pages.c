@@ -209,7 +209,8 @@ ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn, char kind,
 
     modified = news_store_modified(&ngx_http_news_module_store(r), txn);
 
-    if (ngx_http_news_validators(r, kind, mdb_txn_id(txn), (uint64_t) sc.due,
+    if (ngx_http_news_validators(r, kind, news_store_snapshot(txn),
+                                 (uint64_t) sc.due,
                                  ngx_max(modified, sc.due))
         != NGX_OK)
     {
