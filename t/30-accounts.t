@@ -327,30 +327,8 @@ $t->done;
 # --- A second worker sees a session created by the first ----------------------------
 
 {
-    my $w = NewsTest->new(conf => <<'CONF');
-load_module %%MODULE%%;
-daemon off;
-master_process on;
-worker_processes 2;
-pid %%DIR%%/nginx.pid;
-error_log %%DIR%%/logs/error.log debug;
-events { worker_connections 256; }
-http {
-    log_format pids '$pid $status $request_uri';
-    access_log %%DIR%%/logs/access.log pids;
-    client_body_temp_path %%DIR%%/tmp/body;
-    proxy_temp_path %%DIR%%/tmp/proxy;
-    fastcgi_temp_path %%DIR%%/tmp/fastcgi;
-    uwsgi_temp_path %%DIR%%/tmp/uwsgi;
-    scgi_temp_path %%DIR%%/tmp/scgi;
-    news_db %%DB%%;
-    news_db_size 64m;
-    server {
-        listen 127.0.0.1:%%PORT%% reuseport;
-        location / { news; }
-    }
-}
-CONF
+    my $w = NewsTest->new(workers => 2, listen => 'reuseport',
+                          log_format => '$pid $status $request_uri');
     $w->run;
     my $res = $w->request('POST', '/api/users', { headers => { 'content-type' => 'application/json' },
                                                   content => '{"username":"wanda","password":"wandas-password"}' });

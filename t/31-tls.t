@@ -11,33 +11,7 @@ use NewsTest;
 plan skip_all => 'needs openssl and IO::Socket::SSL (make deps installs them)'
     unless `openssl version 2>/dev/null` && eval { require IO::Socket::SSL; 1 };
 
-my $t = NewsTest->new(conf => <<'CONF');
-load_module %%MODULE%%;
-daemon off;
-pid %%DIR%%/nginx.pid;
-error_log %%DIR%%/logs/error.log debug;
-events { worker_connections 64; }
-http {
-    access_log %%DIR%%/logs/access.log;
-    client_body_temp_path %%DIR%%/tmp/body;
-    proxy_temp_path %%DIR%%/tmp/proxy;
-    fastcgi_temp_path %%DIR%%/tmp/fastcgi;
-    uwsgi_temp_path %%DIR%%/tmp/uwsgi;
-    scgi_temp_path %%DIR%%/tmp/scgi;
-    news_db %%DB%%;
-    server {
-        listen 127.0.0.1:%%PORT%% ssl;
-        ssl_certificate %%DIR%%/cert.pem;
-        ssl_certificate_key %%DIR%%/key.pem;
-        location / { news; }
-    }
-}
-CONF
-
-my $dir = $t->dir;
-system("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-       . "-keyout $dir/key.pem -out $dir/cert.pem >/dev/null 2>&1") == 0
-    or BAIL_OUT('openssl could not make a certificate');
+my $t = NewsTest->new(tls => 1);
 $t->newsctl('import', 'demo/seed-article.json');
 $t->run;
 

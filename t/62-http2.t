@@ -11,36 +11,12 @@ plan skip_all => 'needs openssl and curl with HTTP/2 (make deps installs them)'
     unless `openssl version 2>/dev/null` && `curl --version 2>/dev/null` =~ /HTTP2/;
 
 my $SLUG = $NewsCitizen::SLUG;
-my $t = NewsTest->new(conf => <<'CONF');
-load_module %%MODULE%%;
-daemon off;
-pid %%DIR%%/nginx.pid;
-error_log %%DIR%%/logs/error.log debug;
-events { worker_connections 64; }
-http {
-    access_log %%DIR%%/logs/access.log;
-    client_body_temp_path %%DIR%%/tmp/body;
-    proxy_temp_path %%DIR%%/tmp/proxy;
-    fastcgi_temp_path %%DIR%%/tmp/fastcgi;
-    uwsgi_temp_path %%DIR%%/tmp/uwsgi;
-    scgi_temp_path %%DIR%%/tmp/scgi;
-    news_db %%DB%%;
-    news_comment_rate 0;
-    gzip on;
-    gzip_types application/json application/atom+xml;
-    server {
-        listen 127.0.0.1:%%PORT%% ssl http2;
-        ssl_certificate %%DIR%%/cert.pem;
-        ssl_certificate_key %%DIR%%/key.pem;
-        location / { news; }
-    }
-}
-CONF
-
+my $t = NewsTest->new(tls => 1, listen => 'http2', http => <<'HTTP');
+news_comment_rate 0;
+gzip on;
+gzip_types application/json application/atom+xml;
+HTTP
 my $dir = $t->dir;
-system("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=localhost "
-       . "-keyout $dir/key.pem -out $dir/cert.pem >/dev/null 2>&1") == 0
-    or BAIL_OUT('openssl could not make a certificate');
 $t->newsctl('import', 'demo/seed-article.json');
 $t->run;
 

@@ -29,10 +29,6 @@ sub start {
     my (%opt) = @_;
     my $seed = delete $opt{seed} // 1;
     my $t = NewsTest->new(%opt);
-    my $dir = $t->dir;
-    for my $key (qw(main http server location)) {
-        $t->{$key} =~ s/%%DIR%%/$dir/g if defined $t->{$key};
-    }
     if ($seed) {
         my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
         die "NewsCitizen: import: $err" if $rc;

@@ -73,10 +73,15 @@ for quick tests that need no fork, reload or exit_process), C<module> (1;
 0 leaves out C<load_module> and the news_* lines so plain nginx can run),
 C<main>, C<http>, C<server> (extra
 text at main level, in http{} after the defaults, in server{}),
-C<location> ('news;', the body of C<location />), C<db_size> ('64m';
+C<location> ('news;', the body of C<location />), C<listen> (more
+parameters of the server's C<listen>, e.g. 'reuseport' or 'http2'), C<tls>
+(0; 1 listens with C<ssl> on a self-signed certificate made in the
+prefix), C<log_format> (the access log's format, e.g.
+'$pid $status $request_uri', instead of nginx's combined), C<db_size> ('64m';
 pass undef to omit C<news_db_size>), C<make_db> (1), C<log_level> ('debug';
 a long run wants 'notice'), and C<conf>: a whole
-config that replaces the template, where C<%%DIR%%>, C<%%PORT%%>,
+config that replaces the template.  In C<conf> and in the fragments,
+C<%%DIR%%>, C<%%PORT%%>,
 C<%%MODULE%%> (the .so path) and C<%%DB%%> are substituted.
 
 =item dir, db, port, pid, root, url($path), error_log_path
@@ -199,6 +204,9 @@ my %DEFAULTS = (
     http     => '',
     server   => '',
     location => 'news;',
+    listen   => '',
+    tls      => 0,
+    log_format => '',
     db_size  => '64m',
     make_db  => 1,
     log_level => 'debug',
@@ -220,6 +228,7 @@ sub new {
     Test::More::diag("NewsTest prefix kept: $self->{dir}") if $ENV{TEST_NGINX_LEAVE};
     $self->{port} = _free_port();
     $self->_make_dirs;
+    $self->_make_certificate if $self->{tls};
 
     $LIVE{refaddr $self} = $self;
     weaken $LIVE{refaddr $self};
@@ -256,6 +265,16 @@ sub _make_dirs {
     }
 }
 
+# A self-signed certificate for localhost, for a server that listens with TLS.
+sub _make_certificate {
+    my ($self) = @_;
+    my $dir = $self->{dir};
+    my ($rc, undef, $err) = run_cmd(['openssl', 'req', '-x509', '-newkey', 'rsa:2048',
+                                     '-nodes', '-days', '1', '-subj', '/CN=localhost',
+                                     '-keyout', "$dir/key.pem", '-out', "$dir/cert.pem"]);
+    croak "NewsTest: openssl could not make a certificate: $err" if $rc;
+}
+
 # Bind to port 0 and let the kernel choose.  There is a window between
 # close and nginx's bind; run() covers it by retrying on a new port.
 sub _free_port {
@@ -290,10 +309,11 @@ pid $dir/nginx.pid;
 error_log $dir/logs/error.log $self->{log_level};
 EOF
     $text .= $frag->($self->{main}, '');
+    $text .= "events { worker_connections 256; }\nhttp {\n";
+    $text .= length $self->{log_format}
+           ? "    log_format test '$self->{log_format}';\n    access_log $dir/logs/access.log test;\n"
+           : "    access_log $dir/logs/access.log;\n";
     $text .= <<"EOF";
-events { worker_connections 256; }
-http {
-    access_log $dir/logs/access.log;
     client_body_temp_path $dir/tmp/body;
     proxy_temp_path $dir/tmp/proxy;
     fastcgi_temp_path $dir/tmp/fastcgi;
@@ -304,11 +324,15 @@ EOF
     $text .= "    news_db_size $self->{db_size};\n" if $mod && defined $self->{db_size};
     $text .= $frag->($self->{http}, '    ');
     $text .= "    server {\n";
-    $text .= "        listen 127.0.0.1:$self->{port};\n";
+    my @listen = ("127.0.0.1:$self->{port}", ($self->{tls} ? 'ssl' : ()),
+                  (length $self->{listen} ? $self->{listen} : ()));
+    $text .= "        listen @listen;\n";
+    $text .= "        ssl_certificate $dir/cert.pem;\n"
+           . "        ssl_certificate_key $dir/key.pem;\n" if $self->{tls};
     $text .= $frag->($self->{server}, '        ');
     $text .= "        location / { $self->{location} }\n";
     $text .= "    }\n}\n";
-    return $text;
+    return $self->_expand($text);
 }
 
 sub _expand {
