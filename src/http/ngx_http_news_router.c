@@ -4,6 +4,7 @@
  */
 
 #include "ngx_http_news.h"
+#include "engine/routes.h"
 #include "engine/text.h"
 
 
@@ -20,127 +21,134 @@ typedef struct {
 
 static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
 
-    { ngx_string(""), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_FRONT), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_front,
       ngx_null_string },
 
-    { ngx_string("articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_article,
       ngx_null_string },
 
-    { ngx_string("login"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+    { ngx_string(NEWS_ROUTE_LOGIN), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
       ngx_http_news_login,
       ngx_null_string },
 
-    { ngx_string("register"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0,
-      1, ngx_http_news_register,
+    { ngx_string(NEWS_ROUTE_REGISTER), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_register,
       ngx_null_string },
 
-    { ngx_string("account"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0,
-      1, ngx_http_news_account,
+    { ngx_string(NEWS_ROUTE_ACCOUNT), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_account,
       ngx_null_string },
 
-    { ngx_string("logout"), 0, NGX_HTTP_POST, 0, 1,
+    { ngx_string(NEWS_ROUTE_LOGOUT), 0, NGX_HTTP_POST, 0, 1,
       ngx_http_news_logout,
       ngx_null_string },
 
-    { ngx_string("api/articles"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+    { ngx_string(NEWS_ROUTE_API_ARTICLES), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
       ngx_http_news_api_articles,
       ngx_null_string },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
       ngx_http_news_api_article,
       ngx_null_string },
 
-    { ngx_string("api/articles"), 0, NGX_HTTP_POST, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_ARTICLES), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_create,
       ngx_null_string },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_PUT|NGX_HTTP_DELETE, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1,
+      NGX_HTTP_PUT|NGX_HTTP_DELETE, 1, 1,
       ngx_http_news_api_change,
       ngx_null_string },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_revisions, ngx_string("/revisions") },
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_revisions, ngx_string(NEWS_ROUTE_REVISIONS_SUFFIX) },
 
-    { ngx_string("api/users"), 0, NGX_HTTP_POST, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_USERS), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_users,
       ngx_null_string },
 
-    { ngx_string("api/session"), 0, NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_SESSION), 0,
+      NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
       ngx_http_news_api_session,
       ngx_null_string },
 
-    { ngx_string("api/me"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+    { ngx_string(NEWS_ROUTE_API_ME), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
       ngx_http_news_api_me,
       ngx_null_string },
 
-    { ngx_string("api/sessions"), 0,
+    { ngx_string(NEWS_ROUTE_API_SESSIONS), 0,
       NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE, 1, 0,
       ngx_http_news_api_sessions,
       ngx_null_string },
 
-    { ngx_string("api/password"), 0, NGX_HTTP_POST, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_PASSWORD), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_password,
       ngx_null_string },
 
-    { ngx_string("api/me/delete"), 0, NGX_HTTP_POST, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_ME_DELETE), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_password,
       ngx_null_string },
 
-    { ngx_string("api/users/"), 1, NGX_HTTP_DELETE, 1, 0,
-      ngx_http_news_api_user_sessions, ngx_string("/sessions") },
+    { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_DELETE, 1, 0,
+      ngx_http_news_api_user_sessions,
+      ngx_string(NEWS_ROUTE_SESSIONS_SUFFIX) },
 
-    { ngx_string("articles/"), 1, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_comment_post, ngx_string("/comments") },
+    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_POST, 0, 1,
+      ngx_http_news_comment_post, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
 
-    { ngx_string("articles/"), 1, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_comment_action, ngx_string("/comments/action") },
+    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_POST, 0, 1,
+      ngx_http_news_comment_action, ngx_string(NEWS_ROUTE_ACTION_SUFFIX) },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_comments, ngx_string("/comments") },
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_comments, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_comment_post, ngx_string("/comments") },
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_comment_post, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_comments_close, ngx_string("/comments/close") },
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_comments_close, ngx_string(NEWS_ROUTE_CLOSE_SUFFIX) },
 
-    { ngx_string("api/articles/"), 1, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_comments_close, ngx_string("/comments/open") },
+    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_POST, 1, 1,
+      ngx_http_news_comments_close, ngx_string(NEWS_ROUTE_OPEN_SUFFIX) },
 
-    { ngx_string("api/comments/"), 1, NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
+    { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
+      NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
       ngx_http_news_api_comment,
       ngx_null_string },
 
-    { ngx_string("feed.xml"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_FEED), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_feed,
       ngx_null_string },
 
-    { ngx_string("sitemap.xml"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_SITEMAP), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_sitemap,
       ngx_null_string },
 
-    { ngx_string("sections/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_SECTION), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_topic,
       ngx_null_string },
 
-    { ngx_string("sections/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_topic_feed, ngx_string("/feed.xml") },
+    { ngx_string(NEWS_ROUTE_SECTION), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_topic_feed, ngx_string(NEWS_ROUTE_TOPIC_FEED_SUFFIX) },
 
-    { ngx_string("tags/"), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_TAG), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_topic,
       ngx_null_string },
 
-    { ngx_string("robots.txt"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_ROBOTS), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_robots,
       ngx_null_string },
 
-    { ngx_string("moderation"), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+    { ngx_string(NEWS_ROUTE_MODERATION), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_moderation,
       ngx_null_string },
 
-    { ngx_string("moderation"), 0, NGX_HTTP_POST, 0, 1,
+    { ngx_string(NEWS_ROUTE_MODERATION), 0, NGX_HTTP_POST, 0, 1,
       ngx_http_news_comment_action,
       ngx_null_string },
 };
@@ -201,8 +209,12 @@ ngx_http_news_route(ngx_http_request_t *r)
     }
 
     allowed = 0;
-    json = (rt.path.len >= 4 && ngx_strncmp(rt.path.data, "api/", 4) == 0)
-           || (rt.path.len == 3 && ngx_strncmp(rt.path.data, "api", 3) == 0);
+    /* "api/..." and "api" itself */
+    json = rt.path.len >= sizeof(NEWS_ROUTE_API) - 2
+           && ngx_strncmp(rt.path.data, NEWS_ROUTE_API,
+                          sizeof(NEWS_ROUTE_API) - 2) == 0
+           && (rt.path.len == sizeof(NEWS_ROUTE_API) - 2
+               || rt.path.data[sizeof(NEWS_ROUTE_API) - 2] == '/');
 
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
