@@ -33,7 +33,6 @@ static char *news_comment_strdup(const char *s);
 static unsigned news_comment_depth(const news_comments_t *cs, size_t i);
 static int news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id,
     int status, const char *body, int64_t now, news_err_t *err);
-static size_t news_comment_url_len(const char *s, size_t n);
 static int news_comment_queue(news_store_t *st, MDB_txn *txn,
     const unsigned char *k, int pending, news_err_t *err);
 static int news_comment_by(const MDB_val *val, const char *author);
@@ -113,97 +112,6 @@ news_comment_text(const char *s, size_t n, size_t max, news_buf_t *out,
     }
 
     return NEWS_OK;
-}
-
-
-/*
- * Plain text to HTML: everything escaped; blank lines part paragraphs,
- * single newlines break lines, and http(s) URLs become links that search
- * engines do not credit and that cannot reach back to this page.
- */
-void
-news_comment_html(news_buf_t *b, const char *s, size_t n)
-{
-    size_t  i, start, len;
-
-    news_buf_addl(b, "<p>");
-
-    for (i = 0, start = 0; i < n; /* void */) {
-
-        if (s[i] == '\n') {
-            news_html_escape(b, s + start, i - start);
-
-            if (i + 1 < n && s[i + 1] == '\n') {
-                while (i < n && (s[i] == '\n' || s[i] == ' '
-                                 || s[i] == '\t'))
-                {
-                    i++;
-                }
-
-                news_buf_addl(b, "</p>\n<p>");
-
-            } else {
-                news_buf_addl(b, "<br>\n");
-                i++;
-            }
-
-            start = i;
-            continue;
-        }
-
-        len = news_comment_url_len(s + i, n - i);
-
-        if (len && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n'
-                    || s[i - 1] == '(' || s[i - 1] == '\t'))
-        {
-            news_html_escape(b, s + start, i - start);
-            news_buf_addl(b, "<a href=\"");
-            news_html_escape(b, s + i, len);
-            news_buf_addl(b, "\" rel=\"nofollow ugc noopener\">");
-            news_html_escape(b, s + i, len);
-            news_buf_addl(b, "</a>");
-            i += len;
-            start = i;
-            continue;
-        }
-
-        i++;
-    }
-
-    news_html_escape(b, s + start, n - start);
-    news_buf_addl(b, "</p>\n");
-}
-
-
-/* the length of an http(s) URL at s, without trailing punctuation */
-static size_t
-news_comment_url_len(const char *s, size_t n)
-{
-    size_t  i, scheme;
-
-    if (n > 8 && strncmp(s, "https://", 8) == 0) {
-        scheme = 8;
-
-    } else if (n > 7 && strncmp(s, "http://", 7) == 0) {
-        scheme = 7;
-
-    } else {
-        return 0;
-    }
-
-    for (i = scheme; i < n; i++) {
-        if ((unsigned char) s[i] <= ' ' || s[i] == '<' || s[i] == '>'
-            || s[i] == '"' || s[i] == '\'' || s[i] == '`')
-        {
-            break;
-        }
-    }
-
-    while (i > scheme && strchr(".,;:!?)]", s[i - 1]) != NULL) {
-        i--;
-    }
-
-    return i > scheme ? i : 0;
 }
 
 
@@ -1629,15 +1537,7 @@ news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
     }
 
     c.article_id = article_id;
-    news_render_pending_item(out, a, &c);
-    news_buf_addf(out, "<form method=\"post\" action=\"moderation\">"
-                  "<input type=\"hidden\" name=\"csrf\" "
-                  "value=\"%.*s\"><input type=\"hidden\" "
-                  "name=\"id\" value=\"%llu\"><button name=\"action\""
-                  " value=\"approve\">Approve</button> <button "
-                  "name=\"action\" value=\"delete\">Delete</button>"
-                  "</form>\n</li>\n", (int) q->csrf_len, q->csrf,
-                  (unsigned long long) c.id);
+    news_render_pending_item(out, a, &c, q->csrf, q->csrf_len);
     news_comment_free(&c);
 
     return NEWS_OK;

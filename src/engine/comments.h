@@ -76,9 +76,6 @@ typedef struct {
 int news_comment_text(const char *s, size_t n, size_t max, news_buf_t *out,
     news_err_t *err);
 
-/* renders checked comment text as HTML: paragraphs, line breaks, links */
-void news_comment_html(news_buf_t *b, const char *s, size_t n);
-
 int news_comment_status_parse(const char *s);
 const char *news_comment_status_name(int status);
 

@@ -1,8 +1,20 @@
 /*
- * Everything a reader sees is rendered here, once, at write time: the
- * article page's fragments, its JSON, its teaser; and, once per nginx
- * location at configuration time, the site chrome around them.  The read
- * path only copies these bytes.
+ * The render tier: every byte of HTML, XML and JSON a reader or a feed
+ * reader sees is written by the src/engine/render_*.c files, each byte
+ * escaped for where it lands.  An article's pages are rendered once, at
+ * write time, into stored fragments; the site chrome once per nginx
+ * location at configuration time; the per-reader pieces (the forms, the
+ * moderation page, a list's heading) at request time, into a buffer that
+ * the nginx side sends.  The read path only copies.
+ *
+ *   render_fragment.c  the stored fragment format, below
+ *   render_article.c   the article page, its SEO head, its JSON
+ *   render_thread.c    the reply tree, comment pages, a thread's page
+ *   render_list.c      teasers, list headings and pagers, JSON list ends
+ *   render_feed.c      Atom entries and head, sitemap entries and head
+ *   render_forms.c     the comment form, the moderation page
+ *   render_chrome.c    stylesheet, chrome, CSP, URL checks, error pages
+ *   render_text.c      <time>, Markdown bodies, comment text
  *
  * A stored fragment ("page value") is a small header followed by parts:
  *
@@ -16,6 +28,7 @@
 #include "article.h"
 #include "buf.h"
 #include "comments.h"
+#include "routes.h"
 
 
 #define NEWS_PAGE_HEADER  28
@@ -114,29 +127,90 @@ unsigned news_render_comment_pages(const news_comments_t *cs);
 unsigned news_render_comment_page_of(const news_comments_t *cs, uint64_t id);
 
 /*
- * A thread's own page: its top comment and every reply (an article page
- * shows NEWS_THREAD_SHOWN replies of a thread and links here for the
- * rest).  cs is news_comments_thread_load()'s; a only gives the slug
- * and whether comments are closed.  0, 1 when the thread shows nothing,
- * or -1 (out of memory).
+ * The <main> of a thread's own page: its top comment and every reply (an
+ * article page shows NEWS_THREAD_SHOWN replies of a thread and links here
+ * for the rest), headed by the article's title (HTML already) and ending
+ * in a link back to comment `id` there.  cs is
+ * news_comments_thread_load()'s; a only gives the slug and whether
+ * comments are closed.  0, 1 when the thread shows nothing, or -1 (out
+ * of memory).
  */
-int news_render_thread(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs);
+int news_render_thread_page(news_buf_t *b, const news_article_t *a,
+    const news_str_t *title, uint64_t id, const news_comments_t *cs);
 
-/* one item of the moderation queue, its <li> left open for the buttons */
-void news_render_pending_item(news_buf_t *b, const news_article_t *a,
-    const news_comment_t *c);
+/* renders checked comment text as HTML: paragraphs, line breaks, links */
+void news_comment_html(news_buf_t *b, const char *s, size_t n);
 
 /* appends s with each marker replaced by marks[marker - 1] */
 void news_render_expand(news_buf_t *b, const char *s, size_t n,
     const news_str_t *marks);
 
+/*
+ * A list page's <main>: the heading of the front page (kind 0), or of a
+ * section ('s') or tag ('t') page with its name, and the list's opening;
+ * the teasers (NEWS_FRAG_TEASER) follow; then the tail: the list's end
+ * (or "No articles yet" when count is 0) and a pager to page - 1 and,
+ * when `older`, to page + 1, relative to the list's own path `here`.
+ */
+void news_render_list_head(news_buf_t *b, int kind, const char *name,
+    size_t name_len);
+void news_render_list_tail(news_buf_t *b, size_t count, unsigned long page,
+    int older, const char *here, size_t here_len);
+
+/* a list page's <meta name="description">; title and site are HTML */
+void news_render_list_description(news_buf_t *b, int kind, const char *title,
+    size_t title_len, const char *site, size_t site_len);
+
 /* closes a JSON list answer: ],"next":"hex cursor" or null} */
 void news_render_list_end(news_buf_t *b, const unsigned char *next,
     size_t n, int more);
 
-/* the opening of the Atom feed, up to its first entry */
+/* the opening of the Atom feed, up to its first entry, and its end */
 void news_render_feed_head(news_buf_t *b, const char *path, int64_t updated);
+void news_render_feed_tail(news_buf_t *b);
+
+/* the opening of the sitemap, up to its first <url>, and its end */
+void news_render_sitemap_head(news_buf_t *b);
+void news_render_sitemap_tail(news_buf_t *b);
+
+
+/* what the comment form of one reader on one article shows */
+typedef struct {
+    const char  *slug;
+    size_t       slug_len;
+    const char  *csrf;          /* the reader's CSRF token, hex */
+    size_t       csrf_len;
+    const char  *user;          /* the reader's name */
+    size_t       user_len;
+    uint64_t     reply;         /* the comment replied to; 0: none */
+    const char  *error;         /* why a comment was refused ... */
+    size_t       error_len;     /* ... 0: none */
+    const char  *text;          /* and its text, to correct */
+    size_t       text_len;
+    unsigned     max;           /* the longest comment, in characters */
+} news_comment_form_t;
+
+/* the per-reader slot under an article's comments: one of these */
+void news_render_comments_closed(news_buf_t *b);
+void news_render_comment_login(news_buf_t *b, const char *prefix,
+    size_t prefix_len, const char *slug, size_t slug_len);
+void news_render_comment_form(news_buf_t *b, const news_comment_form_t *f);
+
+/* after the form: the reader's recent comments, each to edit or delete */
+void news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
+    const news_comment_t *recent, size_t n);
+
+/*
+ * The moderation page's <main>: the head, then one item per comment held
+ * for approval, with approve and delete buttons, then the tail: the link
+ * to the queue's next page and the form that moderates any comment.
+ */
+void news_render_moderation_head(news_buf_t *b);
+void news_render_pending_item(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const char *csrf, size_t csrf_len);
+void news_render_moderation_tail(news_buf_t *b, size_t count, int more,
+    const unsigned char *next, size_t next_len, const char *csrf,
+    size_t csrf_len);
 
 /* Markdown to HTML with raw HTML and unsafe links dropped */
 int news_markdown(news_buf_t *b, const char *md, size_t n);

@@ -318,6 +318,8 @@ ngx_int_t ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn,
     news_err_t *err);
 void ngx_http_news_read_done(ngx_http_request_t *r);
 news_buf_t *ngx_http_news_scratch(ngx_http_request_t *r);
+ngx_int_t ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b,
+    ngx_str_t *s);
 
 extern ngx_str_t  ngx_http_news_html_type;
 extern ngx_str_t  ngx_http_news_json_type;

@@ -100,8 +100,6 @@ static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
-static ngx_int_t ngx_http_news_hidden_csrf(ngx_http_request_t *r,
-    news_buf_t *b);
 static ngx_int_t ngx_http_news_plain_page(ngx_http_request_t *r,
     const char *title, news_buf_t *b, ngx_http_news_route_t *rt);
 
@@ -395,7 +393,7 @@ ngx_http_news_comment_again(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
     ngx_http_news_route_t   rt;
 
     ctx = ngx_http_news_get_ctx(r);
-    p = ngx_pnalloc(r->pool, sizeof("articles/") - 1 + NEWS_SLUG_MAX
+    p = ngx_pnalloc(r->pool, sizeof(NEWS_ROUTE_ARTICLE) - 1 + NEWS_SLUG_MAX
                              + ngx_strlen(error) + len);
     if (ctx == NULL || p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -414,7 +412,7 @@ ngx_http_news_comment_again(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
     ctx->form_parent = w->c.parent;
 
     rt.path.data = p;
-    p = ngx_cpymem(p, "articles/", sizeof("articles/") - 1);
+    p = ngx_cpymem(p, NEWS_ROUTE_ARTICLE, sizeof(NEWS_ROUTE_ARTICLE) - 1);
     rt.slug.data = p;
     p = ngx_cpymem(p, w->slug, ngx_strlen(w->slug));
     rt.slug.len = p - rt.slug.data;
@@ -588,7 +586,7 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
 
     /* back to the article, or to the queue the moderator came from */
     if (w->slug[0] == '\0') {
-        w->back.len = nlcf->prefix.len + sizeof("moderation") - 1;
+        w->back.len = nlcf->prefix.len + sizeof(NEWS_ROUTE_MODERATION) - 1;
         w->back.data = ngx_pnalloc(r->pool, w->back.len);
         if (w->back.data == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -596,7 +594,7 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
 
         ngx_memcpy(ngx_cpymem(w->back.data, nlcf->prefix.data,
                               nlcf->prefix.len),
-                   "moderation", sizeof("moderation") - 1);
+                   NEWS_ROUTE_MODERATION, sizeof(NEWS_ROUTE_MODERATION) - 1);
     }
 
     return ngx_http_news_cwrite_post(r, w);
@@ -990,7 +988,7 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
     /* back to the article, at the comment */
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
 
-    location.len = nlcf->prefix.len + sizeof("articles/") - 1
+    location.len = nlcf->prefix.len + sizeof(NEWS_ROUTE_ARTICLE) - 1
                    + ngx_strlen(w->slug) + sizeof("#comment-") - 1
                    + NGX_INT64_LEN;
     location.data = ngx_pnalloc(r->pool, location.len);
@@ -998,7 +996,7 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    p = ngx_sprintf(location.data, "%Varticles/%s#comment-%uL",
+    p = ngx_sprintf(location.data, "%V" NEWS_ROUTE_ARTICLE "%s#comment-%uL",
                     &nlcf->prefix, w->slug,
                     w->action == NGX_HTTP_NEWS_C_POST ? w->c.id : w->id);
     location.len = p - location.data;
@@ -1157,13 +1155,13 @@ ngx_int_t
 ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot)
 {
-    size_t                      i, n;
-    uint64_t                    reply;
-    ngx_str_t                   value;
+    size_t                      n;
+    ngx_str_t                   value, csrf;
     news_buf_t                 *b;
     news_user_t                *user;
     ngx_http_news_ctx_t        *ctx;
     news_comment_t              recent[NGX_HTTP_NEWS_RECENT];
+    news_comment_form_t         f;
     ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
@@ -1171,64 +1169,41 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
     b = ngx_http_news_scratch(r);
 
     if (closed) {
-        news_buf_addl(b, "<p class=\"comments-closed\">Comments are closed."
-                      "</p>\n");
-        goto done;
+        news_render_comments_closed(b);
+        return ngx_http_news_buf_copy(r, b, slot);
     }
 
-    ctx = ngx_http_news_get_ctx(r);
-    reply = ctx ? ctx->form_parent : 0;
-
-    if (ngx_http_arg(r, (u_char *) "reply", 5, &value) == NGX_OK
-        && ngx_http_news_id((char *) value.data, value.len, &reply)
-           != NGX_OK)
-    {
-        reply = 0;
-    }
-
-    news_buf_addf(b, "<form class=\"comment-form\" id=\"comment-form\" "
-                  "method=\"post\" action=\"articles/%.*s/comments\">\n",
-                  (int) slug->len, slug->data);
-
-    if (ngx_http_news_hidden_csrf(r, b) != NGX_OK) {
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
         return NGX_ERROR;
     }
 
-    if (reply) {
-        news_buf_addf(b, "<input type=\"hidden\" name=\"parent\" "
-                      "value=\"%llu\">\n<p>Replying to <a href=\"articles/"
-                      "%.*s#comment-%llu\">this comment</a> · <a href=\""
-                      "articles/%.*s#comment-form\">reply to the article "
-                      "instead</a></p>\n", (unsigned long long) reply,
-                      (int) slug->len, slug->data,
-                      (unsigned long long) reply, (int) slug->len,
-                      slug->data);
+    ctx = ngx_http_news_get_ctx(r);
+
+    ngx_memzero(&f, sizeof(news_comment_form_t));
+    f.slug = (char *) slug->data;
+    f.slug_len = slug->len;
+    f.csrf = (char *) csrf.data;
+    f.csrf_len = csrf.len;
+    f.user = user->name;
+    f.user_len = user->name_len;
+    f.reply = ctx ? ctx->form_parent : 0;
+    f.max = (unsigned) nmcf->comment_max;
+
+    if (ngx_http_arg(r, (u_char *) "reply", 5, &value) == NGX_OK
+        && ngx_http_news_id((char *) value.data, value.len, &f.reply)
+           != NGX_OK)
+    {
+        f.reply = 0;
     }
 
-    news_buf_addl(b, "<label for=\"comment-body\">Your comment, as <b>");
-    news_html_escape(b, user->name, user->name_len);
-    news_buf_addl(b, "</b></label>\n");
-
-    /* a refused comment: the error, tied to the text it is about */
     if (ctx != NULL && ctx->form_error.len) {
-        news_buf_addl(b, "<p class=\"error\" id=\"comment-error\" "
-                      "role=\"alert\">");
-        news_html_escape(b, (char *) ctx->form_error.data,
-                         ctx->form_error.len);
-        news_buf_addl(b, "</p>\n<textarea id=\"comment-body\" name=\"body\" "
-                      "rows=\"5\" aria-invalid=\"true\" "
-                      "aria-describedby=\"comment-error\" required>");
-        news_html_escape(b, (char *) ctx->form_text.data,
-                         ctx->form_text.len);
-
-    } else {
-        news_buf_addf(b, "<textarea id=\"comment-body\" name=\"body\" "
-                      "rows=\"5\" maxlength=\"%u\" required>",
-                      (unsigned) nmcf->comment_max);
+        f.error = (char *) ctx->form_error.data;
+        f.error_len = ctx->form_error.len;
+        f.text = (char *) ctx->form_text.data;
+        f.text_len = ctx->form_text.len;
     }
 
-    news_buf_addl(b, "</textarea>\n<button type=\"submit\">Post comment"
-                  "</button>\n</form>\n");
+    news_render_comment_form(b, &f);
 
     if (news_comments_recent(&ngx_http_news_module_store(r), txn, article_id,
                              user->name, ngx_time() - nmcf->comment_edit_window,
@@ -1238,68 +1213,13 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
         n = 0;
     }
 
-    if (n) {
-        news_buf_addl(b, "<h3 class=\"recent-h\">Your recent comments</h3>\n");
-    }
-
-    for (i = 0; i < n; i++) {
-        news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
-                      "action=\"articles/%.*s/comments/action\">\n"
-                      "<input type=\"hidden\" name=\"id\" value=\"%llu\">\n",
-                      (int) slug->len, slug->data,
-                      (unsigned long long) recent[i].id);
-
-        if (ngx_http_news_hidden_csrf(r, b) != NGX_OK) {
-            b->failed = 1;
-            break;
-        }
-
-        news_buf_addf(b, "<label for=\"edit-%llu\">Edit your comment</label>\n"
-                      "<textarea id=\"edit-%llu\" name=\"body\" rows=\"3\" "
-                      "required>", (unsigned long long) recent[i].id,
-                      (unsigned long long) recent[i].id);
-        news_html_escape(b, recent[i].body, ngx_strlen(recent[i].body));
-        news_buf_addl(b, "</textarea>\n<button type=\"submit\" name=\"action\" "
-                      "value=\"edit\">Save</button> <button type=\"submit\" "
-                      "name=\"action\" value=\"delete\">Delete</button>\n"
-                      "</form>\n");
-    }
+    news_render_comment_edits(b, &f, recent, n);
 
     while (n) {
         news_comment_free(&recent[--n]);
     }
 
-done:
-
-    if (b->failed) {
-        return NGX_ERROR;
-    }
-
-    slot->len = b->len;
-    slot->data = ngx_pnalloc(r->pool, b->len);
-    if (slot->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(slot->data, b->data, b->len);
-
-    return NGX_OK;
-}
-
-
-static ngx_int_t
-ngx_http_news_hidden_csrf(ngx_http_request_t *r, news_buf_t *b)
-{
-    ngx_str_t  csrf;
-
-    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    news_buf_addf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%.*s\">\n",
-                  (int) csrf.len, csrf.data);
-
-    return NGX_OK;
+    return ngx_http_news_buf_copy(r, b, slot);
 }
 
 
@@ -1347,8 +1267,7 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     b = ngx_http_news_scratch(r);
-    news_buf_addl(b, "<h1>Moderation</h1>\n<h2>Held for approval</h2>\n"
-                  "<ol class=\"comment-list\">\n");
+    news_render_moderation_head(b);
 
     rc = news_comments_pending(&ngx_http_news_module_store(r), txn, &q, b,
                                &err);
@@ -1358,27 +1277,8 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    news_buf_addl(b, "</ol>\n");
-
-    if (q.count == 0) {
-        news_buf_addl(b, "<p>Nothing is waiting.</p>\n");
-    }
-
-    if (q.more) {
-        news_buf_addl(b, "<p><a rel=\"next\" href=\"moderation?after=");
-        news_hex_encode(b, q.next, NEWS_PENDING_KEY);
-        news_buf_addl(b, "\">Later comments</a></p>\n");
-    }
-
-    news_buf_addf(b, "<h2>Any comment</h2>\n<form method=\"post\" "
-                  "action=\"moderation\">\n<input type=\"hidden\" "
-                  "name=\"csrf\" value=\"%.*s\">\n<label for=\"mod-id\">"
-                  "Comment number</label>\n<input id=\"mod-id\" name=\"id\" "
-                  "inputmode=\"numeric\" required>\n<button name=\"action\" "
-                  "value=\"hide\">Hide</button> <button name=\"action\" "
-                  "value=\"unhide\">Unhide</button> <button name=\"action\" "
-                  "value=\"delete\">Delete</button>\n</form>\n",
-                  (int) csrf.len, csrf.data);
+    news_render_moderation_tail(b, q.count, q.more, q.next, NEWS_PENDING_KEY,
+                                (char *) csrf.data, csrf.len);
 
     if (b->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1483,15 +1383,6 @@ ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    b = ngx_http_news_scratch(r);
-    news_buf_addl(b, "<h1>A thread on <a href=\"articles/");
-    news_buf_add(b, rt->slug.data, rt->slug.len);
-    news_buf_addl(b, "\">");
-    news_buf_add(b, page.part[NEWS_PART_TITLE].data,
-                 page.part[NEWS_PART_TITLE].len);
-    news_buf_addl(b, "</a></h1>\n<section class=\"comments\" "
-                  "id=\"comments\">\n");
-
     /* what the renderer needs of the article: its address, if closed */
     a.slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
     if (a.slug == NULL) {
@@ -1503,7 +1394,9 @@ ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     *ngx_cpymem(a.slug, rt->slug.data, rt->slug.len) = '\0';
     a.comments_closed = (page.status & NEWS_COMMENTS_CLOSED) != 0;
 
-    rc = news_render_thread(b, &a, &cs);
+    b = ngx_http_news_scratch(r);
+    rc = news_render_thread_page(b, &a, &page.part[NEWS_PART_TITLE], id,
+                                 &cs);
     news_comments_free(&cs);
 
     if (ngx_http_news_validators(r, 'r', a.id, page.version,
@@ -1519,10 +1412,6 @@ ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND, "Not found",
                                         "There is no such thread here.");
     }
-
-    news_buf_addf(b, "</section>\n<p><a href=\"articles/%s#comment-%llu\">"
-                  "Back to the article</a></p>\n", a.slug,
-                  (unsigned long long) id);
 
     if (rc != 0 || b->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;

@@ -21,8 +21,7 @@ static ngx_str_t  ngx_http_news_text_type = ngx_string("text/plain");
 
 static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);
 static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
-    news_list_t *list, const char *head, const char *tail, char kind,
-    ngx_str_t *type);
+    news_list_t *list, const char *feed, char kind, ngx_str_t *type);
 static ngx_uint_t ngx_http_news_unchanged(ngx_http_request_t *r);
 static int ngx_http_news_list_empty(ngx_http_request_t *r, MDB_txn *txn,
     news_list_t *list, news_err_t *err);
@@ -109,7 +108,7 @@ ngx_http_news_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     list.limit = NGX_HTTP_NEWS_FEED_ENTRIES;
     list.kind = NEWS_FRAG_ATOM;
 
-    return ngx_http_news_list_page(r, &list, "feed.xml", "</feed>\n", 'A',
+    return ngx_http_news_list_page(r, &list, NEWS_ROUTE_FEED, 'A',
                                    &ngx_http_news_atom_type);
 }
 
@@ -135,8 +134,8 @@ ngx_http_news_topic_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     *ngx_cpymem(self, rt->path.data, rt->path.len) = '\0';
 
-    return ngx_http_news_list_page(r, &list, (char *) self, "</feed>\n",
-                                   'A', &ngx_http_news_atom_type);
+    return ngx_http_news_list_page(r, &list, (char *) self, 'A',
+                                   &ngx_http_news_atom_type);
 }
 
 
@@ -150,21 +149,21 @@ ngx_http_news_sitemap(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     list.limit = NGX_HTTP_NEWS_SITEMAP_MAX;
     list.kind = NEWS_FRAG_SITEMAP;
 
-    return ngx_http_news_list_page(r, &list, NULL, "</urlset>\n", 'M',
+    return ngx_http_news_list_page(r, &list, NULL, 'M',
                                    &ngx_http_news_xml_type);
 }
 
 
 /*
- * A list of stored entries with their markers filled in, between a head
- * (the Atom feed's, when feed is its path; else the sitemap's) and tail.
+ * A list of stored entries with their markers filled in, between the head
+ * and tail of the Atom feed (when feed is its path) or of the sitemap.
  * The validators come first: a client that has the list gets its 304
  * before a single entry is read.  A section's feed with nothing a reader
  * may see is a 404, as its page is.
  */
 static ngx_int_t
 ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
-    const char *feed, const char *tail, char kind, ngx_str_t *type)
+    const char *feed, char kind, ngx_str_t *type)
 {
     ngx_int_t    rc;
     int64_t      modified;
@@ -222,9 +221,7 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
         news_render_feed_head(&head, feed, modified);
 
     } else {
-        news_buf_addl(&head, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
-                      "<urlset xmlns=\"http://www.sitemaps.org/schemas/"
-                      "sitemap/0.9\">\n");
+        news_render_sitemap_head(&head);
     }
 
     news_render_expand(b, head.data ? head.data : "", head.len, marks);
@@ -240,7 +237,12 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    news_buf_adds(b, tail);
+    if (feed) {
+        news_render_feed_tail(b);
+
+    } else {
+        news_render_sitemap_tail(b);
+    }
 
     if (b->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -326,7 +328,7 @@ ngx_http_news_robots(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     ngx_str_set(&pieces[0], "User-agent: *\nAllow: /\nSitemap: ");
     pieces[1] = base;
-    ngx_str_set(&pieces[2], "sitemap.xml\n");
+    ngx_str_set(&pieces[2], NEWS_ROUTE_SITEMAP "\n");
 
     return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_text_type,
                               pieces, 3);

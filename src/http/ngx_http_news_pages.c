@@ -15,7 +15,7 @@ static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_self_path(ngx_http_request_t *r,
     ngx_http_news_loc_conf_t *nlcf, ngx_str_t *path);
 static ngx_int_t ngx_http_news_login_slot(ngx_http_request_t *r,
-    ngx_str_t *slug, ngx_str_t *slot);
+    ngx_str_t *slug, news_buf_t *b);
 
 
 /*
@@ -260,7 +260,8 @@ ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
 
     ngx_http_news_read_done(r);
 
-    len = nlcf->prefix.len + sizeof("api/articles/") + ngx_strlen(a.slug);
+    len = nlcf->prefix.len + sizeof(NEWS_ROUTE_API_ARTICLE)
+          + ngx_strlen(a.slug);
     p = ngx_pnalloc(r->pool, len);
     h = ngx_list_push(&r->headers_out.headers);
 
@@ -273,8 +274,10 @@ ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
     ngx_str_set(&h->key, "Location");
     h->value.data = p;
     p = ngx_cpymem(p, nlcf->prefix.data, nlcf->prefix.len);
-    p = ngx_cpymem(p, api ? "api/articles/" : "articles/",
-                   api ? sizeof("api/articles/") - 1 : sizeof("articles/") - 1);
+    p = api ? ngx_cpymem(p, NEWS_ROUTE_API_ARTICLE,
+                         sizeof(NEWS_ROUTE_API_ARTICLE) - 1)
+            : ngx_cpymem(p, NEWS_ROUTE_ARTICLE,
+                         sizeof(NEWS_ROUTE_ARTICLE) - 1);
     p = ngx_cpymem(p, a.slug, ngx_strlen(a.slug));
     h->value.len = p - h->value.data;
     r->headers_out.location = h;
@@ -305,14 +308,16 @@ static ngx_int_t
 ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     char kind)
 {
-    ngx_int_t              n;
-    ngx_uint_t             page;
-    news_buf_t            *b, name;
-    news_err_t             err;
-    news_list_t            list;
-    MDB_txn               *txn;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES], here;
-    ngx_http_news_page_t   pg;
+    size_t                     main_len;
+    ngx_int_t                  n;
+    ngx_uint_t                 page;
+    news_buf_t                *b, name;
+    news_err_t                 err;
+    news_list_t                list;
+    MDB_txn                   *txn;
+    ngx_str_t                  pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t       pg;
+    ngx_http_news_loc_conf_t  *lcf;
 
     if (ngx_http_news_number_arg(r, "page", &page) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
@@ -358,14 +363,7 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
                                         "tag.");
     }
 
-    if (kind) {
-        news_buf_adds(b, kind == 's' ? "<h1>Section: " : "<h1>Tag: ");
-        news_html_escape(b, name.data, name.len);
-        news_buf_addl(b, "</h1>\n<ol class=\"teasers\">\n");
-
-    } else {
-        news_buf_addl(b, "<h1>Latest news</h1>\n<ol class=\"teasers\">\n");
-    }
+    news_render_list_head(b, kind, name.data, name.len);
 
     list.skip = (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE;
     list.limit = NGX_HTTP_NEWS_PAGE_SIZE;
@@ -401,34 +399,10 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    if (list.count == 0) {
-        b->len -= sizeof("<ol class=\"teasers\">\n") - 1;
-        news_buf_addl(b, "<p>No articles yet.</p>\n");
-
-    } else {
-        news_buf_addl(b, "</ol>\n");
-    }
-
     /* pager links are relative to <base>: this page's own path */
-    here = rt->path;
-
-    if (page > 1 || (list.more && page < NGX_HTTP_NEWS_LIST_PAGES)) {
-        news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Pages\">");
-
-        if (page > 1) {
-            news_buf_addf(b, "<a rel=\"prev\" href=\"%.*s?page=%lu\">Newer"
-                          "</a> ", (int) here.len, here.data,
-                          (unsigned long) page - 1);
-        }
-
-        if (list.more && page < NGX_HTTP_NEWS_LIST_PAGES) {
-            news_buf_addf(b, "<a rel=\"next\" href=\"%.*s?page=%lu\">Older"
-                          "</a>", (int) here.len, here.data,
-                          (unsigned long) page + 1);
-        }
-
-        news_buf_addl(b, "</nav>\n");
-    }
+    news_render_list_tail(b, list.count, page,
+                          list.more && page < NGX_HTTP_NEWS_LIST_PAGES,
+                          (char *) rt->path.data, rt->path.len);
 
     if (b->failed) {
         news_buf_free(&name);
@@ -454,30 +428,21 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     news_buf_free(&name);
 
-    /* what a search result shows under the title of a list page */
-    {
-        ngx_http_news_loc_conf_t  *lcf;
+    /* what a search result shows under the title, after the <main> */
+    main_len = b->len;
+    lcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    news_render_list_description(b, kind, (char *) pg.title.data,
+                                 pg.title.len, (char *) lcf->site_html.data,
+                                 lcf->site_html.len);
 
-        lcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
-        pg.head.data = ngx_pnalloc(r->pool, pg.title.len + lcf->site_html.len
-                                            + 80);
-        if (pg.head.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        pg.head.len = (kind ? ngx_sprintf(pg.head.data, "<meta name="
-                                          "\"description\" content=\"News "
-                                          "about %V from %V, newest first.\">"
-                                          "\n", &pg.title, &lcf->site_html)
-                            : ngx_sprintf(pg.head.data, "<meta name="
-                                          "\"description\" content=\"The "
-                                          "latest news from %V.\">\n",
-                                          &lcf->site_html))
-                      - pg.head.data;
+    if (b->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
+    pg.head.data = (u_char *) b->data + main_len;
+    pg.head.len = b->len - main_len;
     pg.main.data = (u_char *) b->data;
-    pg.main.len = b->len;
+    pg.main.len = main_len;
     pg.path = rt->path;
 
     n = ngx_http_news_page_pieces(r, &pg, pieces);
@@ -646,57 +611,56 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 /*
  * The per-reader slot under an article's comments: the comment form for
  * a logged-in reader, the login link for everyone else, or the notice
- * that comments are closed.  Runs inside the page's read txn.
+ * that comments are closed.  Runs inside the page's read txn; the slot
+ * is copied into r->pool, leaving the scratch buffer free.
  */
 static ngx_int_t
 ngx_http_news_comment_slot(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot)
 {
+    news_buf_t  *b;
+
     if (ngx_http_news_user(r) != NULL) {
         return ngx_http_news_comment_form(r, txn, id, slug, closed, slot);
     }
 
+    b = ngx_http_news_scratch(r);
+
     if (closed) {
-        ngx_str_set(slot, "<p class=\"comments-closed\">Comments are closed."
-                    "</p>\n");
-        return NGX_OK;
+        news_render_comments_closed(b);
+
+    } else if (ngx_http_news_login_slot(r, slug, b) != NGX_OK) {
+        return NGX_ERROR;
     }
 
-    return ngx_http_news_login_slot(r, slug, slot);
+    return ngx_http_news_buf_copy(r, b, slot);
 }
 
 
 /* "Log in to comment", coming back to this article after the login */
 static ngx_int_t
 ngx_http_news_login_slot(ngx_http_request_t *r, ngx_str_t *slug,
-    ngx_str_t *slot)
+    news_buf_t *b)
 {
     u_char                    *p;
-    size_t                     len;
+    ngx_str_t                  prefix;
     ngx_http_news_loc_conf_t  *nlcf;
-
-    static const char  open[] = "<p class=\"comment-login\">"
-                                "<a href=\"login?next=";
-    static const char  close[] = "\">Log in to comment</a></p>\n";
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
 
-    len = sizeof(open) - 1 + nlcf->prefix.len * 3 + sizeof("articles/") - 1
-          + slug->len + sizeof(close) - 1;
-
-    p = ngx_pnalloc(r->pool, len);
+    /* the location's prefix, escaped for the query string */
+    p = ngx_pnalloc(r->pool, nlcf->prefix.len * 3);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    slot->data = p;
-    p = ngx_cpymem(p, open, sizeof(open) - 1);
-    p = (u_char *) ngx_escape_uri(p, nlcf->prefix.data, nlcf->prefix.len,
-                                  NGX_ESCAPE_ARGS);
-    p = ngx_cpymem(p, "articles/", sizeof("articles/") - 1);
-    p = ngx_cpymem(p, slug->data, slug->len);
-    p = ngx_cpymem(p, close, sizeof(close) - 1);
-    slot->len = p - slot->data;
+    prefix.data = p;
+    prefix.len = (u_char *) ngx_escape_uri(p, nlcf->prefix.data,
+                                           nlcf->prefix.len, NGX_ESCAPE_ARGS)
+                 - p;
+
+    news_render_comment_login(b, (char *) prefix.data, prefix.len,
+                              (char *) slug->data, slug->len);
 
     return NGX_OK;
 }

@@ -516,6 +516,26 @@ ngx_http_news_scratch(ngx_http_request_t *r)
 }
 
 
+/* what a renderer wrote into b, copied into r->pool; b may be reused */
+ngx_int_t
+ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b, ngx_str_t *s)
+{
+    if (b->failed) {
+        return NGX_ERROR;
+    }
+
+    s->len = b->len;
+    s->data = ngx_pnalloc(r->pool, b->len);
+    if (s->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    ngx_memcpy(s->data, b->data, b->len);
+
+    return NGX_OK;
+}
+
+
 /*
  * A write the engine refused: the status and a message saying why, in
  * JSON or HTML.  Store failures go on to ngx_http_news_store_error().

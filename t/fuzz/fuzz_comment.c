@@ -8,6 +8,7 @@
 
 #include "fuzz.h"
 #include "comments.h"
+#include "render.h"
 #include "text.h"
 
 

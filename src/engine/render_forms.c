@@ -1,0 +1,199 @@
+/*
+ * The forms a reader or a moderator fills in around the comments: the
+ * slot under an article's comments (the comment form and the reader's
+ * recent comments to edit, the login link, or the closed notice), and
+ * the moderation page.  Every form that changes something carries the
+ * reader's CSRF token, as the handlers that take them require.
+ */
+
+#include <string.h>
+
+#include "render_internal.h"
+#include "text.h"
+
+
+static void news_render_csrf_input(news_buf_t *b, const char *csrf,
+    size_t csrf_len);
+
+
+static void
+news_render_csrf_input(news_buf_t *b, const char *csrf, size_t csrf_len)
+{
+    news_buf_addf(b, "<input type=\"hidden\" name=\"csrf\" value=\"%.*s\">\n",
+                  (int) csrf_len, csrf);
+}
+
+
+void
+news_render_comments_closed(news_buf_t *b)
+{
+    news_buf_addl(b, "<p class=\"comments-closed\">Comments are closed."
+                  "</p>\n");
+}
+
+
+/*
+ * "Log in to comment", coming back to the article after the login; the
+ * prefix is the location's, escaped for a query string already
+ */
+void
+news_render_comment_login(news_buf_t *b, const char *prefix,
+    size_t prefix_len, const char *slug, size_t slug_len)
+{
+    news_buf_addl(b, "<p class=\"comment-login\"><a href=\""
+                  NEWS_ROUTE_LOGIN "?next=");
+    news_buf_add(b, prefix, prefix_len);
+    news_buf_addl(b, NEWS_ROUTE_ARTICLE);
+    news_buf_add(b, slug, slug_len);
+    news_buf_addl(b, "\">Log in to comment</a></p>\n");
+}
+
+
+/* the comment form, a reply when f->reply; with the refused text if any */
+void
+news_render_comment_form(news_buf_t *b, const news_comment_form_t *f)
+{
+    news_buf_addf(b, "<form class=\"comment-form\" id=\"comment-form\" "
+                  "method=\"post\" action=\"" NEWS_ROUTE_ARTICLE "%.*s"
+                  NEWS_ROUTE_COMMENTS_SUFFIX "\">\n", (int) f->slug_len,
+                  f->slug);
+    news_render_csrf_input(b, f->csrf, f->csrf_len);
+
+    if (f->reply) {
+        news_buf_addf(b, "<input type=\"hidden\" name=\"parent\" "
+                      "value=\"%llu\">\n<p>Replying to <a href=\""
+                      NEWS_ROUTE_ARTICLE "%.*s#comment-%llu\">this comment"
+                      "</a> · <a href=\"" NEWS_ROUTE_ARTICLE "%.*s"
+                      "#comment-form\">reply to the article instead</a>"
+                      "</p>\n", (unsigned long long) f->reply,
+                      (int) f->slug_len, f->slug,
+                      (unsigned long long) f->reply, (int) f->slug_len,
+                      f->slug);
+    }
+
+    news_buf_addl(b, "<label for=\"comment-body\">Your comment, as <b>");
+    news_html_escape(b, f->user, f->user_len);
+    news_buf_addl(b, "</b></label>\n");
+
+    /* a refused comment: the error, tied to the text it is about */
+    if (f->error_len) {
+        news_buf_addl(b, "<p class=\"error\" id=\"comment-error\" "
+                      "role=\"alert\">");
+        news_html_escape(b, f->error, f->error_len);
+        news_buf_addl(b, "</p>\n<textarea id=\"comment-body\" name=\"body\" "
+                      "rows=\"5\" aria-invalid=\"true\" "
+                      "aria-describedby=\"comment-error\" required>");
+        news_html_escape(b, f->text, f->text_len);
+
+    } else {
+        news_buf_addf(b, "<textarea id=\"comment-body\" name=\"body\" "
+                      "rows=\"5\" maxlength=\"%u\" required>", f->max);
+    }
+
+    news_buf_addl(b, "</textarea>\n<button type=\"submit\">Post comment"
+                  "</button>\n</form>\n");
+}
+
+
+/* the reader's own recent comments, each with edit and delete */
+void
+news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
+    const news_comment_t *recent, size_t n)
+{
+    size_t  i;
+
+    if (n) {
+        news_buf_addl(b, "<h3 class=\"recent-h\">Your recent comments</h3>\n");
+    }
+
+    for (i = 0; i < n; i++) {
+        news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
+                      "action=\"" NEWS_ROUTE_ARTICLE "%.*s"
+                      NEWS_ROUTE_ACTION_SUFFIX "\">\n"
+                      "<input type=\"hidden\" name=\"id\" value=\"%llu\">\n",
+                      (int) f->slug_len, f->slug,
+                      (unsigned long long) recent[i].id);
+        news_render_csrf_input(b, f->csrf, f->csrf_len);
+        news_buf_addf(b, "<label for=\"edit-%llu\">Edit your comment</label>\n"
+                      "<textarea id=\"edit-%llu\" name=\"body\" rows=\"3\" "
+                      "required>", (unsigned long long) recent[i].id,
+                      (unsigned long long) recent[i].id);
+        news_html_escape(b, recent[i].body, strlen(recent[i].body));
+        news_buf_addl(b, "</textarea>\n<button type=\"submit\" "
+                      "name=\"action\" value=\"edit\">Save</button> "
+                      "<button type=\"submit\" name=\"action\" "
+                      "value=\"delete\">Delete</button>\n</form>\n");
+    }
+}
+
+
+void
+news_render_moderation_head(news_buf_t *b)
+{
+    news_buf_addl(b, "<h1>Moderation</h1>\n<h2>Held for approval</h2>\n"
+                  "<ol class=\"comment-list\">\n");
+}
+
+
+/* one comment held for approval, with its approve and delete buttons */
+void
+news_render_pending_item(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const char *csrf, size_t csrf_len)
+{
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n"
+                  "<p class=\"meta\"><span class=\"author\">",
+                  (unsigned long long) c->id);
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addl(b, "</span> on <a href=\"" NEWS_ROUTE_ARTICLE);
+    news_buf_adds(b, a->slug);
+    news_buf_addl(b, "\">");
+    news_html_escape(b, a->title, strlen(a->title));
+    news_buf_addl(b, "</a> · ");
+    news_render_comment_time(b, c->created_at);
+    news_buf_addl(b, "</p>\n<div class=\"text\">");
+    news_comment_html(b, c->body, strlen(c->body));
+    news_buf_addl(b, "</div>\n<form method=\"post\" action=\""
+                  NEWS_ROUTE_MODERATION "\"><input type=\"hidden\" "
+                  "name=\"csrf\" value=\"");
+    news_buf_add(b, csrf, csrf_len);
+    news_buf_addf(b, "\"><input type=\"hidden\" name=\"id\" value=\"%llu\">"
+                  "<button name=\"action\" value=\"approve\">Approve"
+                  "</button> <button name=\"action\" value=\"delete\">"
+                  "Delete</button></form>\n</li>\n",
+                  (unsigned long long) c->id);
+}
+
+
+/*
+ * After the queue's items: whether it is empty, the link to its next
+ * page (`next` is the last item's key), and moderation of any comment by
+ * its number.
+ */
+void
+news_render_moderation_tail(news_buf_t *b, size_t count, int more,
+    const unsigned char *next, size_t next_len, const char *csrf,
+    size_t csrf_len)
+{
+    news_buf_addl(b, "</ol>\n");
+
+    if (count == 0) {
+        news_buf_addl(b, "<p>Nothing is waiting.</p>\n");
+    }
+
+    if (more) {
+        news_buf_addl(b, "<p><a rel=\"next\" href=\"" NEWS_ROUTE_MODERATION
+                      "?after=");
+        news_hex_encode(b, next, next_len);
+        news_buf_addl(b, "\">Later comments</a></p>\n");
+    }
+
+    news_buf_addl(b, "<h2>Any comment</h2>\n<form method=\"post\" "
+                  "action=\"" NEWS_ROUTE_MODERATION "\">\n");
+    news_render_csrf_input(b, csrf, csrf_len);
+    news_buf_addl(b, "<label for=\"mod-id\">Comment number</label>\n"
+                  "<input id=\"mod-id\" name=\"id\" inputmode=\"numeric\" "
+                  "required>\n<button name=\"action\" value=\"hide\">Hide"
+                  "</button> <button name=\"action\" value=\"unhide\">"
+                  "Unhide</button> <button name=\"action\" "
+                  "value=\"delete\">Delete</button>\n</form>\n");
+}

@@ -1,0 +1,208 @@
+/*
+ * The stored page format ("page value", see render.h): reading one,
+ * writing the fragment of each kind, and filling in its markers at
+ * request time.  What goes inside each part is the other render files'.
+ */
+
+#include <string.h>
+
+#include "render_internal.h"
+#include "text.h"
+
+
+static void news_render_page_header(news_buf_t *b, const news_article_t *a,
+    unsigned nparts);
+static size_t news_render_part_begin(news_buf_t *b);
+static void news_render_part_end(news_buf_t *b, size_t at);
+static void news_render_page(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs);
+
+
+int
+news_page_parse(const void *p, size_t n, news_page_t *pg)
+{
+    size_t                len;
+    unsigned              i;
+    const unsigned char  *s, *end;
+
+    s = p;
+    end = s + n;
+
+    if (n < NEWS_PAGE_HEADER) {
+        return -1;
+    }
+
+    pg->published_at = (int64_t) news_be64_get(s);
+    pg->modified_at = (int64_t) news_be64_get(s + 8);
+    pg->version = news_be32_get(s + 16);
+    pg->status = news_be32_get(s + 20);
+    pg->nparts = news_be32_get(s + 24);
+    s += NEWS_PAGE_HEADER;
+
+    if (pg->nparts > NEWS_PARTS_MAX) {
+        return -1;
+    }
+
+    for (i = 0; i < pg->nparts; i++) {
+        if (end - s < 4) {
+            return -1;
+        }
+
+        len = news_be32_get(s);
+        s += 4;
+
+        if ((size_t) (end - s) < len) {
+            return -1;
+        }
+
+        pg->part[i].data = (const char *) s;
+        pg->part[i].len = len;
+        s += len;
+    }
+
+    return 0;
+}
+
+
+int
+news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
+    const news_comments_t *cs, unsigned page)
+{
+    size_t  at;
+
+    switch (kind) {
+
+    case NEWS_FRAG_PAGE:
+        news_render_page(b, a, cs);
+        break;
+
+    case NEWS_FRAG_COMMENTS:
+        news_render_page_header(b, a, 1);
+        at = news_render_part_begin(b);
+        news_render_comments(b, a, cs, page);
+        news_render_part_end(b, at);
+        break;
+
+    case NEWS_FRAG_JSON:
+    case NEWS_FRAG_SUMMARY:
+        news_render_page_header(b, a, 1);
+        at = news_render_part_begin(b);
+        news_render_json(b, a, kind == NEWS_FRAG_JSON);
+        news_render_part_end(b, at);
+        break;
+
+    case NEWS_FRAG_TEASER:
+        news_render_page_header(b, a, 1);
+        at = news_render_part_begin(b);
+        news_render_teaser(b, a);
+        news_render_part_end(b, at);
+        break;
+
+    case NEWS_FRAG_ATOM:
+        news_render_page_header(b, a, 1);
+        at = news_render_part_begin(b);
+        news_render_atom_entry(b, a);
+        news_render_part_end(b, at);
+        break;
+
+    case NEWS_FRAG_SITEMAP:
+        news_render_page_header(b, a, 1);
+        at = news_render_part_begin(b);
+        news_render_sitemap_url(b, a);
+        news_render_part_end(b, at);
+        break;
+
+    default:
+        return -1;
+    }
+
+    return b->failed ? -1 : 0;
+}
+
+
+static void
+news_render_page_header(news_buf_t *b, const news_article_t *a,
+    unsigned nparts)
+{
+    unsigned char  h[NEWS_PAGE_HEADER];
+
+    news_be64_put(h, (uint64_t) a->published_at);
+    news_be64_put(h + 8, (uint64_t) a->modified_at);
+    news_be32_put(h + 16, a->version);
+    news_be32_put(h + 20, (uint32_t) a->status
+                          | (a->comments_closed ? NEWS_COMMENTS_CLOSED : 0));
+    news_be32_put(h + 24, nparts);
+
+    news_buf_add(b, h, sizeof(h));
+}
+
+
+static size_t
+news_render_part_begin(news_buf_t *b)
+{
+    size_t  at;
+
+    at = b->len;
+    news_buf_add_be32(b, 0);
+
+    return at;
+}
+
+
+static void
+news_render_part_end(news_buf_t *b, size_t at)
+{
+    if (b->failed) {
+        return;
+    }
+
+    news_be32_put((unsigned char *) b->data + at,
+                  (uint32_t) (b->len - at - 4));
+}
+
+
+/* the article page: each NEWS_PART_* in its own part */
+static void
+news_render_page(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs)
+{
+    size_t    at;
+    unsigned  part;
+
+    news_render_page_header(b, a, NEWS_ARTICLE_PARTS);
+
+    for (part = 0; part < NEWS_ARTICLE_PARTS; part++) {
+        at = news_render_part_begin(b);
+
+        if (part == NEWS_PART_COMMENTS) {
+            news_render_comments(b, a, cs, 1);
+
+        } else {
+            news_render_article_part(b, a, part);
+        }
+
+        news_render_part_end(b, at);
+    }
+}
+
+
+void
+news_render_expand(news_buf_t *b, const char *s, size_t n,
+    const news_str_t *marks)
+{
+    size_t  i, start;
+
+    for (i = 0, start = 0; i < n; i++) {
+        if ((unsigned char) s[i] < NEWS_MARK_BASE
+            || (unsigned char) s[i] > NEWS_MARKS)
+        {
+            continue;
+        }
+
+        news_buf_add(b, s + start, i - start);
+        news_buf_add(b, marks[s[i] - 1].data, marks[s[i] - 1].len);
+        start = i + 1;
+    }
+
+    news_buf_add(b, s + start, n - start);
+}

@@ -1,0 +1,552 @@
+/*
+ * An article's comments: the reply tree built from its comment list, the
+ * pages of threads under the article, and a thread's own page.  A page
+ * shows NEWS_COMMENTS_PAGE threads and NEWS_THREAD_SHOWN replies of each;
+ * replies nest NEWS_COMMENT_DEPTH deep.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "render_internal.h"
+#include "text.h"
+
+
+/* the reply tree of an article's comments, as indexes into its list */
+#define NEWS_NONE  ((size_t) -1)
+
+typedef struct {
+    size_t  first;          /* first child */
+    size_t  last;           /* last child, for appending in order */
+    size_t  next;           /* next sibling */
+    int     shown;          /* visible, or a placeholder above one */
+} news_node_t;
+
+
+typedef struct {
+    news_node_t  *nodes;
+    size_t        top_first;
+    size_t        top_last;
+    size_t        top_shown;
+    int           cached;       /* nodes belong to the comments' cache */
+} news_thread_t;
+
+
+typedef struct {
+    uint64_t  id;
+    size_t    index;
+} news_by_id_t;
+
+
+static int news_by_id_cmp(const void *a, const void *b);
+static int news_thread_build(news_thread_t *t, const news_comments_t *cs);
+static int news_thread_make(news_thread_t *t, const news_comments_t *cs);
+static int news_thread_shown(news_thread_t *t, const news_comments_t *cs,
+    size_t i, unsigned depth);
+static void news_thread_free(news_thread_t *t);
+static size_t news_thread_replies(const news_thread_t *t, size_t i);
+static void news_render_comment(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, const news_thread_t *t, size_t i,
+    unsigned depth, size_t *room);
+static int news_render_thread(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs);
+
+
+static int
+news_thread_make(news_thread_t *t, const news_comments_t *cs)
+{
+    int             sorted;
+    size_t          i, p;
+    news_by_id_t   *by_id, key, *hit;
+
+    t->top_first = NEWS_NONE;
+    t->top_last = NEWS_NONE;
+    t->top_shown = 0;
+    t->nodes = NULL;
+    t->cached = 0;
+
+    if (cs == NULL || cs->n == 0) {
+        return 0;
+    }
+
+    t->nodes = malloc(cs->n * sizeof(news_node_t));
+    by_id = malloc(cs->n * sizeof(news_by_id_t));
+
+    if (t->nodes == NULL || by_id == NULL) {
+        free(t->nodes);
+        free(by_id);
+        t->nodes = NULL;
+        return -1;
+    }
+
+    /*
+     * Parents are found by id in O(log n): threads can be long.  Comments
+     * come in time order, which is id order but for imports: sort only
+     * when it is not.
+     */
+    sorted = 1;
+
+    for (i = 0; i < cs->n; i++) {
+        by_id[i].id = cs->items[i].id;
+        by_id[i].index = i;
+
+        if (i && by_id[i].id < by_id[i - 1].id) {
+            sorted = 0;
+        }
+    }
+
+    if (!sorted) {
+        qsort(by_id, cs->n, sizeof(news_by_id_t), news_by_id_cmp);
+    }
+
+    for (i = 0; i < cs->n; i++) {
+        t->nodes[i].first = NEWS_NONE;
+        t->nodes[i].last = NEWS_NONE;
+        t->nodes[i].next = NEWS_NONE;
+        t->nodes[i].shown = 0;
+    }
+
+    for (i = 0; i < cs->n; i++) {
+        p = NEWS_NONE;
+        key.id = cs->items[i].parent;
+
+        hit = key.id ? bsearch(&key, by_id, cs->n, sizeof(news_by_id_t),
+                               news_by_id_cmp)
+                     : NULL;
+
+        /* a reply comes after its parent; anything else is a top */
+        if (hit != NULL && hit->index < i) {
+            p = hit->index;
+        }
+
+        if (p == NEWS_NONE) {
+            if (t->top_last == NEWS_NONE) {
+                t->top_first = i;
+
+            } else {
+                t->nodes[t->top_last].next = i;
+            }
+
+            t->top_last = i;
+            continue;
+        }
+
+        if (t->nodes[p].last == NEWS_NONE) {
+            t->nodes[p].first = i;
+
+        } else {
+            t->nodes[t->nodes[p].last].next = i;
+        }
+
+        t->nodes[p].last = i;
+    }
+
+    free(by_id);
+
+    for (i = t->top_first; i != NEWS_NONE; i = t->nodes[i].next) {
+        if (news_thread_shown(t, cs, i, 1)) {
+            t->top_shown++;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+news_by_id_cmp(const void *a, const void *b)
+{
+    const news_by_id_t  *x = a, *y = b;
+
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+
+/* a removed comment stays as a placeholder when replies below it show */
+static int
+news_thread_shown(news_thread_t *t, const news_comments_t *cs, size_t i,
+    unsigned depth)
+{
+    size_t  c;
+    int     shown;
+
+    if (depth > NEWS_COMMENT_DEPTH) {
+        return 0;
+    }
+
+    shown = cs->items[i].status == NEWS_COMMENT_VISIBLE;
+
+    for (c = t->nodes[i].first; c != NEWS_NONE; c = t->nodes[c].next) {
+        if (news_thread_shown(t, cs, c, depth + 1)) {
+            shown = 1;
+        }
+    }
+
+    if (cs->items[i].status == NEWS_COMMENT_PENDING) {
+        shown = 0;
+    }
+
+    t->nodes[i].shown = shown;
+
+    return shown;
+}
+
+
+/*
+ * The reply tree of a set of comments, built once: a write renders
+ * several pages of the same comments, and each needs the tree.
+ */
+static int
+news_thread_build(news_thread_t *t, const news_comments_t *cs)
+{
+    news_thread_t  *cache;
+
+    if (cs != NULL && cs->tree != NULL) {
+        *t = *(news_thread_t *) cs->tree;
+        return 0;
+    }
+
+    if (news_thread_make(t, cs) != 0) {
+        return -1;
+    }
+
+    if (cs == NULL || t->nodes == NULL) {
+        return 0;
+    }
+
+    cache = malloc(sizeof(news_thread_t));
+    if (cache == NULL) {
+        return 0;
+    }
+
+    t->cached = 1;
+    *cache = *t;
+    ((news_comments_t *) cs)->tree = cache;
+
+    return 0;
+}
+
+
+static void
+news_thread_free(news_thread_t *t)
+{
+    if (!t->cached) {
+        free(t->nodes);
+    }
+
+    t->nodes = NULL;
+}
+
+
+void
+news_render_tree_free(void *tree)
+{
+    news_thread_t  *t = tree;
+
+    if (t == NULL) {
+        return;
+    }
+
+    free(t->nodes);
+    free(t);
+}
+
+
+unsigned
+news_render_comment_pages(const news_comments_t *cs)
+{
+    unsigned       pages;
+    news_thread_t  t;
+
+    if (news_thread_build(&t, cs) != 0) {
+        return 1;
+    }
+
+    pages = (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
+                        / NEWS_COMMENTS_PAGE);
+    news_thread_free(&t);
+
+    return pages ? pages : 1;
+}
+
+
+unsigned
+news_render_comment_page_of(const news_comments_t *cs, uint64_t id)
+{
+    size_t         i, j, root, pos;
+    unsigned       depth;
+    news_thread_t  t;
+
+    for (i = 0; i < cs->n && cs->items[i].id != id; i++) {
+        /* void */
+    }
+
+    if (i == cs->n || news_thread_build(&t, cs) != 0) {
+        return 0;
+    }
+
+    /* up to the thread's top: parents come before their replies */
+    root = i;
+
+    for (depth = 0; cs->items[root].parent && depth <= NEWS_COMMENT_DEPTH;
+         depth++)
+    {
+        for (j = root; j-- > 0; /* void */) {
+            if (cs->items[j].id == cs->items[root].parent) {
+                break;
+            }
+        }
+
+        if (j == (size_t) -1) {
+            break;
+        }
+
+        root = j;
+    }
+
+    pos = 0;
+
+    for (j = t.top_first; j != NEWS_NONE && j != root; j = t.nodes[j].next) {
+        pos += t.nodes[j].shown;
+    }
+
+    news_thread_free(&t);
+
+    return (unsigned) (pos / NEWS_COMMENTS_PAGE) + 1;
+}
+
+
+void
+news_render_comments(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page)
+{
+    size_t         i, skip, count, room;
+    unsigned       pages;
+    news_thread_t  t;
+
+    if (news_thread_build(&t, cs) != 0) {
+        b->failed = 1;
+        return;
+    }
+
+    if (t.top_shown == 0) {
+        news_thread_free(&t);
+        news_buf_addl(b, "<p class=\"no-comments\">No comments yet.</p>\n");
+        return;
+    }
+
+    skip = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
+    count = 0;
+
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+
+    for (i = t.top_first; i != NEWS_NONE && count < NEWS_COMMENTS_PAGE;
+         i = t.nodes[i].next)
+    {
+        if (!t.nodes[i].shown) {
+            continue;
+        }
+
+        if (skip) {
+            skip--;
+            continue;
+        }
+
+        news_render_comment(b, a, cs, &t, i, 1, &room);
+        count++;
+    }
+
+    news_buf_addl(b, "</ol>\n");
+
+    pages = (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
+                        / NEWS_COMMENTS_PAGE);
+    news_thread_free(&t);
+
+    if (pages < 2) {
+        return;
+    }
+
+    news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Comment pages\">");
+
+    if (page == 2) {
+        news_buf_addf(b, "<a rel=\"prev\" href=\"" NEWS_ROUTE_ARTICLE
+                      "%s#comments\">Earlier comments</a> ", a->slug);
+
+    } else if (page > 2) {
+        news_buf_addf(b, "<a rel=\"prev\" href=\"" NEWS_ROUTE_ARTICLE
+                      "%s?comments=%u#comments\">Earlier comments</a> ",
+                      a->slug, page - 1);
+    }
+
+    if (page < pages) {
+        news_buf_addf(b, "<a rel=\"next\" href=\"" NEWS_ROUTE_ARTICLE
+                      "%s?comments=%u#comments\">Later comments</a>",
+                      a->slug, page + 1);
+    }
+
+    news_buf_addl(b, "</nav>\n");
+}
+
+
+/*
+ * A comment and its replies.  `room` is how many more replies of its
+ * thread an article page shows (NEWS_THREAD_SHOWN, in reading order);
+ * the thread's top says how many more its own page holds.  A thread
+ * page shows them all (room NULL).
+ */
+static void
+news_render_comment(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, const news_thread_t *t, size_t i,
+    unsigned depth, size_t *room)
+{
+    size_t                 k, more;
+    const news_comment_t  *c;
+
+    c = &cs->items[i];
+
+    if (depth == 1 && room != NULL) {
+        *room = NEWS_THREAD_SHOWN;
+    }
+
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n",
+                  (unsigned long long) c->id);
+
+    if (c->status == NEWS_COMMENT_VISIBLE) {
+        news_buf_addl(b, "<article>\n<header class=\"meta\">"
+                      "<h3 class=\"author\">");
+        news_html_escape(b, c->author, strlen(c->author));
+        news_buf_addf(b, "</h3> <a href=\"" NEWS_ROUTE_ARTICLE
+                      "%s#comment-%llu\">", a->slug,
+                      (unsigned long long) c->id);
+        news_render_comment_time(b, c->created_at);
+        news_buf_addl(b, "</a>");
+
+        if (c->edited_at) {
+            news_buf_addl(b, " <span>edited</span>");
+        }
+
+        news_buf_addl(b, "</header>\n<div class=\"text\">");
+        news_comment_html(b, c->body, strlen(c->body));
+        news_buf_addl(b, "</div>\n");
+
+        if (depth < NEWS_COMMENT_DEPTH && !a->comments_closed) {
+            news_buf_addf(b, "<p class=\"actions\"><a href=\""
+                          NEWS_ROUTE_ARTICLE "%s?reply=%llu#comment-form\">"
+                          "Reply</a></p>\n",
+                          a->slug, (unsigned long long) c->id);
+        }
+
+        news_buf_addl(b, "</article>\n");
+
+    } else {
+        news_buf_adds(b, c->status == NEWS_COMMENT_HIDDEN
+                         ? "<p class=\"meta\">[removed by a moderator]</p>\n"
+                         : "<p class=\"meta\">[deleted]</p>\n");
+    }
+
+    if (t->nodes[i].first != NEWS_NONE && depth < NEWS_COMMENT_DEPTH
+        && (room == NULL || *room > 0))
+    {
+        news_buf_addl(b, "<ol class=\"replies\">\n");
+
+        for (k = t->nodes[i].first; k != NEWS_NONE; k = t->nodes[k].next) {
+            if (!t->nodes[k].shown) {
+                continue;
+            }
+
+            if (room != NULL && *room == 0) {
+                break;
+            }
+
+            if (room != NULL) {
+                (*room)--;
+            }
+
+            news_render_comment(b, a, cs, t, k, depth + 1, room);
+        }
+
+        news_buf_addl(b, "</ol>\n");
+    }
+
+    more = (depth == 1 && room != NULL)
+           ? news_thread_replies(t, i) - (NEWS_THREAD_SHOWN - *room) : 0;
+
+    if (more) {
+        news_buf_addf(b, "<p class=\"more-replies\"><a href=\""
+                      NEWS_ROUTE_ARTICLE "%s?thread=%llu#comment-%llu\">"
+                      "%zu more %s in this "
+                      "thread</a></p>\n", a->slug,
+                      (unsigned long long) c->id, (unsigned long long) c->id,
+                      more, more == 1 ? "reply" : "replies");
+    }
+
+    news_buf_addl(b, "</li>\n");
+}
+
+
+/* the replies shown below comment i, at every depth */
+static size_t
+news_thread_replies(const news_thread_t *t, size_t i)
+{
+    size_t  k, n;
+
+    n = 0;
+
+    for (k = t->nodes[i].first; k != NEWS_NONE; k = t->nodes[k].next) {
+        if (t->nodes[k].shown) {
+            n += 1 + news_thread_replies(t, k);
+        }
+    }
+
+    return n;
+}
+
+
+static int
+news_render_thread(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs)
+{
+    news_thread_t  t;
+
+    if (news_thread_build(&t, cs) != 0) {
+        return -1;
+    }
+
+    if (t.top_first == NEWS_NONE || !t.nodes[t.top_first].shown) {
+        news_thread_free(&t);
+        return 1;
+    }
+
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+    news_render_comment(b, a, cs, &t, t.top_first, 1, NULL);
+    news_buf_addl(b, "</ol>\n");
+    news_thread_free(&t);
+
+    return b->failed ? -1 : 0;
+}
+
+
+int
+news_render_thread_page(news_buf_t *b, const news_article_t *a,
+    const news_str_t *title, uint64_t id, const news_comments_t *cs)
+{
+    int  rc;
+
+    news_buf_addl(b, "<h1>A thread on <a href=\"" NEWS_ROUTE_ARTICLE);
+    news_buf_adds(b, a->slug);
+    news_buf_addl(b, "\">");
+    news_buf_add(b, title->data, title->len);
+    news_buf_addl(b, "</a></h1>\n<section class=\"comments\" "
+                  "id=\"comments\">\n");
+
+    rc = news_render_thread(b, a, cs);
+    if (rc != 0) {
+        return rc;
+    }
+
+    news_buf_addf(b, "</section>\n<p><a href=\"" NEWS_ROUTE_ARTICLE
+                  "%s#comment-%llu\">Back to the article</a></p>\n",
+                  a->slug, (unsigned long long) id);
+
+    return b->failed ? -1 : 0;
+}
