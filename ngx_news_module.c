@@ -622,7 +622,8 @@ ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
      * that "nginx -t", start and reload say so, rather than every worker
      * exiting with code 2 in init_process.  The check opens and closes
      * the env read-only without a lock file: nothing stays open in the
-     * master and nothing is created as root (STYLE 2.1, 2.2).
+     * master (an env must not be used across fork, lmdb.h says) and
+     * nothing is created as root (files the workers could not open).
      */
     if (news_store_check((char *) nmcf->db.data, &err) != NEWS_OK) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_db\": %s",

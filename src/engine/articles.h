@@ -103,7 +103,8 @@ int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 /*
  * Walks published articles newest first (of a section or tag when
- * `topic` is set: news_topic_key()), from the newest published by `now`
+ * `topic` is set: the kind letter 's' or 't' and the topic's slug,
+ * NUL-terminated), from the newest published by `now`
  * (a seek: those scheduled later are not walked over) or from after
  * `cursor` (NEWS_CURSOR_LEN bytes) if that is older, skips `skip` (the
  * caller bounds it), then appends up to `limit` fragments of `kind`

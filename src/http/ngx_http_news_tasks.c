@@ -9,13 +9,14 @@
  * hashes a worker has queued or running (news_hash_queue): beyond it a
  * login or registration is refused at once rather than waiting.
  *
- * The request outlives the task (STYLE 2.5): before posting, count and
- * blocked go up, so neither a client that goes away nor a timeout frees
- * r->pool (which holds the task) while a thread works on it.  When the
- * thread is done, the event handler takes blocked down and calls
- * r->write_event_handler: our resume function, or nginx's own finalizer
- * if the request was terminated meanwhile.  The resume function answers
- * and finalizes exactly once.
+ * The request outlives the task, as nginx's own thread users arrange
+ * (ngx_http_file_cache.c, ngx_http_copy_filter_module.c): before
+ * posting, count and blocked go up, so neither a client that goes away
+ * nor a timeout frees r->pool (which holds the task) while a thread
+ * works on it.  When the thread is done, the event handler takes blocked
+ * down and calls r->write_event_handler: our resume function, or nginx's
+ * own finalizer if the request was terminated meanwhile.  The resume
+ * function answers and finalizes exactly once.
  */
 
 #include "ngx_http_news.h"
