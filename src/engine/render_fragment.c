@@ -74,47 +74,49 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
 
     case NEWS_FRAG_PAGE:
         news_render_page(b, a, cs);
-        break;
+        return b->failed ? -1 : 0;
 
     case NEWS_FRAG_COMMENTS:
-        news_render_page_header(b, a, 1);
-        at = news_render_part_begin(b);
-        news_render_comments(b, a, cs, page);
-        news_render_part_end(b, at);
-        break;
-
     case NEWS_FRAG_JSON:
     case NEWS_FRAG_SUMMARY:
-        news_render_page_header(b, a, 1);
-        at = news_render_part_begin(b);
-        news_render_json(b, a, kind == NEWS_FRAG_JSON);
-        news_render_part_end(b, at);
-        break;
-
     case NEWS_FRAG_TEASER:
-        news_render_page_header(b, a, 1);
-        at = news_render_part_begin(b);
-        news_render_teaser(b, a);
-        news_render_part_end(b, at);
-        break;
-
     case NEWS_FRAG_ATOM:
-        news_render_page_header(b, a, 1);
-        at = news_render_part_begin(b);
-        news_render_atom_entry(b, a);
-        news_render_part_end(b, at);
-        break;
-
     case NEWS_FRAG_SITEMAP:
-        news_render_page_header(b, a, 1);
-        at = news_render_part_begin(b);
-        news_render_sitemap_url(b, a);
-        news_render_part_end(b, at);
         break;
 
     default:
         return -1;
     }
+
+    /* every kind but the article page is one part */
+    news_render_page_header(b, a, 1);
+    at = news_render_part_begin(b);
+
+    switch (kind) {
+
+    case NEWS_FRAG_COMMENTS:
+        news_render_comments(b, a, cs, page);
+        break;
+
+    case NEWS_FRAG_JSON:
+    case NEWS_FRAG_SUMMARY:
+        news_render_json(b, a, kind == NEWS_FRAG_JSON);
+        break;
+
+    case NEWS_FRAG_TEASER:
+        news_render_teaser(b, a);
+        break;
+
+    case NEWS_FRAG_ATOM:
+        news_render_atom_entry(b, a);
+        break;
+
+    default: /* NEWS_FRAG_SITEMAP */
+        news_render_sitemap_url(b, a);
+        break;
+    }
+
+    news_render_part_end(b, at);
 
     return b->failed ? -1 : 0;
 }
