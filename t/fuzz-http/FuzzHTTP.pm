@@ -7,7 +7,8 @@ FuzzHTTP - requests for the HTTP fuzzer of t/96-fuzz-http.t
 =head1 DESCRIPTION
 
 The route table is read from the module's own source
-(C<src/http/ngx_http_news_router.c>), so a new route is fuzzed the day
+(C<src/http/ngx_http_news_router.c>, with the paths of
+C<src/engine/routes.h>), so a new route is fuzzed the day
 it is added; C<routes> dies if it cannot read every entry, and the test
 fails if a route that reads a body has no body generator here.
 
@@ -43,6 +44,14 @@ sub routes {
 
     my ($table) = $src =~ /ngx_http_news_routes\[\]\s*=\s*\{(.*?)\n\};/s
         or die "FuzzHTTP: no route table in $file";
+
+    # the paths are named constants of src/engine/routes.h
+    my $hfile = "$root/src/engine/routes.h";
+    open my $hf, '<', $hfile or die "FuzzHTTP: $hfile: $!";
+    my $h = do { local $/; <$hf> };
+    my %path = $h =~ /^#define\s+(NEWS_ROUTE_\w+)\s+("[^"]*")/mg;
+    $table =~ s{ngx_string\((NEWS_ROUTE_\w+)\)}
+               {"ngx_string(" . ($path{$1} // die "FuzzHTTP: no $1 in $hfile") . ")"}ge;
     my $entries = () = $table =~ /\{\s*ngx_string\(/g;
 
     my @routes;
