@@ -4,8 +4,6 @@
  * request time.  What goes inside each part is the other render files'.
  */
 
-#include <string.h>
-
 #include "render_internal.h"
 #include "text.h"
 
