@@ -208,6 +208,7 @@ for my $route (@routes) {
     # NEWS_FAULTS_ROUTE=pattern: only the routes it matches (debugging)
     next if $ENV{NEWS_FAULTS_ROUTE} && $route->{name} !~ /$ENV{NEWS_FAULTS_ROUTE}/;
     my $file = $route->{newsctl} ? "$ctl-ctl" : $ctl;
+    my ($route_start, $route_faults) = (time, $faults);
     for my $call (@calls) {
         my ($name, @errors) = @$call;
         next if $route->{newsctl} && $name =~ /^ngx_/;
@@ -263,6 +264,8 @@ for my $route (@routes) {
             }
         }
     }
+    diag(sprintf '%s: %d faults in %d s', $route->{name}, $faults - $route_faults, time - $route_start)
+        if $FULL;
 }
 
 ok($faults > ($ENV{NEWS_FAULTS_ROUTE} ? 0 : $FULL ? 500 : 40), "faults fired: $faults, of them $refused refused writes"

@@ -559,6 +559,10 @@ newsctl_export(newsctl_t *ctl)
 
     fputs("\n]\n", stdout);
 
+    if (rc != MDB_NOTFOUND && rc != -1) {
+        fprintf(stderr, "newsctl: export: %s\n", mdb_strerror(rc));
+    }
+
     mdb_cursor_close(cur);
     news_store_read_done(&ctl->store);
     news_store_close(&ctl->store);
@@ -858,7 +862,9 @@ newsctl_user_options(int argc, char **argv, int *role, news_argon2_t *cost)
 
         errno = 0;
         m = strtoul(argv[i + 1], &end, 10);
-        m *= (*end == 'g') ? 1024 * 1024 : (*end == 'm') ? 1024 : 1;
+        /* bounded before it is scaled: a huge count must not wrap */
+        m = (m > 4 * 1024 * 1024) ? 0
+            : m * ((*end == 'g') ? 1024 * 1024 : (*end == 'm') ? 1024 : 1);
         end += (*end == 'g' || *end == 'm' || *end == 'k');
         t = (*end == ',') ? strtoul(end + 1, &end, 10) : 0;
 

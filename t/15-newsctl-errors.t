@@ -1,0 +1,221 @@
+# newsctl's refusals and failures, each with its exit status and message,
+# and a store unchanged by them: bad options and arguments (exit 2), a
+# store or file it cannot open, import of comments and of more than one
+# batch, user commands on names that are not there, restore and backup
+# refused, and, with the fault library (t/faults/lmdbfault.c) preloaded,
+# LMDB or memory failing under export, stats, check, user list and a
+# batched import.  No nginx: newsctl alone on a store of its own.
+use strict;
+use warnings;
+use Test::More;
+use JSON::PP;
+use File::Temp qw(tempdir);
+use lib 't/lib';
+use NewsTest;
+
+my $root = NewsTest->root;
+my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
+# a preload cannot replace malloc under a sanitizer runtime
+my $sanitized = ($ENV{TEST_NGINX_PRELOAD} // '') =~ /asan/;
+
+my $t = NewsTest->new;
+my $tmp = tempdir(CLEANUP => 1);
+
+sub ctl { return $t->newsctl(@_) }
+
+sub refused {
+    my ($want_rc, $want_err, $what, @args) = @_;
+    my ($rc, $out, $err) = ctl(@args);
+    is($rc, $want_rc, "$what: exit $want_rc");
+    like($err, $want_err, "$what: says why") or diag $err;
+}
+
+# options and arguments: usage, exit 2, before the store is touched
+refused(2, qr/--size wants bytes, at least 1048576/, '--size not a number', '--size', '12x', 'stats');
+refused(2, qr/--size wants bytes/, '--size below the minimum', '--size', '4096', 'stats');
+refused(2, qr/^usage: newsctl/, 'an unknown option', '--frob', 'stats');
+refused(2, qr/^usage: newsctl/, 'no command', );
+refused(2, qr/^usage: newsctl/, 'export with an argument', 'export', 'x');
+ok(!-e $t->db . '/data.mdb', 'none of them made a store');
+
+my $bin = ($ENV{TEST_NEWS_BUILD} // $t->root . '/build') . '/newsctl';
+my ($rc, $out, $err) = NewsTest::run_cmd([$bin, 'stats']);
+is($rc, 2, 'no --db: usage');
+
+# a store it cannot open
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/no/such/parent", 'stats']);
+is($rc, 1, 'a store under a missing directory: exit 1');
+like($err, qr/mkdir "\Q$tmp\E\/no\/such\/parent": No such file/, 'names the directory');
+mkdir "$tmp/foreign";
+{ open my $fh, '>', "$tmp/foreign/data.mdb" or die; print $fh 'x' x 8192; }
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/foreign", 'stats']);
+is($rc, 1, 'a data.mdb that is not LMDB: exit 1');
+like($err, qr/^newsctl: .*\S/m, 'with a message') or diag $err;
+
+# import: files it cannot read
+refused(1, qr/\Q$tmp\E\/missing.json: No such file/, 'import of a missing file', 'import', "$tmp/missing.json");
+ok(!-e $t->db . '/data.mdb', 'a refused import makes no store');
+
+# import from stdin, with comments: more than the first allocation holds
+my @comments = map { { author => "reader$_", body => "comment $_", created_at => '2026-01-02T03:04:05Z' } } 1 .. 40;
+($rc, $out, $err) = $t->newsctl_in(encode_json({ slug => 'many', title => 'Many', body => 'b',
+                                                 comments => \@comments }), 'import', '-');
+is($rc, 0, 'import from stdin with 40 comments') or diag $err;
+like($out, qr/imported 1 article$/m, 'says so');
+my ($xrc, $export) = ctl('export');
+is($xrc, 0, 'export');
+my $many = (grep { $_->{slug} eq 'many' } @{ decode_json($export) })[0];
+is(scalar @{ $many->{comments} }, 40, 'all 40 comments exported');
+is($many->{comments}[39]{body}, 'comment 40', 'in order');
+
+refused(1, qr/article 1 \(bad-comment\): .*nothing imported/, 'a bad comment',
+        'import', NewsTest::json_file(encode_json({ slug => 'bad-comment', title => 'T', body => 'b',
+                                                    comments => [{ author => 'x' }] })));
+refused(1, qr/"comments" must be an array|comments/i, 'comments not an array',
+        'import', NewsTest::json_file('{"slug":"bad-comments","title":"T","body":"b","comments":{}}'));
+is((ctl('export'))[1], $export, 'the refused imports changed nothing');
+
+# user commands
+my $pw = "password-1\n";
+sub user { my ($stdin, @args) = @_; return $t->newsctl_in($stdin, 'user', @args) }
+($rc, $out, $err) = user($pw, 'add', 'ab');
+is($rc, 2, 'user add: a name too short: exit 2');
+like($err, qr/a username has 3 to 32 letters/, 'says what a name is');
+($rc, $out, $err) = user($pw, 'add', 'alice', '--role', 'god');
+is($rc, 2, 'user add: an unknown role: exit 2');
+like($err, qr/unknown role "god"/, 'names it');
+($rc, $out, $err) = user($pw, 'add', 'alice', '--role');
+is($rc, 2, 'user add: --role without its value: usage');
+like($err, qr/^usage/, 'usage');
+($rc, $out, $err) = user($pw, 'add', 'alice', '--colour', 'red');
+is($rc, 2, 'user add: an unknown option: usage');
+for my $cost ('1m,2', '19m', '19m,1', '19x,2', '5g,2', '19m,1001', '17592186044417g,2', '18446744073709551616,2') {
+    ($rc, $out, $err) = user($pw, 'add', 'alice', '--cost', $cost);
+    is($rc, 2, "user add --cost $cost: exit 2");
+    like($err, qr/--cost wants MEMORY,PASSES/, 'says what --cost wants');
+}
+($rc, $out, $err) = user("short\n", 'add', 'alice');
+is($rc, 2, 'a password too short: exit 2');
+like($err, qr/at least 8 characters/, 'says so');
+($rc, $out, $err) = user("bad \xff\xfe utf-8\n", 'add', 'alice');
+is($rc, 2, 'a password that is not UTF-8: exit 2');
+like($err, qr/must be UTF-8 of at most 1024 bytes/, 'says so');
+($rc, $out, $err) = user(('p' x 1100) . "\n", 'add', 'alice');
+is($rc, 2, 'a password too long: exit 2');
+($rc, $out, $err) = user("password-1\r\n", 'add', 'alice', '--role', 'editor', '--cost', '20m,2');
+is($rc, 0, 'user add with a role, a cost and a CRLF line') or diag $err;
+like($out, qr/^added alice \(editor\), id \d+$/m, 'says what it added');
+($rc, $out, $err) = user($pw, 'add', 'alice');
+is($rc, 1, 'user add of a name taken: exit 1');
+like($err, qr/taken|exists/i, 'says so') or diag $err;
+($rc, $out, $err) = user(undef, 'list');
+is($rc, 0, 'user list');
+like($out, qr/^\d+\talice\teditor\t\d{4}-\d\d-\d\dT/m, 'lists alice with her role and creation');
+($rc, $out, $err) = user(undef, 'set-role', 'nobody', 'editor');
+is($rc, 1, 'set-role of no such user: exit 1');
+like($err, qr/no such user/, 'says so');
+($rc, $out, $err) = user(undef, 'set-role', 'alice', 'god');
+is($rc, 2, 'set-role to an unknown role: exit 2');
+like($err, qr/unknown role "god"/, 'names it');
+($rc, $out, $err) = user(undef, 'delete', 'nobody');
+is($rc, 1, 'delete of no such user: exit 1');
+like($err, qr/no such user/, 'says so');
+($rc, $out, $err) = user(undef, 'frob');
+is($rc, 2, 'an unknown user command: usage');
+($rc, $out, $err) = user(undef, 'delete');
+is($rc, 2, 'delete without a name: usage');
+
+# backup and restore refused
+mkdir "$tmp/taken";
+refused(1, qr/backup: mkdir "\Q$tmp\E\/taken": File exists \(give a new directory\)/,
+        'backup into an existing directory', 'backup', "$tmp/taken");
+refused(1, qr/restore: "\S+" holds a store; stop nginx and move it aside first/,
+        'restore over a store', 'restore', "$tmp/taken");
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/new-store", 'restore', "$tmp/taken"]);
+is($rc, 1, 'restore from a directory that is no backup: exit 1');
+like($err, qr/restore: "\Q$tmp\E\/taken" is not a backup/, 'says so');
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/no/parent", 'restore', "$tmp/taken"]);
+is($rc, 1, 'restore into a directory it cannot make: exit 1');
+like($err, qr/restore: "\Q$tmp\E\/no\/parent": No such file/, 'names it');
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/restored", 'restore', "$tmp/foreign"]);
+is($rc, 1, 'restore from a backup that is not LMDB: exit 1');
+ok(!-e "$tmp/restored/data.mdb", 'and nothing restored');
+
+# with the fault library: what LMDB or memory refuses
+SKIP: {
+    skip "no fault library $lib (make faults-lib)", 1 unless -f $lib;
+    my $faults = "$tmp/faults";
+
+    my $faulty = sub {
+        my ($rule, $stdin, @args) = @_;
+        open my $fh, '>', $faults or die;
+        print $fh "$rule\n";
+        close $fh;
+        local $ENV{NEWS_FAULT_FILE} = $faults;
+        local $ENV{LD_PRELOAD} = $sanitized ? $ENV{LD_PRELOAD} : $lib;
+        return $t->newsctl_in($stdin, @args);
+    };
+    my $fails = sub {
+        my ($rule, $want, @args) = @_;
+        my ($rc, $out, $err) = $faulty->($rule, undef, @args);
+        is($rc, 1, "$args[0] with $rule: exit 1");
+        like($err, $want, "$args[0] with $rule: says why") or diag $err;
+        return $out;
+    };
+
+    $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: .*(I\/O|EIO|Input\/output)/mi, 'stats');
+    $fails->('mdb_txn_begin 1 MDB_READERS_FULL', qr/^newsctl: /m, 'export');
+    $fails->('mdb_cursor_open 1 ENOMEM', qr/^newsctl: Cannot allocate memory/m, 'export');
+    # the 1st mdb_get reads the schema version when the store opens
+    $fails->('mdb_get 1 MDB_CORRUPTED', qr/^newsctl: reading the schema version: MDB_CORRUPTED/m, 'export');
+    my $cut = $fails->('mdb_get 2+ MDB_CORRUPTED', qr/^newsctl: article \d+: reading an article: MDB_CORRUPTED/m,
+                       'export');
+    unlike($cut, qr/"slug"/, 'an export cut short by a failed read has no article in it');
+    # the 1st mdb_cursor_get finds the first article, the 2nd reads its
+    # comments, the 3rd moves to the next article
+    $fails->('mdb_cursor_get 2 EIO', qr/^newsctl: comments of article \d+: reading comments: Input\/output/m,
+             'export');
+    # a later one moves to the next article: the first that fails there
+    my ($n, $said) = (2, '');
+    while ($n < 100 && $said !~ /^newsctl: export: /m) {
+        (undef, undef, $said) = $faulty->('mdb_cursor_get ' . ++$n . ' EIO', undef, 'export');
+    }
+    like($said, qr/^newsctl: export: Input\/output error$/m,
+         "export with the outer cursor's step failing (call $n) says why");
+    # (a preload cannot replace malloc under a sanitizer runtime)
+    $fails->('malloc 1+ ENOMEM', qr/^newsctl: article \d+: out of memory/m, 'export') unless $sanitized;
+    $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'check');
+    $fails->('mdb_get 2 MDB_CORRUPTED', qr/^newsctl: check: /m, 'check');
+    $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'user', 'list');
+    $fails->('mdb_cursor_get 1 EIO', qr/^newsctl: /m, 'user', 'list');
+    $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'user', 'set-role', 'alice', 'reader');
+    $fails->('mdb_txn_commit 1 EIO', qr/^newsctl: /m, 'user', 'set-role', 'alice', 'reader');
+    $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'user', 'delete', 'alice');
+    my ($frc, $fout, $ferr) = $faulty->('mdb_txn_begin 1 EIO', $pw, 'user', 'add', 'carol');
+    is($frc, 1, 'user add with its txn refused: exit 1');
+    ($frc, $fout, $ferr) = $faulty->('mdb_txn_commit 1 ENOSPC', $pw, 'user', 'add', 'carol');
+    is($frc, 1, 'user add with its commit refused: exit 1');
+    like($ferr, qr/disk holding the store is full|No space/i, 'says why') or diag $ferr;
+    is((ctl('export'))[1], $export, 'no failure changed the store');
+    ($rc, $out) = user(undef, 'list');
+    like($out, qr/\talice\teditor\t/, 'alice is still an editor');
+    unlike($out, qr/carol/, 'carol was never added');
+
+    # an import of more than one batch (1,000 articles a txn) stopped by
+    # the second batch's commit (the 1st commit is the store's opening):
+    # the first batch stays and newsctl says how far
+    my @articles = map { { slug => "batch-$_", title => "Batch $_", body => 'b' } } 1 .. 1500;
+    my $file = NewsTest::json_file(encode_json(\@articles));
+    $fails->('mdb_txn_commit 3 EIO', qr/import stopped after 1000 articles: /, 'import', $file);
+    ($rc, $out) = ctl('stats');
+    like($out, qr/^articles\s+1001$/m, 'the first batch of 1000 is in, the second is not');
+    $fails->('mdb_txn_begin 2 MDB_READERS_FULL', qr/import stopped after 0 articles: /, 'import', $file);
+    $fails->('mdb_put 1 MDB_MAP_FULL', qr/import stopped after 0 articles: .*full/i, 'import', $file);
+    ($rc, $out, $err) = ctl('import', $file);
+    is($rc, 0, 'the same import without the fault') or diag $err;
+    like($out, qr/imported 1500 articles/, 'imports every article');
+    ($rc, $out, $err) = ctl('check');
+    is($rc, 0, 'the store checks clean after it all') or diag "$out$err";
+}
+
+done_testing;
