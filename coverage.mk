@@ -9,7 +9,9 @@
 #                      ngx_news_module.c with the total; the HTML report is
 #                      build/coverage/index.html
 #   make test-faults   the fault-injection loops in full (t/7x-*.t with
-#                      NEWS_FAULTS_FULL=1) against the test build
+#                      NEWS_FAULTS_FULL=1) against the test build, t/72's
+#                      routes in FAULT_SHARDS (3) nginx side by side; the
+#                      shards' logs are in build/cov/faults/
 #   make faults-lib    build/faults/liblmdbfault.so, the fault shim
 #                      (t/faults/lmdbfault.c), which t/72-fault-injection.t
 #                      preloads into the production build's nginx and newsctl
@@ -121,10 +123,14 @@ coverage: deps coverage-deps all html-tools
 	    > $$t.log 2>&1 || { cat $$t.log; exit 1; }; done
 	@echo "coverage: integration tests and fault injection"
 	@# the table is printed even when a test fails; make fails after it
-	$(COV_ENV) TEST_NEWS_BUILD=$(abspath $(COV_DIR)) \
-	    NEWS_FAULTS_FULL=$(COV_FAULTS_FULL) TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
-	    TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB)) prove -j2 $(COV_TESTS); \
-	    echo $$? > $(COV_DIR)/prove.status
+	@# the full loops (COV_FAULTS_FULL=1) run in shards beside the rest
+	$(if $(COV_FAULTS_FULL),$(COV_ENV) $(FAULT_ENV) NEWS_FAULTS_FULL=1 \
+	    t/faults/shards.sh $(FAULT_SHARDS) $(COV_DIR)/faults \
+	    > $(COV_DIR)/faults.log 2>&1 & pid=$$!;) \
+	$(COV_ENV) $(FAULT_ENV) prove -j2 \
+	    $(if $(COV_FAULTS_FULL),$(filter-out t/72-%,$(COV_TESTS)),$(COV_TESTS)); \
+	    rc=$$?; $(if $(COV_FAULTS_FULL),wait $$pid || rc=1; \
+	    cat $(COV_DIR)/faults.log;) echo $$rc > $(COV_DIR)/prove.status
 	@find $(abspath $(COV_GCDA)) -name "*.gcda" -size +0 | while read f; do \
 	    cp "$$f" "$${f#$(abspath $(COV_GCDA))}"; done
 	@rm -rf $(COV_REPORT) && mkdir -p $(COV_REPORT)
@@ -138,8 +144,18 @@ coverage: deps coverage-deps all html-tools
 	@test "$$(cat $(COV_DIR)/prove.status)" = 0 \
 	    || { echo "coverage: some tests failed (see above)" >&2; exit 1; }
 
+# t/72's routes in FAULT_SHARDS shards side by side, each its own nginx
+# (t/faults/shards.sh), the other fault tests beside them
+FAULT_SHARDS ?= 3
+FAULT_ENV = TEST_NEWS_BUILD=$(abspath $(COV_DIR)) \
+    TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
+    TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB))
+
 test-faults: deps all $(FAULT_LIB)
 	$(MAKE) -s $(COV_DIR)/ngx_http_news_module.so $(COV_DIR)/newsctl
-	TEST_NEWS_BUILD=$(abspath $(COV_DIR)) NEWS_FAULTS_FULL=1 \
-	    TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
-	    TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB)) prove -j2 $(FAULT_TESTS)
+	@start=$$(date +%s); \
+	$(FAULT_ENV) NEWS_FAULTS_FULL=1 t/faults/shards.sh $(FAULT_SHARDS) \
+	    $(COV_DIR)/faults > $(COV_DIR)/faults.log 2>&1 & pid=$$!; \
+	$(FAULT_ENV) NEWS_FAULTS_FULL=1 prove $(filter-out t/72-%,$(FAULT_TESTS)); \
+	rc=$$?; wait $$pid || rc=1; cat $(COV_DIR)/faults.log; \
+	echo "test-faults: $$(( $$(date +%s) - start )) s"; exit $$rc
