@@ -218,4 +218,17 @@ SKIP: {
     is($rc, 0, 'the store checks clean after it all') or diag "$out$err";
 }
 
+# a store damaged in more places than check writes lines for: 1,100
+# names of an account that does not exist (mdb_load writes them behind
+# the store's back)
+my $ghosts = join '', map { "ghost$_\n\\00\\00\\00\\00\\00\\00\\03\\e7\n" } 1 .. 1100;
+my ($load, undef, $load_err) = NewsTest::run_cmd(['mdb_load', '-T', '-s', 'names', $t->db], stdin => $ghosts);
+is($load, 0, 'mdb_load damages names') or diag $load_err;
+($rc, $out, $err) = ctl('check');
+is($rc, 1, 'check of a damaged store: exit 1');
+my @lines = split /\n/, $out;
+is(scalar @lines, 1001, '1000 violation lines and one for the rest');
+is($lines[-1], '... 100 more', 'the rest counted');
+like($err, qr/1100 violations/, 'the summary counts them all');
+
 done_testing;

@@ -593,12 +593,296 @@ record_corrupt(MDB_txn *txn)
     put(txn, NEWS_DB_ARTICLES, k, 8, "{\"title\":", 9);
 }
 
+/* records of the wrong shape in each table: a size, a kind, a value */
+
+static void
+schema_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_META, "schema", 6, "ab", 2);
+}
+
+static void
+modified_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_META, "modified", 8, "abc", 3);
+}
+
+static void
+id_mark_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_META, "comment_id", 10, "abcd", 4);
+}
+
+static void
+article_key_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_ARTICLES, "abc", 3, "{}", 2);
+}
+
+static void
+article_id_other(MDB_txn *txn)
+{
+    size_t          n;
+    unsigned char   k[8], *v;
+
+    be64(k, draft);
+    v = get(txn, NEWS_DB_ARTICLES, k, 8, &n);
+    be64(k, 9999);
+    put(txn, NEWS_DB_ARTICLES, k, 8, v, n);
+    free(v);
+}
+
+static void
+article_slug_other(MDB_txn *txn)
+{
+    unsigned char  v[8];
+
+    be64(v, draft);
+    put(txn, NEWS_DB_SLUGS, "check", 5, v, 8);
+}
+
+static void
+slug_value_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_SLUGS, "odd", 3, "abc", 3);
+}
+
+static void
+former_slug_current(MDB_txn *txn)
+{
+    unsigned char  v[9];
+
+    be64(v, art);
+    v[8] = 'R';
+    put(txn, NEWS_DB_SLUGS, "check", 5, v, 9);
+}
+
+static void
+time_key_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_TIMES, "abc", 3, "", 0);
+}
+
+static void
+time_orphan(MDB_txn *txn)
+{
+    unsigned char  k[16];
+
+    be64(k, 1000);
+    be64(k + 8, 9999);
+    put(txn, NEWS_DB_TIMES, k, 16, "", 0);
+}
+
+static void
+topic_kind(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_TOPICS, "xabc", 4, "", 0);
+}
+
+static void
+topic_of_draft(MDB_txn *txn)
+{
+    unsigned char  k[7 + 16];
+
+    memcpy(k, "sworld", 6);
+    k[6] = '\0';
+    be64(k + 7, 1000);
+    be64(k + 15, draft);
+    put(txn, NEWS_DB_TOPICS, k, 23, "", 0);
+}
+
+static void
+page_key_kind(MDB_txn *txn)
+{
+    unsigned char  k[9];
+
+    be64(k, art);
+    k[8] = 'Z';
+    put(txn, NEWS_DB_PAGES, k, 9, "x", 1);
+}
+
+static void
+page_unparsed(MDB_txn *txn)
+{
+    unsigned char  k[9];
+
+    be64(k, art);
+    k[8] = NEWS_FRAG_PAGE;
+    put(txn, NEWS_DB_PAGES, k, 9, "x", 1);
+}
+
+static void
+comment_key_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_COMMENTS, "abc", 3, "x", 1);
+}
+
+static void
+comment_cut(MDB_txn *txn)
+{
+    unsigned char  k[NEWS_COMMENTS_KEY];
+
+    comment_key(txn, top, k);
+    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), "\0\0", 2);
+}
+
+static void
+status_out_of_range(MDB_txn *txn)
+{
+    size_t          n;
+    unsigned char   k[NEWS_COMMENTS_KEY], *v;
+
+    comment_key(txn, top, k);
+    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    v[0] = 9;
+    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    free(v);
+}
+
+static void
+top_depth_wrong(MDB_txn *txn)
+{
+    size_t          n, m;
+    unsigned char   k[NEWS_COMMENTS_KEY], *v;
+
+    comment_key(txn, top, k);
+    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    m = news_be32_get(v + 1);
+    v[NEWS_COMMENT_VALUE_HEAD + m + 24] = 2;
+    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    free(v);
+}
+
+static void
+cindex_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_CINDEX, "abc", 3, "x", 1);
+}
+
+static void
+pending_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_PENDING, "abc", 3, "x", 1);
+}
+
+static void
+pending_orphan(MDB_txn *txn)
+{
+    unsigned char  k[NEWS_PENDING_KEY], v[8];
+
+    be64(k, 2000);
+    be64(k + 8, 7777);
+    be64(v, art);
+    put(txn, NEWS_DB_PENDING, k, sizeof(k), v, 8);
+}
+
+static void
+thread_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_THREADS, "abc", 3, "", 0);
+}
+
+static void
+revision_key_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_REVISIONS, "abc", 3, "{}", 2);
+}
+
+static void
+revision_not_object(MDB_txn *txn)
+{
+    unsigned char  k[12];
+
+    be64(k, renamed);
+    news_be32_put(k + 8, 1);
+    put(txn, NEWS_DB_REVISIONS, k, 12, "[1]", 3);
+}
+
+static void
+user_key_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_USERS, "abc", 3, "x", 1);
+}
+
+static void
+user_corrupt(MDB_txn *txn)
+{
+    unsigned char  k[8];
+
+    be64(k, user2);
+    put(txn, NEWS_DB_USERS, k, 8, "x", 1);
+}
+
+static void
+name_value_size(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_NAMES, "carol", 5, "abc", 3);
+}
+
+static void
+session_key_kind(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_SESSIONS, "zabc", 4, "x", 1);
+}
+
 
 static const struct {
     const char  *name;
     void       (*damage)(MDB_txn *txn);
     const char  *expect;
 } damages[] = {
+    { "a schema version of 2 bytes", schema_size,
+      "meta: \"schema\" holds 2 bytes, not 4" },
+    { "a modified mark of 3 bytes", modified_size,
+      "meta: \"modified\" holds 3 bytes, not 8" },
+    { "a comment id mark of 4 bytes", id_mark_size,
+      "\"comment_id\" holds 4 bytes, not 8" },
+    { "an article key of 3 bytes", article_key_size,
+      "articles: a key of 3 bytes" },
+    { "an article record under another id", article_id_other,
+      "article 9999: its record says id" },
+    { "an article's slug naming another article", article_slug_other,
+      "its slug \"check\" names" },
+    { "a slug value of 3 bytes", slug_value_size,
+      "slugs: \"odd\": a value of 3 bytes" },
+    { "a former slug that is its article's current one",
+      former_slug_current, "current" },
+    { "a times key of 3 bytes", time_key_size, "times: a key of 3 bytes" },
+    { "a times entry of no article", time_orphan, "no article 9999" },
+    { "a topics key of no kind", topic_kind,
+      "topics: \"xabc\": not a topics key" },
+    { "a draft in a section's index", topic_of_draft,
+      "is not a published article" },
+    { "a fragment of an unknown kind", page_key_kind,
+      "pages: a key of 9 bytes, kind 0x5a" },
+    { "a fragment that does not parse", page_unparsed,
+      "does not parse" },
+    { "a comments key of 3 bytes", comment_key_size,
+      "comments: a key of 3 bytes" },
+    { "a comment record cut short", comment_cut, "do not load" },
+    { "a comment status out of range", status_out_of_range,
+      "has status 9" },
+    { "a top comment of depth 2", top_depth_wrong, "has depth 2" },
+    { "a cindex key of 3 bytes", cindex_size,
+      "cindex: a key of 3 bytes, a value of 1" },
+    { "a pending key of 3 bytes", pending_size,
+      "pending: a key of 3 bytes, a value of 1" },
+    { "a queued comment that is not there", pending_orphan,
+      "the queue holds comment 7777, which is not a pending comment" },
+    { "a thread key of 3 bytes", thread_size,
+      "threads: a key of 3 bytes, a value of 0" },
+    { "a revision key of 3 bytes", revision_key_size,
+      "revisions: a key of 3 bytes" },
+    { "a revision that is not an object", revision_not_object,
+      "version 1: not a JSON object" },
+    { "an account key of 3 bytes", user_key_size,
+      "users: a key of 3 bytes" },
+    { "an account record that does not parse", user_corrupt,
+      "a corrupt record" },
+    { "a name's value of 3 bytes", name_value_size,
+      "names: \"carol\": a value of 3 bytes" },
+    { "a session key of no kind", session_key_kind,
+      "a key 'z' of 4 bytes, a value of 1" },
     { "a current slug deleted", slug_gone, "is not in slugs" },
     { "a slug naming another article", slug_wrong,
       "slugs: \"intruder\" names article" },
@@ -715,6 +999,43 @@ test_damages(void)
 }
 
 
+/* past NEWS_CHECK_LINES violations, lines stop and the count goes on */
+static void
+test_many(void)
+{
+    char           *s, *p, name[16];
+    size_t          i, n, lines;
+    MDB_txn        *txn;
+    news_err_t      err;
+    unsigned char   v[8];
+
+    if (news_store_write(&st, &txn, &err) != NEWS_OK) {
+        ok(0, "a write txn");
+        return;
+    }
+
+    be64(v, 999);
+
+    for (i = 0; i < NEWS_CHECK_LINES + 100; i++) {
+        snprintf(name, sizeof(name), "ghost%zu", i);
+        put(txn, NEWS_DB_NAMES, name, strlen(name), v, 8);
+    }
+
+    s = check(txn, &n);
+    mdb_txn_abort(txn);
+
+    for (lines = 0, p = s; (p = strchr(p, '\n')) != NULL; p++) {
+        lines++;
+    }
+
+    is_int((long long) n, NEWS_CHECK_LINES + 100,
+           "1100 violations are all counted");
+    is_int((long long) lines, NEWS_CHECK_LINES,
+           "only the first 1000 are written");
+    free(s);
+}
+
+
 int
 main(void)
 {
@@ -764,6 +1085,7 @@ main(void)
 
     test_clean();
     test_damages();
+    test_many();
     test_clean();
 
     news_store_close(&st);
