@@ -182,8 +182,17 @@ SKIP: {
     }
     like($said, qr/^newsctl: export: Input\/output error$/m,
          "export with the outer cursor's step failing (call $n) says why");
-    # (a preload cannot replace malloc under a sanitizer runtime)
-    $fails->('malloc 1+ ENOMEM', qr/^newsctl: article \d+: out of memory/m, 'export') unless $sanitized;
+    # one malloc failing (never "every one from the Nth": the coverage
+    # build's own runtime allocates at exit); a preload cannot replace
+    # malloc under a sanitizer runtime
+    unless ($sanitized) {
+        my ($n, $rc, $said) = (0, 0, '');
+        while ($n < 50 && $said !~ /out of memory/) {
+            ($rc, undef, $said) = $faulty->('malloc ' . ++$n . ' ENOMEM', undef, 'export');
+        }
+        is($rc, 1, "export with its malloc $n failing: exit 1");
+        like($said, qr/^newsctl: article \d+: out of memory$/m, 'says so');
+    }
     $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'check');
     $fails->('mdb_get 2 MDB_CORRUPTED', qr/^newsctl: check: /m, 'check');
     $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'user', 'list');
