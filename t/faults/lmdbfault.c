@@ -91,6 +91,7 @@ static MDB_txn          *fault_poisoned[FAULT_POISON_MAX];
 static MDB_txn          *fault_live[FAULT_LIVE_MAX];
 static void             *fault_lmdb;
 static __thread int      fault_busy;
+static volatile int      fault_exiting;
 
 
 static const struct {
@@ -324,6 +325,34 @@ fault_pause(void)
 }
 
 
+/*
+ * Once exit() begins, allocations are no longer failed: what allocates
+ * then is the C runtime and, in the coverage build, gcov writing its
+ * data, which cannot fail cleanly (it crashes).  The handler is
+ * registered at the first check, from main or later, so that it runs
+ * before the destructors that write the coverage data; a forked nginx
+ * worker inherits it.
+ */
+static void
+fault_exit(void)
+{
+    fault_exiting = 1;
+}
+
+
+/* under fault_lock */
+static void
+fault_at_exit(void)
+{
+    static int  registered;
+
+    if (!registered) {
+        registered = 1;
+        (void) atexit(fault_exit);
+    }
+}
+
+
 /* the error to return for this call of name, or 0 to make the real call */
 static int
 fault_check(const char *name, const void *caller)
@@ -339,6 +368,7 @@ fault_check(const char *name, const void *caller)
     error = 0;
 
     pthread_mutex_lock(&fault_lock);
+    fault_at_exit();
     fault_reload();
 
     for (i = 0; i < fault_nrules; i++) {
@@ -815,7 +845,9 @@ extern void *__libc_realloc(void *p, size_t size);
 void *
 malloc(size_t size)
 {
-    if (fault_alloc_armed && fault_check("malloc", CALLER)) {
+    if (fault_alloc_armed && !fault_exiting
+        && fault_check("malloc", CALLER))
+    {
         errno = ENOMEM;
         return NULL;
     }
@@ -827,7 +859,9 @@ malloc(size_t size)
 void *
 calloc(size_t n, size_t size)
 {
-    if (fault_alloc_armed && fault_check("calloc", CALLER)) {
+    if (fault_alloc_armed && !fault_exiting
+        && fault_check("calloc", CALLER))
+    {
         errno = ENOMEM;
         return NULL;
     }
@@ -839,7 +873,9 @@ calloc(size_t n, size_t size)
 void *
 realloc(void *p, size_t size)
 {
-    if (fault_alloc_armed && fault_check("realloc", CALLER)) {
+    if (fault_alloc_armed && !fault_exiting
+        && fault_check("realloc", CALLER))
+    {
         errno = ENOMEM;
         return NULL;
     }
