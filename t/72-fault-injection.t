@@ -36,7 +36,7 @@ my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 my $JSON = { 'Content-Type' => 'application/json' };
 
 my $t = NewsTest->new(workers => 1,
-    http => "news_comment_rate 0; news_login_throttle 100000 100000;\n"
+    http => "news_comment_rate 0; news_login_throttle 100000 100000; news_register_throttle 100000;\n"
           . "    news_comment_edit_window 1h;");
 my $ctl = $t->dir . '/faults';
 my $ctl_log = "$ctl.log";
