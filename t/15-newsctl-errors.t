@@ -210,6 +210,23 @@ SKIP: {
     like($out, qr/\talice\teditor\t/, 'alice is still an editor');
     unlike($out, qr/carol/, 'carol was never added');
 
+    # opening the store: LMDB's open retried when another process holds
+    # it for a moment (EAGAIN 11, EBUSY 16), a read-only file system (EROFS
+    # 30) served read-only, and each step of the opening failing
+    my ($orc, $oout, $oerr) = $faulty->('mdb_env_open 1 11', undef, 'stats');
+    is($orc, 0, 'an open that fails once with EAGAIN is retried') or diag $oerr;
+    $fails->('mdb_env_open * 16', qr/^newsctl: cannot open the store ".*": Device or resource busy$/m, 'stats');
+    ($orc, $oout, $oerr) = $faulty->('mdb_env_open 1 30', undef, 'stats');
+    is($orc, 0, 'a store on a read-only file system: stats reads it') or diag $oerr;
+    like($oout, qr/^articles\s+\d+$/m, 'and counts');
+    $fails->('mdb_env_open 1 30', qr/import stopped after 0 articles: .*read-only file system: writes are refused/,
+             'import', NewsTest::json_file('{"slug":"ro","title":"T","body":"b"}'));
+    $fails->('mdb_env_set_mapsize 1 22', qr/^newsctl: mdb_env_set_mapsize\(\): Invalid argument$/m,
+             '--size', '2000000000', 'stats');
+    $fails->('mdb_dbi_open 1 EIO', qr/^newsctl: mdb_dbi_open\(\): Input\/output error$/m, 'stats');
+    $fails->('mdb_txn_commit 1 EIO', qr/^newsctl: mdb_txn_commit\(\): Input\/output error$/m, 'stats');
+    $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: mdb_txn_begin\(\): Input\/output error$/m, 'user', 'list');
+
     # an import of more than one batch (1,000 articles a txn) stopped by
     # the second batch's commit (the 1st commit is the store's opening):
     # the first batch stays and newsctl says how far
@@ -239,5 +256,15 @@ my @lines = split /\n/, $out;
 is(scalar @lines, 1001, '1000 violation lines and one for the rest');
 is($lines[-1], '... 100 more', 'the rest counted');
 like($err, qr/1100 violations/, 'the summary counts them all');
+
+# a schema record of the wrong size: the store is refused on opening
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/schema", 'stats']);
+is($rc, 0, 'a new store') or diag $err;
+($load, undef, $load_err) = NewsTest::run_cmd(['mdb_load', '-T', '-s', 'meta', "$tmp/schema"],
+                                              stdin => "schema\nab\n");
+is($load, 0, 'mdb_load writes a 2-byte schema record') or diag $load_err;
+($rc, $out, $err) = NewsTest::run_cmd([$bin, '--db', "$tmp/schema", 'stats']);
+is($rc, 1, 'a corrupt schema record: exit 1');
+like($err, qr/^newsctl: the store ".*schema" has a corrupt schema record$/m, 'says so');
 
 done_testing;
