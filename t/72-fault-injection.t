@@ -93,7 +93,31 @@ my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"the parent
 is($r->{status}, 201, 'a top comment to reply to, edit and moderate') or BAIL_OUT($r->{content});
 my $parent = decode_json($r->{content})->{id};
 my $replies = 0;
-my $doomed;
+my ($doomed, $form_csrf, $pre, $pre_csrf);
+
+# a thread takes 200 replies: a new parent every 90 cases (each adds at
+# most two)
+sub rotate_parent {
+    return if ++$replies % 90;
+    my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"another parent"}');
+    die "a new parent: $r->{status} $r->{content}" unless $r->{status} == 201;
+    $parent = decode_json($r->{content})->{id};
+}
+
+sub csrf_of {
+    my ($path, $cookie) = @_;
+    my ($csrf) = $t->get($path, { headers => { Cookie => $cookie } })->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
+    return $csrf // die "no CSRF token in $path";
+}
+
+sub form {
+    my ($method, $path, $cookie, $fields) = @_;
+    my $body = join '&', map { my $v = $fields->{$_};
+                               $v =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge; "$_=$v" } sort keys %$fields;
+    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/x-www-form-urlencoded',
+                                                      ($cookie ? (Cookie => $cookie) : ()) },
+                                         content => $body });
+}
 
 sub arm {
     my ($file, $text) = @_;
@@ -140,15 +164,7 @@ my ($shard, $shards) = ($ENV{NEWS_FAULTS_SHARD} // '1/1') =~ m{^(\d+)/(\d+)$}
 my @routes = (
     { name => 'comment post', ok => 201, short => 1, run => sub {
         api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"comment $_[0]"})) } },
-    # a thread takes 200 replies: a new parent every 90 cases (each adds
-    # at most two)
-    { name => 'reply', ok => 201, before => sub {
-        return if ++$replies % 90;
-        my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"another parent"}');
-        die "a new parent: $r->{status} $r->{content}" unless $r->{status} == 201;
-        $parent = decode_json($r->{content})->{id};
-      },
-      run => sub {
+    { name => 'reply', ok => 201, before => \&rotate_parent, run => sub {
         api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"reply $_[0]","parent":$parent})) } },
     { name => 'edit', ok => 204, run => sub {
         api('PATCH', "/api/comments/$parent", $alice, qq({"body":"edited $_[0]"})) } },
@@ -169,7 +185,7 @@ my @routes = (
       run => sub { api('DELETE', "/api/articles/doomed-$_[0]", $ed) } },
     { name => 'import', ok => 0, short => 1, newsctl => 1, run => sub {
         my $file = NewsTest::json_file(encode_json([{ slug => "imported-$_[0]", title => "Imported $_[0]",
-            body => "b", comments => [{ author => 'x', body => "c $_[0]" }] }]));
+            body => "b", comments => [{ author => 'x', body => "c $_[0]", created_at => '2026-01-02T03:04:05Z' }] }]));
         faulty_ctl('import', $file) } },
     { name => 'newsctl user add', ok => 0, newsctl => 1, run => sub {
         faulty_ctl_in("password-$_[0]\n", 'user', 'add', "staff$_[0]", '--role', 'moderator') } },
@@ -189,7 +205,22 @@ my @routes = (
       },
       run => sub { api('DELETE', "/api/comments/$doomed", $alice) } },
     { name => 'comments close and open', ok => 204, run => sub {
-        api('POST', "/api/articles/$SLUG/comments/" . ($_[0] % 2 ? 'close' : 'open'), $mod) } },
+        api('POST', "/api/articles/$SLUG/comments/" . ($_[0] % 2 ? 'close' : 'open'), $ed) } },
+    # the HTML forms (their tokens fetched before the fault is armed)
+    { name => 'comment form post', ok => 303, before => sub { $form_csrf //= csrf_of('/articles/' . $SLUG, $alice) },
+      run => sub { form('POST', "/articles/$SLUG/comments", $alice, { body => "form comment $_[0]", csrf => $form_csrf }) } },
+    { name => 'reply form post', ok => 303, before => sub {
+        rotate_parent();
+        $form_csrf //= csrf_of('/articles/' . $SLUG, $alice) },
+      run => sub { form('POST', "/articles/$SLUG/comments", $alice,
+                        { body => "form reply $_[0]", parent => $parent, csrf => $form_csrf }) } },
+    { name => 'login form', ok => 303, before => sub {
+        my $res = $t->get('/login');
+        ($pre) = ($res->{headers}{'set-cookie'} // '') =~ /^(news_pre=[0-9a-f]+)/;
+        ($pre_csrf) = $res->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
+      },
+      run => sub { form('POST', '/login', $pre, { username => 'alice', password => 'pw-of-alice-123',
+                                                  csrf => $pre_csrf }) } },
     # reads: a page or answer, or a clear 5xx, never a crash; no store
     # change to look for
     (map { my ($name, $path, $who) = @$_;
@@ -198,7 +229,7 @@ my @routes = (
      [ 'front page', '/' ],
      [ 'article page', "/articles/$SLUG" ],
      [ 'article page, logged in', "/articles/$SLUG", \$alice ],
-     [ 'article page, a moderator', "/articles/$SLUG?comments=2", \$mod ],
+     [ 'article page, a moderator', "/articles/$SLUG", \$mod ],
      [ 'section page', '/sections/world' ],
      [ 'tag page', '/tags/security' ],
      [ 'feed', '/feed.xml' ],
@@ -261,7 +292,7 @@ my $attempt = 0;
 my ($faults, $refused, @problems) = (0, 0);
 my @workers = $t->worker_pids;
 
-sub problem { push @problems, join ': ', @_; diag($problems[-1]) }
+sub problem { push @problems, substr(join(': ', @_), 0, 400); diag($problems[-1]) }
 
 for my $r (0 .. $#routes) {
     my $route = $routes[$r];
@@ -325,6 +356,9 @@ for my $r (0 .. $#routes) {
             }
         }
     }
+    # a route no fault reaches tests nothing (a request refused before
+    # it reaches the store, say)
+    problem($route->{name}, 'no fault fired') if $faults == $route_faults;
     diag(sprintf '%s: %d faults in %d s', $route->{name}, $faults - $route_faults, time - $route_start)
         if $FULL;
 }
