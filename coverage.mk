@@ -10,7 +10,7 @@
 #                      build/coverage/index.html
 #   make test-faults   the fault-injection loops in full (t/7x-*.t with
 #                      NEWS_FAULTS_FULL=1) against the test build, t/72's
-#                      routes in FAULT_SHARDS (3) nginx side by side; the
+#                      routes in FAULT_SHARDS (4) nginx side by side; the
 #                      shards' logs are in build/cov/faults/
 #   make faults-lib    build/faults/liblmdbfault.so, the fault shim
 #                      (t/faults/lmdbfault.c), which t/72-fault-injection.t
@@ -146,7 +146,7 @@ coverage: deps coverage-deps all html-tools
 
 # t/72's routes in FAULT_SHARDS shards side by side, each its own nginx
 # (t/faults/shards.sh), the other fault tests beside them
-FAULT_SHARDS ?= 3
+FAULT_SHARDS ?= 4
 FAULT_ENV = TEST_NEWS_BUILD=$(abspath $(COV_DIR)) \
     TEST_NGINX_PRELOAD=$(abspath $(FAULT_LIB)) \
     TEST_NEWS_FAULT_LIB=$(abspath $(FAULT_LIB))

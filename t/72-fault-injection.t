@@ -162,13 +162,13 @@ my ($shard, $shards) = ($ENV{NEWS_FAULTS_SHARD} // '1/1') =~ m{^(\d+)/(\d+)$}
 # each route: run($i) sends attempt $i (the retry sends the same $i);
 # ok is the success status
 my @routes = (
-    { name => 'comment post', ok => 201, short => 1, run => sub {
+    { name => 'comment post', ok => 201, heavy => 1, short => 1, run => sub {
         api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"comment $_[0]"})) } },
-    { name => 'reply', ok => 201, before => \&rotate_parent, run => sub {
+    { name => 'reply', ok => 201, heavy => 1, before => \&rotate_parent, run => sub {
         api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"reply $_[0]","parent":$parent})) } },
     { name => 'edit', ok => 204, run => sub {
         api('PATCH', "/api/comments/$parent", $alice, qq({"body":"edited $_[0]"})) } },
-    { name => 'moderate', ok => 204, short => 1, run => sub {
+    { name => 'moderate', ok => 204, heavy => 1, short => 1, run => sub {
         my $status = $_[0] % 2 ? 'hidden' : 'visible';
         api('PATCH', "/api/comments/$parent", $mod, qq({"status":"$status"})) } },
     { name => 'register', ok => 201, run => sub {
@@ -178,7 +178,7 @@ my @routes = (
     { name => 'article create', ok => 201, short => 1, run => sub {
         api('POST', '/api/articles', $ed, qq({"slug":"new-$_[0]","title":"New $_[0]","body":"Text $_[0].",)
                                      . qq("section":"World","tags":["Tag $_[0]"]})) } },
-    { name => 'article update', ok => 200, run => sub {
+    { name => 'article update', ok => 200, heavy => 1, run => sub {
         api('PUT', "/api/articles/$SLUG", $ed, encode_json({ title => "Update $_[0]", body => "Body $_[0]." })) } },
     { name => 'article delete', ok => 204, before => sub {
         ctl('import', NewsTest::json_file(qq({"slug":"doomed-$_[0]","title":"Doomed","body":"b"}))) },
@@ -198,7 +198,7 @@ my @routes = (
     { name => 'newsctl stats', ok => 0, newsctl => 1, run => sub { faulty_ctl('stats') } },
     { name => 'newsctl backup', ok => 0, newsctl => 1, run => sub {
         faulty_ctl('backup', $t->dir . "/backup-$_[0]") } },
-    { name => 'comment delete', ok => 204, before => sub {
+    { name => 'comment delete', ok => 204, heavy => 1, before => sub {
         my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"to be deleted"}');
         die "a comment to delete: $r->{status}" unless $r->{status} == 201;
         $doomed = decode_json($r->{content})->{id};
@@ -207,9 +207,9 @@ my @routes = (
     { name => 'comments close and open', ok => 204, run => sub {
         api('POST', "/api/articles/$SLUG/comments/" . ($_[0] % 2 ? 'close' : 'open'), $ed) } },
     # the HTML forms (their tokens fetched before the fault is armed)
-    { name => 'comment form post', ok => 303, before => sub { $form_csrf //= csrf_of('/articles/' . $SLUG, $alice) },
+    { name => 'comment form post', ok => 303, heavy => 1, before => sub { $form_csrf //= csrf_of('/articles/' . $SLUG, $alice) },
       run => sub { form('POST', "/articles/$SLUG/comments", $alice, { body => "form comment $_[0]", csrf => $form_csrf }) } },
-    { name => 'reply form post', ok => 303, before => sub {
+    { name => 'reply form post', ok => 303, heavy => 1, before => sub {
         rotate_parent();
         $form_csrf //= csrf_of('/articles/' . $SLUG, $alice) },
       run => sub { form('POST', "/articles/$SLUG/comments", $alice,
@@ -294,8 +294,11 @@ my @workers = $t->worker_pids;
 
 sub problem { push @problems, substr(join(': ', @_), 0, 400); diag($problems[-1]) }
 
-for my $r (0 .. $#routes) {
-    my $route = $routes[$r];
+# shards share out the heavy routes (the ones that make hundreds of
+# allocations) first, then the rest
+my @order = ((grep { $_->{heavy} } @routes), (grep { !$_->{heavy} } @routes));
+for my $r (0 .. $#order) {
+    my $route = $order[$r];
     next unless $FULL || $route->{short};
     next unless $r % $shards == $shard - 1;
     # NEWS_FAULTS_ROUTE=pattern: only the routes it matches (debugging)
