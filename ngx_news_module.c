@@ -487,6 +487,10 @@ ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
         }
     }
 
+    /*
+     * The module needs nginx built with threads, which always has the
+     * thread_pool module and its directive: a guard, never taken.
+     */
     if (cmd == NULL || cmd->name.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "news: the thread_pool "
                            "directive is not there to declare \"news_hash\"");

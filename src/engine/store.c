@@ -106,6 +106,7 @@ news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
 {
     memset(st, 0, sizeof(*st));
 
+    /* with default attributes glibc's init never fails; POSIX allows it */
     if (pthread_mutex_init(&st->txn_lock, NULL) != 0) {
         return news_err_set(err, NEWS_ERROR, "pthread_mutex_init() failed");
     }

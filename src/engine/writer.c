@@ -17,6 +17,7 @@ news_writer_init(news_writer_t *w, news_store_t *st)
     memset(w, 0, sizeof(*w));
     w->st = st;
 
+    /* with default attributes glibc's init never fails; POSIX allows it */
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
         return -1;
     }
