@@ -31,6 +31,10 @@ my $res = $t->request('POST', "/api/articles/$SLUG/comments",
 is($res->{status}, 201, 'the victim comments');
 my ($cid) = $res->{content} =~ /"id":(\d+)/;
 
+# the stored record carries the author's id
+my $data = do { local $/; open my $fh, '<:raw', $t->db . '/data.mdb' or die $!; <$fh> };
+like($data, qr/"author":"victim","author_id":$victim_id\b/, 'the stored comment carries the author id');
+
 is(($t->newsctl('user', 'delete', 'victim'))[0], 0, 'the account is deleted');
 
 # the attack: register the freed name, then edit the old comment
@@ -59,11 +63,8 @@ $res = $t->request('PATCH', "/api/comments/$cid", { headers => { %$JSON, Cookie 
                                                    content => '{"body":"Taken over."}' });
 is($res->{status}, 403, "another account cannot edit the deleted user's comment");
 $res = $t->get("/api/articles/$SLUG/comments");
-like($res->{content}, qr/I stand by every word\./, 'the comment is unchanged');
-
-# the stored record carries the author's id
-my $data = do { local $/; open my $fh, '<:raw', $t->db . '/data.mdb' or die $!; <$fh> };
-like($data, qr/"author":"victim","author_id":$victim_id\b/, 'the stored comment carries the author id');
+like($res->{content}, qr/"author":"\[deleted user\]","body":"I stand by every word\."/,
+     'the comment is unchanged, and no longer under the old name');
 
 my ($crc, $cout, $cerr) = $t->newsctl('check');
 is($crc, 0, 'newsctl check: reserved names and the id mark are in order') or diag "$cout$cerr";

@@ -47,6 +47,7 @@ typedef struct {
 
 
 static int newsctl_usage(void);
+static int newsctl_disown(newsctl_t *ctl);
 static int newsctl_open(newsctl_t *ctl);
 static void newsctl_own_files(const char *db);
 static int newsctl_import(newsctl_t *ctl, int argc, char **argv);
@@ -178,7 +179,11 @@ newsctl_usage(void)
             "                   (default 19m,2)\n"
             "  user list        every account: id, name, role, created\n"
             "  user set-role NAME ROLE\n"
-            "  user delete NAME delete an account and its sessions\n");
+            "  user delete NAME [--comments keep|remove]\n"
+            "                   delete an account and its sessions; its "
+            "comments stay\n"
+            "                   as \"[deleted user]\" (keep, the default) "
+            "or are removed\n");
 
     return 2;
 }
@@ -577,6 +582,7 @@ newsctl_export_article(newsctl_t *ctl, MDB_txn *txn, uint64_t id)
     size_t           i;
     cJSON           *obj, *arr;
     news_err_t       err;
+    news_comment_t   c;
     news_article_t   a;
     news_comments_t  cs;
 
@@ -598,11 +604,23 @@ newsctl_export_article(newsctl_t *ctl, MDB_txn *txn, uint64_t id)
 
     arr = obj ? cJSON_AddArrayToObject(obj, "comments") : NULL;
 
+    /* the full records: the loaded views do not carry the author's id */
     for (i = 0; arr != NULL && i < cs.n; i++) {
-        if (!cJSON_AddItemToArray(arr, news_comment_to_json(&cs.items[i], 0)))
+        if (news_comment_get(&ctl->store, txn, cs.items[i].id, &c, &err)
+            != NEWS_OK)
         {
+            fprintf(stderr, "newsctl: comment %llu: %s\n",
+                    (unsigned long long) cs.items[i].id, err.msg);
+            news_comments_free(&cs);
+            cJSON_Delete(obj);
+            return NULL;
+        }
+
+        if (!cJSON_AddItemToArray(arr, news_comment_to_json(&c, 0))) {
             arr = NULL;
         }
+
+        news_comment_free(&c);
     }
 
     news_comments_free(&cs);
@@ -935,7 +953,18 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
             return 2;
         }
 
-    } else if (!(strcmp(argv[0], "delete") == 0 && argc == 2)) {
+    } else if (strcmp(argv[0], "delete") == 0
+               && (argc == 2
+                   || (argc == 4 && strcmp(argv[2], "--comments") == 0)))
+    {
+        role = (argc == 4) ? news_disown_parse(argv[3], strlen(argv[3]))
+                           : NEWS_DISOWN_KEEP;
+        if (role < 0) {
+            fprintf(stderr, "newsctl: --comments is keep or remove\n");
+            return 2;
+        }
+
+    } else {
         return newsctl_usage();
     }
 
@@ -954,7 +983,7 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
                                 role, &err);
     } else {
         rc = news_user_delete(&ctl->store, txn, argv[1], strlen(argv[1]),
-                              &err);
+                              role, &err);
     }
 
     if (rc != NEWS_OK) {
@@ -966,6 +995,50 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
 
     if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
         fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    return argv[0][0] == 'd' ? newsctl_disown(ctl) : 0;
+}
+
+
+/*
+ * A deleted account's comments, disowned a batch per txn (and any left
+ * by a deletion that nginx could not finish): nginx's writes wait for
+ * one batch at most.
+ */
+static int
+newsctl_disown(newsctl_t *ctl)
+{
+    int          more;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    err.code = NEWS_OK;
+    more = 0;
+
+    do {
+        if (news_store_write(&ctl->store, &txn, &err) != NEWS_OK) {
+            break;
+        }
+
+        if (news_author_disown_step(&ctl->store, txn, (int64_t) time(NULL),
+                                    NEWS_AUTHOR_BATCH, &more, &err)
+            != NEWS_OK)
+        {
+            news_store_abort(&ctl->store, txn);
+            break;
+        }
+
+        if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
+            break;
+        }
+
+    } while (more);
+
+    if (err.code != NEWS_OK) {
+        fprintf(stderr, "newsctl: disowning the account's comments: %s "
+                "(run the command again to finish)\n", err.msg);
         return 1;
     }
 

@@ -64,6 +64,10 @@ static void news_check_name(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_session(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_author(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_author_entry(news_check_ctx_t *c,
+    const unsigned char *p, const MDB_val *val);
 
 
 /*
@@ -85,6 +89,7 @@ static const struct {
     { NEWS_DB_CINDEX,    news_check_cindex,   NULL },
     { NEWS_DB_PENDING,   news_check_pending,  NULL },
     { NEWS_DB_THREADS,   news_check_thread,   NULL },
+    { NEWS_DB_AUTHORS,   news_check_author,   NULL },
     { NEWS_DB_REVISIONS, news_check_revision, NULL },
     { NEWS_DB_USERS,     news_check_user,     NULL },
     { NEWS_DB_NAMES,     news_check_name,     NULL },
@@ -1001,6 +1006,20 @@ news_check_comment_indexes(news_check_ctx_t *c, const unsigned char *p,
                         (unsigned long long) cm->id);
     }
 
+    k[0] = 'c';
+    news_be64_put(k + 1, cm->author_id);
+    news_be64_put(k + 9, cm->id);
+
+    if (cm->author_id
+        && (news_check_get(c, NEWS_DB_AUTHORS, k, NEWS_AUTHOR_KEY, &rec) != 0
+            || rec.mv_size != NEWS_COMMENTS_KEY
+            || memcmp(rec.mv_data, p, NEWS_COMMENTS_KEY) != 0))
+    {
+        news_check_fail(c, "comment %llu is not under its author %llu in "
+                        "the author index", (unsigned long long) cm->id,
+                        (unsigned long long) cm->author_id);
+    }
+
     if (cm->parent == 0) {
         return;
     }
@@ -1325,4 +1344,78 @@ news_check_session(news_check_ctx_t *c, const MDB_val *key,
         news_check_fail(c, "an index key '%c' %llu without its session",
                         kind, (unsigned long long) news_be64_get(p + 1));
     }
+}
+
+
+/*
+ * authors: 'c' . user . comment -> that comment's key, whose record says
+ * that author; 'd' . user -> 'k' or 'r', an account that is gone
+ */
+
+static void
+news_check_author(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    MDB_val               rec;
+    const unsigned char  *p;
+
+    p = key->mv_data;
+
+    if (key->mv_size == NEWS_AUTHOR_KEY && p[0] == 'c') {
+        news_check_author_entry(c, p, val);
+        return;
+    }
+
+    if (key->mv_size != 9 || p[0] != 'd' || val->mv_size != 1
+        || (((unsigned char *) val->mv_data)[0] != NEWS_DISOWN_KEEP
+            && ((unsigned char *) val->mv_data)[0] != NEWS_DISOWN_REMOVE))
+    {
+        news_check_fail(c, "a key of %zu bytes, a value of %zu",
+                        key->mv_size, val->mv_size);
+        return;
+    }
+
+    if (news_check_get(c, NEWS_DB_USERS, p + 1, 8, &rec) == 0) {
+        news_check_fail(c, "account %llu is marked deleted but exists",
+                        (unsigned long long) news_be64_get(p + 1));
+    }
+}
+
+
+static void
+news_check_author_entry(news_check_ctx_t *c, const unsigned char *p,
+    const MDB_val *val)
+{
+    uint64_t        uid, id;
+    MDB_val         rec;
+    news_err_t      err;
+    news_comment_t  cm;
+
+    uid = news_be64_get(p + 1);
+    id = news_be64_get(p + 9);
+
+    if (val->mv_size != NEWS_COMMENTS_KEY
+        || news_be64_get((unsigned char *) val->mv_data + 16) != id
+        || news_check_get(c, NEWS_DB_COMMENTS, val->mv_data, val->mv_size,
+                          &rec)
+           != 0)
+    {
+        news_check_fail(c, "author %llu lists comment %llu, which is not "
+                        "at the key it gives", (unsigned long long) uid,
+                        (unsigned long long) id);
+        return;
+    }
+
+    if (news_comment_get(c->st, c->txn, id, &cm, &err) != NEWS_OK) {
+        return;     /* the comments walk reports it */
+    }
+
+    if (cm.author_id != uid) {
+        news_check_fail(c, "author %llu lists comment %llu, whose author "
+                        "is %llu", (unsigned long long) uid,
+                        (unsigned long long) id,
+                        (unsigned long long) cm.author_id);
+    }
+
+    news_comment_free(&cm);
 }

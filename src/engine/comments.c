@@ -13,6 +13,10 @@
 #include "text.h"
 
 
+/* what is left of a deleted comment's words */
+#define NEWS_DELETED_TEXT  "[deleted]"
+
+
 static const char  *news_comment_status_names[] = {
     "visible", "pending", "hidden", "deleted"
 };
@@ -58,6 +62,15 @@ static const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
     MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
+static size_t news_author_key(unsigned char *key, char kind, uint64_t uid,
+    uint64_t id);
+static int news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    uint64_t id, const unsigned char *k, news_err_t *err);
+static uint64_t news_comment_stored_author(const MDB_val *val);
+static int news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    news_err_t *err);
+static int news_comment_disown(news_store_t *st, MDB_txn *txn,
+    const unsigned char *k, int how, int64_t now, news_err_t *err);
 
 
 int
@@ -519,6 +532,12 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
         return news_store_fail(err, rc, "writing the comment index");
     }
 
+    if (c->author_id
+        && news_author_put(st, txn, c->author_id, c->id, k, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
     if (news_comment_queue(st, txn, k, c->status == NEWS_COMMENT_PENDING,
                            err)
         != NEWS_OK)
@@ -736,6 +755,10 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
     }
 
     if (rc == 0) {
+        rc = mdb_drop(txn, st->dbi[NEWS_DB_AUTHORS], 0);
+    }
+
+    if (rc == 0) {
         rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
     }
 
@@ -755,9 +778,15 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
         }
 
         c.article_id = news_be64_get(key.mv_data);
+        c.author_id = news_comment_stored_author(&val);
 
         if (c.status == NEWS_COMMENT_PENDING) {
             status = news_comment_queue(st, txn, key.mv_data, 1, err);
+        }
+
+        if (status == NEWS_OK && c.author_id) {
+            status = news_author_put(st, txn, c.author_id, c.id,
+                                     key.mv_data, err);
         }
 
         if (status == NEWS_OK && c.parent) {
@@ -1111,6 +1140,13 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
                             "this article");
     }
 
+    /* a post queued before its author's account was deleted comes too late */
+    if (c->author_id
+        && news_author_account(st, txn, c->author_id, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
     c->depth = 1;
 
     if (c->parent) {
@@ -1213,7 +1249,8 @@ news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
     }
 
     /* a deleted comment's words are gone for good, not just hidden */
-    text = (status == NEWS_COMMENT_DELETED) ? "[deleted]" : (char *) body;
+    text = (status == NEWS_COMMENT_DELETED) ? NEWS_DELETED_TEXT
+                                            : (char *) body;
 
     if (text != NULL) {
         free(c.body);
@@ -1283,6 +1320,11 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         }
 
         rc = news_comment_queue(st, txn, key.mv_data, 0, err);
+        if (rc == NEWS_OK) {
+            rc = news_author_put(st, txn, news_comment_stored_author(&val),
+                                 news_be64_get(ik.mv_data), NULL, err);
+        }
+
         if (rc != NEWS_OK) {
             mdb_cursor_close(cur);
             return rc;
@@ -1776,4 +1818,328 @@ news_comment_strdup(const char *s)
     }
 
     return p;
+}
+
+
+/* ---- the author index --------------------------------------------------- */
+
+
+/* 'c' . uid . comment id (17 bytes), or 'd' . uid (9) */
+static size_t
+news_author_key(unsigned char *key, char kind, uint64_t uid, uint64_t id)
+{
+    key[0] = (unsigned char) kind;
+    news_be64_put(key + 1, uid);
+
+    if (kind == 'd') {
+        return 9;
+    }
+
+    news_be64_put(key + 9, id);
+
+    return NEWS_AUTHOR_KEY;
+}
+
+
+/* the entry of comment id under its author uid: to k, or away (k NULL) */
+static int
+news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid, uint64_t id,
+    const unsigned char *k, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  a[NEWS_AUTHOR_KEY];
+
+    if (uid == 0) {
+        return NEWS_OK;
+    }
+
+    key.mv_data = a;
+    key.mv_size = news_author_key(a, 'c', uid, id);
+
+    if (k != NULL) {
+        val.mv_data = (unsigned char *) k;
+        val.mv_size = NEWS_COMMENTS_KEY;
+        rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
+
+    } else {
+        rc = mdb_del(txn, st->dbi[NEWS_DB_AUTHORS], &key, NULL);
+        rc = (rc == MDB_NOTFOUND) ? 0 : rc;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the author index");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The author's id of a stored comment, from its full record (the view
+ * does not carry it): 0 for none, or a record that does not parse.
+ */
+static uint64_t
+news_comment_stored_author(const MDB_val *val)
+{
+    uint64_t        uid;
+    news_err_t      err;
+    news_comment_t  c;
+
+    if (news_comment_parse(val, &c, &err) != NEWS_OK) {
+        return 0;
+    }
+
+    uid = c.author_id;
+    news_comment_free(&c);
+
+    return uid;
+}
+
+
+/* NEWS_OK if account uid exists, else NEWS_FORBIDDEN */
+static int
+news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[8];
+
+    news_be64_put(k, uid);
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_USERS], &key, &val);
+    if (rc == MDB_NOTFOUND) {
+        return news_err_set(err, NEWS_FORBIDDEN, "the account is deleted");
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author's account");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_disown_parse(const char *s, size_t n)
+{
+    if (n == 4 && memcmp(s, "keep", 4) == 0) {
+        return NEWS_DISOWN_KEEP;
+    }
+
+    if (n == 6 && memcmp(s, "remove", 6) == 0) {
+        return NEWS_DISOWN_REMOVE;
+    }
+
+    return -1;
+}
+
+
+int
+news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid, int how,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[9], v;
+
+    if (how != NEWS_DISOWN_KEEP && how != NEWS_DISOWN_REMOVE) {
+        return news_err_set(err, NEWS_INVALID, "comments are kept or "
+                            "removed");
+    }
+
+    v = (unsigned char) how;
+    key.mv_data = k;
+    key.mv_size = news_author_key(k, 'd', uid, 0);
+    val.mv_data = &v;
+    val.mv_size = 1;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "marking the account's comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_author_disown_pending(news_store_t *st, MDB_txn *txn, int *more,
+    news_err_t *err)
+{
+    int           rc;
+    MDB_val       key, val;
+    MDB_cursor   *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = "d";
+    key.mv_size = 1;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    *more = (rc == 0 && key.mv_size == 9
+             && ((unsigned char *) key.mv_data)[0] == 'd');
+
+    return NEWS_OK;
+}
+
+
+int
+news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
+    size_t max, int *more, news_err_t *err)
+{
+    int            rc, how;
+    size_t         n;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  d[9], c[NEWS_AUTHOR_KEY], k[NEWS_COMMENTS_KEY];
+
+    *more = 0;
+
+    if (news_author_disown_pending(st, txn, more, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (!*more) {
+        return NEWS_OK;
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = "d";
+    key.mv_size = 1;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    if (rc != 0 || val.mv_size != 1) {
+        mdb_cursor_close(cur);
+        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
+                               "reading the author index");
+    }
+
+    memcpy(d, key.mv_data, 9);
+    how = ((unsigned char *) val.mv_data)[0];
+
+    /*
+     * Each comment disowned takes its entry out, so the account's first
+     * entry is always the next one: a seek per comment, as the writes in
+     * between move the cursor's pages.
+     */
+    for (n = 0; n < max; n++) {
+        news_author_key(c, 'c', news_be64_get(d + 1), 0);
+        key.mv_data = c;
+        key.mv_size = NEWS_AUTHOR_KEY;
+
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        if (rc != 0 || key.mv_size != NEWS_AUTHOR_KEY
+            || memcmp(key.mv_data, c, 9) != 0)
+        {
+            break;
+        }
+
+        if (val.mv_size != NEWS_COMMENTS_KEY) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+
+        memcpy(k, val.mv_data, NEWS_COMMENTS_KEY);
+
+        if (news_comment_disown(st, txn, k, how, now, err) != NEWS_OK) {
+            mdb_cursor_close(cur);
+            return err->code;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "disowning comments");
+    }
+
+    /* none left: the account's mark goes */
+    if (n < max) {
+        key.mv_data = d;
+        key.mv_size = 9;
+
+        rc = mdb_del(txn, st->dbi[NEWS_DB_AUTHORS], &key, NULL);
+        if (rc != 0) {
+            return news_store_fail(err, rc, "unmarking the account");
+        }
+    }
+
+    return news_author_disown_pending(st, txn, more, err);
+}
+
+
+/*
+ * One comment of a deleted account (its comments key k): no author's
+ * name or id any more, and with `remove` no words either.
+ */
+static int
+news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
+    int how, int64_t now, news_err_t *err)
+{
+    int             rc, kind;
+    MDB_val         key, val;
+    news_comment_t  c;
+
+    key.mv_data = (unsigned char *) k;
+    key.mv_size = NEWS_COMMENTS_KEY;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &key, &val);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a comment to disown");
+    }
+
+    if (news_comment_parse(&val, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    c.article_id = news_be64_get(k);
+
+    if (news_author_put(st, txn, c.author_id, c.id, NULL, err) != NEWS_OK) {
+        news_comment_free(&c);
+        return err->code;
+    }
+
+    free(c.author);
+    c.author = news_comment_strdup(NEWS_DELETED_USER);
+    c.author_id = 0;
+    kind = NEWS_CHANGE_TEXT;
+
+    if (how == NEWS_DISOWN_REMOVE && c.status != NEWS_COMMENT_DELETED) {
+        free(c.body);
+        c.body = news_comment_strdup(NEWS_DELETED_TEXT);
+        c.status = NEWS_COMMENT_DELETED;
+        kind = NEWS_CHANGE_STATUS;
+    }
+
+    if (c.author == NULL || c.body == NULL) {
+        news_comment_free(&c);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    rc = news_comment_put(st, txn, &c, err);
+    if (rc == NEWS_OK) {
+        rc = news_article_changed(st, txn, c.article_id, c.id, kind, now,
+                                  err);
+    }
+
+    news_comment_free(&c);
+
+    return rc;
 }

@@ -93,6 +93,49 @@ void news_comments_free(news_comments_t *cs);
 int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err);
 
+/*
+ * The author index ("authors"), kept in step by every comment write, an
+ * import and an article's deletion:
+ *
+ *   'c' . be64 user id . be64 comment id -> the comment's comments key
+ *   'd' . be64 user id -> 'k' or 'r': a deleted account whose comments
+ *                         are still to be disowned, kept or removed
+ *
+ * A deleted account's comments are disowned a bounded batch at a time,
+ * each batch a write of its own, so that an author of thousands never
+ * makes one long transaction that holds up every other write.  A kept
+ * comment loses its author's name and id ("[deleted user]"); a removed
+ * one also its words, as a deletion does ("[deleted]", its replies
+ * still hanging under it).  Either way nobody owns it any more.
+ */
+#define NEWS_AUTHOR_KEY      17
+#define NEWS_AUTHOR_BATCH    64      /* comments a batch disowns */
+#define NEWS_DELETED_USER    "[deleted user]"
+
+enum {
+    NEWS_DISOWN_KEEP = 'k',
+    NEWS_DISOWN_REMOVE = 'r'
+};
+
+/* "keep" or "remove" (n bytes) to NEWS_DISOWN_*, or -1 */
+int news_disown_parse(const char *s, size_t n);
+
+/* marks the comments of deleted account uid to be disowned `how` */
+int news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    int how, news_err_t *err);
+
+/*
+ * Disowns at most max comments of the first deleted account with some
+ * left (the account's mark goes with its last one) and re-renders their
+ * articles; *more says whether any account still has some.
+ */
+int news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
+    size_t max, int *more, news_err_t *err);
+
+/* whether any deleted account's comments are still to be disowned */
+int news_author_disown_pending(news_store_t *st, MDB_txn *txn, int *more,
+    news_err_t *err);
+
 int news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_comment_t *c, news_err_t *err);
 
@@ -154,8 +197,8 @@ int news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
 
 /*
- * Fills the moderation queue and the thread index afresh from the
- * comments (a store from before them).  The thread index ("threads":
+ * Fills the moderation queue, the thread index and the author index
+ * afresh from the comments (a store from before them).  The thread index ("threads":
  * be64 article . be64 top comment . be64 created_at . be64 id, no value)
  * lists each thread's replies, oldest first: a thread page and a
  * thread's budget cost its replies, not its article's comments.

@@ -25,6 +25,7 @@
 #define NEWS_ROUTE_ACCOUNT           "account"
 #define NEWS_ROUTE_LOGOUT            "logout"
 #define NEWS_ROUTE_MODERATION        "moderation"
+#define NEWS_ROUTE_END_SESSIONS      "moderation/sessions"
 
 /* feeds and files for robots */
 #define NEWS_ROUTE_FEED              "feed.xml"
@@ -45,6 +46,7 @@
 #define NEWS_ROUTE_SESSIONS_SUFFIX   "/sessions"
 #define NEWS_ROUTE_API_SESSION       "api/session"
 #define NEWS_ROUTE_API_SESSIONS      "api/sessions"
+#define NEWS_ROUTE_API_SESSION_ONE   "api/sessions/"
 #define NEWS_ROUTE_API_ME            "api/me"
 #define NEWS_ROUTE_API_ME_DELETE     "api/me/delete"
 #define NEWS_ROUTE_API_PASSWORD      "api/password"

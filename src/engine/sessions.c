@@ -283,7 +283,7 @@ news_session_json(const news_session_info_t *s, void *data)
 
     news_buf_adds(out, out->data[out->len - 1] == '[' ? "{\"id\":\""
                                                        : ",{\"id\":\"");
-    news_hex_encode(out, s->hash, 8);
+    news_hex_encode(out, s->hash, NEWS_SESSION_ID);
     news_buf_addl(out, "\",\"created_at\":\"");
     news_time_rfc3339(out, s->created);
     news_buf_addl(out, "\",\"last_seen\":\"");
@@ -312,6 +312,59 @@ news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_buf_addc(out, ']');
 
     return rc;
+}
+
+
+int
+news_session_end_id(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char id[NEWS_SESSION_ID], news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  k[9 + NEWS_SESSION_ID], hash[NEWS_SHA256_LEN];
+
+    /* the user's own index: 'u' . uid . hash, seeked by the id's bytes */
+    k[0] = 'u';
+    news_be64_put(k + 1, uid);
+    memcpy(k + 9, id, NEWS_SESSION_ID);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_SESSIONS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+    if (rc == 0
+        && (key.mv_size != 9 + NEWS_SHA256_LEN
+            || memcmp(key.mv_data, k, sizeof(k)) != 0))
+    {
+        rc = MDB_NOTFOUND;
+    }
+
+    if (rc == 0) {
+        memcpy(hash, (unsigned char *) key.mv_data + 9, NEWS_SHA256_LEN);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc == MDB_NOTFOUND) {
+        return news_err_set(err, NEWS_NOTFOUND, "no such session");
+    }
+
+    if (rc == 0) {
+        rc = news_session_drop_hash(st, txn, hash);
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "ending a session");
+    }
+
+    return NEWS_OK;
 }
 
 

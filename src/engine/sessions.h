@@ -48,6 +48,7 @@
 #define news_session_val_ok(n)                                              \
     ((n) == NEWS_SESSION_VAL || (n) == NEWS_SESSION_VAL_OLD)
 #define NEWS_SESSION_SEEN    60         /* last seen is refreshed after */
+#define NEWS_SESSION_ID      8          /* bytes of a session's id */
 #define NEWS_THROTTLE_KEY    64
 #define NEWS_THROTTLE_WINDOW 900        /* attempts older than this fade */
 #define NEWS_THROTTLE_BASE   5          /* the first wait, seconds */
@@ -127,6 +128,15 @@ int news_sessions_each(news_store_t *st, MDB_txn *txn, uint64_t uid,
 int news_sessions_json(news_store_t *st, MDB_txn *txn, uint64_t uid,
     const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
     news_err_t *err);
+
+/*
+ * Ends the session of user uid whose id is `id` (NEWS_SESSION_ID bytes:
+ * the first bytes of its token's SHA-256, as news_sessions_json() shows
+ * them; never the token, which only the cookie holds).  Only uid's own
+ * sessions are looked at: NEWS_NOTFOUND for any other id.
+ */
+int news_session_end_id(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const unsigned char id[NEWS_SESSION_ID], news_err_t *err);
 
 /* deletes the session if it exists (NEWS_OK either way) */
 int news_session_delete(news_store_t *st, MDB_txn *txn,

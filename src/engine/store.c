@@ -26,13 +26,13 @@
  */
 #define NEWS_ENV_FLAGS    MDB_NOTLS
 #define NEWS_MAX_READERS  254
-#define NEWS_MAX_DBS      16
+#define NEWS_MAX_DBS      24
 
 
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
-    "topics", "revisions", "pending", "threads"
+    "topics", "revisions", "pending", "threads", "authors"
 };
 
 
@@ -260,6 +260,9 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
               == MDB_NOTFOUND
               || mdb_dbi_open(txn, news_db_names[NEWS_DB_THREADS], 0,
                               &st->dbi[NEWS_DB_THREADS])
+                 == MDB_NOTFOUND
+              || mdb_dbi_open(txn, news_db_names[NEWS_DB_AUTHORS], 0,
+                              &st->dbi[NEWS_DB_AUTHORS])
                  == MDB_NOTFOUND;
 
     for (i = 0; i < NEWS_DB_N; i++) {

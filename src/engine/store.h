@@ -19,6 +19,8 @@
  *             be64 id -> "" (section and tag pages, newest first), and
  *             'S' or 'T' . slug -> the name as written
  *   revisions be64 id . be32 version -> the record as it was before
+ *   authors   each user's comments, and deleted accounts' comments still
+ *             to disown (see comments.h)
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
  */
 
@@ -67,6 +69,7 @@ enum {
     NEWS_DB_REVISIONS,
     NEWS_DB_PENDING,
     NEWS_DB_THREADS,
+    NEWS_DB_AUTHORS,
     NEWS_DB_N
 };
 

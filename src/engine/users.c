@@ -10,6 +10,7 @@
 
 #include "sessions.h"
 #include "text.h"
+#include "comments.h"
 #include "users.h"
 
 
@@ -491,7 +492,7 @@ news_user_set_role(news_store_t *st, MDB_txn *txn, const char *name,
 
 int
 news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
-    news_err_t *err)
+    int comments, news_err_t *err)
 {
     int            rc;
     MDB_val        key;
@@ -503,7 +504,9 @@ news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
         return news_store_fail(err, rc, "finding the account");
     }
 
-    if (news_sessions_drop_user(st, txn, u.id, err) != NEWS_OK) {
+    if (news_sessions_drop_user(st, txn, u.id, err) != NEWS_OK
+        || news_author_disown(st, txn, u.id, comments, err) != NEWS_OK)
+    {
         return err->code;
     }
 
@@ -519,8 +522,9 @@ news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
     /*
      * The name stays in the names index, pointing at the id that no
      * longer exists: reserved for good, so nobody can register it and
-     * pass for the former owner in old comments and links.  A login
-     * under it finds no account.
+     * pass for the former owner in old links.  A login under it finds
+     * no account.  Its comments are disowned afterwards, a batch at a
+     * time (news_author_disown_step).
      */
 
     return NEWS_OK;

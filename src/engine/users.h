@@ -143,9 +143,14 @@ int news_users_mark(news_store_t *st, MDB_txn *txn, uint64_t *mark);
 int news_user_set_hash(news_store_t *st, MDB_txn *txn, uint64_t id,
     const char *hash, news_err_t *err);
 
-/* deletes the account and every session of it; the name stays reserved */
+/*
+ * Deletes the account and every session of it; the name stays reserved.
+ * Its comments are marked to be disowned, kept as "[deleted user]" or
+ * removed (comments: NEWS_DISOWN_KEEP or _REMOVE, comments.h), which
+ * news_author_disown_step() does afterwards in bounded batches.
+ */
 int news_user_delete(news_store_t *st, MDB_txn *txn, const char *name,
-    size_t n, news_err_t *err);
+    size_t n, int comments, news_err_t *err);
 
 /* calls fn for every account in id order until fn returns nonzero */
 int news_users_each(news_store_t *st, MDB_txn *txn,

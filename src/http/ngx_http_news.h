@@ -220,6 +220,10 @@ ngx_int_t ngx_http_news_api_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_password(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation_sessions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_session_end(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_user_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 void ngx_http_news_auth_lookup(ngx_http_request_t *r);

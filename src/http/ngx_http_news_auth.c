@@ -18,6 +18,7 @@
  */
 
 #include "ngx_http_news.h"
+#include "engine/render_account.h"
 #include "engine/text.h"
 
 #include <cjson/cJSON.h>
@@ -38,8 +39,17 @@ enum {
     NGX_HTTP_NEWS_PASSWORD,         /* a new password: other sessions end */
     NGX_HTTP_NEWS_LOGOUT_ALL,       /* every session of the reader */
     NGX_HTTP_NEWS_END_USER,         /* a moderator ends a user's sessions */
-    NGX_HTTP_NEWS_DELETE            /* the reader deletes their account */
+    NGX_HTTP_NEWS_DELETE,           /* the reader deletes their account */
+    NGX_HTTP_NEWS_END_ONE           /* the reader ends one of their
+                                       sessions, by its id */
 };
+
+
+/* a deletion's comments to disown: what the detached writes need */
+typedef struct {
+    news_store_t       *st;
+    news_writer_t      *writer;
+} ngx_http_news_disown_t;
 
 
 /* a session seen: what the detached write needs */
@@ -72,6 +82,10 @@ typedef struct {
     char                hash[NEWS_HASH_MAX];    /* a new one to keep */
     uint64_t            uid;        /* who asks, when logged in */
     int                 role;
+    int                 disown;     /* a deletion: NEWS_DISOWN_KEEP or
+                                       _REMOVE, the comments' fate */
+    u_char              sid[NEWS_SESSION_ID];   /* the session to end */
+    ngx_uint_t          current;    /* it is this browser's */
     news_throttle_t     keys[3];    /* what the attempt counts under */
     size_t              nkeys;
     int64_t             wait;       /* out: NEWS_LIMITED, Retry-After */
@@ -104,11 +118,11 @@ static ngx_int_t ngx_http_news_next_arg(ngx_http_request_t *r,
 static void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
 ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
     ngx_str_t *location);
-static void ngx_http_news_field_end(news_buf_t *b, const char *id,
-    const char *field, const char *msg);
 static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
     const char *field, const char *msg);
+static ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r,
+    ngx_uint_t status, news_buf_t *b, ngx_http_news_page_t *pg);
 static ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r,
     ngx_str_t *body, const char *name, ngx_str_t *value);
 static ngx_int_t ngx_http_news_account_form(ngx_http_request_t *r,
@@ -154,10 +168,19 @@ static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
 static ngx_int_t ngx_http_news_account_page(ngx_http_request_t *r,
     ngx_uint_t status, const char *field, const char *msg);
-static int ngx_http_news_session_html(const news_session_info_t *s,
-    void *data);
 static ngx_int_t ngx_http_news_account_body(ngx_http_request_t *r,
     ngx_str_t *body);
+static ngx_int_t ngx_http_news_end_sessions_page(ngx_http_request_t *r,
+    ngx_uint_t status, ngx_http_news_auth_t *a, const char *field,
+    const char *msg);
+static ngx_int_t ngx_http_news_end_sessions_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static void ngx_http_news_disown_start(ngx_http_request_t *r);
+static void ngx_http_news_disown_work(void *data);
+static int ngx_http_news_disown_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static ngx_int_t ngx_http_news_session_id(ngx_http_request_t *r,
+    ngx_http_news_auth_t *a, ngx_str_t *hex);
 static void ngx_http_news_session_touch(void *data);
 static ngx_int_t ngx_http_news_auth_done(ngx_http_request_t *r, void *data);
 static ngx_int_t ngx_http_news_user_reply(ngx_http_request_t *r,
@@ -713,40 +736,19 @@ ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
 
 
 /*
- * The login or register page.  An error goes next to its field (field
- * "username" or "password", tied by aria-describedby) or above the form
- * (field NULL).  The typed name is kept; the password never is.
+ * The login or register page (render_account.c).  An error goes next to
+ * its field (field "username" or "password") or above the form (field
+ * NULL).  The typed name is kept; the password never is.
  */
-/*
- * Closes an <input> of an account form; when the error is this field's,
- * ties it to the field and announces it.
- */
-static void
-ngx_http_news_field_end(news_buf_t *b, const char *id, const char *field,
-    const char *msg)
-{
-    if (msg == NULL || field == NULL || ngx_strcmp(field, id) != 0) {
-        news_buf_addc(b, '>');
-        return;
-    }
-
-    news_buf_addf(b, " aria-invalid=\"true\" aria-describedby=\"%s-error\">"
-                  "\n<span class=\"error\" id=\"%s-error\" role=\"alert\">",
-                  id, id);
-    news_html_escape(b, msg, ngx_strlen(msg));
-    news_buf_addl(b, "</span>");
-}
-
-
 static ngx_int_t
 ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
     ngx_uint_t status, ngx_str_t *name, ngx_str_t *next, const char *field,
     const char *msg)
 {
-    ngx_int_t              n;
+    int                    form;
+    ngx_str_t              hex;
     news_buf_t            *b;
-    const char            *title, *action, *other;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    news_form_t            f;
     u_char                 pre[NEWS_TOKEN_LEN], csrf[NEWS_SHA256_LEN];
     ngx_http_news_page_t   pg;
 
@@ -756,81 +758,58 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
 
     news_csrf_token(pre, NGX_HTTP_NEWS_CSRF_PRE, csrf);
 
-    if (kind == NGX_HTTP_NEWS_LOGIN) {
-        title = "Log in";
-        action = "login";
-        other = "<p>No account yet? <a href=\"register\">Register</a></p>\n";
-
-    } else {
-        title = "Register";
-        action = "register";
-        other = "<p>Have an account? <a href=\"login\">Log in</a></p>\n";
+    if (ngx_http_news_hex(r, csrf, sizeof(csrf), &hex) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
+
+    form = (kind == NGX_HTTP_NEWS_LOGIN) ? NEWS_FORM_LOGIN
+                                         : NEWS_FORM_REGISTER;
+
+    ngx_memzero(&f, sizeof(f));
+    f.csrf = (char *) hex.data;
+    f.csrf_len = hex.len;
+    f.field = field;
+    f.msg = msg;
 
     b = ngx_http_news_scratch(r);
 
-    news_buf_addf(b, "<h1>%s</h1>\n", title);
+    news_render_credentials(b, form, &f, (char *) next->data, next->len,
+                            name ? (char *) name->data : NULL,
+                            name ? name->len : 0);
 
-    if (msg && field == NULL) {
-        news_buf_addl(b, "<p class=\"error\" id=\"form-error\" "
-                      "role=\"alert\">");
-        news_html_escape(b, msg, ngx_strlen(msg));
-        news_buf_addl(b, "</p>\n");
-    }
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title.data = (u_char *) news_render_credentials_title(form);
+    pg.title.len = ngx_strlen(pg.title.data);
+    pg.path.data = (u_char *) news_render_credentials_path(form);
+    pg.path.len = ngx_strlen(pg.path.data);
 
-    news_buf_addf(b, "<form class=\"account\" method=\"post\" "
-                  "action=\"%s\"%s>\n"
-                  "<input type=\"hidden\" name=\"csrf\" value=\"",
-                  action, (msg && field == NULL)
-                          ? " aria-describedby=\"form-error\"" : "");
-    news_hex_encode(b, csrf, sizeof(csrf));
-    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
-    news_html_escape(b, (char *) next->data, next->len);
-    news_buf_addl(b, "\">\n");
+    return ngx_http_news_form_send(r, status, b, &pg);
+}
 
-    news_buf_addl(b, "<p><label for=\"username\">Username</label>\n"
-                  "<input id=\"username\" name=\"username\" type=\"text\" "
-                  "autocomplete=\"username\" required minlength=\"3\" "
-                  "maxlength=\"32\" pattern=\"[A-Za-z0-9_\\-]{3,32}\" "
-                  "value=\"");
-    if (name) {
-        news_html_escape(b, (char *) name->data, name->len);
-    }
-    news_buf_addc(b, '"');
 
-    ngx_http_news_field_end(b, "username", field, msg);
-
-    news_buf_addf(b, "</p>\n<p><label for=\"password\">Password</label>\n"
-                  "<input id=\"password\" name=\"password\" "
-                  "type=\"password\" autocomplete=\"%s\" required "
-                  "minlength=\"8\" maxlength=\"1024\"",
-                  kind == NGX_HTTP_NEWS_LOGIN ? "current-password"
-                                              : "new-password");
-
-    ngx_http_news_field_end(b, "password", field, msg);
-
-    news_buf_addf(b, "</p>\n<p><button type=\"submit\">%s</button></p>\n"
-                  "</form>\n", title);
-    news_buf_adds(b, other);
+/*
+ * Sends a page holding a form (main content in b): in the site's chrome,
+ * and never kept by a cache, as it holds a token.
+ */
+static ngx_int_t
+ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, ngx_http_news_page_t *pg)
+{
+    ngx_int_t  n;
+    ngx_str_t  pieces[NGX_HTTP_NEWS_PIECES];
 
     if (b->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_memzero(&pg, sizeof(pg));
-    pg.title.data = (u_char *) title;
-    pg.title.len = ngx_strlen(title);
-    pg.main.data = (u_char *) b->data;
-    pg.main.len = b->len;
-    pg.path.data = (u_char *) action;
-    pg.path.len = ngx_strlen(action);
+    pg->main.data = (u_char *) b->data;
+    pg->main.len = b->len;
 
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    n = ngx_http_news_page_pieces(r, pg, pieces);
     if (n == NGX_ERROR) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* a form page holds a token: no cache may keep it */
     if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -1162,148 +1141,62 @@ ngx_http_news_account(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
-static int
-ngx_http_news_session_html(const news_session_info_t *s, void *data)
-{
-    news_buf_t  *b = data;
-
-    news_buf_addl(b, "<li>Since <time datetime=\"");
-    news_time_rfc3339(b, s->created);
-    news_buf_addl(b, "\">");
-    news_time_rfc3339(b, s->created);
-    news_buf_addl(b, "</time>, last seen <time datetime=\"");
-    news_time_rfc3339(b, s->seen);
-    news_buf_addl(b, "\">");
-    news_time_rfc3339(b, s->seen);
-    news_buf_adds(b, s->current ? "</time> (this browser)</li>\n"
-                                : "</time></li>\n");
-
-    return b->failed;
-}
-
-
-/* the page; an error goes next to its field, or above the forms */
+/* the page (render_account.c); an error goes next to its field, or above */
 static ngx_int_t
 ngx_http_news_account_page(ngx_http_request_t *r, ngx_uint_t status,
     const char *field, const char *msg)
 {
-    ngx_int_t              n;
+    int                    rc;
     MDB_txn               *txn;
     ngx_str_t              csrf;
     news_buf_t            *b;
     news_err_t             err;
-    news_user_t           *user;
+    news_form_t            f;
     ngx_http_news_ctx_t   *ctx;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
     ctx = ngx_http_news_get_ctx(r);
-    user = ctx->user;
 
     if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b = ngx_http_news_scratch(r);
-
-    news_buf_addl(b, "<h1>Your account</h1>\n<p>Logged in as <b>");
-    news_html_escape(b, user->name, user->name_len);
-    news_buf_addf(b, "</b> (%s).</p>\n", news_role_name(user->role));
-
-    if (msg && field == NULL) {
-        news_buf_addl(b, "<p class=\"error\" id=\"form-error\" "
-                      "role=\"alert\">");
-        news_html_escape(b, msg, ngx_strlen(msg));
-        news_buf_addl(b, "</p>\n");
-    }
-
-    news_buf_addl(b, "<h2>Where you are logged in</h2>\n<ul class=\"sessions\">"
-                  "\n");
+    ngx_memzero(&f, sizeof(f));
+    f.csrf = (char *) csrf.data;
+    f.csrf_len = csrf.len;
+    f.field = field;
+    f.msg = msg;
 
     if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    n = news_sessions_each(&ngx_http_news_module_store(r), txn, user->id,
-                           ctx->token, NGX_HTTP_NEWS_API_LIMIT,
-                           ngx_http_news_session_html, b, &err);
+    b = ngx_http_news_scratch(r);
+
+    rc = news_render_account(b, &ngx_http_news_module_store(r), txn,
+                             ctx->user, ctx->token, NGX_HTTP_NEWS_API_LIMIT,
+                             &f, &err);
     ngx_http_news_read_done(r);
 
-    if (n != NEWS_OK) {
+    if (rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    news_buf_addl(b, "</ul>\n<form class=\"account\" method=\"post\" "
-                  "action=\"account\">\n<input type=\"hidden\" name=\"csrf\" "
-                  "value=\"");
-    news_buf_add(b, csrf.data, csrf.len);
-    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"action\" "
-                  "value=\"logout-all\">\n<p><button type=\"submit\">Log out "
-                  "everywhere</button></p>\n</form>\n"
-                  "<h2>Change your password</h2>\n"
-                  "<p>Every other browser is logged out.</p>\n"
-                  "<form class=\"account\" method=\"post\" "
-                  "action=\"account\">\n<input type=\"hidden\" name=\"csrf\" "
-                  "value=\"");
-    news_buf_add(b, csrf.data, csrf.len);
-    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"action\" "
-                  "value=\"password\">\n<p><label for=\"password\">Current "
-                  "password</label>\n<input id=\"password\" name=\"password\" "
-                  "type=\"password\" autocomplete=\"current-password\" "
-                  "required maxlength=\"1024\"");
-    ngx_http_news_field_end(b, "password", field, msg);
-    news_buf_addl(b, "</p>\n<p><label for=\"new-password\">New password"
-                  "</label>\n<input id=\"new-password\" name=\"new_password\" "
-                  "type=\"password\" autocomplete=\"new-password\" required "
-                  "minlength=\"8\" maxlength=\"1024\"");
-    ngx_http_news_field_end(b, "new-password", field, msg);
-    news_buf_addl(b, "</p>\n<p><button type=\"submit\">Change password"
-                  "</button></p>\n</form>\n"
-                  "<h2>Delete your account</h2>\n"
-                  "<p>Your comments stay, under your name, which nobody can "
-                  "take; nobody can edit them but moderators.</p>\n"
-                  "<form class=\"account\" method=\"post\" "
-                  "action=\"account\">\n<input type=\"hidden\" name=\"csrf\" "
-                  "value=\"");
-    news_buf_add(b, csrf.data, csrf.len);
-    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"action\" "
-                  "value=\"delete\">\n<p><label for=\"delete-password\">"
-                  "Password</label>\n<input id=\"delete-password\" "
-                  "name=\"password\" type=\"password\" "
-                  "autocomplete=\"current-password\" required "
-                  "maxlength=\"1024\"");
-    ngx_http_news_field_end(b, "delete-password", field, msg);
-    news_buf_addl(b, "</p>\n<p><button type=\"submit\">Delete my account"
-                  "</button></p>\n</form>\n");
-
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     ngx_memzero(&pg, sizeof(pg));
     ngx_str_set(&pg.title, "Your account");
-    pg.main.data = (u_char *) b->data;
-    pg.main.len = b->len;
     ngx_str_set(&pg.path, "account");
 
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+    return ngx_http_news_form_send(r, status, b, &pg);
 }
 
 
 static ngx_int_t
 ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t                  rc[4];
-    ngx_str_t                  csrf, action, pw, new_pw, name;
+    int                        disown;
+    ngx_int_t                  rc[6];
+    ngx_str_t                  csrf, action, pw, new_pw, name, comments,
+                               sid;
     ngx_uint_t                 kind;
     news_user_t               *user;
     ngx_http_news_auth_t      *a;
@@ -1316,9 +1209,11 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
     rc[1] = ngx_http_news_form_field(r, body, "action", &action);
     rc[2] = ngx_http_news_form_field(r, body, "password", &pw);
     rc[3] = ngx_http_news_form_field(r, body, "new_password", &new_pw);
+    rc[4] = ngx_http_news_form_field(r, body, "comments", &comments);
+    rc[5] = ngx_http_news_form_field(r, body, "session", &sid);
 
     if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
-        || rc[3] == NGX_ERROR)
+        || rc[3] == NGX_ERROR || rc[4] == NGX_ERROR || rc[5] == NGX_ERROR)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -1330,18 +1225,35 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
                                           "again.");
     }
 
-    if (rc[1] != 1 || rc[2] < 0 || rc[3] < 0) {
+    if (rc[1] != 1 || rc[2] < 0 || rc[3] < 0 || rc[4] < 0 || rc[5] < 0) {
         return ngx_http_news_account_page(r, NGX_HTTP_BAD_REQUEST, NULL,
                                           "The form arrived garbled. Please "
                                           "try again.");
     }
 
+    disown = NEWS_DISOWN_KEEP;
+
     if (action.len == 10 && ngx_strncmp(action.data, "logout-all", 10) == 0) {
         kind = NGX_HTTP_NEWS_LOGOUT_ALL;
+
+    } else if (action.len == 11
+               && ngx_strncmp(action.data, "end-session", 11) == 0)
+    {
+        kind = NGX_HTTP_NEWS_END_ONE;
 
     } else if (action.len == 6 && ngx_strncmp(action.data, "delete", 6) == 0)
     {
         kind = NGX_HTTP_NEWS_DELETE;
+
+        if (comments.len) {
+            disown = news_disown_parse((char *) comments.data, comments.len);
+        }
+
+        if (disown < 0) {
+            return ngx_http_news_account_page(r, 422, NULL,
+                                              "Choose whether your comments "
+                                              "stay or go.");
+        }
 
     } else if (action.len == 8
                && ngx_strncmp(action.data, "password", 8) == 0)
@@ -1370,10 +1282,20 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     a->new_pw_len = ngx_http_news_take_password(a->new_pw, &new_pw);
-
+    a->disown = disown;
     a->next = nlcf->prefix;
 
-    if (kind == NGX_HTTP_NEWS_PASSWORD) {
+    if (kind == NGX_HTTP_NEWS_END_ONE
+        && ngx_http_news_session_id(r, a, &sid) != NGX_OK)
+    {
+        return ngx_http_news_account_page(r, NGX_HTTP_NOT_FOUND, NULL,
+                                          "There is no such session.");
+    }
+
+    /* a password changed or another session ended: back to the account */
+    if (kind == NGX_HTTP_NEWS_PASSWORD
+        || (kind == NGX_HTTP_NEWS_END_ONE && !a->current))
+    {
         a->next.data = ngx_pnalloc(r->pool, nlcf->prefix.len + 7);
         if (a->next.data == NULL) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -1383,7 +1305,7 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
                       - a->next.data;
     }
 
-    if (kind != NGX_HTTP_NEWS_LOGOUT_ALL) {
+    if (kind == NGX_HTTP_NEWS_PASSWORD || kind == NGX_HTTP_NEWS_DELETE) {
         rc[0] = ngx_http_news_throttled(r, a);
         if (rc[0] != NGX_DECLINED) {
             return rc[0];
@@ -1391,6 +1313,211 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return ngx_http_news_auth_post(r, a);
+}
+
+
+/*
+ * A session's id as the account page and GET /api/sessions show it
+ * (hex), into a->sid; a->current if it is this browser's.  NGX_ERROR if
+ * it is not such an id.
+ */
+static ngx_int_t
+ngx_http_news_session_id(ngx_http_request_t *r, ngx_http_news_auth_t *a,
+    ngx_str_t *hex)
+{
+    u_char                mine[NEWS_SHA256_LEN];
+    ngx_http_news_ctx_t  *ctx;
+
+    if (news_hex_decode((char *) hex->data, hex->len, a->sid,
+                        sizeof(a->sid))
+        != (ssize_t) sizeof(a->sid))
+    {
+        return NGX_ERROR;
+    }
+
+    ctx = ngx_http_news_get_ctx(r);
+    news_sha256(ctx->token, NEWS_TOKEN_LEN, mine);
+    a->current = ngx_memcmp(mine, a->sid, sizeof(a->sid)) == 0;
+
+    return NGX_OK;
+}
+
+
+/*
+ * GET /moderation/sessions: moderators' form to end a reader's sessions
+ * (an admin's: anyone's); POST does it, with the session's CSRF token.
+ */
+ngx_int_t
+ngx_http_news_moderation_sessions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_MODERATOR);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0,
+                                       ngx_http_news_end_sessions_body);
+    }
+
+    return ngx_http_news_end_sessions_page(r, NGX_HTTP_OK, NULL, NULL, NULL);
+}
+
+
+static ngx_int_t
+ngx_http_news_end_sessions_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t              rc[2];
+    ngx_str_t              csrf, name;
+    ngx_http_news_auth_t  *a;
+
+    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
+    rc[1] = ngx_http_news_form_field(r, body, "username", &name);
+
+    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return ngx_http_news_end_sessions_page(r, NGX_HTTP_FORBIDDEN, NULL,
+                                               NULL, "This form has expired "
+                                               "or did not come from this "
+                                               "site. Please try again.");
+    }
+
+    if (rc[1] < 0 || !news_username_valid((char *) name.data, name.len)) {
+        return ngx_http_news_end_sessions_page(r, 422, NULL, "username",
+                                               "A username has 3 to 32 "
+                                               "letters, digits, _ or -.");
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_END_USER, &name,
+                               &(ngx_str_t) ngx_null_string);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+/*
+ * The moderators' page (render_account.c): with what was just done (a
+ * done, field NULL), an error tied to the name, or neither.  The name
+ * asked for stays in the field.
+ */
+static ngx_int_t
+ngx_http_news_end_sessions_page(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_http_news_auth_t *a, const char *field, const char *msg)
+{
+    u_char                *p;
+    ngx_str_t              csrf;
+    news_buf_t            *b;
+    news_form_t            f;
+    ngx_http_news_page_t   pg;
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&f, sizeof(f));
+    f.csrf = (char *) csrf.data;
+    f.csrf_len = csrf.len;
+    f.field = field;
+    f.msg = msg;
+
+    if (a != NULL && msg == NULL) {
+        p = ngx_pnalloc(r->pool, a->name_len + sizeof("Every session of  "
+                                                      "has ended."));
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        *ngx_sprintf(p, "Every session of %*s has ended.", a->name_len,
+                     a->name) = '\0';
+        f.notice = (char *) p;
+    }
+
+    b = ngx_http_news_scratch(r);
+
+    news_render_end_sessions(b, &f, a ? a->name : NULL,
+                             a ? a->name_len : 0);
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "End a reader's sessions");
+    ngx_str_set(&pg.path, "moderation/sessions");
+
+    return ngx_http_news_form_send(r, status, b, &pg);
+}
+
+
+/*
+ * After an account's deletion, its comments are disowned in the writes'
+ * pool with no request waiting: a batch of NEWS_AUTHOR_BATCH per write,
+ * each through the group-commit writer, so that other writes go between
+ * them.  Any deletion's comments left over (a worker that stopped midway)
+ * are taken up too.  Best effort: what is not done now is done by the
+ * next deletion, or newsctl user delete.
+ */
+static void
+ngx_http_news_disown_start(ngx_http_request_t *r)
+{
+    ngx_http_news_disown_t      d;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    d.st = &nmcf->store;
+    d.writer = &nmcf->writer;
+
+    if (ngx_http_news_task_detach(r, ngx_http_news_disown_work, &d,
+                                  sizeof(d))
+        != NGX_OK)
+    {
+        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                      "news: a deleted account's comments wait for the "
+                      "next deletion (the thread pool refused the task)");
+    }
+}
+
+
+/* in a pool thread: batches until none is left, or one fails twice */
+static void
+ngx_http_news_disown_work(void *data)
+{
+    ngx_http_news_disown_t *d = data;
+
+    int               more, failed;
+    news_write_op_t   op;
+
+    failed = 0;
+
+    do {
+        more = 0;
+        ngx_memzero(&op, sizeof(op));
+        op.apply = ngx_http_news_disown_apply;
+        op.arg = &more;
+
+        if (news_writer_run(d->writer, &op) != NEWS_OK) {
+            more = (++failed < 2);
+        }
+
+    } while (more);
+}
+
+
+/* in the writer's transaction */
+static int
+ngx_http_news_disown_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    int  *more = arg;
+
+    return news_author_disown_step(st, txn, (int64_t) time(NULL),
+                                   NEWS_AUTHOR_BATCH, more, err);
 }
 
 
@@ -1566,8 +1693,41 @@ ngx_http_news_api_sessions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 
 /*
+ * DELETE /api/sessions/{id}: one of the reader's sessions ends, named by
+ * the id GET /api/sessions shows; another user's id is "no such session".
+ */
+ngx_int_t
+ngx_http_news_api_session_end(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t              rc;
+    ngx_http_news_auth_t  *a;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_END_ONE,
+                               &(ngx_str_t) ngx_null_string,
+                               &(ngx_str_t) ngx_null_string);
+    if (a == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (ngx_http_news_session_id(r, a, &rt->slug) != NGX_OK) {
+        return ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND, "not_found",
+                                        "no such session");
+    }
+
+    return ngx_http_news_auth_post(r, a);
+}
+
+
+/*
  * POST /api/password {"password": current, "new_password": ...};
- * POST /api/me/delete {"password": current}: the account goes.
+ * POST /api/me/delete {"password": current, "comments": "keep" or
+ * "remove" (default keep)}: the account goes.
  */
 ngx_int_t
 ngx_http_news_api_password(ngx_http_request_t *r, ngx_http_news_route_t *rt)
@@ -1586,7 +1746,8 @@ ngx_http_news_api_password(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 static ngx_int_t
 ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    cJSON                 *root, *cur, *next;
+    int                    disown;
+    cJSON                 *root, *cur, *next, *how;
     ngx_int_t              rc;
     ngx_str_t              name, pw;
     ngx_uint_t             kind;
@@ -1622,6 +1783,24 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
                                           "required strings");
     }
 
+    disown = NEWS_DISOWN_KEEP;
+    how = cJSON_GetObjectItemCaseSensitive(root, "comments");
+
+    if (kind == NGX_HTTP_NEWS_DELETE && how != NULL) {
+        disown = cJSON_IsString(how)
+                 ? news_disown_parse(how->valuestring,
+                                     ngx_strlen(how->valuestring))
+                 : -1;
+    }
+
+    if (disown < 0) {
+        ngx_explicit_memzero(cur->valuestring, ngx_strlen(cur->valuestring));
+        cJSON_Delete(root);
+        return ngx_http_news_json_error(r, 422, "invalid",
+                                        "comments is \"keep\" or "
+                                        "\"remove\"");
+    }
+
     if (kind == NGX_HTTP_NEWS_PASSWORD
         && news_password_check(next->valuestring,
                                ngx_strlen(next->valuestring))
@@ -1640,6 +1819,10 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
     pw.len = ngx_strlen(cur->valuestring);
 
     a = ngx_http_news_auth_new(r, kind, &name, &pw);
+
+    if (a != NULL) {
+        a->disown = disown;
+    }
 
     if (a != NULL && kind == NGX_HTTP_NEWS_PASSWORD) {
         a->new_pw_len = ngx_min(ngx_strlen(next->valuestring),
@@ -1931,6 +2114,7 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     a->limit_account = nmcf->throttle_account;
     a->limit_address = nmcf->throttle_address;
     a->limit_register = nmcf->throttle_register;
+    a->disown = NEWS_DISOWN_KEEP;
 
     if (ctx->user) {
         a->uid = ctx->user->id;
@@ -2195,6 +2379,7 @@ ngx_http_news_auth_work(void *data)
 
     case NGX_HTTP_NEWS_LOGOUT_ALL:
     case NGX_HTTP_NEWS_END_USER:
+    case NGX_HTTP_NEWS_END_ONE:
         ngx_http_news_auth_end_all(a);
         break;
 
@@ -2314,7 +2499,8 @@ ngx_http_news_auth_write(ngx_http_news_auth_t *a)
         break;
 
     case NGX_HTTP_NEWS_DELETE:
-        rc = news_user_delete(a->st, txn, a->name, a->name_len, &a->err);
+        rc = news_user_delete(a->st, txn, a->name, a->name_len, a->disown,
+                              &a->err);
         break;
 
     case NGX_HTTP_NEWS_PASSWORD:
@@ -2480,9 +2666,10 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 
 
 /*
- * Every session of an account ends: the reader's own ("log out
- * everywhere", a->uid) or, for a moderator, another account's (a->name),
- * one of a lower role unless the moderator is an admin.
+ * Sessions end: one of the reader's own, by its id (a->sid, looked for
+ * among a->uid's sessions only); all of the reader's ("log out
+ * everywhere", a->uid); or, for a moderator, all of another account's
+ * (a->name), one of a lower role unless the moderator is an admin.
  */
 static void
 ngx_http_news_auth_end_all(ngx_http_news_auth_t *a)
@@ -2512,7 +2699,9 @@ ngx_http_news_auth_end_all(ngx_http_news_auth_t *a)
     }
 
     if (a->rc == NEWS_OK) {
-        a->rc = news_sessions_drop_user(a->st, txn, u.id, &a->err);
+        a->rc = (a->kind == NGX_HTTP_NEWS_END_ONE)
+                ? news_session_end_id(a->st, txn, a->uid, a->sid, &a->err)
+                : news_sessions_drop_user(a->st, txn, u.id, &a->err);
     }
 
     if (a->rc != NEWS_OK) {
@@ -2632,10 +2821,34 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
         return ngx_http_news_auth_limited(r, a);
 
     case NEWS_NOTFOUND:
+        if (a->kind == NGX_HTTP_NEWS_END_ONE) {
+            return a->json ? ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
+                                                      "not_found",
+                                                      "no such session")
+                           : ngx_http_news_account_page(r,
+                                                        NGX_HTTP_NOT_FOUND,
+                                                        NULL, "There is no "
+                                                        "such session.");
+        }
+
+        if (a->kind == NGX_HTTP_NEWS_END_USER && !a->json) {
+            return ngx_http_news_end_sessions_page(r, NGX_HTTP_NOT_FOUND, a,
+                                                   "username",
+                                                   "There is no such "
+                                                   "account.");
+        }
+
         return ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND, "not_found",
                                         "no such user");
 
     case NEWS_FORBIDDEN:
+        if (a->kind == NGX_HTTP_NEWS_END_USER && !a->json) {
+            return ngx_http_news_end_sessions_page(r, NGX_HTTP_FORBIDDEN, a,
+                                                   "username",
+                                                   "Only an admin ends the "
+                                                   "sessions of staff.");
+        }
+
         return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
                                         a->err.msg);
 
@@ -2659,12 +2872,24 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
     }
 
     if (a->kind == NGX_HTTP_NEWS_END_USER) {
-        return ngx_http_news_no_content(r);
+        return a->json ? ngx_http_news_no_content(r)
+                       : ngx_http_news_end_sessions_page(r, NGX_HTTP_OK, a,
+                                                         NULL, NULL);
+    }
+
+    if (a->kind == NGX_HTTP_NEWS_DELETE) {
+        ngx_http_news_disown_start(r);
+    }
+
+    if (a->kind == NGX_HTTP_NEWS_END_ONE && !a->current) {
+        return a->json ? ngx_http_news_no_content(r)
+                       : ngx_http_news_see_other(r, &a->next);
     }
 
     if (a->kind == NGX_HTTP_NEWS_LOGOUT
         || a->kind == NGX_HTTP_NEWS_LOGOUT_ALL
-        || a->kind == NGX_HTTP_NEWS_DELETE)
+        || a->kind == NGX_HTTP_NEWS_DELETE
+        || a->kind == NGX_HTTP_NEWS_END_ONE)
     {
         if (ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_SESSION_COOKIE, NULL, 0)
             != NGX_OK)

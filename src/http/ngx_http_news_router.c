@@ -86,6 +86,15 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_api_sessions,
       ngx_null_string },
 
+    { ngx_string(NEWS_ROUTE_API_SESSION_ONE), 1, NGX_HTTP_DELETE, 1, 0,
+      ngx_http_news_api_session_end,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_END_SESSIONS), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_moderation_sessions,
+      ngx_null_string },
+
     { ngx_string(NEWS_ROUTE_API_PASSWORD), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_password,
       ngx_null_string },

@@ -83,6 +83,7 @@ my %BODY_OF = (
     ngx_http_news_register        => 'login_form',
     ngx_http_news_logout          => 'csrf_form',
     ngx_http_news_comment_action  => 'action_form',
+    ngx_http_news_moderation_sessions => 'end_sessions_form',
 );
 
 # the comment post is the same handler for the form and the JSON route
@@ -184,6 +185,7 @@ sub new {
         sections => ['world', 'sport', 'europe'],
         tags     => ['politics', 'eu', 'a-b'],
         comments => [],      # comment ids seen
+        sessions => [],      # session ids seen (GET /api/sessions)
         etags    => [],
         cursors  => [],
         dates    => [],
@@ -240,6 +242,7 @@ sub learn {
     while ($body =~ /"slug":"([a-z0-9-]+)"/g) { $self->learn_slug($1) }
     while ($body =~ /"id":(\d+),"parent"/g) { $self->remember('comments', $1, 100) }
     while ($body =~ /id="comment-(\d+)"/g) { $self->remember('comments', $1, 100) }
+    while ($body =~ /"id":"([0-9a-f]{16})"/g) { $self->remember('sessions', $1, 20) }
 }
 
 ### Paths and queries
@@ -252,8 +255,11 @@ sub slug_for {
                     '18446744073709551616', '01', '-1', 'abc', '1e3');
     }
     # a moderator ends a reader's sessions: never a persona's
-    return pick(keys %{ $self->{victims} // {} }, map({ "fz-victim-$_" } 0 .. 4), 'nobody', 'A')
-        if $p eq 'api/users/';
+    return $self->victim if $p eq 'api/users/';
+    # one session ends by its id: the spare account's, or anyone's seen
+    # (which must answer 404 to another account)
+    return pick(@{ $self->{sessions} // [] }, '0' x 16, 'ab' x 8, 'zz', 'ab' x 9, 'AB' x 8)
+        if $p eq 'api/sessions/';
     return pick(@{ $self->{sections} }, 'none', 'x' x 96, 'x' x 97)
         if $p eq 'sections/';
     return pick(@{ $self->{tags} }, 'none') if $p eq 'tags/';
@@ -261,6 +267,12 @@ sub slug_for {
     return pick(@{ $self->{slugs} }) if @{ $self->{slugs} } && chance(0.7);
     return pick('no-such', 'a', 'x' x 96, 'x' x 97, 'A', 'a--b', '-a', 'a_b',
                 '%2e%2e', '..', 'a%00b', 'a/b', '%61', "\xc3\xa9", '');
+}
+
+# an account a moderator may log out: never a persona
+sub victim {
+    my ($self) = @_;
+    return pick(keys %{ $self->{victims} // {} }, map({ "fz-victim-$_" } 0 .. 4), 'nobody', 'A');
 }
 
 sub path_for {
@@ -427,6 +439,7 @@ sub form_fields {
                 (chance(0.3) ? (['next', pick(@QUERY_VALUES)]) : ()));
     }
     return (['csrf', $csrf]) if $kind eq 'csrf_form';
+    return (['csrf', $csrf], ['username', $self->victim]) if $kind eq 'end_sessions_form';
     return;
 }
 
@@ -544,6 +557,7 @@ my %ENDS_SESSION = (
     ngx_http_news_api_sessions  => 'DELETE',
     ngx_http_news_account       => 'POST',
     ngx_http_news_api_password  => 'POST',
+    ngx_http_news_api_session_end => 'DELETE',
 );
 
 sub ends_session {

@@ -63,7 +63,8 @@ post(uint64_t article, uint64_t parent, const char *body, uint64_t *id)
     memset(&c, 0, sizeof(c));
     c.article_id = article;
     c.parent = parent;
-    c.author = "alice";
+    c.author = "Alice";
+    c.author_id = user1;
     c.body = (char *) body;
 
     if (news_store_write(&st, &txn, &err) != NEWS_OK) {
@@ -825,6 +826,55 @@ session_key_kind(MDB_txn *txn)
     put(txn, NEWS_DB_SESSIONS, "zabc", 4, "x", 1);
 }
 
+/* an author index key: 'c' . user . comment, or 'd' . user */
+static size_t
+author_key(unsigned char *k, char kind, uint64_t user, uint64_t id)
+{
+    k[0] = (unsigned char) kind;
+    be64(k + 1, user);
+    be64(k + 9, id);
+
+    return kind == 'c' ? NEWS_AUTHOR_KEY : 9;
+}
+
+static void
+author_entry_gone(MDB_txn *txn)
+{
+    unsigned char  k[NEWS_AUTHOR_KEY];
+
+    del(txn, NEWS_DB_AUTHORS, k, author_key(k, 'c', user1, top));
+}
+
+static void
+author_orphan(MDB_txn *txn)
+{
+    unsigned char  k[NEWS_AUTHOR_KEY], v[NEWS_COMMENTS_KEY];
+
+    be64(v, art);
+    be64(v + 8, 2000);
+    be64(v + 16, 5000);
+    put(txn, NEWS_DB_AUTHORS, k, author_key(k, 'c', user1, 5000), v,
+        sizeof(v));
+}
+
+static void
+author_crossed(MDB_txn *txn)
+{
+    unsigned char  k[NEWS_AUTHOR_KEY], v[NEWS_COMMENTS_KEY];
+
+    comment_key(txn, top, v);
+    put(txn, NEWS_DB_AUTHORS, k, author_key(k, 'c', user2, top), v,
+        sizeof(v));
+}
+
+static void
+author_mark_live(MDB_txn *txn)
+{
+    unsigned char  k[NEWS_AUTHOR_KEY];
+
+    put(txn, NEWS_DB_AUTHORS, k, author_key(k, 'd', user1, 0), "k", 1);
+}
+
 
 static const struct {
     const char  *name;
@@ -940,6 +990,14 @@ static const struct {
       "has no user key" },
     { "index keys without their session", session_index_orphan,
       "without its session" },
+    { "a comment left out of the author index", author_entry_gone,
+      "is not under its author" },
+    { "the author index naming a missing comment", author_orphan,
+      "which is not at the key it gives" },
+    { "the author index naming another's comment", author_crossed,
+      "whose author is" },
+    { "a live account marked deleted", author_mark_live,
+      "is marked deleted but exists" },
     { "the schema version deleted", schema_gone, "meta: no schema version" },
     { "an article id counter behind the articles", article_id_behind,
       "meta: \"article_id\" is 1, below article 3" },
@@ -1065,6 +1123,9 @@ main(void)
                renamed, &id, 1200) == NEWS_OK,
        "renamed twice: two former slugs, two revisions");
 
+    ok(add_user("Alice", &user1) == NEWS_OK && add_user("bob", &user2)
+       == NEWS_OK, "two accounts with a session each");
+
     ok(post(art, 0, "top", &top) == NEWS_OK
        && post(art, top, "reply", &reply) == NEWS_OK
        && post(art, reply, "deeper", &deep) == NEWS_OK,
@@ -1079,9 +1140,6 @@ main(void)
 
     ok(i == NEWS_COMMENTS_PAGE + 1 && hide(id) == NEWS_OK,
        "two pages of comments, one hidden");
-
-    ok(add_user("Alice", &user1) == NEWS_OK && add_user("bob", &user2)
-       == NEWS_OK, "two accounts with a session each");
 
     test_clean();
     test_damages();

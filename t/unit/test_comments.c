@@ -9,8 +9,10 @@
 
 #include "tap.h"
 #include "articles.h"
+#include "check.h"
 #include "comments.h"
 #include "text.h"
+#include "users.h"
 
 
 static char          dir[] = "/tmp/news-unit-c-XXXXXX";
@@ -433,6 +435,175 @@ test_queue(void)
 }
 
 
+/* the violations newsctl check would print: 0 when every index agrees */
+static size_t
+violations(void)
+{
+    size_t        n;
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_check_t  r;
+
+    news_check_init(&r);
+    news_store_read(&st, &txn, &err);
+    news_check_store(&st, txn, &r, &err);
+    news_store_read_done(&st);
+
+    if (r.violations) {
+        printf("# %s", news_buf_cstr(&r.lines));
+    }
+
+    n = r.violations;
+    news_check_free(&r);
+
+    return n;
+}
+
+
+/* entries of the author index under prefix p (n bytes) */
+static size_t
+authors_under(const void *p, size_t n)
+{
+    size_t       count;
+    MDB_val      key, val;
+    MDB_txn     *txn;
+    news_err_t   err;
+    MDB_cursor  *cur;
+
+    count = 0;
+    news_store_read(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_AUTHORS], &cur);
+
+    for (int rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST); rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        count += key.mv_size >= n && memcmp(key.mv_data, p, n) == 0;
+    }
+
+    mdb_cursor_close(cur);
+    news_store_read_done(&st);
+
+    return count;
+}
+
+
+/*
+ * A deleted account's comments are disowned in batches of at most
+ * NEWS_AUTHOR_BATCH, each its own write; the index and the records
+ * agree after every batch, and another author's comments stay theirs.
+ */
+static void
+test_disown(void)
+{
+    int             more, steps, rc;
+    char           *html;
+    size_t          i;
+    uint32_t        version;
+    uint64_t        article, first;
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_user_t     u, v;
+    news_comment_t  c;
+    unsigned char   k[9];
+
+    put_article("{\"title\":\"Disowned\",\"body\":\"x\"}", &article);
+
+    memset(&u, 0, sizeof(u));
+    strcpy(u.name, "leaver");
+    u.name_len = 6;
+    strcpy(u.hash, "x");
+    v = u;
+    strcpy(v.name, "stayer");
+
+    news_store_write(&st, &txn, &err);
+    news_user_add(&st, txn, &u, 1000, &err);
+    news_user_add(&st, txn, &v, 1000, &err);
+    news_store_commit(&st, txn, &err);
+
+    first = 0;
+
+    for (i = 0; i < 150; i++) {
+        memset(&c, 0, sizeof(c));
+        c.article_id = article;
+        c.author = (i % 50 == 49) ? "stayer" : "leaver";
+        c.author_id = (i % 50 == 49) ? v.id : u.id;
+        c.body = "words of mine";
+
+        news_store_write(&st, &txn, &err);
+        rc = news_comment_post(&st, txn, &c, 0, 2000, &err);
+        news_store_commit(&st, txn, &err);
+        first = first ? first : c.id;
+
+        if (rc != NEWS_OK) {
+            printf("# post: %s\n", err.msg);
+            break;
+        }
+    }
+
+    k[0] = 'c';
+    news_be64_put(k + 1, u.id);
+    is_int((int) authors_under(k, 9), 147, "the index lists the author's "
+           "147 comments");
+    is_int((int) violations(), 0, "and check agrees");
+
+    news_store_write(&st, &txn, &err);
+    is_int(news_user_delete(&st, txn, "leaver", 6, NEWS_DISOWN_REMOVE, &err),
+           NEWS_OK, "delete the account, its comments to be removed");
+    news_store_commit(&st, txn, &err);
+
+    memset(&c, 0, sizeof(c));
+    c.article_id = article;
+    c.author = "leaver";
+    c.author_id = u.id;
+    c.body = "too late";
+    news_store_write(&st, &txn, &err);
+    is_int(news_comment_post(&st, txn, &c, 0, 2000, &err), NEWS_FORBIDDEN,
+           "a post queued before the deletion is refused after it");
+    mdb_txn_abort(txn);
+
+    for (steps = 0, more = 1; more && steps < 10; steps++) {
+        news_store_write(&st, &txn, &err);
+        rc = news_author_disown_step(&st, txn, 3000, NEWS_AUTHOR_BATCH,
+                                     &more, &err);
+        news_store_commit(&st, txn, &err);
+
+        if (rc != NEWS_OK || violations() != 0) {
+            ok(0, "batch %d: %s", steps, err.msg);
+            break;
+        }
+
+        if (steps == 0) {
+            is_int((int) authors_under(k, 9), 147 - NEWS_AUTHOR_BATCH,
+                   "one batch disowns NEWS_AUTHOR_BATCH comments");
+            ok(more, "and says more are left");
+        }
+    }
+
+    is_int(steps, 3, "147 comments take three batches");
+    ok(!more, "then none is left");
+    k[0] = 'd';
+    is_int((int) authors_under(k, 9), 0, "the account's mark is gone");
+    k[0] = 'c';
+    is_int((int) authors_under(k, 9), 0, "and so are its entries");
+    news_be64_put(k + 1, v.id);
+    is_int((int) authors_under(k, 9), 3, "another author's stay");
+
+    news_store_read(&st, &txn, &err);
+    news_comment_get(&st, txn, first, &c, &err);
+    news_store_read_done(&st);
+    is_str(c.author, NEWS_DELETED_USER, "a removed comment names nobody");
+    is_str(c.body, "[deleted]", "and says nothing");
+    is_int(c.status, NEWS_COMMENT_DELETED, "deleted");
+    ok(c.author_id == 0, "and nobody owns it");
+    news_comment_free(&c);
+
+    html = page_comments(article, &version);
+    ok(strstr(html, "leaver") == NULL, "the page no longer names them");
+    ok(strstr(html, "words of mine") != NULL, "the other author's stay");
+    free(html);
+}
+
+
 int
 main(void)
 {
@@ -451,6 +622,7 @@ main(void)
     test_threads();
     test_incremental();
     test_queue();
+    test_disown();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "comments.h"
 #include "sessions.h"
 #include "text.h"
 #include "users.h"
@@ -323,8 +324,8 @@ test_sessions(news_store_t *st)
 
     news_store_write(st, &txn, &err);
     news_session_create(st, txn, 2, 3000, 500, t1, &err);
-    is_int(news_user_delete(st, txn, "bob", 3, &err), NEWS_OK,
-           "delete a user");
+    is_int(news_user_delete(st, txn, "bob", 3, NEWS_DISOWN_KEEP, &err),
+           NEWS_OK, "delete a user");
     news_store_commit(st, txn, &err);
     is_int(count_sessions(st), 0, "with every session of theirs");
 
