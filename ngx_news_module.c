@@ -68,6 +68,8 @@ static ngx_int_t ngx_http_news_cacheable_variable(ngx_http_request_t *r,
     ngx_http_variable_value_t *v, uintptr_t data);
 static ngx_int_t ngx_http_news_init_process(ngx_cycle_t *cycle);
 static void ngx_http_news_exit_process(ngx_cycle_t *cycle);
+static void ngx_http_news_disown_left(ngx_cycle_t *cycle,
+    ngx_http_news_main_conf_t *nmcf);
 static ngx_int_t ngx_http_news_handler(ngx_http_request_t *r);
 static char *ngx_http_news_password_cost(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
@@ -1379,7 +1381,37 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
                       nmcf->store.dead_readers, &nmcf->db);
     }
 
+    ngx_http_news_disown_left(cycle, nmcf);
+
     return NGX_OK;
+}
+
+
+/*
+ * A deleted account whose comments a stopped worker left half disowned
+ * (one seek in the author index): the disowning goes on in the
+ * background.
+ */
+static void
+ngx_http_news_disown_left(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
+{
+    int          more;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    if (nmcf->store.readonly
+        || news_store_read(&nmcf->store, &txn, &err) != NEWS_OK)
+    {
+        return;
+    }
+
+    more = 0;
+    (void) news_author_disown_pending(&nmcf->store, txn, &more, &err);
+    news_store_read_done(&nmcf->store);
+
+    if (more) {
+        ngx_http_news_disown(nmcf, cycle->log);
+    }
 }
 
 

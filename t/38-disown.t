@@ -265,5 +265,51 @@ $u->done;
 is($rc, 0, 'the export imports into its own store');
 check_clean('which keeps its author index right');
 
+# --- a deletion whose disowning stopped midway goes on ---------------------------
+
+SKIP: {
+    my $lib = ($ENV{TEST_NEWS_BUILD} // NewsTest->root . '/build') . '/faults/liblmdbfault.so';
+    skip "no fault library $lib (make faults-lib)", 10 unless -f $lib;
+
+    my $halted = $t->login('halted');
+    my $hid = uid($halted);
+    my @cs = map { { author => 'halted', author_id => 0 + $hid, body => "Halted $_",
+                     created_at => sprintf('2025-02-01T00:%02d:%02dZ', $_ / 60, $_ % 60) } } 1 .. 300;
+    $t->newsctl('import', NewsTest::json_file(encode_json([{ title => 'Halted', slug => 'halted',
+                body => 'x', published_at => '2025-02-01T00:00:00Z', comments => \@cs }])));
+
+    # newsctl's store open, the deletion, then its first batch fails
+    my $faults = $t->dir . '/faults';
+    open my $fh, '>', $faults or die $!;
+    print $fh "mdb_txn_commit 3 EIO\n";
+    close $fh;
+    {
+        local $ENV{NEWS_FAULT_FILE} = $faults;
+        local $ENV{LD_PRELOAD} = $lib;
+        ($rc, $out, $err) = $t->newsctl('user', 'delete', 'halted');
+    }
+    is($rc, 1, 'newsctl user delete stops when a batch fails');
+    like($err, qr/run the command again to finish/, 'and says how to finish');
+    is(me($halted), 401, 'the account is gone');
+    like($t->get('/api/articles/halted/comments')->{content}, qr/"author":"halted"/, 'its comments are not yet disowned');
+    check_clean('a deletion stopped midway is a consistent store');
+
+    $t->reload;
+    my $list = eventually('/api/articles/halted/comments?limit=100', qr/^(?!.*"author":"halted")/s);
+    like($list, qr/"author":"\[deleted user\]","body":"Halted 1"/, 'a new worker disowns them');
+    unlike($list, qr/"author":"halted"/, 'every one of them');
+
+    # newsctl run again finishes what it began
+    my $h2 = $t->login('halted2');
+    comment($h2, 'Halted two');
+    {
+        local $ENV{NEWS_FAULT_FILE} = $faults;
+        local $ENV{LD_PRELOAD} = $lib;
+        is(($t->newsctl('user', 'delete', 'halted2', '--comments', 'remove'))[0], 1, 'another deletion stops midway');
+    }
+    is(($t->newsctl('user', 'delete', 'halted2'))[0], 0, 'newsctl user delete again finishes it');
+    unlike($t->get("/api/articles/$SLUG/comments")->{content}, qr/Halted two/, 'as it was asked: removed');
+}
+
 $t->done;
 done_testing;

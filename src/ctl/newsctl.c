@@ -905,7 +905,7 @@ newsctl_user_options(int argc, char **argv, int *role, news_argon2_t *cost)
 static int
 newsctl_user(newsctl_t *ctl, int argc, char **argv)
 {
-    int            rc, role;
+    int            rc, role, more;
     MDB_txn       *txn;
     news_err_t     err;
     news_argon2_t  cost;
@@ -984,6 +984,18 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
     } else {
         rc = news_user_delete(&ctl->store, txn, argv[1], strlen(argv[1]),
                               role, &err);
+    }
+
+    /* deleted already, its comments left half disowned: finish them */
+    more = 0;
+
+    if (rc == NEWS_NOTFOUND && argv[0][0] == 'd'
+        && news_author_disown_pending(&ctl->store, txn, &more, &err)
+           == NEWS_OK
+        && more)
+    {
+        news_store_abort(&ctl->store, txn);
+        return newsctl_disown(ctl);
     }
 
     if (rc != NEWS_OK) {

@@ -220,6 +220,8 @@ ngx_int_t ngx_http_news_api_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_password(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+/* a deleted account's comments still to disown: on, in the background */
+void ngx_http_news_disown(ngx_http_news_main_conf_t *nmcf, ngx_log_t *log);
 ngx_int_t ngx_http_news_moderation_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_session_end(ngx_http_request_t *r,
@@ -285,6 +287,8 @@ ngx_int_t ngx_http_news_hash_post(ngx_http_request_t *r,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 ngx_int_t ngx_http_news_task_detach(ngx_http_request_t *r,
     ngx_http_news_work_pt work, void *data, size_t size);
+ngx_int_t ngx_http_news_detach(ngx_http_news_main_conf_t *nmcf,
+    ngx_log_t *log, ngx_http_news_work_pt work, void *data, size_t size);
 
 /* reply.c: sending */
 ngx_buf_t *ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces,

@@ -175,7 +175,6 @@ static ngx_int_t ngx_http_news_end_sessions_page(ngx_http_request_t *r,
     const char *msg);
 static ngx_int_t ngx_http_news_end_sessions_body(ngx_http_request_t *r,
     ngx_str_t *body);
-static void ngx_http_news_disown_start(ngx_http_request_t *r);
 static void ngx_http_news_disown_work(void *data);
 static int ngx_http_news_disown_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
@@ -1459,27 +1458,25 @@ ngx_http_news_end_sessions_page(ngx_http_request_t *r, ngx_uint_t status,
  * pool with no request waiting: a batch of NEWS_AUTHOR_BATCH per write,
  * each through the group-commit writer, so that other writes go between
  * them.  Any deletion's comments left over (a worker that stopped midway)
- * are taken up too.  Best effort: what is not done now is done by the
- * next deletion, or newsctl user delete.
+ * are taken up too, and a worker that starts takes them up.  Best
+ * effort: what is not done now is done by the next deletion or start,
+ * or newsctl user delete.
  */
-static void
-ngx_http_news_disown_start(ngx_http_request_t *r)
+void
+ngx_http_news_disown(ngx_http_news_main_conf_t *nmcf, ngx_log_t *log)
 {
-    ngx_http_news_disown_t      d;
-    ngx_http_news_main_conf_t  *nmcf;
-
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    ngx_http_news_disown_t  d;
 
     d.st = &nmcf->store;
     d.writer = &nmcf->writer;
 
-    if (ngx_http_news_task_detach(r, ngx_http_news_disown_work, &d,
-                                  sizeof(d))
+    if (ngx_http_news_detach(nmcf, log, ngx_http_news_disown_work, &d,
+                             sizeof(d))
         != NGX_OK)
     {
-        ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
-                      "news: a deleted account's comments wait for the "
-                      "next deletion (the thread pool refused the task)");
+        ngx_log_error(NGX_LOG_WARN, log, 0, "news: a deleted account's "
+                      "comments wait for the next deletion or start (the "
+                      "thread pool refused the task)");
     }
 }
 
@@ -2878,7 +2875,9 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
     }
 
     if (a->kind == NGX_HTTP_NEWS_DELETE) {
-        ngx_http_news_disown_start(r);
+        ngx_http_news_disown(ngx_http_get_module_main_conf(r,
+                                                      ngx_http_news_module),
+                             r->connection->log);
     }
 
     if (a->kind == NGX_HTTP_NEWS_END_ONE && !a->current) {

@@ -176,15 +176,22 @@ ngx_int_t
 ngx_http_news_task_detach(ngx_http_request_t *r, ngx_http_news_work_pt work,
     void *data, size_t size)
 {
-    ngx_thread_task_t          *task;
-    ngx_http_news_detached_t   *d;
-    ngx_http_news_main_conf_t  *nmcf;
+    return ngx_http_news_detach(
+               ngx_http_get_module_main_conf(r, ngx_http_news_module),
+               r->connection->log, work, data, size);
+}
 
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+/* the same with no request at all (a worker's start) */
+ngx_int_t
+ngx_http_news_detach(ngx_http_news_main_conf_t *nmcf, ngx_log_t *log,
+    ngx_http_news_work_pt work, void *data, size_t size)
+{
+    ngx_thread_task_t         *task;
+    ngx_http_news_detached_t  *d;
 
     task = ngx_calloc(sizeof(ngx_thread_task_t)
-                      + sizeof(ngx_http_news_detached_t) + size,
-                      r->connection->log);
+                      + sizeof(ngx_http_news_detached_t) + size, log);
     if (task == NULL) {
         return NGX_ERROR;
     }
