@@ -11,6 +11,7 @@
 #include "articles.h"
 #include "comments.h"
 #include "text.h"
+#include "users.h"
 
 
 /* what is left of a deleted comment's words */
@@ -62,11 +63,15 @@ static const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
     MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
+static int news_comment_index(news_store_t *st, MDB_txn *txn, int db,
+    const unsigned char *k, size_t klen, const unsigned char *v, size_t n,
+    const char *what, news_err_t *err);
 static size_t news_author_key(unsigned char *key, char kind, uint64_t uid,
     uint64_t id);
 static int news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
     uint64_t id, const unsigned char *k, news_err_t *err);
 static uint64_t news_comment_stored_author(const MDB_val *val);
+static int news_author_mark(MDB_cursor *cur, MDB_val *key, MDB_val *val);
 static int news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_err_t *err);
 static int news_comment_disown(news_store_t *st, MDB_txn *txn,
@@ -564,22 +569,12 @@ static int
 news_comment_thread_put(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
     unsigned char  k[NEWS_THREAD_KEY];
 
     news_comment_thread_key(k, c->article_id, c->root, c->created_at, c->id);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-    val.mv_data = k;
-    val.mv_size = 0;
 
-    rc = mdb_put(txn, st->dbi[NEWS_DB_THREADS], &key, &val, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing the thread index");
-    }
-
-    return NEWS_OK;
+    return news_comment_index(st, txn, NEWS_DB_THREADS, k, sizeof(k), k, 0,
+                              "writing the thread index", err);
 }
 
 
@@ -717,24 +712,36 @@ static int
 news_comment_queue(news_store_t *st, MDB_txn *txn, const unsigned char *k,
     int pending, news_err_t *err)
 {
+    return news_comment_index(st, txn, NEWS_DB_PENDING, k + 8,
+                              NEWS_PENDING_KEY, pending ? k : NULL, 8,
+                              "writing the moderation queue", err);
+}
+
+
+/* an index entry key -> v (n bytes), or none (v NULL) */
+static int
+news_comment_index(news_store_t *st, MDB_txn *txn, int db,
+    const unsigned char *k, size_t klen, const unsigned char *v, size_t n,
+    const char *what, news_err_t *err)
+{
     int      rc;
     MDB_val  key, val;
 
-    key.mv_data = (unsigned char *) k + 8;
-    key.mv_size = NEWS_PENDING_KEY;
+    key.mv_data = (unsigned char *) k;
+    key.mv_size = klen;
 
-    if (pending) {
-        val.mv_data = (unsigned char *) k;
-        val.mv_size = 8;
-        rc = mdb_put(txn, st->dbi[NEWS_DB_PENDING], &key, &val, 0);
+    if (v != NULL) {
+        val.mv_data = (unsigned char *) v;
+        val.mv_size = n;
+        rc = mdb_put(txn, st->dbi[db], &key, &val, 0);
 
     } else {
-        rc = mdb_del(txn, st->dbi[NEWS_DB_PENDING], &key, NULL);
+        rc = mdb_del(txn, st->dbi[db], &key, NULL);
         rc = (rc == MDB_NOTFOUND) ? 0 : rc;
     }
 
     if (rc != 0) {
-        return news_store_fail(err, rc, "writing the moderation queue");
+        return news_store_fail(err, rc, what);
     }
 
     return NEWS_OK;
@@ -1846,32 +1853,16 @@ static int
 news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid, uint64_t id,
     const unsigned char *k, news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
     unsigned char  a[NEWS_AUTHOR_KEY];
 
     if (uid == 0) {
         return NEWS_OK;
     }
 
-    key.mv_data = a;
-    key.mv_size = news_author_key(a, 'c', uid, id);
-
-    if (k != NULL) {
-        val.mv_data = (unsigned char *) k;
-        val.mv_size = NEWS_COMMENTS_KEY;
-        rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
-
-    } else {
-        rc = mdb_del(txn, st->dbi[NEWS_DB_AUTHORS], &key, NULL);
-        rc = (rc == MDB_NOTFOUND) ? 0 : rc;
-    }
-
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing the author index");
-    }
-
-    return NEWS_OK;
+    return news_comment_index(st, txn, NEWS_DB_AUTHORS, a,
+                              news_author_key(a, 'c', uid, id), k,
+                              NEWS_COMMENTS_KEY, "writing the author index",
+                              err);
 }
 
 
@@ -1902,15 +1893,10 @@ static int
 news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[8];
+    int          rc;
+    news_user_t  u;
 
-    news_be64_put(k, uid);
-    key.mv_data = k;
-    key.mv_size = 8;
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_USERS], &key, &val);
+    rc = news_user_get(st, txn, uid, &u);
     if (rc == MDB_NOTFOUND) {
         return news_err_set(err, NEWS_FORBIDDEN, "the account is deleted");
     }
@@ -1942,8 +1928,6 @@ int
 news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid, int how,
     news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
     unsigned char  k[9], v;
 
     if (how != NEWS_DISOWN_KEEP && how != NEWS_DISOWN_REMOVE) {
@@ -1952,17 +1936,10 @@ news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid, int how,
     }
 
     v = (unsigned char) how;
-    key.mv_data = k;
-    key.mv_size = news_author_key(k, 'd', uid, 0);
-    val.mv_data = &v;
-    val.mv_size = 1;
 
-    rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "marking the account's comments");
-    }
-
-    return NEWS_OK;
+    return news_comment_index(st, txn, NEWS_DB_AUTHORS, k,
+                              news_author_key(k, 'd', uid, 0), &v, 1,
+                              "marking the account's comments", err);
 }
 
 
@@ -1979,20 +1956,38 @@ news_author_disown_pending(news_store_t *st, MDB_txn *txn, int *more,
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
 
-    key.mv_data = "d";
-    key.mv_size = 1;
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = news_author_mark(cur, &key, &val);
     mdb_cursor_close(cur);
 
     if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "reading the author index");
     }
 
-    *more = (rc == 0 && key.mv_size == 9
-             && ((unsigned char *) key.mv_data)[0] == 'd');
+    *more = (rc == 0);
 
     return NEWS_OK;
+}
+
+
+/* the first deleted account's mark, at cur: 0, MDB_NOTFOUND, or an error */
+static int
+news_author_mark(MDB_cursor *cur, MDB_val *key, MDB_val *val)
+{
+    int  rc;
+
+    key->mv_data = "d";
+    key->mv_size = 1;
+
+    rc = mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (key->mv_size != 9 || ((unsigned char *) key->mv_data)[0] != 'd') {
+        return MDB_NOTFOUND;
+    }
+
+    return val->mv_size == 1 ? 0 : MDB_CORRUPTED;
 }
 
 
@@ -2008,27 +2003,17 @@ news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
 
     *more = 0;
 
-    if (news_author_disown_pending(st, txn, more, err) != NEWS_OK) {
-        return err->code;
-    }
-
-    if (!*more) {
-        return NEWS_OK;
-    }
-
     rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
 
-    key.mv_data = "d";
-    key.mv_size = 1;
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    if (rc != 0 || val.mv_size != 1) {
+    rc = news_author_mark(cur, &key, &val);
+    if (rc != 0) {
         mdb_cursor_close(cur);
-        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
-                               "reading the author index");
+        return rc == MDB_NOTFOUND ? NEWS_OK
+                                  : news_store_fail(err, rc,
+                                                    "reading the author index");
     }
 
     memcpy(d, key.mv_data, 9);

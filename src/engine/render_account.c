@@ -21,6 +21,8 @@ static void news_render_form_start(news_buf_t *b, const char *action,
     const news_form_t *f, const char *what);
 static void news_render_field_end(news_buf_t *b, const char *id,
     const news_form_t *f);
+static void news_render_username(news_buf_t *b, const news_form_t *f,
+    const char *name, size_t name_len, const char *attrs);
 static int news_render_session_item(const news_session_info_t *s,
     void *data);
 
@@ -50,25 +52,12 @@ news_render_credentials(news_buf_t *b, int kind, const news_form_t *f,
     news_buf_addf(b, "<h1>%s</h1>\n", title);
     news_render_form_error(b, f);
 
-    news_buf_addf(b, "<form class=\"account\" method=\"post\" "
-                  "action=\"%s\"%s>\n"
-                  "<input type=\"hidden\" name=\"csrf\" value=\"",
-                  news_render_credentials_path(kind),
-                  (f->msg && f->field == NULL)
-                  ? " aria-describedby=\"form-error\"" : "");
-    news_buf_add(b, f->csrf, f->csrf_len);
-    news_buf_addl(b, "\">\n<input type=\"hidden\" name=\"next\" value=\"");
+    news_render_form_start(b, news_render_credentials_path(kind), f, NULL);
+    news_buf_addl(b, "<input type=\"hidden\" name=\"next\" value=\"");
     news_html_escape(b, next, next_len);
     news_buf_addl(b, "\">\n");
 
-    news_buf_addl(b, "<p><label for=\"username\">Username</label>\n"
-                  "<input id=\"username\" name=\"username\" type=\"text\" "
-                  "autocomplete=\"username\" required minlength=\"3\" "
-                  "maxlength=\"32\" pattern=\"[A-Za-z0-9_\\-]{3,32}\" "
-                  "value=\"");
-    news_html_escape(b, name, name_len);
-    news_buf_addc(b, '"');
-    news_render_field_end(b, "username", f);
+    news_render_username(b, f, name, name_len, " autocomplete=\"username\"");
 
     news_buf_addf(b, "</p>\n<p><label for=\"password\">Password</label>\n"
                   "<input id=\"password\" name=\"password\" "
@@ -221,15 +210,24 @@ news_render_end_sessions(news_buf_t *b, const news_form_t *f,
 
     news_render_form_error(b, f);
     news_render_form_start(b, NEWS_ROUTE_END_SESSIONS, f, NULL);
-    news_buf_addl(b, "<p><label for=\"username\">Username</label>\n"
-                  "<input id=\"username\" name=\"username\" type=\"text\" "
+    news_render_username(b, f, name, name_len, "");
+    news_buf_addl(b, "</p>\n<p><button type=\"submit\">End their sessions"
+                  "</button></p>\n</form>\n");
+}
+
+
+/* the username field, the name asked for kept in it; `attrs` adds more */
+static void
+news_render_username(news_buf_t *b, const news_form_t *f, const char *name,
+    size_t name_len, const char *attrs)
+{
+    news_buf_addf(b, "<p><label for=\"username\">Username</label>\n"
+                  "<input id=\"username\" name=\"username\" type=\"text\"%s "
                   "required minlength=\"3\" maxlength=\"32\" "
-                  "pattern=\"[A-Za-z0-9_\\-]{3,32}\" value=\"");
+                  "pattern=\"[A-Za-z0-9_\\-]{3,32}\" value=\"", attrs);
     news_html_escape(b, name, name_len);
     news_buf_addc(b, '"');
     news_render_field_end(b, "username", f);
-    news_buf_addl(b, "</p>\n<p><button type=\"submit\">End their sessions"
-                  "</button></p>\n</form>\n");
 }
 
 
@@ -247,14 +245,19 @@ news_render_form_error(news_buf_t *b, const news_form_t *f)
 }
 
 
-/* a POST form with the CSRF token and, if `what`, its action field */
+/*
+ * A POST form with the CSRF token and, if `what`, its action field;
+ * described by the error above it, if there is one.
+ */
 static void
 news_render_form_start(news_buf_t *b, const char *action,
     const news_form_t *f, const char *what)
 {
     news_buf_addf(b, "<form class=\"account\" method=\"post\" "
-                  "action=\"%s\">\n<input type=\"hidden\" name=\"csrf\" "
-                  "value=\"", action);
+                  "action=\"%s\"%s>\n<input type=\"hidden\" name=\"csrf\" "
+                  "value=\"", action, (f->msg && f->field == NULL)
+                                     ? " aria-describedby=\"form-error\""
+                                     : "");
     news_buf_add(b, f->csrf, f->csrf_len);
     news_buf_addl(b, "\">\n");
 

@@ -121,6 +121,8 @@ ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
     const char *field, const char *msg);
+static ngx_int_t ngx_http_news_form_of(ngx_http_request_t *r,
+    news_form_t *f, const char *field, const char *msg);
 static ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r,
     ngx_uint_t status, news_buf_t *b, ngx_http_news_page_t *pg);
 static ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r,
@@ -817,6 +819,27 @@ ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/* a logged-in reader's form: the session's CSRF token, and the error */
+static ngx_int_t
+ngx_http_news_form_of(ngx_http_request_t *r, news_form_t *f,
+    const char *field, const char *msg)
+{
+    ngx_str_t  csrf;
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    ngx_memzero(f, sizeof(*f));
+    f->csrf = (char *) csrf.data;
+    f->csrf_len = csrf.len;
+    f->field = field;
+    f->msg = msg;
+
+    return NGX_OK;
+}
+
+
 /* 1 found, 0 absent, NEWS_FORM_BAD (garbled or twice), NGX_ERROR */
 static ngx_int_t
 ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
@@ -1147,7 +1170,6 @@ ngx_http_news_account_page(ngx_http_request_t *r, ngx_uint_t status,
 {
     int                    rc;
     MDB_txn               *txn;
-    ngx_str_t              csrf;
     news_buf_t            *b;
     news_err_t             err;
     news_form_t            f;
@@ -1156,15 +1178,9 @@ ngx_http_news_account_page(ngx_http_request_t *r, ngx_uint_t status,
 
     ctx = ngx_http_news_get_ctx(r);
 
-    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+    if (ngx_http_news_form_of(r, &f, field, msg) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    ngx_memzero(&f, sizeof(f));
-    f.csrf = (char *) csrf.data;
-    f.csrf_len = csrf.len;
-    f.field = field;
-    f.msg = msg;
 
     if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
@@ -1413,20 +1429,13 @@ ngx_http_news_end_sessions_page(ngx_http_request_t *r, ngx_uint_t status,
     ngx_http_news_auth_t *a, const char *field, const char *msg)
 {
     u_char                *p;
-    ngx_str_t              csrf;
     news_buf_t            *b;
     news_form_t            f;
     ngx_http_news_page_t   pg;
 
-    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+    if (ngx_http_news_form_of(r, &f, field, msg) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    ngx_memzero(&f, sizeof(f));
-    f.csrf = (char *) csrf.data;
-    f.csrf_len = csrf.len;
-    f.field = field;
-    f.msg = msg;
 
     if (a != NULL && msg == NULL) {
         p = ngx_pnalloc(r->pool, a->name_len + sizeof("Every session of  "
