@@ -70,10 +70,10 @@ news_render_credentials(news_buf_t *b, int kind, const news_form_t *f,
     news_buf_addf(b, "</p>\n<p><button type=\"submit\">%s</button></p>\n"
                   "</form>\n", title);
     news_buf_adds(b, kind == NEWS_FORM_LOGIN
-                     ? "<p>No account yet? <a href=\"" NEWS_ROUTE_REGISTER "\">Register"
-                       "</a></p>\n"
-                     : "<p>Have an account? <a href=\"" NEWS_ROUTE_LOGIN "\">Log in</a>"
-                       "</p>\n");
+                     ? "<p>No account yet? <a href=\"" NEWS_ROUTE_REGISTER
+                       "\">Register</a></p>\n"
+                     : "<p>Have an account? <a href=\"" NEWS_ROUTE_LOGIN
+                       "\">Log in</a></p>\n");
 }
 
 
