@@ -1395,21 +1395,13 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
 static void
 ngx_http_news_disown_left(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
 {
-    int          more;
-    MDB_txn     *txn;
-    news_err_t   err;
+    int         more;
+    news_err_t  err;
 
-    if (nmcf->store.readonly
-        || news_store_read(&nmcf->store, &txn, &err) != NEWS_OK)
+    if (!nmcf->store.readonly
+        && news_author_disown_waiting(&nmcf->store, &more, &err) == NEWS_OK
+        && more)
     {
-        return;
-    }
-
-    more = 0;
-    (void) news_author_disown_pending(&nmcf->store, txn, &more, &err);
-    news_store_read_done(&nmcf->store);
-
-    if (more) {
         ngx_http_news_disown(nmcf, cycle->log);
     }
 }

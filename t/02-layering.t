@@ -20,9 +20,7 @@ use FindBin;
 my $root = "$FindBin::Bin/..";
 
 my %pending = (
-    # the account pages' HTML moves to src/engine/render_account.c
     'src/http/ngx_http_news_auth.c' => {
-        html => 'account pages not yet in the render tier',
         lmdb => 'account transactions not yet behind the engine',
     },
     # these still name the read transaction (MDB_txn) they pass to the

@@ -1969,6 +1969,25 @@ news_author_disown_pending(news_store_t *st, MDB_txn *txn, int *more,
 }
 
 
+int
+news_author_disown_waiting(news_store_t *st, int *more, news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    *more = 0;
+
+    if (news_store_read(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_author_disown_pending(st, txn, more, err);
+    news_store_read_done(st);
+
+    return rc;
+}
+
+
 /* the first deleted account's mark, at cur: 0, MDB_NOTFOUND, or an error */
 static int
 news_author_mark(MDB_cursor *cur, MDB_val *key, MDB_val *val)

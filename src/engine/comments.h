@@ -136,6 +136,9 @@ int news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
 int news_author_disown_pending(news_store_t *st, MDB_txn *txn, int *more,
     news_err_t *err);
 
+/* the same in a read txn of its own (a process that starts) */
+int news_author_disown_waiting(news_store_t *st, int *more, news_err_t *err);
+
 int news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_comment_t *c, news_err_t *err);
 

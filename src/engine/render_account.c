@@ -27,6 +27,26 @@ static int news_render_session_item(const news_session_info_t *s,
     void *data);
 
 
+const char  news_render_see_other_page[] =
+    "<!doctype html>\n<title>See other</title>\n"
+    "<p>Continue to the next page.</p>\n";
+
+
+void
+news_render_account_nav(news_buf_t *b, const char *name, size_t name_len,
+    const char *csrf, size_t csrf_len)
+{
+    news_buf_addl(b, "<span class=\"user\">Logged in as <b>");
+    news_html_escape(b, name, name_len);
+    news_buf_addl(b, "</b></span><a href=\"" NEWS_ROUTE_ACCOUNT "\">Your "
+                  "account</a><form class=\"logout\" method=\"post\" "
+                  "action=\"" NEWS_ROUTE_LOGOUT "\"><input type=\"hidden\" "
+                  "name=\"csrf\" value=\"");
+    news_buf_add(b, csrf, csrf_len);
+    news_buf_addl(b, "\"><button type=\"submit\">Log out</button></form>");
+}
+
+
 const char *
 news_render_credentials_title(int kind)
 {

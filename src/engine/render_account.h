@@ -64,4 +64,15 @@ int news_render_account(news_buf_t *b, news_store_t *st, MDB_txn *txn,
 void news_render_end_sessions(news_buf_t *b, const news_form_t *f,
     const char *name, size_t name_len);
 
+/*
+ * The header's account links of a logged-in reader: the name, the
+ * account page, and a logout button (a POST form with the CSRF token, so
+ * that a link from elsewhere cannot log anyone out).
+ */
+void news_render_account_nav(news_buf_t *b, const char *name,
+    size_t name_len, const char *csrf, size_t csrf_len);
+
+/* the body of a 303 answer, for a client that shows it */
+extern const char  news_render_see_other_page[];
+
 #endif /* NEWS_RENDER_ACCOUNT_H */

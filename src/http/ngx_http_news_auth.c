@@ -298,18 +298,9 @@ ngx_http_news_user(ngx_http_request_t *r)
 ngx_int_t
 ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
 {
-    u_char       *p;
-    size_t        len;
     ngx_str_t     csrf;
+    news_buf_t    b;
     news_user_t  *user;
-
-    static const char  a[] = "<span class=\"user\">Logged in as <b>";
-    static const char  b[] = "</b></span><a href=\"account\">Your account"
-                             "</a><form class=\"logout\" "
-                             "method=\"post\" action=\"logout\">"
-                             "<input type=\"hidden\" name=\"csrf\" value=\"";
-    static const char  c[] = "\"><button type=\"submit\">Log out</button>"
-                             "</form>";
 
     user = ngx_http_news_user(r);
     if (user == NULL) {
@@ -320,21 +311,19 @@ ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
         return NGX_ERROR;
     }
 
-    len = sizeof(a) - 1 + user->name_len * 6 + sizeof(b) - 1 + csrf.len
-          + sizeof(c) - 1;
+    news_buf_init(&b);
+    news_render_account_nav(&b, user->name, user->name_len,
+                            (char *) csrf.data, csrf.len);
 
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
+    nav->data = b.failed ? NULL : ngx_pnalloc(r->pool, b.len);
+    if (nav->data == NULL) {
+        news_buf_free(&b);
         return NGX_ERROR;
     }
 
-    nav->data = p;
-    p = ngx_cpymem(p, a, sizeof(a) - 1);
-    p = (u_char *) ngx_escape_html(p, (u_char *) user->name, user->name_len);
-    p = ngx_cpymem(p, b, sizeof(b) - 1);
-    p = ngx_cpymem(p, csrf.data, csrf.len);
-    p = ngx_cpymem(p, c, sizeof(c) - 1);
-    nav->len = p - nav->data;
+    nav->len = b.len;
+    ngx_memcpy(nav->data, b.data, b.len);
+    news_buf_free(&b);
 
     return NGX_OK;
 }
@@ -725,8 +714,8 @@ ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
     h->value = *location;
     r->headers_out.location = h;
 
-    ngx_str_set(&piece, "<!doctype html>\n<title>See other</title>\n"
-                "<p>Continue to the next page.</p>\n");
+    piece.data = (u_char *) news_render_see_other_page;
+    piece.len = ngx_strlen(news_render_see_other_page);
 
     return ngx_http_news_send(r, NGX_HTTP_SEE_OTHER,
                               &ngx_http_news_html_type, &piece, 1);
