@@ -1,8 +1,10 @@
 #!/usr/bin/perl
 # The border between the two tiers, checked in the sources (README,
 # "Design"): the nginx side (src/http and ngx_news_module.c) never touches
-# LMDB (no mdb_* call, no MDB_* name, no lmdb.h) and holds no HTML (every
-# tag is written by src/engine/render_*.c); the engine (src/engine) never
+# LMDB (no mdb_* call, no MDB_* name, no lmdb.h), holds no HTML (every
+# tag is written by src/engine/render_*.c) and opens no write txn of its
+# own (every write goes through the group-commit writer, engine/writer.h,
+# as one op among the batch's); the engine (src/engine) never
 # includes an nginx header.  Comments do not count: code does for LMDB
 # names, string literals do for HTML.
 #
@@ -88,6 +90,15 @@ sub lmdb_uses {
     return @hits;
 }
 
+# a write txn of its own, beside the group-commit writer
+sub own_writes {
+    my ($src) = @_;
+    my ($code) = scan($src);
+
+    return map { "$_->[0]: $1" }
+           grep { $_->[1] =~ /\b(news_store_(?:write|commit))\b/ } @$code;
+}
+
 sub html_literals {
     my ($src) = @_;
     my (undef, $strings) = scan($src);
@@ -158,6 +169,8 @@ for my $path (@http) {
     my $src = slurp($path);
     check($path, 'lmdb', 'no LMDB call, MDB_ name or lmdb.h', lmdb_uses($src));
     check($path, 'html', 'no HTML tag in a string literal', html_literals($src));
+    check($path, 'writes', 'every write through the writer (no news_store_write '
+          . 'or news_store_commit)', own_writes($src));
 }
 
 for my $path (@engine) {

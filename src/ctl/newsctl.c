@@ -1111,7 +1111,8 @@ newsctl_user_add(newsctl_t *ctl, const char *name, int role,
         return 1;
     }
 
-    if (news_user_add(&ctl->store, txn, &u, (int64_t) time(NULL), &err)
+    if (news_user_register(&ctl->store, txn, &u, (int64_t) time(NULL), 0,
+                           NULL, &err)
         != NEWS_OK)
     {
         news_store_abort(&ctl->store, txn);

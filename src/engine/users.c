@@ -532,6 +532,54 @@ news_user_delete(news_store_t *st, MDB_txn *txn, const char *name, size_t n,
 
 
 int
+news_user_register(news_store_t *st, MDB_txn *txn, news_user_t *u,
+    int64_t now, int64_t ttl, unsigned char *token, news_err_t *err)
+{
+    if (news_user_add(st, txn, u, now, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return token ? news_session_create(st, txn, u->id, now, ttl, token, err)
+                 : NEWS_OK;
+}
+
+
+int
+news_user_login(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *hash, int64_t now, int64_t ttl, unsigned char *token,
+    news_err_t *err)
+{
+    if (hash != NULL && news_user_set_hash(st, txn, id, hash, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    return news_session_create(st, txn, id, now, ttl, token, err);
+}
+
+
+int
+news_user_end_sessions(news_store_t *st, MDB_txn *txn, const char *name,
+    size_t n, int role, news_err_t *err)
+{
+    int          rc;
+    news_user_t  u;
+
+    rc = news_user_find(st, txn, name, n, &u);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "finding the account");
+    }
+
+    if (u.role >= role && role != NEWS_ROLE_ADMIN) {
+        return news_err_set(err, NEWS_FORBIDDEN, "only an admin ends the "
+                            "sessions of staff");
+    }
+
+    return news_sessions_drop_user(st, txn, u.id, err);
+}
+
+
+int
 news_users_each(news_store_t *st, MDB_txn *txn,
     int (*fn)(const news_user_t *u, void *data), void *data, news_err_t *err)
 {

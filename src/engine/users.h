@@ -120,6 +120,28 @@ int news_password_cheaper(const char *encoded, const news_argon2_t *cost);
 int news_user_add(news_store_t *st, MDB_txn *txn, news_user_t *u,
     int64_t now, news_err_t *err);
 
+/*
+ * The account services the nginx side and newsctl share, each one write
+ * inside the caller's txn (the nginx side's is the group-commit
+ * writer's): a registration (the account, and its first session when
+ * token is not NULL), a login (a new session, and the password's new
+ * hash when hash is not NULL: a rehash at the configured cost); a
+ * logout is news_session_delete().
+ */
+int news_user_register(news_store_t *st, MDB_txn *txn, news_user_t *u,
+    int64_t now, int64_t ttl, unsigned char *token, news_err_t *err);
+int news_user_login(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *hash, int64_t now, int64_t ttl, unsigned char *token,
+    news_err_t *err);
+
+/*
+ * A moderator (role: the asker's) ends every session of the account
+ * named: of a reader only, unless the asker is an admin, who may end
+ * anyone's.  NEWS_NOTFOUND, NEWS_FORBIDDEN or NEWS_OK.
+ */
+int news_user_end_sessions(news_store_t *st, MDB_txn *txn, const char *name,
+    size_t n, int role, news_err_t *err);
+
 /* by name (any case) or by id: 0, MDB_NOTFOUND or another LMDB code */
 int news_user_find(news_store_t *st, MDB_txn *txn, const char *name,
     size_t n, news_user_t *u);

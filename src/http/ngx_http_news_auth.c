@@ -54,7 +54,7 @@ typedef struct {
 
 /* a session seen: what the detached write needs */
 typedef struct {
-    news_store_t       *st;
+    news_writer_t      *writer;
     int64_t             now;
     u_char              token[NEWS_TOKEN_LEN];
 } ngx_http_news_touch_t;
@@ -100,6 +100,8 @@ typedef struct {
                                        NEWS_LIMITED, ... */
     news_err_t          err;
     news_user_t         user;
+    news_writer_t      *writer;     /* every write goes through it */
+    int                 ok;         /* the attempt succeeded */
 } ngx_http_news_auth_t;
 
 
@@ -165,6 +167,20 @@ static void ngx_http_news_auth_register(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_logout(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_password(ngx_http_news_auth_t *a);
 static void ngx_http_news_auth_end_all(ngx_http_news_auth_t *a);
+static int ngx_http_news_auth_run(ngx_http_news_auth_t *a,
+    news_write_pt apply);
+static int ngx_http_news_attempt_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int ngx_http_news_attempt_end_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int ngx_http_news_auth_write_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int ngx_http_news_auth_end_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int ngx_http_news_session_touch_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int ngx_http_news_auth_logout_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
 static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
@@ -267,7 +283,7 @@ ngx_http_news_auth_lookup(ngx_http_request_t *r)
                                         nmcf->session_idle / 4)
         && !nmcf->store.readonly)
     {
-        touch.st = &nmcf->store;
+        touch.writer = &nmcf->writer;
         touch.now = ngx_time();
         ngx_memcpy(touch.token, ctx->token, NEWS_TOKEN_LEN);
 
@@ -2100,6 +2116,7 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
     }
 
     a->st = &nmcf->store;
+    a->writer = &nmcf->writer;
     a->cost.memory = nmcf->argon2_memory;
     a->cost.passes = nmcf->argon2_passes;
     a->now = ngx_time();
@@ -2396,21 +2413,39 @@ ngx_http_news_auth_work(void *data)
 static int
 ngx_http_news_attempt(ngx_http_news_auth_t *a)
 {
-    MDB_txn  *txn;
+    return ngx_http_news_auth_run(a, ngx_http_news_attempt_apply);
+}
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-        return a->rc;
-    }
 
-    a->rc = news_attempt_begin(a->st, txn, a->keys, a->nkeys, a->now,
-                               &a->wait, &a->err);
+static int
+ngx_http_news_attempt_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_auth_t *a = arg;
+
+    return news_attempt_begin(st, txn, a->keys, a->nkeys, a->now, &a->wait,
+                              err);
+}
+
+
+/*
+ * One write of an account operation through the group-commit writer,
+ * committed (with whatever else was queued) before it returns: a->rc and
+ * a->err say how it went.
+ */
+static int
+ngx_http_news_auth_run(ngx_http_news_auth_t *a, news_write_pt apply)
+{
+    news_write_op_t  op;
+
+    ngx_memzero(&op, sizeof(op));
+    op.apply = apply;
+    op.arg = a;
+
+    a->rc = news_writer_run(a->writer, &op);
     if (a->rc != NEWS_OK) {
-        news_store_abort(a->st, txn);
-        return a->rc;
+        a->err = op.err;
     }
-
-    a->rc = news_store_commit(a->st, txn, &a->err);
 
     return a->rc;
 }
@@ -2425,26 +2460,30 @@ ngx_http_news_attempt(ngx_http_news_auth_t *a)
 static void
 ngx_http_news_attempt_end(ngx_http_news_auth_t *a, int ok)
 {
-    int         i;
-    MDB_txn    *txn;
-    news_err_t  err;
+    int              i;
+    news_write_op_t  op;
+
+    a->ok = ok;
 
     for (i = 0; i < 2; i++) {
-        if (news_store_write(a->st, &txn, &err) != NEWS_OK) {
-            continue;
-        }
+        ngx_memzero(&op, sizeof(op));
+        op.apply = ngx_http_news_attempt_end_apply;
+        op.arg = a;
 
-        if (news_attempt_end(a->st, txn, a->keys, a->nkeys, ok, &err)
-            != NEWS_OK)
-        {
-            news_store_abort(a->st, txn);
-            continue;
-        }
-
-        if (news_store_commit(a->st, txn, &err) == NEWS_OK) {
+        if (news_writer_run(a->writer, &op) == NEWS_OK) {
             return;
         }
     }
+}
+
+
+static int
+ngx_http_news_attempt_end_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_auth_t *a = arg;
+
+    return news_attempt_end(st, txn, a->keys, a->nkeys, a->ok, err);
 }
 
 
@@ -2479,60 +2518,40 @@ ngx_http_news_auth_user(ngx_http_news_auth_t *a)
 static int
 ngx_http_news_auth_write(ngx_http_news_auth_t *a)
 {
-    int       rc;
-    MDB_txn  *txn;
+    return ngx_http_news_auth_run(a, ngx_http_news_auth_write_apply);
+}
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-        return a->rc;
-    }
+
+/* in the writer's txn: the engine's account services */
+static int
+ngx_http_news_auth_write_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_auth_t *a = arg;
 
     switch (a->kind) {
 
     case NGX_HTTP_NEWS_REGISTER:
-        rc = news_user_add(a->st, txn, &a->user, a->now, &a->err);
-        break;
+        return news_user_register(st, txn, &a->user, a->now, a->ttl,
+                                  a->start_session ? a->token : NULL, err);
 
     case NGX_HTTP_NEWS_DELETE:
-        rc = news_user_delete(a->st, txn, a->name, a->name_len, a->disown,
-                              &a->err);
-        break;
+        return news_user_delete(st, txn, a->name, a->name_len, a->disown,
+                                err);
 
     case NGX_HTTP_NEWS_PASSWORD:
-        rc = news_user_set_hash(a->st, txn, a->user.id, a->hash, &a->err);
-
-        if (rc == NEWS_OK) {
-            rc = news_sessions_drop_user(a->st, txn, a->user.id, &a->err);
+        if (news_sessions_drop_user(st, txn, a->user.id, err) != NEWS_OK) {
+            return err->code;
         }
 
-        break;
+        return news_user_login(st, txn, a->user.id, a->hash, a->now, a->ttl,
+                               a->token, err);
 
     default: /* a login */
-        rc = a->hash[0] ? news_user_set_hash(a->st, txn, a->user.id,
-                                             a->hash, &a->err)
-                        : NEWS_OK;
+        return news_user_login(st, txn, a->user.id,
+                               a->hash[0] ? a->hash : NULL, a->now, a->ttl,
+                               a->token, err);
     }
-
-    if (rc == NEWS_OK
-        && (a->kind == NGX_HTTP_NEWS_LOGIN || a->kind == NGX_HTTP_NEWS_PASSWORD
-            || (a->kind == NGX_HTTP_NEWS_REGISTER && a->start_session)))
-    {
-        rc = news_session_create(a->st, txn, a->user.id, a->now, a->ttl,
-                                 a->token, &a->err);
-    }
-
-    if (rc != NEWS_OK) {
-        news_store_abort(a->st, txn);
-        a->rc = rc;
-        return rc;
-    }
-
-    if (news_store_commit(a->st, txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-        return a->rc;
-    }
-
-    return NEWS_OK;
 }
 
 
@@ -2669,42 +2688,28 @@ ngx_http_news_auth_password(ngx_http_news_auth_t *a)
 static void
 ngx_http_news_auth_end_all(ngx_http_news_auth_t *a)
 {
-    int           rc;
-    MDB_txn      *txn;
-    news_user_t   u;
+    (void) ngx_http_news_auth_run(a, ngx_http_news_auth_end_apply);
+}
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-        return;
+
+static int
+ngx_http_news_auth_end_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_auth_t *a = arg;
+
+    switch (a->kind) {
+
+    case NGX_HTTP_NEWS_END_USER:
+        return news_user_end_sessions(st, txn, a->name, a->name_len, a->role,
+                                      err);
+
+    case NGX_HTTP_NEWS_END_ONE:
+        return news_session_end_id(st, txn, a->uid, a->sid, err);
+
+    default:
+        return news_sessions_drop_user(st, txn, a->uid, err);
     }
-
-    u.id = a->uid;
-    a->rc = NEWS_OK;
-
-    if (a->kind == NGX_HTTP_NEWS_END_USER) {
-        rc = news_user_find(a->st, txn, a->name, a->name_len, &u);
-
-        if (rc != 0) {
-            a->rc = news_store_fail(&a->err, rc, "finding the account");
-
-        } else if (u.role >= a->role && a->role != NEWS_ROLE_ADMIN) {
-            a->rc = news_err_set(&a->err, NEWS_FORBIDDEN, "only an admin "
-                                 "ends the sessions of staff");
-        }
-    }
-
-    if (a->rc == NEWS_OK) {
-        a->rc = (a->kind == NGX_HTTP_NEWS_END_ONE)
-                ? news_session_end_id(a->st, txn, a->uid, a->sid, &a->err)
-                : news_sessions_drop_user(a->st, txn, u.id, &a->err);
-    }
-
-    if (a->rc != NEWS_OK) {
-        news_store_abort(a->st, txn);
-        return;
-    }
-
-    a->rc = news_store_commit(a->st, txn, &a->err);
 }
 
 
@@ -2714,41 +2719,40 @@ ngx_http_news_session_touch(void *data)
 {
     ngx_http_news_touch_t *t = data;
 
-    MDB_txn     *txn;
-    news_err_t   err;
+    news_write_op_t  op;
 
-    if (news_store_write(t->st, &txn, &err) != NEWS_OK) {
-        return;
-    }
+    ngx_memzero(&op, sizeof(op));
+    op.apply = ngx_http_news_session_touch_apply;
+    op.arg = t;
 
-    if (news_session_touch(t->st, txn, t->token, t->now, &err) != NEWS_OK) {
-        news_store_abort(t->st, txn);
-        return;
-    }
+    (void) news_writer_run(t->writer, &op);
+}
 
-    (void) news_store_commit(t->st, txn, &err);
+
+static int
+ngx_http_news_session_touch_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_touch_t *t = arg;
+
+    return news_session_touch(st, txn, t->token, t->now, err);
 }
 
 
 static void
 ngx_http_news_auth_logout(ngx_http_news_auth_t *a)
 {
-    int       rc;
-    MDB_txn  *txn;
+    (void) ngx_http_news_auth_run(a, ngx_http_news_auth_logout_apply);
+}
 
-    if (news_store_write(a->st, &txn, &a->err) != NEWS_OK) {
-        a->rc = a->err.code;
-        return;
-    }
 
-    rc = news_session_delete(a->st, txn, a->token, &a->err);
-    if (rc != NEWS_OK) {
-        news_store_abort(a->st, txn);
-        a->rc = rc;
-        return;
-    }
+static int
+ngx_http_news_auth_logout_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    ngx_http_news_auth_t *a = arg;
 
-    a->rc = news_store_commit(a->st, txn, &a->err);
+    return news_session_delete(st, txn, a->token, err);
 }
 
 

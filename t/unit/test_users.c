@@ -401,6 +401,61 @@ test_sessions(news_store_t *st)
 }
 
 
+/*
+ * The account services the nginx side and newsctl share: a registration
+ * with or without its first session, a login that keeps a rehash, and a
+ * moderator ending sessions by the role rule.
+ */
+static void
+test_services(news_store_t *st)
+{
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_user_t     u, m, got;
+    unsigned char   token[NEWS_TOKEN_LEN];
+    int             before;
+
+    before = count_sessions(st);
+
+    memset(&u, 0, sizeof(u));
+    strcpy(u.name, "svc_reader");
+    u.name_len = strlen(u.name);
+    strcpy(u.hash, "$argon2id$old");
+    m = u;
+    strcpy(m.name, "svc_mod");
+    m.name_len = strlen(m.name);
+    m.role = NEWS_ROLE_MODERATOR;
+
+    news_store_write(st, &txn, &err);
+    is_int(news_user_register(st, txn, &u, 5000, 100, token, &err), NEWS_OK,
+           "register with a session");
+    is_int(news_user_register(st, txn, &m, 5000, 100, NULL, &err), NEWS_OK,
+           "register without one (newsctl user add)");
+    is_int(news_user_register(st, txn, &m, 5000, 100, NULL, &err),
+           NEWS_CONFLICT, "a taken name");
+    news_store_commit(st, txn, &err);
+    is_int(count_sessions(st), before + 3, "one session, three keys");
+
+    news_store_write(st, &txn, &err);
+    is_int(news_user_login(st, txn, u.id, "$argon2id$new", 5000, 100, token,
+                           &err), NEWS_OK, "a login with a rehash");
+    news_user_get(st, txn, u.id, &got);
+    is_str(got.hash, "$argon2id$new", "keeps the new hash");
+    is_int(news_user_end_sessions(st, txn, "SVC_MOD", 7, NEWS_ROLE_MODERATOR,
+                                  &err), NEWS_FORBIDDEN,
+           "a moderator cannot end a moderator's sessions");
+    is_int(news_user_end_sessions(st, txn, "svc_mod", 7, NEWS_ROLE_ADMIN,
+                                  &err), NEWS_OK, "an admin can");
+    is_int(news_user_end_sessions(st, txn, "nobody", 6, NEWS_ROLE_ADMIN,
+                                  &err), NEWS_NOTFOUND, "no such account");
+    is_int(news_user_end_sessions(st, txn, "svc_reader", 10,
+                                  NEWS_ROLE_MODERATOR, &err), NEWS_OK,
+           "a moderator ends a reader's");
+    news_store_commit(st, txn, &err);
+    is_int(count_sessions(st), before, "every session of theirs ended");
+}
+
+
 int
 main(void)
 {
@@ -422,6 +477,7 @@ main(void)
 
     test_accounts(&st);
     test_sessions(&st);
+    test_services(&st);
 
     news_store_close(&st);
 
