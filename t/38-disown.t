@@ -216,6 +216,8 @@ my $admin = $t->login('admin1', 'admin');
 my $admin2 = $t->login('admin2', 'admin');
 my $ed = $t->login('ed1', 'editor');
 my $target = $t->login('target');
+like($t->get('/moderation', { headers => { Cookie => $mod } })->{content},
+     qr{<a href="moderation/sessions">End a reader's sessions</a>}, 'the moderation page links to the form');
 is($t->get('/moderation/sessions')->{status}, 403, 'anonymous: the form is refused');
 is($t->get('/moderation/sessions', { headers => { Cookie => $target } })->{status}, 403, 'a reader: refused');
 $page = $t->get('/moderation/sessions', { headers => { Cookie => $mod } });

@@ -195,5 +195,7 @@ news_render_moderation_tail(news_buf_t *b, size_t count, int more,
                   "required>\n<button name=\"action\" value=\"hide\">Hide"
                   "</button> <button name=\"action\" value=\"unhide\">"
                   "Unhide</button> <button name=\"action\" "
-                  "value=\"delete\">Delete</button>\n</form>\n");
+                  "value=\"delete\">Delete</button>\n</form>\n"
+                  "<h2>Readers</h2>\n<p><a href=\"" NEWS_ROUTE_END_SESSIONS
+                  "\">End a reader's sessions</a></p>\n");
 }
