@@ -9,7 +9,8 @@ PORT        ?= 8080
 DEMO        := $(BUILD)/demo
 
 PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
-               libcmark-dev libargon2-dev libpcre2-dev libssl-dev zlib1g-dev gcc make \
+               libcmark-dev libargon2-dev libutf8proc-dev libstemmer-dev \
+               libpcre2-dev libssl-dev zlib1g-dev gcc make \
                perl libwww-perl wrk libxml2-utils openssl curl \
                libio-socket-ssl-perl libnet-ssleay-perl
 
@@ -23,7 +24,8 @@ UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine
-LIBS        := -llmdb -lcjson -lcmark -largon2 -lpthread
+LIBS        := -llmdb -lcjson -lcmark -largon2 -lutf8proc -lstemmer \
+               -lpthread -lm
 
 # the distro binary's own flags, so that the module loads into it
 NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \

@@ -14,6 +14,7 @@
 
 #include "articles.h"
 #include "check.h"
+#include "search.h"
 #include "comments.h"
 #include "sessions.h"
 #include "text.h"
@@ -48,6 +49,7 @@ typedef struct {
 
 static int newsctl_usage(void);
 static int newsctl_disown(newsctl_t *ctl);
+static int newsctl_reindex(newsctl_t *ctl);
 static int newsctl_open(newsctl_t *ctl);
 static void newsctl_own_files(const char *db);
 static int newsctl_import(newsctl_t *ctl, int argc, char **argv);
@@ -139,6 +141,11 @@ main(int argc, char **argv)
         return rc ? rc : newsctl_check(&ctl);
     }
 
+    if (strcmp(argv[i], "reindex") == 0 && i + 1 == argc) {
+        rc = newsctl_open(&ctl);
+        return rc ? rc : newsctl_reindex(&ctl);
+    }
+
     if (strcmp(argv[i], "backup") == 0 && i + 2 == argc) {
         rc = newsctl_open(&ctl);
         return rc ? rc : newsctl_backup(&ctl, argv[i + 1]);
@@ -164,6 +171,11 @@ newsctl_usage(void)
             "  check            every index agrees with its records; one "
             "line per\n"
             "                   violation, exit 1 if any\n"
+            "  reindex          build the search index anew from the "
+            "articles (a store\n"
+            "                   from a build before search needs it once; "
+            "safe while\n"
+            "                   nginx serves)\n"
             "  backup DEST      a consistent, compacted copy into the new "
             "directory DEST,\n"
             "                   safe while nginx serves\n"
@@ -186,6 +198,23 @@ newsctl_usage(void)
             "or are removed\n");
 
     return 2;
+}
+
+
+static int
+newsctl_reindex(newsctl_t *ctl)
+{
+    news_err_t  err;
+
+    if (news_search_reindex(&ctl->store, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: reindex: %s\n", err.msg);
+        news_store_close(&ctl->store);
+        return 1;
+    }
+
+    news_store_close(&ctl->store);
+
+    return 0;
 }
 
 
@@ -282,6 +311,13 @@ newsctl_import(newsctl_t *ctl, int argc, char **argv)
         goto done;
     }
 
+    /* the search postings of a batch are written once, at its end */
+    done = 0;
+
+    if (news_search_bulk_begin(&ctl->store, &err) != NEWS_OK) {
+        goto failed;
+    }
+
     for (done = 0; done < list.n; done += n) {
         n = list.n - done < NEWSCTL_BATCH ? list.n - done : NEWSCTL_BATCH;
 
@@ -296,6 +332,11 @@ newsctl_import(newsctl_t *ctl, int argc, char **argv)
                 news_store_abort(&ctl->store, txn);
                 goto failed;
             }
+        }
+
+        if (news_search_flush(&ctl->store, txn, &err) != NEWS_OK) {
+            news_store_abort(&ctl->store, txn);
+            goto failed;
         }
 
         if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
@@ -320,6 +361,7 @@ done:
     }
 
     free(list.items);
+    news_search_bulk_end(&ctl->store);
     news_store_close(&ctl->store);
 
     return rc;

@@ -8,6 +8,7 @@
 
 #include "articles.h"
 #include "comments.h"
+#include "search.h"
 #include "text.h"
 
 
@@ -648,6 +649,10 @@ news_article_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
     if (a->status != NEWS_PUBLISHED) {
         return NEWS_OK;
+    }
+
+    if (news_search_index(st, txn, a, add, err) != NEWS_OK) {
+        return err->code;
     }
 
     news_times_key(k, a->published_at, a->id);

@@ -14,6 +14,7 @@
 #include <sys/statvfs.h>
 
 #include "comments.h"
+#include "search.h"
 #include "store.h"
 #include "text.h"
 
@@ -32,7 +33,8 @@
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
-    "topics", "revisions", "pending", "threads", "authors"
+    "topics", "revisions", "pending", "threads", "authors", "postings",
+    "sdocs"
 };
 
 
@@ -207,7 +209,7 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
 static int
 news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 {
-    int       i, rc, missing, pending;
+    int       i, rc, missing, pending, search;
     MDB_txn  *txn;
 
     /* usually everything exists: open the handles in a read txn */
@@ -264,6 +266,9 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
               || mdb_dbi_open(txn, news_db_names[NEWS_DB_AUTHORS], 0,
                               &st->dbi[NEWS_DB_AUTHORS])
                  == MDB_NOTFOUND;
+    search = mdb_dbi_open(txn, news_db_names[NEWS_DB_POSTINGS], 0,
+                          &st->dbi[NEWS_DB_POSTINGS])
+             == MDB_NOTFOUND;
 
     for (i = 0; i < NEWS_DB_N; i++) {
         rc = mdb_dbi_open(txn, news_db_names[i], MDB_CREATE, &st->dbi[i]);
@@ -274,7 +279,8 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     }
 
     if (news_store_check_schema(st, txn, dir, err) != NEWS_OK
-        || (pending && news_comments_reindex(st, txn, err) != NEWS_OK))
+        || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
+        || (search && news_search_init(st, txn, err) != NEWS_OK))
     {
         mdb_txn_abort(txn);
         return err->code;

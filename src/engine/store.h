@@ -22,6 +22,7 @@
  *   authors   each user's comments, and deleted accounts' comments still
  *             to disown (see comments.h)
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
+ *   postings, sdocs: the search index (see search.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -70,6 +71,8 @@ enum {
     NEWS_DB_PENDING,
     NEWS_DB_THREADS,
     NEWS_DB_AUTHORS,
+    NEWS_DB_POSTINGS,
+    NEWS_DB_SDOCS,
     NEWS_DB_N
 };
 
@@ -121,6 +124,9 @@ typedef struct {
     news_dirty_t   dirty[NEWS_DIRTY_MAX];
     int64_t     dirty_now;
     int         readonly;    /* on a read-only file system: no writes */
+
+    /* a bulk load's search postings not yet written (search.h) */
+    void       *search_bulk;
 } news_store_t;
 
 

@@ -1,0 +1,2255 @@
+/*
+ * The search index and its queries (search.h): postings blocks in LMDB,
+ * kept in the article's write txn; BM25 over a bounded walk.
+ */
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.h"
+#include "search.h"
+#include "text.h"
+
+
+#define NEWS_FIELD_GAP     8        /* positions between two fields */
+#define NEWS_SCHEDULED_MAX 1024     /* scheduled ids kept for a query */
+#define NEWS_POS_MAX       1024     /* positions of one term compared */
+#define NEWS_BM25_K1       1.2
+#define NEWS_BM25_B        0.75
+
+#define NEWS_SEARCH_KEY    "search"
+
+
+/* a position of a term in an article being indexed, and the next one */
+typedef struct {
+    uint32_t    pos;
+    int32_t     next;       /* -1: the last */
+} news_occ_t;
+
+
+/* a distinct term of an article being indexed */
+typedef struct {
+    uint32_t    off;        /* the term in the arena */
+    uint32_t    len;
+    uint32_t    wtf;
+    int32_t     first;      /* its positions in occ, in order; -1: none */
+    int32_t     last;
+} news_dterm_t;
+
+
+/*
+ * Distinct terms, found through an open-addressing hash of their bytes
+ * (slots hold term index + 1; 0 is free).  Grouping by hash, not by
+ * sorting every occurrence, because a text repeats its words: only the
+ * distinct terms are sorted.
+ */
+typedef struct {
+    news_buf_t     arena;
+    news_dterm_t  *terms;
+    size_t         nterms;
+    size_t         cap;
+    uint32_t      *slots;
+    size_t         nslots;      /* a power of 2, 4 * cap */
+} news_terms_t;
+
+
+/* an article's terms and their positions */
+typedef struct {
+    news_terms_t   tab;
+    news_occ_t    *occ;
+    size_t         nocc;
+    size_t         occ_cap;
+    uint32_t       pos;         /* the next position */
+    uint32_t       length;      /* weighted length */
+} news_doc_terms_t;
+
+
+/* a posting of a bulk load, and the next one of its term */
+typedef struct {
+    uint32_t    doc;
+    uint32_t    wtf;
+    uint32_t    dl;
+    uint32_t    pos_off;    /* its positions in the positions arena */
+    uint32_t    pos_len;
+    int32_t     next;
+} news_post_t;
+
+
+/*
+ * The postings of a bulk load's new articles, by term (first, last in
+ * posts; wtf unused), written a block per term by news_search_flush.
+ */
+typedef struct {
+    news_terms_t   tab;
+    news_post_t   *posts;
+    size_t         nposts;
+    size_t         cap;
+    news_buf_t     positions;
+} news_bulk_t;
+
+/* a bulk load writes what it gathered at this size, whatever the batch */
+#define NEWS_PENDING_MAX  (64 * 1024 * 1024)
+
+
+/* a posting: one document of a term */
+typedef struct {
+    uint32_t        doc;
+    uint32_t        wtf;
+    uint32_t        dl;
+    uint32_t        pos_len;
+    const uint8_t  *pos;
+} news_posting_t;
+
+
+/* a term's postings as a query reads them: one decoded block at a time */
+typedef struct {
+    MDB_cursor      *cur;
+    const char      *term;
+    size_t           len;
+    uint32_t         df;
+    news_posting_t   p[NEWS_BLOCK_DOCS];
+    unsigned         n;          /* postings in p */
+    int              at;         /* the current one when walking */
+    int              done;
+} news_reader_t;
+
+
+static int news_doc_collect(news_doc_terms_t *d, const news_article_t *a);
+static int news_doc_field(news_doc_terms_t *d, const char *s, size_t n,
+    unsigned weight);
+static int news_doc_filter(news_doc_terms_t *d, char kind, const char *name);
+static int news_doc_add(news_doc_terms_t *d, const char *t, size_t len,
+    unsigned weight, uint32_t pos);
+static int news_doc_occur(news_doc_terms_t *d, news_dterm_t *dt,
+    unsigned weight, uint32_t pos);
+static news_dterm_t *news_terms_get(news_terms_t *tab, const char *t,
+    size_t len);
+static uint32_t news_hash(const char *t, size_t len);
+static int news_terms_grow(news_terms_t *tab);
+static void news_terms_sort(news_terms_t *tab);
+static void news_terms_free(news_terms_t *tab);
+static int news_dterm_cmp(const void *a, const void *b, void *arena);
+static void news_doc_free(news_doc_terms_t *d);
+static int news_bulk_add(news_bulk_t *bk, const news_doc_terms_t *d,
+    uint32_t doc, news_err_t *err);
+static int news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
+    const char *term, size_t len, const news_posting_t *p, size_t n,
+    news_err_t *err);
+static int news_postings_change(news_store_t *st, MDB_txn *txn,
+    const news_doc_terms_t *d, uint32_t doc, int add, news_err_t *err);
+static int news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
+    const char *term, size_t len, const news_posting_t *np, int add,
+    news_err_t *err);
+static int news_block_find(MDB_cursor *cur, const char *term, size_t len,
+    uint32_t doc, MDB_val *key, MDB_val *val);
+static int news_block_decode(const MDB_val *val, uint32_t first,
+    news_posting_t *p, unsigned *n);
+static int news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
+    size_t len, const news_posting_t *p, unsigned n, news_err_t *err);
+static void news_posting_key(news_buf_t *k, const char *term, size_t len,
+    uint32_t doc);
+static void news_varint_put(news_buf_t *b, uint32_t v);
+static int news_varint_get(const uint8_t **p, const uint8_t *end,
+    uint32_t *v);
+static int news_search_reindex_all(news_store_t *st, news_err_t *err);
+static int news_stats(news_store_t *st, MDB_txn *txn, uint64_t *docs,
+    uint64_t *length);
+static int news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
+    uint64_t length, news_err_t *err);
+static int news_parse_word(news_query_t *q, const char *s, size_t n,
+    int negate, news_err_t *err);
+static int news_parse_filter(news_query_t *q, char kind, const char *s,
+    size_t n, int negate, news_err_t *err);
+static int news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
+    const news_qterm_t *t);
+static int news_reader_last(news_reader_t *r);
+static int news_reader_prev(news_reader_t *r);
+static const news_posting_t *news_reader_find(news_reader_t *r, uint32_t doc);
+static int news_reader_load(news_reader_t *r, MDB_val *key, MDB_val *val);
+static int news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now,
+    uint64_t *ids, size_t *n);
+static int news_phrase(const news_posting_t **ps, unsigned n);
+static void news_hits_push(news_hit_t *h, size_t *n, size_t k,
+    const news_hit_t *hit);
+static int news_hit_better(const news_hit_t *a, const news_hit_t *b);
+static int news_hit_cmp(const void *a, const void *b);
+
+
+/* the index ------------------------------------------------------------- */
+
+
+int
+news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    int add, news_err_t *err)
+{
+    int               rc;
+    uint64_t          docs, length;
+    MDB_val           key, val;
+    news_doc_terms_t  d;
+    unsigned char     k[8], v[12];
+
+    /* an older store whose index is not built: `newsctl reindex` will */
+    if (news_stats(st, txn, &docs, &length) != 0) {
+        return NEWS_OK;
+    }
+
+    if (a->id > UINT32_MAX) {
+        return news_err_set(err, NEWS_ERROR, "article id %llu is past the "
+                            "search index's doc ids",
+                            (unsigned long long) a->id);
+    }
+
+    news_be64_put(k, a->id);
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the search index");
+    }
+
+    /* there in its current form already, or not there to take out */
+    if ((rc == 0) == add) {
+        return NEWS_OK;
+    }
+
+    if (news_doc_collect(&d, a) != 0) {
+        news_doc_free(&d);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    /* a bulk load gathers new postings; a removal writes them first */
+    if (st->search_bulk && add) {
+        rc = news_bulk_add(st->search_bulk, &d, (uint32_t) a->id, err);
+
+    } else {
+        rc = st->search_bulk ? news_search_flush(st, txn, err) : NEWS_OK;
+
+        if (rc == NEWS_OK) {
+            rc = news_postings_change(st, txn, &d, (uint32_t) a->id, add,
+                                      err);
+        }
+    }
+
+    if (rc == NEWS_OK && add) {
+        news_be64_put(v, (uint64_t) a->published_at);
+        news_be32_put(v + 8, d.length);
+        val.mv_data = v;
+        val.mv_size = sizeof(v);
+
+        rc = mdb_put(txn, st->dbi[NEWS_DB_SDOCS], &key, &val, 0);
+        rc = rc == 0 ? NEWS_OK
+                     : news_store_fail(err, rc, "writing the search index");
+        docs++;
+        length += d.length;
+
+    } else if (rc == NEWS_OK) {
+        rc = mdb_del(txn, st->dbi[NEWS_DB_SDOCS], &key, NULL);
+        rc = rc == 0 ? NEWS_OK
+                     : news_store_fail(err, rc, "writing the search index");
+        docs = docs ? docs - 1 : 0;
+        length = length > d.length ? length - d.length : 0;
+    }
+
+    news_doc_free(&d);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    rc = news_stats_put(st, txn, docs, length, err);
+
+    if (rc == NEWS_OK && st->search_bulk
+        && ((news_bulk_t *) st->search_bulk)->positions.len
+           + ((news_bulk_t *) st->search_bulk)->tab.arena.len
+           > NEWS_PENDING_MAX)
+    {
+        rc = news_search_flush(st, txn, err);
+    }
+
+    return rc;
+}
+
+
+int
+news_search_bulk_begin(news_store_t *st, news_err_t *err)
+{
+    news_bulk_t  *bk;
+
+    bk = calloc(1, sizeof(news_bulk_t));
+    if (bk == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    news_buf_init(&bk->tab.arena);
+    news_buf_init(&bk->positions);
+    st->search_bulk = bk;
+
+    return NEWS_OK;
+}
+
+
+void
+news_search_bulk_end(news_store_t *st)
+{
+    news_bulk_t  *bk;
+
+    bk = st->search_bulk;
+    if (bk == NULL) {
+        return;
+    }
+
+    news_terms_free(&bk->tab);
+    news_buf_free(&bk->positions);
+    free(bk->posts);
+    free(bk);
+    st->search_bulk = NULL;
+}
+
+
+/* an article's postings into the bulk load, by term */
+static int
+news_bulk_add(news_bulk_t *bk, const news_doc_terms_t *d, uint32_t doc,
+    news_err_t *err)
+{
+    size_t         i, cap;
+    int32_t        o;
+    uint32_t       last;
+    news_post_t   *post;
+    news_dterm_t  *dt, *bt;
+
+    for (i = 0; i < d->tab.nterms; i++) {
+        dt = &d->tab.terms[i];
+
+        bt = news_terms_get(&bk->tab, d->tab.arena.data + dt->off, dt->len);
+        if (bt == NULL) {
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        if (bk->nposts == bk->cap) {
+            cap = bk->cap ? bk->cap * 2 : 4096;
+            post = realloc(bk->posts, cap * sizeof(news_post_t));
+            if (post == NULL) {
+                return news_err_set(err, NEWS_ERROR, "out of memory");
+            }
+
+            bk->posts = post;
+            bk->cap = cap;
+        }
+
+        post = &bk->posts[bk->nposts];
+        post->doc = doc;
+        post->wtf = dt->wtf;
+        post->dl = d->length;
+        post->pos_off = (uint32_t) bk->positions.len;
+        post->next = -1;
+
+        for (o = dt->first, last = 0; o >= 0; o = d->occ[o].next) {
+            news_varint_put(&bk->positions, d->occ[o].pos - last);
+            last = d->occ[o].pos;
+        }
+
+        if (bk->positions.failed) {
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        post->pos_len = (uint32_t) bk->positions.len - post->pos_off;
+
+        if (bt->last >= 0) {
+            bk->posts[bt->last].next = (int32_t) bk->nposts;
+
+        } else {
+            bt->first = (int32_t) bk->nposts;
+        }
+
+        bt->last = (int32_t) bk->nposts++;
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_search_flush(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int              rc;
+    size_t           i, n, cap;
+    int32_t          o;
+    MDB_cursor      *cur;
+    news_bulk_t     *bk;
+    news_dterm_t    *bt;
+    news_posting_t  *p;
+
+    bk = st->search_bulk;
+    if (bk == NULL || bk->tab.nterms == 0) {
+        return NEWS_OK;
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_POSTINGS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the search index");
+    }
+
+    news_terms_sort(&bk->tab);
+
+    p = NULL;
+    cap = 0;
+    rc = NEWS_OK;
+
+    for (i = 0; rc == NEWS_OK && i < bk->tab.nterms; i++) {
+        bt = &bk->tab.terms[i];
+
+        for (n = 0, o = bt->first; o >= 0; o = bk->posts[o].next, n++) {
+            if (n == cap) {
+                cap = cap ? cap * 2 : 1024;
+                p = realloc(p, cap * sizeof(news_posting_t));
+                if (p == NULL) {
+                    rc = news_err_set(err, NEWS_ERROR, "out of memory");
+                    break;
+                }
+            }
+
+            p[n].doc = bk->posts[o].doc;
+            p[n].wtf = bk->posts[o].wtf;
+            p[n].dl = bk->posts[o].dl;
+            p[n].pos = (const uint8_t *) bk->positions.data
+                       + bk->posts[o].pos_off;
+            p[n].pos_len = bk->posts[o].pos_len;
+        }
+
+        if (rc == NEWS_OK) {
+            rc = news_term_append(st, txn, cur, bk->tab.arena.data + bt->off,
+                                  bt->len, p, n, err);
+        }
+    }
+
+    free(p);
+    mdb_cursor_close(cur);
+
+    news_terms_free(&bk->tab);
+    news_buf_reset(&bk->positions);
+    bk->nposts = 0;
+
+    return rc;
+}
+
+
+/*
+ * A bulk load's postings of one term, in the order they came: when all
+ * follow the term's last doc (new articles), its last block and they are
+ * written as new blocks at once; else one by one.
+ */
+static int
+news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
+    const char *term, size_t len, const news_posting_t *p, size_t n,
+    news_err_t *err)
+{
+    int              rc;
+    size_t           i;
+    unsigned         m;
+    uint8_t         *copy;
+    MDB_val          key, val;
+    news_posting_t  *all;
+
+    for (i = 1; i < n && p[i].doc > p[i - 1].doc; i++) {
+        /* void */
+    }
+
+    rc = news_block_find(cur, term, len, UINT32_MAX, &key, &val);
+
+    if (rc == MDB_NOTFOUND && i == n) {
+        return news_block_write(st, txn, term, len, p, n, err);
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the search index");
+    }
+
+    if (rc != 0 || i < n || val.mv_size < 6
+        || news_be32_get(val.mv_data) >= p[0].doc)
+    {
+        for (i = 0, rc = NEWS_OK; rc == NEWS_OK && i < n; i++) {
+            rc = news_term_change(st, txn, cur, term, len, &p[i], 1, err);
+        }
+
+        return rc;
+    }
+
+    all = malloc((n + NEWS_BLOCK_DOCS) * sizeof(news_posting_t));
+    copy = malloc(val.mv_size);
+
+    if (all == NULL || copy == NULL) {
+        free(all);
+        free(copy);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    memcpy(copy, val.mv_data, val.mv_size);
+    val.mv_data = copy;
+
+    if (news_block_decode(&val,
+                          news_be32_get((const uint8_t *) key.mv_data + len
+                                        + 1),
+                          all, &m)
+        != 0)
+    {
+        free(all);
+        free(copy);
+        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
+    }
+
+    memcpy(all + m, p, n * sizeof(news_posting_t));
+
+    rc = mdb_cursor_del(cur, 0);
+    rc = rc == 0 ? news_block_write(st, txn, term, len, all, m + n, err)
+                 : news_store_fail(err, rc, "writing the search index");
+
+    free(all);
+    free(copy);
+
+    return rc;
+}
+
+
+int
+news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    uint64_t  docs, length;
+
+    if (news_stats(st, txn, &docs, &length) != 0) {
+        return news_err_set(err, NEWS_BUSY, "the search index of this store "
+                            "is not built yet (newsctl reindex builds it)");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_search_init(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_ARTICLES], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the articles");
+    }
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+    mdb_cursor_close(cur);
+
+    if (rc == 0) {
+        return NEWS_OK;
+    }
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the articles");
+    }
+
+    return news_stats_put(st, txn, 0, 0, err);
+}
+
+
+int
+news_search_reindex(news_store_t *st, news_err_t *err)
+{
+    int  rc;
+
+    if (news_search_bulk_begin(st, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_search_reindex_all(st, err);
+    news_search_bulk_end(st);
+
+    return rc;
+}
+
+
+static int
+news_search_reindex_all(news_store_t *st, news_err_t *err)
+{
+    int              rc, more;
+    size_t           batch;
+    uint64_t         next;
+    MDB_txn         *txn;
+    MDB_cursor      *cur;
+    MDB_val          key, val;
+    news_article_t   a;
+    unsigned char    k[8];
+
+    if (news_store_write(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = mdb_drop(txn, st->dbi[NEWS_DB_POSTINGS], 0);
+    if (rc == 0) {
+        rc = mdb_drop(txn, st->dbi[NEWS_DB_SDOCS], 0);
+    }
+
+    if (rc != 0) {
+        news_store_abort(st, txn);
+        return news_store_fail(err, rc, "emptying the search index");
+    }
+
+    if (news_stats_put(st, txn, 0, 0, err) != NEWS_OK) {
+        news_store_abort(st, txn);
+        return err->code;
+    }
+
+    /* in txns of 1,000 articles: one txn for all could outgrow LMDB's */
+    next = 0;
+    more = 1;
+
+    while (more) {
+        rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_ARTICLES], &cur);
+        if (rc != 0) {
+            news_store_abort(st, txn);
+            return news_store_fail(err, rc, "reading the articles");
+        }
+
+        news_be64_put(k, next);
+        key.mv_data = k;
+        key.mv_size = 8;
+
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        more = 0;
+
+        for (batch = 0; rc == 0; batch++) {
+            if (batch == 1000) {
+                more = 1;
+                break;
+            }
+
+            next = news_be64_get(key.mv_data) + 1;
+
+            if (news_article_load(st, txn, next - 1, &a, err) != NEWS_OK) {
+                mdb_cursor_close(cur);
+                news_store_abort(st, txn);
+                return err->code;
+            }
+
+            rc = a.status == NEWS_PUBLISHED
+                 ? news_search_index(st, txn, &a, 1, err) : NEWS_OK;
+            news_article_free(&a);
+
+            if (rc != NEWS_OK) {
+                mdb_cursor_close(cur);
+                news_store_abort(st, txn);
+                return rc;
+            }
+
+            rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+        }
+
+        mdb_cursor_close(cur);
+
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            news_store_abort(st, txn);
+            return news_store_fail(err, rc, "reading the articles");
+        }
+
+        if (news_search_flush(st, txn, err) != NEWS_OK) {
+            news_store_abort(st, txn);
+            return err->code;
+        }
+
+        if (news_store_commit(st, txn, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        if (more && news_store_write(st, &txn, err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_stats(news_store_t *st, MDB_txn *txn, uint64_t *docs, uint64_t *length)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    key.mv_data = NEWS_SEARCH_KEY;
+    key.mv_size = sizeof(NEWS_SEARCH_KEY) - 1;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (val.mv_size != 16) {
+        return MDB_CORRUPTED;
+    }
+
+    *docs = news_be64_get(val.mv_data);
+    *length = news_be64_get((const unsigned char *) val.mv_data + 8);
+
+    return 0;
+}
+
+
+static int
+news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
+    uint64_t length, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  v[16];
+
+    news_be64_put(v, docs);
+    news_be64_put(v + 8, length);
+
+    key.mv_data = NEWS_SEARCH_KEY;
+    key.mv_size = sizeof(NEWS_SEARCH_KEY) - 1;
+    val.mv_data = v;
+    val.mv_size = sizeof(v);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the search statistics");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * An article's distinct terms, sorted, with their positions.  Weights and
+ * positions as search.h says; the section and tags also give their
+ * filter terms (no weight, no position).
+ */
+static int
+news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
+{
+    unsigned  i;
+
+    memset(d, 0, sizeof(*d));
+    news_buf_init(&d->tab.arena);
+
+    if (news_doc_field(d, a->title, strlen(a->title), NEWS_WEIGHT_TITLE)
+        || news_doc_field(d, a->subtitle, strlen(a->subtitle),
+                          NEWS_WEIGHT_SUBTITLE)
+        || news_doc_field(d, a->section, strlen(a->section),
+                          NEWS_WEIGHT_SECTION)
+        || news_doc_filter(d, 's', a->section))
+    {
+        return -1;
+    }
+
+    for (i = 0; i < a->ntags; i++) {
+        if (news_doc_field(d, a->tags[i], strlen(a->tags[i]), NEWS_WEIGHT_TAG)
+            || news_doc_filter(d, 't', a->tags[i]))
+        {
+            return -1;
+        }
+    }
+
+    if (news_doc_field(d, a->body, strlen(a->body), NEWS_WEIGHT_BODY)) {
+        return -1;
+    }
+
+    news_terms_sort(&d->tab);
+
+    return 0;
+}
+
+
+static int
+news_doc_field(news_doc_terms_t *d, const char *s, size_t n, unsigned weight)
+{
+    news_tokens_t  tk;
+
+    news_tokens_init(&tk, s, n);
+
+    while (news_tokens_next(&tk)) {
+        if (news_doc_add(d, tk.term, tk.term_len, weight, d->pos++) != 0) {
+            return -1;
+        }
+
+        d->length += weight;
+    }
+
+    d->pos += NEWS_FIELD_GAP;
+
+    return tk.failed ? -1 : 0;
+}
+
+
+/* the term of section: or tag: (0x01 kind slug): no weight, no position */
+static int
+news_doc_filter(news_doc_terms_t *d, char kind, const char *name)
+{
+    int         rc;
+    news_buf_t  t;
+
+    news_buf_init(&t);
+    news_buf_addc(&t, '\1');
+    news_buf_addc(&t, kind);
+
+    if (!news_slugify(&t, name, strlen(name))) {
+        news_buf_free(&t);
+        return t.failed ? -1 : 0;
+    }
+
+    rc = t.failed ? -1 : news_doc_add(d, t.data, t.len, 0, 0);
+    news_buf_free(&t);
+
+    return rc;
+}
+
+
+static int
+news_doc_add(news_doc_terms_t *d, const char *t, size_t len, unsigned weight,
+    uint32_t pos)
+{
+    news_dterm_t  *dt;
+
+    dt = news_terms_get(&d->tab, t, len);
+    if (dt == NULL) {
+        return -1;
+    }
+
+    return news_doc_occur(d, dt, weight, pos);
+}
+
+
+/* the entry of term t, a new one if it is new; NULL: out of memory */
+static news_dterm_t *
+news_terms_get(news_terms_t *tab, const char *t, size_t len)
+{
+    size_t         h;
+    news_dterm_t  *dt;
+
+    if (tab->nterms == tab->cap && news_terms_grow(tab) != 0) {
+        return NULL;
+    }
+
+    for (h = news_hash(t, len) & (tab->nslots - 1);
+         tab->slots[h];
+         h = (h + 1) & (tab->nslots - 1))
+    {
+        dt = &tab->terms[tab->slots[h] - 1];
+
+        if (dt->len == len && memcmp(tab->arena.data + dt->off, t, len) == 0)
+        {
+            return dt;
+        }
+    }
+
+    dt = &tab->terms[tab->nterms++];
+    tab->slots[h] = (uint32_t) tab->nterms;
+    dt->off = (uint32_t) tab->arena.len;
+    dt->len = (uint32_t) len;
+    dt->wtf = 0;
+    dt->first = -1;
+    dt->last = -1;
+
+    news_buf_add(&tab->arena, t, len);
+
+    return tab->arena.failed ? NULL : dt;
+}
+
+
+static uint32_t
+news_hash(const char *t, size_t len)
+{
+    size_t    i;
+    uint32_t  h;
+
+    h = 2166136261u;                                    /* FNV-1a */
+    for (i = 0; i < len; i++) {
+        h = (h ^ (uint8_t) t[i]) * 16777619u;
+    }
+
+    return h;
+}
+
+
+/* a weighted occurrence counts and has a position; a filter neither */
+static int
+news_doc_occur(news_doc_terms_t *d, news_dterm_t *dt, unsigned weight,
+    uint32_t pos)
+{
+    size_t       cap;
+    news_occ_t  *occ;
+
+    if (weight == 0) {
+        return 0;
+    }
+
+    if (d->nocc == d->occ_cap) {
+        cap = d->occ_cap ? d->occ_cap * 2 : 512;
+        occ = realloc(d->occ, cap * sizeof(news_occ_t));
+        if (occ == NULL) {
+            return -1;
+        }
+
+        d->occ = occ;
+        d->occ_cap = cap;
+    }
+
+    d->occ[d->nocc].pos = pos;
+    d->occ[d->nocc].next = -1;
+
+    if (dt->last >= 0) {
+        d->occ[dt->last].next = (int32_t) d->nocc;
+
+    } else {
+        dt->first = (int32_t) d->nocc;
+    }
+
+    dt->last = (int32_t) d->nocc++;
+    dt->wtf += weight;
+
+    return 0;
+}
+
+
+/* twice the terms, and a hash table four times that, rehashed */
+static int
+news_terms_grow(news_terms_t *tab)
+{
+    size_t         cap, n, i, h;
+    uint32_t      *slots;
+    news_dterm_t  *terms;
+
+    cap = tab->cap ? tab->cap * 2 : 256;
+    n = cap * 4;
+
+    terms = realloc(tab->terms, cap * sizeof(news_dterm_t));
+    if (terms == NULL) {
+        return -1;
+    }
+
+    tab->terms = terms;
+
+    slots = calloc(n, sizeof(uint32_t));
+    if (slots == NULL) {
+        return -1;
+    }
+
+    for (i = 0; i < tab->nterms; i++) {
+        for (h = news_hash(tab->arena.data + terms[i].off, terms[i].len)
+                 & (n - 1);
+             slots[h];
+             h = (h + 1) & (n - 1))
+        {
+            /* void */
+        }
+
+        slots[h] = (uint32_t) i + 1;
+    }
+
+    free(tab->slots);
+    tab->slots = slots;
+    tab->nslots = n;
+    tab->cap = cap;
+
+    return 0;
+}
+
+
+/* the terms in key order, for LMDB; the arena's place is final now */
+static void
+news_terms_sort(news_terms_t *tab)
+{
+    qsort_r(tab->terms, tab->nterms, sizeof(news_dterm_t), news_dterm_cmp,
+            tab->arena.data);
+}
+
+
+static void
+news_terms_free(news_terms_t *tab)
+{
+    news_buf_free(&tab->arena);
+    free(tab->terms);
+    free(tab->slots);
+    memset(tab, 0, sizeof(*tab));
+}
+
+
+static int
+news_dterm_cmp(const void *a, const void *b, void *arena)
+{
+    int                  rc;
+    size_t               n;
+    const news_dterm_t  *x, *y;
+    const char          *base;
+
+    x = a;
+    y = b;
+    base = arena;
+    n = x->len < y->len ? x->len : y->len;
+
+    rc = memcmp(base + x->off, base + y->off, n);
+    if (rc != 0) {
+        return rc;
+    }
+
+    return x->len < y->len ? -1 : x->len > y->len;
+}
+
+
+static void
+news_doc_free(news_doc_terms_t *d)
+{
+    news_terms_free(&d->tab);
+    free(d->occ);
+    d->occ = NULL;
+}
+
+
+/* one posting per distinct term of the article, added or taken out */
+static int
+news_postings_change(news_store_t *st, MDB_txn *txn,
+    const news_doc_terms_t *d, uint32_t doc, int add, news_err_t *err)
+{
+    int              rc;
+    size_t           i;
+    int32_t          o;
+    uint32_t         last;
+    MDB_cursor      *cur;
+    news_buf_t       pos;
+    news_posting_t   np;
+    news_dterm_t    *dt;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_POSTINGS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the search index");
+    }
+
+    news_buf_init(&pos);
+    rc = NEWS_OK;
+
+    for (i = 0; rc == NEWS_OK && i < d->tab.nterms; i++) {
+        dt = &d->tab.terms[i];
+
+        news_buf_reset(&pos);
+        last = 0;
+
+        for (o = dt->first; o >= 0; o = d->occ[o].next) {
+            news_varint_put(&pos, d->occ[o].pos - last);
+            last = d->occ[o].pos;
+        }
+
+        if (pos.failed) {
+            rc = news_err_set(err, NEWS_ERROR, "out of memory");
+            break;
+        }
+
+        np.doc = doc;
+        np.wtf = dt->wtf;
+        np.dl = d->length;
+        np.pos = (const uint8_t *) pos.data;
+        np.pos_len = (uint32_t) pos.len;
+
+        rc = news_term_change(st, txn, cur, d->tab.arena.data + dt->off,
+                              dt->len, &np, add, err);
+    }
+
+    news_buf_free(&pos);
+    mdb_cursor_close(cur);
+
+    return rc;
+}
+
+
+/*
+ * Puts np into its term's postings, or takes its doc out.  Appending past
+ * the last doc, the usual case (a new article has the highest id), adds
+ * the posting's bytes to the last block; anything else decodes the block,
+ * changes it and writes it back, split if it grew too big.
+ */
+static int
+news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
+    const char *term, size_t len, const news_posting_t *np, int add,
+    news_err_t *err)
+{
+    int              rc, found;
+    unsigned         n, i, count;
+    uint8_t         *copy;
+    uint32_t         first, last;
+    MDB_val          key, val;
+    news_buf_t       b, k;
+    news_posting_t   p[NEWS_BLOCK_DOCS + 1];
+
+    rc = news_block_find(cur, term, len, np->doc, &key, &val);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the search index");
+    }
+
+    found = rc == 0;
+
+    if (!found) {
+        return add ? news_block_write(st, txn, term, len, np, 1, err)
+                   : NEWS_OK;
+    }
+
+    if (val.mv_size < 6) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
+    }
+
+    first = news_be32_get((const unsigned char *) key.mv_data + len + 1);
+    last = news_be32_get(val.mv_data);
+    count = ((const uint8_t *) val.mv_data)[4] << 8
+            | ((const uint8_t *) val.mv_data)[5];
+
+    news_buf_init(&b);
+
+    if (add && np->doc > last && count < NEWS_BLOCK_DOCS
+        && val.mv_size + np->pos_len + 20 <= NEWS_BLOCK_BYTES)
+    {
+        /* the old block, a new header, the posting after its last doc */
+        news_buf_add(&b, val.mv_data, val.mv_size);
+        news_varint_put(&b, np->doc - last);
+        news_varint_put(&b, np->wtf);
+        news_varint_put(&b, np->dl);
+        news_varint_put(&b, np->pos_len);
+        news_buf_add(&b, np->pos, np->pos_len);
+
+        /* the key is the map's, as is val: both copied before the put */
+        news_buf_init(&k);
+        news_posting_key(&k, term, len, first);
+
+        if (b.failed || k.failed) {
+            news_buf_free(&k);
+            news_buf_free(&b);
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        news_be32_put((unsigned char *) b.data, np->doc);
+        b.data[4] = (char) ((count + 1) >> 8);
+        b.data[5] = (char) ((count + 1) & 0xff);
+
+        key.mv_data = k.data;
+        key.mv_size = k.len;
+        val.mv_data = b.data;
+        val.mv_size = b.len;
+
+        /* the cursor is on the block: no second search */
+        rc = mdb_cursor_put(cur, &key, &val, MDB_CURRENT);
+        news_buf_free(&k);
+        news_buf_free(&b);
+
+        return rc == 0 ? NEWS_OK
+                       : news_store_fail(err, rc, "writing the search index");
+    }
+
+    /* the block's bytes change under the del and put: decode a copy */
+    copy = malloc(val.mv_size);
+    if (copy == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    memcpy(copy, val.mv_data, val.mv_size);
+    val.mv_data = copy;
+
+    if (news_block_decode(&val, first, p, &n) != 0) {
+        free(copy);
+        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
+    }
+
+    for (i = 0; i < n && p[i].doc < np->doc; i++) {
+        /* void */
+    }
+
+    if (add) {
+        if (i < n && p[i].doc == np->doc) {
+            p[i] = *np;
+
+        } else {
+            memmove(&p[i + 1], &p[i], (n - i) * sizeof(news_posting_t));
+            p[i] = *np;
+            n++;
+        }
+
+    } else if (i < n && p[i].doc == np->doc) {
+        memmove(&p[i], &p[i + 1], (n - i - 1) * sizeof(news_posting_t));
+        n--;
+
+    } else {
+        free(copy);
+        return NEWS_OK;         /* not there: nothing to take out */
+    }
+
+    rc = mdb_cursor_del(cur, 0);
+
+    rc = rc == 0 ? news_block_write(st, txn, term, len, p, n, err)
+                 : news_store_fail(err, rc, "writing the search index");
+    free(copy);
+
+    return rc;
+}
+
+
+/*
+ * The block of term that holds doc or would: the last one whose first
+ * doc is at most doc, else the term's first block.  0 with key and val
+ * set, or MDB_NOTFOUND when the term has no postings.
+ */
+static int
+news_block_find(MDB_cursor *cur, const char *term, size_t len, uint32_t doc,
+    MDB_val *key, MDB_val *val)
+{
+    int            rc;
+    unsigned char  k[NEWS_SLUG_MAX + 8];
+
+    if (len + 5 > sizeof(k)) {
+        return MDB_NOTFOUND;
+    }
+
+    memcpy(k, term, len);
+    k[len] = '\0';
+    news_be32_put(k + len + 1, doc);
+
+#define NEWS_OF_TERM(kv)                                                     \
+    ((kv)->mv_size == len + 5 && memcmp((kv)->mv_data, k, len + 1) == 0)
+
+    key->mv_data = k;
+    key->mv_size = len + 5;
+
+    rc = mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+
+    if (rc == 0 && NEWS_OF_TERM(key)
+        && news_be32_get((const unsigned char *) key->mv_data + len + 1)
+           == doc)
+    {
+        return 0;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return rc;
+    }
+
+    rc = mdb_cursor_get(cur, key, val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    if (rc == 0 && NEWS_OF_TERM(key)) {
+        return 0;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return rc;
+    }
+
+    /* every block of the term starts after doc: its first one */
+    key->mv_data = k;
+    key->mv_size = len + 5;
+
+    rc = mdb_cursor_get(cur, key, val, MDB_SET_RANGE);
+
+    if (rc == 0 && !NEWS_OF_TERM(key)) {
+        rc = MDB_NOTFOUND;
+    }
+
+#undef NEWS_OF_TERM
+
+    return rc;
+}
+
+
+static int
+news_block_decode(const MDB_val *val, uint32_t first, news_posting_t *p,
+    unsigned *n)
+{
+    unsigned        i, count;
+    uint32_t        doc, delta;
+    const uint8_t  *s, *end;
+
+    s = val->mv_data;
+    end = s + val->mv_size;
+
+    if (val->mv_size < 6) {
+        return -1;
+    }
+
+    count = (unsigned) s[4] << 8 | s[5];
+    if (count == 0 || count > NEWS_BLOCK_DOCS) {
+        return -1;
+    }
+
+    s += 6;
+    doc = first;
+
+    for (i = 0; i < count; i++) {
+        if (news_varint_get(&s, end, &delta)
+            || news_varint_get(&s, end, &p[i].wtf)
+            || news_varint_get(&s, end, &p[i].dl)
+            || news_varint_get(&s, end, &p[i].pos_len)
+            || (size_t) (end - s) < p[i].pos_len)
+        {
+            return -1;
+        }
+
+        doc += delta;
+        p[i].doc = doc;
+        p[i].pos = s;
+        s += p[i].pos_len;
+    }
+
+    *n = count;
+
+    return s == end ? 0 : -1;
+}
+
+
+/* postings p[0 .. n) of term as blocks, each keyed by its first doc */
+static int
+news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
+    size_t len, const news_posting_t *p, unsigned n, news_err_t *err)
+{
+    int         rc;
+    unsigned    i, start;
+    MDB_val     key, val;
+    news_buf_t  k, b;
+
+    news_buf_init(&k);
+    news_buf_init(&b);
+    rc = 0;
+
+    for (start = 0; rc == 0 && start < n; start = i) {
+        news_buf_reset(&b);
+        news_buf_addl(&b, "\0\0\0\0\0\0");
+
+        for (i = start; i < n; i++) {
+            if (i > start && (i - start == NEWS_BLOCK_DOCS
+                              || b.len + p[i].pos_len + 20 > NEWS_BLOCK_BYTES))
+            {
+                break;
+            }
+
+            news_varint_put(&b, p[i].doc - (i > start ? p[i - 1].doc
+                                                      : p[start].doc));
+            news_varint_put(&b, p[i].wtf);
+            news_varint_put(&b, p[i].dl);
+            news_varint_put(&b, p[i].pos_len);
+            news_buf_add(&b, p[i].pos, p[i].pos_len);
+        }
+
+        if (b.failed) {
+            rc = ENOMEM;
+            break;
+        }
+
+        news_be32_put((unsigned char *) b.data, p[i - 1].doc);
+        b.data[4] = (char) ((i - start) >> 8);
+        b.data[5] = (char) ((i - start) & 0xff);
+
+        news_buf_reset(&k);
+        news_posting_key(&k, term, len, p[start].doc);
+
+        key.mv_data = k.data;
+        key.mv_size = k.len;
+        val.mv_data = b.data;
+        val.mv_size = b.len;
+
+        rc = k.failed ? ENOMEM
+                      : mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
+    }
+
+    news_buf_free(&k);
+    news_buf_free(&b);
+
+    return rc == 0 ? NEWS_OK
+                   : news_store_fail(err, rc, "writing the search index");
+}
+
+
+static void
+news_posting_key(news_buf_t *k, const char *term, size_t len, uint32_t doc)
+{
+    news_buf_add(k, term, len);
+    news_buf_addc(k, '\0');
+    news_buf_add_be32(k, doc);
+}
+
+
+static void
+news_varint_put(news_buf_t *b, uint32_t v)
+{
+    while (v >= 0x80) {
+        news_buf_addc(b, (char) (v | 0x80));
+        v >>= 7;
+    }
+
+    news_buf_addc(b, (char) v);
+}
+
+
+static int
+news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+    unsigned        shift;
+    uint32_t        r;
+    const uint8_t  *s;
+
+    r = 0;
+
+    for (s = *p, shift = 0; s < end && shift < 35; s++, shift += 7) {
+        r |= (uint32_t) (*s & 0x7f) << shift;
+
+        if (!(*s & 0x80)) {
+            *p = s + 1;
+            *v = r;
+            return 0;
+        }
+    }
+
+    return -1;
+}
+
+
+/* queries --------------------------------------------------------------- */
+
+
+int
+news_search_parse(news_query_t *q, const char *s, size_t n, news_err_t *err)
+{
+    int         negate, positive;
+    size_t      i, j;
+    unsigned    c;
+
+    memset(q, 0, sizeof(*q));
+
+    if (n > NEWS_SEARCH_QUERY_MAX) {
+        return news_err_set(err, NEWS_INVALID, "A search is at most %d "
+                            "bytes long.", NEWS_SEARCH_QUERY_MAX);
+    }
+
+    if (!news_utf8_valid(s, n) || news_has_control(s, n)) {
+        return news_err_set(err, NEWS_INVALID, "A search must be text, "
+                            "without control characters.");
+    }
+
+    for (i = 0; i < n; i = j) {
+        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+            j = i + 1;
+            continue;
+        }
+
+        negate = s[i] == '-' && i + 1 < n && s[i + 1] != ' ';
+        i += negate;
+
+        if (s[i] == '"') {
+            for (j = i + 1; j < n && s[j] != '"'; j++) {
+                /* void */
+            }
+
+            if (news_parse_word(q, s + i + 1, j - i - 1, negate, err)
+                != NEWS_OK)
+            {
+                return err->code;
+            }
+
+            j += j < n;
+            continue;
+        }
+
+        for (j = i; j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\n'
+                    && s[j] != '\r';
+             j++)
+        {
+            /* void */
+        }
+
+        if (j - i > 8 && strncasecmp(s + i, "section:", 8) == 0) {
+            c = news_parse_filter(q, 's', s + i + 8, j - i - 8, negate, err);
+
+        } else if (j - i > 4 && strncasecmp(s + i, "tag:", 4) == 0) {
+            c = news_parse_filter(q, 't', s + i + 4, j - i - 4, negate, err);
+
+        } else {
+            c = news_parse_word(q, s + i, j - i, negate, err);
+        }
+
+        if (c != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    if (q->nclauses == 0) {
+        return news_err_set(err, NEWS_NOTFOUND, "An empty search.");
+    }
+
+    positive = 0;
+
+    for (c = 0; c < q->nclauses; c++) {
+        positive |= !q->clauses[c].negate;
+    }
+
+    if (!positive) {
+        return news_err_set(err, NEWS_INVALID, "A search needs a word that "
+                            "must be found, not only words to leave out.");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* a word, or a phrase if it cuts into more than one ("e-mail") */
+static int
+news_parse_word(news_query_t *q, const char *s, size_t n, int negate,
+    news_err_t *err)
+{
+    unsigned        first;
+    news_tokens_t   tk;
+    news_qterm_t   *t;
+
+    first = q->nterms;
+    news_tokens_init(&tk, s, n);
+
+    while (news_tokens_next(&tk)) {
+        if (q->nterms == NEWS_SEARCH_TERMS_MAX) {
+            return news_err_set(err, NEWS_INVALID, "A search has at most %d "
+                                "words.", NEWS_SEARCH_TERMS_MAX);
+        }
+
+        t = &q->terms[q->nterms++];
+        memcpy(t->term, tk.term, tk.term_len);
+        t->len = tk.term_len;
+        t->filter = 0;
+    }
+
+    if (tk.failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    if (q->nterms > first) {
+        q->clauses[q->nclauses].first = first;
+        q->clauses[q->nclauses].n = q->nterms - first;
+        q->clauses[q->nclauses].negate = negate;
+        q->nclauses++;
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_parse_filter(news_query_t *q, char kind, const char *s, size_t n,
+    int negate, news_err_t *err)
+{
+    news_buf_t     b;
+    news_qterm_t  *t;
+
+    if (q->nterms == NEWS_SEARCH_TERMS_MAX) {
+        return news_err_set(err, NEWS_INVALID, "A search has at most %d "
+                            "words.", NEWS_SEARCH_TERMS_MAX);
+    }
+
+    news_buf_init(&b);
+    news_buf_addc(&b, '\1');
+    news_buf_addc(&b, kind);
+
+    /* a name without letters or digits names no section or tag */
+    if (!news_slugify(&b, s, n) || b.len > sizeof(t->term) - 1) {
+        news_buf_free(&b);
+        news_buf_init(&b);
+        news_buf_addl(&b, "\1-");
+    }
+
+    if (b.failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    t = &q->terms[q->nterms];
+    memcpy(t->term, b.data, b.len);
+    t->len = b.len;
+    t->filter = 1;
+    news_buf_free(&b);
+
+    q->clauses[q->nclauses].first = q->nterms;
+    q->clauses[q->nclauses].n = 1;
+    q->clauses[q->nclauses].negate = negate;
+    q->nclauses++;
+    q->nterms++;
+
+    return NEWS_OK;
+}
+
+
+int
+news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
+    news_search_t *s, news_err_t *err)
+{
+    int                    rc, skip, overflow;
+    size_t                 k, nhits, nsched, walked, i;
+    double                 idf[NEWS_SEARCH_TERMS_MAX], avgdl, score, norm;
+    uint64_t               docs, length, sched[NEWS_SCHEDULED_MAX];
+    unsigned               t, c, drv;
+    uint32_t               doc;
+    MDB_val                key, val;
+    news_hit_t             hit;
+    news_reader_t         *r;
+    news_clause_t const   *cl;
+    const news_posting_t  *ps[NEWS_SEARCH_TERMS_MAX];
+    unsigned char          kb[8];
+
+    s->count = 0;
+    s->more = 0;
+
+    if (news_stats(st, txn, &docs, &length) != 0) {
+        return news_search_ready(st, txn, err);
+    }
+
+    if (docs == 0 || q->nterms == 0) {
+        return NEWS_OK;
+    }
+
+    if (s->offset + s->limit > NEWS_SEARCH_DEPTH) {
+        return news_err_set(err, NEWS_INVALID, "Results go %d deep.",
+                            NEWS_SEARCH_DEPTH);
+    }
+
+    avgdl = (double) length / (double) docs;
+    k = s->offset + s->limit + 1;
+
+    r = calloc(q->nterms, sizeof(news_reader_t));
+    if (r == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    rc = NEWS_OK;
+    drv = q->nterms;
+
+    for (t = 0; t < q->nterms; t++) {
+        if (news_reader_open(&r[t], txn, st->dbi[NEWS_DB_POSTINGS],
+                             &q->terms[t])
+            != 0)
+        {
+            rc = news_err_set(err, NEWS_ERROR, "reading the search index");
+            goto done;
+        }
+
+        idf[t] = log(1.0 + ((double) docs - r[t].df + 0.5)
+                           / (r[t].df + 0.5));
+    }
+
+    /* the rarest word that must be found drives the walk */
+    for (c = 0; c < q->nclauses; c++) {
+        cl = &q->clauses[c];
+
+        for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
+            if (r[t].df == 0) {
+                goto done;      /* a word nowhere: no results */
+            }
+
+            if (drv == q->nterms || r[t].df < r[drv].df) {
+                drv = t;
+            }
+        }
+    }
+
+    if (news_scheduled(st, txn, s->now, sched, &nsched) != 0) {
+        rc = news_err_set(err, NEWS_ERROR, "reading the publication times");
+        goto done;
+    }
+
+    overflow = nsched > NEWS_SCHEDULED_MAX;
+    nhits = 0;
+
+    for (walked = 0, rc = news_reader_last(&r[drv]);
+         rc == 0 && walked < NEWS_SEARCH_WALK;
+         walked++, rc = news_reader_prev(&r[drv]))
+    {
+        doc = r[drv].p[r[drv].at].doc;
+        skip = 0;
+
+        for (c = 0; !skip && c < q->nclauses; c++) {
+            cl = &q->clauses[c];
+
+            for (t = cl->first; t < cl->first + cl->n; t++) {
+                ps[t] = news_reader_find(&r[t], doc);
+
+                if (ps[t] == NULL) {
+                    break;
+                }
+            }
+
+            /* a clause holds when all its words are there, in a row */
+            if (t == cl->first + cl->n
+                && (cl->n == 1 || news_phrase(&ps[cl->first], cl->n)))
+            {
+                skip = cl->negate;
+
+            } else {
+                skip = !cl->negate;
+            }
+        }
+
+        if (skip) {
+            continue;
+        }
+
+        /* scheduled and not yet due */
+        for (i = 0; !overflow && i < nsched && sched[i] != doc; i++) {
+            /* void */
+        }
+
+        if (!overflow && i < nsched) {
+            continue;
+        }
+
+        if (overflow) {
+            news_be64_put(kb, doc);
+            key.mv_data = kb;
+            key.mv_size = 8;
+
+            if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) != 0
+                || val.mv_size != 12
+                || (int64_t) news_be64_get(val.mv_data) > s->now)
+            {
+                continue;
+            }
+        }
+
+        score = 0;
+
+        for (c = 0; c < q->nclauses; c++) {
+            cl = &q->clauses[c];
+
+            for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
+                if (q->terms[t].filter) {
+                    continue;
+                }
+
+                norm = NEWS_BM25_K1 * (1 - NEWS_BM25_B
+                                       + NEWS_BM25_B * ps[t]->dl / avgdl);
+                score += idf[t] * ps[t]->wtf * (NEWS_BM25_K1 + 1)
+                         / (ps[t]->wtf + norm);
+            }
+        }
+
+        hit.id = doc;
+        hit.score = score;
+        hit.published_at = 0;
+        news_hits_push(s->hits, &nhits, k, &hit);
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        rc = news_err_set(err, NEWS_ERROR, "reading the search index");
+        goto done;
+    }
+
+    rc = NEWS_OK;
+
+    /* equal scores go to the newer article: its publication time */
+    for (i = 0; i < nhits; i++) {
+        news_be64_put(kb, s->hits[i].id);
+        key.mv_data = kb;
+        key.mv_size = 8;
+
+        if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) == 0
+            && val.mv_size == 12)
+        {
+            s->hits[i].published_at = (int64_t) news_be64_get(val.mv_data);
+        }
+    }
+
+    qsort(s->hits, nhits, sizeof(news_hit_t), news_hit_cmp);
+
+    if (nhits > s->offset) {
+        s->count = nhits - s->offset;
+        s->more = s->count > s->limit;
+        s->count = s->more ? s->limit : s->count;
+        memmove(s->hits, s->hits + s->offset, s->count * sizeof(news_hit_t));
+    }
+
+done:
+
+    for (t = 0; t < q->nterms; t++) {
+        if (r[t].cur) {
+            mdb_cursor_close(r[t].cur);
+        }
+    }
+
+    free(r);
+
+    return rc;
+}
+
+
+/* opens a term's postings and counts its documents over block headers */
+static int
+news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
+    const news_qterm_t *t)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[sizeof(t->term) + 5];
+
+    r->term = t->term;
+    r->len = t->len;
+
+    rc = mdb_cursor_open(txn, dbi, &r->cur);
+    if (rc != 0) {
+        return rc;
+    }
+
+    memcpy(k, t->term, t->len);
+    k[t->len] = '\0';
+    memset(k + t->len + 1, 0, 4);
+    key.mv_data = k;
+    key.mv_size = t->len + 5;
+
+    for (rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET_RANGE);
+         rc == 0;
+         rc = mdb_cursor_get(r->cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != t->len + 5
+            || memcmp(key.mv_data, t->term, t->len + 1) != 0)
+        {
+            break;
+        }
+
+        if (val.mv_size < 6) {
+            return MDB_CORRUPTED;
+        }
+
+        r->df += (uint32_t) ((const uint8_t *) val.mv_data)[4] << 8
+                 | ((const uint8_t *) val.mv_data)[5];
+    }
+
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+
+/* to the term's newest doc: 0, or MDB_NOTFOUND */
+static int
+news_reader_last(news_reader_t *r)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[sizeof(((news_qterm_t *) 0)->term) + 1];
+
+    /* the key just past every block of the term: term . 1 */
+    memcpy(k, r->term, r->len);
+    k[r->len] = '\1';
+    key.mv_data = k;
+    key.mv_size = r->len + 1;
+
+    rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(r->cur, &key, &val,
+                        rc == 0 ? MDB_PREV : MDB_LAST);
+    if (rc != 0) {
+        return rc;
+    }
+
+    rc = news_reader_load(r, &key, &val);
+    r->at = (int) r->n - 1;
+
+    return rc;
+}
+
+
+static int
+news_reader_prev(news_reader_t *r)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    if (--r->at >= 0) {
+        return 0;
+    }
+
+    rc = mdb_cursor_get(r->cur, &key, &val, MDB_PREV);
+    if (rc != 0) {
+        return rc;
+    }
+
+    rc = news_reader_load(r, &key, &val);
+    r->at = (int) r->n - 1;
+
+    return rc;
+}
+
+
+/* the term's posting of doc, or NULL */
+static const news_posting_t *
+news_reader_find(news_reader_t *r, uint32_t doc)
+{
+    int       lo, hi, mid;
+    MDB_val   key, val;
+
+    if (r->df == 0) {
+        return NULL;
+    }
+
+    if (r->n == 0 || doc < r->p[0].doc || doc > r->p[r->n - 1].doc) {
+        if (news_block_find(r->cur, r->term, r->len, doc, &key, &val) != 0
+            || news_reader_load(r, &key, &val) != 0)
+        {
+            r->n = 0;
+            return NULL;
+        }
+    }
+
+    lo = 0;
+    hi = (int) r->n - 1;
+
+    while (lo <= hi) {
+        mid = (lo + hi) / 2;
+
+        if (r->p[mid].doc == doc) {
+            return &r->p[mid];
+        }
+
+        if (r->p[mid].doc < doc) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid - 1;
+        }
+    }
+
+    return NULL;
+}
+
+
+static int
+news_reader_load(news_reader_t *r, MDB_val *key, MDB_val *val)
+{
+    if (key->mv_size != r->len + 5
+        || memcmp(key->mv_data, r->term, r->len) != 0
+        || ((const uint8_t *) key->mv_data)[r->len] != '\0')
+    {
+        r->n = 0;
+        return MDB_NOTFOUND;
+    }
+
+    if (news_block_decode(val,
+                          news_be32_get((const uint8_t *) key->mv_data
+                                        + r->len + 1),
+                          r->p, &r->n)
+        != 0)
+    {
+        r->n = 0;
+        return MDB_CORRUPTED;
+    }
+
+    return 0;
+}
+
+
+/*
+ * The ids of articles scheduled after now, from the time index; *n past
+ * NEWS_SCHEDULED_MAX says there are more (each is then checked in sdocs).
+ */
+static int
+news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now, uint64_t *ids,
+    size_t *n)
+{
+    int            rc;
+    MDB_cursor    *cur;
+    MDB_val        key, val;
+    unsigned char  k[16];
+
+    *n = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_TIMES], &cur);
+    if (rc != 0) {
+        return rc;
+    }
+
+    news_be64_put(k, (uint64_t) now + 1);
+    news_be64_put(k + 8, 0);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && *n <= NEWS_SCHEDULED_MAX;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != 16) {
+            continue;
+        }
+
+        if (*n < NEWS_SCHEDULED_MAX) {
+            ids[*n] = news_be64_get((const unsigned char *) key.mv_data + 8);
+        }
+
+        (*n)++;
+    }
+
+    mdb_cursor_close(cur);
+
+    return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
+}
+
+
+/* whether the terms' positions hold p, p + 1, ... for some p */
+static int
+news_phrase(const news_posting_t **ps, unsigned n)
+{
+    int             found;
+    unsigned        i, j, m[NEWS_SEARCH_TERMS_MAX], at[NEWS_SEARCH_TERMS_MAX];
+    uint32_t        v, p, (*pos)[NEWS_POS_MAX];
+    const uint8_t  *s, *end;
+
+    pos = malloc(n * sizeof(*pos));
+    if (pos == NULL) {
+        return 0;
+    }
+
+    for (i = 0; i < n; i++) {
+        s = ps[i]->pos;
+        end = s + ps[i]->pos_len;
+        p = 0;
+
+        for (m[i] = 0; m[i] < NEWS_POS_MAX && news_varint_get(&s, end, &v) == 0;
+             m[i]++)
+        {
+            p += v;
+            pos[i][m[i]] = p;
+        }
+
+        at[i] = 0;
+    }
+
+    found = 0;
+
+    for (j = 0; !found && j < m[0]; j++) {
+        p = pos[0][j];
+
+        for (i = 1; i < n; i++) {
+            while (at[i] < m[i] && pos[i][at[i]] < p + i) {
+                at[i]++;
+            }
+
+            if (at[i] == m[i] || pos[i][at[i]] != p + i) {
+                break;
+            }
+        }
+
+        found = i == n;
+    }
+
+    free(pos);
+
+    return found;
+}
+
+
+/* keeps the k best hits in a heap whose root is the worst of them */
+static void
+news_hits_push(news_hit_t *h, size_t *n, size_t k, const news_hit_t *hit)
+{
+    size_t      i, c;
+    news_hit_t  tmp;
+
+    if (*n < k) {
+        i = (*n)++;
+        h[i] = *hit;
+
+        while (i > 0 && news_hit_better(&h[(i - 1) / 2], &h[i])) {
+            tmp = h[i];
+            h[i] = h[(i - 1) / 2];
+            h[(i - 1) / 2] = tmp;
+            i = (i - 1) / 2;
+        }
+
+        return;
+    }
+
+    if (!news_hit_better(hit, &h[0])) {
+        return;
+    }
+
+    h[0] = *hit;
+    i = 0;
+
+    for ( ;; ) {
+        c = 2 * i + 1;
+        if (c >= *n) {
+            break;
+        }
+
+        if (c + 1 < *n && news_hit_better(&h[c], &h[c + 1])) {
+            c++;
+        }
+
+        if (!news_hit_better(&h[i], &h[c])) {
+            break;
+        }
+
+        tmp = h[i];
+        h[i] = h[c];
+        h[c] = tmp;
+        i = c;
+    }
+}
+
+
+static int
+news_hit_better(const news_hit_t *a, const news_hit_t *b)
+{
+    if (a->score != b->score) {
+        return a->score > b->score;
+    }
+
+    if (a->published_at != b->published_at) {
+        return a->published_at > b->published_at;
+    }
+
+    return a->id > b->id;
+}
+
+
+static int
+news_hit_cmp(const void *a, const void *b)
+{
+    return news_hit_better(a, b) ? -1 : news_hit_better(b, a);
+}
+
+
+/* snippets -------------------------------------------------------------- */
+
+
+#define NEWS_SNIPPET_SCAN    65536   /* bytes of text looked through */
+#define NEWS_SNIPPET_BEFORE  10      /* words before the first match */
+#define NEWS_SNIPPET_WORDS   30
+
+
+static int news_snippet_match(const news_query_t *q, const news_tokens_t *tk);
+static void news_snippet_gap(news_buf_t *b, const char *s, size_t n,
+    int *in_url, int lead);
+
+
+void
+news_search_snippet(news_buf_t *b, const news_query_t *q, const char *text,
+    size_t n)
+{
+    int            in_url;
+    size_t         ring[NEWS_SNIPPET_BEFORE], seen, start, prev, words;
+    news_tokens_t  tk;
+
+    n = n < NEWS_SNIPPET_SCAN ? n : NEWS_SNIPPET_SCAN;
+    start = 0;
+    seen = 0;
+
+    news_tokens_init(&tk, text, n);
+
+    while (news_tokens_next(&tk)) {
+        if (news_snippet_match(q, &tk)) {
+            start = seen < NEWS_SNIPPET_BEFORE
+                    ? 0 : ring[seen % NEWS_SNIPPET_BEFORE];
+            break;
+        }
+
+        ring[seen % NEWS_SNIPPET_BEFORE] = tk.start;
+        seen++;
+    }
+
+    if (start > 0) {
+        news_buf_addl(b, "… ");
+    }
+
+    news_tokens_init(&tk, text, n);
+    tk.pos = start;
+    prev = start;
+    in_url = 0;
+
+    for (words = 0; words < NEWS_SNIPPET_WORDS && news_tokens_next(&tk); ) {
+        news_snippet_gap(b, text + prev, tk.start - prev, &in_url, words > 0);
+        prev = tk.end;
+
+        /* a link's address is not text a reader sees */
+        if (in_url) {
+            continue;
+        }
+
+        if (news_snippet_match(q, &tk)) {
+            news_buf_addl(b, "<mark>");
+            news_html_escape(b, text + tk.start, tk.end - tk.start);
+            news_buf_addl(b, "</mark>");
+
+        } else {
+            news_html_escape(b, text + tk.start, tk.end - tk.start);
+        }
+
+        words++;
+    }
+
+    if (words == NEWS_SNIPPET_WORDS && news_tokens_next(&tk)) {
+        news_buf_addl(b, " …");
+    }
+}
+
+
+static int
+news_snippet_match(const news_query_t *q, const news_tokens_t *tk)
+{
+    unsigned  t;
+
+    for (t = 0; t < q->nterms; t++) {
+        if (!q->terms[t].filter && q->terms[t].len == tk->term_len
+            && memcmp(q->terms[t].term, tk->term, tk->term_len) == 0)
+        {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/*
+ * What lies between two words, as a reader would see it: one space for
+ * any run of white space, Markdown's marks dropped, the rest escaped; a
+ * link's "](" starts its address, which ")" ends.
+ */
+static void
+news_snippet_gap(news_buf_t *b, const char *s, size_t n, int *in_url,
+    int lead)
+{
+    size_t  i;
+    int     space;
+
+    space = 0;
+
+    for (i = 0; i < n; i++) {
+        if (*in_url) {
+            *in_url = s[i] != ')';
+            continue;
+        }
+
+        if (s[i] == ']' && i + 1 < n && s[i + 1] == '(') {
+            *in_url = 1;
+            i++;
+            continue;
+        }
+
+        switch (s[i]) {
+
+        case ' ': case '\t': case '\n': case '\r':
+            space = 1;
+            break;
+
+        case '*': case '_': case '`': case '#': case '[': case ']': case '|':
+        case '~':
+            break;
+
+        default:
+            if (space && lead) {
+                news_buf_addc(b, ' ');
+            }
+
+            space = 0;
+            lead = 1;
+            news_html_escape(b, s + i, 1);
+        }
+    }
+
+    if (space && lead) {
+        news_buf_addc(b, ' ');
+    }
+}

@@ -1,0 +1,174 @@
+/*
+ * Full-text search over published articles: an inverted index kept in the
+ * store beside the articles, written in the article's own write txn, so
+ * that the next search sees an article in its new form.
+ *
+ * Databases (store.h):
+ *
+ *   postings  term . 0 . be32 first doc -> a block of postings of the term,
+ *             doc ids ascending: be32 last doc, be16 count, then per doc
+ *             varint (doc - previous doc; the first: doc - first doc),
+ *             varint weighted term frequency, varint weighted document
+ *             length, varint byte length of the positions, the positions
+ *             (varint deltas).  At most NEWS_BLOCK_DOCS docs and about
+ *             NEWS_BLOCK_BYTES bytes a block, so that a block stays on
+ *             its leaf page and a write rewrites one small value per term.
+ *             A doc id is the article id.  Section and tag terms for the
+ *             section: and tag: filters are 0x01 's' or 't' . the slug.
+ *   sdocs     be64 article id -> be64 published_at, be32 weighted length:
+ *             the articles the index holds
+ *   meta      "search" -> be64 documents, be64 sum of their lengths.
+ *             Absent: the index of an older store is not built yet
+ *             (`newsctl reindex` builds it; until then search answers
+ *             503 and writes leave the index alone).
+ *
+ * Field weights: each occurrence of a word counts this many times in the
+ * term frequency and in the document length (a BM25F with one length):
+ * title 5, subtitle 3, section 3, tags 3, body 1.  Positions run across
+ * the fields in that order, with a gap between fields so that a phrase
+ * never spans two.
+ *
+ * Ranking: BM25 (k1 1.2, b 0.75, idf log(1 + (N - df + 0.5) / (df + 0.5)))
+ * summed over the query's words; equal scores go to the newer article.
+ *
+ * Bounded work: a query walks the postings of its rarest word newest
+ * first and stops after NEWS_SEARCH_WALK articles of it; a query whose
+ * every word is that common ranks the newest NEWS_SEARCH_WALK articles
+ * holding its rarest word (the others are not seen).  Results go
+ * NEWS_SEARCH_DEPTH deep.
+ */
+
+#ifndef NEWS_SEARCH_H
+#define NEWS_SEARCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "article.h"
+#include "buf.h"
+#include "store.h"
+#include "tokenize.h"
+
+
+#define NEWS_SEARCH_QUERY_MAX  256      /* bytes of a query */
+#define NEWS_SEARCH_TERMS_MAX  16       /* terms of a query */
+#define NEWS_SEARCH_DEPTH      1000     /* the deepest result reachable */
+#define NEWS_SEARCH_WALK       100000   /* articles walked per query */
+
+#define NEWS_BLOCK_DOCS        128
+#define NEWS_BLOCK_BYTES       1800
+
+/* field weights (see above) */
+#define NEWS_WEIGHT_TITLE      5
+#define NEWS_WEIGHT_SUBTITLE   3
+#define NEWS_WEIGHT_SECTION    3
+#define NEWS_WEIGHT_TAG        3
+#define NEWS_WEIGHT_BODY       1
+
+
+typedef struct {
+    char        term[NEWS_TERM_MAX + 3];    /* a filter: 0x01 kind slug */
+    size_t      len;
+    int         filter;                     /* section: or tag: */
+} news_qterm_t;
+
+
+/*
+ * A clause is terms[first .. first + n): one word, or a phrase (n > 1:
+ * the words in a row), or a filter; negated clauses exclude.
+ */
+typedef struct {
+    unsigned    first;
+    unsigned    n;
+    int         negate;
+} news_clause_t;
+
+
+typedef struct {
+    news_qterm_t   terms[NEWS_SEARCH_TERMS_MAX];
+    unsigned       nterms;
+    news_clause_t  clauses[NEWS_SEARCH_TERMS_MAX];
+    unsigned       nclauses;
+} news_query_t;
+
+
+/*
+ * Parses a query: words (all must match), "a phrase", -word or -"phrase"
+ * (must not match), section:name, tag:name (-section:name excludes).
+ * NEWS_INVALID with a message for a reader: longer than
+ * NEWS_SEARCH_QUERY_MAX bytes, more than NEWS_SEARCH_TERMS_MAX terms, not
+ * UTF-8, control characters, nothing that must match.  A query with no
+ * word at all is NEWS_NOTFOUND (an empty box).
+ */
+int news_search_parse(news_query_t *q, const char *s, size_t n,
+    news_err_t *err);
+
+
+typedef struct {
+    uint64_t    id;
+    double      score;
+    int64_t     published_at;
+} news_hit_t;
+
+
+/*
+ * One page of results: skip `offset`, up to `limit` (offset + limit at
+ * most NEWS_SEARCH_DEPTH).  Only articles published by `now`.
+ */
+typedef struct {
+    size_t        offset;
+    size_t        limit;
+    int64_t       now;
+    news_hit_t    hits[NEWS_SEARCH_DEPTH + 1];
+    size_t        count;        /* out: hits[0 .. count) is the page */
+    int           more;         /* out: results follow the page */
+} news_search_t;
+
+int news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
+    news_search_t *s, news_err_t *err);
+
+/*
+ * Adds a published article to the index (add = 1) or takes it out (0),
+ * inside the article's write txn.  Adding one already there does nothing:
+ * every change of an article's text takes its old form out first, so an
+ * article there is in its current form (a new comment re-renders pages
+ * and costs the index one lookup).
+ */
+int news_search_index(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, int add, news_err_t *err);
+
+/*
+ * A bulk load (newsctl import, reindex): between begin and end, the
+ * postings of new articles gather in memory and news_search_flush, which
+ * the loader calls before each commit, writes them: a term's new
+ * postings cost one block write per batch, not one per article.  Taking
+ * an article out writes what has gathered first.  Only for a caller
+ * that commits its txn as a whole: nested txns would not undo what
+ * gathered.
+ */
+int news_search_bulk_begin(news_store_t *st, news_err_t *err);
+int news_search_flush(news_store_t *st, MDB_txn *txn, news_err_t *err);
+void news_search_bulk_end(news_store_t *st);
+
+/* empties the index and indexes every published article (newsctl) */
+int news_search_reindex(news_store_t *st, news_err_t *err);
+
+/*
+ * When the index's databases are made: a store without articles has its
+ * (empty) index built at once; one with articles, from an older build,
+ * waits for `newsctl reindex`, so that no worker opening it scans them.
+ */
+int news_search_init(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/* whether the index is built: NEWS_OK, or NEWS_BUSY with a message */
+int news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/*
+ * Appends the text around the first of the query's words in text[0..n)
+ * (else its beginning), about 30 words, HTML-escaped, the query's words
+ * in <mark>, Markdown's marks left out.
+ */
+void news_search_snippet(news_buf_t *b, const news_query_t *q,
+    const char *text, size_t n);
+
+#endif /* NEWS_SEARCH_H */

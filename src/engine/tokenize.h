@@ -1,0 +1,48 @@
+/*
+ * Words of a text as search terms: the same cut for the index, the query
+ * and the snippets, so that what is written and what is asked meet.
+ *
+ * A word is a run of letters, combining marks and digits (Unicode
+ * categories L*, M*, N*); everything else separates words.  Its term is
+ * the word in NFKC form, case-folded, without accents (libutf8proc:
+ * "Café" and "CAFE" are both "cafe", "München" is "munchen", "ﬁ" is
+ * "fi"), then stemmed by Snowball's English stemmer (libstemmer:
+ * "talks" and "talked" are "talk").  Words whose term would be longer
+ * than NEWS_TERM_MAX bytes are skipped (no reader types them).
+ */
+
+#ifndef NEWS_TOKENIZE_H
+#define NEWS_TOKENIZE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+
+#define NEWS_TERM_MAX  64
+
+
+typedef struct {
+    const char  *text;      /* the text being cut, not owned */
+    size_t       len;
+    size_t       pos;       /* where the next word is looked for */
+
+    /* the current word: its bytes in text, and its term */
+    size_t       start;
+    size_t       end;
+    char         term[NEWS_TERM_MAX + 1];
+    size_t       term_len;
+    int          failed;    /* no stemmer (out of memory): stopped */
+} news_tokens_t;
+
+
+void news_tokens_init(news_tokens_t *tk, const char *text, size_t len);
+
+/*
+ * Moves to the next word: 1, with tk->term and its place in the text set,
+ * or 0 at the end of the text (or with tk->failed set, when no stemmer
+ * could be made: a term left unstemmed would never meet its query).
+ * Invalid UTF-8 bytes separate words.
+ */
+int news_tokens_next(news_tokens_t *tk);
+
+#endif /* NEWS_TOKENIZE_H */
