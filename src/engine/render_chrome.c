@@ -51,7 +51,13 @@ static const char  news_css[] =
     "text-decoration:none}.brand img{height:2rem;width:auto}nav{"
     "display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1.25rem;"
     "font-size:1rem}nav a{display:inline-block;padding:.5rem 0}nav form{"
-    "margin:0}.user{color:var(--muted)}h1,h2,h3{line-height:1.2;"
+    "margin:0}form.search{display:flex;gap:.5rem;margin:0 0 1rem;"
+    "font:1rem var(--sans)}header form.search{margin:0}form.search input{"
+    "min-width:0;flex:1;padding:.4rem .5rem;font:inherit;color:var(--fg);"
+    "background:var(--bg);border:1px solid var(--line);"
+    "border-radius:.25rem}mark{background:#ffe58a;color:#000}"
+    ".snippet{margin:0 0 .5rem}.vh{position:absolute;width:1px;height:1px;"
+    "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}.user{color:var(--muted)}h1,h2,h3{line-height:1.2;"
     "font-weight:700}h1{font-size:2rem;margin:2rem 0 .75rem;"
     "letter-spacing:-.01em}h2{font-size:1.5rem;margin:2.25rem 0 .5rem}h3{"
     "font-size:1.25rem;margin:1.5rem 0 .5rem}@media (min-width:48rem){h1{"
@@ -302,8 +308,15 @@ news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
                   "<a href=\"" NEWS_ROUTE_LOGIN "\">Log in</a>"
                   "<a href=\"" NEWS_ROUTE_REGISTER "\">Register</a>");
 
+    /* every page's search box: a plain GET form, no script */
     news_buf_addl(&c[NEWS_CHROME_MAIN],
-                  "</nav>\n</header>\n<main id=\"main\">\n");
+                  "</nav>\n<form class=\"search\" role=\"search\" action=\""
+                  NEWS_ROUTE_SEARCH "\" method=\"get\"><label "
+                  "for=\"site-q\" class=\"vh\">Search articles</label>"
+                  "<input type=\"search\" id=\"site-q\" name=\"q\" "
+                  "maxlength=\"256\" placeholder=\"Search\"><button "
+                  "type=\"submit\">Search</button></form>\n</header>\n"
+                  "<main id=\"main\">\n");
 
     news_buf_addl(&c[NEWS_CHROME_CLOSE], "</main>\n<footer class=\"site\">"
                   "<p>");

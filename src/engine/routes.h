@@ -26,6 +26,7 @@
 #define NEWS_ROUTE_LOGOUT            "logout"
 #define NEWS_ROUTE_MODERATION        "moderation"
 #define NEWS_ROUTE_END_SESSIONS      "moderation/sessions"
+#define NEWS_ROUTE_SEARCH            "search"
 
 /* feeds and files for robots */
 #define NEWS_ROUTE_FEED              "feed.xml"
@@ -50,6 +51,7 @@
 #define NEWS_ROUTE_API_ME            "api/me"
 #define NEWS_ROUTE_API_ME_DELETE     "api/me/delete"
 #define NEWS_ROUTE_API_PASSWORD      "api/password"
+#define NEWS_ROUTE_API_SEARCH        "api/search"
 
 
 #endif /* NEWS_ROUTES_H */

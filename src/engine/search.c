@@ -3,10 +3,16 @@
  * kept in the article's write txn; BM25 over a bounded walk.
  */
 
+/* qsort_r(): the nginx build does not define it for the engine */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "articles.h"
 #include "search.h"

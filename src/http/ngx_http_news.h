@@ -190,6 +190,13 @@ ngx_int_t ngx_http_news_robots(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_topic_feed(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+
+/* search.c: the search page and its JSON */
+ngx_int_t ngx_http_news_search(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_search(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+
 /* the values of the markers of stored fragments (render.h) */
 ngx_int_t ngx_http_news_marks(ngx_http_request_t *r, news_str_t *marks);
 

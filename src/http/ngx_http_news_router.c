@@ -149,6 +149,14 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_topic,
       ngx_null_string },
 
+    { ngx_string(NEWS_ROUTE_SEARCH), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_search,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_API_SEARCH), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_search,
+      ngx_null_string },
+
     { ngx_string(NEWS_ROUTE_ROBOTS), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
       ngx_http_news_robots,
       ngx_null_string },

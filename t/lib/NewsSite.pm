@@ -151,6 +151,11 @@ sub pages {
         [ 'article-not-found',     'GET',  '/articles/no-such-article',  undef,   404 ],
         [ 'bad-request',           'GET',  '/?page=zero',                undef,   400 ],
         [ 'method-not-allowed',    'DELETE', '/',                        undef,   405 ],
+        [ 'search',                'GET',  '/search',                    undef,   200 ],
+        [ 'search-results',        'GET',  '/search?q=harbour+bridge',   undef,   200 ],
+        [ 'search-results-logged-in', 'GET', '/search?q=harbour',        'bob',   200 ],
+        [ 'search-no-results',     'GET',  '/search?q=%3Cb%3E%22zzz%22', undef,   200 ],
+        [ 'search-too-long',       'GET',  '/search?q=' . ('a' x 300),   undef,   400 ],
     );
     push @p, [ 'section',              'GET',  '/sections/city',             undef,   200 ],
              [ 'section-logged-in',    'GET',  '/sections/city',             'bob',   200 ],

@@ -1,0 +1,208 @@
+/*
+ * The search page's main part and the search API's JSON: search.c finds
+ * the hits; here each hit's article is loaded and shown with a snippet.
+ * Every byte of the query and of the articles is escaped for where it
+ * goes.
+ */
+
+#include <stdio.h>
+#include <string.h>
+
+#include "articles.h"
+#include "render.h"
+#include "render_search.h"
+#include "routes.h"
+#include "text.h"
+
+
+static void news_search_form(news_buf_t *b, const char *q, size_t n);
+static void news_search_teaser(news_buf_t *b, const news_query_t *query,
+    const news_article_t *a);
+static void news_search_pager(news_buf_t *b, const char *q, size_t n,
+    unsigned page, int more);
+static void news_url_encode(news_buf_t *b, const char *s, size_t n);
+
+
+int
+news_render_search_page(news_store_t *st, MDB_txn *txn,
+    const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
+{
+    size_t          i;
+    news_article_t  a;
+
+    news_buf_addl(b, "<h1>Search</h1>\n");
+    news_search_form(b, sp->q, sp->qlen);
+
+    if (sp->query == NULL) {
+        news_buf_addl(b, "<p>Every word must be found; \"a phrase\" must "
+                      "be found as written; -word leaves out articles "
+                      "with the word; section:name and tag:name keep to "
+                      "a section or a tag. Case and accents do not "
+                      "matter, nor word endings.</p>\n");
+        return NEWS_OK;
+    }
+
+    if (sp->s->count == 0) {
+        news_buf_addl(b, "<p>No results for <q>");
+        news_html_escape(b, sp->q, sp->qlen);
+        news_buf_addl(b, "</q>.</p>\n");
+        news_search_pager(b, sp->q, sp->qlen, sp->page, 0);
+        return NEWS_OK;
+    }
+
+    news_buf_addl(b, "<ol class=\"teasers\">\n");
+
+    for (i = 0; i < sp->s->count; i++) {
+        if (news_article_load(st, txn, sp->s->hits[i].id, &a, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        news_search_teaser(b, sp->query, &a);
+        news_article_free(&a);
+    }
+
+    news_buf_addl(b, "</ol>\n");
+    news_search_pager(b, sp->q, sp->qlen, sp->page, sp->s->more);
+
+    return NEWS_OK;
+}
+
+
+int
+news_render_search_json(news_store_t *st, MDB_txn *txn,
+    const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
+{
+    size_t          i;
+    news_buf_t      snip;
+    news_article_t  a;
+    unsigned char   next[4];
+
+    news_buf_addl(b, "{\"query\":");
+    news_json_string(b, sp->q, sp->qlen);
+    news_buf_addl(b, ",\"results\":[");
+
+    for (i = 0; i < sp->s->count; i++) {
+        if (news_article_load(st, txn, sp->s->hits[i].id, &a, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        news_buf_adds(b, i ? ",{\"slug\":" : "{\"slug\":");
+        news_json_string(b, a.slug, strlen(a.slug));
+        news_buf_addl(b, ",\"title\":");
+        news_json_string(b, a.title, strlen(a.title));
+        news_buf_addl(b, ",\"section\":");
+        news_json_string(b, a.section, strlen(a.section));
+        news_buf_addl(b, ",\"published_at\":\"");
+        news_time_rfc3339(b, a.published_at);
+        news_buf_addf(b, "\",\"score\":%.4f,\"url\":\"" NEWS_ROUTE_ARTICLE "%s\","
+                      "\"snippet_html\":", sp->s->hits[i].score, a.slug);
+
+        /* the snippet as HTML (escaped, <mark> around the words), in JSON */
+        news_buf_init(&snip);
+        news_search_snippet(&snip, sp->query, a.body, strlen(a.body));
+        news_json_string(b, snip.data ? snip.data : "", snip.len);
+        b->failed |= snip.failed;
+        news_buf_free(&snip);
+
+        news_buf_addc(b, '}');
+        news_article_free(&a);
+    }
+
+    news_be32_put(next, (uint32_t) (sp->s->offset + sp->s->count));
+    news_render_list_end(b, next, sizeof(next), sp->s->more);
+
+    return b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                     : NEWS_OK;
+}
+
+
+/* the search box of the page itself, holding the query */
+static void
+news_search_form(news_buf_t *b, const char *q, size_t n)
+{
+    news_buf_addl(b, "<form class=\"search\" action=\"" NEWS_ROUTE_SEARCH
+                  "\" method=\"get\" "
+                  "role=\"search\"><label for=\"search-q\">Search "
+                  "articles</label> <input type=\"search\" id=\"search-q\" "
+                  "name=\"q\" maxlength=\"256\" value=\"");
+    news_html_escape(b, q, n);
+    news_buf_addl(b, "\"> <button type=\"submit\">Search</button></form>\n");
+}
+
+
+static void
+news_search_teaser(news_buf_t *b, const news_query_t *query,
+    const news_article_t *a)
+{
+    news_buf_addl(b, "<li><article>\n<h2><a href=\"" NEWS_ROUTE_ARTICLE);
+    news_buf_adds(b, a->slug);
+    news_buf_addl(b, "\">");
+    news_html_escape(b, a->title, strlen(a->title));
+    news_buf_addl(b, "</a></h2>\n<p class=\"meta\">");
+
+    if (a->section[0]) {
+        news_html_escape(b, a->section, strlen(a->section));
+        news_buf_addl(b, " · ");
+    }
+
+    news_buf_addl(b, "<time datetime=\"");
+    news_time_rfc3339(b, a->published_at);
+    news_buf_addl(b, "\">");
+    news_time_human(b, a->published_at);
+    news_buf_addl(b, "</time></p>\n<p class=\"snippet\">");
+    news_search_snippet(b, query, a->body, strlen(a->body));
+    news_buf_addl(b, "</p>\n</article></li>\n");
+}
+
+
+static void
+news_search_pager(news_buf_t *b, const char *q, size_t n, unsigned page,
+    int more)
+{
+    if (page <= 1 && !more) {
+        return;
+    }
+
+    news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Pages\">");
+
+    if (page > 1) {
+        news_buf_addl(b, "<a rel=\"prev\" href=\"" NEWS_ROUTE_SEARCH "?q=");
+        news_url_encode(b, q, n);
+        news_buf_addf(b, "&amp;page=%u\">Better matches</a> ", page - 1);
+    }
+
+    if (more) {
+        news_buf_addl(b, "<a rel=\"next\" href=\"" NEWS_ROUTE_SEARCH "?q=");
+        news_url_encode(b, q, n);
+        news_buf_addf(b, "&amp;page=%u\">More results</a>", page + 1);
+    }
+
+    news_buf_addl(b, "</nav>\n");
+}
+
+
+/* a query argument's value: every byte but letters, digits, -._~ as %XX */
+static void
+news_url_encode(news_buf_t *b, const char *s, size_t n)
+{
+    size_t         i;
+    unsigned char  c;
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
+            || c == '~')
+        {
+            news_buf_addc(b, (char) c);
+
+        } else {
+            news_buf_addf(b, "%%%02X", c);
+        }
+    }
+}

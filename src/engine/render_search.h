@@ -1,0 +1,42 @@
+/*
+ * The search page's main part and the search API's answer (search.h
+ * finds the hits).
+ */
+
+#ifndef NEWS_RENDER_SEARCH_H
+#define NEWS_RENDER_SEARCH_H
+
+#include "buf.h"
+#include "search.h"
+#include "store.h"
+
+
+/* the search pages' <head> addition: results are not for search engines */
+#define NEWS_SEARCH_HEAD  "<meta name=\"robots\" content=\"noindex\">\n"
+
+
+typedef struct {
+    const char          *q;         /* the query as typed (UTF-8) */
+    size_t               qlen;
+    const news_query_t  *query;     /* NULL: an empty box */
+    const news_search_t *s;         /* the hits of the page */
+    unsigned             page;      /* the HTML page's number, from 1 */
+} news_search_page_t;
+
+
+/*
+ * <h1>, the search form holding the query, then the results as teasers
+ * (title link, section, date, snippet), "No results for ..." or, for an
+ * empty box, how to search; links to the pages before and after.
+ */
+int news_render_search_page(news_store_t *st, MDB_txn *txn,
+    const news_search_page_t *sp, news_buf_t *b, news_err_t *err);
+
+/*
+ * {"query":..., "results":[{"slug","title","section","published_at",
+ * "score","url","snippet_html"}...], "next": cursor-or-null}
+ */
+int news_render_search_json(news_store_t *st, MDB_txn *txn,
+    const news_search_page_t *sp, news_buf_t *b, news_err_t *err);
+
+#endif /* NEWS_RENDER_SEARCH_H */
