@@ -193,5 +193,15 @@ $res = $t->get('/search?q=ibis&page=2');
 is(scalar @n, 1, 'the rest on page 2');
 like($res->{content}, qr{<a rel="prev" href="search\?q=ibis&amp;page=1">}, 'with a link back');
 
+# ---- newsctl: the index agrees with the articles; reindex builds it anew ---------------
+my ($rc, $out, $err) = $t->newsctl('check');
+is($rc, 0, 'newsctl check: the index agrees with the articles') or diag "$out$err";
+($rc, $out, $err) = $t->newsctl('reindex');
+is($rc, 0, 'newsctl reindex, while nginx serves') or diag $err;
+like(found('ibis'), qr/^ibis-/, 'searches find the same after it');
+is(found('zebra'), '', 'drafts still not');
+($rc, $out, $err) = $t->newsctl('check');
+is($rc, 0, 'and newsctl check agrees') or diag "$out$err";
+
 $t->done;
 done_testing;

@@ -13,6 +13,7 @@
 #include "articles.h"
 #include "check.h"
 #include "comments.h"
+#include "search.h"
 #include "sessions.h"
 #include "text.h"
 #include "users.h"
@@ -23,6 +24,7 @@ typedef struct {
     MDB_txn       *txn;
     news_check_t  *r;
     const char    *db;          /* the database walked, for the lines */
+    uint64_t       sdocs;       /* entries of sdocs */
 } news_check_ctx_t;
 
 
@@ -64,6 +66,11 @@ static void news_check_name(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_session(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_sdoc(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_sdocs_done(news_check_ctx_t *c);
+static void news_check_posting(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
 static void news_check_author(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_author_entry(news_check_ctx_t *c,
@@ -94,6 +101,8 @@ static const struct {
     { NEWS_DB_USERS,     news_check_user,     NULL },
     { NEWS_DB_NAMES,     news_check_name,     NULL },
     { NEWS_DB_SESSIONS,  news_check_session,  NULL },
+    { NEWS_DB_SDOCS,     news_check_sdoc,     news_check_sdocs_done },
+    { NEWS_DB_POSTINGS,  news_check_posting,  NULL },
 };
 
 
@@ -119,6 +128,8 @@ static int news_check_load(news_check_ctx_t *c, uint64_t id,
 static void news_check_article_slug(news_check_ctx_t *c,
     const news_article_t *a);
 static void news_check_article_indexes(news_check_ctx_t *c,
+    const news_article_t *a);
+static void news_check_article_search(news_check_ctx_t *c,
     const news_article_t *a);
 static void news_check_article_topic(news_check_ctx_t *c,
     const news_article_t *a, char kind, const char *name);
@@ -155,6 +166,7 @@ news_check_store(news_store_t *st, MDB_txn *txn, news_check_t *r,
     size_t            i;
     news_check_ctx_t  c;
 
+    memset(&c, 0, sizeof(c));
     c.st = st;
     c.txn = txn;
     c.r = r;
@@ -378,6 +390,7 @@ news_check_article(news_check_ctx_t *c, const MDB_val *key,
 
     news_check_article_slug(c, &a);
     news_check_article_indexes(c, &a);
+    news_check_article_search(c, &a);
     news_check_article_pages(c, &a);
     news_check_article_comments(c, &a);
 
@@ -1418,4 +1431,95 @@ news_check_author_entry(news_check_ctx_t *c, const unsigned char *p,
     }
 
     news_comment_free(&cm);
+}
+
+
+/* the search index: each article as it is, nothing else (search.h) */
+
+static void
+news_check_article_search(news_check_ctx_t *c, const news_article_t *a)
+{
+    news_buf_t  why;
+
+    news_buf_init(&why);
+
+    if (news_search_check_article(c->st, c->txn, a, &why) != 0) {
+        news_check_fail(c, "article %llu in the search index: %s",
+                        (unsigned long long) a->id, news_buf_cstr(&why));
+    }
+
+    news_buf_free(&why);
+}
+
+
+static void
+news_check_sdoc(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    uint64_t        id;
+    news_article_t  a;
+
+    c->sdocs++;
+
+    if (key->mv_size != 8 || val->mv_size != 12) {
+        news_check_fail(c, "an entry of %zu and %zu bytes", key->mv_size,
+                        val->mv_size);
+        return;
+    }
+
+    id = news_be64_get(key->mv_data);
+
+    if (news_check_load(c, id, &a) != 0) {
+        news_check_fail(c, "article %llu is indexed but does not exist",
+                        (unsigned long long) id);
+        return;
+    }
+
+    if (a.status != NEWS_PUBLISHED) {
+        news_check_fail(c, "article %llu is indexed but is a draft",
+                        (unsigned long long) id);
+    }
+
+    news_article_free(&a);
+}
+
+
+static void
+news_check_sdocs_done(news_check_ctx_t *c)
+{
+    uint64_t  docs, length;
+
+    if (news_search_stats(c->st, c->txn, &docs, &length) != 0) {
+        if (c->sdocs) {
+            news_check_fail(c, "%llu articles indexed, but no statistics",
+                            (unsigned long long) c->sdocs);
+        }
+
+        return;
+    }
+
+    if (docs != c->sdocs) {
+        news_check_fail(c, "the statistics count %llu articles, sdocs %llu",
+                        (unsigned long long) docs,
+                        (unsigned long long) c->sdocs);
+    }
+}
+
+
+static void
+news_check_posting(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    news_buf_t  why, k;
+
+    news_buf_init(&why);
+    news_buf_init(&k);
+
+    if (news_search_check_block(c->st, c->txn, key, val, &why) != 0) {
+        news_check_fail(c, "%s: %s",
+                        news_check_key(&k, key->mv_data, key->mv_size),
+                        news_buf_cstr(&why));
+    }
+
+    news_buf_free(&why);
+    news_buf_free(&k);
 }

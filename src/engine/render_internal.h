@@ -8,6 +8,7 @@
  *   render_forms.c    -> render_text.c
  *   render_article.c, render_thread.c, render_list.c, render_feed.c
  *                     -> render_text.c
+ *   render_search.c   -> render_text.c, render_list.c (the JSON list end)
  *   render_chrome.c, render_text.c -> (no other render file)
  */
 

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "articles.h"
-#include "render.h"
+#include "render_internal.h"
 #include "render_search.h"
 #include "routes.h"
 #include "text.h"
@@ -149,11 +149,8 @@ news_search_teaser(news_buf_t *b, const news_query_t *query,
         news_buf_addl(b, " · ");
     }
 
-    news_buf_addl(b, "<time datetime=\"");
-    news_time_rfc3339(b, a->published_at);
-    news_buf_addl(b, "\">");
-    news_time_human(b, a->published_at);
-    news_buf_addl(b, "</time></p>\n<p class=\"snippet\">");
+    news_render_time(b, a->published_at);
+    news_buf_addl(b, "</p>\n<p class=\"snippet\">");
     news_search_snippet(b, query, a->body, strlen(a->body));
     news_buf_addl(b, "</p>\n</article></li>\n");
 }

@@ -160,8 +160,6 @@ static void news_varint_put(news_buf_t *b, uint32_t v);
 static int news_varint_get(const uint8_t **p, const uint8_t *end,
     uint32_t *v);
 static int news_search_reindex_all(news_store_t *st, news_err_t *err);
-static int news_stats(news_store_t *st, MDB_txn *txn, uint64_t *docs,
-    uint64_t *length);
 static int news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
     uint64_t length, news_err_t *err);
 static int news_parse_word(news_query_t *q, const char *s, size_t n,
@@ -197,7 +195,7 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     unsigned char     k[8], v[12];
 
     /* an older store whose index is not built: `newsctl reindex` will */
-    if (news_stats(st, txn, &docs, &length) != 0) {
+    if (news_search_stats(st, txn, &docs, &length) != 0) {
         return NEWS_OK;
     }
 
@@ -525,7 +523,7 @@ news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
     uint64_t  docs, length;
 
-    if (news_stats(st, txn, &docs, &length) != 0) {
+    if (news_search_stats(st, txn, &docs, &length) != 0) {
         return news_err_set(err, NEWS_BUSY, "the search index of this store "
                             "is not built yet (newsctl reindex builds it)");
     }
@@ -678,8 +676,9 @@ news_search_reindex_all(news_store_t *st, news_err_t *err)
 }
 
 
-static int
-news_stats(news_store_t *st, MDB_txn *txn, uint64_t *docs, uint64_t *length)
+int
+news_search_stats(news_store_t *st, MDB_txn *txn, uint64_t *docs,
+    uint64_t *length)
 {
     int      rc;
     MDB_val  key, val;
@@ -1603,7 +1602,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     s->count = 0;
     s->more = 0;
 
-    if (news_stats(st, txn, &docs, &length) != 0) {
+    if (news_search_stats(st, txn, &docs, &length) != 0) {
         return news_search_ready(st, txn, err);
     }
 
@@ -2258,4 +2257,161 @@ news_snippet_gap(news_buf_t *b, const char *s, size_t n, int *in_url,
     if (space && lead) {
         news_buf_addc(b, ' ');
     }
+}
+
+
+/* checks (newsctl check) ------------------------------------------------- */
+
+
+int
+news_search_check_article(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_buf_t *why)
+{
+    int               rc;
+    size_t            i;
+    unsigned          n, j;
+    uint64_t          docs, length;
+    MDB_val           key, val;
+    MDB_cursor       *cur;
+    news_dterm_t     *dt;
+    news_posting_t    p[NEWS_BLOCK_DOCS];
+    news_doc_terms_t  d;
+    unsigned char     k[8];
+
+    if (news_search_stats(st, txn, &docs, &length) != 0) {
+        return 0;               /* not built: nothing to agree with */
+    }
+
+    news_be64_put(k, a->id);
+    key.mv_data = k;
+    key.mv_size = 8;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val);
+
+    if (a->status != NEWS_PUBLISHED) {
+        if (rc == 0) {
+            news_buf_addl(why, "a draft, but in sdocs");
+            return -1;
+        }
+
+        return 0;
+    }
+
+    if (rc != 0 || val.mv_size != 12) {
+        news_buf_addl(why, "published, but not in sdocs");
+        return -1;
+    }
+
+    if ((int64_t) news_be64_get(val.mv_data) != a->published_at) {
+        news_buf_addl(why, "in sdocs at another publication time");
+        return -1;
+    }
+
+    if (news_doc_collect(&d, a) != 0) {
+        news_doc_free(&d);
+        news_buf_addl(why, "out of memory");
+        return -1;
+    }
+
+    if (news_be32_get((const unsigned char *) val.mv_data + 8) != d.length) {
+        news_buf_addf(why, "in sdocs with length %u, not %u",
+                      news_be32_get((const unsigned char *) val.mv_data + 8),
+                      d.length);
+        news_doc_free(&d);
+        return -1;
+    }
+
+    if (mdb_cursor_open(txn, st->dbi[NEWS_DB_POSTINGS], &cur) != 0) {
+        news_doc_free(&d);
+        news_buf_addl(why, "cannot read the postings");
+        return -1;
+    }
+
+    rc = 0;
+
+    for (i = 0; rc == 0 && i < d.tab.nterms; i++) {
+        dt = &d.tab.terms[i];
+
+        rc = news_block_find(cur, d.tab.arena.data + dt->off, dt->len,
+                             (uint32_t) a->id, &key, &val);
+
+        if (rc == 0
+            && news_block_decode(&val,
+                                 news_be32_get((const uint8_t *) key.mv_data
+                                               + dt->len + 1),
+                                 p, &n)
+               != 0)
+        {
+            rc = MDB_CORRUPTED;
+        }
+
+        for (j = 0; rc == 0 && j < n && p[j].doc != a->id; j++) {
+            /* void */
+        }
+
+        if (rc != 0 || j == n || p[j].wtf != dt->wtf || p[j].dl != d.length) {
+            news_buf_addl(why, "its term \"");
+            news_buf_add(why, d.tab.arena.data + dt->off, dt->len);
+            news_buf_adds(why, rc == 0 && j < n ? "\" has a wrong posting"
+                                                : "\" has no posting");
+            rc = -1;
+        }
+    }
+
+    mdb_cursor_close(cur);
+    news_doc_free(&d);
+
+    return rc == 0 ? 0 : -1;
+}
+
+
+int
+news_search_check_block(news_store_t *st, MDB_txn *txn, const MDB_val *key,
+    const MDB_val *val, news_buf_t *why)
+{
+    unsigned        n, i;
+    MDB_val         k, v;
+    news_posting_t  p[NEWS_BLOCK_DOCS];
+    unsigned char   kb[8];
+
+    if (key->mv_size < 6
+        || ((const uint8_t *) key->mv_data)[key->mv_size - 5] != '\0')
+    {
+        news_buf_addl(why, "not a term . 0 . doc key");
+        return -1;
+    }
+
+    if (news_block_decode(val,
+                          news_be32_get((const uint8_t *) key->mv_data
+                                        + key->mv_size - 4),
+                          p, &n)
+        != 0)
+    {
+        news_buf_addl(why, "a block that does not decode");
+        return -1;
+    }
+
+    if (news_be32_get(val->mv_data) != p[n - 1].doc) {
+        news_buf_addl(why, "a block whose header names another last doc");
+        return -1;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (i > 0 && p[i].doc <= p[i - 1].doc) {
+            news_buf_addl(why, "a block whose docs are out of order");
+            return -1;
+        }
+
+        news_be64_put(kb, p[i].doc);
+        k.mv_data = kb;
+        k.mv_size = 8;
+
+        if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &k, &v) != 0) {
+            news_buf_addf(why, "a posting of doc %u, which is not indexed",
+                          p[i].doc);
+            return -1;
+        }
+    }
+
+    return 0;
 }

@@ -160,6 +160,22 @@ int news_search_reindex(news_store_t *st, news_err_t *err);
  */
 int news_search_init(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
+/* the collection's documents and total length: 0, or not built (!= 0) */
+int news_search_stats(news_store_t *st, MDB_txn *txn, uint64_t *docs,
+    uint64_t *length);
+
+/*
+ * For newsctl check: 0 if the index holds article a as it is (published:
+ * in sdocs at its time and length, a posting of its weighted frequency
+ * under each of its terms; a draft: not in sdocs), else -1 and why.
+ */
+int news_search_check_article(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_buf_t *why);
+
+/* a postings block decodes, its docs ascending and each in sdocs */
+int news_search_check_block(news_store_t *st, MDB_txn *txn,
+    const MDB_val *key, const MDB_val *val, news_buf_t *why);
+
 /* whether the index is built: NEWS_OK, or NEWS_BUSY with a message */
 int news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err);
 

@@ -14,6 +14,7 @@
 
 #include "tap.h"
 #include "articles.h"
+#include "check.h"
 #include "search.h"
 #include "text.h"
 
@@ -357,9 +358,52 @@ test_snippet(void)
 }
 
 
+/* newsctl check agrees with the index, and sees a posting taken away */
+static void
+test_check(void)
+{
+    MDB_txn       *txn;
+    MDB_val        key;
+    news_err_t     err;
+    news_check_t   r;
+    const char    *k = "seal\0\0\0\0";
+    unsigned char  kb[9];
+
+    news_check_init(&r);
+    news_store_read(&st, &txn, &err);
+    ok(news_check_store(&st, txn, &r, &err) == NEWS_OK && r.violations == 0,
+       "check: the index agrees with the articles");
+    news_store_read_done(&st);
+    if (r.violations) {
+        printf("# %s", news_buf_cstr(&r.lines));
+    }
+    news_check_free(&r);
+
+    /* the one posting of "seal" (its block is keyed by its doc) */
+    memcpy(kb, k, 5);
+    news_be32_put(kb + 5, (uint32_t) strtoul(search("seal"), NULL, 10));
+    news_store_write(&st, &txn, &err);
+    key.mv_data = kb;
+    key.mv_size = 9;
+    ok(mdb_del(txn, st.dbi[NEWS_DB_POSTINGS], &key, NULL) == 0,
+       "a posting taken away behind the index's back");
+    news_store_commit(&st, txn, &err);
+
+    news_check_init(&r);
+    news_store_read(&st, &txn, &err);
+    news_check_store(&st, txn, &r, &err);
+    news_store_read_done(&st);
+    ok(r.violations == 1
+       && strstr(news_buf_cstr(&r.lines), "term \"seal\" has no posting"),
+       "check names it: %s", news_buf_cstr(&r.lines));
+    news_check_free(&r);
+}
+
+
 int
 main(void)
 {
+    char        path[256];
     news_err_t  err;
 
     if (mkdtemp(dir) == NULL
@@ -374,10 +418,13 @@ main(void)
     test_search();
     test_blocks();
     test_snippet();
+    test_check();
 
     news_store_close(&st);
-    unlink(strcat(strcpy(malloc(256), dir), "/data.mdb"));
-    unlink(strcat(strcpy(malloc(256), dir), "/lock.mdb"));
+    snprintf(path, sizeof(path), "%s/data.mdb", dir);
+    unlink(path);
+    snprintf(path, sizeof(path), "%s/lock.mdb", dir);
+    unlink(path);
     rmdir(dir);
 
     return done_testing();
