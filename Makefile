@@ -12,7 +12,7 @@ PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
                libcmark-dev libargon2-dev libutf8proc-dev libstemmer-dev \
                libpcre2-dev libssl-dev zlib1g-dev gcc make \
                perl libwww-perl wrk libxml2-utils openssl curl \
-               libio-socket-ssl-perl libnet-ssleay-perl
+               libio-socket-ssl-perl libnet-ssleay-perl libsqlite3-dev
 
 ENGINE_SRCS := $(wildcard src/engine/*.c)
 ENGINE_HDRS := $(wildcard src/engine/*.h)

@@ -32,10 +32,10 @@ is($rc, 0, 'bench/run exits 0') or diag("stdout:\n$stdout\nstderr:\n$stderr");
 
 my %line;
 for (split /\n/, $stdout) {
-    $line{$1} = $_ if /^\s*(S\d|L\d\w?|Wr?)\s{2}/;
+    $line{$1} = $_ if /^\s*(S\d|L\d\w?|Q\d|Wr?)\s{2}/;
 }
 my $num = qr/\d+(?:\.\d+)?/;
-for my $id (qw(S1 S2 S5 L1 L1r L2 L5)) {
+for my $id (qw(S1 S2 S5 L1 L1r L2 L5 Q1 Q2)) {
     like($line{$id} // '', qr/^\s*\Q$id\E\s{2}.*?\s{2}\d+\s+$num\s+$num\s+$num/,
          "table row $id: req/s, p50, p99, ratio");
 }
@@ -44,6 +44,8 @@ for my $id (qw(S3 S4 L3 W Wr)) {
          "table row $id: numbers or n/a with a reason");
 }
 like($stdout, qr/^large store fill: 200 articles.*imported in $num s/m, 'fill time reported');
+like($stdout, qr/^search beside SQLite FTS5 .*ours \d+ q\/s .*FTS5 $num q\/s .*index .* x; top-10 agreement .*$num%/m,
+     'search beside FTS5: queries/s, index sizes, top-10 agreement');
 like($stdout, qr/^small nginx, worker memory.*peak RSS \(VmHWM\) $num MiB/m, 'small: worker peak RSS');
 like($stdout, qr/^large nginx, worker memory.*peak RSS \(VmHWM\) $num MiB/m, 'large: worker peak RSS');
 like($stdout, qr/^store size on disk per comment: (?:\d+ bytes|n\/a \(not built yet\))/m,
