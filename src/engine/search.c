@@ -195,8 +195,14 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     unsigned char     k[8], v[12];
 
     /* an older store whose index is not built: `newsctl reindex` will */
-    if (news_search_stats(st, txn, &docs, &length) != 0) {
+    rc = news_search_stats(st, txn, &docs, &length);
+
+    if (rc == MDB_NOTFOUND) {
         return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the search statistics");
     }
 
     if (a->id > UINT32_MAX) {
@@ -521,11 +527,18 @@ news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
 int
 news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
+    int       rc;
     uint64_t  docs, length;
 
-    if (news_search_stats(st, txn, &docs, &length) != 0) {
+    rc = news_search_stats(st, txn, &docs, &length);
+
+    if (rc == MDB_NOTFOUND) {
         return news_err_set(err, NEWS_BUSY, "the search index of this store "
                             "is not built yet (newsctl reindex builds it)");
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the search statistics");
     }
 
     return NEWS_OK;
@@ -2278,8 +2291,15 @@ news_search_check_article(news_store_t *st, MDB_txn *txn,
     news_doc_terms_t  d;
     unsigned char     k[8];
 
-    if (news_search_stats(st, txn, &docs, &length) != 0) {
+    rc = news_search_stats(st, txn, &docs, &length);
+
+    if (rc == MDB_NOTFOUND) {
         return 0;               /* not built: nothing to agree with */
+    }
+
+    if (rc != 0) {
+        news_buf_addf(why, "its statistics: %s", mdb_strerror(rc));
+        return -1;
     }
 
     news_be64_put(k, a->id);
