@@ -1060,6 +1060,29 @@ news_article_find(news_store_t *st, MDB_txn *txn, const char *slug,
 
 
 int
+news_article_public(const news_page_t *pg, int64_t now)
+{
+    return (pg->status & NEWS_STATUS_MASK) == NEWS_PUBLISHED
+           && pg->published_at <= now;
+}
+
+
+int
+news_article_public_id(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now)
+{
+    news_page_t  pg;
+
+    /* the teaser's header says it: no record to parse */
+    if (news_article_fragment(st, txn, id, NEWS_FRAG_TEASER, &pg) != 0) {
+        return 0;
+    }
+
+    return news_article_public(&pg, now);
+}
+
+
+int
 news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
     news_page_t *pg)
 {

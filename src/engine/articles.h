@@ -88,6 +88,15 @@ int news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id);
 
+/*
+ * Whether readers see an article: published, and not scheduled ahead.
+ * The one test of it; by its stored page, or by id (0 as well for no
+ * such article).
+ */
+int news_article_public(const news_page_t *pg, int64_t now);
+int news_article_public_id(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int64_t now);
+
 /* a stored fragment; points into the map, valid until the txn ends */
 int news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id,
     int kind, news_page_t *pg);

@@ -1136,9 +1136,7 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
                : news_store_fail(err, rc, "reading an article");
     }
 
-    if ((pg.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
-        || pg.published_at > now)
-    {
+    if (!news_article_public(&pg, now)) {
         return news_err_set(err, NEWS_NOTFOUND, "no such article");
     }
 

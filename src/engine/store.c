@@ -530,6 +530,10 @@ news_store_read(news_store_t *st, MDB_txn **txn, news_err_t *err)
 {
     int  rc, attempt;
 
+    if (st->env == NULL) {
+        return news_err_set(err, NEWS_BUSY, "the store is not open");
+    }
+
     for (attempt = 0; attempt < 2; attempt++) {
 
         news_store_txn_count(st, 1);

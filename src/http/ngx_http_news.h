@@ -13,6 +13,7 @@
 
 #include "engine/articles.h"
 #include "engine/comments.h"
+#include "engine/policy.h"
 #include "engine/render.h"
 #include "engine/sessions.h"
 #include "engine/store.h"
@@ -270,11 +271,14 @@ ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 /*
- * NGX_DECLINED when the reader is logged in with at least `role` (and,
- * for JSON, sent no foreign Origin); else the refusal, already answered.
+ * NGX_DECLINED when the reader is logged in and the engine lets them do
+ * this kind of act (NEWS_ACT_*, policy.h) and, for JSON, sent no foreign
+ * Origin; else the refusal, already answered.
  */
 ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
-    int role);
+    int act);
+news_actor_t *ngx_http_news_actor(ngx_http_request_t *r,
+    news_actor_t *actor);
 ngx_int_t ngx_http_news_thread(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,

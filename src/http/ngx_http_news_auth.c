@@ -1155,7 +1155,7 @@ ngx_http_news_account(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_READER);
+    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_ACCOUNT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -1653,7 +1653,7 @@ ngx_http_news_api_sessions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_http_news_ctx_t   *ctx;
     ngx_http_news_auth_t  *a;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_ACCOUNT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -1745,7 +1745,7 @@ ngx_http_news_api_password(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_ACCOUNT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -1865,7 +1865,7 @@ ngx_http_news_api_user_sessions(ngx_http_request_t *r,
     ngx_int_t              rc;
     ngx_http_news_auth_t  *a;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_MODERATOR);
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
     if (rc != NGX_DECLINED) {
         return rc;
     }

@@ -11,6 +11,7 @@
 
 #include "ngx_http_news.h"
 #include "engine/comments.h"
+#include "engine/service.h"
 #include "engine/text.h"
 
 
@@ -18,13 +19,14 @@
 #define NGX_HTTP_NEWS_QUEUE_PAGE  50      /* comments a moderation page */
 
 
+/* the engine's comment acts (policy.h), and closing an article's */
 enum {
-    NGX_HTTP_NEWS_C_POST = 0,
-    NGX_HTTP_NEWS_C_EDIT,
-    NGX_HTTP_NEWS_C_DELETE,
-    NGX_HTTP_NEWS_C_HIDE,
-    NGX_HTTP_NEWS_C_UNHIDE,
-    NGX_HTTP_NEWS_C_APPROVE,
+    NGX_HTTP_NEWS_C_POST = NEWS_COMMENT_ACT_POST,
+    NGX_HTTP_NEWS_C_EDIT = NEWS_COMMENT_ACT_EDIT,
+    NGX_HTTP_NEWS_C_DELETE = NEWS_COMMENT_ACT_DELETE,
+    NGX_HTTP_NEWS_C_HIDE = NEWS_COMMENT_ACT_HIDE,
+    NGX_HTTP_NEWS_C_UNHIDE = NEWS_COMMENT_ACT_UNHIDE,
+    NGX_HTTP_NEWS_C_APPROVE = NEWS_COMMENT_ACT_APPROVE,
     NGX_HTTP_NEWS_C_CLOSE,
     NGX_HTTP_NEWS_C_OPEN
 };
@@ -44,24 +46,21 @@ typedef struct {
     uint64_t            id;             /* the comment acted on */
     news_comment_t      c;              /* a new comment */
     char                author[NEWS_NAME_MAX + 1];
-    uint64_t            user_id;
-    int64_t             user_since;     /* the account's created_at */
-    int                 role;
+    news_actor_t        actor;
+    news_comment_policy_t  policy;
     int64_t             now;
-    ngx_uint_t          pending;
-    time_t              edit_window;
-    ngx_uint_t          rate;
     unsigned            retry;          /* out: 429 Retry-After */
     ngx_str_t           back;           /* where a form goes afterwards */
     news_writer_t      *writer;
-    news_write_op_t     op;
+    int                 rc;             /* out: NEWS_* */
+    news_err_t          err;            /* out */
 } ngx_http_news_cwrite_t;
 
 
 static ngx_http_news_cwrite_t *ngx_http_news_cwrite(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_uint_t action);
 static ngx_int_t ngx_http_news_cwrite_start(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt, ngx_uint_t json, int role, ngx_uint_t action,
+    ngx_http_news_route_t *rt, ngx_uint_t json, int act, ngx_uint_t action,
     ngx_http_news_cwrite_t **wp);
 static ngx_int_t ngx_http_news_comment_form_body(ngx_http_request_t *r,
     ngx_str_t *body);
@@ -88,12 +87,6 @@ static ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
 static ngx_int_t ngx_http_news_cwrite_post(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static void ngx_http_news_cwrite_work(void *data);
-static int ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn,
-    void *arg, news_err_t *err);
-static int ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
-    ngx_http_news_cwrite_t *w, news_err_t *err);
-static int ngx_http_news_article_public(news_store_t *st, MDB_txn *txn,
-    uint64_t id, int64_t now);
 static ngx_int_t ngx_http_news_cwrite_done(ngx_http_request_t *r,
     void *data);
 static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
@@ -118,7 +111,7 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ctx = ngx_http_news_get_ctx(r);
     json = ctx->json;
 
-    rc = ngx_http_news_cwrite_start(r, rt, json, NEWS_ROLE_READER,
+    rc = ngx_http_news_cwrite_start(r, rt, json, NEWS_ACT_ACCOUNT,
                                     NGX_HTTP_NEWS_C_POST, &w);
     if (rc != NGX_DECLINED) {
         return rc;
@@ -137,16 +130,20 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
  * the result is what to finalize with.
  */
 ngx_int_t
-ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
+ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int act)
 {
-    ngx_int_t     rc;
-    news_user_t  *user;
+    ngx_int_t      rc;
+    ngx_uint_t     may;
+    news_err_t     err;
+    news_user_t   *user;
+    news_actor_t   actor;
 
     user = ngx_http_news_user(r);
+    may = user != NULL
+          && news_actor_may(ngx_http_news_actor(r, &actor), act, &err)
+             == NEWS_OK;
 
-    if (user != NULL && user->role >= role
-        && (!json || ngx_http_news_origin_ok(r) == NGX_OK))
-    {
+    if (may && (!json || ngx_http_news_origin_ok(r) == NGX_OK)) {
         return NGX_DECLINED;
     }
 
@@ -155,7 +152,7 @@ ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
         return rc;
     }
 
-    if (json && user != NULL && user->role >= role) {
+    if (json && may) {
         return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
                                         "foreign_origin",
                                         "requests from other sites are "
@@ -176,6 +173,26 @@ ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int role)
     return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Log in first",
                                     "Log in to comment: use the link at the "
                                     "top of the page.");
+}
+
+
+/* the logged-in reader as the engine's acting user, or NULL */
+news_actor_t *
+ngx_http_news_actor(ngx_http_request_t *r, news_actor_t *actor)
+{
+    news_user_t  *user;
+
+    user = ngx_http_news_user(r);
+    if (user == NULL) {
+        return NULL;
+    }
+
+    actor->id = user->id;
+    actor->name = user->name;
+    actor->role = user->role;
+    actor->since = user->created_at;
+
+    return actor;
 }
 
 
@@ -203,14 +220,17 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         ngx_memcpy(w->slug, rt->slug.data,
                    ngx_min(rt->slug.len, NEWS_SLUG_MAX));
     }
+
+    /* copies for the thread: the user's record is the request's */
     ngx_memcpy(w->author, user->name, user->name_len);
-    w->user_id = user->id;
-    w->user_since = user->created_at;
-    w->role = user->role;
-    w->pending = nmcf->comment_premoderation
-                 && user->role < NEWS_ROLE_MODERATOR;
-    w->edit_window = nmcf->comment_edit_window;
-    w->rate = nmcf->comment_rate;
+    w->actor.id = user->id;
+    w->actor.name = w->author;
+    w->actor.role = user->role;
+    w->actor.since = user->created_at;
+    w->policy.max_length = nmcf->comment_max;
+    w->policy.edit_window = nmcf->comment_edit_window;
+    w->policy.premoderation = nmcf->comment_premoderation;
+    w->policy.rate = nmcf->comment_rate;
     w->writer = &nmcf->writer;
 
     return w;
@@ -224,12 +244,12 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
  */
 static ngx_int_t
 ngx_http_news_cwrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
-    ngx_uint_t json, int role, ngx_uint_t action, ngx_http_news_cwrite_t **wp)
+    ngx_uint_t json, int act, ngx_uint_t action, ngx_http_news_cwrite_t **wp)
 {
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_need_user(r, json, role);
+    rc = ngx_http_news_need_user(r, json, act);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -500,7 +520,7 @@ ngx_http_news_comment_action(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_cwrite_start(r, rt, 0, NEWS_ROLE_READER,
+    rc = ngx_http_news_cwrite_start(r, rt, 0, NEWS_ACT_ACCOUNT,
                                     NGX_HTTP_NEWS_C_EDIT, &w);
     if (rc != NGX_DECLINED) {
         return rc;
@@ -608,7 +628,7 @@ ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ROLE_READER,
+    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_ACCOUNT,
                                     NGX_HTTP_NEWS_C_DELETE, &w);
     if (rc != NGX_DECLINED) {
         return rc;
@@ -704,7 +724,7 @@ ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ROLE_EDITOR,
+    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_EDIT,
                                     NGX_HTTP_NEWS_C_CLOSE, &w);
     if (rc != NGX_DECLINED) {
         return rc;
@@ -753,10 +773,6 @@ static ngx_int_t
 ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     w->now = ngx_time();
-    w->c.author = w->author;
-    w->c.author_id = w->user_id;
-    w->op.apply = ngx_http_news_cwrite_apply;
-    w->op.arg = w;
 
     if (ngx_http_news_task_post(r, ngx_http_news_cwrite_work,
                                 ngx_http_news_cwrite_done, w)
@@ -770,169 +786,31 @@ ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 }
 
 
-/* in a pool thread */
+/* in a pool thread: the engine's call, which decides who may */
 static void
 ngx_http_news_cwrite_work(void *data)
 {
     ngx_http_news_cwrite_t  *w = data;
 
-    (void) news_writer_run(w->writer, &w->op);
-}
-
-
-/* in the writer's transaction: engine calls only */
-static int
-ngx_http_news_cwrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
-    news_err_t *err)
-{
-    ngx_http_news_cwrite_t *w = arg;
-
-    int              status;
-    uint64_t         id;
-
-    if (w->action == NGX_HTTP_NEWS_C_POST) {
-        if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id)
-            != 0)
-        {
-            return news_err_set(err, NEWS_NOTFOUND, "no such article");
-        }
-
-        if (w->rate
-            && news_comment_rate(st, txn, w->user_id, w->now, 60, w->rate,
-                                 &w->retry, err)
-               != NEWS_OK)
-        {
-            return err->code;
-        }
-
-        w->c.article_id = id;
-
-        return news_comment_post(st, txn, &w->c, w->pending, w->now, err);
-    }
-
-    if (w->action == NGX_HTTP_NEWS_C_CLOSE
-        || w->action == NGX_HTTP_NEWS_C_OPEN)
-    {
-        if (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id) != 0)
-        {
-            return news_err_set(err, NEWS_NOTFOUND, "no such article");
-        }
-
-        return news_article_close_comments(st, txn, id,
-                                           w->action == NGX_HTTP_NEWS_C_CLOSE,
-                                           w->now, err);
-    }
-
-    if (ngx_http_news_cwrite_allowed(st, txn, w, err) != NEWS_OK) {
-        return err->code;
-    }
-
     switch (w->action) {
 
-    case NGX_HTTP_NEWS_C_EDIT:
-        return news_comment_edit(st, txn, w->id, w->c.body, (int) w->pending,
-                                 w->now, err);
-
-    case NGX_HTTP_NEWS_C_DELETE:
-        status = NEWS_COMMENT_DELETED;
+    case NGX_HTTP_NEWS_C_POST:
+        w->rc = news_comment_add(w->writer, &w->policy, &w->actor, w->slug,
+                                 &w->c, w->now, &w->retry, &w->err);
         break;
 
-    case NGX_HTTP_NEWS_C_HIDE:
-        status = NEWS_COMMENT_HIDDEN;
+    case NGX_HTTP_NEWS_C_CLOSE:
+    case NGX_HTTP_NEWS_C_OPEN:
+        w->rc = news_article_set_closed(w->writer, &w->actor, w->slug,
+                                        w->action == NGX_HTTP_NEWS_C_CLOSE,
+                                        w->now, &w->err);
         break;
 
-    default: /* unhide, approve */
-        status = NEWS_COMMENT_VISIBLE;
+    default:
+        w->rc = news_comment_change(w->writer, &w->policy, &w->actor,
+                                    w->slug, w->id, (int) w->action,
+                                    w->c.body, w->now, &w->err);
     }
-
-    return news_comment_set_status(st, txn, w->id, status, w->now, err);
-}
-
-
-/*
- * Authors edit and delete their own comments within the window;
- * moderators and above delete, hide, unhide and approve any comment.
- * A comment the reader may not see (missing, hidden, pending, deleted,
- * on an article that is not public, or not on the article of a form's
- * path) is one answer, "no such comment": which it is stays unsaid.
- */
-static int
-ngx_http_news_cwrite_allowed(news_store_t *st, MDB_txn *txn,
-    ngx_http_news_cwrite_t *w, news_err_t *err)
-{
-    int             rc, own, late, status, moderator;
-    uint64_t        article_id, id;
-    news_comment_t  c;
-
-    rc = news_comment_get(st, txn, w->id, &c, err);
-    if (rc == NEWS_NOTFOUND) {
-        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
-    }
-
-    if (rc != NEWS_OK) {
-        return rc;
-    }
-
-    /*
-     * By id; a record from before ids were kept goes by name, and only
-     * for an account at least as old as the comment, so that whoever
-     * takes a freed name later never owns its old comments.
-     */
-    own = c.author_id ? c.author_id == w->user_id
-                      : strcasecmp(c.author, w->author) == 0
-                        && w->user_since <= c.created_at;
-    late = w->now - c.created_at > (int64_t) w->edit_window;
-    status = c.status;
-    article_id = c.article_id;
-    news_comment_free(&c);
-
-    moderator = w->role >= NEWS_ROLE_MODERATOR;
-
-    if ((!moderator && status == NEWS_COMMENT_DELETED)
-        || (!moderator && !own
-            && (status != NEWS_COMMENT_VISIBLE
-                || !ngx_http_news_article_public(st, txn, article_id,
-                                                 w->now)))
-        || (w->slug[0] != '\0'
-            && (news_article_id(st, txn, w->slug, ngx_strlen(w->slug), &id)
-                != 0
-                || id != article_id)))
-    {
-        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
-    }
-
-    if (moderator && w->action != NGX_HTTP_NEWS_C_EDIT) {
-        return NEWS_OK;
-    }
-
-    if (!own || w->action > NGX_HTTP_NEWS_C_DELETE) {
-        return news_err_set(err, NEWS_FORBIDDEN, "this is not your comment "
-                            "to change");
-    }
-
-    if (late) {
-        return news_err_set(err, NEWS_FORBIDDEN, "comments can be changed "
-                            "for %ld minutes after posting",
-                            (long) w->edit_window / 60);
-    }
-
-    return NEWS_OK;
-}
-
-
-/* whether readers see the article: published, and not scheduled ahead */
-static int
-ngx_http_news_article_public(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int64_t now)
-{
-    news_page_t  pg;
-
-    if (news_article_fragment(st, txn, id, NEWS_FRAG_TEASER, &pg) != 0) {
-        return 0;
-    }
-
-    return (pg.status & NEWS_STATUS_MASK) == NEWS_PUBLISHED
-           && pg.published_at <= now;
 }
 
 
@@ -948,25 +826,25 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
     ngx_str_t                  location;
     ngx_http_news_loc_conf_t  *nlcf;
 
-    if (w->op.rc != NEWS_OK && !w->json && w->action == NGX_HTTP_NEWS_C_POST
-        && (w->op.rc == NEWS_INVALID || w->op.rc == NEWS_GONE
-            || w->op.rc == NEWS_FORBIDDEN || w->op.rc == NEWS_LIMITED))
+    if (w->rc != NEWS_OK && !w->json && w->action == NGX_HTTP_NEWS_C_POST
+        && (w->rc == NEWS_INVALID || w->rc == NEWS_GONE
+            || w->rc == NEWS_FORBIDDEN || w->rc == NEWS_LIMITED))
     {
         if (ngx_http_news_retry_after(r, w) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
         return ngx_http_news_comment_again(r, w,
-                                           w->op.rc == NEWS_FORBIDDEN
+                                           w->rc == NEWS_FORBIDDEN
                                            ? NGX_HTTP_FORBIDDEN
-                                           : w->op.rc == NEWS_LIMITED
+                                           : w->rc == NEWS_LIMITED
                                              ? NGX_HTTP_TOO_MANY_REQUESTS
                                              : 422,
-                                           w->op.err.msg, w->c.body,
+                                           w->err.msg, w->c.body,
                                            ngx_strlen(w->c.body));
     }
 
-    if (w->op.rc != NEWS_OK) {
+    if (w->rc != NEWS_OK) {
         return ngx_http_news_cwrite_error(r, w);
     }
 
@@ -1012,7 +890,7 @@ ngx_http_news_cwrite_error(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_news_refused(r, &w->op.err, w->json);
+    return ngx_http_news_refused(r, &w->err, w->json);
 }
 
 
@@ -1022,7 +900,7 @@ ngx_http_news_retry_after(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     u_char  *p;
 
-    if (w->op.rc != NEWS_LIMITED) {
+    if (w->rc != NEWS_LIMITED) {
         return NGX_OK;
     }
 
@@ -1235,7 +1113,7 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_err_t             err;
     MDB_txn               *txn;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_MODERATOR);
+    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
     if (rc != NGX_DECLINED) {
         return rc;
     }

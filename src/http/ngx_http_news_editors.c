@@ -6,6 +6,7 @@
  */
 
 #include "ngx_http_news.h"
+#include "engine/service.h"
 #include "engine/text.h"
 
 
@@ -20,9 +21,12 @@ typedef struct {
     ngx_uint_t          action;
     char                slug[NEWS_SLUG_MAX + 1];  /* the one in the URL */
     news_article_t      a;
+    news_actor_t        actor;
+    char                name[NEWS_NAME_MAX + 1];
     int64_t             now;
     news_writer_t      *writer;
-    news_write_op_t     op;
+    int                 rc;             /* out: NEWS_* */
+    news_err_t          err;            /* out */
 } ngx_http_news_awrite_t;
 
 
@@ -31,9 +35,9 @@ static ngx_int_t ngx_http_news_awrite_start(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_article_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static void ngx_http_news_awrite_cleanup(void *data);
+static ngx_int_t ngx_http_news_awrite_post(ngx_http_request_t *r,
+    ngx_http_news_awrite_t *w);
 static void ngx_http_news_awrite_work(void *data);
-static int ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn,
-    void *arg, news_err_t *err);
 static ngx_int_t ngx_http_news_awrite_done(ngx_http_request_t *r,
     void *data);
 
@@ -67,7 +71,7 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     ngx_http_news_awrite_t     *w;
     ngx_http_news_main_conf_t  *nmcf;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_EDIT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -88,6 +92,13 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     w->action = action;
     w->writer = &nmcf->writer;
+
+    /* a copy for the thread: the user's record is the request's */
+    (void) ngx_http_news_actor(r, &w->actor);
+    ngx_cpystrn((u_char *) w->name, (u_char *) w->actor.name,
+                sizeof(w->name));
+    w->actor.name = w->name;
+
     if (rt->slug.len) {
         ngx_memcpy(w->slug, rt->slug.data,
                    ngx_min(rt->slug.len, NEWS_SLUG_MAX));
@@ -101,18 +112,8 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         }
 
         w->now = ngx_time();
-        w->op.apply = ngx_http_news_awrite_apply;
-        w->op.arg = w;
 
-        if (ngx_http_news_task_post(r, ngx_http_news_awrite_work,
-                                    ngx_http_news_awrite_done, w)
-            != NGX_OK)
-        {
-            return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                            "busy", "try again");
-        }
-
-        return NGX_DONE;
+        return ngx_http_news_awrite_post(r, w);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_article_body);
@@ -171,9 +172,13 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_refused(r, &err, 1);
     }
 
-    w->op.apply = ngx_http_news_awrite_apply;
-    w->op.arg = w;
+    return ngx_http_news_awrite_post(r, w);
+}
 
+
+static ngx_int_t
+ngx_http_news_awrite_post(ngx_http_request_t *r, ngx_http_news_awrite_t *w)
+{
     if (ngx_http_news_task_post(r, ngx_http_news_awrite_work,
                                 ngx_http_news_awrite_done, w)
         != NGX_OK)
@@ -186,45 +191,28 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
 }
 
 
-/* in a pool thread */
+/* in a pool thread: the engine's call, which decides who may */
 static void
 ngx_http_news_awrite_work(void *data)
 {
     ngx_http_news_awrite_t  *w = data;
 
-    (void) news_writer_run(w->writer, &w->op);
-}
+    switch (w->action) {
 
+    case NGX_HTTP_NEWS_A_CREATE:
+        w->rc = news_article_create(w->writer, &w->actor, &w->a, w->now,
+                                    &w->err);
+        break;
 
-/* in the writer's transaction */
-static int
-ngx_http_news_awrite_apply(news_store_t *st, MDB_txn *txn, void *arg,
-    news_err_t *err)
-{
-    ngx_http_news_awrite_t *w = arg;
+    case NGX_HTTP_NEWS_A_UPDATE:
+        w->rc = news_article_update(w->writer, &w->actor, w->slug, &w->a,
+                                    w->now, &w->err);
+        break;
 
-    int       moved;
-    uint64_t  id;
-
-    /* a slug another article holds is a conflict (news_article_save) */
-    if (w->action == NGX_HTTP_NEWS_A_CREATE) {
-        return news_article_save(st, txn, &w->a, 0, w->now, err);
+    default:
+        w->rc = news_article_remove(w->writer, &w->actor, w->slug, w->now,
+                                    &w->err);
     }
-
-    if (news_article_find(st, txn, w->slug, ngx_strlen(w->slug), &id,
-                          &moved)
-        != 0
-        || moved)
-    {
-        return news_err_set(err, NEWS_NOTFOUND, "no article \"%s\"",
-                            w->slug);
-    }
-
-    if (w->action == NGX_HTTP_NEWS_A_DELETE) {
-        return news_article_delete(st, txn, id, w->now, err);
-    }
-
-    return news_article_save(st, txn, &w->a, id, w->now, err);
 }
 
 
@@ -245,8 +233,8 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
     ngx_table_elt_t           *h;
     ngx_http_news_loc_conf_t  *nlcf;
 
-    if (w->op.rc != NEWS_OK) {
-        return ngx_http_news_refused(r, &w->op.err, 1);
+    if (w->rc != NEWS_OK) {
+        return ngx_http_news_refused(r, &w->err, 1);
     }
 
     if (w->action == NGX_HTTP_NEWS_A_DELETE) {
@@ -332,36 +320,23 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 ngx_int_t
 ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int          rc;
-    uint64_t     id;
-    MDB_txn     *txn;
-    news_buf_t  *b;
-    news_err_t   err;
+    ngx_int_t      rc;
+    news_buf_t    *b;
+    news_err_t     err;
+    news_actor_t   actor;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_EDITOR);
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_EDIT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 1);
-    }
-
     b = ngx_http_news_scratch(r);
 
-    rc = news_article_id(&ngx_http_news_module_store(r), txn,
-                         (char *) rt->slug.data, rt->slug.len, &id);
-    if (rc != 0) {
-        news_store_fail(&err, rc, "reading revisions");
-
-    } else {
-        rc = news_article_revisions_json(&ngx_http_news_module_store(r), txn,
-                                         id, b, &err);
-    }
-
-    ngx_http_news_read_done(r);
-
-    if (rc != 0) {
+    if (news_article_revisions(&ngx_http_news_module_store(r),
+                               ngx_http_news_actor(r, &actor),
+                               (char *) rt->slug.data, rt->slug.len, b, &err)
+        != NEWS_OK)
+    {
         return ngx_http_news_store_error(r, &err, 1);
     }
 

@@ -141,17 +141,10 @@ ngx_http_news_topic_key(ngx_http_request_t *r, char kind, ngx_str_t *slug)
 ngx_uint_t
 ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page)
 {
-    news_user_t  *user;
+    news_actor_t  actor;
 
-    if ((page->status & NEWS_STATUS_MASK) == NEWS_PUBLISHED
-        && page->published_at <= ngx_time())
-    {
-        return 1;
-    }
-
-    user = ngx_http_news_user(r);
-
-    return user != NULL && user->role >= NEWS_ROLE_EDITOR;
+    return news_article_visible(page, ngx_http_news_actor(r, &actor),
+                                ngx_time());
 }
 
 

@@ -1,0 +1,85 @@
+/*
+ * Who may do what: every permission rule of the site, in one place.
+ *
+ * The acting user is an actor: plain values copied from the account (a
+ * front end fills one from its session; nobody logged in is NULL).  The
+ * rules read the store where they must (whose comment it is, whether its
+ * article is public) but never write; the calls of service.h apply them
+ * inside their write transactions, and front ends ask them before
+ * reading a body they would refuse anyway.
+ */
+
+#ifndef NEWS_POLICY_H
+#define NEWS_POLICY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "render.h"
+#include "store.h"
+#include "users.h"
+
+
+typedef struct {
+    uint64_t     id;
+    const char  *name;          /* NUL-terminated */
+    int          role;          /* NEWS_ROLE_* */
+    int64_t      since;         /* the account's created_at */
+} news_actor_t;
+
+
+/* kinds of act, each with the least role it needs (news_actor_may) */
+enum {
+    NEWS_ACT_ACCOUNT = 0,       /* any account: comment, its own sessions */
+    NEWS_ACT_MODERATE,          /* the queue, any comment, readers' sessions */
+    NEWS_ACT_EDIT               /* articles, drafts, revisions, closing */
+};
+
+
+/* what a comment write does */
+enum {
+    NEWS_COMMENT_ACT_POST = 0,  /* a new comment or a reply */
+    NEWS_COMMENT_ACT_EDIT,      /* the author, within the window */
+    NEWS_COMMENT_ACT_DELETE,    /* the author within the window, moderators */
+    NEWS_COMMENT_ACT_HIDE,      /* moderators */
+    NEWS_COMMENT_ACT_UNHIDE,
+    NEWS_COMMENT_ACT_APPROVE
+};
+
+
+/* the site's settings for comments (news_comment_* directives) */
+typedef struct {
+    size_t      max_length;     /* characters */
+    int64_t     edit_window;    /* seconds */
+    int         premoderation;
+    unsigned    rate;           /* a user's comments a minute; 0: no limit */
+} news_comment_policy_t;
+
+
+/* NEWS_OK, or NEWS_FORBIDDEN (err says so); a NULL actor is refused */
+int news_actor_may(const news_actor_t *actor, int act, news_err_t *err);
+
+/*
+ * Whether an article's stored page may be shown to the actor (NULL:
+ * nobody logged in): public articles to everyone, drafts and scheduled
+ * ones to those who edit articles.
+ */
+int news_article_visible(const news_page_t *pg, const news_actor_t *actor,
+    int64_t now);
+
+/* whether the actor's new or edited comment waits for a moderator */
+int news_comment_held(const news_comment_policy_t *p,
+    const news_actor_t *actor);
+
+/*
+ * May the actor do `action` (EDIT .. APPROVE) to comment `id`?  `slug`,
+ * when not NULL, is the article the request came from (a form's path),
+ * which must be the comment's.  NEWS_OK, NEWS_NOTFOUND (a comment the
+ * actor may not see, said as if it did not exist) or NEWS_FORBIDDEN.
+ */
+int news_comment_may(news_store_t *st, MDB_txn *txn,
+    const news_comment_policy_t *p, const news_actor_t *actor,
+    const char *slug, uint64_t id, int action, int64_t now,
+    news_err_t *err);
+
+#endif /* NEWS_POLICY_H */
