@@ -42,6 +42,10 @@ static int news_article_redirect(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t id, news_err_t *err);
 static int news_article_holder(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t *id);
+static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len, uint64_t *id, int *moved);
+static int news_fragment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int kind, news_page_t *pg);
 static int news_article_free_slugs(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static int news_article_rerender(news_store_t *st, MDB_txn *txn,
@@ -530,11 +534,11 @@ static int
 news_article_holder(news_store_t *st, MDB_txn *txn, const char *slug,
     uint64_t *id)
 {
-    int            rc;
+    int            rc, moved;
     MDB_val        key, val;
     unsigned char  k[8];
 
-    rc = news_article_id(st, txn, slug, strlen(slug), id);
+    rc = news_slug_get(st, txn, slug, strlen(slug), id, &moved);
     if (rc != 0) {
         return rc;
     }
@@ -611,7 +615,7 @@ news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
     for (p = slugs.data; rc == 0 && p != NULL && p < end;
          p += strlen(p) + 1)
     {
-        rc = news_article_find(st, txn, p, strlen(p), &owner, &moved);
+        rc = news_slug_get(st, txn, p, strlen(p), &owner, &moved);
 
         if (rc == 0 && owner == id) {
             key.mv_data = p;
@@ -1010,16 +1014,16 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = mdb_get(txn, st->dbi[NEWS_DB_PAGES], &key, &val);
     if (rc != 0) {
-        return rc;
+        return news_store_code(rc);
     }
 
     if (news_page_parse(val.mv_data, val.mv_size, pg) != 0
         || pg->nparts != 1)
     {
-        return MDB_CORRUPTED;
+        return NEWS_ERROR;
     }
 
-    return 0;
+    return NEWS_OK;
 }
 
 
@@ -1029,13 +1033,22 @@ news_article_id(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
 {
     int  moved;
 
-    return news_article_find(st, txn, slug, len, id, &moved);
+    return news_store_code(news_slug_get(st, txn, slug, len, id, &moved));
 }
 
 
 int
 news_article_find(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id, int *moved)
+{
+    return news_store_code(news_slug_get(st, txn, slug, len, id, moved));
+}
+
+
+/* LMDB's code: the callers inside this file tell MDB_NOTFOUND apart */
+static int
+news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
+    uint64_t *id, int *moved)
 {
     int      rc;
     MDB_val  key, val;
@@ -1084,6 +1097,15 @@ news_article_public_id(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 int
 news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
+    news_page_t *pg)
+{
+    return news_store_code(news_fragment_get(st, txn, id, kind, pg));
+}
+
+
+/* LMDB's code, for the callers inside this file */
+static int
+news_fragment_get(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
     news_page_t *pg)
 {
     int            rc;
@@ -1217,8 +1239,7 @@ news_articles_list(news_store_t *st, MDB_txn *txn, news_list_t *l,
             break;
         }
 
-        rc = news_article_fragment(st, txn, news_be64_get(t + 8), l->kind,
-                                   &pg);
+        rc = news_fragment_get(st, txn, news_be64_get(t + 8), l->kind, &pg);
         if (rc != 0) {
             break;
         }
@@ -1310,7 +1331,7 @@ news_topic_name(news_store_t *st, MDB_txn *txn, const char *topic,
 
     n = strlen(topic);
     if (n < 2 || n > sizeof(k)) {
-        return MDB_NOTFOUND;
+        return NEWS_NOTFOUND;
     }
 
     memcpy(k, topic, n);
@@ -1323,7 +1344,7 @@ news_topic_name(news_store_t *st, MDB_txn *txn, const char *topic,
         news_buf_add(name, val.mv_data, val.mv_size);
     }
 
-    return rc;
+    return news_store_code(rc);
 }
 
 

@@ -519,7 +519,7 @@ news_check_article_pages(news_check_ctx_t *c, const news_article_t *a)
             news_check_fail(c, "article %llu: fragment '%c' %s",
                             (unsigned long long) a->id,
                             news_check_kinds[i],
-                            rc == MDB_NOTFOUND ? "is missing"
+                            rc == NEWS_NOTFOUND ? "is missing"
                                                : "does not parse");
             continue;
         }

@@ -1130,10 +1130,9 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
     /* the teaser's header says all a post needs: no record to parse */
     rc = news_article_fragment(st, txn, c->article_id, NEWS_FRAG_TEASER,
                                &pg);
-    if (rc != 0) {
-        return rc == MDB_NOTFOUND
-               ? news_err_set(err, NEWS_NOTFOUND, "no such article")
-               : news_store_fail(err, rc, "reading an article");
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, rc == NEWS_NOTFOUND ? "no such article"
+                                     : "reading an article failed");
     }
 
     if (!news_article_public(&pg, now)) {

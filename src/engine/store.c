@@ -66,39 +66,50 @@ news_err_set(news_err_t *err, int code, const char *fmt, ...)
 
 
 int
-news_store_fail(news_err_t *err, int rc, const char *what)
+news_store_code(int rc)
 {
-    int  code;
-
     switch (rc) {
 
+    case 0:
+        return NEWS_OK;
+
     case MDB_NOTFOUND:
-        code = NEWS_NOTFOUND;
-        break;
+        return NEWS_NOTFOUND;
 
     case MDB_MAP_FULL:
-        return news_err_set(err, NEWS_FULL,
-                            "%s: the store is full (MDB_MAP_FULL); raise "
-                            "news_db_size and reload", what);
-
     case ENOSPC:
     case EDQUOT:
-        /* the disk, not the map: LMDB's pwrite at commit (a sparse file) */
-        return news_err_set(err, NEWS_FULL,
-                            "%s: the disk holding the store is full (%s); "
-                            "free space on it", what, strerror(rc));
+        return NEWS_FULL;
 
     case MDB_READERS_FULL:
     case MDB_MAP_RESIZED:
     case EAGAIN:
-        code = NEWS_BUSY;
-        break;
+        return NEWS_BUSY;
 
     default:
-        code = NEWS_ERROR;
+        return NEWS_ERROR;
+    }
+}
+
+
+int
+news_store_fail(news_err_t *err, int rc, const char *what)
+{
+    if (rc == MDB_MAP_FULL) {
+        return news_err_set(err, NEWS_FULL,
+                            "%s: the store is full (MDB_MAP_FULL); raise "
+                            "news_db_size and reload", what);
     }
 
-    return news_err_set(err, code, "%s: %s", what, mdb_strerror(rc));
+    /* the disk, not the map: LMDB's pwrite at commit (a sparse file) */
+    if (rc == ENOSPC || rc == EDQUOT) {
+        return news_err_set(err, NEWS_FULL,
+                            "%s: the disk holding the store is full (%s); "
+                            "free space on it", what, strerror(rc));
+    }
+
+    return news_err_set(err, news_store_code(rc), "%s: %s", what,
+                        mdb_strerror(rc));
 }
 
 

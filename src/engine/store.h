@@ -192,7 +192,13 @@ int news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
 /* ends the txn whatever the outcome, as mdb_txn_commit does */
 int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
-/* maps an LMDB return code to NEWS_* and fills err with what was tried */
+/*
+ * The one mapping of LMDB's return codes (and the errno values its calls
+ * return) to NEWS_*: the engine's public functions return NEWS_* only,
+ * so no caller outside the engine ever sees an MDB_* code.  _fail also
+ * fills err with what was tried and LMDB's words for what went wrong.
+ */
+int news_store_code(int rc);
 int news_store_fail(news_err_t *err, int rc, const char *what);
 int news_err_set(news_err_t *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

@@ -119,7 +119,7 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     if (rc != 0) {
         ngx_http_news_read_done(r);
-        news_store_fail(&err, rc, "reading an article");
+        news_err_set(&err, rc, "reading an article");
         return ngx_http_news_store_error(r, &err, 1);
     }
 

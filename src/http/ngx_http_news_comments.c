@@ -985,15 +985,13 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                    NEWS_FRAG_SUMMARY, &page);
     }
 
-    if (rc == 0 && ((page.status & NEWS_STATUS_MASK) != NEWS_PUBLISHED
-                    || page.published_at > ngx_time()))
-    {
-        rc = MDB_NOTFOUND;
+    if (rc == 0 && !news_article_public(&page, ngx_time())) {
+        rc = NEWS_NOTFOUND;
     }
 
     if (rc != 0) {
         ngx_http_news_read_done(r);
-        news_store_fail(&err, rc, "reading an article");
+        news_err_set(&err, rc, "reading an article");
         return ngx_http_news_store_error(r, &err, 1);
     }
 
@@ -1244,12 +1242,12 @@ ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
                     || !ngx_http_news_visible(r, &page)))
     {
-        rc = MDB_NOTFOUND;
+        rc = NEWS_NOTFOUND;
     }
 
     if (rc != 0) {
         ngx_http_news_read_done(r);
-        news_store_fail(&err, rc, "reading an article page");
+        news_err_set(&err, rc, "reading an article page");
         return ngx_http_news_store_error(r, &err, 0);
     }
 

@@ -261,7 +261,7 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
             back = 1;
 
         } else {
-            news_store_fail(&err, rc, "reading it back");
+            news_err_set(&err, rc, "reading it back");
         }
     }
 

@@ -149,8 +149,9 @@ ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page)
 
 
 /*
- * An article's stored fragment if the reader may see the article: 0, or
- * MDB_NOTFOUND (as for no article at all) for a draft or a scheduled one.
+ * An article's stored fragment if the reader may see the article: NEWS_OK,
+ * or NEWS_NOTFOUND (as for no article at all) for a draft or a scheduled
+ * one.
  */
 int
 ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
@@ -162,7 +163,7 @@ ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
                                page);
 
     if (rc == 0 && !ngx_http_news_visible(r, page)) {
-        rc = MDB_NOTFOUND;
+        rc = NEWS_NOTFOUND;
     }
 
     return rc;
@@ -240,7 +241,7 @@ ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
 
     if (rc != 0) {
         ngx_http_news_read_done(r);
-        news_store_fail(&err, rc, "reading a moved article");
+        news_err_set(&err, rc, "reading a moved article");
         return ngx_http_news_store_error(r, &err, api);
     }
 
@@ -525,8 +526,8 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
                     || !ngx_http_news_visible(r, &page)))
     {
-        rc = page.nparts != NEWS_ARTICLE_PARTS ? MDB_CORRUPTED
-                                               : MDB_NOTFOUND;
+        rc = page.nparts != NEWS_ARTICLE_PARTS ? NEWS_ERROR
+                                               : NEWS_NOTFOUND;
     }
 
     if (rc == 0) {
@@ -540,7 +541,7 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     if (rc != 0) {
         ngx_http_news_read_done(r);
-        news_store_fail(&err, rc, "reading an article page");
+        news_err_set(&err, rc, "reading an article page");
         return ngx_http_news_store_error(r, &err, 0);
     }
 

@@ -210,8 +210,8 @@ test_former_slugs_freed(news_store_t *st)
     is_int(other, 0, "while it lives, its former slug is taken");
 
     ok(delete(st, id) == NEWS_OK, "deleted");
-    is_int(find(st, "new-name", &got), MDB_NOTFOUND, "its slug is free");
-    is_int(find(st, "old-name", &got), MDB_NOTFOUND,
+    is_int(find(st, "new-name", &got), NEWS_NOTFOUND, "its slug is free");
+    is_int(find(st, "old-name", &got), NEWS_NOTFOUND,
            "and so is its former slug");
 
     other = save(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
