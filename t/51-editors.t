@@ -64,6 +64,8 @@ isnt($res->{headers}{etag}, $etag, 'new validators');
 $res = api($t, 'GET', '/api/articles/storm-hits-the-coast/revisions', $ed);
 like($res->{content}, qr/^\{"revisions":\[\{"version":1,.*"body":"## What happened/s, 'the previous version is kept');
 is(api($t, 'GET', '/api/articles/storm-hits-the-coast/revisions', $reader)->{status}, 403, 'revisions are for editors');
+is(api($t, 'GET', '/api/articles/no-such-article/revisions', $ed)->{status}, 404,
+   'the revisions of no article are a 404, not an error');
 $res = api($t, 'PUT', '/api/articles/storm-hits-the-coast', $ed, '{"slug":"storm-update","title":"Storm: update","section":"World","body":"Moved."}');
 is($res->{status}, 200, 'a new slug');
 $res = $t->get('/articles/storm-hits-the-coast');

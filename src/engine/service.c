@@ -125,8 +125,8 @@ news_article_revisions(news_store_t *st, const news_actor_t *actor,
     }
 
     rc = news_article_id(st, txn, slug, len, &id);
-    if (rc != 0) {
-        rc = news_store_fail(err, rc, "reading revisions");
+    if (rc != NEWS_OK) {
+        rc = news_err_set(err, rc, "no article \"%.*s\"", (int) len, slug);
 
     } else {
         rc = news_article_revisions_json(st, txn, id, b, err);
