@@ -159,8 +159,6 @@ ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t id, ngx_uint_t api);
 char *ngx_http_news_topic_key(ngx_http_request_t *r, char kind,
     ngx_str_t *slug);
-ngx_int_t ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *title, const char *text);
 
 /* the gaps between chrome pieces, in page order */
 typedef struct {
@@ -206,8 +204,6 @@ ngx_int_t ngx_http_news_api_articles(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-ngx_int_t ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *message);
 
 /* auth.c: accounts, sessions, CSRF */
 ngx_int_t ngx_http_news_login(ngx_http_request_t *r,
@@ -246,8 +242,6 @@ ngx_table_elt_t *ngx_http_news_header_in(ngx_http_request_t *r,
     const char *name);
 /* over TLS, or behind a TLS proxy that says so (news_scheme_header) */
 ngx_uint_t ngx_http_news_secure(ngx_http_request_t *r);
-/* 303 See Other to a path on this site */
-ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
 
 /* editors.c: the editors' API */
 ngx_int_t ngx_http_news_api_create(ngx_http_request_t *r,
@@ -270,15 +264,6 @@ ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-/*
- * NGX_DECLINED when the reader is logged in and the engine lets them do
- * this kind of act (NEWS_ACT_*, policy.h) and, for JSON, sent no foreign
- * Origin; else the refusal, already answered.
- */
-ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
-    int act);
-news_actor_t *ngx_http_news_actor(ngx_http_request_t *r,
-    news_actor_t *actor);
 ngx_int_t ngx_http_news_thread(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
@@ -287,21 +272,17 @@ ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
 /* body.c: request bodies */
 ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
     ngx_http_news_body_pt done);
-ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *text);
 struct cJSON *ngx_http_news_json_parse(ngx_str_t *body, const char **why);
 
 /* tasks.c: the thread pools */
-ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,
-    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
-ngx_int_t ngx_http_news_hash_post(ngx_http_request_t *r,
+ngx_int_t ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 ngx_int_t ngx_http_news_task_detach(ngx_http_request_t *r,
     ngx_http_news_work_pt work, void *data, size_t size);
 ngx_int_t ngx_http_news_detach(ngx_http_news_main_conf_t *nmcf,
     ngx_log_t *log, ngx_http_news_work_pt work, void *data, size_t size);
 
-/* reply.c: sending */
+/* respond.c: every answer */
 ngx_buf_t *ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces,
     ngx_uint_t n);
 ngx_int_t ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
@@ -316,6 +297,30 @@ ngx_int_t ngx_http_news_refused(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
 ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     const char *value);
+/* errors in the request's language: JSON under /api/, else a page */
+ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *text);
+ngx_int_t ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *title, const char *text);
+ngx_int_t ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message);
+/*
+ * NGX_DECLINED when the reader is logged in and the engine lets them do
+ * this kind of act (NEWS_ACT_*, policy.h) and, for JSON, sent no foreign
+ * Origin; else the refusal, already answered.
+ */
+ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
+    int act);
+/* the logged-in reader as the engine's acting user, or NULL */
+news_actor_t *ngx_http_news_actor(ngx_http_request_t *r,
+    news_actor_t *actor);
+ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
+/* 303 See Other to a path on this site */
+ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
+ngx_int_t ngx_http_news_site_path(ngx_http_request_t *r, ngx_str_t *path,
+    size_t max, const char *fmt, ...);
+ngx_int_t ngx_http_news_location(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_uint_t redirect);
 /*
  * ETag, Last-Modified and Cache-Control of a GET answer: the tag is made
  * of a kind letter and two numbers that change with every write to what

@@ -145,17 +145,3 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
-ngx_int_t
-ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *message)
-{
-    news_buf_t  *b;
-
-    b = ngx_http_news_scratch(r);
-
-    news_buf_addf(b, "{\"error\":{\"code\":\"%s\",\"message\":", code);
-    news_json_string(b, message, ngx_strlen(message));
-    news_buf_addl(b, "}}\n");
-
-    return ngx_http_news_send_buf(r, status, &ngx_http_news_json_type, b);
-}

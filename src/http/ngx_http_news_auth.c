@@ -118,8 +118,6 @@ static ngx_int_t ngx_http_news_hex(ngx_http_request_t *r, u_char *bin,
 static ngx_int_t ngx_http_news_next_arg(ngx_http_request_t *r,
     ngx_str_t *next);
 static void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
-ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r,
-    ngx_str_t *location);
 static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
     const char *field, const char *msg);
@@ -183,7 +181,6 @@ static int ngx_http_news_auth_logout_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
     ngx_str_t *body);
-static ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
 static ngx_int_t ngx_http_news_account_page(ngx_http_request_t *r,
     ngx_uint_t status, const char *field, const char *msg);
 static ngx_int_t ngx_http_news_account_body(ngx_http_request_t *r,
@@ -711,30 +708,6 @@ ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next)
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
     *next = nlcf->prefix;
-}
-
-
-ngx_int_t
-ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
-{
-    ngx_str_t         piece;
-    ngx_table_elt_t  *h;
-
-    h = ngx_list_push(&r->headers_out.headers);
-    if (h == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value = *location;
-    r->headers_out.location = h;
-
-    piece.data = (u_char *) news_render_see_other_page;
-    piece.len = ngx_strlen(news_render_see_other_page);
-
-    return ngx_http_news_send(r, NGX_HTTP_SEE_OTHER,
-                              &ngx_http_news_html_type, &piece, 1);
 }
 
 
@@ -1373,7 +1346,7 @@ ngx_http_news_moderation_sessions(ngx_http_request_t *r,
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ROLE_MODERATOR);
+    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -1590,11 +1563,7 @@ ngx_http_news_api_session(ngx_http_request_t *r, ngx_http_news_route_t *rt)
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        r->headers_out.status = NGX_HTTP_NO_CONTENT;
-        r->header_only = 1;
-        r->headers_out.content_length_n = 0;
-
-        return ngx_http_send_header(r);
+        return ngx_http_news_no_content(r);
     }
 
     a = ngx_http_news_auth_new(r, NGX_HTTP_NEWS_LOGOUT, NULL, NULL);
@@ -1622,18 +1591,6 @@ ngx_http_news_api_me(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     return ngx_http_news_user_reply(r, NGX_HTTP_OK, user);
-}
-
-
-/* 204 No Content */
-static ngx_int_t
-ngx_http_news_no_content(ngx_http_request_t *r)
-{
-    r->headers_out.status = NGX_HTTP_NO_CONTENT;
-    r->headers_out.content_length_n = 0;
-    r->header_only = 1;
-
-    return ngx_http_send_header(r);
 }
 
 
@@ -1714,7 +1671,7 @@ ngx_http_news_api_session_end(ngx_http_request_t *r,
     ngx_int_t              rc;
     ngx_http_news_auth_t  *a;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ROLE_READER);
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_ACCOUNT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -2335,36 +2292,18 @@ ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
     ngx_int_t  rc;
 
-    if (a->kind == NGX_HTTP_NEWS_LOGIN || a->kind == NGX_HTTP_NEWS_REGISTER
-        || a->kind == NGX_HTTP_NEWS_PASSWORD || a->kind == NGX_HTTP_NEWS_DELETE)
-    {
-        rc = ngx_http_news_hash_post(r, ngx_http_news_auth_work,
-                                     ngx_http_news_auth_done, a);
+    rc = ngx_http_news_task_start(r, a->kind == NGX_HTTP_NEWS_LOGIN
+                                     || a->kind == NGX_HTTP_NEWS_REGISTER
+                                     || a->kind == NGX_HTTP_NEWS_PASSWORD
+                                     || a->kind == NGX_HTTP_NEWS_DELETE,
+                                  ngx_http_news_auth_work,
+                                  ngx_http_news_auth_done, a);
 
-    } else {
-        rc = ngx_http_news_task_post(r, ngx_http_news_auth_work,
-                                     ngx_http_news_auth_done, a);
+    if (rc != NGX_DONE) {
+        ngx_explicit_memzero(a->pw, sizeof(a->pw));
     }
 
-    if (rc == NGX_OK) {
-        return NGX_DONE;
-    }
-
-    ngx_explicit_memzero(a->pw, sizeof(a->pw));
-
-    if (ngx_http_news_add_header(r, "Retry-After", "1") != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (a->json) {
-        return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                        "busy", "the site is busy; try "
-                                        "again after Retry-After seconds");
-    }
-
-    return ngx_http_news_html_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                    "Busy", "The site is busy; please try "
-                                    "again in a moment.");
+    return rc;
 }
 
 

@@ -21,25 +21,6 @@ static ngx_int_t ngx_http_news_json_twice(cJSON *node);
 static int ngx_http_news_key_cmp(const void *a, const void *b);
 
 
-/* an error in the request's language: JSON under /api/, else a page */
-ngx_int_t
-ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *code, const char *text)
-{
-    ngx_http_news_ctx_t  *ctx;
-
-    ctx = ngx_http_news_get_ctx(r);
-
-    if (ctx != NULL && ctx->json) {
-        return ngx_http_news_json_error(r, status, code, text);
-    }
-
-    return ngx_http_news_html_error(r, status,
-                                    status == NGX_HTTP_FORBIDDEN
-                                    ? "Forbidden" : "Bad request", text);
-}
-
-
 /*
  * Reads the body of a form (json = 0) or of a JSON request, then calls
  * done(r, body) and finalizes with what it returns.  The caller returns

@@ -123,79 +123,6 @@ ngx_http_news_comment_post(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
-/*
- * Who may act: a logged-in user of at least `role` (NGX_DECLINED: go
- * on).  Anyone else is answered here: anonymous JSON gets 401, anonymous
- * forms 403 with the way to log in, and the unread body is discarded;
- * the result is what to finalize with.
- */
-ngx_int_t
-ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int act)
-{
-    ngx_int_t      rc;
-    ngx_uint_t     may;
-    news_err_t     err;
-    news_user_t   *user;
-    news_actor_t   actor;
-
-    user = ngx_http_news_user(r);
-    may = user != NULL
-          && news_actor_may(ngx_http_news_actor(r, &actor), act, &err)
-             == NEWS_OK;
-
-    if (may && (!json || ngx_http_news_origin_ok(r) == NGX_OK)) {
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    if (json && may) {
-        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
-                                        "foreign_origin",
-                                        "requests from other sites are "
-                                        "refused");
-    }
-
-    if (user != NULL) {
-        return ngx_http_news_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
-                                   "Your account may not do this.");
-    }
-
-    if (json) {
-        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
-                                        "login_required",
-                                        "log in first");
-    }
-
-    return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Log in first",
-                                    "Log in to comment: use the link at the "
-                                    "top of the page.");
-}
-
-
-/* the logged-in reader as the engine's acting user, or NULL */
-news_actor_t *
-ngx_http_news_actor(ngx_http_request_t *r, news_actor_t *actor)
-{
-    news_user_t  *user;
-
-    user = ngx_http_news_user(r);
-    if (user == NULL) {
-        return NULL;
-    }
-
-    actor->id = user->id;
-    actor->name = user->name;
-    actor->role = user->role;
-    actor->since = user->created_at;
-
-    return actor;
-}
-
-
 static ngx_http_news_cwrite_t *
 ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     ngx_uint_t action)
@@ -540,11 +467,9 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
     ngx_str_t                  csrf;
     ngx_http_news_ctx_t       *ctx;
     ngx_http_news_cwrite_t    *w;
-    ngx_http_news_loc_conf_t  *nlcf;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
-    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
     b = ngx_http_news_scratch(r);
 
     rc = ngx_http_news_form_value(body, "csrf", b);
@@ -605,16 +530,13 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     /* back to the article, or to the queue the moderator came from */
-    if (w->slug[0] == '\0') {
-        w->back.len = nlcf->prefix.len + sizeof(NEWS_ROUTE_MODERATION) - 1;
-        w->back.data = ngx_pnalloc(r->pool, w->back.len);
-        if (w->back.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        ngx_memcpy(ngx_cpymem(w->back.data, nlcf->prefix.data,
-                              nlcf->prefix.len),
-                   NEWS_ROUTE_MODERATION, sizeof(NEWS_ROUTE_MODERATION) - 1);
+    if (w->slug[0] == '\0'
+        && ngx_http_news_site_path(r, &w->back,
+                                   sizeof(NEWS_ROUTE_MODERATION) - 1,
+                                   NEWS_ROUTE_MODERATION)
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     return ngx_http_news_cwrite_post(r, w);
@@ -774,15 +696,8 @@ ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     w->now = ngx_time();
 
-    if (ngx_http_news_task_post(r, ngx_http_news_cwrite_work,
-                                ngx_http_news_cwrite_done, w)
-        != NGX_OK)
-    {
-        return ngx_http_news_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "busy",
-                                   "The site is busy; please try again.");
-    }
-
-    return NGX_DONE;
+    return ngx_http_news_task_start(r, 0, ngx_http_news_cwrite_work,
+                                    ngx_http_news_cwrite_done, w);
 }
 
 
@@ -822,9 +737,7 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_cwrite_t *w = data;
 
-    u_char                    *p;
-    ngx_str_t                  location;
-    ngx_http_news_loc_conf_t  *nlcf;
+    ngx_str_t  location;
 
     if (w->rc != NEWS_OK && !w->json && w->action == NGX_HTTP_NEWS_C_POST
         && (w->rc == NEWS_INVALID || w->rc == NEWS_GONE
@@ -853,10 +766,7 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
     }
 
     if (w->json) {
-        r->headers_out.status = NGX_HTTP_NO_CONTENT;
-        r->header_only = 1;
-        r->headers_out.content_length_n = 0;
-        return ngx_http_send_header(r);
+        return ngx_http_news_no_content(r);
     }
 
     if (w->back.len) {
@@ -864,20 +774,16 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
     }
 
     /* back to the article, at the comment */
-    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
-
-    location.len = nlcf->prefix.len + sizeof(NEWS_ROUTE_ARTICLE) - 1
-                   + ngx_strlen(w->slug) + sizeof("#comment-") - 1
-                   + NGX_INT64_LEN;
-    location.data = ngx_pnalloc(r->pool, location.len);
-    if (location.data == NULL) {
+    if (ngx_http_news_site_path(r, &location,
+                                sizeof(NEWS_ROUTE_ARTICLE "#comment-") - 1
+                                + NEWS_SLUG_MAX + NGX_INT64_LEN,
+                                NEWS_ROUTE_ARTICLE "%s#comment-%uL", w->slug,
+                                w->action == NGX_HTTP_NEWS_C_POST
+                                ? w->c.id : w->id)
+        != NGX_OK)
+    {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
-
-    p = ngx_sprintf(location.data, "%V" NEWS_ROUTE_ARTICLE "%s#comment-%uL",
-                    &nlcf->prefix, w->slug,
-                    w->action == NGX_HTTP_NEWS_C_POST ? w->c.id : w->id);
-    location.len = p - location.data;
 
     return ngx_http_news_see_other(r, &location);
 }

@@ -6,6 +6,7 @@
  */
 
 #include "ngx_http_news.h"
+#include "engine/routes.h"
 #include "engine/service.h"
 #include "engine/text.h"
 
@@ -35,8 +36,6 @@ static ngx_int_t ngx_http_news_awrite_start(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_article_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static void ngx_http_news_awrite_cleanup(void *data);
-static ngx_int_t ngx_http_news_awrite_post(ngx_http_request_t *r,
-    ngx_http_news_awrite_t *w);
 static void ngx_http_news_awrite_work(void *data);
 static ngx_int_t ngx_http_news_awrite_done(ngx_http_request_t *r,
     void *data);
@@ -113,7 +112,8 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
         w->now = ngx_time();
 
-        return ngx_http_news_awrite_post(r, w);
+        return ngx_http_news_task_start(r, 0, ngx_http_news_awrite_work,
+                                        ngx_http_news_awrite_done, w);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_article_body);
@@ -172,22 +172,8 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_refused(r, &err, 1);
     }
 
-    return ngx_http_news_awrite_post(r, w);
-}
-
-
-static ngx_int_t
-ngx_http_news_awrite_post(ngx_http_request_t *r, ngx_http_news_awrite_t *w)
-{
-    if (ngx_http_news_task_post(r, ngx_http_news_awrite_work,
-                                ngx_http_news_awrite_done, w)
-        != NGX_OK)
-    {
-        return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
-                                        "busy", "try again");
-    }
-
-    return NGX_DONE;
+    return ngx_http_news_task_start(r, 0, ngx_http_news_awrite_work,
+                                    ngx_http_news_awrite_done, w);
 }
 
 
@@ -222,26 +208,20 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_awrite_t *w = data;
 
-    u_char                    *p;
-    ngx_int_t                  rc;
-    ngx_uint_t                 back;
-    ngx_buf_t                 *b;
-    ngx_str_t                  piece;
-    MDB_txn                   *txn;
-    news_err_t                 err;
-    news_page_t                page;
-    ngx_table_elt_t           *h;
-    ngx_http_news_loc_conf_t  *nlcf;
+    ngx_int_t     rc;
+    ngx_uint_t    back;
+    ngx_buf_t    *b;
+    ngx_str_t     piece, location;
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_page_t   page;
 
     if (w->rc != NEWS_OK) {
         return ngx_http_news_refused(r, &w->err, 1);
     }
 
     if (w->action == NGX_HTTP_NEWS_A_DELETE) {
-        r->headers_out.status = NGX_HTTP_NO_CONTENT;
-        r->headers_out.content_length_n = 0;
-        r->header_only = 1;
-        return ngx_http_send_header(r);
+        return ngx_http_news_no_content(r);
     }
 
     /*
@@ -283,33 +263,18 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
                                     b);
     }
 
-    /* 201 Created, and where */
-    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
-    h = ngx_list_push(&r->headers_out.headers);
-    p = ngx_pnalloc(r->pool, nlcf->prefix.len + sizeof("api/articles/") - 1
-                             + ngx_strlen(w->a.slug));
-    /* the article is written: say so, without its address if need be */
-    if (h == NULL || p == NULL) {
-        if (h != NULL) {
-            h->hash = 0;
-            ngx_str_null(&h->key);
-        }
-
+    /* 201 Created, and where; written, it says so even without where */
+    if (ngx_http_news_site_path(r, &location,
+                                sizeof(NEWS_ROUTE_API_ARTICLE) - 1
+                                + NEWS_SLUG_MAX,
+                                NEWS_ROUTE_API_ARTICLE "%s", w->a.slug)
+        != NGX_OK
+        || ngx_http_news_location(r, &location, 0) != NGX_OK)
+    {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
                       "news: article \"%s\" written; no memory for its "
                       "Location", w->a.slug);
-
-        return ngx_http_news_output(r, NGX_HTTP_CREATED,
-                                    &ngx_http_news_json_type, b);
     }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value.data = p;
-    p = ngx_cpymem(p, nlcf->prefix.data, nlcf->prefix.len);
-    p = ngx_cpymem(p, "api/articles/", sizeof("api/articles/") - 1);
-    p = ngx_cpymem(p, w->a.slug, ngx_strlen(w->a.slug));
-    h->value.len = p - h->value.data;
 
     return ngx_http_news_output(r, NGX_HTTP_CREATED, &ngx_http_news_json_type,
                                 b);

@@ -226,16 +226,11 @@ ngx_int_t
 ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
     ngx_uint_t api)
 {
-    int                        rc;
-    u_char                    *p;
-    size_t                     len;
-    news_err_t                 err;
-    news_page_t                page;
-    news_article_t             a;
-    ngx_table_elt_t           *h;
-    ngx_http_news_loc_conf_t  *nlcf;
-
-    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    int              rc;
+    ngx_str_t        location;
+    news_err_t       err;
+    news_page_t      page;
+    news_article_t   a;
 
     rc = ngx_http_news_visible_fragment(r, txn, id, NEWS_FRAG_JSON, &page);
 
@@ -254,29 +249,21 @@ ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
 
     ngx_http_news_read_done(r);
 
-    len = nlcf->prefix.len + sizeof(NEWS_ROUTE_API_ARTICLE)
-          + ngx_strlen(a.slug);
-    p = ngx_pnalloc(r->pool, len);
-    h = ngx_list_push(&r->headers_out.headers);
-
-    if (p == NULL || h == NULL) {
-        news_article_free(&a);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_http_news_site_path(r, &location,
+                                 sizeof(NEWS_ROUTE_API_ARTICLE) - 1
+                                 + NEWS_SLUG_MAX,
+                                 "%s%s", api ? NEWS_ROUTE_API_ARTICLE
+                                             : NEWS_ROUTE_ARTICLE,
+                                 a.slug);
+    if (rc == NGX_OK) {
+        rc = ngx_http_news_location(r, &location, 1);
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value.data = p;
-    p = ngx_cpymem(p, nlcf->prefix.data, nlcf->prefix.len);
-    p = api ? ngx_cpymem(p, NEWS_ROUTE_API_ARTICLE,
-                         sizeof(NEWS_ROUTE_API_ARTICLE) - 1)
-            : ngx_cpymem(p, NEWS_ROUTE_ARTICLE,
-                         sizeof(NEWS_ROUTE_ARTICLE) - 1);
-    p = ngx_cpymem(p, a.slug, ngx_strlen(a.slug));
-    h->value.len = p - h->value.data;
-    r->headers_out.location = h;
-
     news_article_free(&a);
+
+    if (rc != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     return api ? ngx_http_news_json_error(r, NGX_HTTP_MOVED_PERMANENTLY,
                                           "moved", "the article moved")
@@ -660,39 +647,3 @@ ngx_http_news_login_slot(ngx_http_request_t *r, ngx_str_t *slug,
 }
 
 
-ngx_int_t
-ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
-    const char *title, const char *text)
-{
-    ngx_int_t              n;
-    news_buf_t            *b;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
-    ngx_http_news_page_t   pg;
-
-    if (ngx_http_news_operator_page(r, status)) {
-        return status;
-    }
-
-    b = ngx_http_news_scratch(r);
-    news_render_error_main(b, (int) status, title, text);
-
-    ngx_memzero(&pg, sizeof(pg));
-    pg.title.len = ngx_strlen(title);
-    pg.title.len += ngx_escape_html(NULL, (u_char *) title, pg.title.len);
-    pg.title.data = ngx_pnalloc(r->pool, pg.title.len);
-
-    if (b->failed || pg.title.data == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_escape_html(pg.title.data, (u_char *) title, ngx_strlen(title));
-    pg.main.data = (u_char *) b->data;
-    pg.main.len = b->len;
-
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
-}

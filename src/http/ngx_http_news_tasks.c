@@ -33,6 +33,10 @@ typedef struct {
 } ngx_http_news_task_t;
 
 
+static ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
+static ngx_int_t ngx_http_news_hash_post(ngx_http_request_t *r,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 static ngx_int_t ngx_http_news_post(ngx_http_request_t *r,
     ngx_thread_pool_t *pool, ngx_http_news_work_pt work,
     ngx_http_news_done_pt done, void *data, ngx_uint_t hash);
@@ -56,14 +60,47 @@ static void ngx_http_news_task_guard(ngx_event_t *ev);
 
 
 /*
- * Posts work(data) to the news thread pool; done(r, data) runs on the
- * event loop afterwards and its result finalizes the request.  data must
- * live in r->pool and hold copies of every input: the thread may not
- * touch r, pools or logs.  On NGX_OK the caller returns NGX_DONE from a
- * content handler, or finalizes with NGX_DONE from a body handler; on
- * NGX_ERROR (the queue is full, already logged by nginx) it answers 503.
+ * Posts work(data) to a thread pool: the hashing pool when hash, else
+ * the writes' pool; done(r, data) runs on the event loop afterwards and
+ * its result finalizes the request.  data must live in r->pool and hold
+ * copies of every input: the thread may not touch r, pools or logs.
+ * Returns what the handler returns: NGX_DONE, or, when the pool's queue
+ * (or news_hash_queue) is full, a 503 with Retry-After answered here.
  */
 ngx_int_t
+ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data)
+{
+    ngx_int_t             rc;
+    ngx_http_news_ctx_t  *ctx;
+
+    rc = hash ? ngx_http_news_hash_post(r, work, done, data)
+              : ngx_http_news_task_post(r, work, done, data);
+
+    if (rc == NGX_OK) {
+        return NGX_DONE;
+    }
+
+    if (ngx_http_news_add_header(r, "Retry-After", "1") != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ctx = ngx_http_news_get_ctx(r);
+
+    if (ctx != NULL && ctx->json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                        "busy", "the site is busy; try "
+                                        "again after Retry-After seconds");
+    }
+
+    return ngx_http_news_html_error(r, NGX_HTTP_SERVICE_UNAVAILABLE, "Busy",
+                                    "The site is busy; please try again in "
+                                    "a moment.");
+}
+
+
+/* to the writes' pool: NGX_OK or NGX_ERROR (the queue is full, logged) */
+static ngx_int_t
 ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
     ngx_http_news_done_pt done, void *data)
 {
@@ -80,7 +117,7 @@ ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
  * NGX_DECLINED (nothing posted) when the worker already has
  * news_hash_queue hashes queued or running.
  */
-ngx_int_t
+static ngx_int_t
 ngx_http_news_hash_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
     ngx_http_news_done_pt done, void *data)
 {

@@ -1,10 +1,14 @@
 /*
- * Answers: a page is a list of pieces (site chrome from the location conf,
+ * Every answer leaves through here: pages, errors (HTML or JSON), 204,
+ * redirects and the Location of what a request made, validators.
+ *
+ * A page is a list of pieces (site chrome from the location conf,
  * fragments from the store) copied once into one request-pool buffer, so
  * the response is one write and nothing points into the LMDB map.
  */
 
 #include "ngx_http_news.h"
+#include "engine/text.h"
 
 
 /*
@@ -642,4 +646,244 @@ ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
                                     status == NGX_HTTP_NOT_FOUND
                                     ? "Page not found" : "Sorry",
                                     text);
+}
+
+
+/* ---- errors, refusals ----------------------------------------------------- */
+
+
+/* an error in the request's language: JSON under /api/, else a page */
+ngx_int_t
+ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *text)
+{
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_news_get_ctx(r);
+
+    if (ctx != NULL && ctx->json) {
+        return ngx_http_news_json_error(r, status, code, text);
+    }
+
+    return ngx_http_news_html_error(r, status,
+                                    status == NGX_HTTP_FORBIDDEN
+                                    ? "Forbidden" : "Bad request", text);
+}
+
+
+ngx_int_t
+ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *title, const char *text)
+{
+    ngx_int_t              n;
+    news_buf_t            *b;
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    if (ngx_http_news_operator_page(r, status)) {
+        return status;
+    }
+
+    b = ngx_http_news_scratch(r);
+    news_render_error_main(b, (int) status, title, text);
+
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title.len = ngx_strlen(title);
+    pg.title.len += ngx_escape_html(NULL, (u_char *) title, pg.title.len);
+    pg.title.data = ngx_pnalloc(r->pool, pg.title.len);
+
+    if (b->failed || pg.title.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_escape_html(pg.title.data, (u_char *) title, ngx_strlen(title));
+    pg.main.data = (u_char *) b->data;
+    pg.main.len = b->len;
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+}
+
+
+ngx_int_t
+ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
+    const char *code, const char *message)
+{
+    news_buf_t  *b;
+
+    b = ngx_http_news_scratch(r);
+
+    news_buf_addf(b, "{\"error\":{\"code\":\"%s\",\"message\":", code);
+    news_json_string(b, message, ngx_strlen(message));
+    news_buf_addl(b, "}}\n");
+
+    return ngx_http_news_send_buf(r, status, &ngx_http_news_json_type, b);
+}
+
+
+ngx_int_t
+ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
+{
+    ngx_str_t  piece;
+
+    if (ngx_http_news_location(r, location, 1) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_str_set(&piece, "<!doctype html>\n<title>See other</title>\n"
+                "<p>Continue to the next page.</p>\n");
+
+    return ngx_http_news_send(r, NGX_HTTP_SEE_OTHER,
+                              &ngx_http_news_html_type, &piece, 1);
+}
+
+
+/*
+ * Who may act: a logged-in user of at least `role` (NGX_DECLINED: go
+ * on).  Anyone else is answered here: anonymous JSON gets 401, anonymous
+ * forms 403 with the way to log in, and the unread body is discarded;
+ * the result is what to finalize with.
+ */
+ngx_int_t
+ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int act)
+{
+    ngx_int_t      rc;
+    ngx_uint_t     may;
+    news_err_t     err;
+    news_user_t   *user;
+    news_actor_t   actor;
+
+    user = ngx_http_news_user(r);
+    may = user != NULL
+          && news_actor_may(ngx_http_news_actor(r, &actor), act, &err)
+             == NEWS_OK;
+
+    if (may && (!json || ngx_http_news_origin_ok(r) == NGX_OK)) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (json && may) {
+        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
+                                        "foreign_origin",
+                                        "requests from other sites are "
+                                        "refused");
+    }
+
+    if (user != NULL) {
+        return ngx_http_news_error(r, NGX_HTTP_FORBIDDEN, "forbidden",
+                                   "Your account may not do this.");
+    }
+
+    if (json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
+                                        "login_required",
+                                        "log in first");
+    }
+
+    return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Log in first",
+                                    "Log in to comment: use the link at the "
+                                    "top of the page.");
+}
+
+
+/* the logged-in reader as the engine's acting user, or NULL */
+news_actor_t *
+ngx_http_news_actor(ngx_http_request_t *r, news_actor_t *actor)
+{
+    news_user_t  *user;
+
+    user = ngx_http_news_user(r);
+    if (user == NULL) {
+        return NULL;
+    }
+
+    actor->id = user->id;
+    actor->name = user->name;
+    actor->role = user->role;
+    actor->since = user->created_at;
+
+    return actor;
+}
+
+
+/* ---- no body, redirects, Location --------------------------------------- */
+
+
+/* 204 No Content */
+ngx_int_t
+ngx_http_news_no_content(ngx_http_request_t *r)
+{
+    r->headers_out.status = NGX_HTTP_NO_CONTENT;
+    r->headers_out.content_length_n = 0;
+    r->header_only = 1;
+
+    return ngx_http_send_header(r);
+}
+
+
+/*
+ * A path on this site, in r->pool: the location's prefix, then what fmt
+ * (an ngx_sprintf() format) makes of the arguments, at most max bytes.
+ */
+ngx_int_t
+ngx_http_news_site_path(ngx_http_request_t *r, ngx_str_t *path, size_t max,
+    const char *fmt, ...)
+{
+    u_char                    *p;
+    va_list                    args;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    path->data = ngx_pnalloc(r->pool, nlcf->prefix.len + max);
+    if (path->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    p = ngx_cpymem(path->data, nlcf->prefix.data, nlcf->prefix.len);
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(p, p + max, fmt, args);
+    va_end(args);
+
+    path->len = p - path->data;
+
+    return NGX_OK;
+}
+
+
+/*
+ * The Location header.  A redirect's (redirect = 1) is also nginx's own
+ * headers_out.location, which nginx makes absolute as for its own
+ * redirects (absolute_redirect); a 201's stays the path it is.
+ */
+ngx_int_t
+ngx_http_news_location(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_uint_t redirect)
+{
+    ngx_table_elt_t  *h;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    if (h == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Location");
+    h->value = *path;
+
+    if (redirect) {
+        r->headers_out.location = h;
+    }
+
+    return NGX_OK;
 }
