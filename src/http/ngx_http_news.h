@@ -273,6 +273,8 @@ ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
 ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
     ngx_http_news_body_pt done);
 struct cJSON *ngx_http_news_json_parse(ngx_str_t *body, const char **why);
+ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
+    const char *name, ngx_str_t *value);
 
 /* tasks.c: the thread pools */
 ngx_int_t ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,

@@ -125,8 +125,6 @@ static ngx_int_t ngx_http_news_form_of(ngx_http_request_t *r,
     news_form_t *f, const char *field, const char *msg);
 static ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r,
     ngx_uint_t status, news_buf_t *b, ngx_http_news_page_t *pg);
-static ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r,
-    ngx_str_t *body, const char *name, ngx_str_t *value);
 static ngx_int_t ngx_http_news_account_form(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw,
     ngx_str_t *next);
@@ -815,49 +813,6 @@ ngx_http_news_form_of(ngx_http_request_t *r, news_form_t *f,
     f->msg = msg;
 
     return NGX_OK;
-}
-
-
-/* 1 found, 0 absent, NEWS_FORM_BAD (garbled or twice), NGX_ERROR */
-static ngx_int_t
-ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
-    const char *name, ngx_str_t *value)
-{
-    int         rc;
-    news_buf_t  b;
-
-    ngx_str_null(value);
-    news_buf_init(&b);
-
-    rc = news_form_field((char *) body->data, body->len, name, &b);
-
-    if (rc == 1 && !b.failed && b.len) {
-        value->data = ngx_pnalloc(r->pool, b.len);
-        if (value->data == NULL) {
-            news_buf_free(&b);
-            return NGX_ERROR;
-        }
-
-        ngx_memcpy(value->data, b.data, b.len);
-        value->len = b.len;
-    }
-
-    if (b.failed) {
-        rc = NGX_ERROR;
-
-    } else if (rc == NEWS_FORM_DUP) {
-        /* NEWS_FORM_DUP is -1, NGX_ERROR's value: both are a 400 anyway */
-        rc = NEWS_FORM_BAD;
-    }
-
-    /* the buffer may have held a password */
-    if (b.data) {
-        ngx_explicit_memzero(b.data, b.cap);
-    }
-
-    news_buf_free(&b);
-
-    return rc;
 }
 
 

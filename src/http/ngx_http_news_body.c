@@ -8,6 +8,7 @@
  */
 
 #include "ngx_http_news.h"
+#include "engine/text.h"
 #include <cjson/cJSON.h>
 
 
@@ -347,4 +348,51 @@ static int
 ngx_http_news_key_cmp(const void *a, const void *b)
 {
     return ngx_strcmp(*(char **) a, *(char **) b);
+}
+
+
+/*
+ * A form field's value, decoded into r->pool (the work buffer is wiped:
+ * it may have held a password): 1 found, 0 absent, NEWS_FORM_BAD
+ * (garbled or twice), NGX_ERROR.
+ */
+ngx_int_t
+ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
+    const char *name, ngx_str_t *value)
+{
+    int         rc;
+    news_buf_t  b;
+
+    ngx_str_null(value);
+    news_buf_init(&b);
+
+    rc = news_form_field((char *) body->data, body->len, name, &b);
+
+    if (rc == 1 && !b.failed && b.len) {
+        value->data = ngx_pnalloc(r->pool, b.len);
+        if (value->data == NULL) {
+            news_buf_free(&b);
+            return NGX_ERROR;
+        }
+
+        ngx_memcpy(value->data, b.data, b.len);
+        value->len = b.len;
+    }
+
+    if (b.failed) {
+        rc = NGX_ERROR;
+
+    } else if (rc == NEWS_FORM_DUP) {
+        /* NEWS_FORM_DUP is -1, NGX_ERROR's value: both are a 400 anyway */
+        rc = NEWS_FORM_BAD;
+    }
+
+    /* the buffer may have held a password */
+    if (b.data) {
+        ngx_explicit_memzero(b.data, b.cap);
+    }
+
+    news_buf_free(&b);
+
+    return rc;
 }

@@ -81,8 +81,6 @@ static ngx_int_t ngx_http_news_comment_again(ngx_http_request_t *r,
     const char *text, size_t len);
 static ngx_int_t ngx_http_news_set_text(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w, const char *s, size_t n, news_err_t *err);
-static ngx_int_t ngx_http_news_form_value(ngx_str_t *body, const char *name,
-    news_buf_t *out);
 static ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
 static ngx_int_t ngx_http_news_cwrite_post(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
@@ -198,18 +196,14 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     news_err_t                 err;
     ngx_int_t                rc;
-    news_buf_t              *b;
-    ngx_str_t                csrf;
+    ngx_str_t                csrf, parent, text;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
-    b = ngx_http_news_scratch(r);
 
-    rc = ngx_http_news_form_value(body, "csrf", b);
-    csrf.data = (u_char *) b->data;
-    csrf.len = b->len;
+    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
 
     if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
@@ -217,11 +211,11 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "come from this site.");
     }
 
-    news_buf_reset(b);
-    rc = ngx_http_news_form_value(body, "parent", b);
+    rc = ngx_http_news_form_field(r, body, "parent", &parent);
 
-    if (rc < 0 || (rc == 1 && b->len
-                   && ngx_http_news_id(b->data, b->len, &w->c.parent)
+    if (rc < 0 || (rc == 1 && parent.len
+                   && ngx_http_news_id((char *) parent.data, parent.len,
+                                       &w->c.parent)
                       != NGX_OK))
     {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
@@ -230,8 +224,7 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "expected.");
     }
 
-    news_buf_reset(b);
-    rc = ngx_http_news_form_value(body, "body", b);
+    rc = ngx_http_news_form_field(r, body, "body", &text);
 
     if (rc != 1) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
@@ -240,11 +233,15 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "UTF-8 text.");
     }
 
-    rc = ngx_http_news_set_text(r, w, b->data ? b->data : "", b->len, &err);
+    if (text.data == NULL) {
+        ngx_str_set(&text, "");
+    }
+
+    rc = ngx_http_news_set_text(r, w, (char *) text.data, text.len, &err);
 
     if (rc == NGX_DECLINED) {
         return ngx_http_news_comment_again(r, w, 422, err.msg,
-                                           b->data ? b->data : "", b->len);
+                                           (char *) text.data, text.len);
     }
 
     if (rc != NGX_OK) {
@@ -252,18 +249,6 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return ngx_http_news_cwrite_post(r, w);
-}
-
-
-/* 1 found (value in out), 0 absent, -1 duplicate or badly encoded */
-static ngx_int_t
-ngx_http_news_form_value(ngx_str_t *body, const char *name, news_buf_t *out)
-{
-    int  rc;
-
-    rc = news_form_field((char *) body->data, body->len, name, out);
-
-    return rc < 0 ? -1 : rc;
 }
 
 
@@ -463,18 +448,14 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
     news_err_t                 err;
     ngx_int_t                  rc;
     ngx_uint_t                 i;
-    news_buf_t                *b;
-    ngx_str_t                  csrf;
+    ngx_str_t                  csrf, value;
     ngx_http_news_ctx_t       *ctx;
     ngx_http_news_cwrite_t    *w;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
-    b = ngx_http_news_scratch(r);
 
-    rc = ngx_http_news_form_value(body, "csrf", b);
-    csrf.data = (u_char *) b->data;
-    csrf.len = b->len;
+    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
 
     if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
@@ -482,24 +463,23 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "come from this site.");
     }
 
-    news_buf_reset(b);
-
-    if (ngx_http_news_form_value(body, "id", b) != 1
-        || ngx_http_news_id(b->data, b->len, &w->id) != NGX_OK)
+    if (ngx_http_news_form_field(r, body, "id", &value) != 1
+        || ngx_http_news_id((char *) value.data, value.len, &w->id)
+           != NGX_OK)
     {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
                                         "Say which comment, by its number.");
     }
 
-    news_buf_reset(b);
-    rc = ngx_http_news_form_value(body, "action", b);
+    rc = ngx_http_news_form_field(r, body, "action", &value);
 
     for (i = NGX_HTTP_NEWS_C_EDIT; rc == 1 && i <= NGX_HTTP_NEWS_C_APPROVE;
          i++)
     {
-        if (ngx_strlen(ngx_http_news_c_actions[i]) == b->len
-            && ngx_strncmp(ngx_http_news_c_actions[i], b->data, b->len) == 0)
+        if (ngx_strlen(ngx_http_news_c_actions[i]) == value.len
+            && ngx_strncmp(ngx_http_news_c_actions[i], value.data, value.len)
+               == 0)
         {
             break;
         }
@@ -513,17 +493,16 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
     w->action = i;
 
     if (w->action == NGX_HTTP_NEWS_C_EDIT) {
-        news_buf_reset(b);
-
-        if (ngx_http_news_form_value(body, "body", b) != 1) {
+        if (ngx_http_news_form_field(r, body, "body", &value) != 1) {
             return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                             "Bad request",
                                             "The comment must be sent once, "
                                             "as UTF-8 text.");
         }
 
-        rc = ngx_http_news_set_text(r, w, b->data ? b->data : "", b->len,
-                                    &err);
+        rc = ngx_http_news_set_text(r, w,
+                                    value.data ? (char *) value.data : "",
+                                    value.len, &err);
         if (rc != NGX_OK) {
             return ngx_http_news_text_error(r, rc, &err);
         }
