@@ -8,6 +8,7 @@
  */
 
 #include "ngx_http_news.h"
+#include "engine/render_account.h"
 #include "engine/text.h"
 
 
@@ -734,8 +735,8 @@ ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    ngx_str_set(&piece, "<!doctype html>\n<title>See other</title>\n"
-                "<p>Continue to the next page.</p>\n");
+    piece.data = (u_char *) news_render_see_other_page;
+    piece.len = ngx_strlen(news_render_see_other_page);
 
     return ngx_http_news_send(r, NGX_HTTP_SEE_OTHER,
                               &ngx_http_news_html_type, &piece, 1);
