@@ -872,7 +872,6 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     size_t         i;
     unsigned       page, j;
     news_buf_t     b, html;
-    MDB_val        key;
     unsigned char  k[13];
 
     static const int  kinds[] = {
@@ -903,23 +902,13 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     /* fewer pages than before: the last ones go */
-    news_be64_put(k, a->id);
-    k[8] = NEWS_FRAG_COMMENTS;
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
+    if (rc == NEWS_OK && from != (unsigned) -1) {
+        news_be64_put(k, a->id);
+        k[8] = NEWS_FRAG_COMMENTS;
+        news_be32_put(k + 9, pages + 1);
 
-    for (page = pages + 1; rc == NEWS_OK && from != (unsigned) -1; page++) {
-        news_be32_put(k + 9, page);
-
-        rc = mdb_del(txn, st->dbi[NEWS_DB_PAGES], &key, NULL);
-        if (rc == MDB_NOTFOUND) {
-            rc = NEWS_OK;
-            break;
-        }
-
-        if (rc != 0) {
-            rc = news_store_fail(err, rc, "dropping a comment page");
-        }
+        rc = news_store_drop_each(st, txn, NEWS_DB_PAGES, k, 9, k, sizeof(k),
+                                  NULL, NULL, err);
     }
 
     news_buf_free(&b);

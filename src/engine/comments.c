@@ -31,6 +31,8 @@ static int news_comment_find(news_store_t *st, MDB_txn *txn, uint64_t id,
 static int news_comment_parse(const MDB_val *val, news_comment_t *c,
     news_err_t *err);
 static int news_comments_add(news_comments_t *cs, news_comment_t *c);
+static int news_comment_unindex(news_store_t *st, MDB_txn *txn,
+    const MDB_val *key, const MDB_val *val, void *arg, news_err_t *err);
 static void news_comment_view_put(news_buf_t *b, const news_comment_t *c);
 static int news_comment_view_get(const MDB_val *key, const MDB_val *val,
     news_comment_t *c, news_buf_t *arena);
@@ -1293,58 +1295,17 @@ int
 news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err)
 {
-    int             rc;
     size_t          i;
-    MDB_val         key, val, ik;
-    MDB_cursor     *cur;
+    MDB_val         ik, val;
     unsigned char   k[8];
 
     news_be64_put(k, article_id);
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
-    }
-
-    key.mv_data = k;
-    key.mv_size = 8;
-
-    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == NEWS_COMMENTS_KEY
-         && memcmp(key.mv_data, k, 8) == 0;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    if (news_store_drop_each(st, txn, NEWS_DB_COMMENTS, k, sizeof(k), NULL, 0,
+                             news_comment_unindex, NULL, err)
+        != NEWS_OK)
     {
-        ik.mv_data = (unsigned char *) key.mv_data + 16;
-        ik.mv_size = 8;
-
-        /* a comment without its index entry is tolerated, no other fault */
-        rc = mdb_del(txn, st->dbi[NEWS_DB_CINDEX], &ik, NULL);
-        if (rc != 0 && rc != MDB_NOTFOUND) {
-            break;
-        }
-
-        rc = news_comment_queue(st, txn, key.mv_data, 0, err);
-        if (rc == NEWS_OK) {
-            rc = news_author_put(st, txn, news_comment_stored_author(&val),
-                                 news_be64_get(ik.mv_data), NULL, err);
-        }
-
-        if (rc != NEWS_OK) {
-            mdb_cursor_close(cur);
-            return rc;
-        }
-
-        rc = mdb_cursor_del(cur, 0);
-        if (rc != 0) {
-            break;
-        }
-    }
-
-    mdb_cursor_close(cur);
-
-    /* 0: the walk reached the next article's comments */
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "replacing comments");
+        return err->code;
     }
 
     if (news_comment_threads_drop(st, txn, article_id, err) != NEWS_OK) {
@@ -1382,6 +1343,40 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     }
 
     return NEWS_OK;
+}
+
+
+/* a comment going with its article's range: its id and its queue entry */
+static int
+news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,
+    const MDB_val *val, void *arg, news_err_t *err)
+{
+    int      rc;
+    MDB_val  ik;
+
+    (void) arg;
+
+    /* not a comment's key: nothing points at it */
+    if (key->mv_size != NEWS_COMMENTS_KEY) {
+        return NEWS_OK;
+    }
+
+    ik.mv_data = (unsigned char *) key->mv_data + 16;
+    ik.mv_size = 8;
+
+    /* a comment without its index entry is tolerated, no other fault */
+    rc = mdb_del(txn, st->dbi[NEWS_DB_CINDEX], &ik, NULL);
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "replacing comments");
+    }
+
+    rc = news_comment_queue(st, txn, key->mv_data, 0, err);
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    return news_author_put(st, txn, news_comment_stored_author(val),
+                           news_be64_get(ik.mv_data), NULL, err);
 }
 
 

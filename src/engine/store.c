@@ -761,6 +761,16 @@ int
 news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err)
 {
+    return news_store_drop_each(st, txn, db, prefix, len, NULL, 0, NULL,
+                                NULL, err);
+}
+
+
+int
+news_store_drop_each(news_store_t *st, MDB_txn *txn, int db,
+    const void *prefix, size_t len, const void *from, size_t from_len,
+    news_drop_pt each, void *arg, news_err_t *err)
+{
     int          rc;
     MDB_val      key, val;
     MDB_cursor  *cur;
@@ -772,14 +782,19 @@ news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
 
     /* seek afresh after each delete: no reliance on cursor state */
     for ( ;; ) {
-        key.mv_data = (void *) prefix;
-        key.mv_size = len;
+        key.mv_data = (void *) (from ? from : prefix);
+        key.mv_size = from ? from_len : len;
 
         rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
         if (rc != 0 || key.mv_size < len
             || memcmp(key.mv_data, prefix, len) != 0)
         {
             break;
+        }
+
+        if (each != NULL && each(st, txn, &key, &val, arg, err) != NEWS_OK) {
+            mdb_cursor_close(cur);
+            return err->code;
         }
 
         rc = mdb_cursor_del(cur, 0);

@@ -186,9 +186,21 @@ int news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
 int news_store_new_id(news_store_t *st, MDB_txn *txn, int db,
     const char *mark_key, uint64_t *id, news_err_t *err);
 
-/* deletes every key of a database that starts with prefix */
+/*
+ * The one way to delete a range of keys: every key of db that starts
+ * with prefix, from the key `from` on (NULL: all of them).  each, when
+ * not NULL, sees every key and value before it goes (to drop what
+ * points at it elsewhere) and may refuse with NEWS_*, which ends the
+ * walk.  Each delete seeks afresh, relying on no cursor state.
+ */
+typedef int (*news_drop_pt)(news_store_t *st, MDB_txn *txn,
+    const MDB_val *key, const MDB_val *val, void *arg, news_err_t *err);
+
 int news_store_drop_range(news_store_t *st, MDB_txn *txn, int db,
     const void *prefix, size_t len, news_err_t *err);
+int news_store_drop_each(news_store_t *st, MDB_txn *txn, int db,
+    const void *prefix, size_t len, const void *from, size_t from_len,
+    news_drop_pt each, void *arg, news_err_t *err);
 /* ends the txn whatever the outcome, as mdb_txn_commit does */
 int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
