@@ -33,8 +33,6 @@ static int news_article_create_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_article_update_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
-static int news_article_remove_apply(news_store_t *st, MDB_txn *txn,
-    void *arg, news_err_t *err);
 static int news_article_set_closed_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
@@ -50,12 +48,9 @@ int
 news_article_create(news_writer_t *w, const news_actor_t *actor,
     news_article_t *a, int64_t now, news_err_t *err)
 {
-    news_service_op_t  op;
-
-    memset(&op, 0, sizeof(op));
-    op.actor = actor;
-    op.article = a;
-    op.now = now;
+    news_service_op_t  op = {
+        .actor = actor, .article = a, .now = now
+    };
 
     return news_service_write(w, news_article_create_apply, &op, err);
 }
@@ -65,13 +60,9 @@ int
 news_article_update(news_writer_t *w, const news_actor_t *actor,
     const char *slug, news_article_t *a, int64_t now, news_err_t *err)
 {
-    news_service_op_t  op;
-
-    memset(&op, 0, sizeof(op));
-    op.actor = actor;
-    op.slug = slug;
-    op.article = a;
-    op.now = now;
+    news_service_op_t  op = {
+        .actor = actor, .slug = slug, .article = a, .now = now
+    };
 
     return news_service_write(w, news_article_update_apply, &op, err);
 }
@@ -81,14 +72,11 @@ int
 news_article_remove(news_writer_t *w, const news_actor_t *actor,
     const char *slug, int64_t now, news_err_t *err)
 {
-    news_service_op_t  op;
+    news_service_op_t  op = {
+        .actor = actor, .slug = slug, .now = now
+    };
 
-    memset(&op, 0, sizeof(op));
-    op.actor = actor;
-    op.slug = slug;
-    op.now = now;
-
-    return news_service_write(w, news_article_remove_apply, &op, err);
+    return news_service_write(w, news_article_update_apply, &op, err);
 }
 
 
@@ -96,13 +84,9 @@ int
 news_article_set_closed(news_writer_t *w, const news_actor_t *actor,
     const char *slug, int closed, int64_t now, news_err_t *err)
 {
-    news_service_op_t  op;
-
-    memset(&op, 0, sizeof(op));
-    op.actor = actor;
-    op.slug = slug;
-    op.closed = closed;
-    op.now = now;
+    news_service_op_t  op = {
+        .actor = actor, .slug = slug, .closed = closed, .now = now
+    };
 
     return news_service_write(w, news_article_set_closed_apply, &op, err);
 }
@@ -153,6 +137,7 @@ news_article_create_apply(news_store_t *st, MDB_txn *txn, void *arg,
 }
 
 
+/* an update, or without an article a removal */
 static int
 news_article_update_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err)
@@ -167,25 +152,11 @@ news_article_update_apply(news_store_t *st, MDB_txn *txn, void *arg,
         return err->code;
     }
 
-    return news_article_save(st, txn, op->article, id, op->now, err);
-}
-
-
-static int
-news_article_remove_apply(news_store_t *st, MDB_txn *txn, void *arg,
-    news_err_t *err)
-{
-    news_service_op_t  *op = arg;
-
-    uint64_t  id;
-
-    if (news_actor_may(op->actor, NEWS_ACT_EDIT, err) != NEWS_OK
-        || news_service_article(st, txn, op->slug, &id, err) != NEWS_OK)
-    {
-        return err->code;
+    if (op->article == NULL) {
+        return news_article_delete(st, txn, id, op->now, err);
     }
 
-    return news_article_delete(st, txn, id, op->now, err);
+    return news_article_save(st, txn, op->article, id, op->now, err);
 }
 
 
@@ -235,15 +206,10 @@ news_comment_add(news_writer_t *w, const news_comment_policy_t *p,
     const news_actor_t *actor, const char *slug, news_comment_t *c,
     int64_t now, unsigned *retry, news_err_t *err)
 {
-    news_service_op_t  op;
-
-    memset(&op, 0, sizeof(op));
-    op.actor = actor;
-    op.policy = p;
-    op.slug = slug;
-    op.comment = c;
-    op.now = now;
-    op.retry = retry;
+    news_service_op_t  op = {
+        .actor = actor, .policy = p, .slug = slug, .comment = c, .now = now,
+        .retry = retry
+    };
 
     return news_service_write(w, news_comment_add_apply, &op, err);
 }
@@ -254,16 +220,10 @@ news_comment_change(news_writer_t *w, const news_comment_policy_t *p,
     const news_actor_t *actor, const char *slug, uint64_t id, int action,
     const char *body, int64_t now, news_err_t *err)
 {
-    news_service_op_t  op;
-
-    memset(&op, 0, sizeof(op));
-    op.actor = actor;
-    op.policy = p;
-    op.slug = slug;
-    op.id = id;
-    op.action = action;
-    op.body = body;
-    op.now = now;
+    news_service_op_t  op = {
+        .actor = actor, .policy = p, .slug = slug, .id = id, .action = action,
+        .body = body, .now = now
+    };
 
     return news_service_write(w, news_comment_change_apply, &op, err);
 }

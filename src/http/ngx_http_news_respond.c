@@ -650,7 +650,7 @@ ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
 }
 
 
-/* ---- errors, refusals ----------------------------------------------------- */
+/* ---- errors, refusals ------------------------------------------------- */
 
 
 /* an error in the request's language: JSON under /api/, else a page */
