@@ -456,6 +456,108 @@ test_services(news_store_t *st)
 }
 
 
+static int
+count_listed(const news_session_info_t *s, void *data)
+{
+    (void) s;
+    (*(int *) data)++;
+    return 0;
+}
+
+
+/*
+ * Damaged session records, made inside a txn that is aborted: a record
+ * of the wrong size is corrupt to a lookup and to the seen mark, and left
+ * out of a listing; a user key whose session is gone is dropped alone
+ * when the account's sessions end; a token unknown to the store is
+ * touched as a no-op.
+ */
+static void
+test_sessions_damaged(news_store_t *st)
+{
+    int            n;
+    int64_t        seen;
+    uint64_t       uid;
+    MDB_txn       *txn;
+    MDB_val        key, val;
+    news_err_t     err;
+    MDB_cursor    *cur;
+    unsigned char  t1[NEWS_TOKEN_LEN], t2[NEWS_TOKEN_LEN],
+                   ks[1 + NEWS_SHA256_LEN];
+
+    if (news_store_write(st, &txn, &err) != NEWS_OK) {
+        ok(0, "a write txn");
+        return;
+    }
+
+    news_session_create(st, txn, 77, 3000, 500, t1, &err);
+    news_session_create(st, txn, 77, 3000, 500, t2, &err);
+
+    ks[0] = 's';
+    news_sha256(t1, NEWS_TOKEN_LEN, ks + 1);
+    key.mv_data = ks;
+    key.mv_size = sizeof(ks);
+    val.mv_data = "abc";
+    val.mv_size = 3;
+    mdb_put(txn, st->dbi[NEWS_DB_SESSIONS], &key, &val, 0);
+
+    is_int(news_session_find(st, txn, t1, 3100, 0, &uid, &seen),
+           MDB_CORRUPTED, "a session record of 3 bytes: corrupt to a lookup");
+    ok(news_session_touch(st, txn, t1, 3100, &err) != NEWS_OK,
+       "and to the seen mark");
+    ok(strstr(err.msg, "reading a session") != NULL, "which says what failed");
+
+    n = 0;
+    is_int(news_sessions_each(st, txn, 77, t2, 10, count_listed, &n, &err),
+           NEWS_OK, "the account's sessions listed");
+    is_int(n, 1, "without the corrupt one");
+
+    n = 0;
+    is_int(news_sessions_each(st, txn, 77, t2, 0, count_listed, &n, &err),
+           NEWS_OK, "a listing of at most none");
+    is_int(n, 0, "lists none");
+
+    memset(t1, 0xab, sizeof(t1));
+    is_int(news_session_touch(st, txn, t1, 3100, &err), NEWS_OK,
+           "a token the store does not know: touching it does nothing");
+
+    /* both records gone, their user and expiry keys left */
+    news_sha256(t2, NEWS_TOKEN_LEN, ks + 1);
+    mdb_del(txn, st->dbi[NEWS_DB_SESSIONS], &key, NULL);
+    ks[0] = 's';
+    mdb_cursor_open(txn, st->dbi[NEWS_DB_SESSIONS], &cur);
+    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
+        if (val.mv_size == 3) {
+            mdb_cursor_del(cur, 0);
+        }
+    }
+    mdb_cursor_close(cur);
+
+    is_int(news_sessions_drop_user(st, txn, 77, &err), NEWS_OK,
+           "ending the account's sessions past user keys without their "
+           "sessions");
+
+    n = 0;
+    news_sessions_each(st, txn, 77, t2, 10, count_listed, &n, &err);
+    is_int(n, 0, "no session of the account is left");
+    {
+        unsigned char  prefix[9];
+
+        prefix[0] = 'u';
+        news_be64_put(prefix + 1, 77);
+        key.mv_data = prefix;
+        key.mv_size = sizeof(prefix);
+        mdb_cursor_open(txn, st->dbi[NEWS_DB_SESSIONS], &cur);
+        ok(mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE) != 0
+           || memcmp(key.mv_data, prefix, 9) != 0,
+           "nor any user key of it");
+        mdb_cursor_close(cur);
+    }
+
+    news_store_abort(st, txn);
+}
+
+
 int
 main(void)
 {
@@ -478,6 +580,7 @@ main(void)
     test_accounts(&st);
     test_sessions(&st);
     test_services(&st);
+    test_sessions_damaged(&st);
 
     news_store_close(&st);
 
