@@ -558,6 +558,64 @@ test_sessions_damaged(news_store_t *st)
 }
 
 
+/*
+ * The throttle's edges: an address longer than 16 bytes is cut to 16 in
+ * every kind of key, a record of an unknown size counts as none, and the
+ * doubling wait stops at NEWS_THROTTLE_MAX.
+ */
+static void
+test_throttle_edges(news_store_t *st)
+{
+    int               i;
+    int64_t           now, wait;
+    MDB_txn          *txn;
+    MDB_val           key, val;
+    news_err_t        err;
+    news_throttle_t   k;
+    static const char addr[] = "0123456789abcdefXYZW";
+
+    memset(&k, 0, sizeof(k));
+    is_int(news_throttle_key_addr(addr, 20, k.key), 17,
+           "an address key: the first 16 bytes of a longer address");
+    is_int(news_throttle_key_register(addr, 20, k.key), 17,
+           "a registration key too");
+    ok(k.key[0] == 'r' && memcmp(k.key + 1, addr, 16) == 0, "'r' and them");
+    is_int(news_throttle_key_pair("eve", 3, addr, 20, k.key), 1 + 3 + 1 + 16,
+           "a name and address key too");
+
+    if (news_store_write(st, &txn, &err) != NEWS_OK) {
+        ok(0, "a write txn");
+        return;
+    }
+
+    k.len = news_throttle_key_addr("\x0a\0\0\7", 4, k.key);
+    k.limit = 1;
+    key.mv_data = k.key;
+    key.mv_size = k.len;
+    val.mv_data = "1234567";
+    val.mv_size = 7;
+    mdb_put(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val, 0);
+    is_int(news_throttle_wait(st, txn, &k, 1, 9000, &wait), 0,
+           "a throttle record of 7 bytes reads");
+    is_int(wait, 0, "as no record");
+
+    /* each attempt as soon as the last wait is over: 5, 10, ... 640, 900 */
+    for (now = 9000, i = 0; i < 12; i++) {
+        if (news_attempt_begin(st, txn, &k, 1, now, &wait, &err) != NEWS_OK) {
+            break;
+        }
+
+        news_throttle_wait(st, txn, &k, 1, now, &wait);
+        now += wait;
+    }
+
+    is_int(i, 12, "twelve attempts, each after its wait");
+    is_int(wait, NEWS_THROTTLE_MAX, "the wait stops at 15 minutes");
+
+    news_store_abort(st, txn);
+}
+
+
 int
 main(void)
 {
@@ -581,6 +639,7 @@ main(void)
     test_sessions(&st);
     test_services(&st);
     test_sessions_damaged(&st);
+    test_throttle_edges(&st);
 
     news_store_close(&st);
 
