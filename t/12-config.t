@@ -105,6 +105,17 @@ must_die('a store path under a file', qr/"news_db" ".*\/afile\/db": stat\(\) fai
              open my $fh, '>', $t->dir . '/afile' or die; close $fh;
              $t->{conf} = $t->conf_text =~ s{(news_db )\S+;}{$1$t->{dir}/afile/db;}r;
          });
+for my $case (['news_password_cost 19m 2; news_password_cost 19m 2;', qr/"news_password_cost" directive is duplicate/],
+              ['news_password_cost lots 2;', qr/invalid memory "lots" in "news_password_cost": use 19m/],
+              ['news_password_cost 5g 2;', qr/invalid memory "5g" in "news_password_cost"/],
+              ['news_password_cost 19m 101;', qr/invalid passes "101" in "news_password_cost": use 2/],
+              ['news_password_cost 19m x;', qr/invalid passes "x"/],
+              ['news_login_throttle 5 20; news_login_throttle 5 20;', qr/"news_login_throttle" directive is duplicate/],
+              ['news_login_throttle 5 100001;', qr/invalid number "100001" in "news_login_throttle": use 1 to 100000/],
+              ['news_login_throttle x 5;', qr/invalid number "x" in "news_login_throttle"/]) {
+    my ($http, $want) = @$case;
+    must_die($http, $want, http => $http);
+}
 must_die('a hash pool never declared', qr/unknown thread pool "nohash"/,
          http => 'news_hash_thread_pool nohash;');
 
