@@ -309,6 +309,8 @@ for my $r (0 .. $#order) {
     for my $call (@calls) {
         my ($name, @errors) = @$call;
         next if $route->{newsctl} && $name =~ /^ngx_/;
+        # NEWS_FAULTS_CALL=pattern: only the calls it matches (debugging)
+        next if $ENV{NEWS_FAULTS_CALL} && $name !~ /$ENV{NEWS_FAULTS_CALL}/;
         @errors = ($errors[0]) unless $FULL;
         for my $error (@errors) {
             for my $n (1 .. $MAX_CALLS) {

@@ -716,7 +716,8 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_cwrite_t *w = data;
 
-    ngx_str_t  location;
+    ngx_str_t                  location;
+    ngx_http_news_loc_conf_t  *nlcf;
 
     if (w->rc != NEWS_OK && !w->json && w->action == NGX_HTTP_NEWS_C_POST
         && (w->rc == NEWS_INVALID || w->rc == NEWS_GONE
@@ -761,7 +762,12 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
                                 ? w->c.id : w->id)
         != NGX_OK)
     {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        /* the write is committed: say so, back to the front page */
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "news: comment on \"%s\" written; no memory for its "
+                      "address", w->slug);
+        nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+        return ngx_http_news_see_other(r, &nlcf->prefix);
     }
 
     return ngx_http_news_see_other(r, &location);
