@@ -4,8 +4,9 @@
 #                      runs the C unit tests, replays the fuzz corpora, runs
 #                      every integration test (the fault-injection loops in
 #                      their short form; COV_FAULTS_FULL=1 for the full
-#                      ones in shards, about half an hour) against it, then prints line
-#                      and branch coverage per file of src/ and
+#                      ones in shards, about half an hour) against it,
+#                      then prints line and branch coverage per file of
+#                      src/ and
 #                      ngx_news_module.c with the total; the HTML report is
 #                      build/coverage/index.html
 #   make test-faults   the fault-injection loops in full (t/7x-*.t with
