@@ -12,7 +12,8 @@ PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
                libcmark-dev libargon2-dev libutf8proc-dev libstemmer-dev \
                libpcre2-dev libssl-dev zlib1g-dev gcc make \
                perl libwww-perl wrk libxml2-utils openssl curl \
-               libio-socket-ssl-perl libnet-ssleay-perl libsqlite3-dev
+               libio-socket-ssl-perl libnet-ssleay-perl libsqlite3-dev \
+               libxml2-dev
 
 ENGINE_SRCS := $(wildcard src/engine/*.c)
 ENGINE_HDRS := $(wildcard src/engine/*.h)
@@ -23,9 +24,12 @@ UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
 CC          ?= cc
 CFLAGS      ?= -O2 -g
-ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine
+# libxml2 (the importers' XML and HTML parsers) links into newsctl and the
+# tests, never into the module: config does not list wxr.c or sanitize.c
+ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine \
+               -I/usr/include/libxml2
 LIBS        := -llmdb -lcjson -lcmark -largon2 -lutf8proc -lstemmer \
-               -lpthread -lm
+               -lxml2 -lpthread -lm
 
 # the distro binary's own flags, so that the module loads into it
 NGX_CC_OPT  := -g -O2 -fstack-protector-strong -Wformat \

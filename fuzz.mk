@@ -34,6 +34,7 @@ FUZZ_ENGINE        := $(ENGINE_SRCS)
 FUZZ_LIBS          := $(LIBS)
 FUZZ_CFLAGS        := -g -O1 -std=c11 -D_GNU_SOURCE -Wall -Wextra \
                       -Wno-unused-function -Isrc/engine -It/fuzz \
+                      -I/usr/include/libxml2 \
                       -fsanitize=fuzzer,address,undefined \
                       -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_ENV           := ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
