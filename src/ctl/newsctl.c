@@ -19,6 +19,7 @@
 #include "sessions.h"
 #include "text.h"
 #include "users.h"
+#include "wxr.h"
 
 
 #define NEWSCTL_FILE_MAX   (256 * 1024 * 1024)
@@ -77,6 +78,7 @@ static int newsctl_user_options(int argc, char **argv, int *role,
 static int newsctl_user_add(newsctl_t *ctl, const char *name, int role,
     const news_argon2_t *cost);
 static int newsctl_user_print(const news_user_t *u, void *data);
+static int newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv);
 
 
 int
@@ -120,6 +122,10 @@ main(int argc, char **argv)
 
     if (strcmp(argv[i], "import") == 0 && i + 1 < argc) {
         return newsctl_import(&ctl, argc - i - 1, argv + i + 1);
+    }
+
+    if (strcmp(argv[i], "import-wxr") == 0 && i + 1 < argc) {
+        return newsctl_import_wxr(&ctl, argc - i - 1, argv + i + 1);
     }
 
     if (strcmp(argv[i], "export") == 0 && i + 1 == argc) {
@@ -166,6 +172,10 @@ newsctl_usage(void)
             "usage: newsctl --db DIR [--size BYTES] COMMAND\n"
             "  import FILE...   import articles (a JSON object or array per "
             "file, \"-\" for stdin)\n"
+            "  import-wxr FILE...\n"
+            "                   import a WordPress export (WXR): posts, "
+            "their comments\n"
+            "                   and their old addresses, all or nothing\n"
             "  export           write every article as JSON on stdout\n"
             "  stats            counts, store size and map use\n"
             "  check            every index agrees with its records; one "
@@ -1190,4 +1200,329 @@ newsctl_user_print(const news_user_t *u, void *data)
     news_buf_free(&b);
 
     return 0;
+}
+
+
+/* ---- import-wxr: a WordPress export ------------------------------------- */
+
+
+typedef struct {
+    newsctl_t            *ctl;
+    const char           *path;
+    MDB_txn              *txn;          /* NULL: validating only */
+    size_t                pending;      /* written since the last commit */
+    int64_t               now;
+} newsctl_wxr_t;
+
+
+/* the import's comment ids: a comment already stored keeps its id */
+static int
+newsctl_wxr_ids(newsctl_t *ctl, MDB_txn *txn, newsctl_item_t *item,
+    news_err_t *err)
+{
+    size_t           i, j;
+    uint64_t        *wp, parent;
+    unsigned        *depth;
+    news_comment_t  *c;
+    news_comments_t  old;
+    unsigned char   *used;
+
+    memset(&old, 0, sizeof(old));
+
+    if (item->a.id != 0
+        && news_comments_load(&ctl->store, txn, item->a.id, &old, err)
+           != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    wp = calloc(item->comments.n + 1, sizeof(uint64_t));
+    depth = calloc(item->comments.n + 1, sizeof(unsigned));
+    used = calloc(old.n + 1, 1);
+
+    if (wp == NULL || depth == NULL || used == NULL) {
+        free(wp);
+        free(depth);
+        free(used);
+        news_comments_free(&old);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    for (i = 0; i < item->comments.n; i++) {
+        c = &item->comments.items[i];
+        wp[i] = c->id;
+        parent = c->parent;
+        c->parent = 0;
+        depth[i] = 1;
+
+        /* the file's parent id to the store's; threads at most 4 deep */
+        for (j = 0; parent != 0 && j < i; j++) {
+            if (wp[j] == parent) {
+                while (depth[j] >= NEWS_COMMENT_DEPTH) {
+                    parent = item->comments.items[j].parent;
+                    for (j = 0; j < i && item->comments.items[j].id != parent;
+                         j++)
+                    {
+                        /* void */
+                    }
+                }
+
+                c->parent = item->comments.items[j].id;
+                depth[i] = depth[j] + 1;
+                break;
+            }
+        }
+
+        c->id = 0;
+
+        for (j = 0; j < old.n; j++) {
+            if (!used[j] && old.items[j].created_at == c->created_at
+                && strcmp(old.items[j].author, c->author) == 0
+                && strcmp(old.items[j].body, c->body) == 0)
+            {
+                used[j] = 1;
+                c->id = old.items[j].id;
+                break;
+            }
+        }
+
+        if (c->id == 0
+            && news_store_new_id(&ctl->store, txn, NEWS_DB_CINDEX,
+                                 "comment_id", &c->id, err)
+               != NEWS_OK)
+        {
+            break;
+        }
+    }
+
+    free(wp);
+    free(depth);
+    free(used);
+    news_comments_free(&old);
+
+    return i == item->comments.n ? NEWS_OK : err->code;
+}
+
+
+/* whether the stored article already says all this (a second import) */
+static int
+newsctl_wxr_same(newsctl_t *ctl, MDB_txn *txn, newsctl_item_t *item)
+{
+    int              same;
+    size_t           i;
+    news_err_t       err;
+    news_article_t   old;
+    news_comments_t  cs;
+    news_article_t  *a;
+
+    a = &item->a;
+
+    if (news_article_load(&ctl->store, txn, a->id, &old, &err) != NEWS_OK) {
+        return 0;
+    }
+
+    same = strcmp(old.slug, a->slug) == 0 && strcmp(old.title, a->title) == 0
+           && strcmp(old.subtitle, a->subtitle) == 0
+           && strcmp(old.author, a->author) == 0
+           && strcmp(old.section, a->section) == 0
+           && strcmp(old.body, a->body) == 0 && old.ntags == a->ntags
+           && old.published_at == a->published_at && old.status == a->status;
+
+    for (i = 0; same && i < a->ntags; i++) {
+        same = strcmp(old.tags[i], a->tags[i]) == 0;
+    }
+
+    news_article_free(&old);
+
+    if (!same
+        || news_comments_load(&ctl->store, txn, a->id, &cs, &err) != NEWS_OK)
+    {
+        return 0;
+    }
+
+    same = cs.n == item->comments.n;
+
+    for (i = 0; same && i < cs.n; i++) {
+        same = cs.items[i].id == item->comments.items[i].id
+               && cs.items[i].parent == item->comments.items[i].parent
+               && cs.items[i].status == item->comments.items[i].status;
+    }
+
+    news_comments_free(&cs);
+
+    return same;
+}
+
+
+static int
+newsctl_wxr_write(newsctl_wxr_t *w, newsctl_item_t *item,
+    const news_buf_t *addresses, news_err_t *err)
+{
+    int          same, moved;
+    uint64_t     owner;
+    const char  *p, *end;
+
+    if (news_article_id(&w->ctl->store, w->txn, item->a.slug,
+                        strlen(item->a.slug), &item->a.id)
+        != 0)
+    {
+        item->a.id = 0;
+    }
+
+    if (newsctl_wxr_ids(w->ctl, w->txn, item, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    same = item->a.id != 0 && newsctl_wxr_same(w->ctl, w->txn, item);
+
+    if (!same && newsctl_put(w->ctl, w->txn, item, w->now, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    end = addresses->data + addresses->len;
+
+    for (p = addresses->data; p != NULL && p < end; p += strlen(p) + 1) {
+        if (news_article_find(&w->ctl->store, w->txn, p, strlen(p), &owner,
+                              &moved)
+            == 0 && owner == item->a.id && moved)
+        {
+            continue;       /* kept by an earlier import */
+        }
+
+        if (news_article_redirect(&w->ctl->store, w->txn, p, item->a.id, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+/* an item: validated as every import is, then written or not */
+static int
+newsctl_wxr_item(cJSON *obj, const news_buf_t *addresses, size_t index,
+    void *data, news_err_t *err)
+{
+    int              rc;
+    newsctl_wxr_t   *w;
+    newsctl_item_t   item;
+
+    w = data;
+    memset(&item, 0, sizeof(item));
+    (void) index;
+
+    if (news_article_from_json(&item.a, obj, w->now, 0, err) != NEWS_OK
+        || newsctl_add_comments(&item, obj, err) != NEWS_OK)
+    {
+        news_err_set(err, err->code, "\"%.100s\": %.200s",
+                     item.a.slug ? item.a.slug
+                     : cJSON_GetStringValue(cJSON_GetObjectItem(obj, "title")),
+                     err->msg);
+        rc = err->code;
+        goto done;
+    }
+
+    if (w->txn == NULL) {
+        rc = NEWS_OK;
+        goto done;
+    }
+
+    rc = newsctl_wxr_write(w, &item, addresses, err);
+
+    if (rc == NEWS_OK && ++w->pending >= NEWSCTL_BATCH) {
+        w->pending = 0;
+        rc = news_store_commit(&w->ctl->store, w->txn, err);
+        w->txn = NULL;
+
+        if (rc == NEWS_OK) {
+            rc = news_store_write(&w->ctl->store, &w->txn, err);
+        }
+    }
+
+done:
+
+    news_article_free(&item.a);
+    news_comments_free(&item.comments);
+
+    return rc;
+}
+
+
+static void
+newsctl_summary(const char *what, const news_import_stats_t *s)
+{
+    printf("%s: %zu article%s, %zu comment%s, %zu held for moderation, "
+           "%zu spam and %zu trashed dropped, %zu skipped, %zu unmatched\n",
+           what, s->articles, s->articles == 1 ? "" : "s", s->comments,
+           s->comments == 1 ? "" : "s", s->held, s->spam, s->trash,
+           s->skipped, s->unmatched);
+}
+
+
+static int
+newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv)
+{
+    int                  i, rc;
+    news_err_t           err;
+    newsctl_wxr_t        w;
+    news_import_stats_t  stats, ignored;
+
+    memset(&w, 0, sizeof(w));
+    memset(&stats, 0, sizeof(stats));
+    w.ctl = ctl;
+    w.now = (int64_t) time(NULL);
+
+    /* every file read through first: a wrong item imports nothing */
+    for (i = 0; i < argc; i++) {
+        w.path = argv[i];
+
+        if (news_wxr_read(argv[i], newsctl_wxr_item, &w, &stats, &err)
+            != NEWS_OK)
+        {
+            fprintf(stderr, "newsctl: %s: %s; nothing imported\n", argv[i],
+                    err.msg);
+            return 1;
+        }
+    }
+
+    rc = newsctl_open(ctl);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (news_store_write(&ctl->store, &w.txn, &err) != NEWS_OK) {
+        goto failed;
+    }
+
+    for (i = 0; i < argc; i++) {
+        memset(&ignored, 0, sizeof(ignored));
+
+        if (news_wxr_read(argv[i], newsctl_wxr_item, &w, &ignored, &err)
+            != NEWS_OK)
+        {
+            if (w.txn != NULL) {
+                news_store_abort(&ctl->store, w.txn);
+            }
+
+            goto failed;
+        }
+    }
+
+    if (news_store_commit(&ctl->store, w.txn, &err) != NEWS_OK) {
+        goto failed;
+    }
+
+    newsctl_summary("imported", &stats);
+    news_store_close(&ctl->store);
+
+    return 0;
+
+failed:
+
+    fprintf(stderr, "newsctl: import-wxr stopped: %s\n", err.msg);
+    news_store_close(&ctl->store);
+
+    return 1;
 }

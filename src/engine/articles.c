@@ -38,8 +38,6 @@ static unsigned news_min_u(unsigned a, unsigned b);
 static int news_article_body(news_article_t *a, news_buf_t *html,
     news_err_t *err);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
-static int news_article_redirect(news_store_t *st, MDB_txn *txn,
-    const char *slug, uint64_t id, news_err_t *err);
 static int news_article_holder(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t *id);
 static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
@@ -500,7 +498,7 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
 
 
 /* an old slug: be64 id . 'R', so that readers are sent to the new one */
-static int
+int
 news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
     uint64_t id, news_err_t *err)
 {

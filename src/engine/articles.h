@@ -52,6 +52,14 @@ int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 
 /*
+ * An old address of article id that answers 301 to its page: a former
+ * slug, or (an import's) an old site's path "/..." or "?p=N", which no
+ * slug can be.  At most 511 bytes (LMDB's key).
+ */
+int news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
+    uint64_t id, news_err_t *err);
+
+/*
  * The article id of a slug, and whether the slug is a former one (its
  * readers are sent on): one lookup.
  */

@@ -30,6 +30,7 @@ typedef struct {
     int          bol;           /* at the start of a line */
     int          line_digits;   /* the line so far is digits only */
     int          first;         /* at the start of a line's content */
+    int          fresh;         /* a block just parted: nothing since */
     int          pending;       /* NEWS_BREAK_* before the next content */
     int          space;         /* a space before the next content */
     int          inlined;       /* inside a heading or a cell: one line */
@@ -112,6 +113,11 @@ static void
 news_md_start(news_md_t *md)
 {
     size_t  n;
+
+    if (md->fresh) {
+        md->pending = NEWS_BREAK_NONE;
+        md->fresh = 0;
+    }
 
     if (md->out->len > 0 && md->pending != NEWS_BREAK_NONE) {
         if (!md->bol) {
@@ -535,9 +541,25 @@ news_md_row(news_md_t *md, xmlNode *tr)
 static void
 news_md_blockquote(news_md_t *md, xmlNode *node)
 {
-    size_t  saved;
+    size_t  saved, n;
 
-    news_md_break(md, NEWS_BREAK_BLOCK);
+    /* parted from what came before under the outer prefix, not "> " */
+    if (md->out->len > 0 && !md->fresh) {
+        if (!md->bol) {
+            news_buf_addc(md->out, '\n');
+        }
+
+        for (n = md->prefix_len; n > 0 && md->prefix[n - 1] == ' '; n--) {
+            /* void */
+        }
+
+        news_buf_add(md->out, md->prefix, n);
+        news_buf_addc(md->out, '\n');
+        md->bol = 1;
+        md->fresh = 1;
+    }
+
+    md->pending = NEWS_BREAK_NONE;
     news_md_push(md, "> ", &saved);
     news_md_children(md, node);
     news_md_pop(md, saved);
