@@ -1406,6 +1406,8 @@ newsctl_wxr_item(cJSON *obj, const news_buf_t *addresses, size_t index,
     void *data, news_err_t *err)
 {
     int              rc;
+    char             msg[sizeof(err->msg)];
+    const char      *slug;
     newsctl_wxr_t   *w;
     newsctl_item_t   item;
 
@@ -1416,11 +1418,14 @@ newsctl_wxr_item(cJSON *obj, const news_buf_t *addresses, size_t index,
     if (news_article_from_json(&item.a, obj, w->now, 0, err) != NEWS_OK
         || newsctl_add_comments(&item, obj, err) != NEWS_OK)
     {
-        news_err_set(err, err->code, "\"%.100s\": %.200s",
-                     item.a.slug ? item.a.slug
-                     : cJSON_GetStringValue(cJSON_GetObjectItem(obj, "title")),
-                     err->msg);
         rc = err->code;
+        slug = cJSON_GetStringValue(cJSON_GetObjectItem(obj, "slug"));
+        memcpy(msg, err->msg, sizeof(msg));
+        news_err_set(err, rc, "\"%.100s\": %s",
+                     slug ? slug
+                          : cJSON_GetStringValue(cJSON_GetObjectItem(obj,
+                                                                     "title")),
+                     msg);
         goto done;
     }
 

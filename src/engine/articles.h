@@ -12,6 +12,7 @@
 
 
 #define NEWS_CURSOR_LEN  16     /* a times key: be64 time . be64 id */
+#define NEWS_OLD_ADDRESS_MAX  400   /* an imported article's old path */
 
 
 /*
@@ -54,7 +55,7 @@ int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
 /*
  * An old address of article id that answers 301 to its page: a former
  * slug, or (an import's) an old site's path "/..." or "?p=N", which no
- * slug can be.  At most 511 bytes (LMDB's key).
+ * slug can be.  An old path is at most NEWS_OLD_ADDRESS_MAX bytes.
  */
 int news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
     uint64_t id, news_err_t *err);

@@ -12,7 +12,7 @@
 #include <fcntl.h>
 #include <libxml/xmlreader.h>
 
-#include "article.h"
+#include "articles.h"
 #include "comments.h"
 #include "sanitize.h"
 #include "text.h"
@@ -158,6 +158,14 @@ news_xml_number(const char *s)
     }
 
     return *s == '\0' ? v : 0;
+}
+
+
+/* WordPress's "no date yet": a draft's or a held comment's GMT date */
+static int
+news_wxr_no_date(const char *s)
+{
+    return s[0] == '\0' || strcmp(s, "0000-00-00 00:00:00") == 0;
 }
 
 
@@ -383,7 +391,9 @@ news_wxr_comment(news_wxr_t *w, xmlNode *node, news_wxr_comment_t *c)
 
     news_html_to_text(content, strlen(content), &t);
 
-    if (!news_wxr_date(date, &b) && !news_wxr_date(local, &b)) {
+    if (!news_wxr_date(date, &b)
+        && (!news_wxr_no_date(date) || !news_wxr_date(local, &b)))
+    {
         rc = news_err_set(w->err, NEWS_INVALID, "comment %llu: "
                           "wp:comment_date_gmt is not a date",
                           (unsigned long long) c->id);
@@ -524,29 +534,55 @@ news_wxr_comments(news_wxr_t *w, xmlNode *item, cJSON *article)
 }
 
 
-/* the path of a link, without scheme, host and trailing slash */
+static int
+news_hex(int c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+
+    c |= 0x20;
+
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+
+/*
+ * The old addresses of a post: its link's path, percent-decoded as nginx
+ * decodes a request's (no scheme, host or trailing slash), and ?p=ID
+ */
 static void
 news_wxr_addresses(const char *link, uint64_t post_id, news_buf_t *out)
 {
-    size_t       n;
+    char         path[NEWS_OLD_ADDRESS_MAX + 1];
+    size_t       i, n, len;
     const char  *p;
 
     p = strstr(link, "://");
     p = p ? strchr(p + 3, '/') : (link[0] == '/' ? link : NULL);
+    n = p ? strcspn(p, "?#") : 0;
 
-    if (p != NULL) {
-        n = strcspn(p, "?#");
-
-        while (n > 1 && p[n - 1] == '/') {
-            n--;
-        }
-
-        if (n > 1 && n <= NEWS_WXR_ADDRESS_MAX
-            && news_utf8_valid(p, n) && !news_has_control(p, n))
+    for (i = 0, len = 0; i < n && len < sizeof(path) - 1; i++, len++) {
+        if (p[i] == '%' && i + 2 < n && news_hex(p[i + 1]) >= 0
+            && news_hex(p[i + 2]) >= 0)
         {
-            news_buf_add(out, p, n);
-            news_buf_addc(out, '\0');
+            path[len] = (char) (news_hex(p[i + 1]) * 16 + news_hex(p[i + 2]));
+            i += 2;
+
+        } else {
+            path[len] = p[i];
         }
+    }
+
+    while (len > 1 && path[len - 1] == '/') {
+        len--;
+    }
+
+    if (i == n && len > 1 && news_utf8_valid(path, len)
+        && !news_has_control(path, len))
+    {
+        news_buf_add(out, path, len);
+        news_buf_addc(out, '\0');
     }
 
     if (post_id) {
@@ -741,8 +777,10 @@ news_wxr_item(news_wxr_t *w, xmlNode *item, size_t index,
     cJSON_AddStringToObject(a, "body", news_buf_cstr(&b));
 
     /* a draft has no GMT date: its last change, or its local date */
-    if (!news_wxr_date(f.date_gmt, &b) && !news_wxr_date(f.modified_gmt, &b)
-        && !news_wxr_date(f.date, &b))
+    if (!news_wxr_date(f.date_gmt, &b)
+        && (!news_wxr_no_date(f.date_gmt)
+            || (!news_wxr_date(f.modified_gmt, &b)
+                && !news_wxr_date(f.date, &b))))
     {
         rc = news_err_set(w->err, NEWS_INVALID, "wp:post_date_gmt \"%.40s\" "
                           "is not a date", f.date_gmt);

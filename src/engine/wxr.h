@@ -16,9 +16,6 @@
 #include "store.h"
 
 
-#define NEWS_WXR_ADDRESS_MAX  400   /* an old permalink kept as a redirect */
-
-
 /* what an import counts, for its summary */
 typedef struct {
     size_t  articles;

@@ -155,6 +155,7 @@ int ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
 /* ETag, Last-Modified and Cache-Control of a list, in its read txn */
 ngx_int_t ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn,
     char kind, int64_t now, news_err_t *err);
+ngx_int_t ngx_http_news_old_address(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t id, ngx_uint_t api);
 char *ngx_http_news_topic_key(ngx_http_request_t *r, char kind,

@@ -273,6 +273,64 @@ ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
 }
 
 
+/*
+ * An imported article's address on the site it came from (newsctl
+ * import-wxr keeps them): its old path, or "/?p=N", answers 301 to the
+ * article like a former slug; one lookup.  NGX_DECLINED when the address
+ * is no old one.
+ */
+ngx_int_t
+ngx_http_news_old_address(ngx_http_request_t *r)
+{
+    int         rc, moved;
+    u_char      key[NEWS_OLD_ADDRESS_MAX + 1], *last;
+    size_t      len;
+    uint64_t    id;
+    ngx_str_t   p;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
+        return NGX_DECLINED;
+    }
+
+    len = r->uri.len;
+    while (len > 1 && r->uri.data[len - 1] == '/') {
+        len--;
+    }
+
+    if (len == 1 && ngx_http_arg(r, (u_char *) "p", 1, &p) == NGX_OK) {
+        if (p.len == 0 || p.len > 19) {
+            return NGX_DECLINED;
+        }
+
+        last = ngx_snprintf(key, sizeof(key) - 1, "?p=%V", &p);
+        len = last - key;
+
+    } else if (len > 1 && len <= NEWS_OLD_ADDRESS_MAX) {
+        ngx_memcpy(key, r->uri.data, len);
+
+    } else {
+        return NGX_DECLINED;
+    }
+
+    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    rc = news_article_find(&ngx_http_news_module_store(r), txn, (char *) key,
+                           len, &id, &moved);
+
+    if (rc == 0 && moved) {
+        return ngx_http_news_moved(r, txn, id, 0);
+    }
+
+    ngx_http_news_read_done(r);
+
+    return NGX_DECLINED;
+}
+
+
 /* GET /sections/{name} and /tags/{name} */
 ngx_int_t
 ngx_http_news_topic(ngx_http_request_t *r, ngx_http_news_route_t *rt)

@@ -243,6 +243,14 @@ ngx_http_news_route(ngx_http_request_t *r)
     /* who is asking, before any page opens its own read txn */
     ngx_http_news_auth_lookup(r);
 
+    /* an imported article's old "/?p=N" (only the front page has a p) */
+    if (rt.path.len == 0 && r->args.len) {
+        rc = ngx_http_news_old_address(r);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
+
     for (i = 0; i < sizeof(ngx_http_news_routes)
                     / sizeof(ngx_http_news_route_def_t); i++)
     {
@@ -277,6 +285,12 @@ ngx_http_news_route(ngx_http_request_t *r)
 
     if (allowed) {
         return ngx_http_news_not_allowed(r, allowed, json);
+    }
+
+    /* an imported article's old path */
+    rc = json ? NGX_DECLINED : ngx_http_news_old_address(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     if (json) {
