@@ -79,6 +79,8 @@ static int newsctl_user_add(newsctl_t *ctl, const char *name, int role,
     const news_argon2_t *cost);
 static int newsctl_user_print(const news_user_t *u, void *data);
 static int newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv);
+static int newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv);
+static int newsctl_export_wxr(newsctl_t *ctl, const char *base);
 
 
 int
@@ -128,9 +130,20 @@ main(int argc, char **argv)
         return newsctl_import_wxr(&ctl, argc - i - 1, argv + i + 1);
     }
 
+    if (strcmp(argv[i], "import-disqus") == 0 && i + 1 < argc) {
+        return newsctl_import_disqus(&ctl, argc - i - 1, argv + i + 1);
+    }
+
     if (strcmp(argv[i], "export") == 0 && i + 1 == argc) {
         rc = newsctl_open(&ctl);
         return rc ? rc : newsctl_export(&ctl);
+    }
+
+    if (strcmp(argv[i], "export-wxr") == 0 && i + 2 >= argc) {
+        rc = newsctl_open(&ctl);
+        return rc ? rc : newsctl_export_wxr(&ctl, i + 1 < argc
+                                                  ? argv[i + 1]
+                                                  : "http://localhost");
     }
 
     if (strcmp(argv[i], "user") == 0 && i + 1 < argc) {
@@ -176,7 +189,15 @@ newsctl_usage(void)
             "                   import a WordPress export (WXR): posts, "
             "their comments\n"
             "                   and their old addresses, all or nothing\n"
+            "  import-disqus FILE...\n"
+            "                   import a Disqus export's comments into "
+            "the articles\n"
+            "                   their threads name\n"
             "  export           write every article as JSON on stdout\n"
+            "  export-wxr [BASE_URL]\n"
+            "                   every article with its comments as a "
+            "WordPress export\n"
+            "                   (WXR 1.2) on stdout\n"
             "  stats            counts, store size and map use\n"
             "  check            every index agrees with its records; one "
             "line per\n"
@@ -1530,4 +1551,629 @@ failed:
     news_store_close(&ctl->store);
 
     return 1;
+}
+
+
+/* ---- import-disqus: a Disqus export ------------------------------------- */
+
+
+/* the posts of one thread, gathered before its article is looked up */
+typedef struct {
+    const void       *thread;       /* the reader's, while it reads */
+    char             *link;
+    char             *identifier;
+    news_comments_t   posts;        /* ids and parents: Disqus's */
+} newsctl_dsq_group_t;
+
+
+typedef struct {
+    newsctl_dsq_group_t  *groups;
+    size_t                n;
+    size_t                cap;
+    size_t                last;
+} newsctl_dsq_t;
+
+
+static newsctl_dsq_group_t *
+newsctl_dsq_group(newsctl_dsq_t *d, const news_disqus_thread_t *t)
+{
+    size_t                i;
+    newsctl_dsq_group_t  *p, *g;
+
+    if (d->last < d->n && d->groups[d->last].thread == t) {
+        return &d->groups[d->last];
+    }
+
+    for (i = 0; i < d->n; i++) {
+        if (d->groups[i].thread == t) {
+            d->last = i;
+            return &d->groups[i];
+        }
+    }
+
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 16;
+        p = realloc(d->groups, d->cap * sizeof(newsctl_dsq_group_t));
+        if (p == NULL) {
+            return NULL;
+        }
+
+        d->groups = p;
+    }
+
+    g = &d->groups[d->n];
+    memset(g, 0, sizeof(*g));
+    g->thread = t;
+    g->link = strdup(t->link);
+    g->identifier = strdup(t->identifier);
+    d->last = d->n++;
+
+    return g->link && g->identifier ? g : NULL;
+}
+
+
+static int
+newsctl_dsq_post(const news_disqus_thread_t *t, cJSON *obj, size_t index,
+    void *data, news_err_t *err)
+{
+    newsctl_item_t        tmp;
+    newsctl_dsq_group_t  *g;
+    news_comment_t       *p;
+
+    (void) index;
+    memset(&tmp, 0, sizeof(tmp));
+
+    g = newsctl_dsq_group(data, t);
+    if (g == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    if (g->posts.n == g->posts.cap) {
+        g->posts.cap = g->posts.cap ? g->posts.cap * 2 : 16;
+        p = realloc(g->posts.items, g->posts.cap * sizeof(news_comment_t));
+        if (p == NULL) {
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        g->posts.items = p;
+    }
+
+    if (news_comment_from_json(&g->posts.items[g->posts.n], obj, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    g->posts.n++;
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The article of a thread: its link's path as an old address or as our
+ * own /articles/{slug}, its last path segment or its identifier as a
+ * slug, or the identifier's leading number as a WordPress post id (the
+ * WordPress plugin's identifiers are "{post_id} {guid}").
+ */
+static int
+newsctl_dsq_article(newsctl_t *ctl, MDB_txn *txn, newsctl_dsq_group_t *g,
+    uint64_t *id)
+{
+    int          moved, found;
+    char         key[32];
+    size_t       n;
+    news_buf_t   paths;
+    const char  *p, *last;
+
+    news_buf_init(&paths);
+    news_wxr_addresses(g->link, 0, &paths);
+    found = 0;
+
+    if (paths.len > 0 && !paths.failed) {
+        p = paths.data;
+        last = strrchr(p, '/') + 1;
+
+        found = news_article_find(&ctl->store, txn, p, strlen(p), id, &moved)
+                == 0
+                || news_article_find(&ctl->store, txn, last, strlen(last), id,
+                                     &moved) == 0;
+    }
+
+    news_buf_free(&paths);
+
+    if (!found && g->identifier[0] != '\0') {
+        found = news_article_find(&ctl->store, txn, g->identifier,
+                                  strlen(g->identifier), id, &moved) == 0;
+    }
+
+    n = strspn(g->identifier, "0123456789");
+
+    if (!found && n > 0 && n < 20
+        && (g->identifier[n] == ' ' || g->identifier[n] == '\0'))
+    {
+        snprintf(key, sizeof(key), "?p=%.*s", (int) n, g->identifier);
+        found = news_article_find(&ctl->store, txn, key, strlen(key), id,
+                                  &moved) == 0;
+    }
+
+    return found;
+}
+
+
+static unsigned
+newsctl_depth(const news_comments_t *cs, size_t n, uint64_t id)
+{
+    size_t    i;
+    unsigned  depth;
+
+    for (depth = 0; id != 0 && depth <= NEWS_COMMENT_DEPTH; depth++) {
+        for (i = 0; i < n && cs->items[i].id != id; i++) {
+            /* void */
+        }
+
+        id = i < n ? cs->items[i].parent : 0;
+    }
+
+    return depth;
+}
+
+
+/*
+ * The thread's posts join the article's comments: a post already there
+ * (same time, author and text: an earlier import) is not added again.
+ */
+static int
+newsctl_dsq_merge(newsctl_t *ctl, MDB_txn *txn, uint64_t article,
+    newsctl_dsq_group_t *g, int64_t now, size_t *added, news_err_t *err)
+{
+    int              rc;
+    size_t           i, j, n, old;
+    uint64_t        *map, parent;
+    news_comment_t  *c, *p;
+    news_comments_t  cs, loaded;
+
+    memset(&cs, 0, sizeof(cs));
+
+    if (news_comments_load(&ctl->store, txn, article, &loaded, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    n = loaded.n + g->posts.n;
+    cs.items = calloc(n + 1, sizeof(news_comment_t));
+    map = calloc(g->posts.n + 1, sizeof(uint64_t));
+    rc = NEWS_OK;
+
+    if (cs.items == NULL || map == NULL) {
+        rc = news_err_set(err, NEWS_ERROR, "out of memory");
+        goto done;
+    }
+
+    /* the full records: the loaded views do not carry the author's id */
+    for (i = 0; i < loaded.n && rc == NEWS_OK; i++) {
+        rc = news_comment_get(&ctl->store, txn, loaded.items[i].id,
+                              &cs.items[cs.n], err);
+        cs.n += (rc == NEWS_OK);
+    }
+
+    old = cs.n;
+    *added = 0;
+
+    for (i = 0; i < g->posts.n && rc == NEWS_OK; i++) {
+        p = &g->posts.items[i];
+
+        for (j = 0; j < old; j++) {
+            c = &cs.items[j];
+            if (c->created_at == p->created_at
+                && strcmp(c->author, p->author) == 0
+                && strcmp(c->body, p->body) == 0)
+            {
+                map[i] = c->id;
+                break;
+            }
+        }
+
+        if (map[i] != 0) {
+            continue;
+        }
+
+        /* a reply answers its parent, or the nearest one four deep */
+        for (j = 0, parent = 0; j < i; j++) {
+            if (g->posts.items[j].id == p->parent) {
+                parent = map[j];
+                break;
+            }
+        }
+
+        while (parent && newsctl_depth(&cs, cs.n, parent)
+                         >= NEWS_COMMENT_DEPTH)
+        {
+            for (j = 0; j < cs.n && cs.items[j].id != parent; j++) {
+                /* void */
+            }
+
+            parent = cs.items[j].parent;
+        }
+
+        c = &cs.items[cs.n];
+        *c = *p;
+        c->parent = parent;
+        c->author = strdup(p->author);
+        c->body = strdup(p->body);
+        c->id = 0;
+        cs.n++;
+
+        if (c->author == NULL || c->body == NULL) {
+            rc = news_err_set(err, NEWS_ERROR, "out of memory");
+            break;
+        }
+
+        rc = news_store_new_id(&ctl->store, txn, NEWS_DB_CINDEX, "comment_id",
+                               &c->id, err);
+        map[i] = c->id;
+        (*added)++;
+    }
+
+    if (rc == NEWS_OK && *added > 0) {
+        rc = news_comments_replace(&ctl->store, txn, article, &cs, err);
+
+        if (rc == NEWS_OK) {
+            rc = news_article_refresh(&ctl->store, txn, article, now, err);
+        }
+    }
+
+done:
+
+    news_comments_free(&loaded);
+    news_comments_free(&cs);
+    free(map);
+
+    return rc;
+}
+
+
+static int
+newsctl_dsq_cmp(const void *a, const void *b)
+{
+    const news_comment_t  *x = a, *y = b;
+
+    return x->id < y->id ? -1 : x->id > y->id;
+}
+
+
+static int
+newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv)
+{
+    int                  i, rc;
+    size_t               g, added;
+    int64_t              now;
+    uint64_t             article;
+    MDB_txn             *txn;
+    news_err_t           err;
+    newsctl_dsq_t        d;
+    news_import_stats_t  stats;
+
+    memset(&d, 0, sizeof(d));
+    memset(&stats, 0, sizeof(stats));
+    now = (int64_t) time(NULL);
+    rc = 1;
+
+    /* every file read and checked first: a wrong post imports nothing */
+    for (i = 0; i < argc; i++) {
+        d.last = 0;
+
+        if (news_disqus_read(argv[i], newsctl_dsq_post, &d, &stats, &err)
+            != NEWS_OK)
+        {
+            fprintf(stderr, "newsctl: %s: %s; nothing imported\n", argv[i],
+                    err.msg);
+            goto done;
+        }
+
+        /* the reader's threads are gone: a later file's are new ones */
+        for (g = 0; g < d.n; g++) {
+            d.groups[g].thread = NULL;
+        }
+    }
+
+    if (newsctl_open(ctl) != 0
+        || news_store_write(&ctl->store, &txn, &err) != NEWS_OK)
+    {
+        if (ctl->store.env != NULL) {
+            fprintf(stderr, "newsctl: import-disqus: %s\n", err.msg);
+        }
+
+        goto done;
+    }
+
+    for (g = 0; g < d.n; g++) {
+        if (!newsctl_dsq_article(ctl, txn, &d.groups[g], &article)) {
+            printf("unmatched thread: %s%s%s\n", d.groups[g].link,
+                   d.groups[g].identifier[0] ? " id " : "",
+                   d.groups[g].identifier);
+            stats.unmatched++;
+            continue;
+        }
+
+        /* Disqus ids grow with time: a reply comes after what it answers */
+        qsort(d.groups[g].posts.items, d.groups[g].posts.n,
+              sizeof(news_comment_t), newsctl_dsq_cmp);
+
+        if (newsctl_dsq_merge(ctl, txn, article, &d.groups[g], now, &added,
+                              &err)
+            != NEWS_OK)
+        {
+            news_store_abort(&ctl->store, txn);
+            fprintf(stderr, "newsctl: import-disqus stopped: %s: %s\n",
+                    d.groups[g].link, err.msg);
+            goto done;
+        }
+
+        stats.comments += d.groups[g].posts.n;
+    }
+
+    if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: import-disqus stopped: %s\n", err.msg);
+        goto done;
+    }
+
+    newsctl_summary("imported", &stats);
+    rc = 0;
+
+done:
+
+    for (g = 0; g < d.n; g++) {
+        free(d.groups[g].link);
+        free(d.groups[g].identifier);
+        news_comments_free(&d.groups[g].posts);
+    }
+
+    free(d.groups);
+    news_store_close(&ctl->store);
+
+    return rc;
+}
+
+
+/* ---- export-wxr: the site as a WordPress export ------------------------- */
+
+
+/* distinct names, in the order first met (bylines, sections, tags) */
+typedef struct {
+    char    **names;
+    size_t    n;
+    size_t    cap;
+} newsctl_names_t;
+
+
+static int
+newsctl_name_add(newsctl_names_t *l, const char *name)
+{
+    size_t   i;
+    char   **p;
+
+    for (i = 0; i < l->n; i++) {
+        if (strcmp(l->names[i], name) == 0) {
+            return 0;
+        }
+    }
+
+    if (l->n == l->cap) {
+        l->cap = l->cap ? l->cap * 2 : 16;
+        p = realloc(l->names, l->cap * sizeof(char *));
+        if (p == NULL) {
+            return -1;
+        }
+
+        l->names = p;
+    }
+
+    l->names[l->n] = strdup(name);
+
+    return l->names[l->n++] ? 0 : -1;
+}
+
+
+static void
+newsctl_names_free(newsctl_names_t *l)
+{
+    size_t  i;
+
+    for (i = 0; i < l->n; i++) {
+        free(l->names[i]);
+    }
+
+    free(l->names);
+}
+
+
+/* every article once: fn(article, data); a load failure stops the walk */
+static int
+newsctl_each_article(newsctl_t *ctl, MDB_txn *txn,
+    int (*fn)(newsctl_t *, MDB_txn *, news_article_t *, void *), void *data)
+{
+    int              rc;
+    MDB_val          key, val;
+    news_err_t       err;
+    MDB_cursor      *cur;
+    news_article_t   a;
+
+    rc = mdb_cursor_open(txn, ctl->store.dbi[NEWS_DB_ARTICLES], &cur);
+    if (rc != 0) {
+        fprintf(stderr, "newsctl: %s\n", mdb_strerror(rc));
+        return -1;
+    }
+
+    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0) {
+        if (key.mv_size != 8) {
+            continue;
+        }
+
+        if (news_article_load(&ctl->store, txn, news_be64_get(key.mv_data),
+                              &a, &err)
+            != NEWS_OK)
+        {
+            fprintf(stderr, "newsctl: article %llu: %s\n",
+                    (unsigned long long) news_be64_get(key.mv_data), err.msg);
+            break;
+        }
+
+        rc = fn(ctl, txn, &a, data);
+        news_article_free(&a);
+
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    return rc == MDB_NOTFOUND ? 0 : -1;
+}
+
+
+typedef struct {
+    newsctl_names_t   authors;
+    newsctl_names_t   sections;
+    newsctl_names_t   tags;
+    const char       *base;
+    int64_t           now;
+    news_buf_t        out;
+} newsctl_wxr_out_t;
+
+
+static int
+newsctl_wxr_names(newsctl_t *ctl, MDB_txn *txn, news_article_t *a,
+    void *data)
+{
+    unsigned            i;
+    newsctl_wxr_out_t  *x;
+
+    (void) ctl;
+    (void) txn;
+    x = data;
+
+    if ((a->author[0] && newsctl_name_add(&x->authors, a->author) != 0)
+        || (a->section[0] && newsctl_name_add(&x->sections, a->section) != 0))
+    {
+        return -1;
+    }
+
+    for (i = 0; i < a->ntags; i++) {
+        if (newsctl_name_add(&x->tags, a->tags[i]) != 0) {
+            return -1;
+        }
+    }
+
+    return 0;
+}
+
+
+static int
+newsctl_wxr_article(newsctl_t *ctl, MDB_txn *txn, news_article_t *a,
+    void *data)
+{
+    news_err_t          err;
+    news_comments_t     cs;
+    newsctl_wxr_out_t  *x;
+
+    x = data;
+
+    if (news_comments_load(&ctl->store, txn, a->id, &cs, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: comments of article %llu: %s\n",
+                (unsigned long long) a->id, err.msg);
+        return -1;
+    }
+
+    news_buf_reset(&x->out);
+    news_wxr_item_out(&x->out, a, cs.items, cs.n, x->base, x->now);
+    news_comments_free(&cs);
+
+    if (x->out.failed) {
+        fprintf(stderr, "newsctl: article %llu: out of memory\n",
+                (unsigned long long) a->id);
+        return -1;
+    }
+
+    return fwrite(x->out.data, 1, x->out.len, stdout) == x->out.len ? 0 : -1;
+}
+
+
+static int
+newsctl_export_wxr(newsctl_t *ctl, const char *base)
+{
+    int                 rc;
+    size_t              i, n;
+    MDB_txn            *txn;
+    news_err_t          err;
+    newsctl_wxr_out_t   x;
+
+    memset(&x, 0, sizeof(x));
+    news_buf_init(&x.out);
+    x.base = base;
+    x.now = (int64_t) time(NULL);
+
+    if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        news_store_close(&ctl->store);
+        return 1;
+    }
+
+    /* the channel lists authors and terms before the items */
+    rc = newsctl_each_article(ctl, txn, newsctl_wxr_names, &x);
+
+    if (rc == 0) {
+        news_wxr_head(&x.out, "News", base, x.now);
+
+        for (i = 0; i < x.authors.n; i++) {
+            news_wxr_author_entry(&x.out, i + 1, x.authors.names[i]);
+        }
+
+        for (i = 0, n = 1; i < x.sections.n; i++, n++) {
+            news_wxr_term(&x.out, n, 's', x.sections.names[i]);
+        }
+
+        for (i = 0; i < x.tags.n; i++, n++) {
+            news_wxr_term(&x.out, n, 't', x.tags.names[i]);
+        }
+
+        for (i = 0, n = 1; i < x.sections.n; i++, n++) {
+            news_wxr_term_entry(&x.out, n, 's', x.sections.names[i]);
+        }
+
+        for (i = 0; i < x.tags.n; i++, n++) {
+            news_wxr_term_entry(&x.out, n, 't', x.tags.names[i]);
+        }
+
+        news_wxr_generator(&x.out);
+
+        rc = x.out.failed
+             || fwrite(x.out.data, 1, x.out.len, stdout) != x.out.len;
+    }
+
+    if (rc == 0) {
+        rc = newsctl_each_article(ctl, txn, newsctl_wxr_article, &x);
+    }
+
+    if (rc == 0) {
+        news_buf_reset(&x.out);
+        news_wxr_tail(&x.out);
+        rc = fwrite(x.out.data, 1, x.out.len, stdout) != x.out.len;
+    }
+
+    news_store_read_done(&ctl->store);
+    news_store_close(&ctl->store);
+    newsctl_names_free(&x.authors);
+    newsctl_names_free(&x.sections);
+    newsctl_names_free(&x.tags);
+    news_buf_free(&x.out);
+
+    if (rc != 0 || fflush(stdout) != 0) {
+        fprintf(stderr, "newsctl: export-wxr failed\n");
+        return 1;
+    }
+
+    return 0;
 }

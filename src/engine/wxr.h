@@ -12,7 +12,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "article.h"
 #include "buf.h"
+#include "comments.h"
 #include "store.h"
 
 
@@ -40,6 +42,13 @@ typedef int (*news_wxr_pt)(cJSON *article, const news_buf_t *addresses,
     size_t index, void *data, news_err_t *err);
 
 /*
+ * The old addresses of a post: its link's path as nginx sees a request's
+ * (percent-decoded, no scheme, host or trailing slash) and, when post_id
+ * is not 0, "?p={post_id}"; each NUL-terminated.
+ */
+void news_wxr_addresses(const char *link, uint64_t post_id, news_buf_t *out);
+
+/*
  * Reads the WXR file at path (or stdin, "-") item by item: posts go to
  * handler, the rest is counted in stats.  An error (a malformed file, a
  * field out of its range, the handler's refusal) names the item and the
@@ -51,7 +60,6 @@ int news_wxr_read(const char *path, news_wxr_pt handler, void *data,
 
 /* a Disqus thread: its link, its identifier, its posts as comments */
 typedef struct {
-    const char  *id;            /* dsq:id */
     const char  *link;
     const char  *identifier;    /* the site's own id for the page */
     const char  *title;
@@ -70,5 +78,22 @@ typedef int (*news_disqus_pt)(const news_disqus_thread_t *thread,
 
 int news_disqus_read(const char *path, news_disqus_pt handler, void *data,
     news_import_stats_t *stats, news_err_t *err);
+
+
+/*
+ * Writing WXR 1.2, what WordPress's importer reads: the channel's head
+ * (site name, base URL), its authors and terms (sections 's', tags 't'),
+ * an item per article with its comments, the tail.
+ */
+void news_wxr_head(news_buf_t *b, const char *site, const char *base,
+    int64_t now);
+void news_wxr_author_entry(news_buf_t *b, size_t id, const char *name);
+void news_wxr_term(news_buf_t *b, size_t id, int kind, const char *name);
+void news_wxr_term_entry(news_buf_t *b, size_t id, int kind,
+    const char *name);
+void news_wxr_generator(news_buf_t *b);
+void news_wxr_item_out(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *comments, size_t n, const char *base, int64_t now);
+void news_wxr_tail(news_buf_t *b);
 
 #endif /* NEWS_WXR_H */
