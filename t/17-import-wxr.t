@@ -84,6 +84,9 @@ unlike($page->{content}, qr/alert\(|javascript:|onerror=|evil\.example/, 'nothin
 like($page->{content}, qr/Reader Two/, 'its comments');
 unlike($page->{content}, qr/Waiting for a moderator|I take it back/, 'not the held or trashed ones');
 
+my $found = $t->get('/api/search?q=council+buses');
+like($found->{content}, qr/council-votes/, 'imported articles are in the search index');
+
 # old addresses
 for my $case (['/2024/03/05/council-votes', '/articles/council-votes'],
               ['/2024/03/05/council-votes/', '/articles/council-votes'],

@@ -1459,6 +1459,12 @@ newsctl_wxr_item(cJSON *obj, const news_buf_t *addresses, size_t index,
 
     if (rc == NEWS_OK && ++w->pending >= NEWSCTL_BATCH) {
         w->pending = 0;
+        rc = news_search_flush(&w->ctl->store, w->txn, err);
+
+        if (rc != NEWS_OK) {
+            return rc;      /* the caller aborts w->txn */
+        }
+
         rc = news_store_commit(&w->ctl->store, w->txn, err);
         w->txn = NULL;
 
@@ -1518,7 +1524,10 @@ newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv)
         return rc;
     }
 
-    if (news_store_write(&ctl->store, &w.txn, &err) != NEWS_OK) {
+    /* the search postings of a batch are written once, at its end */
+    if (news_search_bulk_begin(&ctl->store, &err) != NEWS_OK
+        || news_store_write(&ctl->store, &w.txn, &err) != NEWS_OK)
+    {
         goto failed;
     }
 
@@ -1536,11 +1545,17 @@ newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv)
         }
     }
 
+    if (news_search_flush(&ctl->store, w.txn, &err) != NEWS_OK) {
+        news_store_abort(&ctl->store, w.txn);
+        goto failed;
+    }
+
     if (news_store_commit(&ctl->store, w.txn, &err) != NEWS_OK) {
         goto failed;
     }
 
     newsctl_summary("imported", &stats);
+    news_search_bulk_end(&ctl->store);
     news_store_close(&ctl->store);
 
     return 0;
@@ -1548,6 +1563,7 @@ newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv)
 failed:
 
     fprintf(stderr, "newsctl: import-wxr stopped: %s\n", err.msg);
+    news_search_bulk_end(&ctl->store);
     news_store_close(&ctl->store);
 
     return 1;
