@@ -18,43 +18,53 @@
 static char *
 body_html(const char *html)
 {
-    news_buf_t  md, out;
+    char        *s;
+    news_buf_t   md, out;
 
     news_buf_init(&md);
     news_buf_init(&out);
 
     if (news_html_to_markdown(html, strlen(html), &md) != 0) {
+        news_buf_free(&md);
         return NULL;
     }
 
     news_markdown(&out, md.data ? md.data : "", md.len);
     news_buf_free(&md);
+    s = strdup(news_buf_cstr(&out));
+    news_buf_free(&out);
 
-    return strdup(news_buf_cstr(&out));
+    return s;
 }
 
 
 static char *
 markdown_of(const char *html)
 {
-    news_buf_t  md;
+    char        *s;
+    news_buf_t   md;
 
     news_buf_init(&md);
     news_html_to_markdown(html, strlen(html), &md);
+    s = strdup(news_buf_cstr(&md));
+    news_buf_free(&md);
 
-    return strdup(news_buf_cstr(&md));
+    return s;
 }
 
 
 static char *
 text_of(const char *html)
 {
-    news_buf_t  t;
+    char        *s;
+    news_buf_t   t;
 
     news_buf_init(&t);
     news_html_to_text(html, strlen(html), &t);
+    s = strdup(news_buf_cstr(&t));
+    news_buf_free(&t);
 
-    return strdup(news_buf_cstr(&t));
+    return s;
 }
 
 
