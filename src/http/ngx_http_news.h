@@ -180,6 +180,9 @@ ngx_int_t ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
     ngx_uint_t *n);
 ngx_int_t ngx_http_news_page_pieces(ngx_http_request_t *r,
     ngx_http_news_page_t *pg, ngx_str_t *pieces);
+/* a page in the site's chrome, sent as HTML with this status */
+ngx_int_t ngx_http_news_send_page(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_http_news_page_t *pg);
 
 /* feed.c: Atom, sitemap, robots.txt */
 ngx_int_t ngx_http_news_feed(ngx_http_request_t *r,

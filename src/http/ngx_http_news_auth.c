@@ -772,8 +772,6 @@ static ngx_int_t
 ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
     news_buf_t *b, ngx_http_news_page_t *pg)
 {
-    ngx_int_t  n;
-    ngx_str_t  pieces[NGX_HTTP_NEWS_PIECES];
 
     if (b->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -782,16 +780,11 @@ ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
     pg->main.data = (u_char *) b->data;
     pg->main.len = b->len;
 
-    n = ngx_http_news_page_pieces(r, pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
     if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+    return ngx_http_news_send_page(r, status, pg);
 }
 
 

@@ -1060,8 +1060,6 @@ static ngx_int_t
 ngx_http_news_plain_page(ngx_http_request_t *r, const char *title,
     news_buf_t *b, ngx_http_news_route_t *rt)
 {
-    ngx_int_t              n;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
     ngx_memzero(&pg, sizeof(pg));
@@ -1071,13 +1069,7 @@ ngx_http_news_plain_page(ngx_http_request_t *r, const char *title,
     pg.main.len = b->len;
     pg.path = rt->path;
 
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
-                              pieces, n);
+    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
 }
 
 

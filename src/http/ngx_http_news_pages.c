@@ -106,6 +106,22 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
 
 
 ngx_int_t
+ngx_http_news_send_page(ngx_http_request_t *r, ngx_uint_t status,
+    ngx_http_news_page_t *pg)
+{
+    ngx_int_t  n;
+    ngx_str_t  pieces[NGX_HTTP_NEWS_PIECES];
+
+    n = ngx_http_news_page_pieces(r, pg, pieces);
+    if (n == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+}
+
+
+ngx_int_t
 ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     return ngx_http_news_teasers(r, rt, 0);
@@ -354,7 +370,6 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     news_err_t                 err;
     news_list_t                list;
     MDB_txn                   *txn;
-    ngx_str_t                  pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t       pg;
     ngx_http_news_loc_conf_t  *lcf;
 
@@ -484,13 +499,7 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     pg.main.len = main_len;
     pg.path = rt->path;
 
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
-                              pieces, n);
+    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
 }
 
 

@@ -676,9 +676,7 @@ ngx_int_t
 ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *title, const char *text)
 {
-    ngx_int_t              n;
     news_buf_t            *b;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
     if (ngx_http_news_operator_page(r, status)) {
@@ -701,12 +699,7 @@ ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     pg.main.data = (u_char *) b->data;
     pg.main.len = b->len;
 
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_send(r, status, &ngx_http_news_html_type, pieces, n);
+    return ngx_http_news_send_page(r, status, &pg);
 }
 
 

@@ -31,7 +31,6 @@ ngx_http_news_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_err_t             err;
     news_query_t           query;
     news_search_page_t     sp;
-    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
 
     ngx_memzero(&pg, sizeof(pg));
@@ -88,13 +87,7 @@ ngx_http_news_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     pg.main.len = b->len;
     pg.path = rt->path;
 
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    if (n == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_html_type,
-                              pieces, n);
+    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
 }
 
 
