@@ -15,7 +15,8 @@ use NewsTest;
 
 my $root = NewsTest->root;
 my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
-# a preload cannot replace malloc under a sanitizer runtime
+# a preload cannot replace malloc under a sanitizer runtime, and must
+# follow that runtime in LD_PRELOAD (its LMDB faults still fire)
 my $sanitized = ($ENV{TEST_NGINX_PRELOAD} // '') =~ /asan/;
 
 my $t = NewsTest->new;
@@ -152,7 +153,7 @@ SKIP: {
         print $fh "$rule\n";
         close $fh;
         local $ENV{NEWS_FAULT_FILE} = $faults;
-        local $ENV{LD_PRELOAD} = $sanitized ? $ENV{LD_PRELOAD} : $lib;
+        local $ENV{LD_PRELOAD} = $sanitized ? "$ENV{TEST_NGINX_PRELOAD}:$lib" : $lib;
         return $t->newsctl_in($stdin, @args);
     };
     my $fails = sub {

@@ -29,7 +29,7 @@ my $module = do { local $/; open my $fh, '<', "$build/ngx_http_news_module.so"; 
 # the test build wraps nginx's pool and thread-pool calls (coverage.mk)
 my $wrapped = index($module, '__wrap_ngx_thread_task_post') >= 0;
 # a preload cannot replace malloc under a sanitizer runtime, which
-# interposes it first
+# interposes it first; newsctl's preload follows that runtime
 my $sanitized = ($ENV{TEST_NGINX_PRELOAD} // '') =~ /asan/;
 
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
@@ -253,7 +253,7 @@ sub faulty_ctl { faulty_ctl_in(undef, @_) }
 sub faulty_ctl_in {
     my ($stdin, @args) = @_;
     local $ENV{NEWS_FAULT_FILE} = "$ctl-ctl";
-    local $ENV{LD_PRELOAD} = $sanitized ? $ENV{LD_PRELOAD} : $lib;
+    local $ENV{LD_PRELOAD} = $sanitized ? "$ENV{TEST_NGINX_PRELOAD}:$lib" : $lib;
     my ($rc, $out, $err) = $t->newsctl_in($stdin, @args);
     return { status => $rc, content => $err };
 }
