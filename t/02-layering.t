@@ -30,8 +30,7 @@ my %pending = (
     map({ ("src/http/$_" => { lmdb => 'MDB_txn still passed to the engine' }) }
         qw(ngx_http_news.h ngx_http_news_api.c ngx_http_news_comments.c
            ngx_http_news_editors.c ngx_http_news_feed.c
-           ngx_http_news_pages.c ngx_http_news_respond.c
-           ngx_http_news_search.c)),
+           ngx_http_news_pages.c ngx_http_news_respond.c)),
 );
 
 

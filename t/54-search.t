@@ -63,8 +63,16 @@ like($res->{content}, qr{<meta name="robots" content="noindex">}, 'noindex');
 like($res->{content}, qr{<input type="search" id="search-q" name="q"}, 'its search box');
 like($res->{content}, qr{"a phrase"}, 'how to search');
 
+$t->mark_log;
 $res = $t->get('/search?q=fox');
 is($res->{status}, 200, 'a search');
+my $log = $t->log_since_mark;
+like($log, qr/news: task posted.*news: task done "\/search"/s,
+     'the query ran in a pool thread, not on the event loop');
+$t->mark_log;
+is(api($t, 'GET', '/api/search?q=fox')->{status}, 200, 'an API search');
+like($t->log_since_mark, qr/news: task posted.*news: task done "\/api\/search"/s,
+     'in a pool thread too');
 like($res->{content}, qr{<meta name="robots" content="noindex">}, 'results: noindex');
 like($res->{content}, qr{<title>Search: fox}, 'the title holds the query');
 like($res->{content}, qr{id="search-q" name="q" maxlength="256" value="fox"}, 'the query is kept in the box');

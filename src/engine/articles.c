@@ -1308,6 +1308,21 @@ news_articles_schedule(news_store_t *st, MDB_txn *txn, int64_t now,
 
 
 int
+news_list_stamp(news_store_t *st, MDB_txn *txn, int64_t now,
+    news_list_stamp_t *ls, news_err_t *err)
+{
+    if (news_articles_schedule(st, txn, now, &ls->sc, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    ls->snapshot = news_store_snapshot(txn);
+    ls->modified = news_store_modified(st, txn);
+
+    return NEWS_OK;
+}
+
+
+int
 news_topic_name(news_store_t *st, MDB_txn *txn, const char *topic,
     news_buf_t *name)
 {

@@ -161,6 +161,20 @@ int news_articles_schedule(news_store_t *st, MDB_txn *txn, int64_t now,
     news_schedule_t *sc, news_err_t *err);
 
 /*
+ * What a list's validators are made of, all read in the list's own txn:
+ * its snapshot, the last change to anything a reader sees, and where
+ * time stands.
+ */
+typedef struct {
+    uint64_t          snapshot;
+    int64_t           modified;
+    news_schedule_t   sc;
+} news_list_stamp_t;
+
+int news_list_stamp(news_store_t *st, MDB_txn *txn, int64_t now,
+    news_list_stamp_t *ls, news_err_t *err);
+
+/*
  * The topics key prefix of a section ('s') or tag ('t') name, and the
  * name as written, if any article has it: 0, or MDB_NOTFOUND.
  */

@@ -24,6 +24,41 @@ static void news_url_encode(news_buf_t *b, const char *s, size_t n);
 
 
 int
+news_search_answer(news_store_t *st, news_search_page_t *sp,
+    news_search_t *s, int json, news_buf_t *b, news_list_stamp_t *ls,
+    news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    sp->s = s;
+
+    if (news_store_begin(st, MDB_RDONLY, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = sp->query ? news_search_run(st, txn, sp->query, s, err) : NEWS_OK;
+
+    if (rc == NEWS_OK) {
+        rc = json ? news_render_search_json(st, txn, sp, b, err)
+                  : news_render_search_page(st, txn, sp, b, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_list_stamp(st, txn, s->now, ls, err);
+    }
+
+    news_store_abort(st, txn);
+
+    if (rc == NEWS_OK && b->failed) {
+        rc = news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return rc;
+}
+
+
+int
 news_render_search_page(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
 {

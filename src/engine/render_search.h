@@ -6,6 +6,7 @@
 #ifndef NEWS_RENDER_SEARCH_H
 #define NEWS_RENDER_SEARCH_H
 
+#include "articles.h"
 #include "buf.h"
 #include "search.h"
 #include "store.h"
@@ -38,5 +39,15 @@ int news_render_search_page(news_store_t *st, MDB_txn *txn,
  */
 int news_render_search_json(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err);
+
+/*
+ * A whole answer in a read txn of its own, for a pool thread (MDB_NOTLS:
+ * a txn may live in any thread, one at a time): runs sp->query (none: an
+ * empty box) into s, renders the page (json = 0) or the JSON into b and
+ * reads the list's validators into ls, all from one snapshot.
+ */
+int news_search_answer(news_store_t *st, news_search_page_t *sp,
+    news_search_t *s, int json, news_buf_t *b, news_list_stamp_t *ls,
+    news_err_t *err);
 
 #endif /* NEWS_RENDER_SEARCH_H */

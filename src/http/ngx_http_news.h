@@ -64,6 +64,7 @@ typedef struct {
     news_writer_t       writer;             /* group commit */
     news_buf_t          scratch;        /* lists are assembled here */
     ngx_uint_t          hashes;         /* queued or running (tasks.c) */
+    ngx_uint_t          searches;       /* queued or running (search.c) */
     ngx_uint_t          store_open;
 } ngx_http_news_main_conf_t;
 
@@ -155,6 +156,8 @@ int ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
 /* ETag, Last-Modified and Cache-Control of a list, in its read txn */
 ngx_int_t ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn,
     char kind, int64_t now, news_err_t *err);
+ngx_int_t ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
+    const news_list_stamp_t *ls, news_err_t *err);
 ngx_int_t ngx_http_news_old_address(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn,
     uint64_t id, ngx_uint_t api);
@@ -283,6 +286,7 @@ ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
 /* tasks.c: the thread pools */
 ngx_int_t ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
+ngx_int_t ngx_http_news_busy(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_task_detach(ngx_http_request_t *r,
     ngx_http_news_work_pt work, void *data, size_t size);
 ngx_int_t ngx_http_news_detach(ngx_http_news_main_conf_t *nmcf,

@@ -199,29 +199,34 @@ ngx_int_t
 ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn, char kind,
     int64_t now, news_err_t *err)
 {
-    int64_t               modified;
-    news_schedule_t       sc;
-    ngx_http_news_ctx_t  *ctx;
+    news_list_stamp_t  ls;
 
-    if (news_articles_schedule(&ngx_http_news_module_store(r), txn, now, &sc,
-                               err)
+    if (news_list_stamp(&ngx_http_news_module_store(r), txn, now, &ls, err)
         != NEWS_OK)
     {
         return err->code;
     }
+
+    return ngx_http_news_stamp_validators(r, kind, &ls, err);
+}
+
+
+/* the same from a stamp read before (in a pool thread's txn) */
+ngx_int_t
+ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
+    const news_list_stamp_t *ls, news_err_t *err)
+{
+    ngx_http_news_ctx_t  *ctx;
 
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    ctx->stale_at = (time_t) sc.next;
+    ctx->stale_at = (time_t) ls->sc.next;
 
-    modified = news_store_modified(&ngx_http_news_module_store(r), txn);
-
-    if (ngx_http_news_validators(r, kind, news_store_snapshot(txn),
-                                 (uint64_t) sc.due,
-                                 ngx_max(modified, sc.due))
+    if (ngx_http_news_validators(r, kind, ls->snapshot, (uint64_t) ls->sc.due,
+                                 ngx_max(ls->modified, ls->sc.due))
         != NGX_OK)
     {
         return news_err_set(err, NEWS_ERROR, "out of memory");

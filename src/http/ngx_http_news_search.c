@@ -1,8 +1,11 @@
 /*
  * GET /search?q=&page= (the page) and GET /api/search?q=&cursor=&limit=
- * (JSON): the arguments are checked here, the engine finds and renders.
- * A query is one bounded walk of the index (search.h), on the event loop
- * like any page.
+ * (JSON): the arguments are checked here, on the event loop; the query,
+ * the rendering and the validators' reads run in a pool thread in a read
+ * txn of their own (news_search_answer), because a query of common words
+ * costs more than a lookup.  The work of one query is bounded in the
+ * engine (search.h); the searches a worker has queued or running are
+ * bounded here, so that they never crowd the writes out of their pool.
  */
 
 #include "ngx_http_news.h"
@@ -10,13 +13,37 @@
 #include "engine/text.h"
 
 
+/* searches a worker has queued or running; beyond it: 503 Retry-After */
+#define NGX_HTTP_NEWS_SEARCH_QUEUE  64
+
+
+/* a search handed to a pool thread: inputs copied, outputs filled there */
+typedef struct {
+    news_store_t          *st;
+    news_search_page_t     sp;
+    news_query_t           query;
+    news_search_t         *s;
+    ngx_uint_t             json;
+    ngx_str_t              title;       /* the page's, escaped */
+    ngx_str_t              path;        /* the route's */
+    news_buf_t             out;         /* the page's main part or JSON */
+    news_list_stamp_t      stamp;
+    news_err_t             err;
+    int                    rc;
+    ngx_http_news_main_conf_t  *nmcf;
+} ngx_http_news_search_task_t;
+
+
 static ngx_int_t ngx_http_news_search_query(ngx_http_request_t *r,
-    news_buf_t *q, news_query_t *query, news_err_t *err);
-static ngx_int_t ngx_http_news_search_run(ngx_http_request_t *r,
-    news_search_page_t *sp, ngx_uint_t json, size_t offset, size_t limit,
-    news_buf_t *b, news_err_t *err);
+    ngx_str_t *q, news_query_t *query, news_err_t *err);
+static ngx_int_t ngx_http_news_search_start(ngx_http_request_t *r,
+    ngx_http_news_search_task_t *t, size_t offset, size_t limit);
+static void ngx_http_news_search_work(void *data);
+static ngx_int_t ngx_http_news_search_done(ngx_http_request_t *r,
+    void *data);
+static void ngx_http_news_search_cleanup(void *data);
 static ngx_int_t ngx_http_news_search_title(ngx_http_request_t *r,
-    news_buf_t *q, ngx_str_t *title);
+    ngx_str_t *q, ngx_str_t *title);
 
 
 static ngx_str_t  ngx_http_news_noindex = ngx_string(NEWS_SEARCH_HEAD);
@@ -25,15 +52,11 @@ static ngx_str_t  ngx_http_news_noindex = ngx_string(NEWS_SEARCH_HEAD);
 ngx_int_t
 ngx_http_news_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    ngx_int_t              n;
-    ngx_uint_t             page;
-    news_buf_t             q, *b;
-    news_err_t             err;
-    news_query_t           query;
-    news_search_page_t     sp;
-    ngx_http_news_page_t   pg;
-
-    ngx_memzero(&pg, sizeof(pg));
+    ngx_int_t                     n;
+    ngx_str_t                     q;
+    ngx_uint_t                    page;
+    news_err_t                    err;
+    ngx_http_news_search_task_t  *t;
 
     if (ngx_http_news_number_arg(r, "page", &page) != NGX_OK
         || page > NEWS_SEARCH_DEPTH / NGX_HTTP_NEWS_PAGE_SIZE)
@@ -44,66 +67,48 @@ ngx_http_news_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "number from 1 to 50.");
     }
 
-    news_buf_init(&q);
-    n = ngx_http_news_search_query(r, &q, &query, &err);
+    t = ngx_pcalloc(r->pool, sizeof(ngx_http_news_search_task_t));
+    if (t == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    n = ngx_http_news_search_query(r, &q, &t->query, &err);
 
     if (n == NEWS_INVALID) {
-        news_buf_free(&q);
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request", err.msg);
     }
 
     if (n != NEWS_OK && n != NEWS_NOTFOUND) {
-        news_buf_free(&q);
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    ngx_memzero(&sp, sizeof(sp));
-    sp.q = q.data ? q.data : "";
-    sp.qlen = q.len;
-    sp.query = n == NEWS_OK ? &query : NULL;
-    sp.page = page;
-
-    b = ngx_http_news_scratch(r);
-
-    n = ngx_http_news_search_run(r, &sp, 0,
-                                 (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE,
-                                 NGX_HTTP_NEWS_PAGE_SIZE, b, &err);
-
-    if (n != NEWS_OK) {
-        news_buf_free(&q);
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    n = ngx_http_news_search_title(r, &q, &pg.title);
-    news_buf_free(&q);
-
-    if (n != NGX_OK) {
+    if (ngx_http_news_search_title(r, &q, &t->title) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    pg.head = ngx_http_news_noindex;
-    pg.main.data = (u_char *) b->data;
-    pg.main.len = b->len;
-    pg.path = rt->path;
+    t->sp.q = (const char *) q.data;
+    t->sp.qlen = q.len;
+    t->sp.query = n == NEWS_OK ? &t->query : NULL;
+    t->sp.page = page;
+    t->path = rt->path;
 
-    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
+    return ngx_http_news_search_start(r, t,
+                                      (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE,
+                                      NGX_HTTP_NEWS_PAGE_SIZE);
 }
 
 
 ngx_int_t
 ngx_http_news_api_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    ngx_int_t           n, limit;
-    uint32_t            offset;
-    ngx_str_t           value;
-    news_buf_t          q, *b;
-    news_err_t          err;
-    news_query_t        query;
-    news_search_page_t  sp;
-    unsigned char       cursor[4];
+    ngx_int_t                     n, limit;
+    uint32_t                      offset;
+    ngx_str_t                     value, q;
+    news_err_t                    err;
+    ngx_http_news_search_task_t  *t;
+    unsigned char                 cursor[4];
 
-    ngx_memzero(&sp, sizeof(sp));
     limit = NGX_HTTP_NEWS_PAGE_SIZE;
     offset = 0;
 
@@ -131,11 +136,14 @@ ngx_http_news_api_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         offset = news_be32_get(cursor);
     }
 
-    news_buf_init(&q);
-    n = ngx_http_news_search_query(r, &q, &query, &err);
+    t = ngx_pcalloc(r->pool, sizeof(ngx_http_news_search_task_t));
+    if (t == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    n = ngx_http_news_search_query(r, &q, &t->query, &err);
 
     if (n == NEWS_INVALID || n == NEWS_NOTFOUND) {
-        news_buf_free(&q);
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
                                         "bad_query",
                                         n == NEWS_NOTFOUND
@@ -144,115 +152,171 @@ ngx_http_news_api_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     if (n != NEWS_OK) {
-        news_buf_free(&q);
         return ngx_http_news_store_error(r, &err, 1);
     }
 
-    sp.q = q.data;
-    sp.qlen = q.len;
-    sp.query = &query;
+    t->sp.q = (const char *) q.data;
+    t->sp.qlen = q.len;
+    t->sp.query = &t->query;
+    t->json = 1;
+    t->path = rt->path;
 
-    b = ngx_http_news_scratch(r);
-
-    n = ngx_http_news_search_run(r, &sp, 1, offset, limit, b, &err);
-    news_buf_free(&q);
-
-    if (n != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 1);
-    }
-
-    return ngx_http_news_send_buf(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
+    return ngx_http_news_search_start(r, t, offset, limit);
 }
 
 
 /*
- * The q argument, decoded, and parsed: NEWS_OK, NEWS_NOTFOUND for an
- * empty or absent one, NEWS_INVALID with a message for the reader.
+ * The q argument, decoded into r->pool, and parsed: NEWS_OK,
+ * NEWS_NOTFOUND for an empty or absent one, NEWS_INVALID with a message
+ * for the reader.
  */
 static ngx_int_t
-ngx_http_news_search_query(ngx_http_request_t *r, news_buf_t *q,
+ngx_http_news_search_query(ngx_http_request_t *r, ngx_str_t *q,
     news_query_t *query, news_err_t *err)
 {
-    int  rc;
+    int         rc;
+    news_buf_t  b;
 
-    rc = news_form_field((char *) r->args.data, r->args.len, "q", q);
+    ngx_str_set(q, "");
+    news_buf_init(&b);
+
+    rc = news_form_field((char *) r->args.data, r->args.len, "q", &b);
 
     if (rc == NEWS_FORM_DUP || rc == NEWS_FORM_BAD) {
+        news_buf_free(&b);
         return news_err_set(err, NEWS_INVALID, "Give the search once, as "
                             "text (UTF-8).");
     }
 
-    if (q->failed) {
+    if (b.failed) {
+        news_buf_free(&b);
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    if (rc == 0) {
+    if (rc == 0 || b.len == 0) {
+        news_buf_free(&b);
         return news_err_set(err, NEWS_NOTFOUND, "no search");
     }
 
-    return news_search_parse(query, q->data, q->len, err);
+    q->len = b.len;
+    q->data = ngx_pnalloc(r->pool, b.len);
+
+    if (q->data == NULL) {
+        news_buf_free(&b);
+        ngx_str_set(q, "");
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    ngx_memcpy(q->data, b.data, b.len);
+    news_buf_free(&b);
+
+    return news_search_parse(query, (const char *) q->data, q->len, err);
 }
 
 
 /*
- * One page of hits, rendered, with the validators of a list (the index
- * changes with every write, and a scheduled article falling due changes
- * the hits without one).  An empty box reads nothing but the validators.
+ * Hands the search to the writes' pool.  The output buffer is the
+ * engine's (malloc): a cleanup of r->pool frees it and counts the search
+ * out, whether the answer was sent or the request went away meanwhile.
  */
 static ngx_int_t
-ngx_http_news_search_run(ngx_http_request_t *r, news_search_page_t *sp,
-    ngx_uint_t json, size_t offset, size_t limit, news_buf_t *b,
-    news_err_t *err)
+ngx_http_news_search_start(ngx_http_request_t *r,
+    ngx_http_news_search_task_t *t, size_t offset, size_t limit)
 {
-    int             rc;
-    MDB_txn        *txn;
-    news_search_t  *s;
-    news_store_t   *st;
+    ngx_pool_cleanup_t         *cln;
+    ngx_http_news_main_conf_t  *nmcf;
 
-    s = ngx_pcalloc(r->pool, sizeof(news_search_t));
-    if (s == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    if (!nmcf->store_open) {
+        news_err_set(&t->err, NEWS_BUSY, "the store is not open");
+        return ngx_http_news_store_error(r, &t->err, t->json);
     }
 
-    s->now = ngx_time();
-    s->offset = offset;
-    s->limit = limit;
-    sp->s = s;
-    st = &ngx_http_news_module_store(r);
-
-    if (ngx_http_news_read(r, &txn, err) != NEWS_OK) {
-        return err->code;
+    if (nmcf->searches >= NGX_HTTP_NEWS_SEARCH_QUEUE) {
+        return ngx_http_news_busy(r);
     }
 
-    rc = NEWS_OK;
+    t->s = ngx_pcalloc(r->pool, sizeof(news_search_t));
+    cln = ngx_pool_cleanup_add(r->pool, 0);
 
-    if (sp->query) {
-        rc = news_search_run(st, txn, sp->query, s, err);
+    if (t->s == NULL || cln == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (rc == NEWS_OK) {
-        rc = json ? news_render_search_json(st, txn, sp, b, err)
-                  : news_render_search_page(st, txn, sp, b, err);
+    t->s->now = ngx_time();
+    t->s->offset = offset;
+    t->s->limit = limit;
+    t->st = &nmcf->store;
+    t->nmcf = nmcf;
+    news_buf_init(&t->out);
+
+    cln->handler = ngx_http_news_search_cleanup;
+    cln->data = t;
+    nmcf->searches++;
+
+    return ngx_http_news_task_start(r, 0, ngx_http_news_search_work,
+                                    ngx_http_news_search_done, t);
+}
+
+
+/* in a pool thread */
+static void
+ngx_http_news_search_work(void *data)
+{
+    ngx_http_news_search_task_t  *t = data;
+
+    t->rc = news_search_answer(t->st, &t->sp, t->s, (int) t->json, &t->out,
+                               &t->stamp, &t->err);
+}
+
+
+/* on the event loop: the answer, with the validators of a list */
+static ngx_int_t
+ngx_http_news_search_done(ngx_http_request_t *r, void *data)
+{
+    ngx_http_news_search_task_t  *t = data;
+
+    ngx_http_news_page_t  pg;
+
+    if (t->rc == NEWS_OK) {
+        t->rc = ngx_http_news_stamp_validators(r, t->json ? 'Q' : 'q',
+                                               &t->stamp, &t->err);
     }
 
-    if (rc == NEWS_OK) {
-        rc = ngx_http_news_list_validators(r, txn, json ? 'Q' : 'q', s->now,
-                                           err);
+    if (t->rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &t->err, t->json);
     }
 
-    ngx_http_news_read_done(r);
-
-    if (rc == NEWS_OK && b->failed) {
-        rc = news_err_set(err, NEWS_ERROR, "out of memory");
+    if (t->json) {
+        return ngx_http_news_send_buf(r, NGX_HTTP_OK,
+                                      &ngx_http_news_json_type, &t->out);
     }
 
-    return rc;
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title = t->title;
+    pg.head = ngx_http_news_noindex;
+    pg.main.data = (u_char *) t->out.data;
+    pg.main.len = t->out.len;
+    pg.path = t->path;
+
+    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
+}
+
+
+static void
+ngx_http_news_search_cleanup(void *data)
+{
+    ngx_http_news_search_task_t  *t = data;
+
+    news_buf_free(&t->out);
+    t->nmcf->searches--;
 }
 
 
 /* "Search: the query", escaped, in r->pool; "Search" for an empty box */
 static ngx_int_t
-ngx_http_news_search_title(ngx_http_request_t *r, news_buf_t *q,
+ngx_http_news_search_title(ngx_http_request_t *r, ngx_str_t *q,
     ngx_str_t *title)
 {
     u_char  *p;
@@ -263,7 +327,7 @@ ngx_http_news_search_title(ngx_http_request_t *r, news_buf_t *q,
     }
 
     title->len = sizeof("Search: ") - 1 + q->len
-                 + ngx_escape_html(NULL, (u_char *) q->data, q->len);
+                 + ngx_escape_html(NULL, q->data, q->len);
 
     p = ngx_pnalloc(r->pool, title->len);
     if (p == NULL) {
@@ -272,7 +336,7 @@ ngx_http_news_search_title(ngx_http_request_t *r, news_buf_t *q,
 
     title->data = p;
     p = ngx_cpymem(p, "Search: ", sizeof("Search: ") - 1);
-    ngx_escape_html(p, (u_char *) q->data, q->len);
+    ngx_escape_html(p, q->data, q->len);
 
     return NGX_OK;
 }

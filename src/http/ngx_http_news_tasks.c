@@ -71,15 +71,20 @@ ngx_int_t
 ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data)
 {
-    ngx_int_t             rc;
-    ngx_http_news_ctx_t  *ctx;
+    ngx_int_t  rc;
 
     rc = hash ? ngx_http_news_hash_post(r, work, done, data)
               : ngx_http_news_task_post(r, work, done, data);
 
-    if (rc == NGX_OK) {
-        return NGX_DONE;
-    }
+    return rc == NGX_OK ? NGX_DONE : ngx_http_news_busy(r);
+}
+
+
+/* 503 with Retry-After: the work was not taken, try again in a moment */
+ngx_int_t
+ngx_http_news_busy(ngx_http_request_t *r)
+{
+    ngx_http_news_ctx_t  *ctx;
 
     if (ngx_http_news_add_header(r, "Retry-After", "1") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
