@@ -1653,7 +1653,7 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
     rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
     if (rc != 0) {
-        return rc;
+        return news_store_code(rc);
     }
 
     /* the first key after this article's range, then walk back */
@@ -1696,7 +1696,7 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     mdb_cursor_close(cur);
 
     if (rc == 0 || rc == MDB_NOTFOUND) {
-        return 0;
+        return NEWS_OK;
     }
 
     /* none half-way: what was parsed is freed, and none is listed */
@@ -1704,7 +1704,7 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         news_comment_free(&out[--*n]);
     }
 
-    return rc;
+    return news_store_code(rc);
 }
 
 

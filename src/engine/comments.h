@@ -239,7 +239,7 @@ int news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
  * article's latest comments that stops at the first older one and after
  * NEWS_COMMENTS_RECENT_SCAN records whatever the window holds: authors
  * are compared in the records' views, and only the author's own comments
- * are parsed.  On an error (a store code) none is left to free.
+ * are parsed.  NEWS_*: on an error none is left to free.
  */
 #define NEWS_COMMENTS_RECENT_SCAN  64
 

@@ -14,6 +14,7 @@
 #include "engine/articles.h"
 #include "engine/comments.h"
 #include "engine/policy.h"
+#include "engine/reader.h"
 #include "engine/render.h"
 #include "engine/sessions.h"
 #include "engine/store.h"
@@ -111,6 +112,7 @@ typedef ngx_int_t (*ngx_http_news_done_pt)(ngx_http_request_t *r,
 /* the per-request state of the module */
 typedef struct {
     news_user_t                *user;       /* NULL: anonymous */
+    news_actor_t                actor;      /* the user, as the engine's */
     u_char                      token[NEWS_TOKEN_LEN];  /* of the session */
     unsigned                    looked_up:1;
     unsigned                    json:1;     /* errors are JSON */
@@ -150,17 +152,10 @@ ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_topic(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-ngx_uint_t ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page);
-int ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
-    uint64_t id, int kind, news_page_t *page);
-/* ETag, Last-Modified and Cache-Control of a list, in its read txn */
-ngx_int_t ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn,
-    char kind, int64_t now, news_err_t *err);
-ngx_int_t ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
-    const news_list_stamp_t *ls, news_err_t *err);
 ngx_int_t ngx_http_news_old_address(ngx_http_request_t *r);
-ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn,
-    uint64_t id, ngx_uint_t api);
+/* 301 to the article's address now (the page's, or api: its JSON's) */
+ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, const char *slug,
+    ngx_uint_t api);
 char *ngx_http_news_topic_key(ngx_http_request_t *r, char kind,
     ngx_str_t *slug);
 
@@ -273,8 +268,9 @@ ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_thread(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
-    uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot);
+ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r,
+    news_reader_t *rd, news_article_view_t *v, ngx_str_t *slug,
+    ngx_str_t *slot);
 
 /* body.c: request bodies */
 ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
@@ -348,14 +344,23 @@ ngx_uint_t ngx_http_news_host_varies(ngx_http_request_t *r);
 /* error_page covers this status here: return it instead of a page */
 ngx_uint_t ngx_http_news_operator_page(ngx_http_request_t *r,
     ngx_uint_t status);
-ngx_int_t ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn,
+/* the request's reader, begun (engine/reader.h; end: news_reader_end) */
+int ngx_http_news_reader(ngx_http_request_t *r, news_reader_t *rd,
     news_err_t *err);
-void ngx_http_news_read_done(ngx_http_request_t *r);
+/* ETag, Last-Modified and Cache-Control of a list, from its reader */
+int ngx_http_news_list_stamp(ngx_http_request_t *r, news_reader_t *rd,
+    char kind, news_err_t *err);
+/* the same from a stamp read before */
+ngx_int_t ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
+    const news_list_stamp_t *ls, news_err_t *err);
 news_buf_t *ngx_http_news_scratch(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b,
     ngx_str_t *s);
 
 extern ngx_str_t  ngx_http_news_html_type;
 extern ngx_str_t  ngx_http_news_json_type;
+
+/* search.c's read path, until it takes a reader */
+#include "ngx_http_news_txn.h"
 
 #endif /* NGX_HTTP_NEWS_H */

@@ -18,7 +18,7 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_buf_t    *b;
     news_err_t     err;
     news_list_t    list;
-    MDB_txn       *txn;
+    news_reader_t  rd;
     unsigned char  cursor[NEWS_CURSOR_LEN];
 
     if (ngx_http_news_list_args(r, &list, cursor) != NGX_OK) {
@@ -28,21 +28,20 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "limit be 1 to 100");
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
     }
 
     b = ngx_http_news_scratch(r);
     news_buf_addl(b, "{\"articles\":[");
 
-    rc = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
-                            &err);
+    rc = news_read_list(&rd, &list, b, &err);
 
     if (rc == NEWS_OK) {
-        rc = ngx_http_news_list_validators(r, txn, 'l', list.now, &err);
+        rc = ngx_http_news_list_stamp(r, &rd, 'l', &err);
     }
 
-    ngx_http_news_read_done(r);
+    news_reader_end(&rd);
 
     if (rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
@@ -63,7 +62,6 @@ ngx_http_news_list_args(ngx_http_request_t *r, news_list_t *list,
 
     ngx_memzero(list, sizeof(news_list_t));
     list->limit = NGX_HTTP_NEWS_PAGE_SIZE;
-    list->now = ngx_time();
     list->kind = NEWS_FRAG_SUMMARY;
     list->sep = ",";
 
@@ -94,54 +92,45 @@ ngx_http_news_list_args(ngx_http_request_t *r, news_list_t *list,
 ngx_int_t
 ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int           rc, moved;
-    uint64_t      id;
-    ngx_buf_t    *b;
-    ngx_str_t     pieces[2];
-    MDB_txn      *txn;
-    news_err_t    err;
-    news_page_t   page;
+    int                   rc;
+    ngx_buf_t            *b;
+    ngx_str_t             pieces[2];
+    news_err_t            err;
+    news_reader_t         rd;
+    news_article_view_t   v;
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
     }
 
-    rc = news_article_find(&ngx_http_news_module_store(r), txn,
-                           (char *) rt->slug.data, rt->slug.len, &id, &moved);
+    b = NULL;
 
-    if (rc == 0 && moved) {
-        return ngx_http_news_moved(r, txn, id, 1);
+    rc = news_read_article(&rd, (char *) rt->slug.data, rt->slug.len,
+                           NEWS_FRAG_JSON, 1, &v, &err);
+
+    if (rc == NEWS_OK && !v.moved) {
+        pieces[0].data = (u_char *) v.page.part[0].data;
+        pieces[0].len = v.page.part[0].len;
+        ngx_str_set(&pieces[1], "\n");
+
+        if (ngx_http_news_validators(r, 'j', v.id, v.page.version,
+                                     v.page.modified_at)
+            != NGX_OK
+            || (b = ngx_http_news_assemble(r, pieces, 2)) == NULL)
+        {
+            rc = news_err_set(&err, NEWS_ERROR, "out of memory");
+        }
     }
 
-    if (rc == 0) {
-        rc = ngx_http_news_visible_fragment(r, txn, id, NEWS_FRAG_JSON, &page);
-    }
+    news_reader_end(&rd);
 
-    if (rc != 0) {
-        ngx_http_news_read_done(r);
-        news_err_set(&err, rc, "reading an article");
+    if (rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
     }
 
-    if (ngx_http_news_validators(r, 'j', id, page.version, page.modified_at)
-        != NGX_OK)
-    {
-        ngx_http_news_read_done(r);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    pieces[0].data = (u_char *) page.part[0].data;
-    pieces[0].len = page.part[0].len;
-    ngx_str_set(&pieces[1], "\n");
-
-    b = ngx_http_news_assemble(r, pieces, 2);
-    ngx_http_news_read_done(r);
-
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (v.moved) {
+        return ngx_http_news_moved(r, v.slug, 1);
     }
 
     return ngx_http_news_output(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
 }
-
-

@@ -91,6 +91,9 @@ static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
+static int ngx_http_news_thread_render(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, news_article_view_t *v, uint64_t root,
+    news_comments_t *cs, news_buf_t *b, ngx_uint_t *none, news_err_t *err);
 static ngx_int_t ngx_http_news_plain_page(ngx_http_request_t *r,
     const char *title, news_buf_t *b, ngx_http_news_route_t *rt);
 
@@ -827,15 +830,14 @@ ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 ngx_int_t
 ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int            more, rc;
-    uint64_t       id;
-    ngx_str_t      value;
-    ngx_uint_t     limit;
-    news_buf_t    *b;
-    news_err_t     err;
-    news_page_t    page;
-    MDB_txn       *txn;
-    unsigned char  cursor[NEWS_COMMENTS_KEY], next[NEWS_COMMENTS_KEY];
+    int                   more, rc;
+    ngx_str_t             value;
+    ngx_uint_t            limit;
+    news_buf_t           *b;
+    news_err_t            err;
+    news_reader_t         rd;
+    news_article_view_t   v;
+    unsigned char         cursor[NEWS_COMMENTS_KEY], next[NEWS_COMMENTS_KEY];
     unsigned char *from;
 
     from = NULL;
@@ -865,40 +867,25 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         limit = NGX_HTTP_NEWS_API_LIMIT;
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
-    }
-
-    rc = news_article_id(&ngx_http_news_module_store(r), txn,
-                         (char *) rt->slug.data, rt->slug.len, &id);
-    if (rc == 0) {
-        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
-                                   NEWS_FRAG_SUMMARY, &page);
-    }
-
-    if (rc == 0 && !news_article_public(&page, ngx_time())) {
-        rc = NEWS_NOTFOUND;
-    }
-
-    if (rc != 0) {
-        ngx_http_news_read_done(r);
-        news_err_set(&err, rc, "reading an article");
-        return ngx_http_news_store_error(r, &err, 1);
-    }
-
-    if (ngx_http_news_validators(r, 'c', id, page.version, page.modified_at)
-        != NGX_OK)
-    {
-        ngx_http_news_read_done(r);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     b = ngx_http_news_scratch(r);
     news_buf_addl(b, "{\"comments\":[");
 
-    rc = news_comments_api_list(&ngx_http_news_module_store(r), txn, id, from,
-                                limit, b, next, &more, &err);
-    ngx_http_news_read_done(r);
+    rc = news_read_comments(&rd, (char *) rt->slug.data, rt->slug.len, from,
+                            limit, b, next, &more, &v, &err);
+
+    if (rc == NEWS_OK
+        && ngx_http_news_validators(r, 'c', v.id, v.page.version,
+                                    v.page.modified_at)
+           != NGX_OK)
+    {
+        rc = news_err_set(&err, NEWS_ERROR, "out of memory");
+    }
+
+    news_reader_end(&rd);
 
     if (rc != NEWS_OK) {
         return err.code == NEWS_INVALID
@@ -916,15 +903,16 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 /*
  * The slot under a logged-in reader's comments: the form (a reply when
  * ?reply=ID), and the reader's own recent comments with edit and delete
- * while the window is open.  Runs inside the page's read txn.
+ * while the window is open.  Runs inside the page's reader.
  */
 ngx_int_t
-ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
-    uint64_t article_id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot)
+ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
+    news_article_view_t *v, ngx_str_t *slug, ngx_str_t *slot)
 {
     size_t                      n;
     ngx_str_t                   value, csrf;
     news_buf_t                 *b;
+    news_err_t                  err;
     news_user_t                *user;
     ngx_http_news_ctx_t        *ctx;
     news_comment_t              recent[NGX_HTTP_NEWS_RECENT];
@@ -935,7 +923,7 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
     user = ngx_http_news_user(r);
     b = ngx_http_news_scratch(r);
 
-    if (closed) {
+    if (v->closed) {
         news_render_comments_closed(b);
         return ngx_http_news_buf_copy(r, b, slot);
     }
@@ -972,10 +960,10 @@ ngx_http_news_comment_form(ngx_http_request_t *r, MDB_txn *txn,
 
     news_render_comment_form(b, &f);
 
-    if (news_comments_recent(&ngx_http_news_module_store(r), txn, article_id,
-                             user->name, ngx_time() - nmcf->comment_edit_window,
-                             recent, NGX_HTTP_NEWS_RECENT, &n)
-        != 0)
+    /* a form without them is better than no form */
+    if (news_read_recent(rd, v->id, nmcf->comment_edit_window, recent,
+                         NGX_HTTP_NEWS_RECENT, &n, &err)
+        != NEWS_OK)
     {
         n = 0;
     }
@@ -1000,7 +988,7 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     u_char                 after[NEWS_PENDING_KEY];
     news_buf_t            *b;
     news_err_t             err;
-    MDB_txn               *txn;
+    news_reader_t          rd;
 
     rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
     if (rc != NGX_DECLINED) {
@@ -1029,16 +1017,15 @@ ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         q.after = after;
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
     b = ngx_http_news_scratch(r);
     news_render_moderation_head(b);
 
-    rc = news_comments_pending(&ngx_http_news_module_store(r), txn, &q, b,
-                               &err);
-    ngx_http_news_read_done(r);
+    rc = news_read_pending(&rd, &q, b, &err);
+    news_reader_end(&rd);
 
     if (rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
@@ -1085,17 +1072,15 @@ ngx_http_news_plain_page(ngx_http_request_t *r, const char *title,
 ngx_int_t
 ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int                    rc, moved;
+    int                    rc;
     uint64_t               id;
     ngx_str_t              value;
+    ngx_uint_t             none;
     news_buf_t            *b;
     news_err_t             err;
-    news_page_t            page;
-    MDB_txn               *txn;
-    news_article_t         a;
+    news_reader_t          rd;
     news_comments_t        cs;
-
-    ngx_memzero(&a, sizeof(news_article_t));
+    news_article_view_t    v;
 
     if (ngx_http_arg(r, (u_char *) "thread", 6, &value) != NGX_OK
         || ngx_http_news_id((char *) value.data, value.len, &id) != NGX_OK)
@@ -1105,77 +1090,79 @@ ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "by its first comment's number.");
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
-
-    rc = news_article_find(&ngx_http_news_module_store(r), txn,
-                           (char *) rt->slug.data, rt->slug.len, &a.id,
-                           &moved);
-
-    if (rc == 0 && moved) {
-        return ngx_http_news_moved(r, txn, a.id, 0);
-    }
-
-    if (rc == 0) {
-        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, a.id,
-                                   NEWS_FRAG_PAGE, &page);
-    }
-
-    if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
-                    || !ngx_http_news_visible(r, &page)))
-    {
-        rc = NEWS_NOTFOUND;
-    }
-
-    if (rc != 0) {
-        ngx_http_news_read_done(r);
-        news_err_set(&err, rc, "reading an article page");
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    if (news_comments_thread_load(&ngx_http_news_module_store(r), txn, a.id,
-                                  id, &cs, &err)
-        != NEWS_OK)
-    {
-        ngx_http_news_read_done(r);
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    /* what the renderer needs of the article: its address, if closed */
-    a.slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
-    if (a.slug == NULL) {
-        news_comments_free(&cs);
-        ngx_http_news_read_done(r);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    *ngx_cpymem(a.slug, rt->slug.data, rt->slug.len) = '\0';
-    a.comments_closed = (page.status & NEWS_COMMENTS_CLOSED) != 0;
 
     b = ngx_http_news_scratch(r);
-    rc = news_render_thread_page(b, &a, &page.part[NEWS_PART_TITLE], id,
-                                 &cs);
-    news_comments_free(&cs);
 
-    if (ngx_http_news_validators(r, 'r', a.id, page.version,
-                                 page.modified_at)
-        != NGX_OK)
-    {
-        rc = -1;
+    rc = news_read_thread(&rd, (char *) rt->slug.data, rt->slug.len, id, &v,
+                          &cs, &err);
+
+    none = 0;
+
+    if (rc == NEWS_OK && !v.moved) {
+        rc = ngx_http_news_thread_render(r, rt, &v, id, &cs, b, &none, &err);
+        news_comments_free(&cs);
     }
 
-    ngx_http_news_read_done(r);
+    news_reader_end(&rd);
 
-    if (rc == 1) {
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (none) {
         return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND, "Not found",
                                         "There is no such thread here.");
     }
 
-    if (rc != 0 || b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (v.moved) {
+        return ngx_http_news_moved(r, v.slug, 0);
     }
 
     return ngx_http_news_plain_page(r, "A thread", b, rt);
 }
 
+
+/*
+ * The thread of the article in v, rendered into b, its validators set;
+ * *none when the renderer finds no thread to show.
+ */
+static int
+ngx_http_news_thread_render(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    news_article_view_t *v, uint64_t root, news_comments_t *cs,
+    news_buf_t *b, ngx_uint_t *none, news_err_t *err)
+{
+    int             rc;
+    news_article_t  a;
+
+    /* what the renderer needs of the article: its address, if closed */
+    ngx_memzero(&a, sizeof(news_article_t));
+    a.id = v->id;
+    a.comments_closed = v->closed;
+    a.slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
+    if (a.slug == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    *ngx_cpymem(a.slug, rt->slug.data, rt->slug.len) = '\0';
+
+    rc = news_render_thread_page(b, &a, &v->page.part[NEWS_PART_TITLE], root,
+                                 cs);
+
+    if (rc == 1) {
+        *none = 1;
+        return NEWS_OK;
+    }
+
+    if (rc != 0 || b->failed
+        || ngx_http_news_validators(r, 'r', v->id, v->page.version,
+                                    v->page.modified_at)
+           != NGX_OK)
+    {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}

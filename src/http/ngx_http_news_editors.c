@@ -208,13 +208,12 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_awrite_t *w = data;
 
-    ngx_int_t     rc;
-    ngx_uint_t    back;
-    ngx_buf_t    *b;
-    ngx_str_t     piece, location;
-    MDB_txn      *txn;
-    news_err_t    err;
-    news_page_t   page;
+    ngx_uint_t      back;
+    ngx_buf_t      *b;
+    ngx_str_t       piece, location;
+    news_err_t      err;
+    news_page_t     page;
+    news_reader_t   rd;
 
     if (w->rc != NEWS_OK) {
         return ngx_http_news_refused(r, &w->err, 1);
@@ -232,21 +231,17 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
     ngx_str_set(&piece, "{}");
     back = 0;
 
-    if (ngx_http_news_read(r, &txn, &err) == NEWS_OK) {
-        rc = news_article_fragment(&ngx_http_news_module_store(r), txn,
-                                   w->a.id, NEWS_FRAG_JSON, &page);
-        if (rc == 0) {
-            piece.data = (u_char *) page.part[0].data;
-            piece.len = page.part[0].len;
-            back = 1;
-
-        } else {
-            news_err_set(&err, rc, "reading it back");
-        }
+    if (ngx_http_news_reader(r, &rd, &err) == NEWS_OK
+        && news_read_fragment(&rd, w->a.id, NEWS_FRAG_JSON, &page, &err)
+           == NEWS_OK)
+    {
+        piece.data = (u_char *) page.part[0].data;
+        piece.len = page.part[0].len;
+        back = 1;
     }
 
     b = ngx_http_news_assemble(r, &piece, 1);
-    ngx_http_news_read_done(r);
+    news_reader_end(&rd);
 
     if (!back) {
         ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,

@@ -23,8 +23,10 @@ static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);
 static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
     news_list_t *list, const char *feed, char kind, ngx_str_t *type);
 static ngx_uint_t ngx_http_news_unchanged(ngx_http_request_t *r);
-static int ngx_http_news_list_empty(ngx_http_request_t *r, MDB_txn *txn,
-    news_list_t *list, news_err_t *err);
+static void ngx_http_news_list_head(ngx_http_request_t *r, const char *feed,
+    news_str_t *marks, news_buf_t *b);
+static int ngx_http_news_list_empty(news_reader_t *rd, news_list_t *list,
+    news_err_t *err);
 
 
 /*
@@ -165,76 +167,58 @@ static ngx_int_t
 ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
     const char *feed, char kind, ngx_str_t *type)
 {
-    ngx_int_t    rc;
-    int64_t      modified;
-    ngx_str_t    piece;
-    MDB_txn     *txn;
-    news_buf_t  *b, head;
-    news_err_t   err;
-    news_str_t   marks[NEWS_MARKS];
+    ngx_int_t       rc;
+    ngx_str_t       piece;
+    ngx_uint_t      unchanged;
+    news_buf_t     *b;
+    news_err_t      err;
+    news_str_t      marks[NEWS_MARKS];
+    news_reader_t   rd;
 
     if (ngx_http_news_marks(r, marks) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    list->now = ngx_time();
+    b = ngx_http_news_scratch(r);
 
-    rc = list->topic ? ngx_http_news_list_empty(r, txn, list, &err)
-                     : NEWS_OK;
+    rc = list->topic ? ngx_http_news_list_empty(&rd, list, &err) : NEWS_OK;
+
+    if (rc == NEWS_OK) {
+        rc = ngx_http_news_list_stamp(r, &rd, kind, &err);
+    }
+
+    /* a client that has the list gets its 304 before an entry is read */
+    unchanged = (rc == NEWS_OK && ngx_http_news_unchanged(r));
+
+    if (rc == NEWS_OK && !unchanged) {
+        ngx_http_news_list_head(r, feed, marks, b);
+        list->marks = marks;
+        rc = news_read_list(&rd, list, b, &err);
+    }
+
+    news_reader_end(&rd);
 
     if (rc == NEWS_NOTFOUND) {
-        ngx_http_news_read_done(r);
         return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
                                         "Page not found",
                                         "No article has this section or "
                                         "tag.");
     }
 
-    if (rc == NEWS_OK) {
-        rc = ngx_http_news_list_validators(r, txn, kind, list->now, &err);
-    }
-
     if (rc != NEWS_OK) {
-        ngx_http_news_read_done(r);
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    if (ngx_http_news_unchanged(r)) {
-        ngx_http_news_read_done(r);
+    if (unchanged) {
         ngx_log_debug0(NGX_LOG_DEBUG_HTTP, r->connection->log, 0,
                        "news: list unchanged, 304 before reading it");
         r->header_only = 1;
         ngx_str_null(&piece);
         return ngx_http_news_send(r, NGX_HTTP_OK, type, &piece, 1);
-    }
-
-    modified = r->headers_out.last_modified_time;
-
-    b = ngx_http_news_scratch(r);
-    news_buf_init(&head);
-
-    if (feed) {
-        news_render_feed_head(&head, feed, modified);
-
-    } else {
-        news_render_sitemap_head(&head);
-    }
-
-    news_render_expand(b, head.data ? head.data : "", head.len, marks);
-    news_buf_free(&head);
-
-    list->marks = marks;
-
-    rc = news_articles_list(&ngx_http_news_module_store(r), txn, list, b,
-                            &err);
-    ngx_http_news_read_done(r);
-
-    if (rc != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 0);
     }
 
     if (feed) {
@@ -255,10 +239,32 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
 }
 
 
+/* the head of the feed or the sitemap, its markers filled in */
+static void
+ngx_http_news_list_head(ngx_http_request_t *r, const char *feed,
+    news_str_t *marks, news_buf_t *b)
+{
+    news_buf_t  head;
+
+    news_buf_init(&head);
+
+    if (feed) {
+        news_render_feed_head(&head, feed,
+                              r->headers_out.last_modified_time);
+
+    } else {
+        news_render_sitemap_head(&head);
+    }
+
+    news_render_expand(b, head.data ? head.data : "", head.len, marks);
+    news_buf_free(&head);
+}
+
+
 /* NEWS_NOTFOUND when a reader may see nothing of the list: one seek */
 static int
-ngx_http_news_list_empty(ngx_http_request_t *r, MDB_txn *txn,
-    news_list_t *list, news_err_t *err)
+ngx_http_news_list_empty(news_reader_t *rd, news_list_t *list,
+    news_err_t *err)
 {
     news_buf_t   none;
     news_list_t  probe;
@@ -268,10 +274,7 @@ ngx_http_news_list_empty(ngx_http_request_t *r, MDB_txn *txn,
     probe.marks = NULL;
     news_buf_init(&none);
 
-    if (news_articles_list(&ngx_http_news_module_store(r), txn, &probe, &none,
-                           err)
-        != NEWS_OK)
-    {
+    if (news_read_list(rd, &probe, &none, err) != NEWS_OK) {
         return err->code;
     }
 

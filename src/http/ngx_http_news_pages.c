@@ -9,8 +9,11 @@
 
 static ngx_int_t ngx_http_news_teasers(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, char kind);
+static int ngx_http_news_article_page(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, news_reader_t *rd, news_article_view_t *v,
+    ngx_buf_t **out, news_err_t *err);
 static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
-    MDB_txn *txn, uint64_t id, ngx_str_t *slug, ngx_uint_t closed,
+    news_reader_t *rd, news_article_view_t *v, ngx_str_t *slug,
     ngx_str_t *slot);
 static ngx_int_t ngx_http_news_self_path(ngx_http_request_t *r,
     ngx_http_news_loc_conf_t *nlcf, ngx_str_t *path);
@@ -151,138 +154,24 @@ ngx_http_news_topic_key(ngx_http_request_t *r, char kind, ngx_str_t *slug)
 
 
 /*
- * Published and due, or a draft or scheduled article that an editor is
- * looking at (the page is private to them anyway: they are logged in).
- */
-ngx_uint_t
-ngx_http_news_visible(ngx_http_request_t *r, news_page_t *page)
-{
-    news_actor_t  actor;
-
-    return news_article_visible(page, ngx_http_news_actor(r, &actor),
-                                ngx_time());
-}
-
-
-/*
- * An article's stored fragment if the reader may see the article: NEWS_OK,
- * or NEWS_NOTFOUND (as for no article at all) for a draft or a scheduled
- * one.
- */
-int
-ngx_http_news_visible_fragment(ngx_http_request_t *r, MDB_txn *txn,
-    uint64_t id, int kind, news_page_t *page)
-{
-    int  rc;
-
-    rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id, kind,
-                               page);
-
-    if (rc == 0 && !ngx_http_news_visible(r, page)) {
-        rc = NEWS_NOTFOUND;
-    }
-
-    return rc;
-}
-
-
-/*
- * The validators of a list (the front, section and tag pages, the feeds,
- * the sitemap, the API's list), inside its read txn: the store's
- * snapshot changes with every write, and the publication time of the
- * newest article out by `now` changes when a scheduled one falls due,
- * which writes nothing.  That time is also the Last-Modified if it is the
- * later one, and public caches may keep the answer only until the next
- * scheduled article falls due.
+ * An article reached by a former address: 301 to where it is now, of
+ * the page (api = 0) or of its JSON.  The engine told the new slug only
+ * if the reader may see the article (news_read_article).
  */
 ngx_int_t
-ngx_http_news_list_validators(ngx_http_request_t *r, MDB_txn *txn, char kind,
-    int64_t now, news_err_t *err)
+ngx_http_news_moved(ngx_http_request_t *r, const char *slug, ngx_uint_t api)
 {
-    news_list_stamp_t  ls;
+    ngx_str_t  location;
 
-    if (news_list_stamp(&ngx_http_news_module_store(r), txn, now, &ls, err)
-        != NEWS_OK)
+    if (ngx_http_news_site_path(r, &location,
+                                sizeof(NEWS_ROUTE_API_ARTICLE) - 1
+                                + NEWS_SLUG_MAX,
+                                "%s%s", api ? NEWS_ROUTE_API_ARTICLE
+                                            : NEWS_ROUTE_ARTICLE,
+                                slug)
+        != NGX_OK
+        || ngx_http_news_location(r, &location, 1) != NGX_OK)
     {
-        return err->code;
-    }
-
-    return ngx_http_news_stamp_validators(r, kind, &ls, err);
-}
-
-
-/* the same from a stamp read before (in a pool thread's txn) */
-ngx_int_t
-ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
-    const news_list_stamp_t *ls, news_err_t *err)
-{
-    ngx_http_news_ctx_t  *ctx;
-
-    ctx = ngx_http_news_get_ctx(r);
-    if (ctx == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    ctx->stale_at = (time_t) ls->sc.next;
-
-    if (ngx_http_news_validators(r, kind, ls->snapshot, (uint64_t) ls->sc.due,
-                                 ngx_max(ls->modified, ls->sc.due))
-        != NGX_OK)
-    {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    return NEWS_OK;
-}
-
-
-/*
- * An article reached by a former slug: 301 to its current address, of
- * the page (api = 0) or of its JSON.  Only if the reader may see the
- * article now: the new address of a draft, a scheduled article (or, were
- * ids ever reused, an unrelated one) is not told; that is a 404 like any
- * unknown slug.  Ends the read txn.
- */
-ngx_int_t
-ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
-    ngx_uint_t api)
-{
-    int              rc;
-    ngx_str_t        location;
-    news_err_t       err;
-    news_page_t      page;
-    news_article_t   a;
-
-    rc = ngx_http_news_visible_fragment(r, txn, id, NEWS_FRAG_JSON, &page);
-
-    if (rc != 0) {
-        ngx_http_news_read_done(r);
-        news_err_set(&err, rc, "reading a moved article");
-        return ngx_http_news_store_error(r, &err, api);
-    }
-
-    if (news_article_load(&ngx_http_news_module_store(r), txn, id, &a, &err)
-        != NEWS_OK)
-    {
-        ngx_http_news_read_done(r);
-        return ngx_http_news_store_error(r, &err, api);
-    }
-
-    ngx_http_news_read_done(r);
-
-    rc = ngx_http_news_site_path(r, &location,
-                                 sizeof(NEWS_ROUTE_API_ARTICLE) - 1
-                                 + NEWS_SLUG_MAX,
-                                 "%s%s", api ? NEWS_ROUTE_API_ARTICLE
-                                             : NEWS_ROUTE_ARTICLE,
-                                 a.slug);
-    if (rc == NGX_OK) {
-        rc = ngx_http_news_location(r, &location, 1);
-    }
-
-    news_article_free(&a);
-
-    if (rc != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -303,13 +192,13 @@ ngx_http_news_moved(ngx_http_request_t *r, MDB_txn *txn, uint64_t id,
 ngx_int_t
 ngx_http_news_old_address(ngx_http_request_t *r)
 {
-    int         rc, moved;
-    u_char      key[NEWS_OLD_ADDRESS_MAX + 1], *last;
-    size_t      len;
-    uint64_t    id;
-    ngx_str_t   p;
-    MDB_txn    *txn;
-    news_err_t  err;
+    int                   rc;
+    u_char                key[NEWS_OLD_ADDRESS_MAX + 1], *last;
+    size_t                len;
+    ngx_str_t             p;
+    news_err_t            err;
+    news_reader_t         rd;
+    news_article_view_t   v;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_DECLINED;
@@ -335,20 +224,24 @@ ngx_http_news_old_address(ngx_http_request_t *r)
         return NGX_DECLINED;
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    rc = news_article_find(&ngx_http_news_module_store(r), txn, (char *) key,
-                           len, &id, &moved);
+    rc = news_read_article(&rd, (char *) key, len, NEWS_FRAG_JSON, 1, &v,
+                           &err);
+    news_reader_end(&rd);
 
-    if (rc == 0 && moved) {
-        return ngx_http_news_moved(r, txn, id, 0);
+    if (!v.moved) {
+        return NGX_DECLINED;
     }
 
-    ngx_http_news_read_done(r);
+    /* an old address of an article the reader may not see is a 404 */
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
 
-    return NGX_DECLINED;
+    return ngx_http_news_moved(r, v.slug, 0);
 }
 
 
@@ -368,13 +261,13 @@ static ngx_int_t
 ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     char kind)
 {
+    int                        rc;
     size_t                     main_len;
-    ngx_int_t                  n;
     ngx_uint_t                 page;
     news_buf_t                *b, name;
     news_err_t                 err;
     news_list_t                list;
-    MDB_txn                   *txn;
+    news_reader_t              rd;
     ngx_http_news_page_t       pg;
     ngx_http_news_loc_conf_t  *lcf;
 
@@ -404,58 +297,53 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         }
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
     b = ngx_http_news_scratch(r);
     news_buf_init(&name);
 
-    if (kind && news_topic_name(&ngx_http_news_module_store(r), txn,
-                                list.topic, &name) != 0)
-    {
-        ngx_http_news_read_done(r);
-        news_buf_free(&name);
-        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
-                                        "Page not found",
-                                        "No article has this section or "
-                                        "tag.");
+    rc = NEWS_OK;
+
+    if (kind && news_read_topic(&rd, list.topic, &name) != NEWS_OK) {
+        rc = NEWS_NOTFOUND;
     }
 
-    news_render_list_head(b, kind, name.data, name.len);
+    if (rc == NEWS_OK) {
+        news_render_list_head(b, kind, name.data, name.len);
 
-    list.skip = (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE;
-    list.limit = NGX_HTTP_NEWS_PAGE_SIZE;
-    list.now = ngx_time();
-    list.kind = NEWS_FRAG_TEASER;
+        list.skip = (page - 1) * NGX_HTTP_NEWS_PAGE_SIZE;
+        list.limit = NGX_HTTP_NEWS_PAGE_SIZE;
+        list.kind = NEWS_FRAG_TEASER;
 
-    n = news_articles_list(&ngx_http_news_module_store(r), txn, &list, b,
-                           &err);
+        rc = news_read_list(&rd, &list, b, &err);
+    }
 
     /*
      * a section or tag none of whose articles a reader may see (all
      * drafts, scheduled or gone) does not exist: its name is not shown
      */
-    if (n == NEWS_OK && list.count == 0 && (kind || page > 1)) {
-        ngx_http_news_read_done(r);
-        news_buf_free(&name);
-        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
-                                        "Page not found",
-                                        kind ? "No article has this section "
-                                               "or tag."
-                                             : "There are no more articles.");
+    if (rc == NEWS_OK && list.count == 0 && (kind || page > 1)) {
+        rc = NEWS_NOTFOUND;
     }
 
-    if (n == NEWS_OK) {
-        n = ngx_http_news_list_validators(r, txn, kind ? kind : 'f',
-                                          list.now, &err);
+    if (rc == NEWS_OK) {
+        rc = ngx_http_news_list_stamp(r, &rd, kind ? kind : 'f', &err);
     }
 
-    ngx_http_news_read_done(r);
+    news_reader_end(&rd);
 
-    if (n != NEWS_OK) {
+    if (rc != NEWS_OK) {
         news_buf_free(&name);
-        return ngx_http_news_store_error(r, &err, 0);
+        return rc == NEWS_NOTFOUND
+               ? ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                          "Page not found",
+                                          kind ? "No article has this "
+                                                 "section or tag."
+                                               : "There are no more "
+                                                 "articles.")
+               : ngx_http_news_store_error(r, &err, 0);
     }
 
     /* pager links are relative to <base>: this page's own path */
@@ -538,21 +426,14 @@ ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
 ngx_int_t
 ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    int                    rc, moved;
-    ngx_int_t              n;
-    uint64_t               id;
+    int                    rc;
     ngx_buf_t             *b;
     ngx_uint_t             cpage;
-    news_buf_t            *head;
-    ngx_http_news_ctx_t   *ctx;
-    news_str_t             marks[NEWS_MARKS];
-    MDB_txn               *txn;
     news_err_t             err;
-    news_page_t            page, comments;
-    ngx_str_t              thread, pieces[NGX_HTTP_NEWS_PIECES];
-    ngx_http_news_page_t   pg;
-
-    ngx_memzero(&pg, sizeof(pg));
+    news_reader_t          rd;
+    ngx_http_news_ctx_t   *ctx;
+    news_article_view_t    v;
+    ngx_str_t              thread;
 
     /* a thread's own page (comments.c) */
     if (ngx_http_arg(r, (u_char *) "thread", 6, &thread) == NGX_OK) {
@@ -566,90 +447,28 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "number from 1.");
     }
 
-    if (ngx_http_news_read(r, &txn, &err) != NEWS_OK) {
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    rc = news_article_find(&ngx_http_news_module_store(r), txn,
-                           (char *) rt->slug.data, rt->slug.len, &id, &moved);
+    b = NULL;
 
-    if (rc == 0 && moved) {
-        return ngx_http_news_moved(r, txn, id, 0);
+    rc = news_read_article(&rd, (char *) rt->slug.data, rt->slug.len,
+                           NEWS_FRAG_PAGE, cpage, &v, &err);
+
+    if (rc == NEWS_OK && !v.moved) {
+        rc = ngx_http_news_article_page(r, rt, &rd, &v, &b, &err);
     }
-
-    if (rc == 0) {
-        rc = news_article_fragment(&ngx_http_news_module_store(r), txn, id,
-                                   NEWS_FRAG_PAGE, &page);
-    }
-
-    if (rc == 0 && (page.nparts != NEWS_ARTICLE_PARTS
-                    || !ngx_http_news_visible(r, &page)))
-    {
-        rc = page.nparts != NEWS_ARTICLE_PARTS ? NEWS_ERROR
-                                               : NEWS_NOTFOUND;
-    }
-
-    if (rc == 0) {
-        comments.part[0] = page.part[NEWS_PART_COMMENTS];
-    }
-
-    if (rc == 0 && cpage > 1) {
-        rc = news_article_comment_page(&ngx_http_news_module_store(r), txn,
-                                       id, cpage, &comments);
-    }
-
-    if (rc != 0) {
-        ngx_http_news_read_done(r);
-        news_err_set(&err, rc, "reading an article page");
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    if (ngx_http_news_comment_slot(r, txn, id, &rt->slug,
-                                   page.status & NEWS_COMMENTS_CLOSED,
-                                   &pg.slot)
-        != NGX_OK)
-    {
-        ngx_http_news_read_done(r);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (ngx_http_news_validators(r, 'a', id, page.version, page.modified_at)
-        != NGX_OK)
-    {
-        ngx_http_news_read_done(r);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    pg.title.data = (u_char *) page.part[NEWS_PART_TITLE].data;
-    pg.title.len = page.part[NEWS_PART_TITLE].len;
-    /* the slot is in r->pool now: the scratch buffer is free for the head */
-    if (ngx_http_news_marks(r, marks) != NGX_OK) {
-        ngx_http_news_read_done(r);
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    head = ngx_http_news_scratch(r);
-    news_render_expand(head, page.part[NEWS_PART_HEAD].data,
-                       page.part[NEWS_PART_HEAD].len, marks);
-
-    pg.head.data = (u_char *) head->data;
-    pg.head.len = head->len;
-    pg.main.data = (u_char *) page.part[NEWS_PART_ARTICLE].data;
-    pg.main.len = page.part[NEWS_PART_ARTICLE].len;
-    pg.comments.data = (u_char *) comments.part[0].data;
-    pg.comments.len = comments.part[0].len;
-    pg.tail.data = (u_char *) page.part[NEWS_PART_TAIL].data;
-    pg.tail.len = page.part[NEWS_PART_TAIL].len;
-    pg.path = rt->path;
-
-    n = ngx_http_news_page_pieces(r, &pg, pieces);
-    b = (n == NGX_ERROR) ? NULL : ngx_http_news_assemble(r, pieces, n);
 
     /* the copy is made: the map may move on */
-    ngx_http_news_read_done(r);
+    news_reader_end(&rd);
 
-    if (b == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (v.moved) {
+        return ngx_http_news_moved(r, v.slug, 0);
     }
 
     /* a refused comment comes back as the page with the form's error */
@@ -662,24 +481,79 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 
 /*
+ * The article page in r->pool, with the reader's slot under its
+ * comments and its validators set: made inside the reader, as its parts
+ * point into the map.
+ */
+static int
+ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    news_reader_t *rd, news_article_view_t *v, ngx_buf_t **out,
+    news_err_t *err)
+{
+    ngx_int_t              n;
+    news_buf_t            *head;
+    news_str_t             marks[NEWS_MARKS];
+    ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
+    ngx_http_news_page_t   pg;
+
+    ngx_memzero(&pg, sizeof(pg));
+
+    if (ngx_http_news_comment_slot(r, rd, v, &rt->slug, &pg.slot) != NGX_OK
+        || ngx_http_news_validators(r, 'a', v->id, v->page.version,
+                                    v->page.modified_at)
+           != NGX_OK
+        || ngx_http_news_marks(r, marks) != NGX_OK)
+    {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    /* the slot is in r->pool now: the scratch buffer is free for the head */
+    head = ngx_http_news_scratch(r);
+    news_render_expand(head, v->page.part[NEWS_PART_HEAD].data,
+                       v->page.part[NEWS_PART_HEAD].len, marks);
+
+    pg.title.data = (u_char *) v->page.part[NEWS_PART_TITLE].data;
+    pg.title.len = v->page.part[NEWS_PART_TITLE].len;
+    pg.head.data = (u_char *) head->data;
+    pg.head.len = head->len;
+    pg.main.data = (u_char *) v->page.part[NEWS_PART_ARTICLE].data;
+    pg.main.len = v->page.part[NEWS_PART_ARTICLE].len;
+    pg.comments.data = (u_char *) v->comments.data;
+    pg.comments.len = v->comments.len;
+    pg.tail.data = (u_char *) v->page.part[NEWS_PART_TAIL].data;
+    pg.tail.len = v->page.part[NEWS_PART_TAIL].len;
+    pg.path = rt->path;
+
+    n = ngx_http_news_page_pieces(r, &pg, pieces);
+    *out = (n == NGX_ERROR) ? NULL : ngx_http_news_assemble(r, pieces, n);
+
+    if (*out == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
  * The per-reader slot under an article's comments: the comment form for
  * a logged-in reader, the login link for everyone else, or the notice
- * that comments are closed.  Runs inside the page's read txn; the slot
+ * that comments are closed.  Runs inside the page's reader; the slot
  * is copied into r->pool, leaving the scratch buffer free.
  */
 static ngx_int_t
-ngx_http_news_comment_slot(ngx_http_request_t *r, MDB_txn *txn,
-    uint64_t id, ngx_str_t *slug, ngx_uint_t closed, ngx_str_t *slot)
+ngx_http_news_comment_slot(ngx_http_request_t *r, news_reader_t *rd,
+    news_article_view_t *v, ngx_str_t *slug, ngx_str_t *slot)
 {
     news_buf_t  *b;
 
     if (ngx_http_news_user(r) != NULL) {
-        return ngx_http_news_comment_form(r, txn, id, slug, closed, slot);
+        return ngx_http_news_comment_form(r, rd, v, slug, slot);
     }
 
     b = ngx_http_news_scratch(r);
 
-    if (closed) {
+    if (v->closed) {
         news_render_comments_closed(b);
 
     } else if (ngx_http_news_login_slot(r, slug, b) != NGX_OK) {

@@ -482,30 +482,83 @@ ngx_http_news_operator_page(ngx_http_request_t *r, ngx_uint_t status)
 }
 
 
-/* the worker's store, its read txn renewed */
-ngx_int_t
-ngx_http_news_read(ngx_http_request_t *r, MDB_txn **txn, news_err_t *err)
+/*
+ * The request's reader (engine/reader.h): the worker's store, the
+ * logged-in reader as the acting user (kept in the request's ctx, which
+ * outlives the reader), now.  news_reader_end() may be called on it
+ * whatever this returned.
+ */
+int
+ngx_http_news_reader(ngx_http_request_t *r, news_reader_t *rd,
+    news_err_t *err)
 {
+    ngx_http_news_ctx_t        *ctx;
     ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    ngx_memzero(rd, sizeof(news_reader_t));
 
     if (!nmcf->store_open) {
         return news_err_set(err, NEWS_BUSY, "the store is not open");
     }
 
-    return news_store_read(&nmcf->store, txn, err);
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return news_reader_begin(rd, &nmcf->store,
+                             ngx_http_news_actor(r, &ctx->actor),
+                             ngx_time(), err);
 }
 
 
-void
-ngx_http_news_read_done(ngx_http_request_t *r)
+/*
+ * The validators of a list (the front, section and tag pages, the feeds,
+ * the sitemap, the API's list), from its reader: the store's snapshot
+ * changes with every write, and the publication time of the newest
+ * article out changes when a scheduled one falls due, which writes
+ * nothing.  That time is also the Last-Modified if it is the later one,
+ * and public caches may keep the answer only until the next scheduled
+ * article falls due.
+ */
+int
+ngx_http_news_list_stamp(ngx_http_request_t *r, news_reader_t *rd, char kind,
+    news_err_t *err)
 {
-    ngx_http_news_main_conf_t  *nmcf;
+    news_list_stamp_t  ls;
 
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+    if (news_read_stamp(rd, &ls, err) != NEWS_OK) {
+        return err->code;
+    }
 
-    news_store_read_done(&nmcf->store);
+    return ngx_http_news_stamp_validators(r, kind, &ls, err);
+}
+
+
+/* the same from a stamp read before (search's, in a pool thread's txn) */
+ngx_int_t
+ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
+    const news_list_stamp_t *ls, news_err_t *err)
+{
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    ctx->stale_at = (time_t) ls->sc.next;
+
+    if (ngx_http_news_validators(r, kind, ls->snapshot, (uint64_t) ls->sc.due,
+                                 ngx_max(ls->modified, ls->sc.due))
+        != NGX_OK)
+    {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
 }
 
 

@@ -1,0 +1,257 @@
+/*
+ * The views a front end reads, inside one short read txn per request
+ * (reader.h).  Each is a few lookups: who may see what is asked of
+ * policy.c, as the writes ask it.
+ */
+
+#include <string.h>
+
+#include "reader.h"
+
+
+static int news_read_moved(news_reader_t *rd, news_article_view_t *v,
+    news_err_t *err);
+
+
+int
+news_reader_begin(news_reader_t *rd, news_store_t *st,
+    const news_actor_t *actor, int64_t now, news_err_t *err)
+{
+    rd->st = st;
+    rd->txn = NULL;
+    rd->actor = actor;
+    rd->now = now;
+
+    return news_store_read(st, &rd->txn, err);
+}
+
+
+void
+news_reader_end(news_reader_t *rd)
+{
+    if (rd->txn == NULL) {
+        return;
+    }
+
+    news_store_read_done(rd->st);
+    rd->txn = NULL;
+}
+
+
+int
+news_read_article(news_reader_t *rd, const char *address, size_t len,
+    int kind, unsigned cpage, news_article_view_t *v, news_err_t *err)
+{
+    int          rc;
+    news_page_t  comments;
+
+    memset(v, 0, sizeof(news_article_view_t));
+
+    rc = news_article_find(rd->st, rd->txn, address, len, &v->id, &v->moved);
+
+    if (rc == NEWS_OK && v->moved) {
+        return news_read_moved(rd, v, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_article_fragment(rd->st, rd->txn, v->id, kind, &v->page);
+    }
+
+    if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE
+        && v->page.nparts != NEWS_ARTICLE_PARTS)
+    {
+        return news_err_set(err, NEWS_ERROR, "article %llu: a page of %u "
+                            "parts", (unsigned long long) v->id,
+                            v->page.nparts);
+    }
+
+    if (rc == NEWS_OK
+        && !news_article_visible(&v->page, rd->actor, rd->now))
+    {
+        rc = NEWS_NOTFOUND;
+    }
+
+    if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE) {
+        v->comments = v->page.part[NEWS_PART_COMMENTS];
+
+        if (cpage > 1) {
+            rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage,
+                                           &comments);
+            v->comments = comments.part[0];
+        }
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article");
+    }
+
+    v->closed = (v->page.status & NEWS_COMMENTS_CLOSED) != 0;
+
+    return NEWS_OK;
+}
+
+
+/*
+ * A former address of article v->id: its address now, if the reader may
+ * see the article (by its JSON, the smallest fragment with the status).
+ */
+static int
+news_read_moved(news_reader_t *rd, news_article_view_t *v, news_err_t *err)
+{
+    int             rc;
+    news_article_t  a;
+
+    rc = news_article_fragment(rd->st, rd->txn, v->id, NEWS_FRAG_JSON,
+                               &v->page);
+
+    if (rc == NEWS_OK
+        && !news_article_visible(&v->page, rd->actor, rd->now))
+    {
+        rc = NEWS_NOTFOUND;
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading a moved article");
+    }
+
+    if (news_article_load(rd->st, rd->txn, v->id, &a, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = NEWS_OK;
+
+    if (strlen(a.slug) < sizeof(v->slug)) {
+        strcpy(v->slug, a.slug);
+
+    } else {
+        rc = news_err_set(err, NEWS_ERROR, "article %llu: a slug too long",
+                          (unsigned long long) v->id);
+    }
+
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+int
+news_read_fragment(news_reader_t *rd, uint64_t id, int kind,
+    news_page_t *page, news_err_t *err)
+{
+    int  rc;
+
+    rc = news_article_fragment(rd->st, rd->txn, id, kind, page);
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading article %llu",
+                            (unsigned long long) id);
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_read_comments(news_reader_t *rd, const char *slug, size_t len,
+    const unsigned char *cursor, size_t limit, news_buf_t *out,
+    unsigned char *next, int *more, news_article_view_t *v,
+    news_err_t *err)
+{
+    int  rc;
+
+    memset(v, 0, sizeof(news_article_view_t));
+
+    rc = news_article_id(rd->st, rd->txn, slug, len, &v->id);
+
+    if (rc == NEWS_OK) {
+        rc = news_article_fragment(rd->st, rd->txn, v->id, NEWS_FRAG_SUMMARY,
+                                   &v->page);
+    }
+
+    if (rc == NEWS_OK && !news_article_public(&v->page, rd->now)) {
+        rc = NEWS_NOTFOUND;
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article");
+    }
+
+    return news_comments_api_list(rd->st, rd->txn, v->id, cursor, limit, out,
+                                  next, more, err);
+}
+
+
+int
+news_read_recent(news_reader_t *rd, uint64_t article_id, int64_t window,
+    news_comment_t *out, size_t limit, size_t *n, news_err_t *err)
+{
+    int  rc;
+
+    *n = 0;
+
+    if (rd->actor == NULL) {
+        return NEWS_OK;
+    }
+
+    rc = news_comments_recent(rd->st, rd->txn, article_id, rd->actor->name,
+                              rd->now - window, out, limit, n);
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading recent comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_read_thread(news_reader_t *rd, const char *slug, size_t len,
+    uint64_t root, news_article_view_t *v, news_comments_t *cs,
+    news_err_t *err)
+{
+    if (news_read_article(rd, slug, len, NEWS_FRAG_PAGE, 1, v, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    if (v->moved) {
+        return NEWS_OK;
+    }
+
+    return news_comments_thread_load(rd->st, rd->txn, v->id, root, cs, err);
+}
+
+
+int
+news_read_pending(news_reader_t *rd, news_pending_t *q, news_buf_t *out,
+    news_err_t *err)
+{
+    if (news_actor_may(rd->actor, NEWS_ACT_MODERATE, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return news_comments_pending(rd->st, rd->txn, q, out, err);
+}
+
+
+int
+news_read_list(news_reader_t *rd, news_list_t *l, news_buf_t *out,
+    news_err_t *err)
+{
+    l->now = rd->now;
+
+    return news_articles_list(rd->st, rd->txn, l, out, err);
+}
+
+
+int
+news_read_topic(news_reader_t *rd, const char *topic, news_buf_t *name)
+{
+    return news_topic_name(rd->st, rd->txn, topic, name);
+}
+
+
+int
+news_read_stamp(news_reader_t *rd, news_list_stamp_t *ls, news_err_t *err)
+{
+    return news_list_stamp(rd->st, rd->txn, rd->now, ls, err);
+}

@@ -1,0 +1,112 @@
+/*
+ * What a front end reads, one call per view: an article by its address,
+ * a list, a topic's name, an article's comments, the moderation queue, a
+ * thread, and the times that a list's validators are made of.
+ *
+ * A request reads through a reader: news_reader_begin() renews the
+ * calling thread's cached read txn (store.h, news_store_read) and
+ * news_reader_end() resets it.  What a view returns (news_page_t parts,
+ * news_str_t) points into the map and is valid until the reader ends, so
+ * a front end copies what it sends before it ends the reader.  The
+ * reader also says who reads (the acting user, policy.h, NULL for
+ * anyone) and when: every view applies the rules of what that reader may
+ * see itself.  A front end never touches the txn.
+ */
+
+#ifndef NEWS_READER_H
+#define NEWS_READER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "articles.h"
+#include "comments.h"
+#include "policy.h"
+#include "store.h"
+#include "text.h"
+
+
+typedef struct {
+    news_store_t        *st;
+    MDB_txn             *txn;       /* NULL once ended; the engine's alone */
+    const news_actor_t  *actor;     /* who reads: NULL for anyone */
+    int64_t              now;
+} news_reader_t;
+
+
+int news_reader_begin(news_reader_t *rd, news_store_t *st,
+    const news_actor_t *actor, int64_t now, news_err_t *err);
+
+/* may be called again: an ended reader is left as it is */
+void news_reader_end(news_reader_t *rd);
+
+
+/*
+ * An article asked for by its address.  An address that is a former
+ * slug (or an imported article's old path) is not read: `moved` is set
+ * and `slug` is where the article is now, if the reader may see it
+ * (else NEWS_NOTFOUND, as for no article: a draft's new address is not
+ * told).
+ */
+typedef struct {
+    uint64_t      id;
+    news_page_t   page;         /* the fragment of the kind asked for */
+    news_str_t    comments;     /* NEWS_FRAG_PAGE: the comment page asked for */
+    int           closed;       /* its comments are closed */
+    int           moved;
+    char          slug[NEWS_SLUG_MAX + 1];  /* moved: its address now */
+} news_article_view_t;
+
+/*
+ * The article at `address` in fragment `kind` (NEWS_FRAG_PAGE with its
+ * comment page `cpage`, 1 being the page's own; or another kind), if the
+ * reader may see it: NEWS_NOTFOUND for a draft or a scheduled article
+ * but to an editor.
+ */
+int news_read_article(news_reader_t *rd, const char *address, size_t len,
+    int kind, unsigned cpage, news_article_view_t *v, news_err_t *err);
+
+/* a stored fragment of article id as it is, for its writer's answer */
+int news_read_fragment(news_reader_t *rd, uint64_t id, int kind,
+    news_page_t *page, news_err_t *err);
+
+/*
+ * Comments of a public article (a draft's are no one's to list, editors'
+ * neither), as the API's JSON: news_comments_api_list() of the article
+ * at `slug`, a current or a former one.  v gets the article (its summary
+ * fragment, for the validators).
+ */
+int news_read_comments(news_reader_t *rd, const char *slug, size_t len,
+    const unsigned char *cursor, size_t limit, news_buf_t *out,
+    unsigned char *next, int *more, news_article_view_t *v,
+    news_err_t *err);
+
+/*
+ * The reader's own comments on article id still in the edit window
+ * (news_comments_recent()); none for anyone not logged in.
+ */
+int news_read_recent(news_reader_t *rd, uint64_t article_id,
+    int64_t window, news_comment_t *out, size_t limit, size_t *n,
+    news_err_t *err);
+
+/* a thread's page: the article at `slug` (as news_read_article) and it */
+int news_read_thread(news_reader_t *rd, const char *slug, size_t len,
+    uint64_t root, news_article_view_t *v, news_comments_t *cs,
+    news_err_t *err);
+
+/* the moderation queue (news_comments_pending), for moderators only */
+int news_read_pending(news_reader_t *rd, news_pending_t *q, news_buf_t *out,
+    news_err_t *err);
+
+/* a list of articles (news_articles_list) as of the reader's time */
+int news_read_list(news_reader_t *rd, news_list_t *l, news_buf_t *out,
+    news_err_t *err);
+
+/* the name of a section or tag (news_topic_name): NEWS_NOTFOUND if none */
+int news_read_topic(news_reader_t *rd, const char *topic, news_buf_t *name);
+
+/* what a list's validators are made of (news_list_stamp), at its time */
+int news_read_stamp(news_reader_t *rd, news_list_stamp_t *ls,
+    news_err_t *err);
+
+#endif /* NEWS_READER_H */
