@@ -1,7 +1,8 @@
 # newsctl import-wxr on a real WordPress export (t/data/wordpress/export.xml,
 # written by export_wp() of Debian's wordpress; make-export.sh makes it
 # again): every field of every post, the sanitized bodies as served, the
-# comments with their threads and states, the old addresses' 301s,
+# comments with their threads and states, the old addresses' 301s and their
+# release when the article is deleted (check sees a lost one),
 # idempotence, and all-or-nothing on a damaged copy.
 use strict;
 use warnings;
@@ -163,5 +164,62 @@ is(scalar @{ $cv->{comments} }, 4, 'and its comment is gone from the article');
 ($rc, $out, $err) = $t->newsctl('check');
 is($rc, 0, 'newsctl check is clean') or diag $out;
 
+# deleting an imported article frees its old addresses
+sub one_post {
+    my ($slug, $link, $id) = @_;
+    return NewsTest::json_file(<<"XML");
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Other</title><wp:wxr_version>1.2</wp:wxr_version>
+<item><title>$slug</title><link>$link</link><dc:creator>ann</dc:creator>
+<content:encoded><![CDATA[<p>Text of $slug.</p>]]></content:encoded><excerpt:encoded><![CDATA[]]></excerpt:encoded>
+<wp:post_id>$id</wp:post_id><wp:post_date_gmt>2024-04-01 10:00:00</wp:post_date_gmt>
+<wp:post_name>$slug</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type></item>
+</channel></rss>
+XML
+}
+
+my $ed = $t->login('editor1', 'editor');
+my $del = $t->request('DELETE', '/api/articles/council-votes', { headers => { Cookie => $ed } });
+is($del->{status}, 204, 'an imported article deleted');
+is($t->get('/2024/03/05/council-votes/')->{status}, 404, 'its old path is a 404');
+is($t->get('/?p=4')->{status}, 200, 'its ?p= is the front page again');
+($rc, $out) = $t->newsctl('check');
+is($rc, 0, 'newsctl check is clean after the delete') or diag $out;
+
+($rc, $out, $err) = $t->newsctl('import-wxr', one_post('bus-news', 'http://newsfixture/2024/03/05/council-votes/', 4));
+is($rc, 0, 'a later import takes the freed addresses') or diag $err;
+like($t->get('/2024/03/05/council-votes')->{headers}{location} // '', qr{/articles/bus-news$},
+     'the old path now leads to the new article');
+like($t->get('/?p=4')->{headers}{location} // '', qr{/articles/bus-news$}, 'and ?p=4');
+
+($rc, $out, $err) = $t->newsctl('import-wxr', one_post('cafe-again', 'http://newsfixture/2024/03/06/cafe-culture-a-naive-guide/', 5));
+is($rc, 0, 'an import giving a live article\'s addresses to another') or diag $err;
+like($t->get('/?p=5')->{headers}{location} // '', qr{/articles/cafe-again$}, 'the address moves');
+$del = $t->request('DELETE', '/api/articles/cafe-culture-a-naive-guide', { headers => { Cookie => $ed } });
+is($del->{status}, 204, 'the article that had them deleted');
+like($t->get('/2024/03/06/cafe-culture-a-naive-guide')->{headers}{location} // '', qr{/articles/cafe-again$},
+     'the moved address stays with the article that has it');
+$del = $t->request('DELETE', '/api/articles/cafe-again', { headers => { Cookie => $ed } });
+is($t->get('/?p=5')->{status}, 200, 'and goes when that one is deleted');
+is($t->get('/2024/03/06/cafe-culture-a-naive-guide')->{status}, 404, 'its path too');
+($rc, $out) = $t->newsctl('check');
+is($rc, 0, 'newsctl check is clean at the end') or diag $out;
+
 $t->done;
+
+# check sees an old address kept without its record, and a record of none
+my (undef, $dump) = NewsTest::run_cmd(['mdb_dump', '-s', 'slugs', $t->db]);
+my ($be64) = $dump =~ /^ 68656c6c6f2d776f726c64\n ([0-9a-f]{16})$/m;      # hello-world
+my $hello = { id => hex $be64 };
+$be64 =~ s/(..)/\\$1/g;
+my ($load) = NewsTest::run_cmd(['mdb_load', '-T', '-s', 'slugs', $t->db],
+                               stdin => "/unrecorded\n${be64}R\n\\00${be64}/nowhere\n\n");
+is($load, 0, 'mdb_load damages slugs');
+($rc, $out, $err) = $t->newsctl("check");
+is($rc, 1, "check: exit 1") or diag $err;
+like($out, qr{^slugs: old address "/unrecorded" of article $hello->{id} is not recorded with it$}m,
+     'an old address without its record');
+like($out, qr{^slugs: article $hello->{id}'s old address "/nowhere" does not redirect to it$}m,
+     "a record without its address") or diag $out;
 done_testing;

@@ -1379,8 +1379,7 @@ static int
 newsctl_wxr_write(newsctl_wxr_t *w, newsctl_item_t *item,
     const news_buf_t *addresses, news_err_t *err)
 {
-    int          same, moved;
-    uint64_t     owner;
+    int          same;
     const char  *p, *end;
 
     if (news_article_id(&w->ctl->store, w->txn, item->a.slug,
@@ -1403,14 +1402,8 @@ newsctl_wxr_write(newsctl_wxr_t *w, newsctl_item_t *item,
     end = addresses->data + addresses->len;
 
     for (p = addresses->data; p != NULL && p < end; p += strlen(p) + 1) {
-        if (news_article_find(&w->ctl->store, w->txn, p, strlen(p), &owner,
-                              &moved)
-            == 0 && owner == item->a.id && moved)
-        {
-            continue;       /* kept by an earlier import */
-        }
-
-        if (news_article_redirect(&w->ctl->store, w->txn, p, item->a.id, err)
+        if (news_article_add_old_address(&w->ctl->store, w->txn, p,
+                                         item->a.id, err)
             != NEWS_OK)
         {
             return err->code;

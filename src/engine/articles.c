@@ -46,6 +46,12 @@ static int news_fragment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
     int kind, news_page_t *pg);
 static int news_article_free_slugs(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
+static int news_article_release(news_store_t *st, MDB_txn *txn,
+    uint64_t id, const news_buf_t *names, news_err_t *err);
+static int news_article_free_old_addresses(news_store_t *st, MDB_txn *txn,
+    uint64_t id, news_err_t *err);
+static void news_old_address_key(news_buf_t *b, uint64_t id,
+    const char *address);
 static int news_article_rerender(news_store_t *st, MDB_txn *txn,
     news_article_t *a, int64_t now, news_err_t *err);
 static int news_article_index(news_store_t *st, MDB_txn *txn,
@@ -252,7 +258,10 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
     memset(&none, 0, sizeof(none));
     news_be64_put(k, id);
 
-    /* its former slugs (redirects) are free again, before the revisions go */
+    /*
+     * its former slugs and old addresses (redirects) are free again,
+     * before the revisions go
+     */
     if (rc == NEWS_OK) {
         rc = news_article_free_slugs(st, txn, id, err);
     }
@@ -555,17 +564,16 @@ news_article_holder(news_store_t *st, MDB_txn *txn, const char *slug,
  * The slugs an article had before (each rename filed the old record as a
  * revision) are released with it, so that a new article may take them;
  * a slug another article holds now is left alone.  The slugs are copied
- * out first: deleting invalidates the revisions' values.
+ * out first: deleting invalidates the revisions' values.  Its old
+ * addresses from an import go with them.
  */
 static int
 news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_err_t *err)
 {
-    int             rc, moved;
-    char           *p, *end;
+    int             rc;
     cJSON          *obj;
     MDB_val         key, val;
-    uint64_t        owner;
     news_buf_t      slugs;
     MDB_cursor     *cur;
     const char     *slug;
@@ -607,16 +615,41 @@ news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    rc = 0;
-    end = slugs.data + slugs.len;
+    rc = news_article_release(st, txn, id, &slugs, err);
+    news_buf_free(&slugs);
 
-    for (p = slugs.data; rc == 0 && p != NULL && p < end;
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    return news_article_free_old_addresses(st, txn, id, err);
+}
+
+
+/*
+ * Deletes each slugs entry named in `names` (0-terminated, one after the
+ * other) that still leads to article id: one another article has taken
+ * since is left alone.
+ */
+static int
+news_article_release(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const news_buf_t *names, news_err_t *err)
+{
+    int          rc, moved;
+    MDB_val      key;
+    uint64_t     owner;
+    const char  *p, *end;
+
+    rc = 0;
+    end = names->data + names->len;
+
+    for (p = names->data; rc == 0 && p != NULL && p < end;
          p += strlen(p) + 1)
     {
         rc = news_slug_get(st, txn, p, strlen(p), &owner, &moved);
 
         if (rc == 0 && owner == id) {
-            key.mv_data = p;
+            key.mv_data = (void *) p;
             key.mv_size = strlen(p);
             rc = mdb_del(txn, st->dbi[NEWS_DB_SLUGS], &key, NULL);
         }
@@ -626,13 +659,151 @@ news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
         }
     }
 
-    news_buf_free(&slugs);
-
     if (rc != 0) {
         return news_store_fail(err, rc, "freeing a former slug");
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * An imported article's old addresses: each is a redirect entry and, so
+ * that a delete finds them, a key 0 . be64 id . address (empty value; no
+ * slug or path begins with a 0 byte).  An address that another article
+ * had moves to this one, its record with it.
+ */
+int
+news_article_add_old_address(news_store_t *st, MDB_txn *txn,
+    const char *address, uint64_t id, news_err_t *err)
+{
+    int         rc, moved;
+    MDB_val     key, val;
+    uint64_t    owner;
+    news_buf_t  k;
+
+    rc = news_slug_get(st, txn, address, strlen(address), &owner, &moved);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "looking up an old address");
+    }
+
+    news_buf_init(&k);
+    news_old_address_key(&k, rc == 0 ? owner : id, address);
+
+    key.mv_data = k.data;
+    key.mv_size = k.len;
+
+    if (rc == 0 && owner == id && moved && !k.failed
+        && mdb_get(txn, st->dbi[NEWS_DB_SLUGS], &key, &val) == 0)
+    {
+        news_buf_free(&k);
+        return NEWS_OK;         /* kept by an earlier import: no write */
+    }
+
+    if (rc == 0 && owner != id) {
+        rc = k.failed ? ENOMEM : mdb_del(txn, st->dbi[NEWS_DB_SLUGS], &key,
+                                         NULL);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            news_buf_free(&k);
+            return news_store_fail(err, rc, "moving an old address");
+        }
+    }
+
+    if (news_article_redirect(st, txn, address, id, err) != NEWS_OK) {
+        news_buf_free(&k);
+        return err->code;
+    }
+
+    k.len = 0;
+    news_old_address_key(&k, id, address);
+
+    key.mv_data = k.data;
+    key.mv_size = k.len;
+    val.mv_data = "";
+    val.mv_size = 0;
+
+    rc = k.failed ? ENOMEM : mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val,
+                                     0);
+    news_buf_free(&k);
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "keeping an old address");
+    }
+
+    return NEWS_OK;
+}
+
+
+static void
+news_old_address_key(news_buf_t *b, uint64_t id, const char *address)
+{
+    unsigned char  k[9];
+
+    k[0] = '\0';
+    news_be64_put(k + 1, id);
+
+    news_buf_add(b, k, sizeof(k));
+    news_buf_adds(b, address);
+}
+
+
+/*
+ * The old addresses an import gave the article are released with it (an
+ * address another article has since taken stays that one's).  They are
+ * copied out first, then their keys dropped.
+ */
+static int
+news_article_free_old_addresses(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_err_t *err)
+{
+    int             rc;
+    MDB_val         key, val;
+    news_buf_t      addresses;
+    MDB_cursor     *cur;
+    unsigned char   k[9];
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_SLUGS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    news_buf_init(&addresses);
+    k[0] = '\0';
+    news_be64_put(k + 1, id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size > sizeof(k)
+         && memcmp(key.mv_data, k, sizeof(k)) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        news_buf_add(&addresses, (char *) key.mv_data + sizeof(k),
+                     key.mv_size - sizeof(k));
+        news_buf_addc(&addresses, '\0');
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        news_buf_free(&addresses);
+        return news_store_fail(err, rc, "reading old addresses");
+    }
+
+    if (addresses.failed) {
+        news_buf_free(&addresses);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    rc = news_article_release(st, txn, id, &addresses, err);
+    news_buf_free(&addresses);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    return news_store_drop_range(st, txn, NEWS_DB_SLUGS, k, sizeof(k), err);
 }
 
 

@@ -52,13 +52,18 @@ int news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
 int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 
-/*
- * An old address of article id that answers 301 to its page: a former
- * slug, or (an import's) an old site's path "/..." or "?p=N", which no
- * slug can be.  An old path is at most NEWS_OLD_ADDRESS_MAX bytes.
- */
+/* a former slug of article id, which answers 301 to its page */
 int news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
     uint64_t id, news_err_t *err);
+
+/*
+ * An import's old address of article id, an old site's path "/..." or
+ * "?p=N" (which no slug can be), at most NEWS_OLD_ADDRESS_MAX bytes: it
+ * answers 301 to the article's page, moves from another article that had
+ * it, and is freed when the article is deleted.
+ */
+int news_article_add_old_address(news_store_t *st, MDB_txn *txn,
+    const char *address, uint64_t id, news_err_t *err);
 
 /*
  * The article id of a slug, and whether the slug is a former one (its

@@ -42,6 +42,10 @@ static void news_check_article(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_slug(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_old_address(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static int news_check_old_address_kept(news_check_ctx_t *c,
+    const MDB_val *key, uint64_t id);
 static void news_check_time(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_topic(news_check_ctx_t *c, const MDB_val *key,
@@ -703,7 +707,11 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
 }
 
 
-/* slugs: a current slug names its article; a former one a live article */
+/*
+ * slugs: a current slug names its article; a former one a live article;
+ * an import's old address ("/..." or "?p=N") is recorded with its
+ * article under 0 . be64 id . address, and each record is a redirect
+ */
 
 static void
 news_check_slug(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
@@ -713,6 +721,11 @@ news_check_slug(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
     uint64_t        id;
     news_buf_t      b;
     news_article_t  a;
+
+    if (key->mv_size > 0 && ((unsigned char *) key->mv_data)[0] == '\0') {
+        news_check_old_address(c, key, val);
+        return;
+    }
 
     news_buf_init(&b);
     name = news_check_key(&b, key->mv_data, key->mv_size);
@@ -751,8 +764,77 @@ news_check_slug(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
                         "slug", name, (unsigned long long) id);
     }
 
+    if (former && (name[0] == '/' || name[0] == '?')
+        && !news_check_old_address_kept(c, key, id))
+    {
+        news_check_fail(c, "old address \"%s\" of article %llu is not "
+                        "recorded with it", name, (unsigned long long) id);
+    }
+
     news_article_free(&a);
     news_buf_free(&b);
+}
+
+
+static void
+news_check_old_address(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    int             rc;
+    uint64_t        id;
+    MDB_val         to;
+    news_buf_t      b;
+    const char     *name;
+    unsigned char  *k;
+
+    k = key->mv_data;
+
+    if (key->mv_size <= 9 || val->mv_size != 0) {
+        news_check_fail(c, "an old address record of %zu bytes holding %zu",
+                        key->mv_size, val->mv_size);
+        return;
+    }
+
+    id = news_be64_get(k + 1);
+
+    news_buf_init(&b);
+    name = news_check_key(&b, k + 9, key->mv_size - 9);
+
+    rc = news_check_get(c, NEWS_DB_SLUGS, k + 9, key->mv_size - 9, &to);
+
+    if (rc != 0 || to.mv_size != 9 || ((unsigned char *) to.mv_data)[8] != 'R'
+        || news_be64_get(to.mv_data) != id)
+    {
+        news_check_fail(c, "article %llu's old address \"%s\" does not "
+                        "redirect to it", (unsigned long long) id, name);
+    }
+
+    news_buf_free(&b);
+}
+
+
+static int
+news_check_old_address_kept(news_check_ctx_t *c, const MDB_val *key,
+    uint64_t id)
+{
+    int            kept;
+    MDB_val        val;
+    news_buf_t     k;
+    unsigned char  head[9];
+
+    head[0] = '\0';
+    news_be64_put(head + 1, id);
+
+    news_buf_init(&k);
+    news_buf_add(&k, head, sizeof(head));
+    news_buf_add(&k, key->mv_data, key->mv_size);
+
+    kept = !k.failed
+           && news_check_get(c, NEWS_DB_SLUGS, k.data, k.len, &val) == 0;
+
+    news_buf_free(&k);
+
+    return kept;
 }
 
 
