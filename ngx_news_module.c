@@ -105,6 +105,11 @@ static ngx_conf_num_bounds_t  ngx_http_news_comment_rate_bounds = {
 };
 
 
+static ngx_conf_num_bounds_t  ngx_http_news_comment_links_bounds = {
+    ngx_conf_check_num_bounds, 0, 1000
+};
+
+
 static ngx_conf_num_bounds_t  ngx_http_news_hash_queue_bounds = {
     ngx_conf_check_num_bounds, 1, 100000
 };
@@ -158,6 +163,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_news_main_conf_t, comment_rate),
       &ngx_http_news_comment_rate_bounds },
+
+    { ngx_string("news_comment_max_links"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_max_links),
+      &ngx_http_news_comment_links_bounds },
 
     { ngx_string("news_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -369,6 +381,7 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->comment_edit_window = NGX_CONF_UNSET;
     nmcf->comment_premoderation = NGX_CONF_UNSET;
     nmcf->comment_rate = NGX_CONF_UNSET;
+    nmcf->comment_max_links = NGX_CONF_UNSET;
     nmcf->cache_max_age = NGX_CONF_UNSET;
     nmcf->session_ttl = NGX_CONF_UNSET;
     nmcf->session_idle = NGX_CONF_UNSET;
@@ -399,6 +412,7 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(nmcf->comment_edit_window, 15 * 60);
     ngx_conf_init_value(nmcf->comment_premoderation, 0);
     ngx_conf_init_value(nmcf->comment_rate, 10);
+    ngx_conf_init_value(nmcf->comment_max_links, 2);
     ngx_conf_init_value(nmcf->cache_max_age, 60);
     ngx_conf_init_size_value(nmcf->body_max, 8 * 1024);
     ngx_conf_init_uint_value(nmcf->argon2_memory, NEWS_ARGON2_MEMORY_MIN);

@@ -19,6 +19,7 @@
 #include "sessions.h"
 #include "text.h"
 #include "users.h"
+#include "words.h"
 #include "wxr.h"
 
 
@@ -81,6 +82,8 @@ static int newsctl_user_print(const news_user_t *u, void *data);
 static int newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_export_wxr(newsctl_t *ctl, const char *base);
+static int newsctl_words(newsctl_t *ctl, int argc, char **argv);
+static int newsctl_word_print(void *arg, int list, const char *w, size_t n);
 
 
 int
@@ -148,6 +151,10 @@ main(int argc, char **argv)
 
     if (strcmp(argv[i], "user") == 0 && i + 1 < argc) {
         return newsctl_user(&ctl, argc - i - 1, argv + i + 1);
+    }
+
+    if (strcmp(argv[i], "words") == 0 && i + 1 < argc) {
+        return newsctl_words(&ctl, argc - i - 1, argv + i + 1);
     }
 
     if (strcmp(argv[i], "stats") == 0 && i + 1 == argc) {
@@ -226,7 +233,15 @@ newsctl_usage(void)
             "                   delete an account and its sessions; its "
             "comments stay\n"
             "                   as \"[deleted user]\" (keep, the default) "
-            "or are removed\n");
+            "or are removed\n"
+            "  words add banned|suspect WORD...\n"
+            "                   banned words refuse a comment, suspect "
+            "ones hold it for\n"
+            "                   a moderator; a * at either end matches "
+            "any letters\n"
+            "  words list       every word, one a line: its list, the word "
+            "as stored\n"
+            "  words remove WORD...\n");
 
     return 2;
 }
@@ -1126,6 +1141,100 @@ newsctl_disown(newsctl_t *ctl)
                 "(run the command again to finish)\n", err.msg);
         return 1;
     }
+
+    return 0;
+}
+
+
+/*
+ * The word lists: every word of one command in one txn, all or none;
+ * nginx's workers see the change at their next comment.
+ */
+static int
+newsctl_words(newsctl_t *ctl, int argc, char **argv)
+{
+    int              i, rc, list;
+    size_t           n;
+    MDB_txn         *txn;
+    news_err_t       err;
+    news_word_op_t  *ops;
+
+    list = 0;
+
+    if (strcmp(argv[0], "add") == 0 && argc >= 3) {
+        list = news_words_list_parse(argv[1], strlen(argv[1]));
+        if (list < 0) {
+            fprintf(stderr, "newsctl: the list is banned or suspect\n");
+            return 2;
+        }
+
+    } else if (!(strcmp(argv[0], "remove") == 0 && argc >= 2)
+               && !(strcmp(argv[0], "list") == 0 && argc == 1))
+    {
+        return newsctl_usage();
+    }
+
+    rc = newsctl_open(ctl);
+    if (rc) {
+        return rc;
+    }
+
+    if (argv[0][0] == 'l') {
+        if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK
+            || news_words_each(&ctl->store, txn, newsctl_word_print, NULL,
+                               &err)
+               != NEWS_OK)
+        {
+            fprintf(stderr, "newsctl: %s\n", err.msg);
+            return 1;
+        }
+
+        news_store_read_done(&ctl->store);
+        return 0;
+    }
+
+    if (news_store_write(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    ops = calloc((size_t) argc, sizeof(news_word_op_t));
+    if (ops == NULL) {
+        news_store_abort(&ctl->store, txn);
+        fprintf(stderr, "newsctl: out of memory\n");
+        return 1;
+    }
+
+    for (i = list ? 2 : 1, n = 0; i < argc; i++, n++) {
+        ops[n].list = list;
+        ops[n].word = argv[i];
+        ops[n].len = strlen(argv[i]);
+    }
+
+    rc = news_words_apply(&ctl->store, txn, 0, ops, n, &err);
+    free(ops);
+
+    if (rc != NEWS_OK) {
+        news_store_abort(&ctl->store, txn);
+        fprintf(stderr, "newsctl: %s; nothing changed\n", err.msg);
+        return 1;
+    }
+
+    if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    return 0;
+}
+
+
+static int
+newsctl_word_print(void *arg, int list, const char *w, size_t n)
+{
+    (void) arg;
+
+    printf("%s %.*s\n", news_words_list_name(list), (int) n, w);
 
     return 0;
 }

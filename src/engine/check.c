@@ -17,6 +17,7 @@
 #include "sessions.h"
 #include "text.h"
 #include "users.h"
+#include "words.h"
 
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
     news_check_t  *r;
     const char    *db;          /* the database walked, for the lines */
     uint64_t       sdocs;       /* entries of sdocs */
+    uint32_t       words[2];    /* suspect and banned words */
 } news_check_ctx_t;
 
 
@@ -79,6 +81,9 @@ static void news_check_author(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_author_entry(news_check_ctx_t *c,
     const unsigned char *p, const MDB_val *val);
+static void news_check_word(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_words_done(news_check_ctx_t *c);
 
 
 /*
@@ -107,6 +112,7 @@ static const struct {
     { NEWS_DB_SESSIONS,  news_check_session,  NULL },
     { NEWS_DB_SDOCS,     news_check_sdoc,     news_check_sdocs_done },
     { NEWS_DB_POSTINGS,  news_check_posting,  NULL },
+    { NEWS_DB_WORDS,     news_check_word,     news_check_words_done },
 };
 
 
@@ -1583,6 +1589,61 @@ news_check_sdocs_done(news_check_ctx_t *c)
         news_check_fail(c, "the statistics count %llu articles, sdocs %llu",
                         (unsigned long long) docs,
                         (unsigned long long) c->sdocs);
+    }
+}
+
+
+/* a word is stored as news_word_fold() makes it, on one of the lists */
+static void
+news_check_word(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    int            list;
+    size_t         len;
+    news_err_t     err;
+    news_buf_t     k;
+    char           w[NEWS_WORD_MAX + 3];
+
+    list = val->mv_size == 1 ? *(unsigned char *) val->mv_data : 0;
+
+    if (list == NEWS_WORDS_SUSPECT || list == NEWS_WORDS_BANNED) {
+        c->words[list - 1]++;
+    }
+
+    if ((list == NEWS_WORDS_SUSPECT || list == NEWS_WORDS_BANNED)
+        && news_word_fold(key->mv_data, key->mv_size, w, &len, &err)
+           == NEWS_OK
+        && len == key->mv_size && memcmp(w, key->mv_data, len) == 0)
+    {
+        return;
+    }
+
+    news_buf_init(&k);
+    news_check_fail(c, "%s: not a folded word on a list",
+                    news_check_key(&k, key->mv_data, key->mv_size));
+    news_buf_free(&k);
+}
+
+
+/* meta "words" counts what the lists hold */
+static void
+news_check_words_done(news_check_ctx_t *c)
+{
+    MDB_val  val;
+
+    if (news_check_get(c, NEWS_DB_META, "words", 5, &val) != 0) {
+        if (c->words[0] || c->words[1]) {
+            news_check_fail(c, "words but no \"words\" in meta");
+        }
+
+        return;
+    }
+
+    if (val.mv_size != 16
+        || news_be32_get((unsigned char *) val.mv_data + 8) != c->words[0]
+        || news_be32_get((unsigned char *) val.mv_data + 12) != c->words[1])
+    {
+        news_check_fail(c, "meta \"words\" does not count %u suspect and "
+                        "%u banned words", c->words[0], c->words[1]);
     }
 }
 

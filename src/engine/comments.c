@@ -1820,6 +1820,85 @@ news_comment_strdup(const char *s)
 }
 
 
+/*
+ * Walks the author's index back from their newest comment: ids grow
+ * with time, so the walk stops at the first comment older than `since`,
+ * and after NEWS_DUPLICATE_SCAN whatever the window holds.  Each
+ * comment's time is in its key; only those in the window are read.
+ */
+int
+news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const char *body, int64_t since, news_err_t *err)
+{
+    int            rc, dup;
+    size_t         n, m, alen, scanned;
+    MDB_val        key, val, ck, cv;
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_AUTHOR_KEY];
+    const unsigned char  *v;
+
+    if (uid == 0) {
+        return NEWS_OK;
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    /* the first key past the author's, then back one */
+    news_author_key(k, 'c', uid, UINT64_MAX);
+    key.mv_data = k;
+    key.mv_size = NEWS_AUTHOR_KEY;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    n = strlen(body);
+    dup = 0;
+
+    for (scanned = 0; rc == 0 && scanned < NEWS_DUPLICATE_SCAN && !dup;
+         scanned++)
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0
+            || val.mv_size != NEWS_COMMENTS_KEY
+            || (int64_t) news_be64_get((unsigned char *) val.mv_data + 8)
+               < since)
+        {
+            break;
+        }
+
+        ck = val;
+        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            break;
+        }
+
+        v = rc == 0 ? news_comment_view(&cv, &m, &alen) : NULL;
+
+        dup = v != NULL
+              && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED
+              && m - NEWS_COMMENT_VIEW_HEAD - alen == n
+              && memcmp(v + NEWS_COMMENT_VIEW_HEAD + alen, body, n) == 0;
+
+        rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the author's comments");
+    }
+
+    if (dup) {
+        return news_err_set(err, NEWS_CONFLICT, "you posted this same "
+                            "comment a moment ago");
+    }
+
+    return NEWS_OK;
+}
+
+
 /* ---- the author index --------------------------------------------------- */
 
 

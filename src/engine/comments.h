@@ -225,6 +225,16 @@ int news_comments_thread_load(news_store_t *st, MDB_txn *txn,
     news_err_t *err);
 
 /*
+ * NEWS_CONFLICT when the author posted the same text (normalised, as
+ * stored) since `since`, in a comment not deleted; looks at their
+ * NEWS_DUPLICATE_SCAN latest comments at most.
+ */
+#define NEWS_DUPLICATE_SCAN  64
+
+int news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const char *body, int64_t since, news_err_t *err);
+
+/*
  * A fixed-window rate limit per user, kept in the throttle database
  * ('c' . be64 user id -> be64 window start . be32 count): NEWS_LIMITED
  * with *retry seconds when `max` posts were made in the last `window`.

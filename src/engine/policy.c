@@ -8,6 +8,7 @@
 #include "articles.h"
 #include "comments.h"
 #include "policy.h"
+#include "words.h"
 
 
 /* the least role of each kind of act (NEWS_ACT_*) */
@@ -45,14 +46,48 @@ news_article_visible(const news_page_t *pg, const news_actor_t *actor,
 }
 
 
-/* readers' comments wait when the site premoderates; moderators' never */
 int
-news_comment_held(const news_comment_policy_t *p, const news_actor_t *actor)
+news_comment_screen(news_store_t *st, MDB_txn *txn, const char *text,
+    news_screen_t *s, news_err_t *err)
+{
+    size_t  n;
+
+    n = strlen(text);
+
+    if (news_words_screen(st, txn, text, n, &s->words, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    /* the word is not named: the message is shown as the page's text */
+    if (s->words == NEWS_WORDS_BANNED) {
+        return news_err_set(err, NEWS_INVALID, "a word in this comment is "
+                            "not allowed here");
+    }
+
+    s->links = news_comment_links(text, n);
+
+    return NEWS_OK;
+}
+
+
+/*
+ * Readers' comments wait when the site premoderates, or when their text
+ * has a suspect word or more links than the site allows; moderators'
+ * never wait (they would approve their own).
+ */
+int
+news_comment_held(const news_comment_policy_t *p, const news_actor_t *actor,
+    const news_screen_t *s)
 {
     news_err_t  err;
 
+    if (news_actor_may(actor, NEWS_ACT_MODERATE, &err) == NEWS_OK) {
+        return 0;
+    }
+
     return p->premoderation
-           && news_actor_may(actor, NEWS_ACT_MODERATE, &err) != NEWS_OK;
+           || s->words == NEWS_WORDS_SUSPECT
+           || s->links > p->max_links;
 }
 
 

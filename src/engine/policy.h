@@ -53,7 +53,18 @@ typedef struct {
     int64_t     edit_window;    /* seconds */
     int         premoderation;
     unsigned    rate;           /* a user's comments a minute; 0: no limit */
+    unsigned    max_links;      /* more links than this: held */
 } news_comment_policy_t;
+
+
+/* what the rules see in a comment's text (news_comment_screen) */
+typedef struct {
+    int         words;          /* NEWS_WORDS_*: the worse list it hit */
+    unsigned    links;          /* links, as the page makes them */
+} news_screen_t;
+
+/* how long the same text from the same reader is a duplicate (seconds) */
+#define NEWS_DUPLICATE_WINDOW  600
 
 
 /* NEWS_OK, or NEWS_FORBIDDEN (err says so); a NULL actor is refused */
@@ -67,9 +78,22 @@ int news_actor_may(const news_actor_t *actor, int act, news_err_t *err);
 int news_article_visible(const news_page_t *pg, const news_actor_t *actor,
     int64_t now);
 
-/* whether the actor's new or edited comment waits for a moderator */
+/*
+ * Screens a new or edited comment's text (in a write txn: words.h): a
+ * banned word refuses it, whoever writes it (NEWS_INVALID, saying that a
+ * word is not allowed, never which); else *s says what
+ * news_comment_held() weighs.
+ */
+int news_comment_screen(news_store_t *st, MDB_txn *txn, const char *text,
+    news_screen_t *s, news_err_t *err);
+
+/*
+ * Whether the actor's new or edited comment waits for a moderator:
+ * premoderation, a suspect word or too many links hold a reader's
+ * comment; a moderator's never waits.
+ */
 int news_comment_held(const news_comment_policy_t *p,
-    const news_actor_t *actor);
+    const news_actor_t *actor, const news_screen_t *s);
 
 /*
  * May the actor do `action` (EDIT .. APPROVE) to comment `id`?  `slug`,

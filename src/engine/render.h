@@ -141,6 +141,9 @@ int news_render_thread_page(news_buf_t *b, const news_article_t *a,
 /* renders checked comment text as HTML: paragraphs, line breaks, links */
 void news_comment_html(news_buf_t *b, const char *s, size_t n);
 
+/* how many links news_comment_html() makes of the text */
+unsigned news_comment_links(const char *s, size_t n);
+
 /* appends s with each marker replaced by marks[marker - 1] */
 void news_render_expand(news_buf_t *b, const char *s, size_t n,
     const news_str_t *marks);

@@ -8,6 +8,7 @@
 #include "render_account.h"
 #include "routes.h"
 #include "text.h"
+#include "words.h"
 
 
 typedef struct {
@@ -25,6 +26,7 @@ static void news_render_username(news_buf_t *b, const news_form_t *f,
     const char *name, size_t name_len, const char *attrs);
 static int news_render_session_item(const news_session_info_t *s,
     void *data);
+static int news_render_word(void *arg, int list, const char *w, size_t n);
 
 
 const char  news_render_see_other_page[] =
@@ -233,6 +235,81 @@ news_render_end_sessions(news_buf_t *b, const news_form_t *f,
     news_render_username(b, f, name, name_len, "");
     news_buf_addl(b, "</p>\n<p><button type=\"submit\">End their sessions"
                   "</button></p>\n</form>\n");
+}
+
+
+typedef struct {
+    news_buf_t  *b;
+    int          list;
+    size_t       n;
+} news_render_words_t;
+
+
+int
+news_render_words(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    const news_form_t *f, news_err_t *err)
+{
+    news_render_words_t  rw;
+
+    news_buf_addl(b, "<h1>Word lists</h1>\n"
+                  "<p>A banned word refuses a comment, anyone's; a suspect "
+                  "word holds a reader's comment until a moderator approves "
+                  "it. Words match whole words in any letter case, with or "
+                  "without accents; a * at either end stands for any "
+                  "letters there (spam* matches spammer).</p>\n");
+
+    rw.b = b;
+
+    for (rw.list = NEWS_WORDS_BANNED; rw.list >= NEWS_WORDS_SUSPECT;
+         rw.list--)
+    {
+        rw.n = 0;
+        news_buf_addf(b, "<h2>%s words</h2>\n<ul class=\"words\">\n",
+                      rw.list == NEWS_WORDS_BANNED ? "Banned" : "Suspect");
+
+        if (news_words_each(st, txn, news_render_word, &rw, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        news_buf_addl(b, "</ul>\n");
+
+        if (rw.n == 0) {
+            news_buf_addl(b, "<p>None.</p>\n");
+        }
+    }
+
+    news_buf_addl(b, "<h2>Change the lists</h2>\n");
+    news_render_form_error(b, f);
+    news_render_form_start(b, NEWS_ROUTE_MODERATION_WORDS, f, NULL);
+    news_buf_addf(b, "<p><label for=\"words\">Words, separated by spaces"
+                  "</label>\n<input id=\"words\" name=\"words\" "
+                  "type=\"text\" required maxlength=\"%d\"",
+                  NEWS_WORDS_FIELD_MAX);
+    news_render_field_end(b, "words", f);
+    news_buf_addl(b, "</p>\n<p><button name=\"action\" value=\"banned\">"
+                  "Ban</button> <button name=\"action\" value=\"suspect\">"
+                  "Mark suspect</button> <button name=\"action\" "
+                  "value=\"remove\">Remove</button></p>\n</form>\n");
+
+    return NEWS_OK;
+}
+
+
+static int
+news_render_word(void *arg, int list, const char *w, size_t n)
+{
+    news_render_words_t  *rw = arg;
+
+    if (list != rw->list) {
+        return 0;
+    }
+
+    rw->n++;
+    news_buf_addl(rw->b, "<li>");
+    news_html_escape(rw->b, w, n);
+    news_buf_addl(rw->b, "</li>\n");
+
+    return 0;
 }
 
 

@@ -1,8 +1,8 @@
 /*
  * The account pages' HTML: the login and register forms, the reader's
  * account page (their sessions and the forms to end one or all of them,
- * change the password, delete the account) and the moderators' form that
- * ends a reader's sessions.  Each writes the page's main content into a
+ * change the password, delete the account), the moderators' form that
+ * ends a reader's sessions and their word lists.  Each writes the page's main content into a
  * buffer; the nginx side wraps it in the site's chrome and sends it.
  *
  * Every form carries the CSRF token it is given (hex); every byte of
@@ -29,7 +29,7 @@ enum {
 
 
 /* what a form page shows besides its fields */
-typedef struct {
+typedef struct news_form_s {
     const char   *csrf;         /* hex, csrf_len bytes */
     size_t        csrf_len;
     const char   *field;        /* the input an error is of, or NULL */
@@ -63,6 +63,13 @@ int news_render_account(news_buf_t *b, news_store_t *st, MDB_txn *txn,
 /* the moderators' form that ends every session of a named reader */
 void news_render_end_sessions(news_buf_t *b, const news_form_t *f,
     const char *name, size_t name_len);
+
+/*
+ * The moderators' word lists (words.h): each list's words, and one form
+ * (`words`, `action` = banned, suspect or remove) that changes them.
+ */
+int news_render_words(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    const news_form_t *f, news_err_t *err);
 
 /*
  * The header's account links of a logged-in reader: the name, the

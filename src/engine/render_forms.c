@@ -197,5 +197,8 @@ news_render_moderation_tail(news_buf_t *b, size_t count, int more,
                   "Unhide</button> <button name=\"action\" "
                   "value=\"delete\">Delete</button>\n</form>\n"
                   "<h2>Readers</h2>\n<p><a href=\"" NEWS_ROUTE_END_SESSIONS
-                  "\">End a reader's sessions</a></p>\n");
+                  "\">End a reader's sessions</a></p>\n"
+                  "<h2>Words</h2>\n<p><a href=\""
+                  NEWS_ROUTE_MODERATION_WORDS "\">Banned and suspect "
+                  "words</a></p>\n");
 }

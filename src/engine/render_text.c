@@ -11,6 +11,7 @@
 #include "text.h"
 
 
+static size_t news_comment_link_at(const char *s, size_t n, size_t i);
 static size_t news_comment_url_len(const char *s, size_t n);
 
 
@@ -121,11 +122,9 @@ news_comment_html(news_buf_t *b, const char *s, size_t n)
             continue;
         }
 
-        len = news_comment_url_len(s + i, n - i);
+        len = news_comment_link_at(s, n, i);
 
-        if (len && (i == 0 || s[i - 1] == ' ' || s[i - 1] == '\n'
-                    || s[i - 1] == '(' || s[i - 1] == '\t'))
-        {
+        if (len) {
             news_html_escape(b, s + start, i - start);
             news_buf_addl(b, "<a href=\"");
             news_html_escape(b, s + i, len);
@@ -142,6 +141,37 @@ news_comment_html(news_buf_t *b, const char *s, size_t n)
 
     news_html_escape(b, s + start, n - start);
     news_buf_addl(b, "</p>\n");
+}
+
+
+unsigned
+news_comment_links(const char *s, size_t n)
+{
+    size_t    i, len;
+    unsigned  links;
+
+    links = 0;
+
+    for (i = 0; i < n; i += len ? len : 1) {
+        len = news_comment_link_at(s, n, i);
+        links += len != 0;
+    }
+
+    return links;
+}
+
+
+/* the length of the link at s[i] (0: none), which starts a word */
+static size_t
+news_comment_link_at(const char *s, size_t n, size_t i)
+{
+    if (i > 0 && s[i - 1] != ' ' && s[i - 1] != '\n' && s[i - 1] != '('
+        && s[i - 1] != '\t')
+    {
+        return 0;
+    }
+
+    return news_comment_url_len(s + i, n - i);
 }
 
 

@@ -26,6 +26,7 @@
 #define NEWS_ROUTE_LOGOUT            "logout"
 #define NEWS_ROUTE_MODERATION        "moderation"
 #define NEWS_ROUTE_END_SESSIONS      "moderation/sessions"
+#define NEWS_ROUTE_MODERATION_WORDS  "moderation/words"
 #define NEWS_ROUTE_SEARCH            "search"
 
 /* feeds and files for robots */
@@ -52,6 +53,7 @@
 #define NEWS_ROUTE_API_ME_DELETE     "api/me/delete"
 #define NEWS_ROUTE_API_PASSWORD      "api/password"
 #define NEWS_ROUTE_API_SEARCH        "api/search"
+#define NEWS_ROUTE_API_WORDS         "api/words"
 
 
 #endif /* NEWS_ROUTES_H */

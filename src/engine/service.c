@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "articles.h"
+#include "render_account.h"
 #include "service.h"
 
 
@@ -22,6 +23,9 @@ typedef struct {
     news_comment_t               *comment;
     int64_t                       now;
     unsigned                     *retry;
+    const news_word_op_t         *words;
+    size_t                        nwords;
+    int                           replace;
 } news_service_op_t;
 
 
@@ -38,6 +42,8 @@ static int news_article_set_closed_apply(news_store_t *st, MDB_txn *txn,
 static int news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err);
 static int news_comment_change_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int news_words_change_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 
 
@@ -232,7 +238,8 @@ news_comment_change(news_writer_t *w, const news_comment_policy_t *p,
 /*
  * The order matters: the article first (a missing one is "no such
  * article" even to a user over the rate), then the rate, which counts
- * this comment, then the post, which checks the parent and the budgets.
+ * this comment, then its words and whether it was just posted, then the
+ * post, which checks the parent and the budgets.
  */
 static int
 news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
@@ -241,6 +248,7 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_service_op_t  *op = arg;
 
     uint64_t         id;
+    news_screen_t    screen;
     news_comment_t  *c;
 
     c = op->comment;
@@ -261,12 +269,21 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
         return err->code;
     }
 
+    if (news_comment_screen(st, txn, c->body, &screen, err) != NEWS_OK
+        || news_comment_duplicate(st, txn, op->actor->id, c->body,
+                                  op->now - NEWS_DUPLICATE_WINDOW, err)
+           != NEWS_OK)
+    {
+        return err->code;
+    }
+
     c->article_id = id;
     c->author = (char *) op->actor->name;
     c->author_id = op->actor->id;
 
     return news_comment_post(st, txn, c,
-                             news_comment_held(op->policy, op->actor),
+                             news_comment_held(op->policy, op->actor,
+                                               &screen),
                              op->now, err);
 }
 
@@ -277,7 +294,8 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
 {
     news_service_op_t  *op = arg;
 
-    int  status;
+    int            status;
+    news_screen_t  screen;
 
     if (news_comment_may(st, txn, op->policy, op->actor, op->slug, op->id,
                          op->action, op->now, err)
@@ -289,8 +307,14 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
     switch (op->action) {
 
     case NEWS_COMMENT_ACT_EDIT:
+        if (news_comment_screen(st, txn, op->body, &screen, err) != NEWS_OK)
+        {
+            return err->code;
+        }
+
         return news_comment_edit(st, txn, op->id, op->body,
-                                 news_comment_held(op->policy, op->actor),
+                                 news_comment_held(op->policy, op->actor,
+                                                   &screen),
                                  op->now, err);
 
     case NEWS_COMMENT_ACT_DELETE:
@@ -306,6 +330,58 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
     }
 
     return news_comment_set_status(st, txn, op->id, status, op->now, err);
+}
+
+
+/* ---- word lists --------------------------------------------------------- */
+
+
+int
+news_words_read(news_store_t *st, const news_actor_t *actor,
+    const news_form_t *f, news_buf_t *b, news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_actor_may(actor, NEWS_ACT_MODERATE, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = f == NULL ? news_words_json(st, txn, b, err)
+                   : news_render_words(b, st, txn, f, err);
+
+    news_store_read_done(st);
+
+    return rc;
+}
+
+
+int
+news_words_change(news_writer_t *w, const news_actor_t *actor, int replace,
+    const news_word_op_t *ops, size_t n, news_err_t *err)
+{
+    news_service_op_t  op = {
+        .actor = actor, .replace = replace, .words = ops, .nwords = n
+    };
+
+    return news_service_write(w, news_words_change_apply, &op, err);
+}
+
+
+static int
+news_words_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    news_service_op_t  *op = arg;
+
+    if (news_actor_may(op->actor, NEWS_ACT_MODERATE, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return news_words_apply(st, txn, op->replace, op->words, op->nwords,
+                            err);
 }
 
 

@@ -19,6 +19,7 @@
 #include "comments.h"
 #include "policy.h"
 #include "store.h"
+#include "words.h"
 #include "writer.h"
 
 
@@ -65,5 +66,20 @@ int news_comment_add(news_writer_t *w, const news_comment_policy_t *p,
 int news_comment_change(news_writer_t *w, const news_comment_policy_t *p,
     const news_actor_t *actor, const char *slug, uint64_t id, int action,
     const char *body, int64_t now, news_err_t *err);
+
+
+/* ---- word lists (moderators; words.h) ----------------------------------- */
+
+/*
+ * The lists for a moderator, appended to b: their JSON (f NULL), or
+ * their page with the form f (render_account.h), in a read txn.
+ */
+struct news_form_s;
+int news_words_read(news_store_t *st, const news_actor_t *actor,
+    const struct news_form_s *f, news_buf_t *b, news_err_t *err);
+
+/* news_words_apply() for a moderator, through the writer */
+int news_words_change(news_writer_t *w, const news_actor_t *actor,
+    int replace, const news_word_op_t *ops, size_t n, news_err_t *err);
 
 #endif /* NEWS_SERVICE_H */

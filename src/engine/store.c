@@ -17,6 +17,7 @@
 #include "search.h"
 #include "store.h"
 #include "text.h"
+#include "words.h"
 
 
 /*
@@ -34,7 +35,7 @@ const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
     "topics", "revisions", "pending", "threads", "authors", "postings",
-    "sdocs"
+    "sdocs", "words"
 };
 
 
@@ -502,6 +503,7 @@ news_store_close(news_store_t *st)
         st->rtxn = NULL;
     }
 
+    news_words_free(st);
     mdb_env_close(st->env);
     st->env = NULL;
     pthread_mutex_destroy(&st->txn_lock);

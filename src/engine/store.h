@@ -23,6 +23,7 @@
  *             to disown (see comments.h)
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
  *   postings, sdocs: the search index (see search.h)
+ *   words     the banned and suspect words (see words.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -73,6 +74,7 @@ enum {
     NEWS_DB_AUTHORS,
     NEWS_DB_POSTINGS,
     NEWS_DB_SDOCS,
+    NEWS_DB_WORDS,
     NEWS_DB_N
 };
 
@@ -127,6 +129,9 @@ typedef struct {
 
     /* a bulk load's search postings not yet written (search.h) */
     void       *search_bulk;
+
+    /* the word lists compiled, for the write txn's holder (words.h) */
+    void       *words;
 } news_store_t;
 
 

@@ -148,6 +148,10 @@ news_tokens_next(news_tokens_t *tk)
             continue;           /* too long, or nothing left once folded */
         }
 
+        if (tk->unstemmed) {
+            return 1;
+        }
+
         tk->term_len = news_stem(tk->term, tk->term_len);
 
         if (tk->term_len == 0) {

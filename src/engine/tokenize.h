@@ -32,6 +32,8 @@ typedef struct {
     char         term[NEWS_TERM_MAX + 1];
     size_t       term_len;
     int          failed;    /* no stemmer (out of memory): stopped */
+    int          unstemmed; /* set after init: terms folded, not stemmed
+                               (word lists match words as written) */
 } news_tokens_t;
 
 

@@ -58,6 +58,7 @@ typedef struct {
     time_t              comment_edit_window;
     ngx_flag_t          comment_premoderation;
     ngx_int_t           comment_rate;       /* per user and minute */
+    ngx_int_t           comment_max_links;  /* more: held */
     time_t              cache_max_age;      /* news_cache_max_age */
 
     /* worker process state, set in init_process */
@@ -238,6 +239,13 @@ void ngx_http_news_auth_lookup(ngx_http_request_t *r);
 news_user_t *ngx_http_news_user(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
 ngx_int_t ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex);
+/* a logged-in reader's form page: the session's CSRF token, the error */
+struct news_form_s;
+ngx_int_t ngx_http_news_form_of(ngx_http_request_t *r, struct news_form_s *f,
+    const char *field, const char *msg);
+/* a form page in the chrome, never stored by a cache */
+ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, ngx_http_news_page_t *pg);
 ngx_int_t ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value);
 ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_news_header_in(ngx_http_request_t *r,
@@ -251,6 +259,12 @@ ngx_int_t ngx_http_news_api_create(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_api_change(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_revisions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+
+/* community.c: the moderators' tools */
+ngx_int_t ngx_http_news_api_words(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation_words(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
 /* comments.c: comments and moderation */

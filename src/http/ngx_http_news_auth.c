@@ -121,10 +121,6 @@ static void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
 static ngx_int_t ngx_http_news_form_page(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_uint_t status, ngx_str_t *name, ngx_str_t *next,
     const char *field, const char *msg);
-static ngx_int_t ngx_http_news_form_of(ngx_http_request_t *r,
-    news_form_t *f, const char *field, const char *msg);
-static ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r,
-    ngx_uint_t status, news_buf_t *b, ngx_http_news_page_t *pg);
 static ngx_int_t ngx_http_news_account_form(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw,
     ngx_str_t *next);
@@ -768,7 +764,7 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
  * Sends a page holding a form (main content in b): in the site's chrome,
  * and never kept by a cache, as it holds a token.
  */
-static ngx_int_t
+ngx_int_t
 ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
     news_buf_t *b, ngx_http_news_page_t *pg)
 {
@@ -789,7 +785,7 @@ ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
 
 
 /* a logged-in reader's form: the session's CSRF token, and the error */
-static ngx_int_t
+ngx_int_t
 ngx_http_news_form_of(ngx_http_request_t *r, news_form_t *f,
     const char *field, const char *msg)
 {

@@ -159,6 +159,7 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     w->policy.edit_window = nmcf->comment_edit_window;
     w->policy.premoderation = nmcf->comment_premoderation;
     w->policy.rate = nmcf->comment_rate;
+    w->policy.max_links = nmcf->comment_max_links;
     w->writer = &nmcf->writer;
 
     return w;
@@ -724,7 +725,8 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
 
     if (w->rc != NEWS_OK && !w->json && w->action == NGX_HTTP_NEWS_C_POST
         && (w->rc == NEWS_INVALID || w->rc == NEWS_GONE
-            || w->rc == NEWS_FORBIDDEN || w->rc == NEWS_LIMITED))
+            || w->rc == NEWS_FORBIDDEN || w->rc == NEWS_LIMITED
+            || w->rc == NEWS_CONFLICT))
     {
         if (ngx_http_news_retry_after(r, w) != NGX_OK) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -735,6 +737,8 @@ ngx_http_news_cwrite_done(ngx_http_request_t *r, void *data)
                                            ? NGX_HTTP_FORBIDDEN
                                            : w->rc == NEWS_LIMITED
                                              ? NGX_HTTP_TOO_MANY_REQUESTS
+                                           : w->rc == NEWS_CONFLICT
+                                             ? NGX_HTTP_CONFLICT
                                              : 422,
                                            w->err.msg, w->c.body,
                                            ngx_strlen(w->c.body));

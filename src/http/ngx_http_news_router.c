@@ -95,6 +95,16 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_moderation_sessions,
       ngx_null_string },
 
+    { ngx_string(NEWS_ROUTE_MODERATION_WORDS), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_moderation_words,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_API_WORDS), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_PUT, 1, 1,
+      ngx_http_news_api_words,
+      ngx_null_string },
+
     { ngx_string(NEWS_ROUTE_API_PASSWORD), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_password,
       ngx_null_string },

@@ -84,6 +84,8 @@ my %BODY_OF = (
     ngx_http_news_logout          => 'csrf_form',
     ngx_http_news_comment_action  => 'action_form',
     ngx_http_news_moderation_sessions => 'end_sessions_form',
+    ngx_http_news_api_words       => 'words',
+    ngx_http_news_moderation_words => 'words_form',
 );
 
 # the comment post is the same handler for the form and the JSON route
@@ -348,6 +350,11 @@ sub json_pairs {
         return chance(0.5) ? (['body', jstr("edited $self->{n}")])
                            : (['status', jstr(pick(qw(hidden visible deleted pending)))]);
     }
+    if ($kind eq 'words') {
+        my @w = ('fz' . int(rand 50), 'spam*', '*coin', 'Café', '<b>', 'a b', '*', '**', '', 'x' x 70);
+        return (['banned', '[' . join(',', map { jstr(pick(@w)) } 1 .. int rand 4) . ']'],
+                ['suspect', '[' . join(',', map { jstr(pick(@w)) } 1 .. int rand 4) . ']']);
+    }
     if ($kind eq 'credentials') {
         my $p = $self->{personas};
         my ($name) = $persona && $persona->{name} && chance(0.5) ? $persona->{name}
@@ -440,6 +447,9 @@ sub form_fields {
     }
     return (['csrf', $csrf]) if $kind eq 'csrf_form';
     return (['csrf', $csrf], ['username', $self->victim]) if $kind eq 'end_sessions_form';
+    return (['csrf', $csrf], ['action', pick(qw(banned suspect remove x), '')],
+            ['words', pick('fz' . int(rand 50), 'spam* *coin', 'Café, crypto', '<b>', 'a-b', '', 'x' x 4001)])
+        if $kind eq 'words_form';
     return;
 }
 

@@ -78,6 +78,8 @@ sub new {
  "published_at":"2024-05-01T08:00:00Z",
  "body":"The bridge opened at dawn.\n\n## Traffic\n\nQueues were short.\n\n- lane one\n- lane two\n\n> It was worth the wait, said one driver.\n\nSee [the city site](https://example.org/)."}
 EOF
+    $t->newsctl('words', 'add', 'banned', 'spam*', 'Café');
+    $t->newsctl('words', 'add', 'suspect', '*coin');
     $t->run;
 
     $self->{alice} = _login($t, 'alice');
@@ -147,6 +149,9 @@ sub pages {
         [ 'end-sessions',          'GET',  '/moderation/sessions',       'mod',   200 ],
         [ 'end-sessions-error',    'POST', '/moderation/sessions',       'mod',   404,
           { username => 'nobody' }, '/moderation/sessions' ],
+        [ 'moderation-words',      'GET',  '/moderation/words',          'mod',   200 ],
+        [ 'moderation-words-error', 'POST', '/moderation/words',         'mod',   422,
+          { words => 'fine "<b>', action => 'banned' }, '/moderation/words' ],
         [ 'not-found',             'GET',  '/no/such/page',              undef,   404 ],
         [ 'article-not-found',     'GET',  '/articles/no-such-article',  undef,   404 ],
         [ 'bad-request',           'GET',  '/?page=zero',                undef,   400 ],
