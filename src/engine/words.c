@@ -40,6 +40,8 @@ typedef struct {
 } news_words_t;
 
 
+static int news_words_put(news_store_t *st, MDB_txn *txn, int list,
+    const char *s, size_t n, news_err_t *err);
 static int news_words_meta(news_store_t *st, MDB_txn *txn, uint64_t *version,
     uint32_t counts[2], news_err_t *err);
 static int news_words_meta_put(news_store_t *st, MDB_txn *txn,
@@ -143,8 +145,9 @@ news_word_fold(const char *s, size_t n, char *out, size_t *len,
 /* ---- the stored lists --------------------------------------------------- */
 
 
-int
-news_words_add(news_store_t *st, MDB_txn *txn, int list, const char *s,
+/* the word onto `list` (off the other one), or off its list (list 0) */
+static int
+news_words_put(news_store_t *st, MDB_txn *txn, int list, const char *s,
     size_t n, news_err_t *err)
 {
     int            rc;
@@ -171,11 +174,15 @@ news_words_add(news_store_t *st, MDB_txn *txn, int list, const char *s,
 
     was = (rc == 0 && val.mv_size == 1) ? *(unsigned char *) val.mv_data : 0;
 
+    if (rc == MDB_NOTFOUND && list == 0) {
+        return news_err_set(err, NEWS_NOTFOUND, "the word is on no list");
+    }
+
     if (was == list) {
         return NEWS_OK;
     }
 
-    if (counts[list - 1] >= NEWS_WORDS_MAX) {
+    if (list && counts[list - 1] >= NEWS_WORDS_MAX) {
         return news_err_set(err, NEWS_INVALID, "a list holds at most %d "
                             "words", NEWS_WORDS_MAX);
     }
@@ -184,56 +191,14 @@ news_words_add(news_store_t *st, MDB_txn *txn, int list, const char *s,
     val.mv_data = &is;
     val.mv_size = 1;
 
-    rc = mdb_put(txn, st->dbi[NEWS_DB_WORDS], &key, &val, 0);
+    rc = list ? mdb_put(txn, st->dbi[NEWS_DB_WORDS], &key, &val, 0)
+              : mdb_del(txn, st->dbi[NEWS_DB_WORDS], &key, NULL);
     if (rc != 0) {
         return news_store_fail(err, rc, "writing a word list");
     }
 
-    counts[list - 1]++;
-
-    if (was == NEWS_WORDS_SUSPECT || was == NEWS_WORDS_BANNED) {
-        counts[was - 1]--;
-    }
-
-    return news_words_meta_put(st, txn, counts, err);
-}
-
-
-int
-news_words_remove(news_store_t *st, MDB_txn *txn, const char *s, size_t n,
-    news_err_t *err)
-{
-    int            rc;
-    size_t         len;
-    MDB_val        key, val;
-    uint64_t       version;
-    uint32_t       counts[2];
-    unsigned char  was;
-    char           w[NEWS_WORD_MAX + 3];
-
-    if (news_word_fold(s, n, w, &len, err) != NEWS_OK
-        || news_words_meta(st, txn, &version, counts, err) != NEWS_OK)
-    {
-        return err->code;
-    }
-
-    key.mv_data = w;
-    key.mv_size = len;
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_WORDS], &key, &val);
-    if (rc == MDB_NOTFOUND) {
-        return news_err_set(err, NEWS_NOTFOUND, "the word is on no list");
-    }
-
-    if (rc != 0) {
-        return news_store_fail(err, rc, "reading a word list");
-    }
-
-    was = val.mv_size == 1 ? *(unsigned char *) val.mv_data : 0;
-
-    rc = mdb_del(txn, st->dbi[NEWS_DB_WORDS], &key, NULL);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing a word list");
+    if (list) {
+        counts[list - 1]++;
     }
 
     if ((was == NEWS_WORDS_SUSPECT || was == NEWS_WORDS_BANNED)
@@ -274,10 +239,8 @@ news_words_apply(news_store_t *st, MDB_txn *txn, int replace,
     }
 
     for (i = 0; i < n; i++) {
-        rc = ops[i].list ? news_words_add(st, txn, ops[i].list, ops[i].word,
-                                          ops[i].len, err)
-                         : news_words_remove(st, txn, ops[i].word,
-                                             ops[i].len, err);
+        rc = news_words_put(st, txn, ops[i].list, ops[i].word, ops[i].len,
+                            err);
         if (rc != NEWS_OK) {
             memcpy(why, err->msg, sizeof(why));
             return news_err_set(err, rc, "word %zu: %s", i + 1, why);

@@ -57,18 +57,13 @@ const char *news_words_list_name(int list);
 int news_word_fold(const char *s, size_t n, char *out, size_t *len,
     news_err_t *err);
 
-/* puts a word on a list (off the other one, if it was there) */
-int news_words_add(news_store_t *st, MDB_txn *txn, int list, const char *s,
-    size_t n, news_err_t *err);
-
-/* takes a word off its list: NEWS_NOTFOUND if on none */
-int news_words_remove(news_store_t *st, MDB_txn *txn, const char *s,
-    size_t n, news_err_t *err);
-
 /* empties both lists */
 int news_words_clear(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
-/* one change of a request or a command */
+/*
+ * One change of a request or a command: a word onto a list (off the
+ * other one, if it was there), or off its list (NEWS_NOTFOUND if on none)
+ */
 typedef struct {
     int          list;          /* NEWS_WORDS_*: onto it; 0: off its list */
     const char  *word;          /* as typed */
