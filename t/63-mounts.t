@@ -81,8 +81,8 @@ my $FORM = { 'Content-Type' => 'application/x-www-form-urlencoded' };
     # a full store: the JSON post gets the module's 507, the form the operator's 50x page
     my $big = 'z' x 60000;
     my $full;
-    for (1 .. 40) {
-        $full = NewsCitizen::json($t, 'POST', "/api/articles/$SLUG/comments", qq({"body":"$big"}), $alice);
+    for (1 .. 40) {     # each a new text: the same one again would be a duplicate (409)
+        $full = NewsCitizen::json($t, 'POST', "/api/articles/$SLUG/comments", qq({"body":"$_ $big"}), $alice);
         last if $full->{status} != 201;
     }
     is($full->{status}, 507, 'a full store: 507');
