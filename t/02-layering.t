@@ -21,15 +21,7 @@ use FindBin;
 
 my $root = "$FindBin::Bin/..";
 
-my %pending = (
-    'src/http/ngx_http_news_auth.c' => {
-        lmdb => 'account transactions not yet behind the engine',
-    },
-    # the old read path (a txn handed out), for the files that do not
-    # take the request's reader (engine/reader.h) yet
-    map({ ("src/http/$_" => { lmdb => 'the read txn passed by hand' }) }
-        qw(ngx_http_news_txn.h ngx_http_news_txn.c)),
-);
+my %pending = ();
 
 
 # ---- the scanner -----------------------------------------------------------

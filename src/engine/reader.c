@@ -255,3 +255,65 @@ news_read_stamp(news_reader_t *rd, news_list_stamp_t *ls, news_err_t *err)
 {
     return news_list_stamp(rd->st, rd->txn, rd->now, ls, err);
 }
+
+
+int
+news_read_session(news_reader_t *rd, const unsigned char token[NEWS_TOKEN_LEN],
+    int64_t idle, news_user_t *user, int64_t *seen, news_err_t *err)
+{
+    int       rc;
+    uint64_t  uid;
+
+    rc = news_session_find(rd->st, rd->txn, token, rd->now, idle, &uid,
+                           seen);
+    if (rc == 0) {
+        rc = news_user_get(rd->st, rd->txn, uid, user);
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "session lookup");
+    }
+
+    explicit_bzero(user->hash, sizeof(user->hash));
+
+    return NEWS_OK;
+}
+
+
+int
+news_read_sessions(news_reader_t *rd,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
+    news_err_t *err)
+{
+    if (news_actor_may(rd->actor, NEWS_ACT_ACCOUNT, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    return news_sessions_json(rd->st, rd->txn, rd->actor->id, token, max, out,
+                              err);
+}
+
+
+int
+news_read_account_page(news_reader_t *rd, const news_user_t *u,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max,
+    const news_form_t *f, news_buf_t *out, news_err_t *err)
+{
+    return news_render_account(out, rd->st, rd->txn, u, token, max, f, err);
+}
+
+
+int
+news_read_throttle(news_reader_t *rd, const news_account_t *a,
+    int64_t *wait, news_err_t *err)
+{
+    int  rc;
+
+    rc = news_throttle_wait(rd->st, rd->txn, a->keys, a->nkeys, rd->now,
+                            wait);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the login throttle");
+    }
+
+    return NEWS_OK;
+}

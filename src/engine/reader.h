@@ -1,7 +1,9 @@
 /*
  * What a front end reads, one call per view: an article by its address,
  * a list, a topic's name, an article's comments, the moderation queue, a
- * thread, and the times that a list's validators are made of.
+ * thread, the times that a list's validators are made of, and of the
+ * accounts: a session's user, a user's sessions, the account page, the
+ * login throttle.
  *
  * A request reads through a reader: news_reader_begin() renews the
  * calling thread's cached read txn (store.h, news_store_read) and
@@ -22,6 +24,8 @@
 #include "articles.h"
 #include "comments.h"
 #include "policy.h"
+#include "render_account.h"
+#include "service.h"
 #include "store.h"
 #include "text.h"
 
@@ -108,5 +112,38 @@ int news_read_topic(news_reader_t *rd, const char *topic, news_buf_t *name);
 /* what a list's validators are made of (news_list_stamp), at its time */
 int news_read_stamp(news_reader_t *rd, news_list_stamp_t *ls,
     news_err_t *err);
+
+
+/* ---- accounts ------------------------------------------------------------ */
+
+/*
+ * The account of a live session (news_session_find(): not expired, not
+ * idle for `idle` seconds when idle is not 0) and when it was last seen:
+ * NEWS_NOTFOUND when there is none.  The user's hash is not given.
+ */
+int news_read_session(news_reader_t *rd,
+    const unsigned char token[NEWS_TOKEN_LEN], int64_t idle,
+    news_user_t *user, int64_t *seen, news_err_t *err);
+
+/*
+ * The sessions of the reader's account, as JSON (news_sessions_json()):
+ * at most max, the one of `token` marked current.
+ */
+int news_read_sessions(news_reader_t *rd,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max, news_buf_t *out,
+    news_err_t *err);
+
+/* the account page of user u (news_render_account()) */
+int news_read_account_page(news_reader_t *rd, const news_user_t *u,
+    const unsigned char token[NEWS_TOKEN_LEN], size_t max,
+    const news_form_t *f, news_buf_t *out, news_err_t *err);
+
+/*
+ * Whether an account act must wait before it is even queued: *wait
+ * seconds, 0 when it may go on (the act counts itself again in its
+ * write, news_account_run()).
+ */
+int news_read_throttle(news_reader_t *rd, const news_account_t *a,
+    int64_t *wait, news_err_t *err);
 
 #endif /* NEWS_READER_H */

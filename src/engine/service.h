@@ -18,7 +18,9 @@
 #include "buf.h"
 #include "comments.h"
 #include "policy.h"
+#include "sessions.h"
 #include "store.h"
+#include "users.h"
 #include "words.h"
 #include "writer.h"
 
@@ -81,5 +83,89 @@ int news_words_read(news_store_t *st, const news_actor_t *actor,
 /* news_words_apply() for a moderator, through the writer */
 int news_words_change(news_writer_t *w, const news_actor_t *actor,
     int replace, const news_word_op_t *ops, size_t n, news_err_t *err);
+
+
+/* ---- accounts ------------------------------------------------------------ */
+
+/* what an account act does */
+enum {
+    NEWS_ACCOUNT_LOGIN = 0,
+    NEWS_ACCOUNT_REGISTER,
+    NEWS_ACCOUNT_LOGOUT,
+    NEWS_ACCOUNT_PASSWORD,      /* a new password: other sessions end */
+    NEWS_ACCOUNT_LOGOUT_ALL,    /* every session of the actor */
+    NEWS_ACCOUNT_END_USER,      /* a moderator ends a user's sessions */
+    NEWS_ACCOUNT_DELETE,        /* the actor deletes their account */
+    NEWS_ACCOUNT_END_ONE        /* the actor ends one of their sessions */
+};
+
+
+/*
+ * One account act: the inputs a front end copies in, what the engine
+ * gives back.  The passwords are wiped by news_account_run().
+ */
+typedef struct {
+    int                 kind;           /* NEWS_ACCOUNT_* */
+    news_argon2_t       cost;
+    int64_t             now;
+    int64_t             ttl;            /* of a new session */
+    int                 start_session;  /* a registration logs in too */
+    unsigned            limit_account;  /* news_login_throttle */
+    unsigned            limit_address;
+    unsigned            limit_register; /* news_register_throttle */
+
+    size_t              name_len;
+    char                name[NEWS_NAME_MAX + 1];
+    size_t              pw_len;
+    char                pw[NEWS_PASSWORD_MAX];
+    size_t              new_pw_len;
+    char                new_pw[NEWS_PASSWORD_MAX];
+    uint64_t            uid;            /* who asks, when logged in */
+    int                 role;
+    int                 disown;         /* a deletion: NEWS_DISOWN_KEEP or
+                                           _REMOVE, the comments' fate */
+    unsigned char       sid[NEWS_SESSION_ID];   /* END_ONE: which */
+    news_throttle_t     keys[3];        /* news_account_keys() */
+    size_t              nkeys;
+
+    /* in: the session to end (logout); out: the new session */
+    unsigned char       token[NEWS_TOKEN_LEN];
+
+    int                 rc;             /* out: NEWS_OK, NEWS_INVALID (wrong
+                                           credentials), NEWS_CONFLICT,
+                                           NEWS_LIMITED, ... */
+    news_err_t          err;
+    news_user_t         user;           /* out: the account */
+    int64_t             wait;           /* out: NEWS_LIMITED, seconds */
+
+    char                hash[NEWS_HASH_MAX];    /* a new one to keep */
+    int                 ok;
+} news_account_t;
+
+/*
+ * The throttle keys an act counts under, from the client's address (its
+ * /64 for IPv6): a login's account and address together (the hard
+ * limit), its address alone (hard, across accounts) and its account
+ * alone (only slowed, so that guesses from elsewhere cannot lock the
+ * owner out); a registration's address.
+ */
+void news_account_keys(news_account_t *a, const void *addr, size_t alen);
+
+/*
+ * Does the act: hashes (a login, a registration, a new password, a
+ * deletion check the password under the throttle) and writes through
+ * the writer.  Blocks: a pool thread's call.  a->rc says how it went.
+ */
+void news_account_run(news_writer_t *w, news_store_t *st, news_account_t *a);
+
+/* the session was used now: its "last seen", through the writer */
+void news_account_seen(news_writer_t *w, const unsigned char *token,
+    int64_t now);
+
+/*
+ * Deleted accounts' comments to disown, in batches through the writer
+ * until none is left or one fails twice.  Blocks: a pool thread's call.
+ */
+void news_account_disown(news_writer_t *w);
 
 #endif /* NEWS_SERVICE_H */

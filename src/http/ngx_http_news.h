@@ -208,44 +208,50 @@ ngx_int_t ngx_http_news_api_articles(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_api_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
-/* auth.c: accounts, sessions, CSRF */
+/* account.c: the account forms */
 ngx_int_t ngx_http_news_login(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_register(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_logout(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_account(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation_sessions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+/* a logged-in reader's form page: the session's CSRF token, the error */
+ngx_int_t ngx_http_news_form_of(ngx_http_request_t *r, news_form_t *f,
+    const char *field, const char *msg);
+/* a form page in the chrome, never stored by a cache */
+ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, ngx_http_news_page_t *pg);
+
+/* account_api.c: the accounts' JSON */
 ngx_int_t ngx_http_news_api_users(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_session(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_me(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-ngx_int_t ngx_http_news_account(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_password(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt);
-/* a deleted account's comments still to disown: on, in the background */
-void ngx_http_news_disown(ngx_http_news_main_conf_t *nmcf, ngx_log_t *log);
-ngx_int_t ngx_http_news_moderation_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_session_end(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_user_sessions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+
+/* account_task.c: deleted accounts' comments disowned, in the background */
+void ngx_http_news_disown(ngx_http_news_main_conf_t *nmcf, ngx_log_t *log);
+
+/* session.c: who is asking */
 void ngx_http_news_auth_lookup(ngx_http_request_t *r);
 news_user_t *ngx_http_news_user(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
+
+/* csrf.c: other sites' requests kept out */
 ngx_int_t ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex);
-/* a logged-in reader's form page: the session's CSRF token, the error */
-struct news_form_s;
-ngx_int_t ngx_http_news_form_of(ngx_http_request_t *r, struct news_form_s *f,
-    const char *field, const char *msg);
-/* a form page in the chrome, never stored by a cache */
-ngx_int_t ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
-    news_buf_t *b, ngx_http_news_page_t *pg);
 ngx_int_t ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value);
 ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_news_header_in(ngx_http_request_t *r,
@@ -373,8 +379,5 @@ ngx_int_t ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b,
 
 extern ngx_str_t  ngx_http_news_html_type;
 extern ngx_str_t  ngx_http_news_json_type;
-
-/* search.c's read path, until it takes a reader */
-#include "ngx_http_news_txn.h"
 
 #endif /* NGX_HTTP_NEWS_H */

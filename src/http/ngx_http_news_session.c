@@ -1,0 +1,305 @@
+/*
+ * Who is asking: the session cookie looked up once per request, the
+ * logged-in reader, the header's account links, and the cookies
+ * themselves (ngx_http_news_auth.h says what each one holds).
+ */
+
+#include "ngx_http_news_auth.h"
+
+
+/* a session seen: what the detached write needs */
+typedef struct {
+    news_writer_t      *writer;
+    int64_t             now;
+    u_char              token[NEWS_TOKEN_LEN];
+} ngx_http_news_touch_t;
+
+
+static const char *ngx_http_news_cookie_name(ngx_http_request_t *r,
+    const char *name);
+static void ngx_http_news_session_touch(void *data);
+
+
+/*
+ * Looks the session cookie up once per request, before the page opens
+ * its own read txn (the worker has one cached read txn).  A forged,
+ * unknown or expired cookie simply means "anonymous".
+ */
+void
+ngx_http_news_auth_lookup(ngx_http_request_t *r)
+{
+    int                         rc;
+    int64_t                     seen;
+    news_err_t                  err;
+    news_user_t                 user;
+    news_reader_t               rd;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_touch_t       touch;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL || ctx->looked_up) {
+        return;
+    }
+
+    ctx->looked_up = 1;
+
+    if (ngx_http_news_cookie_token(r, NGX_HTTP_NEWS_SESSION_COOKIE,
+                                   ctx->token)
+        != NGX_OK)
+    {
+        return;
+    }
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    rc = ngx_http_news_reader(r, &rd, &err);
+
+    if (rc == NEWS_OK) {
+        rc = news_read_session(&rd, ctx->token, nmcf->session_idle, &user,
+                               &seen, &err);
+    }
+
+    news_reader_end(&rd);
+
+    if (rc != NEWS_OK) {
+        if (rc != NEWS_NOTFOUND) {
+            ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                          "news: %s", err.msg);
+        }
+
+        return;
+    }
+
+    ctx->user = ngx_palloc(r->pool, sizeof(news_user_t));
+    if (ctx->user == NULL) {
+        return;
+    }
+
+    *ctx->user = user;
+    ngx_memzero(ctx->user->hash, sizeof(ctx->user->hash));
+
+    /*
+     * The idle timeout needs to know when a session was last used: a
+     * write no request waits for, at most once a minute per session (a
+     * quarter of the timeout, if that is shorter).
+     */
+    if (nmcf->session_idle
+        && ngx_time() - seen >= ngx_min(NEWS_SESSION_SEEN,
+                                        nmcf->session_idle / 4)
+        && !nmcf->store.readonly)
+    {
+        touch.writer = &nmcf->writer;
+        touch.now = ngx_time();
+        ngx_memcpy(touch.token, ctx->token, NEWS_TOKEN_LEN);
+
+        (void) ngx_http_news_task_detach(r, ngx_http_news_session_touch,
+                                         &touch, sizeof(touch));
+        ngx_explicit_memzero(touch.token, NEWS_TOKEN_LEN);
+    }
+}
+
+
+news_user_t *
+ngx_http_news_user(ngx_http_request_t *r)
+{
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    return ctx ? ctx->user : NULL;
+}
+
+
+/*
+ * The header's account links of a logged-in reader: the name and a
+ * logout button (a POST form, so a link from elsewhere cannot log anyone
+ * out).  Built in r->pool: the caller's page may be in the scratch buffer.
+ * Leaves nav empty for an anonymous reader.
+ */
+ngx_int_t
+ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
+{
+    ngx_str_t     csrf;
+    news_buf_t    b;
+    news_user_t  *user;
+
+    user = ngx_http_news_user(r);
+    if (user == NULL) {
+        return NGX_OK;
+    }
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    news_buf_init(&b);
+    news_render_account_nav(&b, user->name, user->name_len,
+                            (char *) csrf.data, csrf.len);
+
+    nav->data = b.failed ? NULL : ngx_pnalloc(r->pool, b.len);
+    if (nav->data == NULL) {
+        news_buf_free(&b);
+        return NGX_ERROR;
+    }
+
+    nav->len = b.len;
+    ngx_memcpy(nav->data, b.data, b.len);
+    news_buf_free(&b);
+
+    return NGX_OK;
+}
+
+
+/*
+ * The __Host- prefix binds a cookie to this host and HTTPS, but the
+ * browser takes it only with Secure and Path=/: over HTTPS at the root
+ * the name carries it, elsewhere not.
+ */
+static const char *
+ngx_http_news_cookie_name(ngx_http_request_t *r, const char *name)
+{
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+
+    if (nlcf->prefix.len == 1 && ngx_http_news_secure(r)) {
+        return name;
+    }
+
+    return name + NGX_HTTP_NEWS_HOST_PREFIX;
+}
+
+
+ngx_int_t
+ngx_http_news_cookie_token(ngx_http_request_t *r, const char *name,
+    u_char *token)
+{
+    ngx_str_t  key, value;
+
+    name = ngx_http_news_cookie_name(r, name);
+    key.data = (u_char *) name;
+    key.len = ngx_strlen(name);
+
+    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies, &key,
+                                          &value)
+        == NGX_DECLINED)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (news_hex_decode((char *) value.data, value.len, token,
+                        NEWS_TOKEN_LEN)
+        != NEWS_TOKEN_LEN)
+    {
+        return NGX_DECLINED;
+    }
+
+    return NGX_OK;
+}
+
+
+/*
+ * token NULL: expire the cookie; max_age 0: until the browser closes.
+ * Path is the location's prefix: a site under /news/ does not hand its
+ * session to the rest of the host.
+ */
+ngx_int_t
+ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
+    u_char *token, time_t max_age)
+{
+    u_char                    *p;
+    size_t                     len;
+    ngx_table_elt_t           *h;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    name = ngx_http_news_cookie_name(r, name);
+
+    len = ngx_strlen(name) + 1 + NEWS_TOKEN_HEX
+          + sizeof("; Path=") - 1 + nlcf->prefix.len
+          + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
+          + sizeof("; HttpOnly; SameSite=Lax; Secure") - 1;
+
+    h = ngx_list_push(&r->headers_out.headers);
+    p = ngx_pnalloc(r->pool, len);
+
+    if (h == NULL || p == NULL) {
+        return NGX_ERROR;
+    }
+
+    h->hash = 1;
+    ngx_str_set(&h->key, "Set-Cookie");
+    h->value.data = p;
+
+    p = ngx_sprintf(p, "%s=", name);
+
+    if (token) {
+        p = (u_char *) ngx_hex_dump(p, token, NEWS_TOKEN_LEN);
+    }
+
+    p = ngx_sprintf(p, "; Path=%V", &nlcf->prefix);
+
+    if (token == NULL) {
+        p = ngx_cpymem(p, "; Max-Age=0", sizeof("; Max-Age=0") - 1);
+
+    } else if (max_age) {
+        p = ngx_sprintf(p, "; Max-Age=%T", max_age);
+    }
+
+    p = ngx_cpymem(p, "; HttpOnly; SameSite=Lax",
+                   sizeof("; HttpOnly; SameSite=Lax") - 1);
+
+    if (ngx_http_news_secure(r)) {
+        p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
+    }
+
+    h->value.len = p - h->value.data;
+
+    return NGX_OK;
+}
+
+
+/* the pre-session token of the login and register forms; set if new */
+ngx_int_t
+ngx_http_news_pre_token(ngx_http_request_t *r, u_char *token)
+{
+    if (ngx_http_news_cookie_token(r, NGX_HTTP_NEWS_PRE_COOKIE, token)
+        == NGX_OK)
+    {
+        return NGX_OK;
+    }
+
+    if (news_token_new(token) != 0) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, ngx_errno,
+                      "getrandom() failed");
+        return NGX_ERROR;
+    }
+
+    return ngx_http_news_set_cookie(r, NGX_HTTP_NEWS_PRE_COOKIE, token, 0);
+}
+
+
+ngx_int_t
+ngx_http_news_hex(ngx_http_request_t *r, u_char *bin, size_t n,
+    ngx_str_t *hex)
+{
+    hex->data = ngx_pnalloc(r->pool, 2 * n);
+    if (hex->data == NULL) {
+        return NGX_ERROR;
+    }
+
+    hex->len = ngx_hex_dump(hex->data, bin, n) - hex->data;
+
+    return NGX_OK;
+}
+
+
+/* in the writes' pool, no request waiting: the session was seen now */
+static void
+ngx_http_news_session_touch(void *data)
+{
+    ngx_http_news_touch_t *t = data;
+
+    news_account_seen(t->writer, t->token, t->now);
+}
