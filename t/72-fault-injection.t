@@ -194,6 +194,13 @@ my @routes = (
     { name => 'newsctl user delete', ok => 0, newsctl => 1, before => sub {
         ctl_in("password-$_[0]\n", 'user', 'add', "gone$_[0]", '--role', 'reader') },
       run => sub { faulty_ctl('user', 'delete', "gone$_[0]") } },
+    # the importers: a WordPress item with a comment and its tags, a
+    # Disqus post on the seed article's thread, the search index rebuilt
+    { name => 'newsctl import-wxr', ok => 0, heavy => 1, short => 1, newsctl => 1, run => sub {
+        faulty_ctl('import-wxr', wxr_file($_[0])) } },
+    { name => 'newsctl import-disqus', ok => 0, newsctl => 1, run => sub {
+        faulty_ctl('import-disqus', disqus_file($_[0])) } },
+    { name => 'newsctl reindex', ok => 0, heavy => 1, newsctl => 1, run => sub { faulty_ctl('reindex') } },
     # read-only commands: no store change to look for
     { name => 'newsctl export', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('export') } },
     { name => 'newsctl stats', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('stats') } },
@@ -225,7 +232,7 @@ my @routes = (
     # reads: a page or answer, or a clear 5xx, never a crash; no store
     # change to look for
     (map { my ($name, $path, $who) = @$_;
-           { name => $name, ok => 200, read => 1, short => $name eq 'article page, logged in',
+           { name => $name, ok => 200, read => 1, short => scalar($name =~ /^(article page, logged in|search page)$/),
              run => sub { api('GET', $path, $who ? $$who : undef) } } }
      [ 'front page', '/' ],
      [ 'article page', "/articles/$SLUG" ],
@@ -244,8 +251,52 @@ my @routes = (
      [ 'api sessions', '/api/sessions', \$alice ],
      [ 'account page', '/account', \$alice ],
      [ 'moderation page', '/moderation', \$mod ],
-     [ 'login page', '/login' ]),
+     [ 'login page', '/login' ],
+     [ 'search page', '/search?q=senator+%22security+talks%22+section:world+-nothing' ],
+     [ 'search page, logged in', '/search?q=rubio+tag:security', \$alice ],
+     [ 'api search', '/api/search?q=senator+-%22no+such+phrase%22&limit=5' ]),
 );
+
+# a WordPress export of one post (with a category, a tag and a comment)
+sub wxr_file {
+    my ($i) = @_;
+    return NewsTest::json_file(<<"XML");
+<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"
+ xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/"
+ xmlns:wp="http://wordpress.org/export/1.2/"><channel><title>Old site</title>
+<wp:wxr_version>1.2</wp:wxr_version><wp:base_site_url>http://old.example</wp:base_site_url>
+<wp:author><wp:author_login><![CDATA[ann]]></wp:author_login><wp:author_display_name><![CDATA[Ann]]></wp:author_display_name></wp:author>
+<item><title><![CDATA[Old post $i]]></title><link>http://old.example/$i/old-post-$i/</link>
+<dc:creator><![CDATA[ann]]></dc:creator><guid isPermaLink="false">http://old.example/?p=$i</guid>
+<content:encoded><![CDATA[<p>Old <b>text</b> $i with <a href="https://example.com/">a link</a>.</p><ul><li>one</li></ul>]]></content:encoded>
+<excerpt:encoded><![CDATA[An excerpt]]></excerpt:encoded>
+<wp:post_id>$i</wp:post_id><wp:post_date_gmt><![CDATA[2024-03-05 10:00:00]]></wp:post_date_gmt>
+<wp:post_name><![CDATA[old-post-$i]]></wp:post_name><wp:status><![CDATA[publish]]></wp:status>
+<wp:post_type><![CDATA[post]]></wp:post_type>
+<category domain="category" nicename="world"><![CDATA[World]]></category>
+<category domain="post_tag" nicename="old"><![CDATA[Old $i]]></category>
+<wp:comment><wp:comment_id>1</wp:comment_id><wp:comment_author><![CDATA[Carol]]></wp:comment_author>
+<wp:comment_date_gmt><![CDATA[2024-03-05 11:00:00]]></wp:comment_date_gmt>
+<wp:comment_content><![CDATA[A <i>comment</i> $i]]></wp:comment_content>
+<wp:comment_approved><![CDATA[1]]></wp:comment_approved><wp:comment_parent>0</wp:comment_parent></wp:comment>
+</item></channel></rss>
+XML
+}
+
+# a Disqus export of one post on the seed article's thread
+sub disqus_file {
+    my ($i) = @_;
+    return NewsTest::json_file(<<"XML");
+<?xml version="1.0" encoding="utf-8"?>
+<disqus xmlns="http://disqus.com" xmlns:dsq="http://disqus.com/disqus-internals">
+<thread dsq:id="1"><id></id><link>https://news.example/articles/$SLUG</link><title>T</title></thread>
+<post dsq:id="$i"><id></id><message><![CDATA[<p>Disqus <b>post</b> $i</p>]]></message>
+<createdAt>2024-03-05T19:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>
+<author><name>Dan</name><isAnonymous>true</isAnonymous></author><thread dsq:id="1"/></post>
+</disqus>
+XML
+}
 
 # newsctl with the faults armed in "$ctl-ctl"
 sub faulty_ctl { faulty_ctl_in(undef, @_) }
