@@ -201,6 +201,48 @@ $res = $t->get('/search?q=ibis&page=2');
 is(scalar @n, 1, 'the rest on page 2');
 like($res->{content}, qr{<a rel="prev" href="search\?q=ibis&amp;page=1">}, 'with a link back');
 
+# ---- bad queries of every kind: a 400 that says why, or the page without results ----------
+for my $case (['a%01b', qr/without control characters/, 'a control character'],
+              ['fox%C3%28', qr/as text \(UTF-8\)/, 'invalid UTF-8 after a word'],
+              ['%22' . join('+', 'a' .. 'q') . '%22', qr/at most 16 words/, 'a phrase of 17 words'],
+              [join('+', 'a' .. 'p') . '+section:world', qr/at most 16 words/, '16 words and a filter'],
+              [join('+', 'a' .. 'o') . '+%22p+q%22', qr/at most 16 words/, '15 words and a phrase of two'],
+              ['-section:world', qr/not only words to leave out/, 'only a filter to leave out'],
+              ['-%22red+fox%22+-tag:paris', qr/not only words to leave out/, 'a phrase and a filter to leave out'],
+              ['fox&q=', qr/once/, 'q twice, once empty'],
+              ['fox%zz', qr/once, as text/, 'a bad percent escape']) {
+    my ($q, $want, $name) = @$case;
+    $res = $t->get("/search?q=$q");
+    is($res->{status}, 400, "$name: 400");
+    like($res->{content}, $want, "$name: saying why") or diag $res->{content};
+    $res = api($t, 'GET', "/api/search?q=$q");
+    is($res->{status}, 400, "$name: 400 from the API");
+    is(eval { decode_json($res->{content})->{error}{code} }, 'bad_query', "$name: bad_query");
+}
+for my $q ('', '+++', '...+,+;', '%22', '%22%22', '-', '%22+%22') {
+    $res = $t->get("/search?q=$q");
+    is($res->{status}, 200, "q=$q: the page");
+    unlike($res->{content}, qr/<ol class="teasers">/, "q=$q: no results");
+    $res = api($t, 'GET', "/api/search?q=$q");
+    is($res->{status}, 400, "q=$q: the API wants a word");
+    like($res->{content}, qr/q must hold a word to find/, "q=$q: saying so");
+}
+is(found('section:%21%21%21'), '', 'a section with no letters names none');
+is(found('tag:' . ('x' x 250)), '', 'a tag longer than any slug names none');
+is(found('fox section:' . ('y' x 100)), '', 'nor a section that long');
+is(found('walrus -section:%21'), 'hostile', 'leaving out a section of no name leaves out nothing');
+is($t->get('/search?q=fox&page=0')->{status}, 400, 'page 0: 400');
+is($t->get('/search?q=fox&page=x')->{status}, 400, 'page x: 400');
+is($t->get('/search?q=fox&page=50')->{status}, 200, 'page 50: the last there is');
+is(api($t, 'GET', '/api/search?q=fox&limit=0')->{status}, 400, 'limit 0: 400');
+is(api($t, 'GET', '/api/search?q=fox&limit=many')->{status}, 400, 'limit not a number: 400');
+is(api($t, 'GET', '/api/search?q=fox&cursor=000003e8')->{status}, 400, 'a cursor past 1,000 results: 400');
+is(api($t, 'GET', '/api/search?q=fox&cursor=000003d4&limit=20')->{status}, 200, 'one that ends at 1,000: fine');
+is(api($t, 'GET', '/api/search?q=fox&cursor=000003d4&limit=21')->{status}, 400, 'one past it: 400');
+$res = $t->get('/search?q=' . uri('ibis "ibis" -~x'));
+like($res->{content}, qr{<a rel="next" href="search\?q=ibis%20%22ibis%22%20-~x&amp;page=2">},
+     'the next page keeps the query, every byte but letters, digits and -._~ escaped');
+
 # ---- newsctl: the index agrees with the articles; reindex builds it anew ---------------
 my ($rc, $out, $err) = $t->newsctl('check');
 is($rc, 0, 'newsctl check: the index agrees with the articles') or diag "$out$err";

@@ -358,6 +358,236 @@ test_snippet(void)
 }
 
 
+/* the query language's refusals and odd corners */
+static void
+test_parse_edges(void)
+{
+    int           rc;
+    news_err_t    err;
+    news_query_t  q;
+    const char   *s;
+
+    s = "\"a b c d e f g h i j k l m n o p q\"";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    is_int(rc, NEWS_INVALID, "a phrase of 17 words is too many");
+
+    s = "a b c d e f g h i j k l m n o p section:world";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    is_int(rc, NEWS_INVALID, "16 words and a filter are too many");
+    ok(strstr(err.msg, "16") != NULL, "saying the limit: %s", err.msg);
+
+    s = "fox section:!!!";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    ok(rc == NEWS_OK && q.terms[1].filter && q.terms[1].len == 2
+       && memcmp(q.terms[1].term, "\1-", 2) == 0,
+       "a section of no letters is the filter no article has");
+
+    s = "fox tag:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    ok(rc == NEWS_OK && q.terms[1].len == 2
+       && memcmp(q.terms[1].term, "\1-", 2) == 0,
+       "so is a tag longer than a term");
+
+    s = "-\"red fox\" -tag:paris";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    is_int(rc, NEWS_INVALID, "a phrase and a filter to leave out, nothing "
+           "to find");
+
+    s = "\"unclosed phrase";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    ok(rc == NEWS_OK && q.nclauses == 1 && q.clauses[0].n == 2,
+       "a phrase without its closing quote runs to the end");
+
+    s = "- \"\" tag: section:";
+    rc = news_search_parse(&q, s, strlen(s), &err);
+    ok(rc == NEWS_OK && q.nclauses == 2 && !q.terms[0].filter,
+       "a lone -, an empty phrase: nothing; tag: and section: alone are "
+       "words");
+}
+
+
+/* deeper than NEWS_SEARCH_DEPTH: refused before anything is read */
+static void
+test_depth(void)
+{
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_query_t    q;
+    news_search_t  *s;
+
+    news_search_parse(&q, "walrus", 6, &err);
+    s = calloc(1, sizeof(*s));
+    s->offset = NEWS_SEARCH_DEPTH - 10;
+    s->limit = 11;
+    s->now = NOW;
+
+    news_store_read(&st, &txn, &err);
+    is_int(news_search_run(&st, txn, &q, s, &err), NEWS_INVALID,
+           "results past NEWS_SEARCH_DEPTH are refused");
+    s->limit = 10;
+    is_int(news_search_run(&st, txn, &q, s, &err), NEWS_OK,
+           "up to it they are not");
+    news_store_read_done(&st);
+    free(s);
+}
+
+
+/*
+ * More scheduled articles than a query keeps in memory: each hit's time
+ * is then read from sdocs, and the scheduled ones are still not found.
+ */
+static void
+test_scheduled_many(void)
+{
+    int             i, rc;
+    char            json[256];
+    cJSON          *obj;
+    MDB_txn        *txn;
+    uint64_t        now_id;
+    news_err_t      err;
+    news_article_t  a;
+
+    ok(news_store_write(&st, &txn, &err) == NEWS_OK, "one write for many");
+    rc = NEWS_OK;
+
+    for (i = 0; rc == NEWS_OK && i < 1100; i++) {
+        snprintf(json, sizeof(json), "{\"title\":\"Lynx %d\",\"author\":"
+                 "\"A\",\"published_at\":\"2034-05-18T03:33:20Z\","
+                 "\"body\":\"lynx\"}", i);
+        obj = cJSON_Parse(json);
+        rc = news_article_from_json(&a, obj, NOW - 100, 0, &err);
+        cJSON_Delete(obj);
+
+        if (rc == NEWS_OK) {
+            rc = news_article_save(&st, txn, &a, 0, NOW - 100, &err);
+            news_article_free(&a);
+        }
+    }
+
+    is_int(rc, NEWS_OK, "1,100 scheduled lynxes");
+    ok(news_store_commit(&st, txn, &err) == NEWS_OK, "committed");
+
+    now_id = save("{\"title\":\"A lynx today\",\"author\":\"A\","
+                  "\"body\":\"lynx\"}", 0);
+    is_str(search("lynx"), id1(now_id), "past 1,024 scheduled: only the "
+           "published one is found");
+    ok(strlen(search_at("lynx", (int64_t) NOW + 86400LL * 365 * 20)) > 100,
+       "and all once they are due");
+}
+
+
+/* a damaged index, seen by newsctl check; each in a txn thrown away */
+static int
+damaged(const char *what, MDB_dbi dbi, const void *k, size_t klen,
+    const void *v, ssize_t vlen, const char *want)
+{
+    int            found;
+    MDB_txn       *txn;
+    MDB_val        key, val;
+    news_err_t     err;
+    news_check_t   r;
+
+    news_store_write(&st, &txn, &err);
+    key.mv_data = (void *) k;
+    key.mv_size = klen;
+    val.mv_data = (void *) v;
+    val.mv_size = vlen < 0 ? 0 : (size_t) vlen;
+
+    if ((vlen < 0 ? mdb_del(txn, dbi, &key, NULL)
+                  : mdb_put(txn, dbi, &key, &val, 0)) != 0)
+    {
+        news_store_abort(&st, txn);
+        return ok(0, "%s: damaged", what);
+    }
+
+    news_check_init(&r);
+    news_check_store(&st, txn, &r, &err);
+    found = r.violations > 0 && strstr(news_buf_cstr(&r.lines), want);
+    ok(found, "check sees %s: %s", what, found ? want : news_buf_cstr(&r.lines));
+    news_check_free(&r);
+    news_store_abort(&st, txn);
+
+    return found;
+}
+
+
+static void
+test_damage(void)
+{
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    uint64_t        tea, draft;
+    news_err_t      err;
+    unsigned char   kb[8], sd[12], pk[7], blk[16];
+
+    tea = strtoull(search("tea"), NULL, 10);
+    draft = strtoull(search("zebra"), NULL, 10);
+    ok(tea > 0 && draft == 0, "an article to damage");
+    draft = save("{\"title\":\"Quiet draft\",\"author\":\"A\","
+                 "\"status\":\"draft\",\"body\":\"hush\"}", 0);
+
+    news_be64_put(kb, tea);
+    key.mv_data = kb;
+    key.mv_size = 8;
+    news_store_read(&st, &txn, &err);
+    ok(mdb_get(txn, st.dbi[NEWS_DB_SDOCS], &key, &val) == 0
+       && val.mv_size == 12, "its sdocs entry");
+    memcpy(sd, val.mv_data, 12);
+    news_store_read_done(&st);
+
+    damaged("statistics of the wrong size", st.dbi[NEWS_DB_META],
+            "search", 6, "xyz", 3, "its statistics");
+    damaged("no statistics", st.dbi[NEWS_DB_META], "search", 6, NULL, -1,
+            "but no statistics");
+    damaged("a published article not in sdocs", st.dbi[NEWS_DB_SDOCS],
+            kb, 8, NULL, -1, "published, but not in sdocs");
+
+    sd[7]++;
+    damaged("sdocs at another time", st.dbi[NEWS_DB_SDOCS], kb, 8, sd, 12,
+            "at another publication time");
+    sd[7]--;
+    sd[11]++;
+    damaged("sdocs with another length", st.dbi[NEWS_DB_SDOCS], kb, 8,
+            sd, 12, "in sdocs with length");
+    sd[11]--;
+    damaged("an sdocs entry of the wrong size", st.dbi[NEWS_DB_SDOCS], kb, 8,
+            sd, 11, "an entry of 8 and 11 bytes");
+
+    news_be64_put(kb, draft);
+    damaged("a draft in sdocs", st.dbi[NEWS_DB_SDOCS], kb, 8, sd, 12,
+            "a draft, but in sdocs");
+    news_be64_put(kb, 999999);
+    damaged("an article that does not exist in sdocs", st.dbi[NEWS_DB_SDOCS],
+            kb, 8, sd, 12, "article 999999 is indexed but does not exist");
+
+    damaged("a posting key without its doc", st.dbi[NEWS_DB_POSTINGS],
+            "ab", 2, "\0\0\0\0\0\0", 6, "not a term . 0 . doc key");
+
+    memcpy(pk, "zz\0", 3);
+    news_be32_put(pk + 3, (uint32_t) tea);
+    damaged("a block of no postings", st.dbi[NEWS_DB_POSTINGS], pk, 7,
+            "\0\0\0\0\0\0", 6, "a block that does not decode");
+
+    /* header: the last doc, a count of 1 or 2; a posting: delta, wtf, dl,
+       positions' length */
+    news_be32_put(blk, 999999);
+    memcpy(blk + 4, "\0\1\0\1\1\0", 6);
+    damaged("a block whose header lies", st.dbi[NEWS_DB_POSTINGS], pk, 7,
+            blk, 10, "a block whose header names another last doc");
+
+    news_be32_put(blk, (uint32_t) tea);
+    memcpy(blk + 4, "\0\2\0\1\1\0\0\1\1\0", 10);
+    damaged("a block of a doc twice", st.dbi[NEWS_DB_POSTINGS], pk, 7,
+            blk, 14, "a block whose docs are out of order");
+
+    news_be32_put(pk + 3, 999999);
+    news_be32_put(blk, 999999);
+    memcpy(blk + 4, "\0\1\0\1\1\0", 6);
+    damaged("a posting of an article not indexed", st.dbi[NEWS_DB_POSTINGS],
+            pk, 7, blk, 10, "a posting of doc 999999, which is not indexed");
+}
+
+
 /* newsctl check agrees with the index, and sees a posting taken away */
 static void
 test_check(void)
@@ -418,6 +648,10 @@ main(void)
     test_search();
     test_blocks();
     test_snippet();
+    test_parse_edges();
+    test_depth();
+    test_scheduled_many();
+    test_damage();
     test_check();
 
     news_store_close(&st);
