@@ -1612,6 +1612,14 @@ newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv)
     for (i = 0; i < argc; i++) {
         w.path = argv[i];
 
+        /* so each is read twice, which standard input cannot be */
+        if (strcmp(argv[i], "-") == 0) {
+            fprintf(stderr, "newsctl: import-wxr reads each file twice "
+                    "(to check it, then to write it): give a file, not "
+                    "\"-\"\n");
+            return 1;
+        }
+
         if (news_wxr_read(argv[i], newsctl_wxr_item, &w, &stats, &err)
             != NEWS_OK)
         {
