@@ -25,6 +25,7 @@ sub file { return NewsTest::json_file($_[0]) }
 sub wxr {
     my ($items, %o) = @_;
     my $version = exists $o{version} ? $o{version} : '<wp:wxr_version>1.2</wp:wxr_version>';
+    $o{$_} //= '' for qw(doctype authors);
     return qq(<?xml version="1.0" encoding="UTF-8"?>\n$o{doctype}<rss version="2.0"
  xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/"
  xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">

@@ -6,6 +6,7 @@
  */
 
 #include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <libxml/HTMLparser.h>
@@ -678,17 +679,38 @@ news_md_children(news_md_t *md, xmlNode *node)
 }
 
 
+/*
+ * The HTML inside one <body> of its own: given several top-level nodes
+ * and no root (HTML_PARSE_NOIMPLIED), libxml2 2.9 nests every element
+ * after the first inside the one before and drops the spaces between
+ * them ("<a>x</a> <a>y</a>" became a link inside a link).
+ */
 static htmlDocPtr
 news_html_parse(const char *html, size_t len)
 {
-    if (len > (size_t) 0x7fffffff) {
+    char        *s;
+    htmlDocPtr   doc;
+
+    if (len > (size_t) 0x7fffffff - sizeof("<body>")) {
         return NULL;
     }
 
-    return htmlReadMemory(html, (int) len, NULL, "UTF-8",
-                          HTML_PARSE_RECOVER | HTML_PARSE_NOERROR
-                          | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
-                          | HTML_PARSE_NOIMPLIED);
+    s = malloc(sizeof("<body>") - 1 + len);
+    if (s == NULL) {
+        return NULL;
+    }
+
+    memcpy(s, "<body>", sizeof("<body>") - 1);
+    memcpy(s + sizeof("<body>") - 1, html, len);
+
+    doc = htmlReadMemory(s, (int) (sizeof("<body>") - 1 + len), NULL,
+                         "UTF-8",
+                         HTML_PARSE_RECOVER | HTML_PARSE_NOERROR
+                         | HTML_PARSE_NOWARNING | HTML_PARSE_NONET
+                         | HTML_PARSE_NOIMPLIED);
+    free(s);
+
+    return doc;
 }
 
 

@@ -152,6 +152,83 @@ static const char *wraps[] = {
 };
 
 
+/* the odd corners of both walks */
+static void
+test_edges(void)
+{
+    int          i;
+    char        *got, deep[4096];
+    news_buf_t   b;
+
+    got = markdown_of("<a href=\"https://x.example/\">a</a> "
+                      "<a href=\"https://y.example/\">b</a>");
+    is_str(got, "[a](<https://x.example/>) [b](<https://y.example/>)\n",
+           "two links at the top level: side by side, the space kept "
+           "(libxml2 nested the second inside the first)");
+    free(got);
+
+    got = markdown_of("<b>a</b> <i>b</i> text");
+    is_str(got, "**a** *b* text\n", "so are emphases");
+    free(got);
+
+    got = text_of("<a href=\"https://x.example/\">a</a> <b>b</b>");
+    is_str(got, "\n\na (https://x.example/) b\n\n",
+           "and in a comment's text");
+    free(got);
+
+    got = markdown_of("<p><a href=\" \t https://x.example/\">l</a></p>");
+    is_str(got, "[l](<https://x.example/>)\n",
+           "a link's address without its leading blanks");
+    free(got);
+
+    got = markdown_of("<pre>a\r\nb</pre>");
+    is_str(got, "    a\n    b\n", "preformatted text: indented, CRs gone");
+    free(got);
+
+    got = markdown_of("<ul><p>x</p><li>a</li></ul>");
+    is_str(got, "x\n\n- a\n", "a list's child that is not an item");
+    free(got);
+
+    got = markdown_of("<p>a<br>b</p><p>c</p><hr><p>d</p>");
+    is_str(got, "a\\\nb\n\nc\n\n* * *\n\nd\n", "a line break, a rule");
+    free(got);
+
+    got = markdown_of("<table><tr><td>a<br>b</td><td>c</td></tr></table>");
+    is_str(got, "a b | c\n", "a break inside a table cell is a space");
+    free(got);
+
+    got = markdown_of("<code>x`y``z</code>");
+    is_str(got, "``` x`y``z ```\n", "code holding backticks: a longer fence");
+    free(got);
+
+    deep[0] = '\0';
+    for (i = 0; i < 300; i++) {
+        strcat(deep, "<span>");
+    }
+    strcat(deep, "deep");
+
+    got = markdown_of(deep);
+    is_str(got, "", "past 256 elements deep, the content is dropped");
+    free(got);
+    got = text_of(deep);
+    ok(strstr(got, "deep") == NULL, "from a comment's text too");
+    free(got);
+
+    news_buf_init(&b);
+    ok(news_html_to_markdown("", 0, &b) == 0 && b.len == 0,
+       "no HTML: no Markdown");
+    ok(news_html_to_text("", 0, &b) == 0 && b.len == 0, "nor text");
+    news_buf_free(&b);
+
+    got = markdown_of("<a>no address</a> <a href=\"javascript:x\">js</a> "
+                      "<img>");
+    is_str(got, "no address js\n",
+           "links without a safe address are their text; an image "
+           "without a source goes");
+    free(got);
+}
+
+
 int
 main(void)
 {
@@ -220,6 +297,8 @@ main(void)
        && problem("<a href=\"javascript:x\">") && problem("<p style=\"x\">")
        && problem("<script>") && !problem("<a href=\"/x:y\" title=\" onx\">"),
        "the inertness check itself tells");
+
+    test_edges();
 
     f = fopen("t/data/xss-payloads.txt", "r");
     ok(f != NULL, "the XSS corpus");

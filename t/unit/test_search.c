@@ -382,7 +382,8 @@ test_parse_edges(void)
        && memcmp(q.terms[1].term, "\1-", 2) == 0,
        "a section of no letters is the filter no article has");
 
-    s = "fox tag:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx";
+    s = "fox tag:xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+        "xxxxxxxxxxxxxxxxxx";
     rc = news_search_parse(&q, s, strlen(s), &err);
     ok(rc == NEWS_OK && q.terms[1].len == 2
        && memcmp(q.terms[1].term, "\1-", 2) == 0,
@@ -503,7 +504,8 @@ damaged(const char *what, MDB_dbi dbi, const void *k, size_t klen,
     news_check_init(&r);
     news_check_store(&st, txn, &r, &err);
     found = r.violations > 0 && strstr(news_buf_cstr(&r.lines), want);
-    ok(found, "check sees %s: %s", what, found ? want : news_buf_cstr(&r.lines));
+    ok(found, "check sees %s: %s", what,
+       found ? want : news_buf_cstr(&r.lines));
     news_check_free(&r);
     news_store_abort(&st, txn);
 
