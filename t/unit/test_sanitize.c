@@ -152,6 +152,18 @@ static const char *wraps[] = {
 };
 
 
+/* html's Markdown is want */
+static void
+markdown_is(const char *html, const char *want, const char *what)
+{
+    char  *got;
+
+    got = markdown_of(html);
+    is_str(got, want, what);
+    free(got);
+}
+
+
 /* the odd corners of both walks */
 static void
 test_edges(void)
@@ -160,46 +172,35 @@ test_edges(void)
     char        *got, deep[4096];
     news_buf_t   b;
 
-    got = markdown_of("<a href=\"https://x.example/\">a</a> "
-                      "<a href=\"https://y.example/\">b</a>");
-    is_str(got, "[a](<https://x.example/>) [b](<https://y.example/>)\n",
-           "two links at the top level: side by side, the space kept "
-           "(libxml2 nested the second inside the first)");
-    free(got);
-
-    got = markdown_of("<b>a</b> <i>b</i> text");
-    is_str(got, "**a** *b* text\n", "so are emphases");
-    free(got);
+    markdown_is("<a href=\"https://x.example/\">a</a> "
+                "<a href=\"https://y.example/\">b</a>",
+                "[a](<https://x.example/>) [b](<https://y.example/>)\n",
+                "two links at the top level: side by side, the space kept "
+                "(libxml2 nested the second inside the first)");
+    markdown_is("<b>a</b> <i>b</i> text", "**a** *b* text\n",
+                "so are emphases");
 
     got = text_of("<a href=\"https://x.example/\">a</a> <b>b</b>");
     is_str(got, "\n\na (https://x.example/) b\n\n",
            "and in a comment's text");
     free(got);
 
-    got = markdown_of("<p><a href=\" \t https://x.example/\">l</a></p>");
-    is_str(got, "[l](<https://x.example/>)\n",
-           "a link's address without its leading blanks");
-    free(got);
-
-    got = markdown_of("<pre>a\r\nb</pre>");
-    is_str(got, "    a\n    b\n", "preformatted text: indented, CRs gone");
-    free(got);
-
-    got = markdown_of("<ul><p>x</p><li>a</li></ul>");
-    is_str(got, "x\n\n- a\n", "a list's child that is not an item");
-    free(got);
-
-    got = markdown_of("<p>a<br>b</p><p>c</p><hr><p>d</p>");
-    is_str(got, "a\\\nb\n\nc\n\n* * *\n\nd\n", "a line break, a rule");
-    free(got);
-
-    got = markdown_of("<table><tr><td>a<br>b</td><td>c</td></tr></table>");
-    is_str(got, "a b | c\n", "a break inside a table cell is a space");
-    free(got);
-
-    got = markdown_of("<code>x`y``z</code>");
-    is_str(got, "``` x`y``z ```\n", "code holding backticks: a longer fence");
-    free(got);
+    markdown_is("<p><a href=\" \t https://x.example/\">l</a></p>",
+                "[l](<https://x.example/>)\n",
+                "a link's address without its leading blanks");
+    markdown_is("<pre>a\r\nb</pre>", "    a\n    b\n",
+                "preformatted text: indented, CRs gone");
+    markdown_is("<ul><p>x</p><li>a</li></ul>", "x\n\n- a\n",
+                "a list's child that is not an item");
+    markdown_is("<p>a<br>b</p><p>c</p><hr><p>d</p>",
+                "a\\\nb\n\nc\n\n* * *\n\nd\n", "a line break, a rule");
+    markdown_is("<table><tr><td>a<br>b</td><td>c</td></tr></table>",
+                "a b | c\n", "a break inside a table cell is a space");
+    markdown_is("<code>x`y``z</code>", "``` x`y``z ```\n",
+                "code holding backticks: a longer fence");
+    markdown_is("<a>no address</a> <a href=\"javascript:x\">js</a> <img>",
+                "no address js\n", "links without a safe address are "
+                "their text; an image without a source goes");
 
     deep[0] = '\0';
     for (i = 0; i < 300; i++) {
@@ -207,9 +208,7 @@ test_edges(void)
     }
     strcat(deep, "deep");
 
-    got = markdown_of(deep);
-    is_str(got, "", "past 256 elements deep, the content is dropped");
-    free(got);
+    markdown_is(deep, "", "past 256 elements deep, the content is dropped");
     got = text_of(deep);
     ok(strstr(got, "deep") == NULL, "from a comment's text too");
     free(got);
@@ -219,13 +218,6 @@ test_edges(void)
        "no HTML: no Markdown");
     ok(news_html_to_text("", 0, &b) == 0 && b.len == 0, "nor text");
     news_buf_free(&b);
-
-    got = markdown_of("<a>no address</a> <a href=\"javascript:x\">js</a> "
-                      "<img>");
-    is_str(got, "no address js\n",
-           "links without a safe address are their text; an image "
-           "without a source goes");
-    free(got);
 }
 
 
