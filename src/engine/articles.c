@@ -13,8 +13,8 @@
 
 
 static const int  news_fragment_kinds[] = {
-    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
-    NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP
+    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY,
+    NEWS_FRAG_TEASER, NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP
 };
 
 
@@ -44,6 +44,10 @@ static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id, int *moved);
 static int news_fragment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
     int kind, news_page_t *pg);
+static int news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int kind, news_page_t *pg);
+static int news_article_state(news_store_t *st, MDB_txn *txn,
+    news_article_t *a, news_err_t *err);
 static int news_article_free_slugs(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static int news_article_release(news_store_t *st, MDB_txn *txn,
@@ -320,7 +324,10 @@ news_article_changed(news_store_t *st, MDB_txn *txn, uint64_t id,
  * Re-renders each article changed in this batch once, with the comment
  * pages its changes touch: a new comment's thread page (and the page
  * before, whose "later" link may be new), an edit's page, or everything
- * from a status change's page on (threads may appear or vanish there).
+ * from the page before a status change's page on (threads may appear or
+ * vanish there).  What comments change is apart from the article's text
+ * (render.h): its state, summary and teaser and those comment pages are
+ * all that is written; the record, the page and the JSON stay.
  */
 int
 news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
@@ -329,6 +336,7 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
     int              rc;
     unsigned         i, j, page, from, pages, want[64], nwant;
     uint64_t         id;
+    news_page_t      state;
     news_article_t   a;
     news_comments_t  cs;
 
@@ -349,6 +357,19 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
             continue;
         }
 
+        /* a store from before the state fragment: its first write, whole */
+        if (news_fragment_get(st, txn, id, NEWS_FRAG_STATE, &state) != 0) {
+            for (j = i + 1; j < st->ndirty; j++) {
+                if (st->dirty[j].article == id) {
+                    st->dirty[j].article = 0;
+                }
+            }
+
+            rc = news_article_rerender(st, txn, &a, st->dirty_now, err);
+            news_article_free(&a);
+            continue;
+        }
+
         if (news_comments_load(st, txn, id, &cs, err) != NEWS_OK) {
             news_article_free(&a);
             rc = err->code;
@@ -365,8 +386,9 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
 
             page = news_render_comment_page_of(&cs, st->dirty[j].comment);
 
+            /* the page before may gain or lose its "later" link */
             if (page == 0 || st->dirty[j].kind == NEWS_CHANGE_STATUS) {
-                from = news_min_u(from, page ? page : 1);
+                from = news_min_u(from, page > 1 ? page - 1 : 1);
 
             } else {
                 want[nwant++] = page;
@@ -388,14 +410,12 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
 
         pages = news_render_comment_pages(&cs);
 
+        /* the record and its Markdown stay as they are: see render.h */
         a.version++;
         a.comment_count = news_comments_visible(&cs);
         a.modified_at = st->dirty_now;
 
-        rc = news_article_write(st, txn, &a, err);
-        if (rc == NEWS_OK) {
-            rc = news_store_touch(st, txn, st->dirty_now, err);
-        }
+        rc = news_store_touch(st, txn, st->dirty_now, err);
 
         if (rc == NEWS_OK) {
             rc = news_article_write_pages(st, txn, &a, &cs, from, want, nwant,
@@ -1010,10 +1030,9 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
         rc = news_article_drop_comment_pages(st, txn, a->id, err);
     }
 
-    /* page 1 of the comments lives in the page itself */
     pages = news_render_comment_pages(cs);
 
-    for (page = 2; rc == NEWS_OK && page <= pages; page++) {
+    for (page = 1; rc == NEWS_OK && page <= pages; page++) {
         rc = news_article_put_fragment(st, txn, a, cs, NEWS_FRAG_COMMENTS,
                                        page, &b, err);
     }
@@ -1028,9 +1047,10 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
 
 
 /*
- * After comments changed: the page, the JSON, the summary and teaser
- * (counts), and of the comment pages >= 2 those in want[] or from `from`
- * on; pages past the last are dropped.
+ * After comments changed: the state, the summary and teaser (counts,
+ * validators), and of the comment pages those in want[] or from `from`
+ * on; pages past the last are dropped.  No Markdown: none of these holds
+ * the body.
  */
 static int
 news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
@@ -1040,18 +1060,14 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     int            rc;
     size_t         i;
     unsigned       page, j;
-    news_buf_t     b, html;
+    news_buf_t     b;
     unsigned char  k[13];
 
     static const int  kinds[] = {
-        NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER
+        NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER
     };
 
     news_buf_init(&b);
-
-    if (news_article_body(a, &html, err) != NEWS_OK) {
-        return err->code;
-    }
 
     rc = NEWS_OK;
 
@@ -1059,7 +1075,7 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
         rc = news_article_put_fragment(st, txn, a, cs, kinds[i], 0, &b, err);
     }
 
-    for (page = 2; rc == NEWS_OK && page <= pages; page++) {
+    for (page = 1; rc == NEWS_OK && page <= pages; page++) {
         for (j = 0; j < nwant && want[j] != page; j++) {
             /* void */
         }
@@ -1081,9 +1097,6 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     news_buf_free(&b);
-    news_buf_free(&html);
-    a->html = NULL;
-    a->html_len = 0;
 
     return rc;
 }
@@ -1155,7 +1168,7 @@ news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
-/* a comment page N >= 2 of an article */
+/* a comment page N of an article (page 1: see news_article_fragment) */
 int
 news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned page, news_page_t *pg)
@@ -1257,7 +1270,68 @@ int
 news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
     news_page_t *pg)
 {
-    return news_store_code(news_fragment_get(st, txn, id, kind, pg));
+    int  rc;
+
+    rc = news_fragment_get(st, txn, id, kind, pg);
+
+    if (rc == 0 && (kind == NEWS_FRAG_PAGE || kind == NEWS_FRAG_JSON)) {
+        rc = news_fragment_join(st, txn, id, kind, pg);
+    }
+
+    return news_store_code(rc);
+}
+
+
+/*
+ * The page or the JSON with what comments change put in (render.h): the
+ * state's validators, and comment page 1 or the count between the JSON's
+ * two parts.  Two lookups more, whatever the comments.  A page or JSON of
+ * a store from before the state fragment is whole already.
+ */
+static int
+news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
+    news_page_t *pg)
+{
+    int          rc;
+    news_page_t  state, comments;
+
+    rc = news_fragment_get(st, txn, id, NEWS_FRAG_STATE, &state);
+
+    if (rc == MDB_NOTFOUND) {
+        return 0;
+    }
+
+    if (rc != 0) {
+        return rc;
+    }
+
+    pg->version = state.version;
+    pg->modified_at = state.modified_at;
+
+    if (kind == NEWS_FRAG_JSON) {
+        if (pg->nparts != 2) {
+            return MDB_CORRUPTED;
+        }
+
+        pg->part[2] = pg->part[1];
+        pg->part[1] = state.part[0];
+        pg->nparts = 3;
+
+        return 0;
+    }
+
+    if (pg->nparts != NEWS_ARTICLE_PARTS) {
+        return MDB_CORRUPTED;
+    }
+
+    /* the state and comment page 1 are written together */
+    if (news_article_comment_page(st, txn, id, 1, &comments) != NEWS_OK) {
+        return MDB_CORRUPTED;
+    }
+
+    pg->part[NEWS_PART_COMMENTS] = comments.part[0];
+
+    return 0;
 }
 
 
@@ -1317,7 +1391,64 @@ news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     rc = news_article_from_json(a, obj, 0, 1, err);
     cJSON_Delete(obj);
 
+    if (rc == NEWS_OK && news_article_state(st, txn, a, err) != NEWS_OK) {
+        news_article_free(a);
+        return err->code;
+    }
+
     return rc;
+}
+
+
+/*
+ * What comments changed since the record was written is in the state
+ * fragment (render.h): the version, the last change, the count.  The
+ * record's version is the higher one only in a store damaged by hand,
+ * which newsctl check then reports.
+ */
+static int
+news_article_state(news_store_t *st, MDB_txn *txn, news_article_t *a,
+    news_err_t *err)
+{
+    int          rc;
+    size_t       i;
+    uint64_t     count;
+    news_page_t  state;
+
+    rc = news_fragment_get(st, txn, a->id, NEWS_FRAG_STATE, &state);
+
+    if (rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an article's state");
+    }
+
+    /* the count is the map's bytes, not a C string */
+    count = 0;
+
+    for (i = 0; i < state.part[0].len && i < 10; i++) {
+        if (state.part[0].data[i] < '0' || state.part[0].data[i] > '9') {
+            break;
+        }
+
+        count = count * 10 + (uint64_t) (state.part[0].data[i] - '0');
+    }
+
+    if (i == 0 || i != state.part[0].len || count > UINT32_MAX) {
+        return news_err_set(err, NEWS_ERROR, "article %llu: corrupt state",
+                            (unsigned long long) a->id);
+    }
+
+    if (state.version > a->version) {
+        a->version = state.version;
+    }
+
+    a->modified_at = state.modified_at;
+    a->comment_count = (uint32_t) count;
+
+    return NEWS_OK;
 }
 
 

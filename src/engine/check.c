@@ -116,7 +116,8 @@ static const struct {
 };
 
 
-/* the fragments every article has (comment pages >= 2 are counted apart) */
+/* the fragments every article has (comment pages are counted apart; the
+ * state, written since, is read with the page and the JSON) */
 static const int  news_check_kinds[] = {
     NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
     NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP
@@ -667,16 +668,23 @@ news_check_id_cmp(const void *a, const void *b)
 }
 
 
-/* comment pages 2 .. pages are stored, and no others */
+/*
+ * Comment pages 1 .. pages are stored, and no others; in a store from
+ * before the state fragment, page 1 is in the article page (render.h).
+ */
 static void
 news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
     unsigned pages)
 {
     int            rc;
-    unsigned       page, n;
+    unsigned       page, n, first;
     MDB_val        key, val;
     MDB_cursor    *cur;
+    news_page_t    state;
     unsigned char  k[9];
+
+    first = news_article_fragment(c->st, c->txn, a->id, NEWS_FRAG_STATE,
+                                  &state) == NEWS_OK ? 1 : 2;
 
     news_be64_put(k, a->id);
     k[8] = NEWS_FRAG_COMMENTS;
@@ -696,7 +704,7 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
         page = news_be32_get((unsigned char *) key.mv_data + 9);
         n++;
 
-        if (page < 2 || page > pages) {
+        if (page < first || page > pages) {
             news_check_fail(c, "article %llu: comment page %u is stored, but "
                             "the comments fill %u", (unsigned long long) a->id,
                             page, pages);
@@ -705,10 +713,10 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
 
     mdb_cursor_close(cur);
 
-    if (n < pages - 1) {
+    if (n < pages - first + 1) {
         news_check_fail(c, "article %llu: %u comment pages stored, the "
                         "comments fill %u", (unsigned long long) a->id,
-                        n + 1, pages);
+                        n + first - 1, pages);
     }
 }
 
@@ -1000,7 +1008,7 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 
     if (!(key->mv_size == 13 && kind == NEWS_FRAG_COMMENTS)
         && !(key->mv_size == 9 && kind != NEWS_FRAG_COMMENTS
-             && memchr("PJSTAM", kind, 6) != NULL))
+             && memchr("PJNSTAM", kind, 7) != NULL))
     {
         news_check_fail(c, "a key of %zu bytes, kind 0x%02x", key->mv_size,
                         kind);

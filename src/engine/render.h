@@ -20,6 +20,17 @@
  *
  *   be64 published_at | be64 modified_at | be32 version | be32 status |
  *   be32 nparts | nparts x (be32 length | bytes)
+ *
+ * What an article's comments change is kept apart from what its text
+ * makes, so that a comment writes a few small records and never renders
+ * the article again: the page fragment's NEWS_PART_COMMENTS is empty and
+ * its comments are comment page 1; the JSON fragment is two parts, the
+ * JSON before and after its comment count; and the state fragment holds
+ * the article's version and last change (its validators) in its header
+ * and the count of visible comments, in decimal, as its one part.  A
+ * reader's lookup of the page or the JSON puts them together (articles.c,
+ * news_article_fragment).  A store written before this layout has no
+ * state fragment, and its page and JSON are whole.
  */
 
 #ifndef NEWS_RENDER_H
@@ -38,10 +49,11 @@
 /* kinds of stored fragments: the last byte of a pages key */
 enum {
     NEWS_FRAG_PAGE = 'P',       /* the article page: NEWS_PART_* */
-    NEWS_FRAG_JSON = 'J',       /* GET /api/articles/{slug} */
+    NEWS_FRAG_JSON = 'J',       /* GET /api/articles/{slug}: 2 parts */
     NEWS_FRAG_SUMMARY = 'S',    /* one item of GET /api/articles */
     NEWS_FRAG_TEASER = 'T',     /* one item of the front page */
-    NEWS_FRAG_COMMENTS = 'C',   /* comment page N >= 2; key: . be32 N */
+    NEWS_FRAG_COMMENTS = 'C',   /* comment page N >= 1; key: . be32 N */
+    NEWS_FRAG_STATE = 'N',      /* what comments change: see below */
     NEWS_FRAG_ATOM = 'A',       /* one <entry> of the Atom feed */
     NEWS_FRAG_SITEMAP = 'M'     /* one <url> of the sitemap */
 };
@@ -110,6 +122,7 @@ int news_page_parse(const void *p, size_t n, news_page_t *pg);
 /*
  * The stored fragment of the given kind for an article with its comments
  * (cs may be NULL: none).  For NEWS_FRAG_COMMENTS, `page` is the page.
+ * Neither the page nor the JSON depends on the comments (see above).
  */
 int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
     const news_comments_t *cs, unsigned page);

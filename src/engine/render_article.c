@@ -203,11 +203,15 @@ news_render_topic_link(news_buf_t *b, const char *dir, const char *name,
 }
 
 
+/*
+ * The article as the API's JSON, in two pieces around its count of
+ * visible comments: the stored JSON fragment keeps them apart so that a
+ * comment changes the count alone (see news_render_fragment).
+ */
 void
-news_render_json(news_buf_t *b, const news_article_t *a, int with_body)
+news_render_json_head(news_buf_t *b, const news_article_t *a)
 {
-    unsigned    i;
-    news_buf_t  html;
+    unsigned  i;
 
     news_buf_addl(b, "{\"slug\":");
     news_json_string(b, a->slug, strlen(a->slug));
@@ -235,8 +239,16 @@ news_render_json(news_buf_t *b, const news_article_t *a, int with_body)
     news_time_rfc3339(b, a->published_at);
     news_buf_addl(b, "\",\"updated_at\":\"");
     news_time_rfc3339(b, a->updated_at);
-    news_buf_addf(b, "\",\"comment_count\":%u,\"url\":\"" NEWS_ROUTE_ARTICLE,
-                  a->comment_count);
+    news_buf_addl(b, "\",\"comment_count\":");
+}
+
+
+void
+news_render_json_tail(news_buf_t *b, const news_article_t *a, int with_body)
+{
+    news_buf_t  html;
+
+    news_buf_addl(b, ",\"url\":\"" NEWS_ROUTE_ARTICLE);
     news_buf_adds(b, a->slug);
     news_buf_addc(b, '"');
 
@@ -255,4 +267,13 @@ news_render_json(news_buf_t *b, const news_article_t *a, int with_body)
     }
 
     news_buf_addc(b, '}');
+}
+
+
+void
+news_render_json(news_buf_t *b, const news_article_t *a, int with_body)
+{
+    news_render_json_head(b, a);
+    news_buf_addf(b, "%u", a->comment_count);
+    news_render_json_tail(b, a, with_body);
 }

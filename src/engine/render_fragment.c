@@ -12,8 +12,8 @@ static void news_render_page_header(news_buf_t *b, const news_article_t *a,
     unsigned nparts);
 static size_t news_render_part_begin(news_buf_t *b);
 static void news_render_part_end(news_buf_t *b, size_t at);
-static void news_render_page(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs);
+static void news_render_page(news_buf_t *b, const news_article_t *a);
+static void news_render_json_parts(news_buf_t *b, const news_article_t *a);
 
 
 int
@@ -71,11 +71,15 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
     switch (kind) {
 
     case NEWS_FRAG_PAGE:
-        news_render_page(b, a, cs);
+        news_render_page(b, a);
+        return b->failed ? -1 : 0;
+
+    case NEWS_FRAG_JSON:
+        news_render_json_parts(b, a);
         return b->failed ? -1 : 0;
 
     case NEWS_FRAG_COMMENTS:
-    case NEWS_FRAG_JSON:
+    case NEWS_FRAG_STATE:
     case NEWS_FRAG_SUMMARY:
     case NEWS_FRAG_TEASER:
     case NEWS_FRAG_ATOM:
@@ -86,7 +90,7 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
         return -1;
     }
 
-    /* every kind but the article page is one part */
+    /* every kind but the article page and its JSON is one part */
     news_render_page_header(b, a, 1);
     at = news_render_part_begin(b);
 
@@ -96,9 +100,12 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
         news_render_comments(b, a, cs, page);
         break;
 
-    case NEWS_FRAG_JSON:
+    case NEWS_FRAG_STATE:
+        news_buf_addf(b, "%u", a->comment_count);
+        break;
+
     case NEWS_FRAG_SUMMARY:
-        news_render_json(b, a, kind == NEWS_FRAG_JSON);
+        news_render_json(b, a, 0);
         break;
 
     case NEWS_FRAG_TEASER:
@@ -161,10 +168,12 @@ news_render_part_end(news_buf_t *b, size_t at)
 }
 
 
-/* the article page: each NEWS_PART_* in its own part */
+/*
+ * The article page: each NEWS_PART_* in its own part, that of the
+ * comments empty (they are comment page 1)
+ */
 static void
-news_render_page(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs)
+news_render_page(news_buf_t *b, const news_article_t *a)
 {
     size_t    at;
     unsigned  part;
@@ -174,15 +183,30 @@ news_render_page(news_buf_t *b, const news_article_t *a,
     for (part = 0; part < NEWS_ARTICLE_PARTS; part++) {
         at = news_render_part_begin(b);
 
-        if (part == NEWS_PART_COMMENTS) {
-            news_render_comments(b, a, cs, 1);
-
-        } else {
+        if (part != NEWS_PART_COMMENTS) {
             news_render_article_part(b, a, part);
         }
 
         news_render_part_end(b, at);
     }
+}
+
+
+/* the article's JSON: the part before its comment count, the part after */
+static void
+news_render_json_parts(news_buf_t *b, const news_article_t *a)
+{
+    size_t  at;
+
+    news_render_page_header(b, a, 2);
+
+    at = news_render_part_begin(b);
+    news_render_json_head(b, a);
+    news_render_part_end(b, at);
+
+    at = news_render_part_begin(b);
+    news_render_json_tail(b, a, 1);
+    news_render_part_end(b, at);
 }
 
 

@@ -35,8 +35,12 @@ void news_render_body(news_buf_t *b, const news_article_t *a);
 void news_render_article_part(news_buf_t *b, const news_article_t *a,
     unsigned part);
 
-/* render_article.c: the article as the API's JSON, with or without body */
+/* render_article.c: the article as the API's JSON, with or without body;
+ * or its two pieces around the count of visible comments */
 void news_render_json(news_buf_t *b, const news_article_t *a, int with_body);
+void news_render_json_head(news_buf_t *b, const news_article_t *a);
+void news_render_json_tail(news_buf_t *b, const news_article_t *a,
+    int with_body);
 
 /* render_thread.c: page `page` of the article's comment threads */
 void news_render_comments(news_buf_t *b, const news_article_t *a,

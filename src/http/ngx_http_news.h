@@ -154,6 +154,9 @@ ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_topic(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_old_address(ngx_http_request_t *r);
+/* a fragment's parts as pieces to assemble (room for NEWS_PARTS_MAX) */
+ngx_uint_t ngx_http_news_fragment_pieces(const news_page_t *page,
+    ngx_str_t *pieces);
 /* 301 to the article's address now (the page's, or api: its JSON's) */
 ngx_int_t ngx_http_news_moved(ngx_http_request_t *r, const char *slug,
     ngx_uint_t api);

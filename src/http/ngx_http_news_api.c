@@ -94,7 +94,8 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     int                   rc;
     ngx_buf_t            *b;
-    ngx_str_t             pieces[2];
+    ngx_uint_t            n;
+    ngx_str_t             pieces[NEWS_PARTS_MAX + 1];
     news_err_t            err;
     news_reader_t         rd;
     news_article_view_t   v;
@@ -109,14 +110,13 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                            NEWS_FRAG_JSON, 1, &v, &err);
 
     if (rc == NEWS_OK && !v.moved) {
-        pieces[0].data = (u_char *) v.page.part[0].data;
-        pieces[0].len = v.page.part[0].len;
-        ngx_str_set(&pieces[1], "\n");
+        n = ngx_http_news_fragment_pieces(&v.page, pieces);
+        ngx_str_set(&pieces[n], "\n");
 
         if (ngx_http_news_validators(r, 'j', v.id, v.page.version,
                                      v.page.modified_at)
             != NGX_OK
-            || (b = ngx_http_news_assemble(r, pieces, 2)) == NULL)
+            || (b = ngx_http_news_assemble(r, pieces, n + 1)) == NULL)
         {
             rc = news_err_set(&err, NEWS_ERROR, "out of memory");
         }

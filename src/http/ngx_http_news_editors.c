@@ -208,9 +208,9 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_awrite_t *w = data;
 
-    ngx_uint_t      back;
+    ngx_uint_t      back, n;
     ngx_buf_t      *b;
-    ngx_str_t       piece, location;
+    ngx_str_t       pieces[NEWS_PARTS_MAX], location;
     news_err_t      err;
     news_page_t     page;
     news_reader_t   rd;
@@ -228,19 +228,19 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
      * error (a client would retry and meet its own article).  It answers
      * the success with an empty object instead.
      */
-    ngx_str_set(&piece, "{}");
+    ngx_str_set(&pieces[0], "{}");
+    n = 1;
     back = 0;
 
     if (ngx_http_news_reader(r, &rd, &err) == NEWS_OK
         && news_read_fragment(&rd, w->a.id, NEWS_FRAG_JSON, &page, &err)
            == NEWS_OK)
     {
-        piece.data = (u_char *) page.part[0].data;
-        piece.len = page.part[0].len;
+        n = ngx_http_news_fragment_pieces(&page, pieces);
         back = 1;
     }
 
-    b = ngx_http_news_assemble(r, &piece, 1);
+    b = ngx_http_news_assemble(r, pieces, n);
     news_reader_end(&rd);
 
     if (!back) {

@@ -153,6 +153,21 @@ ngx_http_news_topic_key(ngx_http_request_t *r, char kind, ngx_str_t *slug)
 }
 
 
+/* the article's JSON is two parts with its comment count between them */
+ngx_uint_t
+ngx_http_news_fragment_pieces(const news_page_t *page, ngx_str_t *pieces)
+{
+    ngx_uint_t  i;
+
+    for (i = 0; i < page->nparts; i++) {
+        pieces[i].data = (u_char *) page->part[i].data;
+        pieces[i].len = page->part[i].len;
+    }
+
+    return page->nparts;
+}
+
+
 /*
  * An article reached by a former address: 301 to where it is now, of
  * the page (api = 0) or of its JSON.  The engine told the new slug only

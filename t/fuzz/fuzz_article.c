@@ -56,10 +56,11 @@ check_fragment(const news_article_t *a, int kind)
     size_t        total;
     unsigned      i;
     cJSON        *v;
-    news_buf_t    b;
+    news_buf_t    b, json;
     news_page_t   pg;
 
     news_buf_init(&b);
+    news_buf_init(&json);
 
     FUZZ_CHECK(news_render_fragment(&b, a, kind, NULL, 1) == 0);
     FUZZ_CHECK(!b.failed);
@@ -69,7 +70,9 @@ check_fragment(const news_article_t *a, int kind)
     FUZZ_CHECK(pg.modified_at == a->modified_at);
     FUZZ_CHECK(pg.version == a->version);
     FUZZ_CHECK(pg.status == (uint32_t) a->status);
-    FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_ARTICLE_PARTS : 1));
+    /* the article's JSON is two parts, its comment count between them */
+    FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_ARTICLE_PARTS
+                             : kind == NEWS_FRAG_JSON ? 2 : 1));
 
     total = NEWS_PAGE_HEADER;
     for (i = 0; i < pg.nparts; i++) {
@@ -79,9 +82,19 @@ check_fragment(const news_article_t *a, int kind)
     FUZZ_CHECK(total == b.len);
 
     if (kind == NEWS_FRAG_JSON || kind == NEWS_FRAG_SUMMARY) {
-        FUZZ_CHECK(memchr(pg.part[0].data, '<', pg.part[0].len) == NULL);
+        for (i = 0; i < pg.nparts; i++) {
+            FUZZ_CHECK(memchr(pg.part[i].data, '<', pg.part[i].len) == NULL);
 
-        v = cJSON_ParseWithLength(pg.part[0].data, pg.part[0].len);
+            if (i) {
+                news_buf_addl(&json, "0");
+            }
+
+            news_buf_add(&json, pg.part[i].data, pg.part[i].len);
+        }
+
+        FUZZ_CHECK(!json.failed);
+
+        v = cJSON_ParseWithLength(json.data, json.len);
         FUZZ_CHECK(v != NULL);
         FUZZ_CHECK(cJSON_GetStringValue(
                        cJSON_GetObjectItemCaseSensitive(v, "slug")) != NULL);
@@ -102,6 +115,7 @@ check_fragment(const news_article_t *a, int kind)
                                    pg.part[NEWS_PART_ARTICLE].len, "<script"));
     }
 
+    news_buf_free(&json);
     news_buf_free(&b);
 }
 

@@ -19,6 +19,9 @@ static char          dir[] = "/tmp/news-unit-c-XXXXXX";
 static news_store_t  st;
 
 
+static size_t violations(void);
+
+
 static int
 put_article(const char *json, uint64_t *id)
 {
@@ -335,6 +338,293 @@ test_incremental(void)
 }
 
 
+/* a copy of the stored value of one of an article's fragments */
+static char *
+raw(uint64_t article, int kind, size_t *n)
+{
+    char           *s;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_err_t      err;
+    unsigned char   k[9];
+
+    news_be64_put(k, article);
+    k[8] = (unsigned char) kind;
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    news_store_read(&st, &txn, &err);
+    s = NULL;
+    *n = 0;
+
+    if (mdb_get(txn, st.dbi[NEWS_DB_PAGES], &key, &val) == 0) {
+        s = malloc(val.mv_size + 1);
+        memcpy(s, val.mv_data, val.mv_size);
+        s[val.mv_size] = '\0';
+        *n = val.mv_size;
+    }
+
+    news_store_read_done(&st);
+
+    return s;
+}
+
+
+/* the article's record as stored */
+static char *
+record(uint64_t article)
+{
+    char           *s;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_err_t      err;
+    unsigned char   k[8];
+
+    news_be64_put(k, article);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    news_store_read(&st, &txn, &err);
+    mdb_get(txn, st.dbi[NEWS_DB_ARTICLES], &key, &val);
+    s = strndup(val.mv_data, val.mv_size);
+    news_store_read_done(&st);
+
+    return s;
+}
+
+
+/* the page or JSON as a reader gets it: every part, with the validators */
+static char *
+joined(uint64_t article, int kind)
+{
+    unsigned     i;
+    MDB_txn     *txn;
+    news_buf_t   b;
+    news_err_t   err;
+    news_page_t  pg;
+
+    news_buf_init(&b);
+    news_store_read(&st, &txn, &err);
+
+    if (news_article_fragment(&st, txn, article, kind, &pg) == NEWS_OK) {
+        news_buf_addf(&b, "%u %lld:", pg.version, (long long) pg.modified_at);
+
+        for (i = 0; i < pg.nparts; i++) {
+            news_buf_add(&b, pg.part[i].data, pg.part[i].len);
+        }
+    }
+
+    news_store_read_done(&st);
+
+    return (char *) news_buf_cstr(&b);
+}
+
+
+/*
+ * Rewrites a fragment as a store from before the state fragment had it:
+ * whole, with its comment page 1 or count inside (render.h).
+ */
+static void
+make_old(uint64_t article, int kind)
+{
+    unsigned        i;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_buf_t      b;
+    news_err_t      err;
+    news_page_t     pg;
+    unsigned char   k[9], h[NEWS_PAGE_HEADER];
+
+    news_buf_init(&b);
+    news_store_write(&st, &txn, &err);
+    news_article_fragment(&st, txn, article, kind, &pg);
+
+    news_be64_put(h, (uint64_t) pg.published_at);
+    news_be64_put(h + 8, (uint64_t) pg.modified_at);
+    news_be32_put(h + 16, pg.version);
+    news_be32_put(h + 20, pg.status);
+    news_be32_put(h + 24, kind == NEWS_FRAG_JSON ? 1 : pg.nparts);
+    news_buf_add(&b, h, sizeof(h));
+
+    if (kind == NEWS_FRAG_JSON) {
+        news_buf_add_be32(&b, (uint32_t) (pg.part[0].len + pg.part[1].len
+                                          + pg.part[2].len));
+    }
+
+    for (i = 0; i < pg.nparts; i++) {
+        if (kind != NEWS_FRAG_JSON) {
+            news_buf_add_be32(&b, (uint32_t) pg.part[i].len);
+        }
+
+        news_buf_add(&b, pg.part[i].data, pg.part[i].len);
+    }
+
+    news_be64_put(k, article);
+    k[8] = (unsigned char) kind;
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = b.data;
+    val.mv_size = b.len;
+    mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0);
+    news_store_commit(&st, txn, &err);
+    news_buf_free(&b);
+}
+
+
+/* the record as an old store kept it: version, count, time in step */
+static void
+old_record(uint64_t article, unsigned version, unsigned count,
+    int64_t modified)
+{
+    char           *json;
+    cJSON          *obj;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_err_t      err;
+    unsigned char   k[8];
+
+    json = record(article);
+    obj = cJSON_Parse(json);
+    free(json);
+    cJSON_ReplaceItemInObject(obj, "version", cJSON_CreateNumber(version));
+    cJSON_ReplaceItemInObject(obj, "comment_count", cJSON_CreateNumber(count));
+    cJSON_ReplaceItemInObject(obj, "modified_at",
+                              cJSON_CreateNumber((double) modified));
+    json = cJSON_PrintUnformatted(obj);
+    cJSON_Delete(obj);
+
+    news_be64_put(k, article);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = json;
+    val.mv_size = strlen(json);
+
+    news_store_write(&st, &txn, &err);
+    mdb_put(txn, st.dbi[NEWS_DB_ARTICLES], &key, &val, 0);
+    news_store_commit(&st, txn, &err);
+    free(json);
+}
+
+
+static void
+drop_new(uint64_t article)
+{
+    MDB_txn        *txn;
+    MDB_val         key;
+    news_err_t      err;
+    unsigned char   k[13];
+
+    news_store_write(&st, &txn, &err);
+    news_be64_put(k, article);
+    k[8] = NEWS_FRAG_STATE;
+    key.mv_data = k;
+    key.mv_size = 9;
+    mdb_del(txn, st.dbi[NEWS_DB_PAGES], &key, NULL);
+    k[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(k + 9, 1);
+    key.mv_size = 13;
+    mdb_del(txn, st.dbi[NEWS_DB_PAGES], &key, NULL);
+    news_store_commit(&st, txn, &err);
+}
+
+
+/*
+ * A comment writes its record, its comment page and the article's small
+ * state, summary and teaser: the article's record, its page (the
+ * rendered body) and its JSON stay as they were.  A store from before
+ * this layout reads as it did and is moved to it by its first comment.
+ */
+static void
+test_layout(void)
+{
+    int         i;
+    char       *rec, *page, *json, *page2, *json2, *before, *after, *full;
+    char        body[32];
+    size_t      n, n2, jn, jn2;
+    uint64_t    art, id, last = 0;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    put_article("{\"title\":\"Layout\",\"body\":\"# Heading\\n\\nText.\"}",
+                &art);
+    post(art, 0, "alice", "first words", &id, &err);
+
+    rec = record(art);
+    page = raw(art, NEWS_FRAG_PAGE, &n);
+    json = raw(art, NEWS_FRAG_JSON, &jn);
+
+    post(art, id, "bob", "a reply", &id, &err);
+
+    page2 = raw(art, NEWS_FRAG_PAGE, &n2);
+    json2 = raw(art, NEWS_FRAG_JSON, &jn2);
+    after = record(art);
+
+    ok(strcmp(rec, after) == 0, "a comment leaves the article's record");
+    ok(n == n2 && memcmp(page, page2, n) == 0,
+       "and its rendered page");
+    ok(jn == jn2 && memcmp(json, json2, jn) == 0, "and its JSON");
+    free(rec);
+    free(after);
+    free(page);
+    free(page2);
+    free(json);
+    free(json2);
+
+    page = joined(art, NEWS_FRAG_PAGE);
+    json = joined(art, NEWS_FRAG_JSON);
+    ok(strstr(page, "a reply") != NULL && strncmp(page, "3 2000:", 7) == 0,
+       "the page a reader gets shows it, with the new version and time");
+    ok(strstr(json, "\"comment_count\":2,") != NULL
+       && strncmp(json, "3 2000:", 7) == 0, "the JSON counts it");
+    free(json);
+
+    /* a store from before: the page and the JSON whole, no state */
+    make_old(art, NEWS_FRAG_PAGE);
+    make_old(art, NEWS_FRAG_JSON);
+    drop_new(art);
+    old_record(art, 3, 2, 2000);
+
+    before = joined(art, NEWS_FRAG_PAGE);
+    ok(strcmp(before, page) == 0, "an old store's page reads as it was");
+    free(before);
+    free(page);
+    ok(violations() == 0, "newsctl check takes the old layout");
+
+    post(art, 0, "carol", "after the upgrade", &id, &err);
+    free(raw(art, NEWS_FRAG_STATE, &n));
+    ok(n > 0, "the first comment after moves the article to the layout");
+    page = joined(art, NEWS_FRAG_PAGE);
+    json = joined(art, NEWS_FRAG_JSON);
+    ok(strstr(page, "first words") && strstr(page, "after the upgrade")
+       && strncmp(page, "4 2000:", 7) == 0, "with every comment");
+    ok(strstr(json, "\"comment_count\":3,") != NULL, "and its count");
+    ok(violations() == 0, "newsctl check takes the new layout");
+    free(page);
+    free(json);
+
+    /* 51 threads fill two pages; hiding the last makes it one again */
+    put_article("{\"title\":\"Two pages\",\"body\":\"b\"}", &art);
+
+    for (i = 1; i <= 51; i++) {
+        snprintf(body, sizeof(body), "thread %d", i);
+        post(art, 0, "alice", body, &last, &err);
+    }
+
+    set_status(last, NEWS_COMMENT_HIDDEN);
+    before = all_pages(art);
+    ok(strstr(before, "Later comments") == NULL,
+       "a page that became the last loses its link to the next");
+
+    news_store_write(&st, &txn, &err);
+    news_article_refresh(&st, txn, art, 4000, &err);
+    news_store_commit(&st, txn, &err);
+    full = all_pages(art);
+    ok(strcmp(before, full) == 0, "as a full render has it");
+    free(before);
+    free(full);
+}
+
+
 /* every key of an index: the ids that end them, or the keys in hex */
 static char *
 index_keys(int db, int ids)
@@ -621,6 +911,7 @@ main(void)
 
     test_threads();
     test_incremental();
+    test_layout();
     test_queue();
     test_disown();
 
