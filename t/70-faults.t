@@ -122,6 +122,41 @@ sub acked_missing {
     $t->done;
 }
 
+### Every worker SIGKILLed at once while 16 clients post (issue 14's rate)
+
+{
+    my $t = NewsTest->new(workers => 2, http => 'news_comment_rate 0;');
+    $t->newsctl('import', 'demo/seed-article.json');
+    $t->run;
+    $t->allow_log(qr/\[alert\].*exited on signal 9/);
+    my @cookies = map { $t->login("burst$_") } 1 .. 16;
+
+    my $killed = 0;
+    my @lines = clients($t, \@cookies, 30, sub {
+        for my $round (1 .. 2) {
+            sleep 0.5;
+            my @w = $t->worker_pids;
+            $killed += kill 'KILL', @w if @w;
+            my $deadline = time + 5;
+            sleep 0.05 while time < $deadline && (@w = $t->worker_pids) < 2;
+        }
+    });
+    ok($killed >= 2, "killed every worker, $killed in all, mid-write");
+
+    my ($acked, $missing, $stored) = acked_missing($t, @lines);
+    ok($acked > 0, "$acked comments acknowledged while every worker died");
+    is_deeply($missing, [], 'every acknowledged comment is in the store');
+    my @odd = grep { !/^c-\d+-\d+ x{50}$/ } keys %$stored;
+    is_deeply(\@odd, [], 'no comment is half-written');
+    my ($rc, $out) = $t->newsctl('check');
+    is($rc, 0, 'newsctl check finds the store whole') or diag($out);
+    my $n = 0;
+    $n += $_ for values %$stored;
+    like($t->get("/api/articles/$SLUG")->{content}, qr/"comment_count":$n,/,
+         "the article counts the $n stored");
+    $t->done;
+}
+
 ### nginx -s reload during reads and writes
 
 {
