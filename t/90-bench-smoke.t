@@ -32,16 +32,20 @@ is($rc, 0, 'bench/run exits 0') or diag("stdout:\n$stdout\nstderr:\n$stderr");
 
 my %line;
 for (split /\n/, $stdout) {
-    $line{$1} = $_ if /^\s*(S\d|L\d\w?|Q\d|Wr?)\s{2}/;
+    $line{$1} = $_ if /^\s*(S\d|L\d\w?|Q\d|W[r01]?|H[r0]?)\s{2}/;
 }
 my $num = qr/\d+(?:\.\d+)?/;
 for my $id (qw(S1 S2 S5 L1 L1r L2 L5 Q1 Q2)) {
     like($line{$id} // '', qr/^\s*\Q$id\E\s{2}.*?\s{2}\d+\s+$num\s+$num\s+$num/,
          "table row $id: req/s, p50, p99, ratio");
 }
-for my $id (qw(S3 S4 L3 W Wr)) {
+for my $id (qw(S3 S4 L3 W Wr W0 W1 H0 H Hr)) {
     like($line{$id} // '', qr/\s(?:\d+(?:\.\d+)?(?: c\/s)?\s+$num\s+$num|n\/a \(.+?\))/,
          "table row $id: numbers or n/a with a reason");
+}
+for my $id (qw(W W0 W1 H)) {
+    like($stdout, qr/^written per comment, \Q$id\E: \d+ bytes \(\d+ comments in \d+ commits: $num a commit\)/m,
+         "$id: bytes written per comment, commits");
 }
 like($stdout, qr/^large store fill: 200 articles.*imported in $num s/m, 'fill time reported');
 like($stdout, qr/^search beside SQLite FTS5 .*ours \d+ q\/s .*FTS5 $num q\/s .*index .* x; top-10 agreement .*$num%/m,
