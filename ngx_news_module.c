@@ -136,6 +136,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       offsetof(ngx_http_news_main_conf_t, cache_max_age),
       NULL },
 
+    { ngx_string("news_edge"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_news_edge,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("news_comment_max_length"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -383,6 +390,7 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->comment_rate = NGX_CONF_UNSET;
     nmcf->comment_max_links = NGX_CONF_UNSET;
     nmcf->cache_max_age = NGX_CONF_UNSET;
+    nmcf->edges = NGX_CONF_UNSET_PTR;
     nmcf->session_ttl = NGX_CONF_UNSET;
     nmcf->session_idle = NGX_CONF_UNSET;
     nmcf->body_max = NGX_CONF_UNSET_SIZE;
@@ -1397,7 +1405,7 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
 
     ngx_http_news_disown_left(cycle, nmcf);
 
-    return NGX_OK;
+    return ngx_http_news_edge_start(cycle, nmcf);
 }
 
 
@@ -1432,6 +1440,7 @@ ngx_http_news_exit_process(ngx_cycle_t *cycle)
     }
 
     /* the thread pools have exited by now: no write is in flight */
+    ngx_http_news_edge_stop(nmcf);
     news_writer_destroy(&nmcf->writer);
     news_store_close(&nmcf->store);
     news_buf_free(&nmcf->scratch);

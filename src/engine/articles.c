@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "articles.h"
+#include "keys.h"
+#include "outbox.h"
 #include "comments.h"
 #include "search.h"
 #include "text.h"
@@ -35,6 +37,7 @@ static int news_article_write_pages(news_store_t *st, MDB_txn *txn,
     news_article_t *a, const news_comments_t *cs, unsigned from,
     const unsigned *want, unsigned nwant, unsigned pages, news_err_t *err);
 static unsigned news_min_u(unsigned a, unsigned b);
+static unsigned news_article_pages_bound(const news_article_t *a);
 static int news_article_body(news_article_t *a, news_buf_t *html,
     news_err_t *err);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
@@ -145,6 +148,11 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
         rc = news_article_write_fragments(st, txn, a, &cs, 0, err);
     }
 
+    if (rc == NEWS_OK) {
+        rc = news_outbox_article(st, txn, a, NEWS_KEYS_ALL,
+                                 news_render_comment_pages(&cs), now, err);
+    }
+
     news_comments_free(&cs);
 
     return rc;
@@ -227,6 +235,11 @@ news_article_rerender(news_store_t *st, MDB_txn *txn, news_article_t *a,
         rc = news_article_write_fragments(st, txn, a, &cs, 1, err);
     }
 
+    if (rc == NEWS_OK) {
+        rc = news_outbox_article(st, txn, a, NEWS_KEYS_TEASER,
+                                 news_render_comment_pages(&cs), now, err);
+    }
+
     news_comments_free(&cs);
 
     return rc;
@@ -248,6 +261,11 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
     }
 
     rc = news_article_index(st, txn, &a, 0, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_outbox_article(st, txn, &a, NEWS_KEYS_ALL,
+                                 news_article_pages_bound(&a), now, err);
+    }
 
     if (rc == NEWS_OK) {
         key.mv_data = a.slug;
@@ -422,6 +440,11 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
                                           pages, err);
         }
 
+        if (rc == NEWS_OK) {
+            rc = news_outbox_article(st, txn, &a, NEWS_KEYS_TEASER, pages,
+                                     st->dirty_now, err);
+        }
+
         news_comments_free(&cs);
         news_article_free(&a);
     }
@@ -482,6 +505,12 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     rc = news_article_index(st, txn, &old, 0, err);
+
+    /* what the old record was on: a new slug, section or tag leaves it */
+    if (rc == NEWS_OK) {
+        rc = news_outbox_article(st, txn, &old, NEWS_KEYS_ALL,
+                                 news_article_pages_bound(&old), now, err);
+    }
 
     if (rc == NEWS_OK && strcmp(old.slug, a->slug) != 0) {
         rc = news_article_redirect(st, txn, old.slug, id, err);
@@ -1656,6 +1685,18 @@ static unsigned
 news_min_u(unsigned a, unsigned b)
 {
     return a < b ? a : b;
+}
+
+
+/*
+ * The comment pages an article may have, without loading its comments:
+ * a page holds NEWS_COMMENTS_PAGE threads, each begun by a comment (one
+ * more for threads whose top comment is no longer counted as visible).
+ */
+static unsigned
+news_article_pages_bound(const news_article_t *a)
+{
+    return a->comment_count / NEWS_COMMENTS_PAGE + 1;
 }
 
 

@@ -24,6 +24,7 @@
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
  *   postings, sdocs: the search index (see search.h)
  *   words     the banned and suspect words (see words.h)
+ *   outbox    the keys each write made stale, for the edges (outbox.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -75,6 +76,7 @@ enum {
     NEWS_DB_POSTINGS,
     NEWS_DB_SDOCS,
     NEWS_DB_WORDS,
+    NEWS_DB_OUTBOX,
     NEWS_DB_N
 };
 

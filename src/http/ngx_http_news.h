@@ -13,6 +13,8 @@
 
 #include "engine/articles.h"
 #include "engine/comments.h"
+#include "engine/keys.h"
+#include "engine/edge.h"
 #include "engine/policy.h"
 #include "engine/reader.h"
 #include "engine/render.h"
@@ -29,7 +31,7 @@
 #define NGX_HTTP_NEWS_PAGE_SIZE    20
 #define NGX_HTTP_NEWS_PAGE_MAX     100000
 /* ?page=N of lists: each page walks over those before it (20 x 49) */
-#define NGX_HTTP_NEWS_LIST_PAGES   50
+#define NGX_HTTP_NEWS_LIST_PAGES   NEWS_LIST_PAGES
 #define NGX_HTTP_NEWS_API_LIMIT    100
 #define NGX_HTTP_NEWS_NEXT_MAX     1024
 
@@ -60,6 +62,7 @@ typedef struct {
     ngx_int_t           comment_rate;       /* per user and minute */
     ngx_int_t           comment_max_links;  /* more: held */
     time_t              cache_max_age;      /* news_cache_max_age */
+    ngx_array_t        *edges;              /* news_edge URLs */
 
     /* worker process state, set in init_process */
     news_store_t        store;
@@ -68,6 +71,7 @@ typedef struct {
     ngx_uint_t          hashes;         /* queued or running (tasks.c) */
     ngx_uint_t          searches;       /* queued or running (search.c) */
     ngx_uint_t          store_open;
+    news_drain_t        drain;          /* tells the edges (worker 0) */
 } ngx_http_news_main_conf_t;
 
 
@@ -131,6 +135,9 @@ typedef struct {
 
     /* 0, or when a list gets stale: the next scheduled article is due */
     time_t                      stale_at;
+
+    /* a list's section or tag ("s" or "t" . slug): its surrogate key */
+    const char                 *topic;
 } ngx_http_news_ctx_t;
 
 
@@ -361,6 +368,14 @@ ngx_int_t ngx_http_news_location(ngx_http_request_t *r, ngx_str_t *path,
  */
 ngx_int_t ngx_http_news_validators(ngx_http_request_t *r, char kind,
     uint64_t a, uint64_t b, int64_t modified);
+
+/* ngx_http_news_edge.c: the answer's surrogate keys; news_edge */
+ngx_int_t ngx_http_news_surrogate_keys(ngx_http_request_t *r, char kind,
+    uint64_t article);
+char *ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+ngx_int_t ngx_http_news_edge_start(ngx_cycle_t *cycle,
+    ngx_http_news_main_conf_t *nmcf);
+void ngx_http_news_edge_stop(ngx_http_news_main_conf_t *nmcf);
 /* the host of absolute links, and whether it is the request's Host */
 ngx_int_t ngx_http_news_host(ngx_http_request_t *r, ngx_str_t *host);
 ngx_uint_t ngx_http_news_host_varies(ngx_http_request_t *r);

@@ -133,17 +133,23 @@ ngx_http_news_front(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 /*
  * The topics key prefix of a section or tag slug from the URL: the kind
- * letter and the slug, NUL-terminated, in r->pool.
+ * letter and the slug, NUL-terminated, in r->pool.  The request's list
+ * is of that topic: its surrogate key (ctx->topic) says so.
  */
 char *
 ngx_http_news_topic_key(ngx_http_request_t *r, char kind, ngx_str_t *slug)
 {
-    u_char  *p;
+    u_char               *p;
+    ngx_http_news_ctx_t  *ctx;
 
     p = ngx_pnalloc(r->pool, slug->len + 2);
-    if (p == NULL) {
+    ctx = ngx_http_news_get_ctx(r);
+
+    if (p == NULL || ctx == NULL) {
         return NULL;
     }
+
+    ctx->topic = (char *) p;
 
     p[0] = kind;
     ngx_memcpy(p + 1, slug->data, slug->len);

@@ -269,6 +269,10 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
         r->headers_out.last_modified_time = (time_t) modified;
     }
 
+    if (ngx_http_news_surrogate_keys(r, kind, a) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     return ngx_http_news_cache_control(r, user != NULL);
 }
 
