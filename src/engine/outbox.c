@@ -10,8 +10,6 @@
 #include "text.h"
 
 
-static int news_outbox_wanted(news_store_t *st, MDB_txn *txn,
-    news_err_t *err);
 static int news_outbox_seq(news_store_t *st, MDB_txn *txn, const void *k,
     size_t len, uint64_t *seq, news_err_t *err);
 
@@ -25,7 +23,7 @@ news_outbox_article(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     news_buf_t     b;
     unsigned char  k[9];
 
-    rc = news_outbox_wanted(st, txn, err);
+    rc = news_outbox_kept(st, txn, err);
     if (rc != NEWS_OK) {
         return rc == NEWS_NOTFOUND ? NEWS_OK : rc;
     }
@@ -68,13 +66,8 @@ news_outbox_article(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 }
 
 
-/*
- * Whether any edge is told of changes: an edge's mark is in the store
- * once an nginx with news_edge has started, so that newsctl's writes
- * are purged too, and a site without edges keeps no outbox.  One seek.
- */
-static int
-news_outbox_wanted(news_store_t *st, MDB_txn *txn, news_err_t *err)
+int
+news_outbox_kept(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
     int          rc;
     MDB_val      key, val;
@@ -97,6 +90,24 @@ news_outbox_wanted(news_store_t *st, MDB_txn *txn, news_err_t *err)
 
     return rc == MDB_NOTFOUND ? NEWS_NOTFOUND
                               : news_store_fail(err, rc, "reading the outbox");
+}
+
+
+int
+news_outbox_in_use(news_store_t *st)
+{
+    int          rc;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    if (news_store_begin(st, MDB_RDONLY, &txn, &err) != NEWS_OK) {
+        return 1;
+    }
+
+    rc = news_outbox_kept(st, txn, &err);
+    news_store_abort(st, txn);
+
+    return rc != NEWS_NOTFOUND;
 }
 
 

@@ -22,6 +22,17 @@
 #include "store.h"
 
 
+/*
+ * Whether the outbox is kept: NEWS_OK once an nginx with news_edge has
+ * put an edge's mark in the store (so that newsctl's writes are purged
+ * too), NEWS_NOTFOUND for a site without edges, which keeps no outbox.
+ * One seek.
+ */
+int news_outbox_kept(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/* the same in a read txn of its own; 1 as well when it cannot tell */
+int news_outbox_in_use(news_store_t *st);
+
 /* in the change's write txn: the keys of a change to article a */
 int news_outbox_article(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, int what, unsigned pages, int64_t now,

@@ -7,6 +7,7 @@
 
 #include "ngx_http_news.h"
 #include "engine/keys.h"
+#include "engine/outbox.h"
 
 
 static void ngx_http_news_edge_log(void *data, int level, const char *msg);
@@ -135,6 +136,11 @@ ngx_http_news_edge_start(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
     d = &nmcf->drain;
     n = nmcf->edges == NGX_CONF_UNSET_PTR ? 0 : nmcf->edges->nelts;
     urls = n ? nmcf->edges->elts : NULL;
+
+    /* no edge, and none before: no outbox, no thread */
+    if (n == 0 && !news_outbox_in_use(&nmcf->store)) {
+        return NGX_OK;
+    }
 
     d->edges = n ? ngx_pcalloc(cycle->pool, n * sizeof(news_edge_t)) : NULL;
     if (n && d->edges == NULL) {
