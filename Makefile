@@ -13,7 +13,8 @@ PACKAGES    := nginx-core nginx-dev liblmdb-dev lmdb-utils libcjson-dev \
                libpcre2-dev libssl-dev zlib1g-dev gcc make \
                perl libwww-perl wrk libxml2-utils openssl curl \
                libio-socket-ssl-perl libnet-ssleay-perl libsqlite3-dev \
-               libxml2-dev libnginx-mod-http-cache-purge
+               libxml2-dev libnginx-mod-http-cache-purge \
+               libnginx-mod-nchan redis-server
 
 ENGINE_SRCS := $(wildcard src/engine/*.c)
 ENGINE_HDRS := $(wildcard src/engine/*.h)

@@ -143,6 +143,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       0,
       NULL },
 
+    { ngx_string("news_live_publish"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_news_live_publish,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
     { ngx_string("news_comment_max_length"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -968,24 +975,30 @@ ngx_http_news_site_marks(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 static char *
 ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 {
-    ngx_int_t   i, rc;
-    news_buf_t  csp;
-    news_buf_t  chrome[NEWS_CHROME_N];
+    int                         live;
+    ngx_int_t                   i, rc;
+    news_buf_t                  csp;
+    news_buf_t                  chrome[NEWS_CHROME_N];
+    ngx_http_news_main_conf_t  *nmcf;
 
     for (i = 0; i < NEWS_CHROME_N; i++) {
         news_buf_init(&chrome[i]);
     }
 
+    /* live comments' script with news_live_publish (edge.c) */
+    nmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_news_module);
+    live = nmcf->live_publish.len > 0;
+
     rc = news_render_chrome(chrome, (char *) conf->site_name.data,
                             conf->site_name.len, (char *) conf->prefix.data,
                             conf->prefix.len, (char *) conf->site_logo.data,
                             conf->site_logo.len, (char *) conf->site_css.data,
-                            conf->site_css.len);
+                            conf->site_css.len, live);
 
     /* the pages' CSP: the hash of the inline stylesheet, the URLs above */
     news_buf_init(&csp);
     news_render_csp(&csp, (char *) conf->site_logo.data, conf->site_logo.len,
-                    (char *) conf->site_css.data, conf->site_css.len);
+                    (char *) conf->site_css.data, conf->site_css.len, live);
     news_buf_addc(&csp, '\0');
 
     conf->csp.data = csp.failed ? NULL

@@ -8,6 +8,7 @@
 
 #include "articles.h"
 #include "keys.h"
+#include "live.h"
 #include "outbox.h"
 #include "comments.h"
 #include "search.h"
@@ -150,7 +151,8 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
 
     if (rc == NEWS_OK) {
         rc = news_outbox_article(st, txn, a, NEWS_KEYS_ALL,
-                                 news_render_comment_pages(&cs), now, err);
+                                 news_render_comment_pages(&cs), NULL, now,
+                                 err);
     }
 
     news_comments_free(&cs);
@@ -237,7 +239,8 @@ news_article_rerender(news_store_t *st, MDB_txn *txn, news_article_t *a,
 
     if (rc == NEWS_OK) {
         rc = news_outbox_article(st, txn, a, NEWS_KEYS_TEASER,
-                                 news_render_comment_pages(&cs), now, err);
+                                 news_render_comment_pages(&cs), NULL, now,
+                                 err);
     }
 
     news_comments_free(&cs);
@@ -264,7 +267,8 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
 
     if (rc == NEWS_OK) {
         rc = news_outbox_article(st, txn, &a, NEWS_KEYS_ALL,
-                                 news_article_pages_bound(&a), now, err);
+                                 news_article_pages_bound(&a), NULL, now,
+                                 err);
     }
 
     if (rc == NEWS_OK) {
@@ -355,6 +359,7 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
     unsigned         i, j, page, from, pages, want[64], nwant;
     uint64_t         id;
     news_page_t      state;
+    news_buf_t       events;
     news_article_t   a;
     news_comments_t  cs;
 
@@ -396,6 +401,7 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
 
         from = (unsigned) -1;
         nwant = 0;
+        news_buf_init(&events);
 
         for (j = i; j < st->ndirty; j++) {
             if (st->dirty[j].article != id) {
@@ -403,6 +409,10 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
             }
 
             page = news_render_comment_page_of(&cs, st->dirty[j].comment);
+
+            /* what open pages are sent, after the commit */
+            news_live_event(&events, &a, &cs, st->dirty[j].comment,
+                            st->dirty[j].kind, st->dirty_now);
 
             /* the page before may gain or lose its "later" link */
             if (page == 0 || st->dirty[j].kind == NEWS_CHANGE_STATUS) {
@@ -442,8 +452,10 @@ news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
 
         if (rc == NEWS_OK) {
             rc = news_outbox_article(st, txn, &a, NEWS_KEYS_TEASER, pages,
-                                     st->dirty_now, err);
+                                     &events, st->dirty_now, err);
         }
+
+        news_buf_free(&events);
 
         news_comments_free(&cs);
         news_article_free(&a);
@@ -509,7 +521,8 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
     /* what the old record was on: a new slug, section or tag leaves it */
     if (rc == NEWS_OK) {
         rc = news_outbox_article(st, txn, &old, NEWS_KEYS_ALL,
-                                 news_article_pages_bound(&old), now, err);
+                                 news_article_pages_bound(&old), NULL, now,
+                                 err);
     }
 
     if (rc == NEWS_OK && strcmp(old.slug, a->slug) != 0) {

@@ -48,9 +48,14 @@ static int news_drain_deliver(news_drain_t *d, news_edge_t *e,
 static void news_drain_keys(news_outbox_batch_t *ob, uint64_t after,
     int64_t stale, news_buf_t *keys);
 static int news_drain_has(const news_buf_t *keys, const char *t, size_t n);
+static int news_drain_live(news_drain_t *d, news_edge_t *e,
+    news_outbox_batch_t *ob, int64_t stale);
+static void news_drain_back(news_drain_t *d, news_edge_t *e);
 static void news_drain_failed(news_drain_t *d, news_edge_t *e,
     const char *why);
 static int news_edge_send(const char *path, size_t len, void *arg);
+static int news_edge_request(news_edge_t *e, const char *head, size_t len,
+    const char *body, size_t body_len);
 static int news_edge_connect(news_edge_t *e);
 static int news_edge_answer(news_edge_t *e);
 static void news_edge_close(news_edge_t *e);
@@ -378,6 +383,10 @@ news_drain_deliver(news_drain_t *d, news_edge_t *e, news_outbox_batch_t *ob,
     news_buf_t        plain;
     news_edge_send_t  s;
 
+    if (e->live) {
+        return news_drain_live(d, e, ob, stale);
+    }
+
     news_buf_reset(keys);
     news_drain_keys(ob, e->mark, stale, keys);
 
@@ -406,7 +415,71 @@ news_drain_deliver(news_drain_t *d, news_edge_t *e, news_outbox_batch_t *ob,
     }
 
     news_buf_free(&plain);
+    news_drain_back(d, e);
 
+    return 0;
+}
+
+
+/* each live event after the publisher's mark, in order */
+static int
+news_drain_live(news_drain_t *d, news_edge_t *e, news_outbox_batch_t *ob,
+    int64_t stale)
+{
+    int                 n;
+    char                req[NEWS_EDGE_URL_MAX + 256], *json;
+    size_t              i;
+    const char         *p, *end, *line, *eol;
+    unsigned long long  article;
+
+    for (i = 0; i < ob->n; i++) {
+        if (ob->items[i].seq <= e->mark || ob->items[i].time < stale) {
+            continue;
+        }
+
+        p = ob->data.data + ob->items[i].off;
+        end = p + ob->items[i].len;
+
+        /* the keys come first; each event is a line after them */
+        for (line = memchr(p, '\n', (size_t) (end - p)); line != NULL;
+             line = eol < end ? eol : NULL)
+        {
+            line++;
+            eol = memchr(line, '\n', (size_t) (end - line));
+            eol = eol ? eol : end;
+            article = strtoull(line, &json, 10);
+
+            if (json >= eol || *json != ' ') {
+                continue;
+            }
+
+            json++;
+
+            n = snprintf(req, sizeof(req), "POST %s/%llu HTTP/1.1\r\n"
+                         "Host: %s\r\nUser-Agent: ngx_news_module\r\n"
+                         "Content-Type: application/json\r\n"
+                         "Content-Length: %zu\r\n\r\n",
+                         e->path, article, e->host, (size_t) (eol - json));
+
+            if (n < 0 || (size_t) n >= sizeof(req)
+                || news_edge_request(e, req, (size_t) n, json,
+                                     (size_t) (eol - json)) != 0)
+            {
+                news_drain_failed(d, e, strerror(errno ? errno : EIO));
+                return -1;
+            }
+        }
+    }
+
+    news_drain_back(d, e);
+
+    return 0;
+}
+
+
+static void
+news_drain_back(news_drain_t *d, news_edge_t *e)
+{
     if (e->down && d->log) {
         char  msg[NEWS_EDGE_URL_MAX + 64];
 
@@ -418,8 +491,6 @@ news_drain_deliver(news_drain_t *d, news_edge_t *e, news_outbox_batch_t *ob,
     e->down = 0;
     e->backoff = 0;
     e->retry_at = 0;
-
-    return 0;
 }
 
 
@@ -437,7 +508,8 @@ news_drain_keys(news_outbox_batch_t *ob, uint64_t after, int64_t stale,
         }
 
         p = ob->data.data + ob->items[i].off;
-        end = p + ob->items[i].len;
+        end = memchr(p, '\n', ob->items[i].len);
+        end = end ? end : p + ob->items[i].len;
 
         while (p < end) {
             while (p < end && *p == ' ') {
@@ -510,7 +582,7 @@ news_drain_failed(news_drain_t *d, news_edge_t *e, const char *why)
 static int
 news_edge_send(const char *path, size_t len, void *arg)
 {
-    int                n, tries;
+    int                n;
     char               req[NEWS_EDGE_URL_MAX * 2 + 4096];
     news_edge_t       *e;
     news_edge_send_t  *s;
@@ -530,13 +602,27 @@ news_edge_send(const char *path, size_t len, void *arg)
         return -1;
     }
 
+    return news_edge_request(e, req, (size_t) n, NULL, 0);
+}
+
+
+/* a request's head and body on the kept-alive connection, its answer */
+static int
+news_edge_request(news_edge_t *e, const char *head, size_t len,
+    const char *body, size_t body_len)
+{
+    int  tries;
+
     /* a kept-alive connection the edge closed meanwhile: once more anew */
     for (tries = 0; tries < 2; tries++) {
         if (e->fd == -1 && news_edge_connect(e) != 0) {
             return -1;
         }
 
-        if (send(e->fd, req, (size_t) n, MSG_NOSIGNAL) == n
+        if (send(e->fd, head, len, MSG_NOSIGNAL) == (ssize_t) len
+            && (body_len == 0
+                || send(e->fd, body, body_len, MSG_NOSIGNAL)
+                   == (ssize_t) body_len)
             && news_edge_answer(e) == 0)
         {
             return 0;
@@ -688,7 +774,7 @@ news_edge_answer(news_edge_t *e)
         news_edge_close(e);
     }
 
-    if (status != 200 && status != 404) {
+    if (e->live ? status / 100 != 2 : status != 200 && status != 404) {
         errno = EPROTO;
         return -1;
     }

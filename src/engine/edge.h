@@ -19,6 +19,14 @@
  *
  * which nginx's cache purge module (a location with proxy_cache_purge)
  * answers 200 (purged) or 404 (not held): both are success.
+ *
+ * A live publisher (news_live_publish: nchan's publisher location) gets
+ * each comment event (live.h) of an article as
+ *
+ *     POST {the URL's path}/{article id} HTTP/1.1
+ *     Content-Type: application/json
+ *
+ * with the event as the body; any 2xx is success.
  */
 
 #ifndef NEWS_EDGE_H
@@ -46,6 +54,7 @@ typedef struct {
     unsigned     backoff;       /* seconds */
     uint64_t     mark;
     int          known;         /* mark read from the store */
+    int          live;          /* a live publisher, not an edge */
 } news_edge_t;
 
 

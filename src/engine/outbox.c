@@ -15,7 +15,8 @@ static int news_outbox_seq(news_store_t *st, MDB_txn *txn, const void *k,
 
 int
 news_outbox_article(news_store_t *st, MDB_txn *txn, const news_article_t *a,
-    int what, unsigned pages, int64_t now, news_err_t *err)
+    int what, unsigned pages, const news_buf_t *events, int64_t now,
+    news_err_t *err)
 {
     int            rc;
     uint64_t       seq;
@@ -37,6 +38,12 @@ news_outbox_article(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     b.len = 8;
     news_be64_put((unsigned char *) b.data, (uint64_t) now);
     news_keys_change(&b, a, what, pages);
+
+    if (events != NULL && events->len) {
+        news_buf_add(&b, events->data, events->len);
+    }
+
+    b.failed |= events != NULL && events->failed;
 
     if (b.failed) {
         news_buf_free(&b);
@@ -246,6 +253,10 @@ news_outbox_read(news_store_t *st, MDB_txn *txn, uint64_t after, size_t max,
     if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "reading the outbox");
     }
+
+    /* a NUL past the last entry: its numbers are read with strtoull */
+    news_buf_addc(&ob->data, '\0');
+    ob->data.len--;
 
     if (ob->data.failed) {
         return news_err_set(err, NEWS_ERROR, "out of memory");

@@ -7,7 +7,8 @@
  * copy of what they purge has expired by then), are dropped.
  *
  * The outbox database:
- *   'q' . be64 seq -> be64 time . keys, space-separated
+ *   'q' . be64 seq -> be64 time . keys, space-separated, then the
+ *             comments' live events, a line each (live.h)
  *   'e' . edge URL -> be64 seq: the last entry that edge has had
  *   'r' -> be64 the last seq given
  */
@@ -33,10 +34,14 @@ int news_outbox_kept(news_store_t *st, MDB_txn *txn, news_err_t *err);
 /* the same in a read txn of its own; 1 as well when it cannot tell */
 int news_outbox_in_use(news_store_t *st);
 
-/* in the change's write txn: the keys of a change to article a */
+/*
+ * In the change's write txn: the keys of a change to article a, and the
+ * live events of its comments' changes (live.h: lines, each after a
+ * '\n'; NULL for none).
+ */
 int news_outbox_article(news_store_t *st, MDB_txn *txn,
-    const news_article_t *a, int what, unsigned pages, int64_t now,
-    news_err_t *err);
+    const news_article_t *a, int what, unsigned pages,
+    const news_buf_t *events, int64_t now, news_err_t *err);
 
 
 typedef struct {

@@ -130,6 +130,10 @@ int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
 /* frees the reply tree cached in a news_comments_t */
 void news_render_tree_free(void *tree);
 
+/* one visible comment without its replies, for a live stream (live.h) */
+void news_render_live_comment(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c);
+
 /* how many pages the article's comment threads fill (at least 1) */
 unsigned news_render_comment_pages(const news_comments_t *cs);
 
@@ -233,18 +237,20 @@ int news_markdown(news_buf_t *b, const char *md, size_t n);
 
 /*
  * The site chrome for a site name and the location prefix (ends in '/'),
- * with an optional logo URL and an extra stylesheet URL (empty: none)
+ * with an optional logo URL and an extra stylesheet URL (empty: none);
+ * live: with the live comments' script
  */
 int news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
     size_t site_len, const char *prefix, size_t prefix_len, const char *logo,
-    size_t logo_len, const char *css, size_t css_len);
+    size_t logo_len, const char *css, size_t css_len, int live);
 
 /*
- * The Content-Security-Policy of HTML pages: no script source, our inline
- * stylesheet by its SHA-256, and the logo and extra stylesheet URLs
+ * The Content-Security-Policy of HTML pages: our inline stylesheet by its
+ * SHA-256, and the logo and extra stylesheet URLs; no script source but,
+ * when live, the live comments' script by its SHA-256
  */
 void news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
-    const char *css, size_t css_len);
+    const char *css, size_t css_len, int live);
 
 /* NULL when u is a URL fit for a logo or stylesheet, else what is wrong */
 const char *news_render_url_check(const char *u, size_t n);

@@ -62,10 +62,12 @@ news_render_story(news_buf_t *b, const news_article_t *a)
 
     news_buf_addl(b, "</header>\n<div class=\"body\">\n");
     news_render_body(b, a);
-    news_buf_addl(b, "</div>\n</article>\n"
+    /* data-live: the stream the live comments' script opens (live.h) */
+    news_buf_addf(b, "</div>\n</article>\n"
                   "<section class=\"comments\" id=\"comments\" "
-                  "aria-labelledby=\"comments-h\">\n"
-                  "<h2 id=\"comments-h\">Comments</h2>\n");
+                  "aria-labelledby=\"comments-h\" data-live=\"live/%llu\">"
+                  "\n<h2 id=\"comments-h\">Comments</h2>\n",
+                  (unsigned long long) a->id);
 }
 
 

@@ -199,6 +199,43 @@ news_render_url_check(const char *u, size_t n)
 }
 
 
+/*
+ * Live comments (news_live_publish): one small script, allowed by its
+ * hash like the stylesheet, without which the page works the same (the
+ * comments as of its load; a reload shows the rest).  It opens the
+ * article's Server-Sent Events stream ("live/ID", relative to <base>,
+ * from the comments section's data-live) and puts each comment it is
+ * sent where a reload would show it: a reply under its parent, a top
+ * comment at the end of the last comment page; an edit replaces the
+ * comment's text, a removal takes it away (its replies stay under
+ * "[removed]").  The HTML comes from the renderer, escaped as on the
+ * page; a <template> parses it, running nothing.
+ */
+static const char  news_live_js[] =
+    "(function(){var s=document.querySelector('section[data-live]');"
+    "if(!s||!window.EventSource)return;"
+    "var es=new EventSource(s.getAttribute('data-live'));"
+    "es.onmessage=function(m){var d=JSON.parse(m.data),"
+    "o=document.getElementById('comment-'+d.id),a,l,p,t,n;"
+    "if(d.remove){if(!o)return;l=o.querySelector('ol');"
+    "a=o.querySelector('article');if(!l){o.remove();return}"
+    "if(a){n=document.createElement('p');n.className='meta';"
+    "n.textContent='[removed]';a.replaceWith(n)}return}"
+    "t=document.createElement('template');t.innerHTML=d.html;"
+    "n=t.content.firstElementChild;if(!n)return;"
+    "if(o){a=o.querySelector('article');if(a)a.replaceWith("
+    "n.querySelector('article'));return}"
+    "if(d.parent){p=document.getElementById('comment-'+d.parent);"
+    "if(!p)return;l=p.querySelector(':scope>ol.replies');"
+    "if(!l){l=document.createElement('ol');l.className='replies';"
+    "p.appendChild(l)}}"
+    "else{if(s.querySelector('a[rel=next]'))return;"
+    "l=s.querySelector('ol.comment-list');"
+    "if(!l){l=document.createElement('ol');l.className='comment-list';"
+    "p=s.querySelector('.no-comments');if(!p)return;p.replaceWith(l)}}"
+    "l.appendChild(n)}})();";
+
+
 /* a CSP source for a checked URL: the URL itself (no query), or 'self' */
 static void
 news_render_csp_source(news_buf_t *b, const char *u, size_t n)
@@ -227,13 +264,22 @@ news_render_csp_source(news_buf_t *b, const char *u, size_t n)
 
 void
 news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
-    const char *css, size_t css_len)
+    const char *css, size_t css_len, int live)
 {
     unsigned char  h[NEWS_SHA256_LEN];
 
+    news_buf_addl(b, "default-src 'none'; ");
+
+    if (live) {
+        news_sha256(news_live_js, sizeof(news_live_js) - 1, h);
+        news_buf_addl(b, "script-src 'sha256-");
+        news_base64(b, h, sizeof(h));
+        news_buf_addl(b, "'; ");
+    }
+
     news_sha256(news_css, sizeof(news_css) - 1, h);
 
-    news_buf_addl(b, "default-src 'none'; style-src 'sha256-");
+    news_buf_addl(b, "style-src 'sha256-");
     news_base64(b, h, sizeof(h));
     news_buf_addc(b, '\'');
     news_render_csp_source(b, css, css_len);
@@ -241,8 +287,8 @@ news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
     news_render_csp_source(b, logo, logo_len);
     /*
      * connect-src 'self' lets tools that fetch in the page's context
-     * (Lighthouse reads robots.txt so) reach the site; with no script
-     * source nothing of the page's own can connect anyway
+     * (Lighthouse reads robots.txt so) reach the site, and the live
+     * script its stream; without it no script of the page's own runs
      */
     news_buf_addl(b, "; connect-src 'self'; form-action 'self'; "
                   "base-uri 'self'; frame-ancestors 'none'");
@@ -252,7 +298,7 @@ news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
 int
 news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
     size_t site_len, const char *prefix, size_t prefix_len, const char *logo,
-    size_t logo_len, const char *css, size_t css_len)
+    size_t logo_len, const char *css, size_t css_len, int live)
 {
     int          i;
     news_buf_t  *c;
@@ -321,7 +367,15 @@ news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
     news_buf_addl(&c[NEWS_CHROME_CLOSE], "</main>\n<footer class=\"site\">"
                   "<p>");
     news_html_escape(&c[NEWS_CHROME_CLOSE], site, site_len);
-    news_buf_addl(&c[NEWS_CHROME_CLOSE], "</p></footer>\n</body>\n</html>\n");
+    news_buf_addl(&c[NEWS_CHROME_CLOSE], "</p></footer>\n");
+
+    if (live) {
+        news_buf_addl(&c[NEWS_CHROME_CLOSE], "<script>");
+        news_buf_addl(&c[NEWS_CHROME_CLOSE], news_live_js);
+        news_buf_addl(&c[NEWS_CHROME_CLOSE], "</script>\n");
+    }
+
+    news_buf_addl(&c[NEWS_CHROME_CLOSE], "</body>\n</html>\n");
 
     for (i = 0; i < NEWS_CHROME_N; i++) {
         if (c[i].failed) {

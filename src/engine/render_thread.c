@@ -48,6 +48,8 @@ static size_t news_thread_replies(const news_thread_t *t, size_t i);
 static void news_render_comment(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, const news_thread_t *t, size_t i,
     unsigned depth, size_t *room);
+static void news_render_comment_article(news_buf_t *b,
+    const news_article_t *a, const news_comment_t *c, unsigned depth);
 static int news_render_thread(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs);
 
@@ -412,31 +414,7 @@ news_render_comment(news_buf_t *b, const news_article_t *a,
                   (unsigned long long) c->id);
 
     if (c->status == NEWS_COMMENT_VISIBLE) {
-        news_buf_addl(b, "<article>\n<header class=\"meta\">"
-                      "<h3 class=\"author\">");
-        news_html_escape(b, c->author, strlen(c->author));
-        news_buf_addf(b, "</h3> <a href=\"" NEWS_ROUTE_ARTICLE
-                      "%s#comment-%llu\">", a->slug,
-                      (unsigned long long) c->id);
-        news_render_comment_time(b, c->created_at);
-        news_buf_addl(b, "</a>");
-
-        if (c->edited_at) {
-            news_buf_addl(b, " <span>edited</span>");
-        }
-
-        news_buf_addl(b, "</header>\n<div class=\"text\">");
-        news_comment_html(b, c->body, strlen(c->body));
-        news_buf_addl(b, "</div>\n");
-
-        if (depth < NEWS_COMMENT_DEPTH && !a->comments_closed) {
-            news_buf_addf(b, "<p class=\"actions\"><a href=\""
-                          NEWS_ROUTE_ARTICLE "%s?reply=%llu#comment-form\">"
-                          "Reply</a></p>\n",
-                          a->slug, (unsigned long long) c->id);
-        }
-
-        news_buf_addl(b, "</article>\n");
+        news_render_comment_article(b, a, c, depth);
 
     } else {
         news_buf_adds(b, c->status == NEWS_COMMENT_HIDDEN
@@ -480,6 +458,55 @@ news_render_comment(news_buf_t *b, const news_article_t *a,
                       more, more == 1 ? "reply" : "replies");
     }
 
+    news_buf_addl(b, "</li>\n");
+}
+
+
+/* a visible comment's own part: author, time, text, the reply link */
+static void
+news_render_comment_article(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, unsigned depth)
+{
+    news_buf_addl(b, "<article>\n<header class=\"meta\">"
+                  "<h3 class=\"author\">");
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addf(b, "</h3> <a href=\"" NEWS_ROUTE_ARTICLE
+                  "%s#comment-%llu\">", a->slug,
+                  (unsigned long long) c->id);
+    news_render_comment_time(b, c->created_at);
+    news_buf_addl(b, "</a>");
+
+    if (c->edited_at) {
+        news_buf_addl(b, " <span>edited</span>");
+    }
+
+    news_buf_addl(b, "</header>\n<div class=\"text\">");
+    news_comment_html(b, c->body, strlen(c->body));
+    news_buf_addl(b, "</div>\n");
+
+    if (depth < NEWS_COMMENT_DEPTH && !a->comments_closed) {
+        news_buf_addf(b, "<p class=\"actions\"><a href=\""
+                      NEWS_ROUTE_ARTICLE "%s?reply=%llu#comment-form\">"
+                      "Reply</a></p>\n",
+                      a->slug, (unsigned long long) c->id);
+    }
+
+    news_buf_addl(b, "</article>\n");
+}
+
+
+/*
+ * One visible comment as its thread shows it (without its replies), for
+ * a live stream: a page open in a browser inserts it where a reload
+ * would show it.
+ */
+void
+news_render_live_comment(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c)
+{
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n",
+                  (unsigned long long) c->id);
+    news_render_comment_article(b, a, c, c->depth);
     news_buf_addl(b, "</li>\n");
 }
 

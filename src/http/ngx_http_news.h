@@ -63,6 +63,7 @@ typedef struct {
     ngx_int_t           comment_max_links;  /* more: held */
     time_t              cache_max_age;      /* news_cache_max_age */
     ngx_array_t        *edges;              /* news_edge URLs */
+    ngx_str_t           live_publish;       /* news_live_publish URL */
 
     /* worker process state, set in init_process */
     news_store_t        store;
@@ -373,6 +374,8 @@ ngx_int_t ngx_http_news_validators(ngx_http_request_t *r, char kind,
 ngx_int_t ngx_http_news_surrogate_keys(ngx_http_request_t *r, char kind,
     uint64_t article);
 char *ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+char *ngx_http_news_live_publish(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 ngx_int_t ngx_http_news_edge_start(ngx_cycle_t *cycle,
     ngx_http_news_main_conf_t *nmcf);
 void ngx_http_news_edge_stop(ngx_http_news_main_conf_t *nmcf);

@@ -1,8 +1,8 @@
 /*
  * Edges: the Surrogate-Key and Cache-Tag headers of every answer with
- * validators, the news_edge directive, and the drainer thread that tells
- * the edges what a write made stale (engine/edge.h), started in one
- * worker.
+ * validators, the news_edge and news_live_publish directives, and the
+ * drainer thread that tells the edges what a write made stale and nchan
+ * what open pages are to show (engine/edge.h), started in one worker.
  */
 
 #include "ngx_http_news.h"
@@ -10,6 +10,8 @@
 #include "engine/outbox.h"
 
 
+static char *ngx_http_news_edge_url(ngx_conf_t *cf, ngx_str_t *url,
+    const char *name);
 static void ngx_http_news_edge_log(void *data, int level, const char *msg);
 
 
@@ -70,15 +72,34 @@ ngx_http_news_surrogate_keys(ngx_http_request_t *r, char kind,
 }
 
 
+/* a URL the drainer can send to, or why not, naming the directive */
+static char *
+ngx_http_news_edge_url(ngx_conf_t *cf, ngx_str_t *url, const char *name)
+{
+    char         msg[NEWS_EDGE_URL_MAX + 128];
+    news_edge_t  e;
+
+    if (url->len >= NEWS_EDGE_URL_MAX || ngx_strlen(url->data) != url->len) {
+        return "is too long, or holds a NUL";
+    }
+
+    if (news_edge_parse(&e, (char *) url->data, msg, sizeof(msg)) != 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s: %s", name, msg);
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
 /* news_edge http://host[:port]/path;  repeatable */
 char *
 ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 {
     ngx_http_news_main_conf_t *nmcf = conf;
 
-    char         msg[NEWS_EDGE_URL_MAX + 128];
+    char        *rv;
     ngx_str_t   *value, *url;
-    news_edge_t  e;
 
     value = cf->args->elts;
 
@@ -89,20 +110,14 @@ ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         }
     }
 
-    if (value[1].len >= NEWS_EDGE_URL_MAX
-        || ngx_strlen(value[1].data) != value[1].len)
-    {
-        return "is too long, or holds a NUL";
+    rv = ngx_http_news_edge_url(cf, &value[1], "news_edge");
+    if (rv != NGX_CONF_OK) {
+        return rv;
     }
 
-    if (news_edge_parse(&e, (char *) value[1].data, msg, sizeof(msg)) != 0)
-    {
-        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "news_edge: %s", msg);
-        return NGX_CONF_ERROR;
-    }
-
-    if (nmcf->edges->nelts == 64) {
-        return "is given more than 64 times";
+    /* the drainer's marks, the live publisher's among them, fit 64 */
+    if (nmcf->edges->nelts == 32) {
+        return "is given more than 32 times";
     }
 
     url = ngx_array_push(nmcf->edges);
@@ -111,6 +126,32 @@ ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     }
 
     *url = value[1];
+
+    return NGX_CONF_OK;
+}
+
+
+/* news_live_publish http://host[:port]/path;  nchan's publisher */
+char *
+ngx_http_news_live_publish(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_main_conf_t *nmcf = conf;
+
+    char        *rv;
+    ngx_str_t   *value;
+
+    value = cf->args->elts;
+
+    if (nmcf->live_publish.data != NULL) {
+        return "is duplicate";
+    }
+
+    rv = ngx_http_news_edge_url(cf, &value[1], "news_live_publish");
+    if (rv != NGX_CONF_OK) {
+        return rv;
+    }
+
+    nmcf->live_publish = value[1];
 
     return NGX_CONF_OK;
 }
@@ -125,7 +166,7 @@ ngx_int_t
 ngx_http_news_edge_start(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
 {
     ngx_str_t     *urls;
-    ngx_uint_t     i, n;
+    ngx_uint_t     i, n, edges;
     news_drain_t  *d;
     char           msg[NEWS_EDGE_URL_MAX + 128];
 
@@ -134,8 +175,9 @@ ngx_http_news_edge_start(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
     }
 
     d = &nmcf->drain;
-    n = nmcf->edges == NGX_CONF_UNSET_PTR ? 0 : nmcf->edges->nelts;
-    urls = n ? nmcf->edges->elts : NULL;
+    edges = nmcf->edges == NGX_CONF_UNSET_PTR ? 0 : nmcf->edges->nelts;
+    urls = edges ? nmcf->edges->elts : NULL;
+    n = edges + (nmcf->live_publish.len ? 1 : 0);
 
     /* no edge, and none before: no outbox, no thread */
     if (n == 0 && !news_outbox_in_use(&nmcf->store)) {
@@ -147,10 +189,17 @@ ngx_http_news_edge_start(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
         return NGX_ERROR;
     }
 
-    for (i = 0; i < n; i++) {
-        /* checked when the configuration was read */
+    /* checked when the configuration was read */
+    for (i = 0; i < edges; i++) {
         (void) news_edge_parse(&d->edges[i], (char *) urls[i].data, msg,
                                sizeof(msg));
+    }
+
+    if (n > edges) {
+        (void) news_edge_parse(&d->edges[edges],
+                               (char *) nmcf->live_publish.data, msg,
+                               sizeof(msg));
+        d->edges[edges].live = 1;
     }
 
     d->n = n;

@@ -58,7 +58,7 @@ add(const news_article_t *a, int64_t now, int commit)
         return -1;
     }
 
-    rc = news_outbox_article(&st, txn, a, NEWS_KEYS_ALL, 2, now, &err);
+    rc = news_outbox_article(&st, txn, a, NEWS_KEYS_ALL, 2, NULL, now, &err);
 
     if (!commit || rc != NEWS_OK) {
         news_store_abort(&st, txn);
