@@ -1399,7 +1399,6 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
     nmcf->writer.flush = news_articles_flush;
 
     nmcf->store_open = 1;
-    news_buf_init(&nmcf->scratch);
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
                    "news: store \"%V\" open in this worker", &nmcf->db);
@@ -1456,7 +1455,6 @@ ngx_http_news_exit_process(ngx_cycle_t *cycle)
     ngx_http_news_edge_stop(nmcf);
     news_writer_destroy(&nmcf->writer);
     news_store_close(&nmcf->store);
-    news_buf_free(&nmcf->scratch);
     nmcf->store_open = 0;
 
     ngx_log_debug0(NGX_LOG_DEBUG_HTTP, cycle->log, 0,

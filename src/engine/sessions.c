@@ -6,7 +6,6 @@
 
 #include "sessions.h"
 #include "text.h"
-#include "users.h"
 
 
 #define NEWS_PURGE_BATCH    32
@@ -25,7 +24,9 @@ static void news_session_keys(const unsigned char hash[NEWS_SHA256_LEN],
     uint64_t uid, int64_t expires, unsigned char *s, unsigned char *e,
     unsigned char *u);
 static int news_session_drop_hash(news_store_t *st, MDB_txn *txn,
-    const unsigned char hash[NEWS_SHA256_LEN]);
+    const unsigned char hash[NEWS_SHA256_LEN], char keep);
+static int news_session_drop_indexed(news_store_t *st, MDB_txn *txn,
+    const MDB_val *key, const MDB_val *val, void *arg, news_err_t *err);
 static int news_session_json(const news_session_info_t *s, void *data);
 static int news_throttle_get(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *k, news_throttle_rec_t *rec);
@@ -33,6 +34,23 @@ static int news_throttle_put(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *k, const news_throttle_rec_t *rec);
 static int64_t news_throttle_rec_wait(const news_throttle_t *k,
     const news_throttle_rec_t *rec, int64_t now);
+
+
+size_t
+news_username_key(const char *s, size_t n, char *out)
+{
+    size_t  i;
+
+    if (n > NEWS_NAME_MAX) {
+        n = NEWS_NAME_MAX;
+    }
+
+    for (i = 0; i < n; i++) {
+        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char) (s[i] | 0x20) : s[i];
+    }
+
+    return n;
+}
 
 
 int
@@ -357,7 +375,7 @@ news_session_end_id(news_store_t *st, MDB_txn *txn, uint64_t uid,
     }
 
     if (rc == 0) {
-        rc = news_session_drop_hash(st, txn, hash);
+        rc = news_session_drop_hash(st, txn, hash, 0);
     }
 
     if (rc != 0) {
@@ -377,7 +395,7 @@ news_session_delete(news_store_t *st, MDB_txn *txn,
 
     news_sha256(token, NEWS_TOKEN_LEN, hash);
 
-    rc = news_session_drop_hash(st, txn, hash);
+    rc = news_session_drop_hash(st, txn, hash, 0);
     if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "deleting a session");
     }
@@ -429,7 +447,7 @@ news_sessions_purge(news_store_t *st, MDB_txn *txn, int64_t now, size_t max,
         if (key.mv_size == sizeof(ke)) {
             memcpy(token_hash, (unsigned char *) key.mv_data + 9,
                    NEWS_SHA256_LEN);
-            rc = news_session_drop_hash(st, txn, token_hash);
+            rc = news_session_drop_hash(st, txn, token_hash, 0);
         }
 
         /*
@@ -458,10 +476,14 @@ news_sessions_purge(news_store_t *st, MDB_txn *txn, int64_t now, size_t max,
 }
 
 
-/* deletes the three keys of the session with this token hash */
+/*
+ * Deletes the three keys of the session with this token hash ('s', 'e'
+ * and 'u'), but the one of kind `keep` (0: none), which a walk over
+ * those keys drops itself.
+ */
 static int
 news_session_drop_hash(news_store_t *st, MDB_txn *txn,
-    const unsigned char hash[NEWS_SHA256_LEN])
+    const unsigned char hash[NEWS_SHA256_LEN], char keep)
 {
     int            rc, i;
     MDB_val        key, val;
@@ -491,6 +513,10 @@ news_session_drop_hash(news_store_t *st, MDB_txn *txn,
         key.mv_data = (i == 0) ? ks : (i == 1) ? ke : ku;
         key.mv_size = (i == 0) ? sizeof(ks) : sizeof(ke);
 
+        if (((unsigned char *) key.mv_data)[0] == (unsigned char) keep) {
+            continue;
+        }
+
         rc = mdb_del(txn, st->dbi[NEWS_DB_SESSIONS], &key, NULL);
         if (rc != 0 && rc != MDB_NOTFOUND) {
             return rc;
@@ -505,52 +531,39 @@ int
 news_sessions_drop_user(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
-    MDB_cursor    *cur;
-    unsigned char  prefix[9], hash[NEWS_SHA256_LEN];
+    unsigned char  prefix[9];
 
     prefix[0] = 'u';
     news_be64_put(prefix + 1, uid);
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_SESSIONS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "mdb_cursor_open()");
+    return news_store_drop_each(st, txn, NEWS_DB_SESSIONS, prefix,
+                                sizeof(prefix), NULL, 0,
+                                news_session_drop_indexed, NULL, err);
+}
+
+
+/*
+ * The session of a user's index key ('u' . uid . token hash) goes but
+ * that key, which the walk drops itself; an index key without its
+ * session (or not one of ours) goes alone.
+ */
+static int
+news_session_drop_indexed(news_store_t *st, MDB_txn *txn, const MDB_val *key,
+    const MDB_val *val, void *arg, news_err_t *err)
+{
+    int            rc;
+    unsigned char  hash[NEWS_SHA256_LEN];
+
+    (void) val;
+    (void) arg;
+
+    if (key->mv_size != 9 + NEWS_SHA256_LEN) {
+        return NEWS_OK;
     }
 
-    for ( ;; ) {
-        key.mv_data = prefix;
-        key.mv_size = sizeof(prefix);
+    memcpy(hash, (unsigned char *) key->mv_data + 9, NEWS_SHA256_LEN);
 
-        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-        if (rc != 0) {
-            break;
-        }
-
-        if (key.mv_size != 9 + NEWS_SHA256_LEN
-            || memcmp(key.mv_data, prefix, sizeof(prefix)) != 0)
-        {
-            rc = MDB_NOTFOUND;
-            break;
-        }
-
-        memcpy(hash, (unsigned char *) key.mv_data + 9, NEWS_SHA256_LEN);
-
-        rc = news_session_drop_hash(st, txn, hash);
-
-        if (rc == MDB_NOTFOUND) {
-            /* an index key without its session: drop the key alone */
-            key.mv_data = prefix;
-            rc = mdb_cursor_del(cur, 0);
-        }
-
-        if (rc != 0) {
-            break;
-        }
-    }
-
-    mdb_cursor_close(cur);
-
+    rc = news_session_drop_hash(st, txn, hash, 'u');
     if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "deleting sessions");
     }

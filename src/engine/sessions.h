@@ -40,6 +40,8 @@
 #include "store.h"
 
 
+#define NEWS_NAME_MIN        3          /* an account's name (users.h) */
+#define NEWS_NAME_MAX        32
 #define NEWS_TOKEN_LEN       32
 #define NEWS_TOKEN_HEX       64
 #define NEWS_SESSION_VAL     32         /* user id, expires, created,
@@ -76,6 +78,9 @@ typedef struct {
     unsigned char   key[NEWS_THROTTLE_KEY];
 } news_throttle_t;
 
+
+/* an account name's key in names: ASCII lower case, NEWS_NAME_MAX at most */
+size_t news_username_key(const char *s, size_t n, char *out);
 
 /* a fresh token from getrandom(); 0 or -1 */
 int news_token_new(unsigned char token[NEWS_TOKEN_LEN]);

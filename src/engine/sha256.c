@@ -3,7 +3,9 @@
  * examples in t/unit/test_users.c.
  */
 
+#include <errno.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include "sha256.h"
 
@@ -147,4 +149,31 @@ news_sha256(const void *p, size_t n, unsigned char out[NEWS_SHA256_LEN])
     news_sha256_init(&s);
     news_sha256_update(&s, p, n);
     news_sha256_final(&s, out);
+}
+
+
+int
+news_random(void *p, size_t n)
+{
+    ssize_t         got;
+    unsigned char  *q;
+
+    q = p;
+
+    while (n) {
+        got = getrandom(q, n, 0);
+
+        if (got < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+
+            return -1;
+        }
+
+        q += got;
+        n -= (size_t) got;
+    }
+
+    return 0;
 }

@@ -32,4 +32,7 @@ void news_sha256_final(news_sha256_t *s, unsigned char out[NEWS_SHA256_LEN]);
 /* the digest of p[0..n) in one call */
 void news_sha256(const void *p, size_t n, unsigned char out[NEWS_SHA256_LEN]);
 
+/* n bytes from the kernel's CSPRNG (getrandom); 0, or -1 with errno */
+int news_random(void *p, size_t n);
+
 #endif /* NEWS_SHA256_H */

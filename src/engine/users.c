@@ -54,23 +54,6 @@ news_username_valid(const char *s, size_t n)
 }
 
 
-size_t
-news_username_key(const char *s, size_t n, char *out)
-{
-    size_t  i;
-
-    if (n > NEWS_NAME_MAX) {
-        n = NEWS_NAME_MAX;
-    }
-
-    for (i = 0; i < n; i++) {
-        out[i] = (s[i] >= 'A' && s[i] <= 'Z') ? (char) (s[i] | 0x20) : s[i];
-    }
-
-    return n;
-}
-
-
 int
 news_password_check(const char *s, size_t n)
 {
@@ -121,33 +104,6 @@ const char *
 news_role_name(int role)
 {
     return (role >= 0 && role < NEWS_ROLE_N) ? news_roles[role] : "reader";
-}
-
-
-int
-news_random(void *p, size_t n)
-{
-    ssize_t         got;
-    unsigned char  *q;
-
-    q = p;
-
-    while (n) {
-        got = getrandom(q, n, 0);
-
-        if (got < 0) {
-            if (errno == EINTR) {
-                continue;
-            }
-
-            return -1;
-        }
-
-        q += got;
-        n -= (size_t) got;
-    }
-
-    return 0;
 }
 
 

@@ -28,11 +28,11 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "sessions.h"
+#include "sha256.h"
 #include "store.h"
 
 
-#define NEWS_NAME_MIN           3
-#define NEWS_NAME_MAX           32
 #define NEWS_PASSWORD_MIN       8           /* characters */
 #define NEWS_PASSWORD_MAX       1024        /* bytes */
 #define NEWS_HASH_MAX           192
@@ -85,9 +85,6 @@ int news_password_check(const char *s, size_t n);
 /* NEWS_ROLE_* of "reader" .. "admin", or -1 */
 int news_role_parse(const char *s, size_t n);
 const char *news_role_name(int role);
-
-/* n bytes from the kernel's CSPRNG (getrandom); 0, or -1 with errno */
-int news_random(void *p, size_t n);
 
 /*
  * Hashes pw[0..n) with Argon2id at the given cost (raised to the OWASP
@@ -181,8 +178,5 @@ int news_users_each(news_store_t *st, MDB_txn *txn,
 
 /* {"id":1,"username":"...","role":"reader","created_at":"..."} */
 void news_user_json(news_buf_t *b, const news_user_t *u);
-
-/* the names key of a name: ASCII lower case; out holds NEWS_NAME_MAX */
-size_t news_username_key(const char *s, size_t n, char *out);
 
 #endif /* NEWS_USERS_H */

@@ -68,7 +68,6 @@ typedef struct {
     /* worker process state, set in init_process */
     news_store_t        store;
     news_writer_t       writer;             /* group commit */
-    news_buf_t          scratch;        /* lists are assembled here */
     ngx_uint_t          hashes;         /* queued or running (tasks.c) */
     ngx_uint_t          searches;       /* queued or running (search.c) */
     ngx_uint_t          store_open;
@@ -152,7 +151,23 @@ extern ngx_module_t  ngx_http_news_module;
 
 
 ngx_int_t ngx_http_news_route(ngx_http_request_t *r);
+
+/* request.c: what a handler has of its request */
 ngx_http_news_ctx_t *ngx_http_news_get_ctx(ngx_http_request_t *r);
+/* the logged-in reader as the engine's acting user, or NULL */
+news_actor_t *ngx_http_news_actor(ngx_http_request_t *r,
+    news_actor_t *actor);
+/* the request's reader, begun (engine/reader.h; end: news_reader_end) */
+int ngx_http_news_reader(ngx_http_request_t *r, news_reader_t *rd,
+    news_err_t *err);
+/* ETag, Last-Modified and Cache-Control of a list, from its reader */
+int ngx_http_news_list_stamp(ngx_http_request_t *r, news_reader_t *rd,
+    char kind, news_err_t *err);
+/* a renderer's buffer, the request's own (never NULL; b->failed) */
+news_buf_t *ngx_http_news_buf(ngx_http_request_t *r);
+/* what a renderer wrote, copied into r->pool */
+ngx_int_t ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b,
+    ngx_str_t *s);
 
 /* pages.c: HTML */
 ngx_int_t ngx_http_news_front(ngx_http_request_t *r,
@@ -284,21 +299,26 @@ ngx_int_t ngx_http_news_api_words(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_moderation_words(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
-/* comments.c: comments and moderation */
+/* comments.c: comment writes and moderation */
 ngx_int_t ngx_http_news_comment_post(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comment_action(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt);
-ngx_int_t ngx_http_news_api_comments(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_comment(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+/* a comment's number as the request gives it: a whole number from 1 */
+ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
+
+/* comment_pages.c: comments read, the queue, a thread's page */
+ngx_int_t ngx_http_news_api_comments(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_thread(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+/* the slot under an article for a logged-in reader: the form, own edits */
 ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r,
     news_reader_t *rd, news_article_view_t *v, ngx_str_t *slug,
     ngx_str_t *slot);
@@ -348,9 +368,6 @@ ngx_int_t ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
  */
 ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
     int act);
-/* the logged-in reader as the engine's acting user, or NULL */
-news_actor_t *ngx_http_news_actor(ngx_http_request_t *r,
-    news_actor_t *actor);
 ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
 /* 303 See Other to a path on this site */
 ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
@@ -385,18 +402,9 @@ ngx_uint_t ngx_http_news_host_varies(ngx_http_request_t *r);
 /* error_page covers this status here: return it instead of a page */
 ngx_uint_t ngx_http_news_operator_page(ngx_http_request_t *r,
     ngx_uint_t status);
-/* the request's reader, begun (engine/reader.h; end: news_reader_end) */
-int ngx_http_news_reader(ngx_http_request_t *r, news_reader_t *rd,
-    news_err_t *err);
-/* ETag, Last-Modified and Cache-Control of a list, from its reader */
-int ngx_http_news_list_stamp(ngx_http_request_t *r, news_reader_t *rd,
-    char kind, news_err_t *err);
-/* the same from a stamp read before */
+/* a list's validators from a stamp (ngx_http_news_list_stamp reads one) */
 ngx_int_t ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
     const news_list_stamp_t *ls, news_err_t *err);
-news_buf_t *ngx_http_news_scratch(ngx_http_request_t *r);
-ngx_int_t ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b,
-    ngx_str_t *s);
 
 extern ngx_str_t  ngx_http_news_html_type;
 extern ngx_str_t  ngx_http_news_json_type;

@@ -60,7 +60,7 @@ ngx_http_news_form_page(ngx_http_request_t *r, ngx_uint_t kind,
     f.field = field;
     f.msg = msg;
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     news_render_credentials(b, form, &f, (char *) next->data, next->len,
                             name ? (char *) name->data : NULL,
@@ -421,7 +421,7 @@ ngx_http_news_account_page(ngx_http_request_t *r, ngx_uint_t status,
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     rc = news_read_account_page(&rd, ctx->user, ctx->token,
                                 NGX_HTTP_NEWS_API_LIMIT, &f, b, &err);
@@ -683,7 +683,7 @@ ngx_http_news_end_sessions_page(ngx_http_request_t *r, ngx_uint_t status,
         f.notice = (char *) p;
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     news_render_end_sessions(b, &f, a ? a->ac.name : NULL,
                              a ? a->ac.name_len : 0);

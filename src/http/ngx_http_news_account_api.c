@@ -138,7 +138,7 @@ ngx_http_news_api_sessions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 1);
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
     news_buf_addl(b, "{\"sessions\":");
 
     rc = news_read_sessions(&rd, ctx->token, NGX_HTTP_NEWS_API_LIMIT, b,
@@ -516,7 +516,7 @@ ngx_http_news_user_reply(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t    piece;
     news_buf_t  *b;
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
     news_buf_addl(b, "{\"user\":");
     news_user_json(b, u);
     news_buf_addl(b, "}\n");

@@ -32,7 +32,7 @@ ngx_http_news_api_articles(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 1);
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
     news_buf_addl(b, "{\"articles\":[");
 
     rc = news_read_list(&rd, &list, b, &err);

@@ -1,6 +1,8 @@
 /*
- * Comments over HTTP: the form and JSON posts, the author's edits, the
- * moderators' actions, the comment list of the API, the moderation queue.
+ * Comments over HTTP, the writes: the form and JSON posts, the author's
+ * edits, the moderators' actions, closing an article's comments.  What
+ * is read of them (the API's list, the form under an article, the
+ * moderation queue, a thread's page) is in comment_pages.c.
  *
  * Input is parsed and checked on the event loop (cheap); every write goes
  * to the thread pool, where the writer (engine/writer.h) groups it with
@@ -13,10 +15,6 @@
 #include "engine/comments.h"
 #include "engine/service.h"
 #include "engine/text.h"
-
-
-#define NGX_HTTP_NEWS_RECENT      5       /* own comments offered to edit */
-#define NGX_HTTP_NEWS_QUEUE_PAGE  50      /* comments a moderation page */
 
 
 /* the engine's comment acts (policy.h), and closing an article's */
@@ -81,7 +79,6 @@ static ngx_int_t ngx_http_news_comment_again(ngx_http_request_t *r,
     const char *text, size_t len);
 static ngx_int_t ngx_http_news_set_text(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w, const char *s, size_t n, news_err_t *err);
-static ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
 static ngx_int_t ngx_http_news_cwrite_post(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static void ngx_http_news_cwrite_work(void *data);
@@ -91,11 +88,6 @@ static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
-static int ngx_http_news_thread_render(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt, news_article_view_t *v, uint64_t root,
-    news_comments_t *cs, news_buf_t *b, ngx_uint_t *none, news_err_t *err);
-static ngx_int_t ngx_http_news_plain_page(ngx_http_request_t *r,
-    const char *title, news_buf_t *b, ngx_http_news_route_t *rt);
 
 
 /* ---- posting ----------------------------------------------------------- */
@@ -335,7 +327,7 @@ ngx_http_news_comment_again(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    /* copies: the text and the message may live in the scratch buffer */
+    /* copies: the text and the message may live in a renderer's buffer */
     ctx->form_text.data = p;
     ctx->form_text.len = len;
     p = ngx_cpymem(p, text, len);
@@ -407,7 +399,8 @@ ngx_http_news_set_text(ngx_http_request_t *r, ngx_http_news_cwrite_t *w,
 }
 
 
-static ngx_int_t
+/* a comment's number as the request gives it: a whole number from 1 */
+ngx_int_t
 ngx_http_news_id(const char *s, size_t n, uint64_t *id)
 {
     ngx_int_t  v;
@@ -818,355 +811,11 @@ ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     news_buf_t  *b;
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     news_comment_json(b, &w->c);
     news_buf_addc(b, '\n');
 
     return ngx_http_news_send_buf(r, NGX_HTTP_CREATED,
                                   &ngx_http_news_json_type, b);
-}
-
-
-/* ---- reading ------------------------------------------------------------ */
-
-
-ngx_int_t
-ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
-{
-    int                   more, rc;
-    ngx_str_t             value;
-    ngx_uint_t            limit;
-    news_buf_t           *b;
-    news_err_t            err;
-    news_reader_t         rd;
-    news_article_view_t   v;
-    unsigned char         cursor[NEWS_COMMENTS_KEY], next[NEWS_COMMENTS_KEY];
-    unsigned char *from;
-
-    from = NULL;
-
-    if (ngx_http_arg(r, (u_char *) "cursor", 6, &value) == NGX_OK) {
-        if (news_hex_decode((char *) value.data, value.len, cursor,
-                            sizeof(cursor))
-            != (ssize_t) sizeof(cursor))
-        {
-            return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "bad_request", "cursor must "
-                                            "come from \"next\"");
-        }
-
-        from = cursor;
-    }
-
-    if (ngx_http_news_number_arg(r, "limit", &limit) != NGX_OK
-        || limit > NGX_HTTP_NEWS_API_LIMIT)
-    {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_request", "limit must be 1 to "
-                                        "100");
-    }
-
-    if (ngx_http_arg(r, (u_char *) "limit", 5, &value) != NGX_OK) {
-        limit = NGX_HTTP_NEWS_API_LIMIT;
-    }
-
-    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 1);
-    }
-
-    b = ngx_http_news_scratch(r);
-    news_buf_addl(b, "{\"comments\":[");
-
-    rc = news_read_comments(&rd, (char *) rt->slug.data, rt->slug.len, from,
-                            limit, b, next, &more, &v, &err);
-
-    if (rc == NEWS_OK
-        && ngx_http_news_validators(r, 'c', v.id, v.page.version,
-                                    v.page.modified_at)
-           != NGX_OK)
-    {
-        rc = news_err_set(&err, NEWS_ERROR, "out of memory");
-    }
-
-    news_reader_end(&rd);
-
-    if (rc != NEWS_OK) {
-        return err.code == NEWS_INVALID
-               ? ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                          "bad_request", err.msg)
-               : ngx_http_news_store_error(r, &err, 1);
-    }
-
-    news_render_list_end(b, next, sizeof(next), more);
-
-    return ngx_http_news_send_buf(r, NGX_HTTP_OK, &ngx_http_news_json_type, b);
-}
-
-
-/*
- * The slot under a logged-in reader's comments: the form (a reply when
- * ?reply=ID), and the reader's own recent comments with edit and delete
- * while the window is open.  Runs inside the page's reader.
- */
-ngx_int_t
-ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
-    news_article_view_t *v, ngx_str_t *slug, ngx_str_t *slot)
-{
-    size_t                      n;
-    ngx_str_t                   value, csrf;
-    news_buf_t                 *b;
-    news_err_t                  err;
-    news_user_t                *user;
-    ngx_http_news_ctx_t        *ctx;
-    news_comment_t              recent[NGX_HTTP_NEWS_RECENT];
-    news_comment_form_t         f;
-    ngx_http_news_main_conf_t  *nmcf;
-
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
-    user = ngx_http_news_user(r);
-    b = ngx_http_news_scratch(r);
-
-    if (v->closed) {
-        news_render_comments_closed(b);
-        return ngx_http_news_buf_copy(r, b, slot);
-    }
-
-    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
-        return NGX_ERROR;
-    }
-
-    ctx = ngx_http_news_get_ctx(r);
-
-    ngx_memzero(&f, sizeof(news_comment_form_t));
-    f.slug = (char *) slug->data;
-    f.slug_len = slug->len;
-    f.csrf = (char *) csrf.data;
-    f.csrf_len = csrf.len;
-    f.user = user->name;
-    f.user_len = user->name_len;
-    f.reply = ctx ? ctx->form_parent : 0;
-    f.max = (unsigned) nmcf->comment_max;
-
-    if (ngx_http_arg(r, (u_char *) "reply", 5, &value) == NGX_OK
-        && ngx_http_news_id((char *) value.data, value.len, &f.reply)
-           != NGX_OK)
-    {
-        f.reply = 0;
-    }
-
-    if (ctx != NULL && ctx->form_error.len) {
-        f.error = (char *) ctx->form_error.data;
-        f.error_len = ctx->form_error.len;
-        f.text = (char *) ctx->form_text.data;
-        f.text_len = ctx->form_text.len;
-    }
-
-    news_render_comment_form(b, &f);
-
-    /* a form without them is better than no form */
-    if (news_read_recent(rd, v->id, nmcf->comment_edit_window, recent,
-                         NGX_HTTP_NEWS_RECENT, &n, &err)
-        != NEWS_OK)
-    {
-        n = 0;
-    }
-
-    news_render_comment_edits(b, &f, recent, n);
-
-    while (n) {
-        news_comment_free(&recent[--n]);
-    }
-
-    return ngx_http_news_buf_copy(r, b, slot);
-}
-
-
-/* the queue of comments held for approval, and moderation by number */
-ngx_int_t
-ngx_http_news_moderation(ngx_http_request_t *r, ngx_http_news_route_t *rt)
-{
-    ngx_int_t              rc;
-    ngx_str_t              csrf, value;
-    news_pending_t         q;
-    u_char                 after[NEWS_PENDING_KEY];
-    news_buf_t            *b;
-    news_err_t             err;
-    news_reader_t          rd;
-
-    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
-    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    ngx_memzero(&q, sizeof(news_pending_t));
-    q.limit = NGX_HTTP_NEWS_QUEUE_PAGE;
-    q.csrf = (char *) csrf.data;
-    q.csrf_len = csrf.len;
-
-    if (ngx_http_arg(r, (u_char *) "after", 5, &value) == NGX_OK) {
-        if (news_hex_decode((char *) value.data, value.len, after,
-                            NEWS_PENDING_KEY)
-            != NEWS_PENDING_KEY)
-        {
-            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "Bad request", "That link to the "
-                                            "queue is not one of ours.");
-        }
-
-        q.after = after;
-    }
-
-    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    b = ngx_http_news_scratch(r);
-    news_render_moderation_head(b);
-
-    rc = news_read_pending(&rd, &q, b, &err);
-    news_reader_end(&rd);
-
-    if (rc != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    news_render_moderation_tail(b, q.count, q.more, q.next, NEWS_PENDING_KEY,
-                                (char *) csrf.data, csrf.len);
-
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_plain_page(r, "Moderation", b, rt);
-}
-
-
-/* a page of the site's chrome around main text: the queue, a thread */
-static ngx_int_t
-ngx_http_news_plain_page(ngx_http_request_t *r, const char *title,
-    news_buf_t *b, ngx_http_news_route_t *rt)
-{
-    ngx_http_news_page_t   pg;
-
-    ngx_memzero(&pg, sizeof(pg));
-    pg.title.data = (u_char *) title;
-    pg.title.len = ngx_strlen(title);
-    pg.main.data = (u_char *) b->data;
-    pg.main.len = b->len;
-    pg.path = rt->path;
-
-    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
-}
-
-
-/* ---- a thread's own page ------------------------------------------------ */
-
-
-/*
- * GET /articles/{slug}?thread=ID: a thread in full, where the article
- * page shows its first replies.  Read at request time: its top comment
- * and its replies from the thread index, at most NEWS_THREAD_MAX + 1
- * records however many comments the article holds.
- */
-ngx_int_t
-ngx_http_news_thread(ngx_http_request_t *r, ngx_http_news_route_t *rt)
-{
-    int                    rc;
-    uint64_t               id;
-    ngx_str_t              value;
-    ngx_uint_t             none;
-    news_buf_t            *b;
-    news_err_t             err;
-    news_reader_t          rd;
-    news_comments_t        cs;
-    news_article_view_t    v;
-
-    if (ngx_http_arg(r, (u_char *) "thread", 6, &value) != NGX_OK
-        || ngx_http_news_id((char *) value.data, value.len, &id) != NGX_OK)
-    {
-        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "Bad request", "A thread is named "
-                                        "by its first comment's number.");
-    }
-
-    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    b = ngx_http_news_scratch(r);
-
-    rc = news_read_thread(&rd, (char *) rt->slug.data, rt->slug.len, id, &v,
-                          &cs, &err);
-
-    none = 0;
-
-    if (rc == NEWS_OK && !v.moved) {
-        rc = ngx_http_news_thread_render(r, rt, &v, id, &cs, b, &none, &err);
-        news_comments_free(&cs);
-    }
-
-    news_reader_end(&rd);
-
-    if (rc != NEWS_OK) {
-        return ngx_http_news_store_error(r, &err, 0);
-    }
-
-    if (none) {
-        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND, "Not found",
-                                        "There is no such thread here.");
-    }
-
-    if (v.moved) {
-        return ngx_http_news_moved(r, v.slug, 0);
-    }
-
-    return ngx_http_news_plain_page(r, "A thread", b, rt);
-}
-
-
-/*
- * The thread of the article in v, rendered into b, its validators set;
- * *none when the renderer finds no thread to show.
- */
-static int
-ngx_http_news_thread_render(ngx_http_request_t *r, ngx_http_news_route_t *rt,
-    news_article_view_t *v, uint64_t root, news_comments_t *cs,
-    news_buf_t *b, ngx_uint_t *none, news_err_t *err)
-{
-    int             rc;
-    news_article_t  a;
-
-    /* what the renderer needs of the article: its address, if closed */
-    ngx_memzero(&a, sizeof(news_article_t));
-    a.id = v->id;
-    a.comments_closed = v->closed;
-    a.slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
-    if (a.slug == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    *ngx_cpymem(a.slug, rt->slug.data, rt->slug.len) = '\0';
-
-    rc = news_render_thread_page(b, &a, &v->page.part[NEWS_PART_TITLE], root,
-                                 cs);
-
-    if (rc == 1) {
-        *none = 1;
-        return NEWS_OK;
-    }
-
-    if (rc != 0 || b->failed
-        || ngx_http_news_validators(r, 'r', v->id, v->page.version,
-                                    v->page.modified_at)
-           != NGX_OK)
-    {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    return NEWS_OK;
 }

@@ -70,7 +70,7 @@ ngx_http_news_api_words(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return rc;
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     if (news_words_read(&ngx_http_news_module_store(r),
                         ngx_http_news_actor(r, &actor), NULL, b, &err)
@@ -340,7 +340,7 @@ ngx_http_news_words_page(ngx_http_request_t *r, ngx_uint_t status,
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     if (news_words_read(&ngx_http_news_module_store(r),
                         ngx_http_news_actor(r, &actor), &f, b, &err)

@@ -290,7 +290,7 @@ ngx_http_news_api_revisions(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return rc;
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     if (news_article_revisions(&ngx_http_news_module_store(r),
                                ngx_http_news_actor(r, &actor),

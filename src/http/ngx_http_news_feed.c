@@ -183,7 +183,7 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     rc = list->topic ? ngx_http_news_list_empty(&rd, list, &err) : NEWS_OK;
 

@@ -322,7 +322,7 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
     news_buf_init(&name);
 
     rc = NEWS_OK;
@@ -528,8 +528,7 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    /* the slot is in r->pool now: the scratch buffer is free for the head */
-    head = ngx_http_news_scratch(r);
+    head = ngx_http_news_buf(r);
     news_render_expand(head, v->page.part[NEWS_PART_HEAD].data,
                        v->page.part[NEWS_PART_HEAD].len, marks);
 
@@ -560,7 +559,7 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
  * The per-reader slot under an article's comments: the comment form for
  * a logged-in reader, the login link for everyone else, or the notice
  * that comments are closed.  Runs inside the page's reader; the slot
- * is copied into r->pool, leaving the scratch buffer free.
+ * is in r->pool.
  */
 static ngx_int_t
 ngx_http_news_comment_slot(ngx_http_request_t *r, news_reader_t *rd,
@@ -572,7 +571,7 @@ ngx_http_news_comment_slot(ngx_http_request_t *r, news_reader_t *rd,
         return ngx_http_news_comment_form(r, rd, v, slug, slot);
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     if (v->closed) {
         news_render_comments_closed(b);

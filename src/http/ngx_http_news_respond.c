@@ -122,7 +122,7 @@ ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-/* sends what a renderer put in a buffer (the scratch buffer, mostly) */
+/* sends what a renderer put in a buffer (ngx_http_news_buf's, mostly) */
 ngx_int_t
 ngx_http_news_send_buf(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, news_buf_t *b)
@@ -486,61 +486,6 @@ ngx_http_news_operator_page(ngx_http_request_t *r, ngx_uint_t status)
 }
 
 
-/*
- * The request's reader (engine/reader.h): the worker's store, the
- * logged-in reader as the acting user (kept in the request's ctx, which
- * outlives the reader), now.  news_reader_end() may be called on it
- * whatever this returned.
- */
-int
-ngx_http_news_reader(ngx_http_request_t *r, news_reader_t *rd,
-    news_err_t *err)
-{
-    ngx_http_news_ctx_t        *ctx;
-    ngx_http_news_main_conf_t  *nmcf;
-
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
-
-    ngx_memzero(rd, sizeof(news_reader_t));
-
-    if (!nmcf->store_open) {
-        return news_err_set(err, NEWS_BUSY, "the store is not open");
-    }
-
-    ctx = ngx_http_news_get_ctx(r);
-    if (ctx == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    return news_reader_begin(rd, &nmcf->store,
-                             ngx_http_news_actor(r, &ctx->actor),
-                             ngx_time(), err);
-}
-
-
-/*
- * The validators of a list (the front, section and tag pages, the feeds,
- * the sitemap, the API's list), from its reader: the store's snapshot
- * changes with every write, and the publication time of the newest
- * article out changes when a scheduled one falls due, which writes
- * nothing.  That time is also the Last-Modified if it is the later one,
- * and public caches may keep the answer only until the next scheduled
- * article falls due.
- */
-int
-ngx_http_news_list_stamp(ngx_http_request_t *r, news_reader_t *rd, char kind,
-    news_err_t *err)
-{
-    news_list_stamp_t  ls;
-
-    if (news_read_stamp(rd, &ls, err) != NEWS_OK) {
-        return err->code;
-    }
-
-    return ngx_http_news_stamp_validators(r, kind, &ls, err);
-}
-
-
 /* the same from a stamp read before (search's, in a pool thread's txn) */
 ngx_int_t
 ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
@@ -563,38 +508,6 @@ ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
     }
 
     return NEWS_OK;
-}
-
-
-news_buf_t *
-ngx_http_news_scratch(ngx_http_request_t *r)
-{
-    ngx_http_news_main_conf_t  *nmcf;
-
-    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
-    news_buf_reset(&nmcf->scratch);
-
-    return &nmcf->scratch;
-}
-
-
-/* what a renderer wrote into b, copied into r->pool; b may be reused */
-ngx_int_t
-ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b, ngx_str_t *s)
-{
-    if (b->failed) {
-        return NGX_ERROR;
-    }
-
-    s->len = b->len;
-    s->data = ngx_pnalloc(r->pool, b->len);
-    if (s->data == NULL) {
-        return NGX_ERROR;
-    }
-
-    ngx_memcpy(s->data, b->data, b->len);
-
-    return NGX_OK;
 }
 
 
@@ -740,7 +653,7 @@ ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
         return status;
     }
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
     news_render_error_main(b, (int) status, title, text);
 
     ngx_memzero(&pg, sizeof(pg));
@@ -766,7 +679,7 @@ ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
 {
     news_buf_t  *b;
 
-    b = ngx_http_news_scratch(r);
+    b = ngx_http_news_buf(r);
 
     news_buf_addf(b, "{\"error\":{\"code\":\"%s\",\"message\":", code);
     news_json_string(b, message, ngx_strlen(message));
@@ -843,26 +756,6 @@ ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int act)
     return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Log in first",
                                     "Log in to comment: use the link at the "
                                     "top of the page.");
-}
-
-
-/* the logged-in reader as the engine's acting user, or NULL */
-news_actor_t *
-ngx_http_news_actor(ngx_http_request_t *r, news_actor_t *actor)
-{
-    news_user_t  *user;
-
-    user = ngx_http_news_user(r);
-    if (user == NULL) {
-        return NULL;
-    }
-
-    actor->id = user->id;
-    actor->name = user->name;
-    actor->role = user->role;
-    actor->since = user->created_at;
-
-    return actor;
 }
 
 

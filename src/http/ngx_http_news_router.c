@@ -181,26 +181,6 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
 };
 
 
-ngx_http_news_ctx_t *
-ngx_http_news_get_ctx(ngx_http_request_t *r)
-{
-    ngx_http_news_ctx_t  *ctx;
-
-    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
-
-    if (ctx == NULL) {
-        ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_news_ctx_t));
-        if (ctx == NULL) {
-            return NULL;
-        }
-
-        ngx_http_set_ctx(r, ctx, ngx_http_news_module);
-    }
-
-    return ctx;
-}
-
-
 static ngx_int_t ngx_http_news_match(ngx_http_news_route_def_t *def,
     ngx_http_news_route_t *rt);
 static ngx_int_t ngx_http_news_not_allowed(ngx_http_request_t *r,

@@ -114,7 +114,7 @@ ngx_http_news_user(ngx_http_request_t *r)
 /*
  * The header's account links of a logged-in reader: the name and a
  * logout button (a POST form, so a link from elsewhere cannot log anyone
- * out).  Built in r->pool: the caller's page may be in the scratch buffer.
+ * out).  Built in r->pool.
  * Leaves nav empty for an anonymous reader.
  */
 ngx_int_t
