@@ -94,7 +94,9 @@ enum {
     NEWS_CHROME_BODY,           /* </head><body><a class="skip" href=" */
     NEWS_CHROME_HEADER,         /* #main">..<header>..<nav> */
     NEWS_CHROME_NAV_ANON,       /* log in / register links */
-    NEWS_CHROME_MAIN,           /* </nav></header><main> */
+    NEWS_CHROME_SEARCH,         /* </nav>, the header's search box .. its
+                                 * <input> up to its value, if any */
+    NEWS_CHROME_MAIN,           /* the box's end, </header><main> */
     NEWS_CHROME_CLOSE,          /* </main><footer>..</html> */
     NEWS_CHROME_N
 };

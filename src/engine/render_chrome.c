@@ -354,15 +354,19 @@ news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
                   "<a href=\"" NEWS_ROUTE_LOGIN "\">Log in</a>"
                   "<a href=\"" NEWS_ROUTE_REGISTER "\">Register</a>");
 
-    /* every page's search box: a plain GET form, no script */
-    news_buf_addl(&c[NEWS_CHROME_MAIN],
+    /*
+     * every page's search box: a plain GET form, no script; the search
+     * page puts the query in its value between the two pieces
+     */
+    news_buf_addl(&c[NEWS_CHROME_SEARCH],
                   "</nav>\n<form class=\"search\" role=\"search\" action=\""
                   NEWS_ROUTE_SEARCH "\" method=\"get\"><label "
                   "for=\"site-q\" class=\"vh\">Search articles</label>"
                   "<input type=\"search\" id=\"site-q\" name=\"q\" "
-                  "maxlength=\"256\" placeholder=\"Search\"><button "
-                  "type=\"submit\">Search</button></form>\n</header>\n"
-                  "<main id=\"main\">\n");
+                  "maxlength=\"256\" placeholder=\"Search\"");
+    news_buf_addl(&c[NEWS_CHROME_MAIN],
+                  "><button type=\"submit\">Search</button></form>\n"
+                  "</header>\n<main id=\"main\">\n");
 
     news_buf_addl(&c[NEWS_CHROME_CLOSE], "</main>\n<footer class=\"site\">"
                   "<p>");

@@ -192,6 +192,7 @@ typedef struct {
     ngx_str_t   head;
     ngx_str_t   path;       /* this page below the location: skip link */
     ngx_str_t   nav;        /* empty: the user's links, or the anonymous */
+    ngx_str_t   box;        /* the header box's value="...", or empty */
     ngx_str_t   main;
     ngx_str_t   comments;   /* an article's comment page */
     ngx_str_t   slot;       /* per reader: comment form or login link */

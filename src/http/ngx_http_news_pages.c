@@ -97,6 +97,8 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     pieces[n++] = pg->path;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_HEADER];
     pieces[n++] = pg->nav;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_SEARCH];
+    pieces[n++] = pg->box;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_MAIN];
     pieces[n++] = pg->main;
     pieces[n++] = pg->comments;
