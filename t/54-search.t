@@ -76,6 +76,8 @@ like($t->log_since_mark, qr/news: task posted.*news: task done "\/api\/search"/s
 like($res->{content}, qr{<meta name="robots" content="noindex">}, 'results: noindex');
 like($res->{content}, qr{<title>Search: fox}, 'the title holds the query');
 like($res->{content}, qr{id="search-q" name="q" maxlength="256" value="fox"}, 'the query is kept in the box');
+like($res->{content}, qr{<header class="site">.*id="site-q" name="q" maxlength="256" placeholder="Search" value="fox"><button}s,
+     "and in the header's box");
 like($res->{headers}{'cache-control'}, qr/public/, 'logged out: public');
 ok($res->{headers}{etag}, 'with an ETag');
 ok($res->{headers}{'last-modified'}, 'and Last-Modified');
@@ -90,6 +92,8 @@ for my $path ('/', '/articles/fox-week', '/sections/world', '/login') {
          qr{<header class="site">.*<form class="search" role="search" action="search" method="get"><label for="site-q" class="vh">Search articles</label><input type="search" id="site-q" name="q"}s,
          "$path: a search box in the header");
 }
+unlike($t->get('/')->{content}, qr{id="site-q"[^>]*value=}, 'empty on other pages');
+unlike($t->get('/search')->{content}, qr{id="site-q"[^>]*value=}, 'and on the search page without a query');
 
 # ---- the query language, folds, ranking -------------------------------------------
 like(found('fox'), qr/^fox-week (market-report cafe-society|cafe-society market-report)$/,
@@ -139,6 +143,8 @@ like($res->{content}, qr{No results for <q>&lt;script&gt;alert\(1\)&lt;/script&g
      '"No results for ..." escaped');
 like($res->{content}, qr{value="&lt;script&gt;alert\(1\)&lt;/script&gt;&quot;&#39;&amp;"}, 'the box escaped');
 like($res->{content}, qr{<title>Search: &lt;script&gt;}, 'the title escaped');
+like($res->{content}, qr{placeholder="Search" value="&lt;script&gt;alert\(1\)&lt;/script&gt;&quot;'&amp;"><button},
+     "the header's box escaped");
 $res = api($t, 'GET', '/api/search?q=' . uri("$evil walrus"));
 unlike($res->{content}, qr{<script>|<img}, 'JSON: nothing raw');
 my $j = decode_json($res->{content});

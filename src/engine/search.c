@@ -24,8 +24,16 @@
 #define NEWS_POS_MAX       1024     /* positions of one term compared */
 #define NEWS_BM25_K1       1.2
 #define NEWS_BM25_B        0.75
+#define NEWS_BLOCK_PAIRS   4        /* (wtf, norm) bounds of a block */
+#define NEWS_BOUND_EPS     1e-9     /* score sums differ in their order */
 
-#define NEWS_SEARCH_KEY    "search"
+/*
+ * The statistics' key names the postings' format: a store whose index
+ * is of another format (or none) has no such key, and waits for
+ * `newsctl reindex` rather than have its blocks misread.
+ */
+#define NEWS_SEARCH_KEY    "search.2"
+#define NEWS_SEARCH_KEY_1  "search"         /* the first format's */
 
 
 /* a position of a term in an article being indexed, and the next one */
@@ -76,7 +84,7 @@ typedef struct {
 typedef struct {
     uint32_t    doc;
     uint32_t    wtf;
-    uint32_t    dl;
+    uint32_t    norm;
     uint32_t    pos_off;    /* its positions in the positions arena */
     uint32_t    pos_len;
     int32_t     next;
@@ -103,10 +111,27 @@ typedef struct {
 typedef struct {
     uint32_t        doc;
     uint32_t        wtf;
-    uint32_t        dl;
+    uint32_t        norm;       /* the doc's weighted length, in a byte */
     uint32_t        pos_len;
     const uint8_t  *pos;
 } news_posting_t;
+
+
+/*
+ * A block as a query sees it from its header, before decoding it: its
+ * docs and the most one of them can score for the term (from the
+ * block's (wtf, norm) pairs: every posting has at most the wtf and at
+ * least the norm of one of them, and BM25 grows with the one and falls
+ * with the other).
+ */
+typedef struct {
+    uint32_t    first;
+    uint32_t    last;
+    unsigned    npairs;
+    uint32_t    wtf[NEWS_BLOCK_PAIRS];
+    uint8_t     norm[NEWS_BLOCK_PAIRS];
+    double      bound;
+} news_bmax_t;
 
 
 /* a term's postings as a query reads them: one decoded block at a time */
@@ -115,10 +140,14 @@ typedef struct {
     const char      *term;
     size_t           len;
     uint32_t         df;
+    news_bmax_t     *blocks;     /* every block of the term, in doc order */
+    size_t           nblocks;
+    size_t           cap;
+    size_t           loaded;     /* the block in p; nblocks: none */
+    double           idf;        /* 0 for a filter */
+    double           avgdl;
     news_posting_t   p[NEWS_BLOCK_DOCS];
     unsigned         n;          /* postings in p */
-    int              at;         /* the current one when walking */
-    int              done;
 } news_reader_t;
 
 
@@ -168,10 +197,26 @@ static int news_parse_filter(news_query_t *q, char kind, const char *s,
     size_t n, int negate, news_err_t *err);
 static int news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
     const news_qterm_t *t);
-static int news_reader_last(news_reader_t *r);
-static int news_reader_prev(news_reader_t *r);
+static int news_reader_header(news_reader_t *r, const MDB_val *key,
+    const MDB_val *val);
+static void news_reader_bounds(news_reader_t *r, double idf, double avgdl);
+static double news_reader_overlap(const news_reader_t *r, uint32_t first,
+    uint32_t last);
 static const news_posting_t *news_reader_find(news_reader_t *r, uint32_t doc);
-static int news_reader_load(news_reader_t *r, MDB_val *key, MDB_val *val);
+static int news_reader_load(news_reader_t *r, size_t j);
+static int news_search_blocks(news_store_t *st, MDB_txn *txn,
+    const news_query_t *q, news_reader_t *r, unsigned drv,
+    news_search_t *s, size_t k, size_t *nhits);
+static int news_search_doc(news_store_t *st, MDB_txn *txn,
+    const news_query_t *q, news_reader_t *r, uint32_t doc,
+    const news_posting_t **ps, const uint64_t *sched, size_t nsched,
+    int64_t now);
+static double news_bm25(double idf, uint32_t wtf, uint32_t norm,
+    double avgdl);
+static uint32_t news_norm(uint32_t length);
+static double news_norm_length(uint32_t norm);
+static unsigned news_block_pairs(const news_posting_t *p, unsigned n,
+    uint32_t *wtf, uint8_t *norm);
 static int news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now,
     uint64_t *ids, size_t *n);
 static int news_phrase(const news_posting_t **ps, unsigned n);
@@ -353,7 +398,7 @@ news_bulk_add(news_bulk_t *bk, const news_doc_terms_t *d, uint32_t doc,
         post = &bk->posts[bk->nposts];
         post->doc = doc;
         post->wtf = dt->wtf;
-        post->dl = d->length;
+        post->norm = news_norm(d->length);
         post->pos_off = (uint32_t) bk->positions.len;
         post->next = -1;
 
@@ -424,7 +469,7 @@ news_search_flush(news_store_t *st, MDB_txn *txn, news_err_t *err)
 
             p[n].doc = bk->posts[o].doc;
             p[n].wtf = bk->posts[o].wtf;
-            p[n].dl = bk->posts[o].dl;
+            p[n].norm = bk->posts[o].norm;
             p[n].pos = (const uint8_t *) bk->positions.data
                        + bk->posts[o].pos_off;
             p[n].pos_len = bk->posts[o].pos_len;
@@ -532,9 +577,16 @@ news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err)
 
     rc = news_search_stats(st, txn, &docs, &length);
 
+    if (rc == MDB_NOTFOUND && news_search_outdated(st, txn)) {
+        return news_err_set(err, NEWS_BUSY, "the search index of this store "
+                            "is of an older format (run newsctl reindex to "
+                            "rebuild it)");
+    }
+
     if (rc == MDB_NOTFOUND) {
         return news_err_set(err, NEWS_BUSY, "the search index of this store "
-                            "is not built yet (newsctl reindex builds it)");
+                            "is not built yet (run newsctl reindex to "
+                            "build it)");
     }
 
     if (rc != 0) {
@@ -542,6 +594,18 @@ news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err)
     }
 
     return NEWS_OK;
+}
+
+
+int
+news_search_outdated(news_store_t *st, MDB_txn *txn)
+{
+    MDB_val  key, val;
+
+    key.mv_data = NEWS_SEARCH_KEY_1;
+    key.mv_size = sizeof(NEWS_SEARCH_KEY_1) - 1;
+
+    return mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val) == 0;
 }
 
 
@@ -607,6 +671,14 @@ news_search_reindex_all(news_store_t *st, news_err_t *err)
     rc = mdb_drop(txn, st->dbi[NEWS_DB_POSTINGS], 0);
     if (rc == 0) {
         rc = mdb_drop(txn, st->dbi[NEWS_DB_SDOCS], 0);
+    }
+
+    /* an index of the first format is gone with its statistics */
+    if (rc == 0) {
+        key.mv_data = NEWS_SEARCH_KEY_1;
+        key.mv_size = sizeof(NEWS_SEARCH_KEY_1) - 1;
+        rc = mdb_del(txn, st->dbi[NEWS_DB_META], &key, NULL);
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
     }
 
     if (rc != 0) {
@@ -1066,7 +1138,7 @@ news_postings_change(news_store_t *st, MDB_txn *txn,
 
         np.doc = doc;
         np.wtf = dt->wtf;
-        np.dl = d->length;
+        np.norm = news_norm(d->length);
         np.pos = (const uint8_t *) pos.data;
         np.pos_len = (uint32_t) pos.len;
 
@@ -1082,85 +1154,31 @@ news_postings_change(news_store_t *st, MDB_txn *txn,
 
 
 /*
- * Puts np into its term's postings, or takes its doc out.  Appending past
- * the last doc, the usual case (a new article has the highest id), adds
- * the posting's bytes to the last block; anything else decodes the block,
- * changes it and writes it back, split if it grew too big.
+ * Puts np into its term's postings, or takes its doc out: the block that
+ * holds the doc (or would) is decoded, changed and written back, split
+ * if it grew too big.  A new article has the highest id, so this is
+ * usually the term's last block.
  */
 static int
 news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     const char *term, size_t len, const news_posting_t *np, int add,
     news_err_t *err)
 {
-    int              rc, found;
-    unsigned         n, i, count;
+    int              rc;
+    unsigned         n, i;
     uint8_t         *copy;
-    uint32_t         first, last;
     MDB_val          key, val;
-    news_buf_t       b, k;
     news_posting_t   p[NEWS_BLOCK_DOCS + 1];
 
     rc = news_block_find(cur, term, len, np->doc, &key, &val);
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "reading the search index");
-    }
-
-    found = rc == 0;
-
-    if (!found) {
+    if (rc == MDB_NOTFOUND) {
         return add ? news_block_write(st, txn, term, len, np, 1, err)
                    : NEWS_OK;
     }
 
-    if (val.mv_size < 6) {
-        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
-    }
-
-    first = news_be32_get((const unsigned char *) key.mv_data + len + 1);
-    last = news_be32_get(val.mv_data);
-    count = ((const uint8_t *) val.mv_data)[4] << 8
-            | ((const uint8_t *) val.mv_data)[5];
-
-    news_buf_init(&b);
-
-    if (add && np->doc > last && count < NEWS_BLOCK_DOCS
-        && val.mv_size + np->pos_len + 20 <= NEWS_BLOCK_BYTES)
-    {
-        /* the old block, a new header, the posting after its last doc */
-        news_buf_add(&b, val.mv_data, val.mv_size);
-        news_varint_put(&b, np->doc - last);
-        news_varint_put(&b, np->wtf);
-        news_varint_put(&b, np->dl);
-        news_varint_put(&b, np->pos_len);
-        news_buf_add(&b, np->pos, np->pos_len);
-
-        /* the key is the map's, as is val: both copied before the put */
-        news_buf_init(&k);
-        news_posting_key(&k, term, len, first);
-
-        if (b.failed || k.failed) {
-            news_buf_free(&k);
-            news_buf_free(&b);
-            return news_err_set(err, NEWS_ERROR, "out of memory");
-        }
-
-        news_be32_put((unsigned char *) b.data, np->doc);
-        b.data[4] = (char) ((count + 1) >> 8);
-        b.data[5] = (char) ((count + 1) & 0xff);
-
-        key.mv_data = k.data;
-        key.mv_size = k.len;
-        val.mv_data = b.data;
-        val.mv_size = b.len;
-
-        /* the cursor is on the block: no second search */
-        rc = mdb_cursor_put(cur, &key, &val, MDB_CURRENT);
-        news_buf_free(&k);
-        news_buf_free(&b);
-
-        return rc == 0 ? NEWS_OK
-                       : news_store_fail(err, rc, "writing the search index");
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the search index");
     }
 
     /* the block's bytes change under the del and put: decode a copy */
@@ -1172,7 +1190,12 @@ news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     memcpy(copy, val.mv_data, val.mv_size);
     val.mv_data = copy;
 
-    if (news_block_decode(&val, first, p, &n) != 0) {
+    if (news_block_decode(&val,
+                          news_be32_get((const uint8_t *) key.mv_data + len
+                                        + 1),
+                          p, &n)
+        != 0)
+    {
         free(copy);
         return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
     }
@@ -1275,41 +1298,69 @@ news_block_find(MDB_cursor *cur, const char *term, size_t len, uint32_t doc,
 }
 
 
+/*
+ * A block: be32 last doc, be16 count, a byte of pairs and the pairs
+ * (varint wtf, byte norm); then per doc varint (doc - previous doc; the
+ * first: doc - first doc), varint wtf, byte norm; then per doc varint
+ * byte length of its positions and the positions.  The postings a query
+ * scores come first, the positions only phrases read after them.
+ */
 static int
 news_block_decode(const MDB_val *val, uint32_t first, news_posting_t *p,
     unsigned *n)
 {
-    unsigned        i, count;
-    uint32_t        doc, delta;
+    unsigned        i, count, npairs;
+    uint32_t        doc, delta, v;
     const uint8_t  *s, *end;
 
     s = val->mv_data;
     end = s + val->mv_size;
 
-    if (val->mv_size < 6) {
+    if (val->mv_size < 7) {
         return -1;
     }
 
     count = (unsigned) s[4] << 8 | s[5];
-    if (count == 0 || count > NEWS_BLOCK_DOCS) {
+    npairs = s[6];
+
+    if (count == 0 || count > NEWS_BLOCK_DOCS || npairs == 0
+        || npairs > NEWS_BLOCK_PAIRS)
+    {
         return -1;
     }
 
-    s += 6;
+    s += 7;
+
+    for (i = 0; i < npairs; i++) {
+        if (news_varint_get(&s, end, &v) || s == end) {
+            return -1;
+        }
+
+        s++;
+    }
+
     doc = first;
 
     for (i = 0; i < count; i++) {
         if (news_varint_get(&s, end, &delta)
             || news_varint_get(&s, end, &p[i].wtf)
-            || news_varint_get(&s, end, &p[i].dl)
-            || news_varint_get(&s, end, &p[i].pos_len)
+            || s == end)
+        {
+            return -1;
+        }
+
+        p[i].norm = *s++;
+        doc += delta;
+        p[i].doc = doc;
+    }
+
+    for (i = 0; i < count; i++) {
+        if (news_varint_get(&s, end, &p[i].pos_len)
             || (size_t) (end - s) < p[i].pos_len)
         {
             return -1;
         }
 
-        doc += delta;
-        p[i].doc = doc;
         p[i].pos = s;
         s += p[i].pos_len;
     }
@@ -1326,59 +1377,136 @@ news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
     size_t len, const news_posting_t *p, unsigned n, news_err_t *err)
 {
     int         rc;
-    unsigned    i, start;
+    unsigned    i, j, start, npairs;
     MDB_val     key, val;
-    news_buf_t  k, b;
+    news_buf_t  k, v, post, pos;
+    uint32_t    wtf[NEWS_BLOCK_PAIRS];
+    uint8_t     norm[NEWS_BLOCK_PAIRS];
 
     news_buf_init(&k);
-    news_buf_init(&b);
+    news_buf_init(&v);
+    news_buf_init(&post);
+    news_buf_init(&pos);
     rc = 0;
 
     for (start = 0; rc == 0 && start < n; start = i) {
-        news_buf_reset(&b);
-        news_buf_addl(&b, "\0\0\0\0\0\0");
+        news_buf_reset(&post);
+        news_buf_reset(&pos);
 
+        /* as many as fit, the pairs' bytes counted at their most */
         for (i = start; i < n; i++) {
-            if (i > start && (i - start == NEWS_BLOCK_DOCS
-                              || b.len + p[i].pos_len + 20 > NEWS_BLOCK_BYTES))
+            if (i > start
+                && (i - start == NEWS_BLOCK_DOCS
+                    || 7 + 6 * NEWS_BLOCK_PAIRS + post.len + pos.len
+                       + p[i].pos_len + 20 > NEWS_BLOCK_BYTES))
             {
                 break;
             }
 
-            news_varint_put(&b, p[i].doc - (i > start ? p[i - 1].doc
-                                                      : p[start].doc));
-            news_varint_put(&b, p[i].wtf);
-            news_varint_put(&b, p[i].dl);
-            news_varint_put(&b, p[i].pos_len);
-            news_buf_add(&b, p[i].pos, p[i].pos_len);
+            news_varint_put(&post, p[i].doc - (i > start ? p[i - 1].doc
+                                                         : p[start].doc));
+            news_varint_put(&post, p[i].wtf);
+            news_buf_addc(&post, (char) p[i].norm);
+            news_varint_put(&pos, p[i].pos_len);
+            news_buf_add(&pos, p[i].pos, p[i].pos_len);
         }
 
-        if (b.failed) {
-            rc = ENOMEM;
-            break;
+        npairs = news_block_pairs(p + start, i - start, wtf, norm);
+
+        news_buf_reset(&v);
+        news_buf_add_be32(&v, p[i - 1].doc);
+        news_buf_addc(&v, (char) ((i - start) >> 8));
+        news_buf_addc(&v, (char) ((i - start) & 0xff));
+        news_buf_addc(&v, (char) npairs);
+
+        for (j = 0; j < npairs; j++) {
+            news_varint_put(&v, wtf[j]);
+            news_buf_addc(&v, (char) norm[j]);
         }
 
-        news_be32_put((unsigned char *) b.data, p[i - 1].doc);
-        b.data[4] = (char) ((i - start) >> 8);
-        b.data[5] = (char) ((i - start) & 0xff);
+        news_buf_add(&v, post.data, post.len);
+        news_buf_add(&v, pos.data, pos.len);
 
         news_buf_reset(&k);
         news_posting_key(&k, term, len, p[start].doc);
 
+        if (k.failed || v.failed || post.failed || pos.failed) {
+            rc = ENOMEM;
+            break;
+        }
+
         key.mv_data = k.data;
         key.mv_size = k.len;
-        val.mv_data = b.data;
-        val.mv_size = b.len;
+        val.mv_data = v.data;
+        val.mv_size = v.len;
 
-        rc = k.failed ? ENOMEM
-                      : mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
+        rc = mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
     }
 
     news_buf_free(&k);
-    news_buf_free(&b);
+    news_buf_free(&v);
+    news_buf_free(&post);
+    news_buf_free(&pos);
 
     return rc == 0 ? NEWS_OK
                    : news_store_fail(err, rc, "writing the search index");
+}
+
+
+/*
+ * The block's bounds: the (wtf, norm) pairs no other posting of the
+ * block beats on both (more wtf, less norm), in norm order; past
+ * NEWS_BLOCK_PAIRS, two neighbours become one pair that beats both
+ * (the one's norm, the other's wtf), so each stays a bound.
+ */
+static unsigned
+news_block_pairs(const news_posting_t *p, unsigned n, uint32_t *wtf,
+    uint8_t *norm)
+{
+    unsigned  i, m, best, c;
+    uint32_t  most[256], w[256];
+    uint8_t   nm[256];
+
+    memset(most, 0, sizeof(most));
+
+    for (i = 0; i < n; i++) {
+        c = p[i].norm & 0xff;
+        most[c] = p[i].wtf > most[c] ? p[i].wtf : most[c];
+    }
+
+    /* norm ascending: keep a pair only if its wtf beats every smaller norm's */
+    m = 0;
+
+    for (c = 0; c < 256; c++) {
+        if (most[c] == 0 && !(m == 0 && c == 255)) {
+            continue;
+        }
+
+        if (m == 0 || most[c] > w[m - 1]) {
+            w[m] = most[c];
+            nm[m] = (uint8_t) c;
+            m++;
+        }
+    }
+
+    while (m > NEWS_BLOCK_PAIRS) {
+        /* the neighbours closest in norm merge: the bound loosens least */
+        for (i = 1, best = 0; i + 1 < m; i++) {
+            if (nm[i + 1] - nm[i] < nm[best + 1] - nm[best]) {
+                best = i;
+            }
+        }
+
+        w[best] = w[best + 1];
+        memmove(&w[best + 1], &w[best + 2], (m - best - 2) * sizeof(*w));
+        memmove(&nm[best + 1], &nm[best + 2], (m - best - 2) * sizeof(*nm));
+        m--;
+    }
+
+    memcpy(wtf, w, m * sizeof(*w));
+    memcpy(norm, nm, m * sizeof(*nm));
+
+    return m;
 }
 
 
@@ -1599,23 +1727,21 @@ int
 news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     news_search_t *s, news_err_t *err)
 {
-    int                    rc, skip, overflow;
-    size_t                 k, nhits, nsched, walked, i;
-    double                 idf[NEWS_SEARCH_TERMS_MAX], avgdl, score, norm;
-    uint64_t               docs, length, sched[NEWS_SCHEDULED_MAX];
-    unsigned               t, c, drv;
-    uint32_t               doc;
-    MDB_val                key, val;
-    news_hit_t             hit;
-    news_reader_t         *r;
-    news_clause_t const   *cl;
-    const news_posting_t  *ps[NEWS_SEARCH_TERMS_MAX];
-    unsigned char          kb[8];
+    int             rc;
+    size_t          k, nhits, i;
+    double          idf, avgdl;
+    uint64_t        docs, length;
+    unsigned        t, c, drv;
+    MDB_val         key, val;
+    news_reader_t  *r;
+    unsigned char   kb[8];
 
     s->count = 0;
     s->more = 0;
+    s->looked = 0;
 
     if (news_search_stats(st, txn, &docs, &length) != 0) {
+        s->unbuilt = 1;
         return news_search_ready(st, txn, err);
     }
 
@@ -1638,6 +1764,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 
     rc = NEWS_OK;
     drv = q->nterms;
+    nhits = 0;
 
     for (t = 0; t < q->nterms; t++) {
         if (news_reader_open(&r[t], txn, st->dbi[NEWS_DB_POSTINGS],
@@ -1648,15 +1775,17 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
             goto done;
         }
 
-        idf[t] = log(1.0 + ((double) docs - r[t].df + 0.5)
-                           / (r[t].df + 0.5));
+        idf = log(1.0 + ((double) docs - r[t].df + 0.5) / (r[t].df + 0.5));
+        news_reader_bounds(&r[t], q->terms[t].filter ? 0 : idf, avgdl);
     }
 
     /* the rarest word that must be found drives the walk */
     for (c = 0; c < q->nclauses; c++) {
-        cl = &q->clauses[c];
-
-        for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
+        for (t = q->clauses[c].first;
+             !q->clauses[c].negate
+             && t < q->clauses[c].first + q->clauses[c].n;
+             t++)
+        {
             if (r[t].df == 0) {
                 goto done;      /* a word nowhere: no results */
             }
@@ -1667,98 +1796,12 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
         }
     }
 
-    if (news_scheduled(st, txn, s->now, sched, &nsched) != 0) {
-        rc = news_err_set(err, NEWS_ERROR, "reading the publication times");
-        goto done;
-    }
+    rc = news_search_blocks(st, txn, q, r, drv, s, k, &nhits);
 
-    overflow = nsched > NEWS_SCHEDULED_MAX;
-    nhits = 0;
-
-    for (walked = 0, rc = news_reader_last(&r[drv]);
-         rc == 0 && walked < NEWS_SEARCH_WALK;
-         walked++, rc = news_reader_prev(&r[drv]))
-    {
-        doc = r[drv].p[r[drv].at].doc;
-        skip = 0;
-
-        for (c = 0; !skip && c < q->nclauses; c++) {
-            cl = &q->clauses[c];
-
-            for (t = cl->first; t < cl->first + cl->n; t++) {
-                ps[t] = news_reader_find(&r[t], doc);
-
-                if (ps[t] == NULL) {
-                    break;
-                }
-            }
-
-            /* a clause holds when all its words are there, in a row */
-            if (t == cl->first + cl->n
-                && (cl->n == 1 || news_phrase(&ps[cl->first], cl->n)))
-            {
-                skip = cl->negate;
-
-            } else {
-                skip = !cl->negate;
-            }
-        }
-
-        if (skip) {
-            continue;
-        }
-
-        /* scheduled and not yet due */
-        for (i = 0; !overflow && i < nsched && sched[i] != doc; i++) {
-            /* void */
-        }
-
-        if (!overflow && i < nsched) {
-            continue;
-        }
-
-        if (overflow) {
-            news_be64_put(kb, doc);
-            key.mv_data = kb;
-            key.mv_size = 8;
-
-            if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) != 0
-                || val.mv_size != 12
-                || (int64_t) news_be64_get(val.mv_data) > s->now)
-            {
-                continue;
-            }
-        }
-
-        score = 0;
-
-        for (c = 0; c < q->nclauses; c++) {
-            cl = &q->clauses[c];
-
-            for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
-                if (q->terms[t].filter) {
-                    continue;
-                }
-
-                norm = NEWS_BM25_K1 * (1 - NEWS_BM25_B
-                                       + NEWS_BM25_B * ps[t]->dl / avgdl);
-                score += idf[t] * ps[t]->wtf * (NEWS_BM25_K1 + 1)
-                         / (ps[t]->wtf + norm);
-            }
-        }
-
-        hit.id = doc;
-        hit.score = score;
-        hit.published_at = 0;
-        news_hits_push(s->hits, &nhits, k, &hit);
-    }
-
-    if (rc != 0 && rc != MDB_NOTFOUND) {
+    if (rc != NEWS_OK) {
         rc = news_err_set(err, NEWS_ERROR, "reading the search index");
         goto done;
     }
-
-    rc = NEWS_OK;
 
     /* equal scores go to the newer article: its publication time */
     for (i = 0; i < nhits; i++) {
@@ -1788,6 +1831,8 @@ done:
         if (r[t].cur) {
             mdb_cursor_close(r[t].cur);
         }
+
+        free(r[t].blocks);
     }
 
     free(r);
@@ -1796,7 +1841,286 @@ done:
 }
 
 
-/* opens a term's postings and counts its documents over block headers */
+/* a driver block and the most a doc of it can score for the whole query */
+typedef struct {
+    size_t      j;
+    double      bound;
+    double      others;     /* of that, the other words' part */
+    uint32_t    first;
+} news_cand_t;
+
+
+static int
+news_cand_cmp(const void *a, const void *b)
+{
+    const news_cand_t  *x = a, *y = b;
+
+    if (x->bound != y->bound) {
+        return x->bound > y->bound ? -1 : 1;
+    }
+
+    return x->first > y->first ? -1 : x->first < y->first;
+}
+
+
+/*
+ * Block-max: the driver's blocks, each bounded by its own bound and the
+ * other words' bounds over its docs, are read best bound first, newest
+ * first among equals; once k hits are kept, a block (or a doc) whose
+ * bound cannot beat the worst of them ends the walk (or is skipped)
+ * without the other words' lookups.  At most NEWS_SEARCH_WALK docs are
+ * looked at: the work of a query is bounded whatever its words.
+ */
+static int
+news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
+    news_reader_t *r, unsigned drv, news_search_t *s, size_t k,
+    size_t *nhits)
+{
+    int                    rc, overflow;
+    size_t                 j, ncand, walked, i, nsched;
+    double                 others, bound, score;
+    unsigned               t, c;
+    uint32_t               doc;
+    uint64_t               sched[NEWS_SCHEDULED_MAX];
+    news_hit_t             hit;
+    news_cand_t           *cand;
+    news_reader_t         *d;
+    news_clause_t const   *cl;
+    const news_posting_t  *ps[NEWS_SEARCH_TERMS_MAX];
+
+    if (news_scheduled(st, txn, s->now, sched, &nsched) != 0) {
+        return NEWS_ERROR;
+    }
+
+    overflow = nsched > NEWS_SCHEDULED_MAX;
+    d = &r[drv];
+
+    cand = malloc(d->nblocks * sizeof(news_cand_t));
+    if (cand == NULL) {
+        return NEWS_ERROR;
+    }
+
+    for (j = 0, ncand = 0; j < d->nblocks; j++) {
+        others = 0;
+
+        for (c = 0; others >= 0 && c < q->nclauses; c++) {
+            cl = &q->clauses[c];
+
+            for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
+                if (t == drv) {
+                    continue;
+                }
+
+                bound = news_reader_overlap(&r[t], d->blocks[j].first,
+                                            d->blocks[j].last);
+                if (bound < 0) {
+                    others = -1;        /* a word none of its docs has */
+                    break;
+                }
+
+                others += bound;
+            }
+        }
+
+        if (others < 0) {
+            continue;
+        }
+
+        cand[ncand].j = j;
+        cand[ncand].others = others;
+        cand[ncand].bound = d->blocks[j].bound + others;
+        cand[ncand].first = d->blocks[j].first;
+        ncand++;
+    }
+
+    qsort(cand, ncand, sizeof(news_cand_t), news_cand_cmp);
+
+    rc = NEWS_OK;
+    walked = 0;
+
+    for (i = 0; i < ncand && walked < NEWS_SEARCH_WALK; i++) {
+        if (*nhits == k
+            && (cand[i].bound + NEWS_BOUND_EPS < s->hits[0].score
+                || (cand[i].bound <= s->hits[0].score + NEWS_BOUND_EPS
+                    && d->blocks[cand[i].j].last < s->hits[0].id)))
+        {
+            break;              /* nothing after it can make the top k */
+        }
+
+        if (news_reader_load(d, cand[i].j) != 0) {
+            rc = NEWS_ERROR;
+            break;
+        }
+
+        for (j = d->n; j-- > 0 && walked < NEWS_SEARCH_WALK; ) {
+            doc = d->p[j].doc;
+
+            /* the driver's own score, exact, and the others' bound */
+            score = news_bm25(d->idf, d->p[j].wtf, d->p[j].norm, d->avgdl);
+
+            if (*nhits == k
+                && (score + cand[i].others + NEWS_BOUND_EPS
+                    < s->hits[0].score
+                    || (score + cand[i].others
+                        <= s->hits[0].score + NEWS_BOUND_EPS
+                        && doc < s->hits[0].id)))
+            {
+                continue;
+            }
+
+            walked++;
+
+            if (news_search_doc(st, txn, q, r, doc, ps, sched,
+                                overflow ? NEWS_SCHEDULED_MAX + 1 : nsched,
+                                s->now))
+            {
+                continue;
+            }
+
+            score = 0;
+
+            for (c = 0; c < q->nclauses; c++) {
+                cl = &q->clauses[c];
+
+                for (t = cl->first; !cl->negate && t < cl->first + cl->n;
+                     t++)
+                {
+                    if (!q->terms[t].filter) {
+                        score += news_bm25(r[t].idf, ps[t]->wtf, ps[t]->norm,
+                                           r[t].avgdl);
+                    }
+                }
+            }
+
+            hit.id = doc;
+            hit.score = score;
+            hit.published_at = 0;
+            news_hits_push(s->hits, nhits, k, &hit);
+        }
+    }
+
+    free(cand);
+    s->looked = walked;
+
+    return rc;
+}
+
+
+/*
+ * Whether doc is left out (1) or found (0): found when every clause
+ * holds (its words there, in a row for a phrase; a negated one's not)
+ * and it is due by now.  ps[] gets the postings of the words.
+ */
+static int
+news_search_doc(news_store_t *st, MDB_txn *txn, const news_query_t *q,
+    news_reader_t *r, uint32_t doc, const news_posting_t **ps,
+    const uint64_t *sched, size_t nsched, int64_t now)
+{
+    int                   skip;
+    size_t                i;
+    unsigned              t, c;
+    MDB_val               key, val;
+    news_clause_t const  *cl;
+    unsigned char         kb[8];
+
+    for (c = 0, skip = 0; !skip && c < q->nclauses; c++) {
+        cl = &q->clauses[c];
+
+        for (t = cl->first; t < cl->first + cl->n; t++) {
+            ps[t] = news_reader_find(&r[t], doc);
+
+            if (ps[t] == NULL) {
+                break;
+            }
+        }
+
+        /* a clause holds when all its words are there, in a row */
+        if (t == cl->first + cl->n
+            && (cl->n == 1 || news_phrase(&ps[cl->first], cl->n)))
+        {
+            skip = cl->negate;
+
+        } else {
+            skip = !cl->negate;
+        }
+    }
+
+    if (skip) {
+        return 1;
+    }
+
+    /* scheduled and not yet due */
+    if (nsched <= NEWS_SCHEDULED_MAX) {
+        for (i = 0; i < nsched && sched[i] != doc; i++) {
+            /* void */
+        }
+
+        return i < nsched;
+    }
+
+    news_be64_put(kb, doc);
+    key.mv_data = kb;
+    key.mv_size = 8;
+
+    return mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) != 0
+           || val.mv_size != 12
+           || (int64_t) news_be64_get(val.mv_data) > now;
+}
+
+
+/* a word's BM25 in a doc: its weighted frequency, the doc's norm */
+static double
+news_bm25(double idf, uint32_t wtf, uint32_t norm, double avgdl)
+{
+    double  tf;
+
+    tf = (double) wtf;
+
+    return idf * tf * (NEWS_BM25_K1 + 1)
+           / (tf + NEWS_BM25_K1 * (1 - NEWS_BM25_B
+                                   + NEWS_BM25_B * news_norm_length(norm)
+                                     / avgdl));
+}
+
+
+/*
+ * A weighted length in a byte, for the postings: exact below 32, then a
+ * 4-bit mantissa and an exponent (within 1/16 below the length, up to
+ * 507,904); news_norm_length() gives the length back.
+ */
+static uint32_t
+news_norm(uint32_t length)
+{
+    uint32_t  e;
+
+    if (length < 32) {
+        return length;
+    }
+
+    for (e = 0; length >= 32; e++) {
+        length >>= 1;
+    }
+
+    return e > 14 ? 255 : 16 * (e + 1) + (length - 16);
+}
+
+
+static double
+news_norm_length(uint32_t norm)
+{
+    if (norm < 32) {
+        return (double) norm;
+    }
+
+    return (double) ((16u + (norm & 15)) << ((norm >> 4) - 1));
+}
+
+
+/*
+ * Opens a term's postings and reads every block's header (its docs and
+ * bounds): its document count, and where each block is, without
+ * decoding one.
+ */
 static int
 news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
     const news_qterm_t *t)
@@ -1829,65 +2153,117 @@ news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
             break;
         }
 
-        if (val.mv_size < 6) {
-            return MDB_CORRUPTED;
+        rc = news_reader_header(r, &key, &val);
+        if (rc != 0) {
+            return rc;
         }
-
-        r->df += (uint32_t) ((const uint8_t *) val.mv_data)[4] << 8
-                 | ((const uint8_t *) val.mv_data)[5];
     }
+
+    r->loaded = r->nblocks;
 
     return rc == MDB_NOTFOUND ? 0 : rc;
 }
 
 
-/* to the term's newest doc: 0, or MDB_NOTFOUND */
 static int
-news_reader_last(news_reader_t *r)
+news_reader_header(news_reader_t *r, const MDB_val *key, const MDB_val *val)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[sizeof(((news_qterm_t *) 0)->term) + 1];
+    size_t          cap;
+    unsigned        i;
+    news_bmax_t    *b;
+    const uint8_t  *s, *end;
 
-    /* the key just past every block of the term: term . 1 */
-    memcpy(k, r->term, r->len);
-    k[r->len] = '\1';
-    key.mv_data = k;
-    key.mv_size = r->len + 1;
+    if (r->nblocks == r->cap) {
+        cap = r->cap ? r->cap * 2 : 64;
+        b = realloc(r->blocks, cap * sizeof(news_bmax_t));
+        if (b == NULL) {
+            return ENOMEM;
+        }
 
-    rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(r->cur, &key, &val,
-                        rc == 0 ? MDB_PREV : MDB_LAST);
-    if (rc != 0) {
-        return rc;
+        r->blocks = b;
+        r->cap = cap;
     }
 
-    rc = news_reader_load(r, &key, &val);
-    r->at = (int) r->n - 1;
+    s = val->mv_data;
+    end = s + val->mv_size;
 
-    return rc;
+    if (val->mv_size < 7 || s[6] == 0 || s[6] > NEWS_BLOCK_PAIRS) {
+        return MDB_CORRUPTED;
+    }
+
+    b = &r->blocks[r->nblocks];
+    b->first = news_be32_get((const uint8_t *) key->mv_data + r->len + 1);
+    b->last = news_be32_get(s);
+    b->npairs = s[6];
+    b->bound = 0;
+    r->df += (uint32_t) s[4] << 8 | s[5];
+    s += 7;
+
+    for (i = 0; i < b->npairs; i++) {
+        if (news_varint_get(&s, end, &b->wtf[i]) || s == end) {
+            return MDB_CORRUPTED;
+        }
+
+        b->norm[i] = *s++;
+    }
+
+    r->nblocks++;
+
+    return 0;
 }
 
 
-static int
-news_reader_prev(news_reader_t *r)
+/* each block's bound for this query's idf (0 for a filter) and avgdl */
+static void
+news_reader_bounds(news_reader_t *r, double idf, double avgdl)
 {
-    int      rc;
-    MDB_val  key, val;
+    size_t        j;
+    unsigned      i;
+    double        v;
+    news_bmax_t  *b;
 
-    if (--r->at >= 0) {
-        return 0;
+    r->idf = idf;
+    r->avgdl = avgdl;
+
+    for (j = 0; j < r->nblocks; j++) {
+        b = &r->blocks[j];
+
+        for (i = 0; i < b->npairs; i++) {
+            v = news_bm25(idf, b->wtf[i], b->norm[i], avgdl);
+            b->bound = v > b->bound ? v : b->bound;
+        }
+    }
+}
+
+
+/*
+ * The most a doc in [first, last] can score for the term: the best bound
+ * of its blocks that overlap the range; -1 when none does (no doc there
+ * has the term).
+ */
+static double
+news_reader_overlap(const news_reader_t *r, uint32_t first, uint32_t last)
+{
+    size_t   lo, hi, mid;
+    double   best;
+
+    /* the first block that ends at first or after */
+    for (lo = 0, hi = r->nblocks; lo < hi; ) {
+        mid = (lo + hi) / 2;
+
+        if (r->blocks[mid].last < first) {
+            lo = mid + 1;
+
+        } else {
+            hi = mid;
+        }
     }
 
-    rc = mdb_cursor_get(r->cur, &key, &val, MDB_PREV);
-    if (rc != 0) {
-        return rc;
+    for (best = -1; lo < r->nblocks && r->blocks[lo].first <= last; lo++) {
+        best = r->blocks[lo].bound > best ? r->blocks[lo].bound : best;
     }
 
-    rc = news_reader_load(r, &key, &val);
-    r->at = (int) r->n - 1;
-
-    return rc;
+    return best;
 }
 
 
@@ -1895,18 +2271,26 @@ news_reader_prev(news_reader_t *r)
 static const news_posting_t *
 news_reader_find(news_reader_t *r, uint32_t doc)
 {
-    int       lo, hi, mid;
-    MDB_val   key, val;
+    int      lo, hi, mid;
+    size_t   a, b, m;
 
-    if (r->df == 0) {
-        return NULL;
-    }
+    if (r->loaded == r->nblocks || doc < r->blocks[r->loaded].first
+        || doc > r->blocks[r->loaded].last)
+    {
+        for (a = 0, b = r->nblocks; a < b; ) {
+            m = (a + b) / 2;
 
-    if (r->n == 0 || doc < r->p[0].doc || doc > r->p[r->n - 1].doc) {
-        if (news_block_find(r->cur, r->term, r->len, doc, &key, &val) != 0
-            || news_reader_load(r, &key, &val) != 0)
+            if (r->blocks[m].last < doc) {
+                a = m + 1;
+
+            } else {
+                b = m;
+            }
+        }
+
+        if (a == r->nblocks || r->blocks[a].first > doc
+            || news_reader_load(r, a) != 0)
         {
-            r->n = 0;
             return NULL;
         }
     }
@@ -1933,26 +2317,38 @@ news_reader_find(news_reader_t *r, uint32_t doc)
 }
 
 
+/* decodes block j into p (a no-op when it is there already) */
 static int
-news_reader_load(news_reader_t *r, MDB_val *key, MDB_val *val)
+news_reader_load(news_reader_t *r, size_t j)
 {
-    if (key->mv_size != r->len + 5
-        || memcmp(key->mv_data, r->term, r->len) != 0
-        || ((const uint8_t *) key->mv_data)[r->len] != '\0')
-    {
-        r->n = 0;
-        return MDB_NOTFOUND;
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[sizeof(((news_qterm_t *) 0)->term) + 5];
+
+    if (r->loaded == j) {
+        return 0;
     }
 
-    if (news_block_decode(val,
-                          news_be32_get((const uint8_t *) key->mv_data
-                                        + r->len + 1),
-                          r->p, &r->n)
-        != 0)
-    {
+    r->loaded = r->nblocks;
+    r->n = 0;
+
+    memcpy(k, r->term, r->len);
+    k[r->len] = '\0';
+    news_be32_put(k + r->len + 1, r->blocks[j].first);
+    key.mv_data = k;
+    key.mv_size = r->len + 5;
+
+    rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (news_block_decode(&val, r->blocks[j].first, r->p, &r->n) != 0) {
         r->n = 0;
         return MDB_CORRUPTED;
     }
+
+    r->loaded = j;
 
     return 0;
 }
@@ -2369,7 +2765,9 @@ news_search_check_article(news_store_t *st, MDB_txn *txn,
             /* void */
         }
 
-        if (rc != 0 || j == n || p[j].wtf != dt->wtf || p[j].dl != d.length) {
+        if (rc != 0 || j == n || p[j].wtf != dt->wtf
+            || p[j].norm != news_norm(d.length))
+        {
             news_buf_addl(why, "its term \"");
             news_buf_add(why, d.tab.arena.data + dt->off, dt->len);
             news_buf_adds(why, rc == 0 && j < n ? "\" has a wrong posting"
@@ -2390,9 +2788,15 @@ news_search_check_block(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     const MDB_val *val, news_buf_t *why)
 {
     unsigned        n, i;
+    uint64_t        docs, length;
     MDB_val         k, v;
     news_posting_t  p[NEWS_BLOCK_DOCS];
     unsigned char   kb[8];
+
+    /* an index not built, or of an older format: reindex makes it anew */
+    if (news_search_stats(st, txn, &docs, &length) == MDB_NOTFOUND) {
+        return 0;
+    }
 
     if (key->mv_size < 6
         || ((const uint8_t *) key->mv_data)[key->mv_size - 5] != '\0')

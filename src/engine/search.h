@@ -6,21 +6,26 @@
  * Databases (store.h):
  *
  *   postings  term . 0 . be32 first doc -> a block of postings of the term,
- *             doc ids ascending: be32 last doc, be16 count, then per doc
- *             varint (doc - previous doc; the first: doc - first doc),
- *             varint weighted term frequency, varint weighted document
- *             length, varint byte length of the positions, the positions
- *             (varint deltas).  At most NEWS_BLOCK_DOCS docs and about
+ *             doc ids ascending (format 2): be32 last doc, be16 count,
+ *             a byte n and n bounds (varint wtf, byte norm: no posting of
+ *             the block has more wtf and less norm than all of them);
+ *             then per doc varint (doc - previous doc; the first: doc -
+ *             first doc), varint weighted term frequency (wtf), a byte of
+ *             the doc's weighted length (its norm: exact below 32, else
+ *             within 1/16); then per doc varint byte length of its
+ *             positions and the positions (varint deltas), which only
+ *             phrases read.  At most NEWS_BLOCK_DOCS docs and about
  *             NEWS_BLOCK_BYTES bytes a block, so that a block stays on
  *             its leaf page and a write rewrites one small value per term.
  *             A doc id is the article id.  Section and tag terms for the
  *             section: and tag: filters are 0x01 's' or 't' . the slug.
  *   sdocs     be64 article id -> be64 published_at, be32 weighted length:
  *             the articles the index holds
- *   meta      "search" -> be64 documents, be64 sum of their lengths.
- *             Absent: the index of an older store is not built yet
- *             (`newsctl reindex` builds it; until then search answers
- *             503 and writes leave the index alone).
+ *   meta      "search.2" -> be64 documents, be64 sum of their lengths.
+ *             Absent: the index of an older store is not built yet, or is
+ *             of the first format ("search" instead): `newsctl reindex`
+ *             builds it; until then search answers 503 and writes leave
+ *             the index alone, and no block is read.
  *
  * Field weights: each occurrence of a word counts this many times in the
  * term frequency and in the document length (a BM25F with one length):
@@ -29,13 +34,18 @@
  * never spans two.
  *
  * Ranking: BM25 (k1 1.2, b 0.75, idf log(1 + (N - df + 0.5) / (df + 0.5)))
- * summed over the query's words; equal scores go to the newer article.
+ * summed over the query's words, the length from the norm; equal scores
+ * go to the newer article.
  *
- * Bounded work: a query walks the postings of its rarest word newest
- * first and stops after NEWS_SEARCH_WALK articles of it; a query whose
- * every word is that common ranks the newest NEWS_SEARCH_WALK articles
- * holding its rarest word (the others are not seen).  Results go
- * NEWS_SEARCH_DEPTH deep.
+ * Block-max: a query reads every block header of its words (each block's
+ * docs and bounds), then decodes the blocks of its rarest word best
+ * bound first (its own bound plus the other words' over the block's
+ * docs); once it holds the results asked for, a block or doc whose bound
+ * cannot beat the worst of them is not looked at, and the first such
+ * block ends the query.  Bounded work: at most NEWS_SEARCH_WALK docs are
+ * looked up in the other words' postings (a query whose bounds prune
+ * nothing, like a phrase of common words, ranks what it saw by then).
+ * Results go NEWS_SEARCH_DEPTH deep.
  */
 
 #ifndef NEWS_SEARCH_H
@@ -54,11 +64,10 @@
 #define NEWS_SEARCH_TERMS_MAX  16       /* terms of a query */
 #define NEWS_SEARCH_DEPTH      1000     /* the deepest result reachable */
 /*
- * A walk runs on the worker's event loop: on the bench's corpus, where
- * every word is in nearly every article, 100,000 took hundreds of
- * milliseconds; 10,000 keeps the commonest query to a tenth of that.
+ * Docs a query looks up in its other words' postings at most: it runs
+ * in a pool thread, but holds that thread and a reader slot meanwhile.
  */
-#define NEWS_SEARCH_WALK       10000    /* articles walked per query */
+#define NEWS_SEARCH_WALK       10000
 
 #define NEWS_BLOCK_DOCS        128
 #define NEWS_BLOCK_BYTES       1800
@@ -127,6 +136,10 @@ typedef struct {
     news_hit_t    hits[NEWS_SEARCH_DEPTH + 1];
     size_t        count;        /* out: hits[0 .. count) is the page */
     int           more;         /* out: results follow the page */
+    int           unbuilt;      /* out: NEWS_BUSY because the index waits
+                                 * for `newsctl reindex` */
+    size_t        looked;       /* out: docs looked up, at most
+                                 * NEWS_SEARCH_WALK */
 } news_search_t;
 
 int news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
@@ -183,6 +196,9 @@ int news_search_check_block(news_store_t *st, MDB_txn *txn,
 
 /* whether the index is built: NEWS_OK, or NEWS_BUSY with a message */
 int news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/* 1: the index is of the first format, which reindex rebuilds */
+int news_search_outdated(news_store_t *st, MDB_txn *txn);
 
 /*
  * Appends the text around the first of the query's words in text[0..n)

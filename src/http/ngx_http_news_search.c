@@ -25,6 +25,7 @@ typedef struct {
     news_search_t         *s;
     ngx_uint_t             json;
     ngx_str_t              title;       /* the page's, escaped */
+    ngx_str_t              box;         /* the header box's value */
     ngx_str_t              path;        /* the route's */
     news_buf_t             out;         /* the page's main part or JSON */
     news_list_stamp_t      stamp;
@@ -43,10 +44,14 @@ static ngx_int_t ngx_http_news_search_done(ngx_http_request_t *r,
     void *data);
 static void ngx_http_news_search_cleanup(void *data);
 static ngx_int_t ngx_http_news_search_title(ngx_http_request_t *r,
-    ngx_str_t *q, ngx_str_t *title);
+    ngx_str_t *q, ngx_str_t *title, ngx_str_t *box);
 
 
 static ngx_str_t  ngx_http_news_noindex = ngx_string(NEWS_SEARCH_HEAD);
+
+/* an older store's index waits for its operator (search.h) */
+static const char  ngx_http_news_unbuilt[] = "Search is not available until "
+    "the site's operator runs newsctl reindex.";
 
 
 ngx_int_t
@@ -83,7 +88,7 @@ ngx_http_news_search(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         return ngx_http_news_store_error(r, &err, 0);
     }
 
-    if (ngx_http_news_search_title(r, &q, &t->title) != NGX_OK) {
+    if (ngx_http_news_search_title(r, &q, &t->title, &t->box) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -284,6 +289,18 @@ ngx_http_news_search_done(ngx_http_request_t *r, void *data)
                                                &t->stamp, &t->err);
     }
 
+    if (t->rc != NEWS_OK && t->s->unbuilt) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "news: %s",
+                      t->err.msg);
+        return t->json
+               ? ngx_http_news_json_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                          "search_unavailable",
+                                          ngx_http_news_unbuilt)
+               : ngx_http_news_html_error(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                          "Search unavailable",
+                                          ngx_http_news_unbuilt);
+    }
+
     if (t->rc != NEWS_OK) {
         return ngx_http_news_store_error(r, &t->err, t->json);
     }
@@ -295,6 +312,7 @@ ngx_http_news_search_done(ngx_http_request_t *r, void *data)
 
     ngx_memzero(&pg, sizeof(pg));
     pg.title = t->title;
+    pg.box = t->box;
     pg.head = ngx_http_news_noindex;
     pg.main.data = (u_char *) t->out.data;
     pg.main.len = t->out.len;
@@ -314,29 +332,41 @@ ngx_http_news_search_cleanup(void *data)
 }
 
 
-/* "Search: the query", escaped, in r->pool; "Search" for an empty box */
+/*
+ * "Search: the query" for the title and ` value="the query"` for the
+ * header's box, escaped, in r->pool; "Search" and nothing for an empty
+ * box.
+ */
 static ngx_int_t
 ngx_http_news_search_title(ngx_http_request_t *r, ngx_str_t *q,
-    ngx_str_t *title)
+    ngx_str_t *title, ngx_str_t *box)
 {
-    u_char  *p;
+    u_char    *p;
+    uintptr_t  escapes;
 
     if (q->len == 0) {
         ngx_str_set(title, "Search");
+        ngx_str_null(box);
         return NGX_OK;
     }
 
-    title->len = sizeof("Search: ") - 1 + q->len
-                 + ngx_escape_html(NULL, q->data, q->len);
+    escapes = ngx_escape_html(NULL, q->data, q->len);
+    title->len = sizeof("Search: ") - 1 + q->len + escapes;
+    box->len = sizeof(" value=\"\"") - 1 + q->len + escapes;
 
-    p = ngx_pnalloc(r->pool, title->len);
+    p = ngx_pnalloc(r->pool, title->len + box->len);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
     title->data = p;
     p = ngx_cpymem(p, "Search: ", sizeof("Search: ") - 1);
-    ngx_escape_html(p, q->data, q->len);
+    p = (u_char *) ngx_escape_html(p, q->data, q->len);
+
+    box->data = p;
+    p = ngx_cpymem(p, " value=\"", sizeof(" value=\"") - 1);
+    p = (u_char *) ngx_escape_html(p, q->data, q->len);
+    *p = '"';
 
     return NGX_OK;
 }

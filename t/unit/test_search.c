@@ -334,6 +334,63 @@ test_blocks(void)
 }
 
 
+/*
+ * Block-max: a word in 1,000 articles, in the title of three; the best
+ * three are found without looking up every doc (the blocks whose bound
+ * cannot reach them are left), the same as a full walk would rank them.
+ */
+static void
+test_blockmax(void)
+{
+    int             i;
+    char            json[256], want[64];
+    size_t          n;
+    MDB_txn        *txn;
+    uint64_t        id, top[3];
+    news_err_t      err;
+    news_query_t    q;
+    news_search_t  *s;
+
+    n = 0;
+
+    for (i = 0; i < 1000; i++) {
+        snprintf(json, sizeof(json), "{\"title\":\"%s n%d\",\"author\":"
+                 "\"A\",\"body\":\"the otter swims\"}",
+                 i % 400 == 100 ? "Otter report" : "Report", i);
+        id = save(json, 0);
+
+        if (i % 400 == 100) {
+            top[n++] = id;
+        }
+    }
+
+    snprintf(want, sizeof(want), "%llu %llu %llu",
+             (unsigned long long) top[2], (unsigned long long) top[1],
+             (unsigned long long) top[0]);
+
+    s = calloc(1, sizeof(*s));
+    s->limit = 3;
+    s->now = NOW;
+
+    ok(news_search_parse(&q, "otter", 5, &err) == NEWS_OK
+       && news_store_read(&st, &txn, &err) == NEWS_OK
+       && news_search_run(&st, txn, &q, s, &err) == NEWS_OK,
+       "a word of 1,000 articles");
+    news_store_read_done(&st);
+
+    snprintf(json, sizeof(json), "%llu %llu %llu",
+             (unsigned long long) s->hits[0].id,
+             (unsigned long long) s->hits[1].id,
+             (unsigned long long) s->hits[2].id);
+    is_str(json, want, "its title matches first, newest first");
+    ok(s->more, "more follow");
+    ok(s->looked > 0 && s->looked < 1000, "without looking at every doc");
+    printf("# looked at %zu docs\n", s->looked);
+
+    free(s);
+}
+
+
 static void
 test_snippet(void)
 {
@@ -649,6 +706,7 @@ main(void)
     test_parse();
     test_search();
     test_blocks();
+    test_blockmax();
     test_snippet();
     test_parse_edges();
     test_depth();
