@@ -577,7 +577,7 @@ test_damage(void)
     MDB_val         key, val;
     uint64_t        tea, draft;
     news_err_t      err;
-    unsigned char   kb[8], sd[12], pk[7], blk[16];
+    unsigned char   kb[8], sd[12], pk[7], blk[24];
 
     tea = strtoull(search("tea"), NULL, 10);
     draft = strtoull(search("zebra"), NULL, 10);
@@ -595,8 +595,8 @@ test_damage(void)
     news_store_read_done(&st);
 
     damaged("statistics of the wrong size", st.dbi[NEWS_DB_META],
-            "search", 6, "xyz", 3, "its statistics");
-    damaged("no statistics", st.dbi[NEWS_DB_META], "search", 6, NULL, -1,
+            "search.2", 8, "xyz", 3, "its statistics");
+    damaged("no statistics", st.dbi[NEWS_DB_META], "search.2", 8, NULL, -1,
             "but no statistics");
     damaged("a published article not in sdocs", st.dbi[NEWS_DB_SDOCS],
             kb, 8, NULL, -1, "published, but not in sdocs");
@@ -627,23 +627,25 @@ test_damage(void)
     damaged("a block of no postings", st.dbi[NEWS_DB_POSTINGS], pk, 7,
             "\0\0\0\0\0\0", 6, "a block that does not decode");
 
-    /* header: the last doc, a count of 1 or 2; a posting: delta, wtf, dl,
-       positions' length */
+    /*
+     * format 2: the last doc, a count of 1 or 2, one bound (wtf 1, norm
+     * 0); a posting: delta, wtf, norm; then each one's positions' length
+     */
     news_be32_put(blk, 999999);
-    memcpy(blk + 4, "\0\1\0\1\1\0", 6);
+    memcpy(blk + 4, "\0\1\1\1\0\0\1\0\0", 9);
     damaged("a block whose header lies", st.dbi[NEWS_DB_POSTINGS], pk, 7,
-            blk, 10, "a block whose header names another last doc");
+            blk, 13, "a block whose header names another last doc");
 
     news_be32_put(blk, (uint32_t) tea);
-    memcpy(blk + 4, "\0\2\0\1\1\0\0\1\1\0", 10);
+    memcpy(blk + 4, "\0\2\1\1\0\0\1\0\0\1\0\0\0", 13);
     damaged("a block of a doc twice", st.dbi[NEWS_DB_POSTINGS], pk, 7,
-            blk, 14, "a block whose docs are out of order");
+            blk, 17, "a block whose docs are out of order");
 
     news_be32_put(pk + 3, 999999);
     news_be32_put(blk, 999999);
-    memcpy(blk + 4, "\0\1\0\1\1\0", 6);
+    memcpy(blk + 4, "\0\1\1\1\0\0\1\0\0", 9);
     damaged("a posting of an article not indexed", st.dbi[NEWS_DB_POSTINGS],
-            pk, 7, blk, 10, "a posting of doc 999999, which is not indexed");
+            pk, 7, blk, 13, "a posting of doc 999999, which is not indexed");
 }
 
 
