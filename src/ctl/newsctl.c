@@ -20,6 +20,7 @@
 #include "text.h"
 #include "users.h"
 #include "words.h"
+#include "community.h"
 #include "wxr.h"
 
 
@@ -84,6 +85,9 @@ static int newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_export_wxr(newsctl_t *ctl, const char *base);
 static int newsctl_words(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_word_print(void *arg, int list, const char *w, size_t n);
+static int newsctl_modlog(newsctl_t *ctl);
+static int newsctl_modlog_print(void *arg, uint64_t id, int64_t at,
+    const char *json, size_t n);
 
 
 int
@@ -151,6 +155,11 @@ main(int argc, char **argv)
 
     if (strcmp(argv[i], "user") == 0 && i + 1 < argc) {
         return newsctl_user(&ctl, argc - i - 1, argv + i + 1);
+    }
+
+    if (strcmp(argv[i], "modlog") == 0 && i + 1 == argc) {
+        rc = newsctl_open(&ctl);
+        return rc ? rc : newsctl_modlog(&ctl);
     }
 
     if (strcmp(argv[i], "words") == 0 && i + 1 < argc) {
@@ -241,7 +250,10 @@ newsctl_usage(void)
             "any letters\n"
             "  words list       every word, one a line: its list, the word "
             "as stored\n"
-            "  words remove WORD...\n");
+            "  words remove WORD...\n"
+            "  modlog           the moderation log, newest first: a line "
+            "an entry, its\n"
+            "                   time and what was done as JSON\n");
 
     return 2;
 }
@@ -1235,6 +1247,47 @@ newsctl_word_print(void *arg, int list, const char *w, size_t n)
     (void) arg;
 
     printf("%s %.*s\n", news_words_list_name(list), (int) n, w);
+
+    return 0;
+}
+
+
+/* every entry of the moderation log, newest first */
+static int
+newsctl_modlog(newsctl_t *ctl)
+{
+    uint64_t     next;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK
+        || news_modlog_each(&ctl->store, txn, 0, SIZE_MAX,
+                            newsctl_modlog_print, NULL, &next, &err)
+           != NEWS_OK)
+    {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    news_store_read_done(&ctl->store);
+
+    return 0;
+}
+
+
+static int
+newsctl_modlog_print(void *arg, uint64_t id, int64_t at, const char *json,
+    size_t n)
+{
+    news_buf_t  t;
+
+    (void) arg;
+    (void) id;
+
+    news_buf_init(&t);
+    news_time_rfc3339(&t, at);
+    printf("%.*s %.*s\n", (int) t.len, t.data, (int) n, json);
+    news_buf_free(&t);
 
     return 0;
 }

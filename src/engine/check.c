@@ -18,6 +18,7 @@
 #include "text.h"
 #include "users.h"
 #include "words.h"
+#include "community.h"
 
 
 typedef struct {
@@ -84,6 +85,10 @@ static void news_check_author_entry(news_check_ctx_t *c,
 static void news_check_word(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_words_done(news_check_ctx_t *c);
+static void news_check_standing(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+static void news_check_modlog(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
 
 
 /*
@@ -113,6 +118,8 @@ static const struct {
     { NEWS_DB_SDOCS,     news_check_sdoc,     news_check_sdocs_done },
     { NEWS_DB_POSTINGS,  news_check_posting,  NULL },
     { NEWS_DB_WORDS,     news_check_word,     news_check_words_done },
+    { NEWS_DB_STANDING,  news_check_standing, NULL },
+    { NEWS_DB_MODLOG,    news_check_modlog,   NULL },
 };
 
 
@@ -1634,6 +1641,33 @@ news_check_word(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
     news_check_fail(c, "%s: not a folded word on a list",
                     news_check_key(&k, key->mv_data, key->mv_size));
     news_buf_free(&k);
+}
+
+
+/* a user id's standing (a deleted account's may stay: it refers on) */
+static void
+news_check_standing(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    if (key->mv_size != 8 || val->mv_size < 28
+        || val->mv_size > 28 + NEWS_REASON_MAX)
+    {
+        news_check_fail(c, "an entry of %zu and %zu bytes", key->mv_size,
+                        val->mv_size);
+    }
+}
+
+
+static void
+news_check_modlog(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    if (key->mv_size != 8 || val->mv_size < 9
+        || ((char *) val->mv_data)[8] != '{')
+    {
+        news_check_fail(c, "an entry of %zu and %zu bytes that is not one",
+                        key->mv_size, val->mv_size);
+    }
 }
 
 

@@ -1899,6 +1899,168 @@ news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
 }
 
 
+/* ---- a user's comments, for moderators ---------------------------------- */
+
+
+/*
+ * Deletes the user's comments not yet deleted, at most `max` of them,
+ * walking at most NEWS_AUTHOR_WALK entries of the author index from
+ * comment id *from on: the ids are gathered first, then deleted (a
+ * deletion rewrites the index entry the walk stands on).
+ */
+int
+news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    int64_t now, size_t max, uint64_t *from, size_t *removed, int *more,
+    news_err_t *err)
+{
+    int            rc;
+    size_t         i, n, walked;
+    MDB_val        key, val, cv;
+    uint64_t       ids[NEWS_AUTHOR_BATCH];
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_AUTHOR_KEY];
+
+    *removed = 0;
+    *more = 0;
+    max = max > NEWS_AUTHOR_BATCH ? NEWS_AUTHOR_BATCH : max;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    news_author_key(k, 'c', uid, *from);
+    key.mv_data = k;
+    key.mv_size = NEWS_AUTHOR_KEY;
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE), walked = 0;
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT), walked++)
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0)
+        {
+            break;
+        }
+
+        if (n == max || walked == NEWS_AUTHOR_WALK) {
+            *more = 1;
+            break;
+        }
+
+        *from = news_be64_get((unsigned char *) key.mv_data + 9) + 1;
+
+        if (val.mv_size == NEWS_COMMENTS_KEY
+            && mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &val, &cv) == 0
+            && cv.mv_size > 0
+            && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED)
+        {
+            ids[n++] = *from - 1;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    for (i = 0; i < n; i++) {
+        if (news_comment_set_status(st, txn, ids[i], NEWS_COMMENT_DELETED,
+                                    now, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    *removed = n;
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The user's latest comments, newest first, at most `limit`, each with
+ * its article's title and its status, for their moderation page.
+ */
+int
+news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    size_t limit, const char *csrf, size_t csrf_len, news_buf_t *out,
+    size_t *count, news_err_t *err)
+{
+    int             rc, status;
+    MDB_val         key, val, cv;
+    MDB_cursor     *cur;
+    news_article_t  a;
+    news_comment_t  c;
+    unsigned char   k[NEWS_AUTHOR_KEY];
+
+    *count = 0;
+    memset(&a, 0, sizeof(a));
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    news_author_key(k, 'c', uid, UINT64_MAX);
+    key.mv_data = k;
+    key.mv_size = NEWS_AUTHOR_KEY;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+    status = NEWS_OK;
+
+    for ( /* void */ ; rc == 0 && *count < limit;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0)
+        {
+            break;
+        }
+
+        if (val.mv_size != NEWS_COMMENTS_KEY
+            || mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &val, &cv) != 0)
+        {
+            continue;                   /* newsctl check says so */
+        }
+
+        if (a.id != news_be64_get(val.mv_data)) {
+            news_article_free(&a);
+            status = news_article_load(st, txn, news_be64_get(val.mv_data),
+                                       &a, err);
+            if (status != NEWS_OK) {
+                break;
+            }
+        }
+
+        status = news_comment_parse(&cv, &c, err);
+        if (status != NEWS_OK) {
+            break;
+        }
+
+        news_render_author_item(out, &a, &c, csrf, csrf_len);
+        news_comment_free(&c);
+        (*count)++;
+    }
+
+    mdb_cursor_close(cur);
+    news_article_free(&a);
+
+    if (status != NEWS_OK) {
+        return status;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing a user's comments");
+    }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+}
+
+
 /* ---- the author index --------------------------------------------------- */
 
 

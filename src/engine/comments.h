@@ -225,6 +225,22 @@ int news_comments_thread_load(news_store_t *st, MDB_txn *txn,
     news_err_t *err);
 
 /*
+ * A user's comments, for moderators (the author index): deletes those
+ * not deleted yet, at most `max` (up to NEWS_AUTHOR_BATCH) a call,
+ * walking at most NEWS_AUTHOR_WALK entries from comment id *from on,
+ * which moves on (*more: call again); and lists the latest `limit`,
+ * newest first, as items with moderation buttons (*count of them).
+ */
+#define NEWS_AUTHOR_WALK  1024
+
+int news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    int64_t now, size_t max, uint64_t *from, size_t *removed, int *more,
+    news_err_t *err);
+int news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    size_t limit, const char *csrf, size_t csrf_len, news_buf_t *out,
+    size_t *count, news_err_t *err);
+
+/*
  * NEWS_CONFLICT when the author posted the same text (normalised, as
  * stored) since `since`, in a comment not deleted; looks at their
  * NEWS_DUPLICATE_SCAN latest comments at most.

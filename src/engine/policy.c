@@ -9,6 +9,7 @@
 #include "comments.h"
 #include "policy.h"
 #include "words.h"
+#include "community.h"
 
 
 /* the least role of each kind of act (NEWS_ACT_*) */
@@ -87,7 +88,56 @@ news_comment_held(const news_comment_policy_t *p, const news_actor_t *actor,
 
     return p->premoderation
            || s->words == NEWS_WORDS_SUSPECT
-           || s->links > p->max_links;
+           || s->links > p->max_links
+           || s->approved < p->trust;
+}
+
+
+int
+news_comment_standing(news_store_t *st, MDB_txn *txn,
+    const news_actor_t *actor, int64_t now, news_screen_t *s,
+    news_err_t *err)
+{
+    news_buf_t       why;
+    news_standing_t  sd;
+
+    if (news_standing_get(st, txn, actor->id, &sd, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    s->approved = sd.approved;
+
+    if (!news_standing_suspended(&sd, now)) {
+        return NEWS_OK;
+    }
+
+    news_buf_init(&why);
+    news_standing_text(&why, &sd);
+    news_err_set(err, NEWS_FORBIDDEN, "your account is %s",
+                 news_buf_cstr(&why) ? news_buf_cstr(&why) : "suspended");
+    news_buf_free(&why);
+
+    return NEWS_FORBIDDEN;
+}
+
+
+int
+news_user_may_judge(const news_actor_t *actor, const news_user_t *u,
+    news_err_t *err)
+{
+    if (news_actor_may(actor, NEWS_ACT_MODERATE, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (u->id == actor->id
+        || (u->role >= actor->role && actor->role != NEWS_ROLE_ADMIN))
+    {
+        return news_err_set(err, NEWS_FORBIDDEN, "moderators judge readers; "
+                            "only an admin judges staff, and nobody "
+                            "themselves");
+    }
+
+    return NEWS_OK;
 }
 
 

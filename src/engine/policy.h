@@ -54,6 +54,8 @@ typedef struct {
     int         premoderation;
     unsigned    rate;           /* a user's comments a minute; 0: no limit */
     unsigned    max_links;      /* more links than this: held */
+    unsigned    trust;          /* a reader's first approved comments
+                                   that wait; 0: none */
 } news_comment_policy_t;
 
 
@@ -61,6 +63,7 @@ typedef struct {
 typedef struct {
     int         words;          /* NEWS_WORDS_*: the worse list it hit */
     unsigned    links;          /* links, as the page makes them */
+    uint32_t    approved;       /* the writer's comments gone public */
 } news_screen_t;
 
 /* how long the same text from the same reader is a duplicate (seconds) */
@@ -88,9 +91,26 @@ int news_comment_screen(news_store_t *st, MDB_txn *txn, const char *text,
     news_screen_t *s, news_err_t *err);
 
 /*
+ * May the actor write comments at `now`?  A suspended or banned account
+ * may not (NEWS_FORBIDDEN, err saying until when and why); s->approved
+ * is set from their standing (community.h).
+ */
+int news_comment_standing(news_store_t *st, MDB_txn *txn,
+    const news_actor_t *actor, int64_t now, news_screen_t *s,
+    news_err_t *err);
+
+/*
+ * May the actor suspend, ban or delete every comment of account u?
+ * Moderators judge readers; an admin judges anyone but themselves.
+ */
+int news_user_may_judge(const news_actor_t *actor, const news_user_t *u,
+    news_err_t *err);
+
+/*
  * Whether the actor's new or edited comment waits for a moderator:
- * premoderation, a suspect word or too many links hold a reader's
- * comment; a moderator's never waits.
+ * premoderation, a suspect word, too many links or fewer approved
+ * comments than news_comment_trust hold a reader's comment; a
+ * moderator's never waits.
  */
 int news_comment_held(const news_comment_policy_t *p,
     const news_actor_t *actor, const news_screen_t *s);

@@ -181,6 +181,20 @@ news_read_comments(news_reader_t *rd, const char *slug, size_t len,
 
 
 int
+news_read_standing(news_reader_t *rd, news_err_t *err)
+{
+    news_screen_t  s;
+
+    if (rd->actor == NULL) {
+        return NEWS_OK;
+    }
+
+    return news_comment_standing(rd->st, rd->txn, rd->actor, rd->now, &s,
+                                 err);
+}
+
+
+int
 news_read_recent(news_reader_t *rd, uint64_t article_id, int64_t window,
     news_comment_t *out, size_t limit, size_t *n, news_err_t *err)
 {

@@ -89,6 +89,12 @@ int news_read_comments(news_reader_t *rd, const char *slug, size_t len,
  * The reader's own comments on article id still in the edit window
  * (news_comments_recent()); none for anyone not logged in.
  */
+/*
+ * May the reader comment now?  NEWS_FORBIDDEN, err saying until when and
+ * why, for a suspended or banned account (news_comment_standing).
+ */
+int news_read_standing(news_reader_t *rd, news_err_t *err);
+
 int news_read_recent(news_reader_t *rd, uint64_t article_id,
     int64_t window, news_comment_t *out, size_t limit, size_t *n,
     news_err_t *err);

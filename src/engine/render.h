@@ -160,6 +160,13 @@ int news_render_thread_page(news_buf_t *b, const news_article_t *a,
 /* renders checked comment text as HTML: paragraphs, line breaks, links */
 void news_comment_html(news_buf_t *b, const char *s, size_t n);
 
+/* one of a user's comments on their moderation page, with its buttons */
+void news_render_author_item(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const char *csrf, size_t csrf_len);
+
+/* instead of the comment form: "You cannot comment: " and why */
+void news_render_comment_refused(news_buf_t *b, const char *why, size_t n);
+
 /* how many links news_comment_html() makes of the text */
 unsigned news_comment_links(const char *s, size_t n);
 

@@ -2,6 +2,7 @@
  * The account pages' HTML; see render_account.h.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "comments.h"
@@ -9,6 +10,9 @@
 #include "routes.h"
 #include "text.h"
 #include "words.h"
+#include "community.h"
+
+#include <cjson/cJSON.h>
 
 
 typedef struct {
@@ -27,6 +31,11 @@ static void news_render_username(news_buf_t *b, const news_form_t *f,
 static int news_render_session_item(const news_session_info_t *s,
     void *data);
 static int news_render_word(void *arg, int list, const char *w, size_t n);
+static void news_render_standing(news_buf_t *b, const news_standing_t *s);
+static void news_render_user_action(news_buf_t *b, const news_form_t *f,
+    const news_user_t *u, const char *action, const char *label);
+static int news_render_log_entry(void *arg, uint64_t id, int64_t at,
+    const char *json, size_t n);
 
 
 const char  news_render_see_other_page[] =
@@ -382,4 +391,194 @@ news_render_field_end(news_buf_t *b, const char *id, const news_form_t *f)
                   id, id);
     news_html_escape(b, f->msg, strlen(f->msg));
     news_buf_addl(b, "</span>");
+}
+
+
+/*
+ * A user's moderation page: who they are, their standing, the forms
+ * that suspend, ban, lift and delete every comment of theirs, and the
+ * heading of their comments (render_forms.c's items follow).
+ */
+void
+news_render_user_head(news_buf_t *b, const news_form_t *f,
+    const news_user_t *u, const news_standing_t *s, int64_t now)
+{
+    char  action[sizeof(NEWS_ROUTE_MODERATION_USER) + NEWS_NAME_MAX];
+
+    /* a username is letters, digits, _ and -: safe in a path */
+    snprintf(action, sizeof(action), NEWS_ROUTE_MODERATION_USER "%s",
+             u->name);
+
+    news_buf_addl(b, "<h1>");
+    news_html_escape(b, u->name, u->name_len);
+    news_buf_addf(b, "</h1>\n<p>%s since ", news_role_name(u->role));
+    news_time_human(b, u->created_at);
+    news_buf_addf(b, "; %u comments approved or posted directly since the "
+                  "last rejection.</p>\n", (unsigned) s->approved);
+
+    if (f->notice != NULL) {
+        news_buf_addl(b, "<p class=\"notice\" role=\"status\">");
+        news_html_escape(b, f->notice, strlen(f->notice));
+        news_buf_addl(b, "</p>\n");
+    }
+
+    news_buf_addl(b, "<h2>Standing</h2>\n<p>");
+
+    if (news_standing_suspended(s, now)) {
+        news_buf_addl(b, "The account is ");
+        news_render_standing(b, s);
+        news_buf_addl(b, ".</p>\n");
+        news_render_user_action(b, f, u, "lift", "Lift");
+
+    } else {
+        news_buf_addl(b, "The account may comment.</p>\n");
+    }
+
+    news_render_form_error(b, f);
+    news_render_form_start(b, action, f, NULL);
+    news_buf_addf(b, "<p><label for=\"days\">Days (empty: a ban)</label>\n"
+                  "<input id=\"days\" name=\"days\" type=\"number\" min=\"1\" "
+                  "max=\"%d\"", NEWS_SUSPEND_DAYS_MAX);
+    news_render_field_end(b, "days", f);
+    news_buf_addf(b, "</p>\n<p><label for=\"reason\">Reason (shown to the "
+                  "reader)</label>\n<input id=\"reason\" name=\"reason\" "
+                  "type=\"text\" maxlength=\"%d\"", NEWS_REASON_MAX);
+    news_render_field_end(b, "reason", f);
+    news_buf_addl(b, "</p>\n<p><button name=\"action\" value=\"suspend\">"
+                  "Suspend or ban</button></p>\n</form>\n");
+
+    news_buf_addl(b, "<h2>Comments</h2>\n");
+    news_render_user_action(b, f, u, "delete-comments",
+                            "Delete all comments of this user");
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+}
+
+
+/* after the user's comments: whether there were any */
+void
+news_render_user_tail(news_buf_t *b, size_t count)
+{
+    news_buf_addl(b, "</ol>\n");
+
+    if (count == 0) {
+        news_buf_addl(b, "<p>No comments.</p>\n");
+    }
+}
+
+
+/* "suspended until ...: reason" or "banned: reason", escaped */
+static void
+news_render_standing(news_buf_t *b, const news_standing_t *s)
+{
+    news_buf_t  t;
+
+    news_buf_init(&t);
+    news_standing_text(&t, s);
+    news_html_escape(b, t.data, t.len);
+    b->failed |= t.failed;
+    news_buf_free(&t);
+}
+
+
+/* a form of one button on a user's page */
+static void
+news_render_user_action(news_buf_t *b, const news_form_t *f,
+    const news_user_t *u, const char *action, const char *label)
+{
+    news_buf_addf(b, "<form method=\"post\" action=\""
+                  NEWS_ROUTE_MODERATION_USER "%s\"><input type=\"hidden\" "
+                  "name=\"csrf\" value=\"", u->name);
+    news_buf_add(b, f->csrf, f->csrf_len);
+    news_buf_addf(b, "\"><button name=\"action\" value=\"%s\">%s</button>"
+                  "</form>\n", action, label);
+}
+
+
+typedef struct {
+    news_buf_t  *b;
+} news_render_log_t;
+
+
+/* the moderation log, a page of it before entry `before` (0: the newest) */
+int
+news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint64_t before, news_err_t *err)
+{
+    uint64_t           next;
+    news_render_log_t  rl;
+
+    rl.b = b;
+    news_buf_addl(b, "<h1>Moderation log</h1>\n<ol class=\"log\">\n");
+
+    if (news_modlog_each(st, txn, before, NEWS_MODLOG_PAGE,
+                         news_render_log_entry, &rl, &next, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    news_buf_addl(b, "</ol>\n");
+
+    if (next) {
+        news_buf_addf(b, "<p><a rel=\"next\" href=\"" NEWS_ROUTE_MODLOG
+                      "?before=%llu\">Earlier entries</a></p>\n",
+                      (unsigned long long) next);
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_render_log_entry(void *arg, uint64_t id, int64_t at, const char *json,
+    size_t n)
+{
+    news_render_log_t  *rl = arg;
+
+    cJSON       *obj, *v;
+    news_buf_t  *b;
+    const char  *s;
+
+    (void) id;
+    b = rl->b;
+    obj = cJSON_ParseWithLength(json, n);
+
+    news_buf_addl(b, "<li><time datetime=\"");
+    news_time_rfc3339(b, at);
+    news_buf_addl(b, "\">");
+    news_time_human(b, at);
+    news_buf_addl(b, "</time>");
+    news_buf_addl(b, " <b>");
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "by"));
+    news_html_escape(b, s ? s : "?", s ? strlen(s) : 1);
+    news_buf_addl(b, "</b> ");
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                              "action"));
+    news_html_escape(b, s ? s : "?", s ? strlen(s) : 1);
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comment");
+    if (cJSON_IsNumber(v)) {
+        news_buf_addf(b, " comment %.0f", v->valuedouble);
+    }
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "user"));
+    if (s != NULL) {
+        news_buf_addl(b, " of <a href=\"" NEWS_ROUTE_MODERATION_USER);
+        news_html_escape(b, s, strlen(s));
+        news_buf_addl(b, "\">");
+        news_html_escape(b, s, strlen(s));
+        news_buf_addl(b, "</a>");
+    }
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                              "reason"));
+    if (s != NULL) {
+        news_buf_addl(b, ": ");
+        news_html_escape(b, s, strlen(s));
+    }
+
+    news_buf_addl(b, "</li>\n");
+    cJSON_Delete(obj);
+
+    return 0;
 }

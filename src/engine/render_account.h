@@ -20,6 +20,7 @@
 #include "sessions.h"
 #include "store.h"
 #include "users.h"
+#include "community.h"
 
 
 enum {
@@ -70,6 +71,19 @@ void news_render_end_sessions(news_buf_t *b, const news_form_t *f,
  */
 int news_render_words(news_buf_t *b, news_store_t *st, MDB_txn *txn,
     const news_form_t *f, news_err_t *err);
+
+/*
+ * A user's moderation page: the head (who, their standing, the forms to
+ * suspend or ban, lift, delete every comment), then their comments as
+ * news_render_author_item()s, then the tail.
+ */
+void news_render_user_head(news_buf_t *b, const news_form_t *f,
+    const news_user_t *u, const news_standing_t *s, int64_t now);
+void news_render_user_tail(news_buf_t *b, size_t count);
+
+/* a page of the moderation log, before entry `before` (0: the newest) */
+int news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint64_t before, news_err_t *err);
 
 /*
  * The header's account links of a logged-in reader: the name, the

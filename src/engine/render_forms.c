@@ -200,5 +200,52 @@ news_render_moderation_tail(news_buf_t *b, size_t count, int more,
                   "\">End a reader's sessions</a></p>\n"
                   "<h2>Words</h2>\n<p><a href=\""
                   NEWS_ROUTE_MODERATION_WORDS "\">Banned and suspect "
-                  "words</a></p>\n");
+                  "words</a></p>\n<h2>Log</h2>\n<p><a href=\""
+                  NEWS_ROUTE_MODLOG "\">Who did what, and why</a></p>\n");
+}
+
+
+/* one of a user's comments on their moderation page, with its buttons */
+void
+news_render_author_item(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const char *csrf, size_t csrf_len)
+{
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n"
+                  "<p class=\"meta\">%s · <a href=\"" NEWS_ROUTE_ARTICLE,
+                  (unsigned long long) c->id,
+                  news_comment_status_name(c->status));
+    news_buf_adds(b, a->slug);
+    news_buf_addf(b, "#comment-%llu\">", (unsigned long long) c->id);
+    news_html_escape(b, a->title, strlen(a->title));
+    news_buf_addl(b, "</a> · ");
+    news_render_comment_time(b, c->created_at);
+    news_buf_addl(b, "</p>\n<div class=\"text\">");
+    news_comment_html(b, c->body, strlen(c->body));
+    news_buf_addl(b, "</div>\n");
+
+    if (c->status == NEWS_COMMENT_DELETED) {
+        news_buf_addl(b, "</li>\n");
+        return;
+    }
+
+    news_buf_addl(b, "<form method=\"post\" action=\"" NEWS_ROUTE_MODERATION
+                  "\">");
+    news_render_csrf_input(b, csrf, csrf_len);
+    news_buf_addf(b, "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
+                  "<button name=\"action\" value=\"%s\">%s</button> "
+                  "<button name=\"action\" value=\"delete\">Delete</button>"
+                  "</form>\n</li>\n", (unsigned long long) c->id,
+                  c->status == NEWS_COMMENT_VISIBLE ? "hide" : "unhide",
+                  c->status == NEWS_COMMENT_VISIBLE ? "Hide" : "Show");
+}
+
+
+/* instead of the comment form: why this reader may not comment */
+void
+news_render_comment_refused(news_buf_t *b, const char *why, size_t n)
+{
+    news_buf_addl(b, "<p class=\"notice\" id=\"comment-form\" role=\"status\">"
+                  "You cannot comment: ");
+    news_html_escape(b, why, n);
+    news_buf_addl(b, ".</p>\n");
 }

@@ -27,6 +27,8 @@
 #define NEWS_ROUTE_MODERATION        "moderation"
 #define NEWS_ROUTE_END_SESSIONS      "moderation/sessions"
 #define NEWS_ROUTE_MODERATION_WORDS  "moderation/words"
+#define NEWS_ROUTE_MODERATION_USER   "moderation/users/"
+#define NEWS_ROUTE_MODLOG            "moderation/log"
 #define NEWS_ROUTE_SEARCH            "search"
 
 /* feeds and files for robots */
@@ -46,6 +48,7 @@
 #define NEWS_ROUTE_API_USERS         "api/users"
 #define NEWS_ROUTE_API_USER          "api/users/"
 #define NEWS_ROUTE_SESSIONS_SUFFIX   "/sessions"
+#define NEWS_ROUTE_SUSPENSION_SUFFIX "/suspension"
 #define NEWS_ROUTE_API_SESSION       "api/session"
 #define NEWS_ROUTE_API_SESSIONS      "api/sessions"
 #define NEWS_ROUTE_API_SESSION_ONE   "api/sessions/"

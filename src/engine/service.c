@@ -4,9 +4,11 @@
  * transaction and asks policy.c before it changes anything.
  */
 
+#include <stdio.h>
 #include <string.h>
 
 #include "articles.h"
+#include "community.h"
 #include "render_account.h"
 #include "service.h"
 
@@ -26,6 +28,9 @@ typedef struct {
     const news_word_op_t         *words;
     size_t                        nwords;
     int                           replace;
+    uint64_t                     *from;
+    size_t                       *removed;
+    int                          *more;
 } news_service_op_t;
 
 
@@ -45,6 +50,10 @@ static int news_comment_change_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_words_change_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
+static int news_user_judge_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err);
+static int news_comment_judged(news_store_t *st, MDB_txn *txn,
+    news_service_op_t *op, news_err_t *err);
 
 
 /* ---- articles ----------------------------------------------------------- */
@@ -261,6 +270,12 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
         return news_err_set(err, NEWS_NOTFOUND, "no such article");
     }
 
+    if (news_comment_standing(st, txn, op->actor, op->now, &screen, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
     if (op->policy->rate
         && news_comment_rate(st, txn, op->actor->id, op->now, 60,
                              op->policy->rate, op->retry, err)
@@ -281,10 +296,17 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
     c->author = (char *) op->actor->name;
     c->author_id = op->actor->id;
 
-    return news_comment_post(st, txn, c,
-                             news_comment_held(op->policy, op->actor,
-                                               &screen),
-                             op->now, err);
+    if (news_comment_post(st, txn, c,
+                          news_comment_held(op->policy, op->actor, &screen),
+                          op->now, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    /* one more of theirs gone public: what news_comment_trust counts */
+    return c->status == NEWS_COMMENT_VISIBLE
+           ? news_standing_count(st, txn, op->actor->id, 1, err) : NEWS_OK;
 }
 
 
@@ -307,7 +329,10 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
     switch (op->action) {
 
     case NEWS_COMMENT_ACT_EDIT:
-        if (news_comment_screen(st, txn, op->body, &screen, err) != NEWS_OK)
+        if (news_comment_standing(st, txn, op->actor, op->now, &screen, err)
+            != NEWS_OK
+            || news_comment_screen(st, txn, op->body, &screen, err)
+               != NEWS_OK)
         {
             return err->code;
         }
@@ -329,7 +354,63 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
         status = NEWS_COMMENT_VISIBLE;
     }
 
-    return news_comment_set_status(st, txn, op->id, status, op->now, err);
+    if (news_comment_set_status(st, txn, op->id, status, op->now, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    return news_comment_judged(st, txn, op, err);
+}
+
+
+/*
+ * A moderator's act on another's comment goes in the log, and counts
+ * for its author's trust: an approval (or a comment shown again) one
+ * more, a hiding or a deletion (a rejection) back to none.
+ */
+static int
+news_comment_judged(news_store_t *st, MDB_txn *txn, news_service_op_t *op,
+    news_err_t *err)
+{
+    int             rc;
+    news_modlog_t   e;
+    news_comment_t  c;
+
+    static const char  *acts[] = {
+        "post", "edit", "delete", "hide", "unhide", "approve"
+    };
+
+    if (news_comment_get(st, txn, op->id, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (c.author_id == op->actor->id
+        || news_actor_may(op->actor, NEWS_ACT_MODERATE, err) != NEWS_OK)
+    {
+        news_comment_free(&c);
+        return NEWS_OK;
+    }
+
+    memset(&e, 0, sizeof(e));
+    e.by = op->actor->name;
+    e.action = acts[op->action];
+    e.comment = op->id;
+    e.user = c.author;
+
+    rc = news_modlog_add(st, txn, op->now, &e, err);
+
+    /* unhiding a pending comment is the API's approval */
+    if (rc == NEWS_OK) {
+        rc = news_standing_count(st, txn, c.author_id,
+                                 op->action == NEWS_COMMENT_ACT_APPROVE
+                                 || op->action == NEWS_COMMENT_ACT_UNHIDE,
+                                 err);
+    }
+
+    news_comment_free(&c);
+
+    return rc;
 }
 
 
@@ -382,6 +463,194 @@ news_words_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
 
     return news_words_apply(st, txn, op->replace, op->words, op->nwords,
                             err);
+}
+
+
+/* ---- readers' standing (moderators) ------------------------------------- */
+
+
+int
+news_user_suspend(news_writer_t *w, const news_actor_t *actor,
+    const char *name, int days, const char *reason, int64_t now,
+    news_err_t *err)
+{
+    news_service_op_t  op = {
+        .actor = actor, .slug = name, .id = (uint64_t) (int64_t) days,
+        .body = reason, .now = now, .action = NEWS_JUDGE_SUSPEND
+    };
+
+    return news_service_write(w, news_user_judge_apply, &op, err);
+}
+
+
+int
+news_user_lift(news_writer_t *w, const news_actor_t *actor,
+    const char *name, int64_t now, news_err_t *err)
+{
+    news_service_op_t  op = {
+        .actor = actor, .slug = name, .now = now, .action = NEWS_JUDGE_LIFT
+    };
+
+    return news_service_write(w, news_user_judge_apply, &op, err);
+}
+
+
+int
+news_user_comments_remove(news_writer_t *w, const news_actor_t *actor,
+    const char *name, uint64_t *from, size_t *removed, int *more,
+    int64_t now, news_err_t *err)
+{
+    news_service_op_t  op = {
+        .actor = actor, .slug = name, .now = now,
+        .action = NEWS_JUDGE_REMOVE, .from = from, .removed = removed,
+        .more = more
+    };
+
+    return news_service_write(w, news_user_judge_apply, &op, err);
+}
+
+
+/* a suspension, a ban, its lifting or a batch of deleted comments */
+static int
+news_user_judge_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    news_service_op_t  *op = arg;
+
+    int              rc, days;
+    char             count[32];
+    news_user_t      u;
+    news_modlog_t    e;
+    news_standing_t  s;
+
+    rc = news_user_find(st, txn, op->slug, strlen(op->slug), &u);
+    if (rc == MDB_NOTFOUND) {
+        return news_err_set(err, NEWS_NOTFOUND, "no such user");
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "finding the account");
+    }
+
+    if (news_user_may_judge(op->actor, &u, err) != NEWS_OK
+        || news_standing_get(st, txn, u.id, &s, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    memset(&e, 0, sizeof(e));
+    e.by = op->actor->name;
+    e.user = u.name;
+
+    switch (op->action) {
+
+    case NEWS_JUDGE_SUSPEND:
+        days = (int) (int64_t) op->id;
+        s.until = days < 0 ? NEWS_BANNED : op->now + (int64_t) days * 86400;
+        s.since = op->now;
+        s.by = op->actor->id;
+        snprintf(s.reason, sizeof(s.reason), "%s", op->body);
+        e.action = days < 0 ? "ban" : "suspend";
+        e.reason = s.reason;
+        rc = news_standing_put(st, txn, u.id, &s, err);
+        break;
+
+    case NEWS_JUDGE_LIFT:
+        if (!news_standing_suspended(&s, op->now)) {
+            return news_err_set(err, NEWS_CONFLICT, "the account is not "
+                                "suspended");
+        }
+
+        s.until = 0;
+        s.since = op->now;
+        s.by = op->actor->id;
+        s.reason[0] = '\0';
+        e.action = "lift";
+        rc = news_standing_put(st, txn, u.id, &s, err);
+        break;
+
+    default: /* NEWS_JUDGE_REMOVE */
+        rc = news_author_remove_step(st, txn, u.id, op->now,
+                                     NEWS_AUTHOR_BATCH, op->from,
+                                     op->removed, op->more, err);
+        if (rc != NEWS_OK || *op->removed == 0) {
+            return rc;
+        }
+
+        snprintf(count, sizeof(count), "%zu comments", *op->removed);
+        e.action = "delete all comments";
+        e.reason = count;
+    }
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    return news_modlog_add(st, txn, op->now, &e, err);
+}
+
+
+int
+news_user_page(news_store_t *st, const news_actor_t *actor, const char *name,
+    const news_form_t *f, int64_t now, news_buf_t *b, news_err_t *err)
+{
+    int              rc;
+    size_t           count;
+    MDB_txn         *txn;
+    news_user_t      u;
+    news_standing_t  s;
+
+    if (news_actor_may(actor, NEWS_ACT_MODERATE, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_user_find(st, txn, name, strlen(name), &u);
+
+    if (rc == MDB_NOTFOUND) {
+        rc = news_err_set(err, NEWS_NOTFOUND, "There is no such user.");
+
+    } else if (rc != 0) {
+        rc = news_store_fail(err, rc, "finding the account");
+
+    } else {
+        rc = news_standing_get(st, txn, u.id, &s, err);
+    }
+
+    if (rc == NEWS_OK) {
+        news_render_user_head(b, f, &u, &s, now);
+        rc = news_author_comments(st, txn, u.id, NEWS_MODLOG_PAGE, f->csrf,
+                                  f->csrf_len, b, &count, err);
+    }
+
+    news_store_read_done(st);
+
+    if (rc == NEWS_OK) {
+        news_render_user_tail(b, count);
+    }
+
+    return rc;
+}
+
+
+int
+news_modlog_page(news_store_t *st, const news_actor_t *actor,
+    uint64_t before, news_buf_t *b, news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_actor_may(actor, NEWS_ACT_MODERATE, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_render_modlog(b, st, txn, before, err);
+    news_store_read_done(st);
+
+    return rc;
 }
 
 

@@ -168,4 +168,40 @@ void news_account_seen(news_writer_t *w, const unsigned char *token,
  */
 void news_account_disown(news_writer_t *w);
 
+
+/* ---- readers' standing (moderators; community.h) ----------------------- */
+
+/* what a judgment does (news_user_judge_apply) */
+enum {
+    NEWS_JUDGE_SUSPEND = 1,
+    NEWS_JUDGE_LIFT,
+    NEWS_JUDGE_REMOVE
+};
+
+/* suspends the reader `name` for `days`, or bans them (days < 0) */
+int news_user_suspend(news_writer_t *w, const news_actor_t *actor,
+    const char *name, int days, const char *reason, int64_t now,
+    news_err_t *err);
+
+/* lifts a suspension or a ban: NEWS_CONFLICT when there is none */
+int news_user_lift(news_writer_t *w, const news_actor_t *actor,
+    const char *name, int64_t now, news_err_t *err);
+
+/*
+ * Deletes a batch of the user's comments (news_author_remove_step): call
+ * again, from *from, while *more; each batch is one write of its own.
+ */
+int news_user_comments_remove(news_writer_t *w, const news_actor_t *actor,
+    const char *name, uint64_t *from, size_t *removed, int *more,
+    int64_t now, news_err_t *err);
+
+/* the user's moderation page, and a page of the moderation log */
+int news_user_page(news_store_t *st, const news_actor_t *actor,
+    const char *name, const struct news_form_s *f, int64_t now,
+    news_buf_t *b, news_err_t *err);
+int news_modlog_page(news_store_t *st, const news_actor_t *actor,
+    uint64_t before, news_buf_t *b, news_err_t *err);
+
+
+
 #endif /* NEWS_SERVICE_H */

@@ -25,6 +25,7 @@
  *   postings, sdocs: the search index (see search.h)
  *   words     the banned and suspect words (see words.h)
  *   outbox    the keys each write made stale, for the edges (outbox.h)
+ *   standing, modlog: readers' standing, the moderation log (community.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -77,6 +78,8 @@ enum {
     NEWS_DB_SDOCS,
     NEWS_DB_WORDS,
     NEWS_DB_OUTBOX,
+    NEWS_DB_STANDING,
+    NEWS_DB_MODLOG,
     NEWS_DB_N
 };
 

@@ -61,6 +61,7 @@ typedef struct {
     ngx_flag_t          comment_premoderation;
     ngx_int_t           comment_rate;       /* per user and minute */
     ngx_int_t           comment_max_links;  /* more: held */
+    ngx_int_t           comment_trust;      /* first approved ones held */
     time_t              cache_max_age;      /* news_cache_max_age */
     ngx_array_t        *edges;              /* news_edge URLs */
     ngx_str_t           live_publish;       /* news_live_publish URL */
@@ -298,6 +299,12 @@ ngx_int_t ngx_http_news_api_revisions(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_api_words(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation_words(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_suspension(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation_user(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation_log(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
 /* comments.c: comment writes and moderation */

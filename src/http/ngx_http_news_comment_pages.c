@@ -122,6 +122,12 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
         return ngx_http_news_buf_copy(r, b, slot);
     }
 
+    /* a suspended or banned reader is told so, and why, in its place */
+    if (news_read_standing(rd, &err) == NEWS_FORBIDDEN) {
+        news_render_comment_refused(b, err.msg, ngx_strlen(err.msg));
+        return ngx_http_news_buf_copy(r, b, slot);
+    }
+
     if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
         return NGX_ERROR;
     }

@@ -152,6 +152,7 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     w->policy.premoderation = nmcf->comment_premoderation;
     w->policy.rate = nmcf->comment_rate;
     w->policy.max_links = nmcf->comment_max_links;
+    w->policy.trust = nmcf->comment_trust;
     w->writer = &nmcf->writer;
 
     return w;

@@ -1,6 +1,8 @@
 /*
  * The moderators' tools over HTTP: the word lists (GET and PUT
- * /api/words, the page and form at /moderation/words).
+ * /api/words, the page and form at /moderation/words), readers'
+ * suspensions and bans (/api/users/{name}/suspension, the user's page
+ * /moderation/users/{name} with their comments), the moderation log.
  *
  * Requests are read and checked here; every change goes to the thread
  * pool as one engine call (service.h), which asks policy.c again and
@@ -10,6 +12,7 @@
 #include "ngx_http_news.h"
 #include "engine/render_account.h"
 #include "engine/service.h"
+#include "engine/community.h"
 
 #include <cjson/cJSON.h>
 
@@ -27,6 +30,39 @@ typedef struct {
 } ngx_http_news_words_t;
 
 
+/* a suspension, a ban, its lifting, or a user's comments deleted */
+typedef struct {
+    ngx_uint_t          json;
+    int                 action;         /* NEWS_JUDGE_* */
+    news_actor_t        actor;
+    char                name[NEWS_NAME_MAX + 1];
+    ngx_str_t           path;           /* the user's page, for its skip link */
+    int                 days;           /* -1: a ban */
+    char                reason[NEWS_REASON_MAX + 1];
+    uint64_t            from;           /* deleting: where the next batch */
+    size_t              removed;
+    int                 more;
+    int64_t             now;
+    news_writer_t      *writer;
+    int                 rc;             /* out: NEWS_* */
+    news_err_t          err;            /* out */
+} ngx_http_news_judge_t;
+
+
+static ngx_http_news_judge_t *ngx_http_news_judge_new(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t json);
+static ngx_int_t ngx_http_news_suspension_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_user_form_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_judge_post(ngx_http_request_t *r,
+    ngx_http_news_judge_t *j);
+static void ngx_http_news_judge_work(void *data);
+static ngx_int_t ngx_http_news_judge_done(ngx_http_request_t *r,
+    void *data);
+static ngx_int_t ngx_http_news_user_page(ngx_http_request_t *r,
+    ngx_uint_t status, const char *field, const char *msg,
+    const char *notice);
 static ngx_http_news_words_t *ngx_http_news_words_new(ngx_http_request_t *r,
     ngx_uint_t json, size_t max);
 static ngx_int_t ngx_http_news_api_words_body(ngx_http_request_t *r,
@@ -397,4 +433,405 @@ ngx_http_news_words_done(ngx_http_request_t *r, void *data)
     }
 
     return ngx_http_news_see_other(r, &back);
+}
+
+
+/* ---- readers' standing -------------------------------------------------- */
+
+
+static ngx_http_news_judge_t *
+ngx_http_news_judge_new(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t json)
+{
+    ngx_http_news_judge_t      *j;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    j = ngx_pcalloc(r->pool, sizeof(ngx_http_news_judge_t));
+    if (j == NULL || ngx_http_news_actor(r, &j->actor) == NULL) {
+        return NULL;
+    }
+
+    ngx_memcpy(j->name, rt->slug.data, rt->slug.len);
+    j->path = rt->path;
+    j->json = json;
+    j->writer = &nmcf->writer;
+    ngx_http_news_get_ctx(r)->data = j;
+
+    return j;
+}
+
+
+/* POST {"days": N or null, "reason": "..."}: a suspension or a ban */
+ngx_int_t
+ngx_http_news_api_suspension(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t               rc;
+    ngx_http_news_judge_t  *j;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (!news_username_valid((char *) rt->slug.data, rt->slug.len)) {
+        rc = ngx_http_discard_request_body(r);
+        return rc != NGX_OK ? rc
+                            : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
+                                                       "not_found",
+                                                       "no such user");
+    }
+
+    j = ngx_http_news_judge_new(r, rt, 1);
+    if (j == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r->method == NGX_HTTP_DELETE) {
+        rc = ngx_http_discard_request_body(r);
+        j->action = NEWS_JUDGE_LIFT;
+        return rc != NGX_OK ? rc : ngx_http_news_judge_post(r, j);
+    }
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_suspension_body);
+}
+
+
+static ngx_int_t
+ngx_http_news_suspension_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    cJSON                  *obj, *days, *reason;
+    news_err_t              err;
+    const char             *why;
+    ngx_http_news_judge_t  *j;
+
+    j = ngx_http_news_get_ctx(r)->data;
+
+    obj = ngx_http_news_json_parse(body, &why);
+    if (obj == NULL) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_json", why);
+    }
+
+    days = cJSON_GetObjectItemCaseSensitive(obj, "days");
+    reason = cJSON_GetObjectItemCaseSensitive(obj, "reason");
+
+    if (!cJSON_IsObject(obj)
+        || cJSON_GetArraySize(obj) != (reason != NULL) + 1
+        || !(cJSON_IsNull(days)
+             || (cJSON_IsNumber(days) && days->valuedouble >= 1
+                 && days->valuedouble <= NEWS_SUSPEND_DAYS_MAX
+                 && days->valuedouble == (int) days->valuedouble))
+        || (reason != NULL && !cJSON_IsString(reason)))
+    {
+        cJSON_Delete(obj);
+        return ngx_http_news_json_error(r, 422, "invalid",
+                                        "send {\"days\": 1 to 3650, or null "
+                                        "for a ban, \"reason\": text}");
+    }
+
+    if (reason != NULL
+        && news_reason_check(reason->valuestring,
+                             ngx_strlen(reason->valuestring), &err)
+           != NEWS_OK)
+    {
+        cJSON_Delete(obj);
+        return ngx_http_news_json_error(r, 422, "invalid", err.msg);
+    }
+
+    j->action = NEWS_JUDGE_SUSPEND;
+    j->days = cJSON_IsNull(days) ? -1 : (int) days->valuedouble;
+
+    if (reason != NULL) {
+        ngx_cpystrn((u_char *) j->reason, (u_char *) reason->valuestring,
+                    sizeof(j->reason));
+    }
+
+    cJSON_Delete(obj);
+
+    return ngx_http_news_judge_post(r, j);
+}
+
+
+/* GET: the user's page; POST: its forms (action, days, reason, csrf) */
+ngx_int_t
+ngx_http_news_moderation_user(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (!news_username_valid((char *) rt->slug.data, rt->slug.len)) {
+        rc = ngx_http_discard_request_body(r);
+        return rc != NGX_OK ? rc
+                            : ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                                       "Not found",
+                                                       "There is no such "
+                                                       "user.");
+    }
+
+    if (ngx_http_news_judge_new(r, rt, 0) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0, ngx_http_news_user_form_body);
+    }
+
+    return ngx_http_news_user_page(r, NGX_HTTP_OK, NULL, NULL, NULL);
+}
+
+
+static ngx_int_t
+ngx_http_news_user_form_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t               rc[4], days;
+    ngx_str_t               csrf, action, value, reason;
+    news_err_t              err;
+    ngx_http_news_judge_t  *j;
+
+    j = ngx_http_news_get_ctx(r)->data;
+
+    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
+    rc[1] = ngx_http_news_form_field(r, body, "action", &action);
+    rc[2] = ngx_http_news_form_field(r, body, "days", &value);
+    rc[3] = ngx_http_news_form_field(r, body, "reason", &reason);
+
+    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
+        || rc[3] == NGX_ERROR)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return ngx_http_news_user_page(r, NGX_HTTP_FORBIDDEN, NULL,
+                                       "This form has expired or did not "
+                                       "come from this site. Please try "
+                                       "again.", NULL);
+    }
+
+    if (rc[1] == 1 && action.len == 4
+        && ngx_strncmp(action.data, "lift", 4) == 0)
+    {
+        j->action = NEWS_JUDGE_LIFT;
+        return ngx_http_news_judge_post(r, j);
+    }
+
+    if (rc[1] == 1 && action.len == 15
+        && ngx_strncmp(action.data, "delete-comments", 15) == 0)
+    {
+        j->action = NEWS_JUDGE_REMOVE;
+        return ngx_http_news_judge_post(r, j);
+    }
+
+    if (rc[1] != 1 || action.len != 7
+        || ngx_strncmp(action.data, "suspend", 7) != 0)
+    {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request", "Unknown action.");
+    }
+
+    days = (rc[2] == 1 && value.len) ? ngx_atoi(value.data, value.len) : -1;
+
+    if (rc[2] == 1 && value.len
+        && (days < 1 || days > NEWS_SUSPEND_DAYS_MAX))
+    {
+        return ngx_http_news_user_page(r, 422, "days", "A suspension is 1 "
+                                       "to 3650 days; leave it empty for a "
+                                       "ban.", NULL);
+    }
+
+    if (rc[3] == 1 && reason.len
+        && (news_reason_check((char *) reason.data, reason.len, &err)
+            != NEWS_OK))
+    {
+        return ngx_http_news_user_page(r, 422, "reason", err.msg, NULL);
+    }
+
+    j->action = NEWS_JUDGE_SUSPEND;
+    j->days = (int) days;
+
+    if (rc[3] == 1 && reason.len) {
+        ngx_memcpy(j->reason, reason.data, reason.len);
+    }
+
+    return ngx_http_news_judge_post(r, j);
+}
+
+
+static ngx_int_t
+ngx_http_news_judge_post(ngx_http_request_t *r, ngx_http_news_judge_t *j)
+{
+    j->now = ngx_time();
+
+    return ngx_http_news_task_start(r, 0, ngx_http_news_judge_work,
+                                    ngx_http_news_judge_done, j);
+}
+
+
+/*
+ * In a pool thread.  Deleting every comment of a user is a batch a
+ * write, each through the group-commit writer, so that other writes go
+ * between them.
+ */
+static void
+ngx_http_news_judge_work(void *data)
+{
+    ngx_http_news_judge_t  *j = data;
+
+    size_t  removed;
+
+    switch (j->action) {
+
+    case NEWS_JUDGE_SUSPEND:
+        j->rc = news_user_suspend(j->writer, &j->actor, j->name, j->days,
+                                  j->reason, j->now, &j->err);
+        break;
+
+    case NEWS_JUDGE_LIFT:
+        j->rc = news_user_lift(j->writer, &j->actor, j->name, j->now,
+                               &j->err);
+        break;
+
+    default:
+        do {
+            j->rc = news_user_comments_remove(j->writer, &j->actor, j->name,
+                                              &j->from, &removed, &j->more,
+                                              j->now, &j->err);
+            j->removed += removed;
+        } while (j->rc == NEWS_OK && j->more);
+    }
+}
+
+
+static ngx_int_t
+ngx_http_news_judge_done(ngx_http_request_t *r, void *data)
+{
+    ngx_http_news_judge_t  *j = data;
+
+    u_char     *p;
+    ngx_str_t   back;
+
+    if (j->json) {
+        return j->rc == NEWS_OK ? ngx_http_news_no_content(r)
+                                : ngx_http_news_refused(r, &j->err, 1);
+    }
+
+    if (j->rc == NEWS_CONFLICT) {
+        return ngx_http_news_user_page(r, NGX_HTTP_CONFLICT, NULL,
+                                       j->err.msg, NULL);
+    }
+
+    if (j->rc != NEWS_OK) {
+        return ngx_http_news_refused(r, &j->err, 0);
+    }
+
+    if (j->action == NEWS_JUDGE_REMOVE) {
+        p = ngx_pnalloc(r->pool, NGX_SIZE_T_LEN + sizeof(" comments deleted."));
+        if (p == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        *ngx_sprintf(p, "%uz comments deleted.", j->removed) = '\0';
+
+        return ngx_http_news_user_page(r, NGX_HTTP_OK, NULL, NULL,
+                                       (char *) p);
+    }
+
+    if (ngx_http_news_site_path(r, &back, sizeof(NEWS_ROUTE_MODERATION_USER)
+                                          - 1 + NEWS_NAME_MAX,
+                                NEWS_ROUTE_MODERATION_USER "%s", j->name)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_see_other(r, &back);
+}
+
+
+/* the user's page: an error tied to a field, or a notice of what was done */
+static ngx_int_t
+ngx_http_news_user_page(ngx_http_request_t *r, ngx_uint_t status,
+    const char *field, const char *msg, const char *notice)
+{
+    news_buf_t             *b;
+    news_err_t              err;
+    news_form_t             f;
+    ngx_http_news_judge_t  *j;
+    ngx_http_news_page_t    pg;
+
+    j = ngx_http_news_get_ctx(r)->data;
+
+    if (ngx_http_news_form_of(r, &f, field, msg) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    f.notice = notice;
+    b = ngx_http_news_buf(r);
+
+    if (news_user_page(&ngx_http_news_module_store(r), &j->actor, j->name,
+                       &f, ngx_time(), b, &err)
+        != NEWS_OK)
+    {
+        return ngx_http_news_refused(r, &err, 0);
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "A reader");
+    pg.path = j->path;
+
+    return ngx_http_news_form_send(r, status, b, &pg);
+}
+
+
+/* GET /moderation/log?before=ID */
+ngx_int_t
+ngx_http_news_moderation_log(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t              rc, before;
+    ngx_str_t              value;
+    news_buf_t            *b;
+    news_err_t             err;
+    news_actor_t           actor;
+    ngx_http_news_page_t   pg;
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    before = 0;
+
+    if (ngx_http_arg(r, (u_char *) "before", 6, &value) == NGX_OK) {
+        before = ngx_atoi(value.data, value.len);
+        if (before < 1) {
+            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "Bad request", "That link to the "
+                                            "log is not one of ours.");
+        }
+    }
+
+    b = ngx_http_news_buf(r);
+
+    if (news_modlog_page(&ngx_http_news_module_store(r),
+                         ngx_http_news_actor(r, &actor), (uint64_t) before,
+                         b, &err)
+        != NEWS_OK)
+    {
+        return ngx_http_news_refused(r, &err, 0);
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "Moderation log");
+    pg.path = rt->path;
+
+    return ngx_http_news_form_send(r, NGX_HTTP_OK, b, &pg);
 }

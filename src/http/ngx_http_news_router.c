@@ -100,6 +100,19 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_moderation_words,
       ngx_null_string },
 
+    { ngx_string(NEWS_ROUTE_MODERATION_USER), 1,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_moderation_user,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_MODLOG), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_moderation_log,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
+      ngx_http_news_api_suspension,
+      ngx_string(NEWS_ROUTE_SUSPENSION_SUFFIX) },
+
     { ngx_string(NEWS_ROUTE_API_WORDS), 0,
       NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_PUT, 1, 1,
       ngx_http_news_api_words,

@@ -86,6 +86,8 @@ my %BODY_OF = (
     ngx_http_news_moderation_sessions => 'end_sessions_form',
     ngx_http_news_api_words       => 'words',
     ngx_http_news_moderation_words => 'words_form',
+    ngx_http_news_api_suspension  => 'suspension',
+    ngx_http_news_moderation_user => 'user_form',
 );
 
 # the comment post is the same handler for the form and the JSON route
@@ -256,8 +258,9 @@ sub slug_for {
         return pick(@{ $self->{comments} }, 1, 0, 999999, '18446744073709551615',
                     '18446744073709551616', '01', '-1', 'abc', '1e3');
     }
-    # a moderator ends a reader's sessions: never a persona's
-    return $self->victim if $p eq 'api/users/';
+    # a moderator ends a reader's sessions, suspends or bans them, deletes
+    # their comments: never a persona's
+    return $self->victim if $p eq 'api/users/' || $p eq 'moderation/users/';
     # one session ends by its id: the spare account's, or anyone's seen
     # (which must answer 404 to another account)
     return pick(@{ $self->{sessions} // [] }, '0' x 16, 'ab' x 8, 'zz', 'ab' x 9, 'AB' x 8)
@@ -355,6 +358,10 @@ sub json_pairs {
         return (['banned', '[' . join(',', map { jstr(pick(@w)) } 1 .. int rand 4) . ']'],
                 ['suspect', '[' . join(',', map { jstr(pick(@w)) } 1 .. int rand 4) . ']']);
     }
+    if ($kind eq 'suspension') {
+        return (['days', pick('null', 1, 3650, 0, 3651, '1.5', '"3"')],
+                (chance(0.7) ? (['reason', jstr(pick('spam', '<b>x</b>', 'x' x 200, "a\nb"))]) : ()));
+    }
     if ($kind eq 'credentials') {
         my $p = $self->{personas};
         my ($name) = $persona && $persona->{name} && chance(0.5) ? $persona->{name}
@@ -450,6 +457,9 @@ sub form_fields {
     return (['csrf', $csrf], ['action', pick(qw(banned suspect remove x), '')],
             ['words', pick('fz' . int(rand 50), 'spam* *coin', 'Café, crypto', '<b>', 'a-b', '', 'x' x 4001)])
         if $kind eq 'words_form';
+    return (['csrf', $csrf], ['action', pick(qw(suspend lift delete-comments x), '')],
+            ['days', pick('', 1, 3650, 0, 'x')], ['reason', pick('spam', '<b>x</b>', 'x' x 200)])
+        if $kind eq 'user_form';
     return;
 }
 
