@@ -19,7 +19,8 @@
 #define NGX_HTTP_NEWS_DB_SIZE  ((off_t) 1024 * 1024 * 1024)
 
 /* the default hashing pool's queue: news_hash_queue caps it per worker */
-#define NGX_HTTP_NEWS_HASH_MAX_QUEUE  "65536"
+#define NGX_HTTP_NEWS_HASH_MAX_QUEUE    "65536"
+#define NGX_HTTP_NEWS_SEARCH_MAX_QUEUE  "65536"
 
 
 typedef struct {
@@ -34,8 +35,8 @@ static void *ngx_http_news_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
-static char *ngx_http_news_hash_pool(ngx_conf_t *cf,
-    ngx_http_news_main_conf_t *nmcf);
+static char *ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name,
+    char *dflt, char *queue, ngx_thread_pool_t **pool);
 static char *ngx_http_news_check_db(ngx_conf_t *cf,
     ngx_http_news_main_conf_t *nmcf);
 static void ngx_http_news_worker_owner(ngx_conf_t *cf,
@@ -204,6 +205,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_news_main_conf_t, hash_pool_name),
+      NULL },
+
+    { ngx_string("news_search_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, search_pool_name),
       NULL },
 
     { ngx_string("news_hash_queue"),
@@ -464,7 +472,19 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_news_hash_pool(cf, nmcf) != NGX_CONF_OK) {
+    if (ngx_http_news_own_pool(cf, &nmcf->hash_pool_name, "news_hash",
+                               "max_queue=" NGX_HTTP_NEWS_HASH_MAX_QUEUE,
+                               &nmcf->hash_pool)
+        != NGX_CONF_OK)
+    {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_news_own_pool(cf, &nmcf->search_pool_name, "news_search",
+                               "max_queue=" NGX_HTTP_NEWS_SEARCH_MAX_QUEUE,
+                               &nmcf->search_pool)
+        != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
@@ -480,16 +500,18 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
 
 
 /*
- * Password hashing runs in a pool of its own, never the writes' pool, so
- * that hashes cannot hold up a comment.  Without news_hash_thread_pool
- * it is "news_hash", and when the main context does not declare that,
- * the module declares it as "thread_pool news_hash threads=2
- * max_queue=NEWS_HASH_QUEUE" would: two threads bound a worker's hashing
- * memory to two hashes.  Only "default" is made by nginx itself, so the
+ * Password hashing and searches each run in a pool of their own, never
+ * the writes' pool, so that neither a crowd of logins nor slow searches
+ * can hold up a comment.  Unnamed, the pool is *dflt ("news_hash",
+ * "news_search"), and when the main context does not declare that, the
+ * module declares it as "thread_pool NAME threads=2 QUEUE" would: two
+ * threads bound a worker's hashing memory to two hashes and its search
+ * CPU to two searches.  Only "default" is made by nginx itself, so the
  * declaration goes through the thread_pool directive's own handler.
  */
 static char *
-ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
+ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name, char *dflt,
+    char *queue, ngx_thread_pool_t **pool)
 {
     char          *rv;
     ngx_str_t     *arg;
@@ -498,15 +520,16 @@ ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
     ngx_module_t  *m;
     ngx_command_t *cmd;
 
-    if (nmcf->hash_pool_name.len) {
-        nmcf->hash_pool = ngx_thread_pool_add(cf, &nmcf->hash_pool_name);
-        return nmcf->hash_pool ? NGX_CONF_OK : NGX_CONF_ERROR;
+    if (name->len) {
+        *pool = ngx_thread_pool_add(cf, name);
+        return *pool ? NGX_CONF_OK : NGX_CONF_ERROR;
     }
 
-    ngx_str_set(&nmcf->hash_pool_name, "news_hash");
+    name->data = (u_char *) dflt;
+    name->len = ngx_strlen(dflt);
 
-    nmcf->hash_pool = ngx_thread_pool_get(cf->cycle, &nmcf->hash_pool_name);
-    if (nmcf->hash_pool) {
+    *pool = ngx_thread_pool_get(cf->cycle, name);
+    if (*pool) {
         return NGX_CONF_OK;
     }
 
@@ -533,7 +556,7 @@ ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
      */
     if (cmd == NULL || cmd->name.len == 0) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "news: the thread_pool "
-                           "directive is not there to declare \"news_hash\"");
+                           "directive is not there to declare \"%V\"", name);
         return NGX_CONF_ERROR;
     }
 
@@ -549,9 +572,10 @@ ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
     }
 
     ngx_str_set(&arg[0], "thread_pool");
-    arg[1] = nmcf->hash_pool_name;
+    arg[1] = *name;
     ngx_str_set(&arg[2], "threads=2");
-    ngx_str_set(&arg[3], "max_queue=" NGX_HTTP_NEWS_HASH_MAX_QUEUE);
+    arg[3].data = (u_char *) queue;
+    arg[3].len = ngx_strlen(queue);
 
     saved = cf->args;
     cf->args = &args;
@@ -562,9 +586,9 @@ ngx_http_news_hash_pool(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
         return NGX_CONF_ERROR;
     }
 
-    nmcf->hash_pool = ngx_thread_pool_get(cf->cycle, &nmcf->hash_pool_name);
+    *pool = ngx_thread_pool_get(cf->cycle, name);
 
-    return nmcf->hash_pool ? NGX_CONF_OK : NGX_CONF_ERROR;
+    return *pool ? NGX_CONF_OK : NGX_CONF_ERROR;
 }
 
 

@@ -118,6 +118,8 @@ for my $case (['news_password_cost 19m 2; news_password_cost 19m 2;', qr/"news_p
 }
 must_die('a hash pool never declared', qr/unknown thread pool "nohash"/,
          http => 'news_hash_thread_pool nohash;');
+must_die('a search pool never declared', qr/unknown thread pool "nosearch"/,
+         http => 'news_search_thread_pool nosearch;');
 
 # the module loaded, news used nowhere: nothing to check, nothing opened
 {
@@ -136,6 +138,18 @@ for my $case (['news_hash_thread_pool', 'thread_pool myhash threads=1;', 'news_h
     $t->run;
     my $cookie = $t->login('alice');
     ok($cookie, "$name: a login hashes in it");
+    $t->done;
+}
+
+# a search pool of one's own: searches run in it
+{
+    my $t = NewsTest->new(main => 'thread_pool mysearch threads=1;',
+                          http => 'news_search_thread_pool mysearch;');
+    $t->run;
+    $t->newsctl('import', 'demo/seed-article.json');
+    $t->mark_log;
+    is($t->get('/search?q=news')->{status}, 200, 'news_search_thread_pool: a search');
+    like($t->log_since_mark, qr/added to thread pool "mysearch"/, 'ran in that pool');
     $t->done;
 }
 

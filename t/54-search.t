@@ -69,6 +69,9 @@ is($res->{status}, 200, 'a search');
 my $log = $t->log_since_mark;
 like($log, qr/news: task posted.*news: task done "\/search"/s,
      'the query ran in a pool thread, not on the event loop');
+like($log, qr/added to thread pool "news_search"/,
+     "in the search pool the module declares, never the writes' pool");
+unlike($log, qr/added to thread pool "(?!news_search")/, 'and in no other pool');
 $t->mark_log;
 is(api($t, 'GET', '/api/search?q=fox')->{status}, 200, 'an API search');
 like($t->log_since_mark, qr/news: task posted.*news: task done "\/api\/search"/s,

@@ -45,6 +45,8 @@ typedef struct {
     ngx_thread_pool_t  *thread_pool;
     ngx_str_t           hash_pool_name;     /* news_hash_thread_pool */
     ngx_thread_pool_t  *hash_pool;
+    ngx_str_t           search_pool_name;   /* news_search_thread_pool */
+    ngx_thread_pool_t  *search_pool;
     ngx_uint_t          hash_queue;         /* news_hash_queue */
     time_t              session_ttl;        /* news_session_ttl */
     time_t              session_idle;       /* news_session_idle */
@@ -339,7 +341,11 @@ ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
     const char *name, ngx_str_t *value);
 
 /* tasks.c: the thread pools */
-ngx_int_t ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,
+#define NGX_HTTP_NEWS_POOL_WRITES  0    /* news_thread_pool */
+#define NGX_HTTP_NEWS_POOL_HASH    1    /* news_hash_thread_pool */
+#define NGX_HTTP_NEWS_POOL_SEARCH  2    /* news_search_thread_pool */
+
+ngx_int_t ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t pool,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 ngx_int_t ngx_http_news_busy(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_task_detach(ngx_http_request_t *r,

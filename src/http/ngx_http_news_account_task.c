@@ -102,10 +102,12 @@ ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_task_start(r, a->ac.kind == NEWS_ACCOUNT_LOGIN
-                                     || a->ac.kind == NEWS_ACCOUNT_REGISTER
-                                     || a->ac.kind == NEWS_ACCOUNT_PASSWORD
-                                     || a->ac.kind == NEWS_ACCOUNT_DELETE,
+    rc = ngx_http_news_task_start(r, (a->ac.kind == NEWS_ACCOUNT_LOGIN
+                                      || a->ac.kind == NEWS_ACCOUNT_REGISTER
+                                      || a->ac.kind == NEWS_ACCOUNT_PASSWORD
+                                      || a->ac.kind == NEWS_ACCOUNT_DELETE)
+                                     ? NGX_HTTP_NEWS_POOL_HASH
+                                     : NGX_HTTP_NEWS_POOL_WRITES,
                                   ngx_http_news_auth_work,
                                   ngx_http_news_auth_done, a);
 

@@ -673,7 +673,7 @@ ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     w->now = ngx_time();
 
-    return ngx_http_news_task_start(r, 0, ngx_http_news_cwrite_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_cwrite_work,
                                     ngx_http_news_cwrite_done, w);
 }
 

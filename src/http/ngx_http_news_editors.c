@@ -112,7 +112,7 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
         w->now = ngx_time();
 
-        return ngx_http_news_task_start(r, 0, ngx_http_news_awrite_work,
+        return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_awrite_work,
                                         ngx_http_news_awrite_done, w);
     }
 
@@ -172,7 +172,7 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_refused(r, &err, 1);
     }
 
-    return ngx_http_news_task_start(r, 0, ngx_http_news_awrite_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_awrite_work,
                                     ngx_http_news_awrite_done, w);
 }
 

@@ -220,7 +220,8 @@ ngx_http_news_search_query(ngx_http_request_t *r, ngx_str_t *q,
 
 
 /*
- * Hands the search to the writes' pool.  The output buffer is the
+ * Hands the search to its own pool (news_search_thread_pool), never the
+ * writes', so that slow searches cannot hold up a comment.  The output buffer is the
  * engine's (malloc): a cleanup of r->pool frees it and counts the search
  * out, whether the answer was sent or the request went away meanwhile.
  */
@@ -260,7 +261,8 @@ ngx_http_news_search_start(ngx_http_request_t *r,
     cln->data = t;
     nmcf->searches++;
 
-    return ngx_http_news_task_start(r, 0, ngx_http_news_search_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_SEARCH,
+                                    ngx_http_news_search_work,
                                     ngx_http_news_search_done, t);
 }
 

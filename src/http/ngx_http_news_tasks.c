@@ -34,7 +34,8 @@ typedef struct {
 
 
 static ngx_int_t ngx_http_news_task_post(ngx_http_request_t *r,
-    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
+    ngx_uint_t pool, ngx_http_news_work_pt work, ngx_http_news_done_pt done,
+    void *data);
 static ngx_int_t ngx_http_news_hash_post(ngx_http_request_t *r,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
 static ngx_int_t ngx_http_news_post(ngx_http_request_t *r,
@@ -60,21 +61,22 @@ static void ngx_http_news_task_guard(ngx_event_t *ev);
 
 
 /*
- * Posts work(data) to a thread pool: the hashing pool when hash, else
- * the writes' pool; done(r, data) runs on the event loop afterwards and
+ * Posts work(data) to a thread pool (NGX_HTTP_NEWS_POOL_*: the writes',
+ * the hashing or the search pool); done(r, data) runs on the event loop afterwards and
  * its result finalizes the request.  data must live in r->pool and hold
  * copies of every input: the thread may not touch r, pools or logs.
  * Returns what the handler returns: NGX_DONE, or, when the pool's queue
  * (or news_hash_queue) is full, a 503 with Retry-After answered here.
  */
 ngx_int_t
-ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t hash,
+ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t pool,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data)
 {
     ngx_int_t  rc;
 
-    rc = hash ? ngx_http_news_hash_post(r, work, done, data)
-              : ngx_http_news_task_post(r, work, done, data);
+    rc = pool == NGX_HTTP_NEWS_POOL_HASH
+         ? ngx_http_news_hash_post(r, work, done, data)
+         : ngx_http_news_task_post(r, pool, work, done, data);
 
     return rc == NGX_OK ? NGX_DONE : ngx_http_news_busy(r);
 }
@@ -104,16 +106,19 @@ ngx_http_news_busy(ngx_http_request_t *r)
 }
 
 
-/* to the writes' pool: NGX_OK or NGX_ERROR (the queue is full, logged) */
+/* to the writes' or the search pool: NGX_OK or NGX_ERROR (the queue is
+ * full, logged) */
 static ngx_int_t
-ngx_http_news_task_post(ngx_http_request_t *r, ngx_http_news_work_pt work,
-    ngx_http_news_done_pt done, void *data)
+ngx_http_news_task_post(ngx_http_request_t *r, ngx_uint_t pool,
+    ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data)
 {
     ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
 
-    return ngx_http_news_post(r, nmcf->thread_pool, work, done, data, 0);
+    return ngx_http_news_post(r, pool == NGX_HTTP_NEWS_POOL_SEARCH
+                                 ? nmcf->search_pool : nmcf->thread_pool,
+                              work, done, data, 0);
 }
 
 
