@@ -9,7 +9,6 @@ use warnings;
 use Test::More;
 use Digest::SHA ();
 use File::Temp ();
-use IO::Select;
 use POSIX ();
 use IO::Socket::INET;
 use JSON::PP;
@@ -17,64 +16,13 @@ use Time::HiRes qw(time sleep);
 use lib 't/lib';
 use NewsTest;
 use NewsCitizen;
+use NewsLive;
 
-my $NCHAN = '/usr/lib/nginx/modules/ngx_nchan_module.so';
+my $NCHAN = $NewsLive::NCHAN;
 plan skip_all => "no $NCHAN (Debian's libnginx-mod-nchan)" unless -f $NCHAN;
 
 my $SLUG = $NewsCitizen::SLUG;
 my $JSON = { 'Content-Type' => 'application/json' };
-
-# nchan's two locations beside the site: readers subscribe, the module
-# publishes (from this machine only); $redis shares them between nginx
-sub live_locations {
-    my ($redis) = @_;
-    my $r = $redis ? "nchan_redis_url redis://127.0.0.1:$redis; nchan_use_redis on;" : '';
-    return <<"EOF";
-location ~ ^/live/([0-9]+)\$ {
-            nchan_subscriber eventsource;
-            nchan_channel_id article-\$1;
-            $r
-        }
-        location ~ ^/live-publish/([0-9]+)\$ {
-            allow 127.0.0.1;
-            deny all;
-            nchan_publisher;
-            nchan_channel_id article-\$1;
-            $r
-        }
-EOF
-}
-
-# an open stream: the socket, reading what is sent as it comes
-sub subscribe {
-    my ($t, $id) = @_;
-    my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1:' . $t->port, Timeout => 5)
-        or die "connect: $!";
-    print $s "GET /live/$id HTTP/1.1\r\nHost: news.example\r\nAccept: text/event-stream\r\n\r\n";
-    my $head = '';
-    my $sel = IO::Select->new($s);
-    while ($head !~ /\r\n\r\n/ && $sel->can_read(5)) {
-        sysread($s, $head, 4096, length $head) or last;
-    }
-    return { sock => $s, sel => $sel, buf => ($head =~ /\r\n\r\n(.*)/s)[0] // '', head => $head };
-}
-
-# the next event's data (decoded JSON), or undef after $wait s
-sub next_event {
-    my ($sub, $wait) = @_;
-    my $until = time + $wait;
-    while (1) {
-        # an event ends with a blank line; nchan's comments (":...") are not events
-        while ($sub->{buf} =~ s/^(.*?)\r?\n\r?\n//s) {
-            my $ev = $1;
-            my $data = join "\n", map { /^data: ?(.*)$/ ? $1 : () } split /\r?\n/, $ev;
-            return decode_json($data) if length $data;
-        }
-        my $left = $until - time;
-        return undef if $left <= 0 || !$sub->{sel}->can_read($left);
-        sysread($sub->{sock}, $sub->{buf}, 65536, length $sub->{buf}) or return undef;
-    }
-}
 
 sub post {
     my ($t, $cookie, $body, $parent) = @_;
@@ -97,14 +45,14 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
         main => "load_module $NCHAN;",
         http => join("\n    ", 'news_comment_premoderation on;',
                      'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;'),
-        server => live_locations());
+        server => NewsLive::locations());
     my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
     die "import: $err" if $rc;
     $t->run;
 
     my $mod = $t->login('mod1', 'moderator');
     my $reader = $t->login('reader1');
-    my ($id) = ($t->get("/articles/$SLUG")->{headers}{'surrogate-key'} // '') =~ /article-(\d+)/;
+    my $id = NewsLive::article_id($t, $SLUG);
     ok($id, 'the article id, from its key');
 
     # the page names its stream and carries one script, allowed by its hash
@@ -119,7 +67,7 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
     unlike($csp, qr{unsafe-inline}, '... no unsafe-inline');
     unlike($scripts[0] // '', qr{https?:}, '... no third-party request');
 
-    my $sub = subscribe($t, $id);
+    my $sub = NewsLive::subscribe($t, $id);
     like($sub->{head}, qr{^HTTP/1\.1 200}, 'a reader opens the stream');
     like($sub->{head}, qr{Content-Type: text/event-stream}i, '... Server-Sent Events');
 
@@ -132,7 +80,7 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
     $r = post($t, $mod, 'A moderator says hello live.');
     is($r->{status}, 201, 'a moderator posts');
     my $top = decode_json($r->{content})->{id};
-    my $ev = next_event($sub, 10);
+    my $ev = NewsLive::next_event($sub, 10);
     ok($ev, 'an event arrives');
     is($ev->{id}, $top, "... for the moderator's comment, not the held one");
     like($ev->{html} // '', qr{<li class="comment" id="comment-$top">.*A moderator says hello live\.}s,
@@ -143,20 +91,20 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
     $r = $t->request('PATCH', "/api/comments/$held",
                      { headers => { %$JSON, Cookie => $mod }, content => '{"status":"visible"}' });
     is($r->{status}, 204, 'the moderator approves the held comment');
-    $ev = next_event($sub, 10);
+    $ev = NewsLive::next_event($sub, 10);
     is($ev && $ev->{id}, $held, 'the approved comment is on the stream');
     like($ev && $ev->{html} // '', qr/secret words/, '... with its text');
 
     $r = $t->request('PATCH', "/api/comments/$held",
                      { headers => { %$JSON, Cookie => $mod }, content => '{"status":"hidden"}' });
     is($r->{status}, 204, 'the moderator hides it');
-    $ev = next_event($sub, 10);
+    $ev = NewsLive::next_event($sub, 10);
     is_deeply($ev, { id => $held, remove => JSON::PP::true }, 'a removal, and nothing of its text');
 
     # a reply names its parent; text that would be markup stays text
     $r = post($t, $mod, '<script>alert(1)</script> a reply', $top);
     is($r->{status}, 201, 'a reply');
-    $ev = next_event($sub, 10);
+    $ev = NewsLive::next_event($sub, 10);
     is($ev && $ev->{parent}, $top, '... names its parent');
     unlike($ev && $ev->{html} // '', qr/<script>/, '... escaped');
 
@@ -188,19 +136,19 @@ SKIP: {
     my $origin = NewsTest->new(
         main => "load_module $NCHAN;",
         http => 'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;',
-        server => live_locations($port));
+        server => NewsLive::locations($port));
     my ($rc, undef, $err) = $origin->newsctl('import', 'demo/seed-article.json');
     die "import: $err" if $rc;
     my $other = NewsTest->new(module => 0, main => "load_module $NCHAN;",
-                              location => 'return 404;', server => live_locations($port));
+                              location => 'return 404;', server => NewsLive::locations($port));
     $origin->run;
     $other->run;
 
-    my ($id) = ($origin->get("/articles/$SLUG")->{headers}{'surrogate-key'} // '') =~ /article-(\d+)/;
+    my $id = NewsLive::article_id($origin, $SLUG);
     # nchan connects to Redis after it starts: until then it answers 503
     my $sub;
     for (1 .. 100) {
-        $sub = subscribe($other, $id);
+        $sub = NewsLive::subscribe($other, $id);
         last if $sub->{head} =~ m{^HTTP/1\.1 200};
         close $sub->{sock};
         sleep 0.05;
@@ -210,7 +158,7 @@ SKIP: {
     my $reader = $origin->login('reader2');
     my $r = post($origin, $reader, 'Across machines, through Redis.');
     is($r->{status}, 201, 'a comment posted at the origin');
-    my $ev = next_event($sub, 10);
+    my $ev = NewsLive::next_event($sub, 10);
     like($ev && $ev->{html} // '', qr/Across machines, through Redis\./,
          '... reaches the reader connected to the other nginx');
 

@@ -68,7 +68,8 @@ object", so forked children never stop or judge nginx.
 
 =item new(%opt)
 
-Options: C<workers> (1), C<master> (1; 0 writes C<master_process off>,
+Options: C<workers> (1), C<connections> (256, each worker's
+C<worker_connections>), C<master> (1; 0 writes C<master_process off>,
 for quick tests that need no fork, reload or exit_process), C<module> (1;
 0 leaves out C<load_module> and the news_* lines so plain nginx can run),
 C<main>, C<http>, C<server> (extra
@@ -198,6 +199,7 @@ my $UNFINISHED = 0;
 
 my %DEFAULTS = (
     workers  => 1,
+    connections => 256,
     master   => 1,
     module   => 1,
     main     => '',
@@ -309,7 +311,7 @@ pid $dir/nginx.pid;
 error_log $dir/logs/error.log $self->{log_level};
 EOF
     $text .= $frag->($self->{main}, '');
-    $text .= "events { worker_connections 256; }\nhttp {\n";
+    $text .= "events { worker_connections $self->{connections}; }\nhttp {\n";
     $text .= length $self->{log_format}
            ? "    log_format test '$self->{log_format}';\n    access_log $dir/logs/access.log test;\n"
            : "    access_log $dir/logs/access.log;\n";
