@@ -12,54 +12,14 @@ use Time::HiRes qw(time sleep);
 use lib 't/lib';
 use NewsTest;
 use NewsCitizen;
+use NewsEdge;
 
-my $PURGE = '/usr/lib/nginx/modules/ngx_http_cache_purge_module.so';
+my $PURGE = $NewsEdge::PURGE;
 plan skip_all => "no $PURGE (Debian's libnginx-mod-http-cache-purge)" unless -f $PURGE;
 
 my $SLUG = $NewsCitizen::SLUG;
 my $ARTICLE = "/articles/$SLUG";
 my $JSON = { 'Content-Type' => 'application/json' };
-
-# edge.conf.example as shipped, with this test's addresses and paths
-sub edge_conf {
-    my ($origin_port) = @_;
-    open my $fh, '<', 'edge.conf.example' or die "edge.conf.example: $!";
-    my $conf = do { local $/; <$fh> };
-    $conf =~ s{^load_module modules/}{load_module /usr/lib/nginx/modules/}m or die 'load_module';
-    $conf =~ s{^user .*\n}{}m;
-    $conf =~ s{^worker_processes auto;}{daemon off;\nworker_processes 1;}m or die 'workers';
-    $conf =~ s{^pid /run/nginx.pid;}{pid %%DIR%%/nginx.pid;}m or die 'pid';
-    $conf =~ s{/var/log/nginx/}{%%DIR%%/logs/}g;
-    $conf =~ s{/var/cache/nginx/news}{%%DIR%%/cache};
-    $conf =~ s{worker_connections 1024;}{worker_connections 256;};
-    $conf =~ s{server 192\.0\.2\.10:80;}{server 127.0.0.1:$origin_port;} or die 'upstream';
-    $conf =~ s{allow 192\.0\.2\.10;}{allow 127.0.0.1;} or die 'allow';
-    $conf =~ s{listen 80;}{listen 127.0.0.1:%%PORT%%;} or die 'listen';
-    my $temp = join '', map { "    ${_}_temp_path %%DIR%%/tmp/$_;\n" }
-                              qw(client_body proxy fastcgi uwsgi scgi);
-    $temp =~ s/client_body_temp_path (\S+)client_body;/client_body_temp_path $1body;/;
-    $conf =~ s|^http \x7b\n|http \x7b\n$temp|m or die 'http';
-    return $conf;
-}
-
-# a GET through an edge, as a browser without a session would send it
-sub via {
-    my ($edge, $path) = @_;
-    return NewsCitizen::raw_get($edge, $path, host => 'news.example.com');
-}
-
-# polls (at most $limit s) until the page at the edge matches $re; returns
-# the seconds it took, or undef
-sub until_shows {
-    my ($edge, $path, $re, $limit) = @_;
-    my $start = time;
-    while (time - $start < $limit) {
-        my $res = via($edge, $path);
-        return time - $start if $res->{status} == 200 && $res->{body} =~ $re;
-        sleep 0.02;
-    }
-    return undef;
-}
 
 # nginx -t refuses a URL it could not send to, naming the directive
 for my $bad ('https://edge.example/purge', 'http://edge.example:8o/', 'http:///purge',
@@ -71,7 +31,7 @@ for my $bad ('https://edge.example/purge', 'http://edge.example:8o/', 'http:///p
 }
 
 my $origin = NewsTest->new(workers => 2, make_db => 1);
-my @edges = map { NewsTest->new(module => 0, conf => edge_conf($origin->port)) } 1 .. 2;
+my @edges = map { NewsTest->new(module => 0, conf => NewsEdge::conf($origin->port)) } 1 .. 2;
 $origin->{http} = join "\n    ",
     'news_base_url http://news.example.com/;',
     'news_cache_max_age 300s;',
@@ -108,8 +68,8 @@ my @lists = ('/', '/sections/world', '/tags/mexico', '/feed.xml');
 # both edges hold the pages
 for my $e (@edges) {
     for my $path ($ARTICLE, @lists) {
-        via($e, $path);
-        my $res = via($e, $path);
+        NewsEdge::via($e, $path);
+        my $res = NewsEdge::via($e, $path);
         is($res->{headers}{'x-cache'}, 'HIT', "edge " . $e->port . ": $path is held");
     }
 }
@@ -135,7 +95,7 @@ my $r = $origin->request('POST', "/api/articles/$SLUG/comments",
                            content => '{"body":"Seen from the edge, first."}' });
 is($r->{status}, 201, 'a comment at the origin');
 for my $e (@edges) {
-    my $took = until_shows($e, $ARTICLE, qr/Seen from the edge, first/, 10);
+    my $took = NewsEdge::until_shows($e, $ARTICLE, qr/Seen from the edge, first/, 10);
     ok(defined $took, 'edge ' . $e->port . ': the new comment is on its copy (not after max-age)');
     # a time, not a pass mark (no timed assertions): what README reports
     diag(sprintf 'edge %d: the comment was on its copy %.3f s after its 2xx', $e->port, $took // -1);
@@ -150,17 +110,17 @@ $r = $origin->request('PUT', "/api/articles/$SLUG",
 is($r->{status}, 200, 'an editor updates the article');
 for my $e (@edges) {
     for my $path ($ARTICLE, @lists) {
-        ok(defined until_shows($e, $path, qr/Rubio Talks Moved to Monterrey/, 10),
+        ok(defined NewsEdge::until_shows($e, $path, qr/Rubio Talks Moved to Monterrey/, 10),
            'edge ' . $e->port . ": $path shows the new headline");
     }
 }
 
 # the origin stopped: the edges keep serving what they hold
-for my $e (@edges) { via($e, $_) for $ARTICLE, @lists }
+for my $e (@edges) { NewsEdge::via($e, $_) for $ARTICLE, @lists }
 $origin->stop;
 for my $e (@edges) {
     for my $path ($ARTICLE, @lists) {
-        my $res = via($e, $path);
+        my $res = NewsEdge::via($e, $path);
         is($res->{status}, 200, 'origin down: edge ' . $e->port . " serves $path");
         like($res->{body}, qr/Rubio Talks Moved to Monterrey/, '... the page as it was');
     }
@@ -173,13 +133,13 @@ $r = $origin->request('POST', "/api/articles/$SLUG/comments",
                       { headers => { %$JSON, Cookie => $reader },
                         content => '{"body":"Posted while an edge was down."}' });
 is($r->{status}, 201, 'a comment while edge 2 is down');
-ok(defined until_shows($edges[0], $ARTICLE, qr/Posted while an edge was down/, 10),
+ok(defined NewsEdge::until_shows($edges[0], $ARTICLE, qr/Posted while an edge was down/, 10),
    'edge 1 has it');
 sleep 0.5;      # the drainer has tried edge 2 and failed meanwhile
 my $log2 = $edges[1]->dir . '/logs/access.log';
 my $from = -s $log2;
 $edges[1]->run;
-ok(defined until_shows($edges[1], $ARTICLE, qr/Posted while an edge was down/, 40),
+ok(defined NewsEdge::until_shows($edges[1], $ARTICLE, qr/Posted while an edge was down/, 40),
    'edge 2, back: the queued purge reached it');
 open my $lfh, '<', $log2 or die $!;
 seek $lfh, $from, 0;

@@ -16,6 +16,7 @@ use JSON::PP;
 use lib 't/lib';
 use NewsTest;
 use NewsSite;
+use NewsLive;
 
 my $min = $ENV{AUDIT_MIN} // 95;
 my $root = NewsTest->new(make_db => 0)->root;
@@ -36,7 +37,14 @@ my $out = "$build/audit";
 my $shots = "$build/screenshots";
 make_path($out, $shots);
 
-my $site = NewsSite->new;
+# with nchan beside it (when installed) the article pages carry the live
+# comments' script, which must cost no points
+my %live = -f $NewsLive::NCHAN
+         ? (main => "load_module $NewsLive::NCHAN;", server => NewsLive::locations(),
+            http => 'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;')
+         : ();
+print "audit: without live comments (no $NewsLive::NCHAN)\n" unless %live;
+my $site = NewsSite->new(%live);
 my $t = $site->t;
 my @runs = ([ 'front', '/', undef ],
             [ 'article', $NewsSite::PAGE, undef ],

@@ -8,7 +8,7 @@ browser audit (t/audit)
 
 =head1 SYNOPSIS
 
-    my $site = NewsSite->new(http => '...');   # starts nginx
+    my $site = NewsSite->new(http => '...');   # starts nginx (main, server: more lines)
     for my $p ($site->pages) {                 # { name, path, cookie, status, method, form }
         my $res = $site->fetch($p);
     }
@@ -65,7 +65,7 @@ sub _form {
 
 sub new {
     my ($class, %opt) = @_;
-    my $t = NewsTest->new(workers => 1,
+    my $t = NewsTest->new(workers => 1, main => $opt{main} // '', server => $opt{server} // '',
                           http => 'news_comment_rate 0; news_comment_premoderation on; '
                                   . 'news_comment_edit_window 1h; ' . ($opt{http} // ''));
     my $self = bless { t => $t }, $class;
