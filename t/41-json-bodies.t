@@ -107,10 +107,10 @@ my @routes = (
      [qw(username password)]],
     ['POST', '/api/articles', { title => '"T"', body => '"B"' },
      [qw(title subtitle author section tags published_at updated_at status body comments
-         comments_closed id)]],
+         comments_closed live id)]],
     ['PUT', '/api/articles/put-target', { title => '"T"', body => '"B"' },
      [qw(title subtitle author section tags published_at updated_at status body comments
-         comments_closed id slug)]],
+         comments_closed live id slug)]],
 );
 
 sub object {

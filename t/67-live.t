@@ -112,6 +112,68 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
     $t->done;
 }
 
+# a live blog: an article marked "live" by its editors sends its new body
+# to open pages on every update; other articles, and drafts, send nothing
+{
+    my $t = NewsTest->new(
+        main => "load_module $NCHAN;",
+        http => 'news_comment_rate 0; news_live_publish http://127.0.0.1:%%PORT%%/live-publish;',
+        server => NewsLive::locations());
+    my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
+    die "import: $err" if $rc;
+    $t->run;
+    my $editor = $t->login('editor1', 'editor');
+    my $reader = $t->login('reader3');
+    my $id = NewsLive::article_id($t, $SLUG);
+    my $seed = decode_json(do { local (@ARGV, $/) = 'demo/seed-article.json'; <> });
+    my $put = sub {
+        my (%change) = @_;
+        return $t->request('PUT', "/api/articles/$SLUG",
+                           { headers => { %$JSON, Cookie => $editor },
+                             content => encode_json({ %$seed, %change }) });
+    };
+
+    for my $bad ('"yes"', '1', 'null', '[]', '{}') {
+        my $r = $t->request('PUT', "/api/articles/$SLUG",
+                            { headers => { %$JSON, Cookie => $editor },
+                              content => substr(encode_json($seed), 0, -1) . qq(,"live":$bad}) });
+        is($r->{status}, 422, "\"live\": $bad is refused");
+        like($r->{content}, qr/live/, '... naming the field');
+    }
+    unlike($t->get("/articles/$SLUG")->{content}, qr{class="live"}, 'not live: no label');
+
+    my $sub = NewsLive::subscribe($t, $id);
+    # an update of an article that is not live: no event (the next one is a comment's)
+    is($put->(body => "Not live yet.\n\n$seed->{body}")->{status}, 200, 'an update, not live');
+    post($t, $reader, 'A comment between updates');
+    my $ev = NewsLive::next_event($sub, 10);
+    ok($ev && $ev->{id} && !exists $ev->{body}, '... sends no body, the next event is a comment');
+
+    my $entry = "**14:05** The talks resume <script>alert(1)</script> after lunch.";
+    my $r = $put->(live => JSON::PP::true, body => "$entry\n\n$seed->{body}");
+    is($r->{status}, 200, 'an editor marks the article live, with a first entry');
+    $ev = NewsLive::next_event($sub, 10);
+    like($ev && $ev->{body} // '', qr{<strong>14:05</strong> The talks resume}, '... open pages get the new body');
+    unlike($ev && $ev->{body} // '', qr{<script}, '... as the page shows it: markup in the text stays text');
+    is(scalar(grep { !/^body$/ } keys %{ $ev // {} }), 0, '... and nothing else');
+    my $page = $t->get("/articles/$SLUG")->{content};
+    like($page, qr{<p class="byline"><strong class="live">Live</strong> · }, 'the page says Live');
+    is(decode_json($t->get("/api/articles/$SLUG")->{content})->{live}, JSON::PP::true,
+       'the JSON says "live": true');
+
+    $r = $put->(live => JSON::PP::true, status => 'draft', body => "Draft entry\n\n$seed->{body}");
+    is($r->{status}, 200, 'a live article put back to draft');
+    post($t, $editor, 'An editor comments on the draft');
+    $r = $put->(live => JSON::PP::false, body => "Over.\n\n$seed->{body}");
+    is($r->{status}, 200, '... published again, no longer live');
+    post($t, $reader, 'The last comment');
+    $ev = NewsLive::next_event($sub, 10);
+    ok($ev && !exists $ev->{body}, 'neither the draft nor the article that is no longer live sent a body');
+    unlike($t->get("/articles/$SLUG")->{content}, qr{class="live"}, '... and the label is gone');
+    close $sub->{sock};
+    $t->done;
+}
+
 # two nginx, one Redis: the origin publishes, a reader on the other gets it
 SKIP: {
     my $redis_bin = '/usr/bin/redis-server';

@@ -1,7 +1,8 @@
 # Live comments as readers see them: two tabs of a real browser (Debian's
 # Chromium) on one article; a comment and a reply posted from the form in
 # one appear in the other without a reload, where a reload would put
-# them; a moderator's hide takes the comment out of the open page.  Then
+# them; a moderator's hide takes the comment out of the open page; an
+# editor's new entry in a live blog appears in its body.  Then
 # 5,000 streams held open on one worker: every one gets the next comment,
 # and the worker's memory and its CPU time while they idle are reported.
 use strict;
@@ -38,6 +39,7 @@ SKIP: {
     skip NewsBrowser::why_not(), 1 if NewsBrowser::why_not();
     my $t = live_site();
     my $mod = $t->login('mod1', 'moderator');
+    my $editor = $t->login('editor1', 'editor');
     my ($session) = $t->login('alice') =~ /=(.*)/;
     my $browser = NewsBrowser->new;
 
@@ -81,6 +83,18 @@ SKIP: {
         ok($reader->wait_for(q{!document.body.innerText.includes('Live from the first tab')
                                 && document.body.innerText.includes('[removed]')}, 10),
            '... its text leaves the open tab, its reply stays under "[removed]"');
+
+        # a live blog: the editors' new entry replaces the body of the open page
+        my $seed = decode_json(do { local (@ARGV, $/) = 'demo/seed-article.json'; <> });
+        $r = $t->request('PUT', "/api/articles/$SLUG",
+                         { headers => { %$JSON, Cookie => $editor },
+                           content => encode_json({ %$seed, live => JSON::PP::true,
+                                                    body => "**11:02** A new entry, live.\n\n$seed->{body}" }) });
+        is($r->{status}, 200, 'an editor adds an entry to the article, now a live blog');
+        ok($reader->wait_for(q{(function(){var b=document.querySelector('.story .body strong');
+                                return b && b.textContent === '11:02'
+                                && document.querySelector('.story .body').innerText.includes('A new entry, live.')})()}, 10),
+           '... the entry appears in the open tab, in the body');
         is($reader->eval_js('window.stillTheSamePage'), 1, 'all of it without a reload');
         1;
     };

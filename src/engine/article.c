@@ -35,7 +35,7 @@ static const news_field_t  news_text_fields[] = {
 static const char  *news_public_keys[] = {
     "slug", "title", "subtitle", "author", "section", "tags",
     "published_at", "updated_at", "status", "body", "comments",
-    "comments_closed", NULL
+    "comments_closed", "live", NULL
 };
 
 static const char  *news_internal_keys[] = {
@@ -169,6 +169,14 @@ news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
     }
 
     a->comments_closed = cJSON_IsTrue(v);
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "live");
+    if (v != NULL && !cJSON_IsBool(v)) {
+        news_err_set(err, NEWS_INVALID, "\"live\" must be true or false");
+        goto failed;
+    }
+
+    a->live = cJSON_IsTrue(v);
 
     if (internal && news_article_internal(a, obj, err) != NEWS_OK) {
         goto failed;
@@ -461,6 +469,10 @@ news_article_to_json(const news_article_t *a, int internal)
 
     if (a->comments_closed) {
         ok &= cJSON_AddTrueToObject(obj, "comments_closed") != NULL;
+    }
+
+    if (a->live) {
+        ok &= cJSON_AddTrueToObject(obj, "live") != NULL;
     }
 
     news_buf_free(&t);

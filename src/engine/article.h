@@ -47,6 +47,7 @@ typedef struct {
     uint32_t    version;        /* bumped by every write: the ETag */
     uint32_t    comment_count;  /* visible comments */
     int         comments_closed;
+    int         live;           /* a live blog: updates reach open pages */
 
     /* the body rendered once for all fragments of a write (not owned) */
     const char *html;

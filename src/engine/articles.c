@@ -94,6 +94,7 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
 {
     int              rc;
     uint64_t         other;
+    news_buf_t       events;
     news_comments_t  cs;
 
     /* a slug names one article: another's is a conflict */
@@ -149,12 +150,16 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
         rc = news_article_write_fragments(st, txn, a, &cs, 0, err);
     }
 
+    news_buf_init(&events);
+    news_live_article_event(&events, a, now);
+
     if (rc == NEWS_OK) {
         rc = news_outbox_article(st, txn, a, NEWS_KEYS_ALL,
-                                 news_render_comment_pages(&cs), NULL, now,
+                                 news_render_comment_pages(&cs), &events, now,
                                  err);
     }
 
+    news_buf_free(&events);
     news_comments_free(&cs);
 
     return rc;

@@ -13,7 +13,11 @@
  *   {"id":C,"remove":true}                 one they may no longer see
  *                                          (hidden or deleted)
  *
- * A held (pending) comment, and any comment of an article that is not
+ *   {"body":"<p>..."}                      a live blog's new text (an
+ *                                          article with "live": true,
+ *                                          updated by its editors)
+ *
+ * A held (pending) comment, and anything of an article that is not
  * public, makes no event.
  */
 
@@ -30,5 +34,9 @@
 /* appends "\n" and the event of comment `comment`'s change, if any */
 void news_live_event(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, uint64_t comment, int kind, int64_t now);
+
+/* appends "\n" and the event of a live blog's update, if `a` is one */
+void news_live_article_event(news_buf_t *b, const news_article_t *a,
+    int64_t now);
 
 #endif /* NEWS_LIVE_H */

@@ -136,6 +136,9 @@ void news_render_tree_free(void *tree);
 void news_render_live_comment(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c);
 
+/* a live blog's body as its page shows it, for its open pages (live.h) */
+void news_render_live_body(news_buf_t *b, const news_article_t *a);
+
 /* how many pages the article's comment threads fill (at least 1) */
 unsigned news_render_comment_pages(const news_comments_t *cs);
 

@@ -43,6 +43,13 @@ news_render_article_part(news_buf_t *b, const news_article_t *a,
 }
 
 
+void
+news_render_live_body(news_buf_t *b, const news_article_t *a)
+{
+    news_render_body(b, a);
+}
+
+
 /* the article itself, and the heading of the comments below it */
 static void
 news_render_story(news_buf_t *b, const news_article_t *a)
@@ -129,6 +136,10 @@ static void
 news_render_byline(news_buf_t *b, const news_article_t *a)
 {
     news_buf_addl(b, "<p class=\"byline\">");
+
+    if (a->live) {
+        news_buf_addl(b, "<strong class=\"live\">Live</strong> · ");
+    }
 
     if (a->author[0]) {
         news_buf_addl(b, "By <span class=\"author\">");
@@ -237,6 +248,11 @@ news_render_json_head(news_buf_t *b, const news_article_t *a)
 
     news_buf_addl(b, "],\"status\":");
     news_buf_adds(b, a->status == NEWS_DRAFT ? "\"draft\"" : "\"published\"");
+
+    if (a->live) {
+        news_buf_addl(b, ",\"live\":true");
+    }
+
     news_buf_addl(b, ",\"published_at\":\"");
     news_time_rfc3339(b, a->published_at);
     news_buf_addl(b, "\",\"updated_at\":\"");

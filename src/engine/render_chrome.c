@@ -208,7 +208,7 @@ news_render_url_check(const char *u, size_t n)
  * sent where a reload would show it: a reply under its parent, a top
  * comment at the end of the last comment page; an edit replaces the
  * comment's text, a removal takes it away (its replies stay under
- * "[removed]").  The HTML comes from the renderer, escaped as on the
+ * "[removed]"); a live blog's update replaces the article's body.  The HTML comes from the renderer, escaped as on the
  * page; a <template> parses it, running nothing.
  */
 static const char  news_live_js[] =
@@ -217,6 +217,9 @@ static const char  news_live_js[] =
     "var es=new EventSource(s.getAttribute('data-live'));"
     "es.onmessage=function(m){var d=JSON.parse(m.data),"
     "o=document.getElementById('comment-'+d.id),a,l,p,t,n;"
+    "if(d.body!=null){n=document.querySelector('.story .body');if(!n)return;"
+    "t=document.createElement('template');t.innerHTML=d.body;"
+    "n.replaceChildren(t.content);return}"
     "if(d.remove){if(!o)return;l=o.querySelector('ol');"
     "a=o.querySelector('article');if(!l){o.remove();return}"
     "if(a){n=document.createElement('p');n.className='meta';"
