@@ -32,7 +32,7 @@ is($rc, 0, 'bench/run exits 0') or diag("stdout:\n$stdout\nstderr:\n$stderr");
 
 my %line;
 for (split /\n/, $stdout) {
-    $line{$1} = $_ if /^\s*(S\d|L\d\w?|Q\d|E\d|W[r01]?|H[r0]?)\s{2}/;
+    $line{$1} = $_ if /^\s*(S\d|L\d\w?|Q\d|E\d|W[r01]?|H[r0]?|P[01])\s{2}/;
 }
 my $num = qr/\d+(?:\.\d+)?/;
 for my $id (qw(S1 S2 S5 L1 L1r L2 L5 Q1 Q2),
@@ -44,7 +44,7 @@ if (-f '/usr/lib/nginx/modules/ngx_http_cache_purge_module.so') {
     like($line{E2} // '', qr/^\s*E2\s{2}.*?\s{2}$num\s+$num\s+within 1 s$/,
          'table row E2: p50 and p99 of a comment reaching the edge');
 }
-for my $id (qw(S3 S4 L3 W Wr W0 W1 H0 H Hr)) {
+for my $id (qw(S3 S4 L3 W Wr W0 W1 H0 H Hr P0 P1)) {
     like($line{$id} // '', qr/\s(?:\d+(?:\.\d+)?(?: c\/s)?\s+$num\s+$num|n\/a \(.+?\))/,
          "table row $id: numbers or n/a with a reason");
 }
