@@ -193,6 +193,22 @@ SKIP: {
         }
         is($rc, 1, "export with its malloc $n failing: exit 1");
         like($said, qr/^newsctl: article \d+: out of memory$/m, 'says so');
+
+        # cJSON answers NULL both for bytes that are not JSON and for a
+        # lack of memory: the second is said as such, never as a corrupt
+        # record (its allocations are the module's since; before, only
+        # malloc@libcjson reached them)
+        my ($fired, @corrupt) = (0);
+        for my $rule ('malloc@libcjson', 'malloc') {
+            for my $n (1 .. 60) {
+                my ($rc, undef, $said) = $faulty->("$rule $n ENOMEM", undef, 'export');
+                next unless $rc;
+                $fired++;
+                push @corrupt, "$rule $n: $said" if $said =~ /corrupt/;
+            }
+        }
+        ok($fired > 0, "export with cJSON's allocations failing: $fired failed");
+        is_deeply(\@corrupt, [], 'none of them said "corrupt record"');
     }
     $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'check');
     $fails->('mdb_get 2 MDB_CORRUPTED', qr/^newsctl: check: /m, 'check');

@@ -3,6 +3,7 @@
  * JSON it is stored and exported as.
  */
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -520,4 +521,50 @@ news_strndup(const char *s, size_t n)
     p[n] = '\0';
 
     return p;
+}
+
+
+/*
+ * cJSON's allocations go through news_json_alloc, which notes a failure
+ * in the calling thread: cJSON itself reports a lack of memory and bad
+ * syntax alike, as NULL.
+ */
+static pthread_once_t  news_json_once = PTHREAD_ONCE_INIT;
+static _Thread_local int  news_json_failed;
+
+
+static void *
+news_json_alloc(size_t n)
+{
+    void  *p;
+
+    p = malloc(n);
+    news_json_failed |= (p == NULL);
+
+    return p;
+}
+
+
+static void
+news_json_hooks(void)
+{
+    cJSON_Hooks  hooks = { news_json_alloc, free };
+
+    cJSON_InitHooks(&hooks);
+}
+
+
+cJSON *
+news_json_parse(const void *data, size_t len, int *oom)
+{
+    cJSON  *obj;
+
+    /* with default attributes glibc's pthread_once never fails */
+    (void) pthread_once(&news_json_once, news_json_hooks);
+
+    news_json_failed = 0;
+    obj = cJSON_ParseWithLength(data, len);
+    *oom = obj == NULL && news_json_failed;
+
+    return obj;
 }

@@ -70,4 +70,11 @@ cJSON *news_article_to_json(const news_article_t *a, int internal);
 
 void news_article_free(news_article_t *a);
 
+/*
+ * A stored JSON record parsed (cJSON_ParseWithLength); NULL when it could
+ * not be, with *oom set when cJSON ran out of memory and clear when the
+ * bytes are not JSON, so that a lack of memory is not called corruption.
+ */
+cJSON *news_json_parse(const void *data, size_t len, int *oom);
+
 #endif /* NEWS_ARTICLE_H */

@@ -638,7 +638,7 @@ static int
 news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_err_t *err)
 {
-    int             rc;
+    int             rc, oom;
     cJSON          *obj;
     MDB_val         key, val;
     news_buf_t      slugs;
@@ -660,7 +660,9 @@ news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
          rc == 0 && key.mv_size > sizeof(k) && memcmp(key.mv_data, k, 8) == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+        /* a slug skipped for want of memory would stay held */
+        obj = news_json_parse(val.mv_data, val.mv_size, &oom);
+        slugs.failed |= oom;
         slug = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
                                                                      "slug"));
         if (slug != NULL) {
@@ -1415,7 +1417,7 @@ int
 news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, news_err_t *err)
 {
-    int            rc;
+    int            rc, oom;
     cJSON         *obj;
     MDB_val        key, val;
     unsigned char  k[8];
@@ -1429,10 +1431,11 @@ news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
         return news_store_fail(err, rc, "reading an article");
     }
 
-    obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+    obj = news_json_parse(val.mv_data, val.mv_size, &oom);
     if (obj == NULL) {
-        return news_err_set(err, NEWS_ERROR, "article %llu: corrupt record",
-                            (unsigned long long) id);
+        return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
+                   : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "
+                                  "record", (unsigned long long) id);
     }
 
     rc = news_article_from_json(a, obj, 0, 1, err);
@@ -1731,7 +1734,7 @@ int
 news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_buf_t *b, news_err_t *err)
 {
-    int             rc, first;
+    int             rc, first, oom;
     cJSON          *obj;
     MDB_val         key, val;
     MDB_cursor     *cur;
@@ -1754,7 +1757,9 @@ news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
          rc == 0 && key.mv_size == 12 && memcmp(key.mv_data, k, 8) == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        obj = cJSON_ParseWithLength(val.mv_data, val.mv_size);
+        obj = news_json_parse(val.mv_data, val.mv_size, &oom);
+        b->failed |= oom;
+
         if (obj == NULL
             || news_article_from_json(&a, obj, 0, 1, &skipped) != NEWS_OK)
         {
@@ -1785,5 +1790,6 @@ news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     news_buf_addl(b, "]}\n");
 
-    return NEWS_OK;
+    return b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                     : NEWS_OK;
 }

@@ -1263,6 +1263,7 @@ static void
 news_check_revision(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val)
 {
+    int             oom;
     uint32_t        version;
     uint64_t        id;
     cJSON          *obj;
@@ -1276,10 +1277,12 @@ news_check_revision(news_check_ctx_t *c, const MDB_val *key,
     id = news_be64_get(key->mv_data);
     version = news_be32_get((unsigned char *) key->mv_data + 8);
 
-    obj = cJSON_ParseWithLength(val->mv_data, val->mv_size);
+    obj = news_json_parse(val->mv_data, val->mv_size, &oom);
     if (!cJSON_IsObject(obj)) {
-        news_check_fail(c, "article %llu version %u: not a JSON object",
-                        (unsigned long long) id, version);
+        news_check_fail(c, "article %llu version %u: %s",
+                        (unsigned long long) id, version,
+                        oom ? "out of memory checking it"
+                            : "not a JSON object");
     }
 
     cJSON_Delete(obj);

@@ -824,7 +824,7 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
 static int
 news_comment_parse(const MDB_val *val, news_comment_t *c, news_err_t *err)
 {
-    int                   rc;
+    int                   rc, oom;
     size_t                n;
     cJSON                *obj;
     const unsigned char  *p;
@@ -842,10 +842,11 @@ news_comment_parse(const MDB_val *val, news_comment_t *c, news_err_t *err)
     }
 
     p += NEWS_COMMENT_VALUE_HEAD + n;
-    obj = cJSON_ParseWithLength((const char *) p,
-                                val->mv_size - NEWS_COMMENT_VALUE_HEAD - n);
+    obj = news_json_parse(p, val->mv_size - NEWS_COMMENT_VALUE_HEAD - n,
+                          &oom);
     if (obj == NULL) {
-        return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+        return news_err_set(err, NEWS_ERROR, oom ? "out of memory"
+                                                 : "a corrupt comment record");
     }
 
     rc = news_comment_from_json(c, obj, err);
