@@ -1066,7 +1066,13 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 
     ngx_crc32_final(conf->chrome_crc);
 
-    return rc == 0 ? NGX_CONF_OK : NGX_CONF_ERROR;
+    if (rc != 0) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "news: out of memory rendering the site's chrome");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }
 
 

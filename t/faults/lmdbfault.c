@@ -647,6 +647,17 @@ mdb_dbi_open(MDB_txn *txn, const char *name, unsigned int flags,
 
 
 int
+mdb_env_create(MDB_env **env)
+{
+    int  rc;
+    REAL(int (*)(MDB_env **), "mdb_env_create")
+
+    rc = fault_check("mdb_env_create", CALLER);
+    return rc ? rc : real(env);
+}
+
+
+int
 mdb_env_open(MDB_env *env, const char *path, unsigned int flags,
     mdb_mode_t mode)
 {

@@ -1,0 +1,81 @@
+# Allocation and store failures while nginx reads its configuration:
+# `nginx -t` on a configuration that sets every directive, with the 1st,
+# 2nd, ... call of each allocation function the module makes, and of each
+# LMDB call that opens the store, failing in turn (the fault shim,
+# t/faults/lmdbfault.c; nginx's pool allocators only in the test build of
+# `make coverage`, which wraps them).  Each must end in a clear
+# verdict: either the test passes, or nginx says [emerg] and "test
+# failed"; never a crash, never a hang.
+use strict;
+use warnings;
+use Test::More;
+use lib 't/lib';
+use NewsTest;
+
+my $root = NewsTest->root;
+my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
+plan skip_all => "no fault library $lib (make faults-lib)" unless -f $lib;
+
+my $build = $ENV{TEST_NEWS_BUILD} // "$root/build";
+my $module = do { local $/; open my $fh, '<', "$build/ngx_http_news_module.so"; <$fh> } // '';
+my $wrapped = index($module, '__wrap_ngx_palloc') >= 0;
+my $sanitized = ($ENV{TEST_NGINX_PRELOAD} // '') =~ /asan/;
+
+my $t = NewsTest->new(http => "news_site_name \"Fault News\"; news_base_url https://news.example/;\n"
+                            . "    news_password_cost 19m 2; news_login_throttle 5 20; news_register_throttle 20;\n"
+                            . "    news_comment_rate 10; news_comment_edit_window 15m; news_session_ttl 30d;");
+$t->newsctl('import', 'demo/seed-article.json');
+my ($ok, $said) = $t->conf_test;
+ok($ok, 'the configuration passes without faults') or diag $said;
+
+my $ctl = $t->dir . '/faults';
+sub arm {
+    my ($text) = @_;
+    open my $fh, '>', $ctl or die "$ctl: $!";
+    print $fh $text;
+    close $fh;
+}
+sub fired { my $n = -s "$ctl.log"; return $n // 0 }
+
+# allocations, and the store's opening (nginx -t opens it to check it)
+my @calls = (($sanitized ? () : map { [$_, 'ENOMEM'] } qw(malloc calloc realloc)),
+             ($wrapped ? map { [$_, 'ENOMEM'] } qw(ngx_palloc ngx_pnalloc ngx_pcalloc) : ()),
+             [mdb_env_create => 'ENOMEM'], [mdb_env_open => 'EIO'], [mdb_env_set_mapsize => 22],
+             [mdb_txn_begin => 'MDB_READERS_FULL'], [mdb_dbi_open => 'MDB_CORRUPTED'],
+             [mdb_get => 'EIO'], [mdb_put => 'MDB_MAP_FULL'], [mdb_txn_commit => 'ENOSPC']);
+my ($faults, $refused, @problems) = (0, 0);
+local $ENV{NEWS_FAULT_FILE} = $ctl;
+local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length }
+    ($ENV{TEST_NGINX_PRELOAD} // ''),
+    (($ENV{TEST_NGINX_PRELOAD} // '') =~ /\Q$lib\E/ ? () : ($lib));
+for my $call (@calls) {
+    my ($name, $error) = @$call;
+    for my $n (1 .. 300) {
+        arm("$name $n $error\n");
+        my $was = fired();
+        $t->write_conf;
+        my ($rc, $out, $err, $pid) = NewsTest::run_cmd(['/usr/sbin/nginx', '-t', '-p', $t->dir . '/',
+                                                        '-c', $t->dir . '/nginx.conf',
+                                                        '-e', $t->dir . '/logs/error.log'],
+                                                       dir => $t->dir . '/tmp');
+        last if fired() == $was;
+        $faults++;
+        $t->{ignore_pids}{$pid} = 1;
+        my $what = "$name #$n $error";
+        if ($rc >= 128) {
+            push @problems, "$what: nginx -t died (status $rc): $err";
+        } elsif ($rc != 0) {
+            $refused++;
+            push @problems, "$what: refused without a clear message: $err"
+                unless $err =~ /\[emerg\]/ && $err =~ /test failed/;
+        }
+        push @problems, "$what: an alert: $1" if $err =~ /(.*\[alert\].*)/;
+    }
+}
+arm('');
+ok($faults > 0 || !@calls, "allocations failed: $faults, of them $refused refused the configuration");
+is_deeply(\@problems, [], 'each ended in a clear verdict, never a crash') or diag explain \@problems;
+($ok, $said) = $t->conf_test;
+ok($ok, 'and the configuration passes once the faults are gone') or diag $said;
+
+done_testing;
