@@ -57,15 +57,23 @@ test_csp(void)
     news_buf_t  b;
 
     news_buf_init(&b);
-    news_render_csp(&b, "", 0, "", 0);
+    news_render_csp(&b, "", 0, "", 0, 0);
     ok(strstr(news_buf_cstr(&b), "style-src 'sha256-") != NULL
        && strstr(news_buf_cstr(&b), "img-src 'self' data:;") != NULL,
        "no logo, no stylesheet: the page's own sources only");
+    ok(strstr(news_buf_cstr(&b), "script-src") == NULL,
+       "not live: no script source");
+    news_buf_free(&b);
+
+    news_buf_init(&b);
+    news_render_csp(&b, "", 0, "", 0, 1);
+    ok(strstr(news_buf_cstr(&b), "default-src 'none'; script-src 'sha256-")
+       != NULL, "live: the live script by its hash");
     news_buf_free(&b);
 
     news_buf_init(&b);
     news_render_csp(&b, "https://cdn.example/l.png?v=1", 29,
-                    "/site.css", 9);
+                    "/site.css", 9, 0);
     ok(strstr(news_buf_cstr(&b), "=' 'self'; img-src") != NULL,
        "a stylesheet by path: 'self'");
     ok(strstr(news_buf_cstr(&b), "data: https://cdn.example/l.png;") != NULL,
@@ -85,7 +93,7 @@ test_chrome(void)
     }
 
     is_int(news_render_chrome(c, "A & B", 5, "/news/", 6,
-                              "/logo.png?a=1&b=2", 17, "https://c/s.css", 15),
+                              "/logo.png?a=1&b=2", 17, "https://c/s.css", 15, 1),
            0, "the chrome with a logo and a stylesheet");
     ok(strstr(news_buf_cstr(&c[NEWS_CHROME_HEADER]),
               "<img src=\"/logo.png?a=1&amp;b=2\" alt=\"\"") != NULL,
@@ -95,17 +103,21 @@ test_chrome(void)
        "the stylesheet linked");
     ok(strstr(news_buf_cstr(&c[NEWS_CHROME_CLOSE]), "A &amp; B") != NULL,
        "the name escaped");
+    ok(strstr(news_buf_cstr(&c[NEWS_CHROME_CLOSE]), "<script>") != NULL,
+       "live: the live script");
 
     for (i = 0; i < NEWS_CHROME_N; i++) {
         news_buf_free(&c[i]);
         news_buf_init(&c[i]);
     }
 
-    is_int(news_render_chrome(c, "N", 1, "/", 1, "", 0, "", 0), 0,
+    is_int(news_render_chrome(c, "N", 1, "/", 1, "", 0, "", 0, 0), 0,
            "the chrome without");
     ok(strstr(news_buf_cstr(&c[NEWS_CHROME_HEADER]), "<img") == NULL
        && strstr(news_buf_cstr(&c[NEWS_CHROME_TITLE_END]), "stylesheet")
-          == NULL, "no logo, no stylesheet link");
+          == NULL
+       && strstr(news_buf_cstr(&c[NEWS_CHROME_CLOSE]), "<script") == NULL,
+       "no logo, no stylesheet link, no script");
 
     for (i = 0; i < NEWS_CHROME_N; i++) {
         news_buf_free(&c[i]);
