@@ -186,6 +186,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       offsetof(ngx_http_news_main_conf_t, comment_trust),
       &ngx_http_news_comment_links_bounds },
 
+    { ngx_string("news_comment_report_hide"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_report_hide),
+      &ngx_http_news_comment_links_bounds },
+
     { ngx_string("news_comment_max_links"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_num_slot,
@@ -412,6 +419,7 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->comment_rate = NGX_CONF_UNSET;
     nmcf->comment_max_links = NGX_CONF_UNSET;
     nmcf->comment_trust = NGX_CONF_UNSET;
+    nmcf->comment_report_hide = NGX_CONF_UNSET;
     nmcf->cache_max_age = NGX_CONF_UNSET;
     nmcf->edges = NGX_CONF_UNSET_PTR;
     nmcf->session_ttl = NGX_CONF_UNSET;
@@ -445,6 +453,7 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(nmcf->comment_rate, 10);
     ngx_conf_init_value(nmcf->comment_max_links, 2);
     ngx_conf_init_value(nmcf->comment_trust, 0);
+    ngx_conf_init_value(nmcf->comment_report_hide, 0);
     ngx_conf_init_value(nmcf->cache_max_age, 60);
     ngx_conf_init_size_value(nmcf->body_max, 8 * 1024);
     ngx_conf_init_uint_value(nmcf->argon2_memory, NEWS_ARGON2_MEMORY_MIN);

@@ -89,6 +89,8 @@ static void news_check_standing(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_modlog(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_report(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
 
 
 /*
@@ -120,6 +122,7 @@ static const struct {
     { NEWS_DB_WORDS,     news_check_word,     news_check_words_done },
     { NEWS_DB_STANDING,  news_check_standing, NULL },
     { NEWS_DB_MODLOG,    news_check_modlog,   NULL },
+    { NEWS_DB_REPORTS,   news_check_report,   NULL },
 };
 
 
@@ -1671,6 +1674,32 @@ news_check_modlog(news_check_ctx_t *c, const MDB_val *key,
         news_check_fail(c, "an entry of %zu and %zu bytes that is not one",
                         key->mv_size, val->mv_size);
     }
+}
+
+
+/* a report, a tally or an entry of the tab's order (community.h) */
+static void
+news_check_report(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    const unsigned char  *k = key->mv_data;
+
+    if (key->mv_size == NEWS_REPORT_KEY && k[0] == 'r'
+        && val->mv_size >= 9 && val->mv_size <= 9 + NEWS_REPORT_NOTE_MAX
+        && ((unsigned char *) val->mv_data)[8] < NEWS_REPORT_REASONS)
+    {
+        return;
+    }
+
+    if ((key->mv_size == 9 && k[0] == 'c' && val->mv_size == 21)
+        || (key->mv_size == NEWS_REPORT_ORDER_KEY && k[0] == 'n'
+            && val->mv_size == 0))
+    {
+        return;
+    }
+
+    news_check_fail(c, "an entry of %zu and %zu bytes that is not one",
+                    key->mv_size, val->mv_size);
 }
 
 

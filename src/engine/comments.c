@@ -10,6 +10,7 @@
 
 #include "articles.h"
 #include "comments.h"
+#include "community.h"
 #include "text.h"
 #include "users.h"
 
@@ -1281,6 +1282,12 @@ news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
     }
 
     rc = news_comment_put(st, txn, &c, err);
+
+    /* a deleted comment's reports have nothing left to judge */
+    if (rc == NEWS_OK && status == NEWS_COMMENT_DELETED) {
+        rc = news_report_clear(st, txn, id, err);
+    }
+
     if (rc == NEWS_OK) {
         rc = news_article_changed(st, txn, c.article_id, c.id, kind, now,
                                   err);
@@ -1372,6 +1379,10 @@ news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     }
 
     rc = news_comment_queue(st, txn, key->mv_data, 0, err);
+    if (rc == NEWS_OK) {
+        rc = news_report_clear(st, txn, news_be64_get(ik.mv_data), err);
+    }
+
     if (rc != NEWS_OK) {
         return rc;
     }

@@ -14,12 +14,22 @@
 #define NEWS_STANDING_HEAD  28
 
 
+static int news_line_valid(const char *s, size_t n, size_t max);
+
+
+/* UTF-8 on one line (no control character, not even a line end) */
+static int
+news_line_valid(const char *s, size_t n, size_t max)
+{
+    return n <= max && news_utf8_valid(s, n) && !news_has_control(s, n)
+           && memchr(s, '\n', n) == NULL && memchr(s, '\r', n) == NULL;
+}
+
+
 int
 news_reason_check(const char *s, size_t n, news_err_t *err)
 {
-    if (n > NEWS_REASON_MAX || !news_utf8_valid(s, n)
-        || news_has_control(s, n))
-    {
+    if (!news_line_valid(s, n, NEWS_REASON_MAX)) {
         return news_err_set(err, NEWS_INVALID, "a reason is at most %d "
                             "bytes of UTF-8 on one line", NEWS_REASON_MAX);
     }
@@ -296,6 +306,384 @@ news_modlog_each(news_store_t *st, MDB_txn *txn, uint64_t before,
 
     if (rc != 0) {
         return news_store_fail(err, rc, "reading the moderation log");
+    }
+
+    return NEWS_OK;
+}
+
+
+/* ---- reports ------------------------------------------------------------ */
+
+
+#define NEWS_REPORT_TALLY  (5 + 4 * NEWS_REPORT_REASONS)
+
+
+static const char  *news_report_reasons[NEWS_REPORT_REASONS] = {
+    "spam", "abuse", "off_topic", "other"
+};
+
+
+static void news_report_order_key(unsigned char *k, uint32_t count,
+    uint64_t id);
+static int news_report_tally_put(news_store_t *st, MDB_txn *txn,
+    const news_report_tally_t *old, const news_report_tally_t *t,
+    news_err_t *err);
+
+
+int
+news_report_reason_parse(const char *s, size_t n)
+{
+    int  i;
+
+    for (i = 0; i < NEWS_REPORT_REASONS; i++) {
+        if (strlen(news_report_reasons[i]) == n
+            && memcmp(news_report_reasons[i], s, n) == 0)
+        {
+            return i;
+        }
+    }
+
+    return -1;
+}
+
+
+const char *
+news_report_reason_name(int reason)
+{
+    return reason >= 0 && reason < NEWS_REPORT_REASONS
+           ? news_report_reasons[reason] : "other";
+}
+
+
+int
+news_report_note_check(const char *s, size_t n, news_err_t *err)
+{
+    if (!news_line_valid(s, n, NEWS_REPORT_NOTE_MAX)) {
+        return news_err_set(err, NEWS_INVALID, "a note is at most %d bytes "
+                            "of UTF-8 on one line", NEWS_REPORT_NOTE_MAX);
+    }
+
+    return NEWS_OK;
+}
+
+
+static void
+news_report_order_key(unsigned char *k, uint32_t count, uint64_t id)
+{
+    k[0] = 'n';
+    news_be32_put(k + 1, UINT32_MAX - count);
+    news_be64_put(k + 5, id);
+}
+
+
+int
+news_report_tally(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_report_tally_t *t, news_err_t *err)
+{
+    int                   rc, i;
+    MDB_val               key, val;
+    unsigned char         k[9];
+    const unsigned char  *p;
+
+    memset(t, 0, sizeof(*t));
+    t->comment = id;
+    k[0] = 'c';
+    news_be64_put(k + 1, id);
+    key.mv_data = k;
+    key.mv_size = 9;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_REPORTS], &key, &val);
+    if (rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a comment's reports");
+    }
+
+    if (val.mv_size != NEWS_REPORT_TALLY) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt report tally");
+    }
+
+    p = val.mv_data;
+    t->count = news_be32_get(p);
+    t->hidden = p[4];
+
+    for (i = 0; i < NEWS_REPORT_REASONS; i++) {
+        t->reasons[i] = news_be32_get(p + 5 + 4 * i);
+    }
+
+    return NEWS_OK;
+}
+
+
+/* the tally and its place in the tab's order (old: where it was) */
+static int
+news_report_tally_put(news_store_t *st, MDB_txn *txn,
+    const news_report_tally_t *old, const news_report_tally_t *t,
+    news_err_t *err)
+{
+    int            rc, i;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_REPORT_ORDER_KEY], v[NEWS_REPORT_TALLY];
+
+    if (old->count != 0) {
+        news_report_order_key(k, old->count, old->comment);
+        key.mv_data = k;
+        key.mv_size = NEWS_REPORT_ORDER_KEY;
+
+        rc = mdb_del(txn, st->dbi[NEWS_DB_REPORTS], &key, NULL);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            return news_store_fail(err, rc, "ordering the reports");
+        }
+    }
+
+    news_report_order_key(k, t->count, t->comment);
+    key.mv_data = k;
+    key.mv_size = NEWS_REPORT_ORDER_KEY;
+    val.mv_data = "";
+    val.mv_size = 0;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_REPORTS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "ordering the reports");
+    }
+
+    news_be32_put(v, t->count);
+    v[4] = (unsigned char) t->hidden;
+
+    for (i = 0; i < NEWS_REPORT_REASONS; i++) {
+        news_be32_put(v + 5 + 4 * i, t->reasons[i]);
+    }
+
+    k[0] = 'c';
+    news_be64_put(k + 1, t->comment);
+    key.mv_size = 9;
+    val.mv_data = v;
+    val.mv_size = NEWS_REPORT_TALLY;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_REPORTS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "counting the reports");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_report_add(news_store_t *st, MDB_txn *txn, uint64_t id, uint64_t uid,
+    int reason, const char *note, size_t note_len, int64_t now,
+    news_report_tally_t *t, news_err_t *err)
+{
+    int                  rc;
+    MDB_val              key, val;
+    unsigned char        k[NEWS_REPORT_KEY], v[9 + NEWS_REPORT_NOTE_MAX];
+    news_report_tally_t  old;
+
+    if (note_len > NEWS_REPORT_NOTE_MAX) {
+        return news_err_set(err, NEWS_INVALID, "the note is too long");
+    }
+
+    k[0] = 'r';
+    news_be64_put(k + 1, id);
+    news_be64_put(k + 9, uid);
+    key.mv_data = k;
+    key.mv_size = NEWS_REPORT_KEY;
+
+    news_be64_put(v, (uint64_t) now);
+    v[8] = (unsigned char) reason;
+    memcpy(v + 9, note, note_len);
+    val.mv_data = v;
+    val.mv_size = 9 + note_len;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_REPORTS], &key, &val, MDB_NOOVERWRITE);
+    if (rc == MDB_KEYEXIST) {
+        return news_err_set(err, NEWS_CONFLICT, "you have already reported "
+                            "this comment");
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing a report");
+    }
+
+    if (news_report_tally(st, txn, id, &old, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    *t = old;
+    t->count++;
+    t->reasons[reason]++;
+
+    return news_report_tally_put(st, txn, &old, t, err);
+}
+
+
+int
+news_report_hid(news_store_t *st, MDB_txn *txn, news_report_tally_t *t,
+    news_err_t *err)
+{
+    t->hidden = 1;
+
+    return news_report_tally_put(st, txn, t, t, err);
+}
+
+
+int
+news_report_clear(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_err_t *err)
+{
+    int                  rc;
+    MDB_val              key;
+    unsigned char        k[NEWS_REPORT_ORDER_KEY];
+    news_report_tally_t  t;
+
+    if (news_report_tally(st, txn, id, &t, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (t.count == 0) {
+        return NEWS_OK;
+    }
+
+    news_report_order_key(k, t.count, id);
+    key.mv_data = k;
+    key.mv_size = NEWS_REPORT_ORDER_KEY;
+
+    rc = mdb_del(txn, st->dbi[NEWS_DB_REPORTS], &key, NULL);
+    if (rc == 0) {
+        k[0] = 'c';
+        news_be64_put(k + 1, id);
+        key.mv_size = 9;
+        rc = mdb_del(txn, st->dbi[NEWS_DB_REPORTS], &key, NULL);
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "dropping a comment's reports");
+    }
+
+    k[0] = 'r';
+
+    return news_store_drop_range(st, txn, NEWS_DB_REPORTS, k, 9, err);
+}
+
+
+int
+news_report_list(news_store_t *st, MDB_txn *txn, uint32_t count,
+    uint64_t id, news_report_tally_t *out, size_t max, size_t *n,
+    int *more, news_err_t *err)
+{
+    int             rc;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    unsigned char   k[NEWS_REPORT_ORDER_KEY];
+
+    *n = 0;
+    *more = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_REPORTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the reports");
+    }
+
+    news_report_order_key(k, count, id);
+
+    if (count == 0) {
+        k[1] = k[2] = k[3] = k[4] = 0;
+    }
+
+    key.mv_data = k;
+    key.mv_size = count ? NEWS_REPORT_ORDER_KEY : 1;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != NEWS_REPORT_ORDER_KEY
+            || ((unsigned char *) key.mv_data)[0] != 'n')
+        {
+            break;
+        }
+
+        /* the cursor's own entry, when it is still there */
+        if (count && memcmp(key.mv_data, k, NEWS_REPORT_ORDER_KEY) == 0) {
+            continue;
+        }
+
+        if (*n == max) {
+            *more = 1;
+            break;
+        }
+
+        rc = news_report_tally(st, txn,
+                               news_be64_get((unsigned char *) key.mv_data
+                                             + 5),
+                               &out[*n], err);
+        if (rc != NEWS_OK) {
+            mdb_cursor_close(cur);
+            return rc;
+        }
+
+        (*n)++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the reports");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_report_notes(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_report_note_t *out, size_t max, size_t *n, news_err_t *err)
+{
+    int                   rc;
+    MDB_val               key, val;
+    MDB_cursor           *cur;
+    unsigned char         k[9];
+    const unsigned char  *p;
+
+    *n = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_REPORTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the reports");
+    }
+
+    k[0] = 'r';
+    news_be64_put(k + 1, id);
+    key.mv_data = k;
+    key.mv_size = 9;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && *n < max;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (key.mv_size != NEWS_REPORT_KEY || memcmp(key.mv_data, k, 9) != 0)
+        {
+            break;
+        }
+
+        if (val.mv_size < 9) {
+            continue;                   /* newsctl check says so */
+        }
+
+        p = val.mv_data;
+        out[*n].at = (int64_t) news_be64_get(p);
+        out[*n].reason = p[8];
+        out[*n].note = (const char *) p + 9;
+        out[*n].note_len = val.mv_size - 9;
+        (*n)++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the reports");
     }
 
     return NEWS_OK;

@@ -16,7 +16,18 @@
  *             moderator's name), "action", and "comment" (an id),
  *             "user" (a name), "reason" where they apply
  *
- * Both are written in the transaction of what they record.
+ *   reports   readers' reports of comments (news_report_add):
+ *     'r' . be64 comment . be64 reader -> be64 time . u8 reason . note
+ *         one a reader a comment: a second is refused
+ *     'c' . be64 comment -> be32 count . u8 hidden . be32 a count per
+ *         reason: the comment's tally; `hidden` when the reports hid it
+ *     'n' . be32 (UINT32_MAX - count) . be64 comment -> nothing: the
+ *         "Reported" tab's order, most reported first, walked a page at
+ *         a time from a cursor
+ *     A moderator's decision on the comment (dismiss, hide, show,
+ *     delete), or its author's deletion, drops all three.
+ *
+ * All are written in the transaction of what they record.
  */
 
 #ifndef NEWS_COMMUNITY_H
@@ -90,5 +101,78 @@ typedef int (*news_modlog_each_pt)(void *arg, uint64_t id, int64_t at,
 int news_modlog_each(news_store_t *st, MDB_txn *txn, uint64_t before,
     size_t limit, news_modlog_each_pt each, void *arg, uint64_t *next,
     news_err_t *err);
+
+
+/* ---- reports ------------------------------------------------------------ */
+
+enum {
+    NEWS_REPORT_SPAM = 0,
+    NEWS_REPORT_ABUSE,
+    NEWS_REPORT_OFF_TOPIC,
+    NEWS_REPORT_OTHER,
+    NEWS_REPORT_REASONS
+};
+
+#define NEWS_REPORT_NOTE_MAX  500       /* bytes of a report's note */
+#define NEWS_REPORTS_PAGE     50        /* comments a page of the tab */
+#define NEWS_REPORT_NOTES     5         /* notes the tab shows a comment */
+#define NEWS_REPORT_KEY       17
+#define NEWS_REPORT_ORDER_KEY 13
+
+
+typedef struct {
+    uint64_t    comment;
+    uint32_t    count;
+    int         hidden;                 /* the reports hid it */
+    uint32_t    reasons[NEWS_REPORT_REASONS];
+} news_report_tally_t;
+
+typedef struct {
+    int64_t     at;
+    int         reason;
+    const char *note;                   /* into the map: not terminated */
+    size_t      note_len;
+} news_report_note_t;
+
+
+/* "spam", "abuse", "off_topic", "other" (n bytes) to NEWS_REPORT_*, or -1 */
+int news_report_reason_parse(const char *s, size_t n);
+const char *news_report_reason_name(int reason);
+
+/* a note as given: UTF-8, one line, at most NEWS_REPORT_NOTE_MAX bytes */
+int news_report_note_check(const char *s, size_t n, news_err_t *err);
+
+/*
+ * Reader uid reports comment id: NEWS_CONFLICT when they did before.
+ * *t is the comment's tally after it.
+ */
+int news_report_add(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint64_t uid, int reason, const char *note, size_t note_len,
+    int64_t now, news_report_tally_t *t, news_err_t *err);
+
+/* the comment's tally (count 0: no report) */
+int news_report_tally(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_report_tally_t *t, news_err_t *err);
+
+/* marks the reports as having hidden the comment */
+int news_report_hid(news_store_t *st, MDB_txn *txn,
+    news_report_tally_t *t, news_err_t *err);
+
+/* drops every report of the comment (a decision was taken) */
+int news_report_clear(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_err_t *err);
+
+/*
+ * A page of the tab: at most `max` tallies, most reported first, after
+ * the one of (count, id) (count 0: from the first); *more when some
+ * are left.
+ */
+int news_report_list(news_store_t *st, MDB_txn *txn, uint32_t count,
+    uint64_t id, news_report_tally_t *out, size_t max, size_t *n,
+    int *more, news_err_t *err);
+
+/* the comment's first `max` reports, in the order of their readers */
+int news_report_notes(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_report_note_t *out, size_t max, size_t *n, news_err_t *err);
 
 #endif /* NEWS_COMMUNITY_H */

@@ -210,3 +210,29 @@ news_comment_may(news_store_t *st, MDB_txn *txn,
 
     return NEWS_OK;
 }
+
+
+int
+news_comment_may_report(news_store_t *st, MDB_txn *txn,
+    const news_actor_t *actor, const news_comment_t *c, int64_t now,
+    news_err_t *err)
+{
+    if (news_actor_may(actor, NEWS_ACT_ACCOUNT, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (c->author_id ? c->author_id == actor->id
+                     : strcasecmp(c->author, actor->name) == 0)
+    {
+        return news_err_set(err, NEWS_FORBIDDEN, "you cannot report your "
+                            "own comment");
+    }
+
+    if (c->status != NEWS_COMMENT_VISIBLE
+        || !news_article_public_id(st, txn, c->article_id, now))
+    {
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
+    }
+
+    return NEWS_OK;
+}

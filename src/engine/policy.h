@@ -15,6 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "comments.h"
 #include "render.h"
 #include "store.h"
 #include "users.h"
@@ -43,7 +44,8 @@ enum {
     NEWS_COMMENT_ACT_DELETE,    /* the author within the window, moderators */
     NEWS_COMMENT_ACT_HIDE,      /* moderators */
     NEWS_COMMENT_ACT_UNHIDE,
-    NEWS_COMMENT_ACT_APPROVE
+    NEWS_COMMENT_ACT_APPROVE,
+    NEWS_COMMENT_ACT_DISMISS    /* moderators: its reports, not it */
 };
 
 
@@ -56,6 +58,8 @@ typedef struct {
     unsigned    max_links;      /* more links than this: held */
     unsigned    trust;          /* a reader's first approved comments
                                    that wait; 0: none */
+    unsigned    report_hide;    /* reports that hide a comment until a
+                                   moderator decides; 0: never */
 } news_comment_policy_t;
 
 
@@ -69,6 +73,15 @@ typedef struct {
 /* how long the same text from the same reader is a duplicate (seconds) */
 #define NEWS_DUPLICATE_WINDOW  600
 
+
+/*
+ * May the actor report comment c at `now`?  Not their own (NEWS_FORBIDDEN),
+ * and only one they see: visible, on a public article (else NEWS_NOTFOUND,
+ * said as if it did not exist).
+ */
+int news_comment_may_report(news_store_t *st, MDB_txn *txn,
+    const news_actor_t *actor, const news_comment_t *c, int64_t now,
+    news_err_t *err);
 
 /* NEWS_OK, or NEWS_FORBIDDEN (err says so); a NULL actor is refused */
 int news_actor_may(const news_actor_t *actor, int act, news_err_t *err);

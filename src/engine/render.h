@@ -238,6 +238,9 @@ void news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
  * to the queue's next page and the form that moderates any comment.
  */
 void news_render_moderation_head(news_buf_t *b);
+
+/* the moderation pages' tabs: the queue, or the reported comments */
+void news_render_moderation_tabs(news_buf_t *b, int reported);
 void news_render_pending_item(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c, const char *csrf, size_t csrf_len);
 void news_render_moderation_tail(news_buf_t *b, size_t count, int more,

@@ -5,7 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "articles.h"
 #include "comments.h"
+#include "render.h"
 #include "render_account.h"
 #include "routes.h"
 #include "text.h"
@@ -36,6 +38,14 @@ static void news_render_user_action(news_buf_t *b, const news_form_t *f,
     const news_user_t *u, const char *action, const char *label);
 static int news_render_log_entry(void *arg, uint64_t id, int64_t at,
     const char *json, size_t n);
+static int news_render_reported(news_buf_t *b, news_store_t *st,
+    MDB_txn *txn, const news_report_tally_t *t, const news_form_t *f,
+    news_err_t *err);
+
+
+static const char  *news_render_reasons[NEWS_REPORT_REASONS] = {
+    "Spam", "Abuse", "Off topic", "Something else"
+};
 
 
 const char  news_render_see_other_page[] =
@@ -581,4 +591,201 @@ news_render_log_entry(void *arg, uint64_t id, int64_t at, const char *json,
     cJSON_Delete(obj);
 
     return 0;
+}
+
+
+/* ---- reports ------------------------------------------------------------ */
+
+
+int
+news_render_reports(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint32_t count, uint64_t id, const news_form_t *f, news_err_t *err)
+{
+    int                  more;
+    size_t               i, n;
+    news_report_tally_t  t[NEWS_REPORTS_PAGE];
+
+    if (news_report_list(st, txn, count, id, t, NEWS_REPORTS_PAGE, &n,
+                         &more, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    news_buf_addl(b, "<h1>Moderation</h1>\n");
+    news_render_moderation_tabs(b, 1);
+    news_buf_addl(b, "<h2>Reported comments</h2>\n");
+    news_render_form_error(b, f);
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+
+    for (i = 0; i < n; i++) {
+        if (news_render_reported(b, st, txn, &t[i], f, err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    news_buf_addl(b, "</ol>\n");
+
+    if (n == 0) {
+        news_buf_addl(b, "<p>No comment is reported.</p>\n");
+    }
+
+    if (more) {
+        news_buf_addf(b, "<p><a rel=\"next\" href=\""
+                      NEWS_ROUTE_MODERATION_REPORTED "?after=%u-%llu\">"
+                      "More reported comments</a></p>\n",
+                      (unsigned) t[n - 1].count,
+                      (unsigned long long) t[n - 1].comment);
+    }
+
+    return b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                     : NEWS_OK;
+}
+
+
+/* one reported comment: what it says, why readers reported it, buttons */
+static int
+news_render_reported(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    const news_report_tally_t *t, const news_form_t *f, news_err_t *err)
+{
+    int                 i, rc;
+    size_t              k, n;
+    const char         *sep;
+    news_article_t      a;
+    news_comment_t      c;
+    news_report_note_t  notes[NEWS_REPORT_NOTES];
+
+    rc = news_comment_get(st, txn, t->comment, &c, err);
+    if (rc == NEWS_NOTFOUND) {
+        return NEWS_OK;                 /* newsctl check says so */
+    }
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    memset(&a, 0, sizeof(a));
+    rc = news_article_load(st, txn, c.article_id, &a, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_report_notes(st, txn, t->comment, notes, NEWS_REPORT_NOTES,
+                               &n, err);
+    }
+
+    if (rc != NEWS_OK) {
+        news_article_free(&a);
+        news_comment_free(&c);
+        return rc;
+    }
+
+    news_buf_addf(b, "<li class=\"comment\" id=\"comment-%llu\">\n"
+                  "<p class=\"meta\"><b>%u %s</b> (",
+                  (unsigned long long) c.id, (unsigned) t->count,
+                  t->count == 1 ? "report" : "reports");
+
+    for (i = 0, sep = ""; i < NEWS_REPORT_REASONS; i++) {
+        if (t->reasons[i]) {
+            news_buf_addf(b, "%s%s: %u", sep, news_render_reasons[i],
+                          (unsigned) t->reasons[i]);
+            sep = ", ";
+        }
+    }
+
+    news_buf_addf(b, ")%s · <a href=\"" NEWS_ROUTE_MODERATION_USER,
+                  t->hidden ? " · hidden by the reports until you decide"
+                            : "");
+    news_html_escape(b, c.author, strlen(c.author));
+    news_buf_addl(b, "\">");
+    news_html_escape(b, c.author, strlen(c.author));
+    news_buf_addl(b, "</a> on <a href=\"" NEWS_ROUTE_ARTICLE);
+    news_buf_adds(b, a.slug);
+    news_buf_addf(b, "#comment-%llu\">", (unsigned long long) c.id);
+    news_html_escape(b, a.title, strlen(a.title));
+    news_buf_addl(b, "</a> · ");
+    news_time_human(b, c.created_at);
+    news_buf_addl(b, "</p>\n<div class=\"text\">");
+    news_comment_html(b, c.body, strlen(c.body));
+    news_buf_addl(b, "</div>\n<ul class=\"notes\">\n");
+
+    for (k = 0; k < n; k++) {
+        news_buf_addf(b, "<li>%s",
+                      news_render_reasons[notes[k].reason
+                                          % NEWS_REPORT_REASONS]);
+
+        if (notes[k].note_len) {
+            news_buf_addl(b, ": ");
+            news_html_escape(b, notes[k].note, notes[k].note_len);
+        }
+
+        news_buf_addl(b, "</li>\n");
+    }
+
+    news_buf_addl(b, "</ul>\n<form method=\"post\" action=\""
+                  NEWS_ROUTE_MODERATION_REPORTED "\"><input type=\"hidden\" "
+                  "name=\"csrf\" value=\"");
+    news_buf_add(b, f->csrf, f->csrf_len);
+    news_buf_addf(b, "\"><input type=\"hidden\" name=\"id\" value=\"%llu\">"
+                  "<button name=\"action\" value=\"dismiss\">Dismiss the "
+                  "reports%s</button> <button name=\"action\" value=\"hide\">"
+                  "Hide</button> <button name=\"action\" value=\"delete\">"
+                  "Delete</button></form>\n</li>\n",
+                  (unsigned long long) c.id, t->hidden ? " and show it" : "");
+
+    news_article_free(&a);
+    news_comment_free(&c);
+
+    return NEWS_OK;
+}
+
+
+void
+news_render_report_form(news_buf_t *b, const news_form_t *f,
+    const news_article_t *a, const news_comment_t *c)
+{
+    int   i;
+    char  action[sizeof(NEWS_ROUTE_COMMENT NEWS_ROUTE_REPORT_SUFFIX) + 24];
+
+    news_buf_addl(b, "<h1>Report a comment</h1>\n<blockquote>"
+                  "<p class=\"meta\">");
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addl(b, " on <a href=\"" NEWS_ROUTE_ARTICLE);
+    news_buf_adds(b, a->slug);
+    news_buf_addf(b, "#comment-%llu\">", (unsigned long long) c->id);
+    news_html_escape(b, a->title, strlen(a->title));
+    news_buf_addl(b, "</a></p>\n<div class=\"text\">");
+    news_comment_html(b, c->body, strlen(c->body));
+    news_buf_addl(b, "</div></blockquote>\n");
+
+    if (f->notice != NULL) {
+        news_buf_addl(b, "<p class=\"notice\" role=\"status\">");
+        news_html_escape(b, f->notice, strlen(f->notice));
+        news_buf_addf(b, "</p>\n<p><a href=\"" NEWS_ROUTE_ARTICLE
+                      "%s#comment-%llu\">Back to the article</a></p>\n",
+                      a->slug, (unsigned long long) c->id);
+        return;
+    }
+
+    snprintf(action, sizeof(action), NEWS_ROUTE_COMMENT "%llu"
+             NEWS_ROUTE_REPORT_SUFFIX, (unsigned long long) c->id);
+
+    news_render_form_error(b, f);
+    news_render_form_start(b, action, f, NULL);
+    news_buf_addl(b, "<fieldset><legend>What is wrong with it?</legend>\n");
+
+    for (i = 0; i < NEWS_REPORT_REASONS; i++) {
+        news_buf_addf(b, "<p><input type=\"radio\" name=\"reason\" "
+                      "id=\"reason-%s\" value=\"%s\"%s> <label "
+                      "for=\"reason-%s\">%s</label></p>\n",
+                      news_report_reason_name(i), news_report_reason_name(i),
+                      i == 0 ? " required" : "", news_report_reason_name(i),
+                      news_render_reasons[i]);
+    }
+
+    news_buf_addf(b, "</fieldset>\n<p><label for=\"note\">A note for the "
+                  "moderators (optional)</label>\n<input id=\"note\" "
+                  "name=\"note\" type=\"text\" maxlength=\"%d\"",
+                  NEWS_REPORT_NOTE_MAX);
+    news_render_field_end(b, "note", f);
+    news_buf_addl(b, "</p>\n<p><button type=\"submit\">Report</button>"
+                  "</p>\n</form>\n");
 }

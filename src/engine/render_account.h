@@ -17,6 +17,7 @@
 #include <stddef.h>
 
 #include "buf.h"
+#include "comments.h"
 #include "sessions.h"
 #include "store.h"
 #include "users.h"
@@ -84,6 +85,22 @@ void news_render_user_tail(news_buf_t *b, size_t count);
 /* a page of the moderation log, before entry `before` (0: the newest) */
 int news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
     uint64_t before, news_err_t *err);
+
+/*
+ * The "Reported" tab: the tallies of up to NEWS_REPORTS_PAGE comments,
+ * most reported first, after the one of (count, id) (count 0: the
+ * first), each with its text, reasons, first notes and the moderator's
+ * buttons (dismiss, hide, delete), and the link to the next page.
+ */
+int news_render_reports(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint32_t count, uint64_t id, const news_form_t *f, news_err_t *err);
+
+/*
+ * A reader's report form for comment c of article a: the comment, the
+ * reasons and a note, or (f->notice) the thanks once it is sent.
+ */
+void news_render_report_form(news_buf_t *b, const news_form_t *f,
+    const news_article_t *a, const news_comment_t *c);
 
 /*
  * The header's account links of a logged-in reader: the name, the

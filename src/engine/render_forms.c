@@ -130,8 +130,22 @@ news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
 void
 news_render_moderation_head(news_buf_t *b)
 {
-    news_buf_addl(b, "<h1>Moderation</h1>\n<h2>Held for approval</h2>\n"
+    news_buf_addl(b, "<h1>Moderation</h1>\n");
+    news_render_moderation_tabs(b, 0);
+    news_buf_addl(b, "<h2>Held for approval</h2>\n"
                   "<ol class=\"comment-list\">\n");
+}
+
+
+void
+news_render_moderation_tabs(news_buf_t *b, int reported)
+{
+    news_buf_addf(b, "<nav class=\"tabs\" aria-label=\"Moderation\"><a "
+                  "href=\"" NEWS_ROUTE_MODERATION "\"%s>Held for approval"
+                  "</a> <a href=\"" NEWS_ROUTE_MODERATION_REPORTED "\"%s>"
+                  "Reported</a></nav>\n",
+                  reported ? "" : " aria-current=\"page\"",
+                  reported ? " aria-current=\"page\"" : "");
 }
 
 

@@ -484,14 +484,18 @@ news_render_comment_article(news_buf_t *b, const news_article_t *a,
     news_comment_html(b, c->body, strlen(c->body));
     news_buf_addl(b, "</div>\n");
 
+    news_buf_addl(b, "<p class=\"actions\">");
+
     if (depth < NEWS_COMMENT_DEPTH && !a->comments_closed) {
-        news_buf_addf(b, "<p class=\"actions\"><a href=\""
-                      NEWS_ROUTE_ARTICLE "%s?reply=%llu#comment-form\">"
-                      "Reply</a></p>\n",
+        news_buf_addf(b, "<a href=\"" NEWS_ROUTE_ARTICLE "%s?reply=%llu"
+                      "#comment-form\">Reply</a> ",
                       a->slug, (unsigned long long) c->id);
     }
 
-    news_buf_addl(b, "</article>\n");
+    /* a link to a form of its own: the page is the same for everyone */
+    news_buf_addf(b, "<a href=\"" NEWS_ROUTE_COMMENT "%llu"
+                  NEWS_ROUTE_REPORT_SUFFIX "\" rel=\"nofollow\">Report</a>"
+                  "</p>\n</article>\n", (unsigned long long) c->id);
 }
 
 

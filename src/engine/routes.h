@@ -29,6 +29,9 @@
 #define NEWS_ROUTE_MODERATION_WORDS  "moderation/words"
 #define NEWS_ROUTE_MODERATION_USER   "moderation/users/"
 #define NEWS_ROUTE_MODLOG            "moderation/log"
+#define NEWS_ROUTE_MODERATION_REPORTED "moderation/reported"
+#define NEWS_ROUTE_COMMENT           "comments/"
+#define NEWS_ROUTE_REPORT_SUFFIX     "/report"
 #define NEWS_ROUTE_SEARCH            "search"
 
 /* feeds and files for robots */
@@ -49,6 +52,7 @@
 #define NEWS_ROUTE_API_USER          "api/users/"
 #define NEWS_ROUTE_SESSIONS_SUFFIX   "/sessions"
 #define NEWS_ROUTE_SUSPENSION_SUFFIX "/suspension"
+#define NEWS_ROUTE_REPORTS_SUFFIX    "/reports"
 #define NEWS_ROUTE_API_SESSION       "api/session"
 #define NEWS_ROUTE_API_SESSIONS      "api/sessions"
 #define NEWS_ROUTE_API_SESSION_ONE   "api/sessions/"

@@ -52,6 +52,10 @@ static int news_words_change_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_user_judge_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err);
+static int news_comment_report_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int news_comment_dismiss(news_store_t *st, MDB_txn *txn,
+    news_service_op_t *op, news_err_t *err);
 static int news_comment_judged(news_store_t *st, MDB_txn *txn,
     news_service_op_t *op, news_err_t *err);
 
@@ -316,8 +320,9 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
 {
     news_service_op_t  *op = arg;
 
-    int            status;
-    news_screen_t  screen;
+    int             status;
+    news_screen_t   screen;
+    news_comment_t  c;
 
     if (news_comment_may(st, txn, op->policy, op->actor, op->slug, op->id,
                          op->action, op->now, err)
@@ -332,15 +337,24 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
         if (news_comment_standing(st, txn, op->actor, op->now, &screen, err)
             != NEWS_OK
             || news_comment_screen(st, txn, op->body, &screen, err)
-               != NEWS_OK)
+               != NEWS_OK
+            || news_comment_get(st, txn, op->id, &c, err) != NEWS_OK)
         {
             return err->code;
         }
 
+        /* a hidden comment stays hidden, whatever its new words */
+        status = c.status;
+        news_comment_free(&c);
+
         return news_comment_edit(st, txn, op->id, op->body,
-                                 news_comment_held(op->policy, op->actor,
-                                                   &screen),
+                                 status != NEWS_COMMENT_HIDDEN
+                                 && news_comment_held(op->policy, op->actor,
+                                                      &screen),
                                  op->now, err);
+
+    case NEWS_COMMENT_ACT_DISMISS:
+        return news_comment_dismiss(st, txn, op, err);
 
     case NEWS_COMMENT_ACT_DELETE:
         status = NEWS_COMMENT_DELETED;
@@ -354,13 +368,193 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
         status = NEWS_COMMENT_VISIBLE;
     }
 
+    /* a decision on the comment answers its reports */
     if (news_comment_set_status(st, txn, op->id, status, op->now, err)
-        != NEWS_OK)
+        != NEWS_OK
+        || news_report_clear(st, txn, op->id, err) != NEWS_OK)
     {
         return err->code;
     }
 
     return news_comment_judged(st, txn, op, err);
+}
+
+
+/* the reports were wrong: gone, and the comment back if they hid it */
+static int
+news_comment_dismiss(news_store_t *st, MDB_txn *txn, news_service_op_t *op,
+    news_err_t *err)
+{
+    news_report_tally_t  t;
+
+    if (news_report_tally(st, txn, op->id, &t, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (t.count == 0) {
+        return news_err_set(err, NEWS_CONFLICT, "this comment has no "
+                            "reports");
+    }
+
+    if (news_report_clear(st, txn, op->id, err) != NEWS_OK
+        || (t.hidden
+            && news_comment_set_status(st, txn, op->id, NEWS_COMMENT_VISIBLE,
+                                       op->now, err)
+               != NEWS_OK))
+    {
+        return err->code;
+    }
+
+    return news_comment_judged(st, txn, op, err);
+}
+
+
+int
+news_comment_report(news_writer_t *w, const news_comment_policy_t *p,
+    const news_actor_t *actor, uint64_t id, int reason, const char *note,
+    int64_t now, news_err_t *err)
+{
+    news_service_op_t  op = {
+        .actor = actor, .policy = p, .id = id, .action = reason,
+        .body = note, .now = now
+    };
+
+    return news_service_write(w, news_comment_report_apply, &op, err);
+}
+
+
+/*
+ * A suspended reader reports nothing; the report that reaches
+ * news_comment_report_hide hides the comment, in the log as the
+ * reports' doing.
+ */
+static int
+news_comment_report_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    news_service_op_t  *op = arg;
+
+    int                  rc;
+    char                 count[32];
+    news_screen_t        screen;
+    news_modlog_t        e;
+    news_comment_t       c;
+    news_report_tally_t  t;
+
+    if (news_comment_standing(st, txn, op->actor, op->now, &screen, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_comment_get(st, txn, op->id, &c, err);
+    if (rc == NEWS_NOTFOUND) {
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
+    }
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    rc = news_comment_may_report(st, txn, op->actor, &c, op->now, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_report_add(st, txn, op->id, op->actor->id, op->action,
+                             op->body, strlen(op->body), op->now, &t, err);
+    }
+
+    if (rc != NEWS_OK || op->policy->report_hide == 0
+        || t.count < op->policy->report_hide || t.hidden)
+    {
+        news_comment_free(&c);
+        return rc;
+    }
+
+    memset(&e, 0, sizeof(e));
+    snprintf(count, sizeof(count), "%u reports", (unsigned) t.count);
+    e.by = op->actor->name;
+    e.action = "hidden by reports";
+    e.comment = op->id;
+    e.user = c.author;
+    e.reason = count;
+
+    rc = news_comment_set_status(st, txn, op->id, NEWS_COMMENT_HIDDEN,
+                                 op->now, err);
+    if (rc == NEWS_OK) {
+        rc = news_report_hid(st, txn, &t, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_modlog_add(st, txn, op->now, &e, err);
+    }
+
+    news_comment_free(&c);
+
+    return rc;
+}
+
+
+int
+news_report_form_page(news_store_t *st, const news_actor_t *actor,
+    uint64_t id, const news_form_t *f, int64_t now, news_buf_t *b,
+    news_err_t *err)
+{
+    int             rc;
+    MDB_txn        *txn;
+    news_article_t  a;
+    news_comment_t  c;
+
+    if (news_store_read(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    memset(&a, 0, sizeof(a));
+    rc = news_comment_get(st, txn, id, &c, err);
+
+    if (rc == NEWS_NOTFOUND) {
+        rc = news_err_set(err, NEWS_NOTFOUND, "no such comment");
+
+    } else if (rc == NEWS_OK) {
+        rc = f->notice ? NEWS_OK
+                       : news_comment_may_report(st, txn, actor, &c, now,
+                                                 err);
+
+        if (rc == NEWS_OK) {
+            rc = news_article_load(st, txn, c.article_id, &a, err);
+        }
+
+        if (rc == NEWS_OK) {
+            news_render_report_form(b, f, &a, &c);
+        }
+
+        news_comment_free(&c);
+        news_article_free(&a);
+    }
+
+    news_store_read_done(st);
+
+    return rc;
+}
+
+
+int
+news_reports_page(news_store_t *st, const news_actor_t *actor,
+    uint32_t count, uint64_t id, const news_form_t *f, news_buf_t *b,
+    news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_actor_may(actor, NEWS_ACT_MODERATE, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_render_reports(b, st, txn, count, id, f, err);
+    news_store_read_done(st);
+
+    return rc;
 }
 
 
@@ -378,7 +572,8 @@ news_comment_judged(news_store_t *st, MDB_txn *txn, news_service_op_t *op,
     news_comment_t  c;
 
     static const char  *acts[] = {
-        "post", "edit", "delete", "hide", "unhide", "approve"
+        "post", "edit", "delete", "hide", "unhide", "approve",
+        "dismiss reports"
     };
 
     if (news_comment_get(st, txn, op->id, &c, err) != NEWS_OK) {
@@ -400,8 +595,9 @@ news_comment_judged(news_store_t *st, MDB_txn *txn, news_service_op_t *op,
 
     rc = news_modlog_add(st, txn, op->now, &e, err);
 
-    /* unhiding a pending comment is the API's approval */
-    if (rc == NEWS_OK) {
+    /* unhiding a pending comment is the API's approval; a dismissal
+     * judges the reports, not the author */
+    if (rc == NEWS_OK && op->action != NEWS_COMMENT_ACT_DISMISS) {
         rc = news_standing_count(st, txn, c.author_id,
                                  op->action == NEWS_COMMENT_ACT_APPROVE
                                  || op->action == NEWS_COMMENT_ACT_UNHIDE,

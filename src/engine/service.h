@@ -70,13 +70,46 @@ int news_comment_change(news_writer_t *w, const news_comment_policy_t *p,
     const char *body, int64_t now, news_err_t *err);
 
 
+struct news_form_s;
+
+/*
+ * The actor reports comment `id` for `reason` (NEWS_REPORT_*), with a
+ * note (checked by news_report_note_check, may be empty): once a reader
+ * a comment (NEWS_CONFLICT).  With p->report_hide, the report that makes
+ * that many hides the comment until a moderator decides (dismisses the
+ * reports: NEWS_COMMENT_ACT_DISMISS through news_comment_change, or
+ * hides, shows, deletes it).
+ */
+int news_comment_report(news_writer_t *w, const news_comment_policy_t *p,
+    const news_actor_t *actor, uint64_t id, int reason, const char *note,
+    int64_t now, news_err_t *err);
+
+/*
+ * The report form of comment `id` (render_account.h) for a reader who
+ * may report it (news_comment_may_report), in a read txn; with a notice
+ * (f->notice), the thanks for the report just made, which may have
+ * hidden the comment.
+ */
+int news_report_form_page(news_store_t *st, const news_actor_t *actor,
+    uint64_t id, const struct news_form_s *f, int64_t now, news_buf_t *b,
+    news_err_t *err);
+
+/*
+ * The "Reported" tab for a moderator: the comments most reported first,
+ * after the one of (count, id) (count 0: the first page), with their
+ * reasons, notes and the forms of `f` (render_account.h).
+ */
+int news_reports_page(news_store_t *st, const news_actor_t *actor,
+    uint32_t count, uint64_t id, const struct news_form_s *f,
+    news_buf_t *b, news_err_t *err);
+
+
 /* ---- word lists (moderators; words.h) ----------------------------------- */
 
 /*
  * The lists for a moderator, appended to b: their JSON (f NULL), or
  * their page with the form f (render_account.h), in a read txn.
  */
-struct news_form_s;
 int news_words_read(news_store_t *st, const news_actor_t *actor,
     const struct news_form_s *f, news_buf_t *b, news_err_t *err);
 

@@ -25,7 +25,8 @@
  *   postings, sdocs: the search index (see search.h)
  *   words     the banned and suspect words (see words.h)
  *   outbox    the keys each write made stale, for the edges (outbox.h)
- *   standing, modlog: readers' standing, the moderation log (community.h)
+ *   standing, modlog, reports: readers' standing, the moderation log,
+ *             readers' reports of comments (community.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -80,6 +81,7 @@ enum {
     NEWS_DB_OUTBOX,
     NEWS_DB_STANDING,
     NEWS_DB_MODLOG,
+    NEWS_DB_REPORTS,
     NEWS_DB_N
 };
 

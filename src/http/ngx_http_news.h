@@ -64,6 +64,7 @@ typedef struct {
     ngx_int_t           comment_rate;       /* per user and minute */
     ngx_int_t           comment_max_links;  /* more: held */
     ngx_int_t           comment_trust;      /* first approved ones held */
+    ngx_int_t           comment_report_hide; /* reports that hide one */
     time_t              cache_max_age;      /* news_cache_max_age */
     ngx_array_t        *edges;              /* news_edge URLs */
     ngx_str_t           live_publish;       /* news_live_publish URL */
@@ -320,6 +321,17 @@ ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 /* a comment's number as the request gives it: a whole number from 1 */
 ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);
+/* the news_comment_* directives, for the engine's rules */
+void ngx_http_news_comment_policy(ngx_http_request_t *r,
+    news_comment_policy_t *p);
+
+/* reports.c: readers' reports of comments, the "Reported" tab */
+ngx_int_t ngx_http_news_api_reports(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_report_page(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_moderation_reported(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 
 /* comment_pages.c: comments read, the queue, a thread's page */
 ngx_int_t ngx_http_news_api_comments(ngx_http_request_t *r,

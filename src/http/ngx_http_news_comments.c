@@ -147,15 +147,27 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     w->actor.name = w->author;
     w->actor.role = user->role;
     w->actor.since = user->created_at;
-    w->policy.max_length = nmcf->comment_max;
-    w->policy.edit_window = nmcf->comment_edit_window;
-    w->policy.premoderation = nmcf->comment_premoderation;
-    w->policy.rate = nmcf->comment_rate;
-    w->policy.max_links = nmcf->comment_max_links;
-    w->policy.trust = nmcf->comment_trust;
+    ngx_http_news_comment_policy(r, &w->policy);
     w->writer = &nmcf->writer;
 
     return w;
+}
+
+
+void
+ngx_http_news_comment_policy(ngx_http_request_t *r, news_comment_policy_t *p)
+{
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
+
+    p->max_length = nmcf->comment_max;
+    p->edit_window = nmcf->comment_edit_window;
+    p->premoderation = nmcf->comment_premoderation;
+    p->rate = nmcf->comment_rate;
+    p->max_links = nmcf->comment_max_links;
+    p->trust = nmcf->comment_trust;
+    p->report_hide = nmcf->comment_report_hide;
 }
 
 

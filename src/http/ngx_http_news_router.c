@@ -149,6 +149,19 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_http_news_comments_close, ngx_string(NEWS_ROUTE_OPEN_SUFFIX) },
 
     { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
+      NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
+      ngx_http_news_api_reports, ngx_string(NEWS_ROUTE_REPORTS_SUFFIX) },
+
+    { ngx_string(NEWS_ROUTE_COMMENT), 1,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_report_page, ngx_string(NEWS_ROUTE_REPORT_SUFFIX) },
+
+    { ngx_string(NEWS_ROUTE_MODERATION_REPORTED), 0,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_moderation_reported,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
       NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
       ngx_http_news_api_comment,
       ngx_null_string },

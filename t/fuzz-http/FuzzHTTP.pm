@@ -88,6 +88,9 @@ my %BODY_OF = (
     ngx_http_news_moderation_words => 'words_form',
     ngx_http_news_api_suspension  => 'suspension',
     ngx_http_news_moderation_user => 'user_form',
+    ngx_http_news_api_reports     => 'report',
+    ngx_http_news_report_page     => 'report_form',
+    ngx_http_news_moderation_reported => 'reported_form',
 );
 
 # the comment post is the same handler for the form and the JSON route
@@ -254,7 +257,7 @@ sub learn {
 sub slug_for {
     my ($self, $route) = @_;
     my $p = $route->{path};
-    if ($p eq 'api/comments/') {
+    if ($p eq 'api/comments/' || $p eq 'comments/') {
         return pick(@{ $self->{comments} }, 1, 0, 999999, '18446744073709551615',
                     '18446744073709551616', '01', '-1', 'abc', '1e3');
     }
@@ -358,6 +361,10 @@ sub json_pairs {
         return (['banned', '[' . join(',', map { jstr(pick(@w)) } 1 .. int rand 4) . ']'],
                 ['suspect', '[' . join(',', map { jstr(pick(@w)) } 1 .. int rand 4) . ']']);
     }
+    if ($kind eq 'report') {
+        return (['reason', pick(map({ jstr($_) } qw(spam abuse off_topic other x), ''), 'null', 1)],
+                (chance(0.5) ? (['note', jstr(pick('why', '<b>x</b>', 'x' x 501, "a\nb"))]) : ()));
+    }
     if ($kind eq 'suspension') {
         return (['days', pick('null', 1, 3650, 0, 3651, '1.5', '"3"')],
                 (chance(0.7) ? (['reason', jstr(pick('spam', '<b>x</b>', 'x' x 200, "a\nb"))]) : ()));
@@ -460,6 +467,12 @@ sub form_fields {
     return (['csrf', $csrf], ['action', pick(qw(suspend lift delete-comments x), '')],
             ['days', pick('', 1, 3650, 0, 'x')], ['reason', pick('spam', '<b>x</b>', 'x' x 200)])
         if $kind eq 'user_form';
+    return (['csrf', $csrf], ['reason', pick(qw(spam abuse off_topic other x), '')],
+            ['note', pick('why', '<b>x</b>', 'x' x 501, "a\nb")])
+        if $kind eq 'report_form';
+    return (['csrf', $csrf], ['id', pick(@{ $self->{comments} }, 1, 0, 'x')],
+            ['action', pick(qw(dismiss hide delete x), '')])
+        if $kind eq 'reported_form';
     return;
 }
 

@@ -617,6 +617,34 @@ sub request {
     return $http->request($method, $self->url($path), $opt // {});
 }
 
+# a JSON request as the reader of COOKIE (undef: nobody), BODY as sent
+sub json {
+    my ($self, $method, $cookie, $path, $body) = @_;
+    return $self->request($method, $path,
+                          { headers => { 'Content-Type' => 'application/json',
+                                         ($cookie ? (Cookie => $cookie) : ()) },
+                            (defined $body ? (content => $body) : ()) });
+}
+
+# the first CSRF token of the page at PATH, as the reader of COOKIE sees it
+sub csrf_of {
+    my ($self, $cookie, $path) = @_;
+    my ($csrf) = $self->get($path, { headers => { Cookie => $cookie } })->{content}
+                 =~ /name="csrf" value="([0-9a-f]+)"/;
+    return $csrf;
+}
+
+# a form post of FIELDS (a hash) as the reader of COOKIE
+sub form_post {
+    my ($self, $cookie, $path, $fields) = @_;
+    my $body = join '&', map { my $v = $fields->{$_};
+                               $v =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge; "$_=$v" }
+                         sort keys %$fields;
+    return $self->request('POST', $path, { headers => { Cookie => $cookie,
+                                           'Content-Type' => 'application/x-www-form-urlencoded' },
+                                           content => $body });
+}
+
 sub raw {
     my ($self, $data, $opt) = @_;
     $opt //= {};
