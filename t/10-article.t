@@ -45,7 +45,7 @@ for my $h ('Focus on Security Cooperation Amidst Complex Challenges',
     like($html, qr{<h2>\Q$h\E</h2>}, "section heading h2: $h");
 }
 like($html, qr{<h2[^>]*>Comments</h2>}, 'comments heading');
-like($html, qr{<a href="login\?next=/articles/$SLUG">Log in to comment</a>},
+like($html, qr{<a href="login\?next=/articles/$SLUG%23comment-form">Log in to comment</a>},
      'log in link comes back to the article');
 like($html, qr{<style>}, 'a built-in stylesheet');
 

@@ -126,7 +126,7 @@ my ($logout_csrf) = $res->{content} =~ /class="logout".*?name="csrf" value="([0-
 unlike($res->{content}, qr{Log in to comment}, 'no login link for a reader');
 
 $res = $t->get("/articles/$SLUG");
-like($res->{content}, qr{<a href="login\?next=(?:%2F|/)articles(?:%2F|/)\Q$SLUG\E">Log in to comment</a>}, 'anonymous: the login link');
+like($res->{content}, qr{<a href="login\?next=(?:%2F|/)articles(?:%2F|/)\Q$SLUG\E%23comment-form">Log in to comment</a>}, 'anonymous: the login link');
 
 # --- Logging in -------------------------------------------------------------------
 

@@ -43,7 +43,7 @@ $t->run;
 
 # logged out: the seed's own words, and no way to post
 my $res = $t->get($PAGE);
-like($res->{content}, qr{<h2[^>]*>Comments</h2>\n<p class="no-comments">No comments yet\.</p>\n<p class="comment-login"><a href="login\?next=/articles/$SLUG">Log in to comment</a>},
+like($res->{content}, qr{<h2[^>]*>Comments</h2>\n<p class="no-comments">No comments yet\.</p>\n<p class="comment-login"><a href="login\?next=/articles/$SLUG%23comment-form">Log in to comment</a>},
      'logged out: Comments, No comments yet., Log in to comment');
 is(api_post($t, undef, $API, '{"body":"hi"}')->{status}, 401, 'JSON post without login: 401');
 is($t->request('POST', "$PAGE/comments", { headers => { 'Content-Type' => 'application/x-www-form-urlencoded' },

@@ -222,7 +222,8 @@ typedef struct {
     unsigned     max;           /* the longest comment, in characters */
 } news_comment_form_t;
 
-/* the per-reader slot under an article's comments: one of these */
+/* the per-reader slot under an article's comments: one of these (the
+ * login link's prefix is the location's, as configured) */
 void news_render_comments_closed(news_buf_t *b);
 void news_render_comment_login(news_buf_t *b, const char *prefix,
     size_t prefix_len, const char *slug, size_t slug_len);

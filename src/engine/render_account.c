@@ -54,16 +54,35 @@ const char  news_render_see_other_page[] =
 
 
 void
-news_render_account_nav(news_buf_t *b, const char *name, size_t name_len,
-    const char *csrf, size_t csrf_len)
+news_render_account_nav(news_buf_t *b, const news_nav_t *nav)
 {
-    news_buf_addl(b, "<span class=\"user\">Logged in as <b>");
-    news_html_escape(b, name, name_len);
-    news_buf_addl(b, "</b></span><a href=\"" NEWS_ROUTE_ACCOUNT "\">Your "
+    news_buf_addl(b, "<span class=\"user\">");
+
+    if (nav->welcome) {
+        news_buf_adds(b, nav->welcome == 'r'
+                         ? "<span role=\"status\">Welcome! Your account is "
+                           "ready. </span>"
+                         : "<span role=\"status\">Welcome back! </span>");
+    }
+
+    news_buf_addl(b, "Logged in as <b>");
+    news_html_escape(b, nav->name, nav->name_len);
+    news_buf_addl(b, "</b></span>");
+
+    if (nav->desk) {
+        news_buf_addl(b, "<a href=\"" NEWS_ROUTE_DESK "\">Desk</a>");
+    }
+
+    if (nav->moderate) {
+        news_buf_addf(b, "<a href=\"" NEWS_ROUTE_MODERATION "\">Moderation "
+                      "(%llu)</a>", (unsigned long long) nav->waiting);
+    }
+
+    news_buf_addl(b, "<a href=\"" NEWS_ROUTE_ACCOUNT "\">Your "
                   "account</a><form class=\"logout\" method=\"post\" "
                   "action=\"" NEWS_ROUTE_LOGOUT "\"><input type=\"hidden\" "
                   "name=\"csrf\" value=\"");
-    news_buf_add(b, csrf, csrf_len);
+    news_buf_add(b, nav->csrf, nav->csrf_len);
     news_buf_addl(b, "\"><button type=\"submit\">Log out</button></form>");
 }
 
@@ -110,11 +129,15 @@ news_render_credentials(news_buf_t *b, int kind, const news_form_t *f,
 
     news_buf_addf(b, "</p>\n<p><button type=\"submit\">%s</button></p>\n"
                   "</form>\n", title);
+
+    /* the other form goes back to the same place */
     news_buf_adds(b, kind == NEWS_FORM_LOGIN
                      ? "<p>No account yet? <a href=\"" NEWS_ROUTE_REGISTER
-                       "\">Register</a></p>\n"
-                     : "<p>Have an account? <a href=\"" NEWS_ROUTE_LOGIN
-                       "\">Log in</a></p>\n");
+                     : "<p>Have an account? <a href=\"" NEWS_ROUTE_LOGIN);
+    news_buf_addl(b, "?next=");
+    news_url_arg_escape(b, next, next_len);
+    news_buf_adds(b, kind == NEWS_FORM_LOGIN ? "\">Register</a></p>\n"
+                                             : "\">Log in</a></p>\n");
 }
 
 

@@ -102,13 +102,25 @@ int news_render_reports(news_buf_t *b, news_store_t *st, MDB_txn *txn,
 void news_render_report_form(news_buf_t *b, const news_form_t *f,
     const news_article_t *a, const news_comment_t *c);
 
+/* what the header shows a logged-in reader */
+typedef struct {
+    const char  *name;
+    size_t       name_len;
+    const char  *csrf;          /* the reader's CSRF token, hex */
+    size_t       csrf_len;
+    int          welcome;       /* 'l' after a login, 'r' a registration */
+    int          desk;          /* an editor: the link to the desk */
+    int          moderate;      /* a moderator: the queue, with ... */
+    uint64_t     waiting;       /* ... how many comments wait in it */
+} news_nav_t;
+
 /*
- * The header's account links of a logged-in reader: the name, the
+ * The header's account links of a logged-in reader: the name (or the
+ * one-line welcome), the desk and the moderation queue for staff, the
  * account page, and a logout button (a POST form with the CSRF token, so
  * that a link from elsewhere cannot log anyone out).
  */
-void news_render_account_nav(news_buf_t *b, const char *name,
-    size_t name_len, const char *csrf, size_t csrf_len);
+void news_render_account_nav(news_buf_t *b, const news_nav_t *nav);
 
 /* the body of a 303 answer, for a client that shows it */
 extern const char  news_render_see_other_page[];

@@ -33,8 +33,9 @@ news_render_comments_closed(news_buf_t *b)
 
 
 /*
- * "Log in to comment", coming back to the article after the login; the
- * prefix is the location's, escaped for a query string already
+ * "Log in to comment": the login's next is the comment form of this
+ * article, below the location's prefix, so that a reader who logs in (or
+ * registers from there) comes back to the form
  */
 void
 news_render_comment_login(news_buf_t *b, const char *prefix,
@@ -42,10 +43,10 @@ news_render_comment_login(news_buf_t *b, const char *prefix,
 {
     news_buf_addl(b, "<p class=\"comment-login\"><a href=\""
                   NEWS_ROUTE_LOGIN "?next=");
-    news_buf_add(b, prefix, prefix_len);
+    news_url_arg_escape(b, prefix, prefix_len);
     news_buf_addl(b, NEWS_ROUTE_ARTICLE);
-    news_buf_add(b, slug, slug_len);
-    news_buf_addl(b, "\">Log in to comment</a></p>\n");
+    news_url_arg_escape(b, slug, slug_len);
+    news_buf_addl(b, "%23comment-form\">Log in to comment</a></p>\n");
 }
 
 

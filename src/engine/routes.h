@@ -33,6 +33,7 @@
 #define NEWS_ROUTE_COMMENT           "comments/"
 #define NEWS_ROUTE_REPORT_SUFFIX     "/report"
 #define NEWS_ROUTE_SEARCH            "search"
+#define NEWS_ROUTE_DESK              "desk"
 
 /* feeds and files for robots */
 #define NEWS_ROUTE_FEED              "feed.xml"

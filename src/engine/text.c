@@ -110,6 +110,30 @@ news_html_escape(news_buf_t *b, const char *s, size_t n)
 
 
 void
+news_url_arg_escape(news_buf_t *b, const char *s, size_t n)
+{
+    size_t          i;
+    unsigned char   c;
+
+    static const char  hex[] = "0123456789ABCDEF";
+
+    for (i = 0; i < n; i++) {
+        c = (unsigned char) s[i];
+
+        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
+            || c == '~' || c == '/')
+        {
+            news_buf_add(b, (const char *) &c, 1);
+            continue;
+        }
+
+        news_buf_addf(b, "%%%c%c", hex[c >> 4], hex[c & 0x0f]);
+    }
+}
+
+
+void
 news_json_string(news_buf_t *b, const char *s, size_t n)
 {
     char            esc[6];

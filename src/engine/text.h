@@ -32,6 +32,14 @@
 void news_html_escape(news_buf_t *b, const char *s, size_t n);
 
 /*
+ * Appends s[0..n) escaped as one query-string value: every byte but
+ * ASCII letters, digits and - . _ ~ / becomes %XX, so that a path with
+ * its own query and fragment ("/a?reply=2#comment-form") travels whole
+ * in ?next= and needs no HTML escaping either.
+ */
+void news_url_arg_escape(news_buf_t *b, const char *s, size_t n);
+
+/*
  * Appends s[0..n) as a quoted JSON string.  " and \ are escaped, every C0
  * control becomes \b \f \n \r \t or \u00XX (so NUL bytes inside s are kept
  * as \u0000), and < > & ' become \u003c \u003e \u0026 \u0027, and the

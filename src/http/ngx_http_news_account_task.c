@@ -298,6 +298,15 @@ ngx_http_news_auth_done(ngx_http_request_t *r, void *data)
                                         &a->ac.user);
     }
 
+    if ((a->ac.kind == NEWS_ACCOUNT_LOGIN
+         || a->ac.kind == NEWS_ACCOUNT_REGISTER)
+        && ngx_http_news_set_hello(r, a->ac.kind == NEWS_ACCOUNT_LOGIN
+                                      ? 'l' : 'r')
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
     return ngx_http_news_see_other(r, &a->next);
 }
 

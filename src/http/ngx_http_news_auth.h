@@ -10,6 +10,8 @@
  *                 its SHA-256
  *   news_pre      a pre-session token the login and register forms'
  *                 CSRF field is derived from
+ *   news_hello    'l' or 'r' for a minute after a login or registration
+ *                 by form: the next page says welcome, and expires it
  */
 
 #ifndef NGX_HTTP_NEWS_AUTH_H
@@ -24,6 +26,8 @@
 /* the names with their __Host- prefix; without it they start 7 bytes on */
 #define NGX_HTTP_NEWS_SESSION_COOKIE  "__Host-news_session"
 #define NGX_HTTP_NEWS_PRE_COOKIE      "__Host-news_pre"
+#define NGX_HTTP_NEWS_HELLO_COOKIE    "__Host-news_hello"
+#define NGX_HTTP_NEWS_HELLO_AGE       60
 #define NGX_HTTP_NEWS_HOST_PREFIX     (sizeof("__Host-") - 1)
 #define NGX_HTTP_NEWS_CSRF_SESSION    "session"
 #define NGX_HTTP_NEWS_CSRF_PRE        "pre-session"
@@ -46,6 +50,7 @@ ngx_int_t ngx_http_news_cookie_token(ngx_http_request_t *r, const char *name,
 ngx_int_t ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     u_char *token, time_t max_age);
 ngx_int_t ngx_http_news_pre_token(ngx_http_request_t *r, u_char *token);
+ngx_int_t ngx_http_news_set_hello(ngx_http_request_t *r, u_char kind);
 ngx_int_t ngx_http_news_hex(ngx_http_request_t *r, u_char *bin, size_t n,
     ngx_str_t *hex);
 

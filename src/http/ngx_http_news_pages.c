@@ -586,32 +586,18 @@ ngx_http_news_comment_slot(ngx_http_request_t *r, news_reader_t *rd,
 }
 
 
-/* "Log in to comment", coming back to this article after the login */
+/* "Log in to comment", coming back to this article's form after it */
 static ngx_int_t
 ngx_http_news_login_slot(ngx_http_request_t *r, ngx_str_t *slug,
     news_buf_t *b)
 {
-    u_char                    *p;
-    ngx_str_t                  prefix;
     ngx_http_news_loc_conf_t  *nlcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
 
-    /* the location's prefix, escaped for the query string */
-    p = ngx_pnalloc(r->pool, nlcf->prefix.len * 3);
-    if (p == NULL) {
-        return NGX_ERROR;
-    }
-
-    prefix.data = p;
-    prefix.len = (u_char *) ngx_escape_uri(p, nlcf->prefix.data,
-                                           nlcf->prefix.len, NGX_ESCAPE_ARGS)
-                 - p;
-
-    news_render_comment_login(b, (char *) prefix.data, prefix.len,
-                              (char *) slug->data, slug->len);
+    news_render_comment_login(b, (char *) nlcf->prefix.data,
+                              nlcf->prefix.len, (char *) slug->data,
+                              slug->len);
 
     return NGX_OK;
 }
-
-

@@ -18,6 +18,9 @@ typedef struct {
 static const char *ngx_http_news_cookie_name(ngx_http_request_t *r,
     const char *name);
 static void ngx_http_news_session_touch(void *data);
+static ngx_int_t ngx_http_news_cookie_out(ngx_http_request_t *r,
+    const char *name, ngx_str_t *value, time_t max_age);
+static u_char ngx_http_news_take_hello(ngx_http_request_t *r);
 
 
 /*
@@ -112,17 +115,20 @@ ngx_http_news_user(ngx_http_request_t *r)
 
 
 /*
- * The header's account links of a logged-in reader: the name and a
- * logout button (a POST form, so a link from elsewhere cannot log anyone
- * out).  Built in r->pool.
- * Leaves nav empty for an anonymous reader.
+ * The header's account links of a logged-in reader: the name (or the
+ * welcome after a login), the staff's links, and a logout button (a POST
+ * form, so a link from elsewhere cannot log anyone out).  Built in
+ * r->pool.  Leaves nav empty for an anonymous reader.
  */
 ngx_int_t
 ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
 {
-    ngx_str_t     csrf;
-    news_buf_t    b;
-    news_user_t  *user;
+    ngx_str_t      csrf;
+    news_buf_t     b;
+    news_err_t     err;
+    news_nav_t     n;
+    news_user_t   *user;
+    news_actor_t   actor;
 
     user = ngx_http_news_user(r);
     if (user == NULL) {
@@ -133,9 +139,18 @@ ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
         return NGX_ERROR;
     }
 
+    ngx_memzero(&n, sizeof(news_nav_t));
+    n.name = user->name;
+    n.name_len = user->name_len;
+    n.csrf = (char *) csrf.data;
+    n.csrf_len = csrf.len;
+    n.welcome = ngx_http_news_take_hello(r);
+
+    ngx_http_news_actor(r, &actor);
+    n.desk = news_actor_may(&actor, NEWS_ACT_EDIT, &err) == NEWS_OK;
+
     news_buf_init(&b);
-    news_render_account_nav(&b, user->name, user->name_len,
-                            (char *) csrf.data, csrf.len);
+    news_render_account_nav(&b, &n);
 
     nav->data = b.failed ? NULL : ngx_pnalloc(r->pool, b.len);
     if (nav->data == NULL) {
@@ -208,6 +223,25 @@ ngx_int_t
 ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     u_char *token, time_t max_age)
 {
+    u_char     hex[NEWS_TOKEN_HEX];
+    ngx_str_t  value;
+
+    value.data = hex;
+    value.len = 0;
+
+    if (token) {
+        value.len = ngx_hex_dump(hex, token, NEWS_TOKEN_LEN) - hex;
+    }
+
+    return ngx_http_news_cookie_out(r, name, &value, token ? max_age : -1);
+}
+
+
+/* a cookie of the site's: max_age -1 expires it, 0 lasts the session */
+static ngx_int_t
+ngx_http_news_cookie_out(ngx_http_request_t *r, const char *name,
+    ngx_str_t *value, time_t max_age)
+{
     u_char                    *p;
     size_t                     len;
     ngx_table_elt_t           *h;
@@ -216,7 +250,7 @@ ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
     name = ngx_http_news_cookie_name(r, name);
 
-    len = ngx_strlen(name) + 1 + NEWS_TOKEN_HEX
+    len = ngx_strlen(name) + 1 + value->len
           + sizeof("; Path=") - 1 + nlcf->prefix.len
           + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
           + sizeof("; HttpOnly; SameSite=Lax; Secure") - 1;
@@ -232,15 +266,9 @@ ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     ngx_str_set(&h->key, "Set-Cookie");
     h->value.data = p;
 
-    p = ngx_sprintf(p, "%s=", name);
+    p = ngx_sprintf(p, "%s=%V; Path=%V", name, value, &nlcf->prefix);
 
-    if (token) {
-        p = (u_char *) ngx_hex_dump(p, token, NEWS_TOKEN_LEN);
-    }
-
-    p = ngx_sprintf(p, "; Path=%V", &nlcf->prefix);
-
-    if (token == NULL) {
+    if (max_age < 0) {
         p = ngx_cpymem(p, "; Max-Age=0", sizeof("; Max-Age=0") - 1);
 
     } else if (max_age) {
@@ -257,6 +285,55 @@ ngx_http_news_set_cookie(ngx_http_request_t *r, const char *name,
     h->value.len = p - h->value.data;
 
     return NGX_OK;
+}
+
+
+/*
+ * The one-line welcome on the first page after a login ('l') or a
+ * registration ('r'): a cookie the form's 303 sets and the page that
+ * shows the welcome expires, so that a reload does not show it again.
+ */
+ngx_int_t
+ngx_http_news_set_hello(ngx_http_request_t *r, u_char kind)
+{
+    ngx_str_t  value;
+
+    value.data = &kind;
+    value.len = 1;
+
+    return ngx_http_news_cookie_out(r, NGX_HTTP_NEWS_HELLO_COOKIE, &value,
+                                    NGX_HTTP_NEWS_HELLO_AGE);
+}
+
+
+/* the welcome to show on this page ('l', 'r'), expired once read; or 0 */
+static u_char
+ngx_http_news_take_hello(ngx_http_request_t *r)
+{
+    ngx_str_t    key, value, none;
+    const char  *name;
+
+    name = ngx_http_news_cookie_name(r, NGX_HTTP_NEWS_HELLO_COOKIE);
+    key.data = (u_char *) name;
+    key.len = ngx_strlen(name);
+
+    if (ngx_http_parse_multi_header_lines(&r->headers_in.cookies, &key,
+                                          &value)
+        == NGX_DECLINED
+        || value.len != 1 || (value.data[0] != 'l' && value.data[0] != 'r'))
+    {
+        return 0;
+    }
+
+    ngx_str_null(&none);
+
+    if (ngx_http_news_cookie_out(r, NGX_HTTP_NEWS_HELLO_COOKIE, &none, -1)
+        != NGX_OK)
+    {
+        return 0;
+    }
+
+    return value.data[0];
 }
 
 
