@@ -44,6 +44,8 @@ static const char  *news_internal_keys[] = {
 };
 
 
+static int news_article_fields(news_article_t *a, const cJSON *obj,
+    int64_t now, int internal, news_err_t *err);
 static int news_article_check_keys(const cJSON *obj, int internal,
     news_err_t *err);
 static int news_article_text(news_article_t *a, const cJSON *obj,
@@ -61,28 +63,12 @@ int
 news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
     int internal, news_err_t *err)
 {
-    size_t         i;
-    news_buf_t     slug;
-    const cJSON   *v;
-    const char    *s;
+    news_buf_t  slug;
 
     memset(a, 0, sizeof(*a));
 
-    if (!cJSON_IsObject(obj)) {
-        return news_err_set(err, NEWS_INVALID, "an article must be a JSON "
-                            "object");
-    }
-
-    if (news_article_check_keys(obj, internal, err) != NEWS_OK) {
-        return err->code;
-    }
-
-    for (i = 0; i < sizeof(news_text_fields) / sizeof(news_text_fields[0]);
-         i++)
-    {
-        if (news_article_text(a, obj, &news_text_fields[i], err) != NEWS_OK) {
-            goto failed;
-        }
+    if (news_article_fields(a, obj, now, internal, err) != NEWS_OK) {
+        goto failed;
     }
 
     if (a->title[0] == '\0') {
@@ -120,65 +106,6 @@ news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
         goto failed;
     }
 
-    if (news_article_tags(a, obj, err) != NEWS_OK) {
-        goto failed;
-    }
-
-    a->published_at = now;
-
-    if (news_article_time(obj, "published_at", &a->published_at, err)
-        != NEWS_OK)
-    {
-        goto failed;
-    }
-
-    /* 0: not given; the store decides (publication, or the update time) */
-    a->updated_at = 0;
-
-    if (news_article_time(obj, "updated_at", &a->updated_at, err) != NEWS_OK)
-    {
-        goto failed;
-    }
-
-    v = cJSON_GetObjectItemCaseSensitive(obj, "status");
-    if (v != NULL) {
-        s = cJSON_GetStringValue(v);
-
-        if (s != NULL && strcmp(s, "draft") == 0) {
-            a->status = NEWS_DRAFT;
-
-        } else if (s == NULL || (strcmp(s, "published") != 0
-                                 && strcmp(s, "scheduled") != 0))
-        {
-            news_err_set(err, NEWS_INVALID, "\"status\" must be "
-                         "\"published\" or \"draft\"");
-            goto failed;
-        }
-    }
-
-    v = cJSON_GetObjectItemCaseSensitive(obj, "comments");
-    if (v != NULL && !cJSON_IsArray(v)) {
-        news_err_set(err, NEWS_INVALID, "\"comments\" must be an array");
-        goto failed;
-    }
-
-    v = cJSON_GetObjectItemCaseSensitive(obj, "comments_closed");
-    if (v != NULL && !cJSON_IsBool(v)) {
-        news_err_set(err, NEWS_INVALID, "\"comments_closed\" must be true "
-                     "or false");
-        goto failed;
-    }
-
-    a->comments_closed = cJSON_IsTrue(v);
-
-    v = cJSON_GetObjectItemCaseSensitive(obj, "live");
-    if (v != NULL && !cJSON_IsBool(v)) {
-        news_err_set(err, NEWS_INVALID, "\"live\" must be true or false");
-        goto failed;
-    }
-
-    a->live = cJSON_IsTrue(v);
-
     if (internal && news_article_internal(a, obj, err) != NEWS_OK) {
         goto failed;
     }
@@ -189,6 +116,175 @@ failed:
 
     news_article_free(a);
     return err->code;
+}
+
+
+/*
+ * Every field the object gives, each checked alone (type, size, form);
+ * what it leaves out stays empty.  What needs the whole article (a
+ * title, a body, a slug) is news_article_from_json()'s.
+ */
+static int
+news_article_fields(news_article_t *a, const cJSON *obj, int64_t now,
+    int internal, news_err_t *err)
+{
+    size_t        i;
+    const cJSON  *v;
+    const char   *s;
+
+    if (!cJSON_IsObject(obj)) {
+        return news_err_set(err, NEWS_INVALID, "an article must be a JSON "
+                            "object");
+    }
+
+    if (news_article_check_keys(obj, internal, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    for (i = 0; i < sizeof(news_text_fields) / sizeof(news_text_fields[0]);
+         i++)
+    {
+        if (news_article_text(a, obj, &news_text_fields[i], err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    if (news_article_tags(a, obj, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "published_at");
+    a->undated = v == NULL || cJSON_IsNull(v);
+    a->published_at = now;
+
+    if (news_article_time(obj, "published_at", &a->published_at, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    /* 0: not given; the store decides (publication, or the update time) */
+    a->updated_at = 0;
+
+    if (news_article_time(obj, "updated_at", &a->updated_at, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "status");
+    if (v != NULL) {
+        s = cJSON_GetStringValue(v);
+
+        if (s == NULL) {
+            return news_err_set(err, NEWS_MALFORMED, "\"status\" must be a "
+                                "string");
+        }
+
+        if (strcmp(s, "draft") == 0) {
+            a->status = NEWS_DRAFT;
+
+        } else if (strcmp(s, "published") != 0 && strcmp(s, "scheduled") != 0)
+        {
+            return news_err_set(err, NEWS_INVALID, "\"status\" must be "
+                                "\"published\" or \"draft\"");
+        }
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comments");
+    if (v != NULL && !cJSON_IsArray(v)) {
+        return news_err_set(err, NEWS_MALFORMED, "\"comments\" must be an "
+                            "array");
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comments_closed");
+    if (v != NULL && !cJSON_IsBool(v)) {
+        return news_err_set(err, NEWS_MALFORMED, "\"comments_closed\" must "
+                            "be true or false");
+    }
+
+    a->comments_closed = cJSON_IsTrue(v);
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "live");
+    if (v != NULL && !cJSON_IsBool(v)) {
+        return news_err_set(err, NEWS_MALFORMED, "\"live\" must be true or "
+                            "false");
+    }
+
+    a->live = cJSON_IsTrue(v);
+
+    return NEWS_OK;
+}
+
+
+int
+news_article_patch_check(const cJSON *patch, news_err_t *err)
+{
+    int             rc;
+    news_article_t  a;
+
+    memset(&a, 0, sizeof(a));
+
+    if (cJSON_GetObjectItemCaseSensitive(patch, "comments") != NULL) {
+        return news_err_set(err, NEWS_INVALID, "\"comments\" cannot be "
+                            "changed with the article");
+    }
+
+    rc = news_article_fields(&a, patch, 0, 0, err);
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+/*
+ * The stored article in its public form with each member of the patch
+ * put in place of its own, read again as a whole article: a field the
+ * patch leaves out keeps its value, "updated_at" but when the patch
+ * gives it (the store dates a correction), and `undated` says whether
+ * the patch leaves "published_at" out.
+ */
+int
+news_article_merge(const news_article_t *old, const cJSON *patch,
+    int64_t now, news_article_t *a, news_err_t *err)
+{
+    int           rc;
+    cJSON        *merged, *copy;
+    const cJSON  *v;
+
+    memset(a, 0, sizeof(*a));
+
+    if (news_article_patch_check(patch, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    merged = news_article_to_json(old, 0);
+    if (merged == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    cJSON_DeleteItemFromObjectCaseSensitive(merged, "updated_at");
+
+    cJSON_ArrayForEach(v, patch) {
+        copy = cJSON_Duplicate(v, 1);
+
+        if (copy == NULL) {
+            cJSON_Delete(merged);
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        cJSON_DeleteItemFromObjectCaseSensitive(merged, v->string);
+        cJSON_AddItemToObject(merged, v->string, copy);
+    }
+
+    rc = news_article_from_json(a, merged, now, 0, err);
+    cJSON_Delete(merged);
+
+    if (rc == NEWS_OK) {
+        v = cJSON_GetObjectItemCaseSensitive(patch, "published_at");
+        a->undated = v == NULL || cJSON_IsNull(v);
+    }
+
+    return rc;
 }
 
 
@@ -240,8 +336,8 @@ news_article_text(news_article_t *a, const cJSON *obj, const news_field_t *f,
     if (v != NULL && !cJSON_IsNull(v)) {
         s = cJSON_GetStringValue(v);
         if (s == NULL) {
-            return news_err_set(err, NEWS_INVALID, "\"%s\" must be a string",
-                                f->name);
+            return news_err_set(err, NEWS_MALFORMED, "\"%s\" must be a "
+                                "string", f->name);
         }
     }
 
@@ -288,14 +384,14 @@ news_article_tags(news_article_t *a, const cJSON *obj, news_err_t *err)
     }
 
     if (!cJSON_IsArray(v)) {
-        return news_err_set(err, NEWS_INVALID, "\"tags\" must be an array "
+        return news_err_set(err, NEWS_MALFORMED, "\"tags\" must be an array "
                             "of strings");
     }
 
     cJSON_ArrayForEach(tag, v) {
         s = cJSON_GetStringValue(tag);
         if (s == NULL) {
-            return news_err_set(err, NEWS_INVALID, "\"tags\" must be an "
+            return news_err_set(err, NEWS_MALFORMED, "\"tags\" must be an "
                                 "array of strings");
         }
 
@@ -340,13 +436,17 @@ news_article_time(const cJSON *obj, const char *name, int64_t *out,
     }
 
     s = cJSON_GetStringValue(v);
+    if (s == NULL) {
+        return news_err_set(err, NEWS_MALFORMED, "\"%s\" must be a string",
+                            name);
+    }
 
     /*
      * an offset can move 1970-01-01 or 9999-12-31 out of the range that
      * news_time_rfc3339() prints as a date-time news_time_parse() takes
      * back: such a time would export but not import again
      */
-    if (s == NULL || news_time_parse(s, strlen(s), &t) != 0
+    if (news_time_parse(s, strlen(s), &t) != 0
         || t < 0 || t > NEWS_TIME_MAX)
     {
         return news_err_set(err, NEWS_INVALID, "\"%s\" must be an RFC 3339 "

@@ -40,6 +40,8 @@ typedef struct {
     char       *tags[NEWS_TAGS_MAX];
     unsigned    ntags;
     int64_t     published_at;
+    int         undated;        /* published_at was not given: an update
+                                   keeps the one it had */
     int64_t     updated_at;
     int64_t     created_at;
     int64_t     modified_at;    /* the last change to its pages */
@@ -64,6 +66,21 @@ typedef struct {
  */
 int news_article_from_json(news_article_t *a, const cJSON *obj, int64_t now,
     int internal, news_err_t *err);
+
+/*
+ * Checks the fields a patch gives, each alone (types, sizes, forms), on
+ * the event loop: NEWS_MALFORMED for a wrong JSON type, NEWS_INVALID for
+ * a wrong value.
+ */
+int news_article_patch_check(const cJSON *patch, news_err_t *err);
+
+/*
+ * The article old with the fields the patch gives changed, validated as
+ * a whole (a fills as news_article_from_json() does; a->undated says
+ * whether the patch leaves the date out).
+ */
+int news_article_merge(const news_article_t *old, const cJSON *patch,
+    int64_t now, news_article_t *a, news_err_t *err);
 
 /* the stored record (also the export form, plus internal fields) */
 cJSON *news_article_to_json(const news_article_t *a, int internal);

@@ -21,6 +21,8 @@ static const int  news_fragment_kinds[] = {
 };
 
 
+static void news_article_redate(news_article_t *a,
+    const news_article_t *old, int64_t now);
 static int news_article_inherit(news_store_t *st, MDB_txn *txn,
     news_article_t *a, uint64_t id, int64_t now, news_err_t *err);
 static int news_article_write(news_store_t *st, MDB_txn *txn,
@@ -492,7 +494,42 @@ news_comments_visible(const news_comments_t *cs)
 
 
 
-/* an update keeps what the newsroom does not send: identity, comments */
+/*
+ * The times of an update that does not give them.  Without a
+ * publication time it keeps its own (a correction does not move the
+ * story in the lists and feeds), but a draft published now is dated now
+ * (or keeps a time still ahead: it is scheduled).  Without an update
+ * time, a change to an article readers could see is a correction, dated
+ * now ("Updated" on its page); any other is dated with its publication.
+ */
+static void
+news_article_redate(news_article_t *a, const news_article_t *old,
+    int64_t now)
+{
+    if (a->undated) {
+        a->published_at = old->published_at;
+
+        if (old->status == NEWS_DRAFT && a->status == NEWS_PUBLISHED
+            && old->published_at < now)
+        {
+            a->published_at = now;
+        }
+    }
+
+    if (a->updated_at != 0) {
+        return;
+    }
+
+    a->updated_at = a->published_at;
+
+    if (old->status == NEWS_PUBLISHED && old->published_at <= now
+        && a->status == NEWS_PUBLISHED && now > a->published_at)
+    {
+        a->updated_at = now;
+    }
+}
+
+
 /*
  * An update keeps what the newsroom does not send (identity, comments),
  * files the old record as a revision, and leaves the old slug behind as
@@ -517,9 +554,7 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
     a->comment_count = old.comment_count;
     a->version = old.version + 1;
 
-    if (a->updated_at == 0) {
-        a->updated_at = now > a->published_at ? now : a->published_at;
-    }
+    news_article_redate(a, &old, now);
 
     rc = news_article_index(st, txn, &old, 0, err);
 

@@ -151,6 +151,41 @@ news_read_fragment(news_reader_t *rd, uint64_t id, int kind,
 
 
 int
+news_read_source(news_reader_t *rd, uint64_t id, news_page_t *json,
+    news_buf_t *out, news_err_t *err)
+{
+    int             rc;
+    news_str_t     *last;
+    news_article_t  a;
+    news_err_t      quiet;
+
+    if (news_actor_may(rd->actor, NEWS_ACT_EDIT, &quiet) != NEWS_OK) {
+        return NEWS_OK;
+    }
+
+    last = json->nparts ? &json->part[json->nparts - 1] : NULL;
+
+    if (last == NULL || last->len == 0 || last->data[last->len - 1] != '}') {
+        return news_err_set(err, NEWS_ERROR, "article %llu: its JSON does "
+                            "not end in }", (unsigned long long) id);
+    }
+
+    if (news_article_load(rd->st, rd->txn, id, &a, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    last->len--;
+    news_render_json_source(out, &a);
+    news_article_free(&a);
+
+    rc = out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                     : NEWS_OK;
+
+    return rc;
+}
+
+
+int
 news_read_comments(news_reader_t *rd, const char *slug, size_t len,
     const unsigned char *cursor, size_t limit, news_buf_t *out,
     unsigned char *next, int *more, news_article_view_t *v,

@@ -75,6 +75,15 @@ int news_read_fragment(news_reader_t *rd, uint64_t id, int kind,
     news_page_t *page, news_err_t *err);
 
 /*
+ * For an editor, what the API's article JSON (json, NEWS_FRAG_JSON as
+ * read) lacks: its Markdown source.  Its closing brace comes off the
+ * last part and `out` gets ,"body":"..."} to send after it.  For anyone
+ * else nothing changes and out stays empty.
+ */
+int news_read_source(news_reader_t *rd, uint64_t id, news_page_t *json,
+    news_buf_t *out, news_err_t *err);
+
+/*
  * Comments of a public article (a draft's are no one's to list, editors'
  * neither), as the API's JSON: news_comments_api_list() of the article
  * at `slug`, a current or a former one.  v gets the article (its summary

@@ -129,6 +129,9 @@ int news_page_parse(const void *p, size_t n, news_page_t *pg);
 int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
     const news_comments_t *cs, unsigned page);
 
+/* ,"body":"Markdown"} : what ends the article JSON editors are sent */
+void news_render_json_source(news_buf_t *b, const news_article_t *a);
+
 /* frees the reply tree cached in a news_comments_t */
 void news_render_tree_free(void *tree);
 

@@ -288,6 +288,16 @@ news_render_json_tail(news_buf_t *b, const news_article_t *a, int with_body)
 }
 
 
+/* the end of the article JSON editors get: the Markdown beside the HTML */
+void
+news_render_json_source(news_buf_t *b, const news_article_t *a)
+{
+    news_buf_addl(b, ",\"body\":");
+    news_json_string(b, a->body, strlen(a->body));
+    news_buf_addc(b, '}');
+}
+
+
 void
 news_render_json(news_buf_t *b, const news_article_t *a, int with_body)
 {

@@ -22,6 +22,7 @@ typedef struct {
     int                           closed;
     const char                   *body;
     news_article_t               *article;
+    const cJSON                  *patch;
     news_comment_t               *comment;
     int64_t                       now;
     unsigned                     *retry;
@@ -41,6 +42,8 @@ static int news_service_article(news_store_t *st, MDB_txn *txn,
 static int news_article_create_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_article_update_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
+static int news_article_patch_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_article_set_closed_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
@@ -84,6 +87,20 @@ news_article_update(news_writer_t *w, const news_actor_t *actor,
     };
 
     return news_service_write(w, news_article_update_apply, &op, err);
+}
+
+
+int
+news_article_patch(news_writer_t *w, const news_actor_t *actor,
+    const char *slug, const cJSON *patch, news_article_t *a, int64_t now,
+    news_err_t *err)
+{
+    news_service_op_t  op = {
+        .actor = actor, .slug = slug, .patch = patch, .article = a,
+        .now = now
+    };
+
+    return news_service_write(w, news_article_patch_apply, &op, err);
 }
 
 
@@ -173,6 +190,41 @@ news_article_update_apply(news_store_t *st, MDB_txn *txn, void *arg,
 
     if (op->article == NULL) {
         return news_article_delete(st, txn, id, op->now, err);
+    }
+
+    return news_article_save(st, txn, op->article, id, op->now, err);
+}
+
+
+/*
+ * The stored article with the patch's fields, in the write's txn so that
+ * no other write comes between the read and the save; a retried batch
+ * merges again into a fresh op->article.
+ */
+static int
+news_article_patch_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    news_service_op_t  *op = arg;
+
+    int             rc;
+    uint64_t        id;
+    news_article_t  old;
+
+    if (news_actor_may(op->actor, NEWS_ACT_EDIT, err) != NEWS_OK
+        || news_service_article(st, txn, op->slug, &id, err) != NEWS_OK
+        || news_article_load(st, txn, id, &old, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    news_article_free(op->article);
+
+    rc = news_article_merge(&old, op->patch, op->now, op->article, err);
+    news_article_free(&old);
+
+    if (rc != NEWS_OK) {
+        return rc;
     }
 
     return news_article_save(st, txn, op->article, id, op->now, err);

@@ -35,6 +35,15 @@ int news_article_create(news_writer_t *w, const news_actor_t *actor,
 int news_article_update(news_writer_t *w, const news_actor_t *actor,
     const char *slug, news_article_t *a, int64_t now, news_err_t *err);
 
+/*
+ * Changes only the fields `patch` gives of the article now at `slug`
+ * (news_article_merge), read and saved in one write; a gets the article
+ * as saved (the caller frees it, on failure too).
+ */
+int news_article_patch(news_writer_t *w, const news_actor_t *actor,
+    const char *slug, const cJSON *patch, news_article_t *a, int64_t now,
+    news_err_t *err);
+
 /* deletes it with its comments and revisions */
 int news_article_remove(news_writer_t *w, const news_actor_t *actor,
     const char *slug, int64_t now, news_err_t *err);

@@ -54,7 +54,8 @@ enum {
     NEWS_ERROR,             /* 500 */
     NEWS_FORBIDDEN,         /* 403: not yours, or too late */
     NEWS_GONE,              /* 410/422: refers to something deleted */
-    NEWS_LIMITED            /* 429: slow down */
+    NEWS_LIMITED,           /* 429: slow down */
+    NEWS_MALFORMED          /* 400: a field of the wrong JSON type */
 };
 
 

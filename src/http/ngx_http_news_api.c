@@ -95,7 +95,8 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     int                   rc;
     ngx_buf_t            *b;
     ngx_uint_t            n;
-    ngx_str_t             pieces[NEWS_PARTS_MAX + 1];
+    ngx_str_t             pieces[NEWS_PARTS_MAX + 2];
+    news_buf_t           *source;
     news_err_t            err;
     news_reader_t         rd;
     news_article_view_t   v;
@@ -105,12 +106,20 @@ ngx_http_news_api_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     b = NULL;
+    source = ngx_http_news_buf(r);
 
     rc = news_read_article(&rd, (char *) rt->slug.data, rt->slug.len,
                            NEWS_FRAG_JSON, 1, &v, &err);
 
+    /* editors get the Markdown too */
+    if (rc == NEWS_OK && !v.moved) {
+        rc = news_read_source(&rd, v.id, &v.page, source, &err);
+    }
+
     if (rc == NEWS_OK && !v.moved) {
         n = ngx_http_news_fragment_pieces(&v.page, pieces);
+        pieces[n].data = (u_char *) source->data;
+        pieces[n++].len = source->len;
         ngx_str_set(&pieces[n], "\n");
 
         if (ngx_http_news_validators(r, 'j', v.id, v.page.version,

@@ -14,6 +14,7 @@
 enum {
     NGX_HTTP_NEWS_A_CREATE = 0,
     NGX_HTTP_NEWS_A_UPDATE,
+    NGX_HTTP_NEWS_A_PATCH,
     NGX_HTTP_NEWS_A_DELETE
 };
 
@@ -22,6 +23,7 @@ typedef struct {
     ngx_uint_t          action;
     char                slug[NEWS_SLUG_MAX + 1];  /* the one in the URL */
     news_article_t      a;
+    cJSON              *patch;          /* PATCH: the fields it changes */
     news_actor_t        actor;
     char                name[NEWS_NAME_MAX + 1];
     int64_t             now;
@@ -49,13 +51,15 @@ ngx_http_news_api_create(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
-/* PUT and DELETE /api/articles/{slug} */
+/* PUT, PATCH and DELETE /api/articles/{slug} */
 ngx_int_t
 ngx_http_news_api_change(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     return ngx_http_news_awrite_start(r, rt,
                                       r->method == NGX_HTTP_DELETE
                                       ? NGX_HTTP_NEWS_A_DELETE
+                                      : r->method == NGX_HTTP_PATCH
+                                      ? NGX_HTTP_NEWS_A_PATCH
                                       : NGX_HTTP_NEWS_A_UPDATE);
 }
 
@@ -126,6 +130,7 @@ ngx_http_news_awrite_cleanup(void *data)
     ngx_http_news_awrite_t *w = data;
 
     news_article_free(&w->a);
+    cJSON_Delete(w->patch);
 }
 
 
@@ -148,6 +153,20 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
     if (obj == NULL) {
         return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST, "bad_json",
                                         why);
+    }
+
+    /* a patch is merged into the stored article in the write */
+    if (w->action == NGX_HTTP_NEWS_A_PATCH) {
+        if (news_article_patch_check(obj, &err) != NEWS_OK) {
+            cJSON_Delete(obj);
+            return ngx_http_news_refused(r, &err, 1);
+        }
+
+        w->patch = obj;
+
+        return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
+                                        ngx_http_news_awrite_work,
+                                        ngx_http_news_awrite_done, w);
     }
 
     rc = news_article_from_json(&w->a, obj, w->now, 0, &err);
@@ -195,6 +214,11 @@ ngx_http_news_awrite_work(void *data)
                                     w->now, &w->err);
         break;
 
+    case NGX_HTTP_NEWS_A_PATCH:
+        w->rc = news_article_patch(w->writer, &w->actor, w->slug, w->patch,
+                                   &w->a, w->now, &w->err);
+        break;
+
     default:
         w->rc = news_article_remove(w->writer, &w->actor, w->slug, w->now,
                                     &w->err);
@@ -210,7 +234,8 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
 
     ngx_uint_t      back, n;
     ngx_buf_t      *b;
-    ngx_str_t       pieces[NEWS_PARTS_MAX], location;
+    ngx_str_t       pieces[NEWS_PARTS_MAX + 1], location;
+    news_buf_t     *source;
     news_err_t      err;
     news_page_t     page;
     news_reader_t   rd;
@@ -231,12 +256,17 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
     ngx_str_set(&pieces[0], "{}");
     n = 1;
     back = 0;
+    source = ngx_http_news_buf(r);
 
+    /* the article as its editor gets it: with its Markdown */
     if (ngx_http_news_reader(r, &rd, &err) == NEWS_OK
         && news_read_fragment(&rd, w->a.id, NEWS_FRAG_JSON, &page, &err)
-           == NEWS_OK)
+           == NEWS_OK
+        && news_read_source(&rd, w->a.id, &page, source, &err) == NEWS_OK)
     {
         n = ngx_http_news_fragment_pieces(&page, pieces);
+        pieces[n].data = (u_char *) source->data;
+        pieces[n++].len = source->len;
         back = 1;
     }
 
@@ -253,7 +283,7 @@ ngx_http_news_awrite_done(ngx_http_request_t *r, void *data)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (w->action == NGX_HTTP_NEWS_A_UPDATE) {
+    if (w->action != NGX_HTTP_NEWS_A_CREATE) {
         return ngx_http_news_output(r, NGX_HTTP_OK, &ngx_http_news_json_type,
                                     b);
     }

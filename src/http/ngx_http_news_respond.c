@@ -531,6 +531,12 @@ ngx_http_news_refused(ngx_http_request_t *r, news_err_t *err,
         title = "Not saved";
         break;
 
+    case NEWS_MALFORMED:
+        status = NGX_HTTP_BAD_REQUEST;
+        code = "bad_type";
+        title = "Not saved";
+        break;
+
     case NEWS_FORBIDDEN:
         status = NGX_HTTP_FORBIDDEN;
         code = "forbidden";

@@ -61,7 +61,7 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_null_string },
 
     { ngx_string(NEWS_ROUTE_API_ARTICLE), 1,
-      NGX_HTTP_PUT|NGX_HTTP_DELETE, 1, 1,
+      NGX_HTTP_PUT|NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
       ngx_http_news_api_change,
       ngx_null_string },
 

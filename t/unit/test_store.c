@@ -88,19 +88,25 @@ test_validation(void)
     static const struct {
         const char  *json;
         const char  *msg;
+        int          code;      /* 0: NEWS_INVALID */
     } bad[] = {
-        { "{\"body\":\"x\"}", "\"title\" is required" },
-        { "{\"title\":\"t\"}", "\"body\" is required" },
-        { "{\"title\":\"t\",\"body\":\"x\",\"bogus\":1}", "unknown field" },
-        { "{\"title\":\"t\",\"body\":\"x\",\"slug\":\"Bad Slug\"}", "slug" },
+        { "{\"body\":\"x\"}", "\"title\" is required", 0 },
+        { "{\"title\":\"t\"}", "\"body\" is required", 0 },
+        { "{\"title\":\"t\",\"body\":\"x\",\"bogus\":1}", "unknown field", 0 },
+        { "{\"title\":\"t\",\"body\":\"x\",\"slug\":\"Bad Slug\"}", "slug", 0 },
         { "{\"title\":\"t\",\"body\":\"x\",\"published_at\":\"yesterday\"}",
-          "RFC 3339" },
-        { "{\"title\":\"t\",\"body\":\"x\",\"status\":\"gone\"}", "status" },
-        { "{\"title\":\"!!!\",\"body\":\"x\"}", "no slug" },
-        { "{\"title\":\"a\\u0001b\",\"body\":\"x\"}", "control" },
-        { "{\"title\":7,\"body\":\"x\"}", "must be a string" },
-        { "{\"title\":\"t\",\"body\":\"x\",\"tags\":[1]}", "tags" },
-        { "[1]", "JSON object" },
+          "RFC 3339", 0 },
+        { "{\"title\":\"t\",\"body\":\"x\",\"status\":\"gone\"}", "status", 0 },
+        { "{\"title\":\"!!!\",\"body\":\"x\"}", "no slug", 0 },
+        { "{\"title\":\"a\\u0001b\",\"body\":\"x\"}", "control", 0 },
+        /* a wrong JSON type is malformed (400), not a wrong value */
+        { "{\"title\":7,\"body\":\"x\"}", "must be a string",
+          NEWS_MALFORMED },
+        { "{\"title\":\"t\",\"body\":\"x\",\"tags\":[1]}", "tags",
+          NEWS_MALFORMED },
+        { "{\"title\":\"t\",\"body\":\"x\",\"status\":1}", "status",
+          NEWS_MALFORMED },
+        { "[1]", "JSON object", 0 },
     };
 
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -108,7 +114,8 @@ test_validation(void)
         rc = news_article_from_json(&a, obj, 1000, 0, &err);
         cJSON_Delete(obj);
 
-        ok(rc == NEWS_INVALID && strstr(err.msg, bad[i].msg) != NULL,
+        ok(rc == (bad[i].code ? bad[i].code : NEWS_INVALID)
+           && strstr(err.msg, bad[i].msg) != NULL,
            "rejects %s (%s)", bad[i].json, rc ? err.msg : "accepted");
     }
 
