@@ -137,7 +137,7 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
         my $r = $t->request('PUT', "/api/articles/$SLUG",
                             { headers => { %$JSON, Cookie => $editor },
                               content => substr(encode_json($seed), 0, -1) . qq(,"live":$bad}) });
-        is($r->{status}, 422, "\"live\": $bad is refused");
+        is($r->{status}, 400, "\"live\": $bad is refused (a wrong JSON type)");
         like($r->{content}, qr/live/, '... naming the field');
     }
     unlike($t->get("/articles/$SLUG")->{content}, qr{class="live"}, 'not live: no label');
