@@ -1736,96 +1736,154 @@ failed:
 /* ---- import-disqus: a Disqus export ------------------------------------- */
 
 
-/* the posts of one thread, gathered before its article is looked up */
+/*
+ * A file is read more than once and never held: a check pass validates
+ * every post and keeps only its ids (no text); write passes read it
+ * again and add each post to its article's comments, NEWSCTL_DSQ_BATCH
+ * a transaction, without rendering anything; last, each article that
+ * got a comment is re-rendered once.  Each write transaction marks the
+ * articles it gave comments (NEWSCTL_DSQ_MARK in meta) and each
+ * re-rendering takes its articles' marks off: an import stopped half-way
+ * leaves comments its pages do not show yet, and the next import-disqus
+ * (the same file again adds nothing else) re-renders them.
+ */
+#define NEWSCTL_DSQ_BATCH   1000    /* posts a write transaction adds */
+#define NEWSCTL_DSQ_RENDER  100     /* articles a re-rendering one takes */
+#define NEWSCTL_DSQ_MARK    "import-render"
+#define NEWSCTL_DSQ_MARK_LEN  (sizeof(NEWSCTL_DSQ_MARK) - 1)
+
+
+/* a post as the check pass leaves it: its ids, never its text */
 typedef struct {
-    const void       *thread;       /* the reader's, while it reads */
-    char             *link;
-    char             *identifier;
-    news_comments_t   posts;        /* ids and parents: Disqus's */
-} newsctl_dsq_group_t;
+    uint64_t  dsq_id;
+    uint64_t  stored;           /* the comment it is; 0: not written yet */
+    uint32_t  thread;           /* its thread's position in the file */
+} newsctl_dsq_post_t;
+
+
+/* a thread's article, looked up when its first post is written */
+typedef struct {
+    uint64_t  article;
+    int       state;            /* 0: not looked up, 1: found, -1: none */
+    int       marked;           /* its article is marked for re-rendering */
+} newsctl_dsq_thread_t;
+
+
+/* what the passes know of one file */
+typedef struct {
+    newsctl_dsq_post_t    *posts;       /* by dsq:id once checked */
+    size_t                 nposts;
+    size_t                 cap;
+    newsctl_dsq_thread_t  *threads;     /* by position in the file */
+    size_t                 nthreads;
+} newsctl_dsq_file_t;
 
 
 typedef struct {
-    newsctl_dsq_group_t  *groups;
-    size_t                n;
-    size_t                cap;
-    size_t                last;
+    newsctl_t            *ctl;
+    newsctl_dsq_file_t   *file;         /* the one being read */
+    MDB_txn              *txn;          /* the write passes' */
+    size_t                pending;      /* posts written in txn */
+    size_t                written;      /* posts this pass gave a comment */
+    size_t                late;         /* posts whose parent comes later */
+    size_t                committed;    /* posts in committed transactions */
+    uint64_t              first_new;    /* the first comment id this run gave */
+    news_import_stats_t   stats;
 } newsctl_dsq_t;
 
 
-static newsctl_dsq_group_t *
-newsctl_dsq_group(newsctl_dsq_t *d, const news_disqus_thread_t *t)
-{
-    size_t                i;
-    newsctl_dsq_group_t  *p, *g;
-
-    if (d->last < d->n && d->groups[d->last].thread == t) {
-        return &d->groups[d->last];
-    }
-
-    for (i = 0; i < d->n; i++) {
-        if (d->groups[i].thread == t) {
-            d->last = i;
-            return &d->groups[i];
-        }
-    }
-
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 16;
-        p = realloc(d->groups, d->cap * sizeof(newsctl_dsq_group_t));
-        if (p == NULL) {
-            return NULL;
-        }
-
-        d->groups = p;
-    }
-
-    g = &d->groups[d->n];
-    memset(g, 0, sizeof(*g));
-    g->thread = t;
-    g->link = strdup(t->link);
-    g->identifier = strdup(t->identifier);
-    d->last = d->n++;
-
-    return g->link && g->identifier ? g : NULL;
-}
-
-
+/* a post checked as every imported comment is, then its ids kept */
 static int
-newsctl_dsq_post(const news_disqus_thread_t *t, cJSON *obj, size_t index,
+newsctl_dsq_check(const news_disqus_thread_t *t, cJSON *obj, size_t index,
     void *data, news_err_t *err)
 {
-    newsctl_item_t        tmp;
-    newsctl_dsq_group_t  *g;
-    news_comment_t       *p;
+    size_t                 n;
+    newsctl_dsq_t         *d;
+    news_comment_t         c;
+    newsctl_dsq_file_t    *f;
+    newsctl_dsq_post_t    *p;
+    newsctl_dsq_thread_t  *th;
 
     (void) index;
-    memset(&tmp, 0, sizeof(tmp));
+    d = data;
+    f = d->file;
 
-    g = newsctl_dsq_group(data, t);
-    if (g == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
+    if (news_comment_from_json(&c, obj, err) != NEWS_OK) {
+        return err->code;
     }
 
-    if (g->posts.n == g->posts.cap) {
-        g->posts.cap = g->posts.cap ? g->posts.cap * 2 : 16;
-        p = realloc(g->posts.items, g->posts.cap * sizeof(news_comment_t));
+    news_comment_free(&c);
+
+    if (f->nposts == f->cap) {
+        f->cap = f->cap ? f->cap * 2 : 1024;
+        p = realloc(f->posts, f->cap * sizeof(newsctl_dsq_post_t));
         if (p == NULL) {
             return news_err_set(err, NEWS_ERROR, "out of memory");
         }
 
-        g->posts.items = p;
+        f->posts = p;
     }
 
-    if (news_comment_from_json(&g->posts.items[g->posts.n], obj, err)
-        != NEWS_OK)
-    {
-        return err->code;
+    if (t->index >= f->nthreads) {
+        n = f->nthreads * 2 > t->index ? f->nthreads * 2 : t->index + 64;
+        th = realloc(f->threads, n * sizeof(newsctl_dsq_thread_t));
+        if (th == NULL) {
+            return news_err_set(err, NEWS_ERROR, "out of memory");
+        }
+
+        memset(th + f->nthreads, 0,
+               (n - f->nthreads) * sizeof(newsctl_dsq_thread_t));
+        f->threads = th;
+        f->nthreads = n;
     }
 
-    g->posts.n++;
+    p = &f->posts[f->nposts++];
+    p->dsq_id = c.id;
+    p->stored = 0;
+    p->thread = (uint32_t) t->index;
 
     return NEWS_OK;
+}
+
+
+static int
+newsctl_dsq_cmp(const void *a, const void *b)
+{
+    const newsctl_dsq_post_t  *x = a, *y = b;
+
+    return x->dsq_id < y->dsq_id ? -1 : x->dsq_id > y->dsq_id;
+}
+
+
+/* the checked posts by dsq:id, which a post has alone */
+static int
+newsctl_dsq_sort(newsctl_dsq_file_t *f, news_err_t *err)
+{
+    size_t  i;
+
+    qsort(f->posts, f->nposts, sizeof(newsctl_dsq_post_t), newsctl_dsq_cmp);
+
+    for (i = 1; i < f->nposts; i++) {
+        if (f->posts[i].dsq_id == f->posts[i - 1].dsq_id) {
+            return news_err_set(err, NEWS_INVALID, "post %llu: dsq:id: "
+                                "given to two posts",
+                                (unsigned long long) f->posts[i].dsq_id);
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+static newsctl_dsq_post_t *
+newsctl_dsq_find(newsctl_dsq_file_t *f, uint64_t id)
+{
+    newsctl_dsq_post_t  key;
+
+    key.dsq_id = id;
+
+    return bsearch(&key, f->posts, f->nposts, sizeof(newsctl_dsq_post_t),
+                   newsctl_dsq_cmp);
 }
 
 
@@ -1836,8 +1894,8 @@ newsctl_dsq_post(const news_disqus_thread_t *t, cJSON *obj, size_t index,
  * WordPress plugin's identifiers are "{post_id} {guid}").
  */
 static int
-newsctl_dsq_article(newsctl_t *ctl, MDB_txn *txn, newsctl_dsq_group_t *g,
-    uint64_t *id)
+newsctl_dsq_article(newsctl_t *ctl, MDB_txn *txn,
+    const news_disqus_thread_t *t, uint64_t *id)
 {
     int          moved, found;
     char         key[32];
@@ -1846,7 +1904,7 @@ newsctl_dsq_article(newsctl_t *ctl, MDB_txn *txn, newsctl_dsq_group_t *g,
     const char  *p, *last;
 
     news_buf_init(&paths);
-    news_wxr_addresses(g->link, 0, &paths);
+    news_wxr_addresses(t->link, 0, &paths);
     found = 0;
 
     if (paths.len > 0 && !paths.failed) {
@@ -1861,17 +1919,17 @@ newsctl_dsq_article(newsctl_t *ctl, MDB_txn *txn, newsctl_dsq_group_t *g,
 
     news_buf_free(&paths);
 
-    if (!found && g->identifier[0] != '\0') {
-        found = news_article_find(&ctl->store, txn, g->identifier,
-                                  strlen(g->identifier), id, &moved) == 0;
+    if (!found && t->identifier[0] != '\0') {
+        found = news_article_find(&ctl->store, txn, t->identifier,
+                                  strlen(t->identifier), id, &moved) == 0;
     }
 
-    n = strspn(g->identifier, "0123456789");
+    n = strspn(t->identifier, "0123456789");
 
     if (!found && n > 0 && n < 20
-        && (g->identifier[n] == ' ' || g->identifier[n] == '\0'))
+        && (t->identifier[n] == ' ' || t->identifier[n] == '\0'))
     {
-        snprintf(key, sizeof(key), "?p=%.*s", (int) n, g->identifier);
+        snprintf(key, sizeof(key), "?p=%.*s", (int) n, t->identifier);
         found = news_article_find(&ctl->store, txn, key, strlen(key), id,
                                   &moved) == 0;
     }
@@ -1880,236 +1938,449 @@ newsctl_dsq_article(newsctl_t *ctl, MDB_txn *txn, newsctl_dsq_group_t *g,
 }
 
 
-static unsigned
-newsctl_depth(const news_comments_t *cs, size_t n, uint64_t id)
+/* the thread's article, looked up once; an unmatched thread listed */
+static int
+newsctl_dsq_thread(newsctl_dsq_t *d, const news_disqus_thread_t *t,
+    newsctl_dsq_thread_t *th)
 {
-    size_t    i;
-    unsigned  depth;
-
-    for (depth = 0; id != 0 && depth <= NEWS_COMMENT_DEPTH; depth++) {
-        for (i = 0; i < n && cs->items[i].id != id; i++) {
-            /* void */
-        }
-
-        id = i < n ? cs->items[i].parent : 0;
+    if (th->state != 0) {
+        return th->state > 0;
     }
 
-    return depth;
+    th->state = newsctl_dsq_article(d->ctl, d->txn, t, &th->article) ? 1 : -1;
+
+    if (th->state < 0) {
+        printf("unmatched thread: %s%s%s\n", t->link,
+               t->identifier[0] ? " id " : "", t->identifier);
+        d->stats.unmatched++;
+    }
+
+    return th->state > 0;
+}
+
+
+static void
+newsctl_dsq_mark_key(unsigned char *k, uint64_t article)
+{
+    memcpy(k, NEWSCTL_DSQ_MARK, NEWSCTL_DSQ_MARK_LEN);
+    news_be64_put(k + NEWSCTL_DSQ_MARK_LEN, article);
+}
+
+
+/* the article is to be re-rendered, a mark written with its comments */
+static int
+newsctl_dsq_mark(newsctl_dsq_t *d, newsctl_dsq_thread_t *th, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[NEWSCTL_DSQ_MARK_LEN + 8];
+
+    if (th->marked) {
+        return NEWS_OK;
+    }
+
+    newsctl_dsq_mark_key(k, th->article);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = "";
+    val.mv_size = 0;
+
+    rc = mdb_put(d->txn, d->ctl->store.dbi[NEWS_DB_META], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "marking an article to re-render");
+    }
+
+    th->marked = 1;
+
+    return NEWS_OK;
 }
 
 
 /*
- * The thread's posts join the article's comments: a post already there
- * (same time, author and text: an earlier import) is not added again.
+ * A post becomes a comment of its article, or is found there from an
+ * earlier import (same time, author and text, given before this run).
  */
 static int
-newsctl_dsq_merge(newsctl_t *ctl, MDB_txn *txn, uint64_t article,
-    newsctl_dsq_group_t *g, int64_t now, size_t *added, news_err_t *err)
+newsctl_dsq_put(newsctl_dsq_t *d, newsctl_dsq_thread_t *th,
+    news_comment_t *c, uint64_t *stored, news_err_t *err)
 {
-    int              rc;
-    size_t           i, j, n, old;
-    uint64_t        *map, parent;
-    news_comment_t  *c, *p;
-    news_comments_t  cs, loaded;
+    int  rc;
 
-    memset(&cs, 0, sizeof(cs));
+    rc = news_comment_imported(&d->ctl->store, d->txn, c, d->first_new,
+                               stored, err);
+    if (rc != NEWS_NOTFOUND) {
+        return rc;
+    }
 
-    if (news_comments_load(&ctl->store, txn, article, &loaded, err)
-        != NEWS_OK)
-    {
+    if (news_comment_import(&d->ctl->store, d->txn, c, err) != NEWS_OK) {
         return err->code;
     }
 
-    n = loaded.n + g->posts.n;
-    cs.items = calloc(n + 1, sizeof(news_comment_t));
-    map = calloc(g->posts.n + 1, sizeof(uint64_t));
-    rc = NEWS_OK;
+    *stored = c->id;
 
-    if (cs.items == NULL || map == NULL) {
-        rc = news_err_set(err, NEWS_ERROR, "out of memory");
+    if (d->first_new > c->id) {
+        d->first_new = c->id;
+    }
+
+    return newsctl_dsq_mark(d, th, err);
+}
+
+
+static int
+newsctl_dsq_commit(newsctl_dsq_t *d, news_err_t *err)
+{
+    int  rc;
+
+    rc = news_store_commit(&d->ctl->store, d->txn, err);
+    d->txn = NULL;
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    d->committed += d->pending;
+    d->pending = 0;
+
+    return news_store_write(&d->ctl->store, &d->txn, err);
+}
+
+
+/*
+ * A reply answers an earlier post of its thread (Disqus ids grow with
+ * time); a reply to another thread's post, a later one or a dropped one
+ * becomes a top comment.  A parent further on in the file is waited for:
+ * the post is left to the next pass.
+ */
+static int
+newsctl_dsq_write(const news_disqus_thread_t *t, cJSON *obj, size_t index,
+    void *data, news_err_t *err)
+{
+    int                    rc;
+    newsctl_dsq_t         *d;
+    news_comment_t         c;
+    newsctl_dsq_post_t    *p, *q;
+    newsctl_dsq_thread_t  *th;
+
+    (void) index;
+    d = data;
+
+    if (news_comment_from_json(&c, obj, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = NEWS_OK;
+    p = newsctl_dsq_find(d->file, c.id);
+    th = &d->file->threads[t->index];
+
+    if (p == NULL || p->stored != 0 || !newsctl_dsq_thread(d, t, th)) {
         goto done;
     }
 
-    /* the full records: the loaded views do not carry the author's id */
-    for (i = 0; i < loaded.n && rc == NEWS_OK; i++) {
-        rc = news_comment_get(&ctl->store, txn, loaded.items[i].id,
-                              &cs.items[cs.n], err);
-        cs.n += (rc == NEWS_OK);
+    q = c.parent ? newsctl_dsq_find(d->file, c.parent) : NULL;
+    c.parent = 0;
+
+    if (q != NULL && q->thread == p->thread && q->dsq_id < p->dsq_id) {
+        if (q->stored == 0) {
+            d->late++;
+            goto done;
+        }
+
+        c.parent = q->stored;
     }
 
-    old = cs.n;
-    *added = 0;
+    c.id = 0;
+    c.article_id = th->article;
 
-    for (i = 0; i < g->posts.n && rc == NEWS_OK; i++) {
-        p = &g->posts.items[i];
-
-        for (j = 0; j < old; j++) {
-            c = &cs.items[j];
-            if (c->created_at == p->created_at
-                && strcmp(c->author, p->author) == 0
-                && strcmp(c->body, p->body) == 0)
-            {
-                map[i] = c->id;
-                break;
-            }
-        }
-
-        if (map[i] != 0) {
-            continue;
-        }
-
-        /* a reply answers its parent, or the nearest one four deep */
-        for (j = 0, parent = 0; j < i; j++) {
-            if (g->posts.items[j].id == p->parent) {
-                parent = map[j];
-                break;
-            }
-        }
-
-        while (parent && newsctl_depth(&cs, cs.n, parent)
-                         >= NEWS_COMMENT_DEPTH)
-        {
-            for (j = 0; j < cs.n && cs.items[j].id != parent; j++) {
-                /* void */
-            }
-
-            parent = cs.items[j].parent;
-        }
-
-        c = &cs.items[cs.n];
-        *c = *p;
-        c->parent = parent;
-        c->author = strdup(p->author);
-        c->body = strdup(p->body);
-        c->id = 0;
-        cs.n++;
-
-        if (c->author == NULL || c->body == NULL) {
-            rc = news_err_set(err, NEWS_ERROR, "out of memory");
-            break;
-        }
-
-        rc = news_store_new_id(&ctl->store, txn, NEWS_DB_CINDEX, "comment_id",
-                               &c->id, err);
-        map[i] = c->id;
-        (*added)++;
+    rc = newsctl_dsq_put(d, th, &c, &p->stored, err);
+    if (rc != NEWS_OK) {
+        goto done;
     }
 
-    if (rc == NEWS_OK && *added > 0) {
-        rc = news_comments_replace(&ctl->store, txn, article, &cs, err);
+    d->written++;
 
-        if (rc == NEWS_OK) {
-            rc = news_article_refresh(&ctl->store, txn, article, now, err);
-        }
+    if (c.status == NEWS_COMMENT_PENDING) {
+        d->stats.held++;
+
+    } else {
+        d->stats.comments++;
+    }
+
+    if (++d->pending >= NEWSCTL_DSQ_BATCH) {
+        rc = newsctl_dsq_commit(d, err);
     }
 
 done:
 
-    news_comments_free(&loaded);
-    news_comments_free(&cs);
-    free(map);
+    news_comment_free(&c);
 
     return rc;
 }
 
 
+/* reads a file ("-": standard input, spooled) from its start */
 static int
-newsctl_dsq_cmp(const void *a, const void *b)
+newsctl_dsq_read(const char *path, news_disqus_pt handler, newsctl_dsq_t *d,
+    news_import_stats_t *stats, news_err_t *err)
 {
-    const news_comment_t  *x = a, *y = b;
+    if (strcmp(path, "-") == 0 && lseek(0, 0, SEEK_SET) != 0) {
+        return news_err_set(err, NEWS_ERROR, "cannot read standard input "
+                            "again: %s", strerror(errno));
+    }
 
-    return x->id < y->id ? -1 : x->id > y->id;
+    return news_disqus_read(path, handler, d, stats, err);
+}
+
+
+/*
+ * Standard input copied to a temporary file that becomes descriptor 0
+ * (its name removed at once), so that "-" can be read more than once.
+ */
+static int
+newsctl_spool_stdin(void)
+{
+    int          fd;
+    char         path[4096], buf[65536];
+    ssize_t      n;
+    const char  *dir;
+
+    dir = getenv("TMPDIR");
+    snprintf(path, sizeof(path), "%s/newsctl-stdin-XXXXXX",
+             dir && dir[0] ? dir : "/tmp");
+
+    fd = mkstemp(path);
+    if (fd == -1) {
+        fprintf(stderr, "newsctl: a temporary file for standard input: "
+                "%s: %s\n", path, strerror(errno));
+        return -1;
+    }
+
+    unlink(path);
+
+    while ((n = read(0, buf, sizeof(buf))) > 0) {
+        if (write(fd, buf, (size_t) n) != n) {
+            n = -1;
+            break;
+        }
+    }
+
+    if (n < 0 || dup2(fd, 0) == -1) {
+        fprintf(stderr, "newsctl: copying standard input: %s\n",
+                strerror(errno));
+        close(fd);
+        return -1;
+    }
+
+    close(fd);
+
+    return 0;
+}
+
+
+/* writes one file's posts, a pass more for replies read before parents */
+static int
+newsctl_dsq_file(newsctl_dsq_t *d, const char *path, news_err_t *err)
+{
+    news_import_stats_t  ignored;
+
+    do {
+        d->late = 0;
+        d->written = 0;
+        memset(&ignored, 0, sizeof(ignored));
+
+        if (newsctl_dsq_read(path, newsctl_dsq_write, d, &ignored, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        /* the earliest post waiting always has its parent written */
+        if (d->late > 0 && d->written == 0) {
+            return news_err_set(err, NEWS_ERROR, "%zu replies wait for "
+                                "parents never written", d->late);
+        }
+
+    } while (d->late > 0);
+
+    return NEWS_OK;
+}
+
+
+/*
+ * Re-renders every article marked (this import's, and a stopped one's),
+ * NEWSCTL_DSQ_RENDER a transaction, each taking its mark off.
+ */
+static int
+newsctl_dsq_render(newsctl_t *ctl, int64_t now, news_err_t *err)
+{
+    int            rc;
+    size_t         i, n;
+    MDB_txn       *txn;
+    MDB_val        key, val;
+    uint64_t       ids[NEWSCTL_DSQ_RENDER];
+    MDB_cursor    *cur;
+    unsigned char  k[NEWSCTL_DSQ_MARK_LEN + 8];
+
+    do {
+        if (news_store_write(&ctl->store, &txn, err) != NEWS_OK) {
+            return err->code;
+        }
+
+        rc = mdb_cursor_open(txn, ctl->store.dbi[NEWS_DB_META], &cur);
+        if (rc != 0) {
+            news_store_abort(&ctl->store, txn);
+            return news_store_fail(err, rc, "mdb_cursor_open()");
+        }
+
+        newsctl_dsq_mark_key(k, 0);
+        key.mv_data = k;
+        key.mv_size = sizeof(k);
+        n = 0;
+
+        for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+             rc == 0 && n < NEWSCTL_DSQ_RENDER && key.mv_size == sizeof(k)
+             && memcmp(key.mv_data, k, NEWSCTL_DSQ_MARK_LEN) == 0;
+             rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+        {
+            ids[n++] = news_be64_get((unsigned char *) key.mv_data
+                                     + NEWSCTL_DSQ_MARK_LEN);
+        }
+
+        mdb_cursor_close(cur);
+        rc = NEWS_OK;
+
+        for (i = 0; i < n && rc == NEWS_OK; i++) {
+            rc = news_article_refresh(&ctl->store, txn, ids[i], now, err);
+
+            /* an article deleted since its comments came has no pages */
+            if (rc == NEWS_NOTFOUND) {
+                rc = NEWS_OK;
+            }
+
+            newsctl_dsq_mark_key(k, ids[i]);
+            key.mv_data = k;
+            key.mv_size = sizeof(k);
+
+            if (rc == NEWS_OK
+                && mdb_del(txn, ctl->store.dbi[NEWS_DB_META], &key, NULL)
+                   != 0)
+            {
+                rc = news_err_set(err, NEWS_ERROR, "taking a mark off");
+            }
+        }
+
+        if (rc != NEWS_OK) {
+            news_store_abort(&ctl->store, txn);
+            return rc;
+        }
+
+        if (news_store_commit(&ctl->store, txn, err) != NEWS_OK) {
+            return err->code;
+        }
+
+    } while (n == NEWSCTL_DSQ_RENDER);
+
+    return NEWS_OK;
 }
 
 
 static int
 newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv)
 {
-    int                  i, rc;
-    size_t               g, added;
-    int64_t              now;
-    uint64_t             article;
-    MDB_txn             *txn;
+    int                  i, rc, spooled;
     news_err_t           err;
+    const char          *where;
     newsctl_dsq_t        d;
-    news_import_stats_t  stats;
+    newsctl_dsq_file_t  *files;
 
     memset(&d, 0, sizeof(d));
-    memset(&stats, 0, sizeof(stats));
-    now = (int64_t) time(NULL);
+    d.ctl = ctl;
+    d.first_new = UINT64_MAX;
     rc = 1;
+    spooled = 0;
+    where = "";
+
+    files = calloc((size_t) argc, sizeof(newsctl_dsq_file_t));
+    if (files == NULL) {
+        fprintf(stderr, "newsctl: import-disqus: out of memory\n");
+        return 1;
+    }
 
     /* every file read and checked first: a wrong post imports nothing */
     for (i = 0; i < argc; i++) {
-        d.last = 0;
+        if (strcmp(argv[i], "-") == 0 && !spooled) {
+            if (newsctl_spool_stdin() != 0) {
+                goto done;
+            }
 
-        if (news_disqus_read(argv[i], newsctl_dsq_post, &d, &stats, &err)
-            != NEWS_OK)
+            spooled = 1;
+        }
+
+        d.file = &files[i];
+
+        if (newsctl_dsq_read(argv[i], newsctl_dsq_check, &d, &d.stats, &err)
+            != NEWS_OK
+            || newsctl_dsq_sort(&files[i], &err) != NEWS_OK)
         {
             fprintf(stderr, "newsctl: %s: %s; nothing imported\n", argv[i],
                     err.msg);
             goto done;
         }
-
-        /* the reader's threads are gone: a later file's are new ones */
-        for (g = 0; g < d.n; g++) {
-            d.groups[g].thread = NULL;
-        }
     }
 
-    if (newsctl_open(ctl) != 0
-        || news_store_write(&ctl->store, &txn, &err) != NEWS_OK)
-    {
-        if (ctl->store.env != NULL) {
-            fprintf(stderr, "newsctl: import-disqus: %s\n", err.msg);
-        }
-
+    if (newsctl_open(ctl) != 0) {
         goto done;
     }
 
-    for (g = 0; g < d.n; g++) {
-        if (!newsctl_dsq_article(ctl, txn, &d.groups[g], &article)) {
-            printf("unmatched thread: %s%s%s\n", d.groups[g].link,
-                   d.groups[g].identifier[0] ? " id " : "",
-                   d.groups[g].identifier);
-            stats.unmatched++;
-            continue;
-        }
-
-        /* Disqus ids grow with time: a reply comes after what it answers */
-        qsort(d.groups[g].posts.items, d.groups[g].posts.n,
-              sizeof(news_comment_t), newsctl_dsq_cmp);
-
-        if (newsctl_dsq_merge(ctl, txn, article, &d.groups[g], now, &added,
-                              &err)
-            != NEWS_OK)
-        {
-            news_store_abort(&ctl->store, txn);
-            fprintf(stderr, "newsctl: import-disqus stopped: %s: %s\n",
-                    d.groups[g].link, err.msg);
-            goto done;
-        }
-
-        stats.comments += d.groups[g].posts.n;
+    if (news_store_write(&ctl->store, &d.txn, &err) != NEWS_OK) {
+        goto failed;
     }
 
-    if (news_store_commit(&ctl->store, txn, &err) != NEWS_OK) {
-        fprintf(stderr, "newsctl: import-disqus stopped: %s\n", err.msg);
-        goto done;
+    for (i = 0; i < argc; i++) {
+        d.file = &files[i];
+
+        if (newsctl_dsq_file(&d, argv[i], &err) != NEWS_OK) {
+            if (d.txn != NULL) {
+                news_store_abort(&ctl->store, d.txn);
+            }
+
+            where = argv[i];
+            goto failed;
+        }
     }
 
-    newsctl_summary("imported", &stats);
+    if (news_store_commit(&ctl->store, d.txn, &err) != NEWS_OK) {
+        goto failed;
+    }
+
+    d.committed += d.pending;
+
+    if (newsctl_dsq_render(ctl, (int64_t) time(NULL), &err) != NEWS_OK) {
+        goto failed;
+    }
+
+    newsctl_summary("imported", &d.stats);
     rc = 0;
+    goto done;
+
+failed:
+
+    fprintf(stderr, "newsctl: import-disqus stopped: %s%s%s\n", where,
+            where[0] ? ": " : "", err.msg);
+
+    if (d.committed > 0) {
+        fprintf(stderr, "newsctl: %zu comments were written before it "
+                "stopped: importing the same files again adds the rest "
+                "and shows them\n", d.committed);
+    }
 
 done:
 
-    for (g = 0; g < d.n; g++) {
-        free(d.groups[g].link);
-        free(d.groups[g].identifier);
-        news_comments_free(&d.groups[g].posts);
+    for (i = 0; i < argc; i++) {
+        free(files[i].posts);
+        free(files[i].threads);
     }
 
-    free(d.groups);
+    free(files);
     news_store_close(&ctl->store);
 
     return rc;

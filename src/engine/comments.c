@@ -1354,6 +1354,109 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 }
 
 
+int
+news_comment_import(news_store_t *st, MDB_txn *txn, news_comment_t *c,
+    news_err_t *err)
+{
+    size_t                m, alen;
+    MDB_val               key, val;
+    const unsigned char  *v;
+
+    c->depth = 1;
+    c->root = 0;
+
+    /* up from a parent that is as deep as a reply may go */
+    while (c->parent != 0) {
+        if (news_comment_find(st, txn, c->parent, &key, &val, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        v = news_comment_view(&val, &m, &alen);
+        if (v == NULL) {
+            return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+        }
+
+        if (v[24] < NEWS_COMMENT_DEPTH) {
+            c->depth = v[24] + 1;
+            break;
+        }
+
+        c->parent = news_be64_get(v);
+    }
+
+    if (c->parent != 0
+        && news_comment_thread_of(st, txn, c->parent, &c->root, err)
+           != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    if (news_store_new_id(st, txn, NEWS_DB_CINDEX, "comment_id", &c->id, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    return news_comment_put(st, txn, c, err);
+}
+
+
+int
+news_comment_imported(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, uint64_t below, uint64_t *id, news_err_t *err)
+{
+    int                   rc, same;
+    size_t                m, alen, n;
+    MDB_val               key, val;
+    MDB_cursor           *cur;
+    unsigned char         k[NEWS_COMMENTS_KEY];
+    const unsigned char  *v;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    /* the article's comments of that second: the key's first 16 bytes */
+    news_be64_put(k, c->article_id);
+    news_be64_put(k + 8, (uint64_t) c->created_at);
+    news_be64_put(k + 16, 0);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    n = strlen(c->body);
+    same = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == NEWS_COMMENTS_KEY
+         && memcmp(key.mv_data, k, 16) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        v = news_comment_view(&val, &m, &alen);
+        *id = news_be64_get((unsigned char *) key.mv_data + 16);
+
+        same = v != NULL && *id < below
+               && alen == strlen(c->author)
+               && memcmp(v + NEWS_COMMENT_VIEW_HEAD, c->author, alen) == 0
+               && m - NEWS_COMMENT_VIEW_HEAD - alen == n
+               && memcmp(v + NEWS_COMMENT_VIEW_HEAD + alen, c->body, n) == 0;
+
+        if (same) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading an article's comments");
+    }
+
+    return same ? NEWS_OK : NEWS_NOTFOUND;
+}
+
+
 /* a comment going with its article's range: its id and its queue entry */
 static int
 news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,

@@ -169,6 +169,25 @@ int news_comments_replace(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, news_comments_t *cs, news_err_t *err);
 
 /*
+ * An imported comment added to its article's records and indexes, its
+ * pages left as they are (the importer refreshes each article once, at
+ * the end): c's article_id, parent (0 or a stored comment of the same
+ * article), author, body, created_at and status are set.  A reply under
+ * a comment NEWS_COMMENT_DEPTH deep answers the nearest one above it that
+ * is not.  The id is assigned.
+ */
+int news_comment_import(news_store_t *st, MDB_txn *txn, news_comment_t *c,
+    news_err_t *err);
+
+/*
+ * An earlier import's copy of a comment: article_id's comment of that
+ * time, author and body whose id is below `below` (comments written
+ * since do not count).  NEWS_OK with *id, or NEWS_NOTFOUND.
+ */
+int news_comment_imported(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, uint64_t below, uint64_t *id, news_err_t *err);
+
+/*
  * Lists public JSON of visible comments of an article, oldest first,
  * after `cursor` (NEWS_COMMENTS_KEY bytes or NULL), up to limit.
  */

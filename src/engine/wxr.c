@@ -1007,7 +1007,7 @@ news_dsq_thread(news_dsq_t *d, xmlNode *node, news_err_t *err)
     t->t.link = news_xml_field(node, NEWS_DSQ_ELEMENTS, "link");
     t->t.identifier = news_xml_field(node, NEWS_DSQ_ELEMENTS, "id");
     t->t.title = news_xml_field(node, NEWS_DSQ_ELEMENTS, "title");
-    d->n++;
+    t->t.index = d->n++;
 
     if (!t->t.link || !t->t.identifier || !t->t.title) {
         return news_err_set(err, NEWS_ERROR, "out of memory");

@@ -63,6 +63,7 @@ typedef struct {
     const char  *link;
     const char  *identifier;    /* the site's own id for the page */
     const char  *title;
+    size_t       index;         /* its position among the file's threads */
 } news_disqus_thread_t;
 
 /*
@@ -70,8 +71,9 @@ typedef struct {
  * (their dsq:id, link and identifier: a few hundred bytes each); posts
  * are handed to handler one at a time as a comment JSON object whose
  * "id" and "parent" are the post's and its parent's dsq:id numbers,
- * with the thread they belong to.  Spam and deleted posts are counted,
- * not handed over.
+ * with the thread they belong to (valid during the call only: keep its
+ * index, the same each time the file is read).  Spam and deleted posts
+ * are counted, not handed over.
  */
 typedef int (*news_disqus_pt)(const news_disqus_thread_t *thread,
     cJSON *comment, size_t index, void *data, news_err_t *err);
