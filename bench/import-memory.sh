@@ -11,12 +11,16 @@
 #                                          N posts (default 100,000), 100 a
 #                                          thread, every third a reply, into
 #                                          a store of N/100 articles
+#   sh bench/import-memory.sh worker [N]   the nginx worker's memory after
+#                                          reading every article of the WXR
+#                                          of N items, imported
+#                                          (bench/import-worker-memory.pl)
 #
 # NEWSCTL=PATH measures another build's newsctl (an older one, to compare).
 set -eu
 kind=wxr
 case "${1:-}" in
-disqus) kind=$1; shift ;;
+disqus|worker) kind=$1; shift ;;
 esac
 root=$(cd "$(dirname "$0")/.." && pwd)
 newsctl=${NEWSCTL:-$root/build/newsctl}
@@ -66,6 +70,14 @@ measure() {
     grep -E 'Maximum resident|Elapsed' "$tmp/time"
     echo "anonymous memory, highest sample: $(sort -n "$tmp/anon" | tail -1) kB"
 }
+
+if [ $kind = worker ]; then
+    n=${1:-100000}
+    wxr "$n" >"$tmp/big.wxr"
+    echo "file: $(wc -c <"$tmp/big.wxr") bytes, $n items"
+    perl "$root/bench/import-worker-memory.pl" "$tmp/big.wxr" "$n"
+    exit 0
+fi
 
 mkdir "$tmp/db"
 if [ $kind = wxr ]; then
