@@ -9,6 +9,7 @@ use warnings;
 use Test::More;
 use lib 't/lib';
 use NewsTest;
+use NewsCitizen;
 
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 my $FORM = 'application/x-www-form-urlencoded';
@@ -117,4 +118,107 @@ for my $next (@foreign) {
 }
 
 $t->done;
+
+# --- A premoderated author sees their held comment; nobody else does ------------
+
+{
+    my $p = NewsCitizen::start(conf => front_conf('news_comment_premoderation on; news_comment_rate 0;'));
+    my $carol = $p->login('carol');
+    my $dave = $p->login('dave');
+    my $mod = $p->login('pmod', 'moderator');
+    my $PAGE = "/articles/$SLUG";
+    my %H = (host => 'news.example');
+
+    my $anon = NewsCitizen::raw_get($p, $PAGE, %H);
+    is($anon->{headers}{'x-cache'}, 'MISS', 'the public page: into the cache');
+
+    my $page = NewsCitizen::raw_get($p, $PAGE, %H, cookie => $carol);
+    my ($csrf) = $page->{body} =~ /name="csrf" value="([0-9a-f]+)"/;
+    my $res = $p->request('POST', "$PAGE/comments", { headers => { Cookie => $carol,
+                                                                  'Content-Type' => $FORM },
+                                                     content => "csrf=$csrf&body=Held+words+of+carol" });
+    is($res->{status}, 303, "a premoderated comment: 303") or diag "$res->{status} $res->{content}";
+    my ($id) = ($res->{headers}{location} // '') =~ /#comment-(\d+)$/;
+    ok($id, "to its #comment-" . ($id // '?'));
+
+    $page = NewsCitizen::raw_get($p, $PAGE, %H, cookie => $carol);
+    is($page->{headers}{'x-cache'}, 'BYPASS', 'the author\'s page goes around the cache');
+    like($page->{body}, qr{<li class="comment held" id="comment-$id">\n<p class="meta"><b>carol</b> <time[^>]*>[^<]*</time> <span class="label">Awaiting moderation</span></p>\n<div class="text"><p>Held words of carol</p>\n</div>}, 'the author finds it at its anchor, awaiting moderation');
+    like($page->{headers}{'cache-control'}, qr/private/, 'on a private page');
+
+    for my $who ([ 'another reader', $dave ], [ 'a logged-out reader', undef ]) {
+        my $other = NewsCitizen::raw_get($p, $PAGE, %H, $who->[1] ? (cookie => $who->[1]) : ());
+        unlike($other->{body}, qr/Held words|Awaiting moderation|comment-$id"/, "$who->[0] never sees it");
+    }
+    my $cached = NewsCitizen::raw_get($p, $PAGE, %H);
+    like($cached->{headers}{'x-cache'}, qr/^(HIT|MISS|EXPIRED|REVALIDATED)$/, "an anonymous read through the cache ($cached->{headers}{'x-cache'})");
+    unlike($cached->{body}, qr/Held words|Awaiting moderation/, 'never holds it');
+    $cached = NewsCitizen::raw_get($p, $PAGE, %H);
+    is($cached->{headers}{'x-cache'}, 'HIT', 'nor the cached copy after it');
+    unlike($cached->{body}, qr/Held words|Awaiting moderation/, 'which never holds it');
+    unlike(NewsCitizen::raw_get($p, "/api/articles/$SLUG/comments", %H)->{body}, qr/Held words/, 'nor does the API\'s list');
+
+    # the moderator's header counts the queue; a reader's has no such link
+    $page = NewsCitizen::raw_get($p, '/', %H, cookie => $mod);
+    like($page->{body}, qr{<a href="moderation">Moderation \(1\)</a>}, 'the moderator\'s header: Moderation (1)');
+    unlike(NewsCitizen::raw_get($p, '/', %H, cookie => $dave)->{body}, qr/Moderation/, 'a reader\'s has no queue link');
+    unlike($page->{body}, qr/href="desk"/, 'nor a moderator the desk');
+    ($csrf) = $page->{body} =~ /name="csrf" value="([0-9a-f]+)"/;
+    $res = $p->request('POST', '/moderation', { headers => { Cookie => $mod,
+                                                             'Content-Type' => $FORM },
+                                                content => "csrf=$csrf&id=$id&action=approve" });
+    is($res->{status}, 303, 'approved');
+    like(NewsCitizen::raw_get($p, '/', %H, cookie => $mod)->{body}, qr{>Moderation \(0\)</a>}, 'and the count is 0');
+    $page = NewsCitizen::raw_get($p, $PAGE, %H, cookie => $carol);
+    unlike($page->{body}, qr/Awaiting moderation/, 'approved: no longer awaiting');
+    like(NewsCitizen::raw_get($p, $PAGE, %H, cookie => $dave)->{body}, qr/Held words of carol/, 'and shown to all');
+
+    my $ed = $p->login('eddie', 'editor');
+    like(NewsCitizen::raw_get($p, '/', %H, cookie => $ed)->{body}, qr{<a href="desk">Desk</a><a href="moderation">Moderation \(0\)</a>}, 'an editor: the desk and the queue');
+    $p->done;
+}
+
 done_testing;
+
+# a proxy_cache in front of the module, as in t/61
+sub front_conf {
+    my ($http) = @_;
+    return <<"EOF";
+load_module %%MODULE%%;
+daemon off;
+worker_processes 1;
+pid %%DIR%%/nginx.pid;
+error_log %%DIR%%/logs/error.log debug;
+events { worker_connections 256; }
+http {
+    client_body_temp_path %%DIR%%/tmp/body;
+    proxy_temp_path %%DIR%%/tmp/proxy;
+    fastcgi_temp_path %%DIR%%/tmp/fastcgi;
+    uwsgi_temp_path %%DIR%%/tmp/uwsgi;
+    scgi_temp_path %%DIR%%/tmp/scgi;
+    news_db %%DB%%;
+    news_db_size 64m;
+    news_cache_max_age 60s;
+    $http
+    proxy_cache_path %%DIR%%/tmp/cache keys_zone=front:1m;
+
+    server {
+        listen unix:%%DIR%%/origin.sock;
+        location / { news; }
+    }
+
+    server {
+        listen 127.0.0.1:%%PORT%%;
+        location / {
+            proxy_pass http://unix:%%DIR%%/origin.sock:;
+            proxy_set_header Host \$host;
+            proxy_http_version 1.1;
+            proxy_cache front;
+            proxy_cache_bypass \$news_user;
+            proxy_no_cache \$news_user;
+            add_header X-Cache \$upstream_cache_status always;
+        }
+    }
+}
+EOF
+}

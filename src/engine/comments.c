@@ -1755,10 +1755,10 @@ news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
 
 int
 news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
-    const char *author, int64_t since, news_comment_t *out, size_t limit,
-    size_t *n)
+    const char *author, int64_t since, int held, news_comment_t *out,
+    size_t limit, size_t *n)
 {
-    int             rc, seen;
+    int             rc, seen, old;
     MDB_val         key, val;
     news_err_t      err;
     MDB_cursor     *cur;
@@ -1787,10 +1787,15 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
          rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), seen++)
     {
         if (key.mv_size != NEWS_COMMENTS_KEY
-            || news_be64_get(key.mv_data) != article_id
-            || (int64_t) news_be64_get((unsigned char *) key.mv_data + 8)
-               < since)
+            || news_be64_get(key.mv_data) != article_id)
         {
+            break;
+        }
+
+        old = (int64_t) news_be64_get((unsigned char *) key.mv_data + 8)
+              < since;
+
+        if (old && !held) {
             break;
         }
 
@@ -1802,6 +1807,11 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         if (news_comment_parse(&val, &out[*n], &err) != NEWS_OK) {
             rc = MDB_CORRUPTED;
             break;
+        }
+
+        if (old && out[*n].status != NEWS_COMMENT_PENDING) {
+            news_comment_free(&out[*n]);
+            continue;
         }
 
         out[*n].article_id = article_id;
@@ -1820,6 +1830,25 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     }
 
     return news_store_code(rc);
+}
+
+
+int
+news_comments_waiting(news_store_t *st, MDB_txn *txn, uint64_t *n)
+{
+    int       rc;
+    MDB_stat  ms;
+
+    *n = 0;
+
+    rc = mdb_stat(txn, st->dbi[NEWS_DB_PENDING], &ms);
+    if (rc != 0) {
+        return news_store_code(rc);
+    }
+
+    *n = ms.ms_entries;
+
+    return NEWS_OK;
 }
 
 

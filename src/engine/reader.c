@@ -242,9 +242,29 @@ news_read_recent(news_reader_t *rd, uint64_t article_id, int64_t window,
     }
 
     rc = news_comments_recent(rd->st, rd->txn, article_id, rd->actor->name,
-                              rd->now - window, out, limit, n);
+                              rd->now - window, 1, out, limit, n);
     if (rc != NEWS_OK) {
         return news_err_set(err, rc, "reading recent comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_read_waiting(news_reader_t *rd, uint64_t *n, news_err_t *err)
+{
+    int  rc;
+
+    *n = 0;
+
+    if (news_actor_may(rd->actor, NEWS_ACT_MODERATE, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_comments_waiting(rd->st, rd->txn, n);
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "counting the moderation queue");
     }
 
     return NEWS_OK;

@@ -95,15 +95,16 @@ int news_read_comments(news_reader_t *rd, const char *slug, size_t len,
     news_err_t *err);
 
 /*
- * The reader's own comments on article id still in the edit window
- * (news_comments_recent()); none for anyone not logged in.
- */
-/*
  * May the reader comment now?  NEWS_FORBIDDEN, err saying until when and
  * why, for a suspended or banned account (news_comment_standing).
  */
 int news_read_standing(news_reader_t *rd, news_err_t *err);
 
+/*
+ * The reader's own comments on article id still in the edit window, and
+ * those still held for approval (news_comments_recent()); none for
+ * anyone not logged in.
+ */
 int news_read_recent(news_reader_t *rd, uint64_t article_id,
     int64_t window, news_comment_t *out, size_t limit, size_t *n,
     news_err_t *err);
@@ -112,6 +113,9 @@ int news_read_recent(news_reader_t *rd, uint64_t article_id,
 int news_read_thread(news_reader_t *rd, const char *slug, size_t len,
     uint64_t root, news_article_view_t *v, news_comments_t *cs,
     news_err_t *err);
+
+/* how many comments the moderation queue holds, for moderators only */
+int news_read_waiting(news_reader_t *rd, uint64_t *n, news_err_t *err);
 
 /* the moderation queue (news_comments_pending), for moderators only */
 int news_read_pending(news_reader_t *rd, news_pending_t *q, news_buf_t *out,

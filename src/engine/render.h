@@ -223,6 +223,8 @@ typedef struct {
     const char  *text;          /* and its text, to correct */
     size_t       text_len;
     unsigned     max;           /* the longest comment, in characters */
+    int64_t      now;
+    int64_t      window;        /* how long a comment may be edited */
 } news_comment_form_t;
 
 /* the per-reader slot under an article's comments: one of these (the
@@ -232,7 +234,14 @@ void news_render_comment_login(news_buf_t *b, const char *prefix,
     size_t prefix_len, const char *slug, size_t slug_len);
 void news_render_comment_form(news_buf_t *b, const news_comment_form_t *f);
 
-/* after the form: the reader's recent comments, each to edit or delete */
+/*
+ * Before the form: the reader's own comments held for approval (among
+ * their recent ones), "Awaiting moderation", each at its #comment-N, as
+ * only they (and the moderators) see them; after the form: those still
+ * in the edit window, each to edit or delete.
+ */
+void news_render_comment_held(news_buf_t *b, const news_comment_form_t *f,
+    const news_comment_t *recent, size_t n);
 void news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
     const news_comment_t *recent, size_t n);
 

@@ -96,18 +96,64 @@ news_render_comment_form(news_buf_t *b, const news_comment_form_t *f)
 }
 
 
+/*
+ * The reader's own comments held for approval: the page the comment
+ * form's 303 lands on has them at their #comment-N, marked, though no
+ * other reader sees them
+ */
+void
+news_render_comment_held(news_buf_t *b, const news_comment_form_t *f,
+    const news_comment_t *recent, size_t n)
+{
+    size_t  i, held;
+
+    for (i = 0, held = 0; i < n; i++) {
+        if (recent[i].status != NEWS_COMMENT_PENDING) {
+            continue;
+        }
+
+        if (held++ == 0) {
+            news_buf_addl(b, "<h3 class=\"recent-h\">Awaiting moderation"
+                          "</h3>\n<p>Only you and the moderators see these "
+                          "until a moderator approves them.</p>\n"
+                          "<ol class=\"comment-list\">\n");
+        }
+
+        news_buf_addf(b, "<li class=\"comment held\" id=\"comment-%llu\">\n"
+                      "<p class=\"meta\"><b>", (unsigned long long) recent[i].id);
+        news_html_escape(b, f->user, f->user_len);
+        news_buf_addl(b, "</b> ");
+        news_render_comment_time(b, recent[i].created_at);
+        news_buf_addl(b, " <span class=\"label\">Awaiting moderation</span>"
+                      "</p>\n<div class=\"text\">");
+        news_comment_html(b, recent[i].body, strlen(recent[i].body));
+        news_buf_addl(b, "</div>\n</li>\n");
+    }
+
+    if (held) {
+        news_buf_addl(b, "</ol>\n");
+    }
+}
+
+
 /* the reader's own recent comments, each with edit and delete */
 void
 news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
     const news_comment_t *recent, size_t n)
 {
-    size_t  i;
+    size_t  i, shown;
 
-    if (n) {
-        news_buf_addl(b, "<h3 class=\"recent-h\">Your recent comments</h3>\n");
-    }
+    for (i = 0, shown = 0; i < n; i++) {
+        /* a held comment past the window is listed above, not editable */
+        if (recent[i].created_at < f->now - f->window) {
+            continue;
+        }
 
-    for (i = 0; i < n; i++) {
+        if (shown++ == 0) {
+            news_buf_addl(b, "<h3 class=\"recent-h\">Your recent comments"
+                          "</h3>\n");
+        }
+
         news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
                       "action=\"" NEWS_ROUTE_ARTICLE "%.*s"
                       NEWS_ROUTE_ACTION_SUFFIX "\">\n"

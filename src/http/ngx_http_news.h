@@ -124,6 +124,8 @@ typedef struct {
     news_actor_t                actor;      /* the user, as the engine's */
     u_char                      token[NEWS_TOKEN_LEN];  /* of the session */
     unsigned                    looked_up:1;
+    unsigned                    moderator:1;    /* with ... */
+    uint64_t                    waiting;        /* ... the queue's count */
     unsigned                    json:1;     /* errors are JSON */
 
     ngx_http_news_body_pt       body_done;

@@ -143,6 +143,8 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
     f.user_len = user->name_len;
     f.reply = ctx ? ctx->form_parent : 0;
     f.max = (unsigned) nmcf->comment_max;
+    f.now = rd->now;
+    f.window = nmcf->comment_edit_window;
 
     if (ngx_http_arg(r, (u_char *) "reply", 5, &value) == NGX_OK
         && ngx_http_news_id((char *) value.data, value.len, &f.reply)
@@ -158,8 +160,6 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
         f.text_len = ctx->form_text.len;
     }
 
-    news_render_comment_form(b, &f);
-
     /* a form without them is better than no form */
     if (news_read_recent(rd, v->id, nmcf->comment_edit_window, recent,
                          NGX_HTTP_NEWS_RECENT, &n, &err)
@@ -168,6 +168,8 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
         n = 0;
     }
 
+    news_render_comment_held(b, &f, recent, n);
+    news_render_comment_form(b, &f);
     news_render_comment_edits(b, &f, recent, n);
 
     while (n) {

@@ -21,6 +21,8 @@ static void ngx_http_news_session_touch(void *data);
 static ngx_int_t ngx_http_news_cookie_out(ngx_http_request_t *r,
     const char *name, ngx_str_t *value, time_t max_age);
 static u_char ngx_http_news_take_hello(ngx_http_request_t *r);
+static void ngx_http_news_waiting(ngx_http_request_t *r,
+    ngx_http_news_ctx_t *ctx);
 
 
 /*
@@ -82,6 +84,8 @@ ngx_http_news_auth_lookup(ngx_http_request_t *r)
     *ctx->user = user;
     ngx_memzero(ctx->user->hash, sizeof(ctx->user->hash));
 
+    ngx_http_news_waiting(r, ctx);
+
     /*
      * The idle timeout needs to know when a session was last used: a
      * write no request waits for, at most once a minute per session (a
@@ -100,6 +104,37 @@ ngx_http_news_auth_lookup(ngx_http_request_t *r)
                                          &touch, sizeof(touch));
         ngx_explicit_memzero(touch.token, NEWS_TOKEN_LEN);
     }
+}
+
+
+/*
+ * A moderator's header says how many comments wait in the queue: LMDB
+ * keeps the count of the queue's entries, so this is one more short read
+ * (no walk of the queue), for moderators only.  Unknown stays 0.
+ */
+static void
+ngx_http_news_waiting(ngx_http_request_t *r, ngx_http_news_ctx_t *ctx)
+{
+    news_err_t     err;
+    news_reader_t  rd;
+
+    if (news_actor_may(ngx_http_news_actor(r, &ctx->actor),
+                       NEWS_ACT_MODERATE, &err)
+        != NEWS_OK)
+    {
+        return;
+    }
+
+    ctx->moderator = 1;
+
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK
+        || news_read_waiting(&rd, &ctx->waiting, &err) != NEWS_OK)
+    {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0, "news: %s",
+                      err.msg);
+    }
+
+    news_reader_end(&rd);
 }
 
 
@@ -123,17 +158,20 @@ ngx_http_news_user(ngx_http_request_t *r)
 ngx_int_t
 ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
 {
-    ngx_str_t      csrf;
-    news_buf_t     b;
-    news_err_t     err;
-    news_nav_t     n;
-    news_user_t   *user;
-    news_actor_t   actor;
+    ngx_str_t             csrf;
+    news_buf_t            b;
+    news_err_t            err;
+    news_nav_t            n;
+    news_user_t          *user;
+    news_actor_t          actor;
+    ngx_http_news_ctx_t  *ctx;
 
     user = ngx_http_news_user(r);
     if (user == NULL) {
         return NGX_OK;
     }
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
 
     if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
         return NGX_ERROR;
@@ -148,6 +186,8 @@ ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav)
 
     ngx_http_news_actor(r, &actor);
     n.desk = news_actor_may(&actor, NEWS_ACT_EDIT, &err) == NEWS_OK;
+    n.moderate = ctx->moderator;
+    n.waiting = ctx->waiting;
 
     news_buf_init(&b);
     news_render_account_nav(&b, &n);
