@@ -178,6 +178,72 @@ $t->done;
     $p->done;
 }
 
+# --- Moderation in place ---------------------------------------------------------
+
+{
+    my $m = NewsTest->new(http => 'news_comment_premoderation on; news_comment_rate 0;');
+    $m->run;
+    $m->newsctl('import', 'demo/seed-article.json');
+    my $PAGE = "/articles/$SLUG";
+    my $mod = $m->login('mia', 'moderator');
+    my $erin = $m->login('erin');
+    my $frank = $m->login('frank');
+    my $get = sub { my ($c, $path) = @_; $m->get($path // $PAGE, { headers => { $c ? (Cookie => $c) : () } }) };
+    my $post = sub {
+        my ($c, $path, $body) = @_;
+        $m->request('POST', $path, { headers => { Cookie => $c, 'Content-Type' => $FORM }, content => $body });
+    };
+    my $csrf_of = sub { my ($page) = @_; ($page =~ /name="csrf" value="([0-9a-f]+)"/)[0] };
+
+    # a moderator's comment goes straight up; two readers' wait
+    my $mc = $csrf_of->($get->($mod)->{content});
+    is($post->($mod, "$PAGE/comments", "csrf=$mc&body=From+the+desk")->{status}, 303, 'a moderator comments');
+    my $ec = $csrf_of->($get->($erin)->{content});
+    my ($held) = ($post->($erin, "$PAGE/comments", "csrf=$ec&body=Erin+waits")->{headers}{location} // '') =~ /comment-(\d+)/;
+    ok($held, 'a reader\'s comment is held');
+
+    my $page = $get->($mod)->{content};
+    like($page, qr{<a href="moderation">Moderation \(1\)</a>}, 'the header counts it');
+    like($page, qr{<li class="comment" id="comment-$held">\n<div class="held">\n<p class="label">Awaiting moderation</p>\n<article>.*?Erin waits.*?</article>\n</div>\n<form class="moderate" method="post" action="articles/\Q$SLUG\E/comments/action"><input type="hidden" name="csrf" value="$mc"><input type="hidden" name="id" value="$held"><span class="meta">No\. $held</span> <button name="action" value="approve">Approve<span class="vh"> comment $held</span></button> <a href="articles/\Q$SLUG\E\?delete=$held">Delete<span class="vh"> comment $held</span></a></form>}s,
+         'the moderator sees the held comment in place, greyed, labelled, numbered, with Approve and Delete');
+    like($page, qr{<span class="meta">No\. 1</span> <button name="action" value="hide">Hide<span class="vh"> comment 1</span></button>}, 'and Hide on a visible one');
+    for my $who ([ 'a reader', $frank ], [ 'a logged-out reader', undef ]) {
+        my $p = $get->($who->[1])->{content};
+        unlike($p, qr/class="moderate"|Erin waits|No\. \d/, "$who->[0]: no buttons, no held comment");
+    }
+
+    # hide from the article page: back at the comment, greyed
+    my $res = $post->($mod, "$PAGE/comments/action", "csrf=$mc&id=1&action=hide");
+    is($res->{status}, 303, 'Hide: 303');
+    like($res->{headers}{location}, qr{/articles/\Q$SLUG\E#comment-1$}, 'back at the same comment');
+    $page = $get->($mod)->{content};
+    like($page, qr{<li class="comment" id="comment-1">\n<div class="held">\n<p class="label">Hidden by a moderator</p>\n<article>.*?From the desk.*?</article>\n</div>\n<form class="moderate"[^>]*>.*?<button name="action" value="unhide">Unhide<span class="vh"> comment 1</span></button>}s,
+         'the hidden comment stays, greyed and labelled, with Unhide');
+    unlike($get->($frank)->{content}, qr/From the desk/, 'readers no longer see it');
+    unlike($get->(undef)->{content}, qr/From the desk/, 'nor the public page');
+
+    is($post->($mod, "$PAGE/comments/action", "id=1&action=unhide")->{status}, 403, 'no CSRF token: 403');
+    is($post->($frank, "$PAGE/comments/action", "csrf=" . $csrf_of->($get->($frank)->{content}) . "&id=1&action=unhide")->{status}, 404, 'a reader cannot unhide: 404 as for no comment');
+    is($post->($mod, "$PAGE/comments/action", "csrf=$mc&id=1&action=unhide")->{status}, 303, 'Unhide: 303');
+    like($get->(undef)->{content}, qr/From the desk/, 'public again');
+
+    # Delete asks first, on a page of its own
+    $res = $get->($mod, "$PAGE?delete=$held");
+    is($res->{status}, 200, 'the delete confirmation page');
+    is($res->{headers}{'cache-control'}, 'no-store', 'never cached');
+    like($res->{content}, qr{<h1>Delete comment No\. $held\?</h1>}, 'it asks');
+    like($res->{content}, qr{<form method="post" action="articles/\Q$SLUG\E/comments/action">\n<input type="hidden" name="csrf" value="$mc">\n<input type="hidden" name="id" value="$held">\n<p><button name="action" value="delete" class="danger">Delete comment No\. $held</button> <a href="articles/\Q$SLUG\E#comment-$held">Cancel: back to the comment</a>}, 'a button that deletes it and the way back');
+    is($get->(undef, "$PAGE?delete=$held")->{status}, 403, 'logged out: 403');
+    is($get->($mod, "$PAGE?delete=x")->{status}, 400, 'a bad number: 400');
+    $res = $post->($mod, "$PAGE/comments/action", "csrf=$mc&id=$held&action=delete");
+    is($res->{status}, 303, 'deleted');
+    like($res->{headers}{location}, qr{#comment-$held$}, 'back where it was');
+    $page = $get->($mod)->{content};
+    unlike($page, qr/Erin waits/, 'gone for the moderator too');
+    like($page, qr{>Moderation \(0\)</a>}, 'and from the count');
+    $m->done;
+}
+
 done_testing;
 
 # a proxy_cache in front of the module, as in t/61

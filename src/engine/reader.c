@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "reader.h"
+#include "render.h"
 
 
 static int news_read_moved(news_reader_t *rd, news_article_view_t *v,
@@ -245,6 +246,41 @@ news_read_recent(news_reader_t *rd, uint64_t article_id, int64_t window,
                               rd->now - window, 1, out, limit, n);
     if (rc != NEWS_OK) {
         return news_err_set(err, rc, "reading recent comments");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
+    const char *slug, int closed, unsigned page, const char *csrf,
+    size_t csrf_len, news_buf_t *out, news_err_t *err)
+{
+    news_article_t   a;
+    news_comments_t  cs;
+
+    if (news_actor_may(rd->actor, NEWS_ACT_MODERATE, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (news_comments_load(rd->st, rd->txn, article_id, &cs, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    /* what the renderer needs of the article: its address, if closed */
+    memset(&a, 0, sizeof(news_article_t));
+    a.id = article_id;
+    a.slug = (char *) slug;
+    a.comments_closed = closed;
+
+    news_render_comments_staff(out, &a, &cs, page, csrf, csrf_len);
+    news_comments_free(&cs);
+
+    if (out->failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
     return NEWS_OK;

@@ -114,6 +114,17 @@ int news_read_thread(news_reader_t *rd, const char *slug, size_t len,
     uint64_t root, news_article_view_t *v, news_comments_t *cs,
     news_err_t *err);
 
+/*
+ * A moderator's comment page `page` of article id, rendered now from
+ * its comments (at most NEWS_ARTICLE_COMMENTS_MAX, the bound every
+ * comment write renders from too): hidden and held ones show, and each
+ * has its buttons with the CSRF token (news_render_comments_staff()).
+ * For moderators only; never stored, never for the public.
+ */
+int news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
+    const char *slug, int closed, unsigned page, const char *csrf,
+    size_t csrf_len, news_buf_t *out, news_err_t *err);
+
 /* how many comments the moderation queue holds, for moderators only */
 int news_read_waiting(news_reader_t *rd, uint64_t *n, news_err_t *err);
 

@@ -132,6 +132,20 @@ int news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
 /* ,"body":"Markdown"} : what ends the article JSON editors are sent */
 void news_render_json_source(news_buf_t *b, const news_article_t *a);
 
+/*
+ * A moderator's page `page` of the article's comments, rendered at
+ * request time and never stored: hidden and held comments show too,
+ * greyed and labelled, and every comment has its number, Hide, Unhide
+ * or Approve, and Delete (render_thread.c)
+ */
+void news_render_comments_staff(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page, const char *csrf,
+    size_t csrf_len);
+
+/* the page that asks before a comment is deleted (render_forms.c) */
+void news_render_delete_confirm(news_buf_t *b, const char *slug,
+    size_t slug_len, uint64_t id, const char *csrf, size_t csrf_len);
+
 /* frees the reply tree cached in a news_comments_t */
 void news_render_tree_free(void *tree);
 

@@ -310,3 +310,28 @@ news_render_comment_refused(news_buf_t *b, const char *why, size_t n)
     news_html_escape(b, why, n);
     news_buf_addl(b, ".</p>\n");
 }
+
+
+/*
+ * Before a comment is deleted: what goes, the button that deletes it
+ * (the article's action route, which comes back to the article) and the
+ * way back to the comment untouched
+ */
+void
+news_render_delete_confirm(news_buf_t *b, const char *slug, size_t slug_len,
+    uint64_t id, const char *csrf, size_t csrf_len)
+{
+    news_buf_addf(b, "<h1>Delete comment No. %llu?</h1>\n<p>Its words go "
+                  "for good; replies to it stay, under \xe2\x80\x9c[deleted]"
+                  "\xe2\x80\x9d.</p>\n<form method=\"post\" action=\""
+                  NEWS_ROUTE_ARTICLE "%.*s" NEWS_ROUTE_ACTION_SUFFIX "\">\n",
+                  (unsigned long long) id, (int) slug_len, slug);
+    news_render_csrf_input(b, csrf, csrf_len);
+    news_buf_addf(b, "<input type=\"hidden\" name=\"id\" value=\"%llu\">\n"
+                  "<p><button name=\"action\" value=\"delete\" "
+                  "class=\"danger\">Delete comment No. %llu</button> "
+                  "<a href=\"" NEWS_ROUTE_ARTICLE "%.*s#comment-%llu\">"
+                  "Cancel: back to the comment</a></p>\n</form>\n",
+                  (unsigned long long) id, (unsigned long long) id,
+                  (int) slug_len, slug, (unsigned long long) id);
+}

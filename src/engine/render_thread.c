@@ -29,6 +29,12 @@ typedef struct {
     size_t        top_last;
     size_t        top_shown;
     int           cached;       /* nodes belong to the comments' cache */
+
+    /* a moderator's page (never stored): every comment but the deleted,
+     * each with its number and buttons carrying the CSRF token */
+    int           staff;
+    const char   *csrf;
+    size_t        csrf_len;
 } news_thread_t;
 
 
@@ -52,6 +58,10 @@ static void news_render_comment_article(news_buf_t *b,
     const news_article_t *a, const news_comment_t *c, unsigned depth);
 static int news_render_thread(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs);
+static void news_render_comment_page(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, news_thread_t *tree, unsigned page);
+static void news_render_moderate(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const news_thread_t *t);
 
 
 static int
@@ -66,6 +76,7 @@ news_thread_make(news_thread_t *t, const news_comments_t *cs)
     t->top_shown = 0;
     t->nodes = NULL;
     t->cached = 0;
+    t->staff = 0;
 
     if (cs == NULL || cs->n == 0) {
         return 0;
@@ -176,7 +187,8 @@ news_thread_shown(news_thread_t *t, const news_comments_t *cs, size_t i,
         return 0;
     }
 
-    shown = cs->items[i].status == NEWS_COMMENT_VISIBLE;
+    shown = cs->items[i].status == NEWS_COMMENT_VISIBLE
+            || (t->staff && cs->items[i].status != NEWS_COMMENT_DELETED);
 
     for (c = t->nodes[i].first; c != NEWS_NONE; c = t->nodes[c].next) {
         if (news_thread_shown(t, cs, c, depth + 1)) {
@@ -184,7 +196,7 @@ news_thread_shown(news_thread_t *t, const news_comments_t *cs, size_t i,
         }
     }
 
-    if (cs->items[i].status == NEWS_COMMENT_PENDING) {
+    if (cs->items[i].status == NEWS_COMMENT_PENDING && !t->staff) {
         shown = 0;
     }
 
@@ -322,14 +334,61 @@ void
 news_render_comments(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, unsigned page)
 {
-    size_t         i, skip, count, room;
-    unsigned       pages;
     news_thread_t  t;
 
     if (news_thread_build(&t, cs) != 0) {
         b->failed = 1;
         return;
     }
+
+    news_render_comment_page(b, a, cs, &t, page);
+}
+
+
+/*
+ * A moderator's comment page, rendered when asked (never stored): its
+ * own tree, in which hidden and held comments show too
+ */
+void
+news_render_comments_staff(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page, const char *csrf,
+    size_t csrf_len)
+{
+    size_t         i;
+    news_thread_t  t;
+
+    memset(&t, 0, sizeof(news_thread_t));
+    t.staff = 1;
+
+    if (news_thread_make(&t, cs) != 0) {
+        b->failed = 1;
+        return;
+    }
+
+    /* news_thread_make() counted with the public's rule: again */
+    t.staff = 1;
+    t.csrf = csrf;
+    t.csrf_len = csrf_len;
+    t.top_shown = 0;
+
+    for (i = t.top_first; i != NEWS_NONE; i = t.nodes[i].next) {
+        t.top_shown += news_thread_shown(&t, cs, i, 1);
+    }
+
+    news_render_comment_page(b, a, cs, &t, page);
+}
+
+
+/* page `page` of the threads of tree t, which it frees */
+static void
+news_render_comment_page(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, news_thread_t *tree, unsigned page)
+{
+    size_t         i, skip, count, room;
+    unsigned       pages;
+    news_thread_t  t;
+
+    t = *tree;
 
     if (t.top_shown == 0) {
         news_thread_free(&t);
@@ -416,10 +475,23 @@ news_render_comment(news_buf_t *b, const news_article_t *a,
     if (c->status == NEWS_COMMENT_VISIBLE) {
         news_render_comment_article(b, a, c, depth);
 
+    } else if (t->staff && c->status != NEWS_COMMENT_DELETED) {
+        news_buf_adds(b, c->status == NEWS_COMMENT_HIDDEN
+                         ? "<div class=\"held\">\n<p class=\"label\">Hidden "
+                           "by a moderator</p>\n"
+                         : "<div class=\"held\">\n<p class=\"label\">"
+                           "Awaiting moderation</p>\n");
+        news_render_comment_article(b, a, c, depth);
+        news_buf_addl(b, "</div>\n");
+
     } else {
         news_buf_adds(b, c->status == NEWS_COMMENT_HIDDEN
                          ? "<p class=\"meta\">[removed by a moderator]</p>\n"
                          : "<p class=\"meta\">[deleted]</p>\n");
+    }
+
+    if (t->staff && c->status != NEWS_COMMENT_DELETED) {
+        news_render_moderate(b, a, c, t);
     }
 
     if (t->nodes[i].first != NEWS_NONE && depth < NEWS_COMMENT_DEPTH
@@ -496,6 +568,39 @@ news_render_comment_article(news_buf_t *b, const news_article_t *a,
     news_buf_addf(b, "<a href=\"" NEWS_ROUTE_COMMENT "%llu"
                   NEWS_ROUTE_REPORT_SUFFIX "\" rel=\"nofollow\">Report</a>"
                   "</p>\n</article>\n", (unsigned long long) c->id);
+}
+
+
+/*
+ * A moderator's buttons under a comment: its number, Hide or Unhide (or
+ * Approve for a held one) posted to the article's action route, which
+ * comes back to #comment-N, and Delete, which asks first on a page of
+ * its own.  Each names its comment for a screen reader.
+ */
+static void
+news_render_moderate(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const news_thread_t *t)
+{
+    const char  *action, *label;
+
+    action = c->status == NEWS_COMMENT_VISIBLE ? "hide"
+             : c->status == NEWS_COMMENT_HIDDEN ? "unhide" : "approve";
+    label = c->status == NEWS_COMMENT_VISIBLE ? "Hide"
+            : c->status == NEWS_COMMENT_HIDDEN ? "Unhide" : "Approve";
+
+    news_buf_addf(b, "<form class=\"moderate\" method=\"post\" action=\""
+                  NEWS_ROUTE_ARTICLE "%s" NEWS_ROUTE_ACTION_SUFFIX "\">"
+                  "<input type=\"hidden\" name=\"csrf\" value=\"%.*s\">"
+                  "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
+                  "<span class=\"meta\">No. %llu</span> "
+                  "<button name=\"action\" value=\"%s\">%s<span "
+                  "class=\"vh\"> comment %llu</span></button> "
+                  "<a href=\"" NEWS_ROUTE_ARTICLE "%s?delete=%llu\">Delete"
+                  "<span class=\"vh\"> comment %llu</span></a></form>\n",
+                  a->slug, (int) t->csrf_len, t->csrf,
+                  (unsigned long long) c->id, (unsigned long long) c->id,
+                  action, label, (unsigned long long) c->id, a->slug,
+                  (unsigned long long) c->id, (unsigned long long) c->id);
 }
 
 

@@ -11,7 +11,12 @@ static ngx_int_t ngx_http_news_teasers(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, char kind);
 static int ngx_http_news_article_page(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, news_reader_t *rd, news_article_view_t *v,
-    ngx_buf_t **out, news_err_t *err);
+    ngx_uint_t cpage, ngx_buf_t **out, news_err_t *err);
+static int ngx_http_news_staff_comments(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, news_reader_t *rd, news_article_view_t *v,
+    ngx_uint_t cpage, ngx_str_t *comments, news_err_t *err);
+static ngx_int_t ngx_http_news_delete_confirm(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_str_t *id);
 static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
     news_reader_t *rd, news_article_view_t *v, ngx_str_t *slug,
     ngx_str_t *slot);
@@ -456,11 +461,16 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_reader_t          rd;
     ngx_http_news_ctx_t   *ctx;
     news_article_view_t    v;
-    ngx_str_t              thread;
+    ngx_str_t              thread, id;
 
     /* a thread's own page (comments.c) */
     if (ngx_http_arg(r, (u_char *) "thread", 6, &thread) == NGX_OK) {
         return ngx_http_news_thread(r, rt);
+    }
+
+    /* "delete this comment?" before the form that does it */
+    if (ngx_http_arg(r, (u_char *) "delete", 6, &id) == NGX_OK) {
+        return ngx_http_news_delete_confirm(r, rt, &id);
     }
 
     if (ngx_http_news_number_arg(r, "comments", &cpage) != NGX_OK) {
@@ -480,7 +490,7 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                            NEWS_FRAG_PAGE, cpage, &v, &err);
 
     if (rc == NEWS_OK && !v.moved) {
-        rc = ngx_http_news_article_page(r, rt, &rd, &v, &b, &err);
+        rc = ngx_http_news_article_page(r, rt, &rd, &v, cpage, &b, &err);
     }
 
     /* the copy is made: the map may move on */
@@ -510,8 +520,8 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
  */
 static int
 ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
-    news_reader_t *rd, news_article_view_t *v, ngx_buf_t **out,
-    news_err_t *err)
+    news_reader_t *rd, news_article_view_t *v, ngx_uint_t cpage,
+    ngx_buf_t **out, news_err_t *err)
 {
     ngx_int_t              n;
     news_buf_t            *head;
@@ -542,6 +552,12 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     pg.main.len = v->page.part[NEWS_PART_ARTICLE].len;
     pg.comments.data = (u_char *) v->comments.data;
     pg.comments.len = v->comments.len;
+
+    if (ngx_http_news_staff_comments(r, rt, rd, v, cpage, &pg.comments, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
     pg.tail.data = (u_char *) v->page.part[NEWS_PART_TAIL].data;
     pg.tail.len = v->page.part[NEWS_PART_TAIL].len;
     pg.path = rt->path;
@@ -554,6 +570,94 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * A moderator reads the comments as a moderator: rendered now, with the
+ * hidden and held ones and every comment's buttons, in place of the
+ * stored page (which stays the public's: a moderator's page is private).
+ * Anyone else keeps the stored page.
+ */
+static int
+ngx_http_news_staff_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    news_reader_t *rd, news_article_view_t *v, ngx_uint_t cpage,
+    ngx_str_t *comments, news_err_t *err)
+{
+    u_char               *slug;
+    ngx_str_t             csrf;
+    news_buf_t           *b;
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    if (ctx == NULL || ctx->user == NULL || !ctx->moderator) {
+        return NEWS_OK;
+    }
+
+    slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
+
+    if (slug == NULL || ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    *ngx_cpymem(slug, rt->slug.data, rt->slug.len) = '\0';
+
+    b = ngx_http_news_buf(r);
+
+    if (news_read_staff_comments(rd, v->id, (char *) slug, v->closed,
+                                 (unsigned) cpage, (char *) csrf.data,
+                                 csrf.len, b, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    comments->data = (u_char *) b->data;
+    comments->len = b->len;
+
+    return NEWS_OK;
+}
+
+
+/*
+ * GET /articles/{slug}?delete=ID: the page that asks before a comment
+ * goes, for a logged-in reader (the form's action decides who may).
+ */
+static ngx_int_t
+ngx_http_news_delete_confirm(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_str_t *value)
+{
+    uint64_t               id;
+    ngx_int_t              rc;
+    ngx_str_t              csrf;
+    news_buf_t            *b;
+    ngx_http_news_page_t   pg;
+
+    if (ngx_http_news_id((char *) value->data, value->len, &id) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request", "Say which comment, "
+                                        "by its number.");
+    }
+
+    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_ACCOUNT);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (ngx_http_news_csrf_value(r, &csrf) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b = ngx_http_news_buf(r);
+    news_render_delete_confirm(b, (char *) rt->slug.data, rt->slug.len, id,
+                               (char *) csrf.data, csrf.len);
+
+    ngx_memzero(&pg, sizeof(pg));
+    ngx_str_set(&pg.title, "Delete a comment");
+    pg.path = rt->path;
+
+    return ngx_http_news_form_send(r, NGX_HTTP_OK, b, &pg);
 }
 
 
