@@ -56,7 +56,7 @@ my $editor = $t->login('ed1', 'editor');
 
 # the form for a logged-in reader, and a post through it
 $res = $t->get($PAGE, { headers => { Cookie => $alice } });
-like($res->{content}, qr{<form class="comment-form" id="comment-form" method="post" action="articles/$SLUG/comments">}, 'a comment form when logged in');
+like($res->{content}, qr{<form class="comment-form" id="comment-form" method="post" action="articles/$SLUG/comments#comment-form">}, 'a comment form when logged in');
 like($res->{content}, qr{<label for="comment-body">}, 'with a label');
 unlike($res->{content}, qr/Log in to comment/, 'and no login link');
 my $csrf = csrf_of($t, $alice);

@@ -96,6 +96,12 @@ is($hello, 'l', 'a login\'s welcome');
 $res = $t->get('/', { headers => { cookie => "news_session=$session; news_hello=l" } });
 like($res->{content}, qr{<span role="status">Welcome back! </span>Logged in as <b>newreader</b>}, 'welcome back');
 
+# --- every page names the feed -------------------------------------------------
+
+for my $path ('/', "/articles/$SLUG", '/login', '/search', '/no-such-page') {
+    like($t->get($path)->{content}, qr{<link rel="alternate" type="application/atom\+xml" href="feed\.xml" title="News">}, "$path: the feed's autodiscovery link");
+}
+
 # --- next stays on this site, however it is written -----------------------------
 
 my @foreign = ('//evil.example/', 'https://evil.example/', '/\\evil.example/',
@@ -242,6 +248,56 @@ $t->done;
     unlike($page, qr/Erin waits/, 'gone for the moderator too');
     like($page, qr{>Moderation \(0\)</a>}, 'and from the count');
     $m->done;
+}
+
+# --- Replies in place -------------------------------------------------------------
+
+{
+    my $q = NewsTest->new(http => 'news_comment_rate 0; news_comment_max_length 40;');
+    $q->run;
+    $q->newsctl('import', 'demo/seed-article.json');
+    my $PAGE = "/articles/$SLUG";
+    my $gina = $q->login('gina');
+    my $hal = $q->login('hal');
+    my $get = sub { my ($c, $path) = @_; $q->get($path // $PAGE, { headers => { $c ? (Cookie => $c) : () } }) };
+    my $post = sub {
+        my ($c, $path, $body) = @_;
+        $q->request('POST', $path, { headers => { Cookie => $c, 'Content-Type' => $FORM }, content => $body });
+    };
+    my ($gc) = $get->($gina)->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
+    $post->($gina, "$PAGE/comments", "csrf=$gc&body=First+of+gina");
+    $post->($gina, "$PAGE/comments", "csrf=$gc&body=Second+of+gina");
+
+    my $page = $get->(undef)->{content};
+    like($page, qr{<a href="articles/\Q$SLUG\E\?reply=1#comment-form">Reply<span class="vh"> to gina</span></a>}, 'Reply says to whom');
+    like($page, qr{<a href="articles/\Q$SLUG\E#comment-1"><span class="vh">Permalink to gina\x{e2}\x{80}\x{99}s comment of </span><time }, 'the permalink says whose');
+
+    # logged out: Reply goes to the login, and back to that reply form
+    my $res = $get->(undef, "$PAGE?reply=1");
+    is($res->{status}, 303, 'logged out, Reply: 303');
+    like($res->{headers}{location}, qr{^http://127\.0\.0\.1:\d+/login\?next=/articles/\Q$SLUG\E\?reply=1%23comment-form$}, 'to the login, next the reply form');
+    my ($next) = $res->{headers}{location} =~ m{(/login\?.*)$};
+    like($get->(undef, $next)->{content}, qr{name="next" value="/articles/\Q$SLUG\E\?reply=1#comment-form"}, 'which the login keeps');
+
+    # logged in: the form right under comment 1, naming its author
+    $page = $get->($hal, "$PAGE?reply=1")->{content};
+    like($page, qr{<li class="comment" id="comment-1">\n<article>.*?First of gina.*?</article>\n<form class="comment-form" id="comment-form" method="post" action="articles/\Q$SLUG\E/comments#comment-form">\n<input type="hidden" name="csrf" value="[0-9a-f]+">\n<input type="hidden" name="parent" value="1">\n<p>Replying to <a href="articles/\Q$SLUG\E#comment-1">gina</a>}s,
+         'the reply form stands under the comment: Replying to gina');
+    is(scalar(() = $page =~ /id="comment-form"/g), 1, 'one form on the page');
+    like($get->($hal, "$PAGE?reply=99")->{content}, qr{</ol>\n<form class="comment-form" id="comment-form"[^>]*>\n<input[^>]*>\n<input type="hidden" name="parent" value="99">\n<p>Replying to <a href="[^"]*">this comment</a>}, 'no such comment: the form stays below, for the post to refuse');
+
+    # a refused comment comes back at the form, the error above, the count shown
+    my ($hc) = $page =~ /name="csrf" value="([0-9a-f]+)"/;
+    $res = $post->($hal, "$PAGE/comments", "csrf=$hc&parent=1&body=" . ('x' x 45));
+    is($res->{status}, 422, 'too long: 422');
+    like($res->{content}, qr{<li class="comment" id="comment-1">\n<article>.*?</article>\n<form class="comment-form" id="comment-form"}s, 'the refused reply is back under its comment');
+    like($res->{content}, qr{<p class="error" id="comment-error" role="alert">[^<]+</p>\n<textarea id="comment-body" name="body" rows="5" aria-invalid="true" aria-describedby="comment-error comment-count" required>x{45}</textarea>\n<p class="meta" id="comment-count">5 characters too many: 45 of 40\.</p>}, 'the error above the field, the count below');
+    like($get->($hal)->{content}, qr{aria-describedby="comment-count" required></textarea>\n<p class="meta" id="comment-count">Up to 40 characters\.</p>}, 'the limit before a post');
+
+    # own comments: editable until HH:MM
+    $page = $get->($gina)->{content};
+    like($page, qr{<p class="meta">Editable until <time datetime="[^"]+">\d\d:\d\d UTC</time></p>\n<label for="edit-2">}, 'editable until HH:MM');
+    $q->done;
 }
 
 done_testing;

@@ -288,6 +288,32 @@ news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
 
 
 int
+news_read_reply_to(news_reader_t *rd, uint64_t article_id, uint64_t id,
+    news_buf_t *name, news_err_t *err)
+{
+    int             rc;
+    news_comment_t  c;
+
+    rc = news_comment_get(rd->st, rd->txn, id, &c, err);
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    /* only a comment everyone sees is named; anything else is none */
+    if (c.article_id != article_id || c.status != NEWS_COMMENT_VISIBLE) {
+        news_comment_free(&c);
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment");
+    }
+
+    news_buf_adds(name, c.author);
+    news_comment_free(&c);
+
+    return name->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                        : NEWS_OK;
+}
+
+
+int
 news_read_waiting(news_reader_t *rd, uint64_t *n, news_err_t *err)
 {
     int  rc;

@@ -125,6 +125,13 @@ int news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
     const char *slug, int closed, unsigned page, const char *csrf,
     size_t csrf_len, news_buf_t *out, news_err_t *err);
 
+/*
+ * The author of comment id, replied to on article article_id, appended
+ * to name: NEWS_NOTFOUND unless it is a visible comment of that article.
+ */
+int news_read_reply_to(news_reader_t *rd, uint64_t article_id, uint64_t id,
+    news_buf_t *name, news_err_t *err);
+
 /* how many comments the moderation queue holds, for moderators only */
 int news_read_waiting(news_reader_t *rd, uint64_t *n, news_err_t *err);
 

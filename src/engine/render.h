@@ -232,6 +232,8 @@ typedef struct {
     const char  *user;          /* the reader's name */
     size_t       user_len;
     uint64_t     reply;         /* the comment replied to; 0: none */
+    const char  *reply_name;    /* its author ... */
+    size_t       reply_name_len;    /* ... 0: unknown */
     const char  *error;         /* why a comment was refused ... */
     size_t       error_len;     /* ... 0: none */
     const char  *text;          /* and its text, to correct */

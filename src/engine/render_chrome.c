@@ -329,7 +329,11 @@ news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
                   "media=\"(prefers-color-scheme: light)\">\n"
                   "<meta name=\"theme-color\" content=\"#121212\" "
                   "media=\"(prefers-color-scheme: dark)\">\n"
-                  "<link rel=\"icon\" href=\"" NEWS_FAVICON "\">\n<style>");
+                  "<link rel=\"icon\" href=\"" NEWS_FAVICON "\">\n"
+                  "<link rel=\"alternate\" type=\"application/atom+xml\" "
+                  "href=\"" NEWS_ROUTE_FEED "\" title=\"");
+    news_html_escape(&c[NEWS_CHROME_TITLE_END], site, site_len);
+    news_buf_addl(&c[NEWS_CHROME_TITLE_END], "\">\n<style>");
     news_buf_addl(&c[NEWS_CHROME_TITLE_END], news_css);
     news_buf_addl(&c[NEWS_CHROME_TITLE_END], "</style>\n");
 

@@ -14,6 +14,8 @@
 
 static void news_render_csrf_input(news_buf_t *b, const char *csrf,
     size_t csrf_len);
+static void news_render_comment_count(news_buf_t *b,
+    const news_comment_form_t *f);
 
 
 static void
@@ -50,26 +52,39 @@ news_render_comment_login(news_buf_t *b, const char *prefix,
 }
 
 
-/* the comment form, a reply when f->reply; with the refused text if any */
+/*
+ * The comment form, a reply when f->reply; with the refused text if any.
+ * Its action ends in #comment-form, so that a refused comment's page
+ * (422 and the like, no redirect) opens at the form, the error above the
+ * field; a count of the characters left is shown without script: the
+ * limit before a post, what is left or too many after a refused one.
+ */
 void
 news_render_comment_form(news_buf_t *b, const news_comment_form_t *f)
 {
     news_buf_addf(b, "<form class=\"comment-form\" id=\"comment-form\" "
                   "method=\"post\" action=\"" NEWS_ROUTE_ARTICLE "%.*s"
-                  NEWS_ROUTE_COMMENTS_SUFFIX "\">\n", (int) f->slug_len,
-                  f->slug);
+                  NEWS_ROUTE_COMMENTS_SUFFIX "#comment-form\">\n",
+                  (int) f->slug_len, f->slug);
     news_render_csrf_input(b, f->csrf, f->csrf_len);
 
     if (f->reply) {
         news_buf_addf(b, "<input type=\"hidden\" name=\"parent\" "
                       "value=\"%llu\">\n<p>Replying to <a href=\""
-                      NEWS_ROUTE_ARTICLE "%.*s#comment-%llu\">this comment"
-                      "</a> · <a href=\"" NEWS_ROUTE_ARTICLE "%.*s"
-                      "#comment-form\">reply to the article instead</a>"
-                      "</p>\n", (unsigned long long) f->reply,
-                      (int) f->slug_len, f->slug,
+                      NEWS_ROUTE_ARTICLE "%.*s#comment-%llu\">",
                       (unsigned long long) f->reply, (int) f->slug_len,
-                      f->slug);
+                      f->slug, (unsigned long long) f->reply);
+
+        if (f->reply_name_len) {
+            news_html_escape(b, f->reply_name, f->reply_name_len);
+
+        } else {
+            news_buf_addl(b, "this comment");
+        }
+
+        news_buf_addf(b, "</a> · <a href=\"" NEWS_ROUTE_ARTICLE "%.*s"
+                      "#comment-form\">reply to the article instead</a>"
+                      "</p>\n", (int) f->slug_len, f->slug);
     }
 
     news_buf_addl(b, "<label for=\"comment-body\">Your comment, as <b>");
@@ -83,16 +98,50 @@ news_render_comment_form(news_buf_t *b, const news_comment_form_t *f)
         news_html_escape(b, f->error, f->error_len);
         news_buf_addl(b, "</p>\n<textarea id=\"comment-body\" name=\"body\" "
                       "rows=\"5\" aria-invalid=\"true\" "
-                      "aria-describedby=\"comment-error\" required>");
+                      "aria-describedby=\"comment-error comment-count\" "
+                      "required>");
         news_html_escape(b, f->text, f->text_len);
 
     } else {
         news_buf_addf(b, "<textarea id=\"comment-body\" name=\"body\" "
-                      "rows=\"5\" maxlength=\"%u\" required>", f->max);
+                      "rows=\"5\" maxlength=\"%u\" "
+                      "aria-describedby=\"comment-count\" required>",
+                      f->max);
     }
 
-    news_buf_addl(b, "</textarea>\n<button type=\"submit\">Post comment"
-                  "</button>\n</form>\n");
+    news_buf_addl(b, "</textarea>\n");
+    news_render_comment_count(b, f);
+    news_buf_addl(b, "<button type=\"submit\">Post comment</button>\n"
+                  "</form>\n");
+}
+
+
+/* how many characters are left: of the limit, or of a refused text */
+static void
+news_render_comment_count(news_buf_t *b, const news_comment_form_t *f)
+{
+    size_t  i, chars;
+
+    news_buf_addl(b, "<p class=\"meta\" id=\"comment-count\">");
+
+    if (!f->error_len) {
+        news_buf_addf(b, "Up to %u characters.</p>\n", f->max);
+        return;
+    }
+
+    /* characters, as the limit counts them: UTF-8 lead bytes */
+    for (i = 0, chars = 0; i < f->text_len; i++) {
+        chars += ((unsigned char) f->text[i] & 0xc0) != 0x80;
+    }
+
+    if (chars > f->max) {
+        news_buf_addf(b, "%zu characters too many: %zu of %u.</p>\n",
+                      chars - f->max, chars, f->max);
+        return;
+    }
+
+    news_buf_addf(b, "%zu characters left of %u.</p>\n", f->max - chars,
+                  f->max);
 }
 
 
@@ -161,6 +210,9 @@ news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
                       (int) f->slug_len, f->slug,
                       (unsigned long long) recent[i].id);
         news_render_csrf_input(b, f->csrf, f->csrf_len);
+        news_buf_addl(b, "<p class=\"meta\">Editable until ");
+        news_render_clock(b, recent[i].created_at + f->window);
+        news_buf_addl(b, "</p>\n");
         news_buf_addf(b, "<label for=\"edit-%llu\">Edit your comment</label>\n"
                       "<textarea id=\"edit-%llu\" name=\"body\" rows=\"3\" "
                       "required>", (unsigned long long) recent[i].id,

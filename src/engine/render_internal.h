@@ -26,6 +26,9 @@ void news_render_time(news_buf_t *b, int64_t t);
 /* "27 November 2026, 10:04 UTC" in a <time> element */
 void news_render_comment_time(news_buf_t *b, int64_t t);
 
+/* "10:04 UTC" in a <time> element */
+void news_render_clock(news_buf_t *b, int64_t t);
+
 /* the article's body as HTML: rendered once per write when the caller did */
 void news_render_body(news_buf_t *b, const news_article_t *a);
 

@@ -13,6 +13,7 @@
 
 static size_t news_comment_link_at(const char *s, size_t n, size_t i);
 static size_t news_comment_url_len(const char *s, size_t n);
+static void news_render_time_at(news_buf_t *b, int64_t t, int date);
 
 
 void
@@ -30,22 +31,40 @@ news_render_time(news_buf_t *b, int64_t t)
 void
 news_render_comment_time(news_buf_t *b, int64_t t)
 {
+    news_render_time_at(b, t, 1);
+}
+
+
+/* "10:04 UTC" in a <time> element */
+void
+news_render_clock(news_buf_t *b, int64_t t)
+{
+    news_render_time_at(b, t, 0);
+}
+
+
+/* a <time> of t's "HH:MM UTC", after its date in words if `date` */
+static void
+news_render_time_at(news_buf_t *b, int64_t t, int date)
+{
     size_t  at;
 
     news_buf_addl(b, "<time datetime=\"");
     news_time_rfc3339(b, t);
     news_buf_addl(b, "\">");
-    news_time_human(b, t);
+
+    if (date) {
+        news_time_human(b, t);
+        news_buf_addl(b, ", ");
+    }
 
     at = b->len;
     news_time_rfc3339(b, t);
 
     if (!b->failed && b->len - at >= 16) {
         /* keep "HH:MM" of "YYYY-MM-DDTHH:MM:SSZ" */
-        memmove(b->data + at + 2, b->data + at + 11, 5);
-        b->data[at] = ',';
-        b->data[at + 1] = ' ';
-        b->len = at + 7;
+        memmove(b->data + at, b->data + at + 11, 5);
+        b->len = at + 5;
     }
 
     news_buf_addl(b, " UTC</time>");

@@ -542,9 +542,12 @@ news_render_comment_article(news_buf_t *b, const news_article_t *a,
     news_buf_addl(b, "<article>\n<header class=\"meta\">"
                   "<h3 class=\"author\">");
     news_html_escape(b, c->author, strlen(c->author));
+    /* links named for what they do: "Permalink to NAME's comment of ..." */
     news_buf_addf(b, "</h3> <a href=\"" NEWS_ROUTE_ARTICLE
-                  "%s#comment-%llu\">", a->slug,
-                  (unsigned long long) c->id);
+                  "%s#comment-%llu\"><span class=\"vh\">Permalink to ",
+                  a->slug, (unsigned long long) c->id);
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addl(b, "\xe2\x80\x99s comment of </span>");
     news_render_comment_time(b, c->created_at);
     news_buf_addl(b, "</a>");
 
@@ -560,8 +563,10 @@ news_render_comment_article(news_buf_t *b, const news_article_t *a,
 
     if (depth < NEWS_COMMENT_DEPTH && !a->comments_closed) {
         news_buf_addf(b, "<a href=\"" NEWS_ROUTE_ARTICLE "%s?reply=%llu"
-                      "#comment-form\">Reply</a> ",
+                      "#comment-form\">Reply<span class=\"vh\"> to ",
                       a->slug, (unsigned long long) c->id);
+        news_html_escape(b, c->author, strlen(c->author));
+        news_buf_addl(b, "</span></a> ");
     }
 
     /* a link to a form of its own: the page is the same for everyone */

@@ -122,7 +122,7 @@ news_url_arg_escape(news_buf_t *b, const char *s, size_t n)
 
         if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')
             || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_'
-            || c == '~' || c == '/')
+            || c == '~' || c == '/' || c == '?' || c == '=')
         {
             news_buf_add(b, (const char *) &c, 1);
             continue;

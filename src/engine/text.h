@@ -33,9 +33,10 @@ void news_html_escape(news_buf_t *b, const char *s, size_t n);
 
 /*
  * Appends s[0..n) escaped as one query-string value: every byte but
- * ASCII letters, digits and - . _ ~ / becomes %XX, so that a path with
- * its own query and fragment ("/a?reply=2#comment-form") travels whole
- * in ?next= and needs no HTML escaping either.
+ * ASCII letters, digits and - . _ ~ / ? = becomes %XX (a query's value
+ * may hold / ? = as they are), so that a path with its own query and
+ * fragment ("/a?reply=2#comment-form") travels whole in ?next= and needs
+ * no HTML escaping either.
  */
 void news_url_arg_escape(news_buf_t *b, const char *s, size_t n);
 

@@ -139,6 +139,10 @@ typedef struct {
     ngx_str_t                   form_text;
     uint64_t                    form_parent;
 
+    /* a reply's form, for the article page to put under its comment */
+    ngx_str_t                   reply_form;
+    uint64_t                    reply_id;
+
     /* 0, or when a list gets stale: the next scheduled article is due */
     time_t                      stale_at;
 

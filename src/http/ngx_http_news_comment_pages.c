@@ -14,6 +14,9 @@
 #define NGX_HTTP_NEWS_QUEUE_PAGE  50      /* comments a moderation page */
 
 
+static ngx_int_t ngx_http_news_reply_form(ngx_http_request_t *r,
+    news_reader_t *rd, news_article_view_t *v, news_comment_form_t *f,
+    ngx_str_t *form);
 static ngx_int_t ngx_http_news_plain_page(ngx_http_request_t *r,
     const char *title, news_buf_t *b, ngx_http_news_route_t *rt);
 static int ngx_http_news_thread_render(ngx_http_request_t *r,
@@ -169,7 +172,13 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
     }
 
     news_render_comment_held(b, &f, recent, n);
-    news_render_comment_form(b, &f);
+
+    if (f.reply == 0 || ctx == NULL
+        || ngx_http_news_reply_form(r, rd, v, &f, &ctx->reply_form) != NGX_OK)
+    {
+        news_render_comment_form(b, &f);
+    }
+
     news_render_comment_edits(b, &f, recent, n);
 
     while (n) {
@@ -177,6 +186,36 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
     }
 
     return ngx_http_news_buf_copy(r, b, slot);
+}
+
+
+/*
+ * A reply's form, to stand under the comment it answers (the article
+ * page puts it there, pages.c), naming whom it answers; NGX_DECLINED
+ * when that is no visible comment of this article (the form then stays
+ * in the slot, as a reply the post will refuse with its reason).
+ */
+static ngx_int_t
+ngx_http_news_reply_form(ngx_http_request_t *r, news_reader_t *rd,
+    news_article_view_t *v, news_comment_form_t *f, ngx_str_t *form)
+{
+    news_buf_t  *b, *name;
+    news_err_t   err;
+
+    name = ngx_http_news_buf(r);
+
+    if (news_read_reply_to(rd, v->id, f->reply, name, &err) != NEWS_OK) {
+        return NGX_DECLINED;
+    }
+
+    f->reply_name = name->data;
+    f->reply_name_len = name->len;
+    ngx_http_news_get_ctx(r)->reply_id = f->reply;
+
+    b = ngx_http_news_buf(r);
+    news_render_comment_form(b, f);
+
+    return ngx_http_news_buf_copy(r, b, form);
 }
 
 

@@ -8,9 +8,6 @@
 #include "ngx_http_news_auth.h"
 
 
-static void ngx_http_news_next_fragment(ngx_str_t *next);
-
-
 /* the CSRF token of the logged-in reader's forms, in hex */
 ngx_int_t
 ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex)
@@ -187,38 +184,19 @@ ngx_http_news_next_arg(ngx_http_request_t *r, ngx_str_t *next)
 
         next->data = dst;
         src = arg.data;
-        ngx_unescape_uri(&dst, &src, arg.len, NGX_UNESCAPE_REDIRECT);
+        /*
+         * decoded whole, as the form's field is: a next is a path with
+         * its own query and fragment ("/a?reply=2#comment-form"), which
+         * NGX_UNESCAPE_REDIRECT would cut at the '?'; the check below
+         * sees every decoded byte
+         */
+        ngx_unescape_uri(&dst, &src, arg.len, 0);
         next->len = dst - next->data;
-
-        ngx_http_news_next_fragment(next);
     }
 
     ngx_http_news_next_check(r, next);
 
     return NGX_OK;
-}
-
-
-/*
- * A next may end in a fragment ("#comment-form"): its '#' comes as %23,
- * which NGX_UNESCAPE_REDIRECT leaves encoded (it decodes no byte below
- * '%'), so the first %23 becomes the '#' that starts the fragment.
- */
-static void
-ngx_http_news_next_fragment(ngx_str_t *next)
-{
-    u_char  *p, *last;
-
-    last = next->data + next->len;
-
-    for (p = next->data; p + 2 < last; p++) {
-        if (p[0] == '%' && p[1] == '2' && p[2] == '3') {
-            *p = '#';
-            ngx_memmove(p + 1, p + 3, last - (p + 3));
-            next->len -= 2;
-            return;
-        }
-    }
 }
 
 

@@ -17,6 +17,10 @@ static int ngx_http_news_staff_comments(ngx_http_request_t *r,
     ngx_uint_t cpage, ngx_str_t *comments, news_err_t *err);
 static ngx_int_t ngx_http_news_delete_confirm(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_str_t *id);
+static ngx_int_t ngx_http_news_reply_login(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, uint64_t id);
+static ngx_int_t ngx_http_news_reply_in_place(ngx_http_request_t *r,
+    ngx_str_t *comments, ngx_str_t *slot);
 static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
     news_reader_t *rd, news_article_view_t *v, ngx_str_t *slug,
     ngx_str_t *slot);
@@ -461,6 +465,7 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_reader_t          rd;
     ngx_http_news_ctx_t   *ctx;
     news_article_view_t    v;
+    uint64_t               reply;
     ngx_str_t              thread, id;
 
     /* a thread's own page (comments.c) */
@@ -471,6 +476,14 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     /* "delete this comment?" before the form that does it */
     if (ngx_http_arg(r, (u_char *) "delete", 6, &id) == NGX_OK) {
         return ngx_http_news_delete_confirm(r, rt, &id);
+    }
+
+    /* a reply's form is for a logged-in reader: the login first */
+    if (ngx_http_arg(r, (u_char *) "reply", 5, &id) == NGX_OK
+        && ngx_http_news_id((char *) id.data, id.len, &reply) == NGX_OK
+        && ngx_http_news_user(r) == NULL)
+    {
+        return ngx_http_news_reply_login(r, rt, reply);
     }
 
     if (ngx_http_news_number_arg(r, "comments", &cpage) != NGX_OK) {
@@ -558,6 +571,10 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     {
         return err->code;
     }
+
+    if (ngx_http_news_reply_in_place(r, &pg.comments, &pg.slot) != NGX_OK) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
     pg.tail.data = (u_char *) v->page.part[NEWS_PART_TAIL].data;
     pg.tail.len = v->page.part[NEWS_PART_TAIL].len;
     pg.path = rt->path;
@@ -617,6 +634,94 @@ ngx_http_news_staff_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     comments->len = b->len;
 
     return NEWS_OK;
+}
+
+
+/*
+ * A reply's form (comment_pages.c made it) stands right under the
+ * comment it answers, after that comment's own <article>: the page's
+ * comments are copied around it.  When the comment is not on this page
+ * (another comment page, a reply beyond the shown ones), the form opens
+ * the slot under the comments instead.
+ */
+static ngx_int_t
+ngx_http_news_reply_in_place(ngx_http_request_t *r, ngx_str_t *comments,
+    ngx_str_t *slot)
+{
+    u_char               *p, *at, *last, anchor[sizeof("id=\"comment-\">")
+                                                + NGX_INT64_LEN];
+    size_t                n;
+    ngx_http_news_ctx_t  *ctx;
+
+    ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
+
+    if (ctx == NULL || ctx->reply_form.len == 0) {
+        return NGX_OK;
+    }
+
+    n = ngx_sprintf(anchor, "id=\"comment-%uL\">", ctx->reply_id) - anchor;
+    last = comments->data + comments->len;
+
+    at = ngx_strlcasestrn(comments->data, last, anchor, n - 1);
+    if (at != NULL) {
+        at = ngx_strlcasestrn(at, last, (u_char *) "</article>\n",
+                              sizeof("</article>\n") - 2);
+    }
+
+    if (at != NULL) {
+        at += sizeof("</article>\n") - 1;
+
+    } else {
+        /* not on this page: the form leads the slot */
+        comments = slot;
+        at = slot->data;
+        last = slot->data + slot->len;
+    }
+
+    p = ngx_pnalloc(r->pool, comments->len + ctx->reply_form.len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    n = at - comments->data;
+    ngx_memcpy(p, comments->data, n);
+    ngx_memcpy(p + n, ctx->reply_form.data, ctx->reply_form.len);
+    ngx_memcpy(p + n + ctx->reply_form.len, at, last - at);
+
+    comments->len += ctx->reply_form.len;
+    comments->data = p;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A logged-out reader's "Reply": 303 to the login, whose next is that
+ * reply's form on this article (the stored page's link is the same for
+ * everyone, so the way to the login is taken here).
+ */
+static ngx_int_t
+ngx_http_news_reply_login(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    uint64_t id)
+{
+    ngx_str_t                  location;
+    news_buf_t                *b;
+    ngx_http_news_loc_conf_t  *nlcf;
+
+    nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    b = ngx_http_news_buf(r);
+
+    news_buf_add(b, nlcf->prefix.data, nlcf->prefix.len);
+    news_buf_addl(b, NEWS_ROUTE_LOGIN "?next=");
+    news_url_arg_escape(b, (char *) nlcf->prefix.data, nlcf->prefix.len);
+    news_buf_addf(b, NEWS_ROUTE_ARTICLE "%.*s?reply=%llu%%23comment-form",
+                  (int) rt->slug.len, rt->slug.data, (unsigned long long) id);
+
+    if (ngx_http_news_buf_copy(r, b, &location) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_see_other(r, &location);
 }
 
 
