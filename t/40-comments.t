@@ -120,7 +120,7 @@ is($res->{status}, 400, 'a duplicate form field: 400');
 my $long = 'y' x 5001;
 $res = form_post($t, $alice, "$PAGE/comments", { body => $long, csrf => $csrf });
 is($res->{status}, 422, 'a form post over the limit: 422');
-like($res->{content}, qr{<p class="error" id="comment-error" role="alert">the comment is longer than 5000 characters</p>\n<textarea id="comment-body" name="body" rows="5" aria-invalid="true" aria-describedby="comment-error" required>y{5001}</textarea>},
+like($res->{content}, qr{<p class="error" id="comment-error" role="alert">the comment is longer than 5000 characters</p>\n<textarea id="comment-body" name="body" rows="5" aria-invalid="true" aria-describedby="comment-error comment-count" required>y{5001}</textarea>\n<p class="meta" id="comment-count">1 character too many: 5001 of 5000\.</p>},
      'the article again, the text kept, the error tied to it and announced');
 like($res->{content}, qr{<h1>US Senator Marco Rubio}, 'on the article page');
 $res = form_post($t, $alice, "$PAGE/comments", { body => 'reply to nothing', parent => 999, csrf => $csrf });

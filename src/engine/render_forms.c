@@ -135,13 +135,14 @@ news_render_comment_count(news_buf_t *b, const news_comment_form_t *f)
     }
 
     if (chars > f->max) {
-        news_buf_addf(b, "%zu characters too many: %zu of %u.</p>\n",
-                      chars - f->max, chars, f->max);
+        news_buf_addf(b, "%zu character%s too many: %zu of %u.</p>\n",
+                      chars - f->max, chars - f->max == 1 ? "" : "s",
+                      chars, f->max);
         return;
     }
 
-    news_buf_addf(b, "%zu characters left of %u.</p>\n", f->max - chars,
-                  f->max);
+    news_buf_addf(b, "%zu character%s left of %u.</p>\n", f->max - chars,
+                  f->max - chars == 1 ? "" : "s", f->max);
 }
 
 
