@@ -131,6 +131,7 @@ sub pages {
         [ 'article-alice',         'GET',  $PAGE,                        'alice', 200 ],
         [ 'article-reply-form',    'GET',  "$PAGE?reply=$self->{comment_ids}[0]", 'bob', 200 ],
         [ 'article-moderator',     'GET',  $PAGE,                        'mod',   200 ],
+        [ 'article-delete-confirm', 'GET', "$PAGE?delete=$self->{comment_ids}[0]", 'mod', 200 ],
         [ 'article-other',         'GET',  '/articles/harbour-bridge-reopens', undef, 200 ],
         [ 'login',                 'GET',  '/login',                     undef,   200 ],
         [ 'login-next',            'GET',  "/login?next=$PAGE",          undef,   200 ],
