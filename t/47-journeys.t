@@ -96,6 +96,10 @@ is($hello, 'l', 'a login\'s welcome');
 $res = $t->get('/', { headers => { cookie => "news_session=$session; news_hello=l" } });
 like($res->{content}, qr{<span role="status">Welcome back! </span>Logged in as <b>newreader</b>}, 'welcome back');
 
+# --- teasers: section, author, time, and the way to the comments ----------------
+
+like($t->get('/')->{content}, qr{<p class="meta"><a href="sections/world">World</a> · By News Desk · <time datetime="[^"]+">[^<]+ UTC</time> · <a href="articles/\Q$SLUG\E#comments">0 comments<span class="vh"> on US Senator Marco Rubio[^<]*</span></a></p>}, 'a teaser says its section, author, time, and links to its comments');
+
 # --- every page names the feed -------------------------------------------------
 
 for my $path ('/', "/articles/$SLUG", '/login', '/search', '/no-such-page') {

@@ -14,8 +14,6 @@ static void news_render_seo(news_buf_t *b, const news_article_t *a);
 static void news_render_story(news_buf_t *b, const news_article_t *a);
 static void news_render_byline(news_buf_t *b, const news_article_t *a);
 static void news_render_topics(news_buf_t *b, const news_article_t *a);
-static int news_render_topic_link(news_buf_t *b, const char *dir,
-    const char *name, int first);
 
 
 void
@@ -185,34 +183,6 @@ news_render_topics(news_buf_t *b, const news_article_t *a)
     }
 
     news_buf_addl(b, "</p>\n");
-}
-
-
-static int
-news_render_topic_link(news_buf_t *b, const char *dir, const char *name,
-    int first)
-{
-    size_t  at;
-
-    at = b->len;
-
-    if (!first) {
-        news_buf_addl(b, " · ");
-    }
-
-    news_buf_addl(b, "<a href=\"");
-    news_buf_adds(b, dir);
-
-    if (!news_slugify(b, name, strlen(name))) {
-        b->len = at;
-        return 0;
-    }
-
-    news_buf_addl(b, "\">");
-    news_html_escape(b, name, strlen(name));
-    news_buf_addl(b, "</a>");
-
-    return 1;
 }
 
 

@@ -29,6 +29,14 @@ void news_render_comment_time(news_buf_t *b, int64_t t);
 /* "10:04 UTC" in a <time> element */
 void news_render_clock(news_buf_t *b, int64_t t);
 
+/*
+ * A link to the section or tag page (dir: NEWS_ROUTE_SECTION or _TAG) of
+ * a name, after " · " unless first; 1, or 0 when the name makes no slug
+ * (and nothing is written)
+ */
+int news_render_topic_link(news_buf_t *b, const char *dir, const char *name,
+    int first);
+
 /* the article's body as HTML: rendered once per write when the caller did */
 void news_render_body(news_buf_t *b, const news_article_t *a);
 

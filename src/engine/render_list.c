@@ -101,10 +101,27 @@ news_render_teaser(news_buf_t *b, const news_article_t *a)
         news_buf_addl(b, "</p>\n");
     }
 
+    /* what a reader picks a story by: its section, who wrote it, when */
     news_buf_addl(b, "<p class=\"meta\">");
-    news_render_time(b, a->published_at);
-    news_buf_addf(b, " · %u comment%s</p>\n</article></li>\n",
+
+    if (a->section[0]
+        && news_render_topic_link(b, NEWS_ROUTE_SECTION, a->section, 1))
+    {
+        news_buf_addl(b, " · ");
+    }
+
+    if (a->author[0]) {
+        news_buf_addl(b, "By ");
+        news_html_escape(b, a->author, strlen(a->author));
+        news_buf_addl(b, " · ");
+    }
+
+    news_render_comment_time(b, a->published_at);
+    news_buf_addf(b, " · <a href=\"" NEWS_ROUTE_ARTICLE "%s#comments\">"
+                  "%u comment%s<span class=\"vh\"> on ", a->slug,
                   a->comment_count, a->comment_count == 1 ? "" : "s");
+    news_html_escape(b, a->title, strlen(a->title));
+    news_buf_addl(b, "</span></a></p>\n</article></li>\n");
 }
 
 

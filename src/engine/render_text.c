@@ -224,3 +224,32 @@ news_comment_url_len(const char *s, size_t n)
 
     return i > scheme ? i : 0;
 }
+
+
+/* a link to a section or tag page, after " · " unless first; 0: none */
+int
+news_render_topic_link(news_buf_t *b, const char *dir, const char *name,
+    int first)
+{
+    size_t  at;
+
+    at = b->len;
+
+    if (!first) {
+        news_buf_addl(b, " · ");
+    }
+
+    news_buf_addl(b, "<a href=\"");
+    news_buf_adds(b, dir);
+
+    if (!news_slugify(b, name, strlen(name))) {
+        b->len = at;
+        return 0;
+    }
+
+    news_buf_addl(b, "\">");
+    news_html_escape(b, name, strlen(name));
+    news_buf_addl(b, "</a>");
+
+    return 1;
+}
