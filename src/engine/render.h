@@ -36,6 +36,8 @@
 #ifndef NEWS_RENDER_H
 #define NEWS_RENDER_H
 
+#include <sys/types.h>
+
 #include "article.h"
 #include "buf.h"
 #include "comments.h"
@@ -141,6 +143,13 @@ void news_render_json_source(news_buf_t *b, const news_article_t *a);
 void news_render_comments_staff(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, unsigned page, const char *csrf,
     size_t csrf_len);
+
+/*
+ * Where a reply's form goes in a comment page as render_thread.c writes
+ * it (stored or a moderator's): the offset right after comment id's own
+ * <article>, or -1 when the page does not show that comment
+ */
+ssize_t news_render_reply_point(const char *page, size_t n, uint64_t id);
 
 /* the page that asks before a comment is deleted (render_forms.c) */
 void news_render_delete_confirm(news_buf_t *b, const char *slug,

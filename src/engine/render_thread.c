@@ -5,6 +5,12 @@
  * replies nest NEWS_COMMENT_DEPTH deep.
  */
 
+/* memmem (nginx's build does not define it) */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -690,4 +696,35 @@ news_render_thread_page(news_buf_t *b, const news_article_t *a,
                   a->slug, (unsigned long long) id);
 
     return b->failed ? -1 : 0;
+}
+
+
+/*
+ * A comment page is written here: comment id's own part ends with the
+ * first "</article>\n" after its "<li ... id=\"comment-ID\">" (the
+ * comment's text is escaped, so it holds no quote or tag of ours).
+ */
+ssize_t
+news_render_reply_point(const char *page, size_t n, uint64_t id)
+{
+    int          len;
+    const char  *at, *end;
+    char         anchor[sizeof("id=\"comment-\">") + 20];
+
+    static const char  close[] = "</article>\n";
+
+    len = snprintf(anchor, sizeof(anchor), "id=\"comment-%llu\">",
+                   (unsigned long long) id);
+
+    at = memmem(page, n, anchor, (size_t) len);
+    if (at == NULL) {
+        return -1;
+    }
+
+    end = memmem(at, n - (size_t) (at - page), close, sizeof(close) - 1);
+    if (end == NULL) {
+        return -1;
+    }
+
+    return (end - page) + (ssize_t) sizeof(close) - 1;
 }

@@ -648,9 +648,9 @@ static ngx_int_t
 ngx_http_news_reply_in_place(ngx_http_request_t *r, ngx_str_t *comments,
     ngx_str_t *slot)
 {
-    u_char               *p, *at, *last, anchor[sizeof("id=\"comment-\">")
-                                                + NGX_INT64_LEN];
+    u_char               *p, *at, *last;
     size_t                n;
+    ssize_t               point;
     ngx_http_news_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
@@ -659,24 +659,17 @@ ngx_http_news_reply_in_place(ngx_http_request_t *r, ngx_str_t *comments,
         return NGX_OK;
     }
 
-    n = ngx_sprintf(anchor, "id=\"comment-%uL\">", ctx->reply_id) - anchor;
-    last = comments->data + comments->len;
+    point = news_render_reply_point((char *) comments->data, comments->len,
+                                    ctx->reply_id);
 
-    at = ngx_strlcasestrn(comments->data, last, anchor, n - 1);
-    if (at != NULL) {
-        at = ngx_strlcasestrn(at, last, (u_char *) "</article>\n",
-                              sizeof("</article>\n") - 2);
-    }
-
-    if (at != NULL) {
-        at += sizeof("</article>\n") - 1;
-
-    } else {
+    if (point < 0) {
         /* not on this page: the form leads the slot */
         comments = slot;
-        at = slot->data;
-        last = slot->data + slot->len;
+        point = 0;
     }
+
+    at = comments->data + point;
+    last = comments->data + comments->len;
 
     p = ngx_pnalloc(r->pool, comments->len + ctx->reply_form.len);
     if (p == NULL) {
