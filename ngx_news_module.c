@@ -35,6 +35,8 @@ static void *ngx_http_news_create_loc_conf(ngx_conf_t *cf);
 static char *ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent,
     void *child);
 static char *ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
+static char *ngx_http_news_close_after(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name,
     char *dflt, char *queue, ngx_thread_pool_t **pool);
 static char *ngx_http_news_check_db(ngx_conf_t *cf,
@@ -185,6 +187,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_news_main_conf_t, comment_trust),
       &ngx_http_news_comment_links_bounds },
+
+    { ngx_string("news_comment_close_after"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_news_close_after,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_news_main_conf_t, comment_close_after),
+      NULL },
 
     { ngx_string("news_comment_report_hide"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
@@ -420,6 +429,7 @@ ngx_http_news_create_main_conf(ngx_conf_t *cf)
     nmcf->comment_max_links = NGX_CONF_UNSET;
     nmcf->comment_trust = NGX_CONF_UNSET;
     nmcf->comment_report_hide = NGX_CONF_UNSET;
+    nmcf->comment_close_after = NGX_CONF_UNSET;
     nmcf->cache_max_age = NGX_CONF_UNSET;
     nmcf->edges = NGX_CONF_UNSET_PTR;
     nmcf->session_ttl = NGX_CONF_UNSET;
@@ -454,6 +464,7 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
     ngx_conf_init_value(nmcf->comment_max_links, 2);
     ngx_conf_init_value(nmcf->comment_trust, 0);
     ngx_conf_init_value(nmcf->comment_report_hide, 0);
+    ngx_conf_init_value(nmcf->comment_close_after, 0);
     ngx_conf_init_value(nmcf->cache_max_age, 60);
     ngx_conf_init_size_value(nmcf->body_max, 8 * 1024);
     ngx_conf_init_uint_value(nmcf->argon2_memory, NEWS_ARGON2_MEMORY_MIN);
@@ -1591,4 +1602,39 @@ static ngx_int_t
 ngx_http_news_handler(ngx_http_request_t *r)
 {
     return ngx_http_news_route(r);
+}
+
+
+/* news_comment_close_after time | off: a time of at least a second */
+static char *
+ngx_http_news_close_after(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_main_conf_t  *nmcf = conf;
+
+    time_t      t;
+    ngx_str_t  *value;
+
+    if (nmcf->comment_close_after != NGX_CONF_UNSET) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    if (ngx_strcmp(value[1].data, "off") == 0) {
+        nmcf->comment_close_after = 0;
+        return NGX_CONF_OK;
+    }
+
+    t = ngx_parse_time(&value[1], 1);
+
+    if (t == (time_t) NGX_ERROR || t < 1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%V\" takes a time of a "
+                           "second or more (30d, 12h) or \"off\", not "
+                           "\"%V\"", &cmd->name, &value[1]);
+        return NGX_CONF_ERROR;
+    }
+
+    nmcf->comment_close_after = t;
+
+    return NGX_CONF_OK;
 }

@@ -2,21 +2,13 @@
 use strict;
 use warnings;
 use Test::More;
-use File::Temp qw(tempfile);
 use lib 't/lib';
 use NewsTest;
 
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 
 # well-formed XML, checked by a real XML parser (xmllint, libxml2-utils)
-sub well_formed {
-    my ($xml, $name) = @_;
-    my ($fh, $file) = tempfile(SUFFIX => '.xml', UNLINK => 1);
-    print $fh $xml;
-    close $fh;
-    my $out = `xmllint --noout $file 2>&1`;
-    is($?, 0, "$name is well-formed XML") or diag $out;
-}
+sub well_formed { return NewsTest::well_formed(@_) }
 
 # HTTP::Tiny will not send a Host of our choosing: a raw request does
 sub get_host {

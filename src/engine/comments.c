@@ -904,6 +904,60 @@ news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 
 int
+news_comments_latest(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    size_t limit, news_comments_t *cs, news_err_t *err)
+{
+    int             rc;
+    size_t          seen;
+    MDB_val         key, val;
+    news_buf_t      arena;
+    MDB_cursor     *cur;
+    unsigned char   k[NEWS_COMMENTS_KEY];
+
+    memset(cs, 0, sizeof(*cs));
+    news_buf_init(&arena);
+    news_be64_put(k, article_id);
+    news_be64_put(k + 8, UINT64_MAX);
+    news_be64_put(k + 16, UINT64_MAX);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = NEWS_COMMENTS_KEY;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    for (seen = 0;
+         rc == 0 && cs->n < limit && seen < NEWS_COMMENTS_FEED_SCAN;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), seen++)
+    {
+        if (key.mv_size != NEWS_COMMENTS_KEY || memcmp(key.mv_data, k, 8)) {
+            break;
+        }
+
+        if (val.mv_size == 0
+            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_VISIBLE)
+        {
+            continue;
+        }
+
+        rc = news_comments_take(cs, &arena, &key, &val);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    return news_comments_done(cs, &arena, rc, err);
+}
+
+
+int
 news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err)
 {

@@ -89,6 +89,17 @@ void news_comment_json(news_buf_t *b, const news_comment_t *c);
 void news_comment_free(news_comment_t *c);
 void news_comments_free(news_comments_t *cs);
 
+/*
+ * The article's latest visible comments, newest first, at most `limit`
+ * among its NEWS_COMMENTS_FEED_SCAN latest records (a bounded walk,
+ * whatever the article holds), as news_comments_load() gives them.
+ */
+#define NEWS_COMMENTS_FEED_SCAN  500
+
+int news_comments_latest(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, size_t limit, news_comments_t *cs,
+    news_err_t *err);
+
 /* every comment of an article, oldest first */
 int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err);

@@ -45,6 +45,7 @@
 #define NEWS_BANNED       INT64_MAX     /* `until` of a ban */
 #define NEWS_SUSPEND_DAYS_MAX  3650     /* a longer one is a ban */
 #define NEWS_MODLOG_PAGE  50            /* entries a page of the log */
+#define NEWS_MODLOG_LIMIT 500           /* entries the API gives at most */
 
 
 typedef struct {

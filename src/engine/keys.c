@@ -38,6 +38,7 @@ news_keys_answer(news_buf_t *b, char kind, uint64_t article,
     case 'a':
     case 'j':
     case 'c':
+    case 'x':
     case 'r':
         news_buf_addf(b, "article-%" PRIu64, article);
         break;
@@ -250,7 +251,9 @@ news_keys_token_paths(const char *t, size_t n, news_path_pt fn, void *arg)
     return news_keys_pages(path, "comments", 1, pages, fn, arg)
            || news_keys_emit(fn, arg, "/" NEWS_ROUTE_API_ARTICLE "%s", slug)
            || news_keys_emit(fn, arg, "/" NEWS_ROUTE_API_ARTICLE "%s"
-                             NEWS_ROUTE_COMMENTS_SUFFIX, slug);
+                             NEWS_ROUTE_COMMENTS_SUFFIX, slug)
+           || news_keys_emit(fn, arg, "/" NEWS_ROUTE_ARTICLE "%s"
+                             NEWS_ROUTE_COMMENTS_FEED_SUFFIX, slug);
 }
 
 

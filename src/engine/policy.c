@@ -48,6 +48,24 @@ news_article_visible(const news_page_t *pg, const news_actor_t *actor,
 
 
 int
+news_comments_closed(const news_page_t *pg, int64_t close_after,
+    int64_t now, int64_t *closes_at)
+{
+    int      closed;
+    int64_t  at;
+
+    at = close_after ? pg->published_at + close_after : 0;
+    closed = (pg->status & NEWS_COMMENTS_CLOSED) || (at && now >= at);
+
+    if (closes_at != NULL) {
+        *closes_at = closed ? 0 : at;
+    }
+
+    return closed;
+}
+
+
+int
 news_comment_screen(news_store_t *st, MDB_txn *txn, const char *text,
     news_screen_t *s, news_err_t *err)
 {

@@ -60,6 +60,8 @@ typedef struct {
                                    that wait; 0: none */
     unsigned    report_hide;    /* reports that hide a comment until a
                                    moderator decides; 0: never */
+    int64_t     close_after;    /* seconds after its publication that an
+                                   article's comments close; 0: never */
 } news_comment_policy_t;
 
 
@@ -93,6 +95,15 @@ int news_actor_may(const news_actor_t *actor, int act, news_err_t *err);
  */
 int news_article_visible(const news_page_t *pg, const news_actor_t *actor,
     int64_t now);
+
+/*
+ * Whether an article's comments are closed at `now`: by an editor (its
+ * page's status), or `close_after` seconds (0: never) after its
+ * publication, which writes nothing.  *closes_at, when not NULL, is the
+ * time they will close by themselves (0: not by time, or closed now).
+ */
+int news_comments_closed(const news_page_t *pg, int64_t close_after,
+    int64_t now, int64_t *closes_at);
 
 /*
  * Screens a new or edited comment's text (in a write txn: words.h): a

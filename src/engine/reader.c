@@ -86,7 +86,10 @@ news_read_article(news_reader_t *rd, const char *address, size_t len,
         return news_err_set(err, rc, "reading an article");
     }
 
-    v->closed = (v->page.status & NEWS_COMMENTS_CLOSED) != 0;
+    v->closed = news_comments_closed(&v->page, rd->close_after, rd->now,
+                                     &v->closes_at);
+    v->closed_late = v->closed
+                     && !(v->page.status & NEWS_COMMENTS_CLOSED);
 
     return NEWS_OK;
 }
@@ -213,6 +216,30 @@ news_read_comments(news_reader_t *rd, const char *slug, size_t len,
 
     return news_comments_api_list(rd->st, rd->txn, v->id, cursor, limit, out,
                                   next, more, err);
+}
+
+
+int
+news_read_comment_entries(news_reader_t *rd, const news_article_view_t *v,
+    const char *slug, size_t limit, news_buf_t *out, news_err_t *err)
+{
+    size_t           i;
+    news_comments_t  cs;
+
+    if (news_comments_latest(rd->st, rd->txn, v->id, limit, &cs, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    for (i = 0; i < cs.n; i++) {
+        news_render_comment_entry(out, slug, &cs.items[i]);
+    }
+
+    news_comments_free(&cs);
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
 }
 
 

@@ -35,6 +35,7 @@ typedef struct {
     MDB_txn             *txn;       /* NULL once ended; the engine's alone */
     const news_actor_t  *actor;     /* who reads: NULL for anyone */
     int64_t              now;
+    int64_t              close_after;   /* news_comments_closed() */
 } news_reader_t;
 
 
@@ -57,6 +58,8 @@ typedef struct {
     news_page_t   page;         /* the fragment of the kind asked for */
     news_str_t    comments;     /* NEWS_FRAG_PAGE: the comment page asked for */
     int           closed;       /* its comments are closed */
+    int           closed_late;  /* by time, since page.modified_at */
+    int64_t       closes_at;    /* when they close by time; 0: never */
     int           moved;
     char          slug[NEWS_SLUG_MAX + 1];  /* moved: its address now */
 } news_article_view_t;
@@ -93,6 +96,14 @@ int news_read_comments(news_reader_t *rd, const char *slug, size_t len,
     const unsigned char *cursor, size_t limit, news_buf_t *out,
     unsigned char *next, int *more, news_article_view_t *v,
     news_err_t *err);
+
+/*
+ * The entries of article v's comments feed (an <entry> each of its
+ * latest `limit` visible comments, news_comments_latest), appended to
+ * out; slug is its address.
+ */
+int news_read_comment_entries(news_reader_t *rd, const news_article_view_t *v,
+    const char *slug, size_t limit, news_buf_t *out, news_err_t *err);
 
 /*
  * May the reader comment now?  NEWS_FORBIDDEN, err saying until when and

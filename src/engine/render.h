@@ -225,6 +225,15 @@ void news_render_list_end(news_buf_t *b, const unsigned char *next,
 
 /* the opening of the Atom feed, up to its first entry, and its end */
 void news_render_feed_head(news_buf_t *b, const char *path, int64_t updated);
+
+/*
+ * An article's comments feed: its head (`title` the article's, as HTML
+ * text), then an <entry> a comment (slug: the article's address).
+ */
+void news_render_comments_feed_head(news_buf_t *b, const char *slug,
+    const char *title, size_t title_len, int64_t updated);
+void news_render_comment_entry(news_buf_t *b, const char *slug,
+    const news_comment_t *c);
 void news_render_feed_tail(news_buf_t *b);
 
 /* the opening of the sitemap, up to its first <url>, and its end */

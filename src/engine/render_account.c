@@ -38,6 +38,8 @@ static void news_render_user_action(news_buf_t *b, const news_form_t *f,
     const news_user_t *u, const char *action, const char *label);
 static int news_render_log_entry(void *arg, uint64_t id, int64_t at,
     const char *json, size_t n);
+static int news_render_log_json(void *arg, uint64_t id, int64_t at,
+    const char *json, size_t n);
 static int news_render_reported(news_buf_t *b, news_store_t *st,
     MDB_txn *txn, const news_report_tally_t *t, const news_form_t *f,
     news_err_t *err);
@@ -529,6 +531,7 @@ news_render_user_action(news_buf_t *b, const news_form_t *f,
 
 typedef struct {
     news_buf_t  *b;
+    size_t       count;
 } news_render_log_t;
 
 
@@ -541,6 +544,7 @@ news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
     news_render_log_t  rl;
 
     rl.b = b;
+    rl.count = 0;
     news_buf_addl(b, "<h1>Moderation log</h1>\n<ol class=\"log\">\n");
 
     if (news_modlog_each(st, txn, before, NEWS_MODLOG_PAGE,
@@ -611,6 +615,79 @@ news_render_log_entry(void *arg, uint64_t id, int64_t at, const char *json,
     }
 
     news_buf_addl(b, "</li>\n");
+    cJSON_Delete(obj);
+
+    return 0;
+}
+
+
+int
+news_render_modlog_json(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint64_t before, size_t limit, news_err_t *err)
+{
+    uint64_t           next;
+    news_render_log_t  rl;
+
+    rl.b = b;
+    rl.count = 0;
+    news_buf_addl(b, "{\"entries\":[");
+
+    if (news_modlog_each(st, txn, before, limit, news_render_log_json, &rl,
+                         &next, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    if (next) {
+        news_buf_addf(b, "],\"next\":%llu}\n", (unsigned long long) next);
+
+    } else {
+        news_buf_addl(b, "],\"next\":null}\n");
+    }
+
+    return b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                     : NEWS_OK;
+}
+
+
+/* an entry's members written again, escaped as all the API's JSON is */
+static int
+news_render_log_json(void *arg, uint64_t id, int64_t at, const char *json,
+    size_t n)
+{
+    news_render_log_t  *rl = arg;
+
+    cJSON       *obj, *v;
+    news_buf_t  *b;
+    const char  *s;
+    size_t       i;
+
+    static const char  *strings[] = { "by", "action", "user", "reason" };
+
+    b = rl->b;
+    obj = cJSON_ParseWithLength(json, n);
+
+    news_buf_addf(b, "%s{\"id\":%llu,\"at\":\"", rl->count++ ? "," : "",
+                  (unsigned long long) id);
+    news_time_rfc3339(b, at);
+    news_buf_addc(b, '"');
+
+    for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
+                                                                  strings[i]));
+        if (s != NULL) {
+            news_buf_addf(b, ",\"%s\":", strings[i]);
+            news_json_string(b, s, strlen(s));
+        }
+    }
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "comment");
+    if (cJSON_IsNumber(v)) {
+        news_buf_addf(b, ",\"comment\":%.0f", v->valuedouble);
+    }
+
+    news_buf_addc(b, '}');
     cJSON_Delete(obj);
 
     return 0;

@@ -87,6 +87,14 @@ int news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
     uint64_t before, news_err_t *err);
 
 /*
+ * The same as JSON, `limit` entries: {"entries": [{"id", "at", "by",
+ * "action", and "comment", "user", "reason" where they apply}...],
+ * "next": the id to pass as `before` for the earlier ones, or null}.
+ */
+int news_render_modlog_json(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint64_t before, size_t limit, news_err_t *err);
+
+/*
  * The "Reported" tab: the tallies of up to NEWS_REPORTS_PAGE comments,
  * most reported first, after the one of (count, id) (count 0: the
  * first), each with its text, reasons, first notes and the moderator's

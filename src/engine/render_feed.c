@@ -97,6 +97,60 @@ news_render_feed_head(news_buf_t *b, const char *path, int64_t updated)
 
 
 void
+news_render_comments_feed_head(news_buf_t *b, const char *slug,
+    const char *title, size_t title_len, int64_t updated)
+{
+    news_buf_addl(b, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+                  "<feed xmlns=\"http://www.w3.org/2005/Atom\">\n"
+                  "<title>Comments on ");
+    news_buf_add(b, title, title_len);
+    news_buf_addf(b, "</title>\n<link rel=\"self\" "
+                  "type=\"application/atom+xml\" href=\"\x01"
+                  NEWS_ROUTE_ARTICLE "%s" NEWS_ROUTE_COMMENTS_FEED_SUFFIX
+                  "\"/>\n<link rel=\"alternate\" type=\"text/html\" "
+                  "href=\"\x01" NEWS_ROUTE_ARTICLE "%s#comments\"/>\n<id>\x01"
+                  NEWS_ROUTE_ARTICLE "%s" NEWS_ROUTE_COMMENTS_FEED_SUFFIX
+                  "</id>\n<updated>", slug, slug, slug);
+    news_time_rfc3339(b, updated);
+    news_buf_addl(b, "</updated>\n<author><name>\x02</name></author>\n");
+}
+
+
+/* a comment's text as HTML (paragraphs, links), escaped into the XML */
+void
+news_render_comment_entry(news_buf_t *b, const char *slug,
+    const news_comment_t *c)
+{
+    news_buf_t  html;
+
+    news_buf_addl(b, "<entry>\n<title>Comment by ");
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addf(b, "</title>\n<link rel=\"alternate\" type=\"text/html\" "
+                  "href=\"\x01" NEWS_ROUTE_ARTICLE "%s#comment-%llu\"/>\n"
+                  "<id>\x01" NEWS_ROUTE_ARTICLE "%s#comment-%llu</id>\n"
+                  "<published>", slug, (unsigned long long) c->id, slug,
+                  (unsigned long long) c->id);
+    news_time_rfc3339(b, c->created_at);
+    news_buf_addl(b, "</published>\n<updated>");
+    news_time_rfc3339(b, c->edited_at ? c->edited_at : c->created_at);
+    news_buf_addl(b, "</updated>\n<author><name>");
+    news_html_escape(b, c->author, strlen(c->author));
+    news_buf_addl(b, "</name></author>\n<content type=\"html\">");
+
+    news_buf_init(&html);
+    news_comment_html(&html, c->body, strlen(c->body));
+    news_html_escape(b, html.data ? html.data : "", html.len);
+    news_buf_addl(b, "</content>\n</entry>\n");
+
+    if (html.failed) {
+        b->failed = 1;
+    }
+
+    news_buf_free(&html);
+}
+
+
+void
 news_render_feed_tail(news_buf_t *b)
 {
     news_buf_addl(b, "</feed>\n");

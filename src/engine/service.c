@@ -313,6 +313,7 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_service_op_t  *op = arg;
 
     uint64_t         id;
+    news_page_t      pg;
     news_screen_t    screen;
     news_comment_t  *c;
 
@@ -324,6 +325,17 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
 
     if (news_article_id(st, txn, op->slug, strlen(op->slug), &id) != 0) {
         return news_err_set(err, NEWS_NOTFOUND, "no such article");
+    }
+
+    /* closed by time (news_comment_post checks an editor's closing) */
+    if (op->policy->close_after
+        && news_article_fragment(st, txn, id, NEWS_FRAG_TEASER, &pg)
+           == NEWS_OK
+        && news_article_public(&pg, op->now)
+        && news_comments_closed(&pg, op->policy->close_after, op->now, NULL))
+    {
+        return news_err_set(err, NEWS_FORBIDDEN, "comments are closed on "
+                            "this article");
     }
 
     if (news_comment_standing(st, txn, op->actor, op->now, &screen, err)
@@ -884,7 +896,7 @@ news_user_page(news_store_t *st, const news_actor_t *actor, const char *name,
 
 int
 news_modlog_page(news_store_t *st, const news_actor_t *actor,
-    uint64_t before, news_buf_t *b, news_err_t *err)
+    uint64_t before, size_t json, news_buf_t *b, news_err_t *err)
 {
     int       rc;
     MDB_txn  *txn;
@@ -895,7 +907,8 @@ news_modlog_page(news_store_t *st, const news_actor_t *actor,
         return err->code;
     }
 
-    rc = news_render_modlog(b, st, txn, before, err);
+    rc = json ? news_render_modlog_json(b, st, txn, before, json, err)
+              : news_render_modlog(b, st, txn, before, err);
     news_store_read_done(st);
 
     return rc;

@@ -237,12 +237,16 @@ int news_user_comments_remove(news_writer_t *w, const news_actor_t *actor,
     const char *name, uint64_t *from, size_t *removed, int *more,
     int64_t now, news_err_t *err);
 
-/* the user's moderation page, and a page of the moderation log */
+/*
+ * The user's moderation page, and a page of the moderation log before
+ * entry `before` (0: the newest): its HTML page (json 0), or `json`
+ * entries as JSON (render_account.h).
+ */
 int news_user_page(news_store_t *st, const news_actor_t *actor,
     const char *name, const struct news_form_s *f, int64_t now,
     news_buf_t *b, news_err_t *err);
 int news_modlog_page(news_store_t *st, const news_actor_t *actor,
-    uint64_t before, news_buf_t *b, news_err_t *err);
+    uint64_t before, size_t json, news_buf_t *b, news_err_t *err);
 
 
 

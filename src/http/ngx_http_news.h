@@ -65,6 +65,7 @@ typedef struct {
     ngx_int_t           comment_max_links;  /* more: held */
     ngx_int_t           comment_trust;      /* first approved ones held */
     ngx_int_t           comment_report_hide; /* reports that hide one */
+    time_t              comment_close_after; /* 0: comments stay open */
     time_t              cache_max_age;      /* news_cache_max_age */
     ngx_array_t        *edges;              /* news_edge URLs */
     ngx_str_t           live_publish;       /* news_live_publish URL */
@@ -229,6 +230,8 @@ ngx_int_t ngx_http_news_robots(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_topic_feed(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_comments_feed(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 
 /* search.c: the search page and its JSON */
 ngx_int_t ngx_http_news_search(ngx_http_request_t *r,
@@ -314,6 +317,10 @@ ngx_int_t ngx_http_news_api_suspension(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_moderation_user(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation_log(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_user_comments(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_api_modlog(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
 /* comments.c: comment writes and moderation */

@@ -168,6 +168,7 @@ ngx_http_news_comment_policy(ngx_http_request_t *r, news_comment_policy_t *p)
     p->max_links = nmcf->comment_max_links;
     p->trust = nmcf->comment_trust;
     p->report_hide = nmcf->comment_report_hide;
+    p->close_after = nmcf->comment_close_after;
 }
 
 

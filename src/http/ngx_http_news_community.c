@@ -63,6 +63,8 @@ static ngx_int_t ngx_http_news_judge_done(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_user_page(ngx_http_request_t *r,
     ngx_uint_t status, const char *field, const char *msg,
     const char *notice);
+static ngx_int_t ngx_http_news_modlog(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t json);
 static ngx_http_news_words_t *ngx_http_news_words_new(ngx_http_request_t *r,
     ngx_uint_t json, size_t max);
 static ngx_int_t ngx_http_news_api_words_body(ngx_http_request_t *r,
@@ -555,6 +557,30 @@ ngx_http_news_suspension_body(ngx_http_request_t *r, ngx_str_t *body)
 }
 
 
+/* DELETE: every comment of the user, as "Delete all comments" does */
+ngx_int_t
+ngx_http_news_api_user_comments(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt)
+{
+    ngx_int_t               rc;
+    ngx_http_news_judge_t  *j;
+
+    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    j = ngx_http_news_judge_new(r, rt, 1);
+    if (j == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    j->action = NEWS_JUDGE_REMOVE;
+
+    return ngx_http_news_judge_post(r, j);
+}
+
+
 /* GET: the user's page; POST: its forms (action, days, reason, csrf) */
 ngx_int_t
 ngx_http_news_moderation_user(ngx_http_request_t *r,
@@ -715,8 +741,16 @@ ngx_http_news_judge_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_judge_t  *j = data;
 
-    u_char     *p;
-    ngx_str_t   back;
+    u_char      *p;
+    ngx_str_t    back;
+    news_buf_t  *b;
+
+    if (j->json && j->rc == NEWS_OK && j->action == NEWS_JUDGE_REMOVE) {
+        b = ngx_http_news_buf(r);
+        news_buf_addf(b, "{\"deleted\":%zu}\n", j->removed);
+        return ngx_http_news_send_buf(r, NGX_HTTP_OK,
+                                      &ngx_http_news_json_type, b);
+    }
 
     if (j->json) {
         return j->rc == NEWS_OK ? ngx_http_news_no_content(r)
@@ -796,26 +830,52 @@ ngx_int_t
 ngx_http_news_moderation_log(ngx_http_request_t *r,
     ngx_http_news_route_t *rt)
 {
-    ngx_int_t              rc, before;
+    return ngx_http_news_modlog(r, rt, 0);
+}
+
+
+/* GET /api/moderation/log?before=ID&limit=N */
+ngx_int_t
+ngx_http_news_api_modlog(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_modlog(r, rt, 1);
+}
+
+
+/* a page of the log, before the entry `before` names: HTML or JSON */
+static ngx_int_t
+ngx_http_news_modlog(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t json)
+{
+    ngx_int_t              rc, before, limit;
     ngx_str_t              value;
     news_buf_t            *b;
     news_err_t             err;
     news_actor_t           actor;
     ngx_http_news_page_t   pg;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_need_user(r, json, NEWS_ACT_MODERATE);
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
     before = 0;
+    limit = json ? NEWS_MODLOG_PAGE : 0;
 
     if (ngx_http_arg(r, (u_char *) "before", 6, &value) == NGX_OK) {
         before = ngx_atoi(value.data, value.len);
         if (before < 1) {
-            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "Bad request", "That link to the "
-                                            "log is not one of ours.");
+            return ngx_http_news_error(r, NGX_HTTP_BAD_REQUEST, "bad_request",
+                                       "That link to the log is not one of "
+                                       "ours.");
+        }
+    }
+
+    if (json && ngx_http_arg(r, (u_char *) "limit", 5, &value) == NGX_OK) {
+        limit = ngx_atoi(value.data, value.len);
+        if (limit < 1 || limit > NEWS_MODLOG_LIMIT) {
+            return ngx_http_news_error(r, NGX_HTTP_BAD_REQUEST, "bad_request",
+                                       "limit is 1 to 500");
         }
     }
 
@@ -823,10 +883,21 @@ ngx_http_news_moderation_log(ngx_http_request_t *r,
 
     if (news_modlog_page(&ngx_http_news_module_store(r),
                          ngx_http_news_actor(r, &actor), (uint64_t) before,
-                         b, &err)
+                         (size_t) limit, b, &err)
         != NEWS_OK)
     {
-        return ngx_http_news_refused(r, &err, 0);
+        return ngx_http_news_refused(r, &err, json);
+    }
+
+    if (json) {
+        if (ngx_http_news_add_header(r, "Cache-Control", "no-store")
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_news_send_buf(r, NGX_HTTP_OK,
+                                      &ngx_http_news_json_type, b);
     }
 
     ngx_memzero(&pg, sizeof(pg));

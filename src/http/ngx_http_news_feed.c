@@ -9,6 +9,7 @@
 
 
 #define NGX_HTTP_NEWS_FEED_ENTRIES  20
+#define NGX_HTTP_NEWS_COMMENT_ENTRIES  50
 #define NGX_HTTP_NEWS_SITEMAP_MAX   50000   /* the sitemap protocol's cap */
 
 
@@ -23,6 +24,9 @@ static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);
 static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
     news_list_t *list, const char *feed, char kind, ngx_str_t *type);
 static ngx_uint_t ngx_http_news_unchanged(ngx_http_request_t *r);
+static int ngx_http_news_comments_feed_body(ngx_http_request_t *r,
+    news_reader_t *rd, news_article_view_t *v, const char *slug,
+    news_str_t *marks, news_buf_t *b, news_err_t *err);
 static void ngx_http_news_list_head(ngx_http_request_t *r, const char *feed,
     news_str_t *marks, news_buf_t *b);
 static int ngx_http_news_list_empty(news_reader_t *rd, news_list_t *list,
@@ -138,6 +142,124 @@ ngx_http_news_topic_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     return ngx_http_news_list_page(r, &list, (char *) self, 'A',
                                    &ngx_http_news_atom_type);
+}
+
+
+/*
+ * GET /articles/{slug}/comments.xml: the article's latest visible
+ * comments, newest first, with the article page's validators (every
+ * comment write changes them) and its surrogate key.
+ */
+ngx_int_t
+ngx_http_news_comments_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    int                  rc;
+    char                 slug[NEWS_SLUG_MAX + 1];
+    ngx_str_t            piece;
+    ngx_uint_t           unchanged;
+    news_buf_t          *b;
+    news_err_t           err;
+    news_str_t           marks[NEWS_MARKS];
+    news_reader_t        rd;
+    news_article_view_t  v;
+
+    if (rt->slug.len > NEWS_SLUG_MAX
+        || ngx_http_news_marks(r, marks) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    *ngx_cpymem(slug, rt->slug.data, rt->slug.len) = '\0';
+
+    if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    b = ngx_http_news_buf(r);
+    unchanged = 0;
+
+    rc = news_read_article(&rd, slug, rt->slug.len, NEWS_FRAG_PAGE, 1, &v,
+                           &err);
+
+    /* a feed reader follows no redirect of an old address: not found */
+    if (rc == NEWS_OK && v.moved) {
+        rc = NEWS_NOTFOUND;
+    }
+
+    if (rc == NEWS_OK
+        && ngx_http_news_validators(r, 'x', v.id, v.page.version,
+                                    v.page.modified_at)
+           != NGX_OK)
+    {
+        rc = news_err_set(&err, NEWS_ERROR, "out of memory");
+    }
+
+    if (rc == NEWS_OK) {
+        unchanged = ngx_http_news_unchanged(r);
+    }
+
+    if (rc == NEWS_OK && !unchanged) {
+        rc = ngx_http_news_comments_feed_body(r, &rd, &v, slug, marks, b,
+                                              &err);
+    }
+
+    news_reader_end(&rd);
+
+    if (rc == NEWS_NOTFOUND) {
+        return ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
+                                        "Page not found",
+                                        "There is no such article.");
+    }
+
+    if (rc != NEWS_OK) {
+        return ngx_http_news_store_error(r, &err, 0);
+    }
+
+    if (unchanged) {
+        r->header_only = 1;
+        ngx_str_null(&piece);
+        return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_atom_type,
+                                  &piece, 1);
+    }
+
+    piece.data = (u_char *) b->data;
+    piece.len = b->len;
+
+    return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_atom_type,
+                              &piece, 1);
+}
+
+
+/* the feed's head, entries and tail, their markers filled in */
+static int
+ngx_http_news_comments_feed_body(ngx_http_request_t *r, news_reader_t *rd,
+    news_article_view_t *v, const char *slug, news_str_t *marks,
+    news_buf_t *b, news_err_t *err)
+{
+    int          rc;
+    news_buf_t   raw;
+
+    news_buf_init(&raw);
+    news_render_comments_feed_head(&raw, slug,
+                                   v->page.part[NEWS_PART_TITLE].data,
+                                   v->page.part[NEWS_PART_TITLE].len,
+                                   r->headers_out.last_modified_time);
+
+    rc = news_read_comment_entries(rd, v, slug,
+                                   NGX_HTTP_NEWS_COMMENT_ENTRIES, &raw, err);
+
+    if (rc == NEWS_OK) {
+        news_render_feed_tail(&raw);
+        news_render_expand(b, raw.data ? raw.data : "", raw.len, marks);
+    }
+
+    if (rc == NEWS_OK && (raw.failed || b->failed)) {
+        rc = news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    news_buf_free(&raw);
+
+    return rc;
 }
 
 

@@ -544,9 +544,22 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     ngx_memzero(&pg, sizeof(pg));
 
+    /*
+     * Comments that close by themselves (news_comment_close_after) change
+     * the page without a write: its ETag says so from then on, it was
+     * last modified then, and caches keep it no longer than until then.
+     */
+    ngx_http_news_get_ctx(r)->stale_at = (time_t) v->closes_at;
+
     if (ngx_http_news_comment_slot(r, rd, v, &rt->slug, &pg.slot) != NGX_OK
-        || ngx_http_news_validators(r, 'a', v->id, v->page.version,
-                                    v->page.modified_at)
+        || ngx_http_news_validators(r, 'a', v->id,
+                                    v->page.version
+                                    + ((uint64_t) v->closed_late << 32),
+                                    v->closed_late
+                                    ? ngx_max(v->page.modified_at,
+                                              v->page.published_at
+                                              + rd->close_after)
+                                    : v->page.modified_at)
            != NGX_OK
         || ngx_http_news_marks(r, marks) != NGX_OK)
     {

@@ -77,9 +77,17 @@ ngx_http_news_reader(ngx_http_request_t *r, news_reader_t *rd,
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    return news_reader_begin(rd, &nmcf->store,
-                             ngx_http_news_actor(r, &ctx->actor),
-                             ngx_time(), err);
+    if (news_reader_begin(rd, &nmcf->store,
+                          ngx_http_news_actor(r, &ctx->actor), ngx_time(),
+                          err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rd->close_after = nmcf->comment_close_after;
+
+    return NEWS_OK;
 }
 
 

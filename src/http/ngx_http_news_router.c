@@ -127,11 +127,23 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       ngx_null_string },
 
     { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_DELETE, 1, 0,
+      ngx_http_news_api_user_comments,
+      ngx_string(NEWS_ROUTE_USER_COMMENTS_SUFFIX) },
+
+    { ngx_string(NEWS_ROUTE_API_MODLOG), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
+      ngx_http_news_api_modlog,
+      ngx_null_string },
+
+    { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_DELETE, 1, 0,
       ngx_http_news_api_user_sessions,
       ngx_string(NEWS_ROUTE_SESSIONS_SUFFIX) },
 
     { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_POST, 0, 1,
       ngx_http_news_comment_post, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
+
+    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
+      ngx_http_news_comments_feed,
+      ngx_string(NEWS_ROUTE_COMMENTS_FEED_SUFFIX) },
 
     { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_POST, 0, 1,
       ngx_http_news_comment_action, ngx_string(NEWS_ROUTE_ACTION_SUFFIX) },
@@ -340,8 +352,12 @@ ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
     rt->slug.data = rt->path.data + def->path.len;
     rt->slug.len = rt->path.len - def->path.len - def->suffix.len;
 
-    /* the one route whose "slug" is a username: any case, with _ */
-    if (def->handler == ngx_http_news_api_user_sessions) {
+    /* the routes whose "slug" is a username: any case, with _ */
+    if (def->handler == ngx_http_news_api_user_sessions
+        || def->handler == ngx_http_news_api_user_comments
+        || def->handler == ngx_http_news_api_suspension
+        || def->handler == ngx_http_news_moderation_user)
+    {
         return news_username_valid((char *) rt->slug.data, rt->slug.len);
     }
 

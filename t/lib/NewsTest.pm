@@ -645,6 +645,17 @@ sub form_post {
                                            content => $body });
 }
 
+# a test that XML is well-formed, by a real XML parser (xmllint, libxml2-utils)
+sub well_formed {
+    my ($xml, $name) = @_;
+    my ($fh, $file) = File::Temp::tempfile(SUFFIX => '.xml', UNLINK => 1);
+    print $fh $xml;
+    close $fh;
+    my $out = `xmllint --noout $file 2>&1`;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    return Test::More::is($?, 0, "$name is well-formed XML") || Test::More::diag($out);
+}
+
 sub raw {
     my ($self, $data, $opt) = @_;
     $opt //= {};

@@ -150,7 +150,8 @@ main(void)
     is_str(answer('A', 0, "sworld"), "feed section-world", "a section's feed");
     is_str(answer('M', 0, NULL), "sitemap", "the sitemap");
     is_str(answer('Q', 0, NULL), "search", "search");
-    is_str(answer('x', 0, NULL), "", "no keys for other answers");
+    is_str(answer('x', 7, NULL), "article-7", "its comments feed");
+    is_str(answer('z', 0, NULL), "", "no keys for other answers");
 
     /* what a change names */
     memset(&a, 0, sizeof(a));
@@ -192,8 +193,10 @@ main(void)
     news_buf_addc(&b, '\0');
     ok(strstr(b.data, "/articles/big-news\n/articles/big-news?comments=1\n"
                       "/articles/big-news?comments=2\n/api/articles/big-news"
-                      "\n/api/articles/big-news/comments\n") == b.data,
-       "an article: its page, comment pages, JSON and comments' JSON");
+                      "\n/api/articles/big-news/comments\n"
+                      "/articles/big-news/comments.xml\n") == b.data,
+       "an article: its page, comment pages, JSON, comments' JSON and "
+       "feed");
     ok(strstr(b.data, "\n/tags/x\n/tags/x?page=1\n") != NULL
        && strstr(b.data, "/tags/x?page=50\n") != NULL
        && strstr(b.data, "/tags/x?page=51\n") == NULL,
