@@ -41,14 +41,7 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
 }
 
 {
-    my $t = NewsTest->new(
-        main => "load_module $NCHAN;",
-        http => join("\n    ", 'news_comment_premoderation on;',
-                     'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;'),
-        server => NewsLive::locations());
-    my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
-    die "import: $err" if $rc;
-    $t->run;
+    my $t = NewsLive::site(http => 'news_comment_premoderation on;');
 
     my $mod = $t->login('mod1', 'moderator');
     my $reader = $t->login('reader1');
@@ -115,13 +108,7 @@ for my $bad ('news_live_publish https://nchan.example/pub;',
 # a live blog: an article marked "live" by its editors sends its new body
 # to open pages on every update; other articles, and drafts, send nothing
 {
-    my $t = NewsTest->new(
-        main => "load_module $NCHAN;",
-        http => 'news_comment_rate 0; news_live_publish http://127.0.0.1:%%PORT%%/live-publish;',
-        server => NewsLive::locations());
-    my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
-    die "import: $err" if $rc;
-    $t->run;
+    my $t = NewsLive::site(http => 'news_comment_rate 0;');
     my $editor = $t->login('editor1', 'editor');
     my $reader = $t->login('reader3');
     my $id = NewsLive::article_id($t, $SLUG);

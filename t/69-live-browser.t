@@ -22,22 +22,9 @@ my $SLUG = $NewsCitizen::SLUG;
 my $JSON = { 'Content-Type' => 'application/json' };
 my $STREAMS = $ENV{TEST_LIVE_STREAMS} // 5000;
 
-sub live_site {
-    my (%opt) = @_;
-    my $t = NewsTest->new(
-        main => "load_module $NewsLive::NCHAN;" . ($opt{main} // ''),
-        http => join("\n    ", 'news_comment_rate 0;',
-                     'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;'),
-        server => NewsLive::locations(), %{ $opt{test} // {} });
-    my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
-    die "import: $err" if $rc;
-    $t->run;
-    return $t;
-}
-
 SKIP: {
     skip NewsBrowser::why_not(), 1 if NewsBrowser::why_not();
-    my $t = live_site();
+    my $t = NewsLive::site(http => 'news_comment_rate 0;');
     my $mod = $t->login('mod1', 'moderator');
     my $editor = $t->login('editor1', 'editor');
     my ($session) = $t->login('alice') =~ /=(.*)/;
@@ -109,8 +96,9 @@ SKIP: {
     my $want = $STREAMS + 500;
     skip "the open-file limit is below $want (ulimit -n)", 4
         if `sh -c 'ulimit -n'` < $want;
-    my $t = live_site(main => "\nworker_rlimit_nofile " . (2 * $want) . ';',
-                      test => { connections => $want, log_level => 'notice' });
+    my $t = NewsLive::site(http => 'news_comment_rate 0;',
+                           main => "\nworker_rlimit_nofile " . (2 * $want) . ';',
+                           test => { connections => $want, log_level => 'notice' });
     my $id = NewsLive::article_id($t, $SLUG);
     my ($worker) = $t->worker_pids;
     my $before = rss_kib($worker);

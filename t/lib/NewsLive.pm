@@ -10,6 +10,7 @@ beside the site, a reader's Server-Sent Events stream read as it comes
     my $t = NewsTest->new(main => "load_module $NewsLive::NCHAN;",
                           http => 'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;',
                           server => NewsLive::locations());
+    my $t = NewsLive::site(http => 'news_comment_rate 0;');   # the same, started
     my $sub = NewsLive::subscribe($t, $article_id);
     my $event = NewsLive::next_event($sub, 10);    # decoded JSON, or undef
 
@@ -21,6 +22,8 @@ use IO::Select;
 use IO::Socket::INET;
 use JSON::PP;
 use Time::HiRes qw(time);
+use lib 't/lib';
+use NewsTest;
 
 our $NCHAN = '/usr/lib/nginx/modules/ngx_nchan_module.so';
 
@@ -75,6 +78,22 @@ sub next_event {
         return undef if $left <= 0 || !$sub->{sel}->can_read($left);
         sysread($sub->{sock}, $sub->{buf}, 65536, length $sub->{buf}) or return undef;
     }
+}
+
+# A running nginx with nchan and news_live_publish beside the site and the
+# seed article in its store; http => more http lines, main => more main
+# lines, test => more NewsTest options
+sub site {
+    my (%opt) = @_;
+    my $t = NewsTest->new(
+        main => "load_module $NCHAN;" . ($opt{main} // ''),
+        http => join("\n    ", 'news_live_publish http://127.0.0.1:%%PORT%%/live-publish;',
+                     $opt{http} // ()),
+        server => locations(), %{ $opt{test} // {} });
+    my ($rc, undef, $err) = $t->newsctl('import', 'demo/seed-article.json');
+    die "import: $err" if $rc;
+    $t->run;
+    return $t;
 }
 
 # the article's id, from the surrogate key of its page
