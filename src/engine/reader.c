@@ -462,13 +462,12 @@ news_read_account_page(news_reader_t *rd, const news_user_t *u,
 
 
 int
-news_read_throttle(news_reader_t *rd, const news_account_t *a,
-    int64_t *wait, news_err_t *err)
+news_read_throttle(news_reader_t *rd, news_account_t *a, news_err_t *err)
 {
     int  rc;
 
     rc = news_throttle_wait(rd->st, rd->txn, a->keys, a->nkeys, rd->now,
-                            wait);
+                            &a->wait, &a->in_flight);
     if (rc != 0) {
         return news_store_fail(err, rc, "reading the login throttle");
     }

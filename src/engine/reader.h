@@ -187,11 +187,12 @@ int news_read_account_page(news_reader_t *rd, const news_user_t *u,
     const news_form_t *f, news_buf_t *out, news_err_t *err);
 
 /*
- * Whether an account act must wait before it is even queued: *wait
+ * Whether an account act must wait before it is even queued: a->wait
  * seconds, 0 when it may go on (the act counts itself again in its
- * write, news_account_run()).
+ * write, news_account_run()), and a->in_flight when only another
+ * attempt in flight holds it back.
  */
-int news_read_throttle(news_reader_t *rd, const news_account_t *a,
-    int64_t *wait, news_err_t *err);
+int news_read_throttle(news_reader_t *rd, news_account_t *a,
+    news_err_t *err);
 
 #endif /* NEWS_READER_H */

@@ -179,6 +179,8 @@ typedef struct {
     news_err_t          err;
     news_user_t         user;           /* out: the account */
     int64_t             wait;           /* out: NEWS_LIMITED, seconds */
+    int                 in_flight;      /* out: NEWS_LIMITED only by
+                                           another attempt in flight */
 
     char                hash[NEWS_HASH_MAX];    /* a new one to keep */
     int                 ok;

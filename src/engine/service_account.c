@@ -260,7 +260,7 @@ news_account_attempt_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_account_t  *a = arg;
 
     return news_attempt_begin(st, txn, a->keys, a->nkeys, a->now, &a->wait,
-                              err);
+                              &a->in_flight, err);
 }
 
 

@@ -32,8 +32,6 @@ static int news_throttle_get(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *k, news_throttle_rec_t *rec);
 static int news_throttle_put(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *k, const news_throttle_rec_t *rec);
-static int64_t news_throttle_rec_wait(const news_throttle_t *k,
-    const news_throttle_rec_t *rec, int64_t now);
 
 
 size_t
@@ -718,33 +716,17 @@ news_throttle_put(news_store_t *st, MDB_txn *txn, const news_throttle_t *k,
 }
 
 
-/* how long this key holds an attempt back */
-static int64_t
-news_throttle_rec_wait(const news_throttle_t *k,
-    const news_throttle_rec_t *rec, int64_t now)
-{
-    int64_t  wait;
-
-    wait = rec->until > now ? rec->until - now : 0;
-
-    if (k->busy && rec->busy > now && wait < 1) {
-        wait = 1;
-    }
-
-    return wait;
-}
-
-
 int
 news_throttle_wait(news_store_t *st, MDB_txn *txn,
-    const news_throttle_t *keys, size_t n, int64_t now, int64_t *wait)
+    const news_throttle_t *keys, size_t n, int64_t now, int64_t *wait,
+    int *in_flight)
 {
     int                  rc;
     size_t               i;
-    int64_t              w;
     news_throttle_rec_t  rec;
 
     *wait = 0;
+    *in_flight = 0;
 
     for (i = 0; i < n; i++) {
         rc = news_throttle_get(st, txn, &keys[i], &rec);
@@ -752,10 +734,21 @@ news_throttle_wait(news_store_t *st, MDB_txn *txn,
             return rc;
         }
 
-        w = news_throttle_rec_wait(&keys[i], &rec, now);
-        if (w > *wait) {
-            *wait = w;
+        if (rec.until - now > *wait) {
+            *wait = rec.until - now;
         }
+
+        if (keys[i].busy && rec.busy > now) {
+            *in_flight = 1;
+        }
+    }
+
+    /* held back by counted attempts, or only by one still in flight */
+    if (*wait > 0) {
+        *in_flight = 0;
+
+    } else if (*in_flight) {
+        *wait = 1;
     }
 
     return 0;
@@ -765,7 +758,7 @@ news_throttle_wait(news_store_t *st, MDB_txn *txn,
 int
 news_attempt_begin(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *keys, size_t n, int64_t now, int64_t *wait,
-    news_err_t *err)
+    int *in_flight, news_err_t *err)
 {
     int                  rc;
     size_t               i;
@@ -774,13 +767,15 @@ news_attempt_begin(news_store_t *st, MDB_txn *txn,
     news_throttle_rec_t  rec;
 
     /* the check and the count in one write txn: no attempt slips between */
-    rc = news_throttle_wait(st, txn, keys, n, now, wait);
+    rc = news_throttle_wait(st, txn, keys, n, now, wait, in_flight);
     if (rc != 0) {
         return news_store_fail(err, rc, "reading the throttle");
     }
 
     if (*wait > 0) {
-        return news_err_set(err, NEWS_LIMITED, "too many attempts");
+        return news_err_set(err, NEWS_LIMITED,
+                            *in_flight ? "another attempt in flight"
+                                       : "too many attempts");
     }
 
     for (i = 0; i < n; i++) {

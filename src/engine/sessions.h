@@ -177,22 +177,25 @@ size_t news_throttle_key_register(const void *addr, size_t n,
 
 /*
  * Seconds until an attempt under all n keys may begin (0: now; 1 while
- * another is in flight under a busy key); 0 or an LMDB code.  Read-only:
- * a quick check before any work is queued.
+ * another is in flight under a busy key, and then *in_flight is 1: no
+ * count holds it back, only that attempt); 0 or an LMDB code.
+ * Read-only: a quick check before any work is queued.
  */
 int news_throttle_wait(news_store_t *st, MDB_txn *txn,
-    const news_throttle_t *keys, size_t n, int64_t now, int64_t *wait);
+    const news_throttle_t *keys, size_t n, int64_t now, int64_t *wait,
+    int *in_flight);
 
 /*
- * In a write txn, before the expensive part: NEWS_LIMITED with *wait set
- * if any key must wait, else counts the attempt under every key (from
+ * In a write txn, before the expensive part: NEWS_LIMITED with *wait and
+ * *in_flight set as news_throttle_wait() sets them if any key must wait,
+ * else counts the attempt under every key (from
  * a hard key's limit-th attempt on it must wait 5 s, then 10, 20, ...
  * up to NEWS_THROTTLE_MAX; a slow key NEWS_THROTTLE_SLOW s), marks the
  * busy keys in flight, and returns NEWS_OK.
  */
 int news_attempt_begin(news_store_t *st, MDB_txn *txn,
     const news_throttle_t *keys, size_t n, int64_t now, int64_t *wait,
-    news_err_t *err);
+    int *in_flight, news_err_t *err);
 
 /* after it: clears the in-flight marks; ok applies each key's success */
 int news_attempt_end(news_store_t *st, MDB_txn *txn,

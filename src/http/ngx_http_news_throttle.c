@@ -64,7 +64,7 @@ ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
     rc = ngx_http_news_reader(r, &rd, &err);
 
     if (rc == NEWS_OK) {
-        rc = news_read_throttle(&rd, &a->ac, &a->ac.wait, &err);
+        rc = news_read_throttle(&rd, &a->ac, &err);
     }
 
     news_reader_end(&rd);
@@ -83,12 +83,13 @@ ngx_http_news_throttled(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 }
 
 
-/* 429 with Retry-After */
+/* 429 with Retry-After, and why */
 ngx_int_t
 ngx_http_news_auth_limited(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
     u_char      *p;
-    const char  *msg;
+    ngx_uint_t   form;
+    const char  *code, *text, *msg;
 
     p = ngx_pnalloc(r->pool, NGX_INT64_LEN + 1);
     if (p == NULL) {
@@ -101,34 +102,39 @@ ngx_http_news_auth_limited(ngx_http_request_t *r, ngx_http_news_auth_t *a)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    if (a->ac.kind == NEWS_ACCOUNT_REGISTER) {
+    form = (a->ac.kind == NEWS_ACCOUNT_REGISTER) ? NEWS_ACCOUNT_REGISTER
+                                                 : NEWS_ACCOUNT_LOGIN;
+
+    if (a->ac.in_flight) {
+        /*
+         * another attempt of the account or address is still being
+         * checked (a second click, or a client that gave up on the first
+         * while its password hashed): nothing failed, so it must not say so
+         */
+        code = "attempt_in_progress";
+        text = "another attempt is in progress; wait for Retry-After seconds";
+        msg = "Another attempt is still in progress. Please try again in a "
+              "moment.";
+
+    } else if (form == NEWS_ACCOUNT_REGISTER) {
+        code = "too_many_registrations";
+        text = "too many registrations; wait for Retry-After seconds";
         msg = "Too many registrations from your address. Please wait a "
               "while and try again.";
 
-        return a->json
-               ? ngx_http_news_json_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                          "too_many_registrations",
-                                          "too many registrations; wait for "
-                                          "Retry-After seconds")
-               : ngx_http_news_form_page(r, NEWS_ACCOUNT_REGISTER,
-                                         NGX_HTTP_TOO_MANY_REQUESTS,
-                                         &(ngx_str_t) { a->ac.name_len,
-                                                        (u_char *) a->ac.name },
-                                         &a->next, NULL, msg);
+    } else {
+        code = "too_many_attempts";
+        text = "too many failed logins; wait for Retry-After seconds";
+        msg = "Too many failed logins. Please wait a moment and try again.";
     }
 
     if (a->json) {
-        return ngx_http_news_json_error(r, NGX_HTTP_TOO_MANY_REQUESTS,
-                                        "too_many_attempts",
-                                        "too many failed logins; wait for "
-                                        "Retry-After seconds");
+        return ngx_http_news_json_error(r, NGX_HTTP_TOO_MANY_REQUESTS, code,
+                                        text);
     }
 
-    return ngx_http_news_form_page(r, NEWS_ACCOUNT_LOGIN,
-                                   NGX_HTTP_TOO_MANY_REQUESTS,
+    return ngx_http_news_form_page(r, form, NGX_HTTP_TOO_MANY_REQUESTS,
                                    &(ngx_str_t) { a->ac.name_len,
                                                   (u_char *) a->ac.name },
-                                   &a->next, NULL,
-                                   "Too many failed logins. Please wait a "
-                                   "moment and try again.");
+                                   &a->next, NULL, msg);
 }

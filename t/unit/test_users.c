@@ -242,7 +242,7 @@ count_sessions(news_store_t *st)
 static void
 test_sessions(news_store_t *st)
 {
-    int            n;
+    int            n, in_flight;
     size_t         purged;
     int64_t        wait, seen;
     uint64_t       uid;
@@ -356,46 +356,52 @@ test_sessions(news_store_t *st)
     keys[1].success = NEWS_THROTTLE_UNDO;
 
     news_store_write(st, &txn, &err);
-    is_int(news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err), NEWS_OK,
-           "an attempt begins");
-    is_int(news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err),
+    is_int(news_attempt_begin(st, txn, keys, 2, 5000, &wait, &in_flight,
+                              &err),
+           NEWS_OK, "an attempt begins");
+    is_int(news_attempt_begin(st, txn, keys, 2, 5000, &wait, &in_flight, &err),
            NEWS_LIMITED, "a second one while the first is in flight waits");
     is_int(wait, 1, "a second");
+    is_int(in_flight, 1, "only because the first is in flight");
     news_attempt_end(st, txn, keys, 2, 0, &err);
-    news_throttle_wait(st, txn, keys, 2, 5000, &wait);
+    news_throttle_wait(st, txn, keys, 2, 5000, &wait, &in_flight);
     is_int(wait, 0, "the attempt over: no wait");
-    news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err);
+    news_attempt_begin(st, txn, keys, 2, 5000, &wait, &in_flight, &err);
     news_attempt_end(st, txn, keys, 2, 0, &err);
-    news_throttle_wait(st, txn, keys, 2, 5000, &wait);
+    news_throttle_wait(st, txn, keys, 2, 5000, &wait, &in_flight);
     is_int(wait, 0, "two failures: no wait");
-    news_attempt_begin(st, txn, keys, 2, 5000, &wait, &err);
+    news_attempt_begin(st, txn, keys, 2, 5000, &wait, &in_flight, &err);
     news_attempt_end(st, txn, keys, 2, 0, &err);
-    news_throttle_wait(st, txn, keys, 2, 5000, &wait);
+    news_throttle_wait(st, txn, keys, 2, 5000, &wait, &in_flight);
     is_int(wait, 5, "counted before the answer, the third waits 5 s");
-    news_throttle_wait(st, txn, keys, 2, 5005, &wait);
+    is_int(in_flight, 0, "held back by the count, not by a flight");
+    news_throttle_wait(st, txn, keys, 2, 5005, &wait, &in_flight);
     is_int(wait, 0, "and then is free");
-    news_attempt_begin(st, txn, keys, 2, 5005, &wait, &err);
+    news_attempt_begin(st, txn, keys, 2, 5005, &wait, &in_flight, &err);
+    news_throttle_wait(st, txn, keys, 2, 5005, &wait, &in_flight);
+    ok(wait == 10 && in_flight == 0,
+       "in flight and past the limit: the count is what holds it back");
     news_attempt_end(st, txn, keys, 2, 0, &err);
-    news_throttle_wait(st, txn, keys, 2, 5005, &wait);
+    news_throttle_wait(st, txn, keys, 2, 5005, &wait, &in_flight);
     is_int(wait, 10, "the fourth: 10 s");
     news_throttle_wait(st, txn, keys, 1, 5005 + NEWS_THROTTLE_WINDOW + 1,
-                       &wait);
+                       &wait, &in_flight);
     is_int(wait, 0, "old attempts fade");
-    news_attempt_begin(st, txn, keys, 2, 6000, &wait, &err);
+    news_attempt_begin(st, txn, keys, 2, 6000, &wait, &in_flight, &err);
     news_attempt_end(st, txn, keys, 2, 1, &err);
-    news_throttle_wait(st, txn, keys, 2, 6000, &wait);
+    news_throttle_wait(st, txn, keys, 2, 6000, &wait, &in_flight);
     is_int(wait, 0, "a success clears");
 
     /* a slowed key spaces attempts instead of blocking */
     keys[0].slow = 1;
     keys[0].limit = 1;
-    news_attempt_begin(st, txn, keys, 1, 7000, &wait, &err);
+    news_attempt_begin(st, txn, keys, 1, 7000, &wait, &in_flight, &err);
     news_attempt_end(st, txn, keys, 1, 0, &err);
-    news_attempt_begin(st, txn, keys, 1, 7001, &wait, &err);
+    news_attempt_begin(st, txn, keys, 1, 7001, &wait, &in_flight, &err);
     news_attempt_end(st, txn, keys, 1, 0, &err);
-    news_throttle_wait(st, txn, keys, 1, 7001, &wait);
+    news_throttle_wait(st, txn, keys, 1, 7001, &wait, &in_flight);
     is_int(wait, NEWS_THROTTLE_SLOW, "slowed: one attempt a second");
-    news_throttle_wait(st, txn, keys, 1, 7002, &wait);
+    news_throttle_wait(st, txn, keys, 1, 7002, &wait, &in_flight);
     is_int(wait, 0, "never blocked longer");
     mdb_txn_abort(txn);
 }
@@ -566,7 +572,7 @@ test_sessions_damaged(news_store_t *st)
 static void
 test_throttle_edges(news_store_t *st)
 {
-    int               i;
+    int               i, in_flight;
     int64_t           now, wait;
     MDB_txn          *txn;
     MDB_val           key, val;
@@ -595,17 +601,19 @@ test_throttle_edges(news_store_t *st)
     val.mv_data = "1234567";
     val.mv_size = 7;
     mdb_put(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val, 0);
-    is_int(news_throttle_wait(st, txn, &k, 1, 9000, &wait), 0,
+    is_int(news_throttle_wait(st, txn, &k, 1, 9000, &wait, &in_flight), 0,
            "a throttle record of 7 bytes reads");
     is_int(wait, 0, "as no record");
 
     /* each attempt as soon as the last wait is over: 5, 10, ... 640, 900 */
     for (now = 9000, i = 0; i < 12; i++) {
-        if (news_attempt_begin(st, txn, &k, 1, now, &wait, &err) != NEWS_OK) {
+        if (news_attempt_begin(st, txn, &k, 1, now, &wait, &in_flight, &err)
+            != NEWS_OK)
+        {
             break;
         }
 
-        news_throttle_wait(st, txn, &k, 1, now, &wait);
+        news_throttle_wait(st, txn, &k, 1, now, &wait, &in_flight);
         now += wait;
     }
 
