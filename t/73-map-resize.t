@@ -16,55 +16,19 @@ use Time::HiRes qw(sleep);
 use POSIX qw(_exit);
 use lib 't/lib';
 use NewsTest;
+use NewsFaults;
 
-my $root = NewsTest->root;
-my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
-plan skip_all => "no fault library $lib (make faults-lib)" unless -f $lib;
+plan skip_all => 'no fault library (make faults-lib)' unless NewsFaults::lib();
 
 my $t = NewsTest->new(workers => 1);
-my $ctl = $t->dir . '/faults';
-for my $f ($ctl, "$ctl.log") {
-    open my $fh, '>', $f or die "$f: $!";
-    close $fh;
-    chmod 0666, $f;
-}
+my $f = NewsFaults->new($t);
 $t->newsctl('import', 'demo/seed-article.json');
-{
-    local $ENV{NEWS_FAULT_FILE} = $ctl;
-    local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length }
-        ($ENV{TEST_NGINX_PRELOAD} // ''),
-        (($ENV{TEST_NGINX_PRELOAD} // '') =~ /\Q$lib\E/ ? () : ($lib));
-    $t->run;
-}
+$f->run;
 my $alice = $t->login('alice');
 
-sub arm {
-    my ($text) = @_;
-    open my $fh, '>', "$ctl.tmp" or die "$ctl.tmp: $!";
-    print $fh $text;
-    close $fh;
-    chmod 0644, "$ctl.tmp";
-    rename "$ctl.tmp", $ctl or die "rename: $!";
-}
-
-sub fault_log { open my $fh, '<', "$ctl.log" or return ''; local $/; <$fh> // '' }
-
-# waits for an event the shim logs (not a timing assertion: the bound only
-# keeps a broken build from hanging the suite)
-sub wait_log {
-    my ($re) = @_;
-    for (1 .. 1000) {
-        return 1 if fault_log() =~ $re;
-        sleep 0.01;
-    }
-    return 0;
-}
-
 # the login's account lookup waits in its read txn until .pause goes
-open my $p, '>', "$ctl.pause" or die;
-close $p;
-chmod 0666, "$ctl.pause";
-arm("mdb_get\@news_user_find 1 PAUSE\n");
+$f->hold;
+$f->arm("mdb_get\@news_user_find 1 PAUSE\n");
 
 my $out = $t->dir . '/login.txt';
 my $pid = fork // die "fork: $!";
@@ -77,29 +41,29 @@ if ($pid == 0) {
     _exit(0);
 }
 
-ok(wait_log(qr/^mdb_get 1 /m), 'the login waits inside its read transaction');
+ok($f->wait_log(qr/^mdb_get 1 /m), 'the login waits inside its read transaction');
 
 # now another process "grows the map": the event loop's next read sees it
-arm("mdb_txn_renew 1 MDB_MAP_RESIZED\n");
+$f->arm("mdb_txn_renew 1 MDB_MAP_RESIZED\n");
 my $r = $t->get('/');
-like(fault_log(), qr/^mdb_txn_renew 1 /m, 'the front page read saw MDB_MAP_RESIZED');
+like($f->log, qr/^mdb_txn_renew 1 /m, 'the front page read saw MDB_MAP_RESIZED');
 is($r->{status}, 503, 'with a transaction live in a pool thread the map is not resized: 503');
 
-unlink "$ctl.pause";
+$f->release;
 waitpid $pid, 0;
 my $status = do { open my $fh, '<', $out or die; local $/; <$fh> };
 is($status, 200, 'the login then finishes');
 
 # the refused read dropped its txn: the next one begins afresh
-my $before = length fault_log();
-arm("mdb_txn_renew 1 MDB_MAP_RESIZED\nmdb_txn_begin 1 MDB_MAP_RESIZED\n");
+my $before = length $f->log;
+$f->arm("mdb_txn_renew 1 MDB_MAP_RESIZED\nmdb_txn_begin 1 MDB_MAP_RESIZED\n");
 $r = $t->get('/');
-like(substr(fault_log(), $before), qr/^mdb_txn_(?:renew|begin) 1 -30785 /m, 'the next read sees MDB_MAP_RESIZED too');
+like(substr($f->log, $before), qr/^mdb_txn_(?:renew|begin) 1 -30785 /m, 'the next read sees MDB_MAP_RESIZED too');
 is($r->{status}, 200, 'with nothing live the event loop adopts the new size and answers');
-arm('');
+$f->arm('');
 
-unlike(fault_log(), qr/VIOLATION/, 'mdb_env_set_mapsize never ran beside a live transaction')
-    or diag(fault_log());
+unlike($f->log, qr/VIOLATION/, 'mdb_env_set_mapsize never ran beside a live transaction')
+    or diag($f->log);
 is($t->get("/articles/us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico")->{status}, 200,
    'pages are served after the resize');
 

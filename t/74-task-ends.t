@@ -17,57 +17,17 @@ use Socket qw(SOL_SOCKET SO_LINGER);
 use Time::HiRes qw(sleep);
 use lib 't/lib';
 use NewsTest;
+use NewsFaults;
 
-my $root = NewsTest->root;
-my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
-plan skip_all => "no fault library $lib (make faults-lib)" unless -f $lib;
+plan skip_all => 'no fault library (make faults-lib)' unless NewsFaults::lib();
 
 my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 my $t = NewsTest->new(workers => 1, http => 'news_comment_rate 0; news_hash_queue 1; news_login_throttle 100000 100000;');
-my $ctl = $t->dir . '/faults';
-for my $f ($ctl, "$ctl.log") {
-    open my $fh, '>', $f or die "$f: $!";
-    close $fh;
-    chmod 0666, $f;
-}
+my $f = NewsFaults->new($t);
 $t->newsctl('import', 'demo/seed-article.json');
-{
-    local $ENV{NEWS_FAULT_FILE} = $ctl;
-    local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length }
-        ($ENV{TEST_NGINX_PRELOAD} // ''),
-        (($ENV{TEST_NGINX_PRELOAD} // '') =~ /\Q$lib\E/ ? () : ($lib));
-    $t->run;
-}
+$f->run;
 my $alice = $t->login('alice');
 my @workers = $t->worker_pids;
-
-sub arm {
-    my ($text) = @_;
-    open my $fh, '>', "$ctl.tmp" or die "$ctl.tmp: $!";
-    print $fh $text;
-    close $fh;
-    chmod 0644, "$ctl.tmp";
-    rename "$ctl.tmp", $ctl or die "rename: $!";
-}
-
-sub fault_log { open my $fh, '<', "$ctl.log" or return ''; local $/; <$fh> // '' }
-
-# waits for an event the shim logs (not a timing assertion: the bound only
-# keeps a broken build from hanging the suite)
-sub wait_log {
-    my ($re) = @_;
-    for (1 .. 1000) {
-        return 1 if fault_log() =~ $re;
-        sleep 0.01;
-    }
-    return 0;
-}
-
-sub pause_file {
-    open my $p, '>', "$ctl.pause" or die;
-    close $p;
-    chmod 0666, "$ctl.pause";
-}
 
 # a request sent on a socket of its own, left unanswered
 sub send_raw {
@@ -92,16 +52,16 @@ sub comments { scalar @{ decode_json($t->get("/api/articles/$SLUG/comments")->{c
 
 # ---- a comment's write, in the writes' pool ----------------------------------
 my $before = comments();
-pause_file();
-arm("mdb_txn_commit 1 PAUSE\n");
+$f->hold;
+$f->arm("mdb_txn_commit 1 PAUSE\n");
 my $s = send_raw('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"nobody waits for this"}');
-ok(wait_log(qr/^mdb_txn_commit 1 /m), 'the write is held inside its commit');
+ok($f->wait_log(qr/^mdb_txn_commit 1 /m), 'the write is held inside its commit');
 reset_close($s);
 # the front page is answered after the worker has taken the reset (one
 # event loop, and the reset reached it first)
 is($t->get('/')->{status}, 200, 'the event loop answers meanwhile');
-unlink "$ctl.pause";
-arm('');
+$f->release;
+$f->arm('');
 # the task ends, its answer goes nowhere; the next request sees its write
 my $after;
 for (1 .. 500) {
@@ -112,11 +72,10 @@ for (1 .. 500) {
 is($after, $before + 1, 'the write the client gave up on is committed');
 
 # ---- a login, in the hashing pool (news_hash_queue 1) -------------------------
-my $logged = length fault_log();
-pause_file();
-arm("mdb_get\@news_user_find 1 PAUSE\n");
+$f->hold;
+$f->arm("mdb_get\@news_user_find 1 PAUSE\n");
 $s = send_raw('POST', '/api/session', undef, '{"username":"alice","password":"pw-of-alice-123"}');
-ok(wait_log(qr/^mdb_get 1 /m), 'the login is held inside its lookup');
+ok($f->wait_log(qr/^mdb_get 1 /m), 'the login is held inside its lookup');
 reset_close($s);
 is($t->get('/')->{status}, 200, 'the event loop answers meanwhile');
 # the held login is still in flight: another waits a second, and is told
@@ -128,8 +87,8 @@ is($r->{status}, 429, 'a login meanwhile waits for the one in flight');
 is($r->{headers}{'retry-after'}, 1, 'for a second');
 like($r->{content}, qr/"code":"attempt_in_progress"/, 'told that another attempt is in progress')
     or diag $r->{content};
-unlink "$ctl.pause";
-arm('');
+$f->release;
+$f->arm('');
 # once the ended login's task is over (its hash and its write, answered
 # into the closed connection), the next login is taken; until then it
 # finds that one still in flight, or the hash queue (1) full
