@@ -472,5 +472,11 @@ news_read_throttle(news_reader_t *rd, news_account_t *a, news_err_t *err)
         return news_store_fail(err, rc, "reading the login throttle");
     }
 
+    /* the flight may be an end this process could not write: its write */
+    if (a->in_flight && news_account_ends_kept()) {
+        a->wait = 0;
+        a->in_flight = 0;
+    }
+
     return NEWS_OK;
 }

@@ -190,7 +190,10 @@ int news_read_account_page(news_reader_t *rd, const news_user_t *u,
  * Whether an account act must wait before it is even queued: a->wait
  * seconds, 0 when it may go on (the act counts itself again in its
  * write, news_account_run()), and a->in_flight when only another
- * attempt in flight holds it back.
+ * attempt in flight holds it back.  While this process keeps ends it
+ * could not write (news_account_ends_kept()), a flight does not hold it
+ * back here: the act's own write takes those ends off first and checks
+ * again.
  */
 int news_read_throttle(news_reader_t *rd, news_account_t *a,
     news_err_t *err);

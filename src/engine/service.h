@@ -181,6 +181,7 @@ typedef struct {
     int64_t             wait;           /* out: NEWS_LIMITED, seconds */
     int                 in_flight;      /* out: NEWS_LIMITED only by
                                            another attempt in flight */
+    int64_t             begun;          /* when the attempt was counted */
 
     char                hash[NEWS_HASH_MAX];    /* a new one to keep */
     int                 ok;
@@ -201,6 +202,14 @@ void news_account_keys(news_account_t *a, const void *addr, size_t alen);
  * the writer.  Blocks: a pool thread's call.  a->rc says how it went.
  */
 void news_account_run(news_writer_t *w, news_store_t *st, news_account_t *a);
+
+/*
+ * Whether this process keeps the ends of attempts it could not write
+ * (news_account_run() writes them first thing): a key held back only by
+ * an attempt in flight may be held by one of those, so the quick look
+ * must let the act go on to its write, which tells.
+ */
+int news_account_ends_kept(void);
 
 /* the session was used now: its "last seen", through the writer */
 void news_account_seen(news_writer_t *w, const unsigned char *token,

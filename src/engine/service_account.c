@@ -11,6 +11,7 @@
  * refused.  It ends its attempt after its write, whatever came of it.
  */
 
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 
@@ -48,6 +49,38 @@ typedef struct {
     const unsigned char  *token;
     int64_t               now;
 } news_account_seen_t;
+
+
+/*
+ * The end of an attempt that could not be written, twice (the store
+ * failed for a moment): its in-flight marks would refuse the account and
+ * the address until they lapse, long after the store works again.  The
+ * process keeps it, and its next account act writes it before its own
+ * attempt.  One kept past the marks' lapse is dropped unwritten: a newer
+ * attempt may hold the keys by then.
+ */
+#define NEWS_ACCOUNT_ENDS  16
+
+typedef struct {
+    news_throttle_t     keys[3];
+    size_t              nkeys;
+    int                 ok;
+    int64_t             lapse;      /* when its marks lapse */
+} news_account_end_t;
+
+typedef struct {
+    news_account_end_t  end[NEWS_ACCOUNT_ENDS];
+    size_t              n;
+    int64_t             now;
+} news_account_ends_t;
+
+static pthread_mutex_t      news_account_ends_lock = PTHREAD_MUTEX_INITIALIZER;
+static news_account_ends_t  news_account_ends;
+
+static void news_account_ends_keep(const news_account_end_t *e, size_t n);
+static void news_account_ends_write(news_writer_t *w);
+static int news_account_ends_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err);
 
 
 void
@@ -249,6 +282,10 @@ news_account_password(news_writer_t *w, news_store_t *st, news_account_t *a)
 static int
 news_account_attempt(news_writer_t *w, news_account_t *a)
 {
+    news_account_ends_write(w);
+
+    a->begun = a->now;
+
     return news_account_write(w, a, news_account_attempt_apply);
 }
 
@@ -266,14 +303,16 @@ news_account_attempt_apply(news_store_t *st, MDB_txn *txn, void *arg,
 
 /*
  * Takes the attempt's in-flight marks off and, if ok, applies each key's
- * success rule.  Twice if need be: a store error must not leave the
- * account or the address refused for the marks' lifetime.
+ * success rule.  Twice if need be, then kept for the next act: a store
+ * error must not leave the account or the address refused for the
+ * marks' lifetime.
  */
 static void
 news_account_attempt_end(news_writer_t *w, news_account_t *a, int ok)
 {
-    int              i;
-    news_write_op_t  op;
+    int                 i;
+    news_write_op_t     op;
+    news_account_end_t  e;
 
     a->ok = ok;
 
@@ -286,6 +325,104 @@ news_account_attempt_end(news_writer_t *w, news_account_t *a, int ok)
             return;
         }
     }
+
+    memcpy(e.keys, a->keys, sizeof(e.keys));
+    e.nkeys = a->nkeys;
+    e.ok = ok;
+    e.lapse = a->begun + NEWS_THROTTLE_BUSY;
+
+    news_account_ends_keep(&e, 1);
+}
+
+
+int
+news_account_ends_kept(void)
+{
+    size_t  n;
+
+    pthread_mutex_lock(&news_account_ends_lock);
+    n = news_account_ends.n;
+    pthread_mutex_unlock(&news_account_ends_lock);
+
+    return n > 0;
+}
+
+
+/* keeps ends to write later, those that have not lapsed; a full list
+   drops the rest, whose marks lapse by themselves */
+static void
+news_account_ends_keep(const news_account_end_t *e, size_t n)
+{
+    size_t   i;
+    int64_t  now;
+
+    now = (int64_t) time(NULL);
+
+    pthread_mutex_lock(&news_account_ends_lock);
+
+    for (i = 0; i < n && news_account_ends.n < NEWS_ACCOUNT_ENDS; i++) {
+        if (e[i].lapse > now) {
+            news_account_ends.end[news_account_ends.n++] = e[i];
+        }
+    }
+
+    pthread_mutex_unlock(&news_account_ends_lock);
+}
+
+
+/*
+ * Writes the kept ends, taken out of the list first so that no other
+ * thread writes them too (an end applied twice would take back its
+ * attempt twice); kept again if the write fails.
+ */
+static void
+news_account_ends_write(news_writer_t *w)
+{
+    news_write_op_t      op;
+    news_account_ends_t  ends;
+
+    pthread_mutex_lock(&news_account_ends_lock);
+    ends = news_account_ends;
+    news_account_ends.n = 0;
+    pthread_mutex_unlock(&news_account_ends_lock);
+
+    if (ends.n == 0) {
+        return;
+    }
+
+    ends.now = (int64_t) time(NULL);
+
+    memset(&op, 0, sizeof(op));
+    op.apply = news_account_ends_apply;
+    op.arg = &ends;
+
+    if (news_writer_run(w, &op) != NEWS_OK) {
+        news_account_ends_keep(ends.end, ends.n);
+    }
+}
+
+
+static int
+news_account_ends_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    size_t                i;
+    news_account_ends_t  *ends = arg;
+
+    for (i = 0; i < ends->n; i++) {
+        if (ends->end[i].lapse <= ends->now) {
+            continue;
+        }
+
+        if (news_attempt_end(st, txn, ends->end[i].keys, ends->end[i].nkeys,
+                             ends->end[i].ok, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    return NEWS_OK;
 }
 
 
