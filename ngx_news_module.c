@@ -37,6 +37,8 @@ static char *ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static char *ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_news_close_after(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_news_image_hosts(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
 static char *ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name,
     char *dflt, char *queue, ngx_thread_pool_t **pool);
 static char *ngx_http_news_check_db(ngx_conf_t *cf,
@@ -333,6 +335,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_news_loc_conf_t, site_css),
+      NULL },
+
+    { ngx_string("news_image_hosts"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_news_image_hosts,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
       ngx_null_command
@@ -888,6 +897,7 @@ ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
 
     ngx_conf_merge_str_value(conf->site_logo, prev->site_logo, "");
     ngx_conf_merge_str_value(conf->site_css, prev->site_css, "");
+    ngx_conf_merge_str_value(conf->image_hosts, prev->image_hosts, "");
 
     if (ngx_http_news_check_url(cf, "news_site_logo", &conf->site_logo)
         != NGX_CONF_OK
@@ -1051,7 +1061,9 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
     /* the pages' CSP: the hash of the inline stylesheet, the URLs above */
     news_buf_init(&csp);
     news_render_csp(&csp, (char *) conf->site_logo.data, conf->site_logo.len,
-                    (char *) conf->site_css.data, conf->site_css.len, live);
+                    (char *) conf->site_css.data, conf->site_css.len,
+                    (char *) conf->image_hosts.data, conf->image_hosts.len,
+                    live);
     news_buf_addc(&csp, '\0');
 
     conf->csp.data = csp.failed ? NULL
@@ -1091,6 +1103,61 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
                       "news: out of memory rendering the site's chrome");
         return NGX_CONF_ERROR;
     }
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * news_image_hosts host ...: where articles' lead images may come from,
+ * added to the CSP's img-src as they are written (host sources)
+ */
+static char *
+ngx_http_news_image_hosts(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_loc_conf_t *nlcf = conf;
+
+    u_char      *p;
+    size_t       len;
+    ngx_str_t   *value;
+    ngx_uint_t   i;
+    const char  *err;
+
+    if (nlcf->image_hosts.data != NULL) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    len = 0;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        err = news_image_host_check((char *) value[i].data, value[i].len);
+
+        if (err != NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_image_hosts\" "
+                               "\"%V\" %s", &value[i], err);
+            return NGX_CONF_ERROR;
+        }
+
+        len += value[i].len + 1;
+    }
+
+    p = ngx_pnalloc(cf->pool, len);
+    if (p == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    nlcf->image_hosts.data = p;
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        if (i > 1) {
+            *p++ = ' ';
+        }
+
+        p = ngx_cpymem(p, value[i].data, value[i].len);
+    }
+
+    nlcf->image_hosts.len = p - nlcf->image_hosts.data;
 
     return NGX_CONF_OK;
 }

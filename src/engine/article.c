@@ -6,13 +6,16 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "article.h"
+#include "render.h"
 #include "text.h"
 
 
 typedef struct {
     const char  *name;
+    const char  *label;         /* the name in messages */
     size_t       max;
     int          multiline;
     size_t       offset;
@@ -20,12 +23,28 @@ typedef struct {
 
 
 static const news_field_t  news_text_fields[] = {
-    { "title", NEWS_TITLE_MAX, 0, offsetof(news_article_t, title) },
-    { "subtitle", NEWS_SUBTITLE_MAX, 0, offsetof(news_article_t, subtitle) },
-    { "author", NEWS_AUTHOR_MAX, 0, offsetof(news_article_t, author) },
-    { "section", NEWS_SECTION_MAX, 0, offsetof(news_article_t, section) },
-    { "body", NEWS_BODY_MAX, 1, offsetof(news_article_t, body) },
-    { "slug", NEWS_SLUG_MAX, 0, offsetof(news_article_t, slug) },
+    { "title", "title", NEWS_TITLE_MAX, 0, offsetof(news_article_t, title) },
+    { "subtitle", "subtitle", NEWS_SUBTITLE_MAX, 0,
+      offsetof(news_article_t, subtitle) },
+    { "author", "author", NEWS_AUTHOR_MAX, 0,
+      offsetof(news_article_t, author) },
+    { "section", "section", NEWS_SECTION_MAX, 0,
+      offsetof(news_article_t, section) },
+    { "body", "body", NEWS_BODY_MAX, 1, offsetof(news_article_t, body) },
+    { "slug", "slug", NEWS_SLUG_MAX, 0, offsetof(news_article_t, slug) },
+};
+
+static const news_field_t  news_image_fields[] = {
+    { "url", "image.url", NEWS_IMAGE_URL_MAX, 0,
+      offsetof(news_article_t, image_url) },
+    { "alt", "image.alt", NEWS_IMAGE_ALT_MAX, 0,
+      offsetof(news_article_t, image_alt) },
+    { "caption", "image.caption", NEWS_IMAGE_CAPTION_MAX, 0,
+      offsetof(news_article_t, image_caption) },
+};
+
+static const char  *news_image_keys[] = {
+    "url", "alt", "caption", "width", "height", NULL
 };
 
 
@@ -36,7 +55,7 @@ static const news_field_t  news_text_fields[] = {
 static const char  *news_public_keys[] = {
     "slug", "title", "subtitle", "author", "section", "tags",
     "published_at", "updated_at", "status", "body", "comments",
-    "comments_closed", "live", NULL
+    "comments_closed", "live", "image", NULL
 };
 
 static const char  *news_internal_keys[] = {
@@ -52,6 +71,11 @@ static int news_article_text(news_article_t *a, const cJSON *obj,
     const news_field_t *f, news_err_t *err);
 static int news_article_tags(news_article_t *a, const cJSON *obj,
     news_err_t *err);
+static int news_article_image(news_article_t *a, const cJSON *obj,
+    news_err_t *err);
+static int news_article_image_size(const cJSON *img, const char *name,
+    unsigned *out, news_err_t *err);
+static int news_article_add_image(cJSON *obj, const news_article_t *a);
 static int news_article_time(const cJSON *obj, const char *name,
     int64_t *out, news_err_t *err);
 static int news_article_internal(news_article_t *a, const cJSON *obj,
@@ -149,7 +173,9 @@ news_article_fields(news_article_t *a, const cJSON *obj, int64_t now,
         }
     }
 
-    if (news_article_tags(a, obj, err) != NEWS_OK) {
+    if (news_article_tags(a, obj, err) != NEWS_OK
+        || news_article_image(a, obj, err) != NEWS_OK)
+    {
         return err->code;
     }
 
@@ -337,7 +363,7 @@ news_article_text(news_article_t *a, const cJSON *obj, const news_field_t *f,
         s = cJSON_GetStringValue(v);
         if (s == NULL) {
             return news_err_set(err, NEWS_MALFORMED, "\"%s\" must be a "
-                                "string", f->name);
+                                "string", f->label);
         }
     }
 
@@ -349,17 +375,17 @@ news_article_text(news_article_t *a, const cJSON *obj, const news_field_t *f,
 
     if (n > f->max) {
         return news_err_set(err, NEWS_INVALID, "\"%s\" is longer than %zu "
-                            "bytes", f->name, f->max);
+                            "bytes", f->label, f->max);
     }
 
     if (!news_utf8_valid(s, n)) {
         return news_err_set(err, NEWS_INVALID, "\"%s\" is not valid UTF-8",
-                            f->name);
+                            f->label);
     }
 
     if (news_has_control(s, n) || (!f->multiline && memchr(s, '\n', n))) {
         return news_err_set(err, NEWS_INVALID, "\"%s\" holds control "
-                            "characters", f->name);
+                            "characters", f->label);
     }
 
     *dst = news_strndup(s, n);
@@ -419,6 +445,167 @@ news_article_tags(news_article_t *a, const cJSON *obj, news_err_t *err)
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * The lead image, {"url","alt","caption","width","height"}: an http(s)
+ * URL fit to stand in an attribute and in the CSP, the text a reader
+ * who cannot see it is told instead (required with a URL), an optional
+ * caption and, optionally, both of its sizes so that the page is laid
+ * out before it loads.  Absent or null: none.
+ */
+static int
+news_article_image(news_article_t *a, const cJSON *obj, news_err_t *err)
+{
+    int           known, i;
+    size_t        k;
+    const cJSON  *img, *v;
+
+    img = cJSON_GetObjectItemCaseSensitive(obj, "image");
+
+    if (img != NULL && !cJSON_IsNull(img) && !cJSON_IsObject(img)) {
+        return news_err_set(err, NEWS_MALFORMED, "\"image\" must be an "
+                            "object or null");
+    }
+
+    if (!cJSON_IsObject(img)) {
+        img = NULL;
+    }
+
+    cJSON_ArrayForEach(v, img) {
+        known = 0;
+
+        for (i = 0; news_image_keys[i]; i++) {
+            known |= strcmp(v->string, news_image_keys[i]) == 0;
+        }
+
+        if (!known) {
+            return news_err_set(err, NEWS_INVALID, "unknown field "
+                                "\"image.%.64s\"", v->string);
+        }
+    }
+
+    for (k = 0; k < sizeof(news_image_fields) / sizeof(news_image_fields[0]);
+         k++)
+    {
+        if (news_article_text(a, img, &news_image_fields[k], err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    if (news_article_image_size(img, "width", &a->image_width, err) != NEWS_OK
+        || news_article_image_size(img, "height", &a->image_height, err)
+           != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    if (img == NULL) {
+        return NEWS_OK;
+    }
+
+    if (a->image_url[0] == '\0') {
+        return news_err_set(err, NEWS_INVALID, "\"image.url\" is required "
+                            "with an image");
+    }
+
+    if (news_render_url_check(a->image_url, strlen(a->image_url)) != NULL
+        || (strncasecmp(a->image_url, "http://", 7) != 0
+            && strncasecmp(a->image_url, "https://", 8) != 0)
+        || strlen(a->image_url) < sizeof("http://x") - 1)
+    {
+        return news_err_set(err, NEWS_INVALID, "\"image.url\" must be an "
+                            "http:// or https:// URL of printable ASCII "
+                            "without spaces, quotes, \"<>\\`;,{}|^\" "
+                            "(percent-encode the rest)");
+    }
+
+    if (a->image_alt[0] == '\0') {
+        return news_err_set(err, NEWS_INVALID, "\"image.alt\" is required: "
+                            "what the image shows, for who cannot see it");
+    }
+
+    if ((a->image_width == 0) != (a->image_height == 0)) {
+        return news_err_set(err, NEWS_INVALID, "\"image.width\" and "
+                            "\"image.height\" go together");
+    }
+
+    return NEWS_OK;
+}
+
+
+static int
+news_article_image_size(const cJSON *img, const char *name, unsigned *out,
+    news_err_t *err)
+{
+    const cJSON  *v;
+
+    *out = 0;
+
+    v = cJSON_GetObjectItemCaseSensitive(img, name);
+    if (v == NULL || cJSON_IsNull(v)) {
+        return NEWS_OK;
+    }
+
+    if (!cJSON_IsNumber(v)) {
+        return news_err_set(err, NEWS_MALFORMED, "\"image.%s\" must be a "
+                            "number", name);
+    }
+
+    /* !(x >= lo && x <= hi) refuses NaN too */
+    if (!(v->valuedouble >= 1 && v->valuedouble <= NEWS_IMAGE_SIZE_MAX)
+        || v->valuedouble != (double) (unsigned) v->valuedouble)
+    {
+        return news_err_set(err, NEWS_INVALID, "\"image.%s\" must be a "
+                            "whole number of pixels, 1 to %d", name,
+                            NEWS_IMAGE_SIZE_MAX);
+    }
+
+    *out = (unsigned) v->valuedouble;
+
+    return NEWS_OK;
+}
+
+
+const char *
+news_image_host_check(const char *h, size_t n)
+{
+    size_t  i, port;
+
+    if (n == 0 || n > 255) {
+        return "must be 1 to 255 bytes";
+    }
+
+    i = (n > 2 && h[0] == '*' && h[1] == '.') ? 2 : 0;
+
+    if (h[i] == '.' || h[i] == '-' || h[i] == ':') {
+        return "must be a host name (\"img.example.com\", "
+               "\"*.example.com\"), with an optional \":port\"";
+    }
+
+    for (port = 0; i < n; i++) {
+        if (port && (h[i] < '0' || h[i] > '9')) {
+            return "has a port that is not a number";
+        }
+
+        if (h[i] == ':' && !port && i + 1 < n) {
+            port = i;
+            continue;
+        }
+
+        if (!port && !((h[i] >= 'a' && h[i] <= 'z')
+                       || (h[i] >= 'A' && h[i] <= 'Z')
+                       || (h[i] >= '0' && h[i] <= '9')
+                       || h[i] == '.' || h[i] == '-'))
+        {
+            return "must be a host name (\"img.example.com\", "
+                   "\"*.example.com\"), with an optional \":port\"; "
+                   "no scheme, path, quote or space";
+        }
+    }
+
+    return NULL;
 }
 
 
@@ -576,6 +763,10 @@ news_article_to_json(const news_article_t *a, int internal)
         ok &= cJSON_AddTrueToObject(obj, "live") != NULL;
     }
 
+    if (a->image_url != NULL && a->image_url[0]) {
+        ok &= news_article_add_image(obj, a);
+    }
+
     news_buf_free(&t);
 
     if (!ok) {
@@ -587,11 +778,39 @@ news_article_to_json(const news_article_t *a, int internal)
 }
 
 
+static int
+news_article_add_image(cJSON *obj, const news_article_t *a)
+{
+    int     ok;
+    cJSON  *img;
+
+    img = cJSON_AddObjectToObject(obj, "image");
+    if (img == NULL) {
+        return 0;
+    }
+
+    ok = cJSON_AddStringToObject(img, "url", a->image_url) != NULL;
+    ok &= cJSON_AddStringToObject(img, "alt", a->image_alt) != NULL;
+    ok &= cJSON_AddStringToObject(img, "caption", a->image_caption) != NULL;
+
+    if (a->image_width) {
+        ok &= cJSON_AddNumberToObject(img, "width", a->image_width) != NULL;
+        ok &= cJSON_AddNumberToObject(img, "height", a->image_height)
+              != NULL;
+    }
+
+    return ok;
+}
+
+
 void
 news_article_free(news_article_t *a)
 {
     unsigned  i;
 
+    free(a->image_url);
+    free(a->image_alt);
+    free(a->image_caption);
     free(a->slug);
     free(a->title);
     free(a->subtitle);

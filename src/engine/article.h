@@ -21,6 +21,10 @@
 #define NEWS_TAG_MAX       64
 #define NEWS_TAGS_MAX      20
 #define NEWS_BODY_MAX      (1024 * 1024)
+#define NEWS_IMAGE_URL_MAX      1024
+#define NEWS_IMAGE_ALT_MAX      300
+#define NEWS_IMAGE_CAPTION_MAX  1000
+#define NEWS_IMAGE_SIZE_MAX     10000   /* pixels, each side */
 
 
 enum {
@@ -38,6 +42,11 @@ typedef struct {
     char       *section;
     char       *body;           /* Markdown source */
     char       *tags[NEWS_TAGS_MAX];
+    char       *image_url;      /* the lead image, "" when none */
+    char       *image_alt;
+    char       *image_caption;
+    unsigned    image_width;    /* 0 when not given (with its height) */
+    unsigned    image_height;
     unsigned    ntags;
     int64_t     published_at;
     int         undated;        /* published_at was not given: an update
@@ -81,6 +90,12 @@ int news_article_patch_check(const cJSON *patch, news_err_t *err);
  */
 int news_article_merge(const news_article_t *old, const cJSON *patch,
     int64_t now, news_article_t *a, news_err_t *err);
+
+/*
+ * NULL when h is fit for news_image_hosts (a host name, "*." and a
+ * domain, or either with ":port"), else what is wrong
+ */
+const char *news_image_host_check(const char *h, size_t n);
 
 /* the stored record (also the export form, plus internal fields) */
 cJSON *news_article_to_json(const news_article_t *a, int internal);

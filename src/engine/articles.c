@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "articles.h"
+#include "desk.h"
 #include "keys.h"
 #include "live.h"
 #include "outbox.h"
@@ -271,6 +272,10 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
     }
 
     rc = news_article_index(st, txn, &a, 0, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_desk_index(st, txn, &a, 0, err);
+    }
 
     if (rc == NEWS_OK) {
         rc = news_outbox_article(st, txn, &a, NEWS_KEYS_ALL,
@@ -1069,6 +1074,10 @@ news_article_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     rc = mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val, 0);
     if (rc != 0) {
         return news_store_fail(err, rc, "writing a slug");
+    }
+
+    if (news_desk_index(st, txn, a, 1, err) != NEWS_OK) {
+        return err->code;
     }
 
     return news_article_index(st, txn, a, 1, err);

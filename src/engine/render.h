@@ -308,11 +308,14 @@ int news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
 
 /*
  * The Content-Security-Policy of HTML pages: our inline stylesheet by its
- * SHA-256, and the logo and extra stylesheet URLs; no script source but,
- * when live, the live comments' script by its SHA-256
+ * SHA-256, and the logo and extra stylesheet URLs; images from the
+ * hosts of `images` too (news_image_hosts: checked host sources parted
+ * by spaces, or empty); no script source but, when live, the live
+ * comments' script by its SHA-256
  */
 void news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
-    const char *css, size_t css_len, int live);
+    const char *css, size_t css_len, const char *images, size_t images_len,
+    int live);
 
 /* NULL when u is a URL fit for a logo or stylesheet, else what is wrong */
 const char *news_render_url_check(const char *u, size_t n);

@@ -9,6 +9,7 @@
 #include "comments.h"
 #include "render.h"
 #include "render_account.h"
+#include "render_internal.h"
 #include "routes.h"
 #include "text.h"
 #include "words.h"
@@ -23,11 +24,6 @@ typedef struct {
 } news_session_item_t;
 
 
-static void news_render_form_error(news_buf_t *b, const news_form_t *f);
-static void news_render_form_start(news_buf_t *b, const char *action,
-    const news_form_t *f, const char *what);
-static void news_render_field_end(news_buf_t *b, const char *id,
-    const news_form_t *f);
 static void news_render_username(news_buf_t *b, const news_form_t *f,
     const char *name, size_t name_len, const char *attrs);
 static int news_render_session_item(const news_session_info_t *s,
@@ -373,7 +369,7 @@ news_render_username(news_buf_t *b, const news_form_t *f, const char *name,
 
 
 /* an error of no field, above the forms */
-static void
+void
 news_render_form_error(news_buf_t *b, const news_form_t *f)
 {
     if (f->msg == NULL || f->field != NULL) {
@@ -390,7 +386,7 @@ news_render_form_error(news_buf_t *b, const news_form_t *f)
  * A POST form with the CSRF token and, if `what`, its action field;
  * described by the error above it, if there is one.
  */
-static void
+void
 news_render_form_start(news_buf_t *b, const char *action,
     const news_form_t *f, const char *what)
 {
@@ -413,7 +409,7 @@ news_render_form_start(news_buf_t *b, const char *action,
  * Closes an <input>; when the error is this field's, ties it to the
  * field and announces it.
  */
-static void
+void
 news_render_field_end(news_buf_t *b, const char *id, const news_form_t *f)
 {
     if (f->msg == NULL || f->field == NULL || strcmp(f->field, id) != 0) {

@@ -13,6 +13,8 @@
 static void news_render_seo(news_buf_t *b, const news_article_t *a);
 static void news_render_story(news_buf_t *b, const news_article_t *a);
 static void news_render_byline(news_buf_t *b, const news_article_t *a);
+static void news_render_lead_image(news_buf_t *b, const news_article_t *a);
+static int news_has_image(const news_article_t *a);
 static void news_render_topics(news_buf_t *b, const news_article_t *a);
 
 
@@ -66,6 +68,7 @@ news_render_story(news_buf_t *b, const news_article_t *a)
     news_render_topics(b, a);
 
     news_buf_addl(b, "</header>\n<div class=\"body\">\n");
+    news_render_lead_image(b, a);
     news_render_body(b, a);
     /* data-live: the stream the live comments' script opens (live.h) */
     news_buf_addf(b, "</div>\n</article>\n"
@@ -73,6 +76,48 @@ news_render_story(news_buf_t *b, const news_article_t *a)
                   "aria-labelledby=\"comments-h\" data-live=\"live/%llu\">"
                   "\n<h2 id=\"comments-h\">Comments</h2>\n",
                   (unsigned long long) a->id);
+}
+
+
+/*
+ * The lead image above the text: loaded at once (it is at the top of the
+ * page), and with its sizes, when given, the page is laid out before it
+ * arrives (the stylesheet's .body img keeps its ratio when it shrinks).
+ */
+static void
+news_render_lead_image(news_buf_t *b, const news_article_t *a)
+{
+    if (!news_has_image(a)) {
+        return;
+    }
+
+    news_buf_addl(b, "<figure class=\"lead\">\n<img src=\"");
+    news_html_escape(b, a->image_url, strlen(a->image_url));
+    news_buf_addl(b, "\" alt=\"");
+    news_html_escape(b, a->image_alt, strlen(a->image_alt));
+    news_buf_addc(b, '"');
+
+    if (a->image_width) {
+        news_buf_addf(b, " width=\"%u\" height=\"%u\"", a->image_width,
+                      a->image_height);
+    }
+
+    news_buf_addl(b, " loading=\"eager\" decoding=\"async\">\n");
+
+    if (a->image_caption[0]) {
+        news_buf_addl(b, "<figcaption>");
+        news_html_escape(b, a->image_caption, strlen(a->image_caption));
+        news_buf_addl(b, "</figcaption>\n");
+    }
+
+    news_buf_addl(b, "</figure>\n");
+}
+
+
+static int
+news_has_image(const news_article_t *a)
+{
+    return a->image_url != NULL && a->image_url[0] != '\0';
 }
 
 
@@ -109,11 +154,31 @@ news_render_seo(news_buf_t *b, const news_article_t *a)
     news_buf_addl(b, "\">\n<meta property=\"article:modified_time\" "
                   "content=\"");
     news_time_rfc3339(b, a->updated_at);
-    news_buf_addl(b, "\">\n<meta name=\"twitter:card\" content=\"summary\">\n"
-                  "<script type=\"application/ld+json\">"
+    news_buf_addl(b, "\">\n");
+
+    /* a lead image makes the large card, and is the article's image */
+    if (news_has_image(a)) {
+        news_buf_addl(b, "<meta property=\"og:image\" content=\"");
+        news_html_escape(b, a->image_url, strlen(a->image_url));
+        news_buf_addl(b, "\">\n<meta property=\"og:image:alt\" content=\"");
+        news_html_escape(b, a->image_alt, strlen(a->image_alt));
+        news_buf_addl(b, "\">\n<meta name=\"twitter:card\" "
+                      "content=\"summary_large_image\">\n");
+
+    } else {
+        news_buf_addl(b, "<meta name=\"twitter:card\" content=\"summary\">\n");
+    }
+
+    news_buf_addl(b, "<script type=\"application/ld+json\">"
                   "{\"@context\":\"https://schema.org\","
                   "\"@type\":\"NewsArticle\",\"headline\":");
     news_json_string(b, a->title, strlen(a->title));
+
+    if (news_has_image(a)) {
+        news_buf_addl(b, ",\"image\":");
+        news_json_string(b, a->image_url, strlen(a->image_url));
+    }
+
     news_buf_addl(b, ",\"description\":");
     news_json_string(b, a->subtitle, strlen(a->subtitle));
     news_buf_addl(b, ",\"datePublished\":\"");

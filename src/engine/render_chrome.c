@@ -272,7 +272,8 @@ news_render_csp_source(news_buf_t *b, const char *u, size_t n)
 
 void
 news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
-    const char *css, size_t css_len, int live)
+    const char *css, size_t css_len, const char *images, size_t images_len,
+    int live)
 {
     unsigned char  h[NEWS_SHA256_LEN];
 
@@ -293,6 +294,11 @@ news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
     news_render_csp_source(b, css, css_len);
     news_buf_addl(b, "; img-src 'self' data:");
     news_render_csp_source(b, logo, logo_len);
+
+    if (images_len) {
+        news_buf_addc(b, ' ');
+        news_buf_add(b, images, images_len);
+    }
     /*
      * connect-src 'self' lets tools that fetch in the page's context
      * (Lighthouse reads robots.txt so) reach the site, and the live

@@ -35,6 +35,9 @@
 #define NEWS_ROUTE_REPORT_SUFFIX     "/report"
 #define NEWS_ROUTE_SEARCH            "search"
 #define NEWS_ROUTE_DESK              "desk"
+#define NEWS_ROUTE_DESK_NEW          "desk/new"
+#define NEWS_ROUTE_DESK_ARTICLE      "desk/articles/"
+#define NEWS_ROUTE_DESK_DELETE_SUFFIX "/delete"
 
 /* feeds and files for robots */
 #define NEWS_ROUTE_FEED              "feed.xml"

@@ -57,6 +57,42 @@ int news_article_revisions(news_store_t *st, const news_actor_t *actor,
     const char *slug, size_t len, news_buf_t *b, news_err_t *err);
 
 
+/* ---- the desk (editors, in the browser; render_desk.h) ------------------ */
+
+struct news_desk_list_s;
+struct news_desk_fields_s;
+struct news_form_s;
+
+/* a page of the desk's list (news_desk_list), appended to b */
+int news_desk_list_page(news_store_t *st, const news_actor_t *actor,
+    struct news_desk_list_s *l, news_buf_t *b, news_err_t *err);
+
+/*
+ * The form of the article now at `slug` with its stored fields, or
+ * (del) the page that asks before deleting it, appended to b.
+ */
+int news_desk_edit_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, int del, const struct news_form_s *f,
+    int64_t now, news_buf_t *b, news_err_t *err);
+
+/* the form again with the values sent (slug NULL: a new article's) */
+int news_desk_form_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, const struct news_form_s *f,
+    const struct news_desk_fields_s *v, int64_t now, news_buf_t *b,
+    news_err_t *err);
+
+/*
+ * The form's fields and its button (NEWS_DESK_SAVE ..) as the article
+ * JSON: a whole new article (is_new), or a patch of every field the
+ * form holds.  *out is the caller's to cJSON_Delete().
+ */
+int news_desk_form_json(const struct news_desk_fields_s *v, int action,
+    int is_new, int64_t now, cJSON **out, news_err_t *err);
+
+/* the form field an article error message is about, or NULL */
+const char *news_desk_error_field(const char *msg);
+
+
 /* ---- comments ----------------------------------------------------------- */
 
 /*

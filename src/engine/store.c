@@ -14,6 +14,7 @@
 #include <sys/statvfs.h>
 
 #include "comments.h"
+#include "desk.h"
 #include "search.h"
 #include "store.h"
 #include "text.h"
@@ -28,14 +29,14 @@
  */
 #define NEWS_ENV_FLAGS    MDB_NOTLS
 #define NEWS_MAX_READERS  254
-#define NEWS_MAX_DBS      24
+#define NEWS_MAX_DBS      32
 
 
 const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
     "topics", "revisions", "pending", "threads", "authors", "postings",
-    "sdocs", "words", "outbox", "standing", "modlog", "reports"
+    "sdocs", "words", "outbox", "standing", "modlog", "reports", "desk"
 };
 
 
@@ -221,7 +222,7 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
 static int
 news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 {
-    int       i, rc, missing, pending, search;
+    int       i, rc, missing, pending, search, desk;
     MDB_txn  *txn;
 
     /* usually everything exists: open the handles in a read txn */
@@ -281,6 +282,9 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     search = mdb_dbi_open(txn, news_db_names[NEWS_DB_POSTINGS], 0,
                           &st->dbi[NEWS_DB_POSTINGS])
              == MDB_NOTFOUND;
+    desk = mdb_dbi_open(txn, news_db_names[NEWS_DB_DESK], 0,
+                        &st->dbi[NEWS_DB_DESK])
+           == MDB_NOTFOUND;
 
     for (i = 0; i < NEWS_DB_N; i++) {
         rc = mdb_dbi_open(txn, news_db_names[i], MDB_CREATE, &st->dbi[i]);
@@ -292,7 +296,8 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 
     if (news_store_check_schema(st, txn, dir, err) != NEWS_OK
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
-        || (search && news_search_init(st, txn, err) != NEWS_OK))
+        || (search && news_search_init(st, txn, err) != NEWS_OK)
+        || (desk && news_desk_fill(st, txn, err) != NEWS_OK))
     {
         mdb_txn_abort(txn);
         return err->code;

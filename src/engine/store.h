@@ -27,6 +27,7 @@
  *   outbox    the keys each write made stale, for the edges (outbox.h)
  *   standing, modlog, reports: readers' standing, the moderation log,
  *             readers' reports of comments (community.h)
+ *   desk      every article by its last change, for the editors (desk.h)
  */
 
 #ifndef NEWS_STORE_H
@@ -83,6 +84,7 @@ enum {
     NEWS_DB_STANDING,
     NEWS_DB_MODLOG,
     NEWS_DB_REPORTS,
+    NEWS_DB_DESK,
     NEWS_DB_N
 };
 

@@ -18,6 +18,7 @@
 #include "engine/policy.h"
 #include "engine/reader.h"
 #include "engine/render.h"
+#include "engine/render_desk.h"
 #include "engine/sessions.h"
 #include "engine/store.h"
 #include "engine/users.h"
@@ -86,6 +87,8 @@ typedef struct {
     ngx_str_t           site_name;      /* news_site_name */
     ngx_str_t           site_logo;      /* news_site_logo, or empty */
     ngx_str_t           site_css;       /* news_site_stylesheet, or empty */
+    ngx_str_t           image_hosts;    /* news_image_hosts, parted by
+                                           spaces, or empty */
     ngx_str_t           csp;            /* of HTML pages, NUL-terminated */
     ngx_str_t           chrome[NEWS_CHROME_N];
     uint32_t            chrome_crc;     /* in every ETag: a new chrome */
@@ -305,6 +308,45 @@ ngx_int_t ngx_http_news_api_create(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_api_change(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_api_revisions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+
+enum {
+    NGX_HTTP_NEWS_A_CREATE = 0,
+    NGX_HTTP_NEWS_A_UPDATE,
+    NGX_HTTP_NEWS_A_PATCH,
+    NGX_HTTP_NEWS_A_DELETE
+};
+
+/* an article write, from the API or the desk's forms */
+typedef struct {
+    ngx_uint_t          action;         /* NGX_HTTP_NEWS_A_* */
+    char                slug[NEWS_SLUG_MAX + 1];  /* the one in the URL */
+    news_article_t      a;
+    cJSON              *patch;          /* PATCH: the fields it changes */
+    news_actor_t        actor;
+    char                name[NEWS_NAME_MAX + 1];
+    int64_t             now;
+    news_writer_t      *writer;
+    ngx_str_t           path;           /* the desk: the form's page */
+    news_desk_fields_t  fields;         /* the desk: the form as sent */
+    int                 desk_action;    /* the desk: NEWS_DESK_SAVE .. */
+    int                 rc;             /* out: NEWS_* */
+    news_err_t          err;            /* out */
+} ngx_http_news_awrite_t;
+
+ngx_http_news_awrite_t *ngx_http_news_awrite_new(ngx_http_request_t *r,
+    ngx_uint_t action, ngx_str_t *slug);
+ngx_int_t ngx_http_news_awrite_post(ngx_http_request_t *r,
+    ngx_http_news_awrite_t *w, ngx_http_news_done_pt done);
+
+/* desk.c: the editors' desk in the browser */
+ngx_int_t ngx_http_news_desk(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_desk_new(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_desk_article(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_desk_delete(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
 /* community.c: the moderators' tools */

@@ -11,26 +11,6 @@
 #include "engine/text.h"
 
 
-enum {
-    NGX_HTTP_NEWS_A_CREATE = 0,
-    NGX_HTTP_NEWS_A_UPDATE,
-    NGX_HTTP_NEWS_A_PATCH,
-    NGX_HTTP_NEWS_A_DELETE
-};
-
-
-typedef struct {
-    ngx_uint_t          action;
-    char                slug[NEWS_SLUG_MAX + 1];  /* the one in the URL */
-    news_article_t      a;
-    cJSON              *patch;          /* PATCH: the fields it changes */
-    news_actor_t        actor;
-    char                name[NEWS_NAME_MAX + 1];
-    int64_t             now;
-    news_writer_t      *writer;
-    int                 rc;             /* out: NEWS_* */
-    news_err_t          err;            /* out */
-} ngx_http_news_awrite_t;
 
 
 static ngx_int_t ngx_http_news_awrite_start(ngx_http_request_t *r,
@@ -68,16 +48,45 @@ static ngx_int_t
 ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     ngx_uint_t action)
 {
-    ngx_int_t                   rc;
-    ngx_pool_cleanup_t         *cln;
-    ngx_http_news_ctx_t        *ctx;
-    ngx_http_news_awrite_t     *w;
-    ngx_http_news_main_conf_t  *nmcf;
+    ngx_int_t                rc;
+    ngx_http_news_awrite_t  *w;
 
     rc = ngx_http_news_need_user(r, 1, NEWS_ACT_EDIT);
     if (rc != NGX_DECLINED) {
         return rc;
     }
+
+    w = ngx_http_news_awrite_new(r, action, &rt->slug);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (action == NGX_HTTP_NEWS_A_DELETE) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_awrite_post(r, w, ngx_http_news_awrite_done);
+    }
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_article_body);
+}
+
+
+/*
+ * An article write's state, in the request's ctx: who writes, which
+ * article (the slug in the URL), and the writer.  The article's strings
+ * and a patch are freed with the request.
+ */
+ngx_http_news_awrite_t *
+ngx_http_news_awrite_new(ngx_http_request_t *r, ngx_uint_t action,
+    ngx_str_t *slug)
+{
+    ngx_pool_cleanup_t         *cln;
+    ngx_http_news_ctx_t        *ctx;
+    ngx_http_news_awrite_t     *w;
+    ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
     ctx = ngx_http_news_get_ctx(r);
@@ -86,7 +95,7 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     cln = ngx_pool_cleanup_add(r->pool, 0);
 
     if (w == NULL || cln == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        return NULL;
     }
 
     /* the article's strings are malloc'd by the engine */
@@ -95,6 +104,7 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     w->action = action;
     w->writer = &nmcf->writer;
+    w->now = ngx_time();
 
     /* a copy for the thread: the user's record is the request's */
     (void) ngx_http_news_actor(r, &w->actor);
@@ -102,25 +112,23 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
                 sizeof(w->name));
     w->actor.name = w->name;
 
-    if (rt->slug.len) {
-        ngx_memcpy(w->slug, rt->slug.data,
-                   ngx_min(rt->slug.len, NEWS_SLUG_MAX));
+    if (slug->len) {
+        ngx_memcpy(w->slug, slug->data, ngx_min(slug->len, NEWS_SLUG_MAX));
     }
+
     ctx->data = w;
 
-    if (action == NGX_HTTP_NEWS_A_DELETE) {
-        rc = ngx_http_discard_request_body(r);
-        if (rc != NGX_OK) {
-            return rc;
-        }
+    return w;
+}
 
-        w->now = ngx_time();
 
-        return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_awrite_work,
-                                        ngx_http_news_awrite_done, w);
-    }
-
-    return ngx_http_news_read_body(r, 1, ngx_http_news_article_body);
+/* the write in the writes' pool; `done` answers on the event loop */
+ngx_int_t
+ngx_http_news_awrite_post(ngx_http_request_t *r, ngx_http_news_awrite_t *w,
+    ngx_http_news_done_pt done)
+{
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
+                                    ngx_http_news_awrite_work, done, w);
 }
 
 
@@ -164,9 +172,7 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
 
         w->patch = obj;
 
-        return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
-                                        ngx_http_news_awrite_work,
-                                        ngx_http_news_awrite_done, w);
+        return ngx_http_news_awrite_post(r, w, ngx_http_news_awrite_done);
     }
 
     rc = news_article_from_json(&w->a, obj, w->now, 0, &err);
@@ -191,8 +197,7 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_refused(r, &err, 1);
     }
 
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_awrite_work,
-                                    ngx_http_news_awrite_done, w);
+    return ngx_http_news_awrite_post(r, w, ngx_http_news_awrite_done);
 }
 
 

@@ -537,7 +537,7 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     ngx_buf_t **out, news_err_t *err)
 {
     ngx_int_t              n;
-    news_buf_t            *head;
+    news_buf_t            *head, *banner;
     news_str_t             marks[NEWS_MARKS];
     ngx_str_t              pieces[NGX_HTTP_NEWS_PIECES];
     ngx_http_news_page_t   pg;
@@ -576,6 +576,17 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     pg.head.len = head->len;
     pg.main.data = (u_char *) v->page.part[NEWS_PART_ARTICLE].data;
     pg.main.len = v->page.part[NEWS_PART_ARTICLE].len;
+
+    /* a page readers cannot see yet says so to the editors who can */
+    banner = ngx_http_news_buf(r);
+    news_render_desk_banner(banner, &v->page, ngx_time());
+
+    if (banner->len) {
+        news_buf_add(banner, pg.main.data, pg.main.len);
+        pg.main.data = (u_char *) banner->data;
+        pg.main.len = banner->len;
+    }
+
     pg.comments.data = (u_char *) v->comments.data;
     pg.comments.len = v->comments.len;
 

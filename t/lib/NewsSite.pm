@@ -78,6 +78,13 @@ sub new {
  "published_at":"2024-05-01T08:00:00Z",
  "body":"The bridge opened at dawn.\n\n## Traffic\n\nQueues were short.\n\n- lane one\n- lane two\n\n> It was worth the wait, said one driver.\n\nSee [the city site](https://example.org/)."}
 EOF
+    # a draft with a lead image, for the desk's pages and the draft banner
+    $t->newsctl('import', _json_file(<<'EOF'));
+{"slug":"draft-piece","title":"A draft <piece>","section":"City","status":"draft",
+ "image":{"url":"https://img.example.com/bridge.jpg?w=1200&h=675","alt":"The bridge at dawn",
+          "caption":"The crossing, reopened","width":1200,"height":675},
+ "body":"Not out yet."}
+EOF
     $t->newsctl('words', 'add', 'banned', 'spam*', 'Café');
     $t->newsctl('words', 'add', 'suspect', '*coin');
     $t->run;
@@ -85,6 +92,7 @@ EOF
     $self->{alice} = _login($t, 'alice');
     $self->{bob} = _login($t, 'bob');
     $self->{mod} = _login($t, 'maude', 'moderator');
+    $self->{ed} = _login($t, 'edna', 'editor');
 
     # a thread three deep and a second top-level comment, approved;
     # one comment left waiting in the moderation queue
@@ -163,6 +171,17 @@ sub pages {
         [ 'report-thanks',         'POST', "/comments/$self->{comment_ids}[1]/report", 'alice', 200,
           { reason => 'abuse', note => '<i>rude</i> & "loud"' }, "/comments/$self->{comment_ids}[1]/report" ],
         [ 'moderation-reported',   'GET',  '/moderation/reported',        'mod',   200 ],
+        [ 'desk',                  'GET',  '/desk',                       'ed',    200 ],
+        [ 'desk-filtered',         'GET',  '/desk?status=draft&section=%3Cb%3E', 'ed', 200 ],
+        [ 'desk-forbidden',        'GET',  '/desk',                       'alice', 403 ],
+        [ 'desk-new',              'GET',  '/desk/new',                   'ed',    200 ],
+        [ 'desk-edit',             'GET',  '/desk/articles/draft-piece',  'ed',    200 ],
+        [ 'desk-edit-published',   'GET',  '/desk/articles/harbour-bridge-reopens', 'ed', 200 ],
+        [ 'desk-edit-error',       'POST', '/desk/articles/draft-piece',  'ed',    422,
+          { title => '', body => "b\r\n<b>", image_url => 'javascript:x', action => 'save' },
+          '/desk/articles/draft-piece' ],
+        [ 'desk-delete',           'GET',  '/desk/articles/draft-piece/delete', 'ed', 200 ],
+        [ 'article-draft-editor',  'GET',  '/articles/draft-piece',       'ed',    200 ],
         [ 'not-found',             'GET',  '/no/such/page',              undef,   404 ],
         [ 'article-not-found',     'GET',  '/articles/no-such-article',  undef,   404 ],
         [ 'bad-request',           'GET',  '/?page=zero',                undef,   400 ],

@@ -1,0 +1,64 @@
+/*
+ * The editors' desk in the browser: the list of articles, the article's
+ * form, the page that asks before a deletion, and the banner over a page
+ * readers cannot see yet.  Everything shown is escaped for where it goes.
+ */
+
+#ifndef NEWS_RENDER_DESK_H
+#define NEWS_RENDER_DESK_H
+
+#include "desk.h"
+#include "render.h"
+#include "render_account.h"
+
+
+/* what the desk's form shows: an article's fields as text */
+typedef struct news_desk_fields_s {
+    news_str_t   title;
+    news_str_t   subtitle;
+    news_str_t   slug;
+    news_str_t   section;
+    news_str_t   tags;          /* parted by commas */
+    news_str_t   image_url;
+    news_str_t   image_alt;
+    news_str_t   image_caption;
+    news_str_t   body;
+    news_str_t   published;     /* YYYY-MM-DDTHH:MM:SS, UTC, or empty */
+} news_desk_fields_t;
+
+/* which button sent the form */
+enum {
+    NEWS_DESK_SAVE = 0,
+    NEWS_DESK_PUBLISH,
+    NEWS_DESK_SCHEDULE,
+    NEWS_DESK_UNPUBLISH
+};
+
+/* the article the form edits; slug NULL: a new one */
+typedef struct {
+    const char  *slug;
+    int          state;         /* NEWS_DESK_DRAFT .. PUBLISHED */
+    int64_t      published_at;
+    int64_t      updated_at;
+} news_desk_edit_t;
+
+
+/* the list page's <main>: the filters, the articles, the next page */
+void news_render_desk_list(news_buf_t *b, const news_desk_list_t *l);
+
+/* the form's page <main>, with f's values, error and notice */
+void news_render_desk_form(news_buf_t *b, const news_form_t *f,
+    const news_desk_edit_t *e, const news_desk_fields_t *v);
+
+/* the page that asks before the article is deleted */
+void news_render_desk_delete(news_buf_t *b, const news_form_t *f,
+    const char *slug, const char *title, size_t title_len);
+
+/*
+ * Over an article page that readers cannot see, for the editors who
+ * can: "Draft" or "Scheduled for ..." (nothing for a public page)
+ */
+void news_render_desk_banner(news_buf_t *b, const news_page_t *pg,
+    int64_t now);
+
+#endif /* NEWS_RENDER_DESK_H */

@@ -1,0 +1,432 @@
+/*
+ * The desk's services (service.h): its pages, each read in one read txn
+ * for an editor, and the form's fields made into the article JSON that
+ * the article services take.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.h"
+#include "render_desk.h"
+#include "service.h"
+#include "text.h"
+
+
+static int news_desk_article(news_store_t *st, MDB_txn *txn,
+    const char *slug, size_t len, news_article_t *a, news_err_t *err);
+static void news_desk_fields_of(news_desk_fields_t *v,
+    const news_article_t *a, news_buf_t *tags, news_buf_t *time);
+static void news_desk_str(news_str_t *s, const char *p);
+static int news_desk_put(cJSON *obj, const char *name, const news_str_t *v);
+static int news_desk_time(const news_str_t *v, int64_t *t);
+static int news_desk_tags(cJSON *obj, const news_str_t *v);
+static int news_desk_image(cJSON *obj, const news_desk_fields_t *v);
+
+
+int
+news_desk_list_page(news_store_t *st, const news_actor_t *actor,
+    news_desk_list_t *l, news_buf_t *b, news_err_t *err)
+{
+    int       rc;
+    MDB_txn  *txn;
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_desk_list(st, txn, l, err);
+
+    if (rc == NEWS_OK) {
+        news_render_desk_list(b, l);
+    }
+
+    news_store_read_done(st);
+
+    return rc;
+}
+
+
+int
+news_desk_edit_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, int del, const news_form_t *f, int64_t now,
+    news_buf_t *b, news_err_t *err)
+{
+    int                  rc;
+    MDB_txn             *txn;
+    news_buf_t           tags, time;
+    news_article_t       a;
+    news_desk_edit_t     e;
+    news_desk_fields_t   v;
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_desk_article(st, txn, slug, len, &a, err);
+    news_store_read_done(st);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    if (del) {
+        news_render_desk_delete(b, f, a.slug, a.title, strlen(a.title));
+        news_article_free(&a);
+        return NEWS_OK;
+    }
+
+    news_buf_init(&tags);
+    news_buf_init(&time);
+    news_desk_fields_of(&v, &a, &tags, &time);
+
+    e.slug = a.slug;
+    e.state = news_desk_state(a.status, a.published_at, now);
+    e.published_at = a.published_at;
+    e.updated_at = a.updated_at;
+
+    news_render_desk_form(b, f, &e, &v);
+
+    rc = (tags.failed || time.failed)
+         ? news_err_set(err, NEWS_ERROR, "out of memory") : NEWS_OK;
+
+    news_buf_free(&tags);
+    news_buf_free(&time);
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+int
+news_desk_form_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, const news_form_t *f,
+    const news_desk_fields_t *v, int64_t now, news_buf_t *b, news_err_t *err)
+{
+    int                rc;
+    MDB_txn           *txn;
+    news_article_t     a;
+    news_desk_edit_t   e;
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (slug == NULL) {
+        memset(&e, 0, sizeof(e));
+        news_render_desk_form(b, f, &e, v);
+        return NEWS_OK;
+    }
+
+    if (news_store_read(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_desk_article(st, txn, slug, len, &a, err);
+    news_store_read_done(st);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    e.slug = a.slug;
+    e.state = news_desk_state(a.status, a.published_at, now);
+    e.published_at = a.published_at;
+    e.updated_at = a.updated_at;
+
+    news_render_desk_form(b, f, &e, v);
+    news_article_free(&a);
+
+    return NEWS_OK;
+}
+
+
+/* the article at its current slug (a former one is no article here) */
+static int
+news_desk_article(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len, news_article_t *a, news_err_t *err)
+{
+    int       moved;
+    uint64_t  id;
+
+    if (news_article_find(st, txn, slug, len, &id, &moved) != 0 || moved) {
+        return news_err_set(err, NEWS_NOTFOUND, "no article \"%.*s\"",
+                            (int) (len > NEWS_SLUG_MAX ? NEWS_SLUG_MAX : len),
+                            slug);
+    }
+
+    return news_article_load(st, txn, id, a, err);
+}
+
+
+/* the stored article as the form shows it */
+static void
+news_desk_fields_of(news_desk_fields_t *v, const news_article_t *a,
+    news_buf_t *tags, news_buf_t *time)
+{
+    unsigned  i;
+
+    news_desk_str(&v->title, a->title);
+    news_desk_str(&v->subtitle, a->subtitle);
+    news_desk_str(&v->slug, a->slug);
+    news_desk_str(&v->section, a->section);
+    news_desk_str(&v->image_url, a->image_url);
+    news_desk_str(&v->image_alt, a->image_alt);
+    news_desk_str(&v->image_caption, a->image_caption);
+    news_desk_str(&v->body, a->body);
+
+    for (i = 0; i < a->ntags; i++) {
+        if (i) {
+            news_buf_addl(tags, ", ");
+        }
+
+        news_buf_adds(tags, a->tags[i]);
+    }
+
+    /* "YYYY-MM-DDTHH:MM:SSZ" without its Z: what datetime-local takes */
+    news_time_rfc3339(time, a->published_at);
+
+    if (time->len && time->data[time->len - 1] == 'Z') {
+        time->len--;
+    }
+
+    v->tags.data = tags->data;
+    v->tags.len = tags->len;
+    v->published.data = time->data;
+    v->published.len = time->len;
+}
+
+
+static void
+news_desk_str(news_str_t *s, const char *p)
+{
+    s->data = p ? p : "";
+    s->len = p ? strlen(p) : 0;
+}
+
+
+int
+news_desk_form_json(const news_desk_fields_t *v, int action, int is_new,
+    int64_t now, cJSON **out, news_err_t *err)
+{
+    int           ok;
+    int64_t       t;
+    cJSON        *obj;
+    news_buf_t    when;
+    const char   *status;
+
+    *out = NULL;
+    t = 0;
+
+    if (v->published.len && news_desk_time(&v->published, &t) != 0) {
+        return news_err_set(err, NEWS_INVALID, "\"published\" must be a "
+                            "date and time such as 2026-12-03T10:00:00");
+    }
+
+    if (action == NEWS_DESK_SCHEDULE && t <= now) {
+        return news_err_set(err, NEWS_INVALID, "\"published\" must be a "
+                            "time ahead to schedule the article");
+    }
+
+    obj = cJSON_CreateObject();
+    if (obj == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    ok = news_desk_put(obj, "title", &v->title)
+         && news_desk_put(obj, "subtitle", &v->subtitle)
+         && news_desk_put(obj, "section", &v->section)
+         && news_desk_put(obj, "body", &v->body)
+         && news_desk_tags(obj, &v->tags)
+         && news_desk_image(obj, v);
+
+    if (ok && v->slug.len) {
+        ok = news_desk_put(obj, "slug", &v->slug);
+    }
+
+    /* Publish is now; Schedule and Save keep the time given, if any */
+    if (action == NEWS_DESK_PUBLISH) {
+        t = now;
+    }
+
+    news_buf_init(&when);
+
+    if (ok && (v->published.len || action == NEWS_DESK_PUBLISH)) {
+        news_time_rfc3339(&when, t);
+        ok = !when.failed && cJSON_AddStringToObject(obj, "published_at",
+                                                     news_buf_cstr(&when))
+                             != NULL;
+    }
+
+    news_buf_free(&when);
+
+    status = action == NEWS_DESK_UNPUBLISH ? "draft"
+             : action == NEWS_DESK_SAVE ? (is_new ? "draft" : NULL)
+             : "published";
+
+    if (ok && status != NULL) {
+        ok = cJSON_AddStringToObject(obj, "status", status) != NULL;
+    }
+
+    if (!ok) {
+        cJSON_Delete(obj);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    *out = obj;
+
+    return NEWS_OK;
+}
+
+
+static int
+news_desk_put(cJSON *obj, const char *name, const news_str_t *v)
+{
+    int     ok;
+    char   *s;
+    size_t  i, n;
+
+    s = malloc(v->len + 1);
+    if (s == NULL) {
+        return 0;
+    }
+
+    /* a browser sends a textarea's line ends as CR LF: the text has LF */
+    for (i = 0, n = 0; i < v->len; i++) {
+        if (v->data[i] != '\r') {
+            s[n++] = v->data[i];
+        }
+    }
+
+    s[n] = '\0';
+    ok = cJSON_AddStringToObject(obj, name, s) != NULL;
+    free(s);
+
+    return ok;
+}
+
+
+/* "YYYY-MM-DDTHH:MM" or "...:SS", in UTC, as datetime-local sends it */
+static int
+news_desk_time(const news_str_t *v, int64_t *t)
+{
+    char  s[32];
+
+    if (v->len == 16) {
+        memcpy(s, v->data, 16);
+        memcpy(s + 16, ":00Z", 5);
+
+    } else if (v->len == 19) {
+        memcpy(s, v->data, 19);
+        memcpy(s + 19, "Z", 2);
+
+    } else {
+        return -1;
+    }
+
+    if (s[10] != 'T' || news_time_parse(s, strlen(s), t) != 0) {
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/* "a, b , c" to ["a","b","c"]; an empty one is left out */
+static int
+news_desk_tags(cJSON *obj, const news_str_t *v)
+{
+    size_t       n;
+    cJSON       *tags;
+    news_str_t   tag;
+    const char  *p, *end, *comma;
+
+    tags = cJSON_AddArrayToObject(obj, "tags");
+    if (tags == NULL) {
+        return 0;
+    }
+
+    p = v->data;
+    end = p ? p + v->len : p;
+
+    while (p != NULL && p < end) {
+        comma = memchr(p, ',', end - p);
+        n = (comma ? comma : end) - p;
+
+        tag.data = p;
+        tag.len = n;
+        news_trim(&tag.data, &tag.len);
+
+        if (tag.len) {
+            char  *s = malloc(tag.len + 1);
+
+            if (s == NULL) {
+                return 0;
+            }
+
+            memcpy(s, tag.data, tag.len);
+            s[tag.len] = '\0';
+
+            if (!cJSON_AddItemToArray(tags, cJSON_CreateString(s))) {
+                free(s);
+                return 0;
+            }
+
+            free(s);
+        }
+
+        p = comma ? comma + 1 : end;
+    }
+
+    return 1;
+}
+
+
+/* the image when a URL is given, else none (null) */
+static int
+news_desk_image(cJSON *obj, const news_desk_fields_t *v)
+{
+    cJSON  *img;
+
+    if (v->image_url.len == 0 && v->image_alt.len == 0
+        && v->image_caption.len == 0)
+    {
+        return cJSON_AddNullToObject(obj, "image") != NULL;
+    }
+
+    img = cJSON_AddObjectToObject(obj, "image");
+
+    return img != NULL
+           && news_desk_put(img, "url", &v->image_url)
+           && news_desk_put(img, "alt", &v->image_alt)
+           && news_desk_put(img, "caption", &v->image_caption);
+}
+
+
+const char *
+news_desk_error_field(const char *msg)
+{
+    size_t  i;
+
+    static const char  *fields[][2] = {
+        { "\"title\"", "title" }, { "\"subtitle\"", "subtitle" },
+        { "\"slug\"", "slug" }, { "the slug", "slug" },
+        { "the title gives no slug", "slug" },
+        { "\"section\"", "section" }, { "tag", "tags" },
+        { "\"image.url\"", "image_url" }, { "\"image.alt\"", "image_alt" },
+        { "\"image.caption\"", "image_caption" }, { "\"body\"", "body" },
+        { "\"published", "published" }
+    };
+
+    for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+        if (strstr(msg, fields[i][0]) != NULL) {
+            return fields[i][1];
+        }
+    }
+
+    return NULL;
+}

@@ -1,0 +1,547 @@
+/*
+ * The editors' desk in the browser (issue 20): the list of articles, the
+ * article's form and the page that asks before a deletion.  Editors and
+ * admins only: others get 403, and a reader not logged in is sent to
+ * the login, which brings them back.  Every form carries the session's
+ * CSRF token.  The pages are the engine's (render_desk.c); the writes
+ * are the editors' API's (editors.c), from the form's fields.
+ */
+
+#include "ngx_http_news.h"
+#include "engine/render_desk.h"
+#include "engine/routes.h"
+#include "engine/text.h"
+
+
+/* the form's fields, in the order of news_desk_fields_t */
+static const char  *ngx_http_news_desk_names[] = {
+    "title", "subtitle", "slug", "section", "tags", "image_url",
+    "image_alt", "image_caption", "body", "published"
+};
+
+
+static ngx_int_t ngx_http_news_desk_may(ngx_http_request_t *r);
+static ngx_int_t ngx_http_news_desk_form(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t action);
+static ngx_int_t ngx_http_news_desk_form_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_desk_delete_body(ngx_http_request_t *r,
+    ngx_str_t *body);
+static ngx_int_t ngx_http_news_desk_fields(ngx_http_request_t *r,
+    ngx_str_t *body, news_desk_fields_t *v);
+static ngx_int_t ngx_http_news_desk_done(ngx_http_request_t *r, void *data);
+static ngx_int_t ngx_http_news_desk_form_page(ngx_http_request_t *r,
+    ngx_uint_t status, news_err_t *err, const news_desk_fields_t *v);
+static ngx_int_t ngx_http_news_desk_send(ngx_http_request_t *r,
+    ngx_uint_t status, news_buf_t *b, ngx_str_t *path, const char *title);
+static int ngx_http_news_desk_action(ngx_str_t *action);
+static const char *ngx_http_news_desk_notice(ngx_http_request_t *r);
+
+
+/* GET /desk: the articles, the latest changed first */
+ngx_int_t
+ngx_http_news_desk(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t          rc;
+    ngx_str_t          arg;
+    news_buf_t        *b;
+    news_err_t         err;
+    news_actor_t       actor;
+    news_desk_list_t  *l;
+    unsigned char     *after;
+
+    rc = ngx_http_news_desk_may(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    l = ngx_pcalloc(r->pool, sizeof(news_desk_list_t));
+    after = ngx_pnalloc(r->pool, NEWS_DESK_CURSOR);
+
+    if (l == NULL || after == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    l->now = ngx_time();
+
+    if (ngx_http_arg(r, (u_char *) "status", 6, &arg) == NGX_OK) {
+        l->state = news_desk_state_parse((char *) arg.data, arg.len);
+    }
+
+    if (ngx_http_arg(r, (u_char *) "section", 7, &arg) == NGX_OK
+        && arg.len)
+    {
+        if (arg.len > 3 * NEWS_SECTION_MAX) {
+            l->state = -1;
+
+        } else {
+            l->section = (char *) ngx_pnalloc(r->pool, arg.len);
+            if (l->section == NULL) {
+                return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            }
+
+            {
+                u_char  *dst = (u_char *) l->section, *src = arg.data;
+
+                ngx_unescape_uri(&dst, &src, arg.len, NGX_UNESCAPE_URI);
+                l->section_len = dst - (u_char *) l->section;
+            }
+        }
+    }
+
+    if (ngx_http_arg(r, (u_char *) "after", 5, &arg) == NGX_OK) {
+        if (news_hex_decode((char *) arg.data, arg.len, after,
+                            NEWS_DESK_CURSOR)
+            != NEWS_DESK_CURSOR)
+        {
+            l->state = -1;
+        }
+
+        l->after = after;
+    }
+
+    if (l->state < 0 || l->section_len > NEWS_SECTION_MAX) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "The status must be draft, "
+                                        "scheduled or published, the "
+                                        "section at most 64 bytes, and "
+                                        "\"after\" come from the page's "
+                                        "link.");
+    }
+
+    b = ngx_http_news_buf(r);
+
+    if (news_desk_list_page(&ngx_http_news_module_store(r),
+                            ngx_http_news_actor(r, &actor), l, b, &err)
+        != NEWS_OK)
+    {
+        return ngx_http_news_refused(r, &err, 0);
+    }
+
+    return ngx_http_news_desk_send(r, NGX_HTTP_OK, b, &rt->path, "Desk");
+}
+
+
+/* GET, POST /desk/new */
+ngx_int_t
+ngx_http_news_desk_new(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_desk_form(r, rt, NGX_HTTP_NEWS_A_CREATE);
+}
+
+
+/* GET, POST /desk/articles/{slug} */
+ngx_int_t
+ngx_http_news_desk_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_desk_form(r, rt, NGX_HTTP_NEWS_A_PATCH);
+}
+
+
+/* GET, POST /desk/articles/{slug}/delete */
+ngx_int_t
+ngx_http_news_desk_delete(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_desk_form(r, rt, NGX_HTTP_NEWS_A_DELETE);
+}
+
+
+/*
+ * A desk form: its page, or what it sends, which the editors' write
+ * (editors.c) does for the action of the page it is on
+ */
+static ngx_int_t
+ngx_http_news_desk_form(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t action)
+{
+    ngx_int_t                rc;
+    ngx_uint_t               del;
+    news_buf_t              *b;
+    news_err_t               err;
+    news_form_t              f;
+    news_actor_t             actor;
+    news_desk_fields_t       v;
+    ngx_http_news_awrite_t  *w;
+
+    rc = ngx_http_news_desk_may(r);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    w = ngx_http_news_awrite_new(r, action, &rt->slug);
+    if (w == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    w->path = rt->path;
+    del = action == NGX_HTTP_NEWS_A_DELETE;
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0,
+                                       del ? ngx_http_news_desk_delete_body
+                                           : ngx_http_news_desk_form_body);
+    }
+
+    if (action == NGX_HTTP_NEWS_A_CREATE) {
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        ngx_memzero(&v, sizeof(v));
+
+        return ngx_http_news_desk_form_page(r, NGX_HTTP_OK, NULL, &v);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (ngx_http_news_form_of(r, &f, NULL, NULL) != NGX_OK) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    f.notice = ngx_http_news_desk_notice(r);
+    b = ngx_http_news_buf(r);
+
+    if (news_desk_edit_page(&ngx_http_news_module_store(r),
+                            ngx_http_news_actor(r, &actor),
+                            (char *) rt->slug.data, rt->slug.len, del, &f,
+                            ngx_time(), b, &err)
+        != NEWS_OK)
+    {
+        return ngx_http_news_refused(r, &err, 0);
+    }
+
+    return ngx_http_news_desk_send(r, NGX_HTTP_OK, b, &rt->path,
+                                   del ? "Delete an article"
+                                       : "Edit an article");
+}
+
+
+/*
+ * Editors and admins: NGX_DECLINED.  Nobody logged in is sent to the
+ * login, which brings them back here; anyone else is refused.
+ */
+static ngx_int_t
+ngx_http_news_desk_may(ngx_http_request_t *r)
+{
+    u_char     *p;
+    size_t      n;
+    ngx_int_t   rc;
+    ngx_str_t   login;
+
+    if (ngx_http_news_user(r) != NULL) {
+        return ngx_http_news_need_user(r, 0, NEWS_ACT_EDIT);
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* the request's path (the router matched it) goes back as next */
+    n = r->uri.len + 2 * ngx_escape_uri(NULL, r->uri.data, r->uri.len,
+                                        NGX_ESCAPE_ARGS);
+
+    if (ngx_http_news_site_path(r, &login, sizeof(NEWS_ROUTE_LOGIN "?next=")
+                                + n, NEWS_ROUTE_LOGIN "?next=")
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    p = (u_char *) ngx_escape_uri(login.data + login.len, r->uri.data,
+                                  r->uri.len, NGX_ESCAPE_ARGS);
+    login.len = p - login.data;
+
+    return ngx_http_news_see_other(r, &login);
+}
+
+
+/* fields: csrf, action (save, publish, schedule, unpublish), the article */
+static ngx_int_t
+ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    int                      action;
+    cJSON                   *obj;
+    ngx_int_t                rc;
+    ngx_str_t                csrf, act;
+    news_err_t               err;
+    ngx_http_news_awrite_t  *w;
+
+    w = ngx_http_news_get_ctx(r)->data;
+
+    rc = ngx_http_news_desk_fields(r, body, &w->fields);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
+        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
+    {
+        news_err_set(&err, NEWS_FORBIDDEN, "This form has expired or did "
+                     "not come from this site. Please send it again.");
+        return ngx_http_news_desk_form_page(r, NGX_HTTP_FORBIDDEN, &err,
+                                            &w->fields);
+    }
+
+    rc = ngx_http_news_form_field(r, body, "action", &act);
+    action = rc == 1 ? ngx_http_news_desk_action(&act) : -1;
+
+    if (action < 0) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request", "Unknown action.");
+    }
+
+    w->desk_action = action;
+
+    if (news_desk_form_json(&w->fields, action,
+                            w->action == NGX_HTTP_NEWS_A_CREATE,
+                            w->now, &obj, &err)
+        != NEWS_OK)
+    {
+        return ngx_http_news_desk_form_page(r, 422, &err, &w->fields);
+    }
+
+    if (w->action == NGX_HTTP_NEWS_A_PATCH) {
+        rc = news_article_patch_check(obj, &err);
+        w->patch = obj;
+
+    } else {
+        rc = news_article_from_json(&w->a, obj, w->now, 0, &err);
+        cJSON_Delete(obj);
+    }
+
+    if (rc != NEWS_OK) {
+        return ngx_http_news_desk_form_page(r, err.code == NEWS_ERROR
+                                               ? 500 : 422, &err,
+                                            &w->fields);
+    }
+
+    return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
+}
+
+
+/* fields: csrf */
+static ngx_int_t
+ngx_http_news_desk_delete_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_str_t                csrf;
+    ngx_http_news_awrite_t  *w;
+
+    w = ngx_http_news_get_ctx(r)->data;
+
+    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
+        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
+    {
+        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
+                                        "This form has expired or did not "
+                                        "come from this site. Please try "
+                                        "again.");
+    }
+
+    return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
+}
+
+
+/* every field of the article's form; absent ones are empty */
+static ngx_int_t
+ngx_http_news_desk_fields(ngx_http_request_t *r, ngx_str_t *body,
+    news_desk_fields_t *v)
+{
+    ngx_int_t    rc;
+    ngx_str_t    value;
+    ngx_uint_t   i;
+    news_str_t  *s;
+
+    s = (news_str_t *) v;
+
+    for (i = 0; i < sizeof(ngx_http_news_desk_names) / sizeof(char *); i++) {
+        rc = ngx_http_news_form_field(r, body, ngx_http_news_desk_names[i],
+                                      &value);
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc != 1 && rc != 0) {
+            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "Bad request",
+                                            "A field of the form is given "
+                                            "twice or badly encoded.");
+        }
+
+        s[i].data = (char *) value.data;
+        s[i].len = value.len;
+    }
+
+    return NGX_OK;
+}
+
+
+/* after the write: the article's form again, or what went wrong */
+static ngx_int_t
+ngx_http_news_desk_done(ngx_http_request_t *r, void *data)
+{
+    ngx_http_news_awrite_t *w = data;
+
+    ngx_str_t    location;
+    ngx_uint_t   status;
+
+    static const char  *done[] = {
+        "saved", "published", "scheduled", "unpublished"
+    };
+
+    if (w->rc == NEWS_OK && w->action == NGX_HTTP_NEWS_A_DELETE) {
+        if (ngx_http_news_site_path(r, &location, sizeof(NEWS_ROUTE_DESK),
+                                    NEWS_ROUTE_DESK)
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_news_see_other(r, &location);
+    }
+
+    if (w->rc == NEWS_OK) {
+        if (ngx_http_news_site_path(r, &location,
+                                    sizeof(NEWS_ROUTE_DESK_ARTICLE "?done=")
+                                    + NEWS_SLUG_MAX + 16,
+                                    NEWS_ROUTE_DESK_ARTICLE "%s?done=%s",
+                                    w->a.slug, done[w->desk_action])
+            != NGX_OK)
+        {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        return ngx_http_news_see_other(r, &location);
+    }
+
+    if (w->action == NGX_HTTP_NEWS_A_DELETE) {
+        return ngx_http_news_refused(r, &w->err, 0);
+    }
+
+    status = w->rc == NEWS_CONFLICT ? NGX_HTTP_CONFLICT
+             : w->rc == NEWS_NOTFOUND ? NGX_HTTP_NOT_FOUND
+             : w->rc == NEWS_INVALID || w->rc == NEWS_MALFORMED ? 422
+             : 0;
+
+    if (status == 0) {
+        return ngx_http_news_refused(r, &w->err, 0);
+    }
+
+    return ngx_http_news_desk_form_page(r, status, &w->err, &w->fields);
+}
+
+
+/* the form with the values sent, and the error tied to its field */
+static ngx_int_t
+ngx_http_news_desk_form_page(ngx_http_request_t *r, ngx_uint_t status,
+    news_err_t *err, const news_desk_fields_t *v)
+{
+    news_buf_t              *b;
+    news_err_t               e;
+    news_form_t              f;
+    news_actor_t             actor;
+    ngx_http_news_awrite_t  *w;
+
+    w = ngx_http_news_get_ctx(r)->data;
+
+    if (ngx_http_news_form_of(r, &f,
+                              err ? news_desk_error_field(err->msg) : NULL,
+                              err ? err->msg : NULL)
+        != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    b = ngx_http_news_buf(r);
+
+    if (news_desk_form_page(&ngx_http_news_module_store(r),
+                            ngx_http_news_actor(r, &actor),
+                            w->slug[0] ? w->slug : NULL, ngx_strlen(w->slug),
+                            &f, v, ngx_time(), b, &e)
+        != NEWS_OK)
+    {
+        return ngx_http_news_refused(r, &e, 0);
+    }
+
+    return ngx_http_news_desk_send(r, status, b, &w->path, w->slug[0]
+                                                           ? "Edit an article"
+                                                           : "New article");
+}
+
+
+static ngx_int_t
+ngx_http_news_desk_send(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, ngx_str_t *path, const char *title)
+{
+    ngx_http_news_page_t  pg;
+
+    ngx_memzero(&pg, sizeof(pg));
+    pg.title.data = (u_char *) title;
+    pg.title.len = ngx_strlen(title);
+    pg.path = *path;
+
+    return ngx_http_news_form_send(r, status, b, &pg);
+}
+
+
+static int
+ngx_http_news_desk_action(ngx_str_t *action)
+{
+    ngx_uint_t  i;
+
+    static const char  *names[] = {
+        "save", "publish", "schedule", "unpublish"
+    };
+
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+        if (action->len == ngx_strlen(names[i])
+            && ngx_strncmp(action->data, names[i], action->len) == 0)
+        {
+            return (int) i;
+        }
+    }
+
+    return -1;
+}
+
+
+/* ?done= after a write: what was done, in words (fixed strings only) */
+static const char *
+ngx_http_news_desk_notice(ngx_http_request_t *r)
+{
+    ngx_str_t   done;
+    ngx_uint_t  i;
+
+    static const char  *words[][2] = {
+        { "saved", "Saved." },
+        { "published", "Published: readers see it now." },
+        { "scheduled", "Scheduled." },
+        { "unpublished", "Unpublished: it is a draft again, which readers "
+                         "cannot see." }
+    };
+
+    if (ngx_http_arg(r, (u_char *) "done", 4, &done) != NGX_OK) {
+        return NULL;
+    }
+
+    for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+        if (done.len == ngx_strlen(words[i][0])
+            && ngx_strncmp(done.data, words[i][0], done.len) == 0)
+        {
+            return words[i][1];
+        }
+    }
+
+    return NULL;
+}
