@@ -57,7 +57,7 @@ test_csp(void)
     news_buf_t  b;
 
     news_buf_init(&b);
-    news_render_csp(&b, "", 0, "", 0, 0);
+    news_render_csp(&b, "", 0, "", 0, "", 0, 0);
     ok(strstr(news_buf_cstr(&b), "style-src 'sha256-") != NULL
        && strstr(news_buf_cstr(&b), "img-src 'self' data:;") != NULL,
        "no logo, no stylesheet: the page's own sources only");
@@ -66,18 +66,27 @@ test_csp(void)
     news_buf_free(&b);
 
     news_buf_init(&b);
-    news_render_csp(&b, "", 0, "", 0, 1);
+    news_render_csp(&b, "", 0, "", 0, "", 0, 1);
     ok(strstr(news_buf_cstr(&b), "default-src 'none'; script-src 'sha256-")
        != NULL, "live: the live script by its hash");
     news_buf_free(&b);
 
     news_buf_init(&b);
     news_render_csp(&b, "https://cdn.example/l.png?v=1", 29,
-                    "/site.css", 9, 0);
+                    "/site.css", 9, "", 0, 0);
     ok(strstr(news_buf_cstr(&b), "=' 'self'; img-src") != NULL,
        "a stylesheet by path: 'self'");
     ok(strstr(news_buf_cstr(&b), "data: https://cdn.example/l.png;") != NULL,
        "a logo by URL: the URL without its query: %s", news_buf_cstr(&b));
+    news_buf_free(&b);
+
+    /* news_image_hosts: the lead images' hosts, after the logo */
+    news_buf_init(&b);
+    news_render_csp(&b, "/logo.png", 9, "", 0, "img.example.com *.cdn.example",
+                    29, 0);
+    ok(strstr(news_buf_cstr(&b), "img-src 'self' data: 'self' img.example.com "
+              "*.cdn.example;") != NULL,
+       "the image hosts in img-src: %s", news_buf_cstr(&b));
     news_buf_free(&b);
 }
 
