@@ -54,6 +54,9 @@ is($t->form_post($ed, '/desk/new', { csrf => $csrf, title => 'X', body => 'b', a
    'an unknown action: 400');
 is($t->form_post($ed, '/desk/new', { csrf => $csrf, title => 'X', body => 'b', action => 'schedule',
                                      published => '2001-01-01T00:00' })->{status}, 422, 'scheduling in the past: 422');
+$res = $t->request('POST', '/desk/new', { headers => { Cookie => $ed, 'Content-Type' => 'application/x-www-form-urlencoded' },
+                                          content => "csrf=$csrf&title=A&title=B&body=b&action=save" });
+is($res->{status}, 400, 'a field given twice: 400 (one answer, found by the HTTP fuzzer)');
 is($t->export, $before, 'nothing changed');
 
 my $hostile = q{<script>alert("t")</script> & 'q'};

@@ -280,8 +280,16 @@ ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
     w = ngx_http_news_get_ctx(r)->data;
 
     rc = ngx_http_news_desk_fields(r, body, &w->fields);
-    if (rc != NGX_OK) {
-        return rc;
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc == NGX_DECLINED) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "A field of the form is given "
+                                        "twice or badly encoded.");
     }
 
     if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
@@ -352,7 +360,10 @@ ngx_http_news_desk_delete_body(ngx_http_request_t *r, ngx_str_t *body)
 }
 
 
-/* every field of the article's form; absent ones are empty */
+/*
+ * Every field of the article's form; absent ones are empty.  NGX_DECLINED
+ * for a field given twice or badly encoded, NGX_ERROR without memory.
+ */
 static ngx_int_t
 ngx_http_news_desk_fields(ngx_http_request_t *r, ngx_str_t *body,
     news_desk_fields_t *v)
@@ -369,14 +380,11 @@ ngx_http_news_desk_fields(ngx_http_request_t *r, ngx_str_t *body,
                                       &value);
 
         if (rc == NGX_ERROR) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+            return NGX_ERROR;
         }
 
         if (rc != 1 && rc != 0) {
-            return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "Bad request",
-                                            "A field of the form is given "
-                                            "twice or badly encoded.");
+            return NGX_DECLINED;
         }
 
         s[i].data = (char *) value.data;

@@ -91,6 +91,9 @@ my %BODY_OF = (
     ngx_http_news_api_reports     => 'report',
     ngx_http_news_report_page     => 'report_form',
     ngx_http_news_moderation_reported => 'reported_form',
+    ngx_http_news_desk_new        => 'desk_form',
+    ngx_http_news_desk_article    => 'desk_form',
+    ngx_http_news_desk_delete     => 'csrf_form',
 );
 
 # the comment post is the same handler for the form and the JSON route
@@ -473,6 +476,15 @@ sub form_fields {
     return (['csrf', $csrf], ['id', pick(@{ $self->{comments} }, 1, 0, 'x')],
             ['action', pick(qw(dismiss hide delete x), '')])
         if $kind eq 'reported_form';
+    return (['csrf', $csrf], ['action', pick(qw(save publish schedule unpublish x), '')],
+            ['title', pick("desk $self->{n}", '', '<b>x</b>', 'x' x 301)],
+            ['body', pick("text\r\n\r\nmore", '', '<script>x</script>')],
+            (chance(0.5) ? (['slug', pick('desk-fz', 'Bad Slug', '', 'x' x 97)]) : ()),
+            (chance(0.3) ? (['tags', pick('a, b', ',,', 'x' x 70)]) : ()),
+            (chance(0.3) ? (['image_url', pick('https://img.example.com/a.jpg', 'javascript:x', '')],
+                            ['image_alt', pick('alt', '')]) : ()),
+            (chance(0.3) ? (['published', pick('2999-01-01T00:00', '2001-01-01T00:00:00', 'x', '')]) : ()))
+        if $kind eq 'desk_form';
     return;
 }
 
