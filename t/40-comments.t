@@ -186,8 +186,8 @@ is(api_post($t, $editor, "/api/articles/$SLUG/comments/open", '')->{status}, 204
 
 # a long thread is paged
 my @many = map { qq({"id":@{[1000 + $_]},"author":"bulk","body":"bulk comment $_","created_at":"2025-01-01T00:00:00Z"}) } 1 .. 60;
-my $long = NewsTest::json_file(qq({"slug":"long-thread","title":"Long thread","body":"b","comments":[@{[join ',', @many]}]}));
-my ($rc, undef, $err) = $t->newsctl('import', $long);
+my $long_thread = NewsTest::json_file(qq({"slug":"long-thread","title":"Long thread","body":"b","comments":[@{[join ',', @many]}]}));
+my ($rc, undef, $err) = $t->newsctl('import', $long_thread);
 is($rc, 0, 'import an article with 60 comments') or diag $err;
 $res = $t->get('/articles/long-thread');
 like($res->{content}, qr/bulk comment 50</, 'page 1 holds 50 threads');

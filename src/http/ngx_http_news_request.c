@@ -163,7 +163,10 @@ ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b, ngx_str_t *s)
         return NGX_ERROR;
     }
 
-    ngx_memcpy(s->data, b->data, b->len);
+    /* an empty buffer has no data at all: memcpy wants a pointer even so */
+    if (b->len) {
+        ngx_memcpy(s->data, b->data, b->len);
+    }
 
     return NGX_OK;
 }
