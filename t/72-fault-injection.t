@@ -18,11 +18,12 @@ use Test::More;
 use JSON::PP;
 use lib 't/lib';
 use NewsTest;
+use NewsFaults;
 
 my $FULL = $ENV{NEWS_FAULTS_FULL};
 my $root = NewsTest->root;
-my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
-plan skip_all => "no fault library $lib (make faults-lib)" unless -f $lib;
+my $lib = NewsFaults::lib();
+plan skip_all => 'no fault library (make faults-lib)' unless $lib;
 
 my $build = $ENV{TEST_NEWS_BUILD} // "$root/build";
 my $module = do { local $/; open my $fh, '<', "$build/ngx_http_news_module.so"; <$fh> } // '';
@@ -38,14 +39,9 @@ my $JSON = { 'Content-Type' => 'application/json' };
 my $t = NewsTest->new(workers => 1,
     http => "news_comment_rate 0; news_login_throttle 100000 100000; news_register_throttle 100000;\n"
           . "    news_comment_edit_window 1h;");
-my $ctl = $t->dir . '/faults';
-my $ctl_log = "$ctl.log";
-# the worker runs as nobody: the log must be writable before it exists
-for my $f ($ctl, $ctl_log, "$ctl-ctl", "$ctl-ctl.log") {
-    open my $fh, '>', $f or die "$f: $!";
-    close $fh;
-    chmod 0666, $f;
-}
+# the server's faults, and newsctl's
+my $shim = NewsFaults->new($t);
+my $ctl_shim = NewsFaults->new($t, 'faults-ctl');
 
 # a store invariant checker, if this newsctl has one
 my $has_check = do {
@@ -56,13 +52,7 @@ my $has_check = do {
 $t->newsctl('import', 'demo/seed-article.json');
 $t->allow_log(qr/the store is full|the disk holding the store is full/);
 
-{
-    local $ENV{NEWS_FAULT_FILE} = $ctl;
-    local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length }
-        ($ENV{TEST_NGINX_PRELOAD} // ''),
-        (($ENV{TEST_NGINX_PRELOAD} // '') =~ /\Q$lib\E/ ? () : ($lib));
-    $t->run;
-}
+$shim->run;
 
 my $ed = $t->login('ed1', 'editor');
 my $mod = $t->login('mod1', 'moderator');
@@ -117,27 +107,6 @@ sub form {
     return $t->request($method, $path, { headers => { 'Content-Type' => 'application/x-www-form-urlencoded',
                                                       ($cookie ? (Cookie => $cookie) : ()) },
                                          content => $body });
-}
-
-sub arm {
-    my ($file, $text) = @_;
-    open my $fh, '>', "$file.tmp" or die "$file.tmp: $!";
-    print $fh $text;
-    close $fh;
-    chmod 0644, "$file.tmp";
-    rename "$file.tmp", $file or die "rename $file: $!";
-}
-
-# how much the fault log of $file grew since the last look
-my %log_pos;
-sub fired {
-    my ($file) = @_;
-    open my $fh, '<', "$file.log" or return 0;
-    local $/;
-    my $all = <$fh> // '';
-    my $grew = length($all) - ($log_pos{$file} // 0);
-    $log_pos{$file} = length $all;
-    return $grew;
 }
 
 # what the error log gained since the last look.  No waiting for the log
@@ -303,12 +272,12 @@ sub disqus_file {
 XML
 }
 
-# newsctl with the faults armed in "$ctl-ctl"
+# newsctl with the faults armed in $ctl_shim
 sub faulty_ctl { faulty_ctl_in(undef, @_) }
 
 sub faulty_ctl_in {
     my ($stdin, @args) = @_;
-    local $ENV{NEWS_FAULT_FILE} = "$ctl-ctl";
+    local $ENV{NEWS_FAULT_FILE} = $ctl_shim->file;
     local $ENV{LD_PRELOAD} = $sanitized ? "$ENV{TEST_NGINX_PRELOAD}:$lib" : $lib;
     my ($rc, $out, $err) = $t->newsctl_in($stdin, @args);
     return { status => $rc, content => $err };
@@ -360,7 +329,7 @@ for my $r (0 .. $#order) {
     next unless $r % $shards == $shard - 1;
     # NEWS_FAULTS_ROUTE=pattern: only the routes it matches (debugging)
     next if $ENV{NEWS_FAULTS_ROUTE} && $route->{name} !~ /$ENV{NEWS_FAULTS_ROUTE}/;
-    my $file = $route->{newsctl} ? "$ctl-ctl" : $ctl;
+    my $armed = $route->{newsctl} ? $ctl_shim : $shim;
     my ($route_start, $route_faults) = (time, $faults);
     for my $call (@calls) {
         my ($name, @errors) = @$call;
@@ -375,11 +344,11 @@ for my $r (0 .. $#order) {
                 my $before = $route->{read} ? '' : export();
                 my $what = "$route->{name}: $name #$n $error";
 
-                fired($file);
-                arm($file, "$name $n $error\n");
+                $armed->fired;
+                $armed->arm("$name $n $error\n");
                 my $res = $route->{run}->($i);
-                arm($file, '');
-                last unless fired($file);
+                $armed->arm('');
+                last unless length $armed->fired;
                 $faults++;
                 my $log = log_grown();
 

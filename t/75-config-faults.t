@@ -11,10 +11,10 @@ use warnings;
 use Test::More;
 use lib 't/lib';
 use NewsTest;
+use NewsFaults;
 
 my $root = NewsTest->root;
-my $lib = $ENV{TEST_NEWS_FAULT_LIB} // "$root/build/faults/liblmdbfault.so";
-plan skip_all => "no fault library $lib (make faults-lib)" unless -f $lib;
+plan skip_all => 'no fault library (make faults-lib)' unless NewsFaults::lib();
 
 my $build = $ENV{TEST_NEWS_BUILD} // "$root/build";
 my $module = do { local $/; open my $fh, '<', "$build/ngx_http_news_module.so"; <$fh> } // '';
@@ -28,14 +28,7 @@ $t->newsctl('import', 'demo/seed-article.json');
 my ($ok, $said) = $t->conf_test;
 ok($ok, 'the configuration passes without faults') or diag $said;
 
-my $ctl = $t->dir . '/faults';
-sub arm {
-    my ($text) = @_;
-    open my $fh, '>', $ctl or die "$ctl: $!";
-    print $fh $text;
-    close $fh;
-}
-sub fired { my $n = -s "$ctl.log"; return $n // 0 }
+my $shim = NewsFaults->new($t);
 
 # allocations, and the store's opening (nginx -t opens it to check it)
 my @calls = (($sanitized ? () : map { [$_, 'ENOMEM'] } qw(malloc calloc realloc)),
@@ -44,21 +37,19 @@ my @calls = (($sanitized ? () : map { [$_, 'ENOMEM'] } qw(malloc calloc realloc)
              [mdb_txn_begin => 'MDB_READERS_FULL'], [mdb_dbi_open => 'MDB_CORRUPTED'],
              [mdb_get => 'EIO'], [mdb_put => 'MDB_MAP_FULL'], [mdb_txn_commit => 'ENOSPC']);
 my ($faults, $refused, @problems) = (0, 0);
-local $ENV{NEWS_FAULT_FILE} = $ctl;
-local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length }
-    ($ENV{TEST_NGINX_PRELOAD} // ''),
-    (($ENV{TEST_NGINX_PRELOAD} // '') =~ /\Q$lib\E/ ? () : ($lib));
+local $ENV{NEWS_FAULT_FILE} = $shim->file;
+local $ENV{TEST_NGINX_PRELOAD} = NewsFaults::preload();
 for my $call (@calls) {
     my ($name, $error) = @$call;
     for my $n (1 .. 300) {
-        arm("$name $n $error\n");
-        my $was = fired();
+        $shim->fired;
+        $shim->arm("$name $n $error\n");
         $t->write_conf;
         my ($rc, $out, $err, $pid) = NewsTest::run_cmd(['/usr/sbin/nginx', '-t', '-p', $t->dir . '/',
                                                         '-c', $t->dir . '/nginx.conf',
                                                         '-e', $t->dir . '/logs/error.log'],
                                                        dir => $t->dir . '/tmp');
-        last if fired() == $was;
+        last unless length $shim->fired;
         $faults++;
         $t->{ignore_pids}{$pid} = 1;
         my $what = "$name #$n $error";
@@ -75,7 +66,7 @@ for my $call (@calls) {
         push @problems, "$what: an alert: $1" if $err =~ /(.*\[alert\].*)/;
     }
 }
-arm('');
+$shim->arm('');
 ok($faults > 0 || !@calls, "allocations failed: $faults, of them $refused refused the configuration");
 is_deeply(\@problems, [], 'each ended in a clear verdict, never a crash') or diag explain \@problems;
 ($ok, $said) = $t->conf_test;

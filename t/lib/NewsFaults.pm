@@ -2,7 +2,8 @@
 # file in the test's directory, the server started with the shim
 # preloaded, rules armed in the running server, the shim's log read.
 #
-#   my $f = NewsFaults->new($t);     # before $t->run
+#   my $f = NewsFaults->new($t);     # before $t->run ('faults' in its
+#                                    # directory; new($t, NAME) for another)
 #   $f->run;                         # $t->run with the shim preloaded
 #   $f->arm("mdb_put 2+ EIO\n");     # from the 2nd mdb_put on
 #   $f->fired;                       # did it fire since the last look
@@ -21,8 +22,8 @@ sub lib {
 }
 
 sub new {
-    my ($class, $t) = @_;
-    my $self = bless { t => $t, ctl => $t->dir . '/faults', seen => 0 }, $class;
+    my ($class, $t, $name) = @_;
+    my $self = bless { t => $t, ctl => $t->dir . '/' . ($name // 'faults'), seen => 0 }, $class;
     # the workers run as nobody: the files must be writable before they
     # exist
     for my $f ($self->{ctl}, "$self->{ctl}.log") {
@@ -35,14 +36,19 @@ sub new {
 
 sub file { $_[0]{ctl} }
 
-# starts the server with the shim preloaded (after any preload the
-# harness was given, such as a sanitizer's runtime)
-sub run {
-    my ($self) = @_;
+# what to preload for the shim: after any preload the harness was given,
+# such as a sanitizer's runtime
+sub preload {
     my $lib = lib() // die "NewsFaults: no fault library\n";
     my $pre = $ENV{TEST_NGINX_PRELOAD} // '';
+    return join ':', grep { length } $pre, ($pre =~ /\Q$lib\E/ ? () : ($lib));
+}
+
+# starts the server with the shim preloaded, reading this control file
+sub run {
+    my ($self) = @_;
     local $ENV{NEWS_FAULT_FILE} = $self->{ctl};
-    local $ENV{TEST_NGINX_PRELOAD} = join ':', grep { length } $pre, ($pre =~ /\Q$lib\E/ ? () : ($lib));
+    local $ENV{TEST_NGINX_PRELOAD} = preload();
     $self->{t}->run;
 }
 
