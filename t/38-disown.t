@@ -50,11 +50,7 @@ sub comment {
     return $r->{content} =~ /"id":(\d+)/ ? $1 : 0;
 }
 
-sub csrf_of {
-    my ($cookie, $path) = @_;
-    my $page = $t->get($path, { headers => { Cookie => $cookie } })->{content};
-    return $page =~ /name="csrf" value="([0-9a-f]{64})"/ ? $1 : '';
-}
+sub csrf_of { return $t->csrf_of(@_) }
 
 # what the id of a session is: the first 16 hex digits of its token's SHA-256
 sub sid { my ($cookie) = @_; my ($tok) = $cookie =~ /=([0-9a-f]+)/; return substr(sha256_hex(pack('H*', $tok)), 0, 16) }

@@ -19,21 +19,9 @@ sub api_post {
                                         content => $json });
 }
 
-sub csrf_of {
-    my ($t, $cookie) = @_;
-    my $page = $t->get($PAGE, { headers => { Cookie => $cookie } })->{content};
-    my ($csrf) = $page =~ /name="csrf" value="([0-9a-f]+)"/;
-    return $csrf;
-}
+sub csrf_of { my ($t, $cookie) = @_; return $t->csrf_of($cookie, $PAGE) }
 
-sub form_post {
-    my ($t, $cookie, $path, $fields) = @_;
-    my $body = join '&', map { my $v = $fields->{$_};
-                               $v =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge; "$_=$v" } sort keys %$fields;
-    return $t->request('POST', $path, { headers => { Cookie => $cookie,
-                                        'Content-Type' => 'application/x-www-form-urlencoded' },
-                                        content => $body });
-}
+sub form_post { my $t = shift; return $t->form_post(@_) }
 
 my $t = NewsTest->new(workers => 1, http => 'news_comment_rate 0; news_comment_edit_window 15m;');
 $t->newsctl('import', 'demo/seed-article.json');

@@ -22,11 +22,7 @@ my $alice = $t->login('alice');
 my $bob = $t->login('bob');
 my $mod = $t->login('mod1', 'moderator');
 
-sub json_req {
-    my ($method, $cookie, $path, $body) = @_;
-    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json', Cookie => $cookie },
-                                         (defined $body ? (content => $body) : ()) });
-}
+sub json_req { return $t->json(@_) }
 
 sub post {
     my ($cookie, $path, $body) = @_;
@@ -40,20 +36,9 @@ sub set_status {
     return json_req('PATCH', $mod, "/api/comments/$id", qq({"status":"$status"}))->{status};
 }
 
-sub csrf_of {
-    my ($cookie, $path) = @_;
-    my ($csrf) = $t->get($path, { headers => { Cookie => $cookie } })->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
-    return $csrf;
-}
+sub csrf_of { return $t->csrf_of(@_) }
 
-sub form_post {
-    my ($cookie, $path, $fields) = @_;
-    my $body = join '&', map { my $v = $fields->{$_};
-                               $v =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge; "$_=$v" } sort keys %$fields;
-    return $t->request('POST', $path, { headers => { Cookie => $cookie,
-                                        'Content-Type' => 'application/x-www-form-urlencoded' },
-                                        content => $body });
-}
+sub form_post { return $t->form_post(@_) }
 
 # one comment in every state a reader may not see, and one they may
 my $visible = post($alice, $API, '{"body":"visible one"}');

@@ -70,11 +70,7 @@ sub status_of {
     return $r->{status} == 201 ? ($r->{content} =~ /"status":"(\w+)"/)[0] // 'visible' : $r->{status};
 }
 
-sub csrf_of {
-    my ($cookie, $path) = @_;
-    my ($csrf) = $t->get($path, { headers => { Cookie => $cookie } })->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
-    return $csrf;
-}
+sub csrf_of { return $t->csrf_of(@_) }
 
 sub form_post {
     my ($cookie, $path, $fields) = @_;

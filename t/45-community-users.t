@@ -26,12 +26,7 @@ my $mod = $t->login('mod1', 'moderator');
 my $ed = $t->login('ed1', 'editor');
 my $admin = $t->login('root1', 'admin');
 
-sub json_req {
-    my ($method, $cookie, $path, $body) = @_;
-    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
-                                                      ($cookie ? (Cookie => $cookie) : ()) },
-                                         (defined $body ? (content => $body) : ()) });
-}
+sub json_req { return $t->json(@_) }
 
 sub post {
     my ($cookie, $text) = @_;
@@ -41,20 +36,9 @@ sub post {
     return ($r->{status}, $id, $status // '');
 }
 
-sub csrf_of {
-    my ($cookie, $path) = @_;
-    my ($csrf) = $t->get($path, { headers => { Cookie => $cookie } })->{content} =~ /name="csrf" value="([0-9a-f]+)"/;
-    return $csrf;
-}
+sub csrf_of { return $t->csrf_of(@_) }
 
-sub form_post {
-    my ($cookie, $path, $fields) = @_;
-    my $body = join '&', map { my $v = $fields->{$_};
-                               $v =~ s/([^A-Za-z0-9_.~-])/sprintf '%%%02X', ord $1/ge; "$_=$v" } sort keys %$fields;
-    return $t->request('POST', $path, { headers => { Cookie => $cookie,
-                                        'Content-Type' => 'application/x-www-form-urlencoded' },
-                                        content => $body });
-}
+sub form_post { return $t->form_post(@_) }
 
 sub set_status {
     my ($id, $status) = @_;

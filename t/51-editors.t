@@ -4,14 +4,7 @@ use strict;
 use warnings;
 use Test::More;
 use lib 't/lib';
-use NewsTest;
-
-sub api {
-    my ($t, $method, $path, $cookie, $json) = @_;
-    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
-                                                      ($cookie ? (Cookie => $cookie) : ()) },
-                                         (defined $json ? (content => $json) : ()) });
-}
+use NewsTest qw(api);
 
 my $t = NewsTest->new;
 $t->run;

@@ -9,14 +9,7 @@ use warnings;
 use Test::More;
 use POSIX qw(strftime);
 use lib 't/lib';
-use NewsTest;
-
-sub api {
-    my ($t, $method, $path, $cookie, $json) = @_;
-    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
-                                                      ($cookie ? (Cookie => $cookie) : ()) },
-                                         (defined $json ? (content => $json) : ()) });
-}
+use NewsTest qw(api);
 
 sub cond {
     my ($t, $path, $res) = @_;

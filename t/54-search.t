@@ -9,14 +9,7 @@ use warnings;
 use Test::More;
 use JSON::PP;
 use lib 't/lib';
-use NewsTest;
-
-sub api {
-    my ($t, $method, $path, $cookie, $json) = @_;
-    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
-                                                      ($cookie ? (Cookie => $cookie) : ()) },
-                                         (defined $json ? (content => $json) : ()) });
-}
+use NewsTest qw(api);
 
 sub uri { my $s = shift; utf8::encode($s) if utf8::is_utf8($s);
           $s =~ s/([^A-Za-z0-9\-._~])/sprintf('%%%02X', ord $1)/ge; $s }

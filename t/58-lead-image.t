@@ -9,14 +9,7 @@ use warnings;
 use Test::More;
 use JSON::PP;
 use lib 't/lib';
-use NewsTest;
-
-sub api {
-    my ($t, $method, $path, $cookie, $json) = @_;
-    return $t->request($method, $path, { headers => { 'Content-Type' => 'application/json',
-                                                      ($cookie ? (Cookie => $cookie) : ()) },
-                                         (defined $json ? (content => $json) : ()) });
-}
+use NewsTest qw(api);
 
 # nginx -t: each bad host refused, naming the directive and the host
 for my $bad ('http://img.example.com', 'img.example.com/path', "'self'", 'a b', '*.', '-x.com',

@@ -113,6 +113,12 @@ C<content>, ...).  Timeout 5 s, no redirects followed, and one connection per
 request (C<keep_alive> off) so every request is finished, log lines included,
 before the next starts.  Use C<raw> for keep-alive and pipelining.
 
+=item json($method, $cookie, $path, $body), api($method, $path, $cookie, $body)
+
+A JSON request as the reader of C<$cookie> (undef: nobody); C<$body> is sent
+as given.  C<api> is also a function (C<use NewsTest qw(api)>, then
+C<api($t, ...)>).
+
 =item raw($text or \@chunks, \%opt)
 
 Sends bytes on a fresh socket and returns everything read until the server
@@ -177,6 +183,10 @@ use POSIX qw(WNOHANG);
 use Scalar::Util qw(refaddr weaken);
 use Test::More ();
 use Time::HiRes qw(sleep time);
+use Exporter qw(import);
+
+# api() as a plain function for the tests that call api($t, ...)
+our @EXPORT_OK = qw(api);
 
 # t/lib/NewsTest.pm -> repository root, absolute so nginx's -p does not
 # change what the paths mean.
@@ -624,6 +634,12 @@ sub json {
                           { headers => { 'Content-Type' => 'application/json',
                                          ($cookie ? (Cookie => $cookie) : ()) },
                             (defined $body ? (content => $body) : ()) });
+}
+
+# the same in the order most tests write it: $t->api(METHOD, PATH, COOKIE, BODY)
+sub api {
+    my ($self, $method, $path, $cookie, $body) = @_;
+    return $self->json($method, $cookie, $path, $body);
 }
 
 # the first CSRF token of the page at PATH, as the reader of COOKIE sees it
