@@ -429,6 +429,9 @@ ngx_int_t ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, ngx_str_t *pieces, ngx_uint_t n);
 ngx_int_t ngx_http_news_send_buf(ngx_http_request_t *r, ngx_uint_t status,
     ngx_str_t *type, news_buf_t *b);
+#define NGX_HTTP_NEWS_BRIEF_MAX  256
+ngx_int_t ngx_http_news_send_written(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, const char *fmt, ...);
 ngx_int_t ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
 ngx_int_t ngx_http_news_refused(ngx_http_request_t *r, news_err_t *err,

@@ -513,7 +513,6 @@ ngx_int_t
 ngx_http_news_user_reply(ngx_http_request_t *r, ngx_uint_t status,
     news_user_t *u)
 {
-    ngx_str_t    piece;
     news_buf_t  *b;
 
     b = ngx_http_news_buf(r);
@@ -521,16 +520,13 @@ ngx_http_news_user_reply(ngx_http_request_t *r, ngx_uint_t status,
     news_user_json(b, u);
     news_buf_addl(b, "}\n");
 
-    if (b->failed) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    piece.data = (u_char *) b->data;
-    piece.len = b->len;
-
     if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_news_send(r, status, &ngx_http_news_json_type, &piece, 1);
+    /* a name is letters, digits, '_' and '-': nothing to escape */
+    return ngx_http_news_send_written(r, status, b,
+                                      "{\"user\":{\"name\":\"%s\","
+                                      "\"role\":\"%s\"}}\n",
+                                      u->name, news_role_name(u->role));
 }

@@ -830,6 +830,8 @@ ngx_http_news_comment_created(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
     news_comment_json(b, &w->c);
     news_buf_addc(b, '\n');
 
-    return ngx_http_news_send_buf(r, NGX_HTTP_CREATED,
-                                  &ngx_http_news_json_type, b);
+    return ngx_http_news_send_written(r, NGX_HTTP_CREATED, b,
+                                      "{\"id\":%uL,\"status\":\"%s\"}\n",
+                                      w->c.id,
+                                      news_comment_status_name(w->c.status));
 }

@@ -140,6 +140,44 @@ ngx_http_news_send_buf(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/*
+ * The JSON answer to a committed write.  When the engine's buffer for it
+ * failed, an error would have the client send the write again and be
+ * told it is done already (a duplicate, a taken name): the brief answer
+ * fmt makes, from the pool, says what was written instead.
+ */
+ngx_int_t
+ngx_http_news_send_written(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, const char *fmt, ...)
+{
+    u_char     *p;
+    va_list     args;
+    ngx_str_t   brief;
+
+    if (!b->failed) {
+        return ngx_http_news_send_buf(r, status, &ngx_http_news_json_type, b);
+    }
+
+    ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                  "news: no memory for the answer to \"%V\", answered "
+                  "briefly", &r->uri);
+
+    brief.data = ngx_pnalloc(r->pool, NGX_HTTP_NEWS_BRIEF_MAX);
+    if (brief.data == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    va_start(args, fmt);
+    p = ngx_vslprintf(brief.data, brief.data + NGX_HTTP_NEWS_BRIEF_MAX, fmt,
+                      args);
+    va_end(args);
+
+    brief.len = p - brief.data;
+
+    return ngx_http_news_send(r, status, &ngx_http_news_json_type, &brief, 1);
+}
+
+
 ngx_int_t
 ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
     ngx_str_t *pieces, ngx_uint_t n)
