@@ -57,6 +57,8 @@ $shim->run;
 my $ed = $t->login('ed1', 'editor');
 my $mod = $t->login('mod1', 'moderator');
 my $alice = $t->login('alice');
+my $bob = $t->login('bob');
+my $carol = $t->login('carol');
 
 sub api {
     my ($method, $path, $cookie, $body) = @_;
@@ -83,7 +85,7 @@ my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"the parent
 is($r->{status}, 201, 'a top comment to reply to, edit and moderate') or BAIL_OUT($r->{content});
 my $parent = decode_json($r->{content})->{id};
 my $replies = 0;
-my ($doomed, $form_csrf, $pre, $pre_csrf);
+my ($doomed, $form_csrf, $pre, $pre_csrf, $restore_from);
 
 # a thread takes 200 replies: a new parent every 90 cases (each adds at
 # most two)
@@ -180,6 +182,26 @@ my @routes = (
     { name => 'newsctl stats', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('stats') } },
     { name => 'newsctl backup', ok => 0, newsctl => 1, run => sub {
         faulty_ctl('backup', $t->dir . "/backup-$_[0]") } },
+    { name => 'newsctl restore', ok => 0, newsctl => 1, before => sub {
+        $restore_from //= do { my ($rc, undef, $err) = ctl('backup', $t->dir . '/restore-from');
+                               die "a backup to restore: $err" if $rc; $t->dir . '/restore-from' } },
+      run => sub { faulty_ctl('--db', $t->dir . "/restored-$_[0]", 'restore', $restore_from) } },
+    { name => 'newsctl check', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('check') } },
+    { name => 'newsctl export-wxr', ok => 0, newsctl => 1, read => 1, run => sub {
+        faulty_ctl('export-wxr', 'https://news.example') } },
+    { name => 'newsctl user list', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('user', 'list') } },
+    { name => 'newsctl words list', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('words', 'list') } },
+    { name => 'newsctl modlog', ok => 0, newsctl => 1, read => 1, run => sub { faulty_ctl('modlog') } },
+    { name => 'newsctl words add', ok => 0, newsctl => 1, run => sub {
+        faulty_ctl('words', 'add', $_[0] % 2 ? 'banned' : 'suspect', "w$_[0]", "x$_[0]*") } },
+    { name => 'newsctl words remove', ok => 0, newsctl => 1, before => sub { ctl('words', 'add', 'suspect', "gone$_[0]") },
+      run => sub { faulty_ctl('words', 'remove', "gone$_[0]") } },
+    { name => 'newsctl user delete, comments removed', ok => 0, newsctl => 1, before => sub {
+        my $who = $t->login("leaver$_[0]", 'reader');
+        my $r = api('POST', "/api/articles/$SLUG/comments", $who, qq({"body":"leaving $_[0]"}));
+        die "a comment of the leaver: $r->{status}" unless $r->{status} == 201;
+      },
+      run => sub { faulty_ctl('user', 'delete', "leaver$_[0]", '--comments', 'remove') } },
     { name => 'comment delete', ok => 204, heavy => 1, before => sub {
         my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"to be deleted"}');
         die "a comment to delete: $r->{status}" unless $r->{status} == 201;
@@ -188,6 +210,40 @@ my @routes = (
       run => sub { api('DELETE', "/api/comments/$doomed", $alice) } },
     { name => 'comments close and open', ok => 204, run => sub {
         api('POST', "/api/articles/$SLUG/comments/" . ($_[0] % 2 ? 'close' : 'open'), $ed) } },
+    # the community's tools: a report (bob's, on a comment of alice's
+    # posted for it), the word lists, a suspension set and lifted, the
+    # deletion of every comment of a user
+    { name => 'report', ok => 204, short => 1, before => sub {
+        my $r = api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"to be reported $_[0]"}));
+        die "a comment to report: $r->{status}" unless $r->{status} == 201;
+        $doomed = decode_json($r->{content})->{id};
+      },
+      run => sub { api('POST', "/api/comments/$doomed/reports", $bob, qq({"reason":"spam","note":"note $_[0]"})) } },
+    { name => 'reports dismissed', ok => 204, before => sub {
+        my $r = api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"reported, then dismissed $_[0]"}));
+        die "a comment to report: $r->{status}" unless $r->{status} == 201;
+        $doomed = decode_json($r->{content})->{id};
+        $r = api('POST', "/api/comments/$doomed/reports", $bob, '{"reason":"abuse"}');
+        die "a report: $r->{status}" unless $r->{status} == 204;
+      },
+      run => sub { api('DELETE', "/api/comments/$doomed/reports", $mod) } },
+    { name => 'word lists', ok => 204, short => 1, run => sub {
+        api('PUT', '/api/words', $mod, qq({"banned":["ban$_[0]","*spam*"],"suspect":["odd$_[0]"]})) } },
+    { name => 'suspension', ok => 204, run => sub {
+        $_[0] % 2 ? api('POST', '/api/users/carol/suspension', $mod, qq({"days":3,"reason":"r $_[0]"}))
+                  : api('POST', '/api/users/carol/suspension', $mod, '{"days":null}') } },
+    { name => 'suspension lifted', ok => 204, before => sub {
+        my $r = api('POST', '/api/users/carol/suspension', $mod, '{"days":1}');
+        die "a suspension: $r->{status}" unless $r->{status} == 204;
+      },
+      run => sub { api('DELETE', '/api/users/carol/suspension', $mod) } },
+    { name => "a user's comments deleted", ok => 200, before => sub {
+        for my $k (1 .. 2) {
+            my $r = api('POST', "/api/articles/$SLUG/comments", $carol, qq({"body":"carol's $_[0].$k"}));
+            die "carol's comment: $r->{status}" unless $r->{status} == 201;
+        }
+      },
+      run => sub { api('DELETE', '/api/users/carol/comments', $mod) } },
     # the HTML forms (their tokens fetched before the fault is armed)
     { name => 'comment form post', ok => 303, heavy => 1, before => sub { $form_csrf //= csrf_of('/articles/' . $SLUG, $alice) },
       run => sub { form('POST', "/articles/$SLUG/comments", $alice, { body => "form comment $_[0]", csrf => $form_csrf }) } },
@@ -225,6 +281,13 @@ my @routes = (
      [ 'api sessions', '/api/sessions', \$alice ],
      [ 'account page', '/account', \$alice ],
      [ 'moderation page', '/moderation', \$mod ],
+     [ 'moderation, reported', '/moderation/reported', \$mod ],
+     [ 'moderation, words', '/moderation/words', \$mod ],
+     [ "moderation, a user's page", '/moderation/users/alice', \$mod ],
+     [ 'moderation log', '/moderation/log', \$mod ],
+     [ 'api moderation log', '/api/moderation/log', \$mod ],
+     [ 'api words', '/api/words', \$mod ],
+     [ 'comments feed', "/articles/$SLUG/comments.xml" ],
      [ 'login page', '/login' ],
      [ 'search page', '/search?q=senator+%22security+talks%22+section:world+-nothing' ],
      [ 'search page, logged in', '/search?q=rubio+tag:security', \$alice ],

@@ -294,6 +294,11 @@ ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
             break;
 
         case NEWS_PASSWORD_BAD:
+            /*
+             * Not reached from the form: its fields are refused before
+             * this when they hold a NUL or are not UTF-8 (400, t/39).
+             * Kept for the check's whole answer.
+             */
             field = "password";
             msg = "The password holds characters that cannot be used.";
             break;
