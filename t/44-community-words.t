@@ -17,7 +17,7 @@ my $SLUG = 'us-senator-marco-rubio-confirmed-for-key-security-talks-in-mexico';
 my $PAGE = "/articles/$SLUG";
 my $API = "/api/articles/$SLUG/comments";
 
-my $t = NewsTest->new(workers => 2, http => 'news_comment_rate 0;');
+my $t = NewsTest->new(workers => 2, http => 'news_comment_rate 0; news_body_max 64k; client_body_buffer_size 64k;');
 $t->newsctl('import', 'demo/seed-article.json');
 
 # newsctl: add, list, remove; a bad word changes nothing
@@ -134,7 +134,8 @@ is(json_req('PATCH', $bob, "/api/comments/$id", '{"body":"now with crypto"}')->{
    'an edit with a suspect word is taken');
 unlike($t->get($PAGE)->{content}, qr/now with crypto/, 'and held');
 
-# the API: moderators only; PUT replaces both lists
+# the API: moderators only; PUT replaces both lists (news_body_max 64k
+# lets a list past its 5000 words be sent)
 is(json_req('GET', $alice, '/api/words')->{status}, 403, 'a reader may not read the lists');
 is(json_req('GET', undef, '/api/words')->{status}, 401, 'nor may anyone logged out (401)');
 $r = json_req('GET', $mod, '/api/words');
@@ -156,6 +157,14 @@ is(json_req('PUT', $mod, '/api/words', '{"banned":["Ärger","both"],"suspect":["
    'PUT replaces both lists');
 is(json_req('GET', $mod, '/api/words')->{content}, qq({"banned":["arger","both"],"suspect":["hmm*"]}\n),
    'a word on both is banned');
+my $many = join ',', map { qq("w$_") } 1 .. 5001;
+$r = json_req('PUT', $mod, '/api/words', qq({"banned":[$many],"suspect":[]}));
+is($r->{status}, 422, 'a list of 5001 words: 422');
+like($r->{content}, qr/at most 5000/, '... saying how many it holds');
+is(json_req('PUT', $mod, '/api/words', '{"banned":["Ärger","both","ARGER","arger"],"suspect":["both","hmm*","HMM*"]}')->{status},
+   204, 'a word given twice, in other cases and accents');
+is(json_req('GET', $mod, '/api/words')->{content}, qq({"banned":["arger","both"],"suspect":["hmm*"]}\n),
+   '... is kept once');
 
 # every worker sees the change at its next comment, without a reload
 my %seen;
