@@ -1745,7 +1745,9 @@ failed:
  * articles it gave comments (NEWSCTL_DSQ_MARK in meta) and each
  * re-rendering takes its articles' marks off: an import stopped half-way
  * leaves comments its pages do not show yet, and the next import-disqus
- * (the same file again adds nothing else) re-renders them.
+ * (the same file again adds nothing else) re-renders them.  An import
+ * that fits in one write transaction is re-rendered in it: a failure
+ * anywhere leaves the store as it was.
  */
 #define NEWSCTL_DSQ_BATCH   1000    /* posts a write transaction adds */
 #define NEWSCTL_DSQ_RENDER  100     /* articles a re-rendering one takes */
@@ -2205,6 +2207,65 @@ newsctl_dsq_file(newsctl_dsq_t *d, const char *path, news_err_t *err)
 }
 
 
+/* in txn: up to NEWSCTL_DSQ_RENDER marked articles re-rendered, *n of them */
+static int
+newsctl_dsq_render_some(newsctl_t *ctl, MDB_txn *txn, int64_t now,
+    size_t *n, news_err_t *err)
+{
+    int            rc;
+    size_t         i;
+    MDB_val        key, val;
+    uint64_t       ids[NEWSCTL_DSQ_RENDER];
+    MDB_cursor    *cur;
+    unsigned char  k[NEWSCTL_DSQ_MARK_LEN + 8];
+
+    *n = 0;
+
+    rc = mdb_cursor_open(txn, ctl->store.dbi[NEWS_DB_META], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    newsctl_dsq_mark_key(k, 0);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && *n < NEWSCTL_DSQ_RENDER && key.mv_size == sizeof(k)
+         && memcmp(key.mv_data, k, NEWSCTL_DSQ_MARK_LEN) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        ids[(*n)++] = news_be64_get((unsigned char *) key.mv_data
+                                    + NEWSCTL_DSQ_MARK_LEN);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the articles to re-render");
+    }
+
+    for (i = 0; i < *n; i++) {
+        rc = news_article_refresh(&ctl->store, txn, ids[i], now, err);
+
+        /* an article deleted since its comments came has no pages */
+        if (rc != NEWS_OK && rc != NEWS_NOTFOUND) {
+            return rc;
+        }
+
+        newsctl_dsq_mark_key(k, ids[i]);
+        key.mv_data = k;
+        key.mv_size = sizeof(k);
+
+        if (mdb_del(txn, ctl->store.dbi[NEWS_DB_META], &key, NULL) != 0) {
+            return news_err_set(err, NEWS_ERROR, "taking a mark off");
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
 /*
  * Re-renders every article marked (this import's, and a stopped one's),
  * NEWSCTL_DSQ_RENDER a transaction, each taking its mark off.
@@ -2212,65 +2273,17 @@ newsctl_dsq_file(newsctl_dsq_t *d, const char *path, news_err_t *err)
 static int
 newsctl_dsq_render(newsctl_t *ctl, int64_t now, news_err_t *err)
 {
-    int            rc;
-    size_t         i, n;
-    MDB_txn       *txn;
-    MDB_val        key, val;
-    uint64_t       ids[NEWSCTL_DSQ_RENDER];
-    MDB_cursor    *cur;
-    unsigned char  k[NEWSCTL_DSQ_MARK_LEN + 8];
+    size_t    n;
+    MDB_txn  *txn;
 
     do {
         if (news_store_write(&ctl->store, &txn, err) != NEWS_OK) {
             return err->code;
         }
 
-        rc = mdb_cursor_open(txn, ctl->store.dbi[NEWS_DB_META], &cur);
-        if (rc != 0) {
+        if (newsctl_dsq_render_some(ctl, txn, now, &n, err) != NEWS_OK) {
             news_store_abort(&ctl->store, txn);
-            return news_store_fail(err, rc, "mdb_cursor_open()");
-        }
-
-        newsctl_dsq_mark_key(k, 0);
-        key.mv_data = k;
-        key.mv_size = sizeof(k);
-        n = 0;
-
-        for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-             rc == 0 && n < NEWSCTL_DSQ_RENDER && key.mv_size == sizeof(k)
-             && memcmp(key.mv_data, k, NEWSCTL_DSQ_MARK_LEN) == 0;
-             rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-        {
-            ids[n++] = news_be64_get((unsigned char *) key.mv_data
-                                     + NEWSCTL_DSQ_MARK_LEN);
-        }
-
-        mdb_cursor_close(cur);
-        rc = NEWS_OK;
-
-        for (i = 0; i < n && rc == NEWS_OK; i++) {
-            rc = news_article_refresh(&ctl->store, txn, ids[i], now, err);
-
-            /* an article deleted since its comments came has no pages */
-            if (rc == NEWS_NOTFOUND) {
-                rc = NEWS_OK;
-            }
-
-            newsctl_dsq_mark_key(k, ids[i]);
-            key.mv_data = k;
-            key.mv_size = sizeof(k);
-
-            if (rc == NEWS_OK
-                && mdb_del(txn, ctl->store.dbi[NEWS_DB_META], &key, NULL)
-                   != 0)
-            {
-                rc = news_err_set(err, NEWS_ERROR, "taking a mark off");
-            }
-        }
-
-        if (rc != NEWS_OK) {
-            news_store_abort(&ctl->store, txn);
-            return rc;
+            return err->code;
         }
 
         if (news_store_commit(&ctl->store, txn, err) != NEWS_OK) {
@@ -2283,10 +2296,28 @@ newsctl_dsq_render(newsctl_t *ctl, int64_t now, news_err_t *err)
 }
 
 
+/* in txn: every marked article re-rendered */
+static int
+newsctl_dsq_render_all(newsctl_t *ctl, MDB_txn *txn, int64_t now,
+    news_err_t *err)
+{
+    size_t  n;
+
+    do {
+        if (newsctl_dsq_render_some(ctl, txn, now, &n, err) != NEWS_OK) {
+            return err->code;
+        }
+
+    } while (n == NEWSCTL_DSQ_RENDER);
+
+    return NEWS_OK;
+}
+
+
 static int
 newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv)
 {
-    int                  i, rc, spooled;
+    int                  i, rc, spooled, one_txn;
     news_err_t           err;
     const char          *where;
     newsctl_dsq_t        d;
@@ -2348,13 +2379,26 @@ newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv)
         }
     }
 
+    /* an import that fits in one transaction is shown in it: all or nothing */
+    one_txn = (d.committed == 0);
+
+    if (one_txn
+        && newsctl_dsq_render_all(ctl, d.txn, (int64_t) time(NULL), &err)
+           != NEWS_OK)
+    {
+        news_store_abort(&ctl->store, d.txn);
+        goto failed;
+    }
+
     if (news_store_commit(&ctl->store, d.txn, &err) != NEWS_OK) {
         goto failed;
     }
 
     d.committed += d.pending;
 
-    if (newsctl_dsq_render(ctl, (int64_t) time(NULL), &err) != NEWS_OK) {
+    if (!one_txn
+        && newsctl_dsq_render(ctl, (int64_t) time(NULL), &err) != NEWS_OK)
+    {
         goto failed;
     }
 
