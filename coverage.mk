@@ -38,8 +38,9 @@ FAULT_DIR      := $(BUILD)/faults
 FAULT_LIB      := $(FAULT_DIR)/liblmdbfault.so
 COV_FLAGS      := --coverage -fprofile-update=atomic -O0
 COV_WRAP       := -Wl,--wrap=ngx_palloc,--wrap=ngx_pnalloc,--wrap=ngx_pcalloc,--wrap=ngx_thread_task_post
+# the task guard's period short enough for a held task to outlive it
 COV_NGX_CC_OPT := $(filter-out -O2 -D_FORTIFY_SOURCE=2,$(NGX_CC_OPT)) \
-                  $(COV_FLAGS)
+                  $(COV_FLAGS) -DNGX_HTTP_NEWS_GUARD_MS=500
 COV_NGX_LD_OPT := $(NGX_LD_OPT) --coverage $(COV_WRAP) $(abspath $(FAULT_LIB))
 COV_CFLAGS     := -g $(COV_FLAGS) $(ENGINE_CFLAGS)
 COV_UNIT_BINS  := $(patsubst t/unit/%.c,$(COV_DIR)/unit/%,$(UNIT_SRCS))
