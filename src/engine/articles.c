@@ -22,8 +22,6 @@ static const int  news_fragment_kinds[] = {
 };
 
 
-static void news_article_redate(news_article_t *a,
-    const news_article_t *old, int64_t now);
 static int news_article_inherit(news_store_t *st, MDB_txn *txn,
     news_article_t *a, uint64_t id, int64_t now, news_err_t *err);
 static int news_article_write(news_store_t *st, MDB_txn *txn,
@@ -507,7 +505,7 @@ news_comments_visible(const news_comments_t *cs)
  * time, a change to an article readers could see is a correction, dated
  * now ("Updated" on its page); any other is dated with its publication.
  */
-static void
+void
 news_article_redate(news_article_t *a, const news_article_t *old,
     int64_t now)
 {

@@ -31,6 +31,14 @@ int news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
     int64_t now, news_err_t *err);
 
 /*
+ * An update's dates from the record it replaces: an undated one keeps
+ * old's publication time (a draft published now is dated now), and only
+ * a change to a public article is a correction (updated_at = now).
+ */
+void news_article_redate(news_article_t *a, const news_article_t *old,
+    int64_t now);
+
+/*
  * Closes (closed = 1) or opens an article's comments: a new version of
  * its pages, but no revision and no "Updated".
  */

@@ -52,11 +52,14 @@ static void news_render_desk_state(news_buf_t *b, const news_desk_edit_t *e);
 static void news_render_desk_input(news_buf_t *b, const news_form_t *f,
     const news_desk_input_t *in, const news_str_t *value);
 static void news_render_desk_buttons(news_buf_t *b,
-    const news_desk_edit_t *e);
+    const news_desk_edit_t *e, int preview);
 static void news_render_desk_filters(news_buf_t *b,
     const news_desk_list_t *l);
 static void news_render_desk_item(news_buf_t *b, const news_desk_item_t *it);
 static void news_render_desk_query(news_buf_t *b, const news_desk_list_t *l);
+static void news_render_desk_action(news_buf_t *b,
+    const news_desk_edit_t *e);
+static void news_render_desk_unseen(news_buf_t *b, const news_page_t *pg);
 
 
 void
@@ -182,17 +185,15 @@ news_render_desk_form(news_buf_t *b, const news_form_t *f,
     news_buf_t  action;
 
     news_buf_init(&action);
+    news_render_desk_action(&action, e);
 
     if (e->slug == NULL) {
         news_buf_addl(b, "<h1>New article</h1>\n");
-        news_buf_addl(&action, NEWS_ROUTE_DESK_NEW);
 
     } else {
         news_buf_addl(b, "<h1>Edit: ");
         news_html_escape(b, v->title.data, v->title.len);
         news_buf_addl(b, "</h1>\n");
-        news_buf_addl(&action, NEWS_ROUTE_DESK_ARTICLE);
-        news_buf_adds(&action, e->slug);
     }
 
     if (f->notice != NULL) {
@@ -214,7 +215,7 @@ news_render_desk_form(news_buf_t *b, const news_form_t *f,
                                 + news_desk_inputs[i].offset));
     }
 
-    news_render_desk_buttons(b, e);
+    news_render_desk_buttons(b, e, 0);
     news_buf_addl(b, "</form>\n");
 
     if (e->slug != NULL) {
@@ -226,6 +227,62 @@ news_render_desk_form(news_buf_t *b, const news_form_t *f,
 
     news_buf_addl(b, "<p><a href=\"" NEWS_ROUTE_DESK "\">Back to the desk"
                   "</a></p>\n");
+
+    if (action.failed) {
+        b->failed = 1;
+    }
+
+    news_buf_free(&action);
+}
+
+
+/* where the form is sent: the new article's page, or the article's */
+static void
+news_render_desk_action(news_buf_t *b, const news_desk_edit_t *e)
+{
+    if (e->slug == NULL) {
+        news_buf_addl(b, NEWS_ROUTE_DESK_NEW);
+        return;
+    }
+
+    news_buf_addl(b, NEWS_ROUTE_DESK_ARTICLE);
+    news_buf_adds(b, e->slug);
+}
+
+
+/*
+ * Over the preview: what it is, and the form's values again (hidden), to
+ * go back to editing them or to save them from here
+ */
+void
+news_render_desk_preview(news_buf_t *b, const news_form_t *f,
+    const news_desk_edit_t *e, const news_desk_fields_t *v,
+    const news_page_t *pg, int64_t now)
+{
+    size_t             i;
+    news_buf_t         action;
+    const news_str_t  *value;
+
+    news_buf_init(&action);
+    news_render_desk_action(&action, e);
+
+    news_render_form_start(b, news_buf_cstr(&action), f, NULL);
+    news_render_desk_preview_banner(b, pg, now);
+
+    for (i = 0; i < sizeof(news_desk_inputs) / sizeof(news_desk_inputs[0]);
+         i++)
+    {
+        value = (const news_str_t *) ((const char *) v
+                                      + news_desk_inputs[i].offset);
+
+        news_buf_addf(b, "<input type=\"hidden\" name=\"%s\" value=\"",
+                      news_desk_inputs[i].id);
+        news_html_escape(b, value->data ? value->data : "", value->len);
+        news_buf_addl(b, "\">\n");
+    }
+
+    news_render_desk_buttons(b, e, 1);
+    news_buf_addl(b, "</form>\n");
 
     if (action.failed) {
         b->failed = 1;
@@ -273,7 +330,7 @@ news_render_desk_state(news_buf_t *b, const news_desk_edit_t *e)
 
     news_buf_addl(b, " <a href=\"" NEWS_ROUTE_ARTICLE);
     news_buf_adds(b, e->slug);
-    news_buf_addl(b, "\">Preview the page as readers will see it</a>.</p>\n");
+    news_buf_addl(b, "\">The saved page as readers will see it</a>.</p>\n");
 }
 
 
@@ -318,15 +375,24 @@ news_render_desk_input(news_buf_t *b, const news_form_t *f,
 }
 
 
-/* what can be done from where the article stands */
+/*
+ * What can be done from where the article stands, and Preview; on the
+ * preview, going back to the form instead
+ */
 static void
-news_render_desk_buttons(news_buf_t *b, const news_desk_edit_t *e)
+news_render_desk_buttons(news_buf_t *b, const news_desk_edit_t *e,
+    int preview)
 {
     int  state;
 
     state = e->slug == NULL ? NEWS_DESK_DRAFT : e->state;
 
     news_buf_addl(b, "<p class=\"actions\">");
+
+    if (preview) {
+        news_buf_addl(b, "<button type=\"submit\" name=\"action\" "
+                      "value=\"edit\">Back to editing</button>\n");
+    }
 
     switch (state) {
 
@@ -353,6 +419,12 @@ news_render_desk_buttons(news_buf_t *b, const news_desk_edit_t *e)
                       "value=\"save\">Update</button>\n"
                       "<button type=\"submit\" name=\"action\" "
                       "value=\"unpublish\">Unpublish</button>");
+    }
+
+    /* the form's values as readers would see them, nothing saved */
+    if (!preview) {
+        news_buf_addl(b, "\n<button type=\"submit\" name=\"action\" "
+                      "value=\"preview\">Preview</button>");
     }
 
     news_buf_addl(b, "</p>\n");
@@ -394,16 +466,48 @@ news_render_desk_delete(news_buf_t *b, const news_form_t *f,
 void
 news_render_desk_banner(news_buf_t *b, const news_page_t *pg, int64_t now)
 {
-    if ((pg->status & NEWS_STATUS_MASK) == NEWS_DRAFT) {
-        news_buf_addl(b, "<p class=\"banner\" role=\"note\"><strong>Draft"
-                      "</strong>: readers cannot see this page.</p>\n");
+    if ((pg->status & NEWS_STATUS_MASK) != NEWS_DRAFT
+        && pg->published_at <= now)
+    {
         return;
     }
 
-    if (pg->published_at > now) {
-        news_buf_addl(b, "<p class=\"banner\" role=\"note\"><strong>"
-                      "Scheduled for ");
-        news_render_time(b, pg->published_at);
-        news_buf_addl(b, "</strong>: readers will see this page then.</p>\n");
+    news_buf_addl(b, "<p class=\"banner\" role=\"note\">");
+    news_render_desk_unseen(b, pg);
+    news_buf_addl(b, "</p>\n");
+}
+
+
+void
+news_render_desk_preview_banner(news_buf_t *b, const news_page_t *pg,
+    int64_t now)
+{
+    news_buf_addl(b, "<p class=\"banner\" role=\"note\"><strong>Preview"
+                  "</strong>: nothing is saved yet; go back to the form to "
+                  "change or save it.");
+
+    if ((pg->status & NEWS_STATUS_MASK) == NEWS_DRAFT
+        || pg->published_at > now)
+    {
+        news_buf_addc(b, ' ');
+        news_render_desk_unseen(b, pg);
     }
+
+    news_buf_addl(b, "</p>\n");
+}
+
+
+/* why readers cannot see the page: a draft, or scheduled ahead */
+static void
+news_render_desk_unseen(news_buf_t *b, const news_page_t *pg)
+{
+    if ((pg->status & NEWS_STATUS_MASK) == NEWS_DRAFT) {
+        news_buf_addl(b, "<strong>Draft</strong>: readers cannot see this "
+                      "page.");
+        return;
+    }
+
+    news_buf_addl(b, "<strong>Scheduled for ");
+    news_render_time(b, pg->published_at);
+    news_buf_addl(b, "</strong>: readers will see this page then.");
 }

@@ -61,4 +61,20 @@ void news_render_desk_delete(news_buf_t *b, const news_form_t *f,
 void news_render_desk_banner(news_buf_t *b, const news_page_t *pg,
     int64_t now);
 
+/*
+ * The form over a preview (pg: its page): "Preview", the state readers
+ * would find it in, and the values again, hidden, with "Back to
+ * editing" and the buttons that save them
+ */
+void news_render_desk_preview(news_buf_t *b, const news_form_t *f,
+    const news_desk_edit_t *e, const news_desk_fields_t *v,
+    const news_page_t *pg, int64_t now);
+
+/*
+ * Over the preview of the form's unsaved values: "Preview", and "Draft"
+ * or "Scheduled for ..." when readers would not see the page yet
+ */
+void news_render_desk_preview_banner(news_buf_t *b, const news_page_t *pg,
+    int64_t now);
+
 #endif /* NEWS_RENDER_DESK_H */

@@ -82,6 +82,18 @@ int news_desk_form_page(news_store_t *st, const news_actor_t *actor,
     news_err_t *err);
 
 /*
+ * The article page (its NEWS_FRAG_PAGE fragment, appended to page) that
+ * saving the form's values would make, rendered as a save renders it,
+ * writing nothing: the article at `slug` with these fields (slug NULL: a
+ * new one); banner gets the form that goes over it.  A value a save
+ * would refuse is refused the same way.
+ */
+int news_desk_preview(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, const struct news_form_s *f,
+    const struct news_desk_fields_s *v, int64_t now, news_buf_t *page,
+    news_buf_t *banner, news_err_t *err);
+
+/*
  * The form's fields and its button (NEWS_DESK_SAVE ..) as the article
  * JSON: a whole new article (is_new), or a patch of every field the
  * form holds.  *out is the caller's to cJSON_Delete().

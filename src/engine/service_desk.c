@@ -22,6 +22,9 @@ static int news_desk_put(cJSON *obj, const char *name, const news_str_t *v);
 static int news_desk_time(const news_str_t *v, int64_t *t);
 static int news_desk_tags(cJSON *obj, const news_str_t *v);
 static int news_desk_image(cJSON *obj, const news_desk_fields_t *v);
+static int news_desk_preview_article(news_store_t *st, const char *slug,
+    size_t len, const cJSON *obj, int64_t now, news_article_t *a,
+    news_desk_edit_t *e, news_err_t *err);
 
 
 int
@@ -142,6 +145,115 @@ news_desk_form_page(news_store_t *st, const news_actor_t *actor,
     news_article_free(&a);
 
     return NEWS_OK;
+}
+
+
+int
+news_desk_preview(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, const news_form_t *f,
+    const news_desk_fields_t *v, int64_t now, news_buf_t *page,
+    news_buf_t *banner, news_err_t *err)
+{
+    int                rc;
+    cJSON             *obj;
+    news_page_t        pg;
+    news_article_t     a;
+    news_desk_edit_t   e;
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    /* the values as Save would send them: the status stays as it is */
+    if (news_desk_form_json(v, NEWS_DESK_SAVE, slug == NULL, now, &obj, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    memset(&e, 0, sizeof(e));
+    rc = news_desk_preview_article(st, slug, len, obj, now, &a, &e, err);
+    cJSON_Delete(obj);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    /* the page fragment a save would store, rendered by the same code */
+    if (news_render_fragment(page, &a, NEWS_FRAG_PAGE, NULL, 0) != 0
+        || news_page_parse(page->data, page->len, &pg) != 0)
+    {
+        rc = news_err_set(err, NEWS_ERROR, "out of memory");
+
+    } else {
+        e.slug = slug;
+        news_render_desk_preview(banner, f, &e, v, &pg, now);
+        rc = banner->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                            : NEWS_OK;
+    }
+
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+/*
+ * The article a save of obj would make: new, or the stored one with the
+ * form's fields, dated as the write dates it (nothing is written); e
+ * gets where the stored one stands
+ */
+static int
+news_desk_preview_article(news_store_t *st, const char *slug, size_t len,
+    const cJSON *obj, int64_t now, news_article_t *a, news_desk_edit_t *e,
+    news_err_t *err)
+{
+    int              rc;
+    MDB_txn         *txn;
+    news_article_t   old;
+
+    if (slug == NULL) {
+        rc = news_article_from_json(a, obj, now, 0, err);
+
+        if (rc == NEWS_OK) {
+            a->created_at = now;
+            a->modified_at = now;
+            a->version = 1;
+            a->updated_at = a->published_at;
+        }
+
+        return rc;
+    }
+
+    if (news_store_read(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_desk_article(st, txn, slug, len, &old, err);
+    news_store_read_done(st);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    rc = news_article_merge(&old, obj, now, a, err);
+
+    if (rc == NEWS_OK) {
+        a->id = old.id;
+        a->created_at = old.created_at;
+        a->comment_count = old.comment_count;
+        a->version = old.version + 1;
+        a->modified_at = now;
+        news_article_redate(a, &old, now);
+    }
+
+    e->state = news_desk_state(old.status, old.published_at, now);
+    e->published_at = old.published_at;
+    e->updated_at = old.updated_at;
+
+    news_article_free(&old);
+
+    return rc;
 }
 
 

@@ -9,6 +9,7 @@
 
 #include "ngx_http_news.h"
 #include "engine/render_desk.h"
+#include "engine/render_search.h"
 #include "engine/routes.h"
 #include "engine/text.h"
 
@@ -29,6 +30,8 @@ static ngx_int_t ngx_http_news_desk_delete_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_desk_fields(ngx_http_request_t *r,
     ngx_str_t *body, news_desk_fields_t *v);
+static ngx_int_t ngx_http_news_desk_preview(ngx_http_request_t *r,
+    ngx_http_news_awrite_t *w);
 static ngx_int_t ngx_http_news_desk_done(ngx_http_request_t *r, void *data);
 static ngx_int_t ngx_http_news_desk_form_page(ngx_http_request_t *r,
     ngx_uint_t status, news_err_t *err, const news_desk_fields_t *v);
@@ -302,6 +305,18 @@ ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     rc = ngx_http_news_form_field(r, body, "action", &act);
+
+    if (rc == 1 && act.len == 7 && ngx_strncmp(act.data, "preview", 7) == 0)
+    {
+        return ngx_http_news_desk_preview(r, w);
+    }
+
+    /* from the preview, back to the form with its values */
+    if (rc == 1 && act.len == 4 && ngx_strncmp(act.data, "edit", 4) == 0) {
+        return ngx_http_news_desk_form_page(r, NGX_HTTP_OK, NULL,
+                                            &w->fields);
+    }
+
     action = rc == 1 ? ngx_http_news_desk_action(&act) : -1;
 
     if (action < 0) {
@@ -335,6 +350,85 @@ ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
+}
+
+
+/*
+ * The article page that saving the form would make, in the chrome as
+ * readers get it, under the preview's form (render_desk.c); nothing is
+ * written, no cache keeps it and no search engine indexes it.  A value a
+ * save would refuse comes back at the form.
+ */
+static ngx_int_t
+ngx_http_news_desk_preview(ngx_http_request_t *r, ngx_http_news_awrite_t *w)
+{
+    news_buf_t            *frag, *head, *main;
+    news_err_t             err;
+    news_form_t            f;
+    news_page_t            page;
+    news_str_t             marks[NEWS_MARKS];
+    news_actor_t           actor;
+    ngx_http_news_page_t   pg;
+
+    if (ngx_http_news_form_of(r, &f, NULL, NULL) != NGX_OK
+        || ngx_http_news_marks(r, marks) != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    frag = ngx_http_news_buf(r);
+    main = ngx_http_news_buf(r);
+
+    if (news_desk_preview(&ngx_http_news_module_store(r),
+                          ngx_http_news_actor(r, &actor),
+                          w->slug[0] ? w->slug : NULL, ngx_strlen(w->slug),
+                          &f, &w->fields, ngx_time(), frag, main, &err)
+        != NEWS_OK)
+    {
+        if (err.code == NEWS_INVALID || err.code == NEWS_MALFORMED) {
+            return ngx_http_news_desk_form_page(r, 422, &err, &w->fields);
+        }
+
+        return ngx_http_news_refused(r, &err, 0);
+    }
+
+    if (news_page_parse(frag->data, frag->len, &page) != 0
+        || page.nparts != NEWS_ARTICLE_PARTS)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    head = ngx_http_news_buf(r);
+    news_buf_addl(head, NEWS_SEARCH_HEAD);
+    news_render_expand(head, page.part[NEWS_PART_HEAD].data,
+                       page.part[NEWS_PART_HEAD].len, marks);
+
+    news_buf_add(main, page.part[NEWS_PART_ARTICLE].data,
+                 page.part[NEWS_PART_ARTICLE].len);
+
+    if (head->failed) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    ngx_memzero(&pg, sizeof(pg));
+    pg.main.data = (u_char *) main->data;
+    pg.main.len = main->len;
+    pg.title.data = (u_char *) page.part[NEWS_PART_TITLE].data;
+    pg.title.len = page.part[NEWS_PART_TITLE].len;
+    pg.head.data = (u_char *) head->data;
+    pg.head.len = head->len;
+    pg.tail.data = (u_char *) page.part[NEWS_PART_TAIL].data;
+    pg.tail.len = page.part[NEWS_PART_TAIL].len;
+    pg.path = w->path;
+
+    if (main->failed
+        || ngx_http_news_add_header(r, "Cache-Control", "private, no-store")
+           != NGX_OK)
+    {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    return ngx_http_news_send_page(r, NGX_HTTP_OK, &pg);
 }
 
 
