@@ -13,8 +13,8 @@
 #include "text.h"
 
 
-static int news_desk_article(news_store_t *st, MDB_txn *txn,
-    const char *slug, size_t len, news_article_t *a, news_err_t *err);
+static int news_desk_article(news_store_t *st, const char *slug, size_t len,
+    news_article_t *a, news_err_t *err);
 static void news_desk_fields_of(news_desk_fields_t *v,
     const news_article_t *a, news_buf_t *tags, news_buf_t *time);
 static void news_desk_str(news_str_t *s, const char *p);
@@ -58,23 +58,15 @@ news_desk_edit_page(news_store_t *st, const news_actor_t *actor,
     news_buf_t *b, news_err_t *err)
 {
     int                  rc;
-    MDB_txn             *txn;
     news_buf_t           tags, time;
     news_article_t       a;
     news_desk_edit_t     e;
     news_desk_fields_t   v;
 
     if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK
-        || news_store_read(st, &txn, err) != NEWS_OK)
+        || news_desk_article(st, slug, len, &a, err) != NEWS_OK)
     {
         return err->code;
-    }
-
-    rc = news_desk_article(st, txn, slug, len, &a, err);
-    news_store_read_done(st);
-
-    if (rc != NEWS_OK) {
-        return rc;
     }
 
     if (del) {
@@ -110,8 +102,6 @@ news_desk_form_page(news_store_t *st, const news_actor_t *actor,
     const char *slug, size_t len, const news_form_t *f,
     const news_desk_fields_t *v, int64_t now, news_buf_t *b, news_err_t *err)
 {
-    int                rc;
-    MDB_txn           *txn;
     news_article_t     a;
     news_desk_edit_t   e;
 
@@ -125,15 +115,8 @@ news_desk_form_page(news_store_t *st, const news_actor_t *actor,
         return NEWS_OK;
     }
 
-    if (news_store_read(st, &txn, err) != NEWS_OK) {
+    if (news_desk_article(st, slug, len, &a, err) != NEWS_OK) {
         return err->code;
-    }
-
-    rc = news_desk_article(st, txn, slug, len, &a, err);
-    news_store_read_done(st);
-
-    if (rc != NEWS_OK) {
-        return rc;
     }
 
     e.slug = a.slug;
@@ -209,7 +192,6 @@ news_desk_preview_article(news_store_t *st, const char *slug, size_t len,
     news_err_t *err)
 {
     int              rc;
-    MDB_txn         *txn;
     news_article_t   old;
 
     if (slug == NULL) {
@@ -225,15 +207,8 @@ news_desk_preview_article(news_store_t *st, const char *slug, size_t len,
         return rc;
     }
 
-    if (news_store_read(st, &txn, err) != NEWS_OK) {
+    if (news_desk_article(st, slug, len, &old, err) != NEWS_OK) {
         return err->code;
-    }
-
-    rc = news_desk_article(st, txn, slug, len, &old, err);
-    news_store_read_done(st);
-
-    if (rc != NEWS_OK) {
-        return rc;
     }
 
     rc = news_article_merge(&old, obj, now, a, err);
@@ -257,21 +232,34 @@ news_desk_preview_article(news_store_t *st, const char *slug, size_t len,
 }
 
 
-/* the article at its current slug (a former one is no article here) */
+/*
+ * The article at its current slug (a former one is no article here),
+ * read in a read txn of its own
+ */
 static int
-news_desk_article(news_store_t *st, MDB_txn *txn, const char *slug,
-    size_t len, news_article_t *a, news_err_t *err)
+news_desk_article(news_store_t *st, const char *slug, size_t len,
+    news_article_t *a, news_err_t *err)
 {
-    int       moved;
+    int       rc, moved;
+    MDB_txn  *txn;
     uint64_t  id;
 
-    if (news_article_find(st, txn, slug, len, &id, &moved) != 0 || moved) {
-        return news_err_set(err, NEWS_NOTFOUND, "no article \"%.*s\"",
-                            (int) (len > NEWS_SLUG_MAX ? NEWS_SLUG_MAX : len),
-                            slug);
+    if (news_store_read(st, &txn, err) != NEWS_OK) {
+        return err->code;
     }
 
-    return news_article_load(st, txn, id, a, err);
+    if (news_article_find(st, txn, slug, len, &id, &moved) != 0 || moved) {
+        rc = news_err_set(err, NEWS_NOTFOUND, "no article \"%.*s\"",
+                          (int) (len > NEWS_SLUG_MAX ? NEWS_SLUG_MAX : len),
+                          slug);
+
+    } else {
+        rc = news_article_load(st, txn, id, a, err);
+    }
+
+    news_store_read_done(st);
+
+    return rc;
 }
 
 
