@@ -150,7 +150,10 @@ my @routes = (
         api('POST', '/api/articles', $ed, qq({"slug":"new-$_[0]","title":"New $_[0]","body":"Text $_[0].",)
                                      . qq("section":"World","tags":["Tag $_[0]"]})) } },
     { name => 'article update', ok => 200, heavy => 1, run => sub {
-        api('PUT', "/api/articles/$SLUG", $ed, encode_json({ title => "Update $_[0]", body => "Body $_[0]." })) } },
+        # its section and a tag kept: the section and tag pages and feeds
+        # are read routes of their own
+        api('PUT', "/api/articles/$SLUG", $ed, encode_json({ title => "Update $_[0]", body => "Body $_[0].",
+                                                             section => 'World', tags => ['Security'] })) } },
     { name => 'article delete', ok => 204, before => sub {
         ctl('import', NewsTest::json_file(qq({"slug":"doomed-$_[0]","title":"Doomed","body":"b"}))) },
       run => sub { api('DELETE', "/api/articles/doomed-$_[0]", $ed) } },
