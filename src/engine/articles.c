@@ -18,7 +18,7 @@
 
 static const int  news_fragment_kinds[] = {
     NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY,
-    NEWS_FRAG_TEASER, NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP
+    NEWS_FRAG_TEASER, NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP, NEWS_FRAG_FEATURED
 };
 
 
@@ -1139,7 +1139,8 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
 
 /*
  * After comments changed: the state, the summary and teaser (counts,
- * validators), and of the comment pages those in want[] or from `from`
+ * validators), the editors' picks (a pick's text or status may be what
+ * changed), and of the comment pages those in want[] or from `from`
  * on; pages past the last are dropped.  No Markdown: none of these holds
  * the body.
  */
@@ -1155,7 +1156,8 @@ news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
     unsigned char  k[13];
 
     static const int  kinds[] = {
-        NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER
+        NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
+        NEWS_FRAG_FEATURED
     };
 
     news_buf_init(&b);
@@ -1280,12 +1282,55 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
     }
 
     if (news_page_parse(val.mv_data, val.mv_size, pg) != 0
-        || pg->nparts != 1)
+        || pg->nparts < 1 || pg->nparts > 2)
     {
         return NEWS_ERROR;
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * How many comment pages article id has stored: its last page's key,
+ * found by one cursor step back from the key after them all.
+ */
+int
+news_article_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned *pages)
+{
+    int             rc;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    unsigned char   k[13];
+
+    news_be64_put(k, id);
+    k[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(k + 9, 0xffffffff);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PAGES], &cur);
+    if (rc != 0) {
+        return news_store_code(rc);
+    }
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    if (rc == 0
+        && (key.mv_size != sizeof(k) || memcmp(key.mv_data, k, 9) != 0))
+    {
+        rc = MDB_NOTFOUND;
+    }
+
+    if (rc == 0) {
+        *pages = news_be32_get((unsigned char *) key.mv_data + 9);
+    }
+
+    mdb_cursor_close(cur);
+
+    return news_store_code(rc);
 }
 
 

@@ -127,6 +127,10 @@ int news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned page, news_page_t *pg);
 
+/* how many comment pages are stored: the last one's number (a lookup) */
+int news_article_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned *pages);
+
 /* the stored record of an article, parsed (caller frees) */
 int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, news_err_t *err);

@@ -1018,7 +1018,7 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 
     if (!(key->mv_size == 13 && kind == NEWS_FRAG_COMMENTS)
         && !(key->mv_size == 9 && kind != NEWS_FRAG_COMMENTS
-             && memchr("PJNSTAM", kind, 7) != NULL))
+             && memchr("PJNSTAMF", kind, 8) != NULL))
     {
         news_check_fail(c, "a key of %zu bytes, kind 0x%02x", key->mv_size,
                         kind);

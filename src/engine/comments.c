@@ -39,6 +39,8 @@ static int news_comment_view_get(const MDB_val *key, const MDB_val *val,
     news_comment_t *c, news_buf_t *arena);
 static char *news_comment_strdup(const char *s);
 static unsigned news_comment_depth(const news_comments_t *cs, size_t i);
+static int news_comment_feature_check(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, int on, news_err_t *err);
 static int news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id,
     int status, const char *body, int64_t now, news_err_t *err);
 static int news_comment_queue(news_store_t *st, MDB_txn *txn,
@@ -182,7 +184,8 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
             && strcmp(v->string, "created_at")
             && strcmp(v->string, "edited_at")
             && strcmp(v->string, "status") && strcmp(v->string, "article")
-            && strcmp(v->string, "depth"))
+            && strcmp(v->string, "depth")
+            && strcmp(v->string, "featured"))
         {
             return news_err_set(err, NEWS_INVALID, "comment: unknown field "
                                 "\"%.64s\"", v->string);
@@ -235,6 +238,15 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
     }
 
     c->depth = v ? (unsigned) v->valuedouble : 1;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, "featured");
+    if (v != NULL && !cJSON_IsBool(v)) {
+        return news_err_set(err, NEWS_INVALID, "comment %llu: \"featured\" "
+                            "must be true or false",
+                            (unsigned long long) c->id);
+    }
+
+    c->featured = cJSON_IsTrue(v);
 
     s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, "author"));
     if (s == NULL || s[0] == '\0' || strlen(s) > 64
@@ -369,6 +381,10 @@ news_comment_to_json(const news_comment_t *c, int internal)
                                   news_comment_status_name(c->status))
           != NULL;
 
+    if (c->featured) {
+        ok &= cJSON_AddTrueToObject(obj, "featured") != NULL;
+    }
+
     if (internal) {
         ok &= cJSON_AddNumberToObject(obj, "article", (double) c->article_id)
               != NULL;
@@ -472,8 +488,9 @@ news_comment_json(news_buf_t *b, const news_comment_t *c)
         news_time_rfc3339(b, c->edited_at);
     }
 
-    news_buf_addf(b, "\",\"status\":\"%s\"}",
-                  news_comment_status_name(c->status));
+    news_buf_addf(b, "\",\"status\":\"%s\"%s}",
+                  news_comment_status_name(c->status),
+                  c->featured ? ",\"featured\":true" : "");
 }
 
 
@@ -1125,7 +1142,8 @@ news_comment_view_put(news_buf_t *b, const news_comment_t *c)
     news_be64_put(h, c->parent);
     news_be64_put(h + 8, (uint64_t) c->created_at);
     news_be64_put(h + 16, (uint64_t) c->edited_at);
-    h[24] = (unsigned char) c->depth;
+    h[24] = (unsigned char) (c->depth
+                             | (c->featured ? NEWS_COMMENT_FEATURED : 0));
     h[25] = (unsigned char) (n >> 8);
     h[26] = (unsigned char) n;
 
@@ -1158,7 +1176,8 @@ news_comment_view_get(const MDB_val *key, const MDB_val *val,
     c->parent = news_be64_get(v);
     c->created_at = (int64_t) news_be64_get(v + 8);
     c->edited_at = (int64_t) news_be64_get(v + 16);
-    c->depth = v[24];
+    c->depth = v[24] & ~NEWS_COMMENT_FEATURED;
+    c->featured = (v[24] & NEWS_COMMENT_FEATURED) != 0;
 
     if (arena == NULL) {
         return 0;
@@ -1288,6 +1307,87 @@ news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
+int
+news_comment_feature(news_store_t *st, MDB_txn *txn, uint64_t id, int on,
+    int64_t now, news_err_t *err)
+{
+    int              rc;
+    news_comment_t   c;
+
+    if (news_comment_get(st, txn, id, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_comment_feature_check(st, txn, &c, on, err);
+
+    if (rc == NEWS_OK) {
+        c.featured = on;
+        rc = news_comment_put(st, txn, &c, err);
+    }
+
+    /* the featured block is rendered with the comment pages */
+    if (rc == NEWS_OK) {
+        rc = news_article_changed(st, txn, c.article_id, c.id,
+                                  NEWS_CHANGE_TEXT, now, err);
+    }
+
+    news_comment_free(&c);
+
+    return rc;
+}
+
+
+/*
+ * Only a visible comment is picked, once, and an article shows at most
+ * NEWS_FEATURED_MAX: its picks are counted in the comments' views (a
+ * write reads them all anyway to render the article's pages again).
+ */
+static int
+news_comment_feature_check(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, int on, news_err_t *err)
+{
+    size_t           i, n;
+    news_comments_t  cs;
+
+    if (!on) {
+        return c->featured ? NEWS_OK
+                           : news_err_set(err, NEWS_CONFLICT, "this comment "
+                                          "is not featured");
+    }
+
+    if (c->status != NEWS_COMMENT_VISIBLE) {
+        return news_err_set(err, NEWS_CONFLICT, "a %s comment cannot be "
+                            "featured", c->status == NEWS_COMMENT_HIDDEN
+                                        ? "hidden"
+                                        : c->status == NEWS_COMMENT_PENDING
+                                          ? "held" : "deleted");
+    }
+
+    if (c->featured) {
+        return news_err_set(err, NEWS_CONFLICT, "this comment is already "
+                            "featured");
+    }
+
+    if (news_comments_load(st, txn, c->article_id, &cs, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    for (i = 0, n = 0; i < cs.n; i++) {
+        n += cs.items[i].featured;
+    }
+
+    news_comments_free(&cs);
+
+    if (n >= NEWS_FEATURED_MAX) {
+        return news_err_set(err, NEWS_CONFLICT, "this article has %d "
+                            "featured comments, the most it shows: "
+                            "unfeature one first", NEWS_FEATURED_MAX);
+    }
+
+    return NEWS_OK;
+}
+
+
 /*
  * A new body (an edit), a new status (moderation, deletion), or both (an
  * edit held for moderation) for a stored comment; a deleted comment
@@ -1333,6 +1433,11 @@ news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
     if (status >= 0 && status != c.status) {
         c.status = status;
         kind = NEWS_CHANGE_STATUS;
+    }
+
+    /* a deleted comment is nobody's pick: it takes no room among them */
+    if (status == NEWS_COMMENT_DELETED) {
+        c.featured = 0;
     }
 
     rc = news_comment_put(st, txn, &c, err);
@@ -1432,8 +1537,8 @@ news_comment_import(news_store_t *st, MDB_txn *txn, news_comment_t *c,
             return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
         }
 
-        if (v[24] < NEWS_COMMENT_DEPTH) {
-            c->depth = v[24] + 1;
+        if ((v[24] & ~NEWS_COMMENT_FEATURED) < NEWS_COMMENT_DEPTH) {
+            c->depth = (v[24] & ~NEWS_COMMENT_FEATURED) + 1;
             break;
         }
 
@@ -1551,11 +1656,12 @@ news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,
 
 int
 news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
-    const unsigned char *cursor, size_t limit, news_buf_t *out,
+    const unsigned char *cursor, size_t limit, int newest, news_buf_t *out,
     unsigned char *next, int *more, news_err_t *err)
 {
     int             rc;
     size_t          count, n;
+    MDB_cursor_op   step;
     MDB_val         key, val;
     MDB_cursor     *cur;
     unsigned char   k[NEWS_COMMENTS_KEY];
@@ -1573,7 +1679,8 @@ news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
         }
 
     } else {
-        memset(k, 0, sizeof(k));
+        /* newest first starts past the article's last key */
+        memset(k, newest ? 0xff : 0, sizeof(k));
         news_be64_put(k, article_id);
     }
 
@@ -1584,15 +1691,19 @@ news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
     key.mv_data = k;
     key.mv_size = sizeof(k);
+    step = newest ? MDB_PREV : MDB_NEXT;
 
     rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
 
-    if (rc == 0 && cursor && memcmp(key.mv_data, k, sizeof(k)) == 0) {
+    if (newest) {
+        /* the key before k: k itself is the cursor's, or past the end */
+        rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    } else if (rc == 0 && cursor && memcmp(key.mv_data, k, sizeof(k)) == 0) {
         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
     }
 
-    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-    {
+    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, step)) {
         if (key.mv_size != NEWS_COMMENTS_KEY
             || news_be64_get(key.mv_data) != article_id)
         {

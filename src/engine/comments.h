@@ -9,7 +9,8 @@
  *   item) | m bytes of the view | the full record as JSON
  *
  * and the view is be64 parent | be64 created_at | be64 edited_at |
- * u8 depth | be16 author length | author | body.  The API copies the
+ * u8 depth (its top bit: featured by the editors) | be16 author length |
+ * author | body.  The API copies the
  * public JSON of visible comments, and re-rendering an article's comment
  * pages reads the views: neither parses anything.
  */
@@ -33,6 +34,9 @@
 #define NEWS_COMMENTS_KEY         24
 #define NEWS_COMMENT_VALUE_HEAD   9
 #define NEWS_COMMENT_VIEW_HEAD    27
+#define NEWS_COMMENT_FEATURED     0x80     /* in the view's depth byte */
+#define NEWS_FEATURED_MAX         10       /* editors' picks an article
+                                              shows */
 
 
 enum {
@@ -56,6 +60,7 @@ typedef struct {
     int64_t     edited_at;      /* 0: never */
     int         status;
     unsigned    depth;
+    int         featured;       /* an editors' pick */
 } news_comment_t;
 
 
@@ -171,6 +176,15 @@ int news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
 int news_comment_edit(news_store_t *st, MDB_txn *txn, uint64_t id,
     const char *body, int hold, int64_t now, news_err_t *err);
 
+/*
+ * An editor features comment id (on) or no longer (off): only a visible
+ * comment (NEWS_CONFLICT, saying why, for a held, hidden or deleted one,
+ * one featured already or not featured, and past NEWS_FEATURED_MAX on
+ * its article).  Its article's featured block is rendered again.
+ */
+int news_comment_feature(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int on, int64_t now, news_err_t *err);
+
 /* moderation and deletion: visible, hidden, deleted, pending */
 int news_comment_set_status(news_store_t *st, MDB_txn *txn, uint64_t id,
     int status, int64_t now, news_err_t *err);
@@ -199,12 +213,14 @@ int news_comment_imported(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, uint64_t below, uint64_t *id, news_err_t *err);
 
 /*
- * Lists public JSON of visible comments of an article, oldest first,
- * after `cursor` (NEWS_COMMENTS_KEY bytes or NULL), up to limit.
+ * Lists public JSON of visible comments of an article, oldest first (or
+ * newest first), after `cursor` (NEWS_COMMENTS_KEY bytes or NULL), up to
+ * limit.
  */
 int news_comments_api_list(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, const unsigned char *cursor, size_t limit,
-    news_buf_t *out, unsigned char *next, int *more, news_err_t *err);
+    int newest, news_buf_t *out, unsigned char *next, int *more,
+    news_err_t *err);
 
 /*
  * The moderation queue: pending comments, oldest first, from their own

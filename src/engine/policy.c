@@ -211,6 +211,15 @@ news_comment_may(news_store_t *st, MDB_txn *txn,
         return news_err_set(err, NEWS_NOTFOUND, "no such comment");
     }
 
+    if (action == NEWS_COMMENT_ACT_FEATURE
+        || action == NEWS_COMMENT_ACT_UNFEATURE)
+    {
+        return news_actor_may(actor, NEWS_ACT_EDIT, err) == NEWS_OK
+               ? NEWS_OK
+               : news_err_set(err, NEWS_FORBIDDEN, "only editors pick "
+                              "comments");
+    }
+
     if (moderator && action != NEWS_COMMENT_ACT_EDIT) {
         return NEWS_OK;
     }

@@ -45,7 +45,9 @@ enum {
     NEWS_COMMENT_ACT_HIDE,      /* moderators */
     NEWS_COMMENT_ACT_UNHIDE,
     NEWS_COMMENT_ACT_APPROVE,
-    NEWS_COMMENT_ACT_DISMISS    /* moderators: its reports, not it */
+    NEWS_COMMENT_ACT_DISMISS,   /* moderators: its reports, not it */
+    NEWS_COMMENT_ACT_FEATURE,   /* editors: an editors' pick */
+    NEWS_COMMENT_ACT_UNFEATURE
 };
 
 
@@ -140,7 +142,8 @@ int news_comment_held(const news_comment_policy_t *p,
     const news_actor_t *actor, const news_screen_t *s);
 
 /*
- * May the actor do `action` (EDIT .. APPROVE) to comment `id`?  `slug`,
+ * May the actor do `action` (EDIT .. UNFEATURE) to comment `id`?  Only
+ * editors pick comments.  `slug`,
  * when not NULL, is the article the request came from (a form's path),
  * which must be the comment's.  NEWS_OK, NEWS_NOTFOUND (a comment the
  * actor may not see, said as if it did not exist) or NEWS_FORBIDDEN.

@@ -12,6 +12,9 @@
 
 static int news_read_moved(news_reader_t *rd, news_article_view_t *v,
     news_err_t *err);
+static int news_read_featured(news_reader_t *rd, news_article_view_t *v);
+static int news_read_oldest(news_reader_t *rd, news_article_view_t *v,
+    unsigned cpage, news_err_t *err);
 
 
 int
@@ -74,7 +77,10 @@ news_read_article(news_reader_t *rd, const char *address, size_t len,
 
     if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE) {
         v->comments = v->page.part[NEWS_PART_COMMENTS];
+        rc = news_read_featured(rd, v);
+    }
 
+    if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE) {
         if (cpage > 1) {
             rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage,
                                            &comments);
@@ -90,6 +96,125 @@ news_read_article(news_reader_t *rd, const char *address, size_t len,
                                      &v->closes_at);
     v->closed_late = v->closed
                      && !(v->page.status & NEWS_COMMENTS_CLOSED);
+
+    return NEWS_OK;
+}
+
+
+/*
+ * What goes above a page's thread, in its order: none in a store from
+ * before it, until the article's next write
+ */
+static int
+news_read_featured(news_reader_t *rd, news_article_view_t *v)
+{
+    int          rc;
+    news_page_t  f;
+
+    rc = news_article_fragment(rd->st, rd->txn, v->id, NEWS_FRAG_FEATURED,
+                               &f);
+
+    if (rc == NEWS_OK && f.nparts != 2) {
+        rc = NEWS_ERROR;
+    }
+
+    if (rc == NEWS_OK) {
+        v->above[0] = f.part[0];
+        v->above[1] = f.part[1];
+    }
+
+    return rc == NEWS_NOTFOUND ? NEWS_OK : rc;
+}
+
+
+int
+news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
+    size_t slug_len, unsigned cpage, news_buf_t *out, news_err_t *err)
+{
+    int          rc;
+    size_t       total, lo, hi, first;
+    unsigned     pages, n, p;
+    news_page_t  last, pg[2];
+
+    rc = news_article_comment_pages(rd->st, rd->txn, v->id, &pages);
+
+    if (rc == NEWS_OK) {
+        rc = news_article_comment_page(rd->st, rd->txn, v->id, pages, &last);
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's comments");
+    }
+
+    /* a page stored before its bounds were: oldest first, as it is */
+    if (last.nparts < 2) {
+        return news_read_oldest(rd, v, cpage, err);
+    }
+
+    total = (size_t) (pages - 1) * NEWS_COMMENTS_PAGE
+            + (last.part[1].len >= 4 ? last.part[1].len / 4 - 1 : 0);
+
+    if (cpage > pages) {
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment page");
+    }
+
+    /* "No comments yet" reads the same either way */
+    if (total == 0) {
+        return NEWS_OK;
+    }
+
+    hi = total - 1 - (size_t) (cpage - 1) * NEWS_COMMENTS_PAGE;
+    lo = hi >= NEWS_COMMENTS_PAGE - 1 ? hi - (NEWS_COMMENTS_PAGE - 1) : 0;
+    p = (unsigned) (lo / NEWS_COMMENTS_PAGE) + 1;
+    first = (size_t) (p - 1) * NEWS_COMMENTS_PAGE;
+
+    for (n = 0; rc == NEWS_OK && p + n <= hi / NEWS_COMMENTS_PAGE + 1; n++) {
+        if (p + n == pages) {
+            pg[n] = last;
+            continue;
+        }
+
+        rc = news_article_comment_page(rd->st, rd->txn, v->id, p + n,
+                                       &pg[n]);
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's comments");
+    }
+
+    if (news_render_comments_newest(out, slug, slug_len, pg, n, lo - first,
+                                    hi - first, cpage, pages)
+        != 0)
+    {
+        return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                           : news_read_oldest(rd, v, cpage, err);
+    }
+
+    v->comments.data = out->data;
+    v->comments.len = out->len;
+
+    return NEWS_OK;
+}
+
+
+/* comment page cpage as stored, oldest first */
+static int
+news_read_oldest(news_reader_t *rd, news_article_view_t *v, unsigned cpage,
+    news_err_t *err)
+{
+    int          rc;
+    news_page_t  comments;
+
+    if (cpage < 2) {
+        return NEWS_OK;
+    }
+
+    rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage, &comments);
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's comments");
+    }
+
+    v->comments = comments.part[0];
 
     return NEWS_OK;
 }
@@ -191,7 +316,7 @@ news_read_source(news_reader_t *rd, uint64_t id, news_page_t *json,
 
 int
 news_read_comments(news_reader_t *rd, const char *slug, size_t len,
-    const unsigned char *cursor, size_t limit, news_buf_t *out,
+    const unsigned char *cursor, size_t limit, int newest, news_buf_t *out,
     unsigned char *next, int *more, news_article_view_t *v,
     news_err_t *err)
 {
@@ -214,8 +339,8 @@ news_read_comments(news_reader_t *rd, const char *slug, size_t len,
         return news_err_set(err, rc, "reading an article");
     }
 
-    return news_comments_api_list(rd->st, rd->txn, v->id, cursor, limit, out,
-                                  next, more, err);
+    return news_comments_api_list(rd->st, rd->txn, v->id, cursor, limit,
+                                  newest, out, next, more, err);
 }
 
 
@@ -281,9 +406,11 @@ news_read_recent(news_reader_t *rd, uint64_t article_id, int64_t window,
 
 int
 news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
-    const char *slug, int closed, unsigned page, const char *csrf,
-    size_t csrf_len, news_buf_t *out, news_err_t *err)
+    const char *slug, int closed, unsigned page, int newest,
+    const char *csrf, size_t csrf_len, news_buf_t *out, news_err_t *err)
 {
+    int              picks;
+    news_err_t       role;
     news_article_t   a;
     news_comments_t  cs;
 
@@ -303,7 +430,11 @@ news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
     a.slug = (char *) slug;
     a.comments_closed = closed;
 
-    news_render_comments_staff(out, &a, &cs, page, csrf, csrf_len);
+    /* editors pick comments too: their buttons have Feature */
+    picks = news_actor_may(rd->actor, NEWS_ACT_EDIT, &role) == NEWS_OK;
+
+    news_render_comments_staff(out, &a, &cs, page, newest, picks, csrf,
+                               csrf_len);
     news_comments_free(&cs);
 
     if (out->failed) {

@@ -57,6 +57,9 @@ typedef struct {
     uint64_t      id;
     news_page_t   page;         /* the fragment of the kind asked for */
     news_str_t    comments;     /* NEWS_FRAG_PAGE: the comment page asked for */
+    news_str_t    above[2];     /* NEWS_FRAG_PAGE: what goes above the
+                                   thread oldest first, newest first: the
+                                   links to each order, the editors' picks */
     int           closed;       /* its comments are closed */
     int           closed_late;  /* by time, since page.modified_at */
     int64_t       closes_at;    /* when they close by time; 0: never */
@@ -72,6 +75,17 @@ typedef struct {
  */
 int news_read_article(news_reader_t *rd, const char *address, size_t len,
     int kind, unsigned cpage, news_article_view_t *v, news_err_t *err);
+
+/*
+ * Instead of v's comment page (news_read_article's, page 1): page cpage
+ * newest first, cut from at most two stored pages (and the last page's,
+ * for how many threads there are) into out, so a few lookups whatever
+ * the thread; a store whose pages do not say where their threads start
+ * gives page cpage oldest first.  slug: the article's, for the pager.
+ */
+int news_read_newest(news_reader_t *rd, news_article_view_t *v,
+    const char *slug, size_t slug_len, unsigned cpage, news_buf_t *out,
+    news_err_t *err);
 
 /* a stored fragment of article id as it is, for its writer's answer */
 int news_read_fragment(news_reader_t *rd, uint64_t id, int kind,
@@ -93,7 +107,7 @@ int news_read_source(news_reader_t *rd, uint64_t id, news_page_t *json,
  * fragment, for the validators).
  */
 int news_read_comments(news_reader_t *rd, const char *slug, size_t len,
-    const unsigned char *cursor, size_t limit, news_buf_t *out,
+    const unsigned char *cursor, size_t limit, int newest, news_buf_t *out,
     unsigned char *next, int *more, news_article_view_t *v,
     news_err_t *err);
 
@@ -129,12 +143,13 @@ int news_read_thread(news_reader_t *rd, const char *slug, size_t len,
  * A moderator's comment page `page` of article id, rendered now from
  * its comments (at most NEWS_ARTICLE_COMMENTS_MAX, the bound every
  * comment write renders from too): hidden and held ones show, and each
- * has its buttons with the CSRF token (news_render_comments_staff()).
+ * has its buttons with the CSRF token (news_render_comments_staff()),
+ * an editor's Feature or Unfeature too; newest first, if asked.
  * For moderators only; never stored, never for the public.
  */
 int news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
-    const char *slug, int closed, unsigned page, const char *csrf,
-    size_t csrf_len, news_buf_t *out, news_err_t *err);
+    const char *slug, int closed, unsigned page, int newest,
+    const char *csrf, size_t csrf_len, news_buf_t *out, news_err_t *err);
 
 /*
  * The author of comment id, replied to on article article_id, appended

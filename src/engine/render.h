@@ -54,7 +54,12 @@ enum {
     NEWS_FRAG_JSON = 'J',       /* GET /api/articles/{slug}: 2 parts */
     NEWS_FRAG_SUMMARY = 'S',    /* one item of GET /api/articles */
     NEWS_FRAG_TEASER = 'T',     /* one item of the front page */
-    NEWS_FRAG_COMMENTS = 'C',   /* comment page N >= 1; key: . be32 N */
+    NEWS_FRAG_COMMENTS = 'C',   /* comment page N >= 1; key: . be32 N;
+                                 * its HTML, and where its threads start
+                                 * (a page stored before: the HTML alone) */
+    NEWS_FRAG_FEATURED = 'F',   /* above the thread: the links to each
+                                 * order and the editors' picks; a part
+                                 * oldest first, a part newest first */
     NEWS_FRAG_STATE = 'N',      /* what comments change: see below */
     NEWS_FRAG_ATOM = 'A',       /* one <entry> of the Atom feed */
     NEWS_FRAG_SITEMAP = 'M'     /* one <url> of the sitemap */
@@ -141,8 +146,26 @@ void news_render_json_source(news_buf_t *b, const news_article_t *a);
  * or Approve, and Delete (render_thread.c)
  */
 void news_render_comments_staff(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page, const char *csrf,
-    size_t csrf_len);
+    const news_comments_t *cs, unsigned page, int newest, int picks,
+    const char *csrf, size_t csrf_len);
+
+/*
+ * Newest first: a page of the top-level threads the other way round,
+ * each with its replies as ever.  The public's is cut from the stored
+ * pages (their threads lo .. hi, render_thread.c); -1 when a page was
+ * stored without its bounds.
+ */
+int news_render_comments_newest(news_buf_t *b, const char *slug,
+    size_t slug_len, const news_page_t *pg, unsigned n, size_t lo, size_t hi, unsigned page,
+    unsigned pages);
+
+/* the "Oldest first / Newest first" links under the comments' heading */
+void news_render_comment_sort(news_buf_t *b, const char *slug,
+    size_t slug_len, int newest);
+
+/* the editors' picks above the thread (in NEWS_FRAG_FEATURED), or nothing */
+void news_render_featured(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs);
 
 /*
  * Where a reply's form goes in a comment page as render_thread.c writes

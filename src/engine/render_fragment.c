@@ -4,6 +4,8 @@
  * request time.  What goes inside each part is the other render files'.
  */
 
+#include <string.h>
+
 #include "render_internal.h"
 #include "text.h"
 
@@ -14,6 +16,10 @@ static size_t news_render_part_begin(news_buf_t *b);
 static void news_render_part_end(news_buf_t *b, size_t at);
 static void news_render_page(news_buf_t *b, const news_article_t *a);
 static void news_render_json_parts(news_buf_t *b, const news_article_t *a);
+static void news_render_comment_parts(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page);
+static void news_render_featured_parts(news_buf_t *b,
+    const news_article_t *a, const news_comments_t *cs);
 
 
 int
@@ -79,6 +85,13 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
         return b->failed ? -1 : 0;
 
     case NEWS_FRAG_COMMENTS:
+        news_render_comment_parts(b, a, cs, page);
+        return b->failed ? -1 : 0;
+
+    case NEWS_FRAG_FEATURED:
+        news_render_featured_parts(b, a, cs);
+        return b->failed ? -1 : 0;
+
     case NEWS_FRAG_STATE:
     case NEWS_FRAG_SUMMARY:
     case NEWS_FRAG_TEASER:
@@ -90,15 +103,12 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
         return -1;
     }
 
-    /* every kind but the article page and its JSON is one part */
+    /* every other kind is one part */
     news_render_page_header(b, a, 1);
     at = news_render_part_begin(b);
 
     switch (kind) {
 
-    case NEWS_FRAG_COMMENTS:
-        news_render_comments(b, a, cs, page);
-        break;
 
     case NEWS_FRAG_STATE:
         news_buf_addf(b, "%u", a->comment_count);
@@ -229,4 +239,55 @@ news_render_expand(news_buf_t *b, const char *s, size_t n,
     }
 
     news_buf_add(b, s + start, n - start);
+}
+
+
+/* a comment page: its HTML, and where each of its threads starts */
+static void
+news_render_comment_parts(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, unsigned page)
+{
+    size_t      at;
+    news_buf_t  bounds;
+
+    news_buf_init(&bounds);
+    news_render_page_header(b, a, 2);
+
+    at = news_render_part_begin(b);
+    news_render_comments(b, a, cs, page, &bounds);
+    news_render_part_end(b, at);
+
+    at = news_render_part_begin(b);
+    news_buf_add(b, bounds.data, bounds.len);
+    news_render_part_end(b, at);
+
+    b->failed |= bounds.failed;
+    news_buf_free(&bounds);
+}
+
+
+/*
+ * What goes above the thread, in two parts, oldest first and newest
+ * first: the links to either order (when there are comments to order),
+ * then the editors' picks.  A page read takes the part of its order.
+ */
+static void
+news_render_featured_parts(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs)
+{
+    int     newest;
+    size_t  at;
+
+    news_render_page_header(b, a, 2);
+
+    for (newest = 0; newest < 2; newest++) {
+        at = news_render_part_begin(b);
+
+        if (a->comment_count > 1) {
+            news_render_comment_sort(b, a->slug, strlen(a->slug), newest);
+        }
+
+        news_render_featured(b, a, cs);
+        news_render_part_end(b, at);
+    }
 }

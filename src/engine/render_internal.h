@@ -68,9 +68,13 @@ void news_render_json_head(news_buf_t *b, const news_article_t *a);
 void news_render_json_tail(news_buf_t *b, const news_article_t *a,
     int with_body);
 
-/* render_thread.c: page `page` of the article's comment threads */
+/*
+ * render_thread.c: page `page` of the article's comment threads; bounds
+ * (or NULL) gets be32 offsets from the page's first byte: where each
+ * thread starts, then where the last one ends
+ */
 void news_render_comments(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page);
+    const news_comments_t *cs, unsigned page, news_buf_t *bounds);
 
 /* render_list.c: one item of a list of teasers */
 void news_render_teaser(news_buf_t *b, const news_article_t *a);

@@ -41,6 +41,11 @@ typedef struct {
     int           staff;
     const char   *csrf;
     size_t        csrf_len;
+
+    int           picks;        /* an editor's: Feature, Unfeature */
+    int           newest;       /* top-level threads newest first */
+    news_buf_t   *bounds;       /* where each thread starts (see
+                                   news_render_comments), or NULL */
 } news_thread_t;
 
 
@@ -68,6 +73,9 @@ static void news_render_comment_page(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, news_thread_t *tree, unsigned page);
 static void news_render_moderate(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c, const news_thread_t *t);
+static void news_render_comment_pager(news_buf_t *b, const char *slug,
+    size_t slug_len, unsigned page, unsigned pages, int newest);
+static void news_render_bound(news_buf_t *bounds, size_t at);
 
 
 static int
@@ -83,6 +91,9 @@ news_thread_make(news_thread_t *t, const news_comments_t *cs)
     t->nodes = NULL;
     t->cached = 0;
     t->staff = 0;
+    t->newest = 0;
+    t->picks = 0;
+    t->bounds = NULL;
 
     if (cs == NULL || cs->n == 0) {
         return 0;
@@ -338,7 +349,7 @@ news_render_comment_page_of(const news_comments_t *cs, uint64_t id)
 
 void
 news_render_comments(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page)
+    const news_comments_t *cs, unsigned page, news_buf_t *bounds)
 {
     news_thread_t  t;
 
@@ -347,6 +358,7 @@ news_render_comments(news_buf_t *b, const news_article_t *a,
         return;
     }
 
+    t.bounds = bounds;
     news_render_comment_page(b, a, cs, &t, page);
 }
 
@@ -357,8 +369,8 @@ news_render_comments(news_buf_t *b, const news_article_t *a,
  */
 void
 news_render_comments_staff(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page, const char *csrf,
-    size_t csrf_len)
+    const news_comments_t *cs, unsigned page, int newest, int picks,
+    const char *csrf, size_t csrf_len)
 {
     size_t         i;
     news_thread_t  t;
@@ -373,6 +385,8 @@ news_render_comments_staff(news_buf_t *b, const news_article_t *a,
 
     /* news_thread_make() counted with the public's rule: again */
     t.staff = 1;
+    t.newest = newest;
+    t.picks = picks;
     t.csrf = csrf;
     t.csrf_len = csrf_len;
     t.top_shown = 0;
@@ -385,16 +399,22 @@ news_render_comments_staff(news_buf_t *b, const news_article_t *a,
 }
 
 
-/* page `page` of the threads of tree t, which it frees */
+/*
+ * Page `page` of the threads of tree t, which it frees: the shown
+ * threads lo .. hi in reading order, or the other way round newest
+ * first (page 1 then ends with the latest thread).  With t->bounds, where
+ * each thread starts and the last ends, from the page's first byte.
+ */
 static void
 news_render_comment_page(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, news_thread_t *tree, unsigned page)
 {
-    size_t         i, skip, count, room;
+    size_t         i, n, s, lo, hi, base, room, top[NEWS_COMMENTS_PAGE];
     unsigned       pages;
     news_thread_t  t;
 
     t = *tree;
+    base = b->len;
 
     if (t.top_shown == 0) {
         news_thread_free(&t);
@@ -402,53 +422,100 @@ news_render_comment_page(news_buf_t *b, const news_article_t *a,
         return;
     }
 
-    skip = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
-    count = 0;
+    lo = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
+    hi = lo + NEWS_COMMENTS_PAGE - 1;
 
-    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+    if (t.newest) {
+        hi = t.top_shown > lo ? t.top_shown - 1 - lo : 0;
+        lo = hi >= NEWS_COMMENTS_PAGE - 1 ? hi - (NEWS_COMMENTS_PAGE - 1) : 0;
 
-    for (i = t.top_first; i != NEWS_NONE && count < NEWS_COMMENTS_PAGE;
-         i = t.nodes[i].next)
-    {
+        if (t.top_shown <= (size_t) (page - 1) * NEWS_COMMENTS_PAGE) {
+            lo = 1;
+            hi = 0;
+        }
+    }
+
+    n = 0;
+    s = 0;
+
+    for (i = t.top_first; i != NEWS_NONE && s <= hi; i = t.nodes[i].next) {
         if (!t.nodes[i].shown) {
             continue;
         }
 
-        if (skip) {
-            skip--;
-            continue;
+        if (s >= lo) {
+            top[n++] = i;
         }
 
-        news_render_comment(b, a, cs, &t, i, 1, &room);
-        count++;
+        s++;
     }
 
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+
+    for (s = 0; s < n; s++) {
+        news_render_bound(t.bounds, b->len - base);
+        news_render_comment(b, a, cs, &t, top[t.newest ? n - 1 - s : s], 1,
+                            &room);
+    }
+
+    news_render_bound(t.bounds, b->len - base);
     news_buf_addl(b, "</ol>\n");
 
     pages = (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
                         / NEWS_COMMENTS_PAGE);
     news_thread_free(&t);
 
+    news_render_comment_pager(b, a->slug, strlen(a->slug), page, pages,
+                              t.newest);
+}
+
+
+static void
+news_render_bound(news_buf_t *bounds, size_t at)
+{
+    if (bounds != NULL) {
+        news_buf_add_be32(bounds, (uint32_t) at);
+    }
+}
+
+
+/*
+ * The links to the pages before and after, in the order shown; newest
+ * first keeps ?sort=newest in them.
+ */
+static void
+news_render_comment_pager(news_buf_t *b, const char *slug, size_t slug_len,
+    unsigned page, unsigned pages, int newest)
+{
+    int          n;
+    const char  *sort, *sort_and;
+
     if (pages < 2) {
         return;
     }
+
+    n = (int) slug_len;
+    sort = newest ? "?sort=newest" : "";
+    sort_and = newest ? "sort=newest&amp;" : "";
 
     news_buf_addl(b, "<nav class=\"pager\" aria-label=\"Comment pages\">");
 
     if (page == 2) {
         news_buf_addf(b, "<a rel=\"prev\" href=\"" NEWS_ROUTE_ARTICLE
-                      "%s#comments\">Earlier comments</a> ", a->slug);
+                      "%.*s%s#comments\">%s comments</a> ", n, slug, sort,
+                      newest ? "Newer" : "Earlier");
 
     } else if (page > 2) {
         news_buf_addf(b, "<a rel=\"prev\" href=\"" NEWS_ROUTE_ARTICLE
-                      "%s?comments=%u#comments\">Earlier comments</a> ",
-                      a->slug, page - 1);
+                      "%.*s?%scomments=%u#comments\">%s comments</a> ",
+                      n, slug, sort_and, page - 1,
+                      newest ? "Newer" : "Earlier");
     }
 
     if (page < pages) {
         news_buf_addf(b, "<a rel=\"next\" href=\"" NEWS_ROUTE_ARTICLE
-                      "%s?comments=%u#comments\">Later comments</a>",
-                      a->slug, page + 1);
+                      "%.*s?%scomments=%u#comments\">%s comments</a>",
+                      n, slug, sort_and, page + 1, newest ? "Older" : "Later");
     }
 
     news_buf_addl(b, "</nav>\n");
@@ -605,13 +672,24 @@ news_render_moderate(news_buf_t *b, const news_article_t *a,
                   "<input type=\"hidden\" name=\"id\" value=\"%llu\">"
                   "<span class=\"meta\">No. %llu</span> "
                   "<button name=\"action\" value=\"%s\">%s<span "
-                  "class=\"vh\"> comment %llu</span></button> "
-                  "<a href=\"" NEWS_ROUTE_ARTICLE "%s?delete=%llu\">Delete"
-                  "<span class=\"vh\"> comment %llu</span></a></form>\n",
+                  "class=\"vh\"> comment %llu</span></button> ",
                   a->slug, (int) t->csrf_len, t->csrf,
                   (unsigned long long) c->id, (unsigned long long) c->id,
-                  action, label, (unsigned long long) c->id, a->slug,
-                  (unsigned long long) c->id, (unsigned long long) c->id);
+                  action, label, (unsigned long long) c->id);
+
+    /* an editor's pick: a visible comment, and unpicking any */
+    if (t->picks && (c->featured || c->status == NEWS_COMMENT_VISIBLE)) {
+        news_buf_addf(b, "<button name=\"action\" value=\"%s\">%s<span "
+                      "class=\"vh\"> comment %llu</span></button> ",
+                      c->featured ? "unfeature" : "feature",
+                      c->featured ? "Unfeature" : "Feature",
+                      (unsigned long long) c->id);
+    }
+
+    news_buf_addf(b, "<a href=\"" NEWS_ROUTE_ARTICLE "%s?delete=%llu\">Delete"
+                  "<span class=\"vh\"> comment %llu</span></a></form>\n",
+                  a->slug, (unsigned long long) c->id,
+                  (unsigned long long) c->id);
 }
 
 
@@ -727,4 +805,127 @@ news_render_reply_point(const char *page, size_t n, uint64_t id)
     }
 
     return (end - page) + (ssize_t) sizeof(close) - 1;
+}
+
+
+/*
+ * The editors' picks above the thread: the visible featured comments in
+ * the order they were written, each labelled and linking to its place
+ * in the thread; nothing when there are none.  Stored as the article's
+ * NEWS_FRAG_FEATURED, rendered again with its comment pages.
+ */
+void
+news_render_featured(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs)
+{
+    size_t                 i, n;
+    const news_comment_t  *c;
+
+    n = 0;
+
+    for (i = 0; cs != NULL && i < cs->n; i++) {
+        c = &cs->items[i];
+
+        if (!c->featured || c->status != NEWS_COMMENT_VISIBLE) {
+            continue;
+        }
+
+        if (n++ == 0) {
+            news_buf_addl(b, "<section class=\"featured\" "
+                          "aria-labelledby=\"featured-h\">\n"
+                          "<h3 id=\"featured-h\">Editors\xe2\x80\x99 picks"
+                          "</h3>\n<ol class=\"comment-list\">\n");
+        }
+
+        news_buf_addl(b, "<li class=\"comment\">\n<p class=\"label\">"
+                      "Editors\xe2\x80\x99 pick</p>\n");
+        news_render_comment_article(b, a, c, c->depth);
+        news_buf_addl(b, "</li>\n");
+    }
+
+    if (n) {
+        news_buf_addl(b, "</ol>\n</section>\n");
+    }
+}
+
+
+/*
+ * The comments' order, the one shown marked: oldest first is the plain
+ * page (what the canonical link names), newest first ?sort=newest.
+ */
+void
+news_render_comment_sort(news_buf_t *b, const char *slug, size_t slug_len,
+    int newest)
+{
+    news_buf_addl(b, "<p class=\"sort\">Order: <a href=\""
+                  NEWS_ROUTE_ARTICLE);
+    news_buf_add(b, slug, slug_len);
+    news_buf_adds(b, newest ? "#comments\">" : "#comments\" "
+                              "aria-current=\"page\">");
+    news_buf_addl(b, "Oldest first</a> \xc2\xb7 <a href=\""
+                  NEWS_ROUTE_ARTICLE);
+    news_buf_add(b, slug, slug_len);
+    news_buf_adds(b, newest ? "?sort=newest#comments\" aria-current=\"page\">"
+                            : "?sort=newest#comments\">");
+    news_buf_addl(b, "Newest first</a></p>\n");
+}
+
+
+/*
+ * Newest-first page `page` of `pages` from stored comment pages pg[0..n)
+ * (consecutive, oldest first, each with its bounds: news_render_comments):
+ * their threads lo .. hi, counted across them, the other way round.  A
+ * copy of stored bytes, no comment rendered: -1 when a page has no
+ * bounds (one stored before they were kept) or they do not hold.
+ */
+int
+news_render_comments_newest(news_buf_t *b, const char *slug,
+    size_t slug_len, const news_page_t *pg, unsigned n, size_t lo, size_t hi, unsigned page,
+    unsigned pages)
+{
+    size_t                k, j, nb, count, start, end;
+    unsigned              p;
+    news_str_t            th[2 * NEWS_COMMENTS_PAGE];
+    const unsigned char  *bounds;
+
+    count = 0;
+
+    for (p = 0; p < n; p++) {
+        if (pg[p].nparts < 2 || pg[p].part[1].len % 4) {
+            return -1;
+        }
+
+        bounds = (const unsigned char *) pg[p].part[1].data;
+        nb = pg[p].part[1].len / 4;
+
+        for (j = 0; j + 1 < nb; j++) {
+            start = news_be32_get(bounds + 4 * j);
+            end = news_be32_get(bounds + 4 * (j + 1));
+
+            if (start > end || end > pg[p].part[0].len
+                || count == sizeof(th) / sizeof(th[0]))
+            {
+                return -1;
+            }
+
+            th[count].data = pg[p].part[0].data + start;
+            th[count].len = end - start;
+            count++;
+        }
+    }
+
+    if (lo > hi || hi >= count) {
+        return -1;
+    }
+
+    news_buf_addl(b, "<ol class=\"comment-list\">\n");
+
+    for (k = hi + 1; k-- > lo; /* void */) {
+        news_buf_add(b, th[k].data, th[k].len);
+    }
+
+    news_buf_addl(b, "</ol>\n");
+    news_render_comment_pager(b, slug, slug_len, page, pages, 1);
+
+    return b->failed ? -1 : 0;
 }

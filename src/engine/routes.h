@@ -58,6 +58,7 @@
 #define NEWS_ROUTE_SESSIONS_SUFFIX   "/sessions"
 #define NEWS_ROUTE_SUSPENSION_SUFFIX "/suspension"
 #define NEWS_ROUTE_REPORTS_SUFFIX    "/reports"
+#define NEWS_ROUTE_FEATURED_SUFFIX   "/featured"
 #define NEWS_ROUTE_USER_COMMENTS_SUFFIX "/comments"
 #define NEWS_ROUTE_API_MODLOG        "api/moderation/log"
 #define NEWS_ROUTE_API_SESSION       "api/session"

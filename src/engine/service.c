@@ -59,6 +59,8 @@ static int news_comment_report_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_comment_dismiss(news_store_t *st, MDB_txn *txn,
     news_service_op_t *op, news_err_t *err);
+static int news_comment_pick(news_store_t *st, MDB_txn *txn,
+    news_service_op_t *op, news_err_t *err);
 static int news_comment_judged(news_store_t *st, MDB_txn *txn,
     news_service_op_t *op, news_err_t *err);
 
@@ -420,6 +422,10 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
     case NEWS_COMMENT_ACT_DISMISS:
         return news_comment_dismiss(st, txn, op, err);
 
+    case NEWS_COMMENT_ACT_FEATURE:
+    case NEWS_COMMENT_ACT_UNFEATURE:
+        return news_comment_pick(st, txn, op, err);
+
     case NEWS_COMMENT_ACT_DELETE:
         status = NEWS_COMMENT_DELETED;
         break;
@@ -441,6 +447,36 @@ news_comment_change_apply(news_store_t *st, MDB_txn *txn, void *arg,
     }
 
     return news_comment_judged(st, txn, op, err);
+}
+
+
+/* an editors' pick, or no longer: in the log, even of their own comment */
+static int
+news_comment_pick(news_store_t *st, MDB_txn *txn, news_service_op_t *op,
+    news_err_t *err)
+{
+    int             rc, on;
+    news_modlog_t   e;
+    news_comment_t  c;
+
+    on = op->action == NEWS_COMMENT_ACT_FEATURE;
+
+    if (news_comment_feature(st, txn, op->id, on, op->now, err) != NEWS_OK
+        || news_comment_get(st, txn, op->id, &c, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    memset(&e, 0, sizeof(e));
+    e.by = op->actor->name;
+    e.action = on ? "feature" : "unfeature";
+    e.comment = op->id;
+    e.user = c.author;
+
+    rc = news_modlog_add(st, txn, op->now, &e, err);
+    news_comment_free(&c);
+
+    return rc;
 }
 
 

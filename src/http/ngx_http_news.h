@@ -208,12 +208,17 @@ typedef struct {
     ngx_str_t   nav;        /* empty: the user's links, or the anonymous */
     ngx_str_t   box;        /* the header box's value="...", or empty */
     ngx_str_t   main;
+    ngx_str_t   above;      /* above an article's thread: its order's
+                               links, the editors' picks */
     ngx_str_t   comments;   /* an article's comment page */
     ngx_str_t   slot;       /* per reader: comment form or login link */
     ngx_str_t   tail;
 } ngx_http_news_page_t;
 
-#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 8)
+#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 9)
+
+/* ?sort=oldest|newest of an article's comments (oldest when absent) */
+ngx_int_t ngx_http_news_sort_arg(ngx_http_request_t *r, ngx_uint_t *newest);
 
 /* ?name=N, a whole number from 1 (1 when absent) */
 ngx_int_t ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
@@ -373,6 +378,9 @@ ngx_int_t ngx_http_news_comment_action(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_api_comment(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+/* an editors' pick: POST or DELETE /api/comments/{id}/featured */
+ngx_int_t ngx_http_news_api_featured(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 /* a comment's number as the request gives it: a whole number from 1 */
 ngx_int_t ngx_http_news_id(const char *s, size_t n, uint64_t *id);

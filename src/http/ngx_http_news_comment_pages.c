@@ -29,7 +29,7 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     int                   more, rc;
     ngx_str_t             value;
-    ngx_uint_t            limit;
+    ngx_uint_t            limit, newest;
     news_buf_t           *b;
     news_err_t            err;
     news_reader_t         rd;
@@ -64,6 +64,12 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
         limit = NGX_HTTP_NEWS_API_LIMIT;
     }
 
+    if (ngx_http_news_sort_arg(r, &newest) != NGX_OK) {
+        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "bad_request", "sort must be "
+                                        "\"oldest\" or \"newest\"");
+    }
+
     if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 1);
     }
@@ -72,10 +78,12 @@ ngx_http_news_api_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_buf_addl(b, "{\"comments\":[");
 
     rc = news_read_comments(&rd, (char *) rt->slug.data, rt->slug.len, from,
-                            limit, b, next, &more, &v, &err);
+                            limit, (int) newest, b, next, &more, &v, &err);
 
     if (rc == NEWS_OK
-        && ngx_http_news_validators(r, 'c', v.id, v.page.version,
+        && ngx_http_news_validators(r, 'c', v.id,
+                                    v.page.version
+                                    + ((uint64_t) newest << 33),
                                     v.page.modified_at)
            != NGX_OK)
     {

@@ -25,14 +25,17 @@ enum {
     NGX_HTTP_NEWS_C_HIDE = NEWS_COMMENT_ACT_HIDE,
     NGX_HTTP_NEWS_C_UNHIDE = NEWS_COMMENT_ACT_UNHIDE,
     NGX_HTTP_NEWS_C_APPROVE = NEWS_COMMENT_ACT_APPROVE,
+    NGX_HTTP_NEWS_C_DISMISS = NEWS_COMMENT_ACT_DISMISS,
+    NGX_HTTP_NEWS_C_FEATURE = NEWS_COMMENT_ACT_FEATURE,
+    NGX_HTTP_NEWS_C_UNFEATURE = NEWS_COMMENT_ACT_UNFEATURE,
     NGX_HTTP_NEWS_C_CLOSE,
     NGX_HTTP_NEWS_C_OPEN
 };
 
 
 static const char  *ngx_http_news_c_actions[] = {
-    "post", "edit", "delete", "hide", "unhide", "approve", "close", "open",
-    NULL
+    "post", "edit", "delete", "hide", "unhide", "approve", "dismiss",
+    "feature", "unfeature", "close", "open", NULL
 };
 
 
@@ -485,10 +488,12 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
 
     rc = ngx_http_news_form_field(r, body, "action", &value);
 
-    for (i = NGX_HTTP_NEWS_C_EDIT; rc == 1 && i <= NGX_HTTP_NEWS_C_APPROVE;
+    /* the article's buttons; its reports are dismissed on their tab */
+    for (i = NGX_HTTP_NEWS_C_EDIT; rc == 1 && i <= NGX_HTTP_NEWS_C_UNFEATURE;
          i++)
     {
-        if (ngx_strlen(ngx_http_news_c_actions[i]) == value.len
+        if (i != NGX_HTTP_NEWS_C_DISMISS
+            && ngx_strlen(ngx_http_news_c_actions[i]) == value.len
             && ngx_strncmp(ngx_http_news_c_actions[i], value.data, value.len)
                == 0)
         {
@@ -496,7 +501,7 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
         }
     }
 
-    if (rc != 1 || i > NGX_HTTP_NEWS_C_APPROVE) {
+    if (rc != 1 || i > NGX_HTTP_NEWS_C_UNFEATURE) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request", "Unknown action.");
     }
@@ -650,7 +655,48 @@ ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
-/* no body or {}: sent as JSON like every other write of the API */
+/*
+ * An editors' pick: POST /api/comments/{id}/featured, DELETE to undo;
+ * 204.  Readers and moderators are refused before any body is read.
+ */
+ngx_int_t
+ngx_http_news_api_featured(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    ngx_int_t                rc;
+    ngx_http_news_cwrite_t  *w;
+
+    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_EDIT,
+                                    r->method == NGX_HTTP_DELETE
+                                    ? NGX_HTTP_NEWS_C_UNFEATURE
+                                    : NGX_HTTP_NEWS_C_FEATURE, &w);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    w->slug[0] = '\0';
+
+    if (ngx_http_news_id((char *) rt->slug.data, rt->slug.len, &w->id)
+        != NGX_OK)
+    {
+        rc = ngx_http_discard_request_body(r);
+        return rc != NGX_OK ? rc
+                            : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
+                                                       "not_found",
+                                                       "no such comment");
+    }
+
+    if (r->method == NGX_HTTP_DELETE) {
+        return ngx_http_news_cwrite_post(r, w);
+    }
+
+    return ngx_http_news_read_body(r, 1, ngx_http_news_comments_close_body);
+}
+
+
+/*
+ * No body or {}: sent as JSON like every other write of the API (closing
+ * or opening an article's comments, an editors' pick)
+ */
 static ngx_int_t
 ngx_http_news_comments_close_body(ngx_http_request_t *r, ngx_str_t *body)
 {

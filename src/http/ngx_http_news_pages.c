@@ -11,10 +11,11 @@ static ngx_int_t ngx_http_news_teasers(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, char kind);
 static int ngx_http_news_article_page(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, news_reader_t *rd, news_article_view_t *v,
-    ngx_uint_t cpage, ngx_buf_t **out, news_err_t *err);
+    ngx_uint_t cpage, ngx_uint_t newest, ngx_buf_t **out, news_err_t *err);
 static int ngx_http_news_staff_comments(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, news_reader_t *rd, news_article_view_t *v,
-    ngx_uint_t cpage, ngx_str_t *comments, news_err_t *err);
+    ngx_uint_t cpage, ngx_uint_t newest, ngx_str_t *comments,
+    news_err_t *err);
 static ngx_int_t ngx_http_news_delete_confirm(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_str_t *id);
 static ngx_int_t ngx_http_news_reply_login(ngx_http_request_t *r,
@@ -110,6 +111,7 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     pieces[n++] = pg->box;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_MAIN];
     pieces[n++] = pg->main;
+    pieces[n++] = pg->above;
     pieces[n++] = pg->comments;
     pieces[n++] = pg->slot;
     pieces[n++] = pg->tail;
@@ -428,6 +430,31 @@ ngx_http_news_teasers(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 }
 
 
+/* ?sort=oldest (the default) or newest: *newest; anything else is NGX_ERROR */
+ngx_int_t
+ngx_http_news_sort_arg(ngx_http_request_t *r, ngx_uint_t *newest)
+{
+    ngx_str_t  value;
+
+    *newest = 0;
+
+    if (ngx_http_arg(r, (u_char *) "sort", 4, &value) != NGX_OK) {
+        return NGX_OK;
+    }
+
+    if (value.len == 6 && ngx_strncmp(value.data, "oldest", 6) == 0) {
+        return NGX_OK;
+    }
+
+    if (value.len == 6 && ngx_strncmp(value.data, "newest", 6) == 0) {
+        *newest = 1;
+        return NGX_OK;
+    }
+
+    return NGX_ERROR;
+}
+
+
 ngx_int_t
 ngx_http_news_number_arg(ngx_http_request_t *r, const char *name,
     ngx_uint_t *page)
@@ -460,7 +487,7 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     int                    rc;
     ngx_buf_t             *b;
-    ngx_uint_t             cpage;
+    ngx_uint_t             cpage, newest;
     news_err_t             err;
     news_reader_t          rd;
     ngx_http_news_ctx_t   *ctx;
@@ -493,17 +520,26 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "number from 1.");
     }
 
+    if (ngx_http_news_sort_arg(r, &newest) != NGX_OK) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        "The comments' order must be "
+                                        "oldest or newest.");
+    }
+
     if (ngx_http_news_reader(r, &rd, &err) != NEWS_OK) {
         return ngx_http_news_store_error(r, &err, 0);
     }
 
     b = NULL;
 
+    /* newest first is cut from the stored pages by news_read_newest() */
     rc = news_read_article(&rd, (char *) rt->slug.data, rt->slug.len,
-                           NEWS_FRAG_PAGE, cpage, &v, &err);
+                           NEWS_FRAG_PAGE, newest ? 1 : cpage, &v, &err);
 
     if (rc == NEWS_OK && !v.moved) {
-        rc = ngx_http_news_article_page(r, rt, &rd, &v, cpage, &b, &err);
+        rc = ngx_http_news_article_page(r, rt, &rd, &v, cpage, newest, &b,
+                                        &err);
     }
 
     /* the copy is made: the map may move on */
@@ -534,7 +570,7 @@ ngx_http_news_article(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 static int
 ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     news_reader_t *rd, news_article_view_t *v, ngx_uint_t cpage,
-    ngx_buf_t **out, news_err_t *err)
+    ngx_uint_t newest, ngx_buf_t **out, news_err_t *err)
 {
     ngx_int_t              n;
     news_buf_t            *head, *banner;
@@ -544,17 +580,27 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
     ngx_memzero(&pg, sizeof(pg));
 
+    if (newest
+        && news_read_newest(rd, v, (char *) rt->slug.data, rt->slug.len,
+                            (unsigned) cpage, ngx_http_news_buf(r), err)
+           != NEWS_OK)
+    {
+        return err->code;
+    }
+
     /*
      * Comments that close by themselves (news_comment_close_after) change
      * the page without a write: its ETag says so from then on, it was
      * last modified then, and caches keep it no longer than until then.
+     * Newest first is another page of the same version: a bit of its own.
      */
     ngx_http_news_get_ctx(r)->stale_at = (time_t) v->closes_at;
 
     if (ngx_http_news_comment_slot(r, rd, v, &rt->slug, &pg.slot) != NGX_OK
         || ngx_http_news_validators(r, 'a', v->id,
                                     v->page.version
-                                    + ((uint64_t) v->closed_late << 32),
+                                    + ((uint64_t) v->closed_late << 32)
+                                    + ((uint64_t) newest << 33),
                                     v->closed_late
                                     ? ngx_max(v->page.modified_at,
                                               v->page.published_at
@@ -587,10 +633,13 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         pg.main.len = banner->len;
     }
 
+    pg.above.data = (u_char *) v->above[newest].data;
+    pg.above.len = v->above[newest].len;
     pg.comments.data = (u_char *) v->comments.data;
     pg.comments.len = v->comments.len;
 
-    if (ngx_http_news_staff_comments(r, rt, rd, v, cpage, &pg.comments, err)
+    if (ngx_http_news_staff_comments(r, rt, rd, v, cpage, newest,
+                                     &pg.comments, err)
         != NEWS_OK)
     {
         return err->code;
@@ -623,7 +672,7 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 static int
 ngx_http_news_staff_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     news_reader_t *rd, news_article_view_t *v, ngx_uint_t cpage,
-    ngx_str_t *comments, news_err_t *err)
+    ngx_uint_t newest, ngx_str_t *comments, news_err_t *err)
 {
     u_char               *slug;
     ngx_str_t             csrf;
@@ -647,7 +696,8 @@ ngx_http_news_staff_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     b = ngx_http_news_buf(r);
 
     if (news_read_staff_comments(rd, v->id, (char *) slug, v->closed,
-                                 (unsigned) cpage, (char *) csrf.data,
+                                 (unsigned) cpage, (int) newest,
+                                 (char *) csrf.data,
                                  csrf.len, b, err)
         != NEWS_OK)
     {

@@ -182,6 +182,10 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
       ngx_http_news_api_reports, ngx_string(NEWS_ROUTE_REPORTS_SUFFIX) },
 
+    { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
+      NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
+      ngx_http_news_api_featured, ngx_string(NEWS_ROUTE_FEATURED_SUFFIX) },
+
     { ngx_string(NEWS_ROUTE_COMMENT), 1,
       NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
       ngx_http_news_report_page, ngx_string(NEWS_ROUTE_REPORT_SUFFIX) },

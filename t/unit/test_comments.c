@@ -239,14 +239,15 @@ test_threads(void)
     news_comment_free(&c);
 
     news_buf_init(&out);
-    ok(news_comments_api_list(&st, txn, art, NULL, 2, &out, next, &more,
+    ok(news_comments_api_list(&st, txn, art, NULL, 2, 0, &out, next, &more,
                               &err) == NEWS_OK, "api list");
     ok(more, "more follow");
     ok(strstr(news_buf_cstr(&out), "\"id\":2") != NULL
        && strstr(out.data, "\"id\":1,") == NULL,
        "the deleted one is not listed");
     news_buf_reset(&out);
-    news_comments_api_list(&st, txn, art, next, 10, &out, next, &more, &err);
+    news_comments_api_list(&st, txn, art, next, 10, 0, &out, next, &more,
+                           &err);
     ok(strstr(news_buf_cstr(&out), "\"id\":4") != NULL && !more,
        "the cursor continues");
     news_store_read_done(&st);
