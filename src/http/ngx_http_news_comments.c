@@ -63,6 +63,9 @@ static ngx_http_news_cwrite_t *ngx_http_news_cwrite(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_cwrite_start(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_uint_t json, int act, ngx_uint_t action,
     ngx_http_news_cwrite_t **wp);
+static ngx_int_t ngx_http_news_cwrite_comment(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, int act, ngx_uint_t action,
+    ngx_http_news_cwrite_t **wp);
 static ngx_int_t ngx_http_news_comment_form_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_comment_json_body(ngx_http_request_t *r,
@@ -538,6 +541,38 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
 }
 
 
+/*
+ * A JSON write of comment {id} begins (see cwrite_start), which names no
+ * article; an id that is not a number is no comment: 404
+ */
+static ngx_int_t
+ngx_http_news_cwrite_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    int act, ngx_uint_t action, ngx_http_news_cwrite_t **wp)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_news_cwrite_start(r, rt, 1, act, action, wp);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    (*wp)->slug[0] = '\0';
+
+    if (ngx_http_news_id((char *) rt->slug.data, rt->slug.len, &(*wp)->id)
+        == NGX_OK)
+    {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+
+    return rc != NGX_OK ? rc
+                        : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
+                                                   "not_found",
+                                                   "no such comment");
+}
+
+
 /* PATCH {"body"} (the author) or {"status"} (moderators); DELETE */
 ngx_int_t
 ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
@@ -545,22 +580,10 @@ ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_ACCOUNT,
-                                    NGX_HTTP_NEWS_C_DELETE, &w);
+    rc = ngx_http_news_cwrite_comment(r, rt, NEWS_ACT_ACCOUNT,
+                                      NGX_HTTP_NEWS_C_DELETE, &w);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    w->slug[0] = '\0';
-
-    if (ngx_http_news_id((char *) rt->slug.data, rt->slug.len, &w->id)
-        != NGX_OK)
-    {
-        rc = ngx_http_discard_request_body(r);
-        return rc != NGX_OK ? rc
-                            : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
-                                                       "not_found",
-                                                       "no such comment");
     }
 
     if (r->method == NGX_HTTP_DELETE) {
@@ -665,24 +688,12 @@ ngx_http_news_api_featured(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_EDIT,
-                                    r->method == NGX_HTTP_DELETE
-                                    ? NGX_HTTP_NEWS_C_UNFEATURE
-                                    : NGX_HTTP_NEWS_C_FEATURE, &w);
+    rc = ngx_http_news_cwrite_comment(r, rt, NEWS_ACT_EDIT,
+                                      r->method == NGX_HTTP_DELETE
+                                      ? NGX_HTTP_NEWS_C_UNFEATURE
+                                      : NGX_HTTP_NEWS_C_FEATURE, &w);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    w->slug[0] = '\0';
-
-    if (ngx_http_news_id((char *) rt->slug.data, rt->slug.len, &w->id)
-        != NGX_OK)
-    {
-        rc = ngx_http_discard_request_body(r);
-        return rc != NGX_OK ? rc
-                            : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
-                                                       "not_found",
-                                                       "no such comment");
     }
 
     if (r->method == NGX_HTTP_DELETE) {
