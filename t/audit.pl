@@ -48,7 +48,13 @@ my $site = NewsSite->new(%live);
 my $t = $site->t;
 my @runs = ([ 'front', '/', undef ],
             [ 'article', $NewsSite::PAGE, undef ],
-            [ 'article-logged-in', $NewsSite::PAGE, 'alice' ]);
+            [ 'article-logged-in', $NewsSite::PAGE, 'alice' ],
+            [ 'article-newest', "$NewsSite::PAGE?sort=newest", undef ],
+            [ 'article-editor', "$NewsSite::PAGE?sort=newest", 'ed' ],
+            [ 'moderation-reported', '/moderation/reported', 'mod' ],
+            [ 'moderation-words', '/moderation/words', 'mod' ],
+            [ 'moderation-user', '/moderation/users/bob', 'mod' ],
+            [ 'moderation-log', '/moderation/log', 'mod' ]);
 my @cats = qw(performance accessibility best-practices seo);
 my $fail = 0;
 my @rows;

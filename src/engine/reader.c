@@ -142,13 +142,16 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         rc = news_article_comment_page(rd->st, rd->txn, v->id, pages, &last);
     }
 
-    if (rc != NEWS_OK) {
-        return news_err_set(err, rc, "reading an article's comments");
+    /*
+     * A store from before its pages kept their bounds (or before page 1
+     * was a page of its own): oldest first, as it is stored
+     */
+    if (rc == NEWS_NOTFOUND || (rc == NEWS_OK && last.nparts < 2)) {
+        return news_read_oldest(rd, v, cpage, err);
     }
 
-    /* a page stored before its bounds were: oldest first, as it is */
-    if (last.nparts < 2) {
-        return news_read_oldest(rd, v, cpage, err);
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's comments");
     }
 
     total = (size_t) (pages - 1) * NEWS_COMMENTS_PAGE
@@ -176,6 +179,10 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
 
         rc = news_article_comment_page(rd->st, rd->txn, v->id, p + n,
                                        &pg[n]);
+    }
+
+    if (rc == NEWS_NOTFOUND) {
+        return news_read_oldest(rd, v, cpage, err);
     }
 
     if (rc != NEWS_OK) {

@@ -122,6 +122,13 @@ EOF
         die "approve $id: $r->{status}" if $r->{status} != 303;
     }
     $self->{comment_ids} = \@ids;
+
+    # an editors' pick above the thread, and a report on the Reported tab
+    my $r = _json($t, 'POST', "/api/comments/$ids[0]/featured", '{}', $self->{ed});
+    die "feature: $r->{status} $r->{content}" if $r->{status} != 204;
+    $r = _json($t, 'POST', "/api/comments/$ids[3]/reports",
+               '{"reason":"off_topic","note":"<b>not</b> about the story"}', $self->{alice});
+    die "report: $r->{status} $r->{content}" if $r->{status} != 204;
     return $self;
 }
 
@@ -139,6 +146,9 @@ sub pages {
         [ 'article-alice',         'GET',  $PAGE,                        'alice', 200 ],
         [ 'article-reply-form',    'GET',  "$PAGE?reply=$self->{comment_ids}[0]", 'bob', 200 ],
         [ 'article-moderator',     'GET',  $PAGE,                        'mod',   200 ],
+        [ 'article-newest',        'GET',  "$PAGE?sort=newest",          undef,   200 ],
+        [ 'article-editor-newest', 'GET',  "$PAGE?sort=newest",          'ed',    200 ],
+        [ 'article-bad-sort',      'GET',  "$PAGE?sort=up",              undef,   400 ],
         [ 'article-delete-confirm', 'GET', "$PAGE?delete=$self->{comment_ids}[0]", 'mod', 200 ],
         [ 'article-other',         'GET',  '/articles/harbour-bridge-reopens', undef, 200 ],
         [ 'login',                 'GET',  '/login',                     undef,   200 ],

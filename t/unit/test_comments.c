@@ -11,6 +11,7 @@
 #include "articles.h"
 #include "check.h"
 #include "comments.h"
+#include "render.h"
 #include "text.h"
 #include "users.h"
 
@@ -895,6 +896,138 @@ test_disown(void)
 }
 
 
+static int
+feature(uint64_t id, int on)
+{
+    int          rc;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    news_store_write(&st, &txn, &err);
+    rc = news_comment_feature(&st, txn, id, on, 3000, &err);
+    if (rc == NEWS_OK) {
+        return news_store_commit(&st, txn, &err);
+    }
+
+    mdb_txn_abort(txn);
+    return rc;
+}
+
+
+/* the block above an article's thread, oldest first, as stored */
+static char *
+above(uint64_t article)
+{
+    char         *s;
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_page_t   pg;
+
+    news_store_read(&st, &txn, &err);
+    s = news_article_fragment(&st, txn, article, NEWS_FRAG_FEATURED, &pg)
+        == NEWS_OK && pg.nparts == 2
+        ? strndup(pg.part[0].data, pg.part[0].len) : strdup("(none)");
+    news_store_read_done(&st);
+
+    return s;
+}
+
+
+/*
+ * Editors' picks: the mark in the record and the view, the block kept
+ * in step, the rules; and newest-first pages cut from stored ones, which
+ * refuse bounds that do not hold.
+ */
+static void
+test_picks(void)
+{
+    int             i;
+    char           *s, body[32];
+    uint64_t        art, c1, c2, c3, more[10];
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_buf_t      b;
+    news_page_t     pg[2];
+    news_comment_t  c;
+    news_comments_t cs;
+
+    put_article("{\"title\":\"Picks\",\"body\":\"Text.\"}", &art);
+    post(art, 0, "alice", "worth a pick", &c1, &err);
+    post(art, 0, "bob", "not picked", &c2, &err);
+    post(art, c1, "bob", "a reply", &c3, &err);
+
+    s = above(art);
+    ok(strstr(s, "Editors") == NULL, "no picks: no block");
+    free(s);
+
+    is_int(feature(c2, 0), NEWS_CONFLICT, "unpicking a comment not picked");
+    is_int(feature(c1, 1), NEWS_OK, "a pick");
+    is_int(feature(c1, 1), NEWS_CONFLICT, "twice");
+
+    s = above(art);
+    ok(strstr(s, "worth a pick") != NULL && strstr(s, "not picked") == NULL,
+       "the block holds the pick alone");
+    free(s);
+
+    news_store_read(&st, &txn, &err);
+    news_comment_get(&st, txn, c1, &c, &err);
+    ok(c.featured, "the record keeps the mark");
+    news_comment_free(&c);
+    news_comments_load(&st, txn, art, &cs, &err);
+    ok(cs.items[0].featured && !cs.items[1].featured
+       && cs.items[0].depth == 1 && cs.items[2].depth == 2,
+       "and the view, beside an unchanged depth");
+    news_comments_free(&cs);
+    news_store_read_done(&st);
+
+    set_status(c1, NEWS_COMMENT_HIDDEN);
+    s = above(art);
+    ok(strstr(s, "worth a pick") == NULL, "a hidden pick leaves the block");
+    free(s);
+    is_int(feature(c3, 1), NEWS_OK, "a reply may be picked");
+    set_status(c1, NEWS_COMMENT_VISIBLE);
+
+    for (i = 0; i < 10; i++) {
+        snprintf(body, sizeof(body), "pick %d", i);
+        post(art, 0, "carol", body, &more[i], &err);
+    }
+
+    for (i = 0; i < 8; i++) {
+        feature(more[i], 1);
+    }
+
+    is_int(feature(more[8], 1), NEWS_CONFLICT, "an article's 11th pick");
+    set_status(c1, NEWS_COMMENT_DELETED);
+    is_int(feature(more[8], 1), NEWS_OK, "a deleted pick makes room");
+    is_int(feature(c1, 1), NEWS_CONFLICT, "a deleted comment is no pick");
+    ok(violations() == 0, "newsctl check is clean with picks");
+
+    /* newest first from stored pages */
+    memset(pg, 0, sizeof(pg));
+    pg[0].nparts = 2;
+    pg[0].part[0].data = "<ol>AAbbb</ol>";
+    pg[0].part[0].len = 14;
+    pg[0].part[1].data = "\0\0\0\4\0\0\0\6\0\0\0\11";
+    pg[0].part[1].len = 12;
+
+    news_buf_init(&b);
+    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 1, 1, 1) == 0
+       && strstr(news_buf_cstr(&b), "bbbAA") != NULL,
+       "threads cut from a stored page, the other way round");
+    news_buf_reset(&b);
+    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 2, 1, 1) == -1,
+       "no thread past the page's");
+    pg[0].part[1].data = "\0\0\0\4\0\0\0\77";
+    pg[0].part[1].len = 8;
+    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 0, 1, 1) == -1,
+       "bounds past the page are refused");
+    pg[0].nparts = 1;
+    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 0, 1, 1) == -1,
+       "a page without bounds is refused");
+    news_buf_free(&b);
+}
+
+
 int
 main(void)
 {
@@ -915,6 +1048,7 @@ main(void)
     test_layout();
     test_queue();
     test_disown();
+    test_picks();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
