@@ -79,6 +79,7 @@ my %BODY_OF = (
     ngx_http_news_account         => 'csrf_form',
     ngx_http_news_api_comment     => 'comment_patch',
     ngx_http_news_comments_close  => 'empty',
+    ngx_http_news_api_featured    => 'empty',
     ngx_http_news_login           => 'login_form',
     ngx_http_news_register        => 'login_form',
     ngx_http_news_logout          => 'csrf_form',
@@ -453,7 +454,8 @@ sub form_fields {
             (chance(0.4) ? (['parent', pick(@{ $self->{comments} }, 0, 1)]) : ()))
         if $kind eq 'comment_form';
     return (['csrf', $csrf], ['id', pick(@{ $self->{comments} }, 1, 0, 'x')],
-            ['action', pick(qw(edit delete hide unhide approve post close x), '')],
+            ['action', pick(qw(edit delete hide unhide approve post close feature unfeature dismiss x),
+                            '')],
             (chance(0.5) ? (['body', "edited by form $self->{n}"]) : ()))
         if $kind eq 'action_form';
     if ($kind eq 'login_form') {
