@@ -24,7 +24,7 @@
 
 static const int  kinds[] = {
     NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
-    NEWS_FRAG_COMMENTS
+    NEWS_FRAG_COMMENTS, NEWS_FRAG_FEATURED
 };
 
 
@@ -70,9 +70,13 @@ check_fragment(const news_article_t *a, int kind)
     FUZZ_CHECK(pg.modified_at == a->modified_at);
     FUZZ_CHECK(pg.version == a->version);
     FUZZ_CHECK(pg.status == (uint32_t) a->status);
-    /* the article's JSON is two parts, its comment count between them */
+    /* the article's JSON is two parts, its comment count between them;
+     * a comment page its HTML and its threads' bounds; what goes above
+     * the thread a part for each order */
     FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_ARTICLE_PARTS
-                             : kind == NEWS_FRAG_JSON ? 2 : 1));
+                             : kind == NEWS_FRAG_JSON
+                               || kind == NEWS_FRAG_COMMENTS
+                               || kind == NEWS_FRAG_FEATURED ? 2 : 1));
 
     total = NEWS_PAGE_HEADER;
     for (i = 0; i < pg.nparts; i++) {
