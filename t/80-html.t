@@ -92,6 +92,9 @@ like($html{'article-newest'}, qr{aria-current="page">Newest first.*<section clas
      'and so has its newest-first page');
 like($html{'article-editor-newest'}, qr{value="unfeature"}, 'an editor\'s page has the picks\' buttons');
 like($html{'moderation-reported'}, qr{&lt;b&gt;not&lt;/b&gt; about the story}, 'the Reported tab lists a report');
+for my $name (qw(moderation-reported moderation-words moderation-user moderation-log login)) {
+    like($html{$name}, qr{<meta name="description" content="[^"<>]+">}, "$name: described by its title");
+}
 
 # ---- the stylesheet and the CSP ----------------------------------------
 {

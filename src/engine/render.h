@@ -343,6 +343,13 @@ void news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
 /* NULL when u is a URL fit for a logo or stylesheet, else what is wrong */
 const char *news_render_url_check(const char *u, size_t n);
 
+/*
+ * A page's <meta name="description"> from its title (HTML already): what
+ * a form page says of itself
+ */
+void news_render_page_description(news_buf_t *b, const char *title,
+    size_t title_len);
+
 /* the <main> of an error page */
 void news_render_error_main(news_buf_t *b, int status, const char *title,
     const char *text);

@@ -422,3 +422,13 @@ news_render_error_main(news_buf_t *b, int status, const char *title,
     news_buf_addf(b, "</p>\n<p class=\"meta\">Error %d · "
                   "<a href=\"./\">Front page</a></p>\n", status);
 }
+
+
+void
+news_render_page_description(news_buf_t *b, const char *title,
+    size_t title_len)
+{
+    news_buf_addl(b, "<meta name=\"description\" content=\"");
+    news_buf_add(b, title, title_len);
+    news_buf_addl(b, "\">\n");
+}

@@ -84,6 +84,7 @@ ngx_int_t
 ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
     news_buf_t *b, ngx_http_news_page_t *pg)
 {
+    news_buf_t  *head;
 
     if (b->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -91,6 +92,20 @@ ngx_http_news_form_send(ngx_http_request_t *r, ngx_uint_t status,
 
     pg->main.data = (u_char *) b->data;
     pg->main.len = b->len;
+
+    /* a page that says nothing else of itself is described by its title */
+    if (pg->head.len == 0 && pg->title.len) {
+        head = ngx_http_news_buf(r);
+        news_render_page_description(head, (char *) pg->title.data,
+                                     pg->title.len);
+
+        if (head->failed) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        pg->head.data = (u_char *) head->data;
+        pg->head.len = head->len;
+    }
 
     if (ngx_http_news_add_header(r, "Cache-Control", "no-store") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
