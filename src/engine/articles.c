@@ -1420,8 +1420,8 @@ news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
 
 /*
  * The page or the JSON with what comments change put in (render.h): the
- * state's validators, and comment page 1 or the count between the JSON's
- * two parts.  Two lookups more, whatever the comments.  A page or JSON of
+ * state's validators, and comment page 1 and the count after the page's
+ * parts, or the count between the JSON's two parts.  Two lookups more, whatever the comments.  A page or JSON of
  * a store from before the state fragment is whole already.
  */
 static int
@@ -1456,7 +1456,7 @@ news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
         return 0;
     }
 
-    if (pg->nparts != NEWS_ARTICLE_PARTS) {
+    if (pg->nparts != NEWS_ARTICLE_PARTS && pg->nparts != NEWS_PAGE_PARTS) {
         return MDB_CORRUPTED;
     }
 
@@ -1466,6 +1466,12 @@ news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
     }
 
     pg->part[NEWS_PART_COMMENTS] = comments.part[0];
+
+    /* the count in the byline's link, between the story's two parts */
+    if (pg->nparts == NEWS_PAGE_PARTS) {
+        pg->part[NEWS_PART_COUNT] = state.part[0];
+        pg->nparts = NEWS_PART_COUNT + 1;
+    }
 
     return 0;
 }

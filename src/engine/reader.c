@@ -62,7 +62,8 @@ news_read_article(news_reader_t *rd, const char *address, size_t len,
     }
 
     if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE
-        && v->page.nparts != NEWS_ARTICLE_PARTS)
+        && v->page.nparts != NEWS_ARTICLE_PARTS
+        && v->page.nparts != NEWS_PART_COUNT + 1)
     {
         return news_err_set(err, NEWS_ERROR, "article %llu: a page of %u "
                             "parts", (unsigned long long) v->id,

@@ -82,15 +82,25 @@ enum {
 #define NEWS_COMMENTS_CLOSED 0x100
 
 
-/* the parts of an article page, in page order; the per-reader comment
- * slot (login link or form) goes between COMMENTS and TAIL */
+/*
+ * The parts of an article page; the per-reader comment slot (login link
+ * or form) goes between COMMENTS and TAIL.  The story is cut around its
+ * link to the comments in the byline ("12 comments"): the count is the
+ * state's, put between ARTICLE and STORY_END on a read, so that a comment
+ * never renders the story again.  A page stored before that link has
+ * NEWS_ARTICLE_PARTS parts, its story whole in ARTICLE.
+ */
 enum {
     NEWS_PART_TITLE = 0,        /* escaped headline, for <title> */
     NEWS_PART_HEAD,             /* extra <head> elements */
-    NEWS_PART_ARTICLE,          /* the article, the comments heading */
+    NEWS_PART_ARTICLE,          /* the article up to its comment count */
     NEWS_PART_COMMENTS,         /* the first page of comments */
     NEWS_PART_TAIL,             /* closes the comments section */
-    NEWS_ARTICLE_PARTS
+    NEWS_ARTICLE_PARTS,
+    NEWS_PART_STORY_END = NEWS_ARTICLE_PARTS,   /* the article after its
+                                 * count, the comments heading */
+    NEWS_PAGE_PARTS,            /* the parts of a page stored now */
+    NEWS_PART_COUNT = NEWS_PAGE_PARTS   /* on a read: the state's count */
 };
 
 
@@ -208,6 +218,12 @@ unsigned news_render_comment_page_of(const news_comments_t *cs, uint64_t id);
  */
 int news_render_thread_page(news_buf_t *b, const news_article_t *a,
     const news_str_t *title, uint64_t id, const news_comments_t *cs);
+
+/*
+ * "12 comments", "1 comment": the words of a count of visible comments,
+ * the teasers' and the article's byline's (render_text.c)
+ */
+void news_render_count_words(news_buf_t *b, unsigned n);
 
 /* renders checked comment text as HTML: paragraphs, line breaks, links */
 void news_comment_html(news_buf_t *b, const char *s, size_t n);

@@ -12,6 +12,7 @@
 
 static void news_render_seo(news_buf_t *b, const news_article_t *a);
 static void news_render_story(news_buf_t *b, const news_article_t *a);
+static void news_render_story_end(news_buf_t *b, const news_article_t *a);
 static void news_render_byline(news_buf_t *b, const news_article_t *a);
 static void news_render_lead_image(news_buf_t *b, const news_article_t *a);
 static int news_has_image(const news_article_t *a);
@@ -39,6 +40,10 @@ news_render_article_part(news_buf_t *b, const news_article_t *a,
     case NEWS_PART_TAIL:
         news_buf_addl(b, "</section>\n");
         break;
+
+    case NEWS_PART_STORY_END:
+        news_render_story_end(b, a);
+        break;
     }
 }
 
@@ -50,7 +55,10 @@ news_render_live_body(news_buf_t *b, const news_article_t *a)
 }
 
 
-/* the article itself, and the heading of the comments below it */
+/*
+ * The article itself up to the link to its comments, which ends its
+ * byline: the count in that link is the state's (render.h)
+ */
 static void
 news_render_story(news_buf_t *b, const news_article_t *a)
 {
@@ -65,6 +73,17 @@ news_render_story(news_buf_t *b, const news_article_t *a)
     }
 
     news_render_byline(b, a);
+    news_buf_addl(b, " · <a href=\"" NEWS_ROUTE_ARTICLE);
+    news_buf_adds(b, a->slug);
+    news_buf_addl(b, "#comments\">");
+}
+
+
+/* the rest of the article after its comment count, the comments' heading */
+static void
+news_render_story_end(news_buf_t *b, const news_article_t *a)
+{
+    news_buf_addl(b, "</a></p>\n");
     news_render_topics(b, a);
 
     news_buf_addl(b, "</header>\n<div class=\"body\">\n");
@@ -195,6 +214,7 @@ news_render_seo(news_buf_t *b, const news_article_t *a)
 }
 
 
+/* the byline, left open for the link to the comments that ends it */
 static void
 news_render_byline(news_buf_t *b, const news_article_t *a)
 {
@@ -217,8 +237,6 @@ news_render_byline(news_buf_t *b, const news_article_t *a)
         news_buf_addl(b, " · Updated ");
         news_render_time(b, a->updated_at);
     }
-
-    news_buf_addl(b, "</p>\n");
 }
 
 

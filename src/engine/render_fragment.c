@@ -188,9 +188,9 @@ news_render_page(news_buf_t *b, const news_article_t *a)
     size_t    at;
     unsigned  part;
 
-    news_render_page_header(b, a, NEWS_ARTICLE_PARTS);
+    news_render_page_header(b, a, NEWS_PAGE_PARTS);
 
-    for (part = 0; part < NEWS_ARTICLE_PARTS; part++) {
+    for (part = 0; part < NEWS_PAGE_PARTS; part++) {
         at = news_render_part_begin(b);
 
         if (part != NEWS_PART_COMMENTS) {

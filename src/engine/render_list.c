@@ -117,9 +117,10 @@ news_render_teaser(news_buf_t *b, const news_article_t *a)
     }
 
     news_render_comment_time(b, a->published_at);
-    news_buf_addf(b, " · <a href=\"" NEWS_ROUTE_ARTICLE "%s#comments\">"
-                  "%u comment%s<span class=\"vh\"> on ", a->slug,
-                  a->comment_count, a->comment_count == 1 ? "" : "s");
+    news_buf_addf(b, " · <a href=\"" NEWS_ROUTE_ARTICLE "%s#comments\">",
+                  a->slug);
+    news_render_count_words(b, a->comment_count);
+    news_buf_addl(b, "<span class=\"vh\"> on ");
     news_html_escape(b, a->title, strlen(a->title));
     news_buf_addl(b, "</span></a></p>\n</article></li>\n");
 }

@@ -35,6 +35,13 @@ news_render_comment_time(news_buf_t *b, int64_t t)
 }
 
 
+void
+news_render_count_words(news_buf_t *b, unsigned n)
+{
+    news_buf_addf(b, "%u comment%s", n, n == 1 ? "" : "s");
+}
+
+
 /* "10:04 UTC" in a <time> element */
 void
 news_render_clock(news_buf_t *b, int64_t t)

@@ -208,6 +208,8 @@ typedef struct {
     ngx_str_t   nav;        /* empty: the user's links, or the anonymous */
     ngx_str_t   box;        /* the header box's value="...", or empty */
     ngx_str_t   main;
+    ngx_str_t   count;      /* an article's: its comment count's words, */
+    ngx_str_t   main_end;   /* and the rest of the story after them */
     ngx_str_t   above;      /* above an article's thread: its order's
                                links, the editors' picks */
     ngx_str_t   comments;   /* an article's comment page */
@@ -215,7 +217,7 @@ typedef struct {
     ngx_str_t   tail;
 } ngx_http_news_page_t;
 
-#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 9)
+#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 11)
 
 /* ?sort=oldest|newest of an article's comments (oldest when absent) */
 ngx_int_t ngx_http_news_sort_arg(ngx_http_request_t *r, ngx_uint_t *newest);

@@ -16,6 +16,8 @@ static int ngx_http_news_staff_comments(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, news_reader_t *rd, news_article_view_t *v,
     ngx_uint_t cpage, ngx_uint_t newest, ngx_str_t *comments,
     news_err_t *err);
+static ngx_int_t ngx_http_news_count_link(ngx_http_request_t *r,
+    news_page_t *page, ngx_http_news_page_t *pg);
 static ngx_int_t ngx_http_news_delete_confirm(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_str_t *id);
 static ngx_int_t ngx_http_news_reply_login(ngx_http_request_t *r,
@@ -111,6 +113,8 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     pieces[n++] = pg->box;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_MAIN];
     pieces[n++] = pg->main;
+    pieces[n++] = pg->count;
+    pieces[n++] = pg->main_end;
     pieces[n++] = pg->above;
     pieces[n++] = pg->comments;
     pieces[n++] = pg->slot;
@@ -633,6 +637,10 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         pg.main.len = banner->len;
     }
 
+    if (ngx_http_news_count_link(r, &v->page, &pg) != NGX_OK) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
     pg.above.data = (u_char *) v->above[newest].data;
     pg.above.len = v->above[newest].len;
     pg.comments.data = (u_char *) v->comments.data;
@@ -660,6 +668,43 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * The words of the link to the comments that ends the byline ("12
+ * comments"), from the state's count, and the story after them: a page
+ * stored before that link is whole in its NEWS_PART_ARTICLE.
+ */
+static ngx_int_t
+ngx_http_news_count_link(ngx_http_request_t *r, news_page_t *page,
+    ngx_http_news_page_t *pg)
+{
+    ngx_int_t    n;
+    news_buf_t  *b;
+    news_str_t  *count;
+
+    if (page->nparts != NEWS_PART_COUNT + 1) {
+        return NGX_OK;
+    }
+
+    count = &page->part[NEWS_PART_COUNT];
+    n = ngx_atoi((u_char *) count->data, count->len);
+
+    b = ngx_http_news_buf(r);
+    news_render_count_words(b, n == NGX_ERROR ? 0 : (unsigned) n);
+
+    pg->main_end.data = (u_char *) page->part[NEWS_PART_STORY_END].data;
+    pg->main_end.len = page->part[NEWS_PART_STORY_END].len;
+
+    if (b->failed) {
+        return NGX_ERROR;
+    }
+
+    pg->count.data = (u_char *) b->data;
+    pg->count.len = b->len;
+
+    return NGX_OK;
 }
 
 

@@ -145,16 +145,17 @@ test_put_and_read(news_store_t *st)
 
     ok(page_of(st, "first-b-one-b-quoted", NEWS_FRAG_PAGE, &pg, &txn) == 0,
        "page found by slug");
-    is_int(pg.nparts, NEWS_ARTICLE_PARTS, "page has its parts");
+    is_int(pg.nparts, NEWS_PART_COUNT + 1, "page has its parts and count");
+    ok(contains(&pg.part[NEWS_PART_COUNT], "0"), "the count of comments");
     is_int(pg.version, 1, "first version");
     ok(contains(&pg.part[NEWS_PART_ARTICLE],
                 "<h1>First &lt;b&gt;one&lt;/b&gt; &amp; &quot;quoted&quot;"
                 "</h1>"), "title escaped in h1");
-    ok(!contains(&pg.part[NEWS_PART_ARTICLE], "<script>"),
+    ok(!contains(&pg.part[NEWS_PART_STORY_END], "<script>"),
        "raw HTML in Markdown is dropped");
-    ok(!contains(&pg.part[NEWS_PART_ARTICLE], "javascript:"),
+    ok(!contains(&pg.part[NEWS_PART_STORY_END], "javascript:"),
        "javascript: link is dropped");
-    ok(contains(&pg.part[NEWS_PART_ARTICLE], "<h2>Head</h2>"),
+    ok(contains(&pg.part[NEWS_PART_STORY_END], "<h2>Head</h2>"),
        "## heading becomes h2");
     ok(contains(&pg.part[NEWS_PART_COMMENTS], "No comments yet."),
        "empty comments section");
@@ -174,7 +175,7 @@ test_put_and_read(news_store_t *st)
        "page found after update");
     is_int(pg.version, 2, "version bumped");
     is_int(pg.modified_at, 2000000100, "modified_at is the update time");
-    ok(contains(&pg.part[NEWS_PART_ARTICLE], "changed"), "new body rendered");
+    ok(contains(&pg.part[NEWS_PART_STORY_END], "changed"), "new body rendered");
     ok(contains(&pg.part[NEWS_PART_ARTICLE], "Updated"), "shown as updated");
     news_store_read_done(st);
 }
