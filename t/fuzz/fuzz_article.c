@@ -73,7 +73,7 @@ check_fragment(const news_article_t *a, int kind)
     /* the article's JSON is two parts, its comment count between them;
      * a comment page its HTML and its threads' bounds; what goes above
      * the thread a part for each order */
-    FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_ARTICLE_PARTS
+    FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_PAGE_PARTS
                              : kind == NEWS_FRAG_JSON
                                || kind == NEWS_FRAG_COMMENTS
                                || kind == NEWS_FRAG_FEATURED ? 2 : 1));
@@ -117,6 +117,9 @@ check_fragment(const news_article_t *a, int kind)
                           pg.part[NEWS_PART_TITLE].len) == NULL);
         FUZZ_CHECK(!fuzz_memmem_ci(pg.part[NEWS_PART_ARTICLE].data,
                                    pg.part[NEWS_PART_ARTICLE].len, "<script"));
+        FUZZ_CHECK(!fuzz_memmem_ci(pg.part[NEWS_PART_STORY_END].data,
+                                   pg.part[NEWS_PART_STORY_END].len,
+                                   "<script"));
     }
 
     news_buf_free(&json);
