@@ -393,7 +393,7 @@ ngx_http_news_desk_preview(ngx_http_request_t *r, ngx_http_news_awrite_t *w)
     }
 
     if (news_page_parse(frag->data, frag->len, &page) != 0
-        || page.nparts != NEWS_ARTICLE_PARTS)
+        || page.nparts != NEWS_PAGE_PARTS)
     {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -403,8 +403,12 @@ ngx_http_news_desk_preview(ngx_http_request_t *r, ngx_http_news_awrite_t *w)
     news_render_expand(head, page.part[NEWS_PART_HEAD].data,
                        page.part[NEWS_PART_HEAD].len, marks);
 
+    /* the story around its comment count: a preview shows no comments */
     news_buf_add(main, page.part[NEWS_PART_ARTICLE].data,
                  page.part[NEWS_PART_ARTICLE].len);
+    news_render_count_words(main, 0);
+    news_buf_add(main, page.part[NEWS_PART_STORY_END].data,
+                 page.part[NEWS_PART_STORY_END].len);
 
     if (head->failed) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
