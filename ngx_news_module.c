@@ -37,6 +37,10 @@ static char *ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent,
 static char *ngx_http_news(ngx_conf_t *cf, ngx_command_t *cmd, void *conf);
 static char *ngx_http_news_close_after(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_news_nav(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_news_build_nav(ngx_conf_t *cf,
+    ngx_http_news_loc_conf_t *conf);
 static char *ngx_http_news_image_hosts(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name,
@@ -335,6 +339,13 @@ static ngx_command_t  ngx_http_news_commands[] = {
       ngx_conf_set_str_slot,
       NGX_HTTP_LOC_CONF_OFFSET,
       offsetof(ngx_http_news_loc_conf_t, site_css),
+      NULL },
+
+    { ngx_string("news_nav"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_1MORE,
+      ngx_http_news_nav,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
       NULL },
 
     { ngx_string("news_image_hosts"),
@@ -875,6 +886,7 @@ ngx_http_news_create_loc_conf(ngx_conf_t *cf)
      */
 
     conf->security_headers = NGX_CONF_UNSET;
+    conf->nav = NGX_CONF_UNSET_PTR;
 
     return conf;
 }
@@ -898,6 +910,7 @@ ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->site_logo, prev->site_logo, "");
     ngx_conf_merge_str_value(conf->site_css, prev->site_css, "");
     ngx_conf_merge_str_value(conf->image_hosts, prev->image_hosts, "");
+    ngx_conf_merge_ptr_value(conf->nav, prev->nav, NULL);
 
     if (ngx_http_news_check_url(cf, "news_site_logo", &conf->site_logo)
         != NGX_CONF_OK
@@ -936,6 +949,10 @@ ngx_http_news_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     }
 
     if (ngx_http_news_site_marks(cf, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_http_news_build_nav(cf, conf) != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
 
@@ -1096,6 +1113,8 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
         news_buf_free(&chrome[i]);
     }
 
+    ngx_crc32_update(&conf->chrome_crc, conf->nav_html.data,
+                     conf->nav_html.len);
     ngx_crc32_final(conf->chrome_crc);
 
     if (rc != 0) {
@@ -1105,6 +1124,98 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
     }
 
     return NGX_CONF_OK;
+}
+
+
+/*
+ * news_nav off | section ...: the sections the header links to, in this
+ * order, in place of the sections in use
+ */
+static char *
+ngx_http_news_nav(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_news_loc_conf_t *nlcf = conf;
+
+    ngx_str_t   *value, *name;
+    ngx_uint_t   i;
+    const char  *err;
+
+    if (nlcf->nav != NGX_CONF_UNSET_PTR) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+
+    nlcf->nav = ngx_array_create(cf->pool, cf->args->nelts, sizeof(ngx_str_t));
+    if (nlcf->nav == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    if (cf->args->nelts == 2 && ngx_strcmp(value[1].data, "off") == 0) {
+        return NGX_CONF_OK;
+    }
+
+    if (cf->args->nelts - 1 > NEWS_NAV_MAX) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_nav\" names %ui "
+                           "sections, more than %d", cf->args->nelts - 1,
+                           NEWS_NAV_MAX);
+        return NGX_CONF_ERROR;
+    }
+
+    for (i = 1; i < cf->args->nelts; i++) {
+        err = news_nav_name_check((char *) value[i].data, value[i].len);
+
+        if (err != NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"news_nav\" \"%V\" "
+                               "%s", &value[i], err);
+            return NGX_CONF_ERROR;
+        }
+
+        name = ngx_array_push(nlcf->nav);
+        if (name == NULL) {
+            return NGX_CONF_ERROR;
+        }
+
+        /* the parser ends each argument with a NUL: kept */
+        *name = value[i];
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+/* news_nav's links, rendered once per location; none without it */
+static char *
+ngx_http_news_build_nav(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
+{
+    ngx_str_t    *value;
+    ngx_uint_t    i;
+    news_buf_t    b;
+    const char   *names[NEWS_NAV_MAX];
+
+    if (conf->nav == NULL) {
+        return NGX_CONF_OK;
+    }
+
+    value = conf->nav->elts;
+
+    for (i = 0; i < conf->nav->nelts; i++) {
+        names[i] = (char *) value[i].data;
+    }
+
+    news_buf_init(&b);
+    news_render_sections_nav(&b, names, conf->nav->nelts);
+
+    conf->nav_html.len = b.len;
+    conf->nav_html.data = b.failed ? NULL : ngx_pnalloc(cf->pool, b.len + 1);
+
+    if (conf->nav_html.data != NULL) {
+        ngx_memcpy(conf->nav_html.data, b.data, b.len);
+    }
+
+    news_buf_free(&b);
+
+    return conf->nav_html.data == NULL ? NGX_CONF_ERROR : NGX_CONF_OK;
 }
 
 

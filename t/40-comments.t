@@ -148,7 +148,9 @@ is(api_post($t, $bob, $API, '{"body":"x","parent":1}')->{status}, 422, 'a reply 
 
 # the HTML edit form of the author's recent comments
 $res = $t->get($PAGE, { headers => { Cookie => $bob } });
-like($res->{content}, qr{<form class="comment-edit" method="post" action="articles/$SLUG/comments/action">}, 'an edit form for own recent comments');
+like($res->{content}, qr{<a href="articles/$SLUG\?edit=2#comment-2">Edit<span class="vh"> your comment</span></a>}, 'Edit under own recent comments');
+$res = $t->get("$PAGE?edit=2", { headers => { Cookie => $bob } });
+like($res->{content}, qr{<form class="comment-edit" method="post" action="articles/$SLUG/comments/action">}, 'its edit form');
 my $bcsrf = csrf_of($t, $bob);
 $res = form_post($t, $bob, "$PAGE/comments/action", { id => 2, action => 'edit', body => 'reply, edited by form', csrf => $bcsrf });
 is($res->{status}, 303, 'form edit: 303');

@@ -163,13 +163,13 @@ my $ben = $b->login('ben');
 my $own = $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $ann },
                                       content => '{"body":"ann was here"}' });
 is($own->{status}, 201, 'ann posts');
-like($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/Your recent comments.*ann was here/s,
-     'her edit form is offered');
+like($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/ann was here.*?<p class="actions own">Editable until/s,
+     'her Edit is offered');
 for my $i (1 .. 64) {
     $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $ben },
                                 content => qq({"body":"ben $i"}) });
 }
-unlike($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/Your recent comments/,
+unlike($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/class="actions own"/,
        '64 later comments by others: the look stops before hers');
 is($b->request('PATCH', '/api/comments/1', { headers => { 'Content-Type' => 'application/json', Cookie => $ann },
                                              content => '{"body":"ann, edited"}' })->{status}, 204,

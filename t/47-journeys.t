@@ -300,7 +300,7 @@ $t->done;
 
     # own comments: editable until HH:MM
     $page = $get->($gina)->{content};
-    like($page, qr{<p class="meta">Editable until <time datetime="[^"]+">\d\d:\d\d UTC</time></p>\n<label for="edit-2">}, 'editable until HH:MM');
+    like($page, qr{<p class="actions own">Editable until <time datetime="[^"]+">\d\d:\d\d UTC</time> · <a href="articles/[^"?]+\?edit=2#comment-2">Edit}, 'editable until HH:MM');
     $q->done;
 }
 

@@ -887,3 +887,32 @@ news_json_parse(const void *data, size_t len, int *oom)
 
     return obj;
 }
+
+
+const char *
+news_nav_name_check(const char *name, size_t n)
+{
+    size_t      i;
+    int         named;
+    news_buf_t  slug;
+
+    if (n == 0 || n > NEWS_SECTION_MAX) {
+        return "must be 1 to 64 bytes";
+    }
+
+    for (i = 0; i < n; i++) {
+        if ((unsigned char) name[i] < 0x20 || name[i] == 0x7f) {
+            return "holds a control character";
+        }
+    }
+
+    if (!news_utf8_valid(name, n)) {
+        return "is not UTF-8";
+    }
+
+    news_buf_init(&slug);
+    named = news_slugify(&slug, name, n);
+    news_buf_free(&slug);
+
+    return named ? NULL : "has no letter or digit to make its address";
+}

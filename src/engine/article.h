@@ -97,6 +97,11 @@ int news_article_merge(const news_article_t *old, const cJSON *patch,
  */
 const char *news_image_host_check(const char *h, size_t n);
 
+#define NEWS_NAV_MAX  12        /* sections the header links to */
+
+/* why a section's name cannot be in news_nav, or NULL */
+const char *news_nav_name_check(const char *name, size_t n);
+
 /* the stored record (also the export form, plus internal fields) */
 cJSON *news_article_to_json(const news_article_t *a, int internal);
 

@@ -113,7 +113,9 @@ enum {
     NEWS_CHROME_NAV_ANON,       /* log in / register links */
     NEWS_CHROME_SEARCH,         /* </nav>, the header's search box .. its
                                  * <input> up to its value, if any */
-    NEWS_CHROME_MAIN,           /* the box's end, </header><main> */
+    NEWS_CHROME_MAIN,           /* the box's end; then the sections' links
+                                 * (news_nav or the store's) */
+    NEWS_CHROME_HEADER_END,     /* </header><main> */
     NEWS_CHROME_CLOSE,          /* </main><footer>..</html> */
     NEWS_CHROME_N
 };
@@ -220,6 +222,13 @@ int news_render_thread_page(news_buf_t *b, const news_article_t *a,
     const news_str_t *title, uint64_t id, const news_comments_t *cs);
 
 /*
+ * The header's links to sections (names NUL-terminated, those without a
+ * letter or digit skipped): nothing when n is 0 (render_chrome.c)
+ */
+void news_render_sections_nav(news_buf_t *b, const char *const *names,
+    size_t n);
+
+/*
  * "12 comments", "1 comment": the words of a count of visible comments,
  * the teasers' and the article's byline's (render_text.c)
  */
@@ -298,6 +307,7 @@ typedef struct {
     unsigned     max;           /* the longest comment, in characters */
     int64_t      now;
     int64_t      window;        /* how long a comment may be edited */
+    uint64_t     edit;          /* ?edit=N: the comment being edited */
 } news_comment_form_t;
 
 /* the per-reader slot under an article's comments: one of these (the
@@ -315,8 +325,19 @@ void news_render_comment_form(news_buf_t *b, const news_comment_form_t *f);
  */
 void news_render_comment_held(news_buf_t *b, const news_comment_form_t *f,
     const news_comment_t *recent, size_t n);
-void news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
-    const news_comment_t *recent, size_t n);
+
+/*
+ * What goes right under one of the reader's own comments (the article
+ * page splices it into the stored comment page after the comment's
+ * <article>): while it may be changed, until when, Edit (the form in
+ * place: ?edit=N) and Delete (the page that asks first); with f->edit
+ * naming it, the edit form itself, or why it can no longer be changed.
+ */
+void news_render_comment_own(news_buf_t *b, const news_comment_form_t *f,
+    const news_comment_t *c);
+
+/* ?edit=N of no comment the reader may change: why, in its place */
+void news_render_edit_refused(news_buf_t *b, const news_comment_form_t *f);
 
 /*
  * The moderation page's <main>: the head, then one item per comment held

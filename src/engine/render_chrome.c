@@ -50,7 +50,8 @@ static const char  news_css[] =
     "font-weight:700;font-size:1.375rem;line-height:1.2;color:var(--fg);"
     "text-decoration:none}.brand img{height:2rem;width:auto}nav{"
     "display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1.25rem;"
-    "font-size:1rem}nav a{display:inline-block;padding:.5rem 0}nav form{"
+    "font-size:1rem}nav a{display:inline-block;padding:.5rem 0}"
+    "nav.sections{flex-basis:100%;gap:0 1rem}nav form{"
     "margin:0}form.search{display:flex;gap:.5rem;margin:0 0 1rem;"
     "font:1rem var(--sans)}header form.search{margin:0}form.search input{"
     "min-width:0;flex:1;padding:.4rem .5rem;font:inherit;color:var(--fg);"
@@ -385,7 +386,8 @@ news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
                   "<input type=\"search\" id=\"site-q\" name=\"q\" "
                   "maxlength=\"256\" placeholder=\"Search\"");
     news_buf_addl(&c[NEWS_CHROME_MAIN],
-                  "><button type=\"submit\">Search</button></form>\n"
+                  "><button type=\"submit\">Search</button></form>\n");
+    news_buf_addl(&c[NEWS_CHROME_HEADER_END],
                   "</header>\n<main id=\"main\">\n");
 
     news_buf_addl(&c[NEWS_CHROME_CLOSE], "</main>\n<footer class=\"site\">"
@@ -408,6 +410,25 @@ news_render_chrome(news_buf_t chrome[NEWS_CHROME_N], const char *site,
     }
 
     return 0;
+}
+
+
+void
+news_render_sections_nav(news_buf_t *b, const char *const *names, size_t n)
+{
+    size_t  i;
+
+    if (n == 0) {
+        return;
+    }
+
+    news_buf_addl(b, "<nav class=\"sections\" aria-label=\"Sections\">");
+
+    for (i = 0; i < n; i++) {
+        (void) news_render_topic_link(b, NEWS_ROUTE_SECTION, names[i], 1);
+    }
+
+    news_buf_addl(b, "</nav>\n");
 }
 
 

@@ -177,7 +177,9 @@ news_render_comment_held(news_buf_t *b, const news_comment_form_t *f,
         news_buf_addl(b, " <span class=\"label\">Awaiting moderation</span>"
                       "</p>\n<div class=\"text\">");
         news_comment_html(b, recent[i].body, strlen(recent[i].body));
-        news_buf_addl(b, "</div>\n</li>\n");
+        news_buf_addl(b, "</div>\n");
+        news_render_comment_own(b, f, &recent[i]);
+        news_buf_addl(b, "</li>\n");
     }
 
     if (held) {
@@ -186,44 +188,65 @@ news_render_comment_held(news_buf_t *b, const news_comment_form_t *f,
 }
 
 
-/* the reader's own recent comments, each with edit and delete */
 void
-news_render_comment_edits(news_buf_t *b, const news_comment_form_t *f,
-    const news_comment_t *recent, size_t n)
+news_render_comment_own(news_buf_t *b, const news_comment_form_t *f,
+    const news_comment_t *c)
 {
-    size_t  i, shown;
+    unsigned long long  id;
 
-    for (i = 0, shown = 0; i < n; i++) {
-        /* a held comment past the window is listed above, not editable */
-        if (recent[i].created_at < f->now - f->window) {
-            continue;
-        }
+    id = (unsigned long long) c->id;
 
-        if (shown++ == 0) {
-            news_buf_addl(b, "<h3 class=\"recent-h\">Your recent comments"
-                          "</h3>\n");
-        }
-
-        news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
-                      "action=\"" NEWS_ROUTE_ARTICLE "%.*s"
-                      NEWS_ROUTE_ACTION_SUFFIX "\">\n"
-                      "<input type=\"hidden\" name=\"id\" value=\"%llu\">\n",
-                      (int) f->slug_len, f->slug,
-                      (unsigned long long) recent[i].id);
-        news_render_csrf_input(b, f->csrf, f->csrf_len);
-        news_buf_addl(b, "<p class=\"meta\">Editable until ");
-        news_render_clock(b, recent[i].created_at + f->window);
-        news_buf_addl(b, "</p>\n");
-        news_buf_addf(b, "<label for=\"edit-%llu\">Edit your comment</label>\n"
-                      "<textarea id=\"edit-%llu\" name=\"body\" rows=\"3\" "
-                      "required>", (unsigned long long) recent[i].id,
-                      (unsigned long long) recent[i].id);
-        news_html_escape(b, recent[i].body, strlen(recent[i].body));
-        news_buf_addl(b, "</textarea>\n<button type=\"submit\" "
-                      "name=\"action\" value=\"edit\">Save</button> "
-                      "<button type=\"submit\" name=\"action\" "
-                      "value=\"delete\">Delete</button>\n</form>\n");
+    if (f->edit == c->id && c->created_at < f->now - f->window) {
+        news_buf_addf(b, "<p class=\"error\" id=\"edit-%llu\" "
+                      "role=\"alert\">This comment can no longer be "
+                      "changed: comments can be changed for %lld minutes "
+                      "after posting.</p>\n", id, (long long) f->window / 60);
+        return;
     }
+
+    if (c->created_at < f->now - f->window) {
+        return;
+    }
+
+    if (f->edit != c->id) {
+        news_buf_addl(b, "<p class=\"actions own\">Editable until ");
+        news_render_clock(b, c->created_at + f->window);
+        news_buf_addf(b, " · <a href=\"" NEWS_ROUTE_ARTICLE "%.*s?edit=%llu"
+                      "#comment-%llu\">Edit<span class=\"vh\"> your "
+                      "comment</span></a> · <a href=\"" NEWS_ROUTE_ARTICLE
+                      "%.*s?delete=%llu\">Delete<span class=\"vh\"> your "
+                      "comment</span></a></p>\n", (int) f->slug_len, f->slug,
+                      id, id, (int) f->slug_len, f->slug, id);
+        return;
+    }
+
+    /* the form in place: back at the comment after a save */
+    news_buf_addf(b, "<form class=\"comment-edit\" method=\"post\" "
+                  "action=\"" NEWS_ROUTE_ARTICLE "%.*s"
+                  NEWS_ROUTE_ACTION_SUFFIX "\">\n"
+                  "<input type=\"hidden\" name=\"id\" value=\"%llu\">\n",
+                  (int) f->slug_len, f->slug, id);
+    news_render_csrf_input(b, f->csrf, f->csrf_len);
+    news_buf_addl(b, "<p class=\"meta\"><b>Editing your comment</b>, "
+                  "editable until ");
+    news_render_clock(b, c->created_at + f->window);
+    news_buf_addf(b, "</p>\n<label for=\"edit-%llu\">Your comment</label>\n"
+                  "<textarea id=\"edit-%llu\" name=\"body\" rows=\"5\" "
+                  "maxlength=\"%u\" required>", id, id, f->max);
+    news_html_escape(b, c->body, strlen(c->body));
+    news_buf_addf(b, "</textarea>\n<button type=\"submit\" name=\"action\" "
+                  "value=\"edit\">Save</button> <a href=\""
+                  NEWS_ROUTE_ARTICLE "%.*s#comment-%llu\">Cancel</a>\n"
+                  "</form>\n", (int) f->slug_len, f->slug, id);
+}
+
+
+void
+news_render_edit_refused(news_buf_t *b, const news_comment_form_t *f)
+{
+    news_buf_addf(b, "<p class=\"error\" role=\"alert\">You can change "
+                  "only your own comments, for %lld minutes after posting."
+                  "</p>\n", (long long) f->window / 60);
 }
 
 

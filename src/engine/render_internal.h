@@ -10,7 +10,8 @@
  *                     -> render_text.c
  *   render_search.c   -> render_text.c, render_list.c (the JSON list end)
  *   render_desk.c     -> render_text.c, render_account.c (form pieces)
- *   render_chrome.c, render_text.c -> (no other render file)
+ *   render_chrome.c   -> render_text.c (the sections' links)
+ *   render_text.c     -> (no other render file)
  */
 
 #ifndef NEWS_RENDER_INTERNAL_H

@@ -97,6 +97,9 @@ typedef struct {
     ngx_str_t           site_html;      /* the name escaped for HTML */
     ngx_str_t           site_json;      /* ... and inside a JSON string */
     ngx_flag_t          security_headers;   /* news_security_headers */
+    ngx_array_t        *nav;            /* news_nav: NULL or empty: none;
+                                           else the sections' names */
+    ngx_str_t           nav_html;       /* news_nav's links, rendered */
 } ngx_http_news_loc_conf_t;
 
 
@@ -120,6 +123,16 @@ typedef void (*ngx_http_news_work_pt)(void *data);
 /* runs on the event loop when the work is done: what to finalize with */
 typedef ngx_int_t (*ngx_http_news_done_pt)(ngx_http_request_t *r,
     void *data);
+
+
+#define NGX_HTTP_NEWS_RECENT      5       /* own comments offered to edit */
+
+
+/* a piece of a page to put in: under comment id, or at offset id */
+typedef struct {
+    uint64_t                    id;
+    ngx_str_t                   html;
+} ngx_http_news_insert_t;
 
 
 /* the per-request state of the module */
@@ -147,11 +160,15 @@ typedef struct {
     ngx_str_t                   reply_form;
     uint64_t                    reply_id;
 
+    /* ngx_http_news_insert_t: under the reader's own comments, the same */
+    ngx_array_t                *own;
+
     /* 0, or when a list gets stale: the next scheduled article is due */
     time_t                      stale_at;
 
     /* a list's section or tag ("s" or "t" . slug): its surrogate key */
     const char                 *topic;
+
 } ngx_http_news_ctx_t;
 
 
@@ -217,7 +234,8 @@ typedef struct {
     ngx_str_t   tail;
 } ngx_http_news_page_t;
 
-#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 11)
+/* the chrome's, news_nav's links and ngx_http_news_page_t's 12 */
+#define NGX_HTTP_NEWS_PIECES  (NEWS_CHROME_N + 12)
 
 /* ?sort=oldest|newest of an article's comments (oldest when absent) */
 ngx_int_t ngx_http_news_sort_arg(ngx_http_request_t *r, ngx_uint_t *newest);

@@ -10,10 +10,11 @@
 #include "engine/text.h"
 
 
-#define NGX_HTTP_NEWS_RECENT      5       /* own comments offered to edit */
 #define NGX_HTTP_NEWS_QUEUE_PAGE  50      /* comments a moderation page */
 
 
+static ngx_int_t ngx_http_news_own_comments(ngx_http_request_t *r,
+    news_comment_form_t *f, news_comment_t *recent, size_t n);
 static ngx_int_t ngx_http_news_reply_form(ngx_http_request_t *r,
     news_reader_t *rd, news_article_view_t *v, news_comment_form_t *f,
     ngx_str_t *form);
@@ -164,6 +165,13 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
         f.reply = 0;
     }
 
+    if (ngx_http_arg(r, (u_char *) "edit", 4, &value) == NGX_OK
+        && ngx_http_news_id((char *) value.data, value.len, &f.edit)
+           != NGX_OK)
+    {
+        f.edit = 0;
+    }
+
     if (ctx != NULL && ctx->form_error.len) {
         f.error = (char *) ctx->form_error.data;
         f.error_len = ctx->form_error.len;
@@ -179,6 +187,14 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
         n = 0;
     }
 
+    if (ngx_http_news_own_comments(r, &f, recent, n) != NGX_OK) {
+        while (n) {
+            news_comment_free(&recent[--n]);
+        }
+
+        return NGX_ERROR;
+    }
+
     news_render_comment_held(b, &f, recent, n);
 
     if (f.reply == 0 || ctx == NULL
@@ -187,13 +203,82 @@ ngx_http_news_comment_form(ngx_http_request_t *r, news_reader_t *rd,
         news_render_comment_form(b, &f);
     }
 
-    news_render_comment_edits(b, &f, recent, n);
-
     while (n) {
         news_comment_free(&recent[--n]);
     }
 
     return ngx_http_news_buf_copy(r, b, slot);
+}
+
+
+/*
+ * Under each of the reader's own visible comments, Edit and Delete, or
+ * (?edit=N) the edit form, for the article page to put in place (the
+ * held ones have theirs in the slot, news_render_comment_held).  An
+ * ?edit=N of no comment of theirs is 403, saying whose may be changed.
+ */
+static ngx_int_t
+ngx_http_news_own_comments(ngx_http_request_t *r, news_comment_form_t *f,
+    news_comment_t *recent, size_t n)
+{
+    size_t                   i;
+    ngx_uint_t               found;
+    news_buf_t              *b;
+    ngx_http_news_ctx_t     *ctx;
+    ngx_http_news_insert_t  *own;
+
+    ctx = ngx_http_news_get_ctx(r);
+    if (ctx == NULL) {
+        return NGX_ERROR;
+    }
+
+    ctx->own = ngx_array_create(r->pool, n ? n : 1,
+                                sizeof(ngx_http_news_insert_t));
+    if (ctx->own == NULL) {
+        return NGX_ERROR;
+    }
+
+    found = 0;
+
+    for (i = 0; i < n; i++) {
+        found |= (recent[i].id == f->edit);
+
+        if (recent[i].status != NEWS_COMMENT_VISIBLE) {
+            continue;
+        }
+
+        own = ngx_array_push(ctx->own);
+        b = ngx_http_news_buf(r);
+
+        if (own == NULL || b == NULL) {
+            return NGX_ERROR;
+        }
+
+        own->id = recent[i].id;
+        news_render_comment_own(b, f, &recent[i]);
+
+        if (ngx_http_news_buf_copy(r, b, &own->html) != NGX_OK) {
+            return NGX_ERROR;
+        }
+    }
+
+    if (f->edit == 0 || found) {
+        return NGX_OK;
+    }
+
+    own = ngx_array_push(ctx->own);
+    b = ngx_http_news_buf(r);
+
+    if (own == NULL || b == NULL) {
+        return NGX_ERROR;
+    }
+
+    /* said where the form would be, or above the comment form */
+    own->id = f->edit;
+    news_render_edit_refused(b, f);
+    ctx->form_status = NGX_HTTP_FORBIDDEN;
+
+    return ngx_http_news_buf_copy(r, b, &own->html);
 }
 
 

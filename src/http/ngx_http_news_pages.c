@@ -22,8 +22,10 @@ static ngx_int_t ngx_http_news_delete_confirm(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_str_t *id);
 static ngx_int_t ngx_http_news_reply_login(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, uint64_t id);
-static ngx_int_t ngx_http_news_reply_in_place(ngx_http_request_t *r,
+static ngx_int_t ngx_http_news_in_place(ngx_http_request_t *r,
     ngx_str_t *comments, ngx_str_t *slot);
+static ngx_int_t ngx_http_news_splice(ngx_http_request_t *r, ngx_str_t *s,
+    ngx_http_news_insert_t *pts, ngx_uint_t n);
 static ngx_int_t ngx_http_news_comment_slot(ngx_http_request_t *r,
     news_reader_t *rd, news_article_view_t *v, ngx_str_t *slug,
     ngx_str_t *slot);
@@ -84,11 +86,15 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     ngx_str_t *pieces)
 {
     ngx_uint_t                 n;
+    ngx_http_news_ctx_t       *ctx;
     ngx_http_news_loc_conf_t  *nlcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    ctx = ngx_http_news_get_ctx(r);
 
-    if (pg->nav.len == 0 && ngx_http_news_auth_nav(r, &pg->nav) != NGX_OK) {
+    if (ctx == NULL
+        || (pg->nav.len == 0 && ngx_http_news_auth_nav(r, &pg->nav) != NGX_OK))
+    {
         return NGX_ERROR;
     }
 
@@ -112,6 +118,8 @@ ngx_http_news_page_pieces(ngx_http_request_t *r, ngx_http_news_page_t *pg,
     pieces[n++] = nlcf->chrome[NEWS_CHROME_SEARCH];
     pieces[n++] = pg->box;
     pieces[n++] = nlcf->chrome[NEWS_CHROME_MAIN];
+    pieces[n++] = nlcf->nav_html;
+    pieces[n++] = nlcf->chrome[NEWS_CHROME_HEADER_END];
     pieces[n++] = pg->main;
     pieces[n++] = pg->count;
     pieces[n++] = pg->main_end;
@@ -653,7 +661,7 @@ ngx_http_news_article_page(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         return err->code;
     }
 
-    if (ngx_http_news_reply_in_place(r, &pg.comments, &pg.slot) != NGX_OK) {
+    if (ngx_http_news_in_place(r, &pg.comments, &pg.slot) != NGX_OK) {
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
     pg.tail.data = (u_char *) v->page.part[NEWS_PART_TAIL].data;
@@ -757,51 +765,112 @@ ngx_http_news_staff_comments(ngx_http_request_t *r, ngx_http_news_route_t *rt,
 
 
 /*
- * A reply's form (comment_pages.c made it) stands right under the
- * comment it answers, after that comment's own <article>: the page's
- * comments are copied around it.  When the comment is not on this page
- * (another comment page, a reply beyond the shown ones), the form opens
- * the slot under the comments instead.
+ * What stands right under a comment, after its own <article> (the engine
+ * finds the spot, render_thread.c): the reader's own comments' Edit and
+ * Delete or the edit form (?edit=N), and a reply's form (comment_pages.c
+ * made them).  The page's comments are copied around them.  A comment
+ * of the reader's not on this page has nothing to show here; a reply's
+ * form whose comment is not (another comment page, a reply beyond the
+ * shown ones) opens the slot under the comments instead.
  */
 static ngx_int_t
-ngx_http_news_reply_in_place(ngx_http_request_t *r, ngx_str_t *comments,
+ngx_http_news_in_place(ngx_http_request_t *r, ngx_str_t *comments,
     ngx_str_t *slot)
 {
-    u_char               *p, *at, *last;
-    size_t                n;
-    ssize_t               point;
-    ngx_http_news_ctx_t  *ctx;
+    ssize_t                 at;
+    ngx_uint_t              i, n;
+    ngx_http_news_ctx_t    *ctx;
+    ngx_http_news_insert_t *own, pts[NGX_HTTP_NEWS_RECENT + 1];
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
 
-    if (ctx == NULL || ctx->reply_form.len == 0) {
+    if (ctx == NULL) {
         return NGX_OK;
     }
 
-    point = news_render_reply_point((char *) comments->data, comments->len,
-                                    ctx->reply_id);
+    n = 0;
+    own = ctx->own ? ctx->own->elts : NULL;
 
-    if (point < 0) {
-        /* not on this page: the form leads the slot */
-        comments = slot;
-        point = 0;
+    for (i = 0; own && i < ctx->own->nelts && n < NGX_HTTP_NEWS_RECENT; i++) {
+        at = news_render_reply_point((char *) comments->data, comments->len,
+                                     own[i].id);
+        if (at >= 0) {
+            pts[n].id = (uint64_t) at;
+            pts[n++].html = own[i].html;
+        }
     }
 
-    at = comments->data + point;
-    last = comments->data + comments->len;
+    if (ctx->reply_form.len) {
+        at = news_render_reply_point((char *) comments->data, comments->len,
+                                     ctx->reply_id);
 
-    p = ngx_pnalloc(r->pool, comments->len + ctx->reply_form.len);
+        if (at < 0) {
+            /* not on this page: the form leads the slot */
+            pts[n].id = 0;
+            pts[n].html = ctx->reply_form;
+
+            if (ngx_http_news_splice(r, slot, &pts[n], 1) != NGX_OK) {
+                return NGX_ERROR;
+            }
+
+        } else {
+            pts[n].id = (uint64_t) at;
+            pts[n++].html = ctx->reply_form;
+        }
+    }
+
+    return ngx_http_news_splice(r, comments, pts, n);
+}
+
+
+/*
+ * s with each of the n pieces put in at its offset (its id); pieces at
+ * the same offset keep their order
+ */
+static ngx_int_t
+ngx_http_news_splice(ngx_http_request_t *r, ngx_str_t *s,
+    ngx_http_news_insert_t *pts, ngx_uint_t n)
+{
+    u_char                  *p, *q;
+    size_t                   len, from;
+    ngx_uint_t               i, k;
+    ngx_http_news_insert_t   t;
+
+    if (n == 0) {
+        return NGX_OK;
+    }
+
+    len = s->len;
+
+    /* a few dozen at most: an insertion sort, which keeps ties in order */
+    for (i = 0; i < n; i++) {
+        len += pts[i].html.len;
+
+        for (k = i; k > 0 && pts[k - 1].id > pts[k].id; k--) {
+            t = pts[k];
+            pts[k] = pts[k - 1];
+            pts[k - 1] = t;
+        }
+    }
+
+    p = ngx_pnalloc(r->pool, len);
     if (p == NULL) {
         return NGX_ERROR;
     }
 
-    n = at - comments->data;
-    ngx_memcpy(p, comments->data, n);
-    ngx_memcpy(p + n, ctx->reply_form.data, ctx->reply_form.len);
-    ngx_memcpy(p + n + ctx->reply_form.len, at, last - at);
+    q = p;
+    from = 0;
 
-    comments->len += ctx->reply_form.len;
-    comments->data = p;
+    for (i = 0; i < n; i++) {
+        q = ngx_cpymem(q, s->data + from, pts[i].id - from);
+        q = ngx_cpymem(q, pts[i].html.data, pts[i].html.len);
+        from = pts[i].id;
+    }
+
+    q = ngx_cpymem(q, s->data + from, s->len - from);
+
+    s->data = p;
+    s->len = q - p;
 
     return NGX_OK;
 }

@@ -145,6 +145,8 @@ sub pages {
         [ 'article-anon',          'GET',  $PAGE,                        undef,   200 ],
         [ 'article-alice',         'GET',  $PAGE,                        'alice', 200 ],
         [ 'article-reply-form',    'GET',  "$PAGE?reply=$self->{comment_ids}[0]", 'bob', 200 ],
+        [ 'article-edit-in-place', 'GET',  "$PAGE?edit=$self->{comment_ids}[0]", 'alice', 200 ],
+        [ 'article-edit-refused',  'GET',  "$PAGE?edit=$self->{comment_ids}[1]", 'alice', 403 ],
         [ 'article-moderator',     'GET',  $PAGE,                        'mod',   200 ],
         [ 'article-newest',        'GET',  "$PAGE?sort=newest",          undef,   200 ],
         [ 'article-editor-newest', 'GET',  "$PAGE?sort=newest",          'ed',    200 ],
