@@ -43,6 +43,8 @@ static unsigned news_article_pages_bound(const news_article_t *a);
 static int news_article_body(news_article_t *a, news_buf_t *html,
     news_err_t *err);
 static void news_times_key(unsigned char *key, int64_t t, uint64_t id);
+static int news_article_record(const MDB_val *val, uint64_t id,
+    news_article_t *a, news_err_t *err);
 static int news_article_holder(news_store_t *st, MDB_txn *txn,
     const char *slug, uint64_t *id);
 static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
@@ -1510,8 +1512,7 @@ int
 news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, news_err_t *err)
 {
-    int            rc, oom;
-    cJSON         *obj;
+    int            rc;
     MDB_val        key, val;
     unsigned char  k[8];
 
@@ -1524,7 +1525,26 @@ news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
         return news_store_fail(err, rc, "reading an article");
     }
 
-    obj = news_json_parse(val.mv_data, val.mv_size, &oom);
+    rc = news_article_record(&val, id, a, err);
+
+    if (rc == NEWS_OK && news_article_state(st, txn, a, err) != NEWS_OK) {
+        news_article_free(a);
+        return err->code;
+    }
+
+    return rc;
+}
+
+
+/* a stored record (an article's, or one of its revisions), parsed */
+static int
+news_article_record(const MDB_val *val, uint64_t id, news_article_t *a,
+    news_err_t *err)
+{
+    int     rc, oom;
+    cJSON  *obj;
+
+    obj = news_json_parse(val->mv_data, val->mv_size, &oom);
     if (obj == NULL) {
         return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
                    : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "
@@ -1534,12 +1554,83 @@ news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     rc = news_article_from_json(a, obj, 0, 1, err);
     cJSON_Delete(obj);
 
-    if (rc == NEWS_OK && news_article_state(st, txn, a, err) != NEWS_OK) {
-        news_article_free(a);
-        return err->code;
+    return rc;
+}
+
+
+int
+news_article_revision_load(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t version, news_article_t *a, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[12];
+
+    news_be64_put(k, id);
+    news_be32_put(k + 8, version);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_REVISIONS], &key, &val);
+
+    if (rc == MDB_NOTFOUND) {
+        return news_err_set(err, NEWS_NOTFOUND, "no version %u of this "
+                            "article", (unsigned) version);
     }
 
-    return rc;
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a revision");
+    }
+
+    return news_article_record(&val, id, a, err);
+}
+
+
+int
+news_article_revision_list(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t before, uint32_t *out, size_t n, size_t *count, int *more,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    unsigned char  k[12];
+
+    *count = 0;
+    *more = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_REVISIONS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading revisions");
+    }
+
+    news_be64_put(k, id);
+    news_be32_put(k + 8, before ? before : UINT32_MAX);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    /* the first key at or past (id, before); the one before it is ours */
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == MDB_NOTFOUND ? MDB_LAST
+                                                           : MDB_PREV);
+
+    while (rc == 0 && key.mv_size == 12 && memcmp(key.mv_data, k, 8) == 0) {
+        if (*count == n) {
+            *more = 1;
+            break;
+        }
+
+        out[(*count)++] = news_be32_get((unsigned char *) key.mv_data + 8);
+        rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading revisions");
+    }
+
+    return NEWS_OK;
 }
 
 

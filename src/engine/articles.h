@@ -107,6 +107,19 @@ int news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
  */
 int news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_buf_t *b, news_err_t *err);
+/*
+ * The versions of article id's revisions below `before` (0: all of
+ * them), the newest first, at most n in out; *more says older ones are
+ * left.  A walk of at most n + 1 keys.
+ */
+int news_article_revision_list(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t before, uint32_t *out, size_t n, size_t *count, int *more,
+    news_err_t *err);
+
+/* revision `version` of article id, parsed (caller frees); NOTFOUND */
+int news_article_revision_load(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t version, news_article_t *a, news_err_t *err);
+
 int news_article_id(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id);
 

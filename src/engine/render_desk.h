@@ -31,7 +31,8 @@ enum {
     NEWS_DESK_SAVE = 0,
     NEWS_DESK_PUBLISH,
     NEWS_DESK_SCHEDULE,
-    NEWS_DESK_UNPUBLISH
+    NEWS_DESK_UNPUBLISH,
+    NEWS_DESK_RESTORE           /* not a button: a version restored */
 };
 
 /* the article the form edits; slug NULL: a new one */
@@ -41,6 +42,20 @@ typedef struct {
     int64_t      published_at;
     int64_t      updated_at;
 } news_desk_edit_t;
+
+
+/* versions on a page of an article's revisions */
+#define NEWS_DESK_REVISIONS  10
+
+/* lines of context around each change in a diff of the text */
+#define NEWS_DESK_DIFF_CONTEXT  3
+
+/* one version on the revisions page */
+typedef struct {
+    const news_article_t  *a;
+    const news_article_t  *prev;    /* the version before it, or NULL */
+    uint32_t               version; /* 0: the current one */
+} news_desk_version_t;
 
 
 /* the list page's <main>: the filters, the articles, the next page */
@@ -60,6 +75,25 @@ void news_render_desk_delete(news_buf_t *b, const news_form_t *f,
  */
 void news_render_desk_banner(news_buf_t *b, const news_page_t *pg,
     int64_t now);
+
+/*
+ * An article's versions (v[0] the newest), what each changed, links to
+ * compare each with the current text and a form to restore it; a link
+ * to the page of versions below `earlier` when not 0
+ */
+void news_render_desk_revisions(news_buf_t *b, const news_form_t *f,
+    const char *slug, const char *title, const news_desk_version_t *v,
+    size_t n, uint32_t earlier);
+
+/*
+ * What changed from version `from` (old) to `to` (new; 0: the current
+ * text): each other field that changed, and the body line by line, its
+ * lines removed and added marked in words as well as <del> and <ins>.
+ * Texts too far apart for the diff's bounds (diff.h) say so instead.
+ */
+void news_render_desk_diff(news_buf_t *b, const news_form_t *f,
+    const char *slug, uint32_t from, uint32_t to, const news_article_t *old,
+    const news_article_t *new);
 
 /*
  * The form over a preview (pg: its page): "Preview", the state readers

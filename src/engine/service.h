@@ -94,6 +94,30 @@ int news_desk_preview(news_store_t *st, const news_actor_t *actor,
     news_buf_t *banner, news_err_t *err);
 
 /*
+ * The page of an article's versions (render_desk.h): the current one and
+ * NEWS_DESK_REVISIONS revisions below `before` (0: the newest), each
+ * with what it changed.  slug is NUL-terminated here and below: the
+ * pages' links name it.
+ */
+int news_desk_revisions_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, uint32_t before, const struct news_form_s *f,
+    news_buf_t *b, news_err_t *err);
+
+/* the changes from revision `from` to revision `to` (0: the current) */
+int news_desk_diff_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, uint32_t from, uint32_t to,
+    const struct news_form_s *f, news_buf_t *b, news_err_t *err);
+
+/*
+ * The patch that makes revision `version` the current text: its
+ * headline, standfirst, byline, section, tags, lead image and body; the
+ * slug, the status and the times stay.  *patch is the caller's.
+ */
+int news_desk_restore_patch(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, uint32_t version, cJSON **patch,
+    news_err_t *err);
+
+/*
  * The form's fields and its button (NEWS_DESK_SAVE ..) as the article
  * JSON: a whole new article (is_new), or a patch of every field the
  * form holds.  *out is the caller's to cJSON_Delete().

@@ -15,6 +15,14 @@
 
 static int news_desk_article(news_store_t *st, const char *slug, size_t len,
     news_article_t *a, news_err_t *err);
+static int news_desk_find(news_store_t *st, MDB_txn *txn, const char *slug,
+    size_t len, uint64_t *id, news_err_t *err);
+static int news_desk_versions(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t before, news_article_t *a, uint32_t *vers, size_t *n,
+    news_err_t *err);
+static int news_desk_two(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t from, uint32_t to, news_article_t *old, news_article_t *new,
+    news_err_t *err);
 static void news_desk_fields_of(news_desk_fields_t *v,
     const news_article_t *a, news_buf_t *tags, news_buf_t *time);
 static void news_desk_str(news_str_t *s, const char *p);
@@ -240,7 +248,7 @@ static int
 news_desk_article(news_store_t *st, const char *slug, size_t len,
     news_article_t *a, news_err_t *err)
 {
-    int       rc, moved;
+    int       rc;
     MDB_txn  *txn;
     uint64_t  id;
 
@@ -248,18 +256,262 @@ news_desk_article(news_store_t *st, const char *slug, size_t len,
         return err->code;
     }
 
-    if (news_article_find(st, txn, slug, len, &id, &moved) != 0 || moved) {
-        rc = news_err_set(err, NEWS_NOTFOUND, "no article \"%.*s\"",
-                          (int) (len > NEWS_SLUG_MAX ? NEWS_SLUG_MAX : len),
-                          slug);
+    rc = news_desk_find(st, txn, slug, len, &id, err);
 
-    } else {
+    if (rc == NEWS_OK) {
         rc = news_article_load(st, txn, id, a, err);
     }
 
     news_store_read_done(st);
 
     return rc;
+}
+
+
+/* the id of the article at its current slug */
+static int
+news_desk_find(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
+    uint64_t *id, news_err_t *err)
+{
+    int  moved;
+
+    if (news_article_find(st, txn, slug, len, id, &moved) != 0 || moved) {
+        return news_err_set(err, NEWS_NOTFOUND, "no article \"%.*s\"",
+                            (int) (len > NEWS_SLUG_MAX ? NEWS_SLUG_MAX
+                                                       : len),
+                            slug);
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_desk_revisions_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, uint32_t before, const news_form_t *f,
+    news_buf_t *b, news_err_t *err)
+{
+    int                  rc;
+    size_t               i, n, shown;
+    MDB_txn             *txn;
+    uint64_t             id;
+    uint32_t             vers[NEWS_DESK_REVISIONS + 2];
+    news_article_t       a[NEWS_DESK_REVISIONS + 2];
+    news_desk_version_t  v[NEWS_DESK_REVISIONS + 1];
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    n = 0;
+    rc = news_desk_find(st, txn, slug, len, &id, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_desk_versions(st, txn, id, before, a, vers, &n, err);
+    }
+
+    news_store_read_done(st);
+
+    if (rc == NEWS_OK) {
+        /* the last one read only tells what the one before it changed */
+        shown = n > (size_t) NEWS_DESK_REVISIONS + (before == 0)
+                ? n - 1 : n;
+
+        for (i = 0; i < shown; i++) {
+            v[i].a = &a[i];
+            v[i].prev = i + 1 < n ? &a[i + 1] : NULL;
+            v[i].version = vers[i];
+        }
+
+        news_render_desk_revisions(b, f, slug, a[0].title, v, shown,
+                                   shown < n ? vers[shown - 1] : 0);
+
+        rc = b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+    }
+
+    for (i = 0; i < n; i++) {
+        news_article_free(&a[i]);
+    }
+
+    return rc;
+}
+
+
+/*
+ * The versions a page of revisions shows, the newest first: the current
+ * one (version 0) on the first page, then NEWS_DESK_REVISIONS revisions
+ * below `before`, and one more when there is one (what the oldest shown
+ * changed is told against it)
+ */
+static int
+news_desk_versions(news_store_t *st, MDB_txn *txn, uint64_t id,
+    uint32_t before, news_article_t *a, uint32_t *vers, size_t *n,
+    news_err_t *err)
+{
+    int     more;
+    size_t  i, first, count;
+
+    *n = 0;
+    first = 0;
+
+    if (before == 0) {
+        if (news_article_load(st, txn, id, &a[0], err) != NEWS_OK) {
+            return err->code;
+        }
+
+        vers[0] = 0;
+        first = 1;
+        *n = 1;
+    }
+
+    if (news_article_revision_list(st, txn, id, before, vers + first,
+                                   NEWS_DESK_REVISIONS + 1, &count, &more,
+                                   err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    for (i = 0; i < count; i++) {
+        if (news_article_revision_load(st, txn, id, vers[first + i],
+                                       &a[first + i], err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+
+        (*n)++;
+    }
+
+    if (*n == 0) {
+        return news_err_set(err, NEWS_NOTFOUND, "no earlier versions");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_desk_diff_page(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, uint32_t from, uint32_t to,
+    const news_form_t *f, news_buf_t *b, news_err_t *err)
+{
+    int              rc;
+    MDB_txn         *txn;
+    uint64_t         id;
+    news_article_t   old, new;
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_desk_find(st, txn, slug, len, &id, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_desk_two(st, txn, id, from, to, &old, &new, err);
+    }
+
+    news_store_read_done(st);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    news_render_desk_diff(b, f, slug, from, to, &old, &new);
+
+    news_article_free(&old);
+    news_article_free(&new);
+
+    return b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                     : NEWS_OK;
+}
+
+
+/* revision `from`, and revision `to` or (0) the current article */
+static int
+news_desk_two(news_store_t *st, MDB_txn *txn, uint64_t id, uint32_t from,
+    uint32_t to, news_article_t *old, news_article_t *new, news_err_t *err)
+{
+    int  rc;
+
+    if (news_article_revision_load(st, txn, id, from, old, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = to ? news_article_revision_load(st, txn, id, to, new, err)
+            : news_article_load(st, txn, id, new, err);
+
+    if (rc != NEWS_OK) {
+        news_article_free(old);
+    }
+
+    return rc;
+}
+
+
+int
+news_desk_restore_patch(news_store_t *st, const news_actor_t *actor,
+    const char *slug, size_t len, uint32_t version, cJSON **patch,
+    news_err_t *err)
+{
+    int              rc;
+    size_t           i;
+    MDB_txn         *txn;
+    uint64_t         id;
+    news_article_t   rev;
+
+    /* what stays as it is now: where, whether and when readers see it */
+    static const char  *keep[] = {
+        "slug", "published_at", "updated_at", "status", "comments_closed",
+        "live"
+    };
+
+    *patch = NULL;
+
+    if (news_actor_may(actor, NEWS_ACT_EDIT, err) != NEWS_OK
+        || news_store_read(st, &txn, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    rc = news_desk_find(st, txn, slug, len, &id, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_article_revision_load(st, txn, id, version, &rev, err);
+    }
+
+    news_store_read_done(st);
+
+    if (rc != NEWS_OK) {
+        return rc;
+    }
+
+    *patch = news_article_to_json(&rev, 0);
+    news_article_free(&rev);
+
+    if (*patch == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    for (i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+        cJSON_DeleteItemFromObjectCaseSensitive(*patch, keep[i]);
+    }
+
+    /* a version without a lead image takes the current one away */
+    if (!cJSON_HasObjectItem(*patch, "image")
+        && cJSON_AddNullToObject(*patch, "image") == NULL)
+    {
+        cJSON_Delete(*patch);
+        *patch = NULL;
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    return NEWS_OK;
 }
 
 

@@ -373,6 +373,8 @@ ngx_int_t ngx_http_news_desk_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_desk_delete(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_desk_revisions(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 
 /* community.c: the moderators' tools */
 ngx_int_t ngx_http_news_api_words(ngx_http_request_t *r,

@@ -86,6 +86,11 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
       NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
       ngx_http_news_desk_delete, ngx_string(NEWS_ROUTE_DESK_DELETE_SUFFIX) },
 
+    { ngx_string(NEWS_ROUTE_DESK_ARTICLE), 1,
+      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
+      ngx_http_news_desk_revisions,
+      ngx_string(NEWS_ROUTE_REVISIONS_SUFFIX) },
+
     { ngx_string(NEWS_ROUTE_API_USERS), 0, NGX_HTTP_POST, 1, 1,
       ngx_http_news_api_users,
       ngx_null_string },

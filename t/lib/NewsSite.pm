@@ -94,6 +94,11 @@ EOF
     $self->{mod} = _login($t, 'maude', 'moderator');
     $self->{ed} = _login($t, 'edna', 'editor');
 
+    # a correction of the draft: version 1 kept, for the desk's versions
+    my $fix = _json($t, 'PATCH', '/api/articles/draft-piece',
+                    '{"body":"Not out yet.\\n\\nA <second> paragraph.","tags":["bridge"]}', $self->{ed});
+    die "patch: $fix->{status} $fix->{content}" if $fix->{status} != 200;
+
     # a thread three deep and a second top-level comment, approved;
     # one comment left waiting in the moderation queue
     my $api = "/api/articles/$SLUG/comments";
@@ -201,6 +206,8 @@ sub pages {
           { title => 'New "piece"', section => 'City', tags => 'a, b', body => "Text\r\n\r\n- one\r\n- two",
             action => 'preview' }, '/desk/new' ],
         [ 'article-draft-editor',  'GET',  '/articles/draft-piece',       'ed',    200 ],
+        [ 'desk-revisions',        'GET',  '/desk/articles/draft-piece/revisions', 'ed', 200 ],
+        [ 'desk-diff',             'GET',  '/desk/articles/draft-piece/revisions?diff=1', 'ed', 200 ],
         [ 'not-found',             'GET',  '/no/such/page',              undef,   404 ],
         [ 'article-not-found',     'GET',  '/articles/no-such-article',  undef,   404 ],
         [ 'bad-request',           'GET',  '/?page=zero',                undef,   400 ],
