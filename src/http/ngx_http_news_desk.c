@@ -33,6 +33,8 @@ static ngx_int_t ngx_http_news_desk_fields(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_desk_restore_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_desk_version(ngx_str_t *s, uint32_t *v);
+static ngx_int_t ngx_http_news_desk_token(ngx_http_request_t *r,
+    ngx_str_t *body);
 static ngx_int_t ngx_http_news_desk_preview(ngx_http_request_t *r,
     ngx_http_news_awrite_t *w);
 static ngx_int_t ngx_http_news_desk_done(ngx_http_request_t *r, void *data);
@@ -252,20 +254,17 @@ static ngx_int_t
 ngx_http_news_desk_restore_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     uint32_t                 version;
-    ngx_str_t                csrf, value;
+    ngx_int_t                rc;
+    ngx_str_t                value;
     news_err_t               err;
     news_actor_t             actor;
     ngx_http_news_awrite_t  *w;
 
     w = ngx_http_news_get_ctx(r)->data;
 
-    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
-        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
-    {
-        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
-                                        "This form has expired or did not "
-                                        "come from this site. Please try "
-                                        "again.");
+    rc = ngx_http_news_desk_token(r, body);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     if (ngx_http_news_form_field(r, body, "version", &value) != 1
@@ -288,6 +287,25 @@ ngx_http_news_desk_restore_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
+}
+
+
+/* the form's token is the session's: NGX_DECLINED, else a 403 page */
+static ngx_int_t
+ngx_http_news_desk_token(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_str_t  csrf;
+
+    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
+        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
+    {
+        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
+                                        "This form has expired or did not "
+                                        "come from this site. Please try "
+                                        "again.");
+    }
+
+    return NGX_DECLINED;
 }
 
 
@@ -598,18 +616,14 @@ ngx_http_news_desk_preview(ngx_http_request_t *r, ngx_http_news_awrite_t *w)
 static ngx_int_t
 ngx_http_news_desk_delete_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_str_t                csrf;
+    ngx_int_t                rc;
     ngx_http_news_awrite_t  *w;
 
     w = ngx_http_news_get_ctx(r)->data;
 
-    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
-        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
-    {
-        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
-                                        "This form has expired or did not "
-                                        "come from this site. Please try "
-                                        "again.");
+    rc = ngx_http_news_desk_token(r, body);
+    if (rc != NGX_DECLINED) {
+        return rc;
     }
 
     return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
