@@ -17,6 +17,7 @@ use lib 't/lib';
 use NewsTest;
 use NewsSite;
 use NewsLive;
+use NewsBrowser;
 
 my $min = $ENV{AUDIT_MIN} // 95;
 my $root = NewsTest->new(make_db => 0)->root;
@@ -55,6 +56,17 @@ my @runs = ([ 'front', '/', undef ],
             [ 'moderation-words', '/moderation/words', 'mod' ],
             [ 'moderation-user', '/moderation/users/bob', 'mod' ],
             [ 'moderation-log', '/moderation/log', 'mod' ]);
+# ---- the editors' desk (issue 20): its pages, as an editor ----------
+# (a preview is a POST, which Lighthouse cannot send: its page is the
+# article's own, audited above, under the preview's form; t/80 validates
+# it, and its screenshot is below)
+push @runs, [ 'desk', '/desk', 'ed' ],
+            [ 'desk-new', '/desk/new', 'ed' ],
+            [ 'desk-edit', '/desk/articles/draft-piece', 'ed' ],
+            [ 'desk-revisions', '/desk/articles/draft-piece/revisions', 'ed' ],
+            [ 'desk-diff', '/desk/articles/draft-piece/revisions?diff=1', 'ed' ],
+            [ 'desk-delete', '/desk/articles/draft-piece/delete', 'ed' ];
+# ---- end of the desk's block -------------------------------------------
 my @cats = qw(performance accessibility best-practices seo);
 my $fail = 0;
 my @rows;
@@ -110,6 +122,56 @@ for my $shot ([ 'phone', '390,1600' ], [ 'desktop', '1280,1100' ]) {
         }
     }
 }
+
+# ---- the newsroom's guide (README): screenshots of the desk ----------
+# In doc/screenshots/, committed: what an editor and a moderator see, at
+# phone (390 px) and desktop (1280 px) widths, the first screen of each.
+{
+    my $docs = "$root/doc/screenshots";
+    make_path($docs);
+    my $browser = NewsBrowser->new;
+    my $page = $browser ? $browser->page($t) : undef;
+    my @shots = ([ 'desk-list', 'desktop', 'ed', sub { $_[0]->go('/desk') } ],
+                 [ 'desk-edit', 'phone', 'ed', sub { $_[0]->go('/desk/articles/draft-piece') } ],
+                 [ 'desk-preview', 'desktop', 'ed', sub {
+                       $_[0]->go('/desk/articles/draft-piece');
+                       $_[0]->navigate_by(q{document.querySelector('button[value=preview]').click()});
+                   } ],
+                 [ 'desk-preview', 'phone', 'ed', sub {
+                       $_[0]->go('/desk/articles/draft-piece');
+                       $_[0]->navigate_by(q{document.querySelector('button[value=preview]').click()});
+                   } ],
+                 [ 'desk-versions', 'desktop', 'ed', sub { $_[0]->go('/desk/articles/draft-piece/revisions') } ],
+                 [ 'desk-diff', 'desktop', 'ed', sub { $_[0]->go('/desk/articles/draft-piece/revisions?diff=1') } ],
+                 [ 'moderator-article', 'desktop', 'mod', sub {
+                       $_[0]->go($NewsSite::PAGE);
+                       $_[0]->eval_js(q{document.querySelector('.comments').scrollIntoView()});
+                   } ]);
+    for my $shot (@shots) {
+        my ($name, $width, $who, $open) = @$shot;
+        my $file = "$docs/$name-$width.png";
+        my $ok = eval {
+            die NewsBrowser::why_not() . "\n" unless $page;
+            my ($cookie) = $site->cookie($who) =~ /^([^;]+)/;
+            my ($k, $v) = split /=/, $cookie, 2;
+            $page->send_cmd('Network.setCookie', { name => $k, value => $v, url => $t->url('/') });
+            $page->send_cmd('Emulation.setDeviceMetricsOverride',
+                            { width => $width eq 'phone' ? 390 : 1280, height => $width eq 'phone' ? 844 : 800,
+                              deviceScaleFactor => 1, mobile => $width eq 'phone' ? JSON::PP::true : JSON::PP::false });
+            $open->($page);
+            $page->screenshot($file);
+            1;
+        };
+        if ($ok && -s $file) {
+            print "screenshot: $file\n";
+        } else {
+            print STDERR "screenshot $file failed: $@\n";
+            $fail = 1;
+        }
+    }
+    $browser->quit if $browser;
+}
+# ---- end of the newsroom's screenshots ---------------------------------
 
 $site->done;
 Test::More::done_testing();
