@@ -2,8 +2,10 @@
 # make audit: Lighthouse (performance, accessibility, best practices, SEO)
 # on the seed article logged out and logged in and on the front page, in
 # Debian's Chromium; screenshots of the seed article at phone and desktop
-# widths, light and dark, in build/screenshots/.  Prints a score table and
-# exits non-zero when a score is under AUDIT_MIN (95).
+# widths, light and dark, in build/screenshots/; the editors' desk's
+# pages as an editor, and the newsroom guide's screenshots (README) in
+# doc/screenshots/.  Prints a score table and exits non-zero when a
+# score is under AUDIT_MIN (95).
 #
 # Needs `make audit-tools` (Debian's chromium, npm's lighthouse in
 # build/tools), which `make audit` runs first.
