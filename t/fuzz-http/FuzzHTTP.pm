@@ -95,6 +95,7 @@ my %BODY_OF = (
     ngx_http_news_desk_new        => 'desk_form',
     ngx_http_news_desk_article    => 'desk_form',
     ngx_http_news_desk_delete     => 'csrf_form',
+    ngx_http_news_desk_revisions  => 'restore_form',
 );
 
 # the comment post is the same handler for the form and the JSON route
@@ -478,7 +479,9 @@ sub form_fields {
     return (['csrf', $csrf], ['id', pick(@{ $self->{comments} }, 1, 0, 'x')],
             ['action', pick(qw(dismiss hide delete x), '')])
         if $kind eq 'reported_form';
-    return (['csrf', $csrf], ['action', pick(qw(save publish schedule unpublish x), '')],
+    return (['csrf', $csrf], ['version', pick(1, 2, 3, 0, 'x', '', '99999999999', '-1')])
+        if $kind eq 'restore_form';
+    return (['csrf', $csrf], ['action', pick(qw(save publish schedule unpublish preview edit x), '')],
             ['title', pick("desk $self->{n}", '', '<b>x</b>', 'x' x 301)],
             ['body', pick("text\r\n\r\nmore", '', '<script>x</script>')],
             (chance(0.5) ? (['slug', pick('desk-fz', 'Bad Slug', '', 'x' x 97)]) : ()),
