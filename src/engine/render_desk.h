@@ -44,6 +44,11 @@ typedef struct {
 } news_desk_edit_t;
 
 
+/* the desk pages' <head>: private pages, but said what they are */
+#define NEWS_DESK_HEAD                                                        \
+    "<meta name=\"description\" content=\"The editors' desk: write, "        \
+    "preview, schedule and correct the site's articles.\">\n"
+
 /* versions on a page of an article's revisions */
 #define NEWS_DESK_REVISIONS  10
 

@@ -767,10 +767,7 @@ ngx_http_news_desk_send(ngx_http_request_t *r, ngx_uint_t status,
 {
     ngx_http_news_page_t  pg;
 
-    /* private pages, but said what they are, as every page is */
-    static ngx_str_t  head = ngx_string(
-        "<meta name=\"description\" content=\"The editors' desk: write, "
-        "preview, schedule and correct the site's articles.\">\n");
+    static ngx_str_t  head = ngx_string(NEWS_DESK_HEAD);
 
     ngx_memzero(&pg, sizeof(pg));
     pg.title.data = (u_char *) title;
