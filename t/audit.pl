@@ -58,6 +58,14 @@ my @runs = ([ 'front', '/', undef ],
             [ 'moderation-words', '/moderation/words', 'mod' ],
             [ 'moderation-user', '/moderation/users/bob', 'mod' ],
             [ 'moderation-log', '/moderation/log', 'mod' ]);
+# ---- the readers' and moderators' journeys (issue 20): the pages on the way
+my @ids = @{ $site->{comment_ids} };
+push @runs, [ 'article-reply-form', "$NewsSite::PAGE?reply=$ids[0]", 'bob' ],
+            [ 'article-edit-in-place', "$NewsSite::PAGE?edit=$ids[0]", 'alice' ],
+            [ 'article-moderator', $NewsSite::PAGE, 'mod' ],
+            [ 'article-delete-confirm', "$NewsSite::PAGE?delete=$ids[0]", 'mod' ],
+            [ 'login-next', "/login?next=%2Farticles%2F$NewsSite::SLUG%23comment-form", undef ],
+            [ 'register', '/register', undef ];
 # ---- the editors' desk (issue 20): its pages, as an editor ----------
 # (a preview is a POST, which Lighthouse cannot send: its page is the
 # article's own, audited above, under the preview's form; t/80 validates
