@@ -1209,7 +1209,8 @@ ngx_http_news_build_nav(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
     conf->nav_html.len = b.len;
     conf->nav_html.data = b.failed ? NULL : ngx_pnalloc(cf->pool, b.len + 1);
 
-    if (conf->nav_html.data != NULL) {
+    /* no sections, no bytes: b.data is NULL, which memcpy may not take */
+    if (conf->nav_html.data != NULL && b.len) {
         ngx_memcpy(conf->nav_html.data, b.data, b.len);
     }
 

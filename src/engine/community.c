@@ -21,6 +21,11 @@ static int news_line_valid(const char *s, size_t n, size_t max);
 static int
 news_line_valid(const char *s, size_t n, size_t max)
 {
+    /* an empty field may come as NULL, which memchr may not take */
+    if (n == 0) {
+        return 1;
+    }
+
     return n <= max && news_utf8_valid(s, n) && !news_has_control(s, n)
            && memchr(s, '\n', n) == NULL && memchr(s, '\r', n) == NULL;
 }

@@ -275,7 +275,8 @@ ngx_http_news_report_form_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_report_form(r, 422, "note", err.msg, NULL);
     }
 
-    if (rc[2] == 1) {
+    /* an empty note comes as NULL, which memcpy may not take */
+    if (rc[2] == 1 && note.len) {
         ngx_memcpy(rp->note, note.data, note.len);
     }
 
