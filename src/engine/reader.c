@@ -167,12 +167,20 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         return NEWS_OK;
     }
 
+    /* a last page left without threads: no newest page that far */
+    if ((size_t) (cpage - 1) * NEWS_COMMENTS_PAGE >= total) {
+        return news_err_set(err, NEWS_NOTFOUND, "no such comment page");
+    }
+
     hi = total - 1 - (size_t) (cpage - 1) * NEWS_COMMENTS_PAGE;
     lo = hi >= NEWS_COMMENTS_PAGE - 1 ? hi - (NEWS_COMMENTS_PAGE - 1) : 0;
     p = (unsigned) (lo / NEWS_COMMENTS_PAGE) + 1;
     first = (size_t) (p - 1) * NEWS_COMMENTS_PAGE;
 
-    for (n = 0; rc == NEWS_OK && p + n <= hi / NEWS_COMMENTS_PAGE + 1; n++) {
+    /* a page's threads span at most two stored pages: pg[] holds them */
+    for (n = 0; rc == NEWS_OK && n < 2 && p + n <= hi / NEWS_COMMENTS_PAGE + 1;
+         n++)
+    {
         if (p + n == pages) {
             pg[n] = last;
             continue;
