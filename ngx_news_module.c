@@ -535,6 +535,10 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
+    if (ngx_http_news_routes_compile(cf, nmcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
     return ngx_http_news_check_db(cf, nmcf);
 }
 

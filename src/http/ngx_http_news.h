@@ -28,6 +28,10 @@
 #error the news module needs nginx built --with-threads
 #endif
 
+#if !(NGX_PCRE)
+#error the news module needs nginx built with PCRE (its router)
+#endif
+
 
 #define NGX_HTTP_NEWS_PAGE_SIZE    20
 #define NGX_HTTP_NEWS_PAGE_MAX     100000
@@ -35,6 +39,10 @@
 #define NGX_HTTP_NEWS_LIST_PAGES   NEWS_LIST_PAGES
 #define NGX_HTTP_NEWS_API_LIMIT    100
 #define NGX_HTTP_NEWS_NEXT_MAX     1024
+
+
+/* a route's compiled pattern (ngx_http_news_router.c) */
+typedef struct ngx_http_news_route_re_s  ngx_http_news_route_re_t;
 
 
 typedef struct {
@@ -78,6 +86,8 @@ typedef struct {
     ngx_uint_t          searches;       /* queued or running (search.c) */
     ngx_uint_t          store_open;
     news_drain_t        drain;          /* tells the edges (worker 0) */
+
+    ngx_http_news_route_re_t  *routes;  /* the route table's regexes */
 } ngx_http_news_main_conf_t;
 
 
@@ -181,6 +191,8 @@ extern ngx_module_t  ngx_http_news_module;
       ngx_http_get_module_main_conf(r, ngx_http_news_module))->store)
 
 
+ngx_int_t ngx_http_news_routes_compile(ngx_conf_t *cf,
+    ngx_http_news_main_conf_t *nmcf);
 ngx_int_t ngx_http_news_route(ngx_http_request_t *r);
 
 /* request.c: what a handler has of its request */

@@ -8,248 +8,235 @@
 #include "engine/text.h"
 
 
+/*
+ * A route's pattern is built from routes.h's paths, each quoted (\Q..\E)
+ * so that its dots are dots, anchored at both ends (\z: "$" would let a
+ * decoded "%0A" through).  A slug is one path segment, checked after the
+ * match by the engine's rule for slugs; a group named "user" holds a
+ * username instead, checked by the rule for usernames.
+ */
+#define NGX_HTTP_NEWS_EXACT(path)                                           \
+    ngx_string("^\\Q" path "\\E\\z")
+#define NGX_HTTP_NEWS_SLUG(path, suffix)                                    \
+    ngx_string("^\\Q" path "\\E([^/]+)\\Q" suffix "\\E\\z")
+#define NGX_HTTP_NEWS_USER(path, suffix)                                    \
+    ngx_string("^\\Q" path "\\E(?'user'[^/]+)\\Q" suffix "\\E\\z")
+
+#define NGX_HTTP_NEWS_GET  (NGX_HTTP_GET|NGX_HTTP_HEAD)
+#define NGX_HTTP_NEWS_FORM (NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST)
+
+
 typedef struct {
-    ngx_str_t                  path;     /* exact, or the part before a slug */
-    ngx_uint_t                 slug;     /* a slug follows `path` */
+    ngx_str_t                  pattern;
     ngx_uint_t                 methods;
-    ngx_uint_t                 json;     /* errors answered in JSON */
-    ngx_uint_t                 body;     /* the handler reads the body */
     ngx_http_news_handler_pt   handler;
-    ngx_str_t                  suffix;   /* what follows the slug */
 } ngx_http_news_route_def_t;
 
 
+/*
+ * Rows of one path stand together (the router asks the first of them and
+ * picks among them by method); no path matches two patterns.
+ */
 static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
 
-    { ngx_string(NEWS_ROUTE_FRONT), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_front,
-      ngx_null_string },
+    /* HTML pages and forms */
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_FRONT),
+      NGX_HTTP_NEWS_GET, ngx_http_news_front },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_ARTICLE, ""),
+      NGX_HTTP_NEWS_GET, ngx_http_news_article },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_ARTICLE, NEWS_ROUTE_COMMENTS_SUFFIX),
+      NGX_HTTP_POST, ngx_http_news_comment_post },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_ARTICLE, NEWS_ROUTE_COMMENTS_FEED_SUFFIX),
+      NGX_HTTP_NEWS_GET, ngx_http_news_comments_feed },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_ARTICLE, NEWS_ROUTE_ACTION_SUFFIX),
+      NGX_HTTP_POST, ngx_http_news_comment_action },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_SECTION, ""),
+      NGX_HTTP_NEWS_GET, ngx_http_news_topic },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_SECTION, NEWS_ROUTE_TOPIC_FEED_SUFFIX),
+      NGX_HTTP_NEWS_GET, ngx_http_news_topic_feed },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_TAG, ""),
+      NGX_HTTP_NEWS_GET, ngx_http_news_topic },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_LOGIN),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_login },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_REGISTER),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_register },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_ACCOUNT),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_account },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_LOGOUT),
+      NGX_HTTP_POST, ngx_http_news_logout },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_MODERATION),
+      NGX_HTTP_NEWS_GET, ngx_http_news_moderation },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_MODERATION),
+      NGX_HTTP_POST, ngx_http_news_comment_action },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_END_SESSIONS),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_moderation_sessions },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_MODERATION_WORDS),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_moderation_words },
+    { NGX_HTTP_NEWS_USER(NEWS_ROUTE_MODERATION_USER, ""),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_moderation_user },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_MODLOG),
+      NGX_HTTP_NEWS_GET, ngx_http_news_moderation_log },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_MODERATION_REPORTED),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_moderation_reported },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_COMMENT, NEWS_ROUTE_REPORT_SUFFIX),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_report_page },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_SEARCH),
+      NGX_HTTP_NEWS_GET, ngx_http_news_search },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_DESK),
+      NGX_HTTP_NEWS_GET, ngx_http_news_desk },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_DESK_NEW),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_desk_new },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_DESK_ARTICLE, ""),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_desk_article },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_DESK_ARTICLE,
+                         NEWS_ROUTE_DESK_DELETE_SUFFIX),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_desk_delete },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_DESK_ARTICLE, NEWS_ROUTE_REVISIONS_SUFFIX),
+      NGX_HTTP_NEWS_FORM, ngx_http_news_desk_revisions },
 
-    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_article,
-      ngx_null_string },
+    /* feeds and files for robots */
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_FEED),
+      NGX_HTTP_NEWS_GET, ngx_http_news_feed },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_SITEMAP),
+      NGX_HTTP_NEWS_GET, ngx_http_news_sitemap },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_ROBOTS),
+      NGX_HTTP_NEWS_GET, ngx_http_news_robots },
 
-    { ngx_string(NEWS_ROUTE_LOGIN), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_login,
-      ngx_null_string },
+    /* the JSON API */
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_ARTICLES),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_articles },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_ARTICLES),
+      NGX_HTTP_POST, ngx_http_news_api_create },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, ""),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_article },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, ""),
+      NGX_HTTP_PUT|NGX_HTTP_PATCH|NGX_HTTP_DELETE, ngx_http_news_api_change },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, NEWS_ROUTE_REVISIONS_SUFFIX),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_revisions },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, NEWS_ROUTE_COMMENTS_SUFFIX),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_comments },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, NEWS_ROUTE_COMMENTS_SUFFIX),
+      NGX_HTTP_POST, ngx_http_news_comment_post },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, NEWS_ROUTE_CLOSE_SUFFIX),
+      NGX_HTTP_POST, ngx_http_news_comments_close },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_ARTICLE, NEWS_ROUTE_OPEN_SUFFIX),
+      NGX_HTTP_POST, ngx_http_news_comments_close },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_COMMENT, ""),
+      NGX_HTTP_PATCH|NGX_HTTP_DELETE, ngx_http_news_api_comment },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_COMMENT, NEWS_ROUTE_REPORTS_SUFFIX),
+      NGX_HTTP_POST|NGX_HTTP_DELETE, ngx_http_news_api_reports },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_COMMENT, NEWS_ROUTE_FEATURED_SUFFIX),
+      NGX_HTTP_POST|NGX_HTTP_DELETE, ngx_http_news_api_featured },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_USERS),
+      NGX_HTTP_POST, ngx_http_news_api_users },
+    { NGX_HTTP_NEWS_USER(NEWS_ROUTE_API_USER, NEWS_ROUTE_SUSPENSION_SUFFIX),
+      NGX_HTTP_POST|NGX_HTTP_DELETE, ngx_http_news_api_suspension },
+    { NGX_HTTP_NEWS_USER(NEWS_ROUTE_API_USER, NEWS_ROUTE_USER_COMMENTS_SUFFIX),
+      NGX_HTTP_DELETE, ngx_http_news_api_user_comments },
+    { NGX_HTTP_NEWS_USER(NEWS_ROUTE_API_USER, NEWS_ROUTE_SESSIONS_SUFFIX),
+      NGX_HTTP_DELETE, ngx_http_news_api_user_sessions },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_SESSION),
+      NGX_HTTP_POST|NGX_HTTP_DELETE, ngx_http_news_api_session },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_SESSIONS),
+      NGX_HTTP_NEWS_GET|NGX_HTTP_DELETE, ngx_http_news_api_sessions },
+    { NGX_HTTP_NEWS_SLUG(NEWS_ROUTE_API_SESSION_ONE, ""),
+      NGX_HTTP_DELETE, ngx_http_news_api_session_end },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_ME),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_me },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_ME_DELETE),
+      NGX_HTTP_POST, ngx_http_news_api_password },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_PASSWORD),
+      NGX_HTTP_POST, ngx_http_news_api_password },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_MODLOG),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_modlog },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_SEARCH),
+      NGX_HTTP_NEWS_GET, ngx_http_news_api_search },
+    { NGX_HTTP_NEWS_EXACT(NEWS_ROUTE_API_WORDS),
+      NGX_HTTP_NEWS_GET|NGX_HTTP_PUT, ngx_http_news_api_words },
+};
 
-    { ngx_string(NEWS_ROUTE_REGISTER), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_register,
-      ngx_null_string },
+#define NGX_HTTP_NEWS_ROUTES                                                \
+    (sizeof(ngx_http_news_routes) / sizeof(ngx_http_news_route_def_t))
 
-    { ngx_string(NEWS_ROUTE_ACCOUNT), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_account,
-      ngx_null_string },
 
-    { ngx_string(NEWS_ROUTE_LOGOUT), 0, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_logout,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLES), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_articles,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_article,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLES), 0, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_api_create,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1,
-      NGX_HTTP_PUT|NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_change,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_revisions, ngx_string(NEWS_ROUTE_REVISIONS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_DESK), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_desk,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_DESK_NEW), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_desk_new,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_DESK_ARTICLE), 1,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_desk_article,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_DESK_ARTICLE), 1,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_desk_delete, ngx_string(NEWS_ROUTE_DESK_DELETE_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_DESK_ARTICLE), 1,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_desk_revisions,
-      ngx_string(NEWS_ROUTE_REVISIONS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_USERS), 0, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_api_users,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_SESSION), 0,
-      NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_session,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ME), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_me,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_SESSIONS), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_DELETE, 1, 0,
-      ngx_http_news_api_sessions,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_SESSION_ONE), 1, NGX_HTTP_DELETE, 1, 0,
-      ngx_http_news_api_session_end,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_END_SESSIONS), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_moderation_sessions,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_MODERATION_WORDS), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_moderation_words,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_MODERATION_USER), 1,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_moderation_user,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_MODLOG), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_moderation_log,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_suspension,
-      ngx_string(NEWS_ROUTE_SUSPENSION_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_WORDS), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_PUT, 1, 1,
-      ngx_http_news_api_words,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_PASSWORD), 0, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_api_password,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_ME_DELETE), 0, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_api_password,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_DELETE, 1, 0,
-      ngx_http_news_api_user_comments,
-      ngx_string(NEWS_ROUTE_USER_COMMENTS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_MODLOG), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_modlog,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_USER), 1, NGX_HTTP_DELETE, 1, 0,
-      ngx_http_news_api_user_sessions,
-      ngx_string(NEWS_ROUTE_SESSIONS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_comment_post, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_comments_feed,
-      ngx_string(NEWS_ROUTE_COMMENTS_FEED_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_ARTICLE), 1, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_comment_action, ngx_string(NEWS_ROUTE_ACTION_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_comments, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_comment_post, ngx_string(NEWS_ROUTE_COMMENTS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_comments_close, ngx_string(NEWS_ROUTE_CLOSE_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_ARTICLE), 1, NGX_HTTP_POST, 1, 1,
-      ngx_http_news_comments_close, ngx_string(NEWS_ROUTE_OPEN_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
-      NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_reports, ngx_string(NEWS_ROUTE_REPORTS_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
-      NGX_HTTP_POST|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_featured, ngx_string(NEWS_ROUTE_FEATURED_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_COMMENT), 1,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_report_page, ngx_string(NEWS_ROUTE_REPORT_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_MODERATION_REPORTED), 0,
-      NGX_HTTP_GET|NGX_HTTP_HEAD|NGX_HTTP_POST, 0, 1,
-      ngx_http_news_moderation_reported,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_COMMENT), 1,
-      NGX_HTTP_PATCH|NGX_HTTP_DELETE, 1, 1,
-      ngx_http_news_api_comment,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_FEED), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_feed,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_SITEMAP), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_sitemap,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_SECTION), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_topic,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_SECTION), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_topic_feed, ngx_string(NEWS_ROUTE_TOPIC_FEED_SUFFIX) },
-
-    { ngx_string(NEWS_ROUTE_TAG), 1, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_topic,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_SEARCH), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_search,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_API_SEARCH), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 1, 0,
-      ngx_http_news_api_search,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_ROBOTS), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_robots,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_MODERATION), 0, NGX_HTTP_GET|NGX_HTTP_HEAD, 0, 0,
-      ngx_http_news_moderation,
-      ngx_null_string },
-
-    { ngx_string(NEWS_ROUTE_MODERATION), 0, NGX_HTTP_POST, 0, 1,
-      ngx_http_news_comment_action,
-      ngx_null_string },
+/* a row's pattern, compiled once per configuration */
+struct ngx_http_news_route_re_s {
+    ngx_regex_t               *regex;
+    ngx_uint_t                 rows;     /* this and the next rows of its path */
+    ngx_uint_t                 user;     /* its group is a username */
 };
 
 
-static ngx_int_t ngx_http_news_match(ngx_http_news_route_def_t *def,
-    ngx_http_news_route_t *rt);
+static ngx_int_t ngx_http_news_match(ngx_http_request_t *r,
+    ngx_http_news_route_re_t *re, ngx_http_news_route_t *rt);
+static ngx_int_t ngx_http_news_dispatch(ngx_http_request_t *r,
+    ngx_uint_t first, ngx_uint_t rows, ngx_http_news_route_t *rt,
+    ngx_uint_t json);
 static ngx_int_t ngx_http_news_not_allowed(ngx_http_request_t *r,
     ngx_uint_t methods, ngx_uint_t json);
+
+
+/*
+ * Compiles every route's pattern once, at configuration time (with
+ * "pcre_jit on;" nginx JIT-compiles them after the configuration is read);
+ * rows that share a path share one regex.
+ */
+ngx_int_t
+ngx_http_news_routes_compile(ngx_conf_t *cf,
+    ngx_http_news_main_conf_t *nmcf)
+{
+    u_char                      errstr[NGX_MAX_CONF_ERRSTR];
+    ngx_uint_t                  i, first;
+    ngx_regex_compile_t         rc;
+    ngx_http_news_route_re_t   *re;
+    ngx_http_news_route_def_t  *def;
+
+    re = ngx_pcalloc(cf->pool,
+                     NGX_HTTP_NEWS_ROUTES * sizeof(ngx_http_news_route_re_t));
+    if (re == NULL) {
+        return NGX_ERROR;
+    }
+
+    first = 0;
+
+    for (i = 0; i < NGX_HTTP_NEWS_ROUTES; i++) {
+        def = &ngx_http_news_routes[i];
+
+        if (i > 0
+            && def->pattern.len == ngx_http_news_routes[first].pattern.len
+            && ngx_strncmp(def->pattern.data,
+                           ngx_http_news_routes[first].pattern.data,
+                           def->pattern.len)
+               == 0)
+        {
+            re[first].rows++;
+            continue;
+        }
+
+        ngx_memzero(&rc, sizeof(ngx_regex_compile_t));
+
+        rc.pattern = def->pattern;
+        rc.pool = cf->pool;
+        rc.err.len = NGX_MAX_CONF_ERRSTR;
+        rc.err.data = errstr;
+
+        if (ngx_regex_compile(&rc) != NGX_OK) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "news route \"%V\": %V",
+                               &def->pattern, &rc.err);
+            return NGX_ERROR;
+        }
+
+        first = i;
+        re[i].regex = rc.regex;
+        re[i].rows = 1;
+        re[i].user = rc.named_captures > 0
+                     && ngx_strcmp(rc.names + 2, "user") == 0;
+    }
+
+    nmcf->routes = re;
+
+    return NGX_OK;
+}
 
 
 ngx_int_t
@@ -257,13 +244,14 @@ ngx_http_news_route(ngx_http_request_t *r)
 {
     size_t                      skip;
     ngx_int_t                   rc;
-    ngx_uint_t                  i, allowed, json;
+    ngx_uint_t                  i, json;
     ngx_http_news_route_t       rt;
     ngx_http_news_ctx_t        *ctx;
     ngx_http_news_loc_conf_t   *nlcf;
-    ngx_http_news_route_def_t  *def;
+    ngx_http_news_main_conf_t  *nmcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
+    nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
 
     ngx_str_null(&rt.slug);
 
@@ -280,7 +268,6 @@ ngx_http_news_route(ngx_http_request_t *r)
         rt.path.len--;
     }
 
-    allowed = 0;
     /* "api/..." and "api" itself */
     json = rt.path.len >= sizeof(NEWS_ROUTE_API) - 2
            && ngx_strncmp(rt.path.data, NEWS_ROUTE_API,
@@ -306,40 +293,25 @@ ngx_http_news_route(ngx_http_request_t *r)
         }
     }
 
-    for (i = 0; i < sizeof(ngx_http_news_routes)
-                    / sizeof(ngx_http_news_route_def_t); i++)
-    {
-        def = &ngx_http_news_routes[i];
+    /* at most one regex a path: the rows between are its path's */
+    for (i = 0; i < NGX_HTTP_NEWS_ROUTES; i += nmcf->routes[i].rows) {
 
-        if (!ngx_http_news_match(def, &rt)) {
+        rc = ngx_http_news_match(r, &nmcf->routes[i], &rt);
+
+        if (rc == NGX_DECLINED) {
             continue;
         }
 
-        if (!(r->method & def->methods)) {
-            allowed |= def->methods;
-            continue;
+        if (rc != NGX_OK) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
 
-        /* GET and HEAD bodies are discarded; POST handlers read theirs */
-        if (!def->body
-            || !(r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH)))
-        {
-            rc = ngx_http_discard_request_body(r);
-            if (rc != NGX_OK) {
-                return rc;
-            }
-        }
-
-        return def->handler(r, &rt);
+        return ngx_http_news_dispatch(r, i, nmcf->routes[i].rows, &rt, json);
     }
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
-    }
-
-    if (allowed) {
-        return ngx_http_news_not_allowed(r, allowed, json);
     }
 
     /* an imported article's old path */
@@ -358,37 +330,83 @@ ngx_http_news_route(ngx_http_request_t *r)
 }
 
 
+/*
+ * NGX_OK with rt->slug set when the path is this pattern's and its slug
+ * or username is valid, NGX_DECLINED when not
+ */
 static ngx_int_t
-ngx_http_news_match(ngx_http_news_route_def_t *def, ngx_http_news_route_t *rt)
+ngx_http_news_match(ngx_http_request_t *r, ngx_http_news_route_re_t *re,
+    ngx_http_news_route_t *rt)
 {
-    if (!def->slug) {
-        return rt->path.len == def->path.len
-               && ngx_strncmp(rt->path.data, def->path.data, def->path.len)
-                  == 0;
+    int        captures[6];
+    ngx_int_t  rc;
+
+    rc = ngx_regex_exec(re->regex, &rt->path, captures, 6);
+
+    if (rc == NGX_REGEX_NO_MATCHED) {
+        return NGX_DECLINED;
     }
 
-    if (rt->path.len <= def->path.len + def->suffix.len
-        || ngx_strncmp(rt->path.data, def->path.data, def->path.len) != 0
-        || (def->suffix.len
-            && ngx_strncmp(rt->path.data + rt->path.len - def->suffix.len,
-                           def->suffix.data, def->suffix.len) != 0))
+    if (rc < 0) {
+        ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
+                      ngx_regex_exec_n " failed: %i on \"%V\"", rc,
+                      &rt->path);
+        return NGX_ERROR;
+    }
+
+    if (rc < 2) {
+        return NGX_OK;
+    }
+
+    rt->slug.data = rt->path.data + captures[2];
+    rt->slug.len = captures[3] - captures[2];
+
+    if (re->user) {
+        return news_username_valid((char *) rt->slug.data, rt->slug.len)
+               ? NGX_OK : NGX_DECLINED;
+    }
+
+    return news_slug_valid((char *) rt->slug.data, rt->slug.len)
+           ? NGX_OK : NGX_DECLINED;
+}
+
+
+/* the row of the matched path that takes this method, or 405 */
+static ngx_int_t
+ngx_http_news_dispatch(ngx_http_request_t *r, ngx_uint_t first,
+    ngx_uint_t rows, ngx_http_news_route_t *rt, ngx_uint_t json)
+{
+    ngx_int_t                   rc;
+    ngx_uint_t                  i, allowed;
+    ngx_http_news_route_def_t  *def;
+
+    def = NULL;
+    allowed = 0;
+
+    for (i = first; i < first + rows; i++) {
+        if (r->method & ngx_http_news_routes[i].methods) {
+            def = &ngx_http_news_routes[i];
+            break;
+        }
+
+        allowed |= ngx_http_news_routes[i].methods;
+    }
+
+    /* POST, PUT and PATCH handlers read their bodies; the rest are dropped */
+    if (def == NULL
+        || !(r->method & (NGX_HTTP_POST|NGX_HTTP_PUT|NGX_HTTP_PATCH)))
     {
-        return 0;
+        rc = ngx_http_discard_request_body(r);
+        if (rc != NGX_OK) {
+            return rc;
+        }
     }
 
-    rt->slug.data = rt->path.data + def->path.len;
-    rt->slug.len = rt->path.len - def->path.len - def->suffix.len;
-
-    /* the routes whose "slug" is a username: any case, with _ */
-    if (def->handler == ngx_http_news_api_user_sessions
-        || def->handler == ngx_http_news_api_user_comments
-        || def->handler == ngx_http_news_api_suspension
-        || def->handler == ngx_http_news_moderation_user)
-    {
-        return news_username_valid((char *) rt->slug.data, rt->slug.len);
+    if (def == NULL) {
+        return ngx_http_news_not_allowed(r, allowed, json);
     }
 
-    return news_slug_valid((char *) rt->slug.data, rt->slug.len);
+    return def->handler(r, rt);
 }
 
 

@@ -49,20 +49,23 @@ sub routes {
     my $hfile = "$root/src/engine/routes.h";
     open my $hf, '<', $hfile or die "FuzzHTTP: $hfile: $!";
     my $h = do { local $/; <$hf> };
-    my %path = $h =~ /^#define\s+(NEWS_ROUTE_\w+)\s+("[^"]*")/mg;
-    $table =~ s{ngx_string\((NEWS_ROUTE_\w+)\)}
-               {"ngx_string(" . ($path{$1} // die "FuzzHTTP: no $1 in $hfile") . ")"}ge;
-    my $entries = () = $table =~ /\{\s*ngx_string\(/g;
+    my %path = $h =~ /^#define\s+(NEWS_ROUTE_\w+)\s+"([^"]*)"/mg;
+    my $const = sub { $_[0] =~ /^"(.*)"$/ ? $1 : $path{$_[0]} // die "FuzzHTTP: no $_[0] in $hfile" };
+    my %methods = (NGX_HTTP_NEWS_GET => 'GET|HEAD', NGX_HTTP_NEWS_FORM => 'GET|HEAD|POST');
+    my $entries = () = $table =~ /\{\s*NGX_HTTP_NEWS_(?:EXACT|SLUG|USER)\(/g;
 
+    # { NGX_HTTP_NEWS_SLUG(path, suffix), methods, handler }: a slug (or,
+    # USER, a username) between the path and the suffix; EXACT, the path
     my @routes;
-    while ($table =~ /\{\s*ngx_string\("([^"]*)"\),\s*(\d),\s*([A-Z_|]+),\s*(\d),
-                      \s*(\d),\s*(\w+),\s*(?:ngx_null_string|ngx_string\("([^"]*)"\))
-                      \s*\}/gx)
+    while ($table =~ /\{\s*NGX_HTTP_NEWS_(EXACT|SLUG|USER)\(\s*(\w+)\s*(?:,\s*(\w+|""))?\s*\),
+                      \s*([A-Z_|]+),\s*(\w+)\s*\}/gx)
     {
-        push @routes, { path => $1, slug => $2,
-                        methods => [map { s/^NGX_HTTP_//r } split /\|/, $3],
-                        json => $4, body => $5, handler => $6,
-                        suffix => $7 // '' };
+        my ($kind, $path, $suffix, $handler) = ($1, $const->($2), defined $3 ? $const->($3) : '', $5);
+        my @methods = map { s/^NGX_HTTP_//r } map { split /\|/, $methods{$_} // $_ } split /\|/, $4;
+        push @routes, { path => $path, slug => $kind ne 'EXACT' ? 1 : 0,
+                        methods => \@methods, json => $path =~ m{^api/} ? 1 : 0,
+                        body => (grep { /^(?:POST|PUT|PATCH)$/ } @methods) ? 1 : 0,
+                        handler => $handler, suffix => $suffix };
     }
     die "FuzzHTTP: read " . @routes . " of $entries routes in $file"
         unless @routes && @routes == $entries;
