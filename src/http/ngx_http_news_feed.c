@@ -22,7 +22,7 @@ static ngx_str_t  ngx_http_news_text_type = ngx_string("text/plain");
 
 static ngx_int_t ngx_http_news_base(ngx_http_request_t *r, ngx_str_t *base);
 static ngx_int_t ngx_http_news_list_page(ngx_http_request_t *r,
-    news_list_t *list, const char *feed, char kind, ngx_str_t *type);
+    const char *topic, const char *feed);
 static ngx_uint_t ngx_http_news_unchanged(ngx_http_request_t *r);
 static int ngx_http_news_comments_feed_body(ngx_http_request_t *r,
     news_reader_t *rd, news_article_view_t *v, const char *slug,
@@ -108,14 +108,7 @@ ngx_http_news_marks(ngx_http_request_t *r, news_str_t *marks)
 ngx_int_t
 ngx_http_news_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    news_list_t  list;
-
-    ngx_memzero(&list, sizeof(list));
-    list.limit = NGX_HTTP_NEWS_FEED_ENTRIES;
-    list.kind = NEWS_FRAG_ATOM;
-
-    return ngx_http_news_list_page(r, &list, NEWS_ROUTE_FEED, 'A',
-                                   &ngx_http_news_atom_type);
+    return ngx_http_news_list_page(r, NULL, NEWS_ROUTE_FEED);
 }
 
 
@@ -123,25 +116,21 @@ ngx_http_news_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 ngx_int_t
 ngx_http_news_topic_feed(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    u_char       *self;
-    news_list_t   list;
+    u_char      *self;
+    const char  *topic;
 
-    ngx_memzero(&list, sizeof(list));
-    list.limit = NGX_HTTP_NEWS_FEED_ENTRIES;
-    list.kind = NEWS_FRAG_ATOM;
-    list.topic = ngx_http_news_topic_key(r, 's', &rt->slug);
+    topic = ngx_http_news_topic_key(r, 's', &rt->slug);
 
     /* the feed's own path, for rel="self": a slug needs no escaping */
     self = ngx_pnalloc(r->pool, rt->path.len + 1);
 
-    if (list.topic == NULL || self == NULL) {
+    if (topic == NULL || self == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     *ngx_cpymem(self, rt->path.data, rt->path.len) = '\0';
 
-    return ngx_http_news_list_page(r, &list, (char *) self, 'A',
-                                   &ngx_http_news_atom_type);
+    return ngx_http_news_list_page(r, topic, (char *) self);
 }
 
 
@@ -267,35 +256,36 @@ ngx_http_news_comments_feed_body(ngx_http_request_t *r, news_reader_t *rd,
 ngx_int_t
 ngx_http_news_sitemap(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    news_list_t  list;
-
-    ngx_memzero(&list, sizeof(list));
-    list.limit = NGX_HTTP_NEWS_SITEMAP_MAX;
-    list.kind = NEWS_FRAG_SITEMAP;
-
-    return ngx_http_news_list_page(r, &list, NULL, 'M',
-                                   &ngx_http_news_xml_type);
+    return ngx_http_news_list_page(r, NULL, NULL);
 }
 
 
 /*
  * A list of stored entries with their markers filled in, between the head
- * and tail of the Atom feed (when feed is its path) or of the sitemap.
- * The validators come first: a client that has the list gets its 304
- * before a single entry is read.  A section's feed with nothing a reader
- * may see is a 404, as its page is.
+ * and tail of the Atom feed (when feed is its path; of the section topic,
+ * if not NULL) or of the sitemap (feed NULL).  The validators come first:
+ * a client that has the list gets its 304 before a single entry is read.
+ * A section's feed with nothing a reader may see is a 404, as its page
+ * is.
  */
 static ngx_int_t
-ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
-    const char *feed, char kind, ngx_str_t *type)
+ngx_http_news_list_page(ngx_http_request_t *r, const char *topic,
+    const char *feed)
 {
     ngx_int_t       rc;
-    ngx_str_t       piece;
+    ngx_str_t       piece, *type;
     ngx_uint_t      unchanged;
     news_buf_t     *b;
     news_err_t      err;
     news_str_t      marks[NEWS_MARKS];
+    news_list_t     list;
     news_reader_t   rd;
+
+    ngx_memzero(&list, sizeof(list));
+    list.topic = topic;
+    list.limit = feed ? NGX_HTTP_NEWS_FEED_ENTRIES : NGX_HTTP_NEWS_SITEMAP_MAX;
+    list.kind = feed ? NEWS_FRAG_ATOM : NEWS_FRAG_SITEMAP;
+    type = feed ? &ngx_http_news_atom_type : &ngx_http_news_xml_type;
 
     if (ngx_http_news_marks(r, marks) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -307,10 +297,10 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
 
     b = ngx_http_news_buf(r);
 
-    rc = list->topic ? ngx_http_news_list_empty(&rd, list, &err) : NEWS_OK;
+    rc = topic ? ngx_http_news_list_empty(&rd, &list, &err) : NEWS_OK;
 
     if (rc == NEWS_OK) {
-        rc = ngx_http_news_list_stamp(r, &rd, kind, &err);
+        rc = ngx_http_news_list_stamp(r, &rd, feed ? 'A' : 'M', &err);
     }
 
     /* a client that has the list gets its 304 before an entry is read */
@@ -318,8 +308,8 @@ ngx_http_news_list_page(ngx_http_request_t *r, news_list_t *list,
 
     if (rc == NEWS_OK && !unchanged) {
         ngx_http_news_list_head(r, feed, marks, b);
-        list->marks = marks;
-        rc = news_read_list(&rd, list, b, &err);
+        list.marks = marks;
+        rc = news_read_list(&rd, &list, b, &err);
     }
 
     news_reader_end(&rd);
