@@ -446,8 +446,12 @@ ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
     ngx_http_news_body_pt done);
 struct cJSON *ngx_http_news_json_parse(ngx_str_t *body, const char **why);
-ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
-    const char *name, ngx_str_t *value);
+ngx_int_t ngx_http_news_form_route(ngx_http_request_t *r, int act,
+    ngx_http_news_body_pt done);
+ngx_int_t ngx_http_news_form_fields(ngx_http_request_t *r, ngx_str_t *body,
+    const char *const *names, ngx_str_t **values, ngx_uint_t n);
+ngx_int_t ngx_http_news_form_read(ngx_http_request_t *r, ngx_str_t *body,
+    const char *const *names, ngx_str_t **values, ngx_uint_t n);
 
 /* tasks.c: the thread pools */
 #define NGX_HTTP_NEWS_POOL_WRITES  0    /* news_thread_pool */
@@ -485,6 +489,14 @@ ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *text);
 ngx_int_t ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *title, const char *text);
+/* a form refused by ngx_http_news_form_read(), and the words for it */
+ngx_int_t ngx_http_news_form_refused(ngx_http_request_t *r, ngx_int_t rc);
+#define NGX_HTTP_NEWS_FORM_EXPIRED                                          \
+    "This form has expired or did not come from this site. Please try "     \
+    "again."
+#define NGX_HTTP_NEWS_FORM_GARBLED                                          \
+    "The form arrived garbled (a field twice, or not UTF-8). Please try "   \
+    "again."
 ngx_int_t ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *message);
 /*

@@ -181,34 +181,26 @@ static ngx_int_t
 ngx_http_news_account_form(ngx_http_request_t *r, ngx_uint_t kind,
     ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw, ngx_str_t *next)
 {
-    ngx_int_t  rc[4];
+    ngx_int_t  rc;
     ngx_str_t  csrf;
     u_char     pre[NEWS_TOKEN_LEN], want[NEWS_SHA256_LEN],
                got[NEWS_SHA256_LEN];
 
-    rc[0] = ngx_http_news_form_field(r, body, "username", name);
-    rc[1] = ngx_http_news_form_field(r, body, "password", pw);
-    rc[2] = ngx_http_news_form_field(r, body, "next", next);
-    rc[3] = ngx_http_news_form_field(r, body, "csrf", &csrf);
+    static const char  *names[] = { "username", "password", "next", "csrf" };
+    ngx_str_t          *values[] = { name, pw, next, &csrf };
+
+    rc = ngx_http_news_form_fields(r, body, names, values, 4);
 
     ngx_http_news_next_check(r, next);
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
-        || rc[3] == NGX_ERROR)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (rc[0] < 0 || rc[1] < 0 || rc[2] < 0 || rc[3] < 0) {
-        if (rc[0] < 0) {
-            ngx_str_null(name);
-        }
-
+    if (rc == NGX_HTTP_BAD_REQUEST) {
         return ngx_http_news_form_page(r, kind, NGX_HTTP_BAD_REQUEST, name,
                                        next, NULL,
-                                       "The form arrived garbled (a field "
-                                       "twice, or not UTF-8). Please try "
-                                       "again.");
+                                       NGX_HTTP_NEWS_FORM_GARBLED);
+    }
+
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     if (ngx_http_news_cookie_token(r, NGX_HTTP_NEWS_PRE_COOKIE, pre)
@@ -230,9 +222,7 @@ ngx_http_news_account_form(ngx_http_request_t *r, ngx_uint_t kind,
 forbidden:
 
     return ngx_http_news_form_page(r, kind, NGX_HTTP_FORBIDDEN, name, next,
-                                   NULL, "This form has expired or did not "
-                                   "come from this site. Please try "
-                                   "again.");
+                                   NULL, NGX_HTTP_NEWS_FORM_EXPIRED);
 }
 
 
@@ -264,11 +254,6 @@ ngx_http_news_login_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     a->next = next;
-
-    rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
 
     return ngx_http_news_auth_post(r, a);
 }
@@ -337,11 +322,6 @@ ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
     a->next = next;
     a->ac.start_session = 1;
 
-    rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
     return ngx_http_news_auth_post(r, a);
 }
 
@@ -357,7 +337,6 @@ static ngx_int_t
 ngx_http_news_logout_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     ngx_int_t                  rc;
-    ngx_str_t                  csrf;
     ngx_http_news_ctx_t       *ctx;
     ngx_http_news_auth_t      *a;
     ngx_http_news_loc_conf_t  *nlcf;
@@ -376,12 +355,9 @@ ngx_http_news_logout_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_see_other(r, &nlcf->prefix);
     }
 
-    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
-
-    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
-                                        "This form has expired or did not "
-                                        "come from this site.");
+    rc = ngx_http_news_form_read(r, body, NULL, NULL, 0);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
     a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_LOGOUT, NULL, NULL);
@@ -405,13 +381,9 @@ ngx_http_news_account(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_ACCOUNT);
+    rc = ngx_http_news_form_route(r, NEWS_ACT_ACCOUNT, ngx_http_news_account_body);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (r->method == NGX_HTTP_POST) {
-        return ngx_http_news_read_body(r, 0, ngx_http_news_account_body);
     }
 
     return ngx_http_news_account_page(r, NGX_HTTP_OK, NULL, NULL);
@@ -463,41 +435,36 @@ static ngx_int_t
 ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     int                        disown;
-    ngx_int_t                  rc[6];
-    ngx_str_t                  csrf, action, pw, new_pw, name, comments,
-                               sid;
+    ngx_int_t                  rc;
+    ngx_str_t                  action, pw, new_pw, name, comments, sid;
     ngx_uint_t                 kind;
     news_user_t               *user;
     ngx_http_news_auth_t      *a;
     ngx_http_news_loc_conf_t  *nlcf;
 
+    static const char  *names[] = { "action", "password", "new_password",
+                                    "comments", "session" };
+    ngx_str_t          *values[] = { &action, &pw, &new_pw, &comments,
+                                     &sid };
+
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
     user = ngx_http_news_user(r);
 
-    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
-    rc[1] = ngx_http_news_form_field(r, body, "action", &action);
-    rc[2] = ngx_http_news_form_field(r, body, "password", &pw);
-    rc[3] = ngx_http_news_form_field(r, body, "new_password", &new_pw);
-    rc[4] = ngx_http_news_form_field(r, body, "comments", &comments);
-    rc[5] = ngx_http_news_form_field(r, body, "session", &sid);
+    rc = ngx_http_news_form_read(r, body, names, values, 5);
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
-        || rc[3] == NGX_ERROR || rc[4] == NGX_ERROR || rc[5] == NGX_ERROR)
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_account_page(r, rc, NULL,
+                                          NGX_HTTP_NEWS_FORM_EXPIRED);
+    }
+
+    if (rc == NGX_HTTP_BAD_REQUEST || (rc == NGX_OK && action.data == NULL))
     {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_account_page(r, NGX_HTTP_FORBIDDEN, NULL,
-                                          "This form has expired or did not "
-                                          "come from this site. Please try "
-                                          "again.");
-    }
-
-    if (rc[1] != 1 || rc[2] < 0 || rc[3] < 0 || rc[4] < 0 || rc[5] < 0) {
         return ngx_http_news_account_page(r, NGX_HTTP_BAD_REQUEST, NULL,
-                                          "The form arrived garbled. Please "
-                                          "try again.");
+                                          NGX_HTTP_NEWS_FORM_GARBLED);
+    }
+
+    if (rc != NGX_OK) {
+        return rc;
     }
 
     disown = NEWS_DISOWN_KEEP;
@@ -574,13 +541,6 @@ ngx_http_news_account_body(ngx_http_request_t *r, ngx_str_t *body)
                       - a->next.data;
     }
 
-    if (kind == NEWS_ACCOUNT_PASSWORD || kind == NEWS_ACCOUNT_DELETE) {
-        rc[0] = ngx_http_news_throttled(r, a);
-        if (rc[0] != NGX_DECLINED) {
-            return rc[0];
-        }
-    }
-
     return ngx_http_news_auth_post(r, a);
 }
 
@@ -622,14 +582,10 @@ ngx_http_news_moderation_sessions(ngx_http_request_t *r,
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_form_route(r, NEWS_ACT_MODERATE,
+                                  ngx_http_news_end_sessions_body);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (r->method == NGX_HTTP_POST) {
-        return ngx_http_news_read_body(r, 0,
-                                       ngx_http_news_end_sessions_body);
     }
 
     return ngx_http_news_end_sessions_page(r, NGX_HTTP_OK, NULL, NULL, NULL);
@@ -639,25 +595,26 @@ ngx_http_news_moderation_sessions(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_news_end_sessions_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t              rc[2];
-    ngx_str_t              csrf, name;
+    ngx_int_t              rc;
+    ngx_str_t              name;
     ngx_http_news_auth_t  *a;
 
-    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
-    rc[1] = ngx_http_news_form_field(r, body, "username", &name);
+    static const char  *names[] = { "username" };
+    ngx_str_t          *values[] = { &name };
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_http_news_form_read(r, body, names, values, 1);
+
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_end_sessions_page(r, rc, NULL, NULL,
+                                               NGX_HTTP_NEWS_FORM_EXPIRED);
     }
 
-    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_end_sessions_page(r, NGX_HTTP_FORBIDDEN, NULL,
-                                               NULL, "This form has expired "
-                                               "or did not come from this "
-                                               "site. Please try again.");
+    if (rc == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        return rc;
     }
 
-    if (rc[1] < 0 || !news_username_valid((char *) name.data, name.len)) {
+    /* a garbled name is a wrong one */
+    if (rc != NGX_OK || !news_username_valid((char *) name.data, name.len)) {
         return ngx_http_news_end_sessions_page(r, 422, NULL, "username",
                                                "A username has 3 to 32 "
                                                "letters, digits, _ or -.");

@@ -223,7 +223,6 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     int                    disown;
     cJSON                 *root, *cur, *next, *how;
-    ngx_int_t              rc;
     ngx_str_t              name, pw;
     ngx_uint_t             kind;
     const char            *why;
@@ -312,11 +311,6 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
     return ngx_http_news_auth_post(r, a);
 }
 
@@ -334,11 +328,7 @@ ngx_http_news_api_user_sessions(ngx_http_request_t *r,
         return rc;
     }
 
-    if (!news_username_valid((char *) rt->slug.data, rt->slug.len)) {
-        return ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND, "not_found",
-                                        "no such user");
-    }
-
+    /* the router takes only a valid username here */
     a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_END_USER, &rt->slug,
                                &(ngx_str_t) ngx_null_string);
     if (a == NULL) {
@@ -436,7 +426,6 @@ done:
 static ngx_int_t
 ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t              rc;
     ngx_str_t              name, pw;
     const char            *msg;
     ngx_http_news_auth_t  *a;
@@ -464,11 +453,6 @@ ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_DECLINED) {
-        return rc;
-    }
-
     return ngx_http_news_auth_post(r, a);
 }
 
@@ -476,7 +460,6 @@ ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
 static ngx_int_t
 ngx_http_news_api_session_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t              rc;
     ngx_str_t              name, pw;
     const char            *msg;
     ngx_http_news_auth_t  *a;
@@ -498,11 +481,6 @@ ngx_http_news_api_session_body(ngx_http_request_t *r, ngx_str_t *body)
     a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_LOGIN, &name, &pw);
     if (a == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    rc = ngx_http_news_throttled(r, a);
-    if (rc != NGX_DECLINED) {
-        return rc;
     }
 
     return ngx_http_news_auth_post(r, a);

@@ -93,23 +93,30 @@ ngx_http_news_auth_new(ngx_http_request_t *r, ngx_uint_t kind,
 
 
 /*
- * To a pool: logins and registrations hash, to the hashing pool; the
+ * To a pool: logins, registrations, password changes and deletions hash,
+ * to the hashing pool, after the throttle's look (a 429 at once); the
  * answer comes from ngx_http_news_auth_done().  A full hashing queue is
  * a 503 with Retry-After, at once.
  */
 ngx_int_t
 ngx_http_news_auth_post(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 {
-    ngx_int_t  rc;
+    ngx_int_t   rc;
+    ngx_uint_t  hashes;
 
-    rc = ngx_http_news_task_start(r, (a->ac.kind == NEWS_ACCOUNT_LOGIN
-                                      || a->ac.kind == NEWS_ACCOUNT_REGISTER
-                                      || a->ac.kind == NEWS_ACCOUNT_PASSWORD
-                                      || a->ac.kind == NEWS_ACCOUNT_DELETE)
-                                     ? NGX_HTTP_NEWS_POOL_HASH
-                                     : NGX_HTTP_NEWS_POOL_WRITES,
-                                  ngx_http_news_auth_work,
-                                  ngx_http_news_auth_done, a);
+    hashes = a->ac.kind == NEWS_ACCOUNT_LOGIN
+             || a->ac.kind == NEWS_ACCOUNT_REGISTER
+             || a->ac.kind == NEWS_ACCOUNT_PASSWORD
+             || a->ac.kind == NEWS_ACCOUNT_DELETE;
+
+    rc = hashes ? ngx_http_news_throttled(r, a) : NGX_DECLINED;
+
+    if (rc == NGX_DECLINED) {
+        rc = ngx_http_news_task_start(r, hashes ? NGX_HTTP_NEWS_POOL_HASH
+                                                : NGX_HTTP_NEWS_POOL_WRITES,
+                                      ngx_http_news_auth_work,
+                                      ngx_http_news_auth_done, a);
+    }
 
     if (rc != NGX_DONE) {
         ngx_explicit_memzero(a->ac.pw, sizeof(a->ac.pw));

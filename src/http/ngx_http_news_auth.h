@@ -60,7 +60,7 @@ void ngx_http_news_next_check(ngx_http_request_t *r, ngx_str_t *next);
 
 /* throttle.c */
 size_t ngx_http_news_client_addr(ngx_http_request_t *r, u_char *addr);
-/* NGX_DECLINED: go on; else the 429 or store error, answered */
+/* NGX_DECLINED: go on; else the 429 or store error, answered (auth_post) */
 ngx_int_t ngx_http_news_throttled(ngx_http_request_t *r,
     ngx_http_news_auth_t *a);
 ngx_int_t ngx_http_news_auth_limited(ngx_http_request_t *r,

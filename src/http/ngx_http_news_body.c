@@ -20,6 +20,8 @@ static ngx_int_t ngx_http_news_type_is(ngx_http_request_t *r,
 static ngx_uint_t ngx_http_news_json_nul(ngx_str_t *body);
 static ngx_int_t ngx_http_news_json_twice(cJSON *node);
 static int ngx_http_news_key_cmp(const void *a, const void *b);
+static ngx_int_t ngx_http_news_form_field(ngx_http_request_t *r,
+    ngx_str_t *body, const char *name, ngx_str_t *value);
 
 
 /*
@@ -352,11 +354,96 @@ ngx_http_news_key_cmp(const void *a, const void *b)
 
 
 /*
+ * A form's route, for a reader whom the engine lets do act (NEWS_ACT_*):
+ * a POST's body goes to done; NGX_DECLINED for GET and HEAD, which show
+ * the form; else the refusal, answered.
+ */
+ngx_int_t
+ngx_http_news_form_route(ngx_http_request_t *r, int act,
+    ngx_http_news_body_pt done)
+{
+    ngx_int_t  rc;
+
+    rc = ngx_http_news_need_user(r, 0, act);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
+
+    if (r->method == NGX_HTTP_POST) {
+        return ngx_http_news_read_body(r, 0, done);
+    }
+
+    return NGX_DECLINED;
+}
+
+
+/*
+ * A form's fields: *values[i] is names[i]'s value, decoded into r->pool;
+ * an absent field is { 0, NULL }, an empty one { 0, "" }.  NGX_OK,
+ * NGX_HTTP_BAD_REQUEST for a field garbled or given twice, or
+ * NGX_HTTP_INTERNAL_SERVER_ERROR.
+ */
+ngx_int_t
+ngx_http_news_form_fields(ngx_http_request_t *r, ngx_str_t *body,
+    const char *const *names, ngx_str_t **values, ngx_uint_t n)
+{
+    ngx_int_t   rc, bad;
+    ngx_uint_t  i;
+
+    bad = 0;
+
+    for (i = 0; i < n; i++) {
+        rc = ngx_http_news_form_field(r, body, names[i], values[i]);
+
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == 1 && values[i]->data == NULL) {
+            values[i]->data = (u_char *) "";
+        }
+
+        bad |= (rc != 1 && rc != 0);
+    }
+
+    return bad ? NGX_HTTP_BAD_REQUEST : NGX_OK;
+}
+
+
+/*
+ * The same for a logged-in reader's form, whose "csrf" field must be the
+ * token of the reader's session: NGX_OK, NGX_HTTP_FORBIDDEN when it is
+ * not (absent, garbled or another's), then NGX_HTTP_BAD_REQUEST for any
+ * other field garbled or twice, or NGX_HTTP_INTERNAL_SERVER_ERROR.
+ * ngx_http_news_form_refused() answers any of these.
+ */
+ngx_int_t
+ngx_http_news_form_read(ngx_http_request_t *r, ngx_str_t *body,
+    const char *const *names, ngx_str_t **values, ngx_uint_t n)
+{
+    ngx_int_t  rc;
+    ngx_str_t  csrf;
+
+    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
+
+    if (rc == NGX_ERROR) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
+
+    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
+        return NGX_HTTP_FORBIDDEN;
+    }
+
+    return ngx_http_news_form_fields(r, body, names, values, n);
+}
+
+
+/*
  * A form field's value, decoded into r->pool (the work buffer is wiped:
  * it may have held a password): 1 found, 0 absent, NEWS_FORM_BAD
  * (garbled or twice), NGX_ERROR.
  */
-ngx_int_t
+static ngx_int_t
 ngx_http_news_form_field(ngx_http_request_t *r, ngx_str_t *body,
     const char *name, ngx_str_t *value)
 {

@@ -212,27 +212,24 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     news_err_t                 err;
     ngx_int_t                rc;
-    ngx_str_t                csrf, parent, text;
+    ngx_str_t                parent, text;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
+
+    static const char  *names[] = { "parent", "body" };
+    ngx_str_t          *values[] = { &parent, &text };
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
-
-    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
-                                        "This form has expired or did not "
-                                        "come from this site.");
+    rc = ngx_http_news_form_read(r, body, names, values, 2);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    rc = ngx_http_news_form_field(r, body, "parent", &parent);
-
-    if (rc < 0 || (rc == 1 && parent.len
-                   && ngx_http_news_id((char *) parent.data, parent.len,
-                                       &w->c.parent)
-                      != NGX_OK))
+    if (parent.len
+        && ngx_http_news_id((char *) parent.data, parent.len, &w->c.parent)
+           != NGX_OK)
     {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
@@ -240,17 +237,11 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "expected.");
     }
 
-    rc = ngx_http_news_form_field(r, body, "body", &text);
-
-    if (rc != 1) {
+    if (text.data == NULL) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
-                                        "The comment must be sent once, as "
-                                        "UTF-8 text.");
-    }
-
-    if (text.data == NULL) {
-        ngx_str_set(&text, "");
+                                        "The form came without the comment's "
+                                        "text.");
     }
 
     rc = ngx_http_news_set_text(r, w, (char *) text.data, text.len, &err);
@@ -465,36 +456,29 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
     news_err_t                 err;
     ngx_int_t                  rc;
     ngx_uint_t                 i;
-    ngx_str_t                  csrf, value;
+    ngx_str_t                  id, value, text;
     ngx_http_news_ctx_t       *ctx;
     ngx_http_news_cwrite_t    *w;
+
+    static const char  *names[] = { "id", "action", "body" };
+    ngx_str_t          *values[] = { &id, &value, &text };
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    rc = ngx_http_news_form_field(r, body, "csrf", &csrf);
-
-    if (rc != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
-                                        "This form has expired or did not "
-                                        "come from this site.");
+    rc = ngx_http_news_form_read(r, body, names, values, 3);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    if (ngx_http_news_form_field(r, body, "id", &value) != 1
-        || ngx_http_news_id((char *) value.data, value.len, &w->id)
-           != NGX_OK)
-    {
+    if (ngx_http_news_id((char *) id.data, id.len, &w->id) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
                                         "Say which comment, by its number.");
     }
 
-    rc = ngx_http_news_form_field(r, body, "action", &value);
-
     /* the article's buttons; its reports are dismissed on their tab */
-    for (i = NGX_HTTP_NEWS_C_EDIT; rc == 1 && i <= NGX_HTTP_NEWS_C_UNFEATURE;
-         i++)
-    {
+    for (i = NGX_HTTP_NEWS_C_EDIT; i <= NGX_HTTP_NEWS_C_UNFEATURE; i++) {
         if (i != NGX_HTTP_NEWS_C_DISMISS
             && ngx_strlen(ngx_http_news_c_actions[i]) == value.len
             && ngx_strncmp(ngx_http_news_c_actions[i], value.data, value.len)
@@ -504,7 +488,7 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
         }
     }
 
-    if (rc != 1 || i > NGX_HTTP_NEWS_C_UNFEATURE) {
+    if (i > NGX_HTTP_NEWS_C_UNFEATURE) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request", "Unknown action.");
     }
@@ -512,16 +496,15 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
     w->action = i;
 
     if (w->action == NGX_HTTP_NEWS_C_EDIT) {
-        if (ngx_http_news_form_field(r, body, "body", &value) != 1) {
+        if (text.data == NULL) {
             return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                             "Bad request",
-                                            "The comment must be sent once, "
-                                            "as UTF-8 text.");
+                                            "The form came without the "
+                                            "comment's text.");
         }
 
-        rc = ngx_http_news_set_text(r, w,
-                                    value.data ? (char *) value.data : "",
-                                    value.len, &err);
+        rc = ngx_http_news_set_text(r, w, (char *) text.data, text.len,
+                                    &err);
         if (rc != NGX_OK) {
             return ngx_http_news_text_error(r, rc, &err);
         }

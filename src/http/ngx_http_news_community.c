@@ -254,13 +254,9 @@ ngx_http_news_moderation_words(ngx_http_request_t *r,
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_form_route(r, NEWS_ACT_MODERATE, ngx_http_news_words_form_body);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (r->method == NGX_HTTP_POST) {
-        return ngx_http_news_read_body(r, 0, ngx_http_news_words_form_body);
     }
 
     return ngx_http_news_words_page(r, NGX_HTTP_OK, NULL);
@@ -272,37 +268,33 @@ static ngx_int_t
 ngx_http_news_words_form_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     int                     list;
-    ngx_int_t               rc[3];
-    ngx_str_t               csrf, action, text;
+    ngx_int_t               rc;
+    ngx_str_t               action, text;
     ngx_http_news_words_t  *w;
 
-    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
-    rc[1] = ngx_http_news_form_field(r, body, "action", &action);
-    rc[2] = ngx_http_news_form_field(r, body, "words", &text);
+    static const char  *names[] = { "action", "words" };
+    ngx_str_t          *values[] = { &action, &text };
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    rc = ngx_http_news_form_read(r, body, names, values, 2);
+
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_words_page(r, rc, NGX_HTTP_NEWS_FORM_EXPIRED);
     }
 
-    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_words_page(r, NGX_HTTP_FORBIDDEN,
-                                        "This form has expired or did not "
-                                        "come from this site. Please try "
-                                        "again.");
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    list = rc[1] == 1 ? news_words_list_parse((char *) action.data,
-                                              action.len)
-                      : -1;
+    list = news_words_list_parse((char *) action.data, action.len);
 
-    if (list < 0 && !(rc[1] == 1 && action.len == 6
+    if (list < 0 && !(action.len == 6
                       && ngx_strncmp(action.data, "remove", 6) == 0))
     {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request", "Unknown action.");
     }
 
-    if (rc[2] != 1 || text.len == 0 || text.len > NEWS_WORDS_FIELD_MAX) {
+    if (text.len == 0 || text.len > NEWS_WORDS_FIELD_MAX) {
         return ngx_http_news_words_page(r, 422, "Give one word or more, "
                                         "at most 4000 bytes at once.");
     }
@@ -455,6 +447,7 @@ ngx_http_news_judge_new(ngx_http_request_t *r, ngx_http_news_route_t *rt,
         return NULL;
     }
 
+    /* the router takes only a valid username here (NEWS_NAME_MAX) */
     ngx_memcpy(j->name, rt->slug.data, rt->slug.len);
     j->path = rt->path;
     j->json = json;
@@ -476,14 +469,6 @@ ngx_http_news_api_suspension(ngx_http_request_t *r,
     rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (!news_username_valid((char *) rt->slug.data, rt->slug.len)) {
-        rc = ngx_http_discard_request_body(r);
-        return rc != NGX_OK ? rc
-                            : ngx_http_news_json_error(r, NGX_HTTP_NOT_FOUND,
-                                                       "not_found",
-                                                       "no such user");
     }
 
     j = ngx_http_news_judge_new(r, rt, 1);
@@ -593,15 +578,6 @@ ngx_http_news_moderation_user(ngx_http_request_t *r,
         return rc;
     }
 
-    if (!news_username_valid((char *) rt->slug.data, rt->slug.len)) {
-        rc = ngx_http_discard_request_body(r);
-        return rc != NGX_OK ? rc
-                            : ngx_http_news_html_error(r, NGX_HTTP_NOT_FOUND,
-                                                       "Not found",
-                                                       "There is no such "
-                                                       "user.");
-    }
-
     if (ngx_http_news_judge_new(r, rt, 0) == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -617,63 +593,54 @@ ngx_http_news_moderation_user(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_news_user_form_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t               rc[4], days;
-    ngx_str_t               csrf, action, value, reason;
+    ngx_int_t               rc, days;
+    ngx_str_t               action, value, reason;
     news_err_t              err;
     ngx_http_news_judge_t  *j;
 
+    static const char  *names[] = { "action", "days", "reason" };
+    ngx_str_t          *values[] = { &action, &value, &reason };
+
     j = ngx_http_news_get_ctx(r)->data;
 
-    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
-    rc[1] = ngx_http_news_form_field(r, body, "action", &action);
-    rc[2] = ngx_http_news_form_field(r, body, "days", &value);
-    rc[3] = ngx_http_news_form_field(r, body, "reason", &reason);
+    rc = ngx_http_news_form_read(r, body, names, values, 3);
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR
-        || rc[3] == NGX_ERROR)
-    {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_user_page(r, rc, NULL,
+                                       NGX_HTTP_NEWS_FORM_EXPIRED, NULL);
     }
 
-    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_user_page(r, NGX_HTTP_FORBIDDEN, NULL,
-                                       "This form has expired or did not "
-                                       "come from this site. Please try "
-                                       "again.", NULL);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    if (rc[1] == 1 && action.len == 4
-        && ngx_strncmp(action.data, "lift", 4) == 0)
+    if (action.len == 4 && ngx_strncmp(action.data, "lift", 4) == 0)
     {
         j->action = NEWS_JUDGE_LIFT;
         return ngx_http_news_judge_post(r, j);
     }
 
-    if (rc[1] == 1 && action.len == 15
+    if (action.len == 15
         && ngx_strncmp(action.data, "delete-comments", 15) == 0)
     {
         j->action = NEWS_JUDGE_REMOVE;
         return ngx_http_news_judge_post(r, j);
     }
 
-    if (rc[1] != 1 || action.len != 7
-        || ngx_strncmp(action.data, "suspend", 7) != 0)
-    {
+    if (action.len != 7 || ngx_strncmp(action.data, "suspend", 7) != 0) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request", "Unknown action.");
     }
 
-    days = (rc[2] == 1 && value.len) ? ngx_atoi(value.data, value.len) : -1;
+    days = value.len ? ngx_atoi(value.data, value.len) : -1;
 
-    if (rc[2] == 1 && value.len
-        && (days < 1 || days > NEWS_SUSPEND_DAYS_MAX))
-    {
+    if (value.len && (days < 1 || days > NEWS_SUSPEND_DAYS_MAX)) {
         return ngx_http_news_user_page(r, 422, "days", "A suspension is 1 "
                                        "to 3650 days; leave it empty for a "
                                        "ban.", NULL);
     }
 
-    if (rc[3] == 1 && reason.len
+    if (reason.len
         && (news_reason_check((char *) reason.data, reason.len, &err)
             != NEWS_OK))
     {
@@ -683,7 +650,7 @@ ngx_http_news_user_form_body(ngx_http_request_t *r, ngx_str_t *body)
     j->action = NEWS_JUDGE_SUSPEND;
     j->days = (int) days;
 
-    if (rc[3] == 1 && reason.len) {
+    if (reason.len) {
         ngx_memcpy(j->reason, reason.data, reason.len);
     }
 

@@ -20,6 +20,9 @@ static const char  *ngx_http_news_desk_names[] = {
     "image_alt", "image_caption", "body", "published"
 };
 
+#define NGX_HTTP_NEWS_DESK_FIELDS                                           \
+    (sizeof(ngx_http_news_desk_names) / sizeof(char *))
+
 
 static ngx_int_t ngx_http_news_desk_may(ngx_http_request_t *r);
 static ngx_int_t ngx_http_news_desk_form(ngx_http_request_t *r,
@@ -33,8 +36,6 @@ static ngx_int_t ngx_http_news_desk_fields(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_desk_restore_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_desk_version(ngx_str_t *s, uint32_t *v);
-static ngx_int_t ngx_http_news_desk_token(ngx_http_request_t *r,
-    ngx_str_t *body);
 static ngx_int_t ngx_http_news_desk_preview(ngx_http_request_t *r,
     ngx_http_news_awrite_t *w);
 static ngx_int_t ngx_http_news_desk_done(ngx_http_request_t *r, void *data);
@@ -260,16 +261,17 @@ ngx_http_news_desk_restore_body(ngx_http_request_t *r, ngx_str_t *body)
     news_actor_t             actor;
     ngx_http_news_awrite_t  *w;
 
+    static const char  *names[] = { "version" };
+    ngx_str_t          *values[] = { &value };
+
     w = ngx_http_news_get_ctx(r)->data;
 
-    rc = ngx_http_news_desk_token(r, body);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    rc = ngx_http_news_form_read(r, body, names, values, 1);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    if (ngx_http_news_form_field(r, body, "version", &value) != 1
-        || ngx_http_news_desk_version(&value, &version) != NGX_OK)
-    {
+    if (ngx_http_news_desk_version(&value, &version) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
                                         "A version is a whole number from "
@@ -287,25 +289,6 @@ ngx_http_news_desk_restore_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
-}
-
-
-/* the form's token is the session's: NGX_DECLINED, else a 403 page */
-static ngx_int_t
-ngx_http_news_desk_token(ngx_http_request_t *r, ngx_str_t *body)
-{
-    ngx_str_t  csrf;
-
-    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
-        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
-    {
-        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
-                                        "This form has expired or did not "
-                                        "come from this site. Please try "
-                                        "again.");
-    }
-
-    return NGX_DECLINED;
 }
 
 
@@ -452,48 +435,44 @@ ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
     int                      action;
     cJSON                   *obj;
     ngx_int_t                rc;
-    ngx_str_t                csrf, act;
+    ngx_str_t                act;
     news_err_t               err;
     ngx_http_news_awrite_t  *w;
 
+    static const char  *names[] = { "action" };
+    ngx_str_t          *values[] = { &act };
+
     w = ngx_http_news_get_ctx(r)->data;
 
+    /* the fields first: a refused token shows the form as it was sent */
     rc = ngx_http_news_desk_fields(r, body, &w->fields);
-
-    if (rc == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    if (rc == NGX_DECLINED) {
-        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "Bad request",
-                                        "A field of the form is given "
-                                        "twice or badly encoded.");
-    }
+    rc = ngx_http_news_form_read(r, body, names, values, 1);
 
-    if (ngx_http_news_form_field(r, body, "csrf", &csrf) != 1
-        || ngx_http_news_csrf_check(r, &csrf) != NGX_OK)
-    {
-        news_err_set(&err, NEWS_FORBIDDEN, "This form has expired or did "
-                     "not come from this site. Please send it again.");
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        news_err_set(&err, NEWS_FORBIDDEN, NGX_HTTP_NEWS_FORM_EXPIRED);
         return ngx_http_news_desk_form_page(r, NGX_HTTP_FORBIDDEN, &err,
                                             &w->fields);
     }
 
-    rc = ngx_http_news_form_field(r, body, "action", &act);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
+    }
 
-    if (rc == 1 && act.len == 7 && ngx_strncmp(act.data, "preview", 7) == 0)
-    {
+    if (act.len == 7 && ngx_strncmp(act.data, "preview", 7) == 0) {
         return ngx_http_news_desk_preview(r, w);
     }
 
     /* from the preview, back to the form with its values */
-    if (rc == 1 && act.len == 4 && ngx_strncmp(act.data, "edit", 4) == 0) {
+    if (act.len == 4 && ngx_strncmp(act.data, "edit", 4) == 0) {
         return ngx_http_news_desk_form_page(r, NGX_HTTP_OK, NULL,
                                             &w->fields);
     }
 
-    action = rc == 1 ? ngx_http_news_desk_action(&act) : -1;
+    action = ngx_http_news_desk_action(&act);
 
     if (action < 0) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
@@ -621,44 +600,42 @@ ngx_http_news_desk_delete_body(ngx_http_request_t *r, ngx_str_t *body)
 
     w = ngx_http_news_get_ctx(r)->data;
 
-    rc = ngx_http_news_desk_token(r, body);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    rc = ngx_http_news_form_read(r, body, NULL, NULL, 0);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
     return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
 }
 
 
-/*
- * Every field of the article's form; absent ones are empty.  NGX_DECLINED
- * for a field given twice or badly encoded, NGX_ERROR without memory.
- */
+/* every field of the article's form, as ngx_http_news_form_fields() */
 static ngx_int_t
 ngx_http_news_desk_fields(ngx_http_request_t *r, ngx_str_t *body,
     news_desk_fields_t *v)
 {
     ngx_int_t    rc;
-    ngx_str_t    value;
+    ngx_str_t    value[NGX_HTTP_NEWS_DESK_FIELDS],
+                *values[NGX_HTTP_NEWS_DESK_FIELDS];
     ngx_uint_t   i;
     news_str_t  *s;
 
+    for (i = 0; i < NGX_HTTP_NEWS_DESK_FIELDS; i++) {
+        values[i] = &value[i];
+    }
+
+    rc = ngx_http_news_form_fields(r, body, ngx_http_news_desk_names, values,
+                                   NGX_HTTP_NEWS_DESK_FIELDS);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    /* news_desk_fields_t is these fields' news_str_t, in this order */
     s = (news_str_t *) v;
 
-    for (i = 0; i < sizeof(ngx_http_news_desk_names) / sizeof(char *); i++) {
-        rc = ngx_http_news_form_field(r, body, ngx_http_news_desk_names[i],
-                                      &value);
-
-        if (rc == NGX_ERROR) {
-            return NGX_ERROR;
-        }
-
-        if (rc != 1 && rc != 0) {
-            return NGX_DECLINED;
-        }
-
-        s[i].data = (char *) value.data;
-        s[i].len = value.len;
+    for (i = 0; i < NGX_HTTP_NEWS_DESK_FIELDS; i++) {
+        s[i].data = (char *) value[i].data;
+        s[i].len = value[i].len;
     }
 
     return NGX_OK;

@@ -237,46 +237,42 @@ ngx_http_news_report_page(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 static ngx_int_t
 ngx_http_news_report_form_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t                rc[3];
-    ngx_str_t                csrf, reason, note;
+    ngx_int_t                rc;
+    ngx_str_t                reason, note;
     news_err_t               err;
     ngx_http_news_report_t  *rp;
 
+    static const char  *names[] = { "reason", "note" };
+    ngx_str_t          *values[] = { &reason, &note };
+
     rp = ngx_http_news_get_ctx(r)->data;
 
-    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
-    rc[1] = ngx_http_news_form_field(r, body, "reason", &reason);
-    rc[2] = ngx_http_news_form_field(r, body, "note", &note);
+    rc = ngx_http_news_form_read(r, body, names, values, 2);
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_report_form(r, rc, NULL,
+                                         NGX_HTTP_NEWS_FORM_EXPIRED, NULL);
     }
 
-    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_report_form(r, NGX_HTTP_FORBIDDEN, NULL,
-                                         "This form has expired or did not "
-                                         "come from this site. Please try "
-                                         "again.", NULL);
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    rp->reason = rc[1] == 1
-                 ? news_report_reason_parse((char *) reason.data, reason.len)
-                 : -1;
+    rp->reason = news_report_reason_parse((char *) reason.data, reason.len);
 
     if (rp->reason < 0) {
         return ngx_http_news_report_form(r, 422, NULL, "Choose what is "
                                          "wrong with the comment.", NULL);
     }
 
-    if (rc[2] == 1
-        && news_report_note_check((char *) note.data, note.len, &err)
-           != NEWS_OK)
+    if (news_report_note_check((char *) note.data, note.len, &err)
+        != NEWS_OK)
     {
         return ngx_http_news_report_form(r, 422, "note", err.msg, NULL);
     }
 
-    /* an empty note comes as NULL, which memcpy may not take */
-    if (rc[2] == 1 && note.len) {
+    /* an absent note comes as NULL, which memcpy may not take */
+    if (note.len) {
         ngx_memcpy(rp->note, note.data, note.len);
     }
 
@@ -350,30 +346,26 @@ ngx_http_news_moderation_reported(ngx_http_request_t *r,
 static ngx_int_t
 ngx_http_news_reported_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    ngx_int_t                rc[3];
-    ngx_str_t                csrf, id, action;
+    ngx_int_t                rc;
+    ngx_str_t                id, action;
     ngx_http_news_report_t  *rp;
+
+    static const char  *names[] = { "id", "action" };
+    ngx_str_t          *values[] = { &id, &action };
 
     rp = ngx_http_news_get_ctx(r)->data;
 
-    rc[0] = ngx_http_news_form_field(r, body, "csrf", &csrf);
-    rc[1] = ngx_http_news_form_field(r, body, "id", &id);
-    rc[2] = ngx_http_news_form_field(r, body, "action", &action);
+    rc = ngx_http_news_form_read(r, body, names, values, 2);
 
-    if (rc[0] == NGX_ERROR || rc[1] == NGX_ERROR || rc[2] == NGX_ERROR) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_reported_page(r, rc, NGX_HTTP_NEWS_FORM_EXPIRED);
     }
 
-    if (rc[0] != 1 || ngx_http_news_csrf_check(r, &csrf) != NGX_OK) {
-        return ngx_http_news_reported_page(r, NGX_HTTP_FORBIDDEN,
-                                           "This form has expired or did "
-                                           "not come from this site. Please "
-                                           "try again.");
+    if (rc != NGX_OK) {
+        return ngx_http_news_form_refused(r, rc);
     }
 
-    if (rc[1] != 1
-        || ngx_http_news_id((char *) id.data, id.len, &rp->id) != NGX_OK)
-    {
+    if (ngx_http_news_id((char *) id.data, id.len, &rp->id) != NGX_OK) {
         return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
                                         "Bad request",
                                         "Say which comment, by its number.");
@@ -381,17 +373,13 @@ ngx_http_news_reported_body(ngx_http_request_t *r, ngx_str_t *body)
 
     rp->action = -1;
 
-    if (rc[2] == 1 && action.len == 7
-        && ngx_strncmp(action.data, "dismiss", 7) == 0)
-    {
+    if (action.len == 7 && ngx_strncmp(action.data, "dismiss", 7) == 0) {
         rp->action = NEWS_COMMENT_ACT_DISMISS;
 
-    } else if (rc[2] == 1 && action.len == 4
-               && ngx_strncmp(action.data, "hide", 4) == 0)
-    {
+    } else if (action.len == 4 && ngx_strncmp(action.data, "hide", 4) == 0) {
         rp->action = NEWS_COMMENT_ACT_HIDE;
 
-    } else if (rc[2] == 1 && action.len == 6
+    } else if (action.len == 6
                && ngx_strncmp(action.data, "delete", 6) == 0)
     {
         rp->action = NEWS_COMMENT_ACT_DELETE;

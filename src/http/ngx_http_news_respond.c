@@ -686,6 +686,28 @@ ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
+/*
+ * What ngx_http_news_form_read() refused, on the site's error page: 403
+ * for the token, 400 for a garbled field; else rc (a 500)
+ */
+ngx_int_t
+ngx_http_news_form_refused(ngx_http_request_t *r, ngx_int_t rc)
+{
+    if (rc == NGX_HTTP_FORBIDDEN) {
+        return ngx_http_news_html_error(r, NGX_HTTP_FORBIDDEN, "Forbidden",
+                                        NGX_HTTP_NEWS_FORM_EXPIRED);
+    }
+
+    if (rc == NGX_HTTP_BAD_REQUEST) {
+        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
+                                        "Bad request",
+                                        NGX_HTTP_NEWS_FORM_GARBLED);
+    }
+
+    return rc;
+}
+
+
 ngx_int_t
 ngx_http_news_html_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *title, const char *text)
