@@ -446,8 +446,10 @@ ngx_int_t ngx_http_news_comment_form(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
     ngx_http_news_body_pt done);
 struct cJSON *ngx_http_news_json_parse(ngx_str_t *body, const char **why);
-ngx_int_t ngx_http_news_form_route(ngx_http_request_t *r, int act,
-    ngx_http_news_body_pt done);
+struct cJSON *ngx_http_news_json_body(ngx_http_request_t *r, ngx_str_t *body,
+    ngx_int_t *rc);
+ngx_int_t ngx_http_news_body_route(ngx_http_request_t *r, ngx_uint_t json,
+    int act, ngx_uint_t methods, ngx_http_news_body_pt done);
 ngx_int_t ngx_http_news_form_fields(ngx_http_request_t *r, ngx_str_t *body,
     const char *const *names, ngx_str_t **values, ngx_uint_t n);
 ngx_int_t ngx_http_news_form_read(ngx_http_request_t *r, ngx_str_t *body,

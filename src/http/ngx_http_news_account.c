@@ -381,7 +381,8 @@ ngx_http_news_account(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_form_route(r, NEWS_ACT_ACCOUNT, ngx_http_news_account_body);
+    rc = ngx_http_news_body_route(r, 0, NEWS_ACT_ACCOUNT, NGX_HTTP_POST,
+                                  ngx_http_news_account_body);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -582,7 +583,7 @@ ngx_http_news_moderation_sessions(ngx_http_request_t *r,
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_form_route(r, NEWS_ACT_MODERATE,
+    rc = ngx_http_news_body_route(r, 0, NEWS_ACT_MODERATE, NGX_HTTP_POST,
                                   ngx_http_news_end_sessions_body);
     if (rc != NGX_DECLINED) {
         return rc;

@@ -224,15 +224,14 @@ ngx_http_news_api_password_body(ngx_http_request_t *r, ngx_str_t *body)
     int                    disown;
     cJSON                 *root, *cur, *next, *how;
     ngx_str_t              name, pw;
+    ngx_int_t              rc;
     ngx_uint_t             kind;
-    const char            *why;
     news_user_t           *user;
     ngx_http_news_auth_t  *a;
 
-    root = ngx_http_news_json_parse(body, &why);
+    root = ngx_http_news_json_body(r, body, &rc);
     if (root == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_request", why);
+        return rc;
     }
 
     kind = (r->uri.len > 7

@@ -354,23 +354,46 @@ ngx_http_news_key_cmp(const void *a, const void *b)
 
 
 /*
- * A form's route, for a reader whom the engine lets do act (NEWS_ACT_*):
- * a POST's body goes to done; NGX_DECLINED for GET and HEAD, which show
- * the form; else the refusal, answered.
+ * A JSON body parsed (ngx_http_news_json_parse()), or NULL after a 400
+ * saying why, with *rc what to finalize with
+ */
+cJSON *
+ngx_http_news_json_body(ngx_http_request_t *r, ngx_str_t *body,
+    ngx_int_t *rc)
+{
+    cJSON       *obj;
+    const char  *why;
+
+    obj = ngx_http_news_json_parse(body, &why);
+
+    if (obj == NULL) {
+        *rc = ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST, "bad_json",
+                                       why);
+    }
+
+    return obj;
+}
+
+
+/*
+ * A route that reads a body for some methods (POST for a form, PUT for
+ * the word lists), for a reader whom the engine lets do act (NEWS_ACT_*):
+ * such a request's body goes to done; NGX_DECLINED for the others (GET
+ * and HEAD), which the route answers itself; else the refusal, answered.
  */
 ngx_int_t
-ngx_http_news_form_route(ngx_http_request_t *r, int act,
-    ngx_http_news_body_pt done)
+ngx_http_news_body_route(ngx_http_request_t *r, ngx_uint_t json, int act,
+    ngx_uint_t methods, ngx_http_news_body_pt done)
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_need_user(r, 0, act);
+    rc = ngx_http_news_need_user(r, json, act);
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    if (r->method == NGX_HTTP_POST) {
-        return ngx_http_news_read_body(r, 0, done);
+    if (r->method & methods) {
+        return ngx_http_news_read_body(r, json, done);
     }
 
     return NGX_DECLINED;

@@ -265,17 +265,16 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
     news_err_t                 err;
     ngx_int_t                rc;
     cJSON                   *obj, *v;
-    const char              *text, *why;
+    const char              *text;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    obj = ngx_http_news_json_parse(body, &why);
+    obj = ngx_http_news_json_body(r, body, &rc);
     if (obj == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", why);
+        return rc;
     }
 
     /* an array's members have no names: only an object is walked */
@@ -584,17 +583,16 @@ ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
     news_err_t                 err;
     ngx_int_t                rc;
     cJSON                   *obj, *v;
-    const char              *s, *why;
+    const char              *s;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_cwrite_t  *w;
 
     ctx = ngx_http_news_get_ctx(r);
     w = ctx->data;
 
-    obj = ngx_http_news_json_parse(body, &why);
+    obj = ngx_http_news_json_body(r, body, &rc);
     if (obj == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", why);
+        return rc;
     }
 
     rc = NGX_DECLINED;
@@ -695,14 +693,13 @@ static ngx_int_t
 ngx_http_news_comments_close_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     cJSON       *obj;
+    ngx_int_t    rc;
     ngx_uint_t   empty;
-    const char  *why;
 
     if (body->len != 0) {
-        obj = ngx_http_news_json_parse(body, &why);
+        obj = ngx_http_news_json_body(r, body, &rc);
         if (obj == NULL) {
-            return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                            "bad_json", why);
+            return rc;
         }
 
         empty = cJSON_IsObject(obj) && obj->child == NULL;

@@ -94,13 +94,10 @@ ngx_http_news_api_words(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     news_err_t     err;
     news_actor_t   actor;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_body_route(r, 1, NEWS_ACT_MODERATE, NGX_HTTP_PUT,
+                                  ngx_http_news_api_words_body);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (r->method == NGX_HTTP_PUT) {
-        return ngx_http_news_read_body(r, 1, ngx_http_news_api_words_body);
     }
 
     rc = ngx_http_discard_request_body(r);
@@ -159,13 +156,11 @@ ngx_http_news_api_words_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     cJSON                  *obj, *banned, *suspect;
     ngx_int_t               rc;
-    const char             *why;
     ngx_http_news_words_t  *w;
 
-    obj = ngx_http_news_json_parse(body, &why);
+    obj = ngx_http_news_json_body(r, body, &rc);
     if (obj == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", why);
+        return rc;
     }
 
     banned = cJSON_GetObjectItemCaseSensitive(obj, "banned");
@@ -254,7 +249,8 @@ ngx_http_news_moderation_words(ngx_http_request_t *r,
 {
     ngx_int_t  rc;
 
-    rc = ngx_http_news_form_route(r, NEWS_ACT_MODERATE, ngx_http_news_words_form_body);
+    rc = ngx_http_news_body_route(r, 0, NEWS_ACT_MODERATE, NGX_HTTP_POST,
+                                  ngx_http_news_words_form_body);
     if (rc != NGX_DECLINED) {
         return rc;
     }
@@ -490,16 +486,15 @@ static ngx_int_t
 ngx_http_news_suspension_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     cJSON                  *obj, *days, *reason;
+    ngx_int_t               rc;
     news_err_t              err;
-    const char             *why;
     ngx_http_news_judge_t  *j;
 
     j = ngx_http_news_get_ctx(r)->data;
 
-    obj = ngx_http_news_json_parse(body, &why);
+    obj = ngx_http_news_json_body(r, body, &rc);
     if (obj == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", why);
+        return rc;
     }
 
     days = cJSON_GetObjectItemCaseSensitive(obj, "days");

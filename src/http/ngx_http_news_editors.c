@@ -145,10 +145,9 @@ ngx_http_news_awrite_cleanup(void *data)
 static ngx_int_t
 ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    int                      rc;
     char                    *slug;
     cJSON                   *obj;
-    const char              *why;
+    ngx_int_t                rc;
     news_err_t               err;
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_awrite_t  *w;
@@ -157,10 +156,9 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
     w = ctx->data;
     w->now = ngx_time();
 
-    obj = ngx_http_news_json_parse(body, &why);
+    obj = ngx_http_news_json_body(r, body, &rc);
     if (obj == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST, "bad_json",
-                                        why);
+        return rc;
     }
 
     /* a patch is merged into the stored article in the write */

@@ -158,16 +158,15 @@ static ngx_int_t
 ngx_http_news_report_json_body(ngx_http_request_t *r, ngx_str_t *body)
 {
     cJSON                   *obj, *reason, *note;
+    ngx_int_t                rc;
     news_err_t               err;
-    const char              *why;
     ngx_http_news_report_t  *rp;
 
     rp = ngx_http_news_get_ctx(r)->data;
 
-    obj = ngx_http_news_json_parse(body, &why);
+    obj = ngx_http_news_json_body(r, body, &rc);
     if (obj == NULL) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_json", why);
+        return rc;
     }
 
     reason = cJSON_GetObjectItemCaseSensitive(obj, "reason");

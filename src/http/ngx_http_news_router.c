@@ -162,7 +162,7 @@ static ngx_http_news_route_def_t  ngx_http_news_routes[] = {
 /* a row's pattern, compiled once per configuration */
 struct ngx_http_news_route_re_s {
     ngx_regex_t               *regex;
-    ngx_uint_t                 rows;     /* this and the next rows of its path */
+    ngx_uint_t                 rows;     /* it and the next rows of its path */
     ngx_uint_t                 user;     /* its group is a username */
 };
 
