@@ -217,7 +217,9 @@ ngx_int_t ngx_http_news_front(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-ngx_int_t ngx_http_news_topic(ngx_http_request_t *r,
+ngx_int_t ngx_http_news_section(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_tag(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_old_address(ngx_http_request_t *r);
 /* a fragment's parts as pieces to assemble (room for NEWS_PARTS_MAX) */
@@ -412,6 +414,8 @@ ngx_int_t ngx_http_news_comment_action(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_api_comment(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_comments_close(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_comments_open(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 /* an editors' pick: POST or DELETE /api/comments/{id}/featured */
 ngx_int_t ngx_http_news_api_featured(ngx_http_request_t *r,

@@ -74,6 +74,8 @@ static ngx_int_t ngx_http_news_comment_action_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_api_comment_body(ngx_http_request_t *r,
     ngx_str_t *body);
+static ngx_int_t ngx_http_news_comments_closing(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t action);
 static ngx_int_t ngx_http_news_comments_close_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_text_error(ngx_http_request_t *r,
@@ -147,12 +149,10 @@ ngx_http_news_cwrite(ngx_http_request_t *r, ngx_http_news_route_t *rt,
                    ngx_min(rt->slug.len, NEWS_SLUG_MAX));
     }
 
-    /* copies for the thread: the user's record is the request's */
+    /* a copy of the name for the thread: the user's record is the request's */
     ngx_memcpy(w->author, user->name, user->name_len);
-    w->actor.id = user->id;
+    ngx_http_news_actor(r, &w->actor);
     w->actor.name = w->author;
-    w->actor.role = user->role;
-    w->actor.since = user->created_at;
     ngx_http_news_comment_policy(r, &w->policy);
     w->writer = &nmcf->writer;
 
@@ -642,17 +642,27 @@ ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
 ngx_int_t
 ngx_http_news_comments_close(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
+    return ngx_http_news_comments_closing(r, rt, NGX_HTTP_NEWS_C_CLOSE);
+}
+
+
+ngx_int_t
+ngx_http_news_comments_open(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_comments_closing(r, rt, NGX_HTTP_NEWS_C_OPEN);
+}
+
+
+static ngx_int_t
+ngx_http_news_comments_closing(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t action)
+{
     ngx_int_t                rc;
     ngx_http_news_cwrite_t  *w;
 
-    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_EDIT,
-                                    NGX_HTTP_NEWS_C_CLOSE, &w);
+    rc = ngx_http_news_cwrite_start(r, rt, 1, NEWS_ACT_EDIT, action, &w);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (rt->path.data[rt->path.len - 1] == 'n') {
-        w->action = NGX_HTTP_NEWS_C_OPEN;
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_comments_close_body);
@@ -723,7 +733,8 @@ ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
 {
     w->now = ngx_time();
 
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_cwrite_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
+                                    ngx_http_news_cwrite_work,
                                     ngx_http_news_cwrite_done, w);
 }
 

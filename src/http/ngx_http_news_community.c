@@ -204,7 +204,8 @@ ngx_http_news_api_words_body(ngx_http_request_t *r, ngx_str_t *body)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_words_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
+                                    ngx_http_news_words_work,
                                     ngx_http_news_words_done, w);
 }
 
@@ -306,7 +307,8 @@ ngx_http_news_words_form_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_words_page(r, 422, "Give one word or more.");
     }
 
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_words_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
+                                    ngx_http_news_words_work,
                                     ngx_http_news_words_done, w);
 }
 
@@ -658,7 +660,8 @@ ngx_http_news_judge_post(ngx_http_request_t *r, ngx_http_news_judge_t *j)
 {
     j->now = ngx_time();
 
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, ngx_http_news_judge_work,
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
+                                    ngx_http_news_judge_work,
                                     ngx_http_news_judge_done, j);
 }
 

@@ -291,11 +291,19 @@ ngx_http_news_old_address(ngx_http_request_t *r)
 }
 
 
-/* GET /sections/{name} and /tags/{name} */
+/* GET /sections/{name} */
 ngx_int_t
-ngx_http_news_topic(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+ngx_http_news_section(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
-    return ngx_http_news_teasers(r, rt, rt->path.data[0] == 's' ? 's' : 't');
+    return ngx_http_news_teasers(r, rt, 's');
+}
+
+
+/* GET /tags/{name} */
+ngx_int_t
+ngx_http_news_tag(ngx_http_request_t *r, ngx_http_news_route_t *rt)
+{
+    return ngx_http_news_teasers(r, rt, 't');
 }
 
 

@@ -82,6 +82,7 @@ my %BODY_OF = (
     ngx_http_news_account         => 'csrf_form',
     ngx_http_news_api_comment     => 'comment_patch',
     ngx_http_news_comments_close  => 'empty',
+    ngx_http_news_comments_open   => 'empty',
     ngx_http_news_api_featured    => 'empty',
     ngx_http_news_login           => 'login_form',
     ngx_http_news_register        => 'login_form',
