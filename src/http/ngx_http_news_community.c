@@ -49,8 +49,8 @@ typedef struct {
 } ngx_http_news_judge_t;
 
 
-static ngx_http_news_judge_t *ngx_http_news_judge_new(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt, ngx_uint_t json);
+static ngx_int_t ngx_http_news_judge_start(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt, ngx_uint_t json, ngx_http_news_judge_t **jp);
 static ngx_int_t ngx_http_news_suspension_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_user_form_body(ngx_http_request_t *r,
@@ -431,18 +431,29 @@ ngx_http_news_words_done(ngx_http_request_t *r, void *data)
 /* ---- readers' standing -------------------------------------------------- */
 
 
-static ngx_http_news_judge_t *
-ngx_http_news_judge_new(ngx_http_request_t *r, ngx_http_news_route_t *rt,
-    ngx_uint_t json)
+/*
+ * A moderator's act on the user {name} begins: the reader may (else the
+ * refusal is answered here) and the act's state is made.  NGX_DECLINED:
+ * go on with *jp.
+ */
+static ngx_int_t
+ngx_http_news_judge_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
+    ngx_uint_t json, ngx_http_news_judge_t **jp)
 {
+    ngx_int_t                   rc;
     ngx_http_news_judge_t      *j;
     ngx_http_news_main_conf_t  *nmcf;
+
+    rc = ngx_http_news_need_user(r, json, NEWS_ACT_MODERATE);
+    if (rc != NGX_DECLINED) {
+        return rc;
+    }
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
 
     j = ngx_pcalloc(r->pool, sizeof(ngx_http_news_judge_t));
     if (j == NULL || ngx_http_news_actor(r, &j->actor) == NULL) {
-        return NULL;
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     /* the router takes only a valid username here (NEWS_NAME_MAX) */
@@ -451,8 +462,9 @@ ngx_http_news_judge_new(ngx_http_request_t *r, ngx_http_news_route_t *rt,
     j->json = json;
     j->writer = &nmcf->writer;
     ngx_http_news_get_ctx(r)->data = j;
+    *jp = j;
 
-    return j;
+    return NGX_DECLINED;
 }
 
 
@@ -464,14 +476,9 @@ ngx_http_news_api_suspension(ngx_http_request_t *r,
     ngx_int_t               rc;
     ngx_http_news_judge_t  *j;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_judge_start(r, rt, 1, &j);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    j = ngx_http_news_judge_new(r, rt, 1);
-    if (j == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (r->method == NGX_HTTP_DELETE) {
@@ -547,14 +554,9 @@ ngx_http_news_api_user_comments(ngx_http_request_t *r,
     ngx_int_t               rc;
     ngx_http_news_judge_t  *j;
 
-    rc = ngx_http_news_need_user(r, 1, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_judge_start(r, rt, 1, &j);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    j = ngx_http_news_judge_new(r, rt, 1);
-    if (j == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     j->action = NEWS_JUDGE_REMOVE;
@@ -568,15 +570,12 @@ ngx_int_t
 ngx_http_news_moderation_user(ngx_http_request_t *r,
     ngx_http_news_route_t *rt)
 {
-    ngx_int_t  rc;
+    ngx_int_t               rc;
+    ngx_http_news_judge_t  *j;
 
-    rc = ngx_http_news_need_user(r, 0, NEWS_ACT_MODERATE);
+    rc = ngx_http_news_judge_start(r, rt, 0, &j);
     if (rc != NGX_DECLINED) {
         return rc;
-    }
-
-    if (ngx_http_news_judge_new(r, rt, 0) == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     if (r->method == NGX_HTTP_POST) {
