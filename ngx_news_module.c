@@ -13,6 +13,7 @@
 #include <pwd.h>
 
 #include "http/ngx_http_news.h"
+#include "engine/publish.h"
 #include "engine/text.h"
 
 
@@ -1289,7 +1290,7 @@ ngx_http_news_check_url(ngx_conf_t *cf, const char *name, ngx_str_t *url)
         return NGX_CONF_OK;
     }
 
-    err = news_render_url_check((char *) url->data, url->len);
+    err = news_url_check((char *) url->data, url->len);
 
     if (err != NULL) {
         ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "\"%s\" %s: \"%V\"", name,

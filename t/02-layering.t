@@ -97,6 +97,65 @@ sub html_literals {
            @$strings;
 }
 
+# The include graph of a tier: a file is a node by its name without .c or
+# .h (x.c and x.h are one), and an #include "..." of a header of the same
+# tier is an edge.  Returns the circles, each as "a -> b -> a".
+sub include_circles {
+    my (%includes) = @_;    # node => [nodes it includes]
+    my (%state, @stack, @circles);
+
+    my $visit;
+    $visit = sub {
+        my ($n) = @_;
+        $state{$n} = 1;
+        push @stack, $n;
+
+        for my $m (sort @{$includes{$n} || []}) {
+            next if $m eq $n;
+            if (($state{$m} || 0) == 1) {
+                my ($at) = grep { $stack[$_] eq $m } 0 .. $#stack;
+                push @circles, join ' -> ', @stack[$at .. $#stack], $m;
+            } elsif (!$state{$m}) {
+                $visit->($m);
+            }
+        }
+
+        pop @stack;
+        $state{$n} = 2;
+    };
+
+    $visit->($_) for grep { !$state{$_} } sort keys %includes;
+
+    return @circles;
+}
+
+# node => [nodes] of the files given (paths under $root), from their
+# #include "..." lines: a header found beside the including file or under
+# src/, and one of the files given
+sub include_graph {
+    my (@paths) = @_;
+    my (%node, %graph);
+
+    for my $path (@paths) {
+        (my $n = $path) =~ s{^.*/|\.[ch]$}{}g;
+        $node{$path} = $n;
+        $graph{$n} ||= [];
+    }
+
+    for my $path (@paths) {
+        my $src = slurp($path);
+        (my $dir = $path) =~ s{/?[^/]*$}{};
+
+        while ($src =~ /^[ \t]*#[ \t]*include[ \t]*"([^"]+)"/mg) {
+            my ($inc) = grep { exists $node{$_} }
+                        map { s{^/}{}r } ("$dir/$1", "src/$1");
+            push @{$graph{$node{$path}}}, $node{$inc} if defined $inc;
+        }
+    }
+
+    return %graph;
+}
+
 sub nginx_includes {
     my ($src) = @_;
     my @hits;
@@ -127,6 +186,10 @@ is(scalar html_literals("/* <p> */ b = \"a < b, 1<2\"; c = '<';\n"), 0,
 is(scalar nginx_includes("#include <ngx_core.h>\n#  include \"ngx_http.h\"\n"), 2,
    'self-test: nginx headers are found');
 is(scalar nginx_includes("#include \"render.h\"\n"), 0, 'self-test: an engine header is not');
+is_deeply([include_circles(a => ['b'], b => ['c'], c => ['a'], d => ['a'])],
+          ['a -> b -> c -> a'], 'self-test: an include circle is found');
+is_deeply([include_circles(a => ['b', 'c'], b => ['c'], c => [], d => ['a'])],
+          [], 'self-test: includes in one direction are no circle');
 
 
 # ---- the sources -------------------------------------------------------------
@@ -165,6 +228,17 @@ for my $path (@http) {
 
 for my $path (@engine) {
     check($path, 'nginx', 'no nginx header', nginx_includes(slurp($path)));
+}
+
+# Inside a tier the files include one another in one direction only: a
+# file below never includes (and so never calls) one above it (README,
+# "Design").
+for my $tier (['src/engine', @engine], ['src/http and ngx_news_module.c', @http]) {
+    my ($name, @paths) = @$tier;
+    my @circles = include_circles(include_graph(@paths));
+
+    is(scalar @circles, 0, "$name: no include circle")
+        or diag join "\n", map { "  $_" } @circles[0 .. ($#circles < 9 ? $#circles : 9)];
 }
 
 for my $path (sort keys %pending) {

@@ -16,6 +16,7 @@
 #include "check.h"
 #include "search.h"
 #include "comments.h"
+#include "publish.h"
 #include "sessions.h"
 #include "text.h"
 #include "users.h"

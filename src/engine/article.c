@@ -9,7 +9,6 @@
 #include <strings.h>
 
 #include "article.h"
-#include "render.h"
 #include "text.h"
 
 
@@ -510,7 +509,7 @@ news_article_image(news_article_t *a, const cJSON *obj, news_err_t *err)
                             "with an image");
     }
 
-    if (news_render_url_check(a->image_url, strlen(a->image_url)) != NULL
+    if (news_url_check(a->image_url, strlen(a->image_url)) != NULL
         || (strncasecmp(a->image_url, "http://", 7) != 0
             && strncasecmp(a->image_url, "https://", 8) != 0)
         || strlen(a->image_url) < sizeof("http://x") - 1)

@@ -1,6 +1,10 @@
 /*
  * Articles in the store: the record, its indexes and its rendered
- * fragments, kept in step inside one write transaction.
+ * fragments, kept in step inside one write transaction.  This header is
+ * what is stored of an article and how it is read (articles.c), and the
+ * pieces the writes share; the writes themselves, which keep the
+ * comments, the search index, the desk and the outbox in step, are
+ * publish.h's, above every module they call.
  */
 
 #ifndef NEWS_ARTICLES_H
@@ -16,49 +20,12 @@
 
 
 /*
- * Creates the article or, when its slug exists, updates it (keeping id,
- * creation time and comments).  Re-renders every fragment.  `now` is the
- * update time.  Runs inside the caller's write txn.
- */
-int news_article_put(news_store_t *st, MDB_txn *txn, news_article_t *a,
-    int64_t now, news_err_t *err);
-
-/*
- * After a change to its comments: recounts, bumps the version, and
- * re-renders every fragment of the article.
- */
-int news_article_refresh(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int64_t now, news_err_t *err);
-
-/*
  * An update's dates from the record it replaces: an undated one keeps
  * old's publication time (a draft published now is dated now), and only
  * a change to a public article is a correction (updated_at = now).
  */
 void news_article_redate(news_article_t *a, const news_article_t *old,
     int64_t now);
-
-/*
- * Closes (closed = 1) or opens an article's comments: a new version of
- * its pages, but no revision and no "Updated".
- */
-int news_article_close_comments(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int closed, int64_t now, news_err_t *err);
-
-/*
- * Saves a as article `id` (0: a new one).  A new article gets an id never
- * given before.  NEWS_CONFLICT if its slug is
- * another article's; a changed slug leaves the old one as a redirect.
- */
-int news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
-    uint64_t id, int64_t now, news_err_t *err);
-
-/*
- * Removes the article with its indexes, pages, comments and revisions;
- * its slug and former slugs are free for other articles.
- */
-int news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int64_t now, news_err_t *err);
 
 /* a former slug of article id, which answers 301 to its page */
 int news_article_redirect(news_store_t *st, MDB_txn *txn, const char *slug,
@@ -80,6 +47,20 @@ int news_article_add_old_address(news_store_t *st, MDB_txn *txn,
 int news_article_find(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id, int *moved);
 
+/*
+ * The pieces publish.c writes with: the key of the times index
+ * (be64 time . be64 id); the article that holds a slug, current or
+ * former (MDB_NOTFOUND for a free one); an article's former slugs and
+ * old addresses released with it; one stored fragment (LMDB's code).
+ */
+void news_times_key(unsigned char *key, int64_t t, uint64_t id);
+int news_article_holder(news_store_t *st, MDB_txn *txn, const char *slug,
+    uint64_t *id);
+int news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_err_t *err);
+int news_fragment_get(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
+    news_page_t *pg);
+
 /* how a comment changed, which tells which comment pages to re-render */
 enum {
     NEWS_CHANGE_NEW = 0,        /* its thread's page (and the one before) */
@@ -89,16 +70,13 @@ enum {
 
 
 /*
- * Comment `comment` of article `id` changed: re-render now, or at the
- * end of the write batch (news_articles_flush) when the writer batches.
- * Only the comment pages the change touches are re-rendered.
+ * Comment `comment` of article `id` changed: its pages are re-rendered
+ * by the store's flush (news_articles_flush, publish.h), now, or at the
+ * end of the write batch when the writer batches.  Only the comment
+ * pages the change touches are re-rendered.
  */
 int news_article_changed(news_store_t *st, MDB_txn *txn, uint64_t id,
     uint64_t comment, int kind, int64_t now, news_err_t *err);
-
-/* refreshes every article changed in this batch; a news_write_pt */
-int news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
-    news_err_t *err);
 
 /* the article id of a slug (current or former) */
 /*

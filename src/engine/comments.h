@@ -20,79 +20,16 @@
 
 #include "article.h"
 #include "buf.h"
+#include "comment.h"
 #include "store.h"
 
 
-#define NEWS_COMMENT_MAX          5000     /* characters, the default */
-#define NEWS_COMMENT_HARD_MAX     100000   /* characters, any directive */
-#define NEWS_COMMENT_DEPTH        4        /* a top comment is depth 1 */
-#define NEWS_COMMENTS_PAGE        50       /* top-level threads a page */
-#define NEWS_THREAD_SHOWN         10       /* replies a thread shows there */
-#define NEWS_THREAD_MAX           200      /* replies a thread takes */
-#define NEWS_ARTICLE_COMMENTS_MAX 5000     /* comments an article takes */
 #define NEWS_THREAD_KEY           32
 #define NEWS_COMMENTS_KEY         24
 #define NEWS_COMMENT_VALUE_HEAD   9
 #define NEWS_COMMENT_VIEW_HEAD    27
 #define NEWS_COMMENT_FEATURED     0x80     /* in the view's depth byte */
-#define NEWS_FEATURED_MAX         10       /* editors' picks an article
-                                              shows */
 
-
-enum {
-    NEWS_COMMENT_VISIBLE = 0,
-    NEWS_COMMENT_PENDING,
-    NEWS_COMMENT_HIDDEN,
-    NEWS_COMMENT_DELETED
-};
-
-
-typedef struct {
-    uint64_t    id;
-    uint64_t    article_id;
-    uint64_t    parent;         /* 0: a top-level comment */
-    uint64_t    root;           /* a reply's top-level comment (writes) */
-    char       *author;         /* username */
-    uint64_t    author_id;      /* the author's user id; 0 in records
-                                   written before ids were kept */
-    char       *body;           /* plain text, normalised */
-    int64_t     created_at;
-    int64_t     edited_at;      /* 0: never */
-    int         status;
-    unsigned    depth;
-    int         featured;       /* an editors' pick */
-} news_comment_t;
-
-
-typedef struct {
-    news_comment_t  *items;
-    size_t           n;
-    size_t           cap;
-    char            *arena;     /* the loaded items' strings, if loaded */
-    void            *tree;      /* their reply tree, built once (render.c) */
-} news_comments_t;
-
-
-/*
- * Checks and normalises comment text: valid UTF-8, no NUL or control
- * characters but newlines and tabs, CRLF to LF, trimmed, 1 to `max`
- * characters.  Appends the result to out.
- */
-int news_comment_text(const char *s, size_t n, size_t max, news_buf_t *out,
-    news_err_t *err);
-
-int news_comment_status_parse(const char *s);
-const char *news_comment_status_name(int status);
-
-/* a comment of the import / export JSON; strings are malloc'd */
-int news_comment_from_json(news_comment_t *c, const cJSON *obj,
-    news_err_t *err);
-cJSON *news_comment_to_json(const news_comment_t *c, int internal);
-
-/* the public JSON of a comment: the API's item, escaped like all JSON */
-void news_comment_json(news_buf_t *b, const news_comment_t *c);
-void news_comment_free(news_comment_t *c);
-void news_comments_free(news_comments_t *cs);
 
 /*
  * The article's latest visible comments, newest first, at most `limit`
@@ -116,6 +53,7 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
  *   'c' . be64 user id . be64 comment id -> the comment's comments key
  *   'd' . be64 user id -> 'k' or 'r': a deleted account whose comments
  *                         are still to be disowned, kept or removed
+ *                         (written by the account's deletion, users.h)
  *
  * A deleted account's comments are disowned a bounded batch at a time,
  * each batch a write of its own, so that an author of thousands never
@@ -127,18 +65,6 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 #define NEWS_AUTHOR_KEY      17
 #define NEWS_AUTHOR_BATCH    64      /* comments a batch disowns */
 #define NEWS_DELETED_USER    "[deleted user]"
-
-enum {
-    NEWS_DISOWN_KEEP = 'k',
-    NEWS_DISOWN_REMOVE = 'r'
-};
-
-/* "keep" or "remove" (n bytes) to NEWS_DISOWN_*, or -1 */
-int news_disown_parse(const char *s, size_t n);
-
-/* marks the comments of deleted account uid to be disowned `how` */
-int news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid,
-    int how, news_err_t *err);
 
 /*
  * Disowns at most max comments of the first deleted account with some

@@ -7,7 +7,7 @@
  *           u8 status . u8 length . section . u8 length . slug . title
  *         'i' . be64 id -> be64 modified_at (where its 't' entry is)
  *
- * Kept in the article write's transaction (articles.c); filled from the
+ * Kept in the article write's transaction (publish.c); filled from the
  * articles the first time a store from before it is opened.
  */
 

@@ -13,7 +13,7 @@
  *   render_list.c      teasers, list headings and pagers, JSON list ends
  *   render_feed.c      Atom entries and head, sitemap entries and head
  *   render_forms.c     the comment form, the moderation page
- *   render_chrome.c    stylesheet, chrome, CSP, URL checks, error pages
+ *   render_chrome.c    stylesheet, chrome, CSP, error pages
  *   render_text.c      <time>, Markdown bodies, comment text
  *
  * A stored fragment ("page value") is a small header followed by parts:
@@ -40,7 +40,7 @@
 
 #include "article.h"
 #include "buf.h"
-#include "comments.h"
+#include "comment.h"
 #include "routes.h"
 
 
@@ -189,9 +189,6 @@ ssize_t news_render_reply_point(const char *page, size_t n, uint64_t id);
 /* the page that asks before a comment is deleted (render_forms.c) */
 void news_render_delete_confirm(news_buf_t *b, const char *slug,
     size_t slug_len, uint64_t id, const char *csrf, size_t csrf_len);
-
-/* frees the reply tree cached in a news_comments_t */
-void news_render_tree_free(void *tree);
 
 /* one visible comment without its replies, for a live stream (live.h) */
 void news_render_live_comment(news_buf_t *b, const news_article_t *a,
@@ -377,8 +374,6 @@ void news_render_csp(news_buf_t *b, const char *logo, size_t logo_len,
     const char *css, size_t css_len, const char *images, size_t images_len,
     int live);
 
-/* NULL when u is a URL fit for a logo or stylesheet, else what is wrong */
-const char *news_render_url_check(const char *u, size_t n);
 
 /*
  * A page's <meta name="description"> from its title (HTML already): what

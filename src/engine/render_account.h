@@ -40,6 +40,18 @@ typedef struct news_form_s {
 } news_form_t;
 
 
+/*
+ * Pieces of the staff's and readers' forms, for the render files (the
+ * desk's form uses them too): an error of no field above the form, a
+ * POST form's start with its CSRF token (and its action field, if
+ * `what`), and the end of an <input> tied to its error
+ */
+void news_render_form_error(news_buf_t *b, const news_form_t *f);
+void news_render_form_start(news_buf_t *b, const char *action,
+    const news_form_t *f, const char *what);
+void news_render_field_end(news_buf_t *b, const char *id,
+    const news_form_t *f);
+
 /* "Log in" or "Register", and the path the form posts to */
 const char *news_render_credentials_title(int kind);
 const char *news_render_credentials_path(int kind);

@@ -166,49 +166,6 @@ news_base64(news_buf_t *b, const unsigned char *p, size_t n)
 }
 
 
-const char *
-news_render_url_check(const char *u, size_t n)
-{
-    size_t  i;
-
-    if (n == 0 || n > 1024) {
-        return "must be 1 to 1024 bytes";
-    }
-
-    for (i = 0; i < n; i++) {
-        if ((unsigned char) u[i] <= 0x20 || (unsigned char) u[i] >= 0x7f
-            || strchr("\"'<>\\`;,{}|^", u[i]) != NULL)
-        {
-            return "must be a URL of printable ASCII without spaces, quotes, "
-                   "\"<>\\`;,{}|^\" (percent-encode the rest)";
-        }
-    }
-
-    if (n >= 2 && u[0] == '/' && u[1] == '/') {
-        return "must be a path or an http:// or https:// URL, "
-               "not scheme-relative";
-    }
-
-    for (i = 0; i < n && u[i] != '/' && u[i] != '?' && u[i] != '#'; i++) {
-        if (u[i] != ':') {
-            continue;
-        }
-
-        if (!((i == 4 && strncasecmp(u, "http", 4) == 0)
-              || (i == 5 && strncasecmp(u, "https", 5) == 0))
-            || n < i + 4 || u[i + 1] != '/' || u[i + 2] != '/'
-            || u[i + 3] == '/')
-        {
-            return "must be a path or an http:// or https:// URL";
-        }
-
-        break;
-    }
-
-    return NULL;
-}
-
-
 /*
  * Live comments (news_live_publish): one small script, allowed by its
  * hash like the stylesheet, without which the page works the same (the

@@ -9,7 +9,8 @@
  *   render_article.c, render_thread.c, render_list.c, render_feed.c
  *                     -> render_text.c
  *   render_search.c   -> render_text.c, render_list.c (the JSON list end)
- *   render_desk.c     -> render_text.c, render_account.c (form pieces)
+ *   render_desk.c     -> render_text.c, render_account.c (form pieces,
+ *                        render_account.h)
  *   render_chrome.c   -> render_text.c (the sections' links)
  *   render_text.c     -> (no other render file)
  */
@@ -18,7 +19,6 @@
 #define NEWS_RENDER_INTERNAL_H
 
 #include "render.h"
-#include "render_account.h"
 
 
 /* render_text.c: pieces every kind of page uses */
@@ -42,19 +42,6 @@ int news_render_topic_link(news_buf_t *b, const char *dir, const char *name,
 
 /* the article's body as HTML: rendered once per write when the caller did */
 void news_render_body(news_buf_t *b, const news_article_t *a);
-
-
-/*
- * render_account.c: pieces of the staff's and readers' forms: an error
- * of no field above the form, a POST form's start with its CSRF token
- * (and its action field, if `what`), and the end of an <input> tied to
- * its error
- */
-void news_render_form_error(news_buf_t *b, const news_form_t *f);
-void news_render_form_start(news_buf_t *b, const char *action,
-    const news_form_t *f, const char *what);
-void news_render_field_end(news_buf_t *b, const char *id,
-    const news_form_t *f);
 
 
 /* render_article.c: one part of the article page (NEWS_PART_*), all but

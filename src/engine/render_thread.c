@@ -55,6 +55,7 @@ typedef struct {
 } news_by_id_t;
 
 
+static void news_thread_cache_free(void *tree);
 static int news_by_id_cmp(const void *a, const void *b);
 static int news_thread_build(news_thread_t *t, const news_comments_t *cs);
 static int news_thread_make(news_thread_t *t, const news_comments_t *cs);
@@ -253,6 +254,7 @@ news_thread_build(news_thread_t *t, const news_comments_t *cs)
     t->cached = 1;
     *cache = *t;
     ((news_comments_t *) cs)->tree = cache;
+    ((news_comments_t *) cs)->tree_free = news_thread_cache_free;
 
     return 0;
 }
@@ -269,8 +271,9 @@ news_thread_free(news_thread_t *t)
 }
 
 
-void
-news_render_tree_free(void *tree)
+/* the tree cached in a news_comments_t, freed with it */
+static void
+news_thread_cache_free(void *tree)
 {
     news_thread_t  *t = tree;
 

@@ -9,6 +9,7 @@
 
 #include "articles.h"
 #include "community.h"
+#include "publish.h"
 #include "render_account.h"
 #include "service.h"
 

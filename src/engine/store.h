@@ -6,7 +6,7 @@
  *
  *   meta      "schema" -> be32 version, "modified" -> be64 time of the
  *             last change, "article_id" -> be64 the highest article id
- *             ever given (ids are never reused; articles.c)
+ *             ever given (ids are never reused; publish.c)
  *   articles  be64 id -> the article's source record (JSON, see article.h)
  *   slugs     slug -> be64 id
  *   times     be64 published_at . be64 id -> "" (published articles only)
@@ -109,7 +109,9 @@ typedef struct {
 #define NEWS_DIRTY_MAX  64
 
 
-typedef struct {
+typedef struct news_store_s  news_store_t;
+
+struct news_store_s {
     MDB_env    *env;
     MDB_dbi     dbi[NEWS_DB_N];
     MDB_txn    *rtxn;        /* the caller thread's reset read txn */
@@ -134,6 +136,15 @@ typedef struct {
     int            batching;
     unsigned       ndirty;
     news_dirty_t   dirty[NEWS_DIRTY_MAX];
+
+    /*
+     * What re-renders them (news_articles_flush, publish.h; set by
+     * news_store_open): called by news_article_changed when the list is
+     * full or nothing batches, so that comments.c, below the pages'
+     * writer, never calls up into it
+     */
+    int          (*flush)(news_store_t *st, MDB_txn *txn, void *arg,
+                          news_err_t *err);
     int64_t     dirty_now;
     int         readonly;    /* on a read-only file system: no writes */
 
@@ -142,9 +153,15 @@ typedef struct {
 
     /* the word lists compiled, for the write txn's holder (words.h) */
     void       *words;
-} news_store_t;
+};
 
 
+/*
+ * Opens the store at dir (and fills an index new to this build); closes
+ * it.  These two and news_store_check are store_open.c's, which stands
+ * above the modules whose indexes it fills; the rest of this header is
+ * store.c's.
+ */
 int news_store_open(news_store_t *st, const char *dir, uint64_t mapsize,
     news_err_t *err);
 void news_store_close(news_store_t *st);
@@ -218,6 +235,9 @@ int news_store_drop_each(news_store_t *st, MDB_txn *txn, int db,
     news_drop_pt each, void *arg, news_err_t *err);
 /* ends the txn whatever the outcome, as mdb_txn_commit does */
 int news_store_commit(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/* the same for the txn that opens the store, which is not counted */
+int news_store_end(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /*
  * The one mapping of LMDB's return codes (and the errno values its calls

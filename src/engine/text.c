@@ -9,6 +9,7 @@
  */
 
 #include <string.h>
+#include <strings.h>
 
 #include "text.h"
 
@@ -979,4 +980,47 @@ news_form_byte(const char *p, const char *end, unsigned char *c)
     *c = (unsigned char) (hi << 4 | lo);
 
     return 3;
+}
+
+
+const char *
+news_url_check(const char *u, size_t n)
+{
+    size_t  i;
+
+    if (n == 0 || n > 1024) {
+        return "must be 1 to 1024 bytes";
+    }
+
+    for (i = 0; i < n; i++) {
+        if ((unsigned char) u[i] <= 0x20 || (unsigned char) u[i] >= 0x7f
+            || strchr("\"'<>\\`;,{}|^", u[i]) != NULL)
+        {
+            return "must be a URL of printable ASCII without spaces, quotes, "
+                   "\"<>\\`;,{}|^\" (percent-encode the rest)";
+        }
+    }
+
+    if (n >= 2 && u[0] == '/' && u[1] == '/') {
+        return "must be a path or an http:// or https:// URL, "
+               "not scheme-relative";
+    }
+
+    for (i = 0; i < n && u[i] != '/' && u[i] != '?' && u[i] != '#'; i++) {
+        if (u[i] != ':') {
+            continue;
+        }
+
+        if (!((i == 4 && strncasecmp(u, "http", 4) == 0)
+              || (i == 5 && strncasecmp(u, "https", 5) == 0))
+            || n < i + 4 || u[i + 1] != '/' || u[i + 2] != '/'
+            || u[i + 3] == '/')
+        {
+            return "must be a path or an http:// or https:// URL";
+        }
+
+        break;
+    }
+
+    return NULL;
 }

@@ -139,4 +139,12 @@ int news_form_field(const char *body, size_t len, const char *name,
 /* trims ASCII whitespace (space \t \n \v \f \r) at both ends of *s, *n */
 void news_trim(const char **s, size_t *n);
 
+/*
+ * NULL when u[0..n) is a URL fit for a page to link (a logo, a
+ * stylesheet, an article's image): a path or an http(s) URL of printable
+ * ASCII without quotes or other bytes that would need escaping; else
+ * what is wrong
+ */
+const char *news_url_check(const char *u, size_t n);
+
 #endif /* NEWS_TEXT_H */

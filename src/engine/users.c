@@ -10,7 +10,6 @@
 
 #include "sessions.h"
 #include "text.h"
-#include "comments.h"
 #include "users.h"
 
 
@@ -443,6 +442,50 @@ news_user_set_role(news_store_t *st, MDB_txn *txn, const char *name,
     u.role = role;
 
     return news_user_put(st, txn, &u, err);
+}
+
+
+int
+news_disown_parse(const char *s, size_t n)
+{
+    if (n == 4 && memcmp(s, "keep", 4) == 0) {
+        return NEWS_DISOWN_KEEP;
+    }
+
+    if (n == 6 && memcmp(s, "remove", 6) == 0) {
+        return NEWS_DISOWN_REMOVE;
+    }
+
+    return -1;
+}
+
+
+int
+news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid, int how,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_DISOWN_KEY], v;
+
+    if (how != NEWS_DISOWN_KEEP && how != NEWS_DISOWN_REMOVE) {
+        return news_err_set(err, NEWS_INVALID, "comments are kept or "
+                            "removed");
+    }
+
+    k[0] = 'd';
+    news_be64_put(k + 1, uid);
+    v = (unsigned char) how;
+
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = &v;
+    val.mv_size = 1;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
+
+    return rc == 0 ? NEWS_OK
+                   : news_store_fail(err, rc, "marking the account's comments");
 }
 
 

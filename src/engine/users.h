@@ -163,9 +163,30 @@ int news_user_set_hash(news_store_t *st, MDB_txn *txn, uint64_t id,
     const char *hash, news_err_t *err);
 
 /*
+ * A deleted account's comments are disowned afterwards, kept as
+ * "[deleted user]" or removed (news_author_disown_step, comments.h); the
+ * deletion leaves its mark in the author index ("authors"):
+ *
+ *   'd' . be64 user id -> NEWS_DISOWN_KEEP or _REMOVE (one byte)
+ */
+#define NEWS_DISOWN_KEY  9
+
+enum {
+    NEWS_DISOWN_KEEP = 'k',
+    NEWS_DISOWN_REMOVE = 'r'
+};
+
+/* "keep" or "remove" (n bytes) to NEWS_DISOWN_*, or -1 */
+int news_disown_parse(const char *s, size_t n);
+
+/* marks the comments of deleted account uid to be disowned `how` */
+int news_author_disown(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    int how, news_err_t *err);
+
+/*
  * Deletes the account and every session of it; the name stays reserved.
  * Its comments are marked to be disowned, kept as "[deleted user]" or
- * removed (comments: NEWS_DISOWN_KEEP or _REMOVE, comments.h), which
+ * removed (comments: NEWS_DISOWN_KEEP or _REMOVE, above), which
  * news_author_disown_step() does afterwards in bounded batches.
  */
 int news_user_delete(news_store_t *st, MDB_txn *txn, const char *name,

@@ -11,6 +11,7 @@
 
 #include "tap.h"
 #include "articles.h"
+#include "publish.h"
 #include "text.h"
 
 

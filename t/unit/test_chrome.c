@@ -9,12 +9,13 @@
 
 #include "tap.h"
 #include "render.h"
+#include "text.h"
 
 
 static const char *
 url_check(const char *u)
 {
-    return news_render_url_check(u, strlen(u));
+    return news_url_check(u, strlen(u));
 }
 
 
@@ -32,8 +33,8 @@ test_url_check(void)
 
     ok(url_check("") != NULL, "empty: refused");
     memset(big, 'a', sizeof(big));
-    ok(news_render_url_check(big, 1025) != NULL, "1025 bytes: refused");
-    ok(news_render_url_check(big, 1024) == NULL, "1024: not");
+    ok(news_url_check(big, 1025) != NULL, "1025 bytes: refused");
+    ok(news_url_check(big, 1024) == NULL, "1024: not");
     ok(url_check("/a b") != NULL, "a space");
     ok(url_check("/a\"b") != NULL, "a quote");
     ok(url_check("/a\x7f") != NULL, "DEL");

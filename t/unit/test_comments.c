@@ -9,6 +9,7 @@
 
 #include "tap.h"
 #include "articles.h"
+#include "publish.h"
 #include "check.h"
 #include "comments.h"
 #include "render.h"

@@ -21,6 +21,7 @@
 
 #include "tap.h"
 #include "articles.h"
+#include "publish.h"
 #include "sessions.h"
 #include "writer.h"
 

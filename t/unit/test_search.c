@@ -14,6 +14,7 @@
 
 #include "tap.h"
 #include "articles.h"
+#include "publish.h"
 #include "check.h"
 #include "search.h"
 #include "text.h"
