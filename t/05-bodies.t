@@ -149,5 +149,15 @@ for my $case (['https', "https://$host", 0], ['HTTPS', "https://$host", 0],
     }
 }
 
+# the API's own name is JSON, a longer word is not; a front page with an
+# old "?p=" that no import left is the front page
+my $api = $t->get('/api');
+is($api->{status}, 404, '/api: 404');
+like($api->{content}, qr/^\{"error":\{"code":"not_found"/, '/api: a JSON error');
+$api = $t->get('/apiary');
+is($api->{status}, 404, '/apiary: 404');
+like($api->{headers}{'content-type'}, qr{^text/html}, '/apiary: a page, not JSON');
+is($t->get('/?p=99999')->{status}, 200, '/?p= of no imported article: the front page');
+
 $t->done;
 done_testing;

@@ -153,6 +153,10 @@ refused('a data file that is not LMDB', qr/"news_db": ".*\/data\.mdb" is not an 
     }
 }
 
+# "/" itself: no trailing slash to drop, and not the workers' to write
+refused('the store at "/"', qr/"news_db" "\/" is not writable by the worker user/,
+        setup => sub { $_[0]{conf} = $_[0]->conf_text =~ s{(news_db )\S+;}{$1/;}r });
+
 # settings at the server level reach the news location under it; a
 # location without its trailing slash serves its pages below "/news/"; a
 # server without any plain host name takes the host from each request;
@@ -171,6 +175,10 @@ refused('a data file that is not LMDB', qr/"news_db": ".*\/data\.mdb" is not an 
     is($res->{status}, 200, 'a location without its slash: its front page');
     like($res->{content}, qr/<base href="\/news\/">/, 'its pages are based below it');
     like($res->{content}, qr/Server Level/, 'news_site_name from the server level');
+    is($t->get('/news')->{status}, 200, 'the location\'s own name: its front page');
+    $res = $t->get('/newsroom');
+    is($res->{status}, 404, 'a path that only begins with its name: 404');
+    like($res->{headers}{'content-type'}, qr{^text/html}, 'a page, not JSON');
     like($res->{headers}{'content-security-policy'} // '', qr/img-src[^;]* img\.example\.org/,
          'news_image_hosts from the server level');
     my $raw = $t->raw("GET /news/feed.xml HTTP/1.0\r\nHost: reader.example.com\r\n\r\n");

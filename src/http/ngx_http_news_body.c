@@ -166,6 +166,7 @@ ngx_http_news_body_flatten(ngx_http_request_t *r, ngx_str_t *body)
             continue;
         }
 
+        /* never taken: a body in a file has temp_file set (above) */
         if (cl->buf->in_file || !ngx_buf_in_memory(cl->buf)) {
             return NGX_HTTP_REQUEST_ENTITY_TOO_LARGE;
         }
@@ -231,6 +232,7 @@ ngx_http_news_json_parse(ngx_str_t *body, const char **why)
 
     last = body->data + body->len;
 
+    /* cJSON sets end whenever it parses: p != NULL guards its contract */
     for (p = (u_char *) end; p != NULL && p < last; p++) {
         if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
             cJSON_Delete(obj);
@@ -275,6 +277,11 @@ ngx_http_news_json_nul(ngx_str_t *body)
             continue;
         }
 
+        /*
+         * the text parsed as JSON: a backslash never ends it, and a \u
+         * has its four digits, so "p + 1 == last" and "last - p > 4" are
+         * guards, never decisive
+         */
         if (!in_string || *p != '\\' || p + 1 == last) {
             continue;
         }
