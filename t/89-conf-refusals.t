@@ -164,7 +164,7 @@ refused('the store at "/"', qr/"news_db" "\/" is not writable by the worker user
 {
     my $t = NewsTest->new(
         http => 'news_comment_max_links 0; news_comment_max_length 500; '
-              . 'news_comment_close_after 30d; news_comment_rate 0;',
+              . 'news_comment_close_after 30d; news_comment_rate 0; news_session_idle 0;',
         server => 'server_name "" .example.org *.example.net news2_x.example.org; '
                 . 'news_site_name "Server Level"; news_image_hosts img.example.org;',
         location => 'return 404;');
@@ -185,6 +185,21 @@ refused('the store at "/"', qr/"news_db" "\/" is not writable by the worker user
     like($raw, qr{<id>http://reader\.example\.com(?::\d+)?/news/feed\.xml</id>},
          'no plain server_name: links name the request\'s host')
         or diag substr($raw, 0, 600);
+    $raw = $t->raw("GET /news/feed.xml HTTP/1.0\r\n\r\n");
+    like($raw, qr{<id>http://localhost/news/feed\.xml</id>},
+         'no Host either: links name "localhost"') or diag substr($raw, 0, 600);
+
+    # news_session_idle 0: a session is good until its ttl, never idle
+    my $json = { 'Content-Type' => 'application/json' };
+    my $cred = '{"username":"idler","password":"pw-of-idler-123"}';
+    is($t->request('POST', '/news/api/users', { headers => $json, content => $cred })->{status},
+       201, 'news_session_idle 0: registered');
+    $res = $t->request('POST', '/news/api/session', { headers => $json, content => $cred });
+    my ($cookie) = ($res->{headers}{'set-cookie'} // '') =~ /^(news_session=[0-9a-f]+)/;
+    ok($cookie, 'news_session_idle 0: logged in');
+    $res = $t->get('/news/api/me', { headers => { Cookie => $cookie } });
+    like($res->{content}, qr/"idler"/, 'news_session_idle 0: the session is the reader\'s')
+        or diag $res->{status}, $res->{content};
     $t->done;
 }
 
