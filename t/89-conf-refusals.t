@@ -69,6 +69,8 @@ for my $case (['news_comment_close_after off; news_comment_close_after 30d;',
                qr/"news_comment_close_after" takes a time .* not "soon"/],
               ['news_password_cost 18m 2;',
                qr/invalid memory "18m" in "news_password_cost": use 19m \(the OWASP minimum\) to 4096m/],
+              ['news_password_cost 5000m 2;',
+               qr/invalid memory "5000m" in "news_password_cost": use 19m \(the OWASP minimum\) to 4096m/],
               ['news_password_cost 19m 1;',
                qr/invalid passes "1" in "news_password_cost": use 2 \(the OWASP minimum\) to 100/],
               ['news_login_throttle 0 5;',
@@ -165,7 +167,7 @@ refused('the store at "/"', qr/"news_db" "\/" is not writable by the worker user
     my $t = NewsTest->new(
         http => 'news_comment_max_links 0; news_comment_max_length 500; '
               . 'news_comment_close_after 30d; news_comment_rate 0; news_session_idle 0;',
-        server => 'server_name "" .example.org *.example.net news2_x.example.org; '
+        server => 'server_name "" .example.org *.example.net news2_x.example.org "news|x.example.org"; '
                 . 'news_site_name "Server Level"; news_image_hosts img.example.org;',
         location => 'return 404;');
     $t->{conf} = $t->conf_text =~ s{location / \{}{location /news { news; }\n        location / \{}r;
