@@ -627,6 +627,10 @@ ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name, char *dflt,
     rv = cmd->set(cf, cmd, cf->cycle->conf_ctx[m->index]);
     cf->args = saved;
 
+    /*
+     * the directive refuses only a name declared twice, and this one was
+     * looked up just above: this and the NULL below are guards
+     */
     if (rv != NGX_CONF_OK) {
         return NGX_CONF_ERROR;
     }
@@ -1465,6 +1469,7 @@ ngx_http_news_handler_directive(ngx_conf_t *cf)
 
             ucf = ((ngx_http_conf_ctx_t *) cf->ctx)->loc_conf[m->ctx_index];
 
+            /* every location has each module's conf: ucf != NULL guards */
             if (ucf != NULL && ucf->upstream != NULL) {
                 return passes[j][1];
             }
