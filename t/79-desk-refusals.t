@@ -117,5 +117,45 @@ unlike($res->{content}, qr{class="notice"}, 'shows none');
 
 is($t->export, $before, 'nothing changed at all');
 
+# the pages for the states and changes the refusals above did not show:
+# the list's next link keeps its filters
+my @bulk = map { { slug => "bulk-$_", title => "Bulk $_", section => 'World', body => 'b', status => 'draft' } } 1 .. 51;
+my ($rc, $out, $err) = $t->newsctl('import', NewsTest::json_file($J->encode(\@bulk)));
+is($rc, 0, '51 drafts imported') or diag $err;
+$res = get_ed('/desk?status=draft&section=World');
+is(scalar @{ rows($res->{content}) }, 50, 'a filtered page holds 50');
+my ($next) = $res->{content} =~ m{<a href="(desk\?status=draft&amp;section=world&amp;after=[0-9a-f]{32})">Earlier changes</a>};
+ok($next, 'its link on keeps both filters');
+$next =~ s/&amp;/&/g;
+is_deeply(rows(get_ed("/$next")->{content}), ['bulk-1'], 'the one left on the next page');
+
+# a scheduled article's form says when
+$t->json('POST', $ed, '/api/articles', $J->encode({ slug => 'later', title => 'Later', section => 'World', body => 'b',
+                                                    published_at => '2999-01-01T00:00:00Z' }));
+like(get_ed('/desk/articles/later')->{content}, qr{Scheduled for <time datetime="2999-01-01T00:00:00Z">},
+     'a scheduled article: "Scheduled for" its time');
+
+# a correction well after publication says "updated"
+$t->json('POST', $ed, '/api/articles', $J->encode({ slug => 'old', title => 'Old', section => 'World',
+                                                    body => join('', map { "line $_\n" } 1 .. 20),
+                                                    published_at => '2020-01-01T00:00:00Z' }));
+is($t->form_post($ed, '/desk/articles/old', { csrf => $csrf, title => 'Old', section => 'World', action => 'save',
+                                              published => '2020-01-01T00:00:00', subtitle => 'Now with one',
+                                              body => join('', map { $_ == 4 || $_ == 12 ? "changed $_\n" : "line $_\n" } 1 .. 20) })
+   ->{status}, 303, 'a correction years later');
+like(get_ed('/desk/articles/old')->{content}, qr{, updated <time}, 'its form says it was updated');
+
+# what changed: the standfirst from none, lines far apart, the status and time
+$res = get_ed('/desk/articles/old/revisions?diff=1');
+is($res->{status}, 200, 'the diff from version 1');
+like($res->{content}, qr{\(none\)}, 'a standfirst that was empty: "(none)"');
+like($res->{content}, qr{… 1 unchanged line …}, 'one kept line between two changes\' context: counted, singular');
+like($res->{content}, qr{… 5 unchanged lines …}, 'and more: plural');
+is($t->form_post($ed, '/desk/articles/old', { csrf => $csrf, title => 'Old', section => 'World', action => 'schedule',
+                                              published => '2999-06-01T00:00', subtitle => 'Now with one',
+                                              body => 'short' })->{status}, 303, 'then scheduled, far ahead');
+$res = get_ed('/desk/articles/old/revisions?diff=1');
+like($res->{content}, qr{Publication time}, 'the diff names the publication time');
+
 $t->done;
 done_testing;
