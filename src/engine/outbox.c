@@ -327,9 +327,14 @@ news_outbox_mark(news_store_t *st, MDB_txn *txn, void *arg, news_err_t *err)
          rc == 0 && i < NEWS_OUTBOX_DROP_MAX;
          i++, rc = mdb_cursor_get(c, &key, &val, MDB_NEXT))
     {
-        if (key.mv_size != 9 || val.mv_size < 8
-            || (news_be64_get((unsigned char *) key.mv_data + 1) > m->done
-                && (int64_t) news_be64_get(val.mv_data) >= m->stale))
+        if (((unsigned char *) key.mv_data)[0] != 'q') {
+            break;
+        }
+
+        /* an entry too short to read purges nothing: it goes as well */
+        if (key.mv_size == 9 && val.mv_size >= 8
+            && news_be64_get((unsigned char *) key.mv_data + 1) > m->done
+            && (int64_t) news_be64_get(val.mv_data) >= m->stale)
         {
             break;
         }

@@ -77,7 +77,7 @@ int news_outbox_read(news_store_t *st, MDB_txn *txn, uint64_t after,
 /*
  * A write (a news_write_pt, through the writer): each edge's new mark
  * (with no edge, every mark goes, and with them the outbox), then drops up to NEWS_OUTBOX_DROP_MAX entries from the oldest on while
- * each is at or before `done` or older than `stale`.
+ * each is at or before `done`, older than `stale`, or too short to read.
  */
 #define NEWS_OUTBOX_DROP_MAX  1000
 
