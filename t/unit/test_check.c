@@ -887,6 +887,76 @@ author_mark_live(MDB_txn *txn)
 }
 
 
+
+static void
+old_address_short(MDB_txn *txn)
+{
+    unsigned char  k[5] = { 0, 1, 2, 3, 4 };
+
+    put(txn, NEWS_DB_SLUGS, k, sizeof(k), "", 0);
+}
+
+static void
+reply_thread_gone(MDB_txn *txn)
+{
+    unsigned char  p[NEWS_COMMENTS_KEY], k[NEWS_THREAD_KEY];
+
+    comment_key(txn, reply, p);
+    memcpy(k, p, 8);
+    be64(k + 8, top);
+    memcpy(k + 16, p + 8, 16);
+    del(txn, NEWS_DB_THREADS, k, sizeof(k));
+}
+
+static void
+author_key_odd(MDB_txn *txn)
+{
+    unsigned char  k[9], v = 7;
+
+    k[0] = 'd';
+    be64(k + 1, user2);
+    put(txn, NEWS_DB_AUTHORS, k, sizeof(k), &v, 1);
+}
+
+static void
+word_unfolded(MDB_txn *txn)
+{
+    unsigned char  list = 2;
+
+    put(txn, NEWS_DB_WORDS, "Caf\303\251", 5, &list, 1);
+}
+
+static void
+word_no_list(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_WORDS, "plain", 5, "xy", 2);
+}
+
+static void
+standing_short(MDB_txn *txn)
+{
+    unsigned char  k[8];
+
+    be64(k, user2);
+    put(txn, NEWS_DB_STANDING, k, 8, "short", 5);
+}
+
+static void
+modlog_not_json(MDB_txn *txn)
+{
+    unsigned char  k[8];
+
+    be64(k, 77);
+    put(txn, NEWS_DB_MODLOG, k, 8, "12345678[]", 10);
+}
+
+static void
+report_odd(MDB_txn *txn)
+{
+    put(txn, NEWS_DB_REPORTS, "zz", 2, "", 0);
+}
+
+
 static const struct {
     const char  *name;
     void       (*damage)(MDB_txn *txn);
@@ -1013,6 +1083,19 @@ static const struct {
     { "an article id counter behind the articles", article_id_behind,
       "meta: \"article_id\" is 1, below article 3" },
     { "a record that does not parse", record_corrupt, "articles: article" },
+    { "an old address record too short", old_address_short,
+      "an old address record of 5 bytes holding 0" },
+    { "a reply left out of its thread's index", reply_thread_gone,
+      "is not in thread" },
+    { "an author index key of another kind", author_key_odd,
+      "authors: a key of 9 bytes, a value of 1" },
+    { "a word not folded", word_unfolded, "not a folded word on a list" },
+    { "a word on no list", word_no_list, "plain: not a folded word" },
+    { "a standing too short", standing_short, "an entry of 8 and 5 bytes" },
+    { "a log entry that is not JSON", modlog_not_json,
+      "an entry of 8 and 10 bytes that is not one" },
+    { "a report entry of no kind", report_odd,
+      "an entry of 2 and 0 bytes that is not one" },
 };
 
 
