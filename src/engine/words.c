@@ -675,6 +675,11 @@ news_words_table_put(news_words_t *wl, int kind, int list, const char *w,
             break;
         }
 
+        /*
+         * not reached while the table is built from the store: each word
+         * is a key there, once; kept so that the table never holds a
+         * word twice whatever feeds it
+         */
         if (s->kind == kind && s->len == n && memcmp(s->word, w, n) == 0) {
             if (list > s->list) {
                 s->list = (uint8_t) list;
