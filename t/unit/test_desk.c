@@ -14,6 +14,7 @@
 #include "tap.h"
 #include "articles.h"
 #include "desk.h"
+#include "publish.h"
 #include "text.h"
 
 
