@@ -21,7 +21,8 @@ static int news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id,
 static int news_article_state(news_store_t *st, MDB_txn *txn,
     news_article_t *a, news_err_t *err);
 static int news_article_release(news_store_t *st, MDB_txn *txn,
-    uint64_t id, const news_buf_t *names, news_err_t *err);
+    uint64_t id, news_buf_t *names, int walked, const char *what,
+    news_err_t *err);
 static int news_article_free_old_addresses(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static void news_old_address_key(news_buf_t *b, uint64_t id,
@@ -188,19 +189,8 @@ news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     mdb_cursor_close(cur);
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        news_buf_free(&slugs);
-        return news_store_fail(err, rc, "reading revisions");
-    }
-
-    if (slugs.failed) {
-        news_buf_free(&slugs);
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    rc = news_article_release(st, txn, id, &slugs, err);
-    news_buf_free(&slugs);
-
+    rc = news_article_release(st, txn, id, &slugs, rc, "reading revisions",
+                              err);
     if (rc != NEWS_OK) {
         return rc;
     }
@@ -212,16 +202,27 @@ news_article_free_slugs(news_store_t *st, MDB_txn *txn, uint64_t id,
 /*
  * Deletes each slugs entry named in `names` (0-terminated, one after the
  * other) that still leads to article id: one another article has taken
- * since is left alone.
+ * since is left alone.  The names were gathered by a walk that ended
+ * with LMDB's code `walked` (`what` says of what); names is freed.
  */
 static int
 news_article_release(news_store_t *st, MDB_txn *txn, uint64_t id,
-    const news_buf_t *names, news_err_t *err)
+    news_buf_t *names, int walked, const char *what, news_err_t *err)
 {
     int          rc, moved;
     MDB_val      key;
     uint64_t     owner;
     const char  *p, *end;
+
+    if (walked != 0 && walked != MDB_NOTFOUND) {
+        news_buf_free(names);
+        return news_store_fail(err, walked, what);
+    }
+
+    if (names->failed) {
+        news_buf_free(names);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
 
     rc = 0;
     end = names->data + names->len;
@@ -241,6 +242,8 @@ news_article_release(news_store_t *st, MDB_txn *txn, uint64_t id,
             rc = 0;
         }
     }
+
+    news_buf_free(names);
 
     if (rc != 0) {
         return news_store_fail(err, rc, "freeing a former slug");
@@ -369,19 +372,8 @@ news_article_free_old_addresses(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     mdb_cursor_close(cur);
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        news_buf_free(&addresses);
-        return news_store_fail(err, rc, "reading old addresses");
-    }
-
-    if (addresses.failed) {
-        news_buf_free(&addresses);
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    rc = news_article_release(st, txn, id, &addresses, err);
-    news_buf_free(&addresses);
-
+    rc = news_article_release(st, txn, id, &addresses, rc,
+                              "reading old addresses", err);
     if (rc != NEWS_OK) {
         return rc;
     }

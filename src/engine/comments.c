@@ -62,6 +62,14 @@ static const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
     MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
+/* what writes a listed comment: the moderation queue's or a user's page's item */
+typedef void (*news_list_render_pt)(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const char *csrf, size_t csrf_len);
+
+static int news_comment_list_item(news_store_t *st, MDB_txn *txn,
+    const MDB_val *cv, uint64_t article_id, news_article_t *a,
+    news_list_render_pt render, const char *csrf, size_t csrf_len,
+    news_buf_t *out, news_err_t *err);
 static int news_comment_index(news_store_t *st, MDB_txn *txn, int db,
     const unsigned char *k, size_t klen, const unsigned char *v, size_t n,
     const char *what, news_err_t *err);
@@ -1429,25 +1437,21 @@ news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
 
 /*
  * One entry of the moderation queue as an item with its buttons; `a`
- * holds the article of the entry before, loaded again only when the
- * article changes (a queue often holds one article's comments in a row).
+ * holds the article of the entry before (news_comment_list_item).
  */
 static int
 news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
     MDB_val *val, news_article_t *a, news_pending_t *q, news_buf_t *out,
     news_err_t *err)
 {
-    int             rc;
-    uint64_t        article_id;
-    MDB_val         ck, cv;
-    news_comment_t  c;
-    unsigned char   k[NEWS_COMMENTS_KEY];
+    int            rc;
+    MDB_val        ck, cv;
+    unsigned char  k[NEWS_COMMENTS_KEY];
 
     if (key->mv_size != NEWS_PENDING_KEY || val->mv_size != 8) {
         return news_err_set(err, NEWS_ERROR, "a corrupt moderation queue");
     }
 
-    article_id = news_be64_get(val->mv_data);
     memcpy(k, val->mv_data, 8);
     memcpy(k + 8, key->mv_data, NEWS_PENDING_KEY);
     ck.mv_data = k;
@@ -1458,6 +1462,26 @@ news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
         return news_store_fail(err, rc, "reading a pending comment");
     }
 
+    return news_comment_list_item(st, txn, &cv, news_be64_get(k), a,
+                                  news_render_pending_item, q->csrf,
+                                  q->csrf_len, out, err);
+}
+
+
+/*
+ * A listed comment (its stored value cv, of article article_id) written
+ * into out by `render`, with its article: `a` holds the article of the
+ * item before and is loaded again only when the article changes (a list
+ * often holds one article's comments in a row).  The moderation queue
+ * and a user's page list comments so.
+ */
+static int
+news_comment_list_item(news_store_t *st, MDB_txn *txn, const MDB_val *cv,
+    uint64_t article_id, news_article_t *a, news_list_render_pt render,
+    const char *csrf, size_t csrf_len, news_buf_t *out, news_err_t *err)
+{
+    news_comment_t  c;
+
     if (a->id != article_id) {
         news_article_free(a);
 
@@ -1466,12 +1490,12 @@ news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
         }
     }
 
-    if (news_comment_parse(&cv, &c, err) != NEWS_OK) {
+    if (news_comment_parse(cv, &c, err) != NEWS_OK) {
         return err->code;
     }
 
     c.article_id = article_id;
-    news_render_pending_item(out, a, &c, q->csrf, q->csrf_len);
+    render(out, a, &c, csrf, csrf_len);
     news_comment_free(&c);
 
     return NEWS_OK;
@@ -1898,7 +1922,6 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
     MDB_val         key, val, cv;
     MDB_cursor     *cur;
     news_article_t  a;
-    news_comment_t  c;
     unsigned char   k[NEWS_AUTHOR_KEY];
 
     *count = 0;
@@ -1931,22 +1954,14 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
             continue;                   /* newsctl check says so */
         }
 
-        if (a.id != news_be64_get(val.mv_data)) {
-            news_article_free(&a);
-            status = news_article_load(st, txn, news_be64_get(val.mv_data),
-                                       &a, err);
-            if (status != NEWS_OK) {
-                break;
-            }
-        }
-
-        status = news_comment_parse(&cv, &c, err);
+        status = news_comment_list_item(st, txn, &cv,
+                                        news_be64_get(val.mv_data), &a,
+                                        news_render_author_item, csrf,
+                                        csrf_len, out, err);
         if (status != NEWS_OK) {
             break;
         }
 
-        news_render_author_item(out, &a, &c, csrf, csrf_len);
-        news_comment_free(&c);
         (*count)++;
     }
 

@@ -23,6 +23,8 @@ typedef struct {
 static void news_session_keys(const unsigned char hash[NEWS_SHA256_LEN],
     uint64_t uid, int64_t expires, unsigned char *s, unsigned char *e,
     unsigned char *u);
+static int news_session_record(news_store_t *st, MDB_txn *txn,
+    unsigned char ks[1 + NEWS_SHA256_LEN], MDB_val *key, MDB_val *val);
 static int news_session_drop_hash(news_store_t *st, MDB_txn *txn,
     const unsigned char hash[NEWS_SHA256_LEN], char keep);
 static int news_session_drop_indexed(news_store_t *st, MDB_txn *txn,
@@ -72,6 +74,30 @@ news_session_keys(const unsigned char hash[NEWS_SHA256_LEN], uint64_t uid,
     u[0] = 'u';
     news_be64_put(u + 1, uid);
     memcpy(u + 9, hash, NEWS_SHA256_LEN);
+}
+
+
+/*
+ * The record of the session whose token's hash the caller put in ks + 1:
+ * its key ('s' . hash) made in ks and key, for a write after; mdb_get's
+ * code, or MDB_CORRUPTED for a record of the wrong size
+ */
+static int
+news_session_record(news_store_t *st, MDB_txn *txn,
+    unsigned char ks[1 + NEWS_SHA256_LEN], MDB_val *key, MDB_val *val)
+{
+    int  rc;
+
+    ks[0] = 's';
+    key->mv_data = ks;
+    key->mv_size = 1 + NEWS_SHA256_LEN;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], key, val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    return news_session_val_ok(val->mv_size) ? 0 : MDB_CORRUPTED;
 }
 
 
@@ -144,19 +170,11 @@ news_session_find(news_store_t *st, MDB_txn *txn,
     const unsigned char  *p;
     unsigned char         ks[1 + NEWS_SHA256_LEN];
 
-    ks[0] = 's';
     news_sha256(token, NEWS_TOKEN_LEN, ks + 1);
 
-    key.mv_data = ks;
-    key.mv_size = sizeof(ks);
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], &key, &val);
+    rc = news_session_record(st, txn, ks, &key, &val);
     if (rc != 0) {
         return rc;
-    }
-
-    if (!news_session_val_ok(val.mv_size)) {
-        return MDB_CORRUPTED;
     }
 
     p = val.mv_data;
@@ -184,20 +202,15 @@ news_session_touch(news_store_t *st, MDB_txn *txn,
     MDB_val        key, val;
     unsigned char  ks[1 + NEWS_SHA256_LEN], rec[NEWS_SESSION_VAL];
 
-    ks[0] = 's';
     news_sha256(token, NEWS_TOKEN_LEN, ks + 1);
 
-    key.mv_data = ks;
-    key.mv_size = sizeof(ks);
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], &key, &val);
+    rc = news_session_record(st, txn, ks, &key, &val);
     if (rc == MDB_NOTFOUND) {
         return NEWS_OK;
     }
 
-    if (rc != 0 || !news_session_val_ok(val.mv_size)) {
-        return news_store_fail(err, rc ? rc : MDB_CORRUPTED,
-                               "reading a session");
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a session");
     }
 
     memcpy(rec, val.mv_data, 24);
@@ -252,14 +265,9 @@ news_sessions_each(news_store_t *st, MDB_txn *txn, uint64_t uid,
             break;
         }
 
-        ks[0] = 's';
         memcpy(ks + 1, (unsigned char *) key.mv_data + 9, NEWS_SHA256_LEN);
-        skey.mv_data = ks;
-        skey.mv_size = sizeof(ks);
 
-        if (mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], &skey, &rec) != 0
-            || !news_session_val_ok(rec.mv_size))
-        {
+        if (news_session_record(st, txn, ks, &skey, &rec) != 0) {
             continue;
         }
 
@@ -488,18 +496,11 @@ news_session_drop_hash(news_store_t *st, MDB_txn *txn,
     unsigned char  ks[1 + NEWS_SHA256_LEN], ke[9 + NEWS_SHA256_LEN],
                    ku[9 + NEWS_SHA256_LEN];
 
-    ks[0] = 's';
     memcpy(ks + 1, hash, NEWS_SHA256_LEN);
-    key.mv_data = ks;
-    key.mv_size = sizeof(ks);
 
-    rc = mdb_get(txn, st->dbi[NEWS_DB_SESSIONS], &key, &val);
+    rc = news_session_record(st, txn, ks, &key, &val);
     if (rc != 0) {
         return rc;
-    }
-
-    if (!news_session_val_ok(val.mv_size)) {
-        return MDB_CORRUPTED;
     }
 
     news_session_keys(hash, news_be64_get(val.mv_data),
