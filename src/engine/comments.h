@@ -42,6 +42,19 @@ int news_comments_latest(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, size_t limit, news_comments_t *cs,
     news_err_t *err);
 
+/*
+ * A stored comment value read (for comments_lists.c beside comments.c):
+ * parsed whole into c; or its view (see above) with the view's length
+ * and its author's, NULL when the record's lengths do not hold.  And
+ * the author index's key 'c' . uid . comment id (its length).
+ */
+int news_comment_parse(const MDB_val *val, news_comment_t *c,
+    news_err_t *err);
+const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
+    size_t *alen);
+size_t news_author_key(unsigned char *key, char kind, uint64_t uid,
+    uint64_t id);
+
 /* every comment of an article, oldest first */
 int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err);

@@ -1,6 +1,14 @@
 /*
  * The search index and its queries (search.h): postings blocks in LMDB,
  * kept in the article's write txn; BM25 over a bounded walk.
+ *
+ * One file of about 2,800 lines because the block format (its structs
+ * news_posting_t and news_bmax_t, the codec news_block_decode and
+ * news_block_write, the varints, the norms and score bounds) is shared
+ * by the writer and by the query's block reader, and is private to this
+ * file.  In order: the index written (documents to terms, terms to
+ * blocks), the codec, the query parsed, run and ranked, snippets, and
+ * the invariants for newsctl check.
  */
 
 /* qsort_r(): the nginx build does not define it for the engine */

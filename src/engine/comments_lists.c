@@ -1,0 +1,656 @@
+/*
+ * Comments listed and counted: the API's list of an article's comments,
+ * the moderation queue, a user's comments for the moderators (and their
+ * removal a batch at a time), a reader's recent comments (the held
+ * form's, the rate limit's count) and the duplicate check.  Apart from
+ * comments.c, which keeps the records and their indexes and writes them;
+ * these only read, through the stored value's readers comments.h gives.
+ */
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "articles.h"
+#include "comments.h"
+#include "text.h"
+
+
+/* what writes a listed comment: the moderation queue's or a user's page's item */
+typedef void (*news_list_render_pt)(news_buf_t *b, const news_article_t *a,
+    const news_comment_t *c, const char *csrf, size_t csrf_len);
+
+
+static int news_comment_by(const MDB_val *val, const char *author);
+static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
+    MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
+    news_buf_t *out, news_err_t *err);
+static int news_comment_list_item(news_store_t *st, MDB_txn *txn,
+    const MDB_val *cv, uint64_t article_id, news_article_t *a,
+    news_list_render_pt render, const char *csrf, size_t csrf_len,
+    news_buf_t *out, news_err_t *err);
+
+
+int
+news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    const unsigned char *cursor, size_t limit, int newest, news_buf_t *out,
+    unsigned char *next, int *more, news_err_t *err)
+{
+    int             rc;
+    size_t          count, n;
+    MDB_cursor_op   step;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    unsigned char   k[NEWS_COMMENTS_KEY];
+
+    *more = 0;
+    count = 0;
+
+    if (cursor) {
+        memcpy(k, cursor, NEWS_COMMENTS_KEY);
+
+        /* a cursor of another article is a client's forgery: start over */
+        if (news_be64_get(k) != article_id) {
+            return news_err_set(err, NEWS_INVALID, "the cursor belongs to "
+                                "another article");
+        }
+
+    } else {
+        /* newest first starts past the article's last key */
+        memset(k, newest ? 0xff : 0, sizeof(k));
+        news_be64_put(k, article_id);
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    step = newest ? MDB_PREV : MDB_NEXT;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+    if (newest) {
+        /* the key before k: k itself is the cursor's, or past the end */
+        rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    } else if (rc == 0 && cursor && memcmp(key.mv_data, k, sizeof(k)) == 0) {
+        rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+    }
+
+    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, step)) {
+        if (key.mv_size != NEWS_COMMENTS_KEY
+            || news_be64_get(key.mv_data) != article_id)
+        {
+            break;
+        }
+
+        if (val.mv_size < NEWS_COMMENT_VALUE_HEAD
+            || ((unsigned char *) val.mv_data)[0] != NEWS_COMMENT_VISIBLE)
+        {
+            continue;
+        }
+
+        if (count == limit) {
+            *more = 1;
+            break;
+        }
+
+        n = news_be32_get((unsigned char *) val.mv_data + 1);
+        if (n > val.mv_size - NEWS_COMMENT_VALUE_HEAD) {
+            continue;
+        }
+
+        if (count) {
+            news_buf_addc(out, ',');
+        }
+
+        news_buf_add(out, (char *) val.mv_data + NEWS_COMMENT_VALUE_HEAD, n);
+        memcpy(next, key.mv_data, NEWS_COMMENTS_KEY);
+        count++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing comments");
+    }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+}
+
+
+int
+news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
+    news_buf_t *out, news_err_t *err)
+{
+    int             rc, status;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    news_article_t  a;
+
+    q->count = 0;
+    q->more = 0;
+    memset(&a, 0, sizeof(a));
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PENDING], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    if (q->after != NULL) {
+        key.mv_data = (void *) q->after;
+        key.mv_size = NEWS_PENDING_KEY;
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+        if (rc == 0 && key.mv_size == NEWS_PENDING_KEY
+            && memcmp(key.mv_data, q->after, NEWS_PENDING_KEY) == 0)
+        {
+            rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT);
+        }
+
+    } else {
+        rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+    }
+
+    status = NEWS_OK;
+
+    for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (q->count == q->limit) {
+            q->more = 1;
+            break;
+        }
+
+        status = news_comment_pending_item(st, txn, &key, &val, &a, q, out,
+                                           err);
+        if (status != NEWS_OK) {
+            break;
+        }
+
+        memcpy(q->next, key.mv_data, NEWS_PENDING_KEY);
+        q->count++;
+    }
+
+    mdb_cursor_close(cur);
+    news_article_free(&a);
+
+    if (status != NEWS_OK) {
+        return status;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing pending comments");
+    }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+}
+
+
+/*
+ * One entry of the moderation queue as an item with its buttons; `a`
+ * holds the article of the entry before (news_comment_list_item).
+ */
+static int
+news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
+    MDB_val *val, news_article_t *a, news_pending_t *q, news_buf_t *out,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        ck, cv;
+    unsigned char  k[NEWS_COMMENTS_KEY];
+
+    if (key->mv_size != NEWS_PENDING_KEY || val->mv_size != 8) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt moderation queue");
+    }
+
+    memcpy(k, val->mv_data, 8);
+    memcpy(k + 8, key->mv_data, NEWS_PENDING_KEY);
+    ck.mv_data = k;
+    ck.mv_size = NEWS_COMMENTS_KEY;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a pending comment");
+    }
+
+    return news_comment_list_item(st, txn, &cv, news_be64_get(k), a,
+                                  news_render_pending_item, q->csrf,
+                                  q->csrf_len, out, err);
+}
+
+
+/*
+ * A listed comment (its stored value cv, of article article_id) written
+ * into out by `render`, with its article: `a` holds the article of the
+ * item before and is loaded again only when the article changes (a list
+ * often holds one article's comments in a row).  The moderation queue
+ * and a user's page list comments so.
+ */
+static int
+news_comment_list_item(news_store_t *st, MDB_txn *txn, const MDB_val *cv,
+    uint64_t article_id, news_article_t *a, news_list_render_pt render,
+    const char *csrf, size_t csrf_len, news_buf_t *out, news_err_t *err)
+{
+    news_comment_t  c;
+
+    if (a->id != article_id) {
+        news_article_free(a);
+
+        if (news_article_load(st, txn, article_id, a, err) != NEWS_OK) {
+            return err->code;
+        }
+    }
+
+    if (news_comment_parse(cv, &c, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    c.article_id = article_id;
+    render(out, a, &c, csrf, csrf_len);
+    news_comment_free(&c);
+
+    return NEWS_OK;
+}
+
+
+int
+news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
+    int64_t now, unsigned window, unsigned max, unsigned *retry,
+    news_err_t *err)
+{
+    int            rc;
+    int64_t        start;
+    MDB_val        key, val;
+    uint32_t       count;
+    unsigned char  k[9], v[12];
+
+    k[0] = 'c';
+    news_be64_put(k + 1, user_id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    start = now;
+    count = 0;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val);
+    if (rc == 0 && val.mv_size == sizeof(v)) {
+        start = (int64_t) news_be64_get(val.mv_data);
+        count = news_be32_get((unsigned char *) val.mv_data + 8);
+
+        if (now - start >= (int64_t) window || now < start) {
+            start = now;
+            count = 0;
+        }
+
+    } else if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the posting rate");
+    }
+
+    if (count >= max) {
+        *retry = (unsigned) (start + window - now);
+        return news_err_set(err, NEWS_LIMITED, "you are posting too fast; "
+                            "try again in %u seconds", *retry);
+    }
+
+    news_be64_put(v, (uint64_t) start);
+    news_be32_put(v + 8, count + 1);
+    val.mv_data = v;
+    val.mv_size = sizeof(v);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the posting rate");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
+    const char *author, int64_t since, int held, news_comment_t *out,
+    size_t limit, size_t *n)
+{
+    int             rc, seen, old;
+    MDB_val         key, val;
+    news_err_t      err;
+    MDB_cursor     *cur;
+    unsigned char   k[NEWS_COMMENTS_KEY];
+
+    *n = 0;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    if (rc != 0) {
+        return news_store_code(rc);
+    }
+
+    /* the first key after this article's range, then walk back */
+    news_be64_put(k, article_id + 1);
+    memset(k + 8, 0, 16);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+    }
+
+    for (seen = 0;
+         rc == 0 && *n < limit && seen < NEWS_COMMENTS_RECENT_SCAN;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), seen++)
+    {
+        if (key.mv_size != NEWS_COMMENTS_KEY
+            || news_be64_get(key.mv_data) != article_id)
+        {
+            break;
+        }
+
+        old = (int64_t) news_be64_get((unsigned char *) key.mv_data + 8)
+              < since;
+
+        if (old && !held) {
+            break;
+        }
+
+        /* the author is read from the view: only their own are parsed */
+        if (!news_comment_by(&val, author)) {
+            continue;
+        }
+
+        if (news_comment_parse(&val, &out[*n], &err) != NEWS_OK) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+
+        if (old && out[*n].status != NEWS_COMMENT_PENDING) {
+            news_comment_free(&out[*n]);
+            continue;
+        }
+
+        out[*n].article_id = article_id;
+        (*n)++;
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc == 0 || rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    /* none half-way: what was parsed is freed, and none is listed */
+    while (*n) {
+        news_comment_free(&out[--*n]);
+    }
+
+    return news_store_code(rc);
+}
+
+
+int
+news_comments_waiting(news_store_t *st, MDB_txn *txn, uint64_t *n)
+{
+    int       rc;
+    MDB_stat  ms;
+
+    *n = 0;
+
+    rc = mdb_stat(txn, st->dbi[NEWS_DB_PENDING], &ms);
+    if (rc != 0) {
+        return news_store_code(rc);
+    }
+
+    *n = ms.ms_entries;
+
+    return NEWS_OK;
+}
+
+
+/* whether a stored comment (not deleted) is by `author`, from its view */
+static int
+news_comment_by(const MDB_val *val, const char *author)
+{
+    size_t                m, alen;
+    const unsigned char  *v;
+
+    v = news_comment_view(val, &m, &alen);
+
+    return v != NULL
+           && ((unsigned char *) val->mv_data)[0] != NEWS_COMMENT_DELETED
+           && alen == strlen(author)
+           && strncasecmp((const char *) v + NEWS_COMMENT_VIEW_HEAD, author,
+                          alen) == 0;
+}
+
+
+/*
+ * Walks the author's index back from their newest comment: ids grow
+ * with time, so the walk stops at the first comment older than `since`,
+ * and after NEWS_DUPLICATE_SCAN whatever the window holds.  Each
+ * comment's time is in its key; only those in the window are read.
+ */
+int
+news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const char *body, int64_t since, news_err_t *err)
+{
+    int            rc, dup;
+    size_t         n, m, alen, scanned;
+    MDB_val        key, val, ck, cv;
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_AUTHOR_KEY];
+    const unsigned char  *v;
+
+    if (uid == 0) {
+        return NEWS_OK;
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    /* the first key past the author's, then back one */
+    news_author_key(k, 'c', uid, UINT64_MAX);
+    key.mv_data = k;
+    key.mv_size = NEWS_AUTHOR_KEY;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+
+    n = strlen(body);
+    dup = 0;
+
+    for (scanned = 0; rc == 0 && scanned < NEWS_DUPLICATE_SCAN && !dup;
+         scanned++)
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0
+            || val.mv_size != NEWS_COMMENTS_KEY
+            || (int64_t) news_be64_get((unsigned char *) val.mv_data + 8)
+               < since)
+        {
+            break;
+        }
+
+        ck = val;
+        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
+            break;
+        }
+
+        v = rc == 0 ? news_comment_view(&cv, &m, &alen) : NULL;
+
+        dup = v != NULL
+              && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED
+              && m - NEWS_COMMENT_VIEW_HEAD - alen == n
+              && memcmp(v + NEWS_COMMENT_VIEW_HEAD + alen, body, n) == 0;
+
+        rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the author's comments");
+    }
+
+    if (dup) {
+        return news_err_set(err, NEWS_CONFLICT, "you posted this same "
+                            "comment a moment ago");
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * Deletes the user's comments not yet deleted, at most `max` of them,
+ * walking at most NEWS_AUTHOR_WALK entries of the author index from
+ * comment id *from on: the ids are gathered first, then deleted (a
+ * deletion rewrites the index entry the walk stands on).
+ */
+int
+news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    int64_t now, size_t max, uint64_t *from, size_t *removed, int *more,
+    news_err_t *err)
+{
+    int            rc;
+    size_t         i, n, walked;
+    MDB_val        key, val, cv;
+    uint64_t       ids[NEWS_AUTHOR_BATCH];
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_AUTHOR_KEY];
+
+    *removed = 0;
+    *more = 0;
+    max = max > NEWS_AUTHOR_BATCH ? NEWS_AUTHOR_BATCH : max;
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    news_author_key(k, 'c', uid, *from);
+    key.mv_data = k;
+    key.mv_size = NEWS_AUTHOR_KEY;
+    n = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE), walked = 0;
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT), walked++)
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0)
+        {
+            break;
+        }
+
+        if (n == max || walked == NEWS_AUTHOR_WALK) {
+            *more = 1;
+            break;
+        }
+
+        *from = news_be64_get((unsigned char *) key.mv_data + 9) + 1;
+
+        if (val.mv_size == NEWS_COMMENTS_KEY
+            && mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &val, &cv) == 0
+            && cv.mv_size > 0
+            && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED)
+        {
+            ids[n++] = *from - 1;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    for (i = 0; i < n; i++) {
+        if (news_comment_set_status(st, txn, ids[i], NEWS_COMMENT_DELETED,
+                                    now, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    *removed = n;
+
+    return NEWS_OK;
+}
+
+
+/*
+ * The user's latest comments, newest first, at most `limit`, each with
+ * its article's title and its status, for their moderation page.
+ */
+int
+news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    size_t limit, const char *csrf, size_t csrf_len, news_buf_t *out,
+    size_t *count, news_err_t *err)
+{
+    int             rc, status;
+    MDB_val         key, val, cv;
+    MDB_cursor     *cur;
+    news_article_t  a;
+    unsigned char   k[NEWS_AUTHOR_KEY];
+
+    *count = 0;
+    memset(&a, 0, sizeof(a));
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading the author index");
+    }
+
+    news_author_key(k, 'c', uid, UINT64_MAX);
+    key.mv_data = k;
+    key.mv_size = NEWS_AUTHOR_KEY;
+
+    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
+    status = NEWS_OK;
+
+    for ( /* void */ ; rc == 0 && *count < limit;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV))
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0)
+        {
+            break;
+        }
+
+        if (val.mv_size != NEWS_COMMENTS_KEY
+            || mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &val, &cv) != 0)
+        {
+            continue;                   /* newsctl check says so */
+        }
+
+        status = news_comment_list_item(st, txn, &cv,
+                                        news_be64_get(val.mv_data), &a,
+                                        news_render_author_item, csrf,
+                                        csrf_len, out, err);
+        if (status != NEWS_OK) {
+            break;
+        }
+
+        (*count)++;
+    }
+
+    mdb_cursor_close(cur);
+    news_article_free(&a);
+
+    if (status != NEWS_OK) {
+        return status;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "listing a user's comments");
+    }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
+}
