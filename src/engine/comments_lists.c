@@ -25,6 +25,11 @@ static int news_comment_by(const MDB_val *val, const char *author);
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
     MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
+static int news_author_newest(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    unsigned char *k, MDB_cursor **cur, MDB_val *key, MDB_val *val, int *rc,
+    news_err_t *err);
+static int news_comment_list_end(MDB_cursor *cur, news_article_t *a,
+    int status, int rc, const char *what, news_buf_t *out, news_err_t *err);
 static int news_comment_list_item(news_store_t *st, MDB_txn *txn,
     const MDB_val *cv, uint64_t article_id, news_article_t *a,
     news_list_render_pt render, const char *csrf, size_t csrf_len,
@@ -175,19 +180,8 @@ news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
         q->count++;
     }
 
-    mdb_cursor_close(cur);
-    news_article_free(&a);
-
-    if (status != NEWS_OK) {
-        return status;
-    }
-
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "listing pending comments");
-    }
-
-    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
-                       : NEWS_OK;
+    return news_comment_list_end(cur, &a, status, rc,
+                                 "listing pending comments", out, err);
 }
 
 
@@ -255,6 +249,31 @@ news_comment_list_item(news_store_t *st, MDB_txn *txn, const MDB_val *cv,
     news_comment_free(&c);
 
     return NEWS_OK;
+}
+
+
+/*
+ * The end of a list's walk: its cursor closed, the article it held
+ * freed; the item's error (status), else the walk's (rc, LMDB's: `what`
+ * says what was listed), else what writing out came to
+ */
+static int
+news_comment_list_end(MDB_cursor *cur, news_article_t *a, int status,
+    int rc, const char *what, news_buf_t *out, news_err_t *err)
+{
+    mdb_cursor_close(cur);
+    news_article_free(a);
+
+    if (status != NEWS_OK) {
+        return status;
+    }
+
+    if (rc != 0 && rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, what);
+    }
+
+    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
+                       : NEWS_OK;
 }
 
 
@@ -448,18 +467,11 @@ news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
         return NEWS_OK;
     }
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "reading the author index");
+    if (news_author_newest(st, txn, uid, k, &cur, &key, &val, &rc, err)
+        != NEWS_OK)
+    {
+        return err->code;
     }
-
-    /* the first key past the author's, then back one */
-    news_author_key(k, 'c', uid, UINT64_MAX);
-    key.mv_data = k;
-    key.mv_size = NEWS_AUTHOR_KEY;
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
 
     n = strlen(body);
     dup = 0;
@@ -602,17 +614,11 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
     *count = 0;
     memset(&a, 0, sizeof(a));
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], &cur);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "reading the author index");
+    if (news_author_newest(st, txn, uid, k, &cur, &key, &val, &rc, err)
+        != NEWS_OK)
+    {
+        return err->code;
     }
-
-    news_author_key(k, 'c', uid, UINT64_MAX);
-    key.mv_data = k;
-    key.mv_size = NEWS_AUTHOR_KEY;
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
     status = NEWS_OK;
 
     for ( /* void */ ; rc == 0 && *count < limit;
@@ -640,17 +646,32 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
         (*count)++;
     }
 
-    mdb_cursor_close(cur);
-    news_article_free(&a);
+    return news_comment_list_end(cur, &a, status, rc,
+                                 "listing a user's comments", out, err);
+}
 
-    if (status != NEWS_OK) {
-        return status;
+
+/*
+ * A cursor on the author index at user uid's newest entry: the first
+ * key past theirs (made in k, whose first 9 bytes a walk compares), then
+ * back one; *rc says where the cursor stands, as mdb_cursor_get does
+ */
+static int
+news_author_newest(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    unsigned char *k, MDB_cursor **cur, MDB_val *key, MDB_val *val, int *rc,
+    news_err_t *err)
+{
+    *rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_AUTHORS], cur);
+    if (*rc != 0) {
+        return news_store_fail(err, *rc, "reading the author index");
     }
 
-    if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "listing a user's comments");
-    }
+    news_author_key(k, 'c', uid, UINT64_MAX);
+    key->mv_data = k;
+    key->mv_size = NEWS_AUTHOR_KEY;
 
-    return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
-                       : NEWS_OK;
+    *rc = mdb_cursor_get(*cur, key, val, MDB_SET_RANGE);
+    *rc = mdb_cursor_get(*cur, key, val, *rc == 0 ? MDB_PREV : MDB_LAST);
+
+    return NEWS_OK;
 }
