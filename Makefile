@@ -75,7 +75,7 @@ $(BUILD)/newsctl: src/ctl/newsctl.c $(ENGINE_SRCS) $(ENGINE_HDRS)
 	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ src/ctl/newsctl.c \
 	    $(ENGINE_SRCS) $(LIBS)
 
-$(BUILD)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)
+$(BUILD)/unit/%: t/unit/%.c $(wildcard t/unit/*.h) $(ENGINE_SRCS) $(ENGINE_HDRS)
 	@mkdir -p $(BUILD)/unit
 	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -Wno-unused-function -o $@ $< \
 	    $(ENGINE_SRCS) $(LIBS)

@@ -10,52 +10,13 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "article_fixture.h"
 #include "articles.h"
 #include "publish.h"
 #include "text.h"
 
 
 static char  dir[] = "/tmp/news-unit-articles-XXXXXX";
-
-
-/* saves the article JSON as article `id` (0: a new one); its id, or 0 */
-static uint64_t
-save(news_store_t *st, const char *json, uint64_t id, int64_t now)
-{
-    int             rc;
-    cJSON          *obj;
-    MDB_txn        *txn;
-    uint64_t        got;
-    news_err_t      err;
-    news_article_t  a;
-
-    obj = cJSON_Parse(json);
-    rc = news_article_from_json(&a, obj, now, 0, &err);
-    cJSON_Delete(obj);
-
-    if (rc != NEWS_OK) {
-        return 0;
-    }
-
-    got = 0;
-
-    if (news_store_write(st, &txn, &err) == NEWS_OK) {
-        rc = news_article_save(st, txn, &a, id, now, &err);
-        got = a.id;
-
-        if (rc != NEWS_OK || news_store_commit(st, txn, &err) != NEWS_OK) {
-            if (rc != NEWS_OK) {
-                mdb_txn_abort(txn);
-            }
-
-            got = 0;
-        }
-    }
-
-    news_article_free(&a);
-
-    return got;
-}
 
 
 static int
@@ -158,12 +119,12 @@ test_ids_never_reused(news_store_t *st)
     MDB_val     key;
     news_err_t  err;
 
-    first = save(st, "{\"slug\":\"retracted\",\"title\":\"T\",\"body\":\"b\"}",
+    first = save_article(st, "{\"slug\":\"retracted\",\"title\":\"T\",\"body\":\"b\"}",
                  0, 1000);
     ok(first != 0, "an article is created");
     ok(delete(st, first) == NEWS_OK, "and deleted");
 
-    again = save(st, "{\"slug\":\"retracted\",\"title\":\"T\",\"body\":\"c\"}",
+    again = save_article(st, "{\"slug\":\"retracted\",\"title\":\"T\",\"body\":\"c\"}",
                  0, 1000);
     ok(again != 0 && again != first,
        "a re-created article gets a new id (%llu after %llu): not its "
@@ -178,12 +139,12 @@ test_ids_never_reused(news_store_t *st)
        && news_store_commit(st, txn, &err) == NEWS_OK,
        "an older store has no id counter");
 
-    third = save(st, "{\"slug\":\"third\",\"title\":\"T\",\"body\":\"b\"}", 0,
+    third = save_article(st, "{\"slug\":\"third\",\"title\":\"T\",\"body\":\"b\"}", 0,
                  1000);
     is_int(third, again + 1, "without it, ids go on after the last article");
 
     ok(delete(st, third) == NEWS_OK, "the newest is deleted");
-    is_int(save(st, "{\"slug\":\"fourth\",\"title\":\"T\",\"body\":\"b\"}", 0,
+    is_int(save_article(st, "{\"slug\":\"fourth\",\"title\":\"T\",\"body\":\"b\"}", 0,
                 1000),
            third + 1, "and the counter, now kept, skips its id");
 }
@@ -198,15 +159,15 @@ test_former_slugs_freed(news_store_t *st)
     news_err_t      err;
     unsigned char   k[8];
 
-    id = save(st, "{\"slug\":\"old-name\",\"title\":\"T\",\"body\":\"b\"}", 0,
+    id = save_article(st, "{\"slug\":\"old-name\",\"title\":\"T\",\"body\":\"b\"}", 0,
               1000);
-    ok(save(st, "{\"slug\":\"new-name\",\"title\":\"T\",\"body\":\"b\"}", id,
+    ok(save_article(st, "{\"slug\":\"new-name\",\"title\":\"T\",\"body\":\"b\"}", id,
             1001) == id,
        "renamed: old-name -> new-name");
     ok(find(st, "old-name", &got) == 0 && got == id,
        "the former slug still leads to it");
 
-    other = save(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
+    other = save_article(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
                  0, 1002);
     is_int(other, 0, "while it lives, its former slug is taken");
 
@@ -215,7 +176,7 @@ test_former_slugs_freed(news_store_t *st)
     is_int(find(st, "old-name", &got), NEWS_NOTFOUND,
            "and so is its former slug");
 
-    other = save(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
+    other = save_article(st, "{\"slug\":\"old-name\",\"title\":\"X\",\"body\":\"b\"}",
                  0, 1003);
     ok(other != 0 && other != id, "a new article takes the former slug");
 
@@ -229,7 +190,7 @@ test_former_slugs_freed(news_store_t *st)
        && mdb_put(txn, st->dbi[NEWS_DB_SLUGS], &key, &val, 0) == 0
        && news_store_commit(st, txn, &err) == NEWS_OK,
        "a slug that leads to no article");
-    other = save(st, "{\"slug\":\"left-behind\",\"title\":\"X\","
+    other = save_article(st, "{\"slug\":\"left-behind\",\"title\":\"X\","
                  "\"body\":\"b\"}", 0, 1004);
     ok(other != 0 && find(st, "left-behind", &got) == 0 && got == other,
        "is free for a new article");
@@ -244,7 +205,7 @@ test_close_comments(news_store_t *st)
     news_err_t      err;
     news_article_t  before, after;
 
-    id = save(st, "{\"slug\":\"closing\",\"title\":\"T\",\"body\":\"b\","
+    id = save_article(st, "{\"slug\":\"closing\",\"title\":\"T\",\"body\":\"b\","
               "\"published_at\":\"2020-01-01T00:00:00Z\"}", 0, 1000);
     ok(load(st, id, &before) == NEWS_OK, "an article to close");
 
@@ -287,11 +248,11 @@ test_schedule(news_store_t *st)
     soon = past + 100;
     later = past + 200;
 
-    save(st, "{\"slug\":\"out\",\"title\":\"Out\",\"body\":\"b\","
+    save_article(st, "{\"slug\":\"out\",\"title\":\"Out\",\"body\":\"b\","
          "\"published_at\":\"2096-10-02T07:06:40Z\"}", 0, past);
-    save(st, "{\"slug\":\"soon\",\"title\":\"Soon\",\"body\":\"b\","
+    save_article(st, "{\"slug\":\"soon\",\"title\":\"Soon\",\"body\":\"b\","
          "\"published_at\":\"2096-10-02T07:08:20Z\"}", 0, past);
-    save(st, "{\"slug\":\"later\",\"title\":\"Later\",\"body\":\"b\","
+    save_article(st, "{\"slug\":\"later\",\"title\":\"Later\",\"body\":\"b\","
          "\"published_at\":\"2096-10-02T07:10:00Z\"}", 0, past);
 
     ok(news_store_read(st, &txn, &err) == NEWS_OK

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "article_fixture.h"
 #include "articles.h"
 #include "desk.h"
 #include "publish.h"
@@ -24,39 +25,7 @@ static char  dir[] = "/tmp/news-unit-desk-XXXXXX";
 static uint64_t
 save(news_store_t *st, const char *json, int64_t now)
 {
-    int             rc;
-    cJSON          *obj;
-    MDB_txn        *txn;
-    uint64_t        got;
-    news_err_t      err;
-    news_article_t  a;
-
-    obj = cJSON_Parse(json);
-    rc = news_article_from_json(&a, obj, now, 0, &err);
-    cJSON_Delete(obj);
-
-    if (rc != NEWS_OK) {
-        return 0;
-    }
-
-    got = 0;
-
-    if (news_store_write(st, &txn, &err) == NEWS_OK) {
-        rc = news_article_save(st, txn, &a, 0, now, &err);
-        got = a.id;
-
-        if (rc != NEWS_OK) {
-            mdb_txn_abort(txn);
-            got = 0;
-
-        } else if (news_store_commit(st, txn, &err) != NEWS_OK) {
-            got = 0;
-        }
-    }
-
-    news_article_free(&a);
-
-    return got;
+    return save_article(st, json, 0, now);
 }
 
 

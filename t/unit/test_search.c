@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "tap.h"
+#include "article_fixture.h"
 #include "articles.h"
 #include "publish.h"
 #include "check.h"
@@ -41,41 +42,7 @@ term(const char *s)
 static uint64_t
 save(const char *json, uint64_t id)
 {
-    int             rc;
-    cJSON          *obj;
-    MDB_txn        *txn;
-    uint64_t        got;
-    news_err_t      err;
-    news_article_t  a;
-
-    obj = cJSON_Parse(json);
-    rc = news_article_from_json(&a, obj, NOW - 100, 0, &err);
-    cJSON_Delete(obj);
-
-    if (rc != NEWS_OK) {
-        printf("# %s\n", err.msg);
-        return 0;
-    }
-
-    got = 0;
-
-    if (news_store_write(&st, &txn, &err) == NEWS_OK) {
-        rc = news_article_save(&st, txn, &a, id, NOW - 100, &err);
-        got = a.id;
-
-        if (rc != NEWS_OK) {
-            printf("# %s\n", err.msg);
-            news_store_abort(&st, txn);
-            got = 0;
-
-        } else if (news_store_commit(&st, txn, &err) != NEWS_OK) {
-            got = 0;
-        }
-    }
-
-    news_article_free(&a);
-
-    return got;
+    return save_article(&st, json, id, NOW - 100);
 }
 
 
