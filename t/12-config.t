@@ -15,22 +15,12 @@ use NewsTest;
 
 sub must_die {
     my ($name, $want, %opt) = @_;
-    my $setup = delete $opt{setup};
-    my $t = NewsTest->new(%opt);
-    $setup->($t) if $setup;
-    my ($ok, $stderr) = $t->conf_test;
-    ok(!$ok, "$name: nginx -t fails");
-    like($stderr, $want, "$name: says why") or diag $stderr;
+    my (undef, $stderr) = NewsTest->conf_refused($name, $want, %opt);
     like($stderr, qr/nginx\.conf:\d+|news_db/, "$name: points at the configuration");
 }
 
 sub must_pass {
-    my ($name, %opt) = @_;
-    my $setup = delete $opt{setup};
-    my $t = NewsTest->new(%opt);
-    $setup->($t) if $setup;
-    my ($ok, $stderr) = $t->conf_test;
-    ok($ok, "$name: nginx -t passes") or diag $stderr;
+    my ($t) = NewsTest->conf_taken(@_);
     return $t;
 }
 

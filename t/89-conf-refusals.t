@@ -14,25 +14,9 @@ use Test::More;
 use lib 't/lib';
 use NewsTest;
 
-sub refused {
-    my ($name, $want, %opt) = @_;
-    my $setup = delete $opt{setup};
-    my $t = NewsTest->new(%opt);
-    $setup->($t) if $setup;
-    my ($ok, $stderr) = $t->conf_test;
-    ok(!$ok, "$name: nginx -t fails");
-    like($stderr, $want, "$name: says why") or diag $stderr;
-}
+sub refused { NewsTest->conf_refused(@_) }
 
-sub taken {
-    my ($name, %opt) = @_;
-    my $setup = delete $opt{setup};
-    my $t = NewsTest->new(%opt);
-    $setup->($t) if $setup;
-    my ($ok, $stderr) = $t->conf_test;
-    ok($ok, "$name: nginx -t passes") or diag $stderr;
-    return ($t, $stderr);
-}
+sub taken { NewsTest->conf_taken(@_) }
 
 # every numeric directive: out of its bounds (nginx's own message, which
 # names the line rather than the directive), and not a number

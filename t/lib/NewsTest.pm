@@ -386,6 +386,35 @@ sub conf_test {
     return ($rc == 0, $out . $err);
 }
 
+# nginx -t on a new instance (NewsTest->new's options; setup => a sub
+# run on it first), as a test: conf_refused checks that it fails and that
+# its message matches, conf_taken that it passes.  Both return the
+# instance and what nginx said.
+sub conf_refused {
+    my ($class, $name, $want, %opt) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my ($t, $ok, $stderr) = $class->_conf_tried(%opt);
+    Test::More::ok(!$ok, "$name: nginx -t fails");
+    Test::More::like($stderr, $want, "$name: says why") or Test::More::diag($stderr);
+    return ($t, $stderr);
+}
+
+sub conf_taken {
+    my ($class, $name, %opt) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my ($t, $ok, $stderr) = $class->_conf_tried(%opt);
+    Test::More::ok($ok, "$name: nginx -t passes") or Test::More::diag($stderr);
+    return ($t, $stderr);
+}
+
+sub _conf_tried {
+    my ($class, %opt) = @_;
+    my $setup = delete $opt{setup};
+    my $t = $class->new(%opt);
+    $setup->($t) if $setup;
+    return ($t, $t->conf_test);
+}
+
 ### Start and stop
 
 sub run {
