@@ -43,6 +43,19 @@ news_reason_check(const char *s, size_t n, news_err_t *err)
 }
 
 
+int
+news_suspend_days_check(int64_t days, news_err_t *err)
+{
+    if (days < 1 || days > NEWS_SUSPEND_DAYS_MAX) {
+        return news_err_set(err, NEWS_INVALID, "a suspension is 1 to %d "
+                            "days; a ban has no length",
+                            NEWS_SUSPEND_DAYS_MAX);
+    }
+
+    return NEWS_OK;
+}
+
+
 /* ---- standing ----------------------------------------------------------- */
 
 

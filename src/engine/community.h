@@ -60,6 +60,9 @@ typedef struct {
 /* a reason as given: UTF-8, no control characters, at most the max */
 int news_reason_check(const char *s, size_t n, news_err_t *err);
 
+/* a suspension's length: 1 to NEWS_SUSPEND_DAYS_MAX days (a ban has none) */
+int news_suspend_days_check(int64_t days, news_err_t *err);
+
 /* the user's standing; all zero when nothing was ever decided */
 int news_standing_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_standing_t *s, news_err_t *err);

@@ -776,6 +776,13 @@ news_user_suspend(news_writer_t *w, const news_actor_t *actor,
         .body = reason, .now = now, .action = NEWS_JUDGE_SUSPEND
     };
 
+    /* refused before the write, so a bad one never waits for the writer */
+    if ((days >= 0 && news_suspend_days_check(days, err) != NEWS_OK)
+        || news_reason_check(reason, strlen(reason), err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
     return news_service_write(w, news_user_judge_apply, &op, err);
 }
 

@@ -303,7 +303,11 @@ enum {
     NEWS_JUDGE_REMOVE
 };
 
-/* suspends the reader `name` for `days`, or bans them (days < 0) */
+/*
+ * Suspends the reader `name` for `days`, or bans them (days < 0);
+ * NEWS_INVALID, with nothing written, for a length or a reason the
+ * rules refuse (news_suspend_days_check, news_reason_check).
+ */
 int news_user_suspend(news_writer_t *w, const news_actor_t *actor,
     const char *name, int days, const char *reason, int64_t now,
     news_err_t *err);

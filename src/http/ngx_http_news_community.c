@@ -512,9 +512,10 @@ ngx_http_news_suspension_body(ngx_http_request_t *r, ngx_str_t *body)
     if (!cJSON_IsObject(obj)
         || cJSON_GetArraySize(obj) != (reason != NULL) + 1
         || !(cJSON_IsNull(days)
-             || (cJSON_IsNumber(days) && days->valuedouble >= 1
-                 && days->valuedouble <= NEWS_SUSPEND_DAYS_MAX
-                 && days->valuedouble == (int) days->valuedouble))
+             || (cJSON_IsNumber(days)
+                 && days->valuedouble == days->valueint
+                 && news_suspend_days_check(days->valueint, &err)
+                    == NEWS_OK))
         || (reason != NULL && !cJSON_IsString(reason)))
     {
         cJSON_Delete(obj);
@@ -630,7 +631,7 @@ ngx_http_news_user_form_body(ngx_http_request_t *r, ngx_str_t *body)
 
     days = value.len ? ngx_atoi(value.data, value.len) : -1;
 
-    if (value.len && (days < 1 || days > NEWS_SUSPEND_DAYS_MAX)) {
+    if (value.len && news_suspend_days_check(days, &err) != NEWS_OK) {
         return ngx_http_news_user_page(r, 422, "days", "A suspension is 1 "
                                        "to 3650 days; leave it empty for a "
                                        "ban.", NULL);

@@ -1,8 +1,8 @@
 /*
  * Unit tests of src/engine/sha256.c, users.c and sessions.c: SHA-256
  * against the FIPS 180-4 examples, name and password rules, Argon2id
- * hashes, and accounts, sessions and the throttle in a real LMDB
- * environment in a temporary directory.
+ * hashes, the bounds of a suspension, and accounts, sessions and the
+ * throttle in a real LMDB environment in a temporary directory.
  */
 
 #include <stdlib.h>
@@ -12,6 +12,8 @@
 
 #include "tap.h"
 #include "comments.h"
+#include "community.h"
+#include "service.h"
 #include "sessions.h"
 #include "text.h"
 #include "users.h"
@@ -138,6 +140,47 @@ test_rules(void)
     is_int(news_role_parse("editor", 6), NEWS_ROLE_EDITOR, "role editor");
     is_int(news_role_parse("root", 4), -1, "no role root");
     is_str(news_role_name(NEWS_ROLE_ADMIN), "admin", "role name");
+}
+
+
+/*
+ * A suspension is 1 to NEWS_SUSPEND_DAYS_MAX days, or a ban; the service
+ * refuses any other length, and a bad reason, before it asks the writer
+ * (none is given here: a write would crash).
+ */
+static void
+test_suspension_bounds(void)
+{
+    char          long_reason[NEWS_REASON_MAX + 2];
+    news_err_t    err;
+    news_actor_t  mod = { .id = 2, .name = "mod",
+                          .role = NEWS_ROLE_MODERATOR };
+
+    is_int(news_suspend_days_check(1, &err), NEWS_OK, "one day");
+    is_int(news_suspend_days_check(NEWS_SUSPEND_DAYS_MAX, &err), NEWS_OK,
+           "the longest suspension");
+    is_int(news_suspend_days_check(0, &err), NEWS_INVALID, "no days");
+    is_int(news_suspend_days_check(NEWS_SUSPEND_DAYS_MAX + 1, &err),
+           NEWS_INVALID, "a day longer than the longest");
+    ok(strstr(err.msg, "1 to 3650 days") != NULL,
+       "the message says the range");
+    is_int(news_suspend_days_check(-1, &err), NEWS_INVALID,
+           "a negative length (a ban is not a length)");
+    is_int(news_suspend_days_check(INT64_MAX, &err), NEWS_INVALID,
+           "a huge length");
+
+    is_int(news_user_suspend(NULL, &mod, "reader", 0, "", 1000, &err),
+           NEWS_INVALID, "the service refuses no days");
+    is_int(news_user_suspend(NULL, &mod, "reader",
+                             NEWS_SUSPEND_DAYS_MAX + 1, "", 1000, &err),
+           NEWS_INVALID, "and too many");
+
+    memset(long_reason, 'r', sizeof(long_reason) - 1);
+    long_reason[sizeof(long_reason) - 1] = '\0';
+    is_int(news_user_suspend(NULL, &mod, "reader", 7, long_reason, 1000,
+                             &err), NEWS_INVALID, "and a reason too long");
+    is_int(news_user_suspend(NULL, &mod, "reader", -1, "a\nb", 1000, &err),
+           NEWS_INVALID, "a ban's reason is checked too");
 }
 
 
@@ -633,6 +676,7 @@ main(void)
 
     test_sha256();
     test_rules();
+    test_suspension_bounds();
     test_hash();
 
     if (mkdtemp(dir) == NULL) {
