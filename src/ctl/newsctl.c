@@ -50,6 +50,10 @@ typedef struct {
     size_t           cap;
 } newsctl_articles_t;
 
+/* one of the store's walks, printing what it meets (newsctl_list) */
+typedef int (*newsctl_list_pt)(news_store_t *st, MDB_txn *txn,
+    news_err_t *err);
+
 
 static int newsctl_usage(void);
 static int newsctl_disown(newsctl_t *ctl);
@@ -86,9 +90,14 @@ static int newsctl_import_disqus(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_export_wxr(newsctl_t *ctl, const char *base);
 static int newsctl_words(newsctl_t *ctl, int argc, char **argv);
 static int newsctl_word_print(void *arg, int list, const char *w, size_t n);
-static int newsctl_modlog(newsctl_t *ctl);
+static int newsctl_modlog(news_store_t *st, MDB_txn *txn, news_err_t *err);
 static int newsctl_modlog_print(void *arg, uint64_t id, int64_t at,
     const char *json, size_t n);
+static int newsctl_users_list(news_store_t *st, MDB_txn *txn,
+    news_err_t *err);
+static int newsctl_words_list(news_store_t *st, MDB_txn *txn,
+    news_err_t *err);
+static int newsctl_list(newsctl_t *ctl, newsctl_list_pt list);
 
 
 int
@@ -160,7 +169,7 @@ main(int argc, char **argv)
 
     if (strcmp(argv[i], "modlog") == 0 && i + 1 == argc) {
         rc = newsctl_open(&ctl);
-        return rc ? rc : newsctl_modlog(&ctl);
+        return rc ? rc : newsctl_list(&ctl, newsctl_modlog);
     }
 
     if (strcmp(argv[i], "words") == 0 && i + 1 < argc) {
@@ -1034,17 +1043,7 @@ newsctl_user(newsctl_t *ctl, int argc, char **argv)
             return rc;
         }
 
-        if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK
-            || news_users_each(&ctl->store, txn, newsctl_user_print, NULL,
-                               &err)
-               != NEWS_OK)
-        {
-            fprintf(stderr, "newsctl: %s\n", err.msg);
-            return 1;
-        }
-
-        news_store_read_done(&ctl->store);
-        return 0;
+        return newsctl_list(ctl, newsctl_users_list);
     }
 
     if (strcmp(argv[0], "set-role") == 0 && argc == 3) {
@@ -1193,17 +1192,7 @@ newsctl_words(newsctl_t *ctl, int argc, char **argv)
     }
 
     if (argv[0][0] == 'l') {
-        if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK
-            || news_words_each(&ctl->store, txn, newsctl_word_print, NULL,
-                               &err)
-               != NEWS_OK)
-        {
-            fprintf(stderr, "newsctl: %s\n", err.msg);
-            return 1;
-        }
-
-        news_store_read_done(&ctl->store);
-        return 0;
+        return newsctl_list(ctl, newsctl_words_list);
     }
 
     if (news_store_write(&ctl->store, &txn, &err) != NEWS_OK) {
@@ -1253,18 +1242,15 @@ newsctl_word_print(void *arg, int list, const char *w, size_t n)
 }
 
 
-/* every entry of the moderation log, newest first */
+/* prints what `list` walks, in a read txn of its own: 0, or 1 saying why */
 static int
-newsctl_modlog(newsctl_t *ctl)
+newsctl_list(newsctl_t *ctl, newsctl_list_pt list)
 {
-    uint64_t     next;
     MDB_txn     *txn;
     news_err_t   err;
 
     if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK
-        || news_modlog_each(&ctl->store, txn, 0, SIZE_MAX,
-                            newsctl_modlog_print, NULL, &next, &err)
-           != NEWS_OK)
+        || list(&ctl->store, txn, &err) != NEWS_OK)
     {
         fprintf(stderr, "newsctl: %s\n", err.msg);
         return 1;
@@ -1273,6 +1259,31 @@ newsctl_modlog(newsctl_t *ctl)
     news_store_read_done(&ctl->store);
 
     return 0;
+}
+
+
+/* every entry of the moderation log, newest first */
+static int
+newsctl_modlog(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    uint64_t  next;
+
+    return news_modlog_each(st, txn, 0, SIZE_MAX, newsctl_modlog_print,
+                            NULL, &next, err);
+}
+
+
+static int
+newsctl_users_list(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    return news_users_each(st, txn, newsctl_user_print, NULL, err);
+}
+
+
+static int
+newsctl_words_list(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    return news_words_each(st, txn, newsctl_word_print, NULL, err);
 }
 
 

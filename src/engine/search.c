@@ -799,24 +799,13 @@ static int
 news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
     uint64_t length, news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
     unsigned char  v[16];
 
     news_be64_put(v, docs);
     news_be64_put(v + 8, length);
 
-    key.mv_data = NEWS_SEARCH_KEY;
-    key.mv_size = sizeof(NEWS_SEARCH_KEY) - 1;
-    val.mv_data = v;
-    val.mv_size = sizeof(v);
-
-    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing the search statistics");
-    }
-
-    return NEWS_OK;
+    return news_store_meta_put(st, txn, NEWS_SEARCH_KEY, v, sizeof(v),
+                               "writing the search statistics", err);
 }
 
 

@@ -237,19 +237,30 @@ int
 news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
     news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
     unsigned char  be[8];
 
     news_be64_put(be, (uint64_t) now);
-    key.mv_data = "modified";
-    key.mv_size = sizeof("modified") - 1;
-    val.mv_data = be;
-    val.mv_size = sizeof(be);
+
+    return news_store_meta_put(st, txn, "modified", be, sizeof(be),
+                               "writing the modification time", err);
+}
+
+
+int
+news_store_meta_put(news_store_t *st, MDB_txn *txn, const char *name,
+    const void *data, size_t size, const char *what, news_err_t *err)
+{
+    int      rc;
+    MDB_val  key, val;
+
+    key.mv_data = (void *) name;
+    key.mv_size = strlen(name);
+    val.mv_data = (void *) data;
+    val.mv_size = size;
 
     rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
     if (rc != 0) {
-        return news_store_fail(err, rc, "writing the modification time");
+        return news_store_fail(err, rc, what);
     }
 
     return NEWS_OK;
@@ -330,15 +341,9 @@ news_store_new_id(news_store_t *st, MDB_txn *txn, int db,
     }
 
     news_be64_put(be, *id);
-    val.mv_data = be;
-    val.mv_size = sizeof(be);
 
-    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "writing the last id given");
-    }
-
-    return NEWS_OK;
+    return news_store_meta_put(st, txn, mark_key, be, sizeof(be),
+                               "writing the last id given", err);
 }
 
 

@@ -203,6 +203,10 @@ int news_store_touch(news_store_t *st, MDB_txn *txn, int64_t now,
     news_err_t *err);
 int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
 
+/* puts `size` bytes under meta's key `name`; `what` is the error's words */
+int news_store_meta_put(news_store_t *st, MDB_txn *txn, const char *name,
+    const void *data, size_t size, const char *what, news_err_t *err);
+
 /* the snapshot a read txn sees: changes with every committed write */
 uint64_t news_store_snapshot(MDB_txn *txn);
 
