@@ -26,7 +26,8 @@ UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 CC          ?= cc
 CFLAGS      ?= -O2 -g
 # libxml2 (the importers' XML and HTML parsers) links into newsctl and the
-# tests, never into the module: config does not list wxr.c or sanitize.c
+# tests, never into the module: config lists none of wxr.c, disqus.c,
+# import_xml.c or sanitize.c
 ENGINE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Isrc/engine \
                -I/usr/include/libxml2
 LIBS        := -llmdb -lcjson -lcmark -largon2 -lutf8proc -lstemmer \

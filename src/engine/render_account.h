@@ -2,7 +2,8 @@
  * The account pages' HTML: the login and register forms, the reader's
  * account page (their sessions and the forms to end one or all of them,
  * change the password, delete the account), the moderators' form that
- * ends a reader's sessions and their word lists.  Each writes the page's main content into a
+ * ends a reader's sessions (the moderators' other pages are
+ * render_community.h's).  Each writes the page's main content into a
  * buffer; the nginx side wraps it in the site's chrome and sends it.
  *
  * Every form carries the CSRF token it is given (hex); every byte of
@@ -77,50 +78,6 @@ int news_render_account(news_buf_t *b, news_store_t *st, MDB_txn *txn,
 /* the moderators' form that ends every session of a named reader */
 void news_render_end_sessions(news_buf_t *b, const news_form_t *f,
     const char *name, size_t name_len);
-
-/*
- * The moderators' word lists (words.h): each list's words, and one form
- * (`words`, `action` = banned, suspect or remove) that changes them.
- */
-int news_render_words(news_buf_t *b, news_store_t *st, MDB_txn *txn,
-    const news_form_t *f, news_err_t *err);
-
-/*
- * A user's moderation page: the head (who, their standing, the forms to
- * suspend or ban, lift, delete every comment), then their comments as
- * news_render_author_item()s, then the tail.
- */
-void news_render_user_head(news_buf_t *b, const news_form_t *f,
-    const news_user_t *u, const news_standing_t *s, int64_t now);
-void news_render_user_tail(news_buf_t *b, size_t count);
-
-/* a page of the moderation log, before entry `before` (0: the newest) */
-int news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
-    uint64_t before, news_err_t *err);
-
-/*
- * The same as JSON, `limit` entries: {"entries": [{"id", "at", "by",
- * "action", and "comment", "user", "reason" where they apply}...],
- * "next": the id to pass as `before` for the earlier ones, or null}.
- */
-int news_render_modlog_json(news_buf_t *b, news_store_t *st, MDB_txn *txn,
-    uint64_t before, size_t limit, news_err_t *err);
-
-/*
- * The "Reported" tab: the tallies of up to NEWS_REPORTS_PAGE comments,
- * most reported first, after the one of (count, id) (count 0: the
- * first), each with its text, reasons, first notes and the moderator's
- * buttons (dismiss, hide, delete), and the link to the next page.
- */
-int news_render_reports(news_buf_t *b, news_store_t *st, MDB_txn *txn,
-    uint32_t count, uint64_t id, const news_form_t *f, news_err_t *err);
-
-/*
- * A reader's report form for comment c of article a: the comment, the
- * reasons and a note, or (f->notice) the thanks once it is sent.
- */
-void news_render_report_form(news_buf_t *b, const news_form_t *f,
-    const news_article_t *a, const news_comment_t *c);
 
 /* what the header shows a logged-in reader */
 typedef struct {

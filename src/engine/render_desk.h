@@ -1,7 +1,9 @@
 /*
  * The editors' desk in the browser: the list of articles, the article's
- * form, the page that asks before a deletion, and the banner over a page
- * readers cannot see yet.  Everything shown is escaped for where it goes.
+ * form, the page that asks before a deletion, the banner over a page
+ * readers cannot see yet (render_desk.c), and an article's versions and
+ * their differences (render_desk_versions.c).  Everything shown is
+ * escaped for where it goes.
  */
 
 #ifndef NEWS_RENDER_DESK_H

@@ -9,7 +9,8 @@
  *   render_article.c, render_thread.c, render_list.c, render_feed.c
  *                     -> render_text.c
  *   render_search.c   -> render_text.c, render_list.c (the JSON list end)
- *   render_desk.c     -> render_text.c, render_account.c (form pieces,
+ *   render_desk.c, render_desk_versions.c, render_community.c
+ *                     -> render_text.c, render_account.c (form pieces,
  *                        render_account.h)
  *   render_chrome.c   -> render_text.c (the sections' links)
  *   render_text.c     -> (no other render file)

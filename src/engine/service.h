@@ -20,6 +20,7 @@
 #include "policy.h"
 #include "sessions.h"
 #include "store.h"
+#include "throttle.h"
 #include "users.h"
 #include "words.h"
 #include "writer.h"
@@ -166,7 +167,7 @@ int news_comment_report(news_writer_t *w, const news_comment_policy_t *p,
     int64_t now, news_err_t *err);
 
 /*
- * The report form of comment `id` (render_account.h) for a reader who
+ * The report form of comment `id` (render_community.h) for a reader who
  * may report it (news_comment_may_report), in a read txn; with a notice
  * (f->notice), the thanks for the report just made, which may have
  * hidden the comment.
@@ -178,7 +179,7 @@ int news_report_form_page(news_store_t *st, const news_actor_t *actor,
 /*
  * The "Reported" tab for a moderator: the comments most reported first,
  * after the one of (count, id) (count 0: the first page), with their
- * reasons, notes and the forms of `f` (render_account.h).
+ * reasons, notes and the forms of `f` (render_community.h).
  */
 int news_reports_page(news_store_t *st, const news_actor_t *actor,
     uint32_t count, uint64_t id, const struct news_form_s *f,
@@ -189,7 +190,7 @@ int news_reports_page(news_store_t *st, const news_actor_t *actor,
 
 /*
  * The lists for a moderator, appended to b: their JSON (f NULL), or
- * their page with the form f (render_account.h), in a read txn.
+ * their page with the form f (render_community.h), in a read txn.
  */
 int news_words_read(news_store_t *st, const news_actor_t *actor,
     const struct news_form_s *f, news_buf_t *b, news_err_t *err);
@@ -327,7 +328,7 @@ int news_user_comments_remove(news_writer_t *w, const news_actor_t *actor,
 /*
  * The user's moderation page, and a page of the moderation log before
  * entry `before` (0: the newest): its HTML page (json 0), or `json`
- * entries as JSON (render_account.h).
+ * entries as JSON (render_community.h).
  */
 int news_user_page(news_store_t *st, const news_actor_t *actor,
     const char *name, const struct news_form_s *f, int64_t now,

@@ -21,7 +21,8 @@
  *   revisions be64 id . be32 version -> the record as it was before
  *   authors   each user's comments, and deleted accounts' comments still
  *             to disown (see comments.h)
- *   users, names, sessions, throttle: accounts (see users.h, sessions.h)
+ *   users, names, sessions, throttle: accounts (see users.h, sessions.h,
+ *             throttle.h)
  *   postings, sdocs: the search index (see search.h)
  *   words     the banned and suspect words (see words.h)
  *   outbox    the keys each write made stale, for the edges (outbox.h)

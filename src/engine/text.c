@@ -6,6 +6,14 @@
  * the environment nginx was started in.  Likewise dates are computed with
  * plain calendar arithmetic instead of timegm()/gmtime(), which are either
  * non-standard or share static state with the rest of the process.
+ *
+ * Why one file of about 1,000 lines: it is the bottom of the engine, the
+ * one place for each small rule of text that both tiers and every page
+ * share (the escapes for HTML, URLs and JSON, slugs, dates and their
+ * three formats, hex, form fields, URL checks).  Each function is short,
+ * keeps no state and includes nothing but buf.h; the character classes
+ * and the calendar above are private helpers several of them use, which
+ * a split would have to export.
  */
 
 #include <string.h>

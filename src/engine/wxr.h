@@ -4,7 +4,9 @@
  * (WXR 1.0 to 1.2, what Tools -> Export writes) and the Disqus XML export.
  * Each item is handed over as the import JSON of an article (article.h)
  * with its comments, so that it is validated and written as every
- * import is.
+ * import is.  And WXR 1.2 written, for the export.  WXR is read in
+ * wxr.c, Disqus in disqus.c (both through import_xml.h), WXR written in
+ * wxr_write.c.
  */
 
 #ifndef NEWS_WXR_H

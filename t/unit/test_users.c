@@ -16,6 +16,7 @@
 #include "service.h"
 #include "sessions.h"
 #include "text.h"
+#include "throttle.h"
 #include "users.h"
 
 
