@@ -1,14 +1,15 @@
 /*
- * The search index and its queries (search.h): postings blocks in LMDB,
- * kept in the article's write txn; BM25 over a bounded walk.
+ * The search index (search.h): postings blocks in LMDB, kept in the
+ * article's write txn or written by a bulk load, and checked for newsctl
+ * check.  The queries that read it are search_query.c's; the block
+ * format both know is search_block.h.
  *
- * One file of about 2,800 lines because the block format (its structs
- * news_posting_t and news_bmax_t, the codec news_block_decode and
- * news_block_write, the varints, the norms and score bounds) is shared
- * by the writer and by the query's block reader, and is private to this
- * file.  In order: the index written (documents to terms, terms to
- * blocks), the codec, the query parsed, run and ranked, snippets, and
- * the invariants for newsctl check.
+ * Why one file of about 1,650 lines: an article's terms (the hash table
+ * of its distinct words and their positions), the postings changed in
+ * place, the bulk load, the block codec and the check are one index,
+ * and each of them uses the others' private pieces (the term table, the
+ * block found, copied, decoded and written, the norms).  In order: the
+ * index written, an article's terms, the postings and blocks, the check.
  */
 
 /* qsort_r(): the nginx build does not define it for the engine */
@@ -17,23 +18,17 @@
 #endif
 
 #include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "articles.h"
 #include "search.h"
+#include "search_block.h"
 #include "text.h"
 
 
 #define NEWS_FIELD_GAP     8        /* positions between two fields */
-#define NEWS_SCHEDULED_MAX 1024     /* scheduled ids kept for a query */
-#define NEWS_POS_MAX       1024     /* positions of one term compared */
-#define NEWS_BM25_K1       1.2
-#define NEWS_BM25_B        0.75
-#define NEWS_BLOCK_PAIRS   4        /* (wtf, norm) bounds of a block */
-#define NEWS_BOUND_EPS     1e-9     /* score sums differ in their order */
 
 /*
  * The statistics' key names the postings' format: a store whose index
@@ -115,50 +110,6 @@ typedef struct {
 #define NEWS_PENDING_MAX  (64 * 1024 * 1024)
 
 
-/* a posting: one document of a term */
-typedef struct {
-    uint32_t        doc;
-    uint32_t        wtf;
-    uint32_t        norm;       /* the doc's weighted length, in a byte */
-    uint32_t        pos_len;
-    const uint8_t  *pos;
-} news_posting_t;
-
-
-/*
- * A block as a query sees it from its header, before decoding it: its
- * docs and the most one of them can score for the term (from the
- * block's (wtf, norm) pairs: every posting has at most the wtf and at
- * least the norm of one of them, and BM25 grows with the one and falls
- * with the other).
- */
-typedef struct {
-    uint32_t    first;
-    uint32_t    last;
-    unsigned    npairs;
-    uint32_t    wtf[NEWS_BLOCK_PAIRS];
-    uint8_t     norm[NEWS_BLOCK_PAIRS];
-    double      bound;
-} news_bmax_t;
-
-
-/* a term's postings as a query reads them: one decoded block at a time */
-typedef struct {
-    MDB_cursor      *cur;
-    const char      *term;
-    size_t           len;
-    uint32_t         df;
-    news_bmax_t     *blocks;     /* every block of the term, in doc order */
-    size_t           nblocks;
-    size_t           cap;
-    size_t           loaded;     /* the block in p; nblocks: none */
-    double           idf;        /* 0 for a filter */
-    double           avgdl;
-    news_posting_t   p[NEWS_BLOCK_DOCS];
-    unsigned         n;          /* postings in p */
-} news_reader_t;
-
-
 static int news_doc_collect(news_doc_terms_t *d, const news_article_t *a);
 static int news_doc_field(news_doc_terms_t *d, const char *s, size_t n,
     unsigned weight);
@@ -187,51 +138,20 @@ static int news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     news_err_t *err);
 static int news_block_find(MDB_cursor *cur, const char *term, size_t len,
     uint32_t doc, MDB_val *key, MDB_val *val);
-static int news_block_decode(const MDB_val *val, uint32_t first,
-    news_posting_t *p, unsigned *n);
+static int news_block_copy(const MDB_val *key, const MDB_val *val,
+    size_t len, news_posting_t *p, unsigned *n, uint8_t **copy,
+    news_err_t *err);
 static int news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
     size_t len, const news_posting_t *p, unsigned n, news_err_t *err);
 static void news_posting_key(news_buf_t *k, const char *term, size_t len,
     uint32_t doc);
 static void news_varint_put(news_buf_t *b, uint32_t v);
-static int news_varint_get(const uint8_t **p, const uint8_t *end,
-    uint32_t *v);
 static int news_search_reindex_all(news_store_t *st, news_err_t *err);
 static int news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
     uint64_t length, news_err_t *err);
-static int news_parse_word(news_query_t *q, const char *s, size_t n,
-    int negate, news_err_t *err);
-static int news_parse_filter(news_query_t *q, char kind, const char *s,
-    size_t n, int negate, news_err_t *err);
-static int news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
-    const news_qterm_t *t);
-static int news_reader_header(news_reader_t *r, const MDB_val *key,
-    const MDB_val *val);
-static void news_reader_bounds(news_reader_t *r, double idf, double avgdl);
-static double news_reader_overlap(const news_reader_t *r, uint32_t first,
-    uint32_t last);
-static const news_posting_t *news_reader_find(news_reader_t *r, uint32_t doc);
-static int news_reader_load(news_reader_t *r, size_t j);
-static int news_search_blocks(news_store_t *st, MDB_txn *txn,
-    const news_query_t *q, news_reader_t *r, unsigned drv,
-    news_search_t *s, size_t k, size_t *nhits);
-static int news_search_doc(news_store_t *st, MDB_txn *txn,
-    const news_query_t *q, news_reader_t *r, uint32_t doc,
-    const news_posting_t **ps, const uint64_t *sched, size_t nsched,
-    int64_t now);
-static double news_bm25(double idf, uint32_t wtf, uint32_t norm,
-    double avgdl);
 static uint32_t news_norm(uint32_t length);
-static double news_norm_length(uint32_t norm);
 static unsigned news_block_pairs(const news_posting_t *p, unsigned n,
     uint32_t *wtf, uint8_t *norm);
-static int news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now,
-    uint64_t *ids, size_t *n);
-static int news_phrase(const news_posting_t **ps, unsigned n);
-static void news_hits_push(news_hit_t *h, size_t *n, size_t k,
-    const news_hit_t *hit);
-static int news_hit_better(const news_hit_t *a, const news_hit_t *b);
-static int news_hit_cmp(const void *a, const void *b);
 
 
 /* the index ------------------------------------------------------------- */
@@ -542,26 +462,13 @@ news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     }
 
     all = malloc((n + NEWS_BLOCK_DOCS) * sizeof(news_posting_t));
-    copy = malloc(val.mv_size);
-
-    if (all == NULL || copy == NULL) {
-        free(all);
-        free(copy);
+    if (all == NULL) {
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    memcpy(copy, val.mv_data, val.mv_size);
-    val.mv_data = copy;
-
-    if (news_block_decode(&val,
-                          news_be32_get((const uint8_t *) key.mv_data + len
-                                        + 1),
-                          all, &m)
-        != 0)
-    {
+    if (news_block_copy(&key, &val, len, all, &m, &copy, err) != NEWS_OK) {
         free(all);
-        free(copy);
-        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
+        return err->code;
     }
 
     memcpy(all + m, p, n * sizeof(news_posting_t));
@@ -1178,23 +1085,8 @@ news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
         return news_store_fail(err, rc, "reading the search index");
     }
 
-    /* the block's bytes change under the del and put: decode a copy */
-    copy = malloc(val.mv_size);
-    if (copy == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    memcpy(copy, val.mv_data, val.mv_size);
-    val.mv_data = copy;
-
-    if (news_block_decode(&val,
-                          news_be32_get((const uint8_t *) key.mv_data + len
-                                        + 1),
-                          p, &n)
-        != 0)
-    {
-        free(copy);
-        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
+    if (news_block_copy(&key, &val, len, p, &n, &copy, err) != NEWS_OK) {
+        return err->code;
     }
 
     for (i = 0; i < n && p[i].doc < np->doc; i++) {
@@ -1227,6 +1119,40 @@ news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     free(copy);
 
     return rc;
+}
+
+
+/*
+ * A block found by news_block_find, decoded from a copy of its bytes,
+ * which change under the del and put that rewrite it: *copy holds them
+ * (the postings' positions point into it) for the caller to free.
+ */
+static int
+news_block_copy(const MDB_val *key, const MDB_val *val, size_t len,
+    news_posting_t *p, unsigned *n, uint8_t **copy, news_err_t *err)
+{
+    MDB_val  v;
+
+    *copy = malloc(val->mv_size);
+    if (*copy == NULL) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    memcpy(*copy, val->mv_data, val->mv_size);
+    v.mv_data = *copy;
+    v.mv_size = val->mv_size;
+
+    if (news_block_decode(&v,
+                          news_be32_get((const uint8_t *) key->mv_data + len
+                                        + 1),
+                          p, n)
+        != 0)
+    {
+        free(*copy);
+        return news_err_set(err, NEWS_ERROR, "a corrupt search index block");
+    }
+
+    return NEWS_OK;
 }
 
 
@@ -1302,7 +1228,7 @@ news_block_find(MDB_cursor *cur, const char *term, size_t len, uint32_t doc,
  * byte length of its positions and the positions.  The postings a query
  * scores come first, the positions only phrases read after them.
  */
-static int
+int
 news_block_decode(const MDB_val *val, uint32_t first, news_posting_t *p,
     unsigned *n)
 {
@@ -1528,7 +1454,7 @@ news_varint_put(news_buf_t *b, uint32_t v)
 }
 
 
-static int
+int
 news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
 {
     unsigned        shift;
@@ -1551,539 +1477,10 @@ news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
 }
 
 
-/* queries --------------------------------------------------------------- */
-
-
-int
-news_search_parse(news_query_t *q, const char *s, size_t n, news_err_t *err)
-{
-    int         negate, positive;
-    size_t      i, j;
-    unsigned    c;
-
-    memset(q, 0, sizeof(*q));
-
-    if (n > NEWS_SEARCH_QUERY_MAX) {
-        return news_err_set(err, NEWS_INVALID, "A search is at most %d "
-                            "bytes long.", NEWS_SEARCH_QUERY_MAX);
-    }
-
-    if (!news_utf8_valid(s, n) || news_has_control(s, n)) {
-        return news_err_set(err, NEWS_INVALID, "A search must be text, "
-                            "without control characters.");
-    }
-
-    for (i = 0; i < n; i = j) {
-        if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-            j = i + 1;
-            continue;
-        }
-
-        negate = s[i] == '-' && i + 1 < n && s[i + 1] != ' ';
-        i += negate;
-
-        if (s[i] == '"') {
-            for (j = i + 1; j < n && s[j] != '"'; j++) {
-                /* void */
-            }
-
-            if (news_parse_word(q, s + i + 1, j - i - 1, negate, err)
-                != NEWS_OK)
-            {
-                return err->code;
-            }
-
-            j += j < n;
-            continue;
-        }
-
-        for (j = i; j < n && s[j] != ' ' && s[j] != '\t' && s[j] != '\n'
-                    && s[j] != '\r';
-             j++)
-        {
-            /* void */
-        }
-
-        if (j - i > 8 && strncasecmp(s + i, "section:", 8) == 0) {
-            c = news_parse_filter(q, 's', s + i + 8, j - i - 8, negate, err);
-
-        } else if (j - i > 4 && strncasecmp(s + i, "tag:", 4) == 0) {
-            c = news_parse_filter(q, 't', s + i + 4, j - i - 4, negate, err);
-
-        } else {
-            c = news_parse_word(q, s + i, j - i, negate, err);
-        }
-
-        if (c != NEWS_OK) {
-            return err->code;
-        }
-    }
-
-    if (q->nclauses == 0) {
-        return news_err_set(err, NEWS_NOTFOUND, "An empty search.");
-    }
-
-    positive = 0;
-
-    for (c = 0; c < q->nclauses; c++) {
-        positive |= !q->clauses[c].negate;
-    }
-
-    if (!positive) {
-        return news_err_set(err, NEWS_INVALID, "A search needs a word that "
-                            "must be found, not only words to leave out.");
-    }
-
-    return NEWS_OK;
-}
-
-
-/* a word, or a phrase if it cuts into more than one ("e-mail") */
-static int
-news_parse_word(news_query_t *q, const char *s, size_t n, int negate,
-    news_err_t *err)
-{
-    unsigned        first;
-    news_tokens_t   tk;
-    news_qterm_t   *t;
-
-    first = q->nterms;
-    news_tokens_init(&tk, s, n);
-
-    while (news_tokens_next(&tk)) {
-        if (q->nterms == NEWS_SEARCH_TERMS_MAX) {
-            return news_err_set(err, NEWS_INVALID, "A search has at most %d "
-                                "words.", NEWS_SEARCH_TERMS_MAX);
-        }
-
-        t = &q->terms[q->nterms++];
-        memcpy(t->term, tk.term, tk.term_len);
-        t->len = tk.term_len;
-        t->filter = 0;
-    }
-
-    if (tk.failed) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    if (q->nterms > first) {
-        q->clauses[q->nclauses].first = first;
-        q->clauses[q->nclauses].n = q->nterms - first;
-        q->clauses[q->nclauses].negate = negate;
-        q->nclauses++;
-    }
-
-    return NEWS_OK;
-}
-
-
-static int
-news_parse_filter(news_query_t *q, char kind, const char *s, size_t n,
-    int negate, news_err_t *err)
-{
-    news_buf_t     b;
-    news_qterm_t  *t;
-
-    if (q->nterms == NEWS_SEARCH_TERMS_MAX) {
-        return news_err_set(err, NEWS_INVALID, "A search has at most %d "
-                            "words.", NEWS_SEARCH_TERMS_MAX);
-    }
-
-    news_buf_init(&b);
-    news_buf_addc(&b, '\1');
-    news_buf_addc(&b, kind);
-
-    /* a name without letters or digits names no section or tag */
-    if (!news_slugify(&b, s, n) || b.len > sizeof(t->term) - 1) {
-        news_buf_free(&b);
-        news_buf_init(&b);
-        news_buf_addl(&b, "\1-");
-    }
-
-    if (b.failed) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    t = &q->terms[q->nterms];
-    memcpy(t->term, b.data, b.len);
-    t->len = b.len;
-    t->filter = 1;
-    news_buf_free(&b);
-
-    q->clauses[q->nclauses].first = q->nterms;
-    q->clauses[q->nclauses].n = 1;
-    q->clauses[q->nclauses].negate = negate;
-    q->nclauses++;
-    q->nterms++;
-
-    return NEWS_OK;
-}
-
-
-int
-news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
-    news_search_t *s, news_err_t *err)
-{
-    int             rc;
-    size_t          k, nhits, i;
-    double          idf, avgdl;
-    uint64_t        docs, length;
-    unsigned        t, c, drv;
-    MDB_val         key, val;
-    news_reader_t  *r;
-    unsigned char   kb[8];
-
-    s->count = 0;
-    s->more = 0;
-    s->looked = 0;
-
-    if (news_search_stats(st, txn, &docs, &length) != 0) {
-        s->unbuilt = 1;
-        return news_search_ready(st, txn, err);
-    }
-
-    if (docs == 0 || q->nterms == 0) {
-        return NEWS_OK;
-    }
-
-    if (s->offset + s->limit > NEWS_SEARCH_DEPTH) {
-        return news_err_set(err, NEWS_INVALID, "Results go %d deep.",
-                            NEWS_SEARCH_DEPTH);
-    }
-
-    avgdl = (double) length / (double) docs;
-    k = s->offset + s->limit + 1;
-
-    r = calloc(q->nterms, sizeof(news_reader_t));
-    if (r == NULL) {
-        return news_err_set(err, NEWS_ERROR, "out of memory");
-    }
-
-    rc = NEWS_OK;
-    drv = q->nterms;
-    nhits = 0;
-
-    for (t = 0; t < q->nterms; t++) {
-        if (news_reader_open(&r[t], txn, st->dbi[NEWS_DB_POSTINGS],
-                             &q->terms[t])
-            != 0)
-        {
-            rc = news_err_set(err, NEWS_ERROR, "reading the search index");
-            goto done;
-        }
-
-        idf = log(1.0 + ((double) docs - r[t].df + 0.5) / (r[t].df + 0.5));
-        news_reader_bounds(&r[t], q->terms[t].filter ? 0 : idf, avgdl);
-    }
-
-    /* the rarest word that must be found drives the walk */
-    for (c = 0; c < q->nclauses; c++) {
-        for (t = q->clauses[c].first;
-             !q->clauses[c].negate
-             && t < q->clauses[c].first + q->clauses[c].n;
-             t++)
-        {
-            if (r[t].df == 0) {
-                goto done;      /* a word nowhere: no results */
-            }
-
-            if (drv == q->nterms || r[t].df < r[drv].df) {
-                drv = t;
-            }
-        }
-    }
-
-    rc = news_search_blocks(st, txn, q, r, drv, s, k, &nhits);
-
-    if (rc != NEWS_OK) {
-        rc = news_err_set(err, NEWS_ERROR, "reading the search index");
-        goto done;
-    }
-
-    /* equal scores go to the newer article: its publication time */
-    for (i = 0; i < nhits; i++) {
-        news_be64_put(kb, s->hits[i].id);
-        key.mv_data = kb;
-        key.mv_size = 8;
-
-        if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) == 0
-            && val.mv_size == 12)
-        {
-            s->hits[i].published_at = (int64_t) news_be64_get(val.mv_data);
-        }
-    }
-
-    qsort(s->hits, nhits, sizeof(news_hit_t), news_hit_cmp);
-
-    if (nhits > s->offset) {
-        s->count = nhits - s->offset;
-        s->more = s->count > s->limit;
-        s->count = s->more ? s->limit : s->count;
-        memmove(s->hits, s->hits + s->offset, s->count * sizeof(news_hit_t));
-    }
-
-done:
-
-    for (t = 0; t < q->nterms; t++) {
-        if (r[t].cur) {
-            mdb_cursor_close(r[t].cur);
-        }
-
-        free(r[t].blocks);
-    }
-
-    free(r);
-
-    return rc;
-}
-
-
-/* a driver block and the most a doc of it can score for the whole query */
-typedef struct {
-    size_t      j;
-    double      bound;
-    double      others;     /* of that, the other words' part */
-    uint32_t    first;
-} news_cand_t;
-
-
-static int
-news_cand_cmp(const void *a, const void *b)
-{
-    const news_cand_t  *x = a, *y = b;
-
-    if (x->bound != y->bound) {
-        return x->bound > y->bound ? -1 : 1;
-    }
-
-    return x->first > y->first ? -1 : x->first < y->first;
-}
-
-
-/*
- * Block-max: the driver's blocks, each bounded by its own bound and the
- * other words' bounds over its docs, are read best bound first, newest
- * first among equals; once k hits are kept, a block (or a doc) whose
- * bound cannot beat the worst of them ends the walk (or is skipped)
- * without the other words' lookups.  At most NEWS_SEARCH_WALK docs are
- * looked at: the work of a query is bounded whatever its words.
- */
-static int
-news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
-    news_reader_t *r, unsigned drv, news_search_t *s, size_t k,
-    size_t *nhits)
-{
-    int                    rc, overflow;
-    size_t                 j, ncand, walked, i, nsched;
-    double                 others, bound, score;
-    unsigned               t, c;
-    uint32_t               doc;
-    uint64_t               sched[NEWS_SCHEDULED_MAX];
-    news_hit_t             hit;
-    news_cand_t           *cand;
-    news_reader_t         *d;
-    news_clause_t const   *cl;
-    const news_posting_t  *ps[NEWS_SEARCH_TERMS_MAX];
-
-    if (news_scheduled(st, txn, s->now, sched, &nsched) != 0) {
-        return NEWS_ERROR;
-    }
-
-    overflow = nsched > NEWS_SCHEDULED_MAX;
-    d = &r[drv];
-
-    cand = malloc(d->nblocks * sizeof(news_cand_t));
-    if (cand == NULL) {
-        return NEWS_ERROR;
-    }
-
-    for (j = 0, ncand = 0; j < d->nblocks; j++) {
-        others = 0;
-
-        for (c = 0; others >= 0 && c < q->nclauses; c++) {
-            cl = &q->clauses[c];
-
-            for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
-                if (t == drv) {
-                    continue;
-                }
-
-                bound = news_reader_overlap(&r[t], d->blocks[j].first,
-                                            d->blocks[j].last);
-                if (bound < 0) {
-                    others = -1;        /* a word none of its docs has */
-                    break;
-                }
-
-                others += bound;
-            }
-        }
-
-        if (others < 0) {
-            continue;
-        }
-
-        cand[ncand].j = j;
-        cand[ncand].others = others;
-        cand[ncand].bound = d->blocks[j].bound + others;
-        cand[ncand].first = d->blocks[j].first;
-        ncand++;
-    }
-
-    qsort(cand, ncand, sizeof(news_cand_t), news_cand_cmp);
-
-    rc = NEWS_OK;
-    walked = 0;
-
-    for (i = 0; i < ncand && walked < NEWS_SEARCH_WALK; i++) {
-        if (*nhits == k
-            && (cand[i].bound + NEWS_BOUND_EPS < s->hits[0].score
-                || (cand[i].bound <= s->hits[0].score + NEWS_BOUND_EPS
-                    && d->blocks[cand[i].j].last < s->hits[0].id)))
-        {
-            break;              /* nothing after it can make the top k */
-        }
-
-        if (news_reader_load(d, cand[i].j) != 0) {
-            rc = NEWS_ERROR;
-            break;
-        }
-
-        for (j = d->n; j-- > 0 && walked < NEWS_SEARCH_WALK; ) {
-            doc = d->p[j].doc;
-
-            /* the driver's own score, exact, and the others' bound */
-            score = news_bm25(d->idf, d->p[j].wtf, d->p[j].norm, d->avgdl);
-
-            if (*nhits == k
-                && (score + cand[i].others + NEWS_BOUND_EPS
-                    < s->hits[0].score
-                    || (score + cand[i].others
-                        <= s->hits[0].score + NEWS_BOUND_EPS
-                        && doc < s->hits[0].id)))
-            {
-                continue;
-            }
-
-            walked++;
-
-            if (news_search_doc(st, txn, q, r, doc, ps, sched,
-                                overflow ? NEWS_SCHEDULED_MAX + 1 : nsched,
-                                s->now))
-            {
-                continue;
-            }
-
-            score = 0;
-
-            for (c = 0; c < q->nclauses; c++) {
-                cl = &q->clauses[c];
-
-                for (t = cl->first; !cl->negate && t < cl->first + cl->n;
-                     t++)
-                {
-                    if (!q->terms[t].filter) {
-                        score += news_bm25(r[t].idf, ps[t]->wtf, ps[t]->norm,
-                                           r[t].avgdl);
-                    }
-                }
-            }
-
-            hit.id = doc;
-            hit.score = score;
-            hit.published_at = 0;
-            news_hits_push(s->hits, nhits, k, &hit);
-        }
-    }
-
-    free(cand);
-    s->looked = walked;
-
-    return rc;
-}
-
-
-/*
- * Whether doc is left out (1) or found (0): found when every clause
- * holds (its words there, in a row for a phrase; a negated one's not)
- * and it is due by now.  ps[] gets the postings of the words.
- */
-static int
-news_search_doc(news_store_t *st, MDB_txn *txn, const news_query_t *q,
-    news_reader_t *r, uint32_t doc, const news_posting_t **ps,
-    const uint64_t *sched, size_t nsched, int64_t now)
-{
-    int                   skip;
-    size_t                i;
-    unsigned              t, c;
-    MDB_val               key, val;
-    news_clause_t const  *cl;
-    unsigned char         kb[8];
-
-    for (c = 0, skip = 0; !skip && c < q->nclauses; c++) {
-        cl = &q->clauses[c];
-
-        for (t = cl->first; t < cl->first + cl->n; t++) {
-            ps[t] = news_reader_find(&r[t], doc);
-
-            if (ps[t] == NULL) {
-                break;
-            }
-        }
-
-        /* a clause holds when all its words are there, in a row */
-        if (t == cl->first + cl->n
-            && (cl->n == 1 || news_phrase(&ps[cl->first], cl->n)))
-        {
-            skip = cl->negate;
-
-        } else {
-            skip = !cl->negate;
-        }
-    }
-
-    if (skip) {
-        return 1;
-    }
-
-    /* scheduled and not yet due */
-    if (nsched <= NEWS_SCHEDULED_MAX) {
-        for (i = 0; i < nsched && sched[i] != doc; i++) {
-            /* void */
-        }
-
-        return i < nsched;
-    }
-
-    news_be64_put(kb, doc);
-    key.mv_data = kb;
-    key.mv_size = 8;
-
-    return mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) != 0
-           || val.mv_size != 12
-           || (int64_t) news_be64_get(val.mv_data) > now;
-}
-
-
-/* a word's BM25 in a doc: its weighted frequency, the doc's norm */
-static double
-news_bm25(double idf, uint32_t wtf, uint32_t norm, double avgdl)
-{
-    double  tf;
-
-    tf = (double) wtf;
-
-    return idf * tf * (NEWS_BM25_K1 + 1)
-           / (tf + NEWS_BM25_K1 * (1 - NEWS_BM25_B
-                                   + NEWS_BM25_B * news_norm_length(norm)
-                                     / avgdl));
-}
-
-
 /*
  * A weighted length in a byte, for the postings: exact below 32, then a
  * 4-bit mantissa and an exponent (within 1/16 below the length, up to
- * 507,904); news_norm_length() gives the length back.
+ * 507,904); search_query.c's news_norm_length() gives the length back.
  */
 static uint32_t
 news_norm(uint32_t length)
@@ -2099,570 +1496,6 @@ news_norm(uint32_t length)
     }
 
     return e > 14 ? 255 : 16 * (e + 1) + (length - 16);
-}
-
-
-static double
-news_norm_length(uint32_t norm)
-{
-    if (norm < 32) {
-        return (double) norm;
-    }
-
-    return (double) ((16u + (norm & 15)) << ((norm >> 4) - 1));
-}
-
-
-/*
- * Opens a term's postings and reads every block's header (its docs and
- * bounds): its document count, and where each block is, without
- * decoding one.
- */
-static int
-news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
-    const news_qterm_t *t)
-{
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[sizeof(t->term) + 5];
-
-    r->term = t->term;
-    r->len = t->len;
-
-    rc = mdb_cursor_open(txn, dbi, &r->cur);
-    if (rc != 0) {
-        return rc;
-    }
-
-    memcpy(k, t->term, t->len);
-    k[t->len] = '\0';
-    memset(k + t->len + 1, 0, 4);
-    key.mv_data = k;
-    key.mv_size = t->len + 5;
-
-    for (rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET_RANGE);
-         rc == 0;
-         rc = mdb_cursor_get(r->cur, &key, &val, MDB_NEXT))
-    {
-        if (key.mv_size != t->len + 5
-            || memcmp(key.mv_data, t->term, t->len + 1) != 0)
-        {
-            break;
-        }
-
-        rc = news_reader_header(r, &key, &val);
-        if (rc != 0) {
-            return rc;
-        }
-    }
-
-    r->loaded = r->nblocks;
-
-    return rc == MDB_NOTFOUND ? 0 : rc;
-}
-
-
-static int
-news_reader_header(news_reader_t *r, const MDB_val *key, const MDB_val *val)
-{
-    size_t          cap;
-    unsigned        i;
-    news_bmax_t    *b;
-    const uint8_t  *s, *end;
-
-    if (r->nblocks == r->cap) {
-        cap = r->cap ? r->cap * 2 : 64;
-        b = realloc(r->blocks, cap * sizeof(news_bmax_t));
-        if (b == NULL) {
-            return ENOMEM;
-        }
-
-        r->blocks = b;
-        r->cap = cap;
-    }
-
-    s = val->mv_data;
-    end = s + val->mv_size;
-
-    if (val->mv_size < 7 || s[6] == 0 || s[6] > NEWS_BLOCK_PAIRS) {
-        return MDB_CORRUPTED;
-    }
-
-    b = &r->blocks[r->nblocks];
-    b->first = news_be32_get((const uint8_t *) key->mv_data + r->len + 1);
-    b->last = news_be32_get(s);
-    b->npairs = s[6];
-    b->bound = 0;
-    r->df += (uint32_t) s[4] << 8 | s[5];
-    s += 7;
-
-    for (i = 0; i < b->npairs; i++) {
-        if (news_varint_get(&s, end, &b->wtf[i]) || s == end) {
-            return MDB_CORRUPTED;
-        }
-
-        b->norm[i] = *s++;
-    }
-
-    r->nblocks++;
-
-    return 0;
-}
-
-
-/* each block's bound for this query's idf (0 for a filter) and avgdl */
-static void
-news_reader_bounds(news_reader_t *r, double idf, double avgdl)
-{
-    size_t        j;
-    unsigned      i;
-    double        v;
-    news_bmax_t  *b;
-
-    r->idf = idf;
-    r->avgdl = avgdl;
-
-    for (j = 0; j < r->nblocks; j++) {
-        b = &r->blocks[j];
-
-        for (i = 0; i < b->npairs; i++) {
-            v = news_bm25(idf, b->wtf[i], b->norm[i], avgdl);
-            b->bound = v > b->bound ? v : b->bound;
-        }
-    }
-}
-
-
-/*
- * The most a doc in [first, last] can score for the term: the best bound
- * of its blocks that overlap the range; -1 when none does (no doc there
- * has the term).
- */
-static double
-news_reader_overlap(const news_reader_t *r, uint32_t first, uint32_t last)
-{
-    size_t   lo, hi, mid;
-    double   best;
-
-    /* the first block that ends at first or after */
-    for (lo = 0, hi = r->nblocks; lo < hi; ) {
-        mid = (lo + hi) / 2;
-
-        if (r->blocks[mid].last < first) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid;
-        }
-    }
-
-    for (best = -1; lo < r->nblocks && r->blocks[lo].first <= last; lo++) {
-        best = r->blocks[lo].bound > best ? r->blocks[lo].bound : best;
-    }
-
-    return best;
-}
-
-
-/* the term's posting of doc, or NULL */
-static const news_posting_t *
-news_reader_find(news_reader_t *r, uint32_t doc)
-{
-    int      lo, hi, mid;
-    size_t   a, b, m;
-
-    if (r->loaded == r->nblocks || doc < r->blocks[r->loaded].first
-        || doc > r->blocks[r->loaded].last)
-    {
-        for (a = 0, b = r->nblocks; a < b; ) {
-            m = (a + b) / 2;
-
-            if (r->blocks[m].last < doc) {
-                a = m + 1;
-
-            } else {
-                b = m;
-            }
-        }
-
-        if (a == r->nblocks || r->blocks[a].first > doc
-            || news_reader_load(r, a) != 0)
-        {
-            return NULL;
-        }
-    }
-
-    lo = 0;
-    hi = (int) r->n - 1;
-
-    while (lo <= hi) {
-        mid = (lo + hi) / 2;
-
-        if (r->p[mid].doc == doc) {
-            return &r->p[mid];
-        }
-
-        if (r->p[mid].doc < doc) {
-            lo = mid + 1;
-
-        } else {
-            hi = mid - 1;
-        }
-    }
-
-    return NULL;
-}
-
-
-/* decodes block j into p (a no-op when it is there already) */
-static int
-news_reader_load(news_reader_t *r, size_t j)
-{
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[sizeof(((news_qterm_t *) 0)->term) + 5];
-
-    if (r->loaded == j) {
-        return 0;
-    }
-
-    r->loaded = r->nblocks;
-    r->n = 0;
-
-    memcpy(k, r->term, r->len);
-    k[r->len] = '\0';
-    news_be32_put(k + r->len + 1, r->blocks[j].first);
-    key.mv_data = k;
-    key.mv_size = r->len + 5;
-
-    rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET);
-    if (rc != 0) {
-        return rc;
-    }
-
-    if (news_block_decode(&val, r->blocks[j].first, r->p, &r->n) != 0) {
-        r->n = 0;
-        return MDB_CORRUPTED;
-    }
-
-    r->loaded = j;
-
-    return 0;
-}
-
-
-/*
- * The ids of articles scheduled after now, from the time index; *n past
- * NEWS_SCHEDULED_MAX says there are more (each is then checked in sdocs).
- */
-static int
-news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now, uint64_t *ids,
-    size_t *n)
-{
-    int            rc;
-    MDB_cursor    *cur;
-    MDB_val        key, val;
-    unsigned char  k[16];
-
-    *n = 0;
-
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_TIMES], &cur);
-    if (rc != 0) {
-        return rc;
-    }
-
-    news_be64_put(k, (uint64_t) now + 1);
-    news_be64_put(k + 8, 0);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && *n <= NEWS_SCHEDULED_MAX;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
-    {
-        if (key.mv_size != 16) {
-            continue;
-        }
-
-        if (*n < NEWS_SCHEDULED_MAX) {
-            ids[*n] = news_be64_get((const unsigned char *) key.mv_data + 8);
-        }
-
-        (*n)++;
-    }
-
-    mdb_cursor_close(cur);
-
-    return rc == MDB_NOTFOUND || rc == 0 ? 0 : rc;
-}
-
-
-/* whether the terms' positions hold p, p + 1, ... for some p */
-static int
-news_phrase(const news_posting_t **ps, unsigned n)
-{
-    int             found;
-    unsigned        i, j, m[NEWS_SEARCH_TERMS_MAX], at[NEWS_SEARCH_TERMS_MAX];
-    uint32_t        v, p, (*pos)[NEWS_POS_MAX];
-    const uint8_t  *s, *end;
-
-    pos = malloc(n * sizeof(*pos));
-    if (pos == NULL) {
-        return 0;
-    }
-
-    for (i = 0; i < n; i++) {
-        s = ps[i]->pos;
-        end = s + ps[i]->pos_len;
-        p = 0;
-
-        for (m[i] = 0; m[i] < NEWS_POS_MAX && news_varint_get(&s, end, &v) == 0;
-             m[i]++)
-        {
-            p += v;
-            pos[i][m[i]] = p;
-        }
-
-        at[i] = 0;
-    }
-
-    found = 0;
-
-    for (j = 0; !found && j < m[0]; j++) {
-        p = pos[0][j];
-
-        for (i = 1; i < n; i++) {
-            while (at[i] < m[i] && pos[i][at[i]] < p + i) {
-                at[i]++;
-            }
-
-            if (at[i] == m[i] || pos[i][at[i]] != p + i) {
-                break;
-            }
-        }
-
-        found = i == n;
-    }
-
-    free(pos);
-
-    return found;
-}
-
-
-/* keeps the k best hits in a heap whose root is the worst of them */
-static void
-news_hits_push(news_hit_t *h, size_t *n, size_t k, const news_hit_t *hit)
-{
-    size_t      i, c;
-    news_hit_t  tmp;
-
-    if (*n < k) {
-        i = (*n)++;
-        h[i] = *hit;
-
-        while (i > 0 && news_hit_better(&h[(i - 1) / 2], &h[i])) {
-            tmp = h[i];
-            h[i] = h[(i - 1) / 2];
-            h[(i - 1) / 2] = tmp;
-            i = (i - 1) / 2;
-        }
-
-        return;
-    }
-
-    if (!news_hit_better(hit, &h[0])) {
-        return;
-    }
-
-    h[0] = *hit;
-    i = 0;
-
-    for ( ;; ) {
-        c = 2 * i + 1;
-        if (c >= *n) {
-            break;
-        }
-
-        if (c + 1 < *n && news_hit_better(&h[c], &h[c + 1])) {
-            c++;
-        }
-
-        if (!news_hit_better(&h[i], &h[c])) {
-            break;
-        }
-
-        tmp = h[i];
-        h[i] = h[c];
-        h[c] = tmp;
-        i = c;
-    }
-}
-
-
-static int
-news_hit_better(const news_hit_t *a, const news_hit_t *b)
-{
-    if (a->score != b->score) {
-        return a->score > b->score;
-    }
-
-    if (a->published_at != b->published_at) {
-        return a->published_at > b->published_at;
-    }
-
-    return a->id > b->id;
-}
-
-
-static int
-news_hit_cmp(const void *a, const void *b)
-{
-    return news_hit_better(a, b) ? -1 : news_hit_better(b, a);
-}
-
-
-/* snippets -------------------------------------------------------------- */
-
-
-#define NEWS_SNIPPET_SCAN    65536   /* bytes of text looked through */
-#define NEWS_SNIPPET_BEFORE  10      /* words before the first match */
-#define NEWS_SNIPPET_WORDS   30
-
-
-static int news_snippet_match(const news_query_t *q, const news_tokens_t *tk);
-static void news_snippet_gap(news_buf_t *b, const char *s, size_t n,
-    int *in_url, int lead);
-
-
-void
-news_search_snippet(news_buf_t *b, const news_query_t *q, const char *text,
-    size_t n)
-{
-    int            in_url;
-    size_t         ring[NEWS_SNIPPET_BEFORE], seen, start, prev, words;
-    news_tokens_t  tk;
-
-    n = n < NEWS_SNIPPET_SCAN ? n : NEWS_SNIPPET_SCAN;
-    start = 0;
-    seen = 0;
-
-    news_tokens_init(&tk, text, n);
-
-    while (news_tokens_next(&tk)) {
-        if (news_snippet_match(q, &tk)) {
-            start = seen < NEWS_SNIPPET_BEFORE
-                    ? 0 : ring[seen % NEWS_SNIPPET_BEFORE];
-            break;
-        }
-
-        ring[seen % NEWS_SNIPPET_BEFORE] = tk.start;
-        seen++;
-    }
-
-    if (start > 0) {
-        news_buf_addl(b, "… ");
-    }
-
-    news_tokens_init(&tk, text, n);
-    tk.pos = start;
-    prev = start;
-    in_url = 0;
-
-    for (words = 0; words < NEWS_SNIPPET_WORDS && news_tokens_next(&tk); ) {
-        news_snippet_gap(b, text + prev, tk.start - prev, &in_url, words > 0);
-        prev = tk.end;
-
-        /* a link's address is not text a reader sees */
-        if (in_url) {
-            continue;
-        }
-
-        if (news_snippet_match(q, &tk)) {
-            news_buf_addl(b, "<mark>");
-            news_html_escape(b, text + tk.start, tk.end - tk.start);
-            news_buf_addl(b, "</mark>");
-
-        } else {
-            news_html_escape(b, text + tk.start, tk.end - tk.start);
-        }
-
-        words++;
-    }
-
-    if (words == NEWS_SNIPPET_WORDS && news_tokens_next(&tk)) {
-        news_buf_addl(b, " …");
-    }
-}
-
-
-static int
-news_snippet_match(const news_query_t *q, const news_tokens_t *tk)
-{
-    unsigned  t;
-
-    for (t = 0; t < q->nterms; t++) {
-        if (!q->terms[t].filter && q->terms[t].len == tk->term_len
-            && memcmp(q->terms[t].term, tk->term, tk->term_len) == 0)
-        {
-            return 1;
-        }
-    }
-
-    return 0;
-}
-
-
-/*
- * What lies between two words, as a reader would see it: one space for
- * any run of white space, Markdown's marks dropped, the rest escaped; a
- * link's "](" starts its address, which ")" ends.
- */
-static void
-news_snippet_gap(news_buf_t *b, const char *s, size_t n, int *in_url,
-    int lead)
-{
-    size_t  i;
-    int     space;
-
-    space = 0;
-
-    for (i = 0; i < n; i++) {
-        if (*in_url) {
-            *in_url = s[i] != ')';
-            continue;
-        }
-
-        if (s[i] == ']' && i + 1 < n && s[i + 1] == '(') {
-            *in_url = 1;
-            i++;
-            continue;
-        }
-
-        switch (s[i]) {
-
-        case ' ': case '\t': case '\n': case '\r':
-            space = 1;
-            break;
-
-        case '*': case '_': case '`': case '#': case '[': case ']': case '|':
-        case '~':
-            break;
-
-        default:
-            if (space && lead) {
-                news_buf_addc(b, ' ');
-            }
-
-            space = 0;
-            lead = 1;
-            news_html_escape(b, s + i, 1);
-        }
-    }
-
-    if (space && lead) {
-        news_buf_addc(b, ' ');
-    }
 }
 
 

@@ -1,0 +1,41 @@
+/*
+ * The postings' block format, private to the index (search.c, which
+ * writes and checks blocks) and its queries (search_query.c, which read
+ * them); search.h describes the format.  It includes nothing of theirs,
+ * so that neither half includes the other.
+ */
+
+#ifndef NEWS_SEARCH_BLOCK_H
+#define NEWS_SEARCH_BLOCK_H
+
+#include <stdint.h>
+
+#include "store.h"
+
+
+#define NEWS_BLOCK_PAIRS   4        /* (wtf, norm) bounds of a block */
+
+
+/* a posting: one document of a term */
+typedef struct {
+    uint32_t        doc;
+    uint32_t        wtf;
+    uint32_t        norm;       /* the doc's weighted length, in a byte */
+    uint32_t        pos_len;
+    const uint8_t  *pos;
+} news_posting_t;
+
+
+/*
+ * A block's postings (at most NEWS_BLOCK_DOCS, into p; *n of them) from
+ * its value and its first doc (from its key): 0, or -1 when corrupt.
+ * The positions point into val.
+ */
+int news_block_decode(const MDB_val *val, uint32_t first,
+    news_posting_t *p, unsigned *n);
+
+/* a varint at *p, before end, into v (*p moves past it): 0, or -1 */
+int news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v);
+
+
+#endif /* NEWS_SEARCH_BLOCK_H */
