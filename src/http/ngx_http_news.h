@@ -134,6 +134,12 @@ typedef void (*ngx_http_news_work_pt)(void *data);
 typedef ngx_int_t (*ngx_http_news_done_pt)(ngx_http_request_t *r,
     void *data);
 
+/* a kind of write: its work in the writes' pool, then its answer */
+typedef struct {
+    ngx_http_news_work_pt   work;
+    ngx_http_news_done_pt   done;
+} ngx_http_news_write_t;
+
 
 #define NGX_HTTP_NEWS_RECENT      5       /* own comments offered to edit */
 
@@ -466,6 +472,8 @@ ngx_int_t ngx_http_news_form_read(ngx_http_request_t *r, ngx_str_t *body,
 
 ngx_int_t ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t pool,
     ngx_http_news_work_pt work, ngx_http_news_done_pt done, void *data);
+ngx_int_t ngx_http_news_write_start(ngx_http_request_t *r,
+    const ngx_http_news_write_t *kind, int64_t *now, void *data);
 ngx_int_t ngx_http_news_busy(ngx_http_request_t *r);
 ngx_int_t ngx_http_news_task_detach(ngx_http_request_t *r,
     ngx_http_news_work_pt work, void *data, size_t size);

@@ -87,8 +87,6 @@ static ngx_int_t ngx_http_news_comment_again(ngx_http_request_t *r,
     const char *text, size_t len);
 static ngx_int_t ngx_http_news_set_text(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w, const char *s, size_t n, news_err_t *err);
-static ngx_int_t ngx_http_news_cwrite_post(ngx_http_request_t *r,
-    ngx_http_news_cwrite_t *w);
 static void ngx_http_news_cwrite_work(void *data);
 static ngx_int_t ngx_http_news_cwrite_done(ngx_http_request_t *r,
     void *data);
@@ -96,6 +94,11 @@ static ngx_int_t ngx_http_news_cwrite_error(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
 static ngx_int_t ngx_http_news_comment_created(ngx_http_request_t *r,
     ngx_http_news_cwrite_t *w);
+
+
+static const ngx_http_news_write_t  ngx_http_news_cwrite_write = {
+    ngx_http_news_cwrite_work, ngx_http_news_cwrite_done
+};
 
 
 /* ---- posting ----------------------------------------------------------- */
@@ -255,7 +258,8 @@ ngx_http_news_comment_form_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_text_error(r, rc, &err);
     }
 
-    return ngx_http_news_cwrite_post(r, w);
+    return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                     &w->now, w);
 }
 
 
@@ -314,7 +318,8 @@ ngx_http_news_comment_json_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_text_error(r, rc, &err);
     }
 
-    return ngx_http_news_cwrite_post(r, w);
+    return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                     &w->now, w);
 }
 
 
@@ -519,7 +524,8 @@ ngx_http_news_comment_action_body(ngx_http_request_t *r, ngx_str_t *body)
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    return ngx_http_news_cwrite_post(r, w);
+    return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                     &w->now, w);
 }
 
 
@@ -570,7 +576,12 @@ ngx_http_news_api_comment(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
     if (r->method == NGX_HTTP_DELETE) {
         rc = ngx_http_discard_request_body(r);
-        return rc != NGX_OK ? rc : ngx_http_news_cwrite_post(r, w);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                         &w->now, w);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_api_comment_body);
@@ -634,7 +645,8 @@ ngx_http_news_api_comment_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "\"visible\"}");
     }
 
-    return ngx_http_news_cwrite_post(r, w);
+    return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                     &w->now, w);
 }
 
 
@@ -688,7 +700,8 @@ ngx_http_news_api_featured(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     if (r->method == NGX_HTTP_DELETE) {
-        return ngx_http_news_cwrite_post(r, w);
+        return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                         &w->now, w);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_comments_close_body);
@@ -702,9 +715,10 @@ ngx_http_news_api_featured(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 static ngx_int_t
 ngx_http_news_comments_close_body(ngx_http_request_t *r, ngx_str_t *body)
 {
-    cJSON       *obj;
-    ngx_int_t    rc;
-    ngx_uint_t   empty;
+    cJSON                   *obj;
+    ngx_int_t                rc;
+    ngx_uint_t               empty;
+    ngx_http_news_cwrite_t  *w;
 
     if (body->len != 0) {
         obj = ngx_http_news_json_body(r, body, &rc);
@@ -721,22 +735,14 @@ ngx_http_news_comments_close_body(ngx_http_request_t *r, ngx_str_t *body)
         }
     }
 
-    return ngx_http_news_cwrite_post(r, ngx_http_news_get_ctx(r)->data);
+    w = ngx_http_news_get_ctx(r)->data;
+
+    return ngx_http_news_write_start(r, &ngx_http_news_cwrite_write,
+                                     &w->now, w);
 }
 
 
 /* ---- the write, in the thread pool -------------------------------------- */
-
-
-static ngx_int_t
-ngx_http_news_cwrite_post(ngx_http_request_t *r, ngx_http_news_cwrite_t *w)
-{
-    w->now = ngx_time();
-
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
-                                    ngx_http_news_cwrite_work,
-                                    ngx_http_news_cwrite_done, w);
-}
 
 
 /* in a pool thread: the engine's call, which decides who may */

@@ -55,8 +55,6 @@ static ngx_int_t ngx_http_news_suspension_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_user_form_body(ngx_http_request_t *r,
     ngx_str_t *body);
-static ngx_int_t ngx_http_news_judge_post(ngx_http_request_t *r,
-    ngx_http_news_judge_t *j);
 static void ngx_http_news_judge_work(void *data);
 static ngx_int_t ngx_http_news_judge_done(ngx_http_request_t *r,
     void *data);
@@ -80,6 +78,11 @@ static ngx_int_t ngx_http_news_words_page(ngx_http_request_t *r,
 static void ngx_http_news_words_work(void *data);
 static ngx_int_t ngx_http_news_words_done(ngx_http_request_t *r,
     void *data);
+
+
+static const ngx_http_news_write_t  ngx_http_news_judge_write = {
+    ngx_http_news_judge_work, ngx_http_news_judge_done
+};
 
 
 /* ---- the word lists ----------------------------------------------------- */
@@ -484,7 +487,12 @@ ngx_http_news_api_suspension(ngx_http_request_t *r,
     if (r->method == NGX_HTTP_DELETE) {
         rc = ngx_http_discard_request_body(r);
         j->action = NEWS_JUDGE_LIFT;
-        return rc != NGX_OK ? rc : ngx_http_news_judge_post(r, j);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_write_start(r, &ngx_http_news_judge_write,
+                                         &j->now, j);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_suspension_body);
@@ -543,7 +551,8 @@ ngx_http_news_suspension_body(ngx_http_request_t *r, ngx_str_t *body)
 
     cJSON_Delete(obj);
 
-    return ngx_http_news_judge_post(r, j);
+    return ngx_http_news_write_start(r, &ngx_http_news_judge_write,
+                                     &j->now, j);
 }
 
 
@@ -562,7 +571,8 @@ ngx_http_news_api_user_comments(ngx_http_request_t *r,
 
     j->action = NEWS_JUDGE_REMOVE;
 
-    return ngx_http_news_judge_post(r, j);
+    return ngx_http_news_write_start(r, &ngx_http_news_judge_write,
+                                     &j->now, j);
 }
 
 
@@ -614,14 +624,16 @@ ngx_http_news_user_form_body(ngx_http_request_t *r, ngx_str_t *body)
     if (action.len == 4 && ngx_strncmp(action.data, "lift", 4) == 0)
     {
         j->action = NEWS_JUDGE_LIFT;
-        return ngx_http_news_judge_post(r, j);
+        return ngx_http_news_write_start(r, &ngx_http_news_judge_write,
+                                         &j->now, j);
     }
 
     if (action.len == 15
         && ngx_strncmp(action.data, "delete-comments", 15) == 0)
     {
         j->action = NEWS_JUDGE_REMOVE;
-        return ngx_http_news_judge_post(r, j);
+        return ngx_http_news_write_start(r, &ngx_http_news_judge_write,
+                                         &j->now, j);
     }
 
     if (action.len != 7 || ngx_strncmp(action.data, "suspend", 7) != 0) {
@@ -651,18 +663,8 @@ ngx_http_news_user_form_body(ngx_http_request_t *r, ngx_str_t *body)
         ngx_memcpy(j->reason, reason.data, reason.len);
     }
 
-    return ngx_http_news_judge_post(r, j);
-}
-
-
-static ngx_int_t
-ngx_http_news_judge_post(ngx_http_request_t *r, ngx_http_news_judge_t *j)
-{
-    j->now = ngx_time();
-
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
-                                    ngx_http_news_judge_work,
-                                    ngx_http_news_judge_done, j);
+    return ngx_http_news_write_start(r, &ngx_http_news_judge_write,
+                                     &j->now, j);
 }
 
 

@@ -55,11 +55,14 @@ static ngx_int_t ngx_http_news_reported_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_reported_page(ngx_http_request_t *r,
     ngx_uint_t status, const char *msg);
-static ngx_int_t ngx_http_news_report_post(ngx_http_request_t *r,
-    ngx_http_news_report_t *rp);
 static void ngx_http_news_report_work(void *data);
 static ngx_int_t ngx_http_news_report_done(ngx_http_request_t *r,
     void *data);
+
+
+static const ngx_http_news_write_t  ngx_http_news_report_write = {
+    ngx_http_news_report_work, ngx_http_news_report_done
+};
 
 
 static ngx_http_news_report_t *
@@ -147,7 +150,12 @@ ngx_http_news_api_reports(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     if (r->method == NGX_HTTP_DELETE) {
         rc = ngx_http_discard_request_body(r);
         rp->action = NEWS_COMMENT_ACT_DISMISS;
-        return rc != NGX_OK ? rc : ngx_http_news_report_post(r, rp);
+        if (rc != NGX_OK) {
+            return rc;
+        }
+
+        return ngx_http_news_write_start(r, &ngx_http_news_report_write,
+                                         &rp->now, rp);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_report_json_body);
@@ -205,7 +213,8 @@ ngx_http_news_report_json_body(ngx_http_request_t *r, ngx_str_t *body)
 
     cJSON_Delete(obj);
 
-    return ngx_http_news_report_post(r, rp);
+    return ngx_http_news_write_start(r, &ngx_http_news_report_write,
+                                     &rp->now, rp);
 }
 
 
@@ -275,7 +284,8 @@ ngx_http_news_report_form_body(ngx_http_request_t *r, ngx_str_t *body)
         ngx_memcpy(rp->note, note.data, note.len);
     }
 
-    return ngx_http_news_report_post(r, rp);
+    return ngx_http_news_write_start(r, &ngx_http_news_report_write,
+                                     &rp->now, rp);
 }
 
 
@@ -389,7 +399,8 @@ ngx_http_news_reported_body(ngx_http_request_t *r, ngx_str_t *body)
                                         "Bad request", "Unknown action.");
     }
 
-    return ngx_http_news_report_post(r, rp);
+    return ngx_http_news_write_start(r, &ngx_http_news_report_write,
+                                     &rp->now, rp);
 }
 
 
@@ -453,17 +464,6 @@ ngx_http_news_reported_page(ngx_http_request_t *r, ngx_uint_t status,
 
 
 /* ---- the write, in the thread pool --------------------------------------- */
-
-
-static ngx_int_t
-ngx_http_news_report_post(ngx_http_request_t *r, ngx_http_news_report_t *rp)
-{
-    rp->now = ngx_time();
-
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
-                                    ngx_http_news_report_work,
-                                    ngx_http_news_report_done, rp);
-}
 
 
 /* in a pool thread */

@@ -88,6 +88,22 @@ ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t pool,
 }
 
 
+/*
+ * A write of `kind` to the writes' pool, its time (*now, a field of
+ * data) taken first, on the event loop that keeps nginx's clock: the
+ * one way the comment, moderation and report writes are posted.
+ */
+ngx_int_t
+ngx_http_news_write_start(ngx_http_request_t *r,
+    const ngx_http_news_write_t *kind, int64_t *now, void *data)
+{
+    *now = ngx_time();
+
+    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES, kind->work,
+                                    kind->done, data);
+}
+
+
 /* 503 with Retry-After: the work was not taken, try again in a moment */
 ngx_int_t
 ngx_http_news_busy(ngx_http_request_t *r)
