@@ -12,10 +12,12 @@
 static ngx_int_t ngx_http_news_account_form(ngx_http_request_t *r,
     ngx_uint_t kind, ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw,
     ngx_str_t *next);
-static ngx_int_t ngx_http_news_login_body(ngx_http_request_t *r,
-    ngx_str_t *body);
-static ngx_int_t ngx_http_news_register_body(ngx_http_request_t *r,
-    ngx_str_t *body);
+static ngx_int_t ngx_http_news_credentials(ngx_http_request_t *r,
+    ngx_uint_t kind, ngx_str_t *body);
+static ngx_int_t ngx_http_news_login_refused(ngx_http_request_t *r,
+    ngx_uint_t json, ngx_str_t *name, ngx_str_t *pw, ngx_str_t *next);
+static ngx_int_t ngx_http_news_register_refused(ngx_http_request_t *r,
+    ngx_uint_t json, ngx_str_t *name, ngx_str_t *pw, ngx_str_t *next);
 static ngx_int_t ngx_http_news_logout_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_account_body(ngx_http_request_t *r,
@@ -226,103 +228,161 @@ forbidden:
 }
 
 
-static ngx_int_t
+/* a login's body, the form's or the API's (ngx_http_news_credentials) */
+ngx_int_t
 ngx_http_news_login_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    return ngx_http_news_credentials(r, NEWS_ACCOUNT_LOGIN, body);
+}
+
+
+/* a registration's body, the form's or the API's */
+ngx_int_t
+ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
+{
+    return ngx_http_news_credentials(r, NEWS_ACCOUNT_REGISTER, body);
+}
+
+
+/*
+ * The name and password of a login or a registration (kind), from the
+ * form or, on the API (ctx->json), from {"username", "password"}: read,
+ * checked by the kind's rule, then the act posted.  A refusal is answered
+ * as the body came: the form shown again with its error, or JSON.
+ */
+static ngx_int_t
+ngx_http_news_credentials(ngx_http_request_t *r, ngx_uint_t kind,
+    ngx_str_t *body)
 {
     ngx_int_t              rc;
     ngx_str_t              name, pw, next;
+    ngx_uint_t             json;
+    const char            *msg;
     ngx_http_news_auth_t  *a;
 
-    rc = ngx_http_news_account_form(r, NEWS_ACCOUNT_LOGIN, body, &name, &pw,
-                                    &next);
+    json = ngx_http_news_get_ctx(r)->json;
+    ngx_str_null(&next);
+
+    if (json) {
+        msg = ngx_http_news_json_credentials(r, body, &name, &pw);
+        if (msg) {
+            return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
+                                            "bad_request", msg);
+        }
+
+    } else {
+        rc = ngx_http_news_account_form(r, kind, body, &name, &pw, &next);
+        if (rc != NGX_DECLINED) {
+            return rc;
+        }
+    }
+
+    rc = (kind == NEWS_ACCOUNT_LOGIN)
+         ? ngx_http_news_login_refused(r, json, &name, &pw, &next)
+         : ngx_http_news_register_refused(r, json, &name, &pw, &next);
     if (rc != NGX_DECLINED) {
         return rc;
     }
 
-    /* the same answer as a wrong password: names are not disclosed */
-    if (!news_username_valid((char *) name.data, name.len)
-        || pw.len == 0 || pw.len > NEWS_PASSWORD_MAX)
-    {
-        return ngx_http_news_form_page(r, NEWS_ACCOUNT_LOGIN,
-                                       NGX_HTTP_UNAUTHORIZED, &name, &next,
-                                       NULL, "Wrong username or password.");
-    }
-
-    a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_LOGIN, &name, &pw);
+    a = ngx_http_news_auth_new(r, kind, &name, &pw);
     if (a == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
     a->next = next;
+
+    /* the form's registration logs the reader in; the API's does not */
+    if (kind == NEWS_ACCOUNT_REGISTER && !json) {
+        a->ac.start_session = 1;
+    }
 
     return ngx_http_news_auth_post(r, a);
 }
 
 
+/*
+ * A login's name and password, only as long as they may be: anything
+ * else has the answer of a wrong password, so that names are not
+ * disclosed.  NGX_DECLINED: go on.
+ */
 static ngx_int_t
-ngx_http_news_register_body(ngx_http_request_t *r, ngx_str_t *body)
+ngx_http_news_login_refused(ngx_http_request_t *r, ngx_uint_t json,
+    ngx_str_t *name, ngx_str_t *pw, ngx_str_t *next)
 {
-    ngx_int_t              rc;
-    ngx_str_t              name, pw, next;
-    const char            *field, *msg;
-    ngx_http_news_auth_t  *a;
-
-    rc = ngx_http_news_account_form(r, NEWS_ACCOUNT_REGISTER, body, &name,
-                                    &pw, &next);
-    if (rc != NGX_DECLINED) {
-        return rc;
+    if (news_username_valid((char *) name->data, name->len)
+        && pw->len > 0 && pw->len <= NEWS_PASSWORD_MAX)
+    {
+        return NGX_DECLINED;
     }
 
-    field = NULL;
-    msg = NULL;
+    if (json) {
+        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
+                                        "invalid_credentials",
+                                        "wrong username or password");
+    }
 
-    if (!news_username_valid((char *) name.data, name.len)) {
+    return ngx_http_news_form_page(r, NEWS_ACCOUNT_LOGIN,
+                                   NGX_HTTP_UNAUTHORIZED, name, next, NULL,
+                                   "Wrong username or password.");
+}
+
+
+/*
+ * A registration's name and password, by the account rules (users.h);
+ * the form's error is tied to its field.  NGX_DECLINED: go on.
+ */
+static ngx_int_t
+ngx_http_news_register_refused(ngx_http_request_t *r, ngx_uint_t json,
+    ngx_str_t *name, ngx_str_t *pw, ngx_str_t *next)
+{
+    int          check;
+    const char  *field, *msg;
+
+    check = news_password_check((char *) pw->data, pw->len);
+
+    if (json && !news_username_valid((char *) name->data, name->len)) {
+        return ngx_http_news_json_error(r, 422, "invalid_username",
+                                        "a username has 3 to 32 letters, "
+                                        "digits, _ or -");
+    }
+
+    if (json && check != NEWS_PASSWORD_OK) {
+        return ngx_http_news_json_error(r, 422, "invalid_password",
+                                        "a password has 8 characters to "
+                                        "1024 bytes of UTF-8");
+    }
+
+    field = "password";
+
+    if (!news_username_valid((char *) name->data, name->len)) {
         field = "username";
         msg = "Choose a username of 3 to 32 letters, digits, _ or -.";
 
+        /* the name typed goes back into the form: a sane length of it */
+        if (name->len > 64) {
+            name->len = 64;
+        }
+
+    } else if (check == NEWS_PASSWORD_SHORT) {
+        msg = "The password needs at least 8 characters.";
+
+    } else if (check == NEWS_PASSWORD_LONG) {
+        msg = "The password may have at most 1024 bytes.";
+
+    } else if (check == NEWS_PASSWORD_BAD) {
+        /*
+         * Not reached from the form: its fields are refused before this
+         * when they hold a NUL or are not UTF-8 (400, t/39).  Kept for
+         * the check's whole answer.
+         */
+        msg = "The password holds characters that cannot be used.";
+
     } else {
-        switch (news_password_check((char *) pw.data, pw.len)) {
-
-        case NEWS_PASSWORD_SHORT:
-            field = "password";
-            msg = "The password needs at least 8 characters.";
-            break;
-
-        case NEWS_PASSWORD_LONG:
-            field = "password";
-            msg = "The password may have at most 1024 bytes.";
-            break;
-
-        case NEWS_PASSWORD_BAD:
-            /*
-             * Not reached from the form: its fields are refused before
-             * this when they hold a NUL or are not UTF-8 (400, t/39).
-             * Kept for the check's whole answer.
-             */
-            field = "password";
-            msg = "The password holds characters that cannot be used.";
-            break;
-        }
+        return NGX_DECLINED;
     }
 
-    if (msg) {
-        if (ngx_strcmp(field, "username") == 0 && name.len > 64) {
-            name.len = 64;
-        }
-
-        return ngx_http_news_form_page(r, NEWS_ACCOUNT_REGISTER, 422, &name,
-                                       &next, field, msg);
-    }
-
-    a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_REGISTER, &name, &pw);
-    if (a == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    a->next = next;
-    a->ac.start_session = 1;
-
-    return ngx_http_news_auth_post(r, a);
+    return ngx_http_news_form_page(r, NEWS_ACCOUNT_REGISTER, 422, name, next,
+                                   field, msg);
 }
 
 

@@ -9,12 +9,6 @@
 
 static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
     ngx_str_t *body);
-static const char *ngx_http_news_json_credentials(ngx_http_request_t *r,
-    ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw);
-static ngx_int_t ngx_http_news_api_users_body(ngx_http_request_t *r,
-    ngx_str_t *body);
-static ngx_int_t ngx_http_news_api_session_body(ngx_http_request_t *r,
-    ngx_str_t *body);
 
 
 ngx_int_t
@@ -34,7 +28,7 @@ ngx_http_news_api_users(ngx_http_request_t *r, ngx_http_news_route_t *rt)
                                         "refused");
     }
 
-    return ngx_http_news_read_body(r, 1, ngx_http_news_api_users_body);
+    return ngx_http_news_read_body(r, 1, ngx_http_news_register_body);
 }
 
 
@@ -58,7 +52,7 @@ ngx_http_news_api_session(ngx_http_request_t *r, ngx_http_news_route_t *rt)
     }
 
     if (r->method == NGX_HTTP_POST) {
-        return ngx_http_news_read_body(r, 1, ngx_http_news_api_session_body);
+        return ngx_http_news_read_body(r, 1, ngx_http_news_login_body);
     }
 
     /* DELETE: the router discarded any body */
@@ -343,7 +337,7 @@ ngx_http_news_api_user_sessions(ngx_http_request_t *r,
  * key once.  Returns NULL, or the message of a 400.  Parsed here on the
  * event loop: cJSON's error reporting is not thread-safe.
  */
-static const char *
+const char *
 ngx_http_news_json_credentials(ngx_http_request_t *r, ngx_str_t *body,
     ngx_str_t *name, ngx_str_t *pw)
 {
@@ -419,70 +413,6 @@ done:
     cJSON_Delete(root);
 
     return msg;
-}
-
-
-static ngx_int_t
-ngx_http_news_api_users_body(ngx_http_request_t *r, ngx_str_t *body)
-{
-    ngx_str_t              name, pw;
-    const char            *msg;
-    ngx_http_news_auth_t  *a;
-
-    msg = ngx_http_news_json_credentials(r, body, &name, &pw);
-    if (msg) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_request", msg);
-    }
-
-    if (!news_username_valid((char *) name.data, name.len)) {
-        return ngx_http_news_json_error(r, 422, "invalid_username",
-                                        "a username has 3 to 32 letters, "
-                                        "digits, _ or -");
-    }
-
-    if (news_password_check((char *) pw.data, pw.len) != NEWS_PASSWORD_OK) {
-        return ngx_http_news_json_error(r, 422, "invalid_password",
-                                        "a password has 8 characters to "
-                                        "1024 bytes of UTF-8");
-    }
-
-    a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_REGISTER, &name, &pw);
-    if (a == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_auth_post(r, a);
-}
-
-
-static ngx_int_t
-ngx_http_news_api_session_body(ngx_http_request_t *r, ngx_str_t *body)
-{
-    ngx_str_t              name, pw;
-    const char            *msg;
-    ngx_http_news_auth_t  *a;
-
-    msg = ngx_http_news_json_credentials(r, body, &name, &pw);
-    if (msg) {
-        return ngx_http_news_json_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "bad_request", msg);
-    }
-
-    if (!news_username_valid((char *) name.data, name.len)
-        || pw.len == 0 || pw.len > NEWS_PASSWORD_MAX)
-    {
-        return ngx_http_news_json_error(r, NGX_HTTP_UNAUTHORIZED,
-                                        "invalid_credentials",
-                                        "wrong username or password");
-    }
-
-    a = ngx_http_news_auth_new(r, NEWS_ACCOUNT_LOGIN, &name, &pw);
-    if (a == NULL) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    return ngx_http_news_auth_post(r, a);
 }
 
 

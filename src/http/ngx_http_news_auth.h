@@ -77,8 +77,15 @@ ngx_int_t ngx_http_news_end_sessions_page(ngx_http_request_t *r,
     const char *msg);
 ngx_int_t ngx_http_news_session_id(ngx_http_request_t *r,
     ngx_http_news_auth_t *a, ngx_str_t *hex);
+/* the bodies of a login and a registration, the forms' and the API's */
+ngx_int_t ngx_http_news_login_body(ngx_http_request_t *r, ngx_str_t *body);
+ngx_int_t ngx_http_news_register_body(ngx_http_request_t *r,
+    ngx_str_t *body);
 
 /* account_api.c */
+/* {"username", "password"} read: NULL, or the message of a 400 */
+const char *ngx_http_news_json_credentials(ngx_http_request_t *r,
+    ngx_str_t *body, ngx_str_t *name, ngx_str_t *pw);
 ngx_int_t ngx_http_news_user_reply(ngx_http_request_t *r, ngx_uint_t status,
     news_user_t *u);
 
