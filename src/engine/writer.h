@@ -1,13 +1,24 @@
 /*
  * Group commit: writes from many threads share one LMDB write
- * transaction, so that one fsync pays for a whole batch.
+ * transaction, so that one sync pays for a whole batch.
  *
  * A thread that brings a write queues it; if no batch is being written,
  * it becomes the leader, takes everything queued, applies each write in
- * a nested transaction (a failing write is undone alone), commits once,
- * and wakes the others.  Otherwise it waits for the leader to finish its
- * write.  The whole transaction begins and commits in the leader's own
+ * a nested transaction (a failing write is undone alone) and commits
+ * once.  The whole transaction begins and commits in the leader's own
  * thread, as MDB_NOTLS requires of write transactions.
+ *
+ * A commit syncs the data file once: the store runs with MDB_NOMETASYNC,
+ * so LMDB writes the pages, fdatasync()s them and then writes the meta
+ * page without a second sync.  The meta page of commit T is on disk once
+ * any later commit, of any process, has synced the data file (which it
+ * does after T's meta page was written), or after an explicit sync.  So
+ * the leader hands the leadership on as soon as its commit returns, and
+ * its batch waits for the next batch's commit (its sync covers this
+ * one); only when no batch follows does it sync the file itself.  No
+ * write is answered before its commit is on disk; the two syncs a
+ * commit cost (data, then meta) become one whenever commits follow one
+ * another, whichever worker makes them.
  */
 
 #ifndef NEWS_WRITER_H
@@ -31,22 +42,42 @@ struct news_write_op_s {
     news_err_t         err;         /* out */
     int                done;
     news_write_op_t   *next;
+    uint64_t           txnid;       /* its commit, till that is on disk */
+    unsigned long      failures;    /* the writer's, when its batch began */
 };
 
 
 typedef struct {
     pthread_mutex_t    lock;
     pthread_cond_t     cond;
+    pthread_mutex_t    sync_lock;   /* one explicit sync at a time */
+    int                fd;          /* data.mdb, for the explicit syncs */
     news_write_op_t   *head;
     news_write_op_t   *tail;
     int                leader;
     news_store_t      *st;
     news_write_pt      flush;       /* runs after a batch's writes */
+
+    uint64_t           committed;   /* this process's last commit */
+    uint64_t           durable;     /* every txn up to this one is on disk */
+
+    /*
+     * Commits and syncs of this process that failed.  A failed sync
+     * reports a lost page once per open file, to the first sync that
+     * asks: a batch that saw this move while it waited for the disk is
+     * not told it got there.  The explicit syncs use a file of their own
+     * (fd), one at a time, so that LMDB's syncs in commits and these
+     * each see every error.
+     */
+    unsigned long      failures;
+
     unsigned long      batches;     /* for the curious: ops per commit */
     unsigned long      ops;
+    unsigned long      syncs;       /* commits that needed a sync of their own */
 } news_writer_t;
 
 
+/* sets the store's MDB_NOMETASYNC: every write of the process comes here */
 int news_writer_init(news_writer_t *w, news_store_t *st);
 void news_writer_destroy(news_writer_t *w);
 
