@@ -311,6 +311,9 @@ news_writer_sync(news_writer_t *w, news_err_t *err)
 
         w->syncs++;
 
+        /* writes of other batches it covered need not wait for a leader */
+        pthread_cond_broadcast(&w->cond);
+
     } else {
         rc = errno;
         w->failures++;
