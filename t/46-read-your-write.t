@@ -2,6 +2,8 @@
 # its own session, and after every 2xx a new connection (either worker)
 # reads the article's pages and its JSON.  A comment answered 2xx is
 # committed with its comment page, so every reader after that sees it.
+# Then issue 14's hot article: 16 posters while 32 readers read its page
+# without pause, each poster reading the page right after each 2xx.
 use strict;
 use warnings;
 use Test::More;
@@ -17,7 +19,8 @@ my $JSON   = { 'Content-Type' => 'application/json' };
 my $KIDS   = 8;
 my $EACH   = 14;     # 56 threads and 56 replies: the later on comment page 2
 
-my $t = NewsTest->new(workers => 2, http => 'news_comment_rate 0;');
+# 24 registrations from one address: past the default throttle
+my $t = NewsTest->new(workers => 2, http => 'news_comment_rate 0; news_register_throttle 100000;');
 $t->newsctl('import', 'demo/seed-article.json');
 $t->run;
 my @cookies = map { $t->login("ryw$_") } 1 .. $KIDS;
@@ -93,6 +96,103 @@ my $html = pages();
 my @missing = grep { my ($id) = /^posted (\d+)/; $html !~ /id="comment-$id"/ } @posted;
 is_deeply(\@missing, [], 'and all are on the pages at the end');
 like($t->get("/api/articles/$SLUG")->{content}, qr/"comment_count":@{[ $KIDS * $EACH ]},/,
+     'the JSON counts every one');
+
+### 16 posters and 32 readers on one hot article (issue 14)
+
+my $HOT      = 'hot-article';
+my $POSTERS  = 16;
+my $READERS  = 32;
+my $TOPS     = 6;       # 96 threads: comment pages 1 and 2
+
+{
+    my $seed = decode_json(do { local (@ARGV, $/) = ('demo/seed-article.json'); <> });
+    $seed->{slug} = $HOT;
+    delete $seed->{comments};
+    my $file = $t->dir . '/hot.json';
+    open my $fh, '>', $file or die "$file: $!";
+    print $fh encode_json($seed);
+    close $fh;
+    my ($rc, $out) = $t->newsctl('import', $file);
+    is($rc, 0, 'a second article, without comments') or diag($out);
+}
+
+my @hot_cookies = map { $t->login("hot$_") } 1 .. $POSTERS;
+my $stop = $t->dir . '/hot-stop';
+
+# readers: the page over and over, one line at the end: how many, how many not 200
+my @readers;
+for my $i (1 .. $READERS) {
+    my $file = $t->dir . "/hot-reader-$i.txt";
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        my ($n, $bad) = (0, 0);
+        while (!-e $stop) {
+            $n++;
+            $bad++ if $t->get("/articles/$HOT")->{status} != 200;
+        }
+        open my $fh, '>', $file or _exit(1);
+        print $fh "read $n bad $bad\n";
+        close $fh;
+        _exit(0);
+    }
+    push @readers, [$pid, $file];
+}
+
+# posters: a top-level comment, then the comment pages as a reader gets them
+my @posters;
+for my $i (0 .. $POSTERS - 1) {
+    my $file = $t->dir . "/hot-poster-$i.txt";
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open my $fh, '>', $file or _exit(1);
+        $fh->autoflush(1);
+        for my $j (1 .. $TOPS) {
+            my $r = $t->request('POST', "/api/articles/$HOT/comments",
+                                { headers => { %$JSON, Cookie => $hot_cookies[$i] },
+                                  content => encode_json({ body => "hot-$i-$j" }) });
+            my ($id) = $r->{content} =~ /^\{"id":(\d+),/;
+            if ($r->{status} != 201 || !$id) {
+                print $fh "refused $r->{status} hot-$i-$j\n";
+                next;
+            }
+            my $html = join '', map { $_->{status} == 200 ? $_->{content} : '' }
+                                map { $t->get($_) } "/articles/$HOT", "/articles/$HOT?comments=2";
+            my $seen = $html =~ /id="comment-$id"/ ? 1 : 0;
+            print $fh "posted $id seen $seen hot-$i-$j\n";
+        }
+        close $fh;
+        _exit(0);
+    }
+    push @posters, [$pid, $file];
+}
+
+my @hot;
+for my $k (@posters) {
+    waitpid $k->[0], 0;
+    open my $fh, '<', $k->[1] or die "$k->[1]: $!";
+    push @hot, <$fh>;
+}
+open my $sfh, '>', $stop or die "$stop: $!";
+close $sfh;
+my ($reads, $bad_reads) = (0, 0);
+for my $k (@readers) {
+    waitpid $k->[0], 0;
+    open my $fh, '<', $k->[1] or die "$k->[1]: $!";
+    my ($n, $bad) = <$fh> =~ /^read (\d+) bad (\d+)/ or next;
+    $reads += $n;
+    $bad_reads += $bad;
+}
+chomp @hot;
+
+my @hot_posted = grep { /^posted / } @hot;
+is(scalar @hot_posted, $POSTERS * $TOPS, "all $POSTERS posters' comments answered 201")
+    or diag(join "\n", grep { !/^posted / } @hot);
+my @hot_unseen = grep { !/ seen 1 / } @hot_posted;
+is_deeply(\@hot_unseen, [], 'each poster saw its comment on the page right after its 201');
+ok($reads > 0, "$READERS readers read the page $reads times meanwhile");
+is($bad_reads, 0, 'and every read was a 200');
+like($t->get("/api/articles/$HOT")->{content}, qr/"comment_count":@{[ $POSTERS * $TOPS ]},/,
      'the JSON counts every one');
 
 my ($rc, $out) = $t->newsctl('check');

@@ -12,8 +12,8 @@
  *
  *     NAME[@OBJECT] WHEN ERROR
  *
- *   NAME    mdb_put, mdb_txn_commit, ... (the LMDB calls below), malloc,
- *           calloc, realloc, ngx_palloc, ngx_pnalloc, ngx_pcalloc,
+ *   NAME    mdb_put, mdb_txn_commit, ... (the LMDB calls below), fdatasync,
+ *           malloc, calloc, realloc, ngx_palloc, ngx_pnalloc, ngx_pcalloc,
  *           ngx_thread_task_post (the last four only in the test build,
  *           where the module is linked with -Wl,--wrap=NAME)
  *   OBJECT  counts only calls made from a shared object or program whose
@@ -843,6 +843,31 @@ mdb_drop(MDB_txn *txn, MDB_dbi dbi, int del)
     }
 
     return real(txn, dbi, del);
+}
+
+
+/*
+ * The disk: fdatasync, LMDB's in a commit (fdatasync@liblmdb) or the
+ * writer's own (fdatasync@ngx_http_news), fails with the rule's error
+ * without syncing.
+ */
+int
+fdatasync(int fd)
+{
+    int         rc;
+    static int  (*real)(int);
+
+    if (real == NULL) {
+        real = (int (*)(int)) dlsym(RTLD_NEXT, "fdatasync");
+    }
+
+    rc = fault_check("fdatasync", CALLER);
+    if (rc) {
+        errno = rc;
+        return -1;
+    }
+
+    return real(fd);
 }
 
 
