@@ -67,13 +67,19 @@ for my $i (0 .. $KIDS - 1) {
     push @kids, [$pid, $file];
 }
 
-my @lines;
-for my $k (@kids) {
-    waitpid $k->[0], 0;
-    open my $fh, '<', $k->[1] or die "$k->[1]: $!";
-    push @lines, <$fh>;
+# waits for each [pid, file] and returns the files' lines
+sub lines_of {
+    my @lines;
+    for my $k (@_) {
+        waitpid $k->[0], 0;
+        open my $fh, '<', $k->[1] or die "$k->[1]: $!";
+        push @lines, <$fh>;
+    }
+    chomp @lines;
+    return @lines;
 }
-chomp @lines;
+
+my @lines = lines_of(@kids);
 
 my @posted = grep { /^posted / } @lines;
 is(scalar @posted, $KIDS * $EACH, 'every comment answered 201')
@@ -167,23 +173,15 @@ for my $i (0 .. $POSTERS - 1) {
     push @posters, [$pid, $file];
 }
 
-my @hot;
-for my $k (@posters) {
-    waitpid $k->[0], 0;
-    open my $fh, '<', $k->[1] or die "$k->[1]: $!";
-    push @hot, <$fh>;
-}
+my @hot = lines_of(@posters);
 open my $sfh, '>', $stop or die "$stop: $!";
 close $sfh;
 my ($reads, $bad_reads) = (0, 0);
-for my $k (@readers) {
-    waitpid $k->[0], 0;
-    open my $fh, '<', $k->[1] or die "$k->[1]: $!";
-    my ($n, $bad) = <$fh> =~ /^read (\d+) bad (\d+)/ or next;
+for (lines_of(@readers)) {
+    my ($n, $bad) = /^read (\d+) bad (\d+)/ or next;
     $reads += $n;
     $bad_reads += $bad;
 }
-chomp @hot;
 
 my @hot_posted = grep { /^posted / } @hot;
 is(scalar @hot_posted, $POSTERS * $TOPS, "all $POSTERS posters' comments answered 201")
