@@ -396,11 +396,13 @@ ngx_int_t ngx_http_news_desk_delete(ngx_http_request_t *r,
 ngx_int_t ngx_http_news_desk_revisions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 
-/* community.c: the moderators' tools */
+/* words.c: the moderators' word lists */
 ngx_int_t ngx_http_news_api_words(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation_words(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+
+/* community.c: the moderators' other tools */
 ngx_int_t ngx_http_news_api_suspension(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_moderation_user(ngx_http_request_t *r,

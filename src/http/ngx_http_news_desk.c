@@ -1,5 +1,5 @@
 /*
- * The editors' desk in the browser (issue 20): the list of articles, the
+ * The editors' desk in the browser: the list of articles, the
  * article's form and the page that asks before a deletion.  Editors and
  * admins only: others get 403, and a reader not logged in is sent to
  * the login, which brings them back.  Every form carries the session's
