@@ -341,7 +341,8 @@ ngx_int_t ngx_http_news_auth_nav(ngx_http_request_t *r, ngx_str_t *nav);
 /* csrf.c: other sites' requests kept out */
 ngx_int_t ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex);
 ngx_int_t ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value);
-ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
+/* NGX_DECLINED, or a foreign Origin refused (403 foreign_origin) */
+ngx_int_t ngx_http_news_own_origin(ngx_http_request_t *r);
 ngx_table_elt_t *ngx_http_news_header_in(ngx_http_request_t *r,
     const char *name);
 /* over TLS, or behind a TLS proxy that says so (news_scheme_header) */

@@ -7,35 +7,11 @@
 #include "ngx_http_news_auth.h"
 
 
-static ngx_int_t ngx_http_news_own_origin(ngx_http_request_t *r);
 static ngx_int_t ngx_http_news_api_password_body(ngx_http_request_t *r,
     ngx_str_t *body);
 
 
-/*
- * Registering, logging in or out from another site's page is refused
- * before anything is read (NGX_DECLINED: the request is the site's own).
- */
-static ngx_int_t
-ngx_http_news_own_origin(ngx_http_request_t *r)
-{
-    ngx_int_t  rc;
-
-    if (ngx_http_news_origin_ok(r) == NGX_OK) {
-        return NGX_DECLINED;
-    }
-
-    rc = ngx_http_discard_request_body(r);
-    if (rc != NGX_OK) {
-        return rc;
-    }
-
-    return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN, "foreign_origin",
-                                    "requests from other sites are "
-                                    "refused");
-}
-
-
+/* POST /api/users: refused from another site's page, as /api/session */
 ngx_int_t
 ngx_http_news_api_users(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {
@@ -50,6 +26,7 @@ ngx_http_news_api_users(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 }
 
 
+/* POST, DELETE /api/session: logging in or out */
 ngx_int_t
 ngx_http_news_api_session(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 {

@@ -8,6 +8,9 @@
 #include "ngx_http_news_auth.h"
 
 
+static ngx_int_t ngx_http_news_origin_ok(ngx_http_request_t *r);
+
+
 /* the CSRF token of the logged-in reader's forms, in hex */
 ngx_int_t
 ngx_http_news_csrf_value(ngx_http_request_t *r, ngx_str_t *hex)
@@ -64,9 +67,31 @@ ngx_http_news_csrf_check(ngx_http_request_t *r, ngx_str_t *value)
 
 /*
  * The JSON API refuses requests that a browser sent on behalf of another
- * site: an Origin header, when present, must be this very site.
+ * site, before anything is read: NGX_DECLINED when the request is the
+ * site's own, else the refusal, already answered.
  */
 ngx_int_t
+ngx_http_news_own_origin(ngx_http_request_t *r)
+{
+    ngx_int_t  rc;
+
+    if (ngx_http_news_origin_ok(r) == NGX_OK) {
+        return NGX_DECLINED;
+    }
+
+    rc = ngx_http_discard_request_body(r);
+    if (rc != NGX_OK) {
+        return rc;
+    }
+
+    return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN, "foreign_origin",
+                                    "requests from other sites are "
+                                    "refused");
+}
+
+
+/* an Origin header, when present, must be this very site */
+static ngx_int_t
 ngx_http_news_origin_ok(ngx_http_request_t *r)
 {
     size_t            len;

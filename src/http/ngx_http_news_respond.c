@@ -792,20 +792,13 @@ ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json, int act)
           && news_actor_may(ngx_http_news_actor(r, &actor), act, &err)
              == NEWS_OK;
 
-    if (may && (!json || ngx_http_news_origin_ok(r) == NGX_OK)) {
-        return NGX_DECLINED;
+    if (may) {
+        return json ? ngx_http_news_own_origin(r) : NGX_DECLINED;
     }
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
         return rc;
-    }
-
-    if (json && may) {
-        return ngx_http_news_json_error(r, NGX_HTTP_FORBIDDEN,
-                                        "foreign_origin",
-                                        "requests from other sites are "
-                                        "refused");
     }
 
     if (user != NULL) {
