@@ -382,8 +382,7 @@ typedef struct {
 
 ngx_http_news_awrite_t *ngx_http_news_awrite_new(ngx_http_request_t *r,
     ngx_uint_t action, ngx_str_t *slug);
-ngx_int_t ngx_http_news_awrite_post(ngx_http_request_t *r,
-    ngx_http_news_awrite_t *w, ngx_http_news_done_pt done);
+void ngx_http_news_awrite_work(void *data);
 
 /* desk.c: the editors' desk in the browser */
 ngx_int_t ngx_http_news_desk(ngx_http_request_t *r,
@@ -394,6 +393,12 @@ ngx_int_t ngx_http_news_desk_article(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_desk_delete(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
+ngx_int_t ngx_http_news_desk_may(ngx_http_request_t *r);
+ngx_int_t ngx_http_news_desk_send(ngx_http_request_t *r, ngx_uint_t status,
+    news_buf_t *b, ngx_str_t *path, const char *title);
+extern const ngx_http_news_write_t  ngx_http_news_desk_write;
+
+/* desk_versions.c: an article's versions on the desk */
 ngx_int_t ngx_http_news_desk_revisions(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 

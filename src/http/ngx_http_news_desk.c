@@ -4,7 +4,8 @@
  * admins only: others get 403, and a reader not logged in is sent to
  * the login, which brings them back.  Every form carries the session's
  * CSRF token.  The pages are the engine's (render_desk.c); the writes
- * are the editors' API's (editors.c), from the form's fields.
+ * are the editors' API's (editors.c), from the form's fields.  An
+ * article's versions, and a version restored, are desk_versions.c's.
  */
 
 #include "ngx_http_news.h"
@@ -24,7 +25,6 @@ static const char  *ngx_http_news_desk_names[] = {
     (sizeof(ngx_http_news_desk_names) / sizeof(char *))
 
 
-static ngx_int_t ngx_http_news_desk_may(ngx_http_request_t *r);
 static ngx_int_t ngx_http_news_desk_form(ngx_http_request_t *r,
     ngx_http_news_route_t *rt, ngx_uint_t action);
 static ngx_int_t ngx_http_news_desk_form_body(ngx_http_request_t *r,
@@ -33,18 +33,19 @@ static ngx_int_t ngx_http_news_desk_delete_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static ngx_int_t ngx_http_news_desk_fields(ngx_http_request_t *r,
     ngx_str_t *body, news_desk_fields_t *v);
-static ngx_int_t ngx_http_news_desk_restore_body(ngx_http_request_t *r,
-    ngx_str_t *body);
-static ngx_int_t ngx_http_news_desk_version(ngx_str_t *s, uint32_t *v);
 static ngx_int_t ngx_http_news_desk_preview(ngx_http_request_t *r,
     ngx_http_news_awrite_t *w);
 static ngx_int_t ngx_http_news_desk_done(ngx_http_request_t *r, void *data);
 static ngx_int_t ngx_http_news_desk_form_page(ngx_http_request_t *r,
     ngx_uint_t status, news_err_t *err, const news_desk_fields_t *v);
-static ngx_int_t ngx_http_news_desk_send(ngx_http_request_t *r,
-    ngx_uint_t status, news_buf_t *b, ngx_str_t *path, const char *title);
 static int ngx_http_news_desk_action(ngx_str_t *action);
 static const char *ngx_http_news_desk_notice(ngx_http_request_t *r);
+
+
+/* the editors' write, answered with the form again or a redirect */
+const ngx_http_news_write_t  ngx_http_news_desk_write = {
+    ngx_http_news_awrite_work, ngx_http_news_desk_done
+};
 
 
 /* GET /desk: the articles, the latest changed first */
@@ -162,159 +163,6 @@ ngx_http_news_desk_delete(ngx_http_request_t *r, ngx_http_news_route_t *rt)
 
 
 /*
- * GET /desk/articles/{slug}/revisions: its versions (?before=N: those
- * below N), or ?diff=N[&to=M] what changed from version N to M (or to
- * the current text); POST (csrf, version): that version restored
- */
-ngx_int_t
-ngx_http_news_desk_revisions(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt)
-{
-    int                      rc;
-    u_char                  *slug;
-    uint32_t                 before, from, to;
-    ngx_int_t                n;
-    ngx_str_t                arg;
-    news_buf_t              *b;
-    news_err_t               err;
-    news_form_t              f;
-    news_actor_t             actor;
-    ngx_http_news_awrite_t  *w;
-
-    n = ngx_http_news_desk_may(r);
-    if (n != NGX_DECLINED) {
-        return n;
-    }
-
-    if (r->method == NGX_HTTP_POST) {
-        w = ngx_http_news_awrite_new(r, NGX_HTTP_NEWS_A_PATCH, &rt->slug);
-        if (w == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        w->path = rt->path;
-        w->desk_action = NEWS_DESK_RESTORE;
-
-        return ngx_http_news_read_body(r, 0, ngx_http_news_desk_restore_body);
-    }
-
-    n = ngx_http_discard_request_body(r);
-    if (n != NGX_OK) {
-        return n;
-    }
-
-    before = from = to = 0;
-
-    if ((ngx_http_arg(r, (u_char *) "before", 6, &arg) == NGX_OK
-         && ngx_http_news_desk_version(&arg, &before) != NGX_OK)
-        || (ngx_http_arg(r, (u_char *) "diff", 4, &arg) == NGX_OK
-            && ngx_http_news_desk_version(&arg, &from) != NGX_OK)
-        || (ngx_http_arg(r, (u_char *) "to", 2, &arg) == NGX_OK
-            && (from == 0 || ngx_http_news_desk_version(&arg, &to) != NGX_OK)))
-    {
-        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "Bad request",
-                                        "A version is a whole number from "
-                                        "1, and \"to\" goes with "
-                                        "\"diff\".");
-    }
-
-    /* the pages' links name the article by it: NUL-terminated */
-    slug = ngx_pnalloc(r->pool, rt->slug.len + 1);
-
-    if (slug == NULL || ngx_http_news_form_of(r, &f, NULL, NULL) != NGX_OK) {
-        return NGX_HTTP_INTERNAL_SERVER_ERROR;
-    }
-
-    *ngx_cpymem(slug, rt->slug.data, rt->slug.len) = '\0';
-    b = ngx_http_news_buf(r);
-
-    rc = from ? news_desk_diff_page(&ngx_http_news_module_store(r),
-                                    ngx_http_news_actor(r, &actor),
-                                    (char *) slug, rt->slug.len, from, to,
-                                    &f, b, &err)
-              : news_desk_revisions_page(&ngx_http_news_module_store(r),
-                                         ngx_http_news_actor(r, &actor),
-                                         (char *) slug, rt->slug.len,
-                                         before, &f, b, &err);
-
-    if (rc != NEWS_OK) {
-        return ngx_http_news_refused(r, &err, 0);
-    }
-
-    return ngx_http_news_desk_send(r, NGX_HTTP_OK, b, &rt->path,
-                                   from ? "Changes" : "Versions");
-}
-
-
-/*
- * fields: csrf, version.  The version's fields are read here and sent
- * as a patch, through the editors' write like any other.
- */
-static ngx_int_t
-ngx_http_news_desk_restore_body(ngx_http_request_t *r, ngx_str_t *body)
-{
-    uint32_t                 version;
-    ngx_int_t                rc;
-    ngx_str_t                value;
-    news_err_t               err;
-    news_actor_t             actor;
-    ngx_http_news_awrite_t  *w;
-
-    static const char  *names[] = { "version" };
-    ngx_str_t          *values[] = { &value };
-
-    w = ngx_http_news_get_ctx(r)->data;
-
-    rc = ngx_http_news_form_read(r, body, names, values, 1);
-    if (rc != NGX_OK) {
-        return ngx_http_news_form_refused(r, rc);
-    }
-
-    if (ngx_http_news_desk_version(&value, &version) != NGX_OK) {
-        return ngx_http_news_html_error(r, NGX_HTTP_BAD_REQUEST,
-                                        "Bad request",
-                                        "A version is a whole number from "
-                                        "1.");
-    }
-
-    if (news_desk_restore_patch(&ngx_http_news_module_store(r),
-                                ngx_http_news_actor(r, &actor), w->slug,
-                                ngx_strlen(w->slug), version, &w->patch,
-                                &err)
-        != NEWS_OK
-        || news_article_patch_check(w->patch, &err) != NEWS_OK)
-    {
-        return ngx_http_news_refused(r, &err, 0);
-    }
-
-    return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
-}
-
-
-/* a version number: 1 to 2^32 - 1, digits only */
-static ngx_int_t
-ngx_http_news_desk_version(ngx_str_t *s, uint32_t *v)
-{
-    ngx_int_t  n;
-
-    if (s->len == 0 || s->len > 10) {
-        return NGX_ERROR;
-    }
-
-    n = ngx_atoi(s->data, s->len);
-
-    if (n < 1 || (uint64_t) n > UINT32_MAX) {
-        return NGX_ERROR;
-    }
-
-    *v = (uint32_t) n;
-
-    return NGX_OK;
-}
-
-
-/*
  * A desk form: its page, or what it sends, which the editors' write
  * (editors.c) does for the action of the page it is on
  */
@@ -392,7 +240,7 @@ ngx_http_news_desk_form(ngx_http_request_t *r, ngx_http_news_route_t *rt,
  * Editors and admins: NGX_DECLINED.  Nobody logged in is sent to the
  * login, which brings them back here; anyone else is refused.
  */
-static ngx_int_t
+ngx_int_t
 ngx_http_news_desk_may(ngx_http_request_t *r)
 {
     u_char     *p;
@@ -443,6 +291,9 @@ ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
     ngx_str_t          *values[] = { &act };
 
     w = ngx_http_news_get_ctx(r)->data;
+
+    /* the form's article is dated as its write will be: now */
+    w->now = ngx_time();
 
     /* the fields first: a refused token shows the form as it was sent */
     rc = ngx_http_news_desk_fields(r, body, &w->fields);
@@ -504,7 +355,8 @@ ngx_http_news_desk_form_body(ngx_http_request_t *r, ngx_str_t *body)
                                             &w->fields);
     }
 
-    return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
+    return ngx_http_news_write_start(r, &ngx_http_news_desk_write, &w->now,
+                                     w);
 }
 
 
@@ -605,7 +457,8 @@ ngx_http_news_desk_delete_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_form_refused(r, rc);
     }
 
-    return ngx_http_news_awrite_post(r, w, ngx_http_news_desk_done);
+    return ngx_http_news_write_start(r, &ngx_http_news_desk_write, &w->now,
+                                     w);
 }
 
 
@@ -738,7 +591,8 @@ ngx_http_news_desk_form_page(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-static ngx_int_t
+/* a desk page in the chrome, with the desk's head */
+ngx_int_t
 ngx_http_news_desk_send(ngx_http_request_t *r, ngx_uint_t status,
     news_buf_t *b, ngx_str_t *path, const char *title)
 {

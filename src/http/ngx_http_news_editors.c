@@ -18,9 +18,13 @@ static ngx_int_t ngx_http_news_awrite_start(ngx_http_request_t *r,
 static ngx_int_t ngx_http_news_article_body(ngx_http_request_t *r,
     ngx_str_t *body);
 static void ngx_http_news_awrite_cleanup(void *data);
-static void ngx_http_news_awrite_work(void *data);
 static ngx_int_t ngx_http_news_awrite_done(ngx_http_request_t *r,
     void *data);
+
+
+static const ngx_http_news_write_t  ngx_http_news_awrite_write = {
+    ngx_http_news_awrite_work, ngx_http_news_awrite_done
+};
 
 
 /* POST /api/articles */
@@ -67,7 +71,8 @@ ngx_http_news_awrite_start(ngx_http_request_t *r, ngx_http_news_route_t *rt,
             return rc;
         }
 
-        return ngx_http_news_awrite_post(r, w, ngx_http_news_awrite_done);
+        return ngx_http_news_write_start(r, &ngx_http_news_awrite_write,
+                                         &w->now, w);
     }
 
     return ngx_http_news_read_body(r, 1, ngx_http_news_article_body);
@@ -122,16 +127,6 @@ ngx_http_news_awrite_new(ngx_http_request_t *r, ngx_uint_t action,
 }
 
 
-/* the write in the writes' pool; `done` answers on the event loop */
-ngx_int_t
-ngx_http_news_awrite_post(ngx_http_request_t *r, ngx_http_news_awrite_t *w,
-    ngx_http_news_done_pt done)
-{
-    return ngx_http_news_task_start(r, NGX_HTTP_NEWS_POOL_WRITES,
-                                    ngx_http_news_awrite_work, done, w);
-}
-
-
 static void
 ngx_http_news_awrite_cleanup(void *data)
 {
@@ -170,7 +165,8 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
 
         w->patch = obj;
 
-        return ngx_http_news_awrite_post(r, w, ngx_http_news_awrite_done);
+        return ngx_http_news_write_start(r, &ngx_http_news_awrite_write,
+                                         &w->now, w);
     }
 
     rc = news_article_from_json(&w->a, obj, w->now, 0, &err);
@@ -195,12 +191,16 @@ ngx_http_news_article_body(ngx_http_request_t *r, ngx_str_t *body)
         return ngx_http_news_refused(r, &err, 1);
     }
 
-    return ngx_http_news_awrite_post(r, w, ngx_http_news_awrite_done);
+    return ngx_http_news_write_start(r, &ngx_http_news_awrite_write,
+                                     &w->now, w);
 }
 
 
-/* in a pool thread: the engine's call, which decides who may */
-static void
+/*
+ * In a pool thread: the engine's call, which decides who may; the desk's
+ * writes run it too, with their own answer
+ */
+void
 ngx_http_news_awrite_work(void *data)
 {
     ngx_http_news_awrite_t  *w = data;

@@ -91,7 +91,7 @@ ngx_http_news_task_start(ngx_http_request_t *r, ngx_uint_t pool,
 /*
  * A write of `kind` to the writes' pool, its time (*now, a field of
  * data) taken first, on the event loop that keeps nginx's clock: the
- * one way the comment, moderation and report writes are posted.
+ * one way the article, comment, moderation and report writes are posted.
  */
 ngx_int_t
 ngx_http_news_write_start(ngx_http_request_t *r,
