@@ -4,7 +4,9 @@
 #                      runs the C unit tests, replays the fuzz corpora, runs
 #                      every integration test (the fault-injection loops in
 #                      their short form; COV_FAULTS_FULL=1 for the full
-#                      ones in shards, about half an hour) against it,
+#                      ones in shards, two hours on a loaded 2-core
+#                      machine, COV_FAULTS_FULL=wide for every route and
+#                      call with one error each) against it,
 #                      then prints line and branch coverage per file of
 #                      src/ and
 #                      ngx_news_module.c with the total; the HTML report is
@@ -125,8 +127,9 @@ coverage: deps coverage-deps all html-tools
 	    > $$t.log 2>&1 || { cat $$t.log; exit 1; }; done
 	@echo "coverage: integration tests and fault injection"
 	@# the table is printed even when a test fails; make fails after it
-	@# the full loops (COV_FAULTS_FULL=1) run in shards beside the rest
-	$(if $(COV_FAULTS_FULL),$(COV_ENV) $(FAULT_ENV) NEWS_FAULTS_FULL=1 \
+	@# the full loops (COV_FAULTS_FULL=1 or wide) run in shards beside the rest
+	$(if $(COV_FAULTS_FULL),$(COV_ENV) $(FAULT_ENV) \
+	    NEWS_FAULTS_FULL=$(COV_FAULTS_FULL) \
 	    t/faults/shards.sh $(FAULT_SHARDS) $(COV_DIR)/faults \
 	    > $(COV_DIR)/faults.log 2>&1 & pid=$$!;) \
 	$(COV_ENV) $(FAULT_ENV) prove -j2 \
