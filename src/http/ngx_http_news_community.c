@@ -335,14 +335,26 @@ ngx_http_news_judge_done(ngx_http_request_t *r, void *data)
     ngx_http_news_judge_t  *j = data;
 
     u_char      *p;
-    ngx_str_t    back;
-    news_buf_t  *b;
+    ngx_str_t    back, answer;
 
     if (j->json && j->rc == NEWS_OK && j->action == NEWS_JUDGE_REMOVE) {
-        b = ngx_http_news_buf(r);
-        news_buf_addf(b, "{\"deleted\":%zu}\n", j->removed);
-        return ngx_http_news_send_buf(r, NGX_HTTP_OK,
-                                      &ngx_http_news_json_type, b);
+        /*
+         * the comments are gone, so the answer saying so comes from the
+         * pool, as the request's own answers do: an engine buffer failing
+         * here would answer 500 for a write that was made
+         */
+        answer.data = ngx_pnalloc(r->pool, sizeof("{\"deleted\":}\n") - 1
+                                           + NGX_SIZE_T_LEN);
+        if (answer.data == NULL) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        answer.len = ngx_sprintf(answer.data, "{\"deleted\":%uz}\n",
+                                 j->removed)
+                     - answer.data;
+
+        return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
+                                  &answer, 1);
     }
 
     if (j->json) {
