@@ -131,12 +131,17 @@ news_writer_run(news_writer_t *w, news_write_op_t *op)
             continue;
         }
 
-        if (op->txnid == 0 || w->leader) {
+        /*
+         * Not committed yet, or a later commit is under way: its sync
+         * comes after op's meta page.  A batch still being applied is
+         * not waited for: its writes may take long (pages read from the
+         * disk), and op's answer would wait on them.
+         */
+        if (op->txnid == 0 || w->committing) {
             pthread_cond_wait(&w->cond, &w->lock);
             continue;
         }
 
-        /* committed, and nothing else of this process is on its way */
         news_writer_settle(w, op);
     }
 
@@ -150,6 +155,8 @@ news_writer_run(news_writer_t *w, news_write_op_t *op)
  * Called and returns with the lock held.  The leadership goes as soon as
  * the commit returns: the batch's writes wait for the disk in their own
  * threads (news_writer_run), and the next batch may begin meanwhile.
+ * committing tells them when a commit, whose sync will cover theirs, is
+ * under way.
  */
 static void
 news_writer_lead(news_writer_t *w)
@@ -176,6 +183,11 @@ news_writer_lead(news_writer_t *w)
 
     if (rc == NEWS_OK) {
         txnid = mdb_txn_id(txn);
+
+        pthread_mutex_lock(&w->lock);
+        w->committing = 1;
+        pthread_mutex_unlock(&w->lock);
+
         rc = news_store_commit(w->st, txn, &err);
         wrote = (rc == NEWS_OK && news_writer_wrote(w, txnid));
     }
@@ -215,6 +227,7 @@ news_writer_lead(news_writer_t *w)
     }
 
     w->leader = 0;
+    w->committing = 0;
     w->batches++;
     pthread_cond_broadcast(&w->cond);
 }

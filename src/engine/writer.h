@@ -14,11 +14,12 @@
  * any later commit, of any process, has synced the data file (which it
  * does after T's meta page was written), or after an explicit sync.  So
  * the leader hands the leadership on as soon as its commit returns, and
- * its batch waits for the next batch's commit (its sync covers this
- * one); only when no batch follows does it sync the file itself.  No
- * write is answered before its commit is on disk; the two syncs a
- * commit cost (data, then meta) become one whenever commits follow one
- * another, whichever worker makes them.
+ * its batch waits for the next batch's commit when that commit is under
+ * way (its sync covers this one); else it syncs the file itself, outside
+ * LMDB's write lock, while the next batch is applied.  No
+ * write is answered before its commit is on disk; a commit holds LMDB's
+ * write lock for one sync, not two, and the second becomes none whenever
+ * a commit of the same worker follows at once.
  */
 
 #ifndef NEWS_WRITER_H
@@ -55,6 +56,7 @@ typedef struct {
     news_write_op_t   *head;
     news_write_op_t   *tail;
     int                leader;
+    int                committing;  /* the leader is in its commit */
     news_store_t      *st;
     news_write_pt      flush;       /* runs after a batch's writes */
 
