@@ -27,6 +27,8 @@ static int news_article_free_old_addresses(news_store_t *st, MDB_txn *txn,
     uint64_t id, news_err_t *err);
 static void news_old_address_key(news_buf_t *b, uint64_t id,
     const char *address);
+static void news_comment_page_key(unsigned char *k, uint64_t article,
+    uint64_t top);
 
 
 int
@@ -403,7 +405,7 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
     }
 
     if (news_page_parse(val.mv_data, val.mv_size, pg) != 0
-        || pg->nparts < 1 || pg->nparts > 2)
+        || pg->nparts < 1 || pg->nparts > 3)
     {
         return NEWS_ERROR;
     }
@@ -1076,4 +1078,206 @@ news_article_revisions_json(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     return b->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
                      : NEWS_OK;
+}
+
+
+#define NEWS_CSTATE_HEAD  24
+
+
+int
+news_cstate_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_page_t *state, news_cstate_t *cs)
+{
+    int                   rc;
+    size_t                i;
+    uint64_t              count;
+    const unsigned char  *p;
+
+    rc = news_fragment_get(st, txn, id, NEWS_FRAG_STATE, state);
+    if (rc != 0) {
+        return news_store_code(rc);
+    }
+
+    if (state->nparts != 2 || state->part[1].len < NEWS_CSTATE_HEAD) {
+        return NEWS_NOTFOUND;
+    }
+
+    for (i = 0, count = 0; i < state->part[0].len && i < 10; i++) {
+        if (state->part[0].data[i] < '0' || state->part[0].data[i] > '9') {
+            return NEWS_ERROR;
+        }
+
+        count = count * 10 + (uint64_t) (state->part[0].data[i] - '0');
+    }
+
+    p = (const unsigned char *) state->part[1].data;
+
+    cs->count = (uint32_t) count;
+    cs->tops = news_be32_get(p);
+    cs->pages = news_be32_get(p + 4);
+    cs->last = news_be32_get(p + 8);
+    cs->stored = news_be32_get(p + 12);
+    cs->flags = news_be32_get(p + 16);
+    cs->npicks = news_be32_get(p + 20);
+
+    if (i == 0 || count > UINT32_MAX || cs->npicks > NEWS_FEATURED_MAX
+        || state->part[1].len != NEWS_CSTATE_HEAD + 8 * cs->npicks)
+    {
+        return NEWS_ERROR;
+    }
+
+    for (i = 0; i < cs->npicks; i++) {
+        cs->picks[i] = news_be64_get(p + NEWS_CSTATE_HEAD + 8 * i);
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_cstate_save(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const news_page_t *state, const news_cstate_t *cs, news_err_t *err)
+{
+    news_article_t  a;
+
+    memset(&a, 0, sizeof(news_article_t));
+    a.id = id;
+    a.published_at = state->published_at;
+    a.modified_at = state->modified_at;
+    a.version = state->version;
+    a.status = (int) (state->status & NEWS_STATUS_MASK);
+    a.comments_closed = (state->status & NEWS_COMMENTS_CLOSED) != 0;
+
+    return news_cstate_put(st, txn, &a, cs, err);
+}
+
+
+int
+news_cstate_put(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    const news_cstate_t *cs, news_err_t *err)
+{
+    int             rc;
+    size_t          i;
+    MDB_val         key, val;
+    news_buf_t      b;
+    news_article_t  counted;
+    unsigned char   k[9], v[NEWS_CSTATE_HEAD + 8 * NEWS_FEATURED_MAX];
+
+    news_be32_put(v, cs->tops);
+    news_be32_put(v + 4, cs->pages);
+    news_be32_put(v + 8, cs->last);
+    news_be32_put(v + 12, cs->stored);
+    news_be32_put(v + 16, cs->flags);
+    news_be32_put(v + 20, cs->npicks);
+
+    for (i = 0; i < cs->npicks; i++) {
+        news_be64_put(v + NEWS_CSTATE_HEAD + 8 * i, cs->picks[i]);
+    }
+
+    counted = *a;
+    counted.comment_count = cs->count;
+
+    news_buf_init(&b);
+    news_render_state(&b, &counted, v, NEWS_CSTATE_HEAD + 8 * cs->npicks);
+
+    if (b.failed) {
+        news_buf_free(&b);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    news_be64_put(k, a->id);
+    k[8] = NEWS_FRAG_STATE;
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = b.data;
+    val.mv_size = b.len;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val, 0);
+    news_buf_free(&b);
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing an article's state");
+    }
+
+    return NEWS_OK;
+}
+
+
+unsigned
+news_cstate_place(news_cstate_t *cs)
+{
+    if (cs->pages == 0) {
+        cs->pages = 1;
+        cs->last = 0;
+    }
+
+    if (cs->last >= NEWS_COMMENTS_PAGE) {
+        cs->pages++;
+        cs->last = 0;
+    }
+
+    cs->last++;
+    cs->tops++;
+
+    return cs->pages;
+}
+
+
+static void
+news_comment_page_key(unsigned char *k, uint64_t article, uint64_t top)
+{
+    news_be64_put(k, article);
+    k[8] = NEWS_FRAG_PLACE;
+    news_be64_put(k + 9, top);
+}
+
+
+int
+news_comment_page_get(news_store_t *st, MDB_txn *txn, uint64_t article,
+    uint64_t top, unsigned *page)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[17];
+
+    news_comment_page_key(k, article, top);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_PAGES], &key, &val);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (val.mv_size != 4) {
+        return MDB_CORRUPTED;
+    }
+
+    *page = news_be32_get(val.mv_data);
+
+    return *page ? 0 : MDB_CORRUPTED;
+}
+
+
+int
+news_comment_page_put(news_store_t *st, MDB_txn *txn, uint64_t article,
+    uint64_t top, unsigned page, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[17], v[4];
+
+    news_comment_page_key(k, article, top);
+    news_be32_put(v, page);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = v;
+    val.mv_size = sizeof(v);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing a comment's page");
+    }
+
+    return NEWS_OK;
 }

@@ -11,6 +11,7 @@
 #define NEWS_ARTICLES_H
 
 #include "article.h"
+#include "comment.h"
 #include "render.h"
 #include "store.h"
 
@@ -68,6 +69,58 @@ enum {
     NEWS_CHANGE_STATUS          /* threads may appear or go: to the end */
 };
 
+
+/*
+ * What an article's comments are, in a few words kept up to date in
+ * place by each comment write (the state fragment's second part,
+ * render.h), so that no write needs the whole thread: the count of
+ * visible comments, the top-level comments placed on pages, the last
+ * page and how many threads it holds, the pages stored with their links
+ * as they are, and the editors' picks.  A comment's page is fixed when
+ * it is written: a top-level comment goes on the last page, or opens the
+ * next when that one holds NEWS_COMMENTS_PAGE threads (shown or not); a
+ * reply goes on its top's.  A page stays bounded: a thread shows its top
+ * and NEWS_THREAD_SHOWN replies there and goes on on its own page.  The
+ * page of each top-level comment is kept beside the article's fragments:
+ * pages key id . 'K' . be64 comment id -> be32 page.
+ */
+#define NEWS_FRAG_PLACE     'K'
+#define NEWS_CSTATE_SORT    1   /* the featured block has the order links */
+#define NEWS_CSTATE_PICKS   2   /* the featured block is to render again */
+
+typedef struct {
+    uint32_t    count;          /* visible comments */
+    uint32_t    tops;           /* top-level comments placed */
+    uint32_t    pages;          /* the last page's number */
+    uint32_t    last;           /* threads placed on it */
+    uint32_t    stored;         /* pages stored with their pagers as is */
+    uint32_t    flags;          /* NEWS_CSTATE_* */
+    uint32_t    npicks;
+    uint64_t    picks[NEWS_FEATURED_MAX];   /* featured comments' ids */
+} news_cstate_t;
+
+/*
+ * The comment state of article id, and its state fragment: NEWS_NOTFOUND
+ * for an article stored before it (its next write renders it whole);
+ * and written back with the fragment's header as it was.
+ */
+int news_cstate_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_page_t *state, news_cstate_t *cs);
+int news_cstate_save(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const news_page_t *state, const news_cstate_t *cs, news_err_t *err);
+
+/* the state fragment of article a (its header and count) with cs */
+int news_cstate_put(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    const news_cstate_t *cs, news_err_t *err);
+
+/* the page of a new top-level comment, counted in cs (see above) */
+unsigned news_cstate_place(news_cstate_t *cs);
+
+/* a top-level comment's page: LMDB's code; and written */
+int news_comment_page_get(news_store_t *st, MDB_txn *txn, uint64_t article,
+    uint64_t top, unsigned *page);
+int news_comment_page_put(news_store_t *st, MDB_txn *txn, uint64_t article,
+    uint64_t top, unsigned page, news_err_t *err);
 
 /*
  * Comment `comment` of article `id` changed: its pages are re-rendered

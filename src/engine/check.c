@@ -587,6 +587,8 @@ news_check_article_comments(news_check_ctx_t *c, const news_article_t *a)
 {
     size_t            i, visible;
     news_err_t        err;
+    news_page_t       state;
+    news_cstate_t     cst;
     news_comment_t   *cm;
     news_comments_t   cs;
     news_check_id_t  *ids, key, *parent;
@@ -663,7 +665,11 @@ news_check_article_comments(news_check_ctx_t *c, const news_article_t *a)
         }
     }
 
-    news_check_comment_pages(c, a, news_render_comment_pages(&cs));
+    /* pages placed as comments came (articles.h), or as they fill now */
+    news_check_comment_pages(c, a,
+                             news_cstate_get(c->st, c->txn, a->id, &state,
+                                             &cst) == NEWS_OK
+                             ? cst.pages : news_render_comment_pages(&cs));
 
     free(ids);
     news_comments_free(&cs);
@@ -1019,6 +1025,17 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 
     p = key->mv_data;
     kind = key->mv_size > 8 ? p[8] : 0;
+
+    /* a top-level comment's page (articles.h): be32 page */
+    if (key->mv_size == 17 && kind == NEWS_FRAG_PLACE) {
+        if (val->mv_size != 4 || news_be32_get(val->mv_data) == 0) {
+            news_check_fail(c, "article %llu: comment %llu has no page",
+                            (unsigned long long) news_be64_get(p),
+                            (unsigned long long) news_be64_get(p + 9));
+        }
+
+        return;
+    }
 
     if (!(key->mv_size == 13 && kind == NEWS_FRAG_COMMENTS)
         && !(key->mv_size == 9 && kind != NEWS_FRAG_COMMENTS

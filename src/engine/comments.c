@@ -59,6 +59,9 @@ static int news_comment_threads_drop(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, news_err_t *err);
 static int news_comments_take(news_comments_t *cs, news_buf_t *arena,
     const MDB_val *key, const MDB_val *val);
+static int news_comments_thread_take(news_store_t *st, MDB_txn *txn,
+    MDB_cursor *cur, uint64_t article_id, uint64_t root,
+    news_comments_t *cs, news_buf_t *arena);
 static int news_comments_done(news_comments_t *cs, news_buf_t *arena,
     int rc, news_err_t *err);
 static int news_comment_index(news_store_t *st, MDB_txn *txn, int db,
@@ -72,6 +75,9 @@ static int news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_err_t *err);
 static int news_comment_disown(news_store_t *st, MDB_txn *txn,
     const unsigned char *k, int how, int64_t now, news_err_t *err);
+static int news_comment_account(news_store_t *st, MDB_txn *txn,
+    const news_comment_t *c, int was, int was_featured, news_err_t *err);
+static void news_cstate_pick(news_cstate_t *cs, uint64_t id, int on);
 
 
 static int
@@ -631,30 +637,85 @@ news_comments_thread_load(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, uint64_t root, news_comments_t *cs,
     news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val, ck, cv;
-    news_buf_t     arena;
-    MDB_cursor    *cur;
-    unsigned char  k[NEWS_THREAD_KEY], c[NEWS_COMMENTS_KEY];
+    return news_comments_threads_load(st, txn, article_id, &root, 1, cs,
+                                      err);
+}
+
+
+int
+news_comments_threads_load(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, const uint64_t *roots, size_t n,
+    news_comments_t *cs, news_err_t *err)
+{
+    int          rc;
+    size_t       i, first;
+    news_buf_t   arena;
+    MDB_cursor  *cur;
 
     memset(cs, 0, sizeof(*cs));
     news_buf_init(&arena);
 
-    if (news_comment_find(st, txn, root, &ck, &cv, err) != NEWS_OK) {
-        return err->code;
-    }
-
-    if (news_be64_get(ck.mv_data) != article_id
-        || news_comments_take(cs, &arena, &ck, &cv) != 0
-        || cs->items[0].parent != 0)
-    {
-        news_comments_done(cs, &arena, MDB_NOTFOUND, err);
-        return news_err_set(err, NEWS_NOTFOUND, "no such thread");
-    }
-
     rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_THREADS], &cur);
     if (rc != 0) {
         return news_comments_done(cs, &arena, rc, err);
+    }
+
+    for (i = 0; rc == 0 && i < n; i++) {
+        first = cs->n;
+        rc = news_comments_thread_take(st, txn, cur, article_id, roots[i],
+                                       cs, &arena);
+
+        if (rc == MDB_NOTFOUND && n == 1) {
+            mdb_cursor_close(cur);
+            news_comments_done(cs, &arena, MDB_NOTFOUND, err);
+            news_comments_free(cs);
+            return news_err_set(err, NEWS_NOTFOUND, "no such thread");
+        }
+
+        /* a top that is gone leaves its page's other threads */
+        if (rc == MDB_NOTFOUND) {
+            cs->n = first;
+            rc = 0;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    return news_comments_done(cs, &arena, rc, err);
+}
+
+
+/*
+ * Adds thread `root` of the article to cs: its top, then its replies
+ * oldest first (the thread index).  MDB_NOTFOUND when root is not a top
+ * comment of the article.
+ */
+static int
+news_comments_thread_take(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
+    uint64_t article_id, uint64_t root, news_comments_t *cs,
+    news_buf_t *arena)
+{
+    int            rc;
+    MDB_val        key, val, ck, cv;
+    news_err_t     err;
+    unsigned char  k[NEWS_THREAD_KEY], c[NEWS_COMMENTS_KEY];
+
+    rc = news_comment_find(st, txn, root, &ck, &cv, &err);
+    if (rc != NEWS_OK) {
+        return rc == NEWS_NOTFOUND ? MDB_NOTFOUND : MDB_CORRUPTED;
+    }
+
+    if (news_be64_get(ck.mv_data) != article_id) {
+        return MDB_NOTFOUND;
+    }
+
+    rc = news_comments_take(cs, arena, &ck, &cv);
+    if (rc != 0) {
+        return rc;
+    }
+
+    if (cs->items[cs->n - 1].parent != 0) {
+        return MDB_NOTFOUND;
     }
 
     news_comment_thread_key(k, article_id, root, 0, 0);
@@ -674,15 +735,43 @@ news_comments_thread_load(news_store_t *st, MDB_txn *txn,
 
         rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
         if (rc == 0) {
-            rc = news_comments_take(cs, &arena, &ck, &cv);
+            rc = news_comments_take(cs, arena, &ck, &cv);
         }
 
         if (rc != 0) {
-            break;
+            return rc;
         }
     }
 
-    mdb_cursor_close(cur);
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+
+int
+news_comments_by_id(news_store_t *st, MDB_txn *txn, const uint64_t *ids,
+    size_t n, news_comments_t *cs, news_err_t *err)
+{
+    int          rc;
+    size_t       i;
+    MDB_val      key, val;
+    news_buf_t   arena;
+
+    memset(cs, 0, sizeof(*cs));
+    news_buf_init(&arena);
+    rc = 0;
+
+    for (i = 0; rc == 0 && i < n; i++) {
+        if (news_comment_find(st, txn, ids[i], &key, &val, err) != NEWS_OK) {
+            if (err->code == NEWS_NOTFOUND) {
+                continue;
+            }
+
+            rc = MDB_CORRUPTED;
+            break;
+        }
+
+        rc = news_comments_take(cs, &arena, &key, &val);
+    }
 
     return news_comments_done(cs, &arena, rc, err);
 }
@@ -891,12 +980,88 @@ news_comment_post(news_store_t *st, MDB_txn *txn, news_comment_t *c,
     c->edited_at = 0;
     c->status = pending ? NEWS_COMMENT_PENDING : NEWS_COMMENT_VISIBLE;
 
-    if (news_comment_put(st, txn, c, err) != NEWS_OK) {
+    if (news_comment_put(st, txn, c, err) != NEWS_OK
+        || news_comment_account(st, txn, c, -1, 0, err) != NEWS_OK)
+    {
         return err->code;
     }
 
     return news_article_changed(st, txn, c->article_id, c->id,
                                 NEWS_CHANGE_NEW, now, err);
+}
+
+
+/*
+ * The article's comment state (articles.h) after comment c was written,
+ * its status `was` before (-1: a new comment) and its pick was_featured:
+ * the count of visible comments, a new top-level comment's page, the
+ * picks.  An article stored before the state is left to its flush, which
+ * renders it whole.
+ */
+static int
+news_comment_account(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
+    int was, int was_featured, news_err_t *err)
+{
+    int            rc;
+    unsigned       page;
+    news_page_t    state;
+    news_cstate_t  cs;
+
+    rc = news_cstate_get(st, txn, c->article_id, &state, &cs);
+
+    if (rc == NEWS_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's state");
+    }
+
+    if (c->status == NEWS_COMMENT_VISIBLE && was != NEWS_COMMENT_VISIBLE) {
+        cs.count++;
+
+    } else if (c->status != NEWS_COMMENT_VISIBLE
+               && was == NEWS_COMMENT_VISIBLE && cs.count > 0)
+    {
+        cs.count--;
+    }
+
+    if (was == -1 && c->parent == 0) {
+        page = news_cstate_place(&cs);
+
+        if (news_comment_page_put(st, txn, c->article_id, c->id, page, err)
+            != NEWS_OK)
+        {
+            return err->code;
+        }
+    }
+
+    if ((c->featured != 0) != (was_featured != 0)) {
+        news_cstate_pick(&cs, c->id, c->featured);
+    }
+
+    return news_cstate_save(st, txn, c->article_id, &state, &cs, err);
+}
+
+
+/* comment id picked (on) or no longer: the featured block renders again */
+static void
+news_cstate_pick(news_cstate_t *cs, uint64_t id, int on)
+{
+    uint32_t  i;
+
+    for (i = 0; i < cs->npicks && cs->picks[i] != id; i++) {
+        /* void */
+    }
+
+    if (on && i == cs->npicks && cs->npicks < NEWS_FEATURED_MAX) {
+        cs->picks[cs->npicks++] = id;
+
+    } else if (!on && i < cs->npicks) {
+        cs->picks[i] = cs->picks[--cs->npicks];
+    }
+
+    cs->flags |= NEWS_CSTATE_PICKS;
 }
 
 
@@ -935,6 +1100,10 @@ news_comment_feature(news_store_t *st, MDB_txn *txn, uint64_t id, int on,
         rc = news_comment_put(st, txn, &c, err);
     }
 
+    if (rc == NEWS_OK) {
+        rc = news_comment_account(st, txn, &c, c.status, !on, err);
+    }
+
     /* the featured block is rendered with the comment pages */
     if (rc == NEWS_OK) {
         rc = news_article_changed(st, txn, c.article_id, c.id,
@@ -949,14 +1118,16 @@ news_comment_feature(news_store_t *st, MDB_txn *txn, uint64_t id, int on,
 
 /*
  * Only a visible comment is picked, once, and an article shows at most
- * NEWS_FEATURED_MAX: its picks are counted in the comments' views (a
- * write reads them all anyway to render the article's pages again).
+ * NEWS_FEATURED_MAX: its comment state holds its picks.
  */
 static int
 news_comment_feature_check(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, int on, news_err_t *err)
 {
+    int              rc;
     size_t           i, n;
+    news_page_t      state;
+    news_cstate_t    picks;
     news_comments_t  cs;
 
     if (!on) {
@@ -978,15 +1149,24 @@ news_comment_feature_check(news_store_t *st, MDB_txn *txn,
                             "featured");
     }
 
-    if (news_comments_load(st, txn, c->article_id, &cs, err) != NEWS_OK) {
-        return err->code;
-    }
+    /* the comment state counts them; an article stored before it, here */
+    rc = news_cstate_get(st, txn, c->article_id, &state, &picks);
+    n = picks.npicks;
 
-    for (i = 0, n = 0; i < cs.n; i++) {
-        n += cs.items[i].featured;
-    }
+    if (rc == NEWS_NOTFOUND) {
+        if (news_comments_load(st, txn, c->article_id, &cs, err) != NEWS_OK) {
+            return err->code;
+        }
 
-    news_comments_free(&cs);
+        for (i = 0, n = 0; i < cs.n; i++) {
+            n += cs.items[i].featured;
+        }
+
+        news_comments_free(&cs);
+
+    } else if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's state");
+    }
 
     if (n >= NEWS_FEATURED_MAX) {
         return news_err_set(err, NEWS_CONFLICT, "this article has %d "
@@ -1007,13 +1187,16 @@ static int
 news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
     const char *body, int64_t now, news_err_t *err)
 {
-    int             rc, kind;
+    int             rc, kind, was, was_featured;
     char           *text;
     news_comment_t  c;
 
     if (news_comment_get(st, txn, id, &c, err) != NEWS_OK) {
         return err->code;
     }
+
+    was = c.status;
+    was_featured = c.featured;
 
     if (c.status == NEWS_COMMENT_DELETED && status != NEWS_COMMENT_DELETED) {
         news_comment_free(&c);
@@ -1051,6 +1234,10 @@ news_comment_change(news_store_t *st, MDB_txn *txn, uint64_t id, int status,
     }
 
     rc = news_comment_put(st, txn, &c, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_comment_account(st, txn, &c, was, was_featured, err);
+    }
 
     /* a deleted comment's reports have nothing left to judge */
     if (rc == NEWS_OK && status == NEWS_COMMENT_DELETED) {
@@ -1574,7 +1761,7 @@ static int
 news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
     int how, int64_t now, news_err_t *err)
 {
-    int             rc, kind;
+    int             rc, kind, was;
     MDB_val         key, val;
     news_comment_t  c;
 
@@ -1601,6 +1788,7 @@ news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
     c.author = news_comment_strdup(NEWS_DELETED_USER);
     c.author_id = 0;
     kind = NEWS_CHANGE_TEXT;
+    was = c.status;
 
     if (how == NEWS_DISOWN_REMOVE && c.status != NEWS_COMMENT_DELETED) {
         free(c.body);
@@ -1615,6 +1803,11 @@ news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
     }
 
     rc = news_comment_put(st, txn, &c, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_comment_account(st, txn, &c, was, c.featured, err);
+    }
+
     if (rc == NEWS_OK) {
         rc = news_article_changed(st, txn, c.article_id, c.id, kind, now,
                                   err);

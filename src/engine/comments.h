@@ -210,6 +210,19 @@ int news_comments_thread_load(news_store_t *st, MDB_txn *txn,
     news_err_t *err);
 
 /*
+ * Threads roots[0..n) of the article, one after another as
+ * news_comments_thread_load() gives each (a root that is no top comment
+ * of the article left out): one comment page's threads.
+ */
+int news_comments_threads_load(news_store_t *st, MDB_txn *txn,
+    uint64_t article_id, const uint64_t *roots, size_t n,
+    news_comments_t *cs, news_err_t *err);
+
+/* comments ids[0..n), those still stored, as news_comments_load() gives them */
+int news_comments_by_id(news_store_t *st, MDB_txn *txn, const uint64_t *ids,
+    size_t n, news_comments_t *cs, news_err_t *err);
+
+/*
  * A user's comments, for moderators (the author index): deletes those
  * not deleted yet, at most `max` (up to NEWS_AUTHOR_BATCH) a call,
  * walking at most NEWS_AUTHOR_WALK entries from comment id *from on,

@@ -23,29 +23,45 @@
 #include "text.h"
 
 
+/* every fragment but the state (news_cstate_put) and the comment pages */
 static const int  news_fragment_kinds[] = {
-    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY,
-    NEWS_FRAG_TEASER, NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP, NEWS_FRAG_FEATURED
+    NEWS_FRAG_PAGE, NEWS_FRAG_JSON, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
+    NEWS_FRAG_ATOM, NEWS_FRAG_SITEMAP, NEWS_FRAG_FEATURED
 };
 
 
 static int news_article_inherit(news_store_t *st, MDB_txn *txn,
-    news_article_t *a, uint64_t id, int64_t now, news_err_t *err);
+    news_article_t *a, uint64_t id, int64_t now, int *same,
+    news_err_t *err);
 static int news_article_write(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, news_err_t *err);
 static int news_article_write_fragments(news_store_t *st, MDB_txn *txn,
     news_article_t *a, const news_comments_t *cs, int refresh,
-    news_err_t *err);
+    news_cstate_t *cst, news_err_t *err);
 static int news_article_put_fragment(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, const news_comments_t *cs, int kind,
     unsigned page, news_buf_t *b, news_err_t *err);
-static int news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn,
-    uint64_t id, news_err_t *err);
+static int news_page_put(news_store_t *st, MDB_txn *txn, uint64_t id,
+    int kind, unsigned page, const news_buf_t *b, news_err_t *err);
 static uint32_t news_comments_visible(const news_comments_t *cs);
-static int news_article_write_pages(news_store_t *st, MDB_txn *txn,
-    news_article_t *a, const news_comments_t *cs, unsigned from,
-    const unsigned *want, unsigned nwant, unsigned pages, news_err_t *err);
-static unsigned news_min_u(unsigned a, unsigned b);
+static int news_article_write_threads(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_comments_t *cs, news_cstate_t *cst,
+    news_err_t *err);
+static int news_article_put_pages(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_buf_t *tb, const size_t *at,
+    const uint64_t *ids, const unsigned *on, size_t n, unsigned pages,
+    news_err_t *err);
+static int news_article_flush_one(news_store_t *st, MDB_txn *txn,
+    unsigned i, news_err_t *err);
+static int news_article_splice(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, uint64_t root, const news_comments_t *cs,
+    news_cstate_t *cst, news_err_t *err);
+static int news_article_repage(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, unsigned page, const news_str_t *thread,
+    uint64_t root, news_cstate_t *cst, news_err_t *err);
+static int news_article_featured(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_cstate_t *cst, news_err_t *err);
+static int news_comment_key_cmp(const void *x, const void *y);
 static unsigned news_article_pages_bound(const news_article_t *a);
 static int news_article_body(news_article_t *a, news_buf_t *html,
     news_err_t *err);
@@ -81,9 +97,11 @@ int
 news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     uint64_t id, int64_t now, news_err_t *err)
 {
-    int              rc;
+    int              rc, same;
     uint64_t         other;
     news_buf_t       events;
+    news_page_t      state;
+    news_cstate_t    cst;
     news_comments_t  cs;
 
     /* a slug names one article: another's is a conflict */
@@ -97,6 +115,8 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
         return news_err_set(err, NEWS_CONFLICT, "the slug \"%s\" is taken",
                             a->slug);
     }
+
+    same = 0;
 
     if (id == 0) {
         /*
@@ -119,15 +139,32 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
             a->updated_at = a->published_at;
         }
 
-    } else if (news_article_inherit(st, txn, a, id, now, err) != NEWS_OK) {
+    } else if (news_article_inherit(st, txn, a, id, now, &same, err)
+               != NEWS_OK)
+    {
         return err->code;
     }
 
-    if (news_comments_load(st, txn, a->id, &cs, err) != NEWS_OK) {
+    /*
+     * Its comments' pages show its slug and whether comments are open:
+     * as long as neither changes they stay as they are, and the comments
+     * are not read (an article stored before the comment state is
+     * rendered whole once)
+     */
+    memset(&cs, 0, sizeof(cs));
+    rc = same ? news_cstate_get(st, txn, a->id, &state, &cst) : NEWS_NOTFOUND;
+
+    if (rc != NEWS_OK && rc != NEWS_NOTFOUND) {
+        return news_err_set(err, rc, "reading an article's state");
+    }
+
+    same = (rc == NEWS_OK);
+
+    if (!same && news_comments_load(st, txn, a->id, &cs, err) != NEWS_OK) {
         return err->code;
     }
 
-    a->comment_count = news_comments_visible(&cs);
+    a->comment_count = same ? cst.count : news_comments_visible(&cs);
     a->modified_at = now;
 
     rc = news_article_write(st, txn, a, err);
@@ -136,16 +173,16 @@ news_article_save(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     if (rc == NEWS_OK) {
-        rc = news_article_write_fragments(st, txn, a, &cs, 0, err);
+        rc = news_article_write_fragments(st, txn, a, same ? NULL : &cs, 0,
+                                          &cst, err);
     }
 
     news_buf_init(&events);
     news_live_article_event(&events, a, now);
 
     if (rc == NEWS_OK) {
-        rc = news_outbox_article(st, txn, a, NEWS_KEYS_ALL,
-                                 news_render_comment_pages(&cs), &events, now,
-                                 err);
+        rc = news_outbox_article(st, txn, a, NEWS_KEYS_ALL, cst.pages,
+                                 &events, now, err);
     }
 
     news_buf_free(&events);
@@ -212,6 +249,7 @@ news_article_rerender(news_store_t *st, MDB_txn *txn, news_article_t *a,
     int64_t now, news_err_t *err)
 {
     int              rc;
+    news_cstate_t    cst;
     news_comments_t  cs;
 
     if (news_comments_load(st, txn, a->id, &cs, err) != NEWS_OK) {
@@ -228,13 +266,12 @@ news_article_rerender(news_store_t *st, MDB_txn *txn, news_article_t *a,
     }
 
     if (rc == NEWS_OK) {
-        rc = news_article_write_fragments(st, txn, a, &cs, 1, err);
+        rc = news_article_write_fragments(st, txn, a, &cs, 1, &cst, err);
     }
 
     if (rc == NEWS_OK) {
-        rc = news_outbox_article(st, txn, a, NEWS_KEYS_TEASER,
-                                 news_render_comment_pages(&cs), NULL, now,
-                                 err);
+        rc = news_outbox_article(st, txn, a, NEWS_KEYS_TEASER, cst.pages,
+                                 NULL, now, err);
     }
 
     news_comments_free(&cs);
@@ -318,127 +355,358 @@ news_article_delete(news_store_t *st, MDB_txn *txn, uint64_t id, int64_t now,
 
 
 /*
- * Re-renders each article changed in this batch once, with the comment
- * pages its changes touch: a new comment's thread page (and the page
- * before, whose "later" link may be new), an edit's page, or everything
- * from the page before a status change's page on (threads may appear or
- * vanish there).  What comments change is apart from the article's text
- * (render.h): its state, summary and teaser and those comment pages are
- * all that is written; the record, the page and the JSON stay.
+ * Writes what the comments changed in this batch change, once an
+ * article: the page of each thread a comment of the batch is in, with
+ * that thread spliced in (rendered alone from the thread index, its top
+ * and NEWS_THREAD_SHOWN replies), the pages whose links to the next one
+ * a new page changes, the featured block when a pick (or the count that
+ * shows the order's links) changed, the state, summary and teaser.  No
+ * Markdown, no article's whole thread: a bounded piece of work whatever
+ * the article holds.  An article stored before the comment state
+ * (articles.h) is rendered whole, once.
  */
 int
 news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err)
 {
-    int              rc;
-    unsigned         i, j, page, from, pages, want[64], nwant;
-    uint64_t         id;
-    news_page_t      state;
-    news_buf_t       events;
-    news_article_t   a;
-    news_comments_t  cs;
+    int       rc;
+    unsigned  i;
 
     (void) arg;
 
     rc = NEWS_OK;
 
     for (i = 0; rc == NEWS_OK && i < st->ndirty; i++) {
-        id = st->dirty[i].article;
-
-        if (id == 0) {
-            continue;
+        if (st->dirty[i].article != 0) {
+            rc = news_article_flush_one(st, txn, i, err);
         }
-
-        if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
-            /* deleted later in the same batch: nothing to show */
-            rc = (err->code == NEWS_NOTFOUND) ? NEWS_OK : err->code;
-            continue;
-        }
-
-        /* a store from before the state fragment: its first write, whole */
-        if (news_fragment_get(st, txn, id, NEWS_FRAG_STATE, &state) != 0) {
-            for (j = i + 1; j < st->ndirty; j++) {
-                if (st->dirty[j].article == id) {
-                    st->dirty[j].article = 0;
-                }
-            }
-
-            rc = news_article_rerender(st, txn, &a, st->dirty_now, err);
-            news_article_free(&a);
-            continue;
-        }
-
-        if (news_comments_load(st, txn, id, &cs, err) != NEWS_OK) {
-            news_article_free(&a);
-            rc = err->code;
-            break;
-        }
-
-        from = (unsigned) -1;
-        nwant = 0;
-        news_buf_init(&events);
-
-        for (j = i; j < st->ndirty; j++) {
-            if (st->dirty[j].article != id) {
-                continue;
-            }
-
-            page = news_render_comment_page_of(&cs, st->dirty[j].comment);
-
-            /* what open pages are sent, after the commit */
-            news_live_event(&events, &a, &cs, st->dirty[j].comment,
-                            st->dirty[j].kind, st->dirty_now);
-
-            /* the page before may gain or lose its "later" link */
-            if (page == 0 || st->dirty[j].kind == NEWS_CHANGE_STATUS) {
-                from = news_min_u(from, page > 1 ? page - 1 : 1);
-
-            } else {
-                want[nwant++] = page;
-
-                if (st->dirty[j].kind == NEWS_CHANGE_NEW && page > 1) {
-                    want[nwant++] = page - 1;
-                }
-            }
-
-            if (j > i) {
-                st->dirty[j].article = 0;
-            }
-
-            if (nwant > 62) {
-                from = 1;
-                nwant = 0;
-            }
-        }
-
-        pages = news_render_comment_pages(&cs);
-
-        /* the record and its Markdown stay as they are: see render.h */
-        a.version++;
-        a.comment_count = news_comments_visible(&cs);
-        a.modified_at = st->dirty_now;
-
-        rc = news_store_touch(st, txn, st->dirty_now, err);
-
-        if (rc == NEWS_OK) {
-            rc = news_article_write_pages(st, txn, &a, &cs, from, want, nwant,
-                                          pages, err);
-        }
-
-        if (rc == NEWS_OK) {
-            rc = news_outbox_article(st, txn, &a, NEWS_KEYS_TEASER, pages,
-                                     &events, st->dirty_now, err);
-        }
-
-        news_buf_free(&events);
-
-        news_comments_free(&cs);
-        news_article_free(&a);
     }
 
     st->ndirty = 0;
 
     return rc;
+}
+
+
+/* the article of dirty entry i, with every later entry of it */
+static int
+news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
+    news_err_t *err)
+{
+    int              rc;
+    size_t           n, k;
+    unsigned         j, p, from;
+    uint64_t         id, root, roots[NEWS_DIRTY_MAX];
+    news_buf_t       events, b;
+    news_page_t      state;
+    news_cstate_t    cst;
+    news_article_t   a;
+    news_comments_t  threads[NEWS_DIRTY_MAX];
+
+    id = st->dirty[i].article;
+
+    if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
+        /* deleted later in the same batch: nothing to show */
+        return err->code == NEWS_NOTFOUND ? NEWS_OK : err->code;
+    }
+
+    rc = news_cstate_get(st, txn, id, &state, &cst);
+
+    /* a store from before the comment state: its first write, whole */
+    if (rc == NEWS_NOTFOUND) {
+        for (j = i + 1; j < st->ndirty; j++) {
+            if (st->dirty[j].article == id) {
+                st->dirty[j].article = 0;
+            }
+        }
+
+        rc = news_article_rerender(st, txn, &a, st->dirty_now, err);
+        news_article_free(&a);
+        return rc;
+    }
+
+    if (rc != NEWS_OK) {
+        news_article_free(&a);
+        return news_err_set(err, rc, "reading an article's state");
+    }
+
+    /* the record and its Markdown stay as they are: see render.h */
+    a.version++;
+    a.comment_count = cst.count;
+    a.modified_at = st->dirty_now;
+
+    from = cst.stored ? cst.stored : 1;
+    n = 0;
+
+    /* each thread once, however many of its comments the batch has */
+    for (j = i; rc == NEWS_OK && j < st->ndirty; j++) {
+        if (st->dirty[j].article != id) {
+            continue;
+        }
+
+        for (k = 0; k < cst.npicks; k++) {
+            if (cst.picks[k] == st->dirty[j].comment) {
+                cst.flags |= NEWS_CSTATE_PICKS;
+            }
+        }
+
+        /* a change that names no comment (or one gone) has no thread */
+        rc = news_comment_thread_of(st, txn, st->dirty[j].comment, &root,
+                                    err);
+
+        if (rc == NEWS_NOTFOUND) {
+            rc = NEWS_OK;
+            continue;
+        }
+
+        for (k = 0; rc == NEWS_OK && k < n && roots[k] != root; k++) {
+            /* void */
+        }
+
+        if (rc == NEWS_OK && k == n) {
+            rc = news_comments_thread_load(st, txn, id, root, &threads[n],
+                                           err);
+            roots[n++] = root;
+
+            if (rc == NEWS_OK) {
+                rc = news_article_splice(st, txn, &a, root, &threads[k],
+                                         &cst, err);
+            }
+        }
+    }
+
+    /* the pages a new page follows gain their link to it */
+    for (p = from; rc == NEWS_OK && p <= cst.pages && cst.stored < cst.pages;
+         p++)
+    {
+        rc = news_article_repage(st, txn, &a, p, NULL, 0, &cst, err);
+    }
+
+    cst.stored = cst.pages;
+
+    if (rc == NEWS_OK) {
+        rc = news_article_featured(st, txn, &a, &cst, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_store_touch(st, txn, st->dirty_now, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_cstate_put(st, txn, &a, &cst, err);
+    }
+
+    news_buf_init(&b);
+
+    if (rc == NEWS_OK) {
+        rc = news_article_put_fragment(st, txn, &a, NULL, NEWS_FRAG_SUMMARY,
+                                       0, &b, err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_article_put_fragment(st, txn, &a, NULL, NEWS_FRAG_TEASER,
+                                       0, &b, err);
+    }
+
+    news_buf_free(&b);
+
+    /* what open pages are sent, after the commit, in the batch's order */
+    news_buf_init(&events);
+
+    for (j = i; j < st->ndirty; j++) {
+        if (st->dirty[j].article != id) {
+            continue;
+        }
+
+        for (k = 0; k < n; k++) {
+            news_live_event(&events, &a, &threads[k], st->dirty[j].comment,
+                            st->dirty[j].kind, st->dirty_now);
+        }
+
+        if (j > i) {
+            st->dirty[j].article = 0;
+        }
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_outbox_article(st, txn, &a, NEWS_KEYS_TEASER, cst.pages,
+                                 &events, st->dirty_now, err);
+    }
+
+    news_buf_free(&events);
+
+    for (k = 0; k < n; k++) {
+        news_comments_free(&threads[k]);
+    }
+
+    news_article_free(&a);
+
+    return rc;
+}
+
+
+/*
+ * Thread `root` (cs: news_comments_thread_load()'s) rendered alone and
+ * put in its page in place of what it was, or after the page's threads
+ * when it is new there.
+ */
+static int
+news_article_splice(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    uint64_t root, const news_comments_t *cs, news_cstate_t *cst,
+    news_err_t *err)
+{
+    int         rc;
+    size_t      n, *at;
+    unsigned    page;
+    uint64_t   *ids;
+    news_buf_t  tb;
+    news_str_t  thread;
+
+    rc = news_comment_page_get(st, txn, a->id, root, &page);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading a comment's page");
+    }
+
+    news_buf_init(&tb);
+
+    if (news_render_threads(&tb, a, cs, &at, &ids, &n) != 0) {
+        news_buf_free(&tb);
+        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                            a->slug);
+    }
+
+    thread.data = tb.data;
+    thread.len = 0;
+
+    /* the thread's top comes first in its own load */
+    if (n > 0 && ids[0] == root) {
+        thread.data = tb.data + at[0];
+        thread.len = at[1] - at[0];
+    }
+
+    rc = news_article_repage(st, txn, a, page, &thread, root, cst, err);
+
+    free(at);
+    free(ids);
+    news_buf_free(&tb);
+
+    return rc;
+}
+
+
+/*
+ * Comment page `page` written again from what it holds, with thread
+ * `root` put in (thread NULL: none, only its links to the pages around
+ * it may change).  One read and one write of the page.
+ */
+static int
+news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    unsigned page, const news_str_t *thread, uint64_t root,
+    news_cstate_t *cst, news_err_t *err)
+{
+    int          rc;
+    size_t       n, k;
+    uint64_t     ids[NEWS_COMMENTS_PAGE + 1];
+    news_buf_t   b;
+    news_str_t   th[NEWS_COMMENTS_PAGE + 1];
+    news_page_t  pg;
+
+    n = 0;
+
+    rc = news_article_comment_page(st, txn, a->id, page, &pg);
+
+    if (rc == NEWS_OK
+        && news_comment_page_threads(&pg, th, ids, NEWS_COMMENTS_PAGE, &n)
+           != 0)
+    {
+        rc = NEWS_ERROR;
+    }
+
+    if (rc != NEWS_OK && rc != NEWS_NOTFOUND) {
+        return news_err_set(err, NEWS_ERROR, "article %llu: comment page %u "
+                            "does not read", (unsigned long long) a->id,
+                            page);
+    }
+
+    if (rc == NEWS_NOTFOUND) {
+        n = 0;
+    }
+
+    if (thread != NULL) {
+        for (k = 0; k < n && ids[k] != root; k++) {
+            /* void */
+        }
+
+        if (k == n) {
+            ids[n++] = root;
+        }
+
+        th[k] = *thread;
+    }
+
+    news_buf_init(&b);
+    news_render_comment_value(&b, a, page, cst->pages, th, ids, n);
+
+    rc = news_page_put(st, txn, a->id, NEWS_FRAG_COMMENTS, page, &b, err);
+    news_buf_free(&b);
+
+    return rc;
+}
+
+
+/*
+ * The featured block, when a pick or a picked comment changed or the
+ * count crossed what shows the order's links: its picks read by id (at
+ * most NEWS_FEATURED_MAX), in the order they were written
+ */
+static int
+news_article_featured(news_store_t *st, MDB_txn *txn, const news_article_t *a,
+    news_cstate_t *cst, news_err_t *err)
+{
+    int              rc, sort;
+    news_buf_t       b;
+    news_comments_t  cs;
+
+    sort = cst->count > 1;
+
+    if (!(cst->flags & NEWS_CSTATE_PICKS)
+        && sort == ((cst->flags & NEWS_CSTATE_SORT) != 0))
+    {
+        return NEWS_OK;
+    }
+
+    if (news_comments_by_id(st, txn, cst->picks, cst->npicks, &cs, err)
+        != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    qsort(cs.items, cs.n, sizeof(news_comment_t), news_comment_key_cmp);
+
+    news_buf_init(&b);
+    rc = news_article_put_fragment(st, txn, a, &cs, NEWS_FRAG_FEATURED, 0, &b,
+                                   err);
+    news_buf_free(&b);
+    news_comments_free(&cs);
+
+    cst->flags &= ~(uint32_t) (NEWS_CSTATE_PICKS | NEWS_CSTATE_SORT);
+    cst->flags |= sort ? NEWS_CSTATE_SORT : 0;
+
+    return rc;
+}
+
+
+/* comments in the order of their keys: time, then id */
+static int
+news_comment_key_cmp(const void *x, const void *y)
+{
+    const news_comment_t  *a = x, *b = y;
+
+    if (a->created_at != b->created_at) {
+        return a->created_at < b->created_at ? -1 : 1;
+    }
+
+    return (a->id > b->id) - (a->id < b->id);
 }
 
 
@@ -467,7 +735,7 @@ news_comments_visible(const news_comments_t *cs)
  */
 static int
 news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
-    uint64_t id, int64_t now, news_err_t *err)
+    uint64_t id, int64_t now, int *same, news_err_t *err)
 {
     int             rc;
     void           *copy;
@@ -498,6 +766,10 @@ news_article_inherit(news_store_t *st, MDB_txn *txn, news_article_t *a,
     if (rc == NEWS_OK && strcmp(old.slug, a->slug) != 0) {
         rc = news_article_redirect(st, txn, old.slug, id, err);
     }
+
+    /* what its comment pages show of it */
+    *same = strcmp(old.slug, a->slug) == 0
+            && old.comments_closed == a->comments_closed;
 
     news_article_free(&old);
 
@@ -709,17 +981,32 @@ news_article_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 /*
  * Renders and stores every fragment of the article.  The Markdown is
  * rendered once for all of them.  A refresh (its comments changed) skips
- * what comments do not touch: the feed and sitemap entries.
+ * what comments do not touch: the feed and sitemap entries.  With its
+ * comments (cs), its comment pages, featured block and comment state are
+ * written from them; without (NULL), they stay as they are, cst read from
+ * the state.
  */
 static int
 news_article_write_fragments(news_store_t *st, MDB_txn *txn,
     news_article_t *a, const news_comments_t *cs, int refresh,
-    news_err_t *err)
+    news_cstate_t *cst, news_err_t *err)
 {
-    int         rc, kind;
-    size_t      i;
-    unsigned    page, pages;
-    news_buf_t  b, html;
+    int          rc, kind;
+    size_t       i;
+    news_buf_t   b, html;
+    news_page_t  state;
+
+    if (cs == NULL) {
+        rc = news_cstate_get(st, txn, a->id, &state, cst);
+        if (rc != NEWS_OK) {
+            return news_err_set(err, rc, "reading an article's state");
+        }
+
+    } else if (news_article_write_threads(st, txn, a, cs, cst, err)
+               != NEWS_OK)
+    {
+        return err->code;
+    }
 
     news_buf_init(&b);
 
@@ -727,29 +1014,20 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
         return err->code;
     }
 
-    rc = NEWS_OK;
+    rc = news_cstate_put(st, txn, a, cst, err);
 
     for (i = 0; rc == NEWS_OK && i < sizeof(news_fragment_kinds) / sizeof(int);
          i++)
     {
         kind = news_fragment_kinds[i];
 
-        if (refresh && (kind == NEWS_FRAG_ATOM || kind == NEWS_FRAG_SITEMAP)) {
+        if ((refresh && (kind == NEWS_FRAG_ATOM || kind == NEWS_FRAG_SITEMAP))
+            || (cs == NULL && kind == NEWS_FRAG_FEATURED))
+        {
             continue;
         }
 
         rc = news_article_put_fragment(st, txn, a, cs, kind, 0, &b, err);
-    }
-
-    if (rc == NEWS_OK) {
-        rc = news_article_drop_comment_pages(st, txn, a->id, err);
-    }
-
-    pages = news_render_comment_pages(cs);
-
-    for (page = 1; rc == NEWS_OK && page <= pages; page++) {
-        rc = news_article_put_fragment(st, txn, a, cs, NEWS_FRAG_COMMENTS,
-                                       page, &b, err);
     }
 
     news_buf_free(&b);
@@ -762,55 +1040,105 @@ news_article_write_fragments(news_store_t *st, MDB_txn *txn,
 
 
 /*
- * After comments changed: the state, the summary and teaser (counts,
- * validators), the editors' picks (a pick's text or status may be what
- * changed), and of the comment pages those in want[] or from `from`
- * on; pages past the last are dropped.  No Markdown: none of these holds
- * the body.
+ * Every comment page of the article from its comments, each top-level
+ * comment placed again as a new one would be (news_cstate_place), and
+ * the comment state that says so.
  */
 static int
-news_article_write_pages(news_store_t *st, MDB_txn *txn, news_article_t *a,
-    const news_comments_t *cs, unsigned from, const unsigned *want,
-    unsigned nwant, unsigned pages, news_err_t *err)
+news_article_write_threads(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_comments_t *cs, news_cstate_t *cst,
+    news_err_t *err)
 {
     int            rc;
-    size_t         i;
-    unsigned       page, j;
-    news_buf_t     b;
-    unsigned char  k[13];
+    size_t         i, n, *at;
+    uint64_t      *ids;
+    unsigned      *on;
+    news_buf_t     tb;
+    unsigned char  k[9];
 
-    static const int  kinds[] = {
-        NEWS_FRAG_STATE, NEWS_FRAG_SUMMARY, NEWS_FRAG_TEASER,
-        NEWS_FRAG_FEATURED
-    };
+    memset(cst, 0, sizeof(news_cstate_t));
+    cst->count = news_comments_visible(cs);
+    cst->flags = cst->count > 1 ? NEWS_CSTATE_SORT : 0;
+
+    for (i = 0; i < cs->n && cst->npicks < NEWS_FEATURED_MAX; i++) {
+        if (cs->items[i].featured) {
+            cst->picks[cst->npicks++] = cs->items[i].id;
+        }
+    }
+
+    news_buf_init(&tb);
+
+    if (news_render_threads(&tb, a, cs, &at, &ids, &n) != 0) {
+        news_buf_free(&tb);
+        return news_err_set(err, NEWS_ERROR, "rendering \"%s\" failed",
+                            a->slug);
+    }
+
+    on = malloc((n ? n : 1) * sizeof(unsigned));
+    rc = on ? NEWS_OK : news_err_set(err, NEWS_ERROR, "out of memory");
+
+    for (i = 0; rc == NEWS_OK && i < n; i++) {
+        on[i] = news_cstate_place(cst);
+    }
+
+    cst->pages = cst->pages ? cst->pages : 1;
+    cst->stored = cst->pages;
+
+    news_be64_put(k, a->id);
+
+    for (k[8] = NEWS_FRAG_COMMENTS; rc == NEWS_OK && k[8];
+         k[8] = k[8] == NEWS_FRAG_COMMENTS ? NEWS_FRAG_PLACE : 0)
+    {
+        rc = news_store_drop_range(st, txn, NEWS_DB_PAGES, k, sizeof(k), err);
+    }
+
+    for (i = 0; rc == NEWS_OK && i < n; i++) {
+        rc = news_comment_page_put(st, txn, a->id, ids[i], on[i], err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = news_article_put_pages(st, txn, a, &tb, at, ids, on, n,
+                                    cst->pages, err);
+    }
+
+    free(on);
+    free(at);
+    free(ids);
+    news_buf_free(&tb);
+
+    return rc;
+}
+
+
+/* pages 1 .. pages from the threads tb[at[i] .. at[i + 1]) on page on[i] */
+static int
+news_article_put_pages(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_buf_t *tb, const size_t *at,
+    const uint64_t *ids, const unsigned *on, size_t n, unsigned pages,
+    news_err_t *err)
+{
+    int         rc;
+    size_t      i, first, k;
+    unsigned    page;
+    news_buf_t  b;
+    news_str_t  th[NEWS_COMMENTS_PAGE];
 
     news_buf_init(&b);
-
     rc = NEWS_OK;
-
-    for (i = 0; rc == NEWS_OK && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
-        rc = news_article_put_fragment(st, txn, a, cs, kinds[i], 0, &b, err);
-    }
+    first = 0;
 
     for (page = 1; rc == NEWS_OK && page <= pages; page++) {
-        for (j = 0; j < nwant && want[j] != page; j++) {
-            /* void */
+        for (i = first, k = 0; i < n && on[i] == page; i++, k++) {
+            th[k].data = tb->data + at[i];
+            th[k].len = at[i + 1] - at[i];
         }
 
-        if (page >= from || j < nwant) {
-            rc = news_article_put_fragment(st, txn, a, cs,
-                                           NEWS_FRAG_COMMENTS, page, &b, err);
-        }
-    }
+        news_buf_reset(&b);
+        news_render_comment_value(&b, a, page, pages, th, ids + first, k);
 
-    /* fewer pages than before: the last ones go */
-    if (rc == NEWS_OK && from != (unsigned) -1) {
-        news_be64_put(k, a->id);
-        k[8] = NEWS_FRAG_COMMENTS;
-        news_be32_put(k + 9, pages + 1);
-
-        rc = news_store_drop_each(st, txn, NEWS_DB_PAGES, k, 9, k, sizeof(k),
-                                  NULL, NULL, err);
+        rc = news_page_put(st, txn, a->id, NEWS_FRAG_COMMENTS, page, &b,
+                           err);
+        first = i;
     }
 
     news_buf_free(&b);
@@ -843,10 +1171,6 @@ news_article_put_fragment(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, const news_comments_t *cs, int kind,
     unsigned page, news_buf_t *b, news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[13];
-
     news_buf_reset(b);
 
     if (news_render_fragment(b, a, kind, cs, page) != 0) {
@@ -854,7 +1178,24 @@ news_article_put_fragment(news_store_t *st, MDB_txn *txn,
                             a->slug);
     }
 
-    news_be64_put(k, a->id);
+    return news_page_put(st, txn, a->id, kind, page, b, err);
+}
+
+
+/* a rendered fragment stored: id . kind (. be32 page for comment pages) */
+static int
+news_page_put(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
+    unsigned page, const news_buf_t *b, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[13];
+
+    if (b->failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    news_be64_put(k, id);
     k[8] = (unsigned char) kind;
     news_be32_put(k + 9, page);
 
@@ -869,26 +1210,6 @@ news_article_put_fragment(news_store_t *st, MDB_txn *txn,
     }
 
     return NEWS_OK;
-}
-
-
-static int
-news_article_drop_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
-    news_err_t *err)
-{
-    unsigned char  k[9];
-
-    news_be64_put(k, id);
-    k[8] = NEWS_FRAG_COMMENTS;
-
-    return news_store_drop_range(st, txn, NEWS_DB_PAGES, k, sizeof(k), err);
-}
-
-
-static unsigned
-news_min_u(unsigned a, unsigned b)
-{
-    return a < b ? a : b;
 }
 
 

@@ -15,6 +15,8 @@ static int news_read_moved(news_reader_t *rd, news_article_view_t *v,
 static int news_read_featured(news_reader_t *rd, news_article_view_t *v);
 static int news_read_oldest(news_reader_t *rd, news_article_view_t *v,
     unsigned cpage, news_err_t *err);
+static int news_read_tops(news_reader_t *rd, uint64_t article_id,
+    unsigned page, int newest, uint64_t *ids, size_t *n, unsigned *pages);
 
 
 int
@@ -425,7 +427,10 @@ news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
     const char *slug, int closed, unsigned page, int newest,
     const char *csrf, size_t csrf_len, news_buf_t *out, news_err_t *err)
 {
-    int              picks;
+    int              rc, picks;
+    size_t           n;
+    unsigned         pages;
+    uint64_t         ids[NEWS_COMMENTS_PAGE];
     news_err_t       role;
     news_article_t   a;
     news_comments_t  cs;
@@ -434,9 +439,21 @@ news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
         return err->code;
     }
 
-    if (news_comments_load(rd->st, rd->txn, article_id, &cs, err)
-        != NEWS_OK)
-    {
+    /*
+     * The threads of the public's page (hidden and held ones too), read
+     * by their tops; an article stored before its pages named their
+     * threads: all its comments
+     */
+    if (news_read_tops(rd, article_id, page, newest, ids, &n, &pages) == 0) {
+        rc = news_comments_threads_load(rd->st, rd->txn, article_id, ids, n,
+                                        &cs, err);
+
+    } else {
+        pages = 0;
+        rc = news_comments_load(rd->st, rd->txn, article_id, &cs, err);
+    }
+
+    if (rc != NEWS_OK) {
         return err->code;
     }
 
@@ -449,8 +466,8 @@ news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
     /* editors pick comments too: their buttons have Feature */
     picks = news_actor_may(rd->actor, NEWS_ACT_EDIT, &role) == NEWS_OK;
 
-    news_render_comments_staff(out, &a, &cs, page, newest, picks, csrf,
-                               csrf_len);
+    news_render_comments_staff(out, &a, &cs, page, pages, newest, picks,
+                               csrf, csrf_len);
     news_comments_free(&cs);
 
     if (out->failed) {
@@ -458,6 +475,71 @@ news_read_staff_comments(news_reader_t *rd, uint64_t article_id,
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * The top-level comments of comment page `page` in reading order, as the
+ * stored pages place them (NEWS_COMMENTS_PAGE a page): newest first,
+ * the page'th NEWS_COMMENTS_PAGE from the end, across two stored pages
+ * at most.  -1 for pages stored before they named their threads.
+ */
+static int
+news_read_tops(news_reader_t *rd, uint64_t article_id, unsigned page,
+    int newest, uint64_t *ids, size_t *n, unsigned *pages)
+{
+    size_t       k, m, total, lo, hi, at;
+    unsigned     p;
+    uint64_t     pids[NEWS_COMMENTS_PAGE];
+    news_str_t   th[NEWS_COMMENTS_PAGE];
+    news_page_t  pg;
+
+    *n = 0;
+
+    if (news_article_comment_pages(rd->st, rd->txn, article_id, pages) != 0
+        || news_article_comment_page(rd->st, rd->txn, article_id, *pages,
+                                     &pg) != 0
+        || news_comment_page_threads(&pg, th, pids, NEWS_COMMENTS_PAGE, &m)
+           != 0)
+    {
+        return -1;
+    }
+
+    total = (size_t) (*pages - 1) * NEWS_COMMENTS_PAGE + m;
+    lo = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
+    hi = lo + NEWS_COMMENTS_PAGE - 1;
+
+    if (newest) {
+        if (lo >= total) {
+            return 0;
+        }
+
+        hi = total - 1 - lo;
+        lo = hi >= NEWS_COMMENTS_PAGE - 1 ? hi - (NEWS_COMMENTS_PAGE - 1) : 0;
+    }
+
+    for (p = (unsigned) (lo / NEWS_COMMENTS_PAGE) + 1;
+         p <= hi / NEWS_COMMENTS_PAGE + 1 && p <= *pages; p++)
+    {
+        if (news_article_comment_page(rd->st, rd->txn, article_id, p, &pg)
+            != 0
+            || news_comment_page_threads(&pg, th, pids, NEWS_COMMENTS_PAGE,
+                                         &m)
+               != 0)
+        {
+            return -1;
+        }
+
+        at = (size_t) (p - 1) * NEWS_COMMENTS_PAGE;
+
+        for (k = 0; k < m; k++) {
+            if (at + k >= lo && at + k <= hi && *n < NEWS_COMMENTS_PAGE) {
+                ids[(*n)++] = pids[k];
+            }
+        }
+    }
+
+    return 0;
 }
 
 

@@ -141,8 +141,8 @@ int news_read_thread(news_reader_t *rd, const char *slug, size_t len,
 
 /*
  * A moderator's comment page `page` of article id, rendered now from
- * its comments (at most NEWS_ARTICLE_COMMENTS_MAX, the bound every
- * comment write renders from too): hidden and held ones show, and each
+ * the threads the public's page places there (a thread load each, at
+ * most NEWS_COMMENTS_PAGE): hidden and held ones show, and each
  * has its buttons with the CSRF token (news_render_comments_staff()),
  * an editor's Feature or Unfeature too; newest first, if asked.
  * For moderators only; never stored, never for the public.

@@ -27,10 +27,14 @@
  * its comments are comment page 1; the JSON fragment is two parts, the
  * JSON before and after its comment count; and the state fragment holds
  * the article's version and last change (its validators) in its header
- * and the count of visible comments, in decimal, as its one part.  A
- * reader's lookup of the page or the JSON puts them together (articles.c,
+ * and the count of visible comments, in decimal, as its first part; its
+ * second is the comment state (articles.h, news_cstate_t), which lets a
+ * comment write its thread alone into its page.  A reader's lookup of the
+ * page or the JSON puts them together (articles.c,
  * news_article_fragment).  A store written before this layout has no
- * state fragment, and its page and JSON are whole.
+ * state fragment, and its page and JSON are whole; one written before the
+ * comment state has a state of one part, and its next write renders the
+ * article's comment pages whole once.
  */
 
 #ifndef NEWS_RENDER_H
@@ -55,8 +59,10 @@ enum {
     NEWS_FRAG_SUMMARY = 'S',    /* one item of GET /api/articles */
     NEWS_FRAG_TEASER = 'T',     /* one item of the front page */
     NEWS_FRAG_COMMENTS = 'C',   /* comment page N >= 1; key: . be32 N;
-                                 * its HTML, and where its threads start
-                                 * (a page stored before: the HTML alone) */
+                                 * its HTML, where its threads start, and
+                                 * their tops' ids (news_render_comment_
+                                 * value; a page stored before: the HTML
+                                 * and the starts, or the HTML alone) */
     NEWS_FRAG_FEATURED = 'F',   /* above the thread: the links to each
                                  * order and the editors' picks; a part
                                  * oldest first, a part newest first */
@@ -155,11 +161,42 @@ void news_render_json_source(news_buf_t *b, const news_article_t *a);
  * A moderator's page `page` of the article's comments, rendered at
  * request time and never stored: hidden and held comments show too,
  * greyed and labelled, and every comment has its number, Hide, Unhide
- * or Approve, and Delete (render_thread.c)
+ * or Approve, and Delete (render_thread.c).  cs holds the threads of that
+ * page of `pages` (those the stored page places there), or with pages 0
+ * all the article's, cut into pages of NEWS_COMMENTS_PAGE.
  */
 void news_render_comments_staff(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page, int newest, int picks,
-    const char *csrf, size_t csrf_len);
+    const news_comments_t *cs, unsigned page, unsigned pages, int newest,
+    int picks, const char *csrf, size_t csrf_len);
+
+/*
+ * Every top-level thread of cs in order, as a comment page shows it (its
+ * top and NEWS_THREAD_SHOWN replies), appended to b: thread i is b's
+ * bytes (*at)[i] .. (*at)[i + 1], empty when nothing of it shows, its top
+ * comment (*ids)[i]; *n threads.  The caller frees *at and *ids; -1 when
+ * out of memory.  The pieces a comment page is spliced from.
+ */
+int news_render_threads(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, size_t **at, uint64_t **ids, size_t *n);
+
+/*
+ * A stored comment page of the current layout: page `page` of `pages`,
+ * its threads th[0..n) (empty: not shown) and their tops' ids; and the
+ * threads and ids read back from one (-1: not that layout, or more than
+ * max threads, or offsets that do not hold).
+ */
+void news_render_comment_value(news_buf_t *b, const news_article_t *a,
+    unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
+    size_t n);
+int news_comment_page_threads(const news_page_t *pg, news_str_t *th,
+    uint64_t *ids, size_t max, size_t *n);
+
+/*
+ * The state fragment: a's header and count, and the comment state's
+ * bytes (articles.h, news_cstate_t), n of them
+ */
+void news_render_state(news_buf_t *b, const news_article_t *a,
+    const void *cstate, size_t n);
 
 /*
  * Newest first: a page of the top-level threads the other way round,

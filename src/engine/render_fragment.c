@@ -16,8 +16,6 @@ static size_t news_render_part_begin(news_buf_t *b);
 static void news_render_part_end(news_buf_t *b, size_t at);
 static void news_render_page(news_buf_t *b, const news_article_t *a);
 static void news_render_json_parts(news_buf_t *b, const news_article_t *a);
-static void news_render_comment_parts(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page);
 static void news_render_featured_parts(news_buf_t *b,
     const news_article_t *a, const news_comments_t *cs);
 
@@ -84,15 +82,15 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
         news_render_json_parts(b, a);
         return b->failed ? -1 : 0;
 
-    case NEWS_FRAG_COMMENTS:
-        news_render_comment_parts(b, a, cs, page);
-        return b->failed ? -1 : 0;
-
     case NEWS_FRAG_FEATURED:
         news_render_featured_parts(b, a, cs);
         return b->failed ? -1 : 0;
 
-    case NEWS_FRAG_STATE:
+    /* a page's threads are written alone (news_render_comment_value) */
+    case NEWS_FRAG_COMMENTS:
+        news_render_comment_value(b, a, page, page, NULL, NULL, 0);
+        return b->failed ? -1 : 0;
+
     case NEWS_FRAG_SUMMARY:
     case NEWS_FRAG_TEASER:
     case NEWS_FRAG_ATOM:
@@ -108,11 +106,6 @@ news_render_fragment(news_buf_t *b, const news_article_t *a, int kind,
     at = news_render_part_begin(b);
 
     switch (kind) {
-
-
-    case NEWS_FRAG_STATE:
-        news_buf_addf(b, "%u", a->comment_count);
-        break;
 
     case NEWS_FRAG_SUMMARY:
         news_render_json(b, a, 0);
@@ -242,30 +235,6 @@ news_render_expand(news_buf_t *b, const char *s, size_t n,
 }
 
 
-/* a comment page: its HTML, and where each of its threads starts */
-static void
-news_render_comment_parts(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page)
-{
-    size_t      at;
-    news_buf_t  bounds;
-
-    news_buf_init(&bounds);
-    news_render_page_header(b, a, 2);
-
-    at = news_render_part_begin(b);
-    news_render_comments(b, a, cs, page, &bounds);
-    news_render_part_end(b, at);
-
-    at = news_render_part_begin(b);
-    news_buf_add(b, bounds.data, bounds.len);
-    news_render_part_end(b, at);
-
-    b->failed |= bounds.failed;
-    news_buf_free(&bounds);
-}
-
-
 /*
  * What goes above the thread, in two parts, oldest first and newest
  * first: the links to either order (when there are comments to order),
@@ -288,6 +257,128 @@ news_render_featured_parts(news_buf_t *b, const news_article_t *a,
         }
 
         news_render_featured(b, a, cs);
+        news_render_part_end(b, at);
+    }
+}
+
+
+/*
+ * A comment page as stored since each thread is written alone (render.h):
+ * its HTML, where each thread starts and the last ends (n + 1 offsets
+ * into the HTML), and each thread's top comment (n ids), the threads in
+ * page order and th[i] empty for one that shows nothing.  A page without
+ * a thread shown says "No comments yet" when it is the only page.
+ */
+void
+news_render_comment_value(news_buf_t *b, const news_article_t *a,
+    unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
+    size_t n)
+{
+    size_t         i, at, off, shown;
+    unsigned char  v[8];
+
+    news_render_page_header(b, a, 3);
+
+    for (i = 0, shown = 0; i < n; i++) {
+        shown += th[i].len > 0;
+    }
+
+    at = news_render_part_begin(b);
+
+    if (shown == 0 && pages <= 1) {
+        news_buf_addl(b, "<p class=\"no-comments\">No comments yet.</p>\n");
+
+    } else {
+        news_buf_addl(b, "<ol class=\"comment-list\">\n");
+
+        for (i = 0; i < n; i++) {
+            news_buf_add(b, th[i].data, th[i].len);
+        }
+
+        news_buf_addl(b, "</ol>\n");
+        news_render_comment_pager(b, a->slug, strlen(a->slug), page, pages,
+                                  0);
+    }
+
+    news_render_part_end(b, at);
+
+    at = news_render_part_begin(b);
+    off = (shown == 0 && pages <= 1)
+          ? 0 : sizeof("<ol class=\"comment-list\">\n") - 1;
+
+    for (i = 0; i <= n; i++) {
+        news_buf_add_be32(b, (uint32_t) off);
+        off += i < n ? th[i].len : 0;
+    }
+
+    news_render_part_end(b, at);
+
+    at = news_render_part_begin(b);
+
+    for (i = 0; i < n; i++) {
+        news_be64_put(v, ids[i]);
+        news_buf_add(b, v, sizeof(v));
+    }
+
+    news_render_part_end(b, at);
+}
+
+
+int
+news_comment_page_threads(const news_page_t *pg, news_str_t *th,
+    uint64_t *ids, size_t max, size_t *n)
+{
+    size_t                i, start, end;
+    const unsigned char  *off, *id;
+
+    if (pg->nparts != 3 || pg->part[2].len % 8
+        || pg->part[1].len != (pg->part[2].len / 8 + 1) * 4
+        || pg->part[2].len / 8 > max)
+    {
+        return -1;
+    }
+
+    *n = pg->part[2].len / 8;
+    off = (const unsigned char *) pg->part[1].data;
+    id = (const unsigned char *) pg->part[2].data;
+
+    for (i = 0; i < *n; i++) {
+        start = news_be32_get(off + 4 * i);
+        end = news_be32_get(off + 4 * (i + 1));
+
+        if (start > end || end > pg->part[0].len) {
+            return -1;
+        }
+
+        th[i].data = pg->part[0].data + start;
+        th[i].len = end - start;
+        ids[i] = news_be64_get(id + 8 * i);
+    }
+
+    return 0;
+}
+
+
+/*
+ * The state (render.h): the header of a, the count of visible comments
+ * in decimal, and the comment state's bytes (n of them; none: a state
+ * of the layout before it)
+ */
+void
+news_render_state(news_buf_t *b, const news_article_t *a, const void *cstate,
+    size_t n)
+{
+    size_t  at;
+
+    news_render_page_header(b, a, n ? 2 : 1);
+
+    at = news_render_part_begin(b);
+    news_buf_addf(b, "%u", a->comment_count);
+    news_render_part_end(b, at);
+
+    if (n) {
+        at = news_render_part_begin(b);
+        news_buf_add(b, cstate, n);
         news_render_part_end(b, at);
     }
 }

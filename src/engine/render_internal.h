@@ -57,15 +57,10 @@ void news_render_json_head(news_buf_t *b, const news_article_t *a);
 void news_render_json_tail(news_buf_t *b, const news_article_t *a,
     int with_body);
 
-/*
- * render_thread.c: page `page` of the article's comment threads; bounds
- * (or NULL) gets be32 offsets from the page's first byte: where each
- * thread starts, then where the last one ends
- */
-void news_render_comments(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page, news_buf_t *bounds);
-
 /* render_list.c: one item of a list of teasers */
+/* the links to a comment page's neighbours (render_thread.c) */
+void news_render_comment_pager(news_buf_t *b, const char *slug,
+    size_t slug_len, unsigned page, unsigned pages, int newest);
 void news_render_teaser(news_buf_t *b, const news_article_t *a);
 
 /* render_feed.c: one <entry> of the Atom feed, one <url> of the sitemap */

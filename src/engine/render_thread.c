@@ -44,8 +44,9 @@ typedef struct {
 
     int           picks;        /* an editor's: Feature, Unfeature */
     int           newest;       /* top-level threads newest first */
-    news_buf_t   *bounds;       /* where each thread starts (see
-                                   news_render_comments), or NULL */
+    unsigned      pages;        /* the threads are one page's, all shown,
+                                   of this many pages; 0: the article's,
+                                   cut into pages of NEWS_COMMENTS_PAGE */
 } news_thread_t;
 
 
@@ -74,9 +75,6 @@ static void news_render_comment_page(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, news_thread_t *tree, unsigned page);
 static void news_render_moderate(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c, const news_thread_t *t);
-static void news_render_comment_pager(news_buf_t *b, const char *slug,
-    size_t slug_len, unsigned page, unsigned pages, int newest);
-static void news_render_bound(news_buf_t *bounds, size_t at);
 
 
 static int
@@ -94,7 +92,7 @@ news_thread_make(news_thread_t *t, const news_comments_t *cs)
     t->staff = 0;
     t->newest = 0;
     t->picks = 0;
-    t->bounds = NULL;
+    t->pages = 0;
 
     if (cs == NULL || cs->n == 0) {
         return 0;
@@ -350,19 +348,52 @@ news_render_comment_page_of(const news_comments_t *cs, uint64_t id)
 }
 
 
-void
-news_render_comments(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page, news_buf_t *bounds)
+int
+news_render_threads(news_buf_t *b, const news_article_t *a,
+    const news_comments_t *cs, size_t **at, uint64_t **ids, size_t *n)
 {
+    size_t         i, k, room;
     news_thread_t  t;
 
+    *at = NULL;
+    *ids = NULL;
+    *n = 0;
+
     if (news_thread_build(&t, cs) != 0) {
-        b->failed = 1;
-        return;
+        return -1;
     }
 
-    t.bounds = bounds;
-    news_render_comment_page(b, a, cs, &t, page);
+    for (i = t.top_first; i != NEWS_NONE; i = t.nodes[i].next) {
+        (*n)++;
+    }
+
+    *at = malloc((*n + 1) * sizeof(size_t));
+    *ids = malloc((*n ? *n : 1) * sizeof(uint64_t));
+
+    if (*at == NULL || *ids == NULL) {
+        news_thread_free(&t);
+        free(*at);
+        free(*ids);
+        *at = NULL;
+        *ids = NULL;
+        return -1;
+    }
+
+    k = 0;
+
+    for (i = t.top_first; i != NEWS_NONE; i = t.nodes[i].next, k++) {
+        (*at)[k] = b->len;
+        (*ids)[k] = cs->items[i].id;
+
+        if (t.nodes[i].shown) {
+            news_render_comment(b, a, cs, &t, i, 1, &room);
+        }
+    }
+
+    (*at)[k] = b->len;
+    news_thread_free(&t);
+
+    return b->failed ? -1 : 0;
 }
 
 
@@ -372,8 +403,8 @@ news_render_comments(news_buf_t *b, const news_article_t *a,
  */
 void
 news_render_comments_staff(news_buf_t *b, const news_article_t *a,
-    const news_comments_t *cs, unsigned page, int newest, int picks,
-    const char *csrf, size_t csrf_len)
+    const news_comments_t *cs, unsigned page, unsigned pages, int newest,
+    int picks, const char *csrf, size_t csrf_len)
 {
     size_t         i;
     news_thread_t  t;
@@ -392,6 +423,7 @@ news_render_comments_staff(news_buf_t *b, const news_article_t *a,
     t.picks = picks;
     t.csrf = csrf;
     t.csrf_len = csrf_len;
+    t.pages = pages;
     t.top_shown = 0;
 
     for (i = t.top_first; i != NEWS_NONE; i = t.nodes[i].next) {
@@ -403,23 +435,22 @@ news_render_comments_staff(news_buf_t *b, const news_article_t *a,
 
 
 /*
- * Page `page` of the threads of tree t, which it frees: the shown
- * threads lo .. hi in reading order, or the other way round newest
- * first (page 1 then ends with the latest thread).  With t->bounds, where
- * each thread starts and the last ends, from the page's first byte.
+ * A moderator's page `page` of the threads of tree t, which it frees:
+ * the shown threads lo .. hi in reading order, or the other way round
+ * newest first (page 1 then ends with the latest thread); with t->pages,
+ * every thread of the tree, which are that page's.
  */
 static void
 news_render_comment_page(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, news_thread_t *tree, unsigned page)
 {
-    size_t         i, n, s, lo, hi, base, room, top[NEWS_COMMENTS_PAGE];
+    size_t         i, n, s, lo, hi, room, top[NEWS_COMMENTS_PAGE];
     unsigned       pages;
     news_thread_t  t;
 
     t = *tree;
-    base = b->len;
 
-    if (t.top_shown == 0) {
+    if (t.top_shown == 0 && t.pages <= 1) {
         news_thread_free(&t);
         news_buf_addl(b, "<p class=\"no-comments\">No comments yet.</p>\n");
         return;
@@ -428,7 +459,11 @@ news_render_comment_page(news_buf_t *b, const news_article_t *a,
     lo = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
     hi = lo + NEWS_COMMENTS_PAGE - 1;
 
-    if (t.newest) {
+    if (t.pages) {
+        lo = 0;
+        hi = NEWS_COMMENTS_PAGE - 1;
+
+    } else if (t.newest) {
         hi = t.top_shown > lo ? t.top_shown - 1 - lo : 0;
         lo = hi >= NEWS_COMMENTS_PAGE - 1 ? hi - (NEWS_COMMENTS_PAGE - 1) : 0;
 
@@ -456,16 +491,15 @@ news_render_comment_page(news_buf_t *b, const news_article_t *a,
     news_buf_addl(b, "<ol class=\"comment-list\">\n");
 
     for (s = 0; s < n; s++) {
-        news_render_bound(t.bounds, b->len - base);
         news_render_comment(b, a, cs, &t, top[t.newest ? n - 1 - s : s], 1,
                             &room);
     }
 
-    news_render_bound(t.bounds, b->len - base);
     news_buf_addl(b, "</ol>\n");
 
-    pages = (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
-                        / NEWS_COMMENTS_PAGE);
+    pages = t.pages ? t.pages
+                    : (unsigned) ((t.top_shown + NEWS_COMMENTS_PAGE - 1)
+                                  / NEWS_COMMENTS_PAGE);
     news_thread_free(&t);
 
     news_render_comment_pager(b, a->slug, strlen(a->slug), page, pages,
@@ -473,20 +507,11 @@ news_render_comment_page(news_buf_t *b, const news_article_t *a,
 }
 
 
-static void
-news_render_bound(news_buf_t *bounds, size_t at)
-{
-    if (bounds != NULL) {
-        news_buf_add_be32(bounds, (uint32_t) at);
-    }
-}
-
-
 /*
  * The links to the pages before and after, in the order shown; newest
  * first keeps ?sort=newest in them.
  */
-static void
+void
 news_render_comment_pager(news_buf_t *b, const char *slug, size_t slug_len,
     unsigned page, unsigned pages, int newest)
 {

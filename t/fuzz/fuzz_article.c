@@ -74,8 +74,8 @@ check_fragment(const news_article_t *a, int kind)
      * a comment page its HTML and its threads' bounds; what goes above
      * the thread a part for each order */
     FUZZ_CHECK(pg.nparts == (kind == NEWS_FRAG_PAGE ? NEWS_PAGE_PARTS
+                             : kind == NEWS_FRAG_COMMENTS ? 3
                              : kind == NEWS_FRAG_JSON
-                               || kind == NEWS_FRAG_COMMENTS
                                || kind == NEWS_FRAG_FEATURED ? 2 : 1));
 
     total = NEWS_PAGE_HEADER;

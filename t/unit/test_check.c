@@ -384,7 +384,10 @@ comment_page_extra(MDB_txn *txn)
     free(v);
 }
 
-/* the count of visible comments is the state fragment's one part */
+/*
+ * The count of visible comments is the state fragment's first part: the
+ * state cut to it alone (as before the comment state)
+ */
 static void
 count_wrong(MDB_txn *txn)
 {
@@ -394,6 +397,7 @@ count_wrong(MDB_txn *txn)
     be64(k, art);
     k[8] = NEWS_FRAG_STATE;
     v = get(txn, NEWS_DB_PAGES, k, 9, &n);
+    news_be32_put(v + NEWS_PAGE_HEADER - 4, 1);
     news_be32_put(v + NEWS_PAGE_HEADER, 1);
     v[NEWS_PAGE_HEADER + 4] = '3';
     put(txn, NEWS_DB_PAGES, k, 9, v, NEWS_PAGE_HEADER + 5);
