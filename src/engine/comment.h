@@ -22,7 +22,6 @@
 #define NEWS_COMMENTS_PAGE        50       /* top-level threads a page */
 #define NEWS_THREAD_SHOWN         10       /* replies a thread shows there */
 #define NEWS_THREAD_MAX           200      /* replies a thread takes */
-#define NEWS_ARTICLE_COMMENTS_MAX 5000     /* comments an article takes */
 #define NEWS_FEATURED_MAX         10       /* editors' picks an article
                                               shows */
 

@@ -292,7 +292,12 @@ news_comment_count(news_store_t *st, MDB_txn *txn, int db,
 }
 
 
-/* an article and a thread take a bounded number of comments */
+/*
+ * A thread takes a bounded number of replies (its page shows a bounded
+ * part of them, its own page all).  An article takes any number of
+ * threads: a comment costs the same whatever its article holds
+ * (publish.c, news_articles_flush).
+ */
 static int
 news_comment_budget(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     news_err_t *err)
@@ -300,25 +305,11 @@ news_comment_budget(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     size_t         n;
     unsigned char  k[16];
 
-    news_be64_put(k, c->article_id);
-
-    if (news_comment_count(st, txn, NEWS_DB_COMMENTS, k, 8,
-                           NEWS_ARTICLE_COMMENTS_MAX, &n, err)
-        != NEWS_OK)
-    {
-        return err->code;
-    }
-
-    if (n >= NEWS_ARTICLE_COMMENTS_MAX) {
-        return news_err_set(err, NEWS_FORBIDDEN, "this article has taken "
-                            "all the comments it can (%d)",
-                            NEWS_ARTICLE_COMMENTS_MAX);
-    }
-
     if (c->root == 0) {
         return NEWS_OK;
     }
 
+    news_be64_put(k, c->article_id);
     news_be64_put(k + 8, c->root);
 
     if (news_comment_count(st, txn, NEWS_DB_THREADS, k, 16, NEWS_THREAD_MAX,

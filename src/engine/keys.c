@@ -13,7 +13,10 @@
 #include "text.h"
 
 
-/* an article holds at most 5000 comments: 100 pages of 50 threads */
+/*
+ * The comment pages purged by address: the first 100 (5,000 threads);
+ * an edge that purges by key (article-N) has every page of any article
+ */
 #define NEWS_KEYS_PAGES_MAX  100
 
 

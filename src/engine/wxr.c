@@ -24,7 +24,7 @@
 
 #define NEWS_WXR_NS        "http://wordpress.org/export/"
 #define NEWS_WXR_AUTHORS   10000    /* wp:author entries kept for bylines */
-#define NEWS_WXR_COMMENTS  NEWS_ARTICLE_COMMENTS_MAX
+#define NEWS_WXR_COMMENTS  5000     /* comments of one item read */
 
 
 typedef struct {

@@ -341,6 +341,203 @@ test_incremental(void)
 }
 
 
+/* comment page `page` as stored (its value), or NULL */
+static char *
+stored_page(uint64_t article, unsigned page, size_t *n)
+{
+    char         *s;
+    MDB_txn      *txn;
+    news_err_t    err;
+    news_page_t   pg;
+
+    s = NULL;
+    *n = 0;
+    news_store_read(&st, &txn, &err);
+
+    if (news_article_comment_page(&st, txn, article, page, &pg) == NEWS_OK) {
+        s = strndup(pg.part[0].data, pg.part[0].len);
+        *n = pg.part[0].len;
+    }
+
+    news_store_read_done(&st);
+
+    return s;
+}
+
+
+/* a comment's pages are those a full render of the article makes */
+static int
+as_full(uint64_t art)
+{
+    int          same;
+    char        *inc, *full;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    inc = all_pages(art);
+
+    news_store_write(&st, &txn, &err);
+    news_article_refresh(&st, txn, art, 4000, &err);
+    news_store_commit(&st, txn, &err);
+    full = all_pages(art);
+
+    same = strcmp(inc, full) == 0;
+    free(inc);
+    free(full);
+
+    return same;
+}
+
+
+/* where a comment's <li> stands in the page a reader gets, or -1 */
+static long
+at_of(const char *page, uint64_t id)
+{
+    char         anchor[48];
+    const char  *at;
+
+    snprintf(anchor, sizeof(anchor), "id=\"comment-%llu\">",
+             (unsigned long long) id);
+    at = strstr(page, anchor);
+
+    return at ? at - page : -1;
+}
+
+
+/*
+ * A comment writes its thread alone into its own page: a new thread
+ * after the page's threads, a reply after its parent's replies, an edit,
+ * a hide or a deletion in the comment's place; the pages around stay as
+ * they are, byte for byte, and each step reads as a full render does.
+ */
+static void
+test_splice(void)
+{
+    int             i;
+    char           *p1, *p2, *again, *page, body[32];
+    size_t          n1, n2, n;
+    uint64_t        art, top, r1, r11, r2, x, first = 0, last = 0;
+    unsigned        on;
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_page_t     state;
+    news_cstate_t   cst;
+
+    put_article("{\"title\":\"Splice\",\"body\":\"b\"}", &art);
+
+    post(art, 0, "alice", "the top", &top, &err);
+    page = all_pages(art);
+    ok(strstr(page, "the top") != NULL && strstr(page, "No comments") == NULL,
+       "the first comment: a list where \"No comments yet\" was");
+    free(page);
+
+    post(art, top, "bob", "reply one", &r1, &err);
+    post(art, r1, "carol", "reply to reply one", &r11, &err);
+    post(art, 0, "dave", "the second thread", &x, &err);
+    post(art, top, "erin", "reply two", &r2, &err);
+
+    page = all_pages(art);
+    ok(at_of(page, top) < at_of(page, r1) && at_of(page, r1) < at_of(page, r11)
+       && at_of(page, r11) < at_of(page, r2) && at_of(page, r2) < at_of(page, x),
+       "a reply goes after its parent's replies, before the next thread");
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    news_store_write(&st, &txn, &err);
+    ok(news_comment_edit(&st, txn, r1, "reply one, edited", 0, 2500, &err)
+       == NEWS_OK, "an edit");
+    news_store_commit(&st, txn, &err);
+    page = all_pages(art);
+    ok(strstr(page, "reply one, edited") && strstr(page, "<span>edited</span>"),
+       "shows in place");
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    set_status(r1, NEWS_COMMENT_HIDDEN);
+    page = all_pages(art);
+    ok(strstr(page, "[removed by a moderator]") != NULL
+       && strstr(page, "reply one, edited") == NULL
+       && strstr(page, "reply to reply one") != NULL,
+       "hidden: a placeholder above the reply that still shows");
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    set_status(r11, NEWS_COMMENT_DELETED);
+    page = all_pages(art);
+    ok(strstr(page, "reply to reply one") == NULL
+       && strstr(page, "[removed by a moderator]") == NULL,
+       "its reply deleted: the hidden one has nothing to hold up");
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    set_status(top, NEWS_COMMENT_DELETED);
+    set_status(r2, NEWS_COMMENT_DELETED);
+    page = all_pages(art);
+    ok(at_of(page, top) == -1 && at_of(page, x) > 0,
+       "a thread with nothing left to show goes; the next stays");
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    /* more replies than a page shows: the rest behind the thread's link */
+    for (i = 1; i <= NEWS_THREAD_SHOWN + 2; i++) {
+        snprintf(body, sizeof(body), "reply %d", i);
+        post(art, x, "frank", body, &last, &err);
+    }
+
+    page = all_pages(art);
+    ok(strstr(page, "2 more replies in this thread") != NULL
+       && at_of(page, last) == -1, "a long thread links to its own page");
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    /* 50 threads fill a page; the 51st opens the next, which page 1 links */
+    put_article("{\"title\":\"Overflow\",\"body\":\"b\"}", &art);
+
+    for (i = 1; i <= NEWS_COMMENTS_PAGE; i++) {
+        snprintf(body, sizeof(body), "thread %d", i);
+        post(art, 0, "alice", body, &last, &err);
+        first = first ? first : last;
+    }
+
+    p1 = stored_page(art, 1, &n1);
+    ok(p1 && strstr(p1, "rel=\"next\"") == NULL, "50 threads: one page");
+    post(art, 0, "bob", "thread 51", &x, &err);
+
+    p2 = stored_page(art, 2, &n2);
+    again = stored_page(art, 1, &n);
+    ok(p2 && strstr(p2, "thread 51") && strstr(again, "thread 51") == NULL,
+       "the 51st opens page 2");
+    ok(strstr(again, "comments=2#comments\">Later comments") != NULL,
+       "page 1 links on to it");
+
+    news_store_read(&st, &txn, &err);
+    ok(news_cstate_get(&st, txn, art, &state, &cst) == NEWS_OK
+       && cst.pages == 2 && cst.last == 1 && cst.tops == 51 && cst.count == 51
+       && cst.stored == 2, "the state: 2 pages, 1 thread on the last, 51 "
+       "threads, 51 comments");
+    ok(news_comment_page_get(&st, txn, art, x, &on) == 0 && on == 2
+       && news_comment_page_get(&st, txn, art, first, &on) == 0 && on == 1,
+       "each top's page kept");
+    news_store_read_done(&st);
+    free(p2);
+    free(p1);
+
+    /* a reply on page 1 leaves page 2's bytes as they were */
+    p2 = stored_page(art, 2, &n2);
+    post(art, first, "carol", "a reply on page 1", &x, &err);
+    free(again);
+    again = stored_page(art, 2, &n);
+    p1 = stored_page(art, 1, &n1);
+    ok(n == n2 && memcmp(again, p2, n) == 0 && strstr(p1, "a reply on page 1"),
+       "a reply writes its own page only");
+    free(p1);
+    free(p2);
+    free(again);
+    ok(as_full(art), "as a full render has it");
+    ok(violations() == 0, "and newsctl check agrees");
+}
+
+
 /* a copy of the stored value of one of an article's fragments */
 static char *
 raw(uint64_t article, int kind, size_t *n)
@@ -1050,6 +1247,7 @@ main(void)
 
     test_threads();
     test_incremental();
+    test_splice();
     test_layout();
     test_queue();
     test_disown();
