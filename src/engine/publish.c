@@ -681,7 +681,9 @@ news_article_featured(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         return err->code;
     }
 
-    qsort(cs.items, cs.n, sizeof(news_comment_t), news_comment_key_cmp);
+    if (cs.n > 1) {
+        qsort(cs.items, cs.n, sizeof(news_comment_t), news_comment_key_cmp);
+    }
 
     news_buf_init(&b);
     rc = news_article_put_fragment(st, txn, a, &cs, NEWS_FRAG_FEATURED, 0, &b,
