@@ -40,7 +40,7 @@ static int news_store_env_open(news_store_t *st, const char *dir,
 static int news_store_open_dbis(news_store_t *st, const char *dir,
     news_err_t *err);
 static int news_store_check_schema(news_store_t *st, MDB_txn *txn,
-    const char *dir, news_err_t *err);
+    const char *dir, int *stale, news_err_t *err);
 
 
 int
@@ -151,7 +151,7 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
 static int
 news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 {
-    int       i, rc, missing, pending, search, desk;
+    int       i, rc, missing, stale, pending, search, desk;
     MDB_txn  *txn;
 
     /* usually everything exists: open the handles in a read txn */
@@ -176,23 +176,28 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     }
 
     if (!missing) {
-        if (news_store_check_schema(st, txn, dir, err) != NEWS_OK) {
+        if (news_store_check_schema(st, txn, dir, &stale, err) != NEWS_OK) {
             mdb_txn_abort(txn);
             return err->code;
         }
 
-        /* a read txn must commit for its dbi handles to stay open */
-        rc = mdb_txn_commit(txn);
-        if (rc != 0) {
-            return news_store_fail(err, rc, "mdb_txn_commit()");
-        }
+        if (!stale) {
+            /* a read txn must commit for its dbi handles to stay open */
+            rc = mdb_txn_commit(txn);
+            if (rc != 0) {
+                return news_store_fail(err, rc, "mdb_txn_commit()");
+            }
 
-        return NEWS_OK;
+            return NEWS_OK;
+        }
     }
 
     mdb_txn_abort(txn);
 
-    /* a new store, or one from an older build with fewer databases */
+    /*
+     * a new store, one from an older build with fewer databases, or one
+     * whose schema record this build must raise
+     */
     rc = mdb_txn_begin(st->env, NULL, 0, &txn);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_txn_begin()");
@@ -223,7 +228,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         }
     }
 
-    if (news_store_check_schema(st, txn, dir, err) != NEWS_OK
+    if (news_store_check_schema(st, txn, dir, &stale, err) != NEWS_OK
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK))
@@ -238,49 +243,60 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 
 static int
 news_store_check_schema(news_store_t *st, MDB_txn *txn, const char *dir,
-    news_err_t *err)
+    int *stale, news_err_t *err)
 {
     int            rc;
     MDB_val        key, val;
     uint32_t       version;
     unsigned char  be[4];
 
+    *stale = 0;
+
     key.mv_data = "schema";
     key.mv_size = sizeof("schema") - 1;
 
     rc = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
 
-    if (rc == MDB_NOTFOUND) {
-        news_be32_put(be, NEWS_SCHEMA_VERSION);
-        val.mv_data = be;
-        val.mv_size = 4;
-
-        /* in a read txn the put fails with EACCES: leave it to a writer */
-        rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
-        if (rc != 0 && rc != EACCES) {
-            return news_store_fail(err, rc, "writing the schema version");
-        }
-
-        return NEWS_OK;
-    }
-
-    if (rc != 0) {
+    if (rc != 0 && rc != MDB_NOTFOUND) {
         return news_store_fail(err, rc, "reading the schema version");
     }
 
-    if (val.mv_size != 4) {
+    if (rc == 0 && val.mv_size != 4) {
         return news_err_set(err, NEWS_ERROR,
                             "the store \"%s\" has a corrupt schema record",
                             dir);
     }
 
-    version = news_be32_get(val.mv_data);
+    version = (rc == 0) ? news_be32_get(val.mv_data) : 0;
 
     if (version > NEWS_SCHEMA_VERSION) {
         return news_err_set(err, NEWS_ERROR,
                             "the store \"%s\" was written by a newer version "
                             "(schema %u; this build reads up to %u)",
                             dir, version, NEWS_SCHEMA_VERSION);
+    }
+
+    if (version == NEWS_SCHEMA_VERSION) {
+        return NEWS_OK;
+    }
+
+    /*
+     * a new store, or an older one that this build is about to write in
+     * its own layout: from now on an older build must refuse it
+     */
+    news_be32_put(be, NEWS_SCHEMA_VERSION);
+    val.mv_data = be;
+    val.mv_size = 4;
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+
+    if (rc == EACCES) {
+        *stale = 1;         /* a read txn: the caller opens a write txn */
+        return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "writing the schema version");
     }
 
     return NEWS_OK;

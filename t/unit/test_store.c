@@ -247,10 +247,29 @@ test_reopen_and_schema(news_store_t *st)
     FILE          *f;
     char           bad[] = "/tmp/news-unit-bad-XXXXXX";
 
-    news_store_write(st, &txn, &err);
-    news_be32_put(be, NEWS_SCHEMA_VERSION + 1);
     key.mv_data = "schema";
     key.mv_size = 6;
+
+    /* an older store is raised to this build's schema when it opens */
+    news_store_write(st, &txn, &err);
+    news_be32_put(be, NEWS_SCHEMA_VERSION - 1);
+    val.mv_data = be;
+    val.mv_size = 4;
+    mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    news_store_commit(st, txn, &err);
+    news_store_close(st);
+
+    rc = news_store_open(st, dir, 0, &err);
+    ok(rc == NEWS_OK, "an older schema opens: %s", rc ? err.msg : "");
+    rc = news_store_read(st, &txn, &err);
+    rc = rc ? rc : mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val);
+    ok(rc == 0 && val.mv_size == 4
+       && news_be32_get(val.mv_data) == NEWS_SCHEMA_VERSION,
+       "and is marked with this build's schema, which older builds refuse");
+    news_store_read_done(st);
+
+    news_store_write(st, &txn, &err);
+    news_be32_put(be, NEWS_SCHEMA_VERSION + 1);
     val.mv_data = be;
     val.mv_size = 4;
     mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
