@@ -235,6 +235,28 @@ test_list(news_store_t *st)
 }
 
 
+/* writes the store's schema record, then closes the store */
+static void
+put_schema(news_store_t *st, uint32_t version)
+{
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_err_t      err;
+    unsigned char   be[4];
+
+    key.mv_data = "schema";
+    key.mv_size = 6;
+    news_be32_put(be, version);
+    val.mv_data = be;
+    val.mv_size = 4;
+
+    news_store_write(st, &txn, &err);
+    mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
+    news_store_commit(st, txn, &err);
+    news_store_close(st);
+}
+
+
 static void
 test_reopen_and_schema(news_store_t *st)
 {
@@ -242,7 +264,6 @@ test_reopen_and_schema(news_store_t *st)
     MDB_txn       *txn;
     MDB_val        key, val;
     news_err_t     err;
-    unsigned char  be[4];
     char           path[256];
     FILE          *f;
     char           bad[] = "/tmp/news-unit-bad-XXXXXX";
@@ -251,13 +272,7 @@ test_reopen_and_schema(news_store_t *st)
     key.mv_size = 6;
 
     /* an older store is raised to this build's schema when it opens */
-    news_store_write(st, &txn, &err);
-    news_be32_put(be, NEWS_SCHEMA_VERSION - 1);
-    val.mv_data = be;
-    val.mv_size = 4;
-    mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
-    news_store_commit(st, txn, &err);
-    news_store_close(st);
+    put_schema(st, NEWS_SCHEMA_VERSION - 1);
 
     rc = news_store_open(st, dir, 0, &err);
     ok(rc == NEWS_OK, "an older schema opens: %s", rc ? err.msg : "");
@@ -268,13 +283,7 @@ test_reopen_and_schema(news_store_t *st)
        "and is marked with this build's schema, which older builds refuse");
     news_store_read_done(st);
 
-    news_store_write(st, &txn, &err);
-    news_be32_put(be, NEWS_SCHEMA_VERSION + 1);
-    val.mv_data = be;
-    val.mv_size = 4;
-    mdb_put(txn, st->dbi[NEWS_DB_META], &key, &val, 0);
-    news_store_commit(st, txn, &err);
-    news_store_close(st);
+    put_schema(st, NEWS_SCHEMA_VERSION + 1);
 
     rc = news_store_open(st, dir, 0, &err);
     ok(rc == NEWS_ERROR && strstr(err.msg, "newer version") != NULL,
