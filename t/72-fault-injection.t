@@ -400,6 +400,8 @@ my @order = ((grep { $_->{heavy} } @routes), (grep { !$_->{heavy} } @routes));
 for my $r (0 .. $#order) {
     my $route = $order[$r];
     next unless $FULL || $route->{short};
+    # a short form of one call this build cannot fail (realloc under ASan)
+    next if !$FULL && $route->{short} ne '1' && !grep { $_->[0] eq $route->{short} } @calls;
     next unless $r % $shards == $shard - 1;
     # NEWS_FAULTS_ROUTE=pattern: only the routes it matches (debugging)
     next if $ENV{NEWS_FAULTS_ROUTE} && $route->{name} !~ /$ENV{NEWS_FAULTS_ROUTE}/;
