@@ -236,6 +236,19 @@ SKIP: {
     ($orc, $oout, $oerr) = $faulty->('mdb_env_open 1 30', undef, 'stats');
     is($orc, 0, 'a store on a read-only file system: stats reads it') or diag $oerr;
     like($oout, qr/^articles\s+\d+$/m, 'and counts');
+    # a store of an older schema: read as it is on a read-only file system,
+    # raised to this build's schema by the first opening that may write
+    my ($lrc, undef, $lerr) = NewsTest::run_cmd(['mdb_load', '-T', '-s', 'meta', $t->db],
+                                                stdin => "schema\n\\00\\00\\00\\01\n");
+    is($lrc, 0, 'mdb_load writes schema 1') or diag $lerr;
+    ($orc, $oout, $oerr) = $faulty->('mdb_env_open 1 30', undef, 'stats');
+    is($orc, 0, 'an older schema on a read-only file system: stats reads it') or diag $oerr;
+    my (undef, $dump) = NewsTest::run_cmd(['mdb_dump', '-p', '-s', 'meta', $t->db]);
+    like($dump, qr/^ schema\n \\00\\00\\00\\01$/m, 'and leaves its schema record');
+    ($orc, undef, $oerr) = ctl('stats');
+    is($orc, 0, 'an older schema opened writable') or diag $oerr;
+    (undef, $dump) = NewsTest::run_cmd(['mdb_dump', '-p', '-s', 'meta', $t->db]);
+    like($dump, qr/^ schema\n \\00\\00\\00\\02$/m, 'is raised to schema 2');
     $fails->('mdb_env_open 1 30', qr/import stopped after 0 articles: .*read-only file system: writes are refused/,
              'import', NewsTest::json_file('{"slug":"ro","title":"T","body":"b"}'));
     $fails->('mdb_env_set_mapsize 1 22', qr/^newsctl: mdb_env_set_mapsize\(\): Invalid argument$/m,

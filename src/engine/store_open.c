@@ -181,7 +181,8 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
             return err->code;
         }
 
-        if (!stale) {
+        /* a read-only store is read as it is: raising it is a write */
+        if (!stale || st->readonly) {
             /* a read txn must commit for its dbi handles to stay open */
             rc = mdb_txn_commit(txn);
             if (rc != 0) {
