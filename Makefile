@@ -20,6 +20,8 @@ ENGINE_SRCS := $(wildcard src/engine/*.c)
 ENGINE_HDRS := $(wildcard src/engine/*.h)
 HTTP_SRCS   := ngx_news_module.c $(wildcard src/http/*.c)
 HTTP_HDRS   := $(wildcard src/http/*.h)
+CTL_SRCS    := $(wildcard src/ctl/*.c)
+CTL_HDRS    := $(wildcard src/ctl/*.h)
 UNIT_SRCS   := $(wildcard t/unit/test_*.c)
 UNIT_BINS   := $(patsubst t/unit/%.c,$(BUILD)/unit/%,$(UNIT_SRCS))
 
@@ -71,9 +73,9 @@ $(BUILD)/ngx_http_news_module.so: $(BUILD)/nginx/objs/Makefile $(HTTP_SRCS) \
 	@# mapped, and changing its pages under it crashes every worker
 	cp $(BUILD)/nginx/objs/ngx_http_news_module.so $@.tmp && mv -f $@.tmp $@
 
-$(BUILD)/newsctl: src/ctl/newsctl.c $(ENGINE_SRCS) $(ENGINE_HDRS)
+$(BUILD)/newsctl: $(CTL_SRCS) $(CTL_HDRS) $(ENGINE_SRCS) $(ENGINE_HDRS)
 	@mkdir -p $(BUILD)
-	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ src/ctl/newsctl.c \
+	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ $(CTL_SRCS) \
 	    $(ENGINE_SRCS) $(LIBS)
 
 $(BUILD)/unit/%: t/unit/%.c $(wildcard t/unit/*.h) $(ENGINE_SRCS) $(ENGINE_HDRS)

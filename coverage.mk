@@ -80,10 +80,11 @@ $(COV_DIR)/ngx_http_news_module.so: $(COV_DIR)/nginx/objs/Makefile $(FAULT_LIB) 
 	$(MAKE) -s -C $(COV_DIR)/nginx -f objs/Makefile modules
 	cp $(COV_DIR)/nginx/objs/ngx_http_news_module.so $@.tmp && mv -f $@.tmp $@
 
-$(COV_DIR)/newsctl: src/ctl/newsctl.c $(ENGINE_SRCS) $(ENGINE_HDRS) $(FAULT_LIB)
+$(COV_DIR)/newsctl: $(CTL_SRCS) $(CTL_HDRS) $(ENGINE_SRCS) $(ENGINE_HDRS) \
+        $(FAULT_LIB)
 	@mkdir -p $(COV_DIR)
 	cd $(COV_DIR) && $(CC) $(COV_CFLAGS) -I$(CURDIR)/src/engine -o newsctl \
-	    $(CURDIR)/src/ctl/newsctl.c $(addprefix $(CURDIR)/,$(ENGINE_SRCS)) \
+	    $(addprefix $(CURDIR)/,$(CTL_SRCS) $(ENGINE_SRCS)) \
 	    $(abspath $(FAULT_LIB)) $(LIBS)
 
 $(COV_DIR)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)

@@ -99,9 +99,9 @@ fuzz-smoke: fuzz-deps fuzz-build
 # sanitizer builds: the ordinary compiler (gcc's libasan and libubsan
 # come with it on Debian)
 
-$(SAN_DIR)/newsctl: src/ctl/newsctl.c $(ENGINE_SRCS) $(ENGINE_HDRS)
+$(SAN_DIR)/newsctl: $(CTL_SRCS) $(CTL_HDRS) $(ENGINE_SRCS) $(ENGINE_HDRS)
 	@mkdir -p $(SAN_DIR)
-	$(CC) -O1 -g $(SAN_FLAGS) $(ENGINE_CFLAGS) -o $@ src/ctl/newsctl.c \
+	$(CC) -O1 -g $(SAN_FLAGS) $(ENGINE_CFLAGS) -o $@ $(CTL_SRCS) \
 	    $(ENGINE_SRCS) $(LIBS)
 
 $(SAN_DIR)/unit/%: t/unit/%.c t/unit/tap.h $(ENGINE_SRCS) $(ENGINE_HDRS)
