@@ -378,14 +378,14 @@ SKIP: {
     open my $fh, '+<:raw', $file or die;
     local $/;
     my $data = <$fh>;
-    my $n = ($data =~ s/schema\x00\x00\x00\x02/schema\x00\x00\x00\x03/g);
+    my $n = ($data =~ s/schema\x00\x00\x00\x03/schema\x00\x00\x00\x04/g);
     seek $fh, 0, 0;
     print $fh $data;
     close $fh;
-    ok($n >= 1, 'made the schema record say 3');
+    ok($n >= 1, 'made the schema record say 4');
     my ($ok, $err) = $t->conf_test;
     ok(!$ok, 'nginx -t fails on a newer schema');
-    like($err, qr{"\Q$file\E" was written by a newer version \(schema 3; this build reads up to 2\)}, 'naming the file and versions');
+    like($err, qr{"\Q$file\E" was written by a newer version \(schema 4; this build reads up to 3\)}, 'naming the file and versions');
     ok(!eval { $t->run; 1 }, 'nginx refuses to start');
 }
 

@@ -1133,8 +1133,9 @@ static void
 news_check_comment_indexes(news_check_ctx_t *c, const unsigned char *p,
     const news_comment_t *cm)
 {
-    uint64_t       root;
-    MDB_val        rec;
+    int            hashed;
+    uint64_t       root, hash;
+    MDB_val        rec, ck;
     news_err_t     err;
     unsigned char  k[NEWS_THREAD_KEY];
 
@@ -1152,8 +1153,8 @@ news_check_comment_indexes(news_check_ctx_t *c, const unsigned char *p,
 
     if (cm->author_id
         && (news_check_get(c, NEWS_DB_AUTHORS, k, NEWS_AUTHOR_KEY, &rec) != 0
-            || rec.mv_size != NEWS_COMMENTS_KEY
-            || memcmp(rec.mv_data, p, NEWS_COMMENTS_KEY) != 0))
+            || news_author_value(&rec, &ck, &hash, &hashed) != 0
+            || memcmp(ck.mv_data, p, NEWS_COMMENTS_KEY) != 0))
     {
         news_check_fail(c, "comment %llu is not under its author %llu in "
                         "the author index", (unsigned long long) cm->id,
@@ -1529,18 +1530,18 @@ static void
 news_check_author_entry(news_check_ctx_t *c, const unsigned char *p,
     const MDB_val *val)
 {
-    uint64_t        uid, id;
-    MDB_val         rec;
+    int             hashed;
+    uint64_t        uid, id, hash;
+    MDB_val         rec, ck;
     news_err_t      err;
     news_comment_t  cm;
 
     uid = news_be64_get(p + 1);
     id = news_be64_get(p + 9);
 
-    if (val->mv_size != NEWS_COMMENTS_KEY
-        || news_be64_get((unsigned char *) val->mv_data + 16) != id
-        || news_check_get(c, NEWS_DB_COMMENTS, val->mv_data, val->mv_size,
-                          &rec)
+    if (news_author_value(val, &ck, &hash, &hashed) != 0
+        || news_be64_get((unsigned char *) ck.mv_data + 16) != id
+        || news_check_get(c, NEWS_DB_COMMENTS, ck.mv_data, ck.mv_size, &rec)
            != 0)
     {
         news_check_fail(c, "author %llu lists comment %llu, which is not "
@@ -1558,6 +1559,13 @@ news_check_author_entry(news_check_ctx_t *c, const unsigned char *p,
                         "is %llu", (unsigned long long) uid,
                         (unsigned long long) id,
                         (unsigned long long) cm.author_id);
+    }
+
+    /* a wrong hash would let a duplicate post through */
+    if (hashed && hash != news_body_hash(cm.body, strlen(cm.body))) {
+        news_check_fail(c, "author %llu lists comment %llu with the hash "
+                        "of another text", (unsigned long long) uid,
+                        (unsigned long long) id);
     }
 
     news_comment_free(&cm);

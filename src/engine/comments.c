@@ -68,8 +68,9 @@ static int news_comment_index(news_store_t *st, MDB_txn *txn, int db,
     const unsigned char *k, size_t klen, const unsigned char *v, size_t n,
     const char *what, news_err_t *err);
 static int news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
-    uint64_t id, const unsigned char *k, news_err_t *err);
+    uint64_t id, const unsigned char *k, uint64_t hash, news_err_t *err);
 static uint64_t news_comment_stored_author(const MDB_val *val);
+static uint64_t news_comment_body_hash(const MDB_val *val);
 static int news_author_mark(MDB_cursor *cur, MDB_val *key, MDB_val *val);
 static int news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_err_t *err);
@@ -174,7 +175,9 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     }
 
     if (c->author_id
-        && news_author_put(st, txn, c->author_id, c->id, k, err) != NEWS_OK)
+        && news_author_put(st, txn, c->author_id, c->id, k,
+                           news_body_hash(c->body, strlen(c->body)), err)
+           != NEWS_OK)
     {
         return err->code;
     }
@@ -420,7 +423,8 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
 
         if (status == NEWS_OK && c.author_id) {
             status = news_author_put(st, txn, c.author_id, c.id,
-                                     key.mv_data, err);
+                                     key.mv_data, news_comment_body_hash(&val),
+                                     err);
         }
 
         if (status == NEWS_OK && c.parent) {
@@ -1438,7 +1442,7 @@ news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     }
 
     return news_author_put(st, txn, news_comment_stored_author(val),
-                           news_be64_get(ik.mv_data), NULL, err);
+                           news_be64_get(ik.mv_data), NULL, 0, err);
 }
 
 
@@ -1535,21 +1539,83 @@ news_author_key(unsigned char *key, char kind, uint64_t uid, uint64_t id)
 }
 
 
-/* the entry of comment id under its author uid: to k, or away (k NULL) */
+/*
+ * The entry of comment id under its author uid: to k and the hash of its
+ * body, or away (k NULL)
+ */
 static int
 news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid, uint64_t id,
-    const unsigned char *k, news_err_t *err)
+    const unsigned char *k, uint64_t hash, news_err_t *err)
 {
-    unsigned char  a[NEWS_AUTHOR_KEY];
+    unsigned char  a[NEWS_AUTHOR_KEY], v[NEWS_AUTHOR_VALUE];
 
     if (uid == 0) {
         return NEWS_OK;
     }
 
+    if (k != NULL) {
+        memcpy(v, k, NEWS_COMMENTS_KEY);
+        news_be64_put(v + NEWS_COMMENTS_KEY, hash);
+    }
+
     return news_comment_index(st, txn, NEWS_DB_AUTHORS, a,
-                              news_author_key(a, 'c', uid, id), k,
-                              NEWS_COMMENTS_KEY, "writing the author index",
-                              err);
+                              news_author_key(a, 'c', uid, id),
+                              k ? v : NULL, sizeof(v),
+                              "writing the author index", err);
+}
+
+
+int
+news_author_value(const MDB_val *val, MDB_val *ck, uint64_t *hash,
+    int *hashed)
+{
+    if (val->mv_size != NEWS_AUTHOR_VALUE
+        && val->mv_size != NEWS_COMMENTS_KEY)
+    {
+        return -1;
+    }
+
+    ck->mv_data = val->mv_data;
+    ck->mv_size = NEWS_COMMENTS_KEY;
+    *hashed = val->mv_size == NEWS_AUTHOR_VALUE;
+    *hash = *hashed ? news_be64_get((unsigned char *) val->mv_data
+                                    + NEWS_COMMENTS_KEY)
+                    : 0;
+
+    return 0;
+}
+
+
+uint64_t
+news_body_hash(const void *body, size_t n)
+{
+    size_t                i;
+    uint64_t              h;
+    const unsigned char  *p;
+
+    p = body;
+    h = 0xcbf29ce484222325ULL;
+
+    for (i = 0; i < n; i++) {
+        h = (h ^ p[i]) * 0x100000001b3ULL;
+    }
+
+    return h;
+}
+
+
+/* the hash of a stored comment's body, from its view (0: none readable) */
+static uint64_t
+news_comment_body_hash(const MDB_val *val)
+{
+    size_t                m, alen;
+    const unsigned char  *v;
+
+    v = news_comment_view(val, &m, &alen);
+
+    return v ? news_body_hash(v + NEWS_COMMENT_VIEW_HEAD + alen,
+                              m - NEWS_COMMENT_VIEW_HEAD - alen)
+             : 0;
 }
 
 
@@ -1669,9 +1735,10 @@ int
 news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
     size_t max, int *more, news_err_t *err)
 {
-    int            rc, how;
+    int            rc, how, hashed;
     size_t         n;
-    MDB_val        key, val;
+    MDB_val        key, val, ck;
+    uint64_t       hash;
     MDB_cursor    *cur;
     unsigned char  d[9], c[NEWS_AUTHOR_KEY], k[NEWS_COMMENTS_KEY];
 
@@ -1710,12 +1777,12 @@ news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
             break;
         }
 
-        if (val.mv_size != NEWS_COMMENTS_KEY) {
+        if (news_author_value(&val, &ck, &hash, &hashed) != 0) {
             rc = MDB_CORRUPTED;
             break;
         }
 
-        memcpy(k, val.mv_data, NEWS_COMMENTS_KEY);
+        memcpy(k, ck.mv_data, NEWS_COMMENTS_KEY);
 
         if (news_comment_disown(st, txn, k, how, now, err) != NEWS_OK) {
             mdb_cursor_close(cur);
@@ -1770,7 +1837,7 @@ news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
 
     c.article_id = news_be64_get(k);
 
-    if (news_author_put(st, txn, c.author_id, c.id, NULL, err) != NEWS_OK) {
+    if (news_author_put(st, txn, c.author_id, c.id, NULL, 0, err) != NEWS_OK) {
         news_comment_free(&c);
         return err->code;
     }

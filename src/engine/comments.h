@@ -55,6 +55,16 @@ const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
 size_t news_author_key(unsigned char *key, char kind, uint64_t uid,
     uint64_t id);
 
+/*
+ * An author index entry's value read: the comments key it gives (*ck,
+ * NEWS_COMMENTS_KEY bytes, ready for mdb_get) and its body hash (*hash,
+ * 0 with *hashed 0 for an entry from before the hash); -1 for a value of
+ * another size.  And the hash of a body as stored (FNV-1a, 64 bits).
+ */
+int news_author_value(const MDB_val *val, MDB_val *ck, uint64_t *hash,
+    int *hashed);
+uint64_t news_body_hash(const void *body, size_t n);
+
 /* every comment of an article, oldest first */
 int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_comments_t *cs, news_err_t *err);
@@ -64,6 +74,10 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
  * import and an article's deletion:
  *
  *   'c' . be64 user id . be64 comment id -> the comment's comments key
+ *                         . be64 the hash of its body (news_body_hash):
+ *                         a post's duplicate check reads the author's
+ *                         latest entries, not their comments (an entry
+ *                         of 24 bytes, from schema 2, has no hash)
  *   'd' . be64 user id -> 'k' or 'r': a deleted account whose comments
  *                         are still to be disowned, kept or removed
  *                         (written by the account's deletion, users.h)
@@ -76,6 +90,7 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
  * still hanging under it).  Either way nobody owns it any more.
  */
 #define NEWS_AUTHOR_KEY      17
+#define NEWS_AUTHOR_VALUE    32      /* comments key . be64 body hash */
 #define NEWS_AUTHOR_BATCH    64      /* comments a batch disowns */
 #define NEWS_DELETED_USER    "[deleted user]"
 

@@ -456,9 +456,10 @@ int
 news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
     const char *body, int64_t since, news_err_t *err)
 {
-    int            rc, dup;
+    int            rc, dup, hashed;
     size_t         n, m, alen, scanned;
     MDB_val        key, val, ck, cv;
+    uint64_t       hash, h;
     MDB_cursor    *cur;
     unsigned char  k[NEWS_AUTHOR_KEY];
     const unsigned char  *v;
@@ -474,20 +475,26 @@ news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
     }
 
     n = strlen(body);
+    h = news_body_hash(body, n);
     dup = 0;
 
     for (scanned = 0; rc == 0 && scanned < NEWS_DUPLICATE_SCAN && !dup;
          scanned++)
     {
         if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0
-            || val.mv_size != NEWS_COMMENTS_KEY
-            || (int64_t) news_be64_get((unsigned char *) val.mv_data + 8)
+            || news_author_value(&val, &ck, &hash, &hashed) != 0
+            || (int64_t) news_be64_get((unsigned char *) ck.mv_data + 8)
                < since)
         {
             break;
         }
 
-        ck = val;
+        /* another text for sure: its comment is not read */
+        if (hashed && hash != h) {
+            rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
+            continue;
+        }
+
         rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
         if (rc != 0 && rc != MDB_NOTFOUND) {
             break;
@@ -529,10 +536,10 @@ news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
     int64_t now, size_t max, uint64_t *from, size_t *removed, int *more,
     news_err_t *err)
 {
-    int            rc;
+    int            rc, hashed;
     size_t         i, n, walked;
-    MDB_val        key, val, cv;
-    uint64_t       ids[NEWS_AUTHOR_BATCH];
+    MDB_val        key, val, ck, cv;
+    uint64_t       hash, ids[NEWS_AUTHOR_BATCH];
     MDB_cursor    *cur;
     unsigned char  k[NEWS_AUTHOR_KEY];
 
@@ -566,8 +573,8 @@ news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
 
         *from = news_be64_get((unsigned char *) key.mv_data + 9) + 1;
 
-        if (val.mv_size == NEWS_COMMENTS_KEY
-            && mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &val, &cv) == 0
+        if (news_author_value(&val, &ck, &hash, &hashed) == 0
+            && mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv) == 0
             && cv.mv_size > 0
             && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED)
         {
@@ -605,8 +612,9 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
     size_t limit, const char *csrf, size_t csrf_len, news_buf_t *out,
     size_t *count, news_err_t *err)
 {
-    int             rc, status;
-    MDB_val         key, val, cv;
+    int             rc, status, hashed;
+    MDB_val         key, val, ck, cv;
+    uint64_t        hash;
     MDB_cursor     *cur;
     news_article_t  a;
     unsigned char   k[NEWS_AUTHOR_KEY];
@@ -629,14 +637,14 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
             break;
         }
 
-        if (val.mv_size != NEWS_COMMENTS_KEY
-            || mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &val, &cv) != 0)
+        if (news_author_value(&val, &ck, &hash, &hashed) != 0
+            || mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv) != 0)
         {
             continue;                   /* newsctl check says so */
         }
 
         status = news_comment_list_item(st, txn, &cv,
-                                        news_be64_get(val.mv_data), &a,
+                                        news_be64_get(ck.mv_data), &a,
                                         news_render_author_item, csrf,
                                         csrf_len, out, err);
         if (status != NEWS_OK) {

@@ -43,10 +43,12 @@
 /*
  * The store's layout, in meta "schema": 2 since comment pages are spliced
  * a thread at a time (a page of three parts, each top-level comment's
- * page kept under 'K').  A build opening an older store raises the record,
- * so that the older build refuses the store this one writes in.
+ * page kept under 'K'); 3 since an author index entry carries the hash of
+ * its comment's body (comments.h), which a build of schema 2 takes for a
+ * corrupt entry.  A build opening an older store raises the record, so
+ * that the older build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  2
+#define NEWS_SCHEMA_VERSION  3
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 

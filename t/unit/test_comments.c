@@ -981,6 +981,124 @@ authors_under(const void *p, size_t n)
 }
 
 
+/* news_comment_duplicate for uid's body, at time 2000 */
+static int
+duplicate(uint64_t uid, const char *body)
+{
+    int          rc;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    news_store_read(&st, &txn, &err);
+    rc = news_comment_duplicate(&st, txn, uid, body, 1000, &err);
+    news_store_read_done(&st);
+
+    return rc;
+}
+
+
+/* author uid's entry of comment id given value v (n bytes) */
+static void
+author_entry_put(uint64_t uid, uint64_t id, const void *v, size_t n)
+{
+    MDB_val        key, val;
+    MDB_txn       *txn;
+    news_err_t     err;
+    unsigned char  k[NEWS_AUTHOR_KEY];
+
+    key.mv_data = k;
+    key.mv_size = news_author_key(k, 'c', uid, id);
+    val.mv_data = (void *) v;
+    val.mv_size = n;
+
+    news_store_write(&st, &txn, &err);
+    mdb_put(txn, st.dbi[NEWS_DB_AUTHORS], &key, &val, 0);
+    news_store_commit(&st, txn, &err);
+}
+
+
+/*
+ * The duplicate check reads the hash of each latest comment's body in
+ * the author index and the comment only when the hash is the same; an
+ * entry from schema 2 (no hash) still has its comment read; an edit
+ * moves the hash; newsctl check refuses a hash of another text.
+ */
+static void
+test_duplicate(void)
+{
+    uint64_t        article, id, uid, hash;
+    MDB_val         key, val;
+    MDB_txn        *txn;
+    news_err_t      err;
+    news_user_t     u;
+    unsigned char   k[NEWS_AUTHOR_KEY], v[NEWS_AUTHOR_VALUE];
+    news_comment_t  c;
+
+    put_article("{\"title\":\"Twice\",\"body\":\"x\"}", &article);
+
+    memset(&u, 0, sizeof(u));
+    strcpy(u.name, "twice");
+    u.name_len = 5;
+    strcpy(u.hash, "x");
+    news_store_write(&st, &txn, &err);
+    news_user_add(&st, txn, &u, 1000, &err);
+    news_store_commit(&st, txn, &err);
+
+    uid = u.id;
+    memset(&c, 0, sizeof(c));
+    c.article_id = article;
+    c.author = "twice";
+    c.author_id = uid;
+    c.body = "said once";
+
+    news_store_write(&st, &txn, &err);
+    is_int(news_comment_post(&st, txn, &c, 0, 2000, &err), NEWS_OK,
+           "a comment");
+    news_store_commit(&st, txn, &err);
+    id = c.id;
+
+    key.mv_data = k;
+    key.mv_size = news_author_key(k, 'c', uid, id);
+    news_store_read(&st, &txn, &err);
+    ok(mdb_get(txn, st.dbi[NEWS_DB_AUTHORS], &key, &val) == 0
+       && val.mv_size == NEWS_AUTHOR_VALUE
+       && news_be64_get((unsigned char *) val.mv_data + NEWS_COMMENTS_KEY)
+          == news_body_hash("said once", 9),
+       "its author entry holds the hash of its body");
+    memcpy(v, val.mv_data, sizeof(v));
+    news_store_read_done(&st);
+
+    is_int(duplicate(uid, "said once"), NEWS_CONFLICT, "the same text: 409");
+    is_int(duplicate(uid, "said twice"), NEWS_OK, "another text: taken");
+    is_int(duplicate(uid + 1, "said once"), NEWS_OK, "another author: taken");
+
+    news_store_write(&st, &txn, &err);
+    is_int(news_comment_edit(&st, txn, id, "said again", 0, 2000, &err),
+           NEWS_OK, "an edit");
+    news_store_commit(&st, txn, &err);
+    is_int(duplicate(uid, "said again"), NEWS_CONFLICT, "the edited text: 409");
+    is_int(duplicate(uid, "said once"), NEWS_OK, "the text before: taken");
+    is_int((int) violations(), 0, "check agrees");
+
+    /* a store of schema 2: the comments key alone */
+    author_entry_put(uid, id, v, NEWS_COMMENTS_KEY);
+    is_int(duplicate(uid, "said again"), NEWS_CONFLICT,
+           "an entry without a hash: its comment read, 409");
+    is_int(duplicate(uid, "said once"), NEWS_OK, "and another text taken");
+    is_int((int) violations(), 0, "check takes the entry without a hash");
+
+    hash = news_body_hash("said once", 9);
+    news_be64_put(v + NEWS_COMMENTS_KEY, hash);
+    author_entry_put(uid, id, v, sizeof(v));
+    is_int((int) violations(), 1, "check refuses the hash of another text");
+
+    hash = news_body_hash("said again", 10);
+    news_be64_put(v + NEWS_COMMENTS_KEY, hash);
+    author_entry_put(uid, id, v, sizeof(v));
+    is_int((int) violations(), 0, "and takes the right one");
+}
+
+
 /*
  * A deleted account's comments are disowned in batches of at most
  * NEWS_AUTHOR_BATCH, each its own write; the index and the records
@@ -1251,6 +1369,7 @@ main(void)
     test_layout();
     test_queue();
     test_disown();
+    test_duplicate();
     test_picks();
 
     news_store_close(&st);
