@@ -500,12 +500,32 @@ ngx_int_t ngx_http_news_send_buf(ngx_http_request_t *r, ngx_uint_t status,
 #define NGX_HTTP_NEWS_BRIEF_MAX  256
 ngx_int_t ngx_http_news_send_written(ngx_http_request_t *r, ngx_uint_t status,
     news_buf_t *b, const char *fmt, ...);
+ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
+    const char *value);
+ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
+/* 303 See Other to a path on this site */
+ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
+ngx_int_t ngx_http_news_site_path(ngx_http_request_t *r, ngx_str_t *path,
+    size_t max, const char *fmt, ...);
+ngx_int_t ngx_http_news_location(ngx_http_request_t *r, ngx_str_t *path,
+    ngx_uint_t redirect);
+/*
+ * ETag, Last-Modified and Cache-Control of a GET answer: the tag is made
+ * of a kind letter and two numbers that change with every write to what
+ * the page shows (an article's id and version, or the store's txn id).
+ * Anonymous answers are public and the same bytes for everyone (browsers
+ * revalidate them, shared caches keep them news_cache_max_age); a
+ * logged-in reader's are private and never stored.  nginx's not_modified filter answers
+ * If-None-Match and If-Modified-Since with 304.
+ */
+ngx_int_t ngx_http_news_validators(ngx_http_request_t *r, char kind,
+    uint64_t a, uint64_t b, int64_t modified);
+
+/* errors.c: errors and refusals */
 ngx_int_t ngx_http_news_store_error(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
 ngx_int_t ngx_http_news_refused(ngx_http_request_t *r, news_err_t *err,
     ngx_uint_t json);
-ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
-    const char *value);
 /* errors in the request's language: JSON under /api/, else a page */
 ngx_int_t ngx_http_news_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *text);
@@ -528,24 +548,9 @@ ngx_int_t ngx_http_news_json_error(ngx_http_request_t *r, ngx_uint_t status,
  */
 ngx_int_t ngx_http_news_need_user(ngx_http_request_t *r, ngx_uint_t json,
     int act);
-ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);
-/* 303 See Other to a path on this site */
-ngx_int_t ngx_http_news_see_other(ngx_http_request_t *r, ngx_str_t *location);
-ngx_int_t ngx_http_news_site_path(ngx_http_request_t *r, ngx_str_t *path,
-    size_t max, const char *fmt, ...);
-ngx_int_t ngx_http_news_location(ngx_http_request_t *r, ngx_str_t *path,
-    ngx_uint_t redirect);
-/*
- * ETag, Last-Modified and Cache-Control of a GET answer: the tag is made
- * of a kind letter and two numbers that change with every write to what
- * the page shows (an article's id and version, or the store's txn id).
- * Anonymous answers are public and the same bytes for everyone (browsers
- * revalidate them, shared caches keep them news_cache_max_age); a
- * logged-in reader's are private and never stored.  nginx's not_modified filter answers
- * If-None-Match and If-Modified-Since with 304.
- */
-ngx_int_t ngx_http_news_validators(ngx_http_request_t *r, char kind,
-    uint64_t a, uint64_t b, int64_t modified);
+/* error_page covers this status here: return it instead of a page */
+ngx_uint_t ngx_http_news_operator_page(ngx_http_request_t *r,
+    ngx_uint_t status);
 
 /* ngx_http_news_edge.c: the answer's surrogate keys; news_edge */
 ngx_int_t ngx_http_news_surrogate_keys(ngx_http_request_t *r, char kind,
@@ -559,9 +564,6 @@ void ngx_http_news_edge_stop(ngx_http_news_main_conf_t *nmcf);
 /* the host of absolute links, and whether it is the request's Host */
 ngx_int_t ngx_http_news_host(ngx_http_request_t *r, ngx_str_t *host);
 ngx_uint_t ngx_http_news_host_varies(ngx_http_request_t *r);
-/* error_page covers this status here: return it instead of a page */
-ngx_uint_t ngx_http_news_operator_page(ngx_http_request_t *r,
-    ngx_uint_t status);
 /* a list's validators from a stamp (ngx_http_news_list_stamp reads one) */
 ngx_int_t ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
     const news_list_stamp_t *ls, news_err_t *err);
