@@ -221,8 +221,6 @@ ngx_int_t ngx_http_news_buf_copy(ngx_http_request_t *r, news_buf_t *b,
 /* pages.c: HTML */
 ngx_int_t ngx_http_news_front(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
-ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
-    ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_section(ngx_http_request_t *r,
     ngx_http_news_route_t *rt);
 ngx_int_t ngx_http_news_tag(ngx_http_request_t *r,
@@ -268,6 +266,10 @@ ngx_int_t ngx_http_news_page_pieces(ngx_http_request_t *r,
 /* a page in the site's chrome, sent as HTML with this status */
 ngx_int_t ngx_http_news_send_page(ngx_http_request_t *r, ngx_uint_t status,
     ngx_http_news_page_t *pg);
+
+/* article_page.c: the article page */
+ngx_int_t ngx_http_news_article(ngx_http_request_t *r,
+    ngx_http_news_route_t *rt);
 
 /* feed.c: Atom, sitemap, robots.txt */
 ngx_int_t ngx_http_news_feed(ngx_http_request_t *r,
