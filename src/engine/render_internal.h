@@ -8,6 +8,7 @@
  *   render_forms.c    -> render_text.c
  *   render_article.c, render_thread.c, render_list.c, render_feed.c
  *                     -> render_text.c
+ *   render_thread.c   -> render_tree.c (the reply tree, render_tree.h)
  *   render_search.c   -> render_text.c, render_list.c (the JSON list end)
  *   render_desk.c, render_desk_versions.c, render_community.c
  *                     -> render_text.c, render_account.c (form pieces,
