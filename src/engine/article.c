@@ -1,6 +1,15 @@
 /*
  * The article record: validation of the contract's article JSON, and the
  * JSON it is stored and exported as.
+ *
+ * Why one file of about 900 lines: one record, read in (every field
+ * checked, a patch merged onto the stored article) and written out, all
+ * from the same tables of fields and keys (news_text_fields, the public
+ * and image keys) and the same field readers; the lead image is one of
+ * those fields.  The check of a news_nav name is the section field's
+ * rule; news_json_parse, at the end, is how every stored record and
+ * request body is parsed (a lack of memory told apart from bad JSON),
+ * kept here with the record that first needed it.
  */
 
 #include <pthread.h>

@@ -9,6 +9,15 @@
  * others into one transaction and one fsync.  The write itself re-checks
  * everything that depends on the store (the article, the parent, the
  * author, the time window) inside its transaction.
+ *
+ * Why one file of about 900 lines: every kind of comment write (a post,
+ * an edit, a deletion, a moderator's act, closing, a pick) is one
+ * ngx_http_news_cwrite_t that goes the same way: begun by
+ * cwrite_start() (the reader may, the acting user and the site's policy
+ * copied for the thread), its text checked by set_text(), done by
+ * cwrite_work() in the pool and answered by cwrite_done(); a split would
+ * export that struct and those steps to every part.  The reads are
+ * comment_pages.c; readers' reports are reports.c.
  */
 
 #include "ngx_http_news.h"
