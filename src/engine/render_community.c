@@ -20,14 +20,24 @@
 #include <cjson/cJSON.h>
 
 
+/* a moderation log entry written in one format, the i-th of its page */
+typedef void (*news_render_log_pt)(news_buf_t *b, size_t i, uint64_t id,
+    int64_t at, const cJSON *entry);
+
+
 static int news_render_word(void *arg, int list, const char *w, size_t n);
 static void news_render_standing(news_buf_t *b, const news_standing_t *s);
 static void news_render_user_action(news_buf_t *b, const news_form_t *f,
     const news_user_t *u, const char *action, const char *label);
+static int news_render_log_page(news_buf_t *b, news_store_t *st,
+    MDB_txn *txn, uint64_t before, size_t limit, news_render_log_pt write,
+    uint64_t *next, news_err_t *err);
 static int news_render_log_entry(void *arg, uint64_t id, int64_t at,
     const char *json, size_t n);
-static int news_render_log_json(void *arg, uint64_t id, int64_t at,
-    const char *json, size_t n);
+static void news_render_log_html(news_buf_t *b, size_t i, uint64_t id,
+    int64_t at, const cJSON *obj);
+static void news_render_log_json(news_buf_t *b, size_t i, uint64_t id,
+    int64_t at, const cJSON *obj);
 static int news_render_reported(news_buf_t *b, news_store_t *st,
     MDB_txn *txn, const news_report_tally_t *t, const news_form_t *f,
     news_err_t *err);
@@ -214,8 +224,9 @@ news_render_user_action(news_buf_t *b, const news_form_t *f,
 
 
 typedef struct {
-    news_buf_t  *b;
-    size_t       count;
+    news_buf_t          *b;
+    size_t               count;
+    news_render_log_pt   write;
 } news_render_log_t;
 
 
@@ -224,15 +235,12 @@ int
 news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
     uint64_t before, news_err_t *err)
 {
-    uint64_t           next;
-    news_render_log_t  rl;
+    uint64_t  next;
 
-    rl.b = b;
-    rl.count = 0;
     news_buf_addl(b, "<h1>Moderation log</h1>\n<ol class=\"log\">\n");
 
-    if (news_modlog_each(st, txn, before, NEWS_MODLOG_PAGE,
-                         news_render_log_entry, &rl, &next, err)
+    if (news_render_log_page(b, st, txn, before, NEWS_MODLOG_PAGE,
+                             news_render_log_html, &next, err)
         != NEWS_OK)
     {
         return err->code;
@@ -250,19 +258,51 @@ news_render_modlog(news_buf_t *b, news_store_t *st, MDB_txn *txn,
 }
 
 
+/*
+ * A page of the log in one format: each entry parsed once here, and
+ * handed to `write` (news_render_log_html or news_render_log_json)
+ */
+static int
+news_render_log_page(news_buf_t *b, news_store_t *st, MDB_txn *txn,
+    uint64_t before, size_t limit, news_render_log_pt write, uint64_t *next,
+    news_err_t *err)
+{
+    news_render_log_t  rl;
+
+    rl.b = b;
+    rl.count = 0;
+    rl.write = write;
+
+    return news_modlog_each(st, txn, before, limit, news_render_log_entry,
+                            &rl, next, err);
+}
+
+
 static int
 news_render_log_entry(void *arg, uint64_t id, int64_t at, const char *json,
     size_t n)
 {
     news_render_log_t  *rl = arg;
 
-    cJSON       *obj, *v;
-    news_buf_t  *b;
-    const char  *s;
+    cJSON  *entry;
 
+    entry = cJSON_ParseWithLength(json, n);
+    rl->write(rl->b, rl->count++, id, at, entry);
+    cJSON_Delete(entry);
+
+    return 0;
+}
+
+
+static void
+news_render_log_html(news_buf_t *b, size_t i, uint64_t id, int64_t at,
+    const cJSON *obj)
+{
+    const cJSON  *v;
+    const char   *s;
+
+    (void) i;
     (void) id;
-    b = rl->b;
-    obj = cJSON_ParseWithLength(json, n);
 
     news_buf_addl(b, "<li><time datetime=\"");
     news_time_rfc3339(b, at);
@@ -299,9 +339,6 @@ news_render_log_entry(void *arg, uint64_t id, int64_t at, const char *json,
     }
 
     news_buf_addl(b, "</li>\n");
-    cJSON_Delete(obj);
-
-    return 0;
 }
 
 
@@ -309,15 +346,12 @@ int
 news_render_modlog_json(news_buf_t *b, news_store_t *st, MDB_txn *txn,
     uint64_t before, size_t limit, news_err_t *err)
 {
-    uint64_t           next;
-    news_render_log_t  rl;
+    uint64_t  next;
 
-    rl.b = b;
-    rl.count = 0;
     news_buf_addl(b, "{\"entries\":[");
 
-    if (news_modlog_each(st, txn, before, limit, news_render_log_json, &rl,
-                         &next, err)
+    if (news_render_log_page(b, st, txn, before, limit, news_render_log_json,
+                             &next, err)
         != NEWS_OK)
     {
         return err->code;
@@ -336,32 +370,26 @@ news_render_modlog_json(news_buf_t *b, news_store_t *st, MDB_txn *txn,
 
 
 /* an entry's members written again, escaped as all the API's JSON is */
-static int
-news_render_log_json(void *arg, uint64_t id, int64_t at, const char *json,
-    size_t n)
+static void
+news_render_log_json(news_buf_t *b, size_t i, uint64_t id, int64_t at,
+    const cJSON *obj)
 {
-    news_render_log_t  *rl = arg;
-
-    cJSON       *obj, *v;
-    news_buf_t  *b;
-    const char  *s;
-    size_t       i;
+    size_t        k;
+    const cJSON  *v;
+    const char   *s;
 
     static const char  *strings[] = { "by", "action", "user", "reason" };
 
-    b = rl->b;
-    obj = cJSON_ParseWithLength(json, n);
-
-    news_buf_addf(b, "%s{\"id\":%llu,\"at\":\"", rl->count++ ? "," : "",
+    news_buf_addf(b, "%s{\"id\":%llu,\"at\":\"", i ? "," : "",
                   (unsigned long long) id);
     news_time_rfc3339(b, at);
     news_buf_addc(b, '"');
 
-    for (i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+    for (k = 0; k < sizeof(strings) / sizeof(strings[0]); k++) {
         s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
-                                                                  strings[i]));
+                                                                  strings[k]));
         if (s != NULL) {
-            news_buf_addf(b, ",\"%s\":", strings[i]);
+            news_buf_addf(b, ",\"%s\":", strings[k]);
             news_json_string(b, s, strlen(s));
         }
     }
@@ -372,9 +400,6 @@ news_render_log_json(void *arg, uint64_t id, int64_t at, const char *json,
     }
 
     news_buf_addc(b, '}');
-    cJSON_Delete(obj);
-
-    return 0;
 }
 
 
