@@ -42,6 +42,18 @@ news_wxr_element(news_buf_t *b, const char *indent, const char *name,
 }
 
 
+/* the same with the value escaped, as WordPress writes the channel's */
+static void
+news_wxr_text(news_buf_t *b, const char *indent, const char *name,
+    const char *value)
+{
+    news_buf_adds(b, indent);
+    news_buf_addf(b, "<%s>", name);
+    news_html_escape(b, value, strlen(value));
+    news_buf_addf(b, "</%s>\n", name);
+}
+
+
 /* "2024-03-05 17:30:00", WordPress's date form, in UTC */
 static void
 news_wxr_time(news_buf_t *b, int64_t t)
@@ -80,19 +92,16 @@ news_wxr_head(news_buf_t *b, const char *site, const char *base,
         "\txmlns:wfw=\"http://wellformedweb.org/CommentAPI/\"\n"
         "\txmlns:dc=\"http://purl.org/dc/elements/1.1/\"\n"
         "\txmlns:wp=\"http://wordpress.org/export/1.2/\"\n"
-        ">\n\n<channel>\n\t<title>");
-    news_html_escape(b, site, strlen(site));
-    news_buf_addl(b, "</title>\n\t<link>");
-    news_html_escape(b, base, strlen(base));
-    news_buf_addl(b, "</link>\n\t<description></description>\n\t<pubDate>");
+        ">\n\n<channel>\n");
+    news_wxr_text(b, "\t", "title", site);
+    news_wxr_text(b, "\t", "link", base);
+    news_buf_addl(b, "\t<description></description>\n\t<pubDate>");
     news_time_http(b, now);
     news_buf_addl(b, "</pubDate>\n\t<language>en-US</language>\n"
-                  "\t<wp:wxr_version>1.2</wp:wxr_version>\n"
-                  "\t<wp:base_site_url>");
-    news_html_escape(b, base, strlen(base));
-    news_buf_addl(b, "</wp:base_site_url>\n\t<wp:base_blog_url>");
-    news_html_escape(b, base, strlen(base));
-    news_buf_addl(b, "</wp:base_blog_url>\n\n");
+                  "\t<wp:wxr_version>1.2</wp:wxr_version>\n");
+    news_wxr_text(b, "\t", "wp:base_site_url", base);
+    news_wxr_text(b, "\t", "wp:base_blog_url", base);
+    news_buf_addl(b, "\n");
 }
 
 
