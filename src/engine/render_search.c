@@ -17,7 +17,12 @@
 
 static void news_search_form(news_buf_t *b, const char *q, size_t n);
 static void news_search_teaser(news_buf_t *b, const news_query_t *query,
+    const news_article_t *a, long first);
+static long news_search_first(const news_search_page_t *sp, size_t i,
     const news_article_t *a);
+static int news_search_hit(news_store_t *st, MDB_txn *txn,
+    const news_hit_t *hit, news_article_t *a, cJSON **obj, news_err_t *err);
+static char *news_search_field(const cJSON *obj, const char *name);
 static void news_search_pager(news_buf_t *b, const char *q, size_t n,
     unsigned page, int more);
 static void news_url_encode(news_buf_t *b, const char *s, size_t n);
@@ -63,6 +68,7 @@ news_render_search_page(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
 {
     size_t          i;
+    cJSON          *obj;
     news_article_t  a;
 
     news_buf_addl(b, "<h1>Search</h1>\n");
@@ -88,14 +94,14 @@ news_render_search_page(news_store_t *st, MDB_txn *txn,
     news_buf_addl(b, "<ol class=\"teasers\">\n");
 
     for (i = 0; i < sp->s->count; i++) {
-        if (news_article_load(st, txn, sp->s->hits[i].id, &a, err)
+        if (news_search_hit(st, txn, &sp->s->hits[i], &a, &obj, err)
             != NEWS_OK)
         {
             return err->code;
         }
 
-        news_search_teaser(b, sp->query, &a);
-        news_article_free(&a);
+        news_search_teaser(b, sp->query, &a, news_search_first(sp, i, &a));
+        cJSON_Delete(obj);
     }
 
     news_buf_addl(b, "</ol>\n");
@@ -110,6 +116,7 @@ news_render_search_json(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
 {
     size_t          i;
+    cJSON          *obj;
     news_buf_t      snip;
     news_article_t  a;
     unsigned char   next[4];
@@ -119,7 +126,7 @@ news_render_search_json(news_store_t *st, MDB_txn *txn,
     news_buf_addl(b, ",\"results\":[");
 
     for (i = 0; i < sp->s->count; i++) {
-        if (news_article_load(st, txn, sp->s->hits[i].id, &a, err)
+        if (news_search_hit(st, txn, &sp->s->hits[i], &a, &obj, err)
             != NEWS_OK)
         {
             return err->code;
@@ -138,13 +145,14 @@ news_render_search_json(news_store_t *st, MDB_txn *txn,
 
         /* the snippet as HTML (escaped, <mark> around the words), in JSON */
         news_buf_init(&snip);
-        news_search_snippet(&snip, sp->query, a.body, strlen(a.body));
+        news_search_snippet_at(&snip, sp->query, a.body, strlen(a.body),
+                               news_search_first(sp, i, &a));
         news_json_string(b, snip.data ? snip.data : "", snip.len);
         b->failed |= snip.failed;
         news_buf_free(&snip);
 
         news_buf_addc(b, '}');
-        news_article_free(&a);
+        cJSON_Delete(obj);
     }
 
     news_be32_put(next, (uint32_t) (sp->s->offset + sp->s->count));
@@ -169,9 +177,91 @@ news_search_form(news_buf_t *b, const char *q, size_t n)
 }
 
 
+/*
+ * A hit's article as its teaser shows it: the fields of its stored
+ * record, pointed at in the parsed record (*obj, for the caller to
+ * delete), its time from the index.  Not news_article_load: that checks
+ * and copies every field, and reads the comment state, for each of a
+ * page's 20 teasers (most of a search's time); these fields were checked
+ * when the article was written, and each is escaped where it goes.
+ */
+static int
+news_search_hit(news_store_t *st, MDB_txn *txn, const news_hit_t *hit,
+    news_article_t *a, cJSON **obj, news_err_t *err)
+{
+    int            rc, oom;
+    MDB_val        key, val;
+    const cJSON   *tags, *tag;
+    unsigned char  k[8];
+
+    memset(a, 0, sizeof(*a));
+    news_be64_put(k, hit->id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an article");
+    }
+
+    *obj = news_json_parse(val.mv_data, val.mv_size, &oom);
+    if (*obj == NULL) {
+        return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
+                   : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "
+                                  "record", (unsigned long long) hit->id);
+    }
+
+    a->id = hit->id;
+    a->published_at = hit->published_at;
+    a->slug = news_search_field(*obj, "slug");
+    a->title = news_search_field(*obj, "title");
+    a->subtitle = news_search_field(*obj, "subtitle");
+    a->section = news_search_field(*obj, "section");
+    a->body = news_search_field(*obj, "body");
+
+    tags = cJSON_GetObjectItemCaseSensitive(*obj, "tags");
+
+    cJSON_ArrayForEach(tag, tags) {
+        if (a->ntags < NEWS_TAGS_MAX && cJSON_IsString(tag)) {
+            a->tags[a->ntags++] = tag->valuestring;
+        }
+    }
+
+    return NEWS_OK;
+}
+
+
+/* a string field of a stored record, "" when absent */
+static char *
+news_search_field(const cJSON *obj, const char *name)
+{
+    char  *s;
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, name));
+
+    return s ? s : (char *) "";
+}
+
+
+/*
+ * Where hit i's snippet starts: from where the index has its words, else
+ * (past the hits that keep them) NEWS_SNIPPET_LOOK.
+ */
+static long
+news_search_first(const news_search_page_t *sp, size_t i,
+    const news_article_t *a)
+{
+    if (i >= sp->s->nwords) {
+        return NEWS_SNIPPET_LOOK;
+    }
+
+    return news_search_body_first(a, sp->query, &sp->s->words[i]);
+}
+
+
 static void
 news_search_teaser(news_buf_t *b, const news_query_t *query,
-    const news_article_t *a)
+    const news_article_t *a, long first)
 {
     news_buf_addl(b, "<li><article>\n<h2><a href=\"" NEWS_ROUTE_ARTICLE);
     news_buf_adds(b, a->slug);
@@ -186,7 +276,7 @@ news_search_teaser(news_buf_t *b, const news_query_t *query,
 
     news_render_time(b, a->published_at);
     news_buf_addl(b, "</p>\n<p class=\"snippet\">");
-    news_search_snippet(b, query, a->body, strlen(a->body));
+    news_search_snippet_at(b, query, a->body, strlen(a->body), first);
     news_buf_addl(b, "</p>\n</article></li>\n");
 }
 

@@ -111,6 +111,7 @@ typedef struct {
 
 
 static int news_doc_collect(news_doc_terms_t *d, const news_article_t *a);
+static uint32_t news_field_words(const char *s);
 static int news_doc_field(news_doc_terms_t *d, const char *s, size_t n,
     unsigned weight);
 static int news_doc_filter(news_doc_terms_t *d, char kind, const char *name);
@@ -754,6 +755,73 @@ news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
     news_terms_sort(&d->tab);
 
     return 0;
+}
+
+
+/*
+ * The body's positions follow the other fields' (news_doc_collect's
+ * order, each field's words and a gap): where the body starts is
+ * counted from them, and the first position of a query's term past it
+ * is where that term is first in the body.
+ */
+long
+news_search_body_first(const news_article_t *a, const news_query_t *q,
+    const news_hit_words_t *w)
+{
+    long            first;
+    unsigned        i, t;
+    uint32_t        body, pos, v;
+    const uint8_t  *s, *end;
+
+    body = news_field_words(a->title) + news_field_words(a->subtitle)
+           + news_field_words(a->section) + 3 * NEWS_FIELD_GAP;
+
+    for (i = 0; i < a->ntags; i++) {
+        body += news_field_words(a->tags[i]) + NEWS_FIELD_GAP;
+    }
+
+    first = -1;
+
+    for (t = 0; t < q->nterms; t++) {
+        if (w->pos[t] == NULL) {
+            continue;
+        }
+
+        s = w->pos[t];
+        end = s + w->len[t];
+
+        for (pos = 0; news_varint_get(&s, end, &v) == 0; ) {
+            pos += v;
+
+            if (pos >= body) {
+                if (first < 0 || pos - body < (uint32_t) first) {
+                    first = (long) (pos - body);
+                }
+
+                break;
+            }
+        }
+    }
+
+    return first;
+}
+
+
+/* the words of a field before the body: as many positions as it takes */
+static uint32_t
+news_field_words(const char *s)
+{
+    uint32_t       n;
+    news_tokens_t  tk;
+
+    news_tokens_init(&tk, s, strlen(s));
+    tk.unstemmed = 1;
+
+    for (n = 0; news_tokens_next(&tk); n++) {
+        /* void */
+    }
+
+    return n;
 }
 
 

@@ -125,6 +125,22 @@ typedef struct {
 } news_hit_t;
 
 
+/* the hits of a page that keep where the query's words are in them */
+#define NEWS_SEARCH_PAGE_MAX   100
+
+/*
+ * Where a hit has each of the query's terms: its positions as the index
+ * holds them (the block format's varint deltas), pointing into the
+ * store's map and so valid until the query's read txn ends; NULL for a
+ * term the doc lacks, and for a filter.  Its snippet starts from them
+ * instead of reading the text for the words.
+ */
+typedef struct {
+    const uint8_t  *pos[NEWS_SEARCH_TERMS_MAX];
+    uint32_t        len[NEWS_SEARCH_TERMS_MAX];
+} news_hit_words_t;
+
+
 /*
  * One page of results: skip `offset`, up to `limit` (offset + limit at
  * most NEWS_SEARCH_DEPTH).  Only articles published by `now`.
@@ -140,6 +156,8 @@ typedef struct {
                                  * for `newsctl reindex` */
     size_t        looked;       /* out: docs looked up, at most
                                  * NEWS_SEARCH_WALK */
+    news_hit_words_t  words[NEWS_SEARCH_PAGE_MAX];
+    size_t        nwords;       /* out: words[i] is hits[i]'s, i < nwords */
 } news_search_t;
 
 int news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
@@ -207,5 +225,24 @@ int news_search_outdated(news_store_t *st, MDB_txn *txn);
  */
 void news_search_snippet(news_buf_t *b, const news_query_t *q,
     const char *text, size_t n);
+
+/*
+ * The same when the first of the query's words in the text is known:
+ * `first` words of the text come before it (-1: none is there), so that
+ * the text is not read for the words before it; NEWS_SNIPPET_LOOK: not
+ * known, the text is read for it.
+ */
+#define NEWS_SNIPPET_LOOK  (-2)
+
+void news_search_snippet_at(news_buf_t *b, const news_query_t *q,
+    const char *text, size_t n, long first);
+
+/*
+ * Where the first of the query's words is in article a's body, from
+ * where the index has them (w, of a as it is indexed): the count of the
+ * body's words before it, or -1 when none is in the body.
+ */
+long news_search_body_first(const news_article_t *a, const news_query_t *q,
+    const news_hit_words_t *w);
 
 #endif /* NEWS_SEARCH_H */

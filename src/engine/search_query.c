@@ -93,6 +93,8 @@ static void news_hits_push(news_hit_t *h, size_t *n, size_t k,
     const news_hit_t *hit);
 static int news_hit_better(const news_hit_t *a, const news_hit_t *b);
 static int news_hit_cmp(const void *a, const void *b);
+static void news_search_words(const news_query_t *q, news_reader_t *r,
+    news_search_t *s);
 
 
 /* queries --------------------------------------------------------------- */
@@ -280,6 +282,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     s->count = 0;
     s->more = 0;
     s->looked = 0;
+    s->nwords = 0;
 
     if (news_search_stats(st, txn, &docs, &length) != 0) {
         s->unbuilt = 1;
@@ -365,6 +368,8 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
         s->count = s->more ? s->limit : s->count;
         memmove(s->hits, s->hits + s->offset, s->count * sizeof(news_hit_t));
     }
+
+    news_search_words(q, r, s);
 
 done:
 
@@ -874,6 +879,34 @@ news_reader_load(news_reader_t *r, size_t j)
 
 
 /*
+ * The page's hits keep where the query's terms are in them, for their
+ * snippets: a lookup in each term's blocks, which the walk has mostly
+ * decoded already.
+ */
+static void
+news_search_words(const news_query_t *q, news_reader_t *r, news_search_t *s)
+{
+    size_t                 i;
+    unsigned               t;
+    news_hit_words_t      *w;
+    const news_posting_t  *p;
+
+    for (i = 0; i < s->count && i < NEWS_SEARCH_PAGE_MAX; i++) {
+        w = &s->words[i];
+
+        for (t = 0; t < q->nterms; t++) {
+            p = q->terms[t].filter
+                ? NULL : news_reader_find(&r[t], (uint32_t) s->hits[i].id);
+            w->pos[t] = p ? p->pos : NULL;
+            w->len[t] = p ? p->pos_len : 0;
+        }
+    }
+
+    s->nwords = i;
+}
+
+
+/*
  * The ids of articles scheduled after now, from the time index; *n past
  * NEWS_SCHEDULED_MAX says there are more (each is then checked in sdocs).
  */
@@ -1053,6 +1086,8 @@ news_hit_cmp(const void *a, const void *b)
 
 
 static int news_snippet_match(const news_query_t *q, const news_tokens_t *tk);
+static long news_snippet_first(const news_query_t *q, const char *text,
+    size_t n);
 static void news_snippet_gap(news_buf_t *b, const char *s, size_t n,
     int *in_url, int lead);
 
@@ -1061,25 +1096,62 @@ void
 news_search_snippet(news_buf_t *b, const news_query_t *q, const char *text,
     size_t n)
 {
+    news_search_snippet_at(b, q, text, n, NEWS_SNIPPET_LOOK);
+}
+
+
+/* the words before the first of the query's (-1: none) in text[0 .. n) */
+static long
+news_snippet_first(const news_query_t *q, const char *text, size_t n)
+{
+    long           seen;
+    news_tokens_t  tk;
+
+    news_tokens_init(&tk, text, n);
+
+    for (seen = 0; news_tokens_next(&tk); seen++) {
+        if (news_snippet_match(q, &tk)) {
+            return seen;
+        }
+    }
+
+    return -1;
+}
+
+
+void
+news_search_snippet_at(news_buf_t *b, const news_query_t *q,
+    const char *text, size_t n, long first)
+{
     int            in_url;
-    size_t         ring[NEWS_SNIPPET_BEFORE], seen, start, prev, words;
+    long           seen;
+    size_t         start, prev, words;
     news_tokens_t  tk;
 
     n = n < NEWS_SNIPPET_SCAN ? n : NEWS_SNIPPET_SCAN;
     start = 0;
-    seen = 0;
 
-    news_tokens_init(&tk, text, n);
+    if (first == NEWS_SNIPPET_LOOK) {
+        first = news_snippet_first(q, text, n);
+    }
 
-    while (news_tokens_next(&tk)) {
-        if (news_snippet_match(q, &tk)) {
-            start = seen < NEWS_SNIPPET_BEFORE
-                    ? 0 : ring[seen % NEWS_SNIPPET_BEFORE];
-            break;
+    /*
+     * The words before the first match are counted, not stemmed: the
+     * count is the same (a word folded to nothing is no word either
+     * way).
+     */
+    if (first >= NEWS_SNIPPET_BEFORE) {
+        news_tokens_init(&tk, text, n);
+        tk.unstemmed = 1;
+
+        for (seen = 0; seen <= first && news_tokens_next(&tk); seen++) {
+            if (seen == first - NEWS_SNIPPET_BEFORE) {
+                start = tk.start;
+            }
         }
 
-        ring[seen % NEWS_SNIPPET_BEFORE] = tk.start;
-        seen++;
+        /* past what a snippet looks through: the text's beginning */
+        start = seen > first ? start : 0;
     }
 
     if (start > 0) {

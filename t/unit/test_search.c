@@ -383,6 +383,83 @@ test_snippet(void)
 }
 
 
+/*
+ * A hit's snippet from where the index has its words is the snippet the
+ * text gives when read for them: the fields before the body (several
+ * tags, words folded away, words too long, accents) counted as the index
+ * counts them, the word deep in the body, in the title only, or in a
+ * negated phrase's words.
+ */
+static void
+test_snippet_words(void)
+{
+    size_t           i, same;
+    MDB_txn         *txn;
+    news_buf_t       scan, at;
+    news_err_t       err;
+    news_query_t     q;
+    news_article_t   a;
+    news_search_t   *s;
+    unsigned         k;
+    const char      *queries[] = { "otter", "otter river", "\"river bank\"",
+                                   "otter -\"bank river\"", "café" };
+
+    save("{\"title\":\"An otter ½ ﬁsh Café\",\"subtitle\":\"Of the "
+         "river-bank\",\"section\":\"Nature Notes\",\"tags\":[\"Wild "
+         "Life\",\"Ünder ½ water\"],\"body\":\"One two three four five "
+         "six seven eight nine ten eleven twelve thirteen "
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+         "fourteen ½ Ünder fifteen sixteen seventeen the river bank, then "
+         "an otter and a cafe.\"}", 0);
+    save("{\"title\":\"Otter river bank café\",\"body\":\"Nothing of "
+         "the sort here at all.\"}", 0);
+    save("{\"title\":\"River\",\"tags\":[\"a\",\"b\",\"c\"],\"body\":"
+         "\"The bank river otter, otter.\"}", 0);
+
+    for (k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
+        news_search_parse(&q, queries[k], strlen(queries[k]), &err);
+        s = calloc(1, sizeof(*s));
+        s->limit = 20;
+        s->now = NOW;
+        same = 0;
+
+        if (news_store_read(&st, &txn, &err) != NEWS_OK
+            || news_search_run(&st, txn, &q, s, &err) != NEWS_OK)
+        {
+            ok(0, "searching %s: %s", queries[k], err.msg);
+            free(s);
+            continue;
+        }
+
+        for (i = 0; i < s->count; i++) {
+            if (news_article_load(&st, txn, s->hits[i].id, &a, &err)
+                != NEWS_OK)
+            {
+                break;
+            }
+
+            news_buf_init(&scan);
+            news_buf_init(&at);
+            news_search_snippet(&scan, &q, a.body, strlen(a.body));
+            news_search_snippet_at(&at, &q, a.body, strlen(a.body),
+                                   news_search_body_first(&a, &q,
+                                                          &s->words[i]));
+            same += scan.len == at.len
+                    && memcmp(scan.data, at.data, scan.len) == 0;
+            news_buf_free(&scan);
+            news_buf_free(&at);
+            news_article_free(&a);
+        }
+
+        news_store_read_done(&st);
+        ok(s->count > 0 && s->nwords == s->count && same == s->count,
+           "%s: %zu of %zu snippets the same from the index's positions",
+           queries[k], same, s->count);
+        free(s);
+    }
+}
+
+
 /* the query language's refusals and odd corners */
 static void
 test_parse_edges(void)
@@ -678,6 +755,7 @@ main(void)
     test_blocks();
     test_blockmax();
     test_snippet();
+    test_snippet_words();
     test_parse_edges();
     test_depth();
     test_scheduled_many();
