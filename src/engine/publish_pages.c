@@ -73,7 +73,7 @@ static int
 news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
     news_err_t *err)
 {
-    int              rc;
+    int              rc, live;
     size_t           n, k;
     unsigned         j, p, from;
     uint64_t         id, root, roots[NEWS_DIRTY_MAX];
@@ -190,15 +190,20 @@ news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
 
     news_buf_free(&b);
 
-    /* what open pages are sent, after the commit, in the batch's order */
+    /*
+     * What open pages are sent, after the commit, in the batch's order:
+     * through the outbox, so not rendered for a site that keeps none (an
+     * error reading it is news_outbox_article's to report)
+     */
     news_buf_init(&events);
+    live = rc == NEWS_OK && news_outbox_kept(st, txn, err) != NEWS_NOTFOUND;
 
     for (j = i; j < st->ndirty; j++) {
         if (st->dirty[j].article != id) {
             continue;
         }
 
-        for (k = 0; k < n; k++) {
+        for (k = 0; live && k < n; k++) {
             news_live_event(&events, &a, &threads[k], st->dirty[j].comment,
                             st->dirty[j].kind, st->dirty_now);
         }
