@@ -28,6 +28,15 @@ typedef struct {
     char                reason[NEWS_REASON_MAX + 1];
     uint64_t            from;           /* deleting: where the next batch */
     size_t              removed;
+    /*
+     * what a deletion answers, written after its commits: made with the
+     * act, before the write, so that the JSON answer allocates nothing
+     * of its own between the commit and the answer (a failure there
+     * would answer 500 for a write made)
+     */
+    u_char              said[sizeof("{\"deleted\":}\n") - 1
+                             + NGX_SIZE_T_LEN
+                             + sizeof(" comments deleted.")];
     int                 more;
     int64_t             now;
     news_writer_t      *writer;
@@ -334,24 +343,12 @@ ngx_http_news_judge_done(ngx_http_request_t *r, void *data)
 {
     ngx_http_news_judge_t  *j = data;
 
-    u_char      *p;
-    ngx_str_t    back, answer;
+    ngx_str_t  back, answer;
 
     if (j->json && j->rc == NEWS_OK && j->action == NEWS_JUDGE_REMOVE) {
-        /*
-         * the comments are gone, so the answer saying so comes from the
-         * pool, as the request's own answers do: an engine buffer failing
-         * here would answer 500 for a write that was made
-         */
-        answer.data = ngx_pnalloc(r->pool, sizeof("{\"deleted\":}\n") - 1
-                                           + NGX_SIZE_T_LEN);
-        if (answer.data == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        answer.len = ngx_sprintf(answer.data, "{\"deleted\":%uz}\n",
-                                 j->removed)
-                     - answer.data;
+        answer.data = j->said;
+        answer.len = ngx_sprintf(j->said, "{\"deleted\":%uz}\n", j->removed)
+                     - j->said;
 
         return ngx_http_news_send(r, NGX_HTTP_OK, &ngx_http_news_json_type,
                                   &answer, 1);
@@ -372,15 +369,10 @@ ngx_http_news_judge_done(ngx_http_request_t *r, void *data)
     }
 
     if (j->action == NEWS_JUDGE_REMOVE) {
-        p = ngx_pnalloc(r->pool, NGX_SIZE_T_LEN + sizeof(" comments deleted."));
-        if (p == NULL) {
-            return NGX_HTTP_INTERNAL_SERVER_ERROR;
-        }
-
-        *ngx_sprintf(p, "%uz comments deleted.", j->removed) = '\0';
+        *ngx_sprintf(j->said, "%uz comments deleted.", j->removed) = '\0';
 
         return ngx_http_news_user_page(r, NGX_HTTP_OK, NULL, NULL,
-                                       (char *) p);
+                                       (char *) j->said);
     }
 
     if (ngx_http_news_site_path(r, &back, sizeof(NEWS_ROUTE_MODERATION_USER)
