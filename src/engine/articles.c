@@ -1,7 +1,16 @@
 /*
  * Articles in the store: slugs and old addresses, fragments and records
- * read, lists, revisions; see articles.h for the layout of each
- * database.  Writing an article is publish.c's.
+ * read, lists, revisions, the comment state and comment pages; see
+ * articles.h for the layout of each database.  Writing an article is
+ * publish.c's.
+ *
+ * Long (about 1,300 lines) for one reason: this is the one file that
+ * builds the keys of articles.h's databases (slugs, old addresses,
+ * times, topics, pages, revisions) and reads their values, so a change
+ * of layout is a change here and nowhere else.  Its seams, should it
+ * grow: the addresses (slugs and old addresses), the lists (times and
+ * topics), the comment state with its pages (news_cstate_*,
+ * news_comment_page_*).
  */
 
 #include <errno.h>

@@ -7,6 +7,12 @@
  * and page writers declared in publish_internal.h.  Above articles.c (what
  * is stored of an article and how it is read) and comments.c, which both
  * stay below this file.
+ *
+ * Long (about 850 lines) for one reason: it is one write, an article's,
+ * whose steps must run in this order inside one txn (the record, then
+ * the indexes that name it, then the fragments rendered from both, then
+ * the keys made stale and the events); split, the order would live in
+ * no file.
  */
 
 #include <errno.h>
