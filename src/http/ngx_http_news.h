@@ -502,6 +502,8 @@ ngx_int_t ngx_http_news_send_buf(ngx_http_request_t *r, ngx_uint_t status,
 #define NGX_HTTP_NEWS_BRIEF_MAX  256
 ngx_int_t ngx_http_news_send_written(ngx_http_request_t *r, ngx_uint_t status,
     news_buf_t *b, const char *fmt, ...);
+ngx_table_elt_t *ngx_http_news_header_out(ngx_http_request_t *r,
+    const char *key, u_char *value, size_t len);
 ngx_int_t ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     const char *value);
 ngx_int_t ngx_http_news_no_content(ngx_http_request_t *r);

@@ -25,9 +25,8 @@ ngx_http_news_surrogate_keys(ngx_http_request_t *r, char kind,
     uint64_t article)
 {
     u_char               *p;
-    size_t                i;
+    size_t                i, len;
     news_buf_t            b;
-    ngx_table_elt_t      *sk, *ct;
     ngx_http_news_ctx_t  *ctx;
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
@@ -40,33 +39,26 @@ ngx_http_news_surrogate_keys(ngx_http_request_t *r, char kind,
         return b.failed ? NGX_ERROR : NGX_OK;
     }
 
-    p = ngx_pnalloc(r->pool, 2 * b.len);
-    sk = ngx_list_push(&r->headers_out.headers);
-    ct = sk ? ngx_list_push(&r->headers_out.headers) : NULL;
-
-    if (b.failed || p == NULL || ct == NULL) {
+    p = b.failed ? NULL : ngx_pnalloc(r->pool, 2 * b.len);
+    if (p == NULL) {
         news_buf_free(&b);
         return NGX_ERROR;
     }
 
     ngx_memcpy(p, b.data, b.len);
     ngx_memcpy(p + b.len, b.data, b.len);
+    len = b.len;
+    news_buf_free(&b);
 
-    for (i = b.len; i < 2 * b.len; i++) {
+    for (i = len; i < 2 * len; i++) {
         p[i] = p[i] == ' ' ? ',' : p[i];
     }
 
-    sk->hash = 1;
-    ngx_str_set(&sk->key, "Surrogate-Key");
-    sk->value.data = p;
-    sk->value.len = b.len;
-
-    ct->hash = 1;
-    ngx_str_set(&ct->key, "Cache-Tag");
-    ct->value.data = p + b.len;
-    ct->value.len = b.len;
-
-    news_buf_free(&b);
+    if (ngx_http_news_header_out(r, "Surrogate-Key", p, len) == NULL
+        || ngx_http_news_header_out(r, "Cache-Tag", p + len, len) == NULL)
+    {
+        return NGX_ERROR;
+    }
 
     return NGX_OK;
 }

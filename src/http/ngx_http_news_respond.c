@@ -231,20 +231,35 @@ ngx_int_t
 ngx_http_news_add_header(ngx_http_request_t *r, const char *key,
     const char *value)
 {
+    return ngx_http_news_header_out(r, key, (u_char *) value,
+                                    ngx_strlen(value))
+           ? NGX_OK : NGX_ERROR;
+}
+
+
+/*
+ * A header of the answer, pushed only once its value is whole: an element
+ * pushed before a failure would go out, on the error page that follows,
+ * with whatever its memory held as its value's length.
+ */
+ngx_table_elt_t *
+ngx_http_news_header_out(ngx_http_request_t *r, const char *key,
+    u_char *value, size_t len)
+{
     ngx_table_elt_t  *h;
 
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
-        return NGX_ERROR;
+        return NULL;
     }
 
     h->hash = 1;
     h->key.data = (u_char *) key;
     h->key.len = ngx_strlen(key);
-    h->value.data = (u_char *) value;
-    h->value.len = ngx_strlen(value);
+    h->value.data = value;
+    h->value.len = len;
 
-    return NGX_OK;
+    return h;
 }
 
 
@@ -252,7 +267,7 @@ ngx_int_t
 ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
     uint64_t b, int64_t modified)
 {
-    u_char                     *p;
+    u_char                     *p, *value;
     size_t                      len;
     uint32_t                    host_crc;
     ngx_str_t                   csrf, host;
@@ -272,18 +287,12 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
 
     len = sizeof("\"x.-.-.-.u-.h-\"") + 4 * NGX_INT64_LEN + 8 + 8;
 
-    p = ngx_pnalloc(r->pool, len);
-    etag = ngx_list_push(&r->headers_out.headers);
-
-    if (p == NULL || etag == NULL) {
+    value = ngx_pnalloc(r->pool, len);
+    if (value == NULL) {
         return NGX_ERROR;
     }
 
-    etag->hash = 1;
-    ngx_str_set(&etag->key, "ETag");
-    etag->value.data = p;
-
-    p = ngx_sprintf(p, "\"%c%uL.%uL.%uD", kind, a, b, nlcf->chrome_crc);
+    p = ngx_sprintf(value, "\"%c%uL.%uL.%uD", kind, a, b, nlcf->chrome_crc);
 
     if (user != NULL) {
         p = ngx_sprintf(p, ".u%uL.%*s", user->id, ngx_min(csrf.len, 8),
@@ -301,7 +310,12 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
     }
 
     *p++ = '"';
-    etag->value.len = p - etag->value.data;
+
+    etag = ngx_http_news_header_out(r, "ETag", value, p - value);
+    if (etag == NULL) {
+        return NGX_ERROR;
+    }
+
     r->headers_out.etag = etag;
 
     if (modified > 0) {
@@ -329,7 +343,7 @@ ngx_http_news_validators(ngx_http_request_t *r, char kind, uint64_t a,
 static ngx_int_t
 ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
 {
-    u_char                     *p;
+    u_char                     *p, *last;
     time_t                      max_age;
     ngx_table_elt_t            *cc, **ccp;
     ngx_http_news_ctx_t        *ctx;
@@ -366,18 +380,16 @@ ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
 
     p = ngx_pnalloc(r->pool, sizeof("public, max-age=0, s-maxage=")
                              + NGX_TIME_T_LEN);
-    cc = ngx_list_push(&r->headers_out.headers);
-
-    if (p == NULL || cc == NULL) {
+    if (p == NULL) {
         return NGX_ERROR;
     }
 
-    cc->hash = 1;
-    ngx_str_set(&cc->key, "Cache-Control");
-    cc->value.data = p;
-    cc->value.len = ngx_sprintf(p, "public, max-age=0, s-maxage=%T",
-                                max_age)
-                    - p;
+    last = ngx_sprintf(p, "public, max-age=0, s-maxage=%T", max_age);
+
+    cc = ngx_http_news_header_out(r, "Cache-Control", p, last - p);
+    if (cc == NULL) {
+        return NGX_ERROR;
+    }
 
     /* an operator's "expires" may set the freshness of public pages */
     if (r->headers_out.cache_control.elts == NULL
@@ -594,14 +606,10 @@ ngx_http_news_location(ngx_http_request_t *r, ngx_str_t *path,
 {
     ngx_table_elt_t  *h;
 
-    h = ngx_list_push(&r->headers_out.headers);
+    h = ngx_http_news_header_out(r, "Location", path->data, path->len);
     if (h == NULL) {
         return NGX_ERROR;
     }
-
-    h->hash = 1;
-    ngx_str_set(&h->key, "Location");
-    h->value = *path;
 
     if (redirect) {
         r->headers_out.location = h;

@@ -429,9 +429,8 @@ ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
     ngx_uint_t json)
 {
     size_t            len;
-    u_char           *p, *last;
-    ngx_uint_t        i;
-    ngx_table_elt_t  *h;
+    u_char      *p, *last;
+    ngx_uint_t   i;
 
     /* sized from the words themselves: all five methods fit */
     len = 0;
@@ -440,10 +439,8 @@ ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
         len += ngx_http_news_allow[i].name.len;
     }
 
-    h = ngx_list_push(&r->headers_out.headers);
     p = ngx_pnalloc(r->pool, len);
-
-    if (h == NULL || p == NULL) {
+    if (p == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -456,10 +453,9 @@ ngx_http_news_not_allowed(ngx_http_request_t *r, ngx_uint_t methods,
         }
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Allow");
-    h->value.data = p;
-    h->value.len = (last - p) - 2;
+    if (ngx_http_news_header_out(r, "Allow", p, (last - p) - 2) == NULL) {
+        return NGX_HTTP_INTERNAL_SERVER_ERROR;
+    }
 
     if (json) {
         return ngx_http_news_json_error(r, NGX_HTTP_NOT_ALLOWED,

@@ -282,9 +282,8 @@ static ngx_int_t
 ngx_http_news_cookie_out(ngx_http_request_t *r, const char *name,
     ngx_str_t *value, time_t max_age)
 {
-    u_char                    *p;
+    u_char                    *p, *cookie;
     size_t                     len;
-    ngx_table_elt_t           *h;
     ngx_http_news_loc_conf_t  *nlcf;
 
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
@@ -295,18 +294,12 @@ ngx_http_news_cookie_out(ngx_http_request_t *r, const char *name,
           + sizeof("; Max-Age=") - 1 + NGX_TIME_T_LEN
           + sizeof("; HttpOnly; SameSite=Lax; Secure") - 1;
 
-    h = ngx_list_push(&r->headers_out.headers);
-    p = ngx_pnalloc(r->pool, len);
-
-    if (h == NULL || p == NULL) {
+    cookie = ngx_pnalloc(r->pool, len);
+    if (cookie == NULL) {
         return NGX_ERROR;
     }
 
-    h->hash = 1;
-    ngx_str_set(&h->key, "Set-Cookie");
-    h->value.data = p;
-
-    p = ngx_sprintf(p, "%s=%V; Path=%V", name, value, &nlcf->prefix);
+    p = ngx_sprintf(cookie, "%s=%V; Path=%V", name, value, &nlcf->prefix);
 
     if (max_age < 0) {
         p = ngx_cpymem(p, "; Max-Age=0", sizeof("; Max-Age=0") - 1);
@@ -322,7 +315,11 @@ ngx_http_news_cookie_out(ngx_http_request_t *r, const char *name,
         p = ngx_cpymem(p, "; Secure", sizeof("; Secure") - 1);
     }
 
-    h->value.len = p - h->value.data;
+    if (ngx_http_news_header_out(r, "Set-Cookie", cookie, p - cookie)
+        == NULL)
+    {
+        return NGX_ERROR;
+    }
 
     return NGX_OK;
 }
