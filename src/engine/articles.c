@@ -4,12 +4,13 @@
  * articles.h for the layout of each database.  Writing an article is
  * publish.c's.
  *
- * Long (about 1,300 lines) for one reason: this is the one file that
- * builds the keys of articles.h's databases (slugs, old addresses,
- * times, topics, pages, revisions) and reads their values, so a change
- * of layout is a change here and nowhere else.  Its seams, should it
- * grow: the addresses (slugs and old addresses), the lists (times and
- * topics), the comment state with its pages (news_cstate_*,
+ * Long (about 1,300 lines) for one reason: it is the read side of
+ * articles.h's databases that every reader's path shares (slugs, old
+ * addresses, times, topics, pages, revisions, the comment state), each
+ * key built in one place here; publish.c writes them, and the desk and
+ * search read an article's record for their own teasers.  Its seams,
+ * should it grow: the addresses (slugs and old addresses), the lists
+ * (times and topics), the comment state with its pages (news_cstate_*,
  * news_comment_page_*).
  */
 
