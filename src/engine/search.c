@@ -1300,6 +1300,22 @@ int
 news_block_decode(const MDB_val *val, uint32_t first, news_posting_t *p,
     unsigned *n)
 {
+    const uint8_t  *pos;
+
+    if (news_block_postings(val, first, p, n, &pos) != 0) {
+        return -1;
+    }
+
+    return news_block_positions(pos,
+                                (const uint8_t *) val->mv_data + val->mv_size,
+                                p, *n);
+}
+
+
+int
+news_block_postings(const MDB_val *val, uint32_t first, news_posting_t *p,
+    unsigned *n, const uint8_t **positions)
+{
     unsigned        i, count, npairs;
     uint32_t        doc, delta, v;
     const uint8_t  *s, *end;
@@ -1343,9 +1359,24 @@ news_block_decode(const MDB_val *val, uint32_t first, news_posting_t *p,
         p[i].norm = *s++;
         doc += delta;
         p[i].doc = doc;
+        p[i].pos = NULL;
+        p[i].pos_len = 0;
     }
 
-    for (i = 0; i < count; i++) {
+    *n = count;
+    *positions = s;
+
+    return 0;
+}
+
+
+int
+news_block_positions(const uint8_t *s, const uint8_t *end, news_posting_t *p,
+    unsigned n)
+{
+    unsigned  i;
+
+    for (i = 0; i < n; i++) {
         if (news_varint_get(&s, end, &p[i].pos_len)
             || (size_t) (end - s) < p[i].pos_len)
         {
@@ -1355,8 +1386,6 @@ news_block_decode(const MDB_val *val, uint32_t first, news_posting_t *p,
         p[i].pos = s;
         s += p[i].pos_len;
     }
-
-    *n = count;
 
     return s == end ? 0 : -1;
 }

@@ -14,9 +14,10 @@
  *             the doc's weighted length (its norm: exact below 32, else
  *             within 1/16); then per doc varint byte length of its
  *             positions and the positions (varint deltas), which only
- *             phrases read.  At most NEWS_BLOCK_DOCS docs and about
- *             NEWS_BLOCK_BYTES bytes a block, so that a block stays on
- *             its leaf page and a write rewrites one small value per term.
+ *             phrases and the page's snippets read.  At most
+ *             NEWS_BLOCK_DOCS docs and about NEWS_BLOCK_BYTES bytes a
+ *             block, so that a block stays on its leaf page and a
+ *             write rewrites one small value per term.
  *             A doc id is the article id.  Section and tag terms for the
  *             section: and tag: filters are 0x01 's' or 't' . the slug.
  *   sdocs     be64 article id -> be64 published_at, be32 weighted length:

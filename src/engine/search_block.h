@@ -34,6 +34,17 @@ typedef struct {
 int news_block_decode(const MDB_val *val, uint32_t first,
     news_posting_t *p, unsigned *n);
 
+/*
+ * The same in two steps, for a query, which reads positions only for a
+ * phrase or a page's hits: the postings without their positions (pos
+ * NULL), and *positions, where they start; then the positions of those
+ * n postings from there to the block's end: 0, or -1 when corrupt.
+ */
+int news_block_postings(const MDB_val *val, uint32_t first,
+    news_posting_t *p, unsigned *n, const uint8_t **positions);
+int news_block_positions(const uint8_t *s, const uint8_t *end,
+    news_posting_t *p, unsigned n);
+
 /* a varint at *p, before end, into v (*p moves past it): 0, or -1 */
 int news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v);
 

@@ -59,6 +59,8 @@ typedef struct {
     double           avgdl;
     news_posting_t   p[NEWS_BLOCK_DOCS];
     unsigned         n;          /* postings in p */
+    const uint8_t   *pos;        /* their positions, not yet in p */
+    const uint8_t   *pos_end;    /* NULL: in p, or none to read */
 } news_reader_t;
 
 
@@ -76,6 +78,7 @@ static double news_reader_overlap(const news_reader_t *r, uint32_t first,
     uint32_t last);
 static const news_posting_t *news_reader_find(news_reader_t *r, uint32_t doc);
 static int news_reader_load(news_reader_t *r, size_t j);
+static int news_reader_positions(news_reader_t *r);
 static int news_search_blocks(news_store_t *st, MDB_txn *txn,
     const news_query_t *q, news_reader_t *r, unsigned drv,
     news_search_t *s, size_t k, size_t *nhits);
@@ -575,7 +578,11 @@ news_search_doc(news_store_t *st, MDB_txn *txn, const news_query_t *q,
         for (t = cl->first; t < cl->first + cl->n; t++) {
             ps[t] = news_reader_find(&r[t], doc);
 
-            if (ps[t] == NULL) {
+            /* a phrase's words in a row: their positions */
+            if (ps[t] == NULL
+                || (cl->n > 1 && news_reader_positions(&r[t]) != 0))
+            {
+                ps[t] = NULL;
                 break;
             }
         }
@@ -855,6 +862,7 @@ news_reader_load(news_reader_t *r, size_t j)
 
     r->loaded = r->nblocks;
     r->n = 0;
+    r->pos_end = NULL;
 
     memcpy(k, r->term, r->len);
     k[r->len] = '\0';
@@ -867,14 +875,38 @@ news_reader_load(news_reader_t *r, size_t j)
         return rc;
     }
 
-    if (news_block_decode(&val, r->blocks[j].first, r->p, &r->n) != 0) {
+    if (news_block_postings(&val, r->blocks[j].first, r->p, &r->n, &r->pos)
+        != 0)
+    {
         r->n = 0;
         return MDB_CORRUPTED;
     }
 
+    r->pos_end = (const uint8_t *) val.mv_data + val.mv_size;
     r->loaded = j;
 
     return 0;
+}
+
+
+/*
+ * The loaded block's positions into its postings, when a phrase or a
+ * snippet asks for them (most docs a query looks at need none): 0, or
+ * -1 when they do not decode (the postings keep none).
+ */
+static int
+news_reader_positions(news_reader_t *r)
+{
+    int  rc;
+
+    if (r->pos_end == NULL) {
+        return 0;
+    }
+
+    rc = news_block_positions(r->pos, r->pos_end, r->p, r->n);
+    r->pos_end = NULL;
+
+    return rc;
 }
 
 
@@ -897,6 +929,7 @@ news_search_words(const news_query_t *q, news_reader_t *r, news_search_t *s)
         for (t = 0; t < q->nterms; t++) {
             p = q->terms[t].filter
                 ? NULL : news_reader_find(&r[t], (uint32_t) s->hits[i].id);
+            p = p && news_reader_positions(&r[t]) == 0 ? p : NULL;
             w->pos[t] = p ? p->pos : NULL;
             w->len[t] = p ? p->pos_len : 0;
         }
