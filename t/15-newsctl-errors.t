@@ -10,6 +10,7 @@ use warnings;
 use Test::More;
 use JSON::PP;
 use File::Temp qw(tempdir);
+use File::Copy ();
 use lib 't/lib';
 use NewsTest;
 
@@ -125,6 +126,45 @@ like($err, qr/no such user/, 'says so');
 is($rc, 2, 'an unknown user command: usage');
 ($rc, $out, $err) = user(undef, 'delete');
 is($rc, 2, 'delete without a name: usage');
+($rc, $out, $err) = user(undef, 'delete', 'alice', '--comments', 'frob');
+is($rc, 2, 'delete --comments of an unknown kind: exit 2');
+like($err, qr/--comments is keep or remove/, 'says what it takes');
+
+# the word lists' refusals
+refused(2, qr/the list is banned or suspect/, 'words add to an unknown list', 'words', 'add', 'frob', 'x');
+refused(2, qr/^usage: newsctl/, 'words list with an argument', 'words', 'list', 'x');
+refused(2, qr/^usage: newsctl/, 'an unknown words command', 'words', 'frob');
+
+# import: more than it reads (256 MiB), and standard input that cannot be
+# copied (import-disqus spools "-" to a file, to read it twice)
+($rc, $out, $err) = NewsTest::run_cmd(['sh', '-c', 'head -c 268435457 /dev/zero | exec "$0" --db "$1" import -',
+                                       $bin, $t->db]);
+is($rc, 1, 'import of more than 256 MiB: exit 1');
+like($err, qr/^newsctl: -: larger than 268435456 bytes$/m, 'says so');
+($rc, $out, $err) = NewsTest::run_cmd(['sh', '-c', 'exec "$0" --db "$1" import-disqus - < "$2"',
+                                       $bin, $t->db, $tmp]);
+is($rc, 1, 'import-disqus of a standard input that is a directory: exit 1');
+like($err, qr/^newsctl: copying standard input: Is a directory$/m, 'says so');
+($rc, $out, $err) = NewsTest::run_cmd(['sh', '-c', 'TMPDIR="$2/none" exec "$0" --db "$1" import-disqus - < /dev/null',
+                                       $bin, $t->db, $tmp]);
+is($rc, 1, 'import-disqus of standard input without a temporary directory: exit 1');
+like($err, qr/^newsctl: a temporary file for standard input: \Q$tmp\E\/none\/newsctl-stdin-\w+: No such file/m,
+     'says so');
+
+# run by a user other than root (the workers' own, say): the store's files
+# are its own already, nothing is handed over
+SKIP: {
+    skip 'not root, or no setpriv', 3 unless $> == 0 && -x '/usr/bin/setpriv';
+    my $own = "$tmp/own";
+    mkdir $own or die;
+    chown 65534, 65534, $own;
+    chmod 0755, $tmp;
+    ($rc, $out, $err) = NewsTest::run_cmd(['/usr/bin/setpriv', '--reuid=65534', '--regid=65534', '--clear-groups',
+                                           $bin, '--db', $own, 'stats']);
+    is($rc, 0, 'newsctl run as nobody makes its store') or diag $err;
+    is((stat "$own/data.mdb")[4], 65534, 'owned by nobody');
+    unlike($err, qr/chown/, 'and says nothing of owners');
+}
 
 # backup and restore refused
 mkdir "$tmp/taken";
@@ -147,6 +187,7 @@ SKIP: {
     skip "no fault library $lib (make faults-lib)", 1 unless -f $lib;
     my $faults = "$tmp/faults";
 
+    my $on = $t;            # the store the faulty runs work on
     my $faulty = sub {
         my ($rule, $stdin, @args) = @_;
         open my $fh, '>', $faults or die;
@@ -154,7 +195,7 @@ SKIP: {
         close $fh;
         local $ENV{NEWS_FAULT_FILE} = $faults;
         local $ENV{LD_PRELOAD} = $sanitized ? "$ENV{TEST_NGINX_PRELOAD}:$lib" : $lib;
-        return $t->newsctl_in($stdin, @args);
+        return $on->newsctl_in($stdin, @args);
     };
     my $fails = sub {
         my ($rule, $want, @args) = @_;
@@ -186,13 +227,17 @@ SKIP: {
     # one malloc failing (never "every one from the Nth": the coverage
     # build's own runtime allocates at exit); a preload cannot replace
     # malloc under a sanitizer runtime
-    unless ($sanitized) {
+    my $short = sub {
+        my ($cmd) = @_;
         my ($n, $rc, $said) = (0, 0, '');
-        while ($n < 50 && $said !~ /out of memory/) {
-            ($rc, undef, $said) = $faulty->('malloc ' . ++$n . ' ENOMEM', undef, 'export');
+        while ($n < 80 && $said !~ /out of memory/) {
+            ($rc, undef, $said) = $faulty->('malloc ' . ++$n . ' ENOMEM', undef, $cmd);
         }
-        is($rc, 1, "export with its malloc $n failing: exit 1");
+        is($rc, 1, "$cmd with its malloc $n failing: exit 1");
         like($said, qr/^newsctl: article \d+: out of memory$/m, 'says so');
+    };
+    unless ($sanitized) {
+        $short->('export');
 
         # cJSON answers NULL both for bytes that are not JSON and for a
         # lack of memory: the second is said as such, never as a corrupt
@@ -210,6 +255,93 @@ SKIP: {
         ok($fired > 0, "export with cJSON's allocations failing: $fired failed");
         is_deeply(\@corrupt, [], 'none of them said "corrupt record"');
     }
+    unless ($sanitized) {
+        # the password's hash cannot have its memory (argon2's own malloc)
+        my ($hrc, undef, $herr) = $faulty->('malloc@argon2 1 ENOMEM', $pw, 'user', 'add', 'dave');
+        is($hrc, 1, 'user add with the hash\'s memory refused: exit 1');
+        like($herr, qr/^newsctl: argon2id_hash_encoded\(\): /m, 'says so') or diag $herr;
+
+        # an import's memory, on a store of its own: the file's buffer
+        # (the 1st realloc), then cJSON's and the list's, each refused in turn
+        $on = NewsTest->new;
+        my $file = NewsTest::json_file(encode_json([map { { slug => "mem-$_", title => 'T', body => 'b' } } 1 .. 20]));
+        my ($rrc, undef, $rerr) = $faulty->('realloc 1 ENOMEM', undef, 'import', $file);
+        is($rrc, 1, 'import with the file\'s buffer refused: exit 1');
+        like($rerr, qr/^newsctl: \Q$file\E: out of memory$/m, 'says so, not "larger than"');
+        my @bad;
+        for my $rule ((map { "realloc $_ ENOMEM" } 2 .. 12), (map { "malloc $_ ENOMEM" } 1 .. 30)) {
+            my ($rc, undef, $said) = $faulty->($rule, undef, 'import', $file);
+            push @bad, "$rule: $rc $said" unless $rc == 0 || ($rc == 1 && $said =~ /^newsctl: /m);
+        }
+        is_deeply(\@bad, [], 'import with each allocation refused in turn: exit 1 with a message, or done');
+        $on = $t;
+    }
+    # the importers of WordPress and Disqus files and export-wxr, on a
+    # store of their own, with each LMDB call failing in turn (until the
+    # Nth is never made): exit 1 with a message, or done; never a crash,
+    # and the store checks clean after
+    {
+        $on = NewsTest->new;
+        my ($wrc, undef, $werr) = $on->newsctl('import-wxr', 't/data/wordpress/export.xml');
+        is($wrc, 0, 'a store of the WordPress export') or diag $werr;
+        my $base = "$tmp/wordpress.mdb";
+        File::Copy::copy($on->db . '/data.mdb', $base) or die "copy: $!";
+        my $each = sub {
+            my ($name, $reset, @args) = @_;
+            my ($n, @bad) = (0);
+            my $most = $name =~ /alloc/ ? 30 : 500;
+            while (++$n <= $most) {
+                File::Copy::copy($base, $on->db . '/data.mdb') or die "copy: $!" if $reset;
+                unlink "$faults.log";
+                my ($rc, undef, $said) = $faulty->("$name $n EIO", undef, @args);
+                last unless -s "$faults.log";
+                push @bad, "$name $n: exit $rc: $said" unless $rc == 0 || ($rc == 1 && $said =~ /^newsctl: \S/m);
+            }
+            is_deeply(\@bad, [], "$args[0] with each of its " . ($n - 1) . " ${name}s failing in turn") or diag explain \@bad;
+            my ($crc, $cout) = $on->newsctl('check');
+            is($crc, 0, "$args[0] with each $name failing: the store checks clean") or diag $cout;
+        };
+        # a second import of the same file: the stored comments matched
+        $each->($_, 0, 'import-wxr', 't/data/wordpress/export.xml') for qw(mdb_get mdb_cursor_get mdb_txn_commit);
+        $each->($_, 1, 'import-disqus', 't/data/disqus/export.xml')
+            for qw(mdb_get mdb_put mdb_cursor_get mdb_txn_begin mdb_txn_commit);
+        $each->($_, 0, 'export-wxr') for qw(mdb_get mdb_cursor_get);
+        # the first allocations of each (newsctl's own: the file's posts
+        # and threads, the files' list)
+        unless ($sanitized) {
+            $each->($_, 1, 'import-disqus', 't/data/disqus/export.xml') for qw(realloc calloc);
+        }
+
+        # more Disqus posts than a write batch (1,000): written in batches,
+        # then the articles shown in txns of their own, each of which may fail
+        my $posts = join '', map {
+            qq{<post dsq:id="$_"><message><![CDATA[<p>Post $_</p>]]></message>}
+          . qq{<createdAt>2024-05-01T00:00:00Z</createdAt><isDeleted>false</isDeleted><isSpam>false</isSpam>}
+          . qq{<author><name>P$_</name></author><thread dsq:id="1"/></post>\n}
+        } 1 .. 1100;
+        my $big = NewsTest::json_file(qq{<?xml version="1.0" encoding="utf-8"?>\n<disqus xmlns="http://disqus.com" }
+                                    . qq{xmlns:dsq="http://disqus.com/disqus-internals">\n<thread dsq:id="1">}
+                                    . qq{<id>hello-world</id><link>https://news.example/articles/hello-world</link>}
+                                    . qq{<title>a</title></thread>\n$posts</disqus>\n});
+        $each->($_, 1, 'import-disqus', $big) for qw(mdb_txn_begin mdb_txn_commit);
+        my ($brc, $bout, $berr) = $on->newsctl('import-disqus', $big);
+        is($brc, 0, 'the batched import without a fault') or diag $berr;
+        like($bout, qr/^imported: 0 articles, 1100 comments,/m, 'imports every post');
+
+        # export-wxr with one malloc failing, as export above
+        $short->('export-wxr') unless $sanitized;
+
+        # a key in articles no record of the module has (written behind
+        # its back): export-wxr passes over it
+        my ($lrc, undef, $lerr) = NewsTest::run_cmd(['mdb_load', '-T', '-s', 'articles', $on->db],
+                                                    stdin => "odd\nx\n");
+        is($lrc, 0, 'mdb_load writes a 3-byte key into articles') or diag $lerr;
+        my ($xrc, $xout, $xerr) = $on->newsctl('export-wxr');
+        is($xrc, 0, 'export-wxr passes over it') or diag $xerr;
+        is(() = $xout =~ /<item>/g, 6, 'and exports the six articles');
+        $on = $t;
+    }
+
     $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'check');
     $fails->('mdb_get 2 MDB_CORRUPTED', qr/^newsctl: check: /m, 'check');
     $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: /m, 'user', 'list');

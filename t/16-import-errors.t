@@ -130,6 +130,27 @@ ok($c{'child of a later one'} && !$c{'child of a later one'}{parent},
 is($c{'held, no date'}{status}, 'pending', 'a held comment without a GMT date is held');
 is($c{'held, no date'}{created_at}, '2024-03-05T12:00:00Z', 'dated by its local date');
 
+# a thread deeper than the site's four levels: a reply to a comment at the
+# fourth level answers that comment's parent instead, at the fourth level
+my $deep = join '', map { comment('wp:comment_id' => $_, 'wp:comment_parent' => $_ - 1,
+                                  'wp:comment_content' => "level $_") } 1 .. 6;
+($rc, $out, $err) = $t->newsctl('import-wxr', file(wxr([item('wp:post_name' => 'deep', 'wp:post_id' => 13,
+                                                              comments => $deep)])));
+is($rc, 0, 'a thread six deep is imported') or diag "$out$err";
+%c = map { $_->{body} => $_ } @{ article('deep')->{comments} };
+is($c{"level $_"}{parent}, $c{'level ' . ($_ - 1)}{id}, "level $_ under level " . ($_ - 1)) for 2 .. 4;
+is($c{'level 5'}{parent}, $c{'level 3'}{id}, 'level 5 under level 3, its parent\'s parent');
+is($c{'level 6'}{parent}, $c{'level 3'}{id}, 'level 6 too');
+
+# more than one batch (1,000 items a txn): every item written, the first
+# batch committed before the second is begun
+my @many = map { item(title => "<![CDATA[Batch $_]]>", 'wp:post_name' => "wxr-batch-$_",
+                      'wp:post_id' => 1000 + $_, link => "http://old.example/batch/$_/") } 1 .. 1001;
+($rc, $out, $err) = $t->newsctl('import-wxr', file(wxr(\@many)));
+is($rc, 0, 'an import-wxr of 1,001 items') or diag "$out$err";
+like($out, qr/^imported: 1001 articles,/, 'imports them all');
+ok(article('wxr-batch-1001'), 'the last of them is there');
+
 # standard input
 # standard input: import-wxr reads a file twice (to check, then to write),
 # so it is refused with a message (before, the second reading found
@@ -162,6 +183,8 @@ refused('import-disqus', "plain text\n", qr/not well-formed XML/, 'Disqus: not X
 refused('import-disqus', dsq('<thread><link>https://news.example/articles/seed</link></thread>'),
         qr/thread 1: no dsq:id/, 'Disqus: a thread without its id');
 refused('import-disqus', dsq($thread . post(undef, message => 'x')), qr/no dsq:id/, 'Disqus: a post without its id');
+refused('import-disqus', dsq($thread . post(8, message => 'x') . post(8, message => 'y')),
+        qr/post 8: dsq:id: given to two posts/, 'Disqus: two posts with one id');
 
 # ---- Disqus: accepted at an edge ---------------------------------------------------------
 ($rc, $out, $err) = $t->newsctl_in(dsq($thread . post(5, message => '<p>a <script>x</script>b</p>')

@@ -243,6 +243,8 @@ newsctl_own_files(const char *db)
     for (i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s/%s", db, files[i]);
 
+        /* root may chown any file: only a read-only or foreign file
+         * system refuses, which no test has */
         if (chown(path, st.st_uid, st.st_gid) != 0 && errno != ENOENT) {
             fprintf(stderr, "newsctl: chown \"%s\": %s\n", path,
                     strerror(errno));

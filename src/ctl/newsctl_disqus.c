@@ -379,13 +379,7 @@ newsctl_dsq_write(const news_disqus_thread_t *t, cJSON *obj, size_t index,
     }
 
     d->written++;
-
-    if (c.status == NEWS_COMMENT_PENDING) {
-        d->stats.held++;
-
-    } else {
-        d->stats.comments++;
-    }
+    d->stats.comments++;        /* a Disqus post has no status: visible */
 
     if (++d->pending >= NEWSCTL_DSQ_BATCH) {
         rc = newsctl_dsq_commit(d, err);
@@ -404,6 +398,8 @@ static int
 newsctl_dsq_read(const char *path, news_disqus_pt handler, newsctl_dsq_t *d,
     news_import_stats_t *stats, news_err_t *err)
 {
+    /* "-" was spooled to a regular file (newsctl_spool_stdin), which
+     * always seeks: this guards descriptor 0 being anything else */
     if (strcmp(path, "-") == 0 && lseek(0, 0, SEEK_SET) != 0) {
         return news_err_set(err, NEWS_ERROR, "cannot read standard input "
                             "again: %s", strerror(errno));
@@ -439,6 +435,8 @@ newsctl_spool_stdin(void)
     unlink(path);
 
     while ((n = read(0, buf, sizeof(buf))) > 0) {
+        /* a full disk: no test fills one (the fault library fails no
+         * write), as none makes dup2 below fail */
         if (write(fd, buf, (size_t) n) != n) {
             n = -1;
             break;
@@ -475,7 +473,11 @@ newsctl_dsq_file(newsctl_dsq_t *d, const char *path, news_err_t *err)
             return err->code;
         }
 
-        /* the earliest post waiting always has its parent written */
+        /*
+         * the earliest post waiting always has its parent written, so a
+         * pass that waits writes something: this never fires, and stops
+         * an endless loop should that ever change
+         */
         if (d->late > 0 && d->written == 0) {
             return news_err_set(err, NEWS_ERROR, "%zu replies wait for "
                                 "parents never written", d->late);

@@ -190,7 +190,12 @@ newsctl_read_file(const char *path, news_buf_t *b)
         fclose(f);
     }
 
-    if (b->failed || b->len > NEWSCTL_FILE_MAX) {
+    if (b->failed) {
+        fprintf(stderr, "newsctl: %s: out of memory\n", path);
+        return -1;
+    }
+
+    if (b->len > NEWSCTL_FILE_MAX) {
         fprintf(stderr, "newsctl: %s: larger than %d bytes\n", path,
                 NEWSCTL_FILE_MAX);
         return -1;

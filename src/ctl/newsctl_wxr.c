@@ -246,7 +246,7 @@ newsctl_wxr_item(cJSON *obj, const news_buf_t *addresses, size_t index,
         rc = news_search_flush(&w->ctl->store, w->txn, err);
 
         if (rc != NEWS_OK) {
-            return rc;      /* the caller aborts w->txn */
+            goto done;      /* the caller aborts w->txn */
         }
 
         rc = news_store_commit(&w->ctl->store, w->txn, err);

@@ -117,6 +117,9 @@ static const struct {
 };
 
 
+static void fault_reload(void);
+
+
 __attribute__((constructor))
 static void
 fault_init(void)
@@ -127,6 +130,10 @@ fault_init(void)
     if (p != NULL && strlen(p) < sizeof(fault_path)) {
         strcpy(fault_path, p);
     }
+
+    /* the rules now, not at the first call checked: an allocation rule
+     * counts newsctl's allocations before its first LMDB call too */
+    fault_reload();
 }
 
 
