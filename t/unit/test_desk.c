@@ -4,7 +4,8 @@
  * none, the index filled for a store from before it, and entries the
  * list must not trust (a value too short for what it says it holds, a
  * position record of the wrong size), each refused as a corrupt store
- * rather than read past its end.
+ * rather than read past its end; and the desk's pages and writes refusing
+ * anyone who may not edit by themselves.
  */
 
 #include <stdlib.h>
@@ -16,6 +17,8 @@
 #include "articles.h"
 #include "desk.h"
 #include "publish.h"
+#include "render_desk.h"
+#include "service.h"
 #include "text.h"
 
 
@@ -306,6 +309,61 @@ test_fill(news_store_t *st)
 }
 
 
+/*
+ * The desk's pages and writes refuse anyone who may not edit, nobody
+ * logged in included, by themselves: the HTTP glue refuses them first,
+ * so only here is the engine's own refusal seen.
+ */
+static void
+test_refused(news_store_t *st)
+{
+    int                  i;
+    cJSON               *patch;
+    news_buf_t           b, banner;
+    news_err_t           err;
+    news_actor_t         reader;
+    news_desk_list_t     l;
+    news_desk_fields_t   v;
+    const news_actor_t  *who[2];
+
+    memset(&reader, 0, sizeof(reader));
+    reader.id = 7;
+    reader.name = "reader";
+    reader.role = NEWS_ROLE_READER;
+    memset(&l, 0, sizeof(l));
+    memset(&v, 0, sizeof(v));
+    news_buf_init(&b);
+    news_buf_init(&banner);
+    who[0] = NULL;
+    who[1] = &reader;
+
+    for (i = 0; i < 2; i++) {
+        ok(news_desk_list_page(st, who[i], &l, &b, &err) == NEWS_FORBIDDEN,
+           "%s: the list refused", i ? "a reader" : "nobody");
+        is_int(news_desk_edit_page(st, who[i], "a", 1, 0, NULL, 1, &b, &err),
+               NEWS_FORBIDDEN, "the edit page refused");
+        is_int(news_desk_form_page(st, who[i], NULL, 0, NULL, &v, 1, &b,
+                                   &err),
+               NEWS_FORBIDDEN, "the form refused");
+        is_int(news_desk_preview(st, who[i], NULL, 0, NULL, &v, 1, &b,
+                                 &banner, &err),
+               NEWS_FORBIDDEN, "the preview refused");
+        is_int(news_desk_revisions_page(st, who[i], "a", 1, 0, NULL, &b,
+                                        &err),
+               NEWS_FORBIDDEN, "the versions refused");
+        is_int(news_desk_diff_page(st, who[i], "a", 1, 1, 0, NULL, &b, &err),
+               NEWS_FORBIDDEN, "the diff refused");
+        is_int(news_desk_restore_patch(st, who[i], "a", 1, 1, &patch, &err),
+               NEWS_FORBIDDEN, "the restore refused");
+        ok(patch == NULL, "with no patch");
+    }
+
+    is_int((int) b.len, 0, "nothing written to the page");
+    news_buf_free(&b);
+    news_buf_free(&banner);
+}
+
+
 int
 main(void)
 {
@@ -326,6 +384,7 @@ main(void)
     test_corrupt(&st);
     test_too_long(&st);
     test_fill(&st);
+    test_refused(&st);
 
     news_store_close(&st);
 
