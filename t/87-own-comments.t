@@ -5,6 +5,8 @@
 # until when) and Delete (the page that asks first, coming back to the
 # article); CSRF on every form; another's comment is 403 to edit, a
 # comment past the window says so; no edit boxes under the comment form.
+# Last, a reader's own held comment is found through their own index
+# entries, however many comments others wrote after it.
 
 use strict;
 use warnings;
@@ -83,4 +85,28 @@ is($res->{status}, 403, 'an edit posted past the window: 403');
 like($res->{content}, qr/comments can be changed for 0 minutes after posting/, 'saying why');
 
 $t->done;
+
+# A reader's own comments (the edit window's, and those held for approval)
+# come from their own entries in the author index, not from a walk of the
+# article's latest comments: carl's held comment shows to him after 70
+# later ones by dora, and to nobody else.
+{
+    my $p = NewsCitizen::start(http => 'news_comment_rate 0; news_comment_premoderation on;');
+    my $carl = $p->login('carl');
+    my $dora = $p->login('dora');
+    my $post = sub { my ($c, $body) = @_; $p->json('POST', $c, "/api/articles/$SLUG/comments", qq({"body":"$body"})) };
+    is($post->($carl, 'Carl, held')->{status}, 201, 'carl comments, held for approval');
+    my @st = map { $post->($dora, "Dora's comment number $_")->{status} } 1 .. 70;
+    is(scalar(grep { $_ == 201 } @st), 70, 'dora comments 70 times after him');
+    my $page = $p->get($PAGE, { headers => { Cookie => $carl } })->{content};
+    like($page, qr{<li class="comment held" id="comment-1">.*?Carl, held}s,
+         'carl still sees his held comment');
+    unlike($page, qr{Dora's comment}, 'and none of dora\'s');
+    $page = $p->get($PAGE, { headers => { Cookie => $dora } })->{content};
+    unlike($page, qr{Carl, held}, 'dora does not see carl\'s');
+    like($page, qr{<li class="comment held" id="comment-71">}, 'she sees her newest held one');
+    unlike($p->get($PAGE)->{content}, qr{Carl, held|Dora's comment}, 'a logged-out reader sees none');
+    $p->done;
+}
+
 done_testing;

@@ -273,19 +273,19 @@ int news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
     news_err_t *err);
 
 /*
- * The author's comments on an article made since `since`, newest first,
- * at most `limit`: what they may still edit; with `held`, their older
- * ones still waiting for approval too (what only they see).  A reverse
- * scan of the article's latest comments that stops at the first older
- * one (but with `held`) and after NEWS_COMMENTS_RECENT_SCAN records
- * whatever the window holds: authors are compared in the records' views,
- * and only the author's own comments are parsed.  NEWS_*: on an error
- * none is left to free.
+ * The author's (user id uid's) comments on an article made since `since`,
+ * newest first, at most `limit`: what they may still edit; with `held`,
+ * their older ones still waiting for approval too (what only they see).
+ * A reverse walk of the author's own index entries (their comments on
+ * every article, ids growing with time): it stops at the first older one
+ * (but with `held`) and after NEWS_COMMENTS_RECENT_SCAN entries; only the
+ * entries of this article have their comment read.  A reader who never
+ * commented costs one seek.  NEWS_*: on an error none is left to free.
  */
 #define NEWS_COMMENTS_RECENT_SCAN  64
 
 int news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
-    const char *author, int64_t since, int held, news_comment_t *out,
+    uint64_t uid, int64_t since, int held, news_comment_t *out,
     size_t limit, size_t *n);
 
 /* how many comments wait in the moderation queue: LMDB's own count */

@@ -21,7 +21,6 @@ typedef void (*news_list_render_pt)(news_buf_t *b, const news_article_t *a,
     const news_comment_t *c, const char *csrf, size_t csrf_len);
 
 
-static int news_comment_by(const MDB_val *val, const char *author);
 static int news_comment_pending_item(news_store_t *st, MDB_txn *txn,
     MDB_val *key, MDB_val *val, news_article_t *a, news_pending_t *q,
     news_buf_t *out, news_err_t *err);
@@ -332,56 +331,61 @@ news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
 
 int
 news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
-    const char *author, int64_t since, int held, news_comment_t *out,
+    uint64_t uid, int64_t since, int held, news_comment_t *out,
     size_t limit, size_t *n)
 {
-    int             rc, seen, old;
-    MDB_val         key, val;
-    news_err_t      err;
-    MDB_cursor     *cur;
-    unsigned char   k[NEWS_COMMENTS_KEY];
+    int            rc, old, hashed;
+    size_t         scanned;
+    uint64_t       hash;
+    MDB_val        key, val, ck, cv;
+    news_err_t     err;
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_AUTHOR_KEY];
 
     *n = 0;
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
-    if (rc != 0) {
-        return news_store_code(rc);
+    if (uid == 0) {
+        return NEWS_OK;
     }
 
-    /* the first key after this article's range, then walk back */
-    news_be64_put(k, article_id + 1);
-    memset(k + 8, 0, 16);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    if (rc == 0 || rc == MDB_NOTFOUND) {
-        rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
-    }
-
-    for (seen = 0;
-         rc == 0 && *n < limit && seen < NEWS_COMMENTS_RECENT_SCAN;
-         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), seen++)
+    if (news_author_newest(st, txn, uid, k, &cur, &key, &val, &rc, &err)
+        != NEWS_OK)
     {
-        if (key.mv_size != NEWS_COMMENTS_KEY
-            || news_be64_get(key.mv_data) != article_id)
+        return err.code;
+    }
+
+    for (scanned = 0;
+         rc == 0 && *n < limit && scanned < NEWS_COMMENTS_RECENT_SCAN;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), scanned++)
+    {
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0
+            || news_author_value(&val, &ck, &hash, &hashed) != 0)
         {
             break;
         }
 
-        old = (int64_t) news_be64_get((unsigned char *) key.mv_data + 8)
+        old = (int64_t) news_be64_get((unsigned char *) ck.mv_data + 8)
               < since;
 
         if (old && !held) {
             break;
         }
 
-        /* the author is read from the view: only their own are parsed */
-        if (!news_comment_by(&val, author)) {
+        /* the comments key starts with its article's id */
+        if (news_be64_get(ck.mv_data) != article_id) {
             continue;
         }
 
-        if (news_comment_parse(&val, &out[*n], &err) != NEWS_OK) {
+        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        if (rc != 0) {
+            break;
+        }
+
+        if (((unsigned char *) cv.mv_data)[0] == NEWS_COMMENT_DELETED) {
+            continue;
+        }
+
+        if (news_comment_parse(&cv, &out[*n], &err) != NEWS_OK) {
             rc = MDB_CORRUPTED;
             break;
         }
@@ -426,23 +430,6 @@ news_comments_waiting(news_store_t *st, MDB_txn *txn, uint64_t *n)
     *n = ms.ms_entries;
 
     return NEWS_OK;
-}
-
-
-/* whether a stored comment (not deleted) is by `author`, from its view */
-static int
-news_comment_by(const MDB_val *val, const char *author)
-{
-    size_t                m, alen;
-    const unsigned char  *v;
-
-    v = news_comment_view(val, &m, &alen);
-
-    return v != NULL
-           && ((unsigned char *) val->mv_data)[0] != NEWS_COMMENT_DELETED
-           && alen == strlen(author)
-           && strncasecmp((const char *) v + NEWS_COMMENT_VIEW_HEAD, author,
-                          alen) == 0;
 }
 
 
