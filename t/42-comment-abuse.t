@@ -153,24 +153,32 @@ my ($crc, $cout, $cerr) = $t->newsctl('check');
 is($crc, 0, 'newsctl check: the queue and thread indexes agree with the comments') or diag "$cout$cerr";
 $t->done;
 
-# the author's edit forms come from a bounded look at the article's latest
-# comments (64), not from every comment of the edit window
+# the author's edit forms come from a bounded look at her own latest
+# comments (her entries in the author index, at most 64, the page offering
+# the newest 5), not from every comment of the edit window: others' later
+# comments never push hers out; five later ones of her own do
 my $b = NewsTest->new(workers => 1, http => 'news_comment_rate 0; news_comment_edit_window 15m;');
 $b->newsctl('import', 'demo/seed-article.json');
 $b->run;
 my $ann = $b->login('ann');
 my $ben = $b->login('ben');
-my $own = $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $ann },
-                                      content => '{"body":"ann was here"}' });
-is($own->{status}, 201, 'ann posts');
+my $post = sub {
+    my ($cookie, $body) = @_;
+    return $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $cookie },
+                                       content => qq({"body":"$body"}) })->{status};
+};
+is($post->($ann, 'ann was here'), 201, 'ann posts');
 like($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/ann was here.*?<p class="actions own">Editable until/s,
      'her Edit is offered');
-for my $i (1 .. 64) {
-    $b->request('POST', $API, { headers => { 'Content-Type' => 'application/json', Cookie => $ben },
-                                content => qq({"body":"ben $i"}) });
-}
-unlike($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr/class="actions own"/,
-       '64 later comments by others: the look stops before hers');
+$post->($ben, "ben $_") for 1 .. 64;
+like($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr{\?edit=1#comment-1},
+     '64 later comments by others: still offered');
+$post->($ann, "ann again $_") for 1 .. 5;
+unlike($b->get($PAGE, { headers => { Cookie => $ann } })->{content}, qr{\?edit=1#comment-1},
+       'five later ones of her own: the first is no longer offered');
+# threads 51 to 70 are on the second comment page, hers at its end
+my $own = $b->get("$PAGE?comments=2", { headers => { Cookie => $ann } })->{content};
+is(join(' ', $own =~ /\?edit=(\d+)#/g), '66 67 68 69 70', 'her newest five are');
 is($b->request('PATCH', '/api/comments/1', { headers => { 'Content-Type' => 'application/json', Cookie => $ann },
                                              content => '{"body":"ann, edited"}' })->{status}, 204,
    'she can still edit it through the API');
