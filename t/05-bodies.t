@@ -158,6 +158,8 @@ $api = $t->get('/apiary');
 is($api->{status}, 404, '/apiary: 404');
 like($api->{headers}{'content-type'}, qr{^text/html}, '/apiary: a page, not JSON');
 is($t->get('/?p=99999')->{status}, 200, '/?p= of no imported article: the front page');
+is($t->get('/?p=')->{status}, 200, 'an empty /?p=: the front page');
+is($t->get('/?p=12345678901234567890')->{status}, 200, '/?p= of 20 digits, more than an id has: the front page');
 
 $t->done;
 done_testing;

@@ -389,6 +389,35 @@ SKIP: {
     $fails->('mdb_txn_commit 1 EIO', qr/^newsctl: mdb_txn_commit\(\): Input\/output error$/m, 'stats');
     $fails->('mdb_txn_begin 1 EIO', qr/^newsctl: mdb_txn_begin\(\): Input\/output error$/m, 'user', 'list');
 
+    # a new store's making, each LMDB call of it failing in turn: exit 1
+    # with a message, or a store that checks clean
+    {
+        my @bad;
+        for my $name (qw(mdb_env_create mdb_txn_begin mdb_dbi_open mdb_get mdb_put mdb_cursor_get mdb_txn_commit)) {
+            for my $n (1 .. 100) {
+                my $dir = "$tmp/new-$name-$n";
+                open my $fh, '>', $faults or die;
+                print $fh "$name $n EIO\n";
+                close $fh;
+                unlink "$faults.log";
+                my ($rc, $err);
+                {
+                    local $ENV{NEWS_FAULT_FILE} = $faults;
+                    local $ENV{LD_PRELOAD} = $sanitized ? "$ENV{TEST_NGINX_PRELOAD}:$lib" : $lib;
+                    ($rc, undef, $err) = NewsTest::run_cmd([$bin, '--db', $dir, 'stats']);
+                }
+                last unless -s "$faults.log";
+                if ($rc == 0) {
+                    my ($crc, $cout, $cerr) = NewsTest::run_cmd([$bin, '--db', $dir, 'check']);
+                    push @bad, "$name $n: made a store check refuses: $cout$cerr" if $crc;
+                } elsif ($rc != 1 || $err !~ /^newsctl: \S/m) {
+                    push @bad, "$name $n: exit $rc: $err";
+                }
+            }
+        }
+        is_deeply(\@bad, [], 'a new store with each LMDB call of its making failing in turn') or diag explain \@bad;
+    }
+
     # an import of more than one batch (1,000 articles a txn) stopped by
     # the second batch's commit (the 1st commit is the store's opening):
     # the first batch stays and newsctl says how far

@@ -142,6 +142,19 @@ is($c{"level $_"}{parent}, $c{'level ' . ($_ - 1)}{id}, "level $_ under level " 
 is($c{'level 5'}{parent}, $c{'level 3'}{id}, 'level 5 under level 3, its parent\'s parent');
 is($c{'level 6'}{parent}, $c{'level 3'}{id}, 'level 6 too');
 
+# more authors than are kept for bylines (10,000): a post by one past
+# them is bylined by its login, one by a kept author by its name
+my $crowd = join '', map { "<wp:author><wp:author_login>a$_</wp:author_login>"
+                         . "<wp:author_display_name>Author $_</wp:author_display_name></wp:author>" } 1 .. 10001;
+($rc, $out, $err) = $t->newsctl('import-wxr', file(wxr([item('wp:post_name' => 'by-first', 'wp:post_id' => 14,
+                                                              'dc:creator' => 'a1'),
+                                                         item('wp:post_name' => 'by-last', 'wp:post_id' => 15,
+                                                              'dc:creator' => 'a10001')],
+                                                        authors => $crowd)));
+is($rc, 0, 'an export of 10,001 authors') or diag "$out$err";
+is(article('by-first')->{author}, 'Author 1', 'a kept author: the display name');
+is(article('by-last')->{author}, 'a10001', 'the 10,001st: the login');
+
 # more than one batch (1,000 items a txn): every item written, the first
 # batch committed before the second is begun
 my @many = map { item(title => "<![CDATA[Batch $_]]>", 'wp:post_name' => "wxr-batch-$_",

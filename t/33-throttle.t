@@ -2,8 +2,9 @@
 # The login throttle against parallel guesses and against lockout:
 # attempts are counted before the password is hashed, one may be in
 # flight per account and per address, the hard limit is per account and
-# address, the account alone is only slowed, and IPv4 clients of a
-# dual-stack listener are told apart by their own address.
+# address, the account alone is only slowed, IPv4 clients of a
+# dual-stack listener are told apart by their own address, and an IPv6
+# client is counted by its /64.
 
 use strict;
 use warnings;
@@ -133,6 +134,26 @@ CONF
     is((login_from($d, '127.0.0.5', 'nobody4', 'wrong-password'))[0], 401,
        '127.0.0.5 is not: ::ffff:a.b.c.d is keyed by the IPv4 address');
     $d->done;
+}
+
+# --- IPv6 clients (their address given by the realip module, so no IPv6
+# on the machine is needed): a /64 is one client, its neighbour another -----
+
+{
+    my $v = NewsTest->new(http => "news_login_throttle 5 3;\n    set_real_ip_from 127.0.0.1;\n"
+                                . "    real_ip_header X-Real-IP;");
+    $v->run;
+    my $from = sub {
+        my ($ip, $name) = @_;
+        return $v->request('POST', '/api/session',
+                           { headers => { %$JSON, 'X-Real-IP' => $ip },
+                             content => qq({"username":"$name","password":"wrong-password"}) })->{status};
+    };
+    my @s = map { $from->("2001:db8:1:2::$_", "nobody$_") } 1 .. 3;
+    is("@s", '401 401 401', 'three failures from three addresses of 2001:db8:1:2::/64 (address limit 3)');
+    is($from->('2001:db8:1:2:ffff::9', 'nobody4'), 429, 'a fourth address of that /64 is blocked');
+    is($from->('2001:db8:1:3::1', 'nobody4'), 401, 'the next /64 is not');
+    $v->done;
 }
 
 done_testing;

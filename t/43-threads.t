@@ -1,7 +1,8 @@
 # One thread cannot grow an article page without bound: an article page
 # shows the first 10 replies of a thread and links to the thread's own
 # page for the rest; a thread takes at most 200 replies, then a clear
-# 403; an article takes any number of threads.
+# 403; an article takes any number of threads.  A thread with nothing to
+# show, or asked for at a former address, is answered as such.
 use strict;
 use warnings;
 use Test::More;
@@ -47,6 +48,24 @@ is($t->get('/articles/talk?thread=999')->{status}, 404, 'a missing thread: 404')
 is($t->get('/articles/elsewhere?thread=1')->{status}, 404, "another article's thread: 404");
 is($t->get('/articles/talk?thread=x')->{status}, 400, 'a thread that is not a number: 400');
 is($t->get('/articles/nothing?thread=1')->{status}, 404, 'a missing article: 404');
+
+# a thread whose top comment is not shown (held for moderation, no
+# replies): no thread to show, 404; a thread asked for under an
+# article's former address: moved, 301
+($rc, undef, $err) = $t->newsctl('import', NewsTest::json_file(
+    '{"slug":"held","title":"Held","body":"b","comments":[{"id":300,"author":"bulk","body":"waiting",'
+  . '"status":"pending","created_at":"2025-01-01T00:00:00Z"}]}'));
+is($rc, 0, 'import an article whose one comment is held') or diag $err;
+$res = $t->get('/articles/held?thread=300');
+is($res->{status}, 404, 'the thread of a held comment: 404');
+like($res->{content}, qr/There is no such thread here/, 'says so');
+my $ed = $t->login('ed0', 'editor');
+is($t->request('PATCH', '/api/articles/elsewhere', { headers => { 'Content-Type' => 'application/json', Cookie => $ed },
+                                                       content => '{"slug":"elsewhere-now"}' })->{status},
+   200, 'an article given a new address');
+$res = $t->get('/articles/elsewhere?thread=1');
+is($res->{status}, 301, 'a thread under its former address: 301');
+like($res->{headers}{location} // '', qr{/articles/elsewhere-now\b}, 'to the new one');
 
 # budgets
 my $reader = $t->login('rita');

@@ -316,11 +316,16 @@ my @routes = (
      [ 'desk, an article', "/desk/articles/$SLUG", \$ed ],
      [ 'desk, versions', "/desk/articles/$SLUG/revisions", \$ed ],
      [ 'desk, a diff', "/desk/articles/$SLUG/revisions?diff=$kept", \$ed ]),
-    # the desk's preview (writes nothing) and a version restored
+    # the desk's preview (writes nothing), a save and a version restored
     { name => 'desk preview', ok => 200, read => 1, anon => 1, before => sub { $desk_csrf //= csrf_of('/desk/new', $ed) },
       run => sub { form('POST', "/desk/articles/$SLUG", $ed,
                         { csrf => $desk_csrf, action => 'preview', title => "Previewed $_[0]", section => 'World',
                           body => "A *previewed* body $_[0]", tags => 'one, two' }) } },
+    { name => 'desk save', ok => 303, max => 40, before => sub { $desk_csrf //= csrf_of('/desk/new', $ed) },
+      run => sub { form('POST', "/desk/articles/$SLUG", $ed,
+                        { csrf => $desk_csrf, action => 'save', title => "Saved $_[0]", section => 'World',
+                          subtitle => 'US Senator Marco Rubio confirmed for key security talks in Mexico',
+                          body => "Senator Marco Rubio, security talks in Mexico: saved $_[0]", tags => 'security' }) } },
     { name => 'desk restore', ok => 303, max => 40, before => sub { $desk_csrf //= csrf_of('/desk/new', $ed) },
       run => sub { form('POST', "/desk/articles/$SLUG/revisions", $ed, { csrf => $desk_csrf, version => $kept }) } },
 );

@@ -21,7 +21,10 @@ my $module = do { local $/; open my $fh, '<', "$build/ngx_http_news_module.so"; 
 my $wrapped = index($module, '__wrap_ngx_palloc') >= 0;
 my $sanitized = ($ENV{TEST_NGINX_PRELOAD} // '') =~ /asan/;
 
-my $t = NewsTest->new(http => "news_site_name \"Fault News\"; news_base_url https://news.example/;\n"
+# (the base URL without its "/", the sections' menu and the image hosts:
+# each of them allocates)
+my $t = NewsTest->new(http => "news_site_name \"Fault News\"; news_base_url https://news.example;\n"
+                            . "    news_nav World Politics; news_image_hosts img.example.com;\n"
                             . "    news_password_cost 19m 2; news_login_throttle 5 20; news_register_throttle 20;\n"
                             . "    news_comment_rate 10; news_comment_edit_window 15m; news_session_ttl 30d;");
 $t->newsctl('import', 'demo/seed-article.json');

@@ -3,11 +3,12 @@
 # values, duplicates, a store whose data or lock file is not a file or is
 # open to others, a store directory right under "/", a password cost below
 # the floor, a base URL with a space or a byte outside ASCII, "news" in a
-# named location; and what is taken: settings inherited from the server
-# level, a location without its trailing slash, a server whose names are
-# none of them a plain host, and the module loaded into a running nginx
-# that serves no "news" location (its variables empty, its workers
-# opening nothing).
+# named location, a data file that cannot be read or has a corrupt schema
+# record; and what is taken: settings inherited from the server level, a
+# location without its trailing slash, a server whose names are none of
+# them a plain host, a data file with no schema record yet, and the
+# module loaded into a running nginx that serves no "news" location (its
+# variables empty, its workers opening nothing).
 use strict;
 use warnings;
 use Test::More;
@@ -122,6 +123,24 @@ refused('a data file that is not LMDB', qr/"news_db": ".*\/data\.mdb" is not an 
             chmod 0600, $path;
             chown scalar getpwnam('nobody'), scalar getgrnam('nogroup'), $path if $> == 0;
         });
+
+# a data file nginx cannot even stat (a link to itself); a schema record
+# of the wrong size; an LMDB file with no schema record yet (taken: the
+# first worker writes it)
+refused('a data file that is a loop of links', qr/"news_db": ".*\/data\.mdb": Too many levels of symbolic links/,
+        setup => sub { symlink 'data.mdb', $_[0]->db . '/data.mdb' or die "symlink: $!" });
+my $load = sub {
+    my ($t, $db, $records) = @_;
+    my ($rc, undef, $err) = NewsTest::run_cmd(['mdb_load', '-T', '-s', $db, $t->db], stdin => $records);
+    die "mdb_load: $err" if $rc;
+    if ($> == 0) {
+        chown scalar getpwnam('nobody'), scalar getgrnam('nogroup'), map { $t->db . "/$_" } qw(data.mdb lock.mdb);
+    }
+    chmod 0600, map { $t->db . "/$_" } qw(data.mdb lock.mdb);
+};
+refused('a schema record of 2 bytes', qr/"news_db": .*MDB_CORRUPTED|"news_db": .*corrupt/,
+        setup => sub { $load->($_[0], 'meta', "schema\nab\n") });
+taken('an LMDB file without the meta database', setup => sub { $load->($_[0], 'other', "k\nv\n") });
 
 # a store right under "/": its parent is "/" itself (made when the
 # harness may, refused naming "/" when it may not)

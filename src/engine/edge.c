@@ -139,6 +139,11 @@ news_drain_start(news_drain_t *d)
     d->stop = 0;
     d->running = 0;
 
+    /*
+     * with default attributes glibc's inits never fail (POSIX allows
+     * it), and pthread_create fails only out of memory or threads, which
+     * no test makes: none of the three returns below is taken
+     */
     if (pthread_mutex_init(&d->lock, NULL) != 0) {
         return -1;
     }
@@ -656,6 +661,7 @@ news_edge_connect(news_edge_t *e)
         return -1;
     }
 
+    /* out of descriptors or memory only: no test makes either */
     fd = socket(ai->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd == -1) {
         freeaddrinfo(ai);

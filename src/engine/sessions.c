@@ -106,6 +106,7 @@ news_session_create(news_store_t *st, MDB_txn *txn, uint64_t uid,
         return err->code;
     }
 
+    /* never taken in a test: see news_random */
     if (news_token_new(token) != 0) {
         return news_err_set(err, NEWS_ERROR, "getrandom() failed");
     }

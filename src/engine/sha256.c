@@ -163,6 +163,12 @@ news_random(void *p, size_t n)
     while (n) {
         got = getrandom(q, n, 0);
 
+        /*
+         * getrandom blocks, and so may be interrupted (EINTR), only until
+         * the kernel's pool is first ready at boot; past that only a
+         * kernel without it (ENOSYS, before Linux 3.17) fails: no test
+         * meets either
+         */
         if (got < 0) {
             if (errno == EINTR) {
                 continue;

@@ -326,6 +326,7 @@ news_store_check(const char *dir, news_err_t *err)
     err->code = NEWS_OK;
     err->msg[0] = '\0';
 
+    /* a directory within 9 bytes of PATH_MAX: no test makes one */
     if ((size_t) snprintf(path, sizeof(path), "%s/data.mdb", dir)
         >= sizeof(path))
     {
@@ -342,6 +343,12 @@ news_store_check(const char *dir, news_err_t *err)
                             strerror(errno));
     }
 
+    /*
+     * The module's configuration (its one caller) has refused a data.mdb
+     * that is not a file the workers may read and write before it asks:
+     * this and the open's failures below are for a caller without that
+     * check (nginx -t runs as root, which opens any file)
+     */
     if (!S_ISREG(sb.st_mode)) {
         return news_err_set(err, NEWS_ERROR, "\"%s\" is not a file", path);
     }

@@ -125,6 +125,7 @@ news_password_hash(const news_argon2_t *cost, const char *pw, size_t n,
         t = NEWS_ARGON2_PASSES_MIN;
     }
 
+    /* never taken in a test: see news_random */
     if (news_random(salt, sizeof(salt)) != 0) {
         return news_err_set(err, NEWS_ERROR, "getrandom() failed: %s",
                             strerror(errno));

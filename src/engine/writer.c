@@ -35,6 +35,12 @@ news_writer_init(news_writer_t *w, news_store_t *st)
      * the next sync (writer.h).  Every write of this process after the
      * open comes through here, which makes up for it before answering.
      */
+    /*
+     * LMDB has just opened this very file by this name, so the name fits
+     * and the open below can fail only out of descriptors; MDB_NOMETASYNC
+     * is one of the flags mdb_env_set_flags changes on an open
+     * environment: none of the three returns is taken
+     */
     if (!st->readonly) {
         if (mdb_env_get_path(st->env, &dir) != 0
             || snprintf(path, sizeof(path), "%s/data.mdb", dir)
@@ -56,7 +62,10 @@ news_writer_init(news_writer_t *w, news_store_t *st)
         }
     }
 
-    /* with default attributes glibc's init never fails; POSIX allows it */
+    /*
+     * with default attributes glibc's inits never fail; POSIX allows it:
+     * none of the three below, nor "failed", is taken
+     */
     if (pthread_mutex_init(&w->lock, NULL) != 0) {
         goto failed;
     }
@@ -280,6 +289,11 @@ news_writer_settle(news_writer_t *w, news_write_op_t *op)
         pthread_mutex_lock(&w->lock);
     }
 
+    /*
+     * another batch's commit or sync failed while op's came through: only
+     * concurrent writes with a failing sync, which no test lines up
+     * (t/72 sends one request at a time)
+     */
     if (rc == NEWS_OK && w->failures != op->failures) {
         rc = news_err_set(&err, NEWS_ERROR, "a write of the store may not "
                           "have reached the disk");

@@ -39,6 +39,7 @@ ngx_http_news_read_body(ngx_http_request_t *r, ngx_uint_t json,
 
     nmcf = ngx_http_get_module_main_conf(r, ngx_http_news_module);
 
+    /* the router made the request's ctx before any handler: not NULL */
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -115,6 +116,7 @@ ngx_http_news_body_handler(ngx_http_request_t *r)
 
     ctx = ngx_http_get_module_ctx(r, ngx_http_news_module);
 
+    /* set before the body was asked for (ngx_http_news_read_body): a guard */
     if (ctx == NULL || ctx->body_done == NULL) {
         ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
         return;
@@ -325,6 +327,7 @@ ngx_http_news_json_twice(cJSON *node)
         return NGX_OK;
     }
 
+    /* nginx's malloc: the fault shim fails the module's own calls alone */
     keys = ngx_alloc(n * sizeof(char *), ngx_cycle->log);
     if (keys == NULL) {
         return NGX_ERROR;

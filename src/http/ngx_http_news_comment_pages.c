@@ -227,11 +227,14 @@ ngx_http_news_own_comments(ngx_http_request_t *r, news_comment_form_t *f,
     ngx_http_news_ctx_t     *ctx;
     ngx_http_news_insert_t  *own;
 
+    /* the router made the request's ctx before any handler: not NULL */
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
 
+    /* nginx's own allocation, which the test build cannot fail (it wraps
+     * the module's own calls to the pool alone) */
     ctx->own = ngx_array_create(r->pool, n ? n : 1,
                                 sizeof(ngx_http_news_insert_t));
     if (ctx->own == NULL) {

@@ -265,6 +265,8 @@ ngx_http_news_build_chrome(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
                                                    chrome[i].len,
                                                    (u_char *) chrome[i].data
                                                });
+            /* nginx's own allocation, which the test build cannot fail
+             * (it wraps the module's own calls to the pool alone) */
             if (conf->chrome[i].data == NULL && chrome[i].len) {
                 rc = -1;
             }
@@ -319,7 +321,13 @@ ngx_http_news_build_nav(ngx_conf_t *cf, ngx_http_news_loc_conf_t *conf)
 
     news_buf_free(&b);
 
-    return conf->nav_html.data == NULL ? NGX_CONF_ERROR : NGX_CONF_OK;
+    if (conf->nav_html.data == NULL) {
+        ngx_log_error(NGX_LOG_EMERG, cf->log, 0,
+                      "news: out of memory rendering the sections' menu");
+        return NGX_CONF_ERROR;
+    }
+
+    return NGX_CONF_OK;
 }
 
 

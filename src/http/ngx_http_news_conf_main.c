@@ -128,6 +128,9 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
      * "nginx -t" catches a typo.
      */
     nmcf->thread_pool = ngx_thread_pool_add(cf, &nmcf->thread_pool_name);
+
+    /* NULL only when nginx's own allocation fails, which the test build
+     * cannot make (it wraps the module's own calls to the pool alone) */
     if (nmcf->thread_pool == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -230,6 +233,7 @@ ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name, char *dflt,
         return NGX_CONF_ERROR;
     }
 
+    /* the array holds 4: the push never grows it, so never fails */
     arg = ngx_array_push_n(&args, 4);
     if (arg == NULL) {
         return NGX_CONF_ERROR;
@@ -275,6 +279,8 @@ ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
     struct stat             st;
     ngx_http_news_owner_t   owner;
 
+    /* fails only when nginx's own allocation does, which the test build
+     * cannot make (it wraps the module's own calls to the pool alone) */
     if (ngx_conf_full_name(cf->cycle, &nmcf->db, 0) != NGX_OK) {
         return NGX_CONF_ERROR;
     }
@@ -313,6 +319,8 @@ ngx_http_news_check_db(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
             return NGX_CONF_ERROR;
         }
 
+        /* root may chown the directory it has just made: only a file
+         * system that refuses owners refuses, which no test has */
         if (geteuid() == 0
             && chown((char *) nmcf->db.data, owner.uid, owner.gid) == -1)
         {
@@ -389,6 +397,8 @@ ngx_http_news_worker_owner(ngx_conf_t *cf, ngx_http_news_owner_t *owner)
     owner->uid = geteuid();
     owner->gid = getegid();
 
+    /* nginx started by a user other than root (every test starts it as
+     * root, whose workers are another user) */
     if (owner->uid != 0) {
         return;
     }

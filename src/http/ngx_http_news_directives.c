@@ -165,6 +165,9 @@ ngx_http_news_nav(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     value = cf->args->elts;
 
     nlcf->nav = ngx_array_create(cf->pool, cf->args->nelts, sizeof(ngx_str_t));
+
+    /* NULL only when nginx's own allocation fails, which the test build
+     * cannot make (it wraps the module's own calls to the pool alone) */
     if (nlcf->nav == NULL) {
         return NGX_CONF_ERROR;
     }
@@ -189,6 +192,7 @@ ngx_http_news_nav(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
             return NGX_CONF_ERROR;
         }
 
+        /* the array holds every argument: never grown, so never NULL */
         name = ngx_array_push(nlcf->nav);
         if (name == NULL) {
             return NGX_CONF_ERROR;

@@ -47,6 +47,8 @@ ngx_http_news_assemble(ngx_http_request_t *r, ngx_str_t *pieces, ngx_uint_t n)
         len += pieces[i].len;
     }
 
+    /* nginx's own allocation, which the test build cannot fail (it wraps
+     * the module's own calls to the pool alone): nor can its callers */
     b = ngx_create_temp_buf(r->pool, len ? len : 1);
     if (b == NULL) {
         return NULL;
@@ -91,6 +93,8 @@ ngx_http_news_output(ngx_http_request_t *r, ngx_uint_t status,
      */
     nlcf = ngx_http_get_module_loc_conf(r, ngx_http_news_module);
 
+    /* neither header's failure is taken in a test: see
+     * ngx_http_news_header_out */
     if (nlcf->security_headers
         && type == &ngx_http_news_html_type
         && ngx_http_news_security_headers(r) != NGX_OK)
@@ -185,6 +189,7 @@ ngx_http_news_send(ngx_http_request_t *r, ngx_uint_t status, ngx_str_t *type,
 {
     ngx_buf_t  *b;
 
+    /* never NULL in a test: see ngx_http_news_assemble */
     b = ngx_http_news_assemble(r, pieces, n);
     if (b == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
@@ -212,6 +217,7 @@ ngx_http_news_security_headers(ngx_http_request_t *r)
                           "form-action 'self'; base-uri 'self'; "
                           "frame-ancestors 'none'";
 
+    /* never taken in a test: see ngx_http_news_header_out */
     if (ngx_http_news_add_header(r, "Content-Security-Policy", csp)
         != NGX_OK
         || ngx_http_news_add_header(r, "X-Content-Type-Options", "nosniff")
@@ -248,6 +254,11 @@ ngx_http_news_header_out(ngx_http_request_t *r, const char *key,
 {
     ngx_table_elt_t  *h;
 
+    /*
+     * ngx_list_push allocates inside nginx, which the test build cannot
+     * fail (it wraps the module's own calls to the pool alone): no test
+     * sees this NULL, nor its callers' failures that follow from it
+     */
     h = ngx_list_push(&r->headers_out.headers);
     if (h == NULL) {
         return NULL;
@@ -349,6 +360,7 @@ ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
     ngx_http_news_ctx_t        *ctx;
     ngx_http_news_main_conf_t  *nmcf;
 
+    /* never taken in a test: see ngx_http_news_header_out */
     if (ngx_http_news_add_header(r, "Vary",
                                  ngx_http_news_host_varies(r)
                                  ? "Accept-Encoding, Cookie, Host"
@@ -400,6 +412,8 @@ ngx_http_news_cache_control(ngx_http_request_t *r, ngx_uint_t private)
         return NGX_ERROR;
     }
 
+    /* nginx's own allocation, which the test build cannot fail (it wraps
+     * the module's own calls to the pool alone) */
     ccp = ngx_array_push(&r->headers_out.cache_control);
     if (ccp == NULL) {
         return NGX_ERROR;
@@ -465,6 +479,7 @@ ngx_http_news_server_host(ngx_http_request_t *r, ngx_str_t *name,
     u_char      *p;
     in_port_t    port, standard;
 
+    /* getsockname() of the request's own open socket: never fails */
     if (ngx_connection_local_sockaddr(r->connection, NULL, 0) != NGX_OK) {
         return NGX_ERROR;
     }
@@ -514,6 +529,7 @@ ngx_http_news_stamp_validators(ngx_http_request_t *r, char kind,
 {
     ngx_http_news_ctx_t  *ctx;
 
+    /* the router made the request's ctx before any handler: not NULL */
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
         return news_err_set(err, NEWS_ERROR, "out of memory");

@@ -110,6 +110,7 @@ ngx_http_news_busy(ngx_http_request_t *r)
 {
     ngx_http_news_ctx_t  *ctx;
 
+    /* never taken in a test: see ngx_http_news_header_out */
     if (ngx_http_news_add_header(r, "Retry-After", "1") != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
@@ -182,11 +183,14 @@ ngx_http_news_post(ngx_http_request_t *r, ngx_thread_pool_t *pool,
     ngx_http_news_ctx_t        *ctx;
     ngx_http_news_task_t       *t;
 
+    /* the router made the request's ctx before any handler: not NULL */
     ctx = ngx_http_news_get_ctx(r);
     if (ctx == NULL) {
         return NGX_ERROR;
     }
 
+    /* nginx's own allocation, which the test build cannot fail (it wraps
+     * the module's own calls to the pool alone) */
     task = ngx_thread_task_alloc(r->pool, sizeof(ngx_http_news_task_t));
     if (task == NULL) {
         return NGX_ERROR;
@@ -259,6 +263,7 @@ ngx_http_news_detach(ngx_http_news_main_conf_t *nmcf, ngx_log_t *log,
     ngx_thread_task_t         *task;
     ngx_http_news_detached_t  *d;
 
+    /* nginx's malloc: the fault shim fails the module's own calls alone */
     task = ngx_calloc(sizeof(ngx_thread_task_t)
                       + sizeof(ngx_http_news_detached_t) + size, log);
     if (task == NULL) {

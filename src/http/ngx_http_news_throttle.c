@@ -98,6 +98,7 @@ ngx_http_news_auth_limited(ngx_http_request_t *r, ngx_http_news_auth_t *a)
 
     *ngx_sprintf(p, "%L", a->ac.wait) = '\0';
 
+    /* never taken in a test: see ngx_http_news_header_out */
     if (ngx_http_news_add_header(r, "Retry-After", (char *) p) != NGX_OK) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }

@@ -41,6 +41,10 @@ ngx_http_news_add_variables(ngx_conf_t *cf)
 
     for (v = ngx_http_news_variables; v->name.len; v++) {
         var = ngx_http_add_variable(cf, &v->name, v->flags);
+
+        /* a name taken by another module, or nginx's own allocation
+         * failing, which the test build cannot make (it wraps the
+         * module's own calls to the pool alone): no test has either */
         if (var == NULL) {
             return NGX_ERROR;
         }

@@ -4,8 +4,9 @@
  * none, the index filled for a store from before it, and entries the
  * list must not trust (a value too short for what it says it holds, a
  * position record of the wrong size), each refused as a corrupt store
- * rather than read past its end; and the desk's pages and writes refusing
- * anyone who may not edit by themselves.
+ * rather than read past its end; and the desk's pages, the articles' and
+ * the reports' services refusing anyone who may not use them by
+ * themselves.
  */
 
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 #include "render_desk.h"
 #include "service.h"
 #include "text.h"
+#include "writer.h"
 
 
 static char  dir[] = "/tmp/news-unit-desk-XXXXXX";
@@ -322,6 +324,9 @@ test_refused(news_store_t *st)
     news_buf_t           b, banner;
     news_err_t           err;
     news_actor_t         reader;
+    news_writer_t        w;
+    news_comment_t       c;
+    news_article_t       a;
     news_desk_list_t     l;
     news_desk_fields_t   v;
     const news_actor_t  *who[2];
@@ -359,6 +364,24 @@ test_refused(news_store_t *st)
     }
 
     is_int((int) b.len, 0, "nothing written to the page");
+
+    /* so do the articles' and the reports' own, the writes among them */
+    ok(news_article_revisions(st, &reader, "a", 1, &b, &err)
+       == NEWS_FORBIDDEN, "a reader: the revisions refused");
+    ok(news_reports_page(st, &reader, 0, 0, NULL, &b, &err) == NEWS_FORBIDDEN,
+       "the reports refused");
+    ok(news_writer_init(&w, st) == 0, "a writer");
+    memset(&a, 0, sizeof(a));
+    memset(&c, 0, sizeof(c));
+    ok(news_article_update(&w, &reader, "a", &a, 1, &err) == NEWS_FORBIDDEN,
+       "an update refused");
+    ok(news_article_set_closed(&w, &reader, "a", 1, 1, &err)
+       == NEWS_FORBIDDEN, "closing the comments refused");
+    ok(news_comment_add(&w, NULL, NULL, "a", &c, 1, NULL, &err)
+       == NEWS_FORBIDDEN, "nobody logged in: a comment refused");
+    news_writer_destroy(&w);
+    is_int((int) b.len, 0, "nothing written");
+
     news_buf_free(&b);
     news_buf_free(&banner);
 }

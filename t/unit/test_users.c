@@ -1,8 +1,9 @@
 /*
  * Unit tests of src/engine/sha256.c, users.c and sessions.c: SHA-256
  * against the FIPS 180-4 examples, name and password rules, Argon2id
- * hashes, the bounds of a suspension, and accounts, sessions and the
- * throttle in a real LMDB environment in a temporary directory.
+ * hashes, the bounds of a suspension, and accounts (those refused and
+ * those a damaged store holds among them), sessions and the throttle in a
+ * real LMDB environment in a temporary directory.
  */
 
 #include <stdlib.h>
@@ -212,6 +213,16 @@ test_hash(void)
        "a raised cost is recorded in the hash");
     ok(news_password_verify(h2, "pw-pw-pw", 8),
        "and verifies with its own parameters");
+
+    /* a buffer too small for the hash at its cost: refused, none made */
+    is_int(news_password_hash(&cost, "pw-pw-pw", 8, h2, 40, &err), NEWS_ERROR,
+           "a hash that does not fit its buffer: refused");
+    is_str(err.msg, "hash buffer too small", "says so");
+    cost.memory = 19456;
+    cost.passes = 2;
+    ok(news_password_cheaper("not an argon2id hash", &cost),
+       "a stored hash not of argon2id's form is hashed again");
+    ok(!news_password_cheaper(h1, &cost), "one at the cost is not");
 }
 
 
@@ -256,6 +267,73 @@ test_accounts(news_store_t *st)
     news_user_find(st, txn, "bob", 3, &v);
     is_int(v.role, NEWS_ROLE_ADMIN, "role changed");
     news_store_read_done(st);
+}
+
+
+/*
+ * What the callers never ask (they check first) and records only a store
+ * damaged behind the module's back holds: each refused, none read past
+ * its end.
+ */
+static void
+test_accounts_refused(news_store_t *st)
+{
+    char           name[NEWS_NAME_MAX + 2];
+    MDB_txn       *txn;
+    MDB_val        key, val;
+    news_err_t     err;
+    news_user_t    u;
+    unsigned char  rec[NEWS_HASH_MAX + 64], id[8];
+
+    memset(name, 'a', sizeof(name));
+
+    news_store_write(st, &txn, &err);
+    is_int(news_user_find(st, txn, name, 0, &u), MDB_NOTFOUND,
+           "an empty name names nobody");
+    is_int(news_user_find(st, txn, name, NEWS_NAME_MAX + 1, &u), MDB_NOTFOUND,
+           "nor does one too long");
+    is_int(news_user_set_role(st, txn, "bob", 3, NEWS_ROLE_N, &err),
+           NEWS_INVALID, "an unknown role: refused");
+    is_int(news_user_set_role(st, txn, "bob", 3, -1, &err), NEWS_INVALID,
+           "a negative one too");
+    memset(rec, 'h', sizeof(rec));
+    rec[NEWS_HASH_MAX] = '\0';
+    is_int(news_user_set_hash(st, txn, 2, (char *) rec, &err), NEWS_INVALID,
+           "a hash too long: refused");
+    is_int(news_user_set_hash(st, txn, 99, "$argon2id$x", &err),
+           NEWS_NOTFOUND, "the hash of no account: not found");
+    is_int(news_author_disown(st, txn, 2, 7, &err), NEWS_INVALID,
+           "comments neither kept nor removed: refused");
+
+    /* a name whose id is not 8 bytes, an account whose name length
+     * passes the record's end, one whose hash is too long */
+    key.mv_data = "ghost";
+    key.mv_size = 5;
+    val.mv_data = "abc";
+    val.mv_size = 3;
+    ok(mdb_put(txn, st->dbi[NEWS_DB_NAMES], &key, &val, 0) == 0,
+       "a name of a 3-byte id (behind the store's back)");
+    is_int(news_user_find(st, txn, "ghost", 5, &u), MDB_CORRUPTED,
+           "is a corrupt store");
+
+    news_be64_put(id, 90);
+    key.mv_data = id;
+    key.mv_size = 8;
+    memset(rec, 0, sizeof(rec));
+    rec[9] = 30;
+    val.mv_data = rec;
+    val.mv_size = 10 + 5;
+    ok(mdb_put(txn, st->dbi[NEWS_DB_USERS], &key, &val, 0) == 0,
+       "an account whose name runs past its record");
+    is_int(news_user_get(st, txn, 90, &u), MDB_CORRUPTED, "is corrupt");
+
+    rec[9] = 3;
+    val.mv_size = 10 + 3 + NEWS_HASH_MAX;
+    ok(mdb_put(txn, st->dbi[NEWS_DB_USERS], &key, &val, 0) == 0,
+       "an account whose hash is too long");
+    is_int(news_user_get(st, txn, 90, &u), MDB_CORRUPTED, "is corrupt");
+
+    news_store_abort(st, txn);
 }
 
 
@@ -689,6 +767,7 @@ main(void)
            "open a store");
 
     test_accounts(&st);
+    test_accounts_refused(&st);
     test_sessions(&st);
     test_services(&st);
     test_sessions_damaged(&st);
