@@ -270,6 +270,22 @@ test_accounts(news_store_t *st)
 }
 
 
+/* a record written as it is, behind the store's back; mdb_put's rc */
+static int
+put_raw(news_store_t *st, MDB_txn *txn, int db, const void *k, size_t klen,
+    const void *v, size_t vlen)
+{
+    MDB_val  key, val;
+
+    key.mv_data = (void *) k;
+    key.mv_size = klen;
+    val.mv_data = (void *) v;
+    val.mv_size = vlen;
+
+    return mdb_put(txn, st->dbi[db], &key, &val, 0);
+}
+
+
 /*
  * What the callers never ask (they check first) and records only a store
  * damaged behind the module's back holds: each refused, none read past
@@ -280,7 +296,6 @@ test_accounts_refused(news_store_t *st)
 {
     char           name[NEWS_NAME_MAX + 2];
     MDB_txn       *txn;
-    MDB_val        key, val;
     news_err_t     err;
     news_user_t    u;
     unsigned char  rec[NEWS_HASH_MAX + 64], id[8];
@@ -307,30 +322,21 @@ test_accounts_refused(news_store_t *st)
 
     /* a name whose id is not 8 bytes, an account whose name length
      * passes the record's end, one whose hash is too long */
-    key.mv_data = "ghost";
-    key.mv_size = 5;
-    val.mv_data = "abc";
-    val.mv_size = 3;
-    ok(mdb_put(txn, st->dbi[NEWS_DB_NAMES], &key, &val, 0) == 0,
+    ok(put_raw(st, txn, NEWS_DB_NAMES, "ghost", 5, "abc", 3) == 0,
        "a name of a 3-byte id (behind the store's back)");
     is_int(news_user_find(st, txn, "ghost", 5, &u), MDB_CORRUPTED,
            "is a corrupt store");
 
     news_be64_put(id, 90);
-    key.mv_data = id;
-    key.mv_size = 8;
     memset(rec, 0, sizeof(rec));
     rec[9] = 30;
-    val.mv_data = rec;
-    val.mv_size = 10 + 5;
-    ok(mdb_put(txn, st->dbi[NEWS_DB_USERS], &key, &val, 0) == 0,
+    ok(put_raw(st, txn, NEWS_DB_USERS, id, 8, rec, 10 + 5) == 0,
        "an account whose name runs past its record");
     is_int(news_user_get(st, txn, 90, &u), MDB_CORRUPTED, "is corrupt");
 
     rec[9] = 3;
-    val.mv_size = 10 + 3 + NEWS_HASH_MAX;
-    ok(mdb_put(txn, st->dbi[NEWS_DB_USERS], &key, &val, 0) == 0,
-       "an account whose hash is too long");
+    ok(put_raw(st, txn, NEWS_DB_USERS, id, 8, rec, 10 + 3 + NEWS_HASH_MAX)
+       == 0, "an account whose hash is too long");
     is_int(news_user_get(st, txn, 90, &u), MDB_CORRUPTED, "is corrupt");
 
     news_store_abort(st, txn);
