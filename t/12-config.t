@@ -6,7 +6,7 @@
 # store path with trailing slashes, a hash pool of one's own or a
 # "news_hash" declared by hand, server names that are a regex or a
 # catch-all before the real one, an explicit worker user, the module
-# loaded but not used); last, conf.example as an operator installs it.
+# loaded but not used).
 use strict;
 use warnings;
 use Test::More;
@@ -189,33 +189,6 @@ SKIP: {
                  chmod 0770, $t->db;
                  chown 0, scalar getgrnam('nogroup'), $t->db;
              });
-}
-
-
-# conf.example, as an operator installs it: with its paths moved into a
-# test prefix and every directive it leaves commented out taken in, it
-# passes nginx -t; and it shows every directive README documents, so a
-# new directive cannot reach the README without reaching the example.
-{
-    my $example = do { local (@ARGV, $/) = 'conf.example'; <> };
-    my $readme  = do { local (@ARGV, $/) = 'README.md'; <> };
-    my @documented = $readme =~ /^### (news\w*)$/mg;
-    ok(@documented > 20, scalar(@documented) . ' directives in README');
-    for my $d (@documented) {
-        like($example, qr/^\s*#?\s*\Q$d\E[\s;]/m, "conf.example shows $d");
-    }
-
-    my $conf = $example;
-    $conf =~ s{^load_module \S+;}{load_module %%MODULE%%;}m;
-    $conf =~ s{^user \S+;}{user nobody nogroup;}m;
-    $conf =~ s{^pid \S+;}{pid %%DIR%%/nginx.pid;}m;
-    $conf =~ s{^error_log \S+;}{error_log %%DIR%%/logs/error.log;}m;
-    $conf =~ s{access_log \S+;}{access_log %%DIR%%/logs/access.log;};
-    $conf =~ s{news_db( +)\S+;}{news_db$1%%DB%%;};
-    $conf =~ s{listen 80;}{listen 127.0.0.1:%%PORT%%;};
-    $conf =~ s{^(\s*)#(news_\w+ )}{$1$2}mg;
-    unlike($conf, qr{/var/|/run/}, 'conf.example moved into the prefix');
-    NewsTest->conf_taken('conf.example, every directive taken in', conf => $conf);
 }
 
 

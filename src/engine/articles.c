@@ -8,9 +8,10 @@
  * articles.h's databases that every reader's path shares (slugs, old
  * addresses, times, topics, pages, revisions, the comment state), each
  * key built in one place here; publish.c writes them, and the desk and
- * search read an article's record for their own teasers.  Its seams,
+ * search read an article's record for their own teasers.  The comment
+ * pages with the threads beside them are comment_pages.c's.  Its seams,
  * should it grow: the addresses (slugs and old addresses), the lists
- * (times and topics), the comment state with its pages (news_cstate_*,
+ * (times and topics), the comment state (news_cstate_*,
  * news_comment_page_*).
  */
 
@@ -27,7 +28,9 @@ static int news_article_record(const MDB_val *val, uint64_t id,
 static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
     size_t len, uint64_t *id, int *moved);
 static int news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id,
-    int kind, news_page_t *pg);
+    int kind, unsigned cpage, news_buf_t *join, news_page_t *pg);
+static int news_article_comments_in(news_store_t *st, MDB_txn *txn,
+    uint64_t id, unsigned cpage, news_buf_t *join, news_page_t *pg);
 static int news_article_state(news_store_t *st, MDB_txn *txn,
     news_article_t *a, news_err_t *err);
 static int news_article_release(news_store_t *st, MDB_txn *txn,
@@ -394,79 +397,6 @@ news_article_free_old_addresses(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
-/* a comment page N of an article (page 1: see news_article_fragment) */
-int
-news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
-    unsigned page, news_page_t *pg)
-{
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[13];
-
-    news_be64_put(k, id);
-    k[8] = NEWS_FRAG_COMMENTS;
-    news_be32_put(k + 9, page);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_PAGES], &key, &val);
-    if (rc != 0) {
-        return news_store_code(rc);
-    }
-
-    if (news_page_parse(val.mv_data, val.mv_size, pg) != 0
-        || pg->nparts < 1 || pg->nparts > 3)
-    {
-        return NEWS_ERROR;
-    }
-
-    return NEWS_OK;
-}
-
-
-/*
- * How many comment pages article id has stored: its last page's key,
- * found by one cursor step back from the key after them all.
- */
-int
-news_article_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
-    unsigned *pages)
-{
-    int             rc;
-    MDB_val         key, val;
-    MDB_cursor     *cur;
-    unsigned char   k[13];
-
-    news_be64_put(k, id);
-    k[8] = NEWS_FRAG_COMMENTS;
-    news_be32_put(k + 9, 0xffffffff);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PAGES], &cur);
-    if (rc != 0) {
-        return news_store_code(rc);
-    }
-
-    rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-    rc = mdb_cursor_get(cur, &key, &val, rc == 0 ? MDB_PREV : MDB_LAST);
-
-    if (rc == 0
-        && (key.mv_size != sizeof(k) || memcmp(key.mv_data, k, 9) != 0))
-    {
-        rc = MDB_NOTFOUND;
-    }
-
-    if (rc == 0) {
-        *pages = news_be32_get((unsigned char *) key.mv_data + 9);
-    }
-
-    mdb_cursor_close(cur);
-
-    return news_store_code(rc);
-}
-
-
 int
 news_article_id(news_store_t *st, MDB_txn *txn, const char *slug, size_t len,
     uint64_t *id)
@@ -541,10 +471,30 @@ news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
 {
     int  rc;
 
+    if (kind == NEWS_FRAG_PAGE) {
+        return news_article_page(st, txn, id, 1, NULL, pg);
+    }
+
     rc = news_fragment_get(st, txn, id, kind, pg);
 
-    if (rc == 0 && (kind == NEWS_FRAG_PAGE || kind == NEWS_FRAG_JSON)) {
-        rc = news_fragment_join(st, txn, id, kind, pg);
+    if (rc == 0 && kind == NEWS_FRAG_JSON) {
+        rc = news_fragment_join(st, txn, id, kind, 1, NULL, pg);
+    }
+
+    return news_store_code(rc);
+}
+
+
+int
+news_article_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned cpage, news_buf_t *join, news_page_t *pg)
+{
+    int  rc;
+
+    rc = news_fragment_get(st, txn, id, NEWS_FRAG_PAGE, pg);
+
+    if (rc == 0) {
+        rc = news_fragment_join(st, txn, id, NEWS_FRAG_PAGE, cpage, join, pg);
     }
 
     return news_store_code(rc);
@@ -553,21 +503,24 @@ news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
 
 /*
  * The page or the JSON with what comments change put in (render.h): the
- * state's validators, and comment page 1 and the count after the page's
- * parts, or the count between the JSON's two parts.  Two lookups more, whatever the comments.  A page or JSON of
- * a store from before the state fragment is whole already.
+ * state's validators, and comment page `cpage` with its pieces and the
+ * count after the page's parts, or the count between the JSON's two
+ * parts.  Two lookups and a short walk more, whatever the comments.  A
+ * page or JSON of a store from before the state fragment is whole
+ * already, but for its comment pages after the first.
  */
 static int
 news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
-    news_page_t *pg)
+    unsigned cpage, news_buf_t *join, news_page_t *pg)
 {
     int          rc;
-    news_page_t  state, comments;
+    news_page_t  state;
 
     rc = news_fragment_get(st, txn, id, NEWS_FRAG_STATE, &state);
 
     if (rc == MDB_NOTFOUND) {
-        return 0;
+        return (kind == NEWS_FRAG_PAGE && cpage > 1)
+               ? news_article_comments_in(st, txn, id, cpage, join, pg) : 0;
     }
 
     if (rc != 0) {
@@ -594,16 +547,45 @@ news_fragment_join(news_store_t *st, MDB_txn *txn, uint64_t id, int kind,
     }
 
     /* the state and comment page 1 are written together */
-    if (news_article_comment_page(st, txn, id, 1, &comments) != NEWS_OK) {
-        return MDB_CORRUPTED;
+    rc = news_article_comments_in(st, txn, id, cpage, join, pg);
+    if (rc != 0) {
+        return (rc == MDB_NOTFOUND && cpage > 1) ? rc : MDB_CORRUPTED;
     }
-
-    pg->part[NEWS_PART_COMMENTS] = comments.part[0];
 
     /* the count in the byline's link, between the story's two parts */
     if (pg->nparts == NEWS_PAGE_PARTS) {
         pg->part[NEWS_PART_COUNT] = state.part[0];
         pg->nparts = NEWS_PART_COUNT + 1;
+    }
+
+    return 0;
+}
+
+
+/* comment page cpage joined in the page's NEWS_PART_COMMENTS: LMDB's code */
+static int
+news_article_comments_in(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned cpage, news_buf_t *join, news_page_t *pg)
+{
+    int           rc;
+    news_cpage_t  cp;
+
+    if (join == NULL) {
+        pg->part[NEWS_PART_COMMENTS].data = "";
+        pg->part[NEWS_PART_COMMENTS].len = 0;
+        return 0;
+    }
+
+    rc = news_article_comment_page(st, txn, id, cpage, &cp);
+
+    if (rc == NEWS_NOTFOUND) {
+        return MDB_NOTFOUND;
+    }
+
+    if (rc != NEWS_OK
+        || news_cpage_html(&cp, join, &pg->part[NEWS_PART_COMMENTS]) != 0)
+    {
+        return join->failed ? ENOMEM : MDB_CORRUPTED;
     }
 
     return 0;

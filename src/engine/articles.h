@@ -167,9 +167,64 @@ int news_article_public_id(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_fragment(news_store_t *st, MDB_txn *txn, uint64_t id,
     int kind, news_page_t *pg);
 
-/* comment page N >= 2 of an article (page 1 is in its page fragment) */
+/*
+ * The article page with comment page `cpage` in its NEWS_PART_COMMENTS
+ * (1: the one an article page shows), put together in `join` when pieces
+ * are beside it (see news_cpage_t; join NULL: the comments left out);
+ * what a pointer into join points to is valid until join grows again.
+ */
+int news_article_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned cpage, news_buf_t *join, news_page_t *pg);
+
+/*
+ * A comment page as readers see it: the stored page (render.h,
+ * news_render_comment_value) and the threads written since beside it,
+ * each as a piece of its own, so that a comment does not write its
+ * whole page again: pages key id . 'C' . be32 N . be64 top -> the
+ * thread's HTML, as the page shows it (empty: nothing of it shows).  A
+ * piece takes its thread's place on the page, or follows the page's
+ * threads when the thread is new there, in the order of their tops
+ * (which is the order they were placed in).  One cursor walk reads a
+ * page and its pieces, which are next to it; the batch's flush folds
+ * them into the page once they are more than NEWS_PIECES_MAX or
+ * NEWS_PIECES_BYTES, when the page's links change, and whenever the page
+ * is one that says "No comments yet" or would then.
+ */
+#define NEWS_PIECE_KEY      21
+#define NEWS_PIECES_MAX     4
+#define NEWS_PIECES_BYTES   4096
+
+typedef struct {
+    news_page_t   page;         /* the stored page */
+    int           named;        /* it names its threads' tops (3 parts) */
+    size_t        start;        /* where its threads start in its HTML */
+    size_t        end;          /* and where they end */
+    size_t        n;            /* threads, pieces put in */
+    news_str_t    th[NEWS_COMMENTS_PAGE];
+    uint64_t      ids[NEWS_COMMENTS_PAGE];
+    uint64_t      pieced;       /* bit i: th[i] is a piece's */
+    size_t        pieces;
+    size_t        bytes;        /* the pieces' */
+} news_cpage_t;
+
+/* comment page N of article id with its pieces (NEWS_NOTFOUND: none) */
 int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
-    unsigned page, news_page_t *pg);
+    unsigned page, news_cpage_t *cp);
+
+/*
+ * Its HTML: the stored page's own bytes when no piece is beside it, else
+ * appended to b (-1: out of memory, or a page the pieces cannot join)
+ */
+int news_cpage_html(const news_cpage_t *cp, news_buf_t *b,
+    news_str_t *html);
+
+/* the piece of thread `top` beside comment page `page` of article id */
+int news_comment_piece_put(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, uint64_t top, const news_str_t *html, news_err_t *err);
+
+/* the pieces beside comment page `page` of article id, dropped */
+int news_comment_pieces_drop(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_err_t *err);
 
 /* how many comment pages are stored: the last one's number (a lookup) */
 int news_article_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,

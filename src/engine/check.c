@@ -162,6 +162,10 @@ static void news_check_article_pages(news_check_ctx_t *c,
     const news_article_t *a);
 static void news_check_article_comments(news_check_ctx_t *c,
     const news_article_t *a);
+static void news_check_comment_page(news_check_ctx_t *c, uint64_t id,
+    unsigned page, unsigned pages);
+static void news_check_piece(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
 static void news_check_comment_pages(news_check_ctx_t *c,
     const news_article_t *a, unsigned pages);
 static int news_check_id_cmp(const void *a, const void *b);
@@ -718,9 +722,15 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
     n = 0;
 
     for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == 13 && memcmp(key.mv_data, k, 9) == 0;
+         rc == 0 && (key.mv_size == 13 || key.mv_size == NEWS_PIECE_KEY)
+         && memcmp(key.mv_data, k, 9) == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
+        /* a thread beside its page: news_check_piece's */
+        if (key.mv_size == NEWS_PIECE_KEY) {
+            continue;
+        }
+
         page = news_be32_get((unsigned char *) key.mv_data + 9);
         n++;
 
@@ -729,6 +739,8 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
                             "the comments fill %u", (unsigned long long) a->id,
                             page, pages);
         }
+
+        news_check_comment_page(c, a->id, page, pages);
     }
 
     mdb_cursor_close(cur);
@@ -737,6 +749,90 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
         news_check_fail(c, "article %llu: %u comment pages stored, the "
                         "comments fill %u", (unsigned long long) a->id,
                         n + first - 1, pages);
+    }
+}
+
+
+/*
+ * Comment page `page` of `pages` reads with the threads beside it, and
+ * shows a list of threads when one is: a page that says "No comments
+ * yet" takes no piece (articles.h).
+ */
+static void
+news_check_comment_page(news_check_ctx_t *c, uint64_t id, unsigned page,
+    unsigned pages)
+{
+    size_t        i, shown;
+    news_cpage_t  cp;
+
+    if (news_article_comment_page(c->st, c->txn, id, page, &cp) != NEWS_OK) {
+        news_check_fail(c, "article %llu: comment page %u does not read with "
+                        "the threads beside it", (unsigned long long) id,
+                        page);
+        return;
+    }
+
+    for (i = 0, shown = 0; i < cp.n; i++) {
+        shown += cp.th[i].len > 0;
+    }
+
+    if (cp.pieces && shown == 0 && pages <= 1) {
+        news_check_fail(c, "article %llu: comment page %u has threads beside "
+                        "it, and none to show", (unsigned long long) id,
+                        page);
+    }
+}
+
+
+/*
+ * A thread beside its comment page (articles.h): its top is placed on
+ * that page, and it is that top's thread as a page shows it, or nothing
+ */
+static void
+news_check_piece(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    int                   len;
+    unsigned              page, placed;
+    uint64_t              id, top;
+    const char           *html;
+    const unsigned char  *p;
+    char                  head[sizeof("<li class=\"comment\" id=\"comment-"
+                                      "\">\n") + 20];
+
+    static const char  tail[] = "</li>\n";
+
+    p = key->mv_data;
+    id = news_be64_get(p);
+    page = news_be32_get(p + 9);
+    top = news_be64_get(p + 13);
+
+    if (news_comment_page_get(c->st, c->txn, id, top, &placed) != 0
+        || placed != page)
+    {
+        news_check_fail(c, "article %llu: the thread of comment %llu is "
+                        "beside comment page %u, where it is not placed",
+                        (unsigned long long) id, (unsigned long long) top,
+                        page);
+        return;
+    }
+
+    if (val->mv_size == 0) {
+        return;
+    }
+
+    len = snprintf(head, sizeof(head), "<li class=\"comment\" id=\"comment-"
+                   "%llu\">\n", (unsigned long long) top);
+    html = val->mv_data;
+
+    if (val->mv_size < (size_t) len + sizeof(tail) - 1
+        || memcmp(html, head, (size_t) len) != 0
+        || memcmp(html + val->mv_size - (sizeof(tail) - 1), tail,
+                  sizeof(tail) - 1) != 0)
+    {
+        news_check_fail(c, "article %llu: what is beside comment page %u as "
+                        "the thread of comment %llu is not that thread",
+                        (unsigned long long) id, page,
+                        (unsigned long long) top);
     }
 }
 
@@ -1034,6 +1130,11 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
                             (unsigned long long) news_be64_get(p + 9));
         }
 
+        return;
+    }
+
+    if (key->mv_size == NEWS_PIECE_KEY && kind == NEWS_FRAG_COMMENTS) {
+        news_check_piece(c, key, val);
         return;
     }
 

@@ -29,6 +29,8 @@ static int news_article_splice(news_store_t *st, MDB_txn *txn,
 static int news_article_repage(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, unsigned page, const news_str_t *thread,
     uint64_t root, news_cstate_t *cst, news_err_t *err);
+static int news_article_piece_fits(const news_cpage_t *cp,
+    const news_cstate_t *cst);
 static int news_article_featured(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, news_cstate_t *cst, news_err_t *err);
 static int news_comment_key_cmp(const void *x, const void *y);
@@ -280,30 +282,25 @@ news_article_splice(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
 
 /*
- * Comment page `page` written again from what it holds, with thread
- * `root` put in (thread NULL: none, only its links to the pages around
- * it may change).  One read and one write of the page.
+ * Comment page `page` with thread `root` put in (thread NULL: none, only
+ * its links to the pages around it may change).  The thread goes beside
+ * the page as a piece of its own when it may (news_article_piece_fits),
+ * else the page is written again from what it holds, its pieces folded
+ * in: one walk over the page and its pieces, and one write.
  */
 static int
 news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     unsigned page, const news_str_t *thread, uint64_t root,
     news_cstate_t *cst, news_err_t *err)
 {
-    int          rc;
-    size_t       n, k;
-    uint64_t     ids[NEWS_COMMENTS_PAGE + 1];
-    news_buf_t   b;
-    news_str_t   th[NEWS_COMMENTS_PAGE + 1];
-    news_page_t  pg;
+    int           rc;
+    size_t        k, was, beside;
+    news_buf_t    b;
+    news_cpage_t  cp;
 
-    n = 0;
+    rc = news_article_comment_page(st, txn, a->id, page, &cp);
 
-    rc = news_article_comment_page(st, txn, a->id, page, &pg);
-
-    if (rc == NEWS_OK
-        && news_comment_page_threads(&pg, th, ids, NEWS_COMMENTS_PAGE, &n)
-           != 0)
-    {
+    if (rc == NEWS_OK && !cp.named) {
         rc = NEWS_ERROR;
     }
 
@@ -314,28 +311,79 @@ news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     }
 
     if (rc == NEWS_NOTFOUND) {
-        n = 0;
+        cp.n = 0;
+        cp.start = 0;
+        cp.pieced = 0;
+        cp.pieces = 0;
+        cp.bytes = 0;
     }
 
+    beside = cp.pieces;
+
     if (thread != NULL) {
-        for (k = 0; k < n && ids[k] != root; k++) {
+        for (k = 0; k < cp.n && cp.ids[k] != root; k++) {
             /* void */
         }
 
-        if (k == n) {
-            ids[n++] = root;
+        if (k == NEWS_COMMENTS_PAGE) {
+            return news_err_set(err, NEWS_ERROR, "article %llu: comment page "
+                                "%u holds all the threads it can",
+                                (unsigned long long) a->id, page);
         }
 
-        th[k] = *thread;
+        if (k == cp.n) {
+            cp.ids[cp.n++] = root;
+            cp.th[k].len = 0;
+            cp.pieced &= ~((uint64_t) 1 << k);
+        }
+
+        was = (cp.pieced >> k & 1) ? cp.th[k].len : 0;
+        cp.pieces += !(cp.pieced >> k & 1);
+        cp.bytes += thread->len - was;
+        cp.th[k] = *thread;
+
+        if (rc == NEWS_OK && news_article_piece_fits(&cp, cst)) {
+            return news_comment_piece_put(st, txn, a->id, page, root, thread,
+                                          err);
+        }
     }
 
     news_buf_init(&b);
-    news_render_comment_value(&b, a, page, cst->pages, th, ids, n);
+    news_render_comment_value(&b, a, page, cst->pages, cp.th, cp.ids, cp.n);
 
     rc = news_page_put(st, txn, a->id, NEWS_FRAG_COMMENTS, page, &b, err);
     news_buf_free(&b);
 
+    if (rc == NEWS_OK && beside > 0) {
+        rc = news_comment_pieces_drop(st, txn, a->id, page, err);
+    }
+
     return rc;
+}
+
+
+/*
+ * Whether a page's thread may be written as a piece (articles.h): the
+ * page shows a list of threads, and will with the piece (a thread shown,
+ * or more pages than this one: not "No comments yet"), and its pieces
+ * stay few and small
+ */
+static int
+news_article_piece_fits(const news_cpage_t *cp, const news_cstate_t *cst)
+{
+    size_t  i, shown;
+
+    if (cp->start == 0 || cp->pieces > NEWS_PIECES_MAX
+        || cp->bytes > NEWS_PIECES_BYTES)
+    {
+        return 0;
+    }
+
+    for (i = 0, shown = 0; i < cp->n; i++) {
+        shown += cp->th[i].len > 0;
+    }
+
+    return shown > 0 || cst->pages > 1;
 }
 
 

@@ -27,6 +27,7 @@ news_reader_begin(news_reader_t *rd, news_store_t *st,
     rd->txn = NULL;
     rd->actor = actor;
     rd->now = now;
+    news_buf_init(&rd->join);
 
     return news_store_read(st, &rd->txn, err);
 }
@@ -35,6 +36,8 @@ news_reader_begin(news_reader_t *rd, news_store_t *st,
 void
 news_reader_end(news_reader_t *rd)
 {
+    news_buf_free(&rd->join);
+
     if (rd->txn == NULL) {
         return;
     }
@@ -48,8 +51,7 @@ int
 news_read_article(news_reader_t *rd, const char *address, size_t len,
     int kind, unsigned cpage, news_article_view_t *v, news_err_t *err)
 {
-    int          rc;
-    news_page_t  comments;
+    int  rc;
 
     memset(v, 0, sizeof(news_article_view_t));
 
@@ -59,7 +61,11 @@ news_read_article(news_reader_t *rd, const char *address, size_t len,
         return news_read_moved(rd, v, err);
     }
 
-    if (rc == NEWS_OK) {
+    if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE) {
+        rc = news_article_page(rd->st, rd->txn, v->id, cpage ? cpage : 1,
+                               &rd->join, &v->page);
+
+    } else if (rc == NEWS_OK) {
         rc = news_article_fragment(rd->st, rd->txn, v->id, kind, &v->page);
     }
 
@@ -78,17 +84,10 @@ news_read_article(news_reader_t *rd, const char *address, size_t len,
         rc = NEWS_NOTFOUND;
     }
 
+    /* the comment page asked for is in the page's part (articles.h) */
     if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE) {
         v->comments = v->page.part[NEWS_PART_COMMENTS];
         rc = news_read_featured(rd, v);
-    }
-
-    if (rc == NEWS_OK && kind == NEWS_FRAG_PAGE) {
-        if (cpage > 1) {
-            rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage,
-                                           &comments);
-            v->comments = comments.part[0];
-        }
     }
 
     if (rc != NEWS_OK) {
@@ -134,10 +133,11 @@ int
 news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
     size_t slug_len, unsigned cpage, news_buf_t *out, news_err_t *err)
 {
-    int          rc;
-    size_t       total, lo, hi, first;
-    unsigned     pages, n, p;
-    news_page_t  last, pg[2];
+    int           rc;
+    size_t        total, lo, hi, first, count, k;
+    unsigned      pages, n, p;
+    news_str_t    th[2 * NEWS_COMMENTS_PAGE];
+    news_cpage_t  last, cp, *pc;
 
     rc = news_article_comment_pages(rd->st, rd->txn, v->id, &pages);
 
@@ -149,7 +149,7 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
      * A store from before its pages kept their bounds (or before page 1
      * was a page of its own): oldest first, as it is stored
      */
-    if (rc == NEWS_NOTFOUND || (rc == NEWS_OK && last.nparts < 2)) {
+    if (rc == NEWS_NOTFOUND || (rc == NEWS_OK && last.page.nparts < 2)) {
         return news_read_oldest(rd, v, cpage, err);
     }
 
@@ -157,8 +157,7 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         return news_err_set(err, rc, "reading an article's comments");
     }
 
-    total = (size_t) (pages - 1) * NEWS_COMMENTS_PAGE
-            + (last.part[1].len >= 4 ? last.part[1].len / 4 - 1 : 0);
+    total = (size_t) (pages - 1) * NEWS_COMMENTS_PAGE + last.n;
 
     if (cpage > pages) {
         return news_err_set(err, NEWS_NOTFOUND, "no such comment page");
@@ -178,18 +177,27 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
     lo = hi >= NEWS_COMMENTS_PAGE - 1 ? hi - (NEWS_COMMENTS_PAGE - 1) : 0;
     p = (unsigned) (lo / NEWS_COMMENTS_PAGE) + 1;
     first = (size_t) (p - 1) * NEWS_COMMENTS_PAGE;
+    count = 0;
 
-    /* a page's threads span at most two stored pages: pg[] holds them */
+    /* a page's threads span at most two stored pages, each with pieces */
     for (n = 0; rc == NEWS_OK && n < 2 && p + n <= hi / NEWS_COMMENTS_PAGE + 1;
          n++)
     {
-        if (p + n == pages) {
-            pg[n] = last;
-            continue;
+        pc = &last;
+
+        if (p + n != pages) {
+            rc = news_article_comment_page(rd->st, rd->txn, v->id, p + n,
+                                           &cp);
+            pc = &cp;
         }
 
-        rc = news_article_comment_page(rd->st, rd->txn, v->id, p + n,
-                                       &pg[n]);
+        if (rc == NEWS_OK && pc->page.nparts < 2) {
+            rc = NEWS_NOTFOUND;
+        }
+
+        for (k = 0; rc == NEWS_OK && k < pc->n; k++) {
+            th[count++] = pc->th[k];
+        }
     }
 
     if (rc == NEWS_NOTFOUND) {
@@ -200,12 +208,15 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         return news_err_set(err, rc, "reading an article's comments");
     }
 
-    if (news_render_comments_newest(out, slug, slug_len, pg, n, lo - first,
-                                    hi - first, cpage, pages)
-        != 0)
-    {
-        return out->failed ? news_err_set(err, NEWS_ERROR, "out of memory")
-                           : news_read_oldest(rd, v, cpage, err);
+    if (lo - first > hi - first || hi - first >= count) {
+        return news_read_oldest(rd, v, cpage, err);
+    }
+
+    news_render_comments_newest(out, slug, slug_len, th, lo - first,
+                                hi - first, cpage, pages);
+
+    if (out->failed) {
+        return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
     v->comments.data = out->data;
@@ -215,24 +226,27 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
 }
 
 
-/* comment page cpage as stored, oldest first */
+/* comment page cpage as stored (with its pieces), oldest first */
 static int
 news_read_oldest(news_reader_t *rd, news_article_view_t *v, unsigned cpage,
     news_err_t *err)
 {
-    int          rc;
-    news_page_t  comments;
+    int           rc;
+    news_cpage_t  cp;
 
     if (cpage < 2) {
         return NEWS_OK;
     }
 
-    rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage, &comments);
+    rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage, &cp);
+
+    if (rc == NEWS_OK && news_cpage_html(&cp, &rd->join, &v->comments) != 0) {
+        rc = NEWS_ERROR;
+    }
+
     if (rc != NEWS_OK) {
         return news_err_set(err, rc, "reading an article's comments");
     }
-
-    v->comments = comments.part[0];
 
     return NEWS_OK;
 }
@@ -488,24 +502,21 @@ static int
 news_read_tops(news_reader_t *rd, uint64_t article_id, unsigned page,
     int newest, uint64_t *ids, size_t *n, unsigned *pages)
 {
-    size_t       k, m, total, lo, hi, at;
-    unsigned     p;
-    uint64_t     pids[NEWS_COMMENTS_PAGE];
-    news_str_t   th[NEWS_COMMENTS_PAGE];
-    news_page_t  pg;
+    size_t        k, total, lo, hi, at;
+    unsigned      p;
+    news_cpage_t  cp;
 
     *n = 0;
 
     if (news_article_comment_pages(rd->st, rd->txn, article_id, pages) != 0
         || news_article_comment_page(rd->st, rd->txn, article_id, *pages,
-                                     &pg) != 0
-        || news_comment_page_threads(&pg, th, pids, NEWS_COMMENTS_PAGE, &m)
-           != 0)
+                                     &cp) != 0
+        || !cp.named)
     {
         return -1;
     }
 
-    total = (size_t) (*pages - 1) * NEWS_COMMENTS_PAGE + m;
+    total = (size_t) (*pages - 1) * NEWS_COMMENTS_PAGE + cp.n;
     lo = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
     hi = lo + NEWS_COMMENTS_PAGE - 1;
 
@@ -521,20 +532,18 @@ news_read_tops(news_reader_t *rd, uint64_t article_id, unsigned page,
     for (p = (unsigned) (lo / NEWS_COMMENTS_PAGE) + 1;
          p <= hi / NEWS_COMMENTS_PAGE + 1 && p <= *pages; p++)
     {
-        if (news_article_comment_page(rd->st, rd->txn, article_id, p, &pg)
+        if (news_article_comment_page(rd->st, rd->txn, article_id, p, &cp)
             != 0
-            || news_comment_page_threads(&pg, th, pids, NEWS_COMMENTS_PAGE,
-                                         &m)
-               != 0)
+            || !cp.named)
         {
             return -1;
         }
 
         at = (size_t) (p - 1) * NEWS_COMMENTS_PAGE;
 
-        for (k = 0; k < m; k++) {
+        for (k = 0; k < cp.n; k++) {
             if (at + k >= lo && at + k <= hi && *n < NEWS_COMMENTS_PAGE) {
-                ids[(*n)++] = pids[k];
+                ids[(*n)++] = cp.ids[k];
             }
         }
     }

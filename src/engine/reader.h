@@ -36,6 +36,9 @@ typedef struct {
     const news_actor_t  *actor;     /* who reads: NULL for anyone */
     int64_t              now;
     int64_t              close_after;   /* news_comments_closed() */
+    news_buf_t           join;      /* a comment page put together with
+                                       its pieces (articles.h); freed by
+                                       news_reader_end() */
 } news_reader_t;
 
 

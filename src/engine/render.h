@@ -182,8 +182,9 @@ int news_render_threads(news_buf_t *b, const news_article_t *a,
 /*
  * A stored comment page of the current layout: page `page` of `pages`,
  * its threads th[0..n) (empty: not shown) and their tops' ids; and the
- * threads and ids read back from one (-1: not that layout, or more than
- * max threads, or offsets that do not hold).
+ * threads and ids read back from one, or a page of two parts stored
+ * before they were named, its ids 0 (-1: neither, or more than max
+ * threads, or offsets that do not hold).
  */
 void news_render_comment_value(news_buf_t *b, const news_article_t *a,
     unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
@@ -201,12 +202,12 @@ void news_render_state(news_buf_t *b, const news_article_t *a,
 /*
  * Newest first: a page of the top-level threads the other way round,
  * each with its replies as ever.  The public's is cut from the stored
- * pages (their threads lo .. hi, render_thread.c); -1 when a page was
- * stored without its bounds.
+ * pages: their threads th[lo .. hi], counted across them, copied the
+ * other way round (render_thread.c).
  */
-int news_render_comments_newest(news_buf_t *b, const char *slug,
-    size_t slug_len, const news_page_t *pg, unsigned n, size_t lo, size_t hi, unsigned page,
-    unsigned pages);
+void news_render_comments_newest(news_buf_t *b, const char *slug,
+    size_t slug_len, const news_str_t *th, size_t lo, size_t hi,
+    unsigned page, unsigned pages);
 
 /* the "Oldest first / Newest first" links under the comments' heading */
 void news_render_comment_sort(news_buf_t *b, const char *slug,

@@ -331,16 +331,16 @@ news_comment_page_threads(const news_page_t *pg, news_str_t *th,
     size_t                i, start, end;
     const unsigned char  *off, *id;
 
-    if (pg->nparts != 3 || pg->part[2].len % 8
-        || pg->part[1].len != (pg->part[2].len / 8 + 1) * 4
-        || pg->part[2].len / 8 > max)
+    if (pg->nparts < 2 || pg->nparts > 3 || pg->part[1].len % 4
+        || pg->part[1].len < 4 || pg->part[1].len / 4 - 1 > max
+        || (pg->nparts == 3 && pg->part[2].len != pg->part[1].len * 2 - 8))
     {
         return -1;
     }
 
-    *n = pg->part[2].len / 8;
+    *n = pg->part[1].len / 4 - 1;
     off = (const unsigned char *) pg->part[1].data;
-    id = (const unsigned char *) pg->part[2].data;
+    id = pg->nparts == 3 ? (const unsigned char *) pg->part[2].data : NULL;
 
     for (i = 0; i < *n; i++) {
         start = news_be32_get(off + 4 * i);
@@ -352,7 +352,7 @@ news_comment_page_threads(const news_page_t *pg, news_str_t *th,
 
         th[i].data = pg->part[0].data + start;
         th[i].len = end - start;
-        ids[i] = news_be64_get(id + 8 * i);
+        ids[i] = id ? news_be64_get(id + 8 * i) : 0;
     }
 
     return 0;

@@ -630,51 +630,16 @@ news_render_comment_sort(news_buf_t *b, const char *slug, size_t slug_len,
 
 
 /*
- * Newest-first page `page` of `pages` from stored comment pages pg[0..n)
- * (consecutive, oldest first, each with its bounds: news_render_comments):
- * their threads lo .. hi, counted across them, the other way round.  A
- * copy of stored bytes, no comment rendered: -1 when a page has no
- * bounds (one stored before they were kept) or they do not hold.
+ * Newest-first page `page` of `pages` from the stored pages' threads
+ * th[lo .. hi] (counted across the pages, oldest first: reader.c's
+ * news_read_newest): a copy of stored bytes, no comment rendered.
  */
-int
+void
 news_render_comments_newest(news_buf_t *b, const char *slug,
-    size_t slug_len, const news_page_t *pg, unsigned n, size_t lo, size_t hi, unsigned page,
-    unsigned pages)
+    size_t slug_len, const news_str_t *th, size_t lo, size_t hi,
+    unsigned page, unsigned pages)
 {
-    size_t                k, j, nb, count, start, end;
-    unsigned              p;
-    news_str_t            th[2 * NEWS_COMMENTS_PAGE];
-    const unsigned char  *bounds;
-
-    count = 0;
-
-    for (p = 0; p < n; p++) {
-        if (pg[p].nparts < 2 || pg[p].part[1].len % 4) {
-            return -1;
-        }
-
-        bounds = (const unsigned char *) pg[p].part[1].data;
-        nb = pg[p].part[1].len / 4;
-
-        for (j = 0; j + 1 < nb; j++) {
-            start = news_be32_get(bounds + 4 * j);
-            end = news_be32_get(bounds + 4 * (j + 1));
-
-            if (start > end || end > pg[p].part[0].len
-                || count == sizeof(th) / sizeof(th[0]))
-            {
-                return -1;
-            }
-
-            th[count].data = pg[p].part[0].data + start;
-            th[count].len = end - start;
-            count++;
-        }
-    }
-
-    if (lo > hi || hi >= count) {
-        return -1;
-    }
+    size_t  k;
 
     news_buf_addl(b, "<ol class=\"comment-list\">\n");
 
@@ -684,6 +649,4 @@ news_render_comments_newest(news_buf_t *b, const char *slug,
 
     news_buf_addl(b, "</ol>\n");
     news_render_comment_pager(b, slug, slug_len, page, pages, 1);
-
-    return b->failed ? -1 : 0;
 }

@@ -45,10 +45,12 @@
  * a thread at a time (a page of three parts, each top-level comment's
  * page kept under 'K'); 3 since an author index entry carries the hash of
  * its comment's body (comments.h), which a build of schema 2 takes for a
- * corrupt entry.  A build opening an older store raises the record, so
- * that the older build refuses the store this one writes in.
+ * corrupt entry; 4 since a comment page may have threads beside it
+ * (articles.h, news_cpage_t), which a build of schema 3 would not show.
+ * A build opening an older store raises the record, so that the older
+ * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  3
+#define NEWS_SCHEMA_VERSION  4
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 

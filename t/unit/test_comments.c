@@ -104,15 +104,21 @@ page_comments(uint64_t article, uint32_t *count)
 {
     char         *s;
     MDB_txn      *txn;
+    news_buf_t    join;
     news_err_t    err;
     news_page_t   pg;
 
+    news_buf_init(&join);
     news_store_read(&st, &txn, &err);
-    news_article_fragment(&st, txn, article, NEWS_FRAG_PAGE, &pg);
-    s = strndup(pg.part[NEWS_PART_COMMENTS].data,
-                pg.part[NEWS_PART_COMMENTS].len);
+    news_article_page(&st, txn, article, 1, &join, &pg);
+    /* the joined bytes end where the buffer does: no strndup past them */
+    s = malloc(pg.part[NEWS_PART_COMMENTS].len + 1);
+    memcpy(s, pg.part[NEWS_PART_COMMENTS].data,
+           pg.part[NEWS_PART_COMMENTS].len);
+    s[pg.part[NEWS_PART_COMMENTS].len] = '\0';
     *count = pg.version;
     news_store_read_done(&st);
+    news_buf_free(&join);
 
     return s;
 }
@@ -268,26 +274,32 @@ test_threads(void)
 static char *
 all_pages(uint64_t article)
 {
-    unsigned     page;
-    MDB_txn     *txn;
-    news_buf_t   b;
-    news_err_t   err;
-    news_page_t  pg;
+    unsigned      page;
+    MDB_txn      *txn;
+    news_buf_t    b, join;
+    news_err_t    err;
+    news_str_t    html;
+    news_page_t   pg;
+    news_cpage_t  cp;
 
     news_buf_init(&b);
+    news_buf_init(&join);
     news_store_read(&st, &txn, &err);
-    news_article_fragment(&st, txn, article, NEWS_FRAG_PAGE, &pg);
+    news_article_page(&st, txn, article, 1, &join, &pg);
     news_buf_add(&b, pg.part[NEWS_PART_COMMENTS].data,
                  pg.part[NEWS_PART_COMMENTS].len);
 
-    for (page = 2; news_article_comment_page(&st, txn, article, page, &pg)
+    for (page = 2; news_article_comment_page(&st, txn, article, page, &cp)
                    == 0; page++)
     {
+        news_buf_reset(&join);
+        news_cpage_html(&cp, &join, &html);
         news_buf_addf(&b, "\n=== page %u\n", page);
-        news_buf_add(&b, pg.part[0].data, pg.part[0].len);
+        news_buf_add(&b, html.data, html.len);
     }
 
     news_store_read_done(&st);
+    news_buf_free(&join);
 
     return (char *) news_buf_cstr(&b);
 }
@@ -345,21 +357,29 @@ test_incremental(void)
 static char *
 stored_page(uint64_t article, unsigned page, size_t *n)
 {
-    char         *s;
-    MDB_txn      *txn;
-    news_err_t    err;
-    news_page_t   pg;
+    char          *s;
+    MDB_txn       *txn;
+    news_buf_t     join;
+    news_err_t     err;
+    news_str_t     html;
+    news_cpage_t   cp;
 
     s = NULL;
     *n = 0;
+    news_buf_init(&join);
     news_store_read(&st, &txn, &err);
 
-    if (news_article_comment_page(&st, txn, article, page, &pg) == NEWS_OK) {
-        s = strndup(pg.part[0].data, pg.part[0].len);
-        *n = pg.part[0].len;
+    if (news_article_comment_page(&st, txn, article, page, &cp) == NEWS_OK
+        && news_cpage_html(&cp, &join, &html) == 0)
+    {
+        s = malloc(html.len + 1);
+        memcpy(s, html.data, html.len);
+        s[html.len] = '\0';
+        *n = html.len;
     }
 
     news_store_read_done(&st);
+    news_buf_free(&join);
 
     return s;
 }
@@ -386,6 +406,161 @@ as_full(uint64_t art)
     free(full);
 
     return same;
+}
+
+
+/*
+ * The pieces beside comment page 1 of an article (articles.h): how many,
+ * and the stored page's own value, copied
+ */
+static size_t
+pieces_of(uint64_t article, char **page, size_t *n)
+{
+    size_t          count;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    news_err_t      err;
+    unsigned char   k[13];
+
+    news_be64_put(k, article);
+    k[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(k + 9, 1);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    count = 0;
+    *page = NULL;
+
+    news_store_read(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_PAGES], &cur);
+
+    if (mdb_cursor_get(cur, &key, &val, MDB_SET_KEY) == 0) {
+        *page = malloc(val.mv_size);
+        memcpy(*page, val.mv_data, val.mv_size);
+        *n = val.mv_size;
+    }
+
+    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0
+           && key.mv_size == NEWS_PIECE_KEY
+           && memcmp(key.mv_data, k, sizeof(k)) == 0)
+    {
+        count++;
+    }
+
+    mdb_cursor_close(cur);
+    news_store_read_done(&st);
+
+    return count;
+}
+
+
+/* a value put beside comment page 1 as the piece of thread `top` */
+static void
+put_piece(uint64_t article, uint64_t top, const char *html)
+{
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_err_t      err;
+    unsigned char   k[NEWS_PIECE_KEY];
+
+    news_be64_put(k, article);
+    k[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(k + 9, 1);
+    news_be64_put(k + 13, top);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = (void *) html;
+    val.mv_size = html ? strlen(html) : 0;
+
+    news_store_write(&st, &txn, &err);
+
+    if (html == NULL) {
+        mdb_del(txn, st.dbi[NEWS_DB_PAGES], &key, NULL);
+
+    } else {
+        mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0);
+    }
+
+    news_store_commit(&st, txn, &err);
+}
+
+
+/*
+ * A comment on a page that shows threads writes its thread beside the
+ * page, not the page: the page's value stays byte for byte, and a reader
+ * gets what a full render makes (a new thread, a reply, a hide, while
+ * the thread is a piece).  More than NEWS_PIECES_MAX pieces fold into
+ * the page.  newsctl check takes them, and refuses one misplaced or not
+ * its thread.
+ */
+static void
+test_pieces(void)
+{
+    int        i;
+    char      *page, *again, body[32];
+    size_t     n, n2;
+    uint64_t   art, top, x, r, ids[NEWS_PIECES_MAX + 1];
+    news_err_t err;
+
+    put_article("{\"title\":\"Pieces\",\"body\":\"b\"}", &art);
+    post(art, 0, "alice", "the top", &top, &err);
+    is_int(pieces_of(art, &page, &n), 0, "the first comment writes its page");
+
+    post(art, 0, "bob", "a second thread", &x, &err);
+    is_int(pieces_of(art, &again, &n2), 1, "the next one a piece beside it");
+    ok(n == n2 && memcmp(page, again, n) == 0, "the page as it was");
+    free(again);
+
+    post(art, top, "carol", "a reply", &r, &err);
+    is_int(pieces_of(art, &again, &n2), 2, "a reply: its thread's piece");
+    ok(n == n2 && memcmp(page, again, n) == 0, "the page still as it was");
+    free(again);
+
+    set_status(x, NEWS_COMMENT_HIDDEN);
+    is_int(pieces_of(art, &again, &n2), 2, "a hide: the piece again");
+    free(again);
+    ok(violations() == 0, "newsctl check takes pieces");
+    ok(as_full(art), "a reader gets what a full render makes");
+    is_int(pieces_of(art, &again, &n2), 0, "a full render leaves none");
+    free(again);
+    free(page);
+
+    pieces_of(art, &page, &n);
+
+    for (i = 0; i < NEWS_PIECES_MAX; i++) {
+        snprintf(body, sizeof(body), "thread %d", i);
+        post(art, 0, "dave", body, &ids[i], &err);
+    }
+
+    is_int(pieces_of(art, &again, &n2), NEWS_PIECES_MAX, "pieces pile up");
+    ok(n == n2 && memcmp(page, again, n) == 0, "beside the page as it was");
+    free(again);
+    post(art, 0, "dave", "one more", &ids[i], &err);
+    is_int(pieces_of(art, &again, &n2), 0, "then fold into the page");
+    ok(n != n2 || memcmp(page, again, n) != 0, "which is written again");
+    free(again);
+    free(page);
+    ok(as_full(art), "as a full render has it");
+
+    /* the last thread is hidden: the page would say "No comments yet" */
+    put_article("{\"title\":\"Alone\",\"body\":\"b\"}", &art);
+    post(art, 0, "alice", "alone", &top, &err);
+    set_status(top, NEWS_COMMENT_HIDDEN);
+    is_int(pieces_of(art, &page, &n), 0, "a page left showing nothing is "
+           "written whole");
+    ok(memmem(page, n, "No comments yet", 15) != NULL, "and says so");
+    free(page);
+    set_status(top, NEWS_COMMENT_VISIBLE);
+    post(art, 0, "bob", "second", &x, &err);
+    ok(violations() == 0, "newsctl check is clean");
+
+    put_piece(art, top + 1000, "");
+    ok(violations() == 1, "newsctl check refuses a piece of no thread there");
+    put_piece(art, top + 1000, NULL);
+    put_piece(art, top, "<li class=\"comment\" id=\"comment-1\">\n</li>\n");
+    ok(violations() == 1, "and a piece that is not its thread");
+    put_piece(art, top, NULL);
+    ok(violations() == 0, "and is clean again without them");
 }
 
 
@@ -597,16 +772,22 @@ record(uint64_t article)
 static char *
 joined(uint64_t article, int kind)
 {
+    int          rc;
     unsigned     i;
     MDB_txn     *txn;
-    news_buf_t   b;
+    news_buf_t   b, join;
     news_err_t   err;
     news_page_t  pg;
 
     news_buf_init(&b);
+    news_buf_init(&join);
     news_store_read(&st, &txn, &err);
 
-    if (news_article_fragment(&st, txn, article, kind, &pg) == NEWS_OK) {
+    rc = kind == NEWS_FRAG_PAGE
+         ? news_article_page(&st, txn, article, 1, &join, &pg)
+         : news_article_fragment(&st, txn, article, kind, &pg);
+
+    if (rc == NEWS_OK) {
         news_buf_addf(&b, "%u %lld:", pg.version, (long long) pg.modified_at);
 
         for (i = 0; i < pg.nparts; i++) {
@@ -615,6 +796,7 @@ joined(uint64_t article, int kind)
     }
 
     news_store_read_done(&st);
+    news_buf_free(&join);
 
     return (char *) news_buf_cstr(&b);
 }
@@ -630,14 +812,21 @@ make_old(uint64_t article, int kind)
     unsigned        i;
     MDB_txn        *txn;
     MDB_val         key, val;
-    news_buf_t      b;
+    news_buf_t      b, join;
     news_err_t      err;
     news_page_t     pg;
     unsigned char   k[9], h[NEWS_PAGE_HEADER];
 
     news_buf_init(&b);
+    news_buf_init(&join);
     news_store_write(&st, &txn, &err);
-    news_article_fragment(&st, txn, article, kind, &pg);
+
+    if (kind == NEWS_FRAG_PAGE) {
+        news_article_page(&st, txn, article, 1, &join, &pg);
+
+    } else {
+        news_article_fragment(&st, txn, article, kind, &pg);
+    }
 
     news_be64_put(h, (uint64_t) pg.published_at);
     news_be64_put(h + 8, (uint64_t) pg.modified_at);
@@ -668,6 +857,7 @@ make_old(uint64_t article, int kind)
     mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0);
     news_store_commit(&st, txn, &err);
     news_buf_free(&b);
+    news_buf_free(&join);
 }
 
 
@@ -1266,7 +1456,10 @@ test_picks(void)
     uint64_t        art, c1, c2, c3, more[10];
     MDB_txn        *txn;
     news_err_t      err;
+    size_t          n;
+    uint64_t        ids[NEWS_COMMENTS_PAGE];
     news_buf_t      b;
+    news_str_t      th[NEWS_COMMENTS_PAGE];
     news_page_t     pg[2];
     news_comment_t  c;
     news_comments_t cs;
@@ -1331,19 +1524,18 @@ test_picks(void)
     pg[0].part[1].len = 12;
 
     news_buf_init(&b);
-    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 1, 1, 1) == 0
-       && strstr(news_buf_cstr(&b), "bbbAA") != NULL,
+    ok(news_comment_page_threads(&pg[0], th, ids, NEWS_COMMENTS_PAGE, &n)
+       == 0 && n == 2 && ids[0] == 0, "a page of two parts has its bounds");
+    news_render_comments_newest(&b, "s", 1, th, 0, 1, 1, 1);
+    ok(strstr(news_buf_cstr(&b), "bbbAA") != NULL,
        "threads cut from a stored page, the other way round");
-    news_buf_reset(&b);
-    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 2, 1, 1) == -1,
-       "no thread past the page's");
     pg[0].part[1].data = "\0\0\0\4\0\0\0\77";
     pg[0].part[1].len = 8;
-    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 0, 1, 1) == -1,
-       "bounds past the page are refused");
+    ok(news_comment_page_threads(&pg[0], th, ids, NEWS_COMMENTS_PAGE, &n)
+       == -1, "bounds past the page are refused");
     pg[0].nparts = 1;
-    ok(news_render_comments_newest(&b, "s", 1, pg, 1, 0, 0, 1, 1) == -1,
-       "a page without bounds is refused");
+    ok(news_comment_page_threads(&pg[0], th, ids, NEWS_COMMENTS_PAGE, &n)
+       == -1, "a page without bounds is refused");
     news_buf_free(&b);
 }
 
@@ -1366,6 +1558,7 @@ main(void)
     test_threads();
     test_incremental();
     test_splice();
+    test_pieces();
     test_layout();
     test_queue();
     test_disown();

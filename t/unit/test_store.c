@@ -58,13 +58,20 @@ page_of(news_store_t *st, const char *slug, int kind, news_page_t *pg,
     uint64_t    id;
     news_err_t  err;
 
+    /* the page's comments put together here, kept until the next call */
+    static news_buf_t  join;
+
+    news_buf_reset(&join);
+
     if (news_store_read(st, txn, &err) != NEWS_OK) {
         return -1;
     }
 
     rc = news_article_id(st, *txn, slug, strlen(slug), &id);
     if (rc == 0) {
-        rc = news_article_fragment(st, *txn, id, kind, pg);
+        rc = kind == NEWS_FRAG_PAGE
+             ? news_article_page(st, *txn, id, 1, &join, pg)
+             : news_article_fragment(st, *txn, id, kind, pg);
     }
 
     return rc;
