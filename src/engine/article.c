@@ -89,6 +89,10 @@ static int news_article_time(const cJSON *obj, const char *name,
 static int news_article_internal(news_article_t *a, const cJSON *obj,
     news_err_t *err);
 static char *news_strndup(const char *s, size_t n);
+static const char *news_view_string(const cJSON *obj, const char *name);
+static double news_view_number(const cJSON *obj, const char *name,
+    double max, double none);
+static int64_t news_view_time(const cJSON *obj, const char *name);
 
 
 int
@@ -702,6 +706,106 @@ news_article_internal(news_article_t *a, const cJSON *obj, news_err_t *err)
                      ? (int64_t) c->valuedouble : a->updated_at;
 
     return NEWS_OK;
+}
+
+
+void
+news_article_view_json(news_article_t *a, const cJSON *obj)
+{
+    size_t        i;
+    const cJSON  *tag, *img;
+
+    memset(a, 0, sizeof(*a));
+
+    img = cJSON_GetObjectItemCaseSensitive(obj, "image");
+
+    for (i = 0; i < sizeof(news_text_fields) / sizeof(news_text_fields[0]);
+         i++)
+    {
+        *(const char **) ((char *) a + news_text_fields[i].offset) =
+            news_view_string(obj, news_text_fields[i].name);
+    }
+
+    for (i = 0; i < sizeof(news_image_fields) / sizeof(news_image_fields[0]);
+         i++)
+    {
+        *(const char **) ((char *) a + news_image_fields[i].offset) =
+            news_view_string(img, news_image_fields[i].name);
+    }
+
+    cJSON_ArrayForEach(tag, cJSON_GetObjectItemCaseSensitive(obj, "tags")) {
+        if (a->ntags < NEWS_TAGS_MAX && cJSON_IsString(tag)) {
+            a->tags[a->ntags++] = tag->valuestring;
+        }
+    }
+
+    a->image_width = (unsigned) news_view_number(img, "width",
+                                                 NEWS_IMAGE_SIZE_MAX, 0);
+    a->image_height = (unsigned) news_view_number(img, "height",
+                                                  NEWS_IMAGE_SIZE_MAX, 0);
+    a->published_at = news_view_time(obj, "published_at");
+    a->updated_at = news_view_time(obj, "updated_at");
+    a->status = strcmp(news_view_string(obj, "status"), "draft") == 0
+                ? NEWS_DRAFT : NEWS_PUBLISHED;
+    a->comments_closed = cJSON_IsTrue(
+        cJSON_GetObjectItemCaseSensitive(obj, "comments_closed"));
+    a->live = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(obj, "live"));
+    a->id = (uint64_t) news_view_number(obj, "id", 9007199254740992.0, 0);
+    a->created_at = (int64_t) news_view_number(obj, "created_at",
+                                               NEWS_TIME_MAX,
+                                               (double) a->published_at);
+    a->modified_at = (int64_t) news_view_number(obj, "modified_at",
+                                                NEWS_TIME_MAX,
+                                                (double) a->updated_at);
+    a->version = (uint32_t) news_view_number(obj, "version", UINT32_MAX, 1);
+    a->comment_count = (uint32_t) news_view_number(obj, "comment_count",
+                                                   UINT32_MAX, 0);
+}
+
+
+/* a string member of a stored record (obj may be NULL), "" when none */
+static const char *
+news_view_string(const cJSON *obj, const char *name)
+{
+    const char  *s;
+
+    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, name));
+
+    return s ? s : "";
+}
+
+
+/*
+ * A number member from 0 to max (a double out of the range of the
+ * integer it is cast to would be undefined behaviour); `none` when
+ * absent, as news_article_internal() reads it; 0 when out of range or NaN.
+ */
+static double
+news_view_number(const cJSON *obj, const char *name, double max,
+    double none)
+{
+    const cJSON  *v;
+
+    v = cJSON_GetObjectItemCaseSensitive(obj, name);
+
+    if (!cJSON_IsNumber(v)) {
+        return none;
+    }
+
+    return v->valuedouble >= 0 && v->valuedouble <= max ? v->valuedouble : 0;
+}
+
+
+/* an RFC 3339 member as Unix time, 0 when none or not one */
+static int64_t
+news_view_time(const cJSON *obj, const char *name)
+{
+    int64_t      t;
+    const char  *s;
+
+    s = news_view_string(obj, name);
+
+    return news_time_parse(s, strlen(s), &t) == 0 ? t : 0;
 }
 
 

@@ -102,6 +102,15 @@ const char *news_image_host_check(const char *h, size_t n);
 /* why a section's name cannot be in news_nav, or NULL */
 const char *news_nav_name_check(const char *name, size_t n);
 
+/*
+ * A stored record's fields as they are, without news_article_from_json's
+ * checks and copies (its write checked them): a's strings point into obj
+ * ("" for one absent), so a lives as long as obj and is never
+ * news_article_free'd.  A damaged record gives empty or zero fields,
+ * never a wild pointer or a number out of its range.
+ */
+void news_article_view_json(news_article_t *a, const cJSON *obj);
+
 /* the stored record (also the export form, plus internal fields) */
 cJSON *news_article_to_json(const news_article_t *a, int internal);
 

@@ -23,6 +23,10 @@
 #include "text.h"
 
 
+static int news_article_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    MDB_val *val, news_err_t *err);
+static int news_article_parse(const MDB_val *val, uint64_t id, cJSON **obj,
+    news_err_t *err);
 static int news_article_record(const MDB_val *val, uint64_t id,
     news_article_t *a, news_err_t *err);
 static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
@@ -625,17 +629,11 @@ int
 news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, news_err_t *err)
 {
-    int            rc;
-    MDB_val        key, val;
-    unsigned char  k[8];
+    int      rc;
+    MDB_val  val;
 
-    news_be64_put(k, id);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "reading an article");
+    if (news_article_get(st, txn, id, &val, err) != NEWS_OK) {
+        return err->code;
     }
 
     rc = news_article_record(&val, id, a, err);
@@ -649,25 +647,80 @@ news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
+int
+news_article_view(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_article_t *a, cJSON **rec, news_err_t *err)
+{
+    MDB_val  val;
+
+    if (news_article_get(st, txn, id, &val, err) != NEWS_OK
+        || news_article_parse(&val, id, rec, err) != NEWS_OK)
+    {
+        return err->code;
+    }
+
+    news_article_view_json(a, *rec);
+
+    return NEWS_OK;
+}
+
+
+/* the stored record of article id: NEWS_NOTFOUND when there is none */
+static int
+news_article_get(news_store_t *st, MDB_txn *txn, uint64_t id, MDB_val *val,
+    news_err_t *err)
+{
+    int            rc;
+    MDB_val        key;
+    unsigned char  k[8];
+
+    news_be64_put(k, id);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, val);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an article");
+    }
+
+    return NEWS_OK;
+}
+
+
 /* a stored record (an article's, or one of its revisions), parsed */
 static int
 news_article_record(const MDB_val *val, uint64_t id, news_article_t *a,
     news_err_t *err)
 {
-    int     rc, oom;
+    int     rc;
     cJSON  *obj;
 
-    obj = news_json_parse(val->mv_data, val->mv_size, &oom);
-    if (obj == NULL) {
-        return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
-                   : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "
-                                  "record", (unsigned long long) id);
+    if (news_article_parse(val, id, &obj, err) != NEWS_OK) {
+        return err->code;
     }
 
     rc = news_article_from_json(a, obj, 0, 1, err);
     cJSON_Delete(obj);
 
     return rc;
+}
+
+
+/* a stored record's JSON, a lack of memory told apart from damage */
+static int
+news_article_parse(const MDB_val *val, uint64_t id, cJSON **obj,
+    news_err_t *err)
+{
+    int  oom;
+
+    *obj = news_json_parse(val->mv_data, val->mv_size, &oom);
+    if (*obj == NULL) {
+        return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
+                   : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "
+                                  "record", (unsigned long long) id);
+    }
+
+    return NEWS_OK;
 }
 
 

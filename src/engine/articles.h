@@ -234,6 +234,18 @@ int news_article_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, news_err_t *err);
 
+/*
+ * The stored record of an article as it is, for what shows its fields
+ * (a search's teasers, a comment batch's pages): no check or copy of
+ * each field (its write checked them) and no read of its comments'
+ * state, which news_article_load does.  a's strings point into *rec,
+ * which the caller cJSON_Delete()s (a is never news_article_free'd);
+ * its version and comment count are the record's, which a comment's
+ * write leaves behind (the state fragment has theirs).
+ */
+int news_article_view(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_article_t *a, cJSON **rec, news_err_t *err);
+
 
 /*
  * Walks published articles newest first (of a section or tag when

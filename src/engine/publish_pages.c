@@ -23,6 +23,8 @@
 
 static int news_article_flush_one(news_store_t *st, MDB_txn *txn,
     unsigned i, news_err_t *err);
+static int news_article_flush_whole(news_store_t *st, MDB_txn *txn,
+    unsigned i, news_err_t *err);
 static int news_article_splice(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, uint64_t root, const news_comments_t *cs,
     news_cstate_t *cst, news_err_t *err);
@@ -79,6 +81,7 @@ news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
     size_t           n, k;
     unsigned         j, p, from;
     uint64_t         id, root, roots[NEWS_DIRTY_MAX];
+    cJSON           *rec;
     news_buf_t       events, b;
     news_page_t      state;
     news_cstate_t    cst;
@@ -87,33 +90,27 @@ news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
 
     id = st->dirty[i].article;
 
-    if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
+    rc = news_cstate_get(st, txn, id, &state, &cst);
+
+    if (rc == NEWS_NOTFOUND) {
+        return news_article_flush_whole(st, txn, i, err);
+    }
+
+    if (rc != NEWS_OK) {
+        return news_err_set(err, rc, "reading an article's state");
+    }
+
+    /* its fields as they are (the write that stored them checked them) */
+    if (news_article_view(st, txn, id, &a, &rec, err) != NEWS_OK) {
         /* deleted later in the same batch: nothing to show */
         return err->code == NEWS_NOTFOUND ? NEWS_OK : err->code;
     }
 
-    rc = news_cstate_get(st, txn, id, &state, &cst);
-
-    /* a store from before the comment state: its first write, whole */
-    if (rc == NEWS_NOTFOUND) {
-        for (j = i + 1; j < st->ndirty; j++) {
-            if (st->dirty[j].article == id) {
-                st->dirty[j].article = 0;
-            }
-        }
-
-        rc = news_article_rerender(st, txn, &a, st->dirty_now, err);
-        news_article_free(&a);
-        return rc;
-    }
-
-    if (rc != NEWS_OK) {
-        news_article_free(&a);
-        return news_err_set(err, rc, "reading an article's state");
-    }
-
-    /* the record and its Markdown stay as they are: see render.h */
-    a.version++;
+    /*
+     * the record and its Markdown stay as they are (see render.h): the
+     * version moves on from the state's, which comments moved past it
+     */
+    a.version = (state.version > a.version ? state.version : a.version) + 1;
     a.comment_count = cst.count;
     a.modified_at = st->dirty_now;
 
@@ -226,6 +223,39 @@ news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
         news_comments_free(&threads[k]);
     }
 
+    cJSON_Delete(rec);
+
+    return rc;
+}
+
+
+/*
+ * An article without the comment state, rendered whole with every later
+ * entry of it: one stored before the state (its first write), or one
+ * deleted later in the same batch (nothing to show)
+ */
+static int
+news_article_flush_whole(news_store_t *st, MDB_txn *txn, unsigned i,
+    news_err_t *err)
+{
+    int             rc;
+    unsigned        j;
+    uint64_t        id;
+    news_article_t  a;
+
+    id = st->dirty[i].article;
+
+    for (j = i + 1; j < st->ndirty; j++) {
+        if (st->dirty[j].article == id) {
+            st->dirty[j].article = 0;
+        }
+    }
+
+    if (news_article_load(st, txn, id, &a, err) != NEWS_OK) {
+        return err->code == NEWS_NOTFOUND ? NEWS_OK : err->code;
+    }
+
+    rc = news_article_rerender(st, txn, &a, st->dirty_now, err);
     news_article_free(&a);
 
     return rc;

@@ -20,9 +20,6 @@ static void news_search_teaser(news_buf_t *b, const news_query_t *query,
     const news_article_t *a, long first);
 static long news_search_first(const news_search_page_t *sp, size_t i,
     const news_article_t *a);
-static int news_search_hit(news_store_t *st, MDB_txn *txn,
-    const news_hit_t *hit, news_article_t *a, cJSON **obj, news_err_t *err);
-static char *news_search_field(const cJSON *obj, const char *name);
 static void news_search_pager(news_buf_t *b, const char *q, size_t n,
     unsigned page, int more);
 static void news_url_encode(news_buf_t *b, const char *s, size_t n);
@@ -94,7 +91,8 @@ news_render_search_page(news_store_t *st, MDB_txn *txn,
     news_buf_addl(b, "<ol class=\"teasers\">\n");
 
     for (i = 0; i < sp->s->count; i++) {
-        if (news_search_hit(st, txn, &sp->s->hits[i], &a, &obj, err)
+        /* the record's fields as they are: its write checked them */
+        if (news_article_view(st, txn, sp->s->hits[i].id, &a, &obj, err)
             != NEWS_OK)
         {
             return err->code;
@@ -126,7 +124,8 @@ news_render_search_json(news_store_t *st, MDB_txn *txn,
     news_buf_addl(b, ",\"results\":[");
 
     for (i = 0; i < sp->s->count; i++) {
-        if (news_search_hit(st, txn, &sp->s->hits[i], &a, &obj, err)
+        /* the record's fields as they are: its write checked them */
+        if (news_article_view(st, txn, sp->s->hits[i].id, &a, &obj, err)
             != NEWS_OK)
         {
             return err->code;
@@ -174,72 +173,6 @@ news_search_form(news_buf_t *b, const char *q, size_t n)
                   "name=\"q\" maxlength=\"256\" value=\"");
     news_html_escape(b, q, n);
     news_buf_addl(b, "\"> <button type=\"submit\">Search</button></form>\n");
-}
-
-
-/*
- * A hit's article as its teaser shows it: the fields of its stored
- * record, pointed at in the parsed record (*obj, for the caller to
- * delete), its time from the index.  Not news_article_load: that checks
- * and copies every field, and reads the comment state, for each of a
- * page's 20 teasers (most of a search's time); these fields were checked
- * when the article was written, and each is escaped where it goes.
- */
-static int
-news_search_hit(news_store_t *st, MDB_txn *txn, const news_hit_t *hit,
-    news_article_t *a, cJSON **obj, news_err_t *err)
-{
-    int            rc, oom;
-    MDB_val        key, val;
-    const cJSON   *tags, *tag;
-    unsigned char  k[8];
-
-    memset(a, 0, sizeof(*a));
-    news_be64_put(k, hit->id);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "reading an article");
-    }
-
-    *obj = news_json_parse(val.mv_data, val.mv_size, &oom);
-    if (*obj == NULL) {
-        return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
-                   : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "
-                                  "record", (unsigned long long) hit->id);
-    }
-
-    a->id = hit->id;
-    a->published_at = hit->published_at;
-    a->slug = news_search_field(*obj, "slug");
-    a->title = news_search_field(*obj, "title");
-    a->subtitle = news_search_field(*obj, "subtitle");
-    a->section = news_search_field(*obj, "section");
-    a->body = news_search_field(*obj, "body");
-
-    tags = cJSON_GetObjectItemCaseSensitive(*obj, "tags");
-
-    cJSON_ArrayForEach(tag, tags) {
-        if (a->ntags < NEWS_TAGS_MAX && cJSON_IsString(tag)) {
-            a->tags[a->ntags++] = tag->valuestring;
-        }
-    }
-
-    return NEWS_OK;
-}
-
-
-/* a string field of a stored record, "" when absent */
-static char *
-news_search_field(const cJSON *obj, const char *name)
-{
-    char  *s;
-
-    s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj, name));
-
-    return s ? s : (char *) "";
 }
 
 

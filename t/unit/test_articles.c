@@ -233,6 +233,79 @@ test_close_comments(news_store_t *st)
 }
 
 
+/* news_article_view reads every field news_article_load does, as they are */
+static void
+test_view(news_store_t *st)
+{
+    int             same;
+    cJSON          *rec;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    uint64_t        id;
+    unsigned        i;
+    news_err_t      err;
+    news_article_t  a, v;
+    unsigned char   k[8];
+
+    id = save_article(st, "{\"slug\":\"viewed\",\"title\":\"T \\\"q\\\"\","
+              "\"subtitle\":\"S\",\"author\":\"A\",\"section\":\"Sec\","
+              "\"tags\":[\"x\",\"y\"],\"body\":\"b\\nc\",\"live\":true,"
+              "\"comments_closed\":true,\"image\":{\"url\":\"https://i.test/a\","
+              "\"alt\":\"al\",\"caption\":\"ca\",\"width\":3,\"height\":4},"
+              "\"published_at\":\"2020-01-01T00:00:00Z\","
+              "\"updated_at\":\"2020-01-02T00:00:00Z\"}", 0, 1000);
+    ok(id != 0 && load(st, id, &a) == NEWS_OK, "an article with every field");
+
+    ok(news_store_read(st, &txn, &err) == NEWS_OK
+       && news_article_view(st, txn, id, &v, &rec, &err) == NEWS_OK,
+       "viewed");
+
+    same = v.id == a.id && v.ntags == a.ntags
+           && strcmp(v.slug, a.slug) == 0 && strcmp(v.title, a.title) == 0
+           && strcmp(v.subtitle, a.subtitle) == 0
+           && strcmp(v.author, a.author) == 0
+           && strcmp(v.section, a.section) == 0
+           && strcmp(v.body, a.body) == 0
+           && strcmp(v.image_url, a.image_url) == 0
+           && strcmp(v.image_alt, a.image_alt) == 0
+           && strcmp(v.image_caption, a.image_caption) == 0
+           && v.image_width == a.image_width
+           && v.image_height == a.image_height
+           && v.published_at == a.published_at
+           && v.updated_at == a.updated_at && v.created_at == a.created_at
+           && v.modified_at == a.modified_at && v.status == a.status
+           && v.version == a.version && v.live == a.live
+           && v.comments_closed == a.comments_closed;
+
+    for (i = 0; same && i < a.ntags; i++) {
+        same = strcmp(v.tags[i], a.tags[i]) == 0;
+    }
+
+    ok(same, "the same fields as news_article_load's");
+    cJSON_Delete(rec);
+    news_store_read_done(st);
+    news_article_free(&a);
+
+    /* a record damaged by hand: empty fields, no number out of range */
+    news_be64_put(k, 999999);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = "{\"id\":1e300,\"title\":5,\"tags\":\"x\",\"image\":[1],"
+                  "\"version\":-1,\"published_at\":\"never\"}";
+    val.mv_size = strlen(val.mv_data);
+
+    ok(news_store_write(st, &txn, &err) == NEWS_OK
+       && mdb_put(txn, st->dbi[NEWS_DB_ARTICLES], &key, &val, 0) == 0
+       && news_article_view(st, txn, 999999, &v, &rec, &err) == NEWS_OK,
+       "a damaged record is viewed");
+    ok(v.id == 0 && v.version == 0 && v.published_at == 0 && v.ntags == 0
+       && v.title[0] == '\0' && v.image_url[0] == '\0',
+       "as empty fields and zeros");
+    cJSON_Delete(rec);
+    mdb_txn_abort(txn);
+}
+
+
 static void
 test_schedule(news_store_t *st)
 {
@@ -348,6 +421,7 @@ main(void)
     test_ids_never_reused(&st);
     test_former_slugs_freed(&st);
     test_close_comments(&st);
+    test_view(&st);
     test_schedule(&st);
 
     news_store_close(&st);
