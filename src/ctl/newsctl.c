@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "newsctl.h"
+#include "search.h"
 
 
 int
@@ -249,6 +250,22 @@ newsctl_own_files(const char *db)
             fprintf(stderr, "newsctl: chown \"%s\": %s\n", path,
                     strerror(errno));
         }
+    }
+}
+
+
+/*
+ * An import's last step (news_search_bulk_compact): the articles are in
+ * and the index whole whatever it says, so a failure is only told.
+ */
+void
+newsctl_compact(newsctl_t *ctl)
+{
+    news_err_t  err;
+
+    if (news_search_bulk_compact(&ctl->store, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: the search index was left as written "
+                "(its pages not filled again): %s\n", err.msg);
     }
 }
 

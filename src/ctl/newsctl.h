@@ -46,6 +46,7 @@ int newsctl_usage(void);
 int newsctl_open(newsctl_t *ctl);
 void newsctl_own_files(const char *db);
 void newsctl_summary(const char *what, const news_import_stats_t *s);
+void newsctl_compact(newsctl_t *ctl);
 
 /* newsctl_json.c */
 int newsctl_import(newsctl_t *ctl, int argc, char **argv);

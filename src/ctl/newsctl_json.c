@@ -97,6 +97,7 @@ newsctl_import(newsctl_t *ctl, int argc, char **argv)
     }
 
     printf("imported %zu article%s\n", list.n, list.n == 1 ? "" : "s");
+    newsctl_compact(ctl);
     goto done;
 
 failed:

@@ -336,6 +336,7 @@ newsctl_import_wxr(newsctl_t *ctl, int argc, char **argv)
     }
 
     newsctl_summary("imported", &stats);
+    newsctl_compact(ctl);
     news_search_bulk_end(&ctl->store);
     news_store_close(&ctl->store);
 

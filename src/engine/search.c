@@ -104,6 +104,7 @@ typedef struct {
     size_t         nposts;
     size_t         cap;
     news_buf_t     positions;
+    uint64_t       added;       /* articles indexed since begin */
 } news_bulk_t;
 
 /* a bulk load writes what it gathered at this size, whatever the batch */
@@ -148,6 +149,7 @@ static void news_posting_key(news_buf_t *k, const char *term, size_t len,
     uint32_t doc);
 static void news_varint_put(news_buf_t *b, uint32_t v);
 static int news_search_reindex_all(news_store_t *st, news_err_t *err);
+static int news_db_append(MDB_txn *txn, MDB_dbi from, MDB_dbi to);
 static int news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
     uint64_t length, news_err_t *err);
 static uint32_t news_norm(uint32_t length);
@@ -304,6 +306,8 @@ news_bulk_add(news_bulk_t *bk, const news_doc_terms_t *d, uint32_t doc,
     uint32_t       last;
     news_post_t   *post;
     news_dterm_t  *dt, *bt;
+
+    bk->added++;
 
     for (i = 0; i < d->tab.nterms; i++) {
         dt = &d->tab.terms[i];
@@ -486,6 +490,94 @@ news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
 
 
 int
+news_search_bulk_compact(news_store_t *st, news_err_t *err)
+{
+    int          rc;
+    uint64_t     docs, length;
+    MDB_dbi      scratch;
+    MDB_txn     *txn;
+    news_bulk_t *bk;
+
+    bk = st->search_bulk;
+
+    if (news_store_write(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    rc = news_search_stats(st, txn, &docs, &length);
+
+    /* an index not built, or mostly there before the load: as it is */
+    if (rc != 0 || bk == NULL || bk->added < docs / 10 || bk->added == 0) {
+        news_store_abort(st, txn);
+        return rc == 0 || rc == MDB_NOTFOUND
+               ? NEWS_OK : news_store_fail(err, rc, "reading the search "
+                                           "statistics");
+    }
+
+    rc = mdb_dbi_open(txn, NEWS_POSTINGS_SCRATCH, MDB_CREATE, &scratch);
+
+    if (rc == 0) {
+        rc = news_db_append(txn, st->dbi[NEWS_DB_POSTINGS], scratch);
+    }
+
+    if (rc == 0) {
+        rc = mdb_drop(txn, st->dbi[NEWS_DB_POSTINGS], 0);
+    }
+
+    if (rc == 0) {
+        rc = news_db_append(txn, scratch, st->dbi[NEWS_DB_POSTINGS]);
+    }
+
+    if (rc == 0) {
+        rc = mdb_drop(txn, scratch, 1);
+    }
+
+    if (rc != 0) {
+        news_store_abort(st, txn);
+        return news_store_fail(err, rc, "writing the search index again");
+    }
+
+    return news_store_commit(st, txn, err);
+}
+
+
+/* every entry of `from` put at the end of the empty `to`, in key order */
+static int
+news_db_append(MDB_txn *txn, MDB_dbi from, MDB_dbi to)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *in, *out;
+
+    rc = mdb_cursor_open(txn, from, &in);
+    if (rc != 0) {
+        return rc;
+    }
+
+    rc = mdb_cursor_open(txn, to, &out);
+    if (rc != 0) {
+        mdb_cursor_close(in);
+        return rc;
+    }
+
+    for (rc = mdb_cursor_get(in, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(in, &key, &val, MDB_NEXT))
+    {
+        rc = mdb_cursor_put(out, &key, &val, MDB_APPEND);
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(out);
+    mdb_cursor_close(in);
+
+    return rc == MDB_NOTFOUND ? 0 : rc;
+}
+
+
+int
 news_search_ready(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
     int       rc;
@@ -562,6 +654,11 @@ news_search_reindex(news_store_t *st, news_err_t *err)
     }
 
     rc = news_search_reindex_all(st, err);
+
+    if (rc == NEWS_OK) {
+        rc = news_search_bulk_compact(st, err);
+    }
+
     news_search_bulk_end(st);
 
     return rc;

@@ -187,6 +187,22 @@ int news_search_bulk_begin(news_store_t *st, news_err_t *err);
 int news_search_flush(news_store_t *st, MDB_txn *txn, news_err_t *err);
 void news_search_bulk_end(news_store_t *st);
 
+/*
+ * After a bulk load's last commit, before its end, when the load indexed
+ * a tenth or more of the index's articles (each time costs two copies of
+ * the whole index): the postings written again in key order into full
+ * pages, in a txn of its own.  A batch's new blocks go in the middle of
+ * the tree (after each term's last block), where LMDB splits a full page
+ * in two, and leave the leaves about two-thirds full; here they are
+ * copied to a scratch database and back, each time appended
+ * (MDB_APPEND), in one txn, so that readers see the index whole
+ * throughout.  The file grows by about twice the postings meanwhile (the
+ * pages are freed at the commit, for later writes).  Later writes split
+ * pages again as they go.
+ */
+int news_search_bulk_compact(news_store_t *st, news_err_t *err);
+#define NEWS_POSTINGS_SCRATCH  "postings.compact"
+
 /* empties the index and indexes every published article (newsctl) */
 int news_search_reindex(news_store_t *st, news_err_t *err);
 

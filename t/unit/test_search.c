@@ -695,6 +695,55 @@ test_damage(void)
 
 
 /* newsctl check agrees with the index, and sees a posting taken away */
+/* the postings' leaf pages and entries */
+static void
+postings_stat(MDB_stat *ms)
+{
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    memset(ms, 0, sizeof(*ms));
+    news_store_read(&st, &txn, &err);
+    mdb_stat(txn, st.dbi[NEWS_DB_POSTINGS], ms);
+    news_store_read_done(&st);
+}
+
+
+/*
+ * A bulk load written again into full pages: reindex (which adds every
+ * article) ends with it; the same postings, in fewer leaves, and the
+ * scratch database gone.
+ */
+static void
+test_compact(void)
+{
+    MDB_dbi     scratch;
+    MDB_txn    *txn;
+    MDB_stat    before, after;
+    news_err_t  err;
+    char        walrus[4096], seal[64];
+
+    postings_stat(&before);
+    snprintf(walrus, sizeof(walrus), "%s", search("walrus"));
+    snprintf(seal, sizeof(seal), "%s", search("seal"));
+
+    ok(news_search_reindex(&st, &err) == NEWS_OK, "reindex");
+    postings_stat(&after);
+
+    is_int(after.ms_entries, before.ms_entries, "the same blocks");
+    ok(after.ms_leaf_pages < before.ms_leaf_pages,
+       "in fewer leaf pages (%zu before, %zu after)",
+       before.ms_leaf_pages, after.ms_leaf_pages);
+    is_str(search("walrus"), walrus, "the same results");
+    is_str(search("seal"), seal, "for each word");
+
+    news_store_read(&st, &txn, &err);
+    is_int(mdb_dbi_open(txn, NEWS_POSTINGS_SCRATCH, 0, &scratch),
+           MDB_NOTFOUND, "no scratch database is left");
+    news_store_read_done(&st);
+}
+
+
 static void
 test_check(void)
 {
@@ -760,6 +809,7 @@ main(void)
     test_depth();
     test_scheduled_many();
     test_damage();
+    test_compact();
     test_check();
 
     news_store_close(&st);
