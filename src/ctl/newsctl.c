@@ -17,6 +17,10 @@
 #include "search.h"
 
 
+static int newsctl_become_owner(const char *db, gid_t *gid);
+static void newsctl_become_root(gid_t gid);
+
+
 int
 main(int argc, char **argv)
 {
@@ -189,7 +193,9 @@ newsctl_usage(void)
 int
 newsctl_open(newsctl_t *ctl)
 {
+    int          rc, owner;
     char         path[4096];
+    gid_t        root_gid;
     news_err_t   err;
     struct stat  st;
 
@@ -206,14 +212,20 @@ newsctl_open(newsctl_t *ctl)
         ctl->mapsize = NEWS_MAPSIZE_DEFAULT;
     }
 
-    if (news_store_open(&ctl->store, ctl->db, ctl->mapsize, &err)
-        != NEWS_OK)
-    {
+    /* files an older newsctl left root's, then new ones made the owner's */
+    newsctl_own_files(ctl->db);
+    owner = newsctl_become_owner(ctl->db, &root_gid);
+
+    rc = news_store_open(&ctl->store, ctl->db, ctl->mapsize, &err);
+
+    if (owner) {
+        newsctl_become_root(root_gid);
+    }
+
+    if (rc != NEWS_OK) {
         fprintf(stderr, "newsctl: %s\n", err.msg);
         return 1;
     }
-
-    newsctl_own_files(ctl->db);
 
     if (ctl->store.dead_readers) {
         fprintf(stderr, "newsctl: cleared %d stale reader slots\n",
@@ -250,6 +262,47 @@ newsctl_own_files(const char *db)
             fprintf(stderr, "newsctl: chown \"%s\": %s\n", path,
                     strerror(errno));
         }
+    }
+}
+
+
+/*
+ * Run as root on the directory nginx made for its workers, newsctl makes
+ * the store's files as the directory's owner: a worker opens the store as
+ * soon as it starts, and would be refused files root made, in the moment
+ * before they could be handed over.  Whether the identity changed; the
+ * group to go back to in *gid.
+ */
+static int
+newsctl_become_owner(const char *db, gid_t *gid)
+{
+    struct stat  st;
+
+    *gid = getegid();
+
+    if (geteuid() != 0 || stat(db, &st) != 0 || st.st_uid == 0) {
+        return 0;
+    }
+
+    if (setegid(st.st_gid) != 0) {
+        return 0;
+    }
+
+    if (seteuid(st.st_uid) != 0) {
+        (void) setegid(*gid);
+        return 0;
+    }
+
+    return 1;
+}
+
+
+static void
+newsctl_become_root(gid_t gid)
+{
+    /* root's own ids, which the kernel never refuses back to it */
+    if (seteuid(0) != 0 || setegid(gid) != 0) {
+        fprintf(stderr, "newsctl: back to root: %s\n", strerror(errno));
     }
 }
 

@@ -231,6 +231,12 @@ fault_reload(void)
     }
 
     if (stat(fault_path, &sb) != 0) {
+        /* a process that took another identity for a while (newsctl
+         * opening a store as its directory's owner) keeps its rules */
+        if (errno == EACCES) {
+            return;
+        }
+
         memset(&sb, 0, sizeof(sb));
     }
 
