@@ -80,6 +80,12 @@ static void news_check_session(news_check_ctx_t *c, const MDB_val *key,
 static void news_check_sdoc(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_sdocs_done(news_check_ctx_t *c);
+static void news_check_steaser(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
+typedef int (*news_check_search_pt)(news_store_t *st, MDB_txn *txn,
+    const MDB_val *key, const MDB_val *val, news_buf_t *why);
+static void news_check_search_entry(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val, news_check_search_pt check);
 static void news_check_posting(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_author(news_check_ctx_t *c, const MDB_val *key,
@@ -123,6 +129,7 @@ static const struct {
     { NEWS_DB_SESSIONS,  news_check_session,  NULL },
     { NEWS_DB_SDOCS,     news_check_sdoc,     news_check_sdocs_done },
     { NEWS_DB_POSTINGS,  news_check_posting,  NULL },
+    { NEWS_DB_STEASERS,  news_check_steaser,  NULL },
     { NEWS_DB_WORDS,     news_check_word,     news_check_words_done },
     { NEWS_DB_STANDING,  news_check_standing, NULL },
     { NEWS_DB_MODLOG,    news_check_modlog,   NULL },
@@ -1861,12 +1868,29 @@ static void
 news_check_posting(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val)
 {
+    news_check_search_entry(c, key, val, news_search_check_block);
+}
+
+
+static void
+news_check_steaser(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val)
+{
+    news_check_search_entry(c, key, val, news_steaser_check_entry);
+}
+
+
+/* an entry of the search index's, by its own module's check */
+static void
+news_check_search_entry(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val, news_check_search_pt check)
+{
     news_buf_t  why, k;
 
     news_buf_init(&why);
     news_buf_init(&k);
 
-    if (news_search_check_block(c->st, c->txn, key, val, &why) != 0) {
+    if (check(c->st, c->txn, key, val, &why) != 0) {
         news_check_fail(c, "%s: %s",
                         news_check_key(&k, key->mv_data, key->mv_size),
                         news_buf_cstr(&why));

@@ -1,8 +1,8 @@
 /*
  * The search page's main part and the search API's JSON: search.c finds
- * the hits; here each hit's article is loaded and shown with a snippet.
- * Every byte of the query and of the articles is escaped for where it
- * goes.
+ * the hits; here each hit is shown from its teaser (search_teaser.c),
+ * with a snippet.  Every byte of the query and of the articles is
+ * escaped for where it goes (a teaser's head when it was written).
  */
 
 #include <stdio.h>
@@ -16,10 +16,8 @@
 
 
 static void news_search_form(news_buf_t *b, const char *q, size_t n);
-static void news_search_teaser(news_buf_t *b, const news_query_t *query,
-    const news_article_t *a, long first);
 static long news_search_first(const news_search_page_t *sp, size_t i,
-    const news_article_t *a);
+    const news_steaser_t *t);
 static void news_search_pager(news_buf_t *b, const char *q, size_t n,
     unsigned page, int more);
 static void news_url_encode(news_buf_t *b, const char *s, size_t n);
@@ -65,8 +63,7 @@ news_render_search_page(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
 {
     size_t          i;
-    cJSON          *obj;
-    news_article_t  a;
+    news_steaser_t  t;
 
     news_buf_addl(b, "<h1>Search</h1>\n");
     news_search_form(b, sp->q, sp->qlen);
@@ -91,15 +88,16 @@ news_render_search_page(news_store_t *st, MDB_txn *txn,
     news_buf_addl(b, "<ol class=\"teasers\">\n");
 
     for (i = 0; i < sp->s->count; i++) {
-        /* the record's fields as they are: its write checked them */
-        if (news_article_view(st, txn, sp->s->hits[i].id, &a, &obj, err)
+        if (news_steaser_get(st, txn, sp->s->hits[i].id, &t, err)
             != NEWS_OK)
         {
             return err->code;
         }
 
-        news_search_teaser(b, sp->query, &a, news_search_first(sp, i, &a));
-        cJSON_Delete(obj);
+        news_buf_add(b, t.head, t.head_len);
+        news_search_snippet_at(b, sp->query, t.body, t.body_len,
+                               news_search_first(sp, i, &t));
+        news_buf_addl(b, "</p>\n</article></li>\n");
     }
 
     news_buf_addl(b, "</ol>\n");
@@ -114,45 +112,46 @@ news_render_search_json(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err)
 {
     size_t          i;
-    cJSON          *obj;
     news_buf_t      snip;
-    news_article_t  a;
+    news_steaser_t  t;
     unsigned char   next[4];
 
+    news_buf_init(&snip);
     news_buf_addl(b, "{\"query\":");
     news_json_string(b, sp->q, sp->qlen);
     news_buf_addl(b, ",\"results\":[");
 
     for (i = 0; i < sp->s->count; i++) {
-        /* the record's fields as they are: its write checked them */
-        if (news_article_view(st, txn, sp->s->hits[i].id, &a, &obj, err)
+        if (news_steaser_get(st, txn, sp->s->hits[i].id, &t, err)
             != NEWS_OK)
         {
             return err->code;
         }
 
         news_buf_adds(b, i ? ",{\"slug\":" : "{\"slug\":");
-        news_json_string(b, a.slug, strlen(a.slug));
+        news_json_string(b, t.slug, t.slug_len);
         news_buf_addl(b, ",\"title\":");
-        news_json_string(b, a.title, strlen(a.title));
+        news_json_string(b, t.title, t.title_len);
         news_buf_addl(b, ",\"section\":");
-        news_json_string(b, a.section, strlen(a.section));
+        news_json_string(b, t.section, t.section_len);
         news_buf_addl(b, ",\"published_at\":\"");
-        news_time_rfc3339(b, a.published_at);
-        news_buf_addf(b, "\",\"score\":%.4f,\"url\":\"" NEWS_ROUTE_ARTICLE "%s\","
-                      "\"snippet_html\":", sp->s->hits[i].score, a.slug);
+        news_time_rfc3339(b, t.published_at);
+        news_buf_addf(b, "\",\"score\":%.4f,\"url\":\"" NEWS_ROUTE_ARTICLE,
+                      sp->s->hits[i].score);
+        news_buf_add(b, t.slug, t.slug_len);
+        news_buf_addl(b, "\",\"snippet_html\":");
 
         /* the snippet as HTML (escaped, <mark> around the words), in JSON */
-        news_buf_init(&snip);
-        news_search_snippet_at(&snip, sp->query, a.body, strlen(a.body),
-                               news_search_first(sp, i, &a));
+        news_buf_reset(&snip);
+        news_search_snippet_at(&snip, sp->query, t.body, t.body_len,
+                               news_search_first(sp, i, &t));
         news_json_string(b, snip.data ? snip.data : "", snip.len);
         b->failed |= snip.failed;
-        news_buf_free(&snip);
 
         news_buf_addc(b, '}');
-        cJSON_Delete(obj);
     }
+
+    news_buf_free(&snip);
 
     news_be32_put(next, (uint32_t) (sp->s->offset + sp->s->count));
     news_render_list_end(b, next, sizeof(next), sp->s->more);
@@ -182,19 +181,19 @@ news_search_form(news_buf_t *b, const char *q, size_t n)
  */
 static long
 news_search_first(const news_search_page_t *sp, size_t i,
-    const news_article_t *a)
+    const news_steaser_t *t)
 {
     if (i >= sp->s->nwords) {
         return NEWS_SNIPPET_LOOK;
     }
 
-    return news_search_body_first(a, sp->query, &sp->s->words[i]);
+    return news_search_body_first(t->body_start, sp->query,
+                                  &sp->s->words[i]);
 }
 
 
-static void
-news_search_teaser(news_buf_t *b, const news_query_t *query,
-    const news_article_t *a, long first)
+void
+news_search_teaser_head(news_buf_t *b, const news_article_t *a)
 {
     news_buf_addl(b, "<li><article>\n<h2><a href=\"" NEWS_ROUTE_ARTICLE);
     news_buf_adds(b, a->slug);
@@ -209,8 +208,6 @@ news_search_teaser(news_buf_t *b, const news_query_t *query,
 
     news_render_time(b, a->published_at);
     news_buf_addl(b, "</p>\n<p class=\"snippet\">");
-    news_search_snippet_at(b, query, a->body, strlen(a->body), first);
-    news_buf_addl(b, "</p>\n</article></li>\n");
 }
 
 

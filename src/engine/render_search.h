@@ -41,6 +41,14 @@ int news_render_search_json(news_store_t *st, MDB_txn *txn,
     const news_search_page_t *sp, news_buf_t *b, news_err_t *err);
 
 /*
+ * A search page's teaser of article a up to its snippet: <li><article>,
+ * the title's link, section and date, <p class="snippet">; written into
+ * the article's search teaser (search.h) when it is indexed, and the
+ * snippet, "</p>\n</article></li>\n" follow it on the page.
+ */
+void news_search_teaser_head(news_buf_t *b, const news_article_t *a);
+
+/*
  * A whole answer in a read txn of its own, for a pool thread (MDB_NOTLS:
  * a txn may live in any thread, one at a time): runs sp->query (none: an
  * empty box) into s, renders the page (json = 0) or the JSON into b and

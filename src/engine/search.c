@@ -227,14 +227,14 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         val.mv_size = sizeof(v);
 
         rc = mdb_put(txn, st->dbi[NEWS_DB_SDOCS], &key, &val, 0);
-        rc = rc == 0 ? NEWS_OK
+        rc = rc == 0 ? news_steaser_write(st, txn, a, 1, err)
                      : news_store_fail(err, rc, "writing the search index");
         docs++;
         length += d.length;
 
     } else if (rc == NEWS_OK) {
         rc = mdb_del(txn, st->dbi[NEWS_DB_SDOCS], &key, NULL);
-        rc = rc == 0 ? NEWS_OK
+        rc = rc == 0 ? news_steaser_write(st, txn, a, 0, err)
                      : news_store_fail(err, rc, "writing the search index");
         docs = docs ? docs - 1 : 0;
         length = length > d.length ? length - d.length : 0;
@@ -686,6 +686,10 @@ news_search_reindex_all(news_store_t *st, news_err_t *err)
         rc = mdb_drop(txn, st->dbi[NEWS_DB_SDOCS], 0);
     }
 
+    if (rc == 0) {
+        rc = mdb_drop(txn, st->dbi[NEWS_DB_STEASERS], 0);
+    }
+
     /* an index of the first format is gone with its statistics */
     if (rc == 0) {
         key.mv_data = NEWS_SEARCH_KEY_1;
@@ -861,14 +865,11 @@ news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
  * counted from them, and the first position of a query's term past it
  * is where that term is first in the body.
  */
-long
-news_search_body_first(const news_article_t *a, const news_query_t *q,
-    const news_hit_words_t *w)
+uint32_t
+news_search_body_start(const news_article_t *a)
 {
-    long            first;
-    unsigned        i, t;
-    uint32_t        body, pos, v;
-    const uint8_t  *s, *end;
+    unsigned  i;
+    uint32_t  body;
 
     body = news_field_words(a->title) + news_field_words(a->subtitle)
            + news_field_words(a->section) + 3 * NEWS_FIELD_GAP;
@@ -876,6 +877,19 @@ news_search_body_first(const news_article_t *a, const news_query_t *q,
     for (i = 0; i < a->ntags; i++) {
         body += news_field_words(a->tags[i]) + NEWS_FIELD_GAP;
     }
+
+    return body;
+}
+
+
+long
+news_search_body_first(uint32_t body, const news_query_t *q,
+    const news_hit_words_t *w)
+{
+    long            first;
+    unsigned        t;
+    uint32_t        pos, v;
+    const uint8_t  *s, *end;
 
     first = -1;
 
@@ -1757,6 +1771,11 @@ news_search_check_article(news_store_t *st, MDB_txn *txn,
         news_buf_addf(why, "in sdocs with length %u, not %u",
                       news_be32_get((const unsigned char *) val.mv_data + 8),
                       d.length);
+        news_doc_free(&d);
+        return -1;
+    }
+
+    if (news_steaser_check(st, txn, a, why) != 0) {
         news_doc_free(&d);
         return -1;
     }

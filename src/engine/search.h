@@ -254,12 +254,75 @@ void news_search_snippet(news_buf_t *b, const news_query_t *q,
 void news_search_snippet_at(news_buf_t *b, const news_query_t *q,
     const char *text, size_t n, long first);
 
+/* bytes of a text that a snippet looks through for the query's words */
+#define NEWS_SNIPPET_SCAN  65536
+
 /*
- * Where the first of the query's words is in article a's body, from
- * where the index has them (w, of a as it is indexed): the count of the
- * body's words before it, or -1 when none is in the body.
+ * Where the first of the query's words is in an article's body, from
+ * where the index has them (w, of the article as it is indexed), its
+ * body's first word at position `body` (news_search_body_start): the
+ * count of the body's words before it, or -1 when none is in the body.
  */
-long news_search_body_first(const news_article_t *a, const news_query_t *q,
+long news_search_body_first(uint32_t body, const news_query_t *q,
     const news_hit_words_t *w);
+
+/* the index's position of article a's first word of the body */
+uint32_t news_search_body_start(const news_article_t *a);
+
+
+/*
+ * Search teasers (search_teaser.c): what a result shows of an article,
+ * laid out when the index takes the article in, so that a hit costs one
+ * lookup and no parsing.  Written and deleted with the article's sdocs
+ * entry, in the same txn (news_search_index): an article the index holds
+ * has one, in its current form.
+ *
+ *   steasers  be64 article id -> be64 published_at, be32 the body's
+ *             first position (news_search_body_start), be32 the lengths
+ *             of slug, title, section, head and body, then those bytes:
+ *             head is the search page's teaser up to its snippet (HTML,
+ *             render_search.c), body the article's Markdown source up
+ *             to NEWS_SNIPPET_SCAN bytes (what a snippet reads).
+ */
+typedef struct {
+    int64_t      published_at;
+    uint32_t     body_start;
+    const char  *slug;
+    size_t       slug_len;
+    const char  *title;
+    size_t       title_len;
+    const char  *section;
+    size_t       section_len;
+    const char  *head;
+    size_t       head_len;
+    const char  *body;
+    size_t       body_len;
+} news_steaser_t;
+
+/*
+ * Article id's teaser, its fields pointing into the store's map (valid
+ * until txn ends or writes): NEWS_NOTFOUND when the index lacks it,
+ * NEWS_ERROR when it does not decode.
+ */
+int news_steaser_get(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_steaser_t *t, news_err_t *err);
+
+/* writes article a's teaser (add = 1) or deletes it, in the index's txn */
+int news_steaser_write(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, int add, news_err_t *err);
+
+/*
+ * A store from before the teasers (schema 4): every article the index
+ * holds gets its teaser, in the txn that makes the database.
+ */
+int news_steaser_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/* for newsctl check: 0 if article a's teaser is a's as written, else -1 */
+int news_steaser_check(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, news_buf_t *why);
+
+/* a teaser decodes and its article is in sdocs */
+int news_steaser_check_entry(news_store_t *st, MDB_txn *txn,
+    const MDB_val *key, const MDB_val *val, news_buf_t *why);
 
 #endif /* NEWS_SEARCH_H */

@@ -21,7 +21,8 @@ const char  *news_db_names[NEWS_DB_N] = {
     "meta", "articles", "slugs", "times", "pages",
     "comments", "users", "names", "sessions", "throttle", "cindex",
     "topics", "revisions", "pending", "threads", "authors", "postings",
-    "sdocs", "words", "outbox", "standing", "modlog", "reports", "desk"
+    "sdocs", "words", "outbox", "standing", "modlog", "reports", "desk",
+    "steasers"
 };
 
 

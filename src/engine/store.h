@@ -23,7 +23,8 @@
  *             to disown (see comments.h)
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h,
  *             throttle.h)
- *   postings, sdocs: the search index (see search.h)
+ *   postings, sdocs, steasers: the search index and its results'
+ *             teasers (see search.h)
  *   words     the banned and suspect words (see words.h)
  *   outbox    the keys each write made stale, for the edges (outbox.h)
  *   standing, modlog, reports: readers' standing, the moderation log,
@@ -46,11 +47,13 @@
  * page kept under 'K'); 3 since an author index entry carries the hash of
  * its comment's body (comments.h), which a build of schema 2 takes for a
  * corrupt entry; 4 since a comment page may have threads beside it
- * (articles.h, news_cpage_t), which a build of schema 3 would not show.
+ * (articles.h, news_cpage_t), which a build of schema 3 would not show;
+ * 5 since the search index keeps a teaser of each article it holds
+ * (search.h, steasers), which a build of schema 4 would not keep in step.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  4
+#define NEWS_SCHEMA_VERSION  5
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 
@@ -96,6 +99,7 @@ enum {
     NEWS_DB_MODLOG,
     NEWS_DB_REPORTS,
     NEWS_DB_DESK,
+    NEWS_DB_STEASERS,
     NEWS_DB_N
 };
 

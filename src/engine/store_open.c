@@ -151,7 +151,7 @@ news_store_env_open(news_store_t *st, const char *dir, uint64_t mapsize,
 static int
 news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 {
-    int       i, rc, missing, stale, pending, search, desk;
+    int       i, rc, missing, stale, pending, search, desk, teasers;
     MDB_txn  *txn;
 
     /* usually everything exists: open the handles in a read txn */
@@ -220,6 +220,9 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     desk = mdb_dbi_open(txn, news_db_names[NEWS_DB_DESK], 0,
                         &st->dbi[NEWS_DB_DESK])
            == MDB_NOTFOUND;
+    teasers = mdb_dbi_open(txn, news_db_names[NEWS_DB_STEASERS], 0,
+                           &st->dbi[NEWS_DB_STEASERS])
+              == MDB_NOTFOUND;
 
     for (i = 0; i < NEWS_DB_N; i++) {
         rc = mdb_dbi_open(txn, news_db_names[i], MDB_CREATE, &st->dbi[i]);
@@ -232,7 +235,8 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     if (news_store_check_schema(st, txn, dir, &stale, err) != NEWS_OK
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
-        || (desk && news_desk_fill(st, txn, err) != NEWS_OK))
+        || (desk && news_desk_fill(st, txn, err) != NEWS_OK)
+        || (teasers && !search && news_steaser_fill(st, txn, err) != NEWS_OK))
     {
         mdb_txn_abort(txn);
         return err->code;

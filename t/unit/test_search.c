@@ -17,6 +17,7 @@
 #include "articles.h"
 #include "publish.h"
 #include "check.h"
+#include "render_search.h"
 #include "search.h"
 #include "text.h"
 
@@ -103,6 +104,71 @@ search_at(const char *query, int64_t now)
     free(s);
 
     return out;
+}
+
+
+/*
+ * The search page's results for a query (the API's JSON if `json`),
+ * read in txn, or in a read txn of their own when txn is NULL
+ */
+static const char *
+results_in(MDB_txn *txn, const char *query, int json)
+{
+    int                  rc;
+    MDB_txn             *own;
+    news_err_t           err;
+    news_query_t         q;
+    news_search_t       *s;
+    news_search_page_t   sp;
+    static news_buf_t    b;
+
+    news_buf_free(&b);
+    news_buf_init(&b);
+    news_search_parse(&q, query, strlen(query), &err);
+    s = calloc(1, sizeof(*s));
+    s->limit = 20;
+    s->now = NOW;
+
+    memset(&sp, 0, sizeof(sp));
+    sp.q = query;
+    sp.qlen = strlen(query);
+    sp.query = &q;
+    sp.s = s;
+    sp.page = 1;
+
+    own = NULL;
+    rc = txn ? NEWS_OK : news_store_read(&st, &own, &err);
+
+    if (rc == NEWS_OK) {
+        rc = news_search_run(&st, txn ? txn : own, &q, s, &err);
+    }
+
+    if (rc == NEWS_OK) {
+        rc = json ? news_render_search_json(&st, txn ? txn : own, &sp, &b,
+                                            &err)
+                  : news_render_search_page(&st, txn ? txn : own, &sp, &b,
+                                            &err);
+    }
+
+    if (own) {
+        news_store_read_done(&st);
+    }
+
+    free(s);
+
+    if (rc != NEWS_OK) {
+        news_buf_reset(&b);
+        news_buf_addf(&b, "error: %s", err.msg);
+    }
+
+    return news_buf_cstr(&b);
+}
+
+
+static const char *
+results(const char *query)
+{
+    return results_in(NULL, query, 0);
 }
 
 
@@ -442,7 +508,7 @@ test_snippet_words(void)
             news_buf_init(&at);
             news_search_snippet(&scan, &q, a.body, strlen(a.body));
             news_search_snippet_at(&at, &q, a.body, strlen(a.body),
-                                   news_search_body_first(&a, &q,
+                                   news_search_body_first(news_search_body_start(&a), &q,
                                                           &s->words[i]));
             same += scan.len == at.len
                     && memcmp(scan.data, at.data, scan.len) == 0;
@@ -578,6 +644,111 @@ test_scheduled_many(void)
        "and all once they are due");
 }
 
+/*
+ * A hit is shown from its teaser, which the article's writes keep in
+ * step in their own txn: an update is shown in its new form by a search
+ * in the same txn (and its old one again when that txn is thrown
+ * away), a deleted article never.
+ */
+static void
+test_teasers(void)
+{
+    int              rc;
+    cJSON           *obj;
+    MDB_txn         *txn;
+    uint64_t         id;
+    news_err_t       err;
+    const char      *p;
+    news_article_t   a;
+    news_steaser_t   t;
+
+    id = save("{\"title\":\"Old narwhal <headline>\",\"author\":\"A\","
+              "\"section\":\"Oceans & Seas\",\"body\":\"The narwhal "
+              "swims to Quokkaland.\"}", 0);
+    p = results("narwhal");
+    ok(strstr(p, "Old narwhal &lt;headline&gt;</a></h2>") != NULL
+       && strstr(p, "Oceans &amp; Seas · <time") != NULL
+       && strstr(p, "The <mark>narwhal</mark> swims to Quokkaland</p>") != NULL,
+       "a hit shown from its teaser");
+
+    obj = cJSON_Parse("{\"title\":\"New narwhal headline\",\"author\":"
+                      "\"A\",\"section\":\"Oceans\",\"body\":\"The "
+                      "narwhal dives deep.\"}");
+    rc = news_article_from_json(&a, obj, NOW - 100, 0, &err);
+    cJSON_Delete(obj);
+    ok(rc == NEWS_OK && news_store_write(&st, &txn, &err) == NEWS_OK
+       && news_article_save(&st, txn, &a, id, NOW - 100, &err) == NEWS_OK,
+       "updated in a write txn");
+    news_article_free(&a);
+
+    p = results_in(txn, "narwhal", 0);
+    ok(strstr(p, "New narwhal headline") != NULL
+       && strstr(p, "<mark>narwhal</mark> dives deep") != NULL
+       && strstr(p, "Old narwhal") == NULL && strstr(p, "swims") == NULL,
+       "a search in the update's txn shows its new teaser");
+    p = results_in(txn, "quokkaland", 0);
+    ok(strstr(p, "No results for") != NULL, "and not the old words");
+    news_store_abort(&st, txn);
+
+    p = results("narwhal");
+    ok(strstr(p, "Old narwhal &lt;headline&gt;") != NULL
+       && strstr(p, "Quokkaland") != NULL,
+       "the txn thrown away: the old teaser again");
+
+    ok(save("{\"title\":\"New narwhal headline\",\"author\":\"A\","
+            "\"section\":\"Oceans\",\"body\":\"The narwhal dives "
+            "deep.\"}", id) == id, "updated for good");
+    p = results_in(NULL, "narwhal", 1);
+    ok(strstr(p, "\"title\":\"New narwhal headline\",\"section\":"
+              "\"Oceans\"") != NULL
+       && strstr(p, "dives deep") != NULL,
+       "the API shows the new teaser");
+
+    ok(delete(id) == NEWS_OK, "deleted");
+    ok(strstr(results("narwhal"), "No results for") != NULL,
+       "a deleted article is never shown");
+    news_store_read(&st, &txn, &err);
+    is_int(news_steaser_get(&st, txn, id, &t, &err), NEWS_NOTFOUND,
+           "its teaser is gone with it");
+    news_store_read_done(&st);
+}
+
+
+/*
+ * A store from before the teasers (schema 4, no steasers database): the
+ * first opening writes a teaser for each article the index holds.
+ */
+static void
+test_teaser_fill(void)
+{
+    MDB_txn       *txn;
+    news_err_t     err;
+    news_check_t   r;
+    char           before[8192];
+
+    snprintf(before, sizeof(before), "%s", results("walrus"));
+
+    news_store_write(&st, &txn, &err);
+    ok(mdb_drop(txn, st.dbi[NEWS_DB_STEASERS], 1) == 0,
+       "the teasers' database taken away");
+    news_store_commit(&st, txn, &err);
+    news_store_close(&st);
+
+    ok(news_store_open(&st, dir, 64 * 1024 * 1024, &err) == NEWS_OK,
+       "opened again: %s", err.msg);
+    is_str(results("walrus"), before, "the same results from the teasers "
+           "written on opening");
+
+    news_check_init(&r);
+    news_store_read(&st, &txn, &err);
+    ok(news_check_store(&st, txn, &r, &err) == NEWS_OK && r.violations == 0,
+       "check: the teasers agree with the articles %s",
+       news_buf_cstr(&r.lines));
+    news_store_read_done(&st);
+    news_check_free(&r);
+}
+
+
 
 /* a damaged index, seen by newsctl check; each in a txn thrown away */
 static int
@@ -622,7 +793,8 @@ test_damage(void)
     MDB_val         key, val;
     uint64_t        tea, draft;
     news_err_t      err;
-    unsigned char   kb[8], sd[12], pk[7], blk[24];
+    size_t          tzlen;
+    unsigned char   kb[8], sd[12], pk[7], blk[24], tz[4096];
 
     tea = strtoull(search("tea"), NULL, 10);
     draft = strtoull(search("zebra"), NULL, 10);
@@ -663,6 +835,29 @@ test_damage(void)
     news_be64_put(kb, 999999);
     damaged("an article that does not exist in sdocs", st.dbi[NEWS_DB_SDOCS],
             kb, 8, sd, 12, "article 999999 is indexed but does not exist");
+
+    /* its teaser: gone, stale, not one, or of an article not indexed */
+    news_be64_put(kb, tea);
+    news_store_read(&st, &txn, &err);
+    ok(mdb_get(txn, st.dbi[NEWS_DB_STEASERS], &key, &val) == 0
+       && val.mv_size < sizeof(tz), "its teaser");
+    tzlen = val.mv_size;
+    memcpy(tz, val.mv_data, tzlen);
+    news_store_read_done(&st);
+
+    damaged("a published article without its teaser",
+            st.dbi[NEWS_DB_STEASERS], kb, 8, NULL, -1,
+            "indexed, but without its search teaser");
+    tz[tzlen - 1] ^= 1;
+    damaged("a stale teaser", st.dbi[NEWS_DB_STEASERS], kb, 8, tz, tzlen,
+            "its search teaser is not the article's as it is");
+    tz[tzlen - 1] ^= 1;
+    damaged("a teaser that does not decode", st.dbi[NEWS_DB_STEASERS], kb, 8,
+            tz, tzlen - 1, "a search teaser that does not decode");
+    news_be64_put(kb, 999999);
+    damaged("a teaser of an article not indexed", st.dbi[NEWS_DB_STEASERS],
+            kb, 8, tz, tzlen,
+            "a search teaser of article 999999, which is not indexed");
 
     damaged("a posting key without its doc", st.dbi[NEWS_DB_POSTINGS],
             "ab", 2, "\0\0\0\0\0\0", 6, "not a term . 0 . doc key");
@@ -808,8 +1003,10 @@ main(void)
     test_parse_edges();
     test_depth();
     test_scheduled_many();
+    test_teasers();
     test_damage();
     test_compact();
+    test_teaser_fill();
     test_check();
 
     news_store_close(&st);
