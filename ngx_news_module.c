@@ -15,6 +15,7 @@
 #include "http/ngx_http_news.h"
 #include "http/ngx_http_news_conf.h"
 #include "engine/publish.h"
+#include "engine/shared_writer.h"
 
 
 static ngx_int_t ngx_http_news_init_process(ngx_cycle_t *cycle);
@@ -404,6 +405,11 @@ ngx_http_news_init_process(ngx_cycle_t *cycle)
     /* a batch of comments on one article renders its pages once */
     nmcf->writer.flush = news_articles_flush;
 
+    /* every worker's comment posts in one batch (engine/shared_writer.h) */
+    if (!nmcf->store.readonly) {
+        nmcf->writer.shared = nmcf->shared;
+    }
+
     nmcf->store_open = 1;
 
     ngx_log_debug1(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
@@ -450,6 +456,7 @@ ngx_http_news_disown_left(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
 static void
 ngx_http_news_exit_process(ngx_cycle_t *cycle)
 {
+    unsigned long               batches, writes, mixed;
     ngx_http_news_main_conf_t  *nmcf;
 
     nmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_news_module);
@@ -459,6 +466,15 @@ ngx_http_news_exit_process(ngx_cycle_t *cycle)
 
     /* the thread pools have exited by now: no write is in flight */
     ngx_http_news_edge_stop(nmcf);
+
+    if (nmcf->writer.shared != NULL) {
+        news_shared_counts(nmcf->writer.shared, &batches, &writes, &mixed);
+        ngx_log_debug3(NGX_LOG_DEBUG_HTTP, cycle->log, 0,
+                       "news: the shared writer so far: %ul comment posts "
+                       "in %ul batches, %ul with another worker's",
+                       writes, batches, mixed);
+    }
+
     news_writer_destroy(&nmcf->writer);
     news_store_close(&nmcf->store);
     nmcf->store_open = 0;

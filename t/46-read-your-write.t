@@ -3,7 +3,9 @@
 # reads the article's pages and its JSON.  A comment answered 2xx is
 # committed with its comment page, so every reader after that sees it.
 # Then issue 14's hot article: 16 posters while 32 readers read its page
-# without pause, each poster reading the page right after each 2xx.
+# without pause, each poster reading the page right after each 2xx.  The
+# two workers' posts share batches (one writer for all, the shared
+# writer): the workers' logs say so at the end.
 use strict;
 use warnings;
 use Test::More;
@@ -197,4 +199,16 @@ my ($rc, $out) = $t->newsctl('check');
 is($rc, 0, 'newsctl check finds the store whole') or diag($out);
 
 $t->done;
+
+# Both workers' posts went through the one shared writer: each worker
+# says, as it exits, what it has led so far (the last to exit, all)
+my ($posts, $batches, $mixed) = (0, 0, 0);
+my $log = $t->error_log;
+while ($log =~ /shared writer so far: (\d+) comment posts in (\d+) batches, (\d+) with/g) {
+    ($posts, $batches, $mixed) = ($1, $2, $3) if $1 > $posts;
+}
+my $all = $KIDS * $EACH + $POSTERS * $TOPS;
+is($posts, $all, "the shared writer took all $all posts, in $batches batches");
+ok($mixed > 0, "$mixed of its batches held both workers' posts");
+
 done_testing();

@@ -8,6 +8,7 @@
  */
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "articles.h"
@@ -17,6 +18,8 @@
 #include "render_community.h"
 #include "service.h"
 #include "service_op.h"
+#include "shared_writer.h"
+#include "text.h"
 
 
 
@@ -33,6 +36,12 @@ static int news_article_set_closed_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err);
+static int news_comment_add_shared(news_writer_t *w,
+    const news_comment_policy_t *p, const news_actor_t *actor,
+    const char *slug, news_comment_t *c, int64_t now, unsigned *retry,
+    news_err_t *err);
+static int news_comment_post_apply(news_store_t *st, MDB_txn *txn,
+    void *arg, news_err_t *err);
 static int news_comment_change_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_comment_report_apply(news_store_t *st, MDB_txn *txn,
@@ -259,12 +268,138 @@ news_comment_add(news_writer_t *w, const news_comment_policy_t *p,
     const news_actor_t *actor, const char *slug, news_comment_t *c,
     int64_t now, unsigned *retry, news_err_t *err)
 {
+    int                rc;
     news_service_op_t  op = {
         .actor = actor, .policy = p, .slug = slug, .comment = c, .now = now,
         .retry = retry
     };
 
+    if (w->shared != NULL) {
+        rc = news_comment_add_shared(w, p, actor, slug, c, now, retry, err);
+        if (rc != NEWS_SHARED_LOCAL) {
+            return rc;
+        }
+    }
+
     return news_service_write(w, news_comment_add_apply, &op, err);
+}
+
+
+/*
+ * A comment post as it goes to the shared writer (shared_writer.h): every
+ * input by value, for a batch that another process may lead; its outputs
+ * (c, retry) come back in the same bytes.
+ */
+typedef struct {
+    news_comment_policy_t  policy;
+    uint64_t               actor_id;
+    int                    role;
+    int64_t                since;
+    int64_t                now;
+    char                   name[NEWS_NAME_MAX + 1];
+    char                   slug[NEWS_SLUG_MAX + 1];
+    news_comment_t         c;           /* in: parent; out: the rest */
+    unsigned               retry;       /* out */
+    char                   body[];      /* NUL-terminated */
+} news_comment_post_t;
+
+
+size_t
+news_comment_post_size(size_t body)
+{
+    return sizeof(news_comment_post_t) + body + 1;
+}
+
+
+static int
+news_comment_add_shared(news_writer_t *w, const news_comment_policy_t *p,
+    const news_actor_t *actor, const char *slug, news_comment_t *c,
+    int64_t now, unsigned *retry, news_err_t *err)
+{
+    int                   rc;
+    size_t                len, nlen, slen;
+    news_comment_post_t  *post;
+
+    nlen = strlen(actor->name);
+    slen = strlen(slug);
+    len = strlen(c->body);
+
+    if (nlen > NEWS_NAME_MAX || slen > NEWS_SLUG_MAX) {
+        return NEWS_SHARED_LOCAL;
+    }
+
+    post = calloc(1, sizeof(news_comment_post_t) + len + 1);
+    if (post == NULL) {
+        return NEWS_SHARED_LOCAL;
+    }
+
+    post->policy = *p;
+    post->actor_id = actor->id;
+    post->role = actor->role;
+    post->since = actor->since;
+    post->now = now;
+    memcpy(post->name, actor->name, nlen);
+    memcpy(post->slug, slug, slen);
+    post->c.parent = c->parent;
+    memcpy(post->body, c->body, len);
+
+    rc = news_shared_run(w->shared, w, news_comment_post_apply, post,
+                         sizeof(news_comment_post_t) + len + 1,
+                         sizeof(news_comment_post_t), err);
+
+    if (rc == NEWS_OK) {
+        post->c.author = c->author;
+        post->c.body = c->body;
+        *c = post->c;
+        c->author = (char *) actor->name;
+    }
+
+    if (rc == NEWS_LIMITED) {
+        *retry = post->retry;
+    }
+
+    free(post);
+
+    return rc;
+}
+
+
+/* in the leading process's batch: the post's op, pointing into its bytes */
+static int
+news_comment_post_apply(news_store_t *st, MDB_txn *txn, void *arg,
+    news_err_t *err)
+{
+    news_comment_post_t *post = arg;
+
+    int                rc;
+    news_actor_t       actor;
+    news_comment_t     c;
+    news_service_op_t  op;
+
+    actor.id = post->actor_id;
+    actor.name = post->name;
+    actor.role = post->role;
+    actor.since = post->since;
+
+    c = post->c;
+    c.body = post->body;
+
+    memset(&op, 0, sizeof(op));
+    op.actor = &actor;
+    op.policy = &post->policy;
+    op.slug = post->slug;
+    op.comment = &c;
+    op.now = post->now;
+    op.retry = &post->retry;
+
+    rc = news_comment_add_apply(st, txn, &op, err);
+
+    /* the strings are the poster's own again when it reads c back */
+    c.author = NULL;
+    c.body = NULL;
+    post->c = c;
+
+    return rc;
 }
 
 

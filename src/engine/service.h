@@ -143,6 +143,13 @@ int news_comment_add(news_writer_t *w, const news_comment_policy_t *p,
     int64_t now, unsigned *retry, news_err_t *err);
 
 /*
+ * The bytes a comment post of up to `body` bytes takes in a slot of the
+ * shared writer: with w->shared set, news_comment_add posts through it
+ * (a larger one through w alone).
+ */
+size_t news_comment_post_size(size_t body);
+
+/*
  * The author's edit (body) or deletion, a moderator's deletion, hiding,
  * unhiding or approval (NEWS_COMMENT_ACT_*) of comment `id`.  `slug`,
  * NULL or "" when the request names no article, must be its article.

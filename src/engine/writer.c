@@ -232,6 +232,10 @@ news_writer_lead(news_writer_t *w)
             p->done = 1;
         }
 
+        if (p->ended != NULL) {
+            p->ended(p);
+        }
+
         w->ops++;
     }
 
@@ -369,12 +373,9 @@ static int
 news_writer_apply(news_writer_t *w, news_write_op_t *batch, MDB_txn **ptxn,
     news_err_t *err)
 {
-    int               rc;
-    unsigned          nsaved;
-    MDB_txn          *txn, *child;
+    MDB_txn          *txn;
     news_store_t     *st;
     news_write_op_t  *op;
-    news_dirty_t      saved[NEWS_DIRTY_MAX];
 
     st = w->st;
 
@@ -388,36 +389,12 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, MDB_txn **ptxn,
 
     for (op = batch; op; op = op->next) {
 
-        rc = mdb_txn_begin(st->env, txn, 0, &child);
-        if (rc != 0) {
-            st->batching = 0;
-            news_store_abort(st, txn);
-            return news_store_fail(err, rc, "beginning a nested write");
-        }
-
-        nsaved = st->ndirty;
-        memcpy(saved, st->dirty, nsaved * sizeof(news_dirty_t));
-
-        op->rc = op->apply(st, child, op->arg, &op->err);
-
-        if (op->rc != NEWS_OK) {
-            mdb_txn_abort(child);
-
-        } else if ((rc = mdb_txn_commit(child)) != 0) {
-            op->rc = news_store_fail(&op->err, rc, "writing");
-        }
-
-        if (op->rc != NEWS_OK) {
-            st->ndirty = nsaved;
-            memcpy(st->dirty, saved, nsaved * sizeof(news_dirty_t));
-        }
-
         /* a full map poisons the txn: the batch fails with it */
-        if (op->rc == NEWS_FULL) {
+        if (news_writer_nest(st, txn, op) != NEWS_OK) {
             *err = op->err;
             st->batching = 0;
             news_store_abort(st, txn);
-            return NEWS_FULL;
+            return op->rc;
         }
     }
 
@@ -431,4 +408,39 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, MDB_txn **ptxn,
     *ptxn = txn;
 
     return NEWS_OK;
+}
+
+
+int
+news_writer_nest(news_store_t *st, MDB_txn *txn, news_write_op_t *op)
+{
+    int            rc;
+    unsigned       nsaved;
+    MDB_txn       *child;
+    news_dirty_t   saved[NEWS_DIRTY_MAX];
+
+    rc = mdb_txn_begin(st->env, txn, 0, &child);
+    if (rc != 0) {
+        op->rc = news_store_fail(&op->err, rc, "beginning a nested write");
+        return op->rc;
+    }
+
+    nsaved = st->ndirty;
+    memcpy(saved, st->dirty, nsaved * sizeof(news_dirty_t));
+
+    op->rc = op->apply(st, child, op->arg, &op->err);
+
+    if (op->rc != NEWS_OK) {
+        mdb_txn_abort(child);
+
+    } else if ((rc = mdb_txn_commit(child)) != 0) {
+        op->rc = news_store_fail(&op->err, rc, "writing");
+    }
+
+    if (op->rc != NEWS_OK) {
+        st->ndirty = nsaved;
+        memcpy(st->dirty, saved, nsaved * sizeof(news_dirty_t));
+    }
+
+    return op->rc == NEWS_FULL ? NEWS_FULL : NEWS_OK;
 }

@@ -39,6 +39,14 @@ typedef struct news_write_op_s  news_write_op_t;
 struct news_write_op_s {
     news_write_pt      apply;
     void              *arg;
+
+    /*
+     * Optional: called once the op's batch has committed or failed, before
+     * its commit is known on disk, with the writer's lock held (the shared
+     * writer lets the next batch of every process begin there)
+     */
+    void             (*ended)(news_write_op_t *op);
+
     int                rc;          /* out: NEWS_* */
     news_err_t         err;         /* out */
     int                done;
@@ -59,6 +67,12 @@ typedef struct {
     int                committing;  /* the leader is in its commit */
     news_store_t      *st;
     news_write_pt      flush;       /* runs after a batch's writes */
+
+    /*
+     * Comment posts of every process of the store go through this one
+     * (shared_writer.h); NULL: through this writer alone
+     */
+    struct news_shared_s  *shared;
 
     uint64_t           committed;   /* this process's last commit */
     uint64_t           durable;     /* every txn up to this one is on disk */
@@ -85,5 +99,13 @@ void news_writer_destroy(news_writer_t *w);
 
 /* applies op durably, with whatever else is queued; blocks; any thread */
 int news_writer_run(news_writer_t *w, news_write_op_t *op);
+
+/*
+ * In a batch's txn: op in a txn nested in txn, undone alone when it fails
+ * (op->rc, op->err), the batch's list of pages to re-render kept as it
+ * was before it.  Returns what fails the whole batch (a full map, a
+ * nested txn that cannot begin: op->rc and op->err say), else NEWS_OK.
+ */
+int news_writer_nest(news_store_t *st, MDB_txn *txn, news_write_op_t *op);
 
 #endif /* NEWS_WRITER_H */

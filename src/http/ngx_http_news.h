@@ -79,6 +79,10 @@ typedef struct {
     ngx_array_t        *edges;              /* news_edge URLs */
     ngx_str_t           live_publish;       /* news_live_publish URL */
 
+    /* the workers' shared writer of comment posts (made at configuration) */
+    ngx_shm_zone_t     *shared_zone;
+    struct news_shared_s  *shared;
+
     /* worker process state, set in init_process */
     news_store_t        store;
     news_writer_t       writer;             /* group commit */

@@ -12,6 +12,8 @@
 #include <pwd.h>
 
 #include "http/ngx_http_news_conf.h"
+#include "engine/service.h"
+#include "engine/shared_writer.h"
 
 
 #define NGX_HTTP_NEWS_DB_SIZE  ((off_t) 1024 * 1024 * 1024)
@@ -29,6 +31,11 @@ typedef struct {
 
 static char *ngx_http_news_own_pool(ngx_conf_t *cf, ngx_str_t *name,
     char *dflt, char *queue, ngx_thread_pool_t **pool);
+static char *ngx_http_news_shared_zone(ngx_conf_t *cf,
+    ngx_http_news_main_conf_t *nmcf);
+static ngx_int_t ngx_http_news_shared_init(ngx_shm_zone_t *zone,
+    void *data);
+static size_t ngx_http_news_shared_data(ngx_http_news_main_conf_t *nmcf);
 static char *ngx_http_news_check_db(ngx_conf_t *cf,
     ngx_http_news_main_conf_t *nmcf);
 static void ngx_http_news_worker_owner(ngx_conf_t *cf,
@@ -158,11 +165,87 @@ ngx_http_news_init_main_conf(ngx_conf_t *cf, void *conf)
         return NGX_CONF_ERROR;
     }
 
-    if (ngx_http_news_routes_compile(cf, nmcf) != NGX_OK) {
+    if (ngx_http_news_routes_compile(cf, nmcf) != NGX_OK
+        || ngx_http_news_shared_zone(cf, nmcf) != NGX_CONF_OK)
+    {
         return NGX_CONF_ERROR;
     }
 
     return ngx_http_news_check_db(cf, nmcf);
+}
+
+
+/*
+ * The workers' shared writer of comment posts (engine/shared_writer.h)
+ * lives in a zone of its own, made afresh by each configuration
+ * (noreuse): workers of an older one, still finishing, keep theirs.  The
+ * zone's slab pool gives it one block; the slab's own pages and
+ * descriptors take the rest.
+ */
+static char *
+ngx_http_news_shared_zone(ngx_conf_t *cf, ngx_http_news_main_conf_t *nmcf)
+{
+    size_t           size;
+    ngx_str_t        name = ngx_string("news_shared_writer");
+    ngx_shm_zone_t  *zone;
+
+    size = news_shared_size(ngx_http_news_shared_data(nmcf));
+    size += size / 64 + 8 * ngx_pagesize;
+
+    zone = ngx_shared_memory_add(cf, &name, size, &ngx_http_news_module);
+    if (zone == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    zone->init = ngx_http_news_shared_init;
+    zone->data = nmcf;
+    zone->noreuse = 1;
+    nmcf->shared_zone = zone;
+
+    return NGX_CONF_OK;
+}
+
+
+/* in the master, before the workers start: they inherit the mapping */
+static ngx_int_t
+ngx_http_news_shared_init(ngx_shm_zone_t *zone, void *data)
+{
+    void                       *p;
+    size_t                      size, bytes;
+    ngx_slab_pool_t            *pool;
+    ngx_http_news_main_conf_t  *nmcf;
+
+    nmcf = zone->data;
+    pool = (ngx_slab_pool_t *) zone->shm.addr;
+    bytes = ngx_http_news_shared_data(nmcf);
+    size = news_shared_size(bytes);
+
+    p = ngx_slab_alloc(pool, size);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    if (news_shared_init(p, size, bytes) != 0) {
+        ngx_log_error(NGX_LOG_EMERG, zone->shm.log, ngx_errno,
+                      "news: the shared writer's mutex could not be made");
+        return NGX_ERROR;
+    }
+
+    nmcf->shared = p;
+
+    return NGX_OK;
+}
+
+
+/*
+ * A slot holds a comment post with its text: no larger than the request
+ * body it came in, nor than news_comment_max_length characters of UTF-8
+ */
+static size_t
+ngx_http_news_shared_data(ngx_http_news_main_conf_t *nmcf)
+{
+    return news_comment_post_size(ngx_min(nmcf->body_max,
+                                          4 * (size_t) nmcf->comment_max));
 }
 
 

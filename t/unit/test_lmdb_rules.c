@@ -148,6 +148,7 @@ run_op(void *arg)
 {
     news_write_op_t  op;
 
+    memset(&op, 0, sizeof(op));
     op.apply = arg == (void *) -1L ? gate : touch;
     op.arg = arg;
 

@@ -21,6 +21,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "numbered_keys.h"
 #include "tap.h"
 #include "writer.h"
 
@@ -101,25 +102,17 @@ pwrite(int fd, const void *buf, size_t n, off_t off)
 static int
 put_key(news_store_t *s, MDB_txn *txn, void *arg, news_err_t *err)
 {
-    int      rc, n;
-    char     key[32];
+    int      n;
     put_t   *put;
-    MDB_val  k, v;
 
     put = arg;
     n = put->n;
 
     /* the write txn is held: the next meta page written is its commit's */
     put->metas = atomic_load(&metas);
-    snprintf(key, sizeof(key), "k%06d", n);
-    k.mv_data = key;
-    k.mv_size = strlen(key);
-    v.mv_data = "";
-    v.mv_size = 0;
 
-    rc = mdb_put(txn, s->dbi[NEWS_DB_THROTTLE], &k, &v, 0);
-    if (rc != 0) {
-        return news_store_fail(err, rc, "put");
+    if (numbered_put(s, txn, n, err) != NEWS_OK) {
+        return err->code;
     }
 
     /* fails after writing: the nested txn must undo the put */
@@ -144,6 +137,7 @@ worker(void *arg)
 
     for (i = 0; i < WRITES; i++) {
         put.n = base + i;
+        memset(&op, 0, sizeof(op));
         op.apply = put_key;
         op.arg = &put;
 
@@ -199,9 +193,7 @@ main(void)
     extra = 0;
 
     for (i = 0; i < THREADS * WRITES; i++) {
-        snprintf(key, sizeof(key), "k%06d", i);
-        k.mv_data = key;
-        k.mv_size = strlen(key);
+        numbered_key(i, key, sizeof(key), &k);
 
         if (mdb_get(txn, st.dbi[NEWS_DB_THROTTLE], &k, &v) == 0) {
             extra += (i % 10 == 7);
