@@ -27,6 +27,7 @@ news_reader_begin(news_reader_t *rd, news_store_t *st,
     rd->txn = NULL;
     rd->actor = actor;
     rd->now = now;
+    rd->close_after = 0;
     news_buf_init(&rd->join);
 
     return news_store_read(st, &rd->txn, err);
@@ -168,7 +169,11 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         return NEWS_OK;
     }
 
-    /* a last page left without threads: no newest page that far */
+    /*
+     * a last page left without threads: no newest page that far.  No
+     * test has one: a page is opened by its first thread, and a thread
+     * keeps its place once deleted; a damaged store may still say so
+     */
     if ((size_t) (cpage - 1) * NEWS_COMMENTS_PAGE >= total) {
         return news_err_set(err, NEWS_NOTFOUND, "no such comment page");
     }
@@ -208,6 +213,10 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         return news_err_set(err, rc, "reading an article's comments");
     }
 
+    /*
+     * fewer threads than the pages before the last hold (NEWS_COMMENTS_PAGE
+     * each, deleted ones too): a damaged store only, which no test makes
+     */
     if (lo - first > hi - first || hi - first >= count) {
         return news_read_oldest(rd, v, cpage, err);
     }
@@ -281,6 +290,11 @@ news_read_moved(news_reader_t *rd, news_article_view_t *v, news_err_t *err)
 
     rc = NEWS_OK;
 
+    /*
+     * news_article_load refuses a stored slug over NEWS_SLUG_MAX (its
+     * record goes through news_article_from_json's checks), so no test
+     * takes the else: it keeps the copy in bounds whatever the store holds
+     */
     if (strlen(a.slug) < sizeof(v->slug)) {
         strcpy(v->slug, a.slug);
 

@@ -35,7 +35,8 @@ typedef struct {
     MDB_txn             *txn;       /* NULL once ended; the engine's alone */
     const news_actor_t  *actor;     /* who reads: NULL for anyone */
     int64_t              now;
-    int64_t              close_after;   /* news_comments_closed() */
+    int64_t              close_after;   /* news_comments_closed(); 0 (never)
+                                           until the front end sets it */
     news_buf_t           join;      /* a comment page put together with
                                        its pieces (articles.h); freed by
                                        news_reader_end() */

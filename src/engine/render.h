@@ -239,12 +239,6 @@ void news_render_live_body(news_buf_t *b, const news_article_t *a);
 unsigned news_render_comment_pages(const news_comments_t *cs);
 
 /*
- * The comment page that holds the thread of comment `id` (or would,
- * were the thread shown); 0 if there is no such comment.
- */
-unsigned news_render_comment_page_of(const news_comments_t *cs, uint64_t id);
-
-/*
  * The <main> of a thread's own page: its top comment and every reply (an
  * article page shows NEWS_THREAD_SHOWN replies of a thread and links here
  * for the rest), headed by the article's title (HTML already) and ending

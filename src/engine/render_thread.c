@@ -50,52 +50,6 @@ news_render_comment_pages(const news_comments_t *cs)
 }
 
 
-unsigned
-news_render_comment_page_of(const news_comments_t *cs, uint64_t id)
-{
-    size_t         i, j, root, pos;
-    unsigned       depth;
-    news_thread_t  t;
-
-    for (i = 0; i < cs->n && cs->items[i].id != id; i++) {
-        /* void */
-    }
-
-    if (i == cs->n || news_thread_build(&t, cs) != 0) {
-        return 0;
-    }
-
-    /* up to the thread's top: parents come before their replies */
-    root = i;
-
-    for (depth = 0; cs->items[root].parent && depth <= NEWS_COMMENT_DEPTH;
-         depth++)
-    {
-        for (j = root; j-- > 0; /* void */) {
-            if (cs->items[j].id == cs->items[root].parent) {
-                break;
-            }
-        }
-
-        if (j == (size_t) -1) {
-            break;
-        }
-
-        root = j;
-    }
-
-    pos = 0;
-
-    for (j = t.top_first; j != NEWS_NONE && j != root; j = t.nodes[j].next) {
-        pos += t.nodes[j].shown;
-    }
-
-    news_thread_free(&t);
-
-    return (unsigned) (pos / NEWS_COMMENTS_PAGE) + 1;
-}
-
-
 int
 news_render_threads(news_buf_t *b, const news_article_t *a,
     const news_comments_t *cs, size_t **at, uint64_t **ids, size_t *n)
@@ -557,6 +511,7 @@ news_render_reply_point(const char *page, size_t n, uint64_t id)
         return -1;
     }
 
+    /* every comment's <li> holds its </article>: a damaged page only */
     end = memmem(at, n - (size_t) (at - page), close, sizeof(close) - 1);
     if (end == NULL) {
         return -1;
