@@ -16,8 +16,8 @@
 
 
 static void news_search_form(news_buf_t *b, const char *q, size_t n);
-static long news_search_first(const news_search_page_t *sp, size_t i,
-    const news_steaser_t *t);
+static void news_search_snippet_of(news_buf_t *b,
+    const news_search_page_t *sp, size_t i, const news_steaser_t *t);
 static void news_search_pager(news_buf_t *b, const char *q, size_t n,
     unsigned page, int more);
 static void news_url_encode(news_buf_t *b, const char *s, size_t n);
@@ -95,8 +95,7 @@ news_render_search_page(news_store_t *st, MDB_txn *txn,
         }
 
         news_buf_add(b, t.head, t.head_len);
-        news_search_snippet_at(b, sp->query, t.body, t.body_len,
-                               news_search_first(sp, i, &t));
+        news_search_snippet_of(b, sp, i, &t);
         news_buf_addl(b, "</p>\n</article></li>\n");
     }
 
@@ -143,8 +142,7 @@ news_render_search_json(news_store_t *st, MDB_txn *txn,
 
         /* the snippet as HTML (escaped, <mark> around the words), in JSON */
         news_buf_reset(&snip);
-        news_search_snippet_at(&snip, sp->query, t.body, t.body_len,
-                               news_search_first(sp, i, &t));
+        news_search_snippet_of(&snip, sp, i, &t);
         news_json_string(b, snip.data ? snip.data : "", snip.len);
         b->failed |= snip.failed;
 
@@ -176,19 +174,21 @@ news_search_form(news_buf_t *b, const char *q, size_t n)
 
 
 /*
- * Where hit i's snippet starts: from where the index has its words, else
- * (past the hits that keep them) NEWS_SNIPPET_LOOK.
+ * Hit i's snippet: its words marked where the index has them, else (past
+ * the hits that keep them) looked for in its text.
  */
-static long
-news_search_first(const news_search_page_t *sp, size_t i,
-    const news_steaser_t *t)
+static void
+news_search_snippet_of(news_buf_t *b, const news_search_page_t *sp,
+    size_t i, const news_steaser_t *t)
 {
     if (i >= sp->s->nwords) {
-        return NEWS_SNIPPET_LOOK;
+        news_search_snippet_at(b, sp->query, t->body, t->body_len,
+                               NEWS_SNIPPET_LOOK);
+        return;
     }
 
-    return news_search_body_first(t->body_start, sp->query,
-                                  &sp->s->words[i]);
+    news_search_snippet_hit(b, sp->query, t->body, t->body_len,
+                            t->body_start, &sp->s->words[i]);
 }
 
 

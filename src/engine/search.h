@@ -254,6 +254,14 @@ void news_search_snippet(news_buf_t *b, const news_query_t *q,
 void news_search_snippet_at(news_buf_t *b, const news_query_t *q,
     const char *text, size_t n, long first);
 
+/*
+ * The same for a hit of the page whose words the index gave (w, body
+ * its body's first position): its words are marked where the index has
+ * the query's words, not stemmed to be compared with them.
+ */
+void news_search_snippet_hit(news_buf_t *b, const news_query_t *q,
+    const char *text, size_t n, uint32_t body, const news_hit_words_t *w);
+
 /* bytes of a text that a snippet looks through for the query's words */
 #define NEWS_SNIPPET_SCAN  65536
 

@@ -1118,6 +1118,25 @@ news_hit_cmp(const void *a, const void *b)
 #define NEWS_SNIPPET_WORDS   30
 
 
+/*
+ * Where the query's words are in a hit's body, from the index: a cursor
+ * over each term's positions, moved along with the snippet's words.
+ */
+typedef struct {
+    const uint8_t  *s[NEWS_SEARCH_TERMS_MAX];
+    const uint8_t  *end[NEWS_SEARCH_TERMS_MAX];
+    uint32_t        pos[NEWS_SEARCH_TERMS_MAX];    /* UINT32_MAX: past all */
+    unsigned        n;
+    uint32_t        body;
+} news_snippet_marks_t;
+
+
+static void news_snippet_write(news_buf_t *b, const news_query_t *q,
+    const char *text, size_t n, long first, news_snippet_marks_t *m);
+static void news_snippet_marks_init(news_snippet_marks_t *m,
+    const news_query_t *q, uint32_t body, const news_hit_words_t *w);
+static int news_snippet_marked(news_snippet_marks_t *m, uint32_t word);
+static void news_snippet_marks_next(news_snippet_marks_t *m, unsigned t);
 static int news_snippet_match(const news_query_t *q, const news_tokens_t *tk);
 static long news_snippet_first(const news_query_t *q, const char *text,
     size_t n);
@@ -1156,13 +1175,40 @@ void
 news_search_snippet_at(news_buf_t *b, const news_query_t *q,
     const char *text, size_t n, long first)
 {
-    int            in_url;
+    news_snippet_write(b, q, text, n, first, NULL);
+}
+
+
+void
+news_search_snippet_hit(news_buf_t *b, const news_query_t *q,
+    const char *text, size_t n, uint32_t body, const news_hit_words_t *w)
+{
+    news_snippet_marks_t  m;
+
+    news_snippet_marks_init(&m, q, body, w);
+    news_snippet_write(b, q, text, n, news_search_body_first(body, q, w),
+                       &m);
+}
+
+
+/*
+ * The snippet from `first` (news_search_snippet_at's); its words marked
+ * where m has the query's words, or (m NULL) by stemming each word and
+ * comparing it with the query's.
+ */
+static void
+news_snippet_write(news_buf_t *b, const news_query_t *q, const char *text,
+    size_t n, long first, news_snippet_marks_t *m)
+{
+    int            in_url, match;
     long           seen;
     size_t         start, prev, words;
+    uint32_t       word;
     news_tokens_t  tk;
 
     n = n < NEWS_SNIPPET_SCAN ? n : NEWS_SNIPPET_SCAN;
     start = 0;
+    word = 0;
 
     if (first == NEWS_SNIPPET_LOOK) {
         first = news_snippet_first(q, text, n);
@@ -1185,6 +1231,7 @@ news_search_snippet_at(news_buf_t *b, const news_query_t *q,
 
         /* past what a snippet looks through: the text's beginning */
         start = seen > first ? start : 0;
+        word = seen > first ? (uint32_t) (first - NEWS_SNIPPET_BEFORE) : 0;
     }
 
     if (start > 0) {
@@ -1193,19 +1240,25 @@ news_search_snippet_at(news_buf_t *b, const news_query_t *q,
 
     news_tokens_init(&tk, text, n);
     tk.pos = start;
+    tk.unstemmed = m != NULL;
     prev = start;
     in_url = 0;
 
-    for (words = 0; words < NEWS_SNIPPET_WORDS && news_tokens_next(&tk); ) {
+    for (words = 0; words < NEWS_SNIPPET_WORDS && news_tokens_next(&tk);
+         word++)
+    {
         news_snippet_gap(b, text + prev, tk.start - prev, &in_url, words > 0);
         prev = tk.end;
+
+        /* the index counts every word, a link's address's too */
+        match = m ? news_snippet_marked(m, word) : news_snippet_match(q, &tk);
 
         /* a link's address is not text a reader sees */
         if (in_url) {
             continue;
         }
 
-        if (news_snippet_match(q, &tk)) {
+        if (match) {
             news_buf_addl(b, "<mark>");
             news_html_escape(b, text + tk.start, tk.end - tk.start);
             news_buf_addl(b, "</mark>");
@@ -1220,6 +1273,62 @@ news_search_snippet_at(news_buf_t *b, const news_query_t *q,
     if (words == NEWS_SNIPPET_WORDS && news_tokens_next(&tk)) {
         news_buf_addl(b, " …");
     }
+}
+
+
+static void
+news_snippet_marks_init(news_snippet_marks_t *m, const news_query_t *q,
+    uint32_t body, const news_hit_words_t *w)
+{
+    unsigned  t;
+
+    m->n = q->nterms;
+    m->body = body;
+
+    for (t = 0; t < q->nterms; t++) {
+        m->s[t] = w->pos[t];
+        m->end[t] = w->pos[t] ? w->pos[t] + w->len[t] : NULL;
+        m->pos[t] = 0;
+        news_snippet_marks_next(m, t);
+    }
+}
+
+
+/* whether the body's word number `word` is one of the query's */
+static int
+news_snippet_marked(news_snippet_marks_t *m, uint32_t word)
+{
+    int       hit;
+    unsigned  t;
+    uint32_t  at;
+
+    hit = 0;
+    at = m->body + word;
+
+    for (t = 0; t < m->n; t++) {
+        while (m->pos[t] < at) {
+            news_snippet_marks_next(m, t);
+        }
+
+        hit |= m->pos[t] == at;
+    }
+
+    return hit;
+}
+
+
+/* term t's next position (the first: from 0), or UINT32_MAX past its last */
+static void
+news_snippet_marks_next(news_snippet_marks_t *m, unsigned t)
+{
+    uint32_t  v;
+
+    if (m->s[t] == NULL || news_varint_get(&m->s[t], m->end[t], &v) != 0) {
+        m->pos[t] = UINT32_MAX;
+        return;
+    }
+
+    m->pos[t] += v;
 }
 
 

@@ -461,7 +461,8 @@ test_snippet_words(void)
 {
     size_t           i, same;
     MDB_txn         *txn;
-    news_buf_t       scan, at;
+    uint32_t         body;
+    news_buf_t       scan, at, hit;
     news_err_t       err;
     news_query_t     q;
     news_article_t   a;
@@ -476,7 +477,7 @@ test_snippet_words(void)
          "six seven eight nine ten eleven twelve thirteen "
          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
          "fourteen ½ Ünder fifteen sixteen seventeen the river bank, then "
-         "an otter and a cafe.\"}", 0);
+         "[an otter](http://example.com/otter-river) and a cafe.\"}", 0);
     save("{\"title\":\"Otter river bank café\",\"body\":\"Nothing of "
          "the sort here at all.\"}", 0);
     save("{\"title\":\"River\",\"tags\":[\"a\",\"b\",\"c\"],\"body\":"
@@ -506,20 +507,28 @@ test_snippet_words(void)
 
             news_buf_init(&scan);
             news_buf_init(&at);
+            news_buf_init(&hit);
+            body = news_search_body_start(&a);
             news_search_snippet(&scan, &q, a.body, strlen(a.body));
             news_search_snippet_at(&at, &q, a.body, strlen(a.body),
-                                   news_search_body_first(news_search_body_start(&a), &q,
+                                   news_search_body_first(body, &q,
                                                           &s->words[i]));
+            news_search_snippet_hit(&hit, &q, a.body, strlen(a.body), body,
+                                    &s->words[i]);
             same += scan.len == at.len
-                    && memcmp(scan.data, at.data, scan.len) == 0;
+                    && memcmp(scan.data, at.data, scan.len) == 0
+                    && scan.len == hit.len
+                    && memcmp(scan.data, hit.data, scan.len) == 0;
             news_buf_free(&scan);
             news_buf_free(&at);
+            news_buf_free(&hit);
             news_article_free(&a);
         }
 
         news_store_read_done(&st);
         ok(s->count > 0 && s->nwords == s->count && same == s->count,
-           "%s: %zu of %zu snippets the same from the index's positions",
+           "%s: %zu of %zu snippets the same from the index's positions "
+           "(where to start, and which words to mark)",
            queries[k], same, s->count);
         free(s);
     }
