@@ -186,6 +186,8 @@ like($res->{content}, qr{<a rel="next" href="articles/long-thread\?comments=2#co
 $res = $t->get('/articles/long-thread?comments=2');
 like($res->{content}, qr/bulk comment 51<.*bulk comment 60</s, 'page 2 holds the rest');
 is($t->get('/articles/long-thread?comments=3')->{status}, 404, 'past the last page: 404');
+is($t->get("/api/articles/long-thread/comments?cursor=$next")->{status}, 400,
+   "a cursor of another article's comments: 400");
 
 # export holds the comments, and import takes them back
 my $export = $t->export;

@@ -274,19 +274,19 @@ int news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
 
 /*
  * The author's (user id uid's) comments on an article made since `since`,
- * newest first, at most `limit`: what they may still edit; with `held`,
- * their older ones still waiting for approval too (what only they see).
- * A reverse walk of the author's own index entries (their comments on
- * every article, ids growing with time): it stops at the first older one
- * (but with `held`) and after NEWS_COMMENTS_RECENT_SCAN entries; only the
- * entries of this article have their comment read.  A reader who never
+ * newest first, at most `limit`: what they may still edit, and their
+ * older ones still waiting for approval (what only they see).  A reverse
+ * walk of the author's own index entries (their comments on every
+ * article, ids growing with time): it stops after
+ * NEWS_COMMENTS_RECENT_SCAN entries; only the entries of this article
+ * have their comment read.  A reader who never
  * commented costs one seek.  NEWS_*: on an error none is left to free.
  */
 #define NEWS_COMMENTS_RECENT_SCAN  64
 
 int news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
-    uint64_t uid, int64_t since, int held, news_comment_t *out,
-    size_t limit, size_t *n);
+    uint64_t uid, int64_t since, news_comment_t *out, size_t limit,
+    size_t *n);
 
 /* how many comments wait in the moderation queue: LMDB's own count */
 int news_comments_waiting(news_store_t *st, MDB_txn *txn, uint64_t *n);

@@ -331,8 +331,8 @@ news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
 
 int
 news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
-    uint64_t uid, int64_t since, int held, news_comment_t *out,
-    size_t limit, size_t *n)
+    uint64_t uid, int64_t since, news_comment_t *out, size_t limit,
+    size_t *n)
 {
     int            rc, old, hashed;
     size_t         scanned;
@@ -366,10 +366,6 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
         old = (int64_t) news_be64_get((unsigned char *) ck.mv_data + 8)
               < since;
-
-        if (old && !held) {
-            break;
-        }
 
         /* the comments key starts with its article's id */
         if (news_be64_get(ck.mv_data) != article_id) {

@@ -95,8 +95,10 @@ news_edge_parse(news_edge_t *e, const char *url, char *msg, size_t size)
     if (colon) {
         n = (size_t) (slash - colon - 1);
 
+        /* getaddrinfo takes 65536 and up as the port modulo 65536 */
         if (n == 0 || n >= sizeof(e->port)
-            || strspn(colon + 1, "0123456789") != n)
+            || strspn(colon + 1, "0123456789") != n
+            || strtoul(colon + 1, NULL, 10) - 1 > 65534)
         {
             snprintf(msg, size, "\"%s\" has a bad port", url);
             return -1;
@@ -602,6 +604,11 @@ news_edge_send(const char *path, size_t len, void *arg)
                  e->path, (int) len, path, e->host,
                  (int) (s->keys_len > 2048 ? 0 : s->keys_len), s->keys);
 
+    /*
+     * never taken: the edge's path and host are shorter than
+     * NEWS_EDGE_URL_MAX, an address is a slug's (keys.c) and the keys are
+     * cut at 2048 bytes, so the request fits its buffer
+     */
     if (n < 0 || (size_t) n >= sizeof(req)) {
         errno = E2BIG;
         return -1;
@@ -656,6 +663,10 @@ news_edge_connect(news_edge_t *e)
     memset(&hints, 0, sizeof(hints));
     hints.ai_socktype = SOCK_STREAM;
 
+    /*
+     * a host that does not resolve: no test names one, as the answer
+     * (and how long it takes) would be the machine's DNS's
+     */
     if (getaddrinfo(e->host, e->port, &hints, &ai) != 0) {
         errno = EHOSTUNREACH;
         return -1;

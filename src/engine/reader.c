@@ -441,7 +441,7 @@ news_read_recent(news_reader_t *rd, uint64_t article_id, int64_t window,
     }
 
     rc = news_comments_recent(rd->st, rd->txn, article_id, rd->actor->id,
-                              rd->now - window, 1, out, limit, n);
+                              rd->now - window, out, limit, n);
     if (rc != NEWS_OK) {
         return news_err_set(err, rc, "reading recent comments");
     }

@@ -7,9 +7,10 @@
  * moderator's pages of such a store read all the comments and cut them
  * the same way.  The old shape is written here, over the pages the
  * engine wrote, as a store of an older build holds it.  Also: a reader
- * of no account has no standing, recent comments or sessions, and a
- * reader closes no article's comments by time unless its front end says
- * after how long.
+ * of no account has no standing, recent comments or sessions; a reader
+ * closes no article's comments by time unless its front end says after
+ * how long; the moderation queue read a page at a time; a comments
+ * cursor of another article refused.
  */
 
 #include <stdlib.h>
@@ -31,9 +32,10 @@ static uint64_t      art;
 static int           closed;    /* the last view's comments closed */
 
 
-/* THREADS comments of alice's, each a thread, in one write; how many */
+/* n comments of alice's on article, each a thread, in one write; held:
+ * waiting for a moderator; how many */
 static int
-post_threads(void)
+post_threads(uint64_t article, int n, int held)
 {
     int             i;
     char            body[32];
@@ -45,14 +47,15 @@ post_threads(void)
         return 0;
     }
 
-    for (i = 0; i < THREADS; i++) {
+    for (i = 0; i < n; i++) {
         memset(&c, 0, sizeof(c));
         snprintf(body, sizeof(body), "comment %d", i);
-        c.article_id = art;
+        c.article_id = article;
         c.author = "alice";
         c.body = body;
 
-        if (news_comment_post(&st, txn, &c, 0, 2000 + i, &err) != NEWS_OK) {
+        if (news_comment_post(&st, txn, &c, held, 2000 + i, &err) != NEWS_OK)
+        {
             printf("# %s\n", err.msg);
             news_store_abort(&st, txn);
             return i;
@@ -272,6 +275,55 @@ test_newest(void)
 }
 
 
+/*
+ * The moderation queue a page at a time, and a list of an article's
+ * comments asked with a cursor of another article's (a forgery): refused
+ */
+static void
+test_lists(void)
+{
+    int                  more;
+    uint64_t             other;
+    news_buf_t           out;
+    news_err_t           err;
+    news_actor_t         mod = { 1, "mod", NEWS_ROLE_MODERATOR, 0 };
+    news_reader_t        rd;
+    news_pending_t       q;
+    news_article_view_t  v;
+    unsigned char        after[NEWS_PENDING_KEY];
+    unsigned char        cursor[NEWS_COMMENTS_KEY], next[NEWS_COMMENTS_KEY];
+
+    other = save_article(&st, "{\"title\":\"Other\",\"slug\":\"other\","
+                         "\"body\":\"b\"}", 0, 1000);
+    is_int(post_threads(other, 3, 1), 3, "three comments held on another");
+
+    news_buf_init(&out);
+    ok(news_reader_begin(&rd, &st, &mod, 5000, &err) == NEWS_OK,
+       "a moderator reads");
+
+    memset(&q, 0, sizeof(q));
+    q.limit = 2;
+    q.csrf = "t";
+    q.csrf_len = 1;
+    is_int(news_read_pending(&rd, &q, &out, &err), NEWS_OK, "the queue");
+    ok(q.count == 2 && q.more, "its first page: two, and more after");
+    memcpy(after, q.next, sizeof(after));
+    q.after = after;
+    is_int(news_read_pending(&rd, &q, &out, &err), NEWS_OK, "its next page");
+    ok(q.count == 1 && !q.more, "the third, and no more");
+
+    memset(cursor, 0, sizeof(cursor));
+    news_be64_put(cursor, other);
+    news_buf_reset(&out);
+    is_int(news_read_comments(&rd, "many", 4, cursor, 10, 0, &out, next,
+                              &more, &v, &err),
+           NEWS_INVALID, "a cursor of another article's comments: refused");
+
+    news_reader_end(&rd);
+    news_buf_free(&out);
+}
+
+
 /* a reader of no account: no standing to tell, no comments of its own */
 static void
 test_anyone(void)
@@ -379,10 +431,12 @@ main(void)
                        "\"body\":\"b\"}", 0, 1000);
     ok(art != 0, "an article");
 
-    is_int(post_threads(), THREADS, "110 threads: three pages");
+    is_int(post_threads(art, THREADS, 0), THREADS,
+           "110 threads: three pages");
 
     test_newest();
     test_anyone();
+    test_lists();
     test_old_pages();
 
     news_store_close(&st);
