@@ -85,6 +85,11 @@ $(BUILD)/unit/%: t/unit/%.c $(wildcard t/unit/*.h) $(ENGINE_SRCS) $(ENGINE_HDRS)
 
 unit: $(UNIT_BINS)
 
+# what a comment post writes, database by database (bench/README.md)
+$(BUILD)/comment-pages: bench/comment-pages.c $(ENGINE_SRCS) $(ENGINE_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(LIBS)
+
 # (the open-file limit raised to the hard one: t/69 holds 5,000 streams)
 test: deps all unit html-tools browser faults-lib
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; \
