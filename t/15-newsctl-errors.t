@@ -3,8 +3,9 @@
 # store or file it cannot open, import of comments and of more than one
 # batch, user commands on names that are not there, restore and backup
 # refused, and, with the fault library (t/faults/lmdbfault.c) preloaded,
-# LMDB or memory failing under export, stats, check, user list and a
-# batched import.  No nginx: newsctl alone on a store of its own.
+# LMDB or memory failing under export, stats, check, reindex, backup,
+# the user and word commands (each command's own transaction, and an
+# account's comments' disowning after its deletion) and a batched import.  No nginx: newsctl alone on a store of its own.
 use strict;
 use warnings;
 use Test::More;
@@ -358,6 +359,47 @@ SKIP: {
     ($rc, $out) = user(undef, 'list');
     like($out, qr/\talice\teditor\t/, 'alice is still an editor');
     unlike($out, qr/carol/, 'carol was never added');
+
+    # each command's own transaction failing after the store's opening
+    # (which is the 1st mdb_txn_begin and the 1st mdb_txn_commit)
+    $fails->('mdb_txn_begin 2 EIO', qr/^newsctl: beginning a read transaction: Input\/output error$/m, 'check');
+    $fails->('mdb_cursor_open 1 EIO', qr/^newsctl: check: mdb_cursor_open\(\): Input\/output error$/m, 'check');
+    $fails->('mdb_txn_begin 2 EIO', qr/^newsctl: reindex: beginning a write transaction: Input\/output error$/m,
+             'reindex');
+    my $bk = "$tmp/backup-refused";
+    $fails->('mdb_env_copy2 1 ENOSPC', qr/^newsctl: copying to "\Q$bk\E": No space left on device$/m, 'backup', $bk);
+    ok(!-e $bk, 'a backup that failed leaves no directory behind');
+    $fails->('mdb_txn_begin 2 EIO', qr/^newsctl: beginning a write transaction: /m, 'user', 'set-role', 'alice', 'reader');
+    $fails->('mdb_txn_commit 2 EIO', qr/^newsctl: committing: Input\/output error$/m, 'user', 'set-role', 'alice',
+             'reader');
+    ($frc, undef, $ferr) = $faulty->('mdb_txn_begin 2 EIO', $pw, 'user', 'add', 'erin');
+    is($frc, 1, 'user add with its own txn refused: exit 1');
+    like($ferr, qr/^newsctl: beginning a write transaction: /m, 'says why') or diag $ferr;
+    ($frc, undef, $ferr) = $faulty->('mdb_txn_commit 2 ENOSPC', $pw, 'user', 'add', 'erin');
+    is($frc, 1, 'user add with its own commit refused: exit 1');
+    like($ferr, qr/^newsctl: committing: the disk holding the store is full/m, 'says why') or diag $ferr;
+    ($rc, $out) = user(undef, 'list');
+    like($out, qr/\talice\teditor\t/, 'alice is still an editor');
+    unlike($out, qr/erin/, 'erin was never added');
+    $fails->('mdb_txn_begin 2 EIO', qr/^newsctl: beginning a write transaction: /m, 'words', 'add', 'banned', 'frobnitz');
+    $fails->('mdb_txn_commit 2 EIO', qr/^newsctl: committing: /m, 'words', 'add', 'banned', 'frobnitz');
+    $fails->('calloc 1 ENOMEM', qr/^newsctl: out of memory$/m, 'words', 'add', 'banned', 'frobnitz')
+        unless $sanitized;
+    $fails->('mdb_env_open * 16', qr/^newsctl: cannot open the store /m, 'words', 'list');
+    unlike((ctl('words', 'list'))[1], qr/frobnitz/, 'no word was added');
+    # an account deleted, its comments' disowning refused (the account's
+    # own write is the 2nd txn): newsctl says to run it again
+    for my $case (['mdb_txn_begin 3 EIO', 'beginning a write transaction'], ['mdb_txn_commit 3 EIO', 'committing'],
+                  ['mdb_cursor_open 2 EIO', 'mdb_cursor_open\(\)'], ['mdb_cursor_get 3 EIO', 'disowning comments'])
+    {
+        my $name = 'frank' . ++$n;
+        ($frc, undef, $ferr) = user($pw, 'add', $name);
+        is($frc, 0, 'an account to delete') or diag $ferr;
+        $fails->($case->[0], qr/^newsctl: disowning the account's comments: $case->[1].*\(run the command again to finish\)$/m,
+                 'user', 'delete', $name);
+    }
+    ($rc, $out, $err) = ctl('check');
+    is($rc, 0, 'the store checks clean after them') or diag "$out$err";
 
     # opening the store: LMDB's open retried when another process holds
     # it for a moment (EAGAIN 11, EBUSY 16), a read-only file system (EROFS

@@ -1,6 +1,7 @@
 /*
  * Unit tests of comments: text checks, rendering, threads, the depth
- * cap, counts kept in step, moderation, the API list, import.
+ * cap, counts kept in step, moderation, the API list, import, the
+ * posting rate's window.
  */
 
 #include <stdlib.h>
@@ -1540,6 +1541,62 @@ test_picks(void)
 }
 
 
+/*
+ * The posting rate's fixed window: full at `max`, the seconds left said;
+ * a new window once `window` seconds passed since it began, or when the
+ * clock went back before its start; a read-only txn cannot count a post.
+ */
+static void
+test_rate(void)
+{
+    int         rc;
+    unsigned    retry;
+    MDB_txn    *txn;
+    news_err_t  err;
+
+    if (news_store_write(&st, &txn, &err) != NEWS_OK) {
+        ok(0, "a write txn: %s", err.msg);
+        return;
+    }
+
+    is_int(news_comment_rate(&st, txn, 77, 1000, 60, 2, &retry, &err),
+           NEWS_OK, "rate: the 1st post of a window");
+    is_int(news_comment_rate(&st, txn, 77, 1010, 60, 2, &retry, &err),
+           NEWS_OK, "rate: the 2nd");
+    is_int(news_comment_rate(&st, txn, 77, 1059, 60, 2, &retry, &err),
+           NEWS_LIMITED, "rate: the 3rd in the window is refused");
+    is_int(retry, 1, "rate: one second left of the window");
+    is_int(news_comment_rate(&st, txn, 77, 1060, 60, 2, &retry, &err),
+           NEWS_OK, "rate: the window over, a new one begins");
+    is_int(news_comment_rate(&st, txn, 77, 1061, 60, 2, &retry, &err),
+           NEWS_OK, "rate: its 2nd post");
+    rc = news_comment_rate(&st, txn, 77, 1062, 60, 2, &retry, &err);
+    ok(rc == NEWS_LIMITED && retry == 58, "rate: its 3rd refused, 58 s left "
+       "(%d, %u)", rc, retry);
+    is_int(news_comment_rate(&st, txn, 77, 500, 60, 2, &retry, &err),
+           NEWS_OK, "rate: a clock gone back begins a new window");
+    is_int(news_comment_rate(&st, txn, 77, 501, 60, 2, &retry, &err),
+           NEWS_OK, "rate: the new window's 2nd post");
+    is_int(news_comment_rate(&st, txn, 78, 1000, 60, 2, &retry, &err),
+           NEWS_OK, "rate: another user's window is their own");
+
+    if (news_store_commit(&st, txn, &err) != NEWS_OK) {
+        ok(0, "commit: %s", err.msg);
+        return;
+    }
+
+    if (news_store_begin(&st, MDB_RDONLY, &txn, &err) != NEWS_OK) {
+        ok(0, "a read txn: %s", err.msg);
+        return;
+    }
+
+    rc = news_comment_rate(&st, txn, 79, 1000, 60, 2, &retry, &err);
+    ok(rc != NEWS_OK && strstr(err.msg, "writing the posting rate") != NULL,
+       "rate: a txn that cannot write says so (%s)", err.msg);
+    news_store_abort(&st, txn);
+}
+
+
 int
 main(void)
 {
@@ -1564,6 +1621,7 @@ main(void)
     test_disown();
     test_duplicate();
     test_picks();
+    test_rate();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
