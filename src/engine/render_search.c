@@ -187,8 +187,7 @@ news_search_snippet_of(news_buf_t *b, const news_search_page_t *sp,
         return;
     }
 
-    news_search_snippet_hit(b, sp->query, t->body, t->body_len,
-                            t->body_start, &sp->s->words[i]);
+    news_search_snippet_hit(b, sp->query, t, &sp->s->words[i]);
 }
 
 

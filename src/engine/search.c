@@ -80,6 +80,10 @@ typedef struct {
     size_t         occ_cap;
     uint32_t       pos;         /* the next position */
     uint32_t       length;      /* weighted length */
+    /* where the body's words start, for its teaser; its cut was the
+     * teaser's (at most NEWS_SNIPPET_SCAN bytes): has_starts */
+    news_steaser_starts_t  starts;
+    int            has_starts;
 } news_doc_terms_t;
 
 
@@ -114,7 +118,7 @@ typedef struct {
 static int news_doc_collect(news_doc_terms_t *d, const news_article_t *a);
 static uint32_t news_field_words(const char *s);
 static int news_doc_field(news_doc_terms_t *d, const char *s, size_t n,
-    unsigned weight);
+    unsigned weight, news_steaser_starts_t *starts);
 static int news_doc_filter(news_doc_terms_t *d, char kind, const char *name);
 static int news_doc_add(news_doc_terms_t *d, const char *t, size_t len,
     unsigned weight, uint32_t pos);
@@ -227,14 +231,16 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         val.mv_size = sizeof(v);
 
         rc = mdb_put(txn, st->dbi[NEWS_DB_SDOCS], &key, &val, 0);
-        rc = rc == 0 ? news_steaser_write(st, txn, a, 1, err)
+        rc = rc == 0 ? news_steaser_write(st, txn, a,
+                                          d.has_starts ? &d.starts : NULL,
+                                          1, err)
                      : news_store_fail(err, rc, "writing the search index");
         docs++;
         length += d.length;
 
     } else if (rc == NEWS_OK) {
         rc = mdb_del(txn, st->dbi[NEWS_DB_SDOCS], &key, NULL);
-        rc = rc == 0 ? news_steaser_write(st, txn, a, 0, err)
+        rc = rc == 0 ? news_steaser_write(st, txn, a, NULL, 0, err)
                      : news_store_fail(err, rc, "writing the search index");
         docs = docs ? docs - 1 : 0;
         length = length > d.length ? length - d.length : 0;
@@ -826,30 +832,42 @@ news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
 static int
 news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
 {
+    size_t    body;
     unsigned  i;
 
     memset(d, 0, sizeof(*d));
     news_buf_init(&d->tab.arena);
+    news_buf_init(&d->starts.at);
 
-    if (news_doc_field(d, a->title, strlen(a->title), NEWS_WEIGHT_TITLE)
+    if (news_doc_field(d, a->title, strlen(a->title), NEWS_WEIGHT_TITLE, NULL)
         || news_doc_field(d, a->subtitle, strlen(a->subtitle),
-                          NEWS_WEIGHT_SUBTITLE)
+                          NEWS_WEIGHT_SUBTITLE, NULL)
         || news_doc_field(d, a->section, strlen(a->section),
-                          NEWS_WEIGHT_SECTION)
+                          NEWS_WEIGHT_SECTION, NULL)
         || news_doc_filter(d, 's', a->section))
     {
         return -1;
     }
 
     for (i = 0; i < a->ntags; i++) {
-        if (news_doc_field(d, a->tags[i], strlen(a->tags[i]), NEWS_WEIGHT_TAG)
+        if (news_doc_field(d, a->tags[i], strlen(a->tags[i]), NEWS_WEIGHT_TAG,
+                           NULL)
             || news_doc_filter(d, 't', a->tags[i]))
         {
             return -1;
         }
     }
 
-    if (news_doc_field(d, a->body, strlen(a->body), NEWS_WEIGHT_BODY)) {
+    /*
+     * A body longer than the teaser keeps is cut differently at its end
+     * (a word across the cut): its teaser cuts its own part.
+     */
+    body = strlen(a->body);
+    d->has_starts = body <= NEWS_SNIPPET_SCAN;
+
+    if (news_doc_field(d, a->body, body, NEWS_WEIGHT_BODY,
+                       d->has_starts ? &d->starts : NULL))
+    {
         return -1;
     }
 
@@ -937,7 +955,8 @@ news_field_words(const char *s)
 
 
 static int
-news_doc_field(news_doc_terms_t *d, const char *s, size_t n, unsigned weight)
+news_doc_field(news_doc_terms_t *d, const char *s, size_t n, unsigned weight,
+    news_steaser_starts_t *starts)
 {
     news_tokens_t  tk;
 
@@ -946,6 +965,11 @@ news_doc_field(news_doc_terms_t *d, const char *s, size_t n, unsigned weight)
     while (news_tokens_next(&tk)) {
         if (news_doc_add(d, tk.term, tk.term_len, weight, d->pos++) != 0) {
             return -1;
+        }
+
+        /* the words a snippet counts: stemming drops none of them */
+        if (starts != NULL) {
+            news_steaser_starts_word(starts, tk.start);
         }
 
         d->length += weight;
@@ -1178,6 +1202,7 @@ news_doc_free(news_doc_terms_t *d)
     news_terms_free(&d->tab);
     free(d->occ);
     d->occ = NULL;
+    news_buf_free(&d->starts.at);
 }
 
 

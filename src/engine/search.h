@@ -254,16 +254,23 @@ void news_search_snippet(news_buf_t *b, const news_query_t *q,
 void news_search_snippet_at(news_buf_t *b, const news_query_t *q,
     const char *text, size_t n, long first);
 
+struct news_steaser_s;
+
 /*
- * The same for a hit of the page whose words the index gave (w, body
- * its body's first position): its words are marked where the index has
- * the query's words, not stemmed to be compared with them.
+ * The same for a hit of the page whose words the index gave (w), from its
+ * teaser t (its body, where the body starts among the positions, where
+ * its words start): its words are marked where the index has the query's
+ * words, not stemmed to be compared with them, and the snippet starts at
+ * its first word without the words before it being cut.
  */
 void news_search_snippet_hit(news_buf_t *b, const news_query_t *q,
-    const char *text, size_t n, uint32_t body, const news_hit_words_t *w);
+    const struct news_steaser_s *t, const news_hit_words_t *w);
 
 /* bytes of a text that a snippet looks through for the query's words */
 #define NEWS_SNIPPET_SCAN  65536
+
+/* a teaser keeps where every this many-th word of its body starts */
+#define NEWS_SNIPPET_STRIDE  16
 
 /*
  * Where the first of the query's words is in an article's body, from
@@ -285,14 +292,21 @@ uint32_t news_search_body_start(const news_article_t *a);
  * entry, in the same txn (news_search_index): an article the index holds
  * has one, in its current form.
  *
- *   steasers  be64 article id -> be64 published_at, be32 the body's
+ *   steasers.2  be64 article id -> be64 published_at, be32 the body's
  *             first position (news_search_body_start), be32 the lengths
- *             of slug, title, section, head and body, then those bytes:
- *             head is the search page's teaser up to its snippet (HTML,
- *             render_search.c), body the article's Markdown source up
- *             to NEWS_SNIPPET_SCAN bytes (what a snippet reads).
+ *             of slug, title, section, head and body, be32 the body's
+ *             words, then those bytes: head is the search page's teaser
+ *             up to its snippet (HTML, render_search.c), body the
+ *             article's Markdown source up to NEWS_SNIPPET_SCAN bytes
+ *             (what a snippet reads); then a be16 for every
+ *             NEWS_SNIPPET_STRIDE-th word of the body (words 0, STRIDE,
+ *             2 STRIDE, ... as the tokenizer cuts them): the byte where
+ *             it starts, so that a snippet deep in the body starts there
+ *             instead of cutting every word before it.  Its first form
+ *             ("steasers", schema 5) had no words nor starts: a store
+ *             that has it gets the new one filled on opening.
  */
-typedef struct {
+typedef struct news_steaser_s {
     int64_t      published_at;
     uint32_t     body_start;
     const char  *slug;
@@ -305,6 +319,8 @@ typedef struct {
     size_t       head_len;
     const char  *body;
     size_t       body_len;
+    uint32_t     words;         /* the body's words */
+    const uint8_t *starts;      /* be16 each, (words + STRIDE - 1) / STRIDE */
 } news_steaser_t;
 
 /*
@@ -315,13 +331,32 @@ typedef struct {
 int news_steaser_get(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_steaser_t *t, news_err_t *err);
 
-/* writes article a's teaser (add = 1) or deletes it, in the index's txn */
-int news_steaser_write(news_store_t *st, MDB_txn *txn,
-    const news_article_t *a, int add, news_err_t *err);
+/*
+ * Where every NEWS_SNIPPET_STRIDE-th word of a body starts (be16 each, as
+ * the teaser keeps them) and its words, gathered while the index cuts
+ * the body (news_steaser_starts_word for each word) so that the teaser
+ * needs no cut of its own.
+ */
+typedef struct {
+    news_buf_t  at;
+    uint32_t    words;
+} news_steaser_starts_t;
+
+/* body word number starts->words begins at byte `start` of the body */
+void news_steaser_starts_word(news_steaser_starts_t *starts, size_t start);
 
 /*
- * A store from before the teasers (schema 4): every article the index
- * holds gets its teaser, in the txn that makes the database.
+ * Writes article a's teaser (add = 1) or deletes it, in the index's txn;
+ * starts: its body's (NULL: the body is cut here for them).
+ */
+int news_steaser_write(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, const news_steaser_starts_t *starts, int add,
+    news_err_t *err);
+
+/*
+ * A store from before the teasers (schema 4), or with their first form
+ * (schema 5, dropped here): every article the index holds gets its
+ * teaser, in the txn that makes the database.
  */
 int news_steaser_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
 

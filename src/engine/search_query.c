@@ -1132,7 +1132,10 @@ typedef struct {
 
 
 static void news_snippet_write(news_buf_t *b, const news_query_t *q,
-    const char *text, size_t n, long first, news_snippet_marks_t *m);
+    const char *text, size_t n, long first, news_snippet_marks_t *m,
+    const news_steaser_t *t);
+static size_t news_snippet_seek(const char *text, size_t n, long word,
+    const news_steaser_t *t);
 static void news_snippet_marks_init(news_snippet_marks_t *m,
     const news_query_t *q, uint32_t body, const news_hit_words_t *w);
 static int news_snippet_marked(news_snippet_marks_t *m, uint32_t word);
@@ -1175,33 +1178,33 @@ void
 news_search_snippet_at(news_buf_t *b, const news_query_t *q,
     const char *text, size_t n, long first)
 {
-    news_snippet_write(b, q, text, n, first, NULL);
+    news_snippet_write(b, q, text, n, first, NULL, NULL);
 }
 
 
 void
 news_search_snippet_hit(news_buf_t *b, const news_query_t *q,
-    const char *text, size_t n, uint32_t body, const news_hit_words_t *w)
+    const news_steaser_t *t, const news_hit_words_t *w)
 {
     news_snippet_marks_t  m;
 
-    news_snippet_marks_init(&m, q, body, w);
-    news_snippet_write(b, q, text, n, news_search_body_first(body, q, w),
-                       &m);
+    news_snippet_marks_init(&m, q, t->body_start, w);
+    news_snippet_write(b, q, t->body, t->body_len,
+                       news_search_body_first(t->body_start, q, w), &m, t);
 }
 
 
 /*
  * The snippet from `first` (news_search_snippet_at's); its words marked
  * where m has the query's words, or (m NULL) by stemming each word and
- * comparing it with the query's.
+ * comparing it with the query's; t, when given, is the text's teaser,
+ * which says where its words start.
  */
 static void
 news_snippet_write(news_buf_t *b, const news_query_t *q, const char *text,
-    size_t n, long first, news_snippet_marks_t *m)
+    size_t n, long first, news_snippet_marks_t *m, const news_steaser_t *t)
 {
     int            in_url, match;
-    long           seen;
     size_t         start, prev, words;
     uint32_t       word;
     news_tokens_t  tk;
@@ -1214,24 +1217,11 @@ news_snippet_write(news_buf_t *b, const news_query_t *q, const char *text,
         first = news_snippet_first(q, text, n);
     }
 
-    /*
-     * The words before the first match are counted, not stemmed: the
-     * count is the same (a word folded to nothing is no word either
-     * way).
-     */
     if (first >= NEWS_SNIPPET_BEFORE) {
-        news_tokens_init(&tk, text, n);
-        tk.unstemmed = 1;
-
-        for (seen = 0; seen <= first && news_tokens_next(&tk); seen++) {
-            if (seen == first - NEWS_SNIPPET_BEFORE) {
-                start = tk.start;
-            }
-        }
+        start = news_snippet_seek(text, n, first, t);
 
         /* past what a snippet looks through: the text's beginning */
-        start = seen > first ? start : 0;
-        word = seen > first ? (uint32_t) (first - NEWS_SNIPPET_BEFORE) : 0;
+        word = start > 0 ? (uint32_t) (first - NEWS_SNIPPET_BEFORE) : 0;
     }
 
     if (start > 0) {
@@ -1273,6 +1263,49 @@ news_snippet_write(news_buf_t *b, const news_query_t *q, const char *text,
     if (words == NEWS_SNIPPET_WORDS && news_tokens_next(&tk)) {
         news_buf_addl(b, " …");
     }
+}
+
+
+/*
+ * Where the snippet starts when word `first` (at least
+ * NEWS_SNIPPET_BEFORE) is the first of the query's: where word first -
+ * NEWS_SNIPPET_BEFORE starts, or 0 when the text holds no word `first`.
+ * The words before it are counted, not stemmed: the count is the same (a
+ * word folded to nothing is no word either way); with the teaser's
+ * starts, only those after the last start before it.
+ */
+static size_t
+news_snippet_seek(const char *text, size_t n, long first,
+    const news_steaser_t *t)
+{
+    long           seen, want, from;
+    size_t         start;
+    news_tokens_t  tk;
+
+    want = first - NEWS_SNIPPET_BEFORE;
+    from = 0;
+    start = 0;
+    news_tokens_init(&tk, text, n);
+    tk.unstemmed = 1;
+
+    if (t != NULL) {
+        if ((uint64_t) first >= t->words) {
+            return 0;
+        }
+
+        from = want / NEWS_SNIPPET_STRIDE;
+        tk.pos = (size_t) t->starts[2 * from] << 8 | t->starts[2 * from + 1];
+        from *= NEWS_SNIPPET_STRIDE;
+        first = want;           /* the teaser says word `first` is there */
+    }
+
+    for (seen = from; seen <= first && news_tokens_next(&tk); seen++) {
+        if (seen == want) {
+            start = tk.start;
+        }
+    }
+
+    return seen > first ? start : 0;
 }
 
 

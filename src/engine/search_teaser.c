@@ -17,12 +17,19 @@
 #include "text.h"
 
 
-#define NEWS_STEASER_HEADER  32     /* be64, be32, five be32 lengths */
+#define NEWS_STEASER_HEADER  36     /* be64, be32, five be32 lengths, words */
+
+/* the teasers' first form, without where words start (schema 5) */
+#define NEWS_STEASERS_1      "steasers"
 
 
 static int news_steaser_lookup(news_store_t *st, MDB_txn *txn, uint64_t id,
     MDB_val *val);
-static int news_steaser_make(news_buf_t *b, const news_article_t *a);
+static int news_steaser_make(news_buf_t *b, const news_article_t *a,
+    const news_steaser_starts_t *starts);
+static int news_steaser_starts(news_steaser_starts_t *starts,
+    const char *body, size_t n);
+static int news_steaser_drop_first(MDB_txn *txn, news_err_t *err);
 static int news_steaser_decode(const MDB_val *val, news_steaser_t *t);
 
 
@@ -56,7 +63,7 @@ news_steaser_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 int
 news_steaser_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
-    int add, news_err_t *err)
+    const news_steaser_starts_t *starts, int add, news_err_t *err)
 {
     int            rc;
     MDB_val        key, val;
@@ -77,7 +84,7 @@ news_steaser_write(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
     news_buf_init(&b);
 
-    if (news_steaser_make(&b, a) != 0) {
+    if (news_steaser_make(&b, a, starts) != 0) {
         news_buf_free(&b);
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
@@ -102,6 +109,10 @@ news_steaser_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
     MDB_val          key, val;
     MDB_cursor      *cur;
     news_article_t   a;
+
+    if (news_steaser_drop_first(txn, err) != NEWS_OK) {
+        return err->code;
+    }
 
     /* an index not built yet: reindex writes the teasers with it */
     if (news_search_stats(st, txn, &docs, &length) != 0) {
@@ -130,7 +141,7 @@ news_steaser_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
             return err->code;
         }
 
-        rc = news_steaser_write(st, txn, &a, 1, err);
+        rc = news_steaser_write(st, txn, &a, NULL, 1, err);
         cJSON_Delete(obj);
 
         if (rc != NEWS_OK) {
@@ -162,7 +173,7 @@ news_steaser_check(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
     news_buf_init(&b);
 
-    if (news_steaser_make(&b, a) != 0) {
+    if (news_steaser_make(&b, a, NULL) != 0) {
         news_buf_free(&b);
         news_buf_addl(why, "out of memory");
         return -1;
@@ -226,12 +237,54 @@ news_steaser_lookup(news_store_t *st, MDB_txn *txn, uint64_t id,
 }
 
 
-/* the record (search.h): five fields' lengths, then the fields */
+/* the teasers' first form, which this build no longer reads, let go */
 static int
-news_steaser_make(news_buf_t *b, const news_article_t *a)
+news_steaser_drop_first(MDB_txn *txn, news_err_t *err)
 {
-    size_t         at, body;
-    unsigned char  h[NEWS_STEASER_HEADER];
+    int         rc;
+    MDB_dbi     dbi;
+
+    rc = mdb_dbi_open(txn, NEWS_STEASERS_1, 0, &dbi);
+
+    if (rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc == 0) {
+        rc = mdb_drop(txn, dbi, 1);
+    }
+
+    return rc == 0 ? NEWS_OK
+                   : news_store_fail(err, rc, "dropping the search teasers' "
+                                     "first form");
+}
+
+
+void
+news_steaser_starts_word(news_steaser_starts_t *starts, size_t start)
+{
+    unsigned char  be[2];
+
+    if (starts->words++ % NEWS_SNIPPET_STRIDE == 0) {
+        be[0] = (unsigned char) (start >> 8);
+        be[1] = (unsigned char) start;
+        news_buf_add(&starts->at, be, 2);
+    }
+}
+
+
+/*
+ * The record (search.h): five fields' lengths, then the fields, then
+ * where the body's words start (given, or cut here).
+ */
+static int
+news_steaser_make(news_buf_t *b, const news_article_t *a,
+    const news_steaser_starts_t *starts)
+{
+    int                    rc;
+    size_t                 at, body;
+    news_steaser_starts_t  own;
+    unsigned char          h[NEWS_STEASER_HEADER];
 
     body = strlen(a->body);
     body = body < NEWS_SNIPPET_SCAN ? body : NEWS_SNIPPET_SCAN;
@@ -257,7 +310,46 @@ news_steaser_make(news_buf_t *b, const news_article_t *a)
 
     news_buf_add(b, a->body, body);
 
-    return b->failed ? -1 : 0;
+    rc = 0;
+    news_buf_init(&own.at);
+
+    if (starts == NULL) {
+        rc = news_steaser_starts(&own, a->body, body);
+        starts = &own;
+    }
+
+    rc = starts->at.failed ? -1 : rc;
+    news_buf_add(b, starts->at.data, starts->at.len);
+
+    if (!b->failed) {
+        news_be32_put((unsigned char *) b->data + 32, starts->words);
+    }
+
+    news_buf_free(&own.at);
+
+    return b->failed || rc != 0 ? -1 : 0;
+}
+
+
+/*
+ * Where the words of body[0 .. n) start (n at most NEWS_SNIPPET_SCAN, so
+ * a be16 holds each), cut as a snippet cuts them.
+ */
+static int
+news_steaser_starts(news_steaser_starts_t *starts, const char *body,
+    size_t n)
+{
+    news_tokens_t  tk;
+
+    starts->words = 0;
+    news_tokens_init(&tk, body, n);
+    tk.unstemmed = 1;
+
+    while (news_tokens_next(&tk)) {
+        news_steaser_starts_word(starts, tk.start);
+    }
+
+    return starts->at.failed ? -1 : 0;
 }
 
 
@@ -286,9 +378,15 @@ news_steaser_decode(const MDB_val *val, news_steaser_t *t)
         at += n[i];
     }
 
-    if (at != val->mv_size) {
+    t->words = news_be32_get(p + 32);
+
+    if (((uint64_t) t->words + NEWS_SNIPPET_STRIDE - 1)
+        / NEWS_SNIPPET_STRIDE * 2 != val->mv_size - at)
+    {
         return -1;
     }
+
+    t->starts = p + at;
 
     t->published_at = (int64_t) news_be64_get(p);
     t->body_start = news_be32_get(p + 8);

@@ -22,7 +22,7 @@ const char  *news_db_names[NEWS_DB_N] = {
     "comments", "users", "names", "sessions", "throttle", "cindex",
     "topics", "revisions", "pending", "threads", "authors", "postings",
     "sdocs", "words", "outbox", "standing", "modlog", "reports", "desk",
-    "steasers"
+    "steasers.2"
 };
 
 

@@ -49,11 +49,13 @@
  * corrupt entry; 4 since a comment page may have threads beside it
  * (articles.h, news_cpage_t), which a build of schema 3 would not show;
  * 5 since the search index keeps a teaser of each article it holds
- * (search.h, steasers), which a build of schema 4 would not keep in step.
+ * (search.h, steasers), which a build of schema 4 would not keep in step;
+ * 6 since those teasers say where their words start (search.h,
+ * steasers.2), which a build of schema 5 would not keep in step.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  5
+#define NEWS_SCHEMA_VERSION  6
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 

@@ -456,8 +456,14 @@ test_snippet(void)
  * counts them, the word deep in the body, in the title only, or in a
  * negated phrase's words.
  */
+/*
+ * A query's snippets the same three ways: read from the article's text
+ * for the words, started from where the index has them, and from the
+ * index and the teaser (its words marked from the index, its start from
+ * the teaser's word starts).
+ */
 static void
-test_snippet_words(void)
+snippets_agree(const char *query)
 {
     size_t           i, same;
     MDB_txn         *txn;
@@ -466,7 +472,64 @@ test_snippet_words(void)
     news_err_t       err;
     news_query_t     q;
     news_article_t   a;
+    news_steaser_t   t;
     news_search_t   *s;
+
+    news_search_parse(&q, query, strlen(query), &err);
+    s = calloc(1, sizeof(*s));
+    s->limit = 20;
+    s->now = NOW;
+    same = 0;
+
+    if (news_store_read(&st, &txn, &err) != NEWS_OK
+        || news_search_run(&st, txn, &q, s, &err) != NEWS_OK)
+    {
+        ok(0, "searching %s: %s", query, err.msg);
+        free(s);
+        return;
+    }
+
+    for (i = 0; i < s->count; i++) {
+        if (news_article_load(&st, txn, s->hits[i].id, &a, &err) != NEWS_OK)
+        {
+            break;
+        }
+
+        news_buf_init(&scan);
+        news_buf_init(&at);
+        news_buf_init(&hit);
+        body = news_search_body_start(&a);
+        news_search_snippet(&scan, &q, a.body, strlen(a.body));
+        news_search_snippet_at(&at, &q, a.body, strlen(a.body),
+                               news_search_body_first(body, &q,
+                                                      &s->words[i]));
+
+        if (news_steaser_get(&st, txn, s->hits[i].id, &t, &err) == NEWS_OK) {
+            news_search_snippet_hit(&hit, &q, &t, &s->words[i]);
+        }
+
+        same += scan.len == at.len
+                && memcmp(scan.data, at.data, scan.len) == 0
+                && scan.len == hit.len
+                && memcmp(scan.data, hit.data, scan.len) == 0;
+        news_buf_free(&scan);
+        news_buf_free(&at);
+        news_buf_free(&hit);
+        news_article_free(&a);
+    }
+
+    news_store_read_done(&st);
+    ok(s->count > 0 && s->nwords == s->count && same == s->count,
+       "%s: %zu of %zu snippets the same from the index's positions "
+       "(where to start, and which words to mark)",
+       query, same, s->count);
+    free(s);
+}
+
+
+static void
+test_snippet_words(void)
+{
     unsigned         k;
     const char      *queries[] = { "otter", "otter river", "\"river bank\"",
                                    "otter -\"bank river\"", "café" };
@@ -484,54 +547,65 @@ test_snippet_words(void)
          "\"The bank river otter, otter.\"}", 0);
 
     for (k = 0; k < sizeof(queries) / sizeof(queries[0]); k++) {
-        news_search_parse(&q, queries[k], strlen(queries[k]), &err);
-        s = calloc(1, sizeof(*s));
-        s->limit = 20;
-        s->now = NOW;
-        same = 0;
-
-        if (news_store_read(&st, &txn, &err) != NEWS_OK
-            || news_search_run(&st, txn, &q, s, &err) != NEWS_OK)
-        {
-            ok(0, "searching %s: %s", queries[k], err.msg);
-            free(s);
-            continue;
-        }
-
-        for (i = 0; i < s->count; i++) {
-            if (news_article_load(&st, txn, s->hits[i].id, &a, &err)
-                != NEWS_OK)
-            {
-                break;
-            }
-
-            news_buf_init(&scan);
-            news_buf_init(&at);
-            news_buf_init(&hit);
-            body = news_search_body_start(&a);
-            news_search_snippet(&scan, &q, a.body, strlen(a.body));
-            news_search_snippet_at(&at, &q, a.body, strlen(a.body),
-                                   news_search_body_first(body, &q,
-                                                          &s->words[i]));
-            news_search_snippet_hit(&hit, &q, a.body, strlen(a.body), body,
-                                    &s->words[i]);
-            same += scan.len == at.len
-                    && memcmp(scan.data, at.data, scan.len) == 0
-                    && scan.len == hit.len
-                    && memcmp(scan.data, hit.data, scan.len) == 0;
-            news_buf_free(&scan);
-            news_buf_free(&at);
-            news_buf_free(&hit);
-            news_article_free(&a);
-        }
-
-        news_store_read_done(&st);
-        ok(s->count > 0 && s->nwords == s->count && same == s->count,
-           "%s: %zu of %zu snippets the same from the index's positions "
-           "(where to start, and which words to mark)",
-           queries[k], same, s->count);
-        free(s);
+        snippets_agree(queries[k]);
     }
+}
+
+
+/*
+ * Snippets deep in a body, where the teaser's word starts take them:
+ * the first of the query's words at each place about a start (before,
+ * on and after the NEWS_SNIPPET_STRIDE-th words, with words folded away
+ * and too long among those before), near the end of what a snippet
+ * looks through, and past it (the body's beginning then).
+ */
+static void
+test_snippet_starts(void)
+{
+    char          *json;
+    size_t         i, k, at;
+    news_buf_t     b;
+    const size_t   places[] = { 9, 10, 11, 25, 26, 27, 41, 42, 43, 200,
+                                9000, 20000 };
+
+    for (k = 0; k < sizeof(places) / sizeof(places[0]); k++) {
+        news_buf_init(&b);
+        news_buf_addf(&b, "{\"title\":\"Deep %zu\",\"body\":\"", places[k]);
+
+        for (i = 0; i < places[k]; i++) {
+            news_buf_addf(&b, i % 7 == 3 ? "½ wörd%zu, " : "word%zu ", i);
+
+            if (i % 50 == 49) {
+                news_buf_addl(&b, "ééééééééééééééééééééééééééééééééééééé "
+                              "[a link](http://example.com/a-b-c) ");
+            }
+        }
+
+        news_buf_addl(&b, "quokka numbat tail words.\"}");
+        json = strdup(news_buf_cstr(&b));
+        save(json, 0);
+        free(json);
+        news_buf_free(&b);
+    }
+
+    at = 0;
+    news_buf_init(&b);
+    news_buf_addl(&b, "{\"title\":\"Long\",\"body\":\"");
+
+    while (b.len < NEWS_SNIPPET_SCAN - 40) {
+        news_buf_addf(&b, "filler%zu ", at++);
+    }
+
+    news_buf_addl(&b, "quokka and then past the scan numbat\"}");
+    json = strdup(news_buf_cstr(&b));
+    save(json, 0);
+    free(json);
+    news_buf_free(&b);
+
+    snippets_agree("quokka");
+    snippets_agree("numbat");
+    snippets_agree("quokka numbat");
+    snippets_agree("\"quokka numbat\"");
 }
 
 
@@ -724,13 +798,17 @@ test_teasers(void)
 
 
 /*
- * A store from before the teasers (schema 4, no steasers database): the
- * first opening writes a teaser for each article the index holds.
+ * A store from before the teasers (schema 4, no steasers database), or
+ * with their first form (schema 5, "steasers", without the words'
+ * starts): the first opening writes a teaser for each article the index
+ * holds, and lets the first form go.
  */
 static void
 test_teaser_fill(void)
 {
+    MDB_dbi        old;
     MDB_txn       *txn;
+    MDB_val        key, val;
     news_err_t     err;
     news_check_t   r;
     char           before[8192];
@@ -740,11 +818,20 @@ test_teaser_fill(void)
     news_store_write(&st, &txn, &err);
     ok(mdb_drop(txn, st.dbi[NEWS_DB_STEASERS], 1) == 0,
        "the teasers' database taken away");
+    key.mv_data = val.mv_data = "x";
+    key.mv_size = val.mv_size = 1;
+    ok(mdb_dbi_open(txn, "steasers", MDB_CREATE, &old) == 0
+       && mdb_put(txn, old, &key, &val, 0) == 0,
+       "their first form's database there");
     news_store_commit(&st, txn, &err);
     news_store_close(&st);
 
     ok(news_store_open(&st, dir, 64 * 1024 * 1024, &err) == NEWS_OK,
        "opened again: %s", err.msg);
+    news_store_read(&st, &txn, &err);
+    ok(mdb_dbi_open(txn, "steasers", 0, &old) == MDB_NOTFOUND,
+       "the first form's database is gone");
+    news_store_read_done(&st);
     is_str(results("walrus"), before, "the same results from the teasers "
            "written on opening");
 
@@ -1017,6 +1104,7 @@ main(void)
     test_compact();
     test_teaser_fill();
     test_check();
+    test_snippet_starts();
 
     news_store_close(&st);
     snprintf(path, sizeof(path), "%s/data.mdb", dir);
