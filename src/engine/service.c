@@ -40,6 +40,7 @@ static int news_comment_add_shared(news_writer_t *w,
     const news_comment_policy_t *p, const news_actor_t *actor,
     const char *slug, news_comment_t *c, int64_t now, unsigned *retry,
     news_err_t *err);
+static void news_comment_post_fill(void *slot, void *arg);
 static int news_comment_post_apply(news_store_t *st, MDB_txn *txn,
     void *arg, news_err_t *err);
 static int news_comment_change_apply(news_store_t *st, MDB_txn *txn,
@@ -311,56 +312,75 @@ news_comment_post_size(size_t body)
 }
 
 
+/* what news_comment_post_fill writes into a slot */
+typedef struct {
+    const news_comment_policy_t  *policy;
+    const news_actor_t           *actor;
+    const char                   *slug;
+    const news_comment_t         *c;
+    int64_t                       now;
+    size_t                        nlen;
+    size_t                        slen;
+    size_t                        len;
+} news_comment_post_in_t;
+
+
 static int
 news_comment_add_shared(news_writer_t *w, const news_comment_policy_t *p,
     const news_actor_t *actor, const char *slug, news_comment_t *c,
     int64_t now, unsigned *retry, news_err_t *err)
 {
-    int                   rc;
-    size_t                len, nlen, slen;
-    news_comment_post_t  *post;
+    int                     rc;
+    news_comment_post_t     out;
+    news_comment_post_in_t  in = {
+        .policy = p, .actor = actor, .slug = slug, .c = c, .now = now
+    };
 
-    nlen = strlen(actor->name);
-    slen = strlen(slug);
-    len = strlen(c->body);
+    in.nlen = strlen(actor->name);
+    in.slen = strlen(slug);
+    in.len = strlen(c->body);
 
-    if (nlen > NEWS_NAME_MAX || slen > NEWS_SLUG_MAX) {
+    if (in.nlen > NEWS_NAME_MAX || in.slen > NEWS_SLUG_MAX) {
         return NEWS_SHARED_LOCAL;
     }
 
-    post = calloc(1, sizeof(news_comment_post_t) + len + 1);
-    if (post == NULL) {
-        return NEWS_SHARED_LOCAL;
-    }
-
-    post->policy = *p;
-    post->actor_id = actor->id;
-    post->role = actor->role;
-    post->since = actor->since;
-    post->now = now;
-    memcpy(post->name, actor->name, nlen);
-    memcpy(post->slug, slug, slen);
-    post->c.parent = c->parent;
-    memcpy(post->body, c->body, len);
-
-    rc = news_shared_run(w->shared, w, news_comment_post_apply, post,
-                         sizeof(news_comment_post_t) + len + 1,
-                         sizeof(news_comment_post_t), err);
+    rc = news_shared_run(w->shared, w, news_comment_post_apply,
+                         news_comment_post_fill, &in,
+                         news_comment_post_size(in.len), &out, sizeof(out),
+                         err);
 
     if (rc == NEWS_OK) {
-        post->c.author = c->author;
-        post->c.body = c->body;
-        *c = post->c;
-        c->author = (char *) actor->name;
+        out.c.author = (char *) actor->name;
+        out.c.body = c->body;
+        *c = out.c;
     }
 
     if (rc == NEWS_LIMITED) {
-        *retry = post->retry;
+        *retry = out.retry;
     }
 
-    free(post);
-
     return rc;
+}
+
+
+/* under the shared writer's lock: the post built in its slot, one copy */
+static void
+news_comment_post_fill(void *slot, void *arg)
+{
+    news_comment_post_in_t *in = arg;
+
+    news_comment_post_t  *post = slot;
+
+    memset(post, 0, sizeof(news_comment_post_t));
+    post->policy = *in->policy;
+    post->actor_id = in->actor->id;
+    post->role = in->actor->role;
+    post->since = in->actor->since;
+    post->now = in->now;
+    memcpy(post->name, in->actor->name, in->nlen);
+    memcpy(post->slug, in->slug, in->slen);
+    post->c.parent = in->c->parent;
+    memcpy(post->body, in->c->body, in->len + 1);
 }
 
 

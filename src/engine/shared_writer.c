@@ -133,7 +133,8 @@ news_shared_init(void *mem, size_t size, size_t data)
 
 int
 news_shared_run(news_shared_t *sh, news_writer_t *w, news_write_pt apply,
-    void *data, size_t len, size_t back, news_err_t *err)
+    news_shared_fill_pt fill, void *arg, size_t len, void *out, size_t back,
+    news_err_t *err)
 {
     int               rc, ticked;
     pid_t             self;
@@ -157,7 +158,7 @@ news_shared_run(news_shared_t *sh, news_writer_t *w, news_write_pt apply,
         return NEWS_SHARED_LOCAL;
     }
 
-    memcpy(news_slot_data(s), data, len);
+    fill(news_slot_data(s), arg);
     s->len = len;
     s->owner = self;
     s->taker = 0;
@@ -173,7 +174,7 @@ news_shared_run(news_shared_t *sh, news_writer_t *w, news_write_pt apply,
                 *err = s->err;
             }
 
-            memcpy(data, news_slot_data(s), back);
+            memcpy(out, news_slot_data(s), back);
             s->state = NEWS_SLOT_FREE;
             break;
         }

@@ -46,6 +46,9 @@
 
 typedef struct news_shared_s  news_shared_t;
 
+/* writes a write's input into its slot (len bytes, under the lock) */
+typedef void (*news_shared_fill_pt)(void *slot, void *arg);
+
 
 /* the bytes the shared state takes with slots of `data` bytes each */
 size_t news_shared_size(size_t data);
@@ -58,15 +61,16 @@ size_t news_shared_size(size_t data);
 int news_shared_init(void *mem, size_t size, size_t data);
 
 /*
- * Applies apply(st, txn, data, err) durably in a batch led by whichever
+ * Applies apply(st, txn, slot, err) durably in a batch led by whichever
  * process leads, through the leading process's writer w (every process
- * passes the same apply).  data (len bytes) is copied into the slot; the
- * apply reads its input there and leaves its output in its first `back`
- * bytes, which are copied back into data.  Returns the write's NEWS_*
- * (err set), or NEWS_SHARED_LOCAL.
+ * passes the same apply).  fill(slot, arg) writes the write's input, len
+ * bytes, straight into a free slot; the apply reads it there and leaves
+ * its output in the slot's first `back` bytes, which are copied to out.
+ * Returns the write's NEWS_* (err set), or NEWS_SHARED_LOCAL.
  */
 int news_shared_run(news_shared_t *sh, news_writer_t *w, news_write_pt apply,
-    void *data, size_t len, size_t back, news_err_t *err);
+    news_shared_fill_pt fill, void *arg, size_t len, void *out, size_t back,
+    news_err_t *err);
 
 /*
  * For the curious: batches led and writes in them, of every process, and
