@@ -211,11 +211,16 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
-    /* a bulk load gathers new postings; a removal writes them first */
+    /*
+     * A bulk load gathers new postings (its flush puts the terms in key
+     * order, each article's need not be); a removal writes them first,
+     * and a write goes through the article's terms in key order.
+     */
     if (st->search_bulk && add) {
         rc = news_bulk_add(st->search_bulk, &d, (uint32_t) a->id, err);
 
     } else {
+        news_terms_sort(&d.tab);
         rc = st->search_bulk ? news_search_flush(st, txn, err) : NEWS_OK;
 
         if (rc == NEWS_OK) {
@@ -825,9 +830,10 @@ news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
 
 
 /*
- * An article's distinct terms, sorted, with their positions.  Weights and
- * positions as search.h says; the section and tags also give their
- * filter terms (no weight, no position).
+ * An article's distinct terms, in the order first met (news_terms_sort
+ * puts them in key order), with their positions.  Weights and positions
+ * as search.h says; the section and tags also give their filter terms
+ * (no weight, no position).
  */
 static int
 news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
@@ -864,14 +870,13 @@ news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
      */
     body = strlen(a->body);
     d->has_starts = body <= NEWS_SNIPPET_SCAN;
+    d->starts.body = d->pos;        /* news_search_body_start's count */
 
     if (news_doc_field(d, a->body, body, NEWS_WEIGHT_BODY,
                        d->has_starts ? &d->starts : NULL))
     {
         return -1;
     }
-
-    news_terms_sort(&d->tab);
 
     return 0;
 }
@@ -1687,29 +1692,6 @@ news_varint_put(news_buf_t *b, uint32_t v)
 }
 
 
-int
-news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
-{
-    unsigned        shift;
-    uint32_t        r;
-    const uint8_t  *s;
-
-    r = 0;
-
-    for (s = *p, shift = 0; s < end && shift < 35; s++, shift += 7) {
-        r |= (uint32_t) (*s & 0x7f) << shift;
-
-        if (!(*s & 0x80)) {
-            *p = s + 1;
-            *v = r;
-            return 0;
-        }
-    }
-
-    return -1;
-}
-
-
 /*
  * A weighted length in a byte, for the postings: exact below 32, then a
  * 4-bit mantissa and an exponent (within 1/16 below the length, up to
@@ -1791,6 +1773,8 @@ news_search_check_article(news_store_t *st, MDB_txn *txn,
         news_buf_addl(why, "out of memory");
         return -1;
     }
+
+    news_terms_sort(&d.tab);
 
     if (news_be32_get((const unsigned char *) val.mv_data + 8) != d.length) {
         news_buf_addf(why, "in sdocs with length %u, not %u",

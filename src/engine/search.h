@@ -333,13 +333,14 @@ int news_steaser_get(news_store_t *st, MDB_txn *txn, uint64_t id,
 
 /*
  * Where every NEWS_SNIPPET_STRIDE-th word of a body starts (be16 each, as
- * the teaser keeps them) and its words, gathered while the index cuts
- * the body (news_steaser_starts_word for each word) so that the teaser
- * needs no cut of its own.
+ * the teaser keeps them), its words and its first position, gathered
+ * while the index cuts the article (news_steaser_starts_word for each
+ * word of the body) so that the teaser needs no cut of its own.
  */
 typedef struct {
     news_buf_t  at;
     uint32_t    words;
+    uint32_t    body;       /* the body's first position */
 } news_steaser_starts_t;
 
 /* body word number starts->words begins at byte `start` of the body */

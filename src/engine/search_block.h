@@ -45,8 +45,40 @@ int news_block_postings(const MDB_val *val, uint32_t first,
 int news_block_positions(const uint8_t *s, const uint8_t *end,
     news_posting_t *p, unsigned n);
 
-/* a varint at *p, before end, into v (*p moves past it): 0, or -1 */
-int news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v);
+/*
+ * A varint at *p, before end, into v (*p moves past it): 0, or -1.
+ * Inline: a block's decoding is two of these a posting, most of them one
+ * byte, and a query decodes thousands of postings.
+ */
+static inline int
+news_varint_get(const uint8_t **p, const uint8_t *end, uint32_t *v)
+{
+    unsigned        shift;
+    uint32_t        r;
+    const uint8_t  *s;
+
+    s = *p;
+
+    if (s < end && !(*s & 0x80)) {
+        *p = s + 1;
+        *v = *s;
+        return 0;
+    }
+
+    r = 0;
+
+    for (shift = 0; s < end && shift < 35; s++, shift += 7) {
+        r |= (uint32_t) (*s & 0x7f) << shift;
+
+        if (!(*s & 0x80)) {
+            *p = s + 1;
+            *v = r;
+            return 0;
+        }
+    }
+
+    return -1;
+}
 
 
 #endif /* NEWS_SEARCH_BLOCK_H */

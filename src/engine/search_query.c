@@ -45,6 +45,22 @@ typedef struct {
 } news_bmax_t;
 
 
+/* a decoded block of a term */
+typedef struct {
+    size_t           j;          /* which of the term's; SIZE_MAX: none */
+    news_posting_t   p[NEWS_BLOCK_DOCS];
+    unsigned         n;          /* postings in p */
+    const uint8_t   *pos;        /* their positions, not yet in p */
+    const uint8_t   *pos_end;    /* NULL: in p, or none to read */
+} news_decoded_t;
+
+/*
+ * Decoded blocks a term keeps (block j in kept[j % NEWS_READER_KEPT]):
+ * the page's hits, whose positions the snippets want, are in blocks the
+ * walk decoded already, which would otherwise be decoded again.
+ */
+#define NEWS_READER_KEPT   32
+
 /* a term's postings as a query reads them: one decoded block at a time */
 typedef struct {
     MDB_cursor      *cur;
@@ -54,13 +70,11 @@ typedef struct {
     news_bmax_t     *blocks;     /* every block of the term, in doc order */
     size_t           nblocks;
     size_t           cap;
-    size_t           loaded;     /* the block in p; nblocks: none */
+    size_t           loaded;     /* the block in b; nblocks: none */
     double           idf;        /* 0 for a filter */
     double           avgdl;
-    news_posting_t   p[NEWS_BLOCK_DOCS];
-    unsigned         n;          /* postings in p */
-    const uint8_t   *pos;        /* their positions, not yet in p */
-    const uint8_t   *pos_end;    /* NULL: in p, or none to read */
+    news_decoded_t  *b;          /* the loaded block, one of kept */
+    news_decoded_t  *kept;
 } news_reader_t;
 
 
@@ -382,6 +396,7 @@ done:
         }
 
         free(r[t].blocks);
+        free(r[t].kept);
     }
 
     free(r);
@@ -413,6 +428,55 @@ news_cand_cmp(const void *a, const void *b)
 
 
 /*
+ * The candidates as a heap, the first in news_cand_cmp's order on top: a
+ * walk takes them in that order and most stop after a few, so the rest
+ * are never sorted (no two are equal: each block has its own first doc).
+ */
+static void
+news_cand_down(news_cand_t *c, size_t n, size_t i)
+{
+    size_t       l, best;
+    news_cand_t  tmp;
+
+    for ( ;; ) {
+        l = 2 * i + 1;
+        best = i;
+
+        if (l < n && news_cand_cmp(&c[l], &c[best]) < 0) {
+            best = l;
+        }
+
+        if (l + 1 < n && news_cand_cmp(&c[l + 1], &c[best]) < 0) {
+            best = l + 1;
+        }
+
+        if (best == i) {
+            return;
+        }
+
+        tmp = c[i];
+        c[i] = c[best];
+        c[best] = tmp;
+        i = best;
+    }
+}
+
+
+/* the top candidate out of the heap c[0 .. *n) */
+static news_cand_t
+news_cand_pop(news_cand_t *c, size_t *n)
+{
+    news_cand_t  top;
+
+    top = c[0];
+    c[0] = c[--*n];
+    news_cand_down(c, *n, 0);
+
+    return top;
+}
+
+
+/*
  * Block-max: the driver's blocks, each bounded by its own bound and the
  * other words' bounds over its docs, are read best bound first, newest
  * first among equals; once k hits are kept, a block (or a doc) whose
@@ -426,13 +490,13 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     size_t *nhits)
 {
     int                    rc, overflow;
-    size_t                 j, ncand, walked, i, nsched;
+    size_t                 j, ncand, walked, nsched;
     double                 others, bound, score;
     unsigned               t, c;
     uint32_t               doc;
     uint64_t               sched[NEWS_SCHEDULED_MAX];
     news_hit_t             hit;
-    news_cand_t           *cand;
+    news_cand_t           *cand, top;
     news_reader_t         *d;
     news_clause_t const   *cl;
     const news_posting_t  *ps[NEWS_SEARCH_TERMS_MAX];
@@ -482,35 +546,40 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
         ncand++;
     }
 
-    qsort(cand, ncand, sizeof(news_cand_t), news_cand_cmp);
+    for (j = ncand / 2; j-- > 0; ) {
+        news_cand_down(cand, ncand, j);
+    }
 
     rc = NEWS_OK;
     walked = 0;
 
-    for (i = 0; i < ncand && walked < NEWS_SEARCH_WALK; i++) {
+    while (ncand > 0 && walked < NEWS_SEARCH_WALK) {
+        top = news_cand_pop(cand, &ncand);
+
         if (*nhits == k
-            && (cand[i].bound + NEWS_BOUND_EPS < s->hits[0].score
-                || (cand[i].bound <= s->hits[0].score + NEWS_BOUND_EPS
-                    && d->blocks[cand[i].j].last < s->hits[0].id)))
+            && (top.bound + NEWS_BOUND_EPS < s->hits[0].score
+                || (top.bound <= s->hits[0].score + NEWS_BOUND_EPS
+                    && d->blocks[top.j].last < s->hits[0].id)))
         {
             break;              /* nothing after it can make the top k */
         }
 
-        if (news_reader_load(d, cand[i].j) != 0) {
+        if (news_reader_load(d, top.j) != 0) {
             rc = NEWS_ERROR;
             break;
         }
 
-        for (j = d->n; j-- > 0 && walked < NEWS_SEARCH_WALK; ) {
-            doc = d->p[j].doc;
+        for (j = d->b->n; j-- > 0 && walked < NEWS_SEARCH_WALK; ) {
+            doc = d->b->p[j].doc;
 
             /* the driver's own score, exact, and the others' bound */
-            score = news_bm25(d->idf, d->p[j].wtf, d->p[j].norm, d->avgdl);
+            score = news_bm25(d->idf, d->b->p[j].wtf, d->b->p[j].norm,
+                              d->avgdl);
 
             if (*nhits == k
-                && (score + cand[i].others + NEWS_BOUND_EPS
+                && (score + top.others + NEWS_BOUND_EPS
                     < s->hits[0].score
-                    || (score + cand[i].others
+                    || (score + top.others
                         <= s->hits[0].score + NEWS_BOUND_EPS
                         && doc < s->hits[0].id)))
             {
@@ -658,10 +727,20 @@ news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
 {
     int            rc;
     MDB_val        key, val;
+    size_t         i;
     unsigned char  k[sizeof(t->term) + 5];
 
     r->term = t->term;
     r->len = t->len;
+
+    r->kept = malloc(NEWS_READER_KEPT * sizeof(news_decoded_t));
+    if (r->kept == NULL) {
+        return ENOMEM;
+    }
+
+    for (i = 0; i < NEWS_READER_KEPT; i++) {
+        r->kept[i].j = SIZE_MAX;
+    }
 
     rc = mdb_cursor_open(txn, dbi, &r->cur);
     if (rc != 0) {
@@ -827,16 +906,16 @@ news_reader_find(news_reader_t *r, uint32_t doc)
     }
 
     lo = 0;
-    hi = (int) r->n - 1;
+    hi = (int) r->b->n - 1;
 
     while (lo <= hi) {
         mid = (lo + hi) / 2;
 
-        if (r->p[mid].doc == doc) {
-            return &r->p[mid];
+        if (r->b->p[mid].doc == doc) {
+            return &r->b->p[mid];
         }
 
-        if (r->p[mid].doc < doc) {
+        if (r->b->p[mid].doc < doc) {
             lo = mid + 1;
 
         } else {
@@ -860,9 +939,17 @@ news_reader_load(news_reader_t *r, size_t j)
         return 0;
     }
 
+    r->b = &r->kept[j % NEWS_READER_KEPT];
+
+    if (r->b->j == j) {
+        r->loaded = j;
+        return 0;
+    }
+
     r->loaded = r->nblocks;
-    r->n = 0;
-    r->pos_end = NULL;
+    r->b->j = SIZE_MAX;
+    r->b->n = 0;
+    r->b->pos_end = NULL;
 
     memcpy(k, r->term, r->len);
     k[r->len] = '\0';
@@ -875,14 +962,16 @@ news_reader_load(news_reader_t *r, size_t j)
         return rc;
     }
 
-    if (news_block_postings(&val, r->blocks[j].first, r->p, &r->n, &r->pos)
+    if (news_block_postings(&val, r->blocks[j].first, r->b->p, &r->b->n,
+                            &r->b->pos)
         != 0)
     {
-        r->n = 0;
+        r->b->n = 0;
         return MDB_CORRUPTED;
     }
 
-    r->pos_end = (const uint8_t *) val.mv_data + val.mv_size;
+    r->b->pos_end = (const uint8_t *) val.mv_data + val.mv_size;
+    r->b->j = j;
     r->loaded = j;
 
     return 0;
@@ -899,12 +988,12 @@ news_reader_positions(news_reader_t *r)
 {
     int  rc;
 
-    if (r->pos_end == NULL) {
+    if (r->loaded == r->nblocks || r->b->pos_end == NULL) {
         return 0;
     }
 
-    rc = news_block_positions(r->pos, r->pos_end, r->p, r->n);
-    r->pos_end = NULL;
+    rc = news_block_positions(r->b->pos, r->b->pos_end, r->b->p, r->b->n);
+    r->b->pos_end = NULL;
 
     return rc;
 }

@@ -290,7 +290,7 @@ news_steaser_make(news_buf_t *b, const news_article_t *a,
     body = body < NEWS_SNIPPET_SCAN ? body : NEWS_SNIPPET_SCAN;
 
     news_be64_put(h, (uint64_t) a->published_at);
-    news_be32_put(h + 8, news_search_body_start(a));
+    news_be32_put(h + 8, starts ? starts->body : news_search_body_start(a));
     news_be32_put(h + 12, (uint32_t) strlen(a->slug));
     news_be32_put(h + 16, (uint32_t) strlen(a->title));
     news_be32_put(h + 20, (uint32_t) strlen(a->section));
