@@ -391,14 +391,14 @@ SKIP: {
     open my $fh, '+<:raw', $file or die;
     local $/;
     my $data = <$fh>;
-    my $n = ($data =~ s/schema\x00\x00\x00\x06/schema\x00\x00\x00\x07/g);
+    my $n = ($data =~ s/schema\x00\x00\x00\x07/schema\x00\x00\x00\x08/g);
     seek $fh, 0, 0;
     print $fh $data;
     close $fh;
-    ok($n >= 1, 'made the schema record say 7');
+    ok($n >= 1, 'made the schema record say 8');
     my ($ok, $err) = $t->conf_test;
     ok(!$ok, 'nginx -t fails on a newer schema');
-    like($err, qr{"\Q$file\E" was written by a newer version \(schema 7; this build reads up to 6\)}, 'naming the file and versions');
+    like($err, qr{"\Q$file\E" was written by a newer version \(schema 8; this build reads up to 7\)}, 'naming the file and versions');
     ok(!eval { $t->run; 1 }, 'nginx refuses to start');
 }
 

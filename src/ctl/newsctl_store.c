@@ -35,8 +35,11 @@ newsctl_stats(newsctl_t *ctl)
         return 1;
     }
 
+    /* comments: how many there are (cindex), wherever their records are */
     for (i = 0; i < NEWS_DB_N; i++) {
-        if (mdb_stat(txn, ctl->store.dbi[i], &ms) == 0) {
+        if (mdb_stat(txn, ctl->store.dbi[i == NEWS_DB_COMMENTS
+                                         ? NEWS_DB_CINDEX : i], &ms) == 0)
+        {
             printf("%-10s %zu\n", news_db_names[i], ms.ms_entries);
         }
     }

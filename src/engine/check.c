@@ -101,6 +101,8 @@ static void news_check_modlog(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_report(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_left(news_check_ctx_t *c, const MDB_val *key,
+    const MDB_val *val);
 
 
 /*
@@ -118,7 +120,7 @@ static const struct {
     { NEWS_DB_TIMES,     news_check_time,     NULL },
     { NEWS_DB_TOPICS,    news_check_topic,    NULL },
     { NEWS_DB_PAGES,     news_check_page,     NULL },
-    { NEWS_DB_COMMENTS,  news_check_comment,  NULL },
+    { NEWS_DB_COMMENTS,  news_check_left,     NULL },
     { NEWS_DB_CINDEX,    news_check_cindex,   NULL },
     { NEWS_DB_PENDING,   news_check_pending,  NULL },
     { NEWS_DB_THREADS,   news_check_thread,   NULL },
@@ -1129,6 +1131,12 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
     p = key->mv_data;
     kind = key->mv_size > 8 ? p[8] : 0;
 
+    /* a comment's record, before its article's fragments (store.h) */
+    if (key->mv_size == NEWS_COMMENTS_KEY) {
+        news_check_comment(c, key, val);
+        return;
+    }
+
     /* a top-level comment's page (articles.h): be32 page */
     if (key->mv_size == 17 && kind == NEWS_FRAG_PLACE) {
         if (val->mv_size != 4 || news_be32_get(val->mv_data) == 0) {
@@ -1169,7 +1177,24 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 
 
 /*
- * comments: article . created_at . id, of an existing article; the
+ * The comments database holds the records of a store of schema 6 or older
+ * opened read-only, and nothing once the records are in pages.
+ */
+static void
+news_check_left(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+{
+    if (c->st->records == NEWS_DB_COMMENTS) {
+        news_check_comment(c, key, val);
+        return;
+    }
+
+    news_check_fail(c, "a comment record left in comments, not in pages "
+                    "(key of %zu bytes)", key->mv_size);
+}
+
+
+/*
+ * a record (pages: article . created_at . id) of an existing article; the
  * comment index leads back to it; the full record agrees with the key
  * and the status byte
  */
@@ -1311,7 +1336,7 @@ news_check_pending(news_check_ctx_t *c, const MDB_val *key,
     memcpy(k, val->mv_data, 8);
     memcpy(k + 8, key->mv_data, NEWS_PENDING_KEY);
 
-    if (news_check_get(c, NEWS_DB_COMMENTS, k, sizeof(k), &rec) != 0
+    if (news_check_get(c, c->st->records, k, sizeof(k), &rec) != 0
         || rec.mv_size == 0
         || ((unsigned char *) rec.mv_data)[0] != NEWS_COMMENT_PENDING)
     {
@@ -1345,7 +1370,7 @@ news_check_thread(news_check_ctx_t *c, const MDB_val *key,
     memcpy(k, p, 8);
     memcpy(k + 8, p + 16, 16);
 
-    if (news_check_get(c, NEWS_DB_COMMENTS, k, sizeof(k), &rec) != 0) {
+    if (news_check_get(c, c->st->records, k, sizeof(k), &rec) != 0) {
         news_check_fail(c, "thread %llu lists comment %llu, which is not a "
                         "comment of article %llu",
                         (unsigned long long) news_be64_get(p + 8),
@@ -1380,7 +1405,7 @@ news_check_cindex(news_check_ctx_t *c, const MDB_val *key,
         return;
     }
 
-    if (news_check_get(c, NEWS_DB_COMMENTS, val->mv_data, val->mv_size, &rec)
+    if (news_check_get(c, c->st->records, val->mv_data, val->mv_size, &rec)
         != 0)
     {
         news_check_fail(c, "comment %llu (article %llu) is not in comments",
@@ -1649,7 +1674,7 @@ news_check_author_entry(news_check_ctx_t *c, const unsigned char *p,
 
     if (news_author_value(val, &ck, &hash, &hashed) != 0
         || news_be64_get((unsigned char *) ck.mv_data + 16) != id
-        || news_check_get(c, NEWS_DB_COMMENTS, ck.mv_data, ck.mv_size, &rec)
+        || news_check_get(c, c->st->records, ck.mv_data, ck.mv_size, &rec)
            != 0)
     {
         news_check_fail(c, "author %llu lists comment %llu, which is not "

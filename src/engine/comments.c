@@ -111,6 +111,20 @@ news_comment_key(unsigned char *key, const news_comment_t *c)
 }
 
 
+/*
+ * The key just past an article's last record: in pages its fragments
+ * follow its records, their kind's letter above a time's highest byte
+ * (0 for any time up to 2^56 seconds; store.h)
+ */
+void
+news_comments_end(unsigned char *key, uint64_t article_id)
+{
+    memset(key, 0, NEWS_COMMENTS_KEY);
+    news_be64_put(key, article_id);
+    key[8] = 1;
+}
+
+
 static int
 news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     news_err_t *err)
@@ -156,7 +170,7 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     val.mv_data = b.data;
     val.mv_size = b.len;
 
-    rc = mdb_put(txn, st->dbi[NEWS_DB_COMMENTS], &key, &val, 0);
+    rc = mdb_put(txn, st->dbi[st->records], &key, &val, 0);
     news_buf_free(&b);
 
     if (rc != 0) {
@@ -396,7 +410,7 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
     }
 
     if (rc == 0) {
-        rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+        rc = mdb_cursor_open(txn, st->dbi[st->records], &cur);
     }
 
     if (rc != 0) {
@@ -447,6 +461,41 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * A store of schema 6 or older, opened for writing: its comments' records
+ * go from comments into pages, under the same keys, in the txn that
+ * raises its schema record.
+ */
+int
+news_comments_move(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+
+    cur = NULL;
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+
+    while (rc == 0
+           && (rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0)
+    {
+        rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val,
+                     MDB_NOOVERWRITE);
+    }
+
+    if (rc == MDB_NOTFOUND) {
+        mdb_cursor_close(cur);
+        rc = mdb_drop(txn, st->dbi[NEWS_DB_COMMENTS], 0);
+
+    } else if (cur != NULL) {
+        mdb_cursor_close(cur);
+    }
+
+    return rc == 0 ? NEWS_OK
+                   : news_store_fail(err, rc, "moving comments into pages");
 }
 
 
@@ -504,7 +553,7 @@ news_comment_find(news_store_t *st, MDB_txn *txn, uint64_t id, MDB_val *key,
     }
 
     if (rc == 0) {
-        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], key, val);
+        rc = mdb_get(txn, st->dbi[st->records], key, val);
     }
 
     if (rc != 0) {
@@ -544,11 +593,9 @@ news_comments_latest(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 
     memset(cs, 0, sizeof(*cs));
     news_buf_init(&arena);
-    news_be64_put(k, article_id);
-    news_be64_put(k + 8, UINT64_MAX);
-    news_be64_put(k + 16, UINT64_MAX);
+    news_comments_end(k, article_id);
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    rc = mdb_cursor_open(txn, st->dbi[st->records], &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
@@ -599,7 +646,7 @@ news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     news_buf_init(&arena);
     news_be64_put(k, article_id);
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    rc = mdb_cursor_open(txn, st->dbi[st->records], &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
@@ -728,7 +775,7 @@ news_comments_thread_take(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
         ck.mv_data = c;
         ck.mv_size = sizeof(c);
 
-        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        rc = mdb_get(txn, st->dbi[st->records], &ck, &cv);
         if (rc == 0) {
             rc = news_comments_take(cs, arena, &ck, &cv);
         }
@@ -1256,12 +1303,14 @@ news_comments_replace(news_store_t *st, MDB_txn *txn, uint64_t article_id,
 {
     size_t          i;
     MDB_val         ik, val;
-    unsigned char   k[8];
+    unsigned char   k[8], records[9];
 
-    news_be64_put(k, article_id);
+    /* the article's records, not the fragments after them (store.h) */
+    news_be64_put(records, article_id);
+    records[8] = 0;
 
-    if (news_store_drop_each(st, txn, NEWS_DB_COMMENTS, k, sizeof(k), NULL, 0,
-                             news_comment_unindex, NULL, err)
+    if (news_store_drop_each(st, txn, st->records, records, sizeof(records),
+                             NULL, 0, news_comment_unindex, NULL, err)
         != NEWS_OK)
     {
         return err->code;
@@ -1365,7 +1414,7 @@ news_comment_imported(news_store_t *st, MDB_txn *txn,
     unsigned char         k[NEWS_COMMENTS_KEY];
     const unsigned char  *v;
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    rc = mdb_cursor_open(txn, st->dbi[st->records], &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
@@ -1826,7 +1875,7 @@ news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
     key.mv_data = (unsigned char *) k;
     key.mv_size = NEWS_COMMENTS_KEY;
 
-    rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &key, &val);
+    rc = mdb_get(txn, st->dbi[st->records], &key, &val);
     if (rc != 0) {
         return news_store_fail(err, rc, "reading a comment to disown");
     }

@@ -30,6 +30,9 @@
 #define NEWS_COMMENT_VIEW_HEAD    27
 #define NEWS_COMMENT_FEATURED     0x80     /* in the view's depth byte */
 
+/* the key just past article_id's last record (NEWS_COMMENTS_KEY bytes) */
+void news_comments_end(unsigned char *key, uint64_t article_id);
+
 
 /*
  * The article's latest visible comments, newest first, at most `limit`
@@ -207,6 +210,12 @@ int news_comments_pending(news_store_t *st, MDB_txn *txn, news_pending_t *q,
  * thread's budget cost its replies, not its article's comments.
  */
 int news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/*
+ * Moves the records of a store of schema 6 or older from comments into
+ * pages (store.h), in the txn that raises its schema.
+ */
+int news_comments_move(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /*
  * The top comment of the thread that comment `id` is in (itself for a

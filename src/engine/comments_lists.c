@@ -59,13 +59,16 @@ news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
                                 "another article");
         }
 
+    } else if (newest) {
+        /* newest first starts past the article's last record */
+        news_comments_end(k, article_id);
+
     } else {
-        /* newest first starts past the article's last key */
-        memset(k, newest ? 0xff : 0, sizeof(k));
+        memset(k, 0, sizeof(k));
         news_be64_put(k, article_id);
     }
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_COMMENTS], &cur);
+    rc = mdb_cursor_open(txn, st->dbi[st->records], &cur);
     if (rc != 0) {
         return news_store_fail(err, rc, "mdb_cursor_open()");
     }
@@ -206,7 +209,7 @@ news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
     ck.mv_data = k;
     ck.mv_size = NEWS_COMMENTS_KEY;
 
-    rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+    rc = mdb_get(txn, st->dbi[st->records], &ck, &cv);
     if (rc != 0) {
         return news_store_fail(err, rc, "reading a pending comment");
     }
@@ -372,7 +375,7 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
             continue;
         }
 
-        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        rc = mdb_get(txn, st->dbi[st->records], &ck, &cv);
         if (rc != 0) {
             break;
         }
@@ -478,7 +481,7 @@ news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
             continue;
         }
 
-        rc = mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv);
+        rc = mdb_get(txn, st->dbi[st->records], &ck, &cv);
         if (rc != 0 && rc != MDB_NOTFOUND) {
             break;
         }
@@ -557,7 +560,7 @@ news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
         *from = news_be64_get((unsigned char *) key.mv_data + 9) + 1;
 
         if (news_author_value(&val, &ck, &hash, &hashed) == 0
-            && mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv) == 0
+            && mdb_get(txn, st->dbi[st->records], &ck, &cv) == 0
             && cv.mv_size > 0
             && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED)
         {
@@ -621,7 +624,7 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
         }
 
         if (news_author_value(&val, &ck, &hash, &hashed) != 0
-            || mdb_get(txn, st->dbi[NEWS_DB_COMMENTS], &ck, &cv) != 0)
+            || mdb_get(txn, st->dbi[st->records], &ck, &cv) != 0)
         {
             continue;                   /* newsctl check says so */
         }

@@ -10,10 +10,15 @@
  *   articles  be64 id -> the article's source record (JSON, see article.h)
  *   slugs     slug -> be64 id
  *   times     be64 published_at . be64 id -> "" (published articles only)
- *   pages     be64 id . kind byte -> a fragment rendered at write time
- *   comments  be64 article id . be64 created_at . be64 comment id ->
- *             a comment (see comments.h): one article's comments are one
- *             ordered range, oldest first
+ *   pages     be64 id . kind byte -> a fragment rendered at write time;
+ *             and each comment's record (see comments.h), key be64
+ *             article id . be64 created_at . be64 comment id: one
+ *             article's comments are one ordered range, oldest first,
+ *             just before its fragments (a time's highest byte is 0,
+ *             below every kind's letter)
+ *   comments  empty since schema 7 (the records moved into pages, where
+ *             a comment's write goes anyway); an older store keeps them
+ *             here until it is opened for writing
  *   cindex    be64 comment id -> its comments key
  *   topics    's' or 't' . section or tag slug . 0 . be64 published_at .
  *             be64 id -> "" (section and tag pages, newest first), and
@@ -51,11 +56,15 @@
  * 5 since the search index keeps a teaser of each article it holds
  * (search.h, steasers), which a build of schema 4 would not keep in step;
  * 6 since those teasers say where their words start (search.h,
- * steasers.2), which a build of schema 5 would not keep in step.
+ * steasers.2), which a build of schema 5 would not keep in step;
+ * 7 since comments' records are kept in pages beside their article's
+ * fragments (one B-tree path a comment, not two), which a build of
+ * schema 6 would not find.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  6
+#define NEWS_SCHEMA_VERSION  7
+#define NEWS_SCHEMA_RECORDS  7   /* the first with comments' records in pages */
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 
@@ -131,6 +140,13 @@ typedef struct news_store_s  news_store_t;
 struct news_store_s {
     MDB_env    *env;
     MDB_dbi     dbi[NEWS_DB_N];
+
+    /*
+     * Where comments' records are: NEWS_DB_PAGES, or NEWS_DB_COMMENTS in
+     * a store of schema 6 or older opened read-only (read as it is)
+     */
+    int         records;
+
     MDB_txn    *rtxn;        /* the caller thread's reset read txn */
     int         rtxn_live;   /* rtxn is renewed (between read and done) */
     int         dead_readers; /* stale reader slots cleared at open */

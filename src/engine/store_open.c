@@ -40,7 +40,7 @@ static int news_store_env_open(news_store_t *st, const char *dir,
 static int news_store_open_dbis(news_store_t *st, const char *dir,
     news_err_t *err);
 static int news_store_check_schema(news_store_t *st, MDB_txn *txn,
-    const char *dir, int *stale, news_err_t *err);
+    const char *dir, int *stale, uint32_t *was, news_err_t *err);
 
 
 int
@@ -153,6 +153,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 {
     int       i, rc, missing, stale, pending, search, desk, teasers;
     MDB_txn  *txn;
+    uint32_t  was;
 
     /* usually everything exists: open the handles in a read txn */
     rc = mdb_txn_begin(st->env, NULL, MDB_RDONLY, &txn);
@@ -176,12 +177,17 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     }
 
     if (!missing) {
-        if (news_store_check_schema(st, txn, dir, &stale, err) != NEWS_OK) {
+        if (news_store_check_schema(st, txn, dir, &stale, &was, err)
+            != NEWS_OK)
+        {
             mdb_txn_abort(txn);
             return err->code;
         }
 
         /* a read-only store is read as it is: raising it is a write */
+        st->records = stale && was < NEWS_SCHEMA_RECORDS ? NEWS_DB_COMMENTS
+                                                      : NEWS_DB_PAGES;
+
         if (!stale || st->readonly) {
             /* a read txn must commit for its dbi handles to stay open */
             rc = mdb_txn_commit(txn);
@@ -232,7 +238,11 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         }
     }
 
-    if (news_store_check_schema(st, txn, dir, &stale, err) != NEWS_OK
+    st->records = NEWS_DB_PAGES;
+
+    if (news_store_check_schema(st, txn, dir, &stale, &was, err) != NEWS_OK
+        || (was < NEWS_SCHEMA_RECORDS
+            && news_comments_move(st, txn, err) != NEWS_OK)
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK)
@@ -248,7 +258,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
 
 static int
 news_store_check_schema(news_store_t *st, MDB_txn *txn, const char *dir,
-    int *stale, news_err_t *err)
+    int *stale, uint32_t *was, news_err_t *err)
 {
     int            rc;
     MDB_val        key, val;
@@ -273,6 +283,7 @@ news_store_check_schema(news_store_t *st, MDB_txn *txn, const char *dir,
     }
 
     version = (rc == 0) ? news_be32_get(val.mv_data) : 0;
+    *was = version;
 
     if (version > NEWS_SCHEMA_VERSION) {
         return news_err_set(err, NEWS_ERROR,

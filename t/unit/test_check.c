@@ -442,9 +442,9 @@ comment_orphan(MDB_txn *txn)
     unsigned char   k[NEWS_COMMENTS_KEY], *v;
 
     comment_key(txn, top, k);
-    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    v = get(txn, NEWS_DB_PAGES, k, sizeof(k), &n);
     be64(k, 999);
-    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), v, n);
     free(v);
 }
 
@@ -454,7 +454,7 @@ parent_gone(MDB_txn *txn)
     unsigned char  k[NEWS_COMMENTS_KEY];
 
     comment_key(txn, reply, k);
-    del(txn, NEWS_DB_COMMENTS, k, sizeof(k));
+    del(txn, NEWS_DB_PAGES, k, sizeof(k));
     del(txn, NEWS_DB_CINDEX, k + 16, 8);
 }
 
@@ -465,10 +465,10 @@ depth_wrong(MDB_txn *txn)
     unsigned char   k[NEWS_COMMENTS_KEY], *v;
 
     comment_key(txn, deep, k);
-    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    v = get(txn, NEWS_DB_PAGES, k, sizeof(k), &n);
     m = news_be32_get(v + 1);
     v[NEWS_COMMENT_VALUE_HEAD + m + 24] = 1;
-    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), v, n);
     free(v);
 }
 
@@ -479,9 +479,9 @@ status_byte_wrong(MDB_txn *txn)
     unsigned char   k[NEWS_COMMENTS_KEY], *v;
 
     comment_key(txn, top, k);
-    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    v = get(txn, NEWS_DB_PAGES, k, sizeof(k), &n);
     v[0] = NEWS_COMMENT_HIDDEN;
-    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), v, n);
     free(v);
 }
 
@@ -739,7 +739,7 @@ comment_cut(MDB_txn *txn)
     unsigned char  k[NEWS_COMMENTS_KEY];
 
     comment_key(txn, top, k);
-    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), "\0\0", 2);
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), "\0\0", 2);
 }
 
 static void
@@ -749,9 +749,9 @@ status_out_of_range(MDB_txn *txn)
     unsigned char   k[NEWS_COMMENTS_KEY], *v;
 
     comment_key(txn, top, k);
-    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    v = get(txn, NEWS_DB_PAGES, k, sizeof(k), &n);
     v[0] = 9;
-    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), v, n);
     free(v);
 }
 
@@ -762,10 +762,10 @@ top_depth_wrong(MDB_txn *txn)
     unsigned char   k[NEWS_COMMENTS_KEY], *v;
 
     comment_key(txn, top, k);
-    v = get(txn, NEWS_DB_COMMENTS, k, sizeof(k), &n);
+    v = get(txn, NEWS_DB_PAGES, k, sizeof(k), &n);
     m = news_be32_get(v + 1);
     v[NEWS_COMMENT_VALUE_HEAD + m + 24] = 2;
-    put(txn, NEWS_DB_COMMENTS, k, sizeof(k), v, n);
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), v, n);
     free(v);
 }
 
@@ -992,8 +992,8 @@ static const struct {
       "pages: a key of 9 bytes, kind 0x5a" },
     { "a fragment that does not parse", page_unparsed,
       "does not parse" },
-    { "a comments key of 3 bytes", comment_key_size,
-      "comments: a key of 3 bytes" },
+    { "a record left in comments", comment_key_size,
+      "comments: a comment record left in comments, not in pages" },
     { "a comment record cut short", comment_cut, "do not load" },
     { "a comment status out of range", status_out_of_range,
       "has status 9" },

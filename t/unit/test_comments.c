@@ -1597,6 +1597,92 @@ test_rate(void)
 }
 
 
+/* the comment records in pages (24-byte keys) and in comments */
+static void
+records_count(size_t *in_pages, size_t *in_comments)
+{
+    MDB_val      key, val;
+    MDB_txn     *txn;
+    MDB_stat     ms;
+    MDB_cursor  *cur;
+    news_err_t   err;
+
+    *in_pages = 0;
+    news_store_read(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_PAGES], &cur);
+
+    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
+        *in_pages += key.mv_size == NEWS_COMMENTS_KEY;
+    }
+
+    mdb_cursor_close(cur);
+    mdb_stat(txn, st.dbi[NEWS_DB_COMMENTS], &ms);
+    *in_comments = ms.ms_entries;
+    news_store_read_done(&st);
+}
+
+
+/*
+ * Schema 7: the records are in pages, before their article's fragments.
+ * A store of schema 6 (records in comments) has them moved on its next
+ * open, and newsctl check then finds nothing amiss.
+ */
+static void
+test_move(void)
+{
+    size_t          n, left, moved, after;
+    MDB_val         key, val, sk, sv;
+    MDB_txn        *txn;
+    MDB_cursor     *cur;
+    news_err_t      err;
+    unsigned char   be[4];
+
+    records_count(&n, &left);
+    ok(n > 0 && left == 0, "schema 7: %zu records in pages, none in "
+       "comments", n);
+
+    /* back to schema 6's layout */
+    news_store_write(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_PAGES], &cur);
+    moved = 0;
+
+    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
+        if (key.mv_size == NEWS_COMMENTS_KEY
+            && mdb_put(txn, st.dbi[NEWS_DB_COMMENTS], &key, &val, 0) == 0
+            && mdb_cursor_del(cur, 0) == 0)
+        {
+            moved++;
+        }
+    }
+
+    mdb_cursor_close(cur);
+    news_be32_put(be, NEWS_SCHEMA_RECORDS - 1);
+    sk.mv_data = "schema";
+    sk.mv_size = 6;
+    sv.mv_data = be;
+    sv.mv_size = 4;
+    mdb_put(txn, st.dbi[NEWS_DB_META], &sk, &sv, 0);
+    ok(news_store_commit(&st, txn, &err) == NEWS_OK && moved == n,
+       "a store of schema 6 made: %zu records in comments", moved);
+
+    news_store_close(&st);
+    is_int(news_store_open(&st, dir, 64 * 1024 * 1024, &err), NEWS_OK,
+           "it opens");
+
+    records_count(&after, &left);
+    ok(after == n && left == 0, "its records moved into pages (%zu of %zu), "
+       "comments empty (%zu)", after, n, left);
+
+    news_store_read(&st, &txn, &err);
+    ok(mdb_get(txn, st.dbi[NEWS_DB_META], &sk, &sv) == 0 && sv.mv_size == 4
+       && news_be32_get(sv.mv_data) == NEWS_SCHEMA_VERSION,
+       "its schema record raised");
+    news_store_read_done(&st);
+
+    is_int((int) violations(), 0, "newsctl check finds nothing amiss");
+}
+
+
 int
 main(void)
 {
@@ -1622,6 +1708,7 @@ main(void)
     test_duplicate();
     test_picks();
     test_rate();
+    test_move();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
