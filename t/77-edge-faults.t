@@ -7,7 +7,11 @@
 # the edge once it answers 200 again.  The drainer's own store calls
 # failing (the fault shim): it tries again next round, or says so when
 # the marks it moved could not be written, and the purges reach the edge
-# all the same.  nginx -t refuses a news_edge it could not use.
+# all the same.  nginx -t refuses a news_edge it could not use.  A
+# second origin with a live publisher beside its edge, and purges kept
+# 1 s: the publisher failing is logged as an edge is, and what waited
+# longer than news_cache_max_age is dropped unsent, even while the
+# outbox cannot drop it itself (its marks' write failing).
 use strict;
 use warnings;
 use Test::More;
@@ -69,6 +73,8 @@ my %answers = (
     endless  => ['x' x 9000, 0],
     reset    => ['', 1],
     short    => ["HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789", 1],
+    # each connection one request: two edges of one drainer take turns
+    close200 => ["HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", 1],
 );
 
 set_mode('ok');
@@ -136,10 +142,12 @@ sub comment_reaches_peer {
     return undef;
 }
 
-sub log_says {
-    my ($re) = @_;
+sub log_says { log_says_of($t, @_) }
+
+sub log_says_of {
+    my ($server, $re) = @_;
     for (1 .. 300) {
-        return 1 if $t->error_log =~ $re;
+        return 1 if $server->error_log =~ $re;
         sleep 0.05;
     }
     return 0;
@@ -196,6 +204,9 @@ SKIP: {
     is($r->{status}, 201, 'a comment is taken meanwhile');
     $f->fired;
     ok(fires(qr/^mdb_cursor_open /m), '... and the next round fails too');
+    # its read txn not begun either (no request meanwhile begins one)
+    $f->arm("mdb_txn_begin\@news_store_begin * EIO\n");
+    ok(fires(qr/^mdb_txn_begin /m), "the drainer's read txn is refused");
     unlike(substr(seen(), $from), qr/PURGE/, '... and its purge waits');
     $f->arm('');
     my $sent = 0;
@@ -230,8 +241,59 @@ my $from = length seen();
 is($t->get($ARTICLE)->{status}, 200, 'a read sends nothing');
 sleep 0.3;
 is(substr(seen(), $from), '', '... and nothing already sent is sent again');
+$t->done;
+
+# another origin on the same peer (the peer takes one connection at a
+# time: the first origin is gone), with a live publisher beside its
+# edge, and purges and events kept 1 s (news_cache_max_age): what waited
+# longer while both failed is dropped unsent
+my $t2 = NewsTest->new(workers => 1, make_db => 1);
+$t2->{http} = "news_cache_max_age 1s;\n    news_comment_rate 0;\n"
+            . "    news_edge http://127.0.0.1:$peer_port/purge;\n"
+            . "    news_live_publish http://127.0.0.1:$peer_port/pub;";
+$t2->allow_log(qr/news_edge .* failed|news_edge: moving the edges' marks/);
+$t2->newsctl('import', 'demo/seed-article.json');
+my $f2 = NewsFaults::lib() ? NewsFaults->new($t2) : undef;
+$f2 ? $f2->run : $t2->run;
+my $writer = $t2->login('writer1');
+my ($article_id) = ($t2->get($ARTICLE)->{headers}{'surrogate-key'} // '') =~ /article-(\d+)/;
+ok($article_id, "the article's id, from its keys");
+
+# a comment's purge and live event, both seen by the peer; undef if
+# either did not come in 15 s
+sub both_reach_peer {
+    my ($body) = @_;
+    my $from = length seen();
+    my $r = $t2->json('POST', $writer, "/api/articles/$SLUG/comments", qq({"body":"$body"}));
+    is($r->{status}, 201, "the comment \"$body\" is taken");
+    for (1 .. 300) {
+        my $new = substr seen(), $from;
+        return $new if $new =~ m{PURGE /purge\Q$ARTICLE\E } && $new =~ m{POST /pub/$article_id };
+        sleep 0.05;
+    }
+    return undef;
+}
+
+set_mode('close200');
+ok(defined both_reach_peer('both sent'), 'the purge and the live event are sent');
+set_mode('status');
+# with the shim, the outbox's own drop of what is older refused (the
+# marks' write failing): the drainer passes over it all the same
+$f2->arm("mdb_put\@news_outbox_mark * EIO\n") if $f2;
+my $tried = both_reach_peer('stale');
+ok(defined $tried, 'both are tried while the peer answers 500');
+ok(log_says_of($t2, qr/news_edge "[^"]*\/pub" failed/), '... the live publisher is logged as failed');
+ok(log_says_of($t2, qr/news_edge "[^"]*\/purge" failed/), '... and so is the edge');
+# tried again after 1 s, then after 2 more: by then older than 1 s
+sleep 2.5;
+set_mode('close200');
+my $from_back = length seen();
+sleep 3;
+is(substr(seen(), $from_back), '', 'what waited past news_cache_max_age is dropped, not sent');
+$f2->arm('') if $f2;
+ok(defined both_reach_peer('fresh'), 'the next comment reaches both');
+$t2->done;
 
 kill 'TERM', $peer;
 waitpid $peer, 0;
-$t->done;
 done_testing;

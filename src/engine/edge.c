@@ -456,6 +456,7 @@ news_drain_live(news_drain_t *d, news_edge_t *e, news_outbox_batch_t *ob,
             eol = eol ? eol : end;
             article = strtoull(line, &json, 10);
 
+            /* live.c writes each event so: only a damaged entry is not */
             if (json >= eol || *json != ' ') {
                 continue;
             }

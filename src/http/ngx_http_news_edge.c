@@ -97,6 +97,10 @@ ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     if (nmcf->edges == NGX_CONF_UNSET_PTR) {
         nmcf->edges = ngx_array_create(cf->pool, 2, sizeof(ngx_str_t));
+
+        /* NULL only when nginx's own allocation fails, which the test
+         * build cannot make (it wraps the module's own calls to the pool
+         * alone) */
         if (nmcf->edges == NULL) {
             return NGX_CONF_ERROR;
         }
@@ -112,6 +116,8 @@ ngx_http_news_edge(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         return "is given more than 32 times";
     }
 
+    /* NULL only when nginx's own allocation for the array's growth
+     * fails: as above */
     url = ngx_array_push(nmcf->edges);
     if (url == NULL) {
         return NGX_CONF_ERROR;
@@ -201,6 +207,7 @@ ngx_http_news_edge_start(ngx_cycle_t *cycle, ngx_http_news_main_conf_t *nmcf)
     d->log = ngx_http_news_edge_log;
     d->log_data = cycle->log;
 
+    /* fails only when pthreads do, which no test makes (edge.c) */
     if (news_drain_start(d) != 0) {
         ngx_log_error(NGX_LOG_EMERG, cycle->log, ngx_errno,
                       "news_edge: the drainer's thread could not start");
