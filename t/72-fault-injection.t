@@ -89,10 +89,10 @@ sub export {
 
 # a write that must work before the loops start: its id
 my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"the parent"}');
-is($r->{status}, 201, 'a top comment to reply to, edit and moderate') or BAIL_OUT($r->{content});
+is($r->{status}, 201, 'a top comment to reply to and edit') or BAIL_OUT($r->{content});
 my $parent = decode_json($r->{content})->{id};
 my $replies = 0;
-my ($doomed, $form_csrf, $pre, $pre_csrf, $restore_from, $desk_csrf);
+my ($doomed, $moderated, $closable, $form_csrf, $pre, $pre_csrf, $restore_from, $desk_csrf);
 # a version of the article kept, for the desk's diff and restore
 $r = api('PATCH', "/api/articles/$SLUG", $ed, '{"subtitle":"A subtitle kept in version 1"}');
 is($r->{status}, 200, 'the article saved once, its first version kept') or BAIL_OUT($r->{content});
@@ -151,9 +151,18 @@ my @routes = (
         api('POST', "/api/articles/$SLUG/comments", $alice, qq({"body":"reply $_[0]","parent":$parent})) } },
     { name => 'edit', ok => 204, run => sub {
         api('PATCH', "/api/comments/$parent", $alice, qq({"body":"edited $_[0]"})) } },
-    { name => 'moderate', ok => 204, heavy => 1, short => 1, run => sub {
+    # a comment of its own: the replies' parent left hidden would take
+    # no reply
+    { name => 'moderate', ok => 204, heavy => 1, short => 1, before => sub {
+        $moderated //= do {
+            my $r = api('POST', "/api/articles/$SLUG/comments", $alice, '{"body":"to be moderated"}');
+            die "a comment to moderate: $r->{status}" unless $r->{status} == 201;
+            decode_json($r->{content})->{id};
+        };
+      },
+      run => sub {
         my $status = $_[0] % 2 ? 'hidden' : 'visible';
-        api('PATCH', "/api/comments/$parent", $mod, qq({"status":"$status"})) } },
+        api('PATCH', "/api/comments/$moderated", $mod, qq({"status":"$status"})) } },
     { name => 'register', ok => 201, run => sub {
         api('POST', '/api/users', undef, qq({"username":"user$_[0]","password":"password-$_[0]"})) } },
     { name => 'log in', ok => 200, short => 1, run => sub {
@@ -223,8 +232,11 @@ my @routes = (
         $doomed = decode_json($r->{content})->{id};
       },
       run => sub { api('DELETE', "/api/comments/$doomed", $alice) } },
-    { name => 'comments close and open', ok => 204, run => sub {
-        api('POST', "/api/articles/$SLUG/comments/" . ($_[0] % 2 ? 'close' : 'open'), $ed) } },
+    # an article of its own: the seed article's comments left closed
+    # would take no comment
+    { name => 'comments close and open', ok => 204, before => sub {
+        $closable //= ctl('import', NewsTest::json_file('{"slug":"closable","title":"Closable","body":"b"}')) },
+      run => sub { api('POST', '/api/articles/closable/comments/' . ($_[0] % 2 ? 'close' : 'open'), $ed) } },
     # the community's tools: a report (bob's, on a comment of alice's
     # posted for it), the word lists, a suspension set and lifted, the
     # deletion of every comment of a user
