@@ -109,6 +109,7 @@ static int news_phrase(const news_posting_t **ps, unsigned n);
 static void news_hits_push(news_hit_t *h, size_t *n, size_t k,
     const news_hit_t *hit);
 static int news_hit_better(const news_hit_t *a, const news_hit_t *b);
+static int news_hit_worse(const void *a, const void *b);
 static int news_hit_cmp(const void *a, const void *b);
 static void news_search_words(const news_query_t *q, news_reader_t *r,
     news_search_t *s);
@@ -405,6 +406,46 @@ done:
 }
 
 
+/*
+ * Moves the element at i of a heap of n elements of size bytes down to its
+ * place; above(a, b) says a belongs nearer the root than b.  The driver's
+ * candidates and the k best hits are both kept in such heaps.
+ */
+#define NEWS_HEAP_ELT_MAX  32
+
+typedef int (*news_heap_above_pt)(const void *a, const void *b);
+
+static void
+news_heap_down(void *base, size_t n, size_t size, size_t i,
+    news_heap_above_pt above)
+{
+    unsigned char  *h = base, tmp[NEWS_HEAP_ELT_MAX];
+    size_t          l, best;
+
+    for ( ;; ) {
+        l = 2 * i + 1;
+        best = i;
+
+        if (l < n && above(h + l * size, h + best * size)) {
+            best = l;
+        }
+
+        if (l + 1 < n && above(h + (l + 1) * size, h + best * size)) {
+            best = l + 1;
+        }
+
+        if (best == i) {
+            return;
+        }
+
+        memcpy(tmp, h + i * size, size);
+        memcpy(h + i * size, h + best * size, size);
+        memcpy(h + best * size, tmp, size);
+        i = best;
+    }
+}
+
+
 /* a driver block and the most a doc of it can score for the whole query */
 typedef struct {
     size_t      j;
@@ -412,6 +453,10 @@ typedef struct {
     double      others;     /* of that, the other words' part */
     uint32_t    first;
 } news_cand_t;
+
+_Static_assert(sizeof(news_cand_t) <= NEWS_HEAP_ELT_MAX
+               && sizeof(news_hit_t) <= NEWS_HEAP_ELT_MAX,
+               "a heap element fits news_heap_down's swap");
 
 
 static int
@@ -432,33 +477,10 @@ news_cand_cmp(const void *a, const void *b)
  * walk takes them in that order and most stop after a few, so the rest
  * are never sorted (no two are equal: each block has its own first doc).
  */
-static void
-news_cand_down(news_cand_t *c, size_t n, size_t i)
+static int
+news_cand_above(const void *a, const void *b)
 {
-    size_t       l, best;
-    news_cand_t  tmp;
-
-    for ( ;; ) {
-        l = 2 * i + 1;
-        best = i;
-
-        if (l < n && news_cand_cmp(&c[l], &c[best]) < 0) {
-            best = l;
-        }
-
-        if (l + 1 < n && news_cand_cmp(&c[l + 1], &c[best]) < 0) {
-            best = l + 1;
-        }
-
-        if (best == i) {
-            return;
-        }
-
-        tmp = c[i];
-        c[i] = c[best];
-        c[best] = tmp;
-        i = best;
-    }
+    return news_cand_cmp(a, b) < 0;
 }
 
 
@@ -470,7 +492,7 @@ news_cand_pop(news_cand_t *c, size_t *n)
 
     top = c[0];
     c[0] = c[--*n];
-    news_cand_down(c, *n, 0);
+    news_heap_down(c, *n, sizeof(news_cand_t), 0, news_cand_above);
 
     return top;
 }
@@ -547,7 +569,8 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     }
 
     for (j = ncand / 2; j-- > 0; ) {
-        news_cand_down(cand, ncand, j);
+        news_heap_down(cand, ncand, sizeof(news_cand_t), j,
+                       news_cand_above);
     }
 
     rc = NEWS_OK;
@@ -1131,7 +1154,7 @@ news_phrase(const news_posting_t **ps, unsigned n)
 static void
 news_hits_push(news_hit_t *h, size_t *n, size_t k, const news_hit_t *hit)
 {
-    size_t      i, c;
+    size_t      i;
     news_hit_t  tmp;
 
     if (*n < k) {
@@ -1153,27 +1176,15 @@ news_hits_push(news_hit_t *h, size_t *n, size_t k, const news_hit_t *hit)
     }
 
     h[0] = *hit;
-    i = 0;
+    news_heap_down(h, *n, sizeof(news_hit_t), 0, news_hit_worse);
+}
 
-    for ( ;; ) {
-        c = 2 * i + 1;
-        if (c >= *n) {
-            break;
-        }
 
-        if (c + 1 < *n && news_hit_better(&h[c], &h[c + 1])) {
-            c++;
-        }
-
-        if (!news_hit_better(&h[i], &h[c])) {
-            break;
-        }
-
-        tmp = h[i];
-        h[i] = h[c];
-        h[c] = tmp;
-        i = c;
-    }
+/* the hits' heap keeps the worst of the k best on top */
+static int
+news_hit_worse(const void *a, const void *b)
+{
+    return news_hit_better(b, a);
 }
 
 
