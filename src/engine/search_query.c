@@ -284,6 +284,21 @@ news_parse_filter(news_query_t *q, char kind, const char *s, size_t n,
 }
 
 
+void
+news_search_reset(news_search_t *s, int64_t now, size_t offset,
+    size_t limit)
+{
+    s->offset = offset;
+    s->limit = limit;
+    s->now = now;
+    s->count = 0;
+    s->more = 0;
+    s->unbuilt = 0;
+    s->looked = 0;
+    s->nwords = 0;
+}
+
+
 int
 news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     news_search_t *s, news_err_t *err)

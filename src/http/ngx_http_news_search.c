@@ -243,16 +243,15 @@ ngx_http_news_search_start(ngx_http_request_t *r,
         return ngx_http_news_busy(r);
     }
 
-    t->s = ngx_pcalloc(r->pool, sizeof(news_search_t));
+    /* not zeroed: news_search_reset clears what a search reads */
+    t->s = ngx_palloc(r->pool, sizeof(news_search_t));
     cln = ngx_pool_cleanup_add(r->pool, 0);
 
     if (t->s == NULL || cln == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
-    t->s->now = ngx_time();
-    t->s->offset = offset;
-    t->s->limit = limit;
+    news_search_reset(t->s, ngx_time(), offset, limit);
     t->st = &nmcf->store;
     t->nmcf = nmcf;
     news_buf_init(&t->out);

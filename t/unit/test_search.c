@@ -125,9 +125,11 @@ results_in(MDB_txn *txn, const char *query, int json)
     news_buf_free(&b);
     news_buf_init(&b);
     news_search_parse(&q, query, strlen(query), &err);
-    s = calloc(1, sizeof(*s));
-    s->limit = 20;
-    s->now = NOW;
+
+    /* as the HTTP glue has it: not zeroed, only reset */
+    s = malloc(sizeof(*s));
+    memset(s, 0xa5, sizeof(*s));
+    news_search_reset(s, NOW, 0, 20);
 
     memset(&sp, 0, sizeof(sp));
     sp.q = query;
@@ -476,9 +478,11 @@ snippets_agree(const char *query)
     news_search_t   *s;
 
     news_search_parse(&q, query, strlen(query), &err);
-    s = calloc(1, sizeof(*s));
-    s->limit = 20;
-    s->now = NOW;
+
+    /* as the HTTP glue has it: not zeroed, only reset */
+    s = malloc(sizeof(*s));
+    memset(s, 0xa5, sizeof(*s));
+    news_search_reset(s, NOW, 0, 20);
     same = 0;
 
     if (news_store_read(&st, &txn, &err) != NEWS_OK
