@@ -23,7 +23,11 @@
  * its API does not expose): the meta pages, branch and leaf nodes,
  * overflow runs, and the named databases' records in the main database.
  * The tool's own write(2) bytes (/proc/self/io) are printed beside the
- * count: what bench/run's "written a comment" measures.
+ * count: what bench/run's "written a comment" measures; and the CPU of
+ * the writer's run a commit (the thread's user and system time around
+ * it: the apply, LMDB's commit, the sync), which the free list that a
+ * bulk import leaves behind multiplies (bench/README.md, "The free list
+ * and a commit").
  */
 
 #include <errno.h>
@@ -33,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -318,6 +323,22 @@ walk_after(walk_t *w, const char *path)
 }
 
 
+/* the calling thread's CPU so far, user and system, in microseconds */
+static void
+thread_cpu(double *user, double *sys)
+{
+    struct rusage  ru;
+
+    if (getrusage(RUSAGE_THREAD, &ru) != 0) {
+        *user = *sys = 0;
+        return;
+    }
+
+    *user = ru.ru_utime.tv_sec * 1e6 + ru.ru_utime.tv_usec;
+    *sys = ru.ru_stime.tv_sec * 1e6 + ru.ru_stime.tv_usec;
+}
+
+
 static unsigned long
 written_bytes(void)
 {
@@ -442,7 +463,7 @@ add_users(news_store_t *st, news_actor_t *actors, news_user_t *users,
 
 static void
 report(const walk_t *w, unsigned long comments, unsigned long commits,
-    unsigned long written)
+    unsigned long written, double user, double sys)
 {
     unsigned       i;
     unsigned long  pages, all = 0;
@@ -471,6 +492,8 @@ report(const walk_t *w, unsigned long comments, unsigned long commits,
            (double) all / commits, (double) all * w->psize / comments);
     printf("write(2) bytes a comment (pages and meta pages): %.0f\n",
            (double) written / comments);
+    printf("CPU a commit, the writer's run (apply, commit, sync): "
+           "%.0f us user, %.0f us system\n", user / commits, sys / commits);
 }
 
 
@@ -484,6 +507,7 @@ main(int argc, char **argv)
     news_user_t    *users;
     news_store_t    st;
     unsigned long   w0;
+    double          user, sys, u0, s0, u1, s1;
     walk_t          w;
     post_batch_t    pb;
     news_writer_t   writer;
@@ -529,6 +553,7 @@ main(int argc, char **argv)
     }
 
     w0 = written_bytes();
+    user = sys = 0;
 
     for (i = 0; i < commits; i++) {
         if (walk_before(&w, &st) != 0) {
@@ -541,10 +566,16 @@ main(int argc, char **argv)
         op.arg = &pb;
         pb.now++;
 
+        thread_cpu(&u0, &s0);
+
         if (news_writer_run(&writer, &op) != NEWS_OK) {
             fprintf(stderr, "posting: %s\n", op.err.msg);
             return 1;
         }
+
+        thread_cpu(&u1, &s1);
+        user += u1 - u0;
+        sys += s1 - s0;
 
         if (walk_after(&w, path) != 0) {
             return 1;
@@ -552,7 +583,7 @@ main(int argc, char **argv)
     }
 
     report(&w, (unsigned long) commits * pb.batch, commits,
-           written_bytes() - w0);
+           written_bytes() - w0, user, sys);
 
     news_writer_destroy(&writer);
     news_store_close(&st);

@@ -53,6 +53,8 @@ for my $id (qw(W W0 W1 H)) {
          "$id: bytes written per comment, commits");
 }
 like($stdout, qr/^large store fill: 200 articles.*imported in $num s/m, 'fill time reported');
+like($stdout, qr/^large store's free list: \d+ pages in \d+ records after the import; \d+ pages in \d+ records after W; .* after P1$/m,
+     "the large store's free list after the import and the posting rows");
 like($stdout, qr/^search beside SQLite FTS5 .*ours \d+ q\/s .*FTS5 $num q\/s .*index .* x; top-10 agreement .*$num%/m,
      'search beside FTS5: queries/s, index sizes, top-10 agreement');
 like($stdout, qr/^small nginx, worker memory.*peak RSS \(VmHWM\) $num MiB/m, 'small: worker peak RSS');
