@@ -51,6 +51,7 @@ typedef struct {
     uint32_t    off;        /* the term in the arena */
     uint32_t    len;
     uint32_t    wtf;
+    uint32_t    hash;       /* news_term_hash of the term */
     int32_t     first;      /* its positions in occ, in order; -1: none */
     int32_t     last;
 } news_dterm_t;
@@ -109,6 +110,8 @@ typedef struct {
     size_t         cap;
     news_buf_t     positions;
     uint64_t       added;       /* articles indexed since begin */
+    /* the article being added: its tables kept for the next one's */
+    news_doc_terms_t  doc;
 } news_bulk_t;
 
 /* a bulk load writes what it gathered at this size, whatever the batch */
@@ -121,16 +124,16 @@ static int news_doc_field(news_doc_terms_t *d, const char *s, size_t n,
     unsigned weight, news_steaser_starts_t *starts);
 static int news_doc_filter(news_doc_terms_t *d, char kind, const char *name);
 static int news_doc_add(news_doc_terms_t *d, const char *t, size_t len,
-    unsigned weight, uint32_t pos);
+    uint32_t hash, unsigned weight, uint32_t pos);
 static int news_doc_occur(news_doc_terms_t *d, news_dterm_t *dt,
     unsigned weight, uint32_t pos);
 static news_dterm_t *news_terms_get(news_terms_t *tab, const char *t,
-    size_t len);
-static uint32_t news_hash(const char *t, size_t len);
+    size_t len, uint32_t hash);
 static int news_terms_grow(news_terms_t *tab);
 static void news_terms_sort(news_terms_t *tab);
 static void news_terms_free(news_terms_t *tab);
 static int news_dterm_cmp(const void *a, const void *b, void *arena);
+static void news_doc_reset(news_doc_terms_t *d);
 static void news_doc_free(news_doc_terms_t *d);
 static int news_bulk_add(news_bulk_t *bk, const news_doc_terms_t *d,
     uint32_t doc, news_err_t *err);
@@ -171,7 +174,7 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     int               rc;
     uint64_t          docs, length;
     MDB_val           key, val;
-    news_doc_terms_t  d;
+    news_doc_terms_t  own, *d;
     unsigned char     k[8], v[12];
 
     /* an older store whose index is not built: `newsctl reindex` will */
@@ -206,8 +209,20 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         return NEWS_OK;
     }
 
-    if (news_doc_collect(&d, a) != 0) {
-        news_doc_free(&d);
+    /*
+     * A bulk load cuts each new article into the same tables, emptied:
+     * their memory is allocated once, not an article.
+     */
+    if (st->search_bulk && add) {
+        d = &((news_bulk_t *) st->search_bulk)->doc;
+
+    } else {
+        d = &own;
+        memset(d, 0, sizeof(*d));
+    }
+
+    if (news_doc_collect(d, a) != 0) {
+        news_doc_free(d);
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
 
@@ -217,41 +232,43 @@ news_search_index(news_store_t *st, MDB_txn *txn, const news_article_t *a,
      * and a write goes through the article's terms in key order.
      */
     if (st->search_bulk && add) {
-        rc = news_bulk_add(st->search_bulk, &d, (uint32_t) a->id, err);
+        rc = news_bulk_add(st->search_bulk, d, (uint32_t) a->id, err);
 
     } else {
-        news_terms_sort(&d.tab);
+        news_terms_sort(&d->tab);
         rc = st->search_bulk ? news_search_flush(st, txn, err) : NEWS_OK;
 
         if (rc == NEWS_OK) {
-            rc = news_postings_change(st, txn, &d, (uint32_t) a->id, add,
+            rc = news_postings_change(st, txn, d, (uint32_t) a->id, add,
                                       err);
         }
     }
 
     if (rc == NEWS_OK && add) {
         news_be64_put(v, (uint64_t) a->published_at);
-        news_be32_put(v + 8, d.length);
+        news_be32_put(v + 8, d->length);
         val.mv_data = v;
         val.mv_size = sizeof(v);
 
         rc = mdb_put(txn, st->dbi[NEWS_DB_SDOCS], &key, &val, 0);
         rc = rc == 0 ? news_steaser_write(st, txn, a,
-                                          d.has_starts ? &d.starts : NULL,
+                                          d->has_starts ? &d->starts : NULL,
                                           1, err)
                      : news_store_fail(err, rc, "writing the search index");
         docs++;
-        length += d.length;
+        length += d->length;
 
     } else if (rc == NEWS_OK) {
         rc = mdb_del(txn, st->dbi[NEWS_DB_SDOCS], &key, NULL);
         rc = rc == 0 ? news_steaser_write(st, txn, a, NULL, 0, err)
                      : news_store_fail(err, rc, "writing the search index");
         docs = docs ? docs - 1 : 0;
-        length = length > d.length ? length - d.length : 0;
+        length = length > d->length ? length - d->length : 0;
     }
 
-    news_doc_free(&d);
+    if (d == &own) {
+        news_doc_free(d);
+    }
 
     if (rc != NEWS_OK) {
         return rc;
@@ -302,6 +319,7 @@ news_search_bulk_end(news_store_t *st)
     news_terms_free(&bk->tab);
     news_buf_free(&bk->positions);
     free(bk->posts);
+    news_doc_free(&bk->doc);
     free(bk);
     st->search_bulk = NULL;
 }
@@ -323,7 +341,8 @@ news_bulk_add(news_bulk_t *bk, const news_doc_terms_t *d, uint32_t doc,
     for (i = 0; i < d->tab.nterms; i++) {
         dt = &d->tab.terms[i];
 
-        bt = news_terms_get(&bk->tab, d->tab.arena.data + dt->off, dt->len);
+        bt = news_terms_get(&bk->tab, d->tab.arena.data + dt->off, dt->len,
+                            dt->hash);
         if (bt == NULL) {
             return news_err_set(err, NEWS_ERROR, "out of memory");
         }
@@ -833,7 +852,8 @@ news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
  * An article's distinct terms, in the order first met (news_terms_sort
  * puts them in key order), with their positions.  Weights and positions
  * as search.h says; the section and tags also give their filter terms
- * (no weight, no position).
+ * (no weight, no position).  d is zeroed, or an earlier article's, emptied
+ * here.
  */
 static int
 news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
@@ -841,9 +861,7 @@ news_doc_collect(news_doc_terms_t *d, const news_article_t *a)
     size_t    body;
     unsigned  i;
 
-    memset(d, 0, sizeof(*d));
-    news_buf_init(&d->tab.arena);
-    news_buf_init(&d->starts.at);
+    news_doc_reset(d);
 
     if (news_doc_field(d, a->title, strlen(a->title), NEWS_WEIGHT_TITLE, NULL)
         || news_doc_field(d, a->subtitle, strlen(a->subtitle),
@@ -968,7 +986,10 @@ news_doc_field(news_doc_terms_t *d, const char *s, size_t n, unsigned weight,
     news_tokens_init(&tk, s, n);
 
     while (news_tokens_next(&tk)) {
-        if (news_doc_add(d, tk.term, tk.term_len, weight, d->pos++) != 0) {
+        if (news_doc_add(d, tk.term, tk.term_len, tk.term_hash, weight,
+                         d->pos++)
+            != 0)
+        {
             return -1;
         }
 
@@ -1002,7 +1023,8 @@ news_doc_filter(news_doc_terms_t *d, char kind, const char *name)
         return t.failed ? -1 : 0;
     }
 
-    rc = t.failed ? -1 : news_doc_add(d, t.data, t.len, 0, 0);
+    rc = t.failed ? -1 : news_doc_add(d, t.data, t.len,
+                                      news_term_hash(t.data, t.len), 0, 0);
     news_buf_free(&t);
 
     return rc;
@@ -1010,12 +1032,12 @@ news_doc_filter(news_doc_terms_t *d, char kind, const char *name)
 
 
 static int
-news_doc_add(news_doc_terms_t *d, const char *t, size_t len, unsigned weight,
-    uint32_t pos)
+news_doc_add(news_doc_terms_t *d, const char *t, size_t len, uint32_t hash,
+    unsigned weight, uint32_t pos)
 {
     news_dterm_t  *dt;
 
-    dt = news_terms_get(&d->tab, t, len);
+    dt = news_terms_get(&d->tab, t, len, hash);
     if (dt == NULL) {
         return -1;
     }
@@ -1024,9 +1046,12 @@ news_doc_add(news_doc_terms_t *d, const char *t, size_t len, unsigned weight,
 }
 
 
-/* the entry of term t, a new one if it is new; NULL: out of memory */
+/*
+ * The entry of term t (hash: news_term_hash's), a new one if it is new;
+ * NULL: out of memory
+ */
 static news_dterm_t *
-news_terms_get(news_terms_t *tab, const char *t, size_t len)
+news_terms_get(news_terms_t *tab, const char *t, size_t len, uint32_t hash)
 {
     size_t         h;
     news_dterm_t  *dt;
@@ -1035,13 +1060,14 @@ news_terms_get(news_terms_t *tab, const char *t, size_t len)
         return NULL;
     }
 
-    for (h = news_hash(t, len) & (tab->nslots - 1);
+    for (h = hash & (tab->nslots - 1);
          tab->slots[h];
          h = (h + 1) & (tab->nslots - 1))
     {
         dt = &tab->terms[tab->slots[h] - 1];
 
-        if (dt->len == len && memcmp(tab->arena.data + dt->off, t, len) == 0)
+        if (dt->hash == hash && dt->len == len
+            && memcmp(tab->arena.data + dt->off, t, len) == 0)
         {
             return dt;
         }
@@ -1052,27 +1078,13 @@ news_terms_get(news_terms_t *tab, const char *t, size_t len)
     dt->off = (uint32_t) tab->arena.len;
     dt->len = (uint32_t) len;
     dt->wtf = 0;
+    dt->hash = hash;
     dt->first = -1;
     dt->last = -1;
 
     news_buf_add(&tab->arena, t, len);
 
     return tab->arena.failed ? NULL : dt;
-}
-
-
-static uint32_t
-news_hash(const char *t, size_t len)
-{
-    size_t    i;
-    uint32_t  h;
-
-    h = 2166136261u;                                    /* FNV-1a */
-    for (i = 0; i < len; i++) {
-        h = (h ^ (uint8_t) t[i]) * 16777619u;
-    }
-
-    return h;
 }
 
 
@@ -1140,10 +1152,7 @@ news_terms_grow(news_terms_t *tab)
     }
 
     for (i = 0; i < tab->nterms; i++) {
-        for (h = news_hash(tab->arena.data + terms[i].off, terms[i].len)
-                 & (n - 1);
-             slots[h];
-             h = (h + 1) & (n - 1))
+        for (h = terms[i].hash & (n - 1); slots[h]; h = (h + 1) & (n - 1))
         {
             /* void */
         }
@@ -1201,13 +1210,34 @@ news_dterm_cmp(const void *a, const void *b, void *arena)
 }
 
 
+/* d empty, as zeroed, but with what it had allocated */
+static void
+news_doc_reset(news_doc_terms_t *d)
+{
+    news_buf_reset(&d->tab.arena);
+    d->tab.nterms = 0;
+
+    if (d->tab.slots != NULL) {
+        memset(d->tab.slots, 0, d->tab.nslots * sizeof(uint32_t));
+    }
+
+    d->nocc = 0;
+    d->pos = 0;
+    d->length = 0;
+    news_buf_reset(&d->starts.at);
+    d->starts.words = 0;
+    d->starts.body = 0;
+    d->has_starts = 0;
+}
+
+
 static void
 news_doc_free(news_doc_terms_t *d)
 {
     news_terms_free(&d->tab);
     free(d->occ);
-    d->occ = NULL;
     news_buf_free(&d->starts.at);
+    memset(d, 0, sizeof(*d));       /* as new: a bulk load may go on */
 }
 
 
@@ -1767,6 +1797,8 @@ news_search_check_article(news_store_t *st, MDB_txn *txn,
         news_buf_addl(why, "in sdocs at another publication time");
         return -1;
     }
+
+    memset(&d, 0, sizeof(d));
 
     if (news_doc_collect(&d, a) != 0) {
         news_doc_free(&d);

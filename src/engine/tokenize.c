@@ -1,8 +1,10 @@
 /*
  * Cutting text into search terms (tokenize.h).  Plain ASCII words, most
- * of any English text, are folded by hand; only words with other
- * characters go through libutf8proc, into a buffer on the stack, so that
- * no word costs an allocation.
+ * of any English text, are folded and hashed by hand in the one pass
+ * that finds them; only words with other characters go through
+ * libutf8proc, into a buffer on the stack, so that no word costs an
+ * allocation.  An import cuts every word of every article: this is the
+ * larger part of what its search index costs.
  */
 
 #include <stdlib.h>
@@ -24,38 +26,49 @@
 static int news_word_char(int32_t cp);
 
 
-/* ASCII letters and digits: most bytes of most texts, without a call */
-static const uint8_t  news_ascii_word[128] = {
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
-    ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
-    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    ['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
-    ['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
-    ['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
-    ['Y'] = 1, ['Z'] = 1,
-    ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-    ['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
-    ['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
-    ['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
-    ['y'] = 1, ['z'] = 1
+/*
+ * ASCII letters and digits, most bytes of most texts, as they fold (A is
+ * a, a is a, 7 is 7); 0: anything else, and every byte past ASCII
+ */
+static const char  news_ascii_fold[256] = {
+    ['0'] = '0', ['1'] = '1', ['2'] = '2', ['3'] = '3', ['4'] = '4',
+    ['5'] = '5', ['6'] = '6', ['7'] = '7', ['8'] = '8', ['9'] = '9',
+    ['A'] = 'a', ['B'] = 'b', ['C'] = 'c', ['D'] = 'd', ['E'] = 'e',
+    ['F'] = 'f', ['G'] = 'g', ['H'] = 'h', ['I'] = 'i', ['J'] = 'j',
+    ['K'] = 'k', ['L'] = 'l', ['M'] = 'm', ['N'] = 'n', ['O'] = 'o',
+    ['P'] = 'p', ['Q'] = 'q', ['R'] = 'r', ['S'] = 's', ['T'] = 't',
+    ['U'] = 'u', ['V'] = 'v', ['W'] = 'w', ['X'] = 'x', ['Y'] = 'y',
+    ['Z'] = 'z',
+    ['a'] = 'a', ['b'] = 'b', ['c'] = 'c', ['d'] = 'd', ['e'] = 'e',
+    ['f'] = 'f', ['g'] = 'g', ['h'] = 'h', ['i'] = 'i', ['j'] = 'j',
+    ['k'] = 'k', ['l'] = 'l', ['m'] = 'm', ['n'] = 'n', ['o'] = 'o',
+    ['p'] = 'p', ['q'] = 'q', ['r'] = 'r', ['s'] = 's', ['t'] = 't',
+    ['u'] = 'u', ['v'] = 'v', ['w'] = 'w', ['x'] = 'x', ['y'] = 'y',
+    ['z'] = 'z'
 };
-static size_t news_fold_ascii(const char *w, size_t n, char *out);
+static size_t news_word_run(const uint8_t *s, size_t pos, size_t len,
+    int in);
 static size_t news_fold_unicode(const char *w, size_t n, char *out);
-static size_t news_stem(char *term, size_t n);
+static size_t news_stem(char *term, size_t n, uint32_t *hash);
 
 
 /*
- * Stems of recent words, by a hash of the word, one word a slot: words
+ * Stems of recent words, by the hash of the word, one word a slot: words
  * repeat (a text's common words, an index of many texts), and a lookup
- * costs far less than Snowball's rules.  Words longer than the slot are
- * stemmed every time.
+ * costs far less than Snowball's rules.  A slot keeps its stem's hash
+ * too, and whether the stem is the start of the word ("talk" of "talks"),
+ * which a hit then only cuts.  Words longer than the slot are stemmed
+ * every time.
  */
-#define NEWS_STEM_SLOTS  4096
-#define NEWS_STEM_WORD   23
+#define NEWS_STEM_SLOTS  8192
+#define NEWS_STEM_WORD   22
 
 typedef struct {
+    uint32_t    word_hash;
+    uint32_t    stem_hash;
     uint8_t     word_len;
     uint8_t     stem_len;
+    uint8_t     prefix;     /* the stem is word[0 .. stem_len) */
     char        word[NEWS_STEM_WORD];
     char        stem[NEWS_STEM_WORD];
 } news_stem_slot_t;
@@ -82,77 +95,74 @@ news_tokens_init(news_tokens_t *tk, const char *text, size_t len)
 int
 news_tokens_next(news_tokens_t *tk)
 {
-    int              ascii;
-    int32_t          cp;
-    size_t           start;
-    utf8proc_ssize_t k;
-    const uint8_t   *s;
+    char            c, *term;
+    size_t          pos, len, start, end, n;
+    uint32_t        h;
+    const uint8_t  *s;
 
     s = (const uint8_t *) tk->text;
+    len = tk->len;
+    term = tk->term;
 
-    while (tk->pos < tk->len) {
+    for (pos = tk->pos; pos < len; /* void */) {
 
-        /* skip what separates words */
-        while (tk->pos < tk->len) {
-            if (s[tk->pos] < 0x80) {
-                if (news_ascii_word[s[tk->pos]]) {
-                    break;
-                }
-
-                tk->pos++;
-                continue;
-            }
-
-            k = utf8proc_iterate(s + tk->pos, tk->len - tk->pos, &cp);
-            if (k > 0 && news_word_char(cp)) {
-                break;
-            }
-
-            tk->pos += k > 0 ? (size_t) k : 1;
+        /* what separates words: ASCII here, the rest in news_word_run */
+        while (pos < len && s[pos] < 0x80 && !news_ascii_fold[s[pos]]) {
+            pos++;
         }
 
-        if (tk->pos == tk->len) {
-            return 0;
+        start = pos < len && s[pos] >= 0x80 ? news_word_run(s, pos, len, 0)
+                                            : pos;
+        if (start == len) {
+            break;
         }
 
-        start = tk->pos;
-        ascii = 1;
+        /*
+         * The word's ASCII run, folded and hashed as it is read: a word
+         * all ASCII needs nothing more.  Past NEWS_TERM_MAX it is only
+         * counted (and the word skipped).
+         */
+        h = NEWS_TERM_HASH_BASIS;
+        n = 0;
 
-        while (tk->pos < tk->len) {
-            if (s[tk->pos] < 0x80) {
-                if (!news_ascii_word[s[tk->pos]]) {
-                    break;
-                }
-
-                tk->pos++;
-                continue;
+        for (pos = start; pos < len && (c = news_ascii_fold[s[pos]]); pos++) {
+            if (n < NEWS_TERM_MAX) {
+                term[n] = c;
             }
 
-            k = utf8proc_iterate(s + tk->pos, tk->len - tk->pos, &cp);
-            if (k <= 0 || !news_word_char(cp)) {
-                break;
-            }
-
-            ascii &= cp < 0x80;
-            tk->pos += (size_t) k;
+            h = (h ^ (uint8_t) c) * NEWS_TERM_HASH_PRIME;
+            n++;
         }
+
+        end = pos < len && s[pos] >= 0x80 ? news_word_run(s, pos, len, 1)
+                                          : pos;
 
         tk->start = start;
-        tk->end = tk->pos;
+        tk->end = end;
+        pos = end;
 
-        tk->term_len = ascii
-            ? news_fold_ascii(tk->text + start, tk->pos - start, tk->term)
-            : news_fold_unicode(tk->text + start, tk->pos - start, tk->term);
+        if (end == start + n) {
+            n = n <= NEWS_TERM_MAX ? n : 0;
+            term[n] = '\0';
 
-        if (tk->term_len == 0) {
+        } else {
+            n = news_fold_unicode(tk->text + start, end - start, term);
+            h = news_term_hash(term, n);
+        }
+
+        if (n == 0) {
             continue;           /* too long, or nothing left once folded */
         }
+
+        tk->pos = pos;
+        tk->term_len = n;
+        tk->term_hash = h;
 
         if (tk->unstemmed) {
             return 1;
         }
 
-        tk->term_len = news_stem(tk->term, tk->term_len);
+        tk->term_len = news_stem(term, n, &tk->term_hash);
 
         if (tk->term_len == 0) {
             tk->failed = 1;
@@ -162,7 +172,42 @@ news_tokens_next(news_tokens_t *tk)
         return 1;
     }
 
+    tk->pos = len;
+
     return 0;
+}
+
+
+/*
+ * From pos, the first byte whose character is (in: is not) a word's: past
+ * what separates words, or past a word's letters, marks and digits.  An
+ * invalid UTF-8 byte is no word's.
+ */
+static size_t
+news_word_run(const uint8_t *s, size_t pos, size_t len, int in)
+{
+    int32_t           cp;
+    utf8proc_ssize_t  k;
+
+    while (pos < len) {
+        if (s[pos] < 0x80) {
+            if ((news_ascii_fold[s[pos]] != 0) != in) {
+                break;
+            }
+
+            pos++;
+            continue;
+        }
+
+        k = utf8proc_iterate(s + pos, (utf8proc_ssize_t) (len - pos), &cp);
+        if ((k > 0 && news_word_char(cp)) != in) {
+            break;
+        }
+
+        pos += k > 0 ? (size_t) k : 1;
+    }
+
+    return pos;
 }
 
 
@@ -170,7 +215,7 @@ static int
 news_word_char(int32_t cp)
 {
     if (cp < 0x80) {
-        return cp >= 0 && news_ascii_word[cp];
+        return cp >= 0 && news_ascii_fold[cp] != 0;
     }
 
     switch (utf8proc_category(cp)) {
@@ -191,25 +236,6 @@ news_word_char(int32_t cp)
     default:
         return 0;
     }
-}
-
-
-static size_t
-news_fold_ascii(const char *w, size_t n, char *out)
-{
-    size_t  i;
-
-    if (n > NEWS_TERM_MAX) {
-        return 0;
-    }
-
-    for (i = 0; i < n; i++) {
-        out[i] = (w[i] >= 'A' && w[i] <= 'Z') ? (char) (w[i] + 32) : w[i];
-    }
-
-    out[n] = '\0';
-
-    return n;
 }
 
 
@@ -259,12 +285,11 @@ news_fold_unicode(const char *w, size_t n, char *out)
 }
 
 
+/* term, n bytes, stemmed in place; *hash: its hash, then the stem's */
 static size_t
-news_stem(char *term, size_t n)
+news_stem(char *term, size_t n, uint32_t *hash)
 {
     int                len;
-    size_t             i;
-    uint32_t           h;
     const sb_symbol   *stem;
     news_stem_slot_t  *slot;
 
@@ -284,16 +309,17 @@ news_stem(char *term, size_t n)
     slot = NULL;
 
     if (n <= NEWS_STEM_WORD) {
-        h = 2166136261u;                                /* FNV-1a */
-        for (i = 0; i < n; i++) {
-            h = (h ^ (uint8_t) term[i]) * 16777619u;
-        }
+        slot = &news_stems[*hash % NEWS_STEM_SLOTS];
 
-        slot = &news_stems[h % NEWS_STEM_SLOTS];
+        if (slot->word_hash == *hash && slot->word_len == n
+            && memcmp(slot->word, term, n) == 0)
+        {
+            if (!slot->prefix) {
+                memcpy(term, slot->stem, slot->stem_len);
+            }
 
-        if (slot->word_len == n && memcmp(slot->word, term, n) == 0) {
-            memcpy(term, slot->stem, slot->stem_len);
             term[slot->stem_len] = '\0';
+            *hash = slot->stem_hash;
             return slot->stem_len;
         }
     }
@@ -305,19 +331,23 @@ news_stem(char *term, size_t n)
 
     len = sb_stemmer_length(news_stemmer);
     if (len <= 0 || len > NEWS_TERM_MAX) {
-        return n;
+        return n;       /* the word as it is: its hash is right already */
     }
 
     /* a stem is never longer than its word: it fits the slot */
     if (slot && (size_t) len <= NEWS_STEM_WORD) {
+        slot->word_hash = *hash;
         slot->word_len = (uint8_t) n;
         memcpy(slot->word, term, n);
         slot->stem_len = (uint8_t) len;
         memcpy(slot->stem, stem, (size_t) len);
+        slot->prefix = memcmp(term, stem, (size_t) len) == 0;
+        slot->stem_hash = news_term_hash((const char *) stem, (size_t) len);
     }
 
     memcpy(term, stem, (size_t) len);
     term[len] = '\0';
+    *hash = news_term_hash(term, (size_t) len);
 
     return (size_t) len;
 }

@@ -31,6 +31,7 @@ typedef struct {
     size_t       end;
     char         term[NEWS_TERM_MAX + 1];
     size_t       term_len;
+    uint32_t     term_hash; /* news_term_hash(term, term_len) */
     int          failed;    /* no stemmer (out of memory): stopped */
     int          unstemmed; /* set after init: terms folded, not stemmed
                                (word lists match words as written) */
@@ -46,5 +47,28 @@ void news_tokens_init(news_tokens_t *tk, const char *text, size_t len);
  * Invalid UTF-8 bytes separate words.
  */
 int news_tokens_next(news_tokens_t *tk);
+
+
+/*
+ * FNV-1a of a term's bytes: the tokenizer hashes a word as it reads it,
+ * and its stem cache keeps each stem's hash, so that a table of terms
+ * (the index's) need not hash them again.
+ */
+#define NEWS_TERM_HASH_BASIS  2166136261u
+#define NEWS_TERM_HASH_PRIME  16777619u
+
+static inline uint32_t
+news_term_hash(const char *t, size_t len)
+{
+    size_t    i;
+    uint32_t  h;
+
+    h = NEWS_TERM_HASH_BASIS;
+    for (i = 0; i < len; i++) {
+        h = (h ^ (uint8_t) t[i]) * NEWS_TERM_HASH_PRIME;
+    }
+
+    return h;
+}
 
 #endif /* NEWS_TOKENIZE_H */
