@@ -63,6 +63,8 @@ static void news_check_comment(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
 static void news_check_cindex(news_check_ctx_t *c, const MDB_val *key,
     const MDB_val *val);
+static void news_check_comment_form(news_check_ctx_t *c,
+    const MDB_val *val, const news_comment_t *cm);
 static void news_check_comment_indexes(news_check_ctx_t *c,
     const unsigned char *p, const news_comment_t *cm);
 static void news_check_pending(news_check_ctx_t *c, const MDB_val *key,
@@ -1131,8 +1133,8 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
     p = key->mv_data;
     kind = key->mv_size > 8 ? p[8] : 0;
 
-    /* a comment's record, before its article's fragments (store.h) */
-    if (key->mv_size == NEWS_COMMENTS_KEY) {
+    /* a comment's record, before its article's fragments (comments.h) */
+    if (news_comments_record(key)) {
         news_check_comment(c, key, val);
         return;
     }
@@ -1195,8 +1197,9 @@ news_check_left(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
 
 /*
  * a record (pages: article . created_at . id) of an existing article; the
- * comment index leads back to it; the full record agrees with the key
- * and the status byte
+ * comment index leads back to it; it is of its store's form (comments.h);
+ * what it says agrees with the key and the status byte, and its public
+ * JSON with its view
  */
 
 static void
@@ -1241,6 +1244,8 @@ news_check_comment(news_check_ctx_t *c, const MDB_val *key,
         return;
     }
 
+    news_check_comment_form(c, val, &cm);
+
     if (cm.id != id || cm.article_id != article
         || cm.created_at != (int64_t) news_be64_get(p + 8)
         || cm.status != ((unsigned char *) val->mv_data)[0])
@@ -1258,6 +1263,46 @@ news_check_comment(news_check_ctx_t *c, const MDB_val *key,
 
     news_check_comment_indexes(c, p, &cm);
     news_comment_free(&cm);
+}
+
+
+/*
+ * A record of a store of schema 8 has no full JSON after its view (one
+ * of an older store opened read-only has); its public JSON is what its
+ * view makes
+ */
+static void
+news_check_comment_form(news_check_ctx_t *c, const MDB_val *val,
+    const news_comment_t *cm)
+{
+    size_t        n;
+    news_buf_t    b;
+    news_cview_t  v;
+
+    if (news_comment_view(val, &v) != 0) {
+        return;                     /* news_comment_get said so */
+    }
+
+    if (v.full != NULL && c->st->schema >= NEWS_SCHEMA_SLIM) {
+        news_check_fail(c, "comment %llu: a record of schema 7's form (its "
+                        "full JSON after its view) in a store of schema %u",
+                        (unsigned long long) cm->id, c->st->schema);
+    }
+
+    news_buf_init(&b);
+    news_comment_json(&b, cm);
+    n = news_be32_get((unsigned char *) val->mv_data + 1);
+
+    if (!b.failed
+        && (b.len != n
+            || memcmp(b.data, (unsigned char *) val->mv_data
+                              + NEWS_COMMENT_VALUE_HEAD, n) != 0))
+    {
+        news_check_fail(c, "comment %llu: its public JSON does not say what "
+                        "its record says", (unsigned long long) cm->id);
+    }
+
+    news_buf_free(&b);
 }
 
 

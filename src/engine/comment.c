@@ -237,10 +237,16 @@ news_comment_from_json(news_comment_t *c, const cJSON *obj, news_err_t *err)
 
     s = cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(obj,
                                                               "created_at"));
-    if (s == NULL || news_time_parse(s, strlen(s), &c->created_at) != 0) {
+    /*
+     * A time before 1970 (1970-01-01T00:30:00+01:00) would make its
+     * record's key sort among its article's fragments (comments.h)
+     */
+    if (s == NULL || news_time_parse(s, strlen(s), &c->created_at) != 0
+        || c->created_at < 0)
+    {
         news_comment_free(c);
         return news_err_set(err, NEWS_INVALID, "comment %llu: \"created_at\" "
-                            "must be an RFC 3339 date-time",
+                            "must be an RFC 3339 date-time from 1970 on",
                             (unsigned long long) c->id);
     }
 

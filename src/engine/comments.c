@@ -69,7 +69,13 @@ static int news_comment_index(news_store_t *st, MDB_txn *txn, int db,
     const char *what, news_err_t *err);
 static int news_author_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
     uint64_t id, const unsigned char *k, uint64_t hash, news_err_t *err);
-static uint64_t news_comment_stored_author(const MDB_val *val);
+static uint64_t news_comment_stored_author(const MDB_val *key,
+    const MDB_val *val);
+static void news_comment_from_cview(const MDB_val *key, const MDB_val *val,
+    const news_cview_t *v, news_comment_t *c);
+static int news_comment_from_view(const MDB_val *key, const MDB_val *val,
+    const news_cview_t *v, news_comment_t *c, news_err_t *err);
+static int news_comment_value(news_buf_t *b, const news_comment_t *c);
 static uint64_t news_comment_body_hash(const MDB_val *val);
 static int news_author_mark(MDB_cursor *cur, MDB_val *key, MDB_val *val);
 static int news_author_account(news_store_t *st, MDB_txn *txn, uint64_t uid,
@@ -111,10 +117,22 @@ news_comment_key(unsigned char *key, const news_comment_t *c)
 }
 
 
+/* the 9th byte, not the length, tells a record from a fragment (comments.h) */
+int
+news_comments_record(const MDB_val *key)
+{
+    return key->mv_size == NEWS_COMMENTS_KEY
+           && ((const unsigned char *) key->mv_data)[8] == 0;
+}
+
+
 /*
  * The key just past an article's last record: in pages its fragments
  * follow its records, their kind's letter above a time's highest byte
- * (0 for any time up to 2^56 seconds; store.h)
+ * (0 for any time from 1970 up to 2^56 seconds; comment.c refuses an
+ * earlier one).  That byte, not a key's length, is what a walk of the
+ * records tests (news_comments_record): a fragment's key could be 24
+ * bytes long too.
  */
 void
 news_comments_end(unsigned char *key, uint64_t article_id)
@@ -130,36 +148,13 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
     news_err_t *err)
 {
     int            rc;
-    char          *full;
-    cJSON         *obj;
     MDB_val        key, val;
-    news_buf_t     b, pub;
+    news_buf_t     b;
     unsigned char  k[NEWS_COMMENTS_KEY], id[8];
 
-    news_buf_init(&pub);
-    news_comment_json(&pub, c);
-
-    obj = news_comment_to_json(c, 1);
-    full = obj ? cJSON_PrintUnformatted(obj) : NULL;
-    cJSON_Delete(obj);
-
     news_buf_init(&b);
-    news_buf_addc(&b, (char) c->status);
-    news_buf_add_be32(&b, (uint32_t) pub.len);
-    news_buf_add_be32(&b, (uint32_t) (NEWS_COMMENT_VIEW_HEAD
-                                      + strlen(c->author) + strlen(c->body)));
-    news_buf_add(&b, pub.data, pub.len);
-    news_comment_view_put(&b, c);
-    news_buf_adds(&b, full ? full : "");
-    free(full);
 
-    if (pub.failed) {
-        b.failed = 1;
-    }
-
-    news_buf_free(&pub);
-
-    if (full == NULL || b.failed) {
+    if (news_comment_value(&b, c) != 0) {
         news_buf_free(&b);
         return news_err_set(err, NEWS_ERROR, "out of memory");
     }
@@ -207,6 +202,34 @@ news_comment_put(news_store_t *st, MDB_txn *txn, const news_comment_t *c,
 }
 
 
+/*
+ * A comment's stored value (comments.h): the status and the lengths, the
+ * public JSON made in place, the view; -1 when out of memory
+ */
+static int
+news_comment_value(news_buf_t *b, const news_comment_t *c)
+{
+    size_t  at;
+
+    at = b->len;
+    news_buf_addc(b, (char) c->status);
+    news_buf_add_be32(b, 0);
+    news_buf_add_be32(b, (uint32_t) (NEWS_COMMENT_VIEW_HEAD
+                                     + strlen(c->author) + strlen(c->body)));
+    news_comment_json(b, c);
+
+    if (b->failed) {
+        return -1;
+    }
+
+    news_be32_put((unsigned char *) b->data + at + 1,
+                  (uint32_t) (b->len - at - NEWS_COMMENT_VALUE_HEAD));
+    news_comment_view_put(b, c);
+
+    return b->failed ? -1 : 0;
+}
+
+
 static void
 news_comment_thread_key(unsigned char *key, uint64_t article_id,
     uint64_t root, int64_t created_at, uint64_t id)
@@ -235,30 +258,25 @@ int
 news_comment_thread_of(news_store_t *st, MDB_txn *txn, uint64_t id,
     uint64_t *root, news_err_t *err)
 {
-    size_t                m, alen;
-    unsigned              hops;
-    uint64_t              parent;
-    MDB_val               key, val;
-    const unsigned char  *v;
+    unsigned       hops;
+    MDB_val        key, val;
+    news_cview_t   v;
 
     for (hops = 0; hops < NEWS_COMMENT_DEPTH; hops++) {
         if (news_comment_find(st, txn, id, &key, &val, err) != NEWS_OK) {
             return err->code;
         }
 
-        v = news_comment_view(&val, &m, &alen);
-        if (v == NULL) {
+        if (news_comment_view(&val, &v) != 0) {
             return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
         }
 
-        parent = news_be64_get(v);
-
-        if (parent == 0) {
+        if (v.parent == 0) {
             *root = id;
             return NEWS_OK;
         }
 
-        id = parent;
+        id = v.parent;
     }
 
     return news_err_set(err, NEWS_ERROR, "comment %llu nests too deep",
@@ -422,14 +440,14 @@ news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err)
     while (status == NEWS_OK
            && (rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0)
     {
-        if (key.mv_size != NEWS_COMMENTS_KEY
+        if (!news_comments_record(&key)
             || news_comment_view_get(&key, &val, &c, NULL) != 0)
         {
             continue;
         }
 
         c.article_id = news_be64_get(key.mv_data);
-        c.author_id = news_comment_stored_author(&val);
+        c.author_id = news_comment_stored_author(&key, &val);
 
         if (c.status == NEWS_COMMENT_PENDING) {
             status = news_comment_queue(st, txn, key.mv_data, 1, err);
@@ -499,29 +517,117 @@ news_comments_move(news_store_t *st, MDB_txn *txn, news_err_t *err)
 }
 
 
+/*
+ * A record of schema 8 is its view and its key; one of schema 7 or older
+ * is read from its full JSON, as it always was.
+ */
+/*
+ * A store of schema 7 or older, opened for writing: each record of the
+ * older form is written in schema 8's (the full JSON gone, the author's
+ * id in the view), in the txn that raises its schema record.  One seek
+ * a record and one past each article's records, which skips its
+ * fragments; each seeks afresh, relying on no cursor state.
+ */
 int
-news_comment_parse(const MDB_val *val, news_comment_t *c, news_err_t *err)
+news_comments_slim(news_store_t *st, MDB_txn *txn, news_err_t *err)
 {
-    int                   rc, oom;
-    size_t                n;
-    cJSON                *obj;
-    const unsigned char  *p;
+    int             rc;
+    MDB_val         key, val;
+    news_buf_t      b;
+    MDB_cursor     *cur;
+    news_cview_t    v;
+    news_comment_t  c;
+    unsigned char   k[NEWS_COMMENTS_KEY], rk[NEWS_COMMENTS_KEY];
 
-    p = val->mv_data;
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_PAGES], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
 
-    if (val->mv_size < NEWS_COMMENT_VALUE_HEAD) {
+    news_buf_init(&b);
+    memset(k, 0, sizeof(k));
+
+    for ( ;; ) {
+        key.mv_data = k;
+        key.mv_size = sizeof(k);
+
+        rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+        if (rc != 0) {
+            break;
+        }
+
+        /* past the article's records: on to the next article's */
+        if (!news_comments_record(&key)) {
+            memset(k, 0, sizeof(k));
+            news_be64_put(k, news_be64_get(key.mv_data) + 1);
+
+            if (news_be64_get(k) == 0) {
+                rc = MDB_NOTFOUND;
+                break;
+            }
+
+            continue;
+        }
+
+        /* the key is copied: the put may move what it points to */
+        memcpy(rk, key.mv_data, sizeof(rk));
+        memcpy(k, rk, sizeof(k));
+        news_be64_put(k + 16, news_be64_get(k + 16) + 1);
+
+        if (news_comment_view(&val, &v) != 0 || v.full == NULL) {
+            continue;       /* newsctl check says what is corrupt */
+        }
+
+        if (news_comment_parse(&key, &val, &c, err) != NEWS_OK) {
+            mdb_cursor_close(cur);
+            news_buf_free(&b);
+            return err->code;
+        }
+
+        news_buf_reset(&b);
+        rc = news_comment_value(&b, &c) == 0 ? 0 : ENOMEM;
+        news_comment_free(&c);
+
+        if (rc == 0) {
+            key.mv_data = rk;
+            val.mv_data = b.data;
+            val.mv_size = b.len;
+            rc = mdb_put(txn, st->dbi[NEWS_DB_PAGES], &key, &val, 0);
+        }
+
+        if (rc != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+    news_buf_free(&b);
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "writing comments' records anew");
+    }
+
+    return NEWS_OK;
+}
+
+
+int
+news_comment_parse(const MDB_val *key, const MDB_val *val,
+    news_comment_t *c, news_err_t *err)
+{
+    int            rc, oom;
+    cJSON         *obj;
+    news_cview_t   v;
+
+    if (news_comment_view(val, &v) != 0) {
         return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
     }
 
-    n = (size_t) news_be32_get(p + 1) + news_be32_get(p + 5);
-
-    if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD) {
-        return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
+    if (v.full == NULL) {
+        return news_comment_from_view(key, val, &v, c, err);
     }
 
-    p += NEWS_COMMENT_VALUE_HEAD + n;
-    obj = news_json_parse(p, val->mv_size - NEWS_COMMENT_VALUE_HEAD - n,
-                          &oom);
+    obj = news_json_parse(v.full, v.full_len, &oom);
     if (obj == NULL) {
         return news_err_set(err, NEWS_ERROR, oom ? "out of memory"
                                                  : "a corrupt comment record");
@@ -574,7 +680,7 @@ news_comment_get(news_store_t *st, MDB_txn *txn, uint64_t id,
         return err->code;
     }
 
-    return news_comment_parse(&val, c, err);
+    return news_comment_parse(&key, &val, c, err);
 }
 
 
@@ -610,7 +716,7 @@ news_comments_latest(news_store_t *st, MDB_txn *txn, uint64_t article_id,
          rc == 0 && cs->n < limit && seen < NEWS_COMMENTS_FEED_SCAN;
          rc = mdb_cursor_get(cur, &key, &val, MDB_PREV), seen++)
     {
-        if (key.mv_size != NEWS_COMMENTS_KEY || memcmp(key.mv_data, k, 8)) {
+        if (!news_comments_record(&key) || memcmp(key.mv_data, k, 8)) {
             break;
         }
 
@@ -658,7 +764,7 @@ news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
          rc == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        if (key.mv_size != NEWS_COMMENTS_KEY || memcmp(key.mv_data, k, 8)) {
+        if (!news_comments_record(&key) || memcmp(key.mv_data, k, 8)) {
             break;
         }
 
@@ -887,6 +993,7 @@ news_comment_view_put(news_buf_t *b, const news_comment_t *c)
                              | (c->featured ? NEWS_COMMENT_FEATURED : 0));
     h[25] = (unsigned char) (n >> 8);
     h[26] = (unsigned char) n;
+    news_be64_put(h + 27, c->author_id);
 
     news_buf_add(b, h, sizeof(h));
     news_buf_add(b, c->author, n);
@@ -903,37 +1010,69 @@ static int
 news_comment_view_get(const MDB_val *key, const MDB_val *val,
     news_comment_t *c, news_buf_t *arena)
 {
-    size_t                m, alen;
-    const unsigned char  *v;
+    news_cview_t  v;
 
-    v = news_comment_view(val, &m, &alen);
-    if (v == NULL) {
+    if (news_comment_view(val, &v) != 0) {
         return -1;
     }
 
-    memset(c, 0, sizeof(*c));
-    c->status = ((unsigned char *) val->mv_data)[0];
-    c->id = news_be64_get((unsigned char *) key->mv_data + 16);
-    c->parent = news_be64_get(v);
-    c->created_at = (int64_t) news_be64_get(v + 8);
-    c->edited_at = (int64_t) news_be64_get(v + 16);
-    c->depth = v[24] & ~NEWS_COMMENT_FEATURED;
-    c->featured = (v[24] & NEWS_COMMENT_FEATURED) != 0;
+    news_comment_from_cview(key, val, &v, c);
 
     if (arena == NULL) {
         return 0;
     }
 
     c->author = (char *) (uintptr_t) arena->len;
-    news_buf_add(arena, v + NEWS_COMMENT_VIEW_HEAD, alen);
+    news_buf_add(arena, v.author, v.alen);
     news_buf_addc(arena, '\0');
 
     c->body = (char *) (uintptr_t) arena->len;
-    news_buf_add(arena, v + NEWS_COMMENT_VIEW_HEAD + alen,
-                 m - NEWS_COMMENT_VIEW_HEAD - alen);
+    news_buf_add(arena, v.body, v.blen);
     news_buf_addc(arena, '\0');
 
     return arena->failed ? -1 : 0;
+}
+
+
+/* what a view and its key say of a comment, its strings left unset */
+static void
+news_comment_from_cview(const MDB_val *key, const MDB_val *val,
+    const news_cview_t *v, news_comment_t *c)
+{
+    memset(c, 0, sizeof(*c));
+    c->status = ((unsigned char *) val->mv_data)[0];
+    c->id = news_be64_get((unsigned char *) key->mv_data + 16);
+    c->article_id = news_be64_get(key->mv_data);
+    c->parent = v->parent;
+    c->author_id = v->author_id;
+    c->created_at = v->created_at;
+    c->edited_at = v->edited_at;
+    c->depth = v->depth;
+    c->featured = v->featured;
+}
+
+
+/* a record of schema 8 parsed whole: its view, its strings malloc'd */
+static int
+news_comment_from_view(const MDB_val *key, const MDB_val *val,
+    const news_cview_t *v, news_comment_t *c, news_err_t *err)
+{
+    news_comment_from_cview(key, val, v, c);
+
+    c->author = malloc(v->alen + 1);
+    c->body = malloc(v->blen + 1);
+
+    if (c->author == NULL || c->body == NULL) {
+        news_comment_free(c);
+        return news_err_set(err, NEWS_ERROR, "out of memory");
+    }
+
+    memcpy(c->author, v->author, v->alen);
+    c->author[v->alen] = '\0';
+    memcpy(c->body, v->body, v->blen);
+    c->body[v->blen] = '\0';
+
+    return NEWS_OK;
 }
 
 
@@ -1358,9 +1497,8 @@ int
 news_comment_import(news_store_t *st, MDB_txn *txn, news_comment_t *c,
     news_err_t *err)
 {
-    size_t                m, alen;
-    MDB_val               key, val;
-    const unsigned char  *v;
+    MDB_val        key, val;
+    news_cview_t   v;
 
     c->depth = 1;
     c->root = 0;
@@ -1373,17 +1511,16 @@ news_comment_import(news_store_t *st, MDB_txn *txn, news_comment_t *c,
             return err->code;
         }
 
-        v = news_comment_view(&val, &m, &alen);
-        if (v == NULL) {
+        if (news_comment_view(&val, &v) != 0) {
             return news_err_set(err, NEWS_ERROR, "a corrupt comment record");
         }
 
-        if ((v[24] & ~NEWS_COMMENT_FEATURED) < NEWS_COMMENT_DEPTH) {
-            c->depth = (v[24] & ~NEWS_COMMENT_FEATURED) + 1;
+        if (v.depth < NEWS_COMMENT_DEPTH) {
+            c->depth = v.depth + 1;
             break;
         }
 
-        c->parent = news_be64_get(v);
+        c->parent = v.parent;
     }
 
     if (c->parent != 0
@@ -1407,12 +1544,12 @@ int
 news_comment_imported(news_store_t *st, MDB_txn *txn,
     const news_comment_t *c, uint64_t below, uint64_t *id, news_err_t *err)
 {
-    int                   rc, same;
-    size_t                m, alen, n;
-    MDB_val               key, val;
-    MDB_cursor           *cur;
-    unsigned char         k[NEWS_COMMENTS_KEY];
-    const unsigned char  *v;
+    int             rc, same;
+    size_t          n;
+    MDB_val         key, val;
+    MDB_cursor     *cur;
+    news_cview_t    v;
+    unsigned char   k[NEWS_COMMENTS_KEY];
 
     rc = mdb_cursor_open(txn, st->dbi[st->records], &cur);
     if (rc != 0) {
@@ -1429,18 +1566,16 @@ news_comment_imported(news_store_t *st, MDB_txn *txn,
     same = 0;
 
     for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && key.mv_size == NEWS_COMMENTS_KEY
+         rc == 0 && news_comments_record(&key)
          && memcmp(key.mv_data, k, 16) == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        v = news_comment_view(&val, &m, &alen);
         *id = news_be64_get((unsigned char *) key.mv_data + 16);
 
-        same = v != NULL && *id < below
-               && alen == strlen(c->author)
-               && memcmp(v + NEWS_COMMENT_VIEW_HEAD, c->author, alen) == 0
-               && m - NEWS_COMMENT_VIEW_HEAD - alen == n
-               && memcmp(v + NEWS_COMMENT_VIEW_HEAD + alen, c->body, n) == 0;
+        same = news_comment_view(&val, &v) == 0 && *id < below
+               && v.alen == strlen(c->author)
+               && memcmp(v.author, c->author, v.alen) == 0
+               && v.blen == n && memcmp(v.body, c->body, n) == 0;
 
         if (same) {
             break;
@@ -1468,7 +1603,7 @@ news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     (void) arg;
 
     /* not a comment's key: nothing points at it */
-    if (key->mv_size != NEWS_COMMENTS_KEY) {
+    if (!news_comments_record(key)) {
         return NEWS_OK;
     }
 
@@ -1490,41 +1625,68 @@ news_comment_unindex(news_store_t *st, MDB_txn *txn, const MDB_val *key,
         return rc;
     }
 
-    return news_author_put(st, txn, news_comment_stored_author(val),
+    return news_author_put(st, txn, news_comment_stored_author(key, val),
                            news_be64_get(ik.mv_data), NULL, 0, err);
 }
 
 
 /*
- * The view of a stored comment (comments.h) with its length and its
- * author's length, or NULL when the record's lengths do not hold.
+ * The view of a stored comment (comments.h), or -1 when the record's
+ * lengths do not hold.  A value that ends with its view is of schema 8;
+ * one with more after it (the full JSON, never empty) is older, and its
+ * view has no author's id.
  */
-const unsigned char *
-news_comment_view(const MDB_val *val, size_t *m, size_t *alen)
+int
+news_comment_view(const MDB_val *val, news_cview_t *v)
 {
-    size_t                n;
-    const unsigned char  *p, *v;
+    size_t                n, m, head;
+    const unsigned char  *p, *h;
 
     p = val->mv_data;
 
     if (val->mv_size < NEWS_COMMENT_VALUE_HEAD) {
-        return NULL;
+        return -1;
     }
 
     n = news_be32_get(p + 1);
-    *m = news_be32_get(p + 5);
+    m = news_be32_get(p + 5);
 
     if (n > val->mv_size - NEWS_COMMENT_VALUE_HEAD
-        || *m > val->mv_size - NEWS_COMMENT_VALUE_HEAD - n
-        || *m < NEWS_COMMENT_VIEW_HEAD)
+        || m > val->mv_size - NEWS_COMMENT_VALUE_HEAD - n)
     {
-        return NULL;
+        return -1;
     }
 
-    v = p + NEWS_COMMENT_VALUE_HEAD + n;
-    *alen = ((size_t) v[25] << 8) | v[26];
+    h = p + NEWS_COMMENT_VALUE_HEAD + n;
+    v->full = h + m;
+    v->full_len = val->mv_size - NEWS_COMMENT_VALUE_HEAD - n - m;
+    head = v->full_len ? NEWS_COMMENT_VIEW_HEAD_7 : NEWS_COMMENT_VIEW_HEAD;
 
-    return *alen <= *m - NEWS_COMMENT_VIEW_HEAD ? v : NULL;
+    if (m < head) {
+        return -1;
+    }
+
+    v->alen = ((size_t) h[25] << 8) | h[26];
+
+    if (v->alen > m - head) {
+        return -1;
+    }
+
+    v->parent = news_be64_get(h);
+    v->created_at = (int64_t) news_be64_get(h + 8);
+    v->edited_at = (int64_t) news_be64_get(h + 16);
+    v->depth = h[24] & ~NEWS_COMMENT_FEATURED;
+    v->featured = (h[24] & NEWS_COMMENT_FEATURED) != 0;
+    v->author_id = v->full_len ? 0 : news_be64_get(h + 27);
+    v->author = (const char *) h + head;
+    v->body = v->author + v->alen;
+    v->blen = m - head - v->alen;
+
+    if (v->full_len == 0) {
+        v->full = NULL;
+    }
+
+    return 0;
 }
 
 
@@ -1657,29 +1819,35 @@ news_body_hash(const void *body, size_t n)
 static uint64_t
 news_comment_body_hash(const MDB_val *val)
 {
-    size_t                m, alen;
-    const unsigned char  *v;
+    news_cview_t  v;
 
-    v = news_comment_view(val, &m, &alen);
-
-    return v ? news_body_hash(v + NEWS_COMMENT_VIEW_HEAD + alen,
-                              m - NEWS_COMMENT_VIEW_HEAD - alen)
-             : 0;
+    return news_comment_view(val, &v) == 0 ? news_body_hash(v.body, v.blen)
+                                           : 0;
 }
 
 
 /*
- * The author's id of a stored comment, from its full record (the view
- * does not carry it): 0 for none, or a record that does not parse.
+ * The author's id of a stored comment, from its view (a record of
+ * schema 7 or older: from its full JSON): 0 for none, or a record that
+ * does not parse.
  */
 static uint64_t
-news_comment_stored_author(const MDB_val *val)
+news_comment_stored_author(const MDB_val *key, const MDB_val *val)
 {
     uint64_t        uid;
     news_err_t      err;
+    news_cview_t    v;
     news_comment_t  c;
 
-    if (news_comment_parse(val, &c, &err) != NEWS_OK) {
+    if (news_comment_view(val, &v) != 0) {
+        return 0;
+    }
+
+    if (v.full == NULL) {
+        return v.author_id;
+    }
+
+    if (news_comment_parse(key, val, &c, &err) != NEWS_OK) {
         return 0;
     }
 
@@ -1880,7 +2048,7 @@ news_comment_disown(news_store_t *st, MDB_txn *txn, const unsigned char *k,
         return news_store_fail(err, rc, "reading a comment to disown");
     }
 
-    if (news_comment_parse(&val, &c, err) != NEWS_OK) {
+    if (news_comment_parse(&key, &val, &c, err) != NEWS_OK) {
         return err->code;
     }
 

@@ -6,13 +6,18 @@
  * A stored comment value is
  *
  *   u8 status | be32 n | be32 m | n bytes of the public JSON (the API's
- *   item) | m bytes of the view | the full record as JSON
+ *   item) | m bytes of the view
  *
  * and the view is be64 parent | be64 created_at | be64 edited_at |
  * u8 depth (its top bit: featured by the editors) | be16 author length |
- * author | body.  The API copies the
+ * be64 author's user id (0: none) | author | body.  The API copies the
  * public JSON of visible comments, and re-rendering an article's comment
- * pages reads the views: neither parses anything.
+ * pages reads the views: neither parses anything, and the view is the
+ * whole record (schema 8).  A value of schema 7 or older has a view
+ * without the author's id (NEWS_COMMENT_VIEW_HEAD_7 bytes before the
+ * author) and the full record as JSON after it: it is read as it is (a
+ * store opened read-only) and written anew when its store is first
+ * opened for writing (news_comments_slim).
  */
 
 #ifndef NEWS_COMMENTS_H
@@ -27,10 +32,29 @@
 #define NEWS_THREAD_KEY           32
 #define NEWS_COMMENTS_KEY         24
 #define NEWS_COMMENT_VALUE_HEAD   9
-#define NEWS_COMMENT_VIEW_HEAD    27
+#define NEWS_COMMENT_VIEW_HEAD    35
+#define NEWS_COMMENT_VIEW_HEAD_7  27       /* a view of schema 7 or older */
 #define NEWS_COMMENT_FEATURED     0x80     /* in the view's depth byte */
 
-/* the key just past article_id's last record (NEWS_COMMENTS_KEY bytes) */
+/*
+ * In pages a comment's record and its article's fragments share the
+ * article's 8-byte prefix: what tells them apart is the key's 9th byte,
+ * a record's time's highest byte (0 for any time from 1970 up to 2^56
+ * seconds: a comment's time is never before 1970, comment.c), where a
+ * fragment has its kind's letter (render.h, never 0).  A record's key
+ * is also NEWS_COMMENTS_KEY bytes long, but so could a fragment's be:
+ * the length alone tells nothing.  So an article's records are one
+ * ordered range, oldest first, just before its fragments.  Whether a
+ * key of pages (or of comments, schema 6 and older) is a record's:
+ */
+int news_comments_record(const MDB_val *key);
+
+/*
+ * The key just past article_id's last record (NEWS_COMMENTS_KEY bytes),
+ * which is below its first fragment's: a walk of the records stops at
+ * the first key that is not a record of the article
+ * (news_comments_record), never by a key's length alone.
+ */
 void news_comments_end(unsigned char *key, uint64_t article_id);
 
 
@@ -45,16 +69,33 @@ int news_comments_latest(news_store_t *st, MDB_txn *txn,
     uint64_t article_id, size_t limit, news_comments_t *cs,
     news_err_t *err);
 
+/* a stored comment's view (see above) read, pointing into the value */
+typedef struct {
+    uint64_t              parent;
+    int64_t               created_at;
+    int64_t               edited_at;
+    unsigned              depth;
+    int                   featured;
+    uint64_t              author_id;  /* 0 in a value of schema 7 or older:
+                                         its id is in `full` */
+    const char           *author;
+    size_t                alen;
+    const char           *body;
+    size_t                blen;
+    const unsigned char  *full;       /* the full record's JSON of a value
+                                         of schema 7 or older, else NULL */
+    size_t                full_len;
+} news_cview_t;
+
 /*
- * A stored comment value read (for comments_lists.c beside comments.c):
- * parsed whole into c; or its view (see above) with the view's length
- * and its author's, NULL when the record's lengths do not hold.  And
- * the author index's key 'c' . uid . comment id (its length).
+ * A stored comment value read (for comments_lists.c beside comments.c),
+ * its key `key`: parsed whole into c (strings malloc'd); or its view,
+ * -1 when the record's lengths do not hold.  And the author index's key
+ * 'c' . uid . comment id (its length).
  */
-int news_comment_parse(const MDB_val *val, news_comment_t *c,
-    news_err_t *err);
-const unsigned char *news_comment_view(const MDB_val *val, size_t *m,
-    size_t *alen);
+int news_comment_parse(const MDB_val *key, const MDB_val *val,
+    news_comment_t *c, news_err_t *err);
+int news_comment_view(const MDB_val *val, news_cview_t *v);
 size_t news_author_key(unsigned char *key, char kind, uint64_t uid,
     uint64_t id);
 
@@ -216,6 +257,14 @@ int news_comments_reindex(news_store_t *st, MDB_txn *txn, news_err_t *err);
  * pages (store.h), in the txn that raises its schema.
  */
 int news_comments_move(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+/*
+ * Writes every record of schema 7 or older (after news_comments_move:
+ * in pages) in schema 8's form, the full JSON dropped and the author's
+ * id in the view, in the txn that raises the store's schema; a record
+ * of the new form is left as it is.
+ */
+int news_comments_slim(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /*
  * The top comment of the thread that comment `id` is in (itself for a

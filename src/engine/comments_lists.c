@@ -30,7 +30,7 @@ static int news_author_newest(news_store_t *st, MDB_txn *txn, uint64_t uid,
 static int news_comment_list_end(MDB_cursor *cur, news_article_t *a,
     int status, int rc, const char *what, news_buf_t *out, news_err_t *err);
 static int news_comment_list_item(news_store_t *st, MDB_txn *txn,
-    const MDB_val *cv, uint64_t article_id, news_article_t *a,
+    const MDB_val *ck, const MDB_val *cv, news_article_t *a,
     news_list_render_pt render, const char *csrf, size_t csrf_len,
     news_buf_t *out, news_err_t *err);
 
@@ -88,7 +88,7 @@ news_comments_api_list(news_store_t *st, MDB_txn *txn, uint64_t article_id,
     }
 
     for ( /* void */ ; rc == 0; rc = mdb_cursor_get(cur, &key, &val, step)) {
-        if (key.mv_size != NEWS_COMMENTS_KEY
+        if (!news_comments_record(&key)
             || news_be64_get(key.mv_data) != article_id)
         {
             break;
@@ -214,25 +214,28 @@ news_comment_pending_item(news_store_t *st, MDB_txn *txn, MDB_val *key,
         return news_store_fail(err, rc, "reading a pending comment");
     }
 
-    return news_comment_list_item(st, txn, &cv, news_be64_get(k), a,
+    return news_comment_list_item(st, txn, &ck, &cv, a,
                                   news_render_pending_item, q->csrf,
                                   q->csrf_len, out, err);
 }
 
 
 /*
- * A listed comment (its stored value cv, of article article_id) written
- * into out by `render`, with its article: `a` holds the article of the
+ * A listed comment (its key ck and stored value cv) written into out by
+ * `render`, with its article: `a` holds the article of the
  * item before and is loaded again only when the article changes (a list
  * often holds one article's comments in a row).  The moderation queue
  * and a user's page list comments so.
  */
 static int
-news_comment_list_item(news_store_t *st, MDB_txn *txn, const MDB_val *cv,
-    uint64_t article_id, news_article_t *a, news_list_render_pt render,
+news_comment_list_item(news_store_t *st, MDB_txn *txn, const MDB_val *ck,
+    const MDB_val *cv, news_article_t *a, news_list_render_pt render,
     const char *csrf, size_t csrf_len, news_buf_t *out, news_err_t *err)
 {
+    uint64_t        article_id;
     news_comment_t  c;
+
+    article_id = news_be64_get(ck->mv_data);
 
     if (a->id != article_id) {
         news_article_free(a);
@@ -242,7 +245,7 @@ news_comment_list_item(news_store_t *st, MDB_txn *txn, const MDB_val *cv,
         }
     }
 
-    if (news_comment_parse(cv, &c, err) != NEWS_OK) {
+    if (news_comment_parse(ck, cv, &c, err) != NEWS_OK) {
         return err->code;
     }
 
@@ -384,7 +387,7 @@ news_comments_recent(news_store_t *st, MDB_txn *txn, uint64_t article_id,
             continue;
         }
 
-        if (news_comment_parse(&cv, &out[*n], &err) != NEWS_OK) {
+        if (news_comment_parse(&ck, &cv, &out[*n], &err) != NEWS_OK) {
             rc = MDB_CORRUPTED;
             break;
         }
@@ -443,12 +446,12 @@ news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
     const char *body, int64_t since, news_err_t *err)
 {
     int            rc, dup, hashed;
-    size_t         n, m, alen, scanned;
+    size_t         n, scanned;
     MDB_val        key, val, ck, cv;
     uint64_t       hash, h;
     MDB_cursor    *cur;
+    news_cview_t   v;
     unsigned char  k[NEWS_AUTHOR_KEY];
-    const unsigned char  *v;
 
     if (uid == 0) {
         return NEWS_OK;
@@ -486,12 +489,9 @@ news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
             break;
         }
 
-        v = rc == 0 ? news_comment_view(&cv, &m, &alen) : NULL;
-
-        dup = v != NULL
+        dup = rc == 0 && news_comment_view(&cv, &v) == 0
               && ((unsigned char *) cv.mv_data)[0] != NEWS_COMMENT_DELETED
-              && m - NEWS_COMMENT_VIEW_HEAD - alen == n
-              && memcmp(v + NEWS_COMMENT_VIEW_HEAD + alen, body, n) == 0;
+              && v.blen == n && memcmp(v.body, body, n) == 0;
 
         rc = mdb_cursor_get(cur, &key, &val, MDB_PREV);
     }
@@ -629,8 +629,7 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
             continue;                   /* newsctl check says so */
         }
 
-        status = news_comment_list_item(st, txn, &cv,
-                                        news_be64_get(ck.mv_data), &a,
+        status = news_comment_list_item(st, txn, &ck, &cv, &a,
                                         news_render_author_item, csrf,
                                         csrf_len, out, err);
         if (status != NEWS_OK) {

@@ -59,12 +59,15 @@
  * steasers.2), which a build of schema 5 would not keep in step;
  * 7 since comments' records are kept in pages beside their article's
  * fragments (one B-tree path a comment, not two), which a build of
- * schema 6 would not find.
+ * schema 6 would not find; 8 since a record keeps its text twice, not
+ * three times (comments.h: the full JSON gone, the author's id in the
+ * view), which a build of schema 7 would take for a corrupt record.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  7
+#define NEWS_SCHEMA_VERSION  8
 #define NEWS_SCHEMA_RECORDS  7   /* the first with comments' records in pages */
+#define NEWS_SCHEMA_SLIM     8   /* the first whose records have no JSON copy */
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 
@@ -146,6 +149,12 @@ struct news_store_s {
      * a store of schema 6 or older opened read-only (read as it is)
      */
     int         records;
+
+    /*
+     * The schema the store's records are in: NEWS_SCHEMA_VERSION, or an
+     * older one in a store opened read-only (read as it is)
+     */
+    uint32_t    schema;
 
     MDB_txn    *rtxn;        /* the caller thread's reset read txn */
     int         rtxn_live;   /* rtxn is renewed (between read and done) */

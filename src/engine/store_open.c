@@ -187,6 +187,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         /* a read-only store is read as it is: raising it is a write */
         st->records = stale && was < NEWS_SCHEMA_RECORDS ? NEWS_DB_COMMENTS
                                                       : NEWS_DB_PAGES;
+        st->schema = stale ? was : NEWS_SCHEMA_VERSION;
 
         if (!stale || st->readonly) {
             /* a read txn must commit for its dbi handles to stay open */
@@ -239,10 +240,13 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
     }
 
     st->records = NEWS_DB_PAGES;
+    st->schema = NEWS_SCHEMA_VERSION;
 
     if (news_store_check_schema(st, txn, dir, &stale, &was, err) != NEWS_OK
         || (was < NEWS_SCHEMA_RECORDS
             && news_comments_move(st, txn, err) != NEWS_OK)
+        || (was < NEWS_SCHEMA_SLIM
+            && news_comments_slim(st, txn, err) != NEWS_OK)
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK)

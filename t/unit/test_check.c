@@ -755,6 +755,20 @@ status_out_of_range(MDB_txn *txn)
     free(v);
 }
 
+/* the public JSON says another body than the view: a byte of it changed */
+static void
+public_json_wrong(MDB_txn *txn)
+{
+    size_t          n;
+    unsigned char   k[NEWS_COMMENTS_KEY], *v;
+
+    comment_key(txn, top, k);
+    v = get(txn, NEWS_DB_PAGES, k, sizeof(k), &n);
+    v[n > 0 ? NEWS_COMMENT_VALUE_HEAD + 2 : 0] ^= 1;
+    put(txn, NEWS_DB_PAGES, k, sizeof(k), v, n);
+    free(v);
+}
+
 static void
 top_depth_wrong(MDB_txn *txn)
 {
@@ -1055,6 +1069,8 @@ static const struct {
     { "a reply whose parent is gone", parent_gone,
       "not a comment of this article" },
     { "a reply of the wrong depth", depth_wrong, "has depth 1, its parent" },
+    { "a public JSON that disagrees with the view", public_json_wrong,
+      "its public JSON does not say what its record says" },
     { "a status byte that disagrees with the record", status_byte_wrong,
       "its record says" },
     { "a revision of a deleted article", revision_orphan,

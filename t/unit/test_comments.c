@@ -23,6 +23,7 @@ static news_store_t  st;
 
 
 static size_t violations(void);
+static size_t violations_said(int say);
 
 
 static int
@@ -1124,6 +1125,14 @@ test_queue(void)
 static size_t
 violations(void)
 {
+    return violations_said(1);
+}
+
+
+/* the same, its lines printed (say) or not */
+static size_t
+violations_said(int say)
+{
     size_t        n;
     MDB_txn      *txn;
     news_err_t    err;
@@ -1134,7 +1143,7 @@ violations(void)
     news_check_store(&st, txn, &r, &err);
     news_store_read_done(&st);
 
-    if (r.violations) {
+    if (r.violations && say) {
         printf("# %s", news_buf_cstr(&r.lines));
     }
 
@@ -1597,28 +1606,95 @@ test_rate(void)
 }
 
 
-/* the comment records in pages (24-byte keys) and in comments */
+/* each comment record in pages, in key order, seen by each(arg) */
 static void
-records_count(size_t *in_pages, size_t *in_comments)
+records_each(void (*each)(const MDB_val *key, const MDB_val *val,
+    void *arg), void *arg)
 {
     MDB_val      key, val;
     MDB_txn     *txn;
-    MDB_stat     ms;
-    MDB_cursor  *cur;
     news_err_t   err;
+    MDB_cursor  *cur;
 
-    *in_pages = 0;
     news_store_read(&st, &txn, &err);
     mdb_cursor_open(txn, st.dbi[NEWS_DB_PAGES], &cur);
 
     while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
-        *in_pages += key.mv_size == NEWS_COMMENTS_KEY;
+        if (news_comments_record(&key)) {
+            each(&key, &val, arg);
+        }
     }
 
     mdb_cursor_close(cur);
+    news_store_read_done(&st);
+}
+
+
+static void
+record_count(const MDB_val *key, const MDB_val *val, void *arg)
+{
+    (void) key;
+    (void) val;
+    (*(size_t *) arg)++;
+}
+
+
+/* the comment records in pages and in comments */
+static void
+records_count(size_t *in_pages, size_t *in_comments)
+{
+    MDB_txn     *txn;
+    MDB_stat     ms;
+    news_err_t   err;
+
+    *in_pages = 0;
+    records_each(record_count, in_pages);
+
+    news_store_read(&st, &txn, &err);
     mdb_stat(txn, st.dbi[NEWS_DB_COMMENTS], &ms);
     *in_comments = ms.ms_entries;
     news_store_read_done(&st);
+}
+
+
+/* the store's schema record put (in txn) and read */
+static void
+schema_put(MDB_txn *txn, uint32_t version)
+{
+    MDB_val        key, val;
+    unsigned char  be[4];
+
+    news_be32_put(be, version);
+    key.mv_data = "schema";
+    key.mv_size = 6;
+    val.mv_data = be;
+    val.mv_size = 4;
+    mdb_put(txn, st.dbi[NEWS_DB_META], &key, &val, 0);
+}
+
+
+static uint32_t
+schema_get(void)
+{
+    uint32_t     version;
+    MDB_val      key, val;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    key.mv_data = "schema";
+    key.mv_size = 6;
+    version = 0;
+    news_store_read(&st, &txn, &err);
+
+    if (mdb_get(txn, st.dbi[NEWS_DB_META], &key, &val) == 0
+        && val.mv_size == 4)
+    {
+        version = news_be32_get(val.mv_data);
+    }
+
+    news_store_read_done(&st);
+
+    return version;
 }
 
 
@@ -1631,11 +1707,10 @@ static void
 test_move(void)
 {
     size_t          n, left, moved, after;
-    MDB_val         key, val, sk, sv;
+    MDB_val         key, val;
     MDB_txn        *txn;
     MDB_cursor     *cur;
     news_err_t      err;
-    unsigned char   be[4];
 
     records_count(&n, &left);
     ok(n > 0 && left == 0, "schema 7: %zu records in pages, none in "
@@ -1647,7 +1722,7 @@ test_move(void)
     moved = 0;
 
     while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
-        if (key.mv_size == NEWS_COMMENTS_KEY
+        if (news_comments_record(&key)
             && mdb_put(txn, st.dbi[NEWS_DB_COMMENTS], &key, &val, 0) == 0
             && mdb_cursor_del(cur, 0) == 0)
         {
@@ -1656,12 +1731,7 @@ test_move(void)
     }
 
     mdb_cursor_close(cur);
-    news_be32_put(be, NEWS_SCHEMA_RECORDS - 1);
-    sk.mv_data = "schema";
-    sk.mv_size = 6;
-    sv.mv_data = be;
-    sv.mv_size = 4;
-    mdb_put(txn, st.dbi[NEWS_DB_META], &sk, &sv, 0);
+    schema_put(txn, NEWS_SCHEMA_RECORDS - 1);
     ok(news_store_commit(&st, txn, &err) == NEWS_OK && moved == n,
        "a store of schema 6 made: %zu records in comments", moved);
 
@@ -1673,13 +1743,276 @@ test_move(void)
     ok(after == n && left == 0, "its records moved into pages (%zu of %zu), "
        "comments empty (%zu)", after, n, left);
 
-    news_store_read(&st, &txn, &err);
-    ok(mdb_get(txn, st.dbi[NEWS_DB_META], &sk, &sv) == 0 && sv.mv_size == 4
-       && news_be32_get(sv.mv_data) == NEWS_SCHEMA_VERSION,
-       "its schema record raised");
-    news_store_read_done(&st);
+    is_int((int) schema_get(), NEWS_SCHEMA_VERSION, "its schema record "
+           "raised");
 
     is_int((int) violations(), 0, "newsctl check finds nothing amiss");
+}
+
+
+/*
+ * What tells a record from a fragment in pages is the key's 9th byte, not
+ * its length: a fragment's key of 24 bytes just after an article's
+ * records is no record to any walk of them, and newsctl check calls it
+ * a fragment's key it does not know.  A comment's time before 1970
+ * (whose key would sort among the fragments) is refused.
+ */
+static void
+test_boundary(void)
+{
+    int              more;
+    size_t           n;
+    cJSON           *obj;
+    uint64_t         art, c1, c2;
+    MDB_val          key, val;
+    MDB_txn         *txn;
+    news_buf_t       out;
+    news_err_t       err;
+    news_comment_t   c;
+    news_comments_t  cs;
+    unsigned char    k[NEWS_COMMENTS_KEY], next[NEWS_COMMENTS_KEY];
+
+    put_article("{\"title\":\"Boundary\",\"body\":\"b\"}", &art);
+    ok(post(art, 0, "alice", "the first", &c1, &err) == NEWS_OK
+       && post(art, c1, "bob", "its reply", &c2, &err) == NEWS_OK,
+       "boundary: two comments");
+
+    memset(k, 0x7f, sizeof(k));
+    news_be64_put(k, art);
+    k[8] = NEWS_FRAG_COMMENTS;
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = "not a record";
+    val.mv_size = 12;
+    ok(!news_comments_record(&key), "boundary: a 24-byte key of kind 'C' "
+       "is not a record's");
+
+    news_store_write(&st, &txn, &err);
+    mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0);
+    news_store_commit(&st, txn, &err);
+
+    news_store_read(&st, &txn, &err);
+    n = 0;
+
+    if (news_comments_load(&st, txn, art, &cs, &err) == NEWS_OK) {
+        n = cs.n;
+        news_comments_free(&cs);
+    }
+
+    is_int((int) n, 2, "boundary: the article's walk stops at the fragment");
+
+    n = 0;
+
+    if (news_comments_latest(&st, txn, art, 10, &cs, &err) == NEWS_OK) {
+        n = cs.n;
+        news_comments_free(&cs);
+    }
+
+    is_int((int) n, 2, "boundary: the newest first too");
+
+    news_buf_init(&out);
+    ok(news_comments_api_list(&st, txn, art, NULL, 10, 0, &out, next, &more,
+                              &err) == NEWS_OK
+       && strstr(news_buf_cstr(&out), "its reply") != NULL
+       && strstr(news_buf_cstr(&out), "not a record") == NULL,
+       "boundary: the API's list");
+    news_buf_free(&out);
+    news_store_read_done(&st);
+
+    ok(violations() == 1, "boundary: newsctl check says what the key is");
+
+    news_store_write(&st, &txn, &err);
+    mdb_del(txn, st.dbi[NEWS_DB_PAGES], &key, NULL);
+    news_store_commit(&st, txn, &err);
+    is_int((int) violations(), 0, "boundary: and nothing once it is gone");
+
+    obj = cJSON_Parse("{\"author\":\"a\",\"body\":\"b\","
+                      "\"created_at\":\"1970-01-01T00:30:00+01:00\"}");
+    ok(news_comment_from_json(&c, obj, &err) == NEWS_INVALID
+       && strstr(err.msg, "from 1970 on") != NULL,
+       "boundary: a comment of a time before 1970 refused (%s)", err.msg);
+    cJSON_Delete(obj);
+
+    obj = cJSON_Parse("{\"author\":\"a\",\"body\":\"b\","
+                      "\"created_at\":\"1970-01-01T01:00:00+01:00\"}");
+    ok(news_comment_from_json(&c, obj, &err) == NEWS_OK && c.created_at == 0,
+       "boundary: 1970's first second taken");
+    news_comment_free(&c);
+    cJSON_Delete(obj);
+}
+
+
+/* a record of schema 8 written back in schema 7's form, into b */
+static void
+record_to_7(const MDB_val *key, const MDB_val *val, news_buf_t *b)
+{
+    char            *full;
+    size_t           n;
+    cJSON           *obj;
+    news_err_t       err;
+    news_cview_t     v;
+    news_comment_t   c;
+    const unsigned char  *p;
+
+    p = val->mv_data;
+    n = news_be32_get(p + 1);
+    news_comment_view(val, &v);
+    news_comment_parse(key, val, &c, &err);
+
+    news_buf_addc(b, (char) p[0]);
+    news_buf_add_be32(b, (uint32_t) n);
+    news_buf_add_be32(b, (uint32_t) (NEWS_COMMENT_VIEW_HEAD_7 + v.alen
+                                     + v.blen));
+    news_buf_add(b, p + NEWS_COMMENT_VALUE_HEAD, n);
+    news_buf_add(b, p + NEWS_COMMENT_VALUE_HEAD + n,
+                 NEWS_COMMENT_VIEW_HEAD_7);
+    news_buf_add(b, v.author, v.alen);
+    news_buf_add(b, v.body, v.blen);
+
+    obj = news_comment_to_json(&c, 1);
+    full = cJSON_PrintUnformatted(obj);
+    news_buf_adds(b, full);
+    free(full);
+    cJSON_Delete(obj);
+    news_comment_free(&c);
+}
+
+
+/* the records in pages: how many, of schema 7's form, with an author id */
+static void
+record_form(const MDB_val *key, const MDB_val *val, void *arg)
+{
+    size_t          *n;
+    news_err_t       err;
+    news_cview_t     v;
+    news_comment_t   c;
+
+    n = arg;
+
+    if (news_comment_view(val, &v) == 0
+        && news_comment_parse(key, val, &c, &err) == NEWS_OK)
+    {
+        n[0]++;
+        n[1] += v.full != NULL;
+        n[2] += c.author_id != 0;
+        news_comment_free(&c);
+    }
+}
+
+
+static void
+records_forms(size_t *n, size_t *old, size_t *owned)
+{
+    size_t  counts[3] = { 0, 0, 0 };
+
+    records_each(record_form, counts);
+    *n = counts[0];
+    *old = counts[1];
+    *owned = counts[2];
+}
+
+
+/* every comment of the store as the API and the pages read them */
+static void
+record_read(const MDB_val *key, const MDB_val *val, void *arg)
+{
+    news_buf_t      *b;
+    news_err_t       err;
+    news_comment_t   c;
+
+    b = arg;
+
+    if (news_comment_parse(key, val, &c, &err) == NEWS_OK) {
+        news_comment_json(b, &c);
+        news_buf_addf(b, " %llu %llu %u\n",
+                      (unsigned long long) c.article_id,
+                      (unsigned long long) c.author_id, c.depth);
+        news_comment_free(&c);
+    }
+}
+
+
+/*
+ * Schema 8: a record keeps the public JSON and the view (with the
+ * author's id), no full JSON.  A store of schema 7 (records with it) is
+ * read as it is, newsctl check refuses such records in a store of
+ * schema 8, and its next open writes them in the new form.
+ */
+static void
+test_slim(void)
+{
+    size_t         n, old, owned, n2, old2, owned2, rewritten;
+    MDB_val        key, val;
+    MDB_txn       *txn;
+    news_buf_t     b, before, after;
+    news_err_t     err;
+    MDB_cursor    *cur;
+    unsigned char  k[NEWS_COMMENTS_KEY];
+
+    records_forms(&n, &old, &owned);
+    ok(n > 0 && old == 0 && owned > 0, "schema 8: %zu records, none with "
+       "the full JSON, %zu with their author's id", n, owned);
+
+    news_buf_init(&before);
+    news_buf_init(&after);
+    records_each(record_read, &before);
+
+    /* back to schema 7's form */
+    news_buf_init(&b);
+    news_store_write(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_PAGES], &cur);
+    rewritten = 0;
+
+    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0) {
+        if (!news_comments_record(&key)) {
+            continue;
+        }
+
+        news_buf_reset(&b);
+        record_to_7(&key, &val, &b);
+        memcpy(k, key.mv_data, sizeof(k));
+        key.mv_data = k;
+        val.mv_data = b.data;
+        val.mv_size = b.len;
+        rewritten += mdb_cursor_put(cur, &key, &val, MDB_CURRENT) == 0;
+    }
+
+    mdb_cursor_close(cur);
+    news_buf_free(&b);
+    schema_put(txn, NEWS_SCHEMA_SLIM - 1);
+    ok(news_store_commit(&st, txn, &err) == NEWS_OK && rewritten == n,
+       "a store of schema 7 made: %zu records with the full JSON", rewritten);
+
+    records_forms(&n2, &old2, &owned2);
+    ok(old2 == n && owned2 == owned, "its records are of the older form, "
+       "their authors' ids read from the JSON (%zu of %zu)", owned2, owned);
+    records_each(record_read, &after);
+    ok(after.len == before.len
+       && memcmp(after.data, before.data, after.len) == 0,
+       "read as they are, they say what they said");
+    is_int((int) violations_said(0), (int) n, "newsctl check refuses each "
+           "in a store it thinks of schema 8");
+
+    news_store_close(&st);
+    is_int(news_store_open(&st, dir, 64 * 1024 * 1024, &err), NEWS_OK,
+           "it opens");
+
+    records_forms(&n2, &old2, &owned2);
+    ok(n2 == n && old2 == 0 && owned2 == owned, "its records written anew: "
+       "%zu, %zu of the older form, %zu with their author's id", n2, old2,
+       owned2);
+    news_buf_reset(&after);
+    records_each(record_read, &after);
+    ok(after.len == before.len
+       && memcmp(after.data, before.data, after.len) == 0,
+       "they say what they said");
+
+    is_int((int) schema_get(), NEWS_SCHEMA_VERSION, "its schema record "
+           "raised");
+
+    is_int((int) violations(), 0, "newsctl check finds nothing amiss");
+    news_buf_free(&before);
+    news_buf_free(&after);
 }
 
 
@@ -1709,6 +2042,8 @@ main(void)
     test_picks();
     test_rate();
     test_move();
+    test_boundary();
+    test_slim();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
