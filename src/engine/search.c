@@ -151,7 +151,16 @@ static int news_block_copy(const MDB_val *key, const MDB_val *val,
     size_t len, news_posting_t *p, unsigned *n, uint8_t **copy,
     news_err_t *err);
 static int news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
-    size_t len, const news_posting_t *p, unsigned n, news_err_t *err);
+    size_t len, const news_posting_t *p, unsigned n, const uint32_t *old,
+    news_err_t *err);
+static int news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term,
+    size_t len, const uint32_t *old, const news_buf_t *ent);
+static int news_dir_header(const MDB_val *key, const MDB_val *val,
+    news_buf_t *dir);
+static int news_is_block_key(const MDB_val *key);
+static void news_dir_gathered(news_buf_t *all, news_buf_t *dir, size_t klen);
+static int news_dir_check(news_store_t *st, MDB_txn *txn, const MDB_val *key,
+    const MDB_val *val, news_buf_t *why);
 static void news_posting_key(news_buf_t *k, const char *term, size_t len,
     uint32_t doc);
 static void news_varint_put(news_buf_t *b, uint32_t v);
@@ -469,6 +478,7 @@ news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     size_t           i;
     unsigned         m;
     uint8_t         *copy;
+    uint32_t         old;
     MDB_val          key, val;
     news_posting_t  *all;
 
@@ -479,7 +489,7 @@ news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     rc = news_block_find(cur, term, len, UINT32_MAX, &key, &val);
 
     if (rc == MDB_NOTFOUND && i == n) {
-        return news_block_write(st, txn, term, len, p, n, err);
+        return news_block_write(st, txn, term, len, p, n, NULL, err);
     }
 
     if (rc != 0 && rc != MDB_NOTFOUND) {
@@ -507,9 +517,10 @@ news_term_append(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     }
 
     memcpy(all + m, p, n * sizeof(news_posting_t));
+    old = all[0].doc;
 
     rc = mdb_cursor_del(cur, 0);
-    rc = rc == 0 ? news_block_write(st, txn, term, len, all, m + n, err)
+    rc = rc == 0 ? news_block_write(st, txn, term, len, all, m + n, &old, err)
                  : news_store_fail(err, rc, "writing the search index");
 
     free(all);
@@ -1310,13 +1321,14 @@ news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     int              rc;
     unsigned         n, i;
     uint8_t         *copy;
+    uint32_t         old;
     MDB_val          key, val;
     news_posting_t   p[NEWS_BLOCK_DOCS + 1];
 
     rc = news_block_find(cur, term, len, np->doc, &key, &val);
 
     if (rc == MDB_NOTFOUND) {
-        return add ? news_block_write(st, txn, term, len, np, 1, err)
+        return add ? news_block_write(st, txn, term, len, np, 1, NULL, err)
                    : NEWS_OK;
     }
 
@@ -1327,6 +1339,8 @@ news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
     if (news_block_copy(&key, &val, len, p, &n, &copy, err) != NEWS_OK) {
         return err->code;
     }
+
+    old = p[0].doc;
 
     for (i = 0; i < n && p[i].doc < np->doc; i++) {
         /* void */
@@ -1353,7 +1367,7 @@ news_term_change(news_store_t *st, MDB_txn *txn, MDB_cursor *cur,
 
     rc = mdb_cursor_del(cur, 0);
 
-    rc = rc == 0 ? news_block_write(st, txn, term, len, p, n, err)
+    rc = rc == 0 ? news_block_write(st, txn, term, len, p, n, &old, err)
                  : news_store_fail(err, rc, "writing the search index");
     free(copy);
 
@@ -1562,15 +1576,20 @@ news_block_positions(const uint8_t *s, const uint8_t *end, news_posting_t *p,
 }
 
 
-/* postings p[0 .. n) of term as blocks, each keyed by its first doc */
+/*
+ * Postings p[0 .. n) of term as blocks, each keyed by its first doc, in
+ * place of the block whose first doc was *old (deleted by the caller;
+ * NULL: a term new to the index), and the term's directory to match.
+ */
 static int
 news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
-    size_t len, const news_posting_t *p, unsigned n, news_err_t *err)
+    size_t len, const news_posting_t *p, unsigned n, const uint32_t *old,
+    news_err_t *err)
 {
     int         rc;
     unsigned    i, j, start, npairs;
     MDB_val     key, val;
-    news_buf_t  k, v, post, pos;
+    news_buf_t  k, v, post, pos, ent;
     uint32_t    wtf[NEWS_BLOCK_PAIRS];
     uint8_t     norm[NEWS_BLOCK_PAIRS];
 
@@ -1578,6 +1597,7 @@ news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
     news_buf_init(&v);
     news_buf_init(&post);
     news_buf_init(&pos);
+    news_buf_init(&ent);
     rc = 0;
 
     for (start = 0; rc == 0 && start < n; start = i) {
@@ -1615,6 +1635,10 @@ news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
             news_buf_addc(&v, (char) norm[j]);
         }
 
+        /* the directory's entry: the first doc and the header */
+        news_buf_add_be32(&ent, p[start].doc);
+        news_buf_add(&ent, v.data, v.len);
+
         news_buf_add(&v, post.data, post.len);
         news_buf_add(&v, pos.data, pos.len);
 
@@ -1634,13 +1658,285 @@ news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
         rc = mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
     }
 
+    if (rc == 0) {
+        rc = ent.failed ? ENOMEM
+                        : news_dir_patch(st, txn, term, len, old, &ent);
+    }
+
     news_buf_free(&k);
     news_buf_free(&v);
     news_buf_free(&post);
     news_buf_free(&pos);
+    news_buf_free(&ent);
 
     return rc == 0 ? NEWS_OK
                    : news_store_fail(err, rc, "writing the search index");
+}
+
+
+/*
+ * The term's directory with the entry of block *old (NULL: none, a new
+ * term) replaced by ent's (none: the block went), deleted when it holds
+ * no entry: 0, or an LMDB error (MDB_CORRUPTED: no entry of *old).
+ */
+static int
+news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term, size_t len,
+    const uint32_t *old, const news_buf_t *ent)
+{
+    int                rc;
+    MDB_val            key, val;
+    news_buf_t         k, d;
+    const uint8_t     *s, *end, *at;
+    news_dir_entry_t   e;
+
+    news_buf_init(&k);
+    news_buf_add(&k, term, len);
+    news_buf_addc(&k, NEWS_DIR_MARK);
+
+    if (k.failed) {
+        return ENOMEM;
+    }
+
+    key.mv_data = k.data;
+    key.mv_size = k.len;
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val);
+
+    if (rc == MDB_NOTFOUND) {
+        val.mv_data = NULL;
+        val.mv_size = 0;
+
+    } else if (rc != 0) {
+        news_buf_free(&k);
+        return rc;
+    }
+
+    s = val.mv_data;
+    end = s + val.mv_size;
+    at = end;
+
+    /* the old block's entry, and where the next one starts */
+    for (rc = old ? MDB_CORRUPTED : 0; old && s < end; ) {
+        at = s;
+
+        if (news_dir_entry(&s, end, &e) != 0) {
+            break;
+        }
+
+        if (e.first == *old) {
+            rc = 0;
+            break;
+        }
+    }
+
+    if (rc != 0) {
+        news_buf_free(&k);
+        return rc;
+    }
+
+    news_buf_init(&d);
+    news_buf_add(&d, val.mv_data, (size_t) (at - (const uint8_t *) val.mv_data));
+    news_buf_add(&d, ent->data, ent->len);
+    news_buf_add(&d, s, old ? (size_t) (end - s) : 0);
+
+    if (d.failed) {
+        rc = ENOMEM;
+
+    } else if (d.len == 0) {
+        rc = mdb_del(txn, st->dbi[NEWS_DB_POSTINGS], &key, NULL);
+        rc = rc == MDB_NOTFOUND ? 0 : rc;
+
+    } else {
+        val.mv_data = d.data;
+        val.mv_size = d.len;
+        rc = mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
+    }
+
+    news_buf_free(&k);
+    news_buf_free(&d);
+
+    return rc;
+}
+
+
+/*
+ * Whether a postings key is a block's (term . 0 . be32 doc): a term has
+ * no NUL, so a directory's key (term . 1) never has one there.
+ */
+static int
+news_is_block_key(const MDB_val *key)
+{
+    return key->mv_size >= 6
+           && ((const uint8_t *) key->mv_data)[key->mv_size - 5] == '\0';
+}
+
+
+/* a term's gathered directory (its key, then entries) onto all, dir emptied */
+static void
+news_dir_gathered(news_buf_t *all, news_buf_t *dir, size_t klen)
+{
+    if (dir->len == 0) {
+        return;
+    }
+
+    news_buf_add_be32(all, (uint32_t) klen);
+    news_buf_add(all, dir->data, klen);
+    news_buf_add_be32(all, (uint32_t) (dir->len - klen));
+    news_buf_add(all, dir->data + klen, dir->len - klen);
+    news_buf_reset(dir);
+}
+
+
+int
+news_search_dirs_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int          rc;
+    size_t       i, klen, tlen;
+    uint64_t     docs, length;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+    news_buf_t   all, dir;
+
+    /* an index not built yet: reindex writes the directories */
+    if (news_search_stats(st, txn, &docs, &length) != 0) {
+        return NEWS_OK;
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_POSTINGS], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "filling the search directories");
+    }
+
+    /*
+     * every term's directory gathered (be32 key length, key, be32 value
+     * length, value), then written: nothing is put under the walk
+     */
+    news_buf_init(&all);
+    news_buf_init(&dir);
+    klen = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (!news_is_block_key(&key)) {
+            continue;
+        }
+
+        tlen = key.mv_size - 5;
+
+        if (dir.len > 0
+            && (tlen + 1 != klen || memcmp(dir.data, key.mv_data, tlen) != 0))
+        {
+            news_dir_gathered(&all, &dir, klen);
+        }
+
+        if (dir.len == 0) {
+            klen = tlen + 1;
+            news_buf_add(&dir, key.mv_data, tlen);
+            news_buf_addc(&dir, NEWS_DIR_MARK);
+        }
+
+        if (news_dir_header(&key, &val, &dir) != 0) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+    news_dir_gathered(&all, &dir, klen);
+
+    rc = rc == MDB_NOTFOUND ? 0 : rc;
+    rc = rc == 0 && (all.failed || dir.failed) ? ENOMEM : rc;
+
+    for (i = 0; rc == 0 && i < all.len; i += 4 + val.mv_size) {
+        key.mv_size = news_be32_get((const uint8_t *) all.data + i);
+        key.mv_data = all.data + i + 4;
+        i += 4 + key.mv_size;
+        val.mv_size = news_be32_get((const uint8_t *) all.data + i);
+        val.mv_data = all.data + i + 4;
+
+        rc = mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
+    }
+
+    news_buf_free(&all);
+    news_buf_free(&dir);
+
+    return rc == 0 ? NEWS_OK
+                   : news_store_fail(err, rc, "filling the search directories");
+}
+
+
+int
+news_dir_entry(const uint8_t **s, const uint8_t *end, news_dir_entry_t *e)
+{
+    unsigned        i;
+    const uint8_t  *p;
+
+    p = *s;
+
+    if (end - p < 11) {
+        return -1;
+    }
+
+    e->first = news_be32_get(p);
+    e->last = news_be32_get(p + 4);
+    e->count = (unsigned) p[8] << 8 | p[9];
+    e->npairs = p[10];
+    p += 11;
+
+    if (e->last < e->first || e->count == 0 || e->count > NEWS_BLOCK_DOCS
+        || e->npairs == 0 || e->npairs > NEWS_BLOCK_PAIRS)
+    {
+        return -1;
+    }
+
+    for (i = 0; i < e->npairs; i++) {
+        if (news_varint_get(&p, end, &e->wtf[i]) || p == end) {
+            return -1;
+        }
+
+        e->norm[i] = *p++;
+    }
+
+    *s = p;
+
+    return 0;
+}
+
+
+/*
+ * A block's directory entry appended to dir: its first doc (from its
+ * key) and its header's bytes: 0, or -1 when the header does not decode.
+ */
+static int
+news_dir_header(const MDB_val *key, const MDB_val *val, news_buf_t *dir)
+{
+    unsigned        i;
+    uint32_t        v;
+    const uint8_t  *s, *end;
+
+    s = val->mv_data;
+    end = s + val->mv_size;
+
+    if (val->mv_size < 7 || key->mv_size < 5) {
+        return -1;
+    }
+
+    s += 7;
+
+    for (i = 0; i < ((const uint8_t *) val->mv_data)[6]; i++) {
+        if (news_varint_get(&s, end, &v) || s == end) {
+            return -1;
+        }
+
+        s++;
+    }
+
+    news_buf_add(dir, (const uint8_t *) key->mv_data + key->mv_size - 4, 4);
+    news_buf_add(dir, val->mv_data, (size_t) (s - (const uint8_t *) val->mv_data));
+
+    return 0;
 }
 
 
@@ -1875,19 +2171,25 @@ news_search_check_block(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     uint64_t        docs, length;
     MDB_val         k, v;
     news_posting_t  p[NEWS_BLOCK_DOCS];
-    unsigned char   kb[8];
+    unsigned char   kb[8], dk[NEWS_SLUG_MAX + 8];
 
     /* an index not built, or of an older format: reindex makes it anew */
     if (news_search_stats(st, txn, &docs, &length) == MDB_NOTFOUND) {
         return 0;
     }
 
-    if (key->mv_size < 6
-        || ((const uint8_t *) key->mv_data)[key->mv_size - 5] != '\0')
+    if (key->mv_size >= 2
+        && ((const uint8_t *) key->mv_data)[key->mv_size - 1] == NEWS_DIR_MARK
+        && memchr(key->mv_data, '\0', key->mv_size) == NULL)
     {
+        return news_dir_check(st, txn, key, val, why);
+    }
+
+    if (!news_is_block_key(key)) {
         news_buf_addl(why, "not a term . 0 . doc key");
         return -1;
     }
+
 
     if (news_block_decode(val,
                           news_be32_get((const uint8_t *) key->mv_data
@@ -1919,6 +2221,80 @@ news_search_check_block(news_store_t *st, MDB_txn *txn, const MDB_val *key,
                           p[i].doc);
             return -1;
         }
+    }
+
+    /* its term's directory, which news_dir_check matches with the blocks */
+    if (key->mv_size - 4 > sizeof(dk)) {
+        news_buf_addl(why, "a key too long for a term");
+        return -1;
+    }
+
+    memcpy(dk, key->mv_data, key->mv_size - 5);
+    dk[key->mv_size - 5] = NEWS_DIR_MARK;
+    k.mv_data = dk;
+    k.mv_size = key->mv_size - 4;
+
+    if (mdb_get(txn, st->dbi[NEWS_DB_POSTINGS], &k, &v) != 0) {
+        news_buf_addl(why, "a block of a term without a directory");
+        return -1;
+    }
+
+    return 0;
+}
+
+
+/*
+ * A term's directory (key term . 1) holds each of its blocks' entries,
+ * in order, and nothing else.
+ */
+static int
+news_dir_check(news_store_t *st, MDB_txn *txn, const MDB_val *key,
+    const MDB_val *val, news_buf_t *why)
+{
+    int            rc;
+    MDB_val        k, v;
+    news_buf_t     dir;
+    MDB_cursor    *cur;
+    unsigned char  kb[NEWS_SLUG_MAX + 8];
+
+    if (key->mv_size + 4 > sizeof(kb)) {
+        news_buf_addl(why, "a directory key too long for a term");
+        return -1;
+    }
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_POSTINGS], &cur);
+    if (rc != 0) {
+        news_buf_addf(why, "reading the search index: %s", mdb_strerror(rc));
+        return -1;
+    }
+
+    memcpy(kb, key->mv_data, key->mv_size - 1);
+    memset(kb + key->mv_size - 1, 0, 5);
+    k.mv_data = kb;
+    k.mv_size = key->mv_size + 4;
+    news_buf_init(&dir);
+
+    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
+         rc == 0 && k.mv_size == key->mv_size + 4
+         && memcmp(k.mv_data, key->mv_data, key->mv_size - 1) == 0
+         && ((const uint8_t *) k.mv_data)[key->mv_size - 1] == '\0';
+         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
+    {
+        if (news_dir_header(&k, &v, &dir) != 0) {
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    rc = dir.failed || dir.len != val->mv_size
+         || memcmp(dir.data, val->mv_data, dir.len) != 0;
+    news_buf_free(&dir);
+
+    if (rc) {
+        news_buf_addl(why, "a term's directory that is not its blocks' "
+                      "headers");
+        return -1;
     }
 
     return 0;

@@ -20,6 +20,11 @@
  *             write rewrites one small value per term.
  *             A doc id is the article id.  Section and tag terms for the
  *             section: and tag: filters are 0x01 's' or 't' . the slug.
+ *             term . 1 -> the term's directory (search_block.h): each
+ *             block's first doc and header, in doc order, written with
+ *             the blocks, so that a query reads a term's block bounds in
+ *             one value (schema 9; an older store has its directories
+ *             made on opening: news_search_dirs_fill).
  *   sdocs     be64 article id -> be64 published_at, be32 weighted length:
  *             the articles the index holds
  *   meta      "search.2" -> be64 documents, be64 sum of their lengths.
@@ -38,8 +43,8 @@
  * summed over the query's words, the length from the norm; equal scores
  * go to the newer article.
  *
- * Block-max: a query reads every block header of its words (each block's
- * docs and bounds), then decodes the blocks of its rarest word best
+ * Block-max: a query reads its words' directories (each block's docs
+ * and bounds), then decodes the blocks of its rarest word best
  * bound first (its own bound plus the other words' over the block's
  * docs); once it holds the results asked for, a block or doc whose bound
  * cannot beat the worst of them is not looked at, and the first such
@@ -210,6 +215,13 @@ void news_search_bulk_end(news_store_t *st);
  */
 int news_search_bulk_compact(news_store_t *st, news_err_t *err);
 #define NEWS_POSTINGS_SCRATCH  "postings.compact"
+
+/*
+ * A store from before the directories (schema 8): every term of a built
+ * index gets its directory from its blocks' headers, in the txn that
+ * raises the schema.
+ */
+int news_search_dirs_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
 /* empties the index and indexes every published article (newsctl) */
 int news_search_reindex(news_store_t *st, news_err_t *err);

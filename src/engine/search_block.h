@@ -27,6 +27,32 @@ typedef struct {
 
 
 /*
+ * A term's directory (postings key term . 1, after its blocks): for each
+ * of its blocks in doc order, be32 its first doc (its key's) and its
+ * header as the block has it (be32 last doc, be16 count, the byte n and
+ * n pairs), so that a query reads one value for a term's block bounds
+ * instead of every block's.  Written with every block write of the
+ * term, in the same txn.
+ */
+#define NEWS_DIR_MARK  '\1'
+
+typedef struct {
+    uint32_t        first;
+    uint32_t        last;
+    unsigned        count;
+    unsigned        npairs;
+    uint32_t        wtf[NEWS_BLOCK_PAIRS];
+    uint8_t         norm[NEWS_BLOCK_PAIRS];
+} news_dir_entry_t;
+
+/*
+ * The entry at *s, before end, into e (*s moves past it): 0, or -1 when
+ * it does not decode.
+ */
+int news_dir_entry(const uint8_t **s, const uint8_t *end,
+    news_dir_entry_t *e);
+
+/*
  * A block's postings (at most NEWS_BLOCK_DOCS, into p; *n of them) from
  * its value and its first doc (from its key): 0, or -1 when corrupt.
  * The positions point into val.

@@ -85,8 +85,8 @@ static int news_parse_filter(news_query_t *q, char kind, const char *s,
     size_t n, int negate, news_err_t *err);
 static int news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
     const news_qterm_t *t);
-static int news_reader_header(news_reader_t *r, const MDB_val *key,
-    const MDB_val *val);
+static int news_reader_header(news_reader_t *r, const uint8_t **s,
+    const uint8_t *end);
 static void news_reader_bounds(news_reader_t *r, double idf, double avgdl);
 static double news_reader_overlap(const news_reader_t *r, uint32_t first,
     uint32_t last);
@@ -755,18 +755,19 @@ news_norm_length(uint32_t norm)
 
 
 /*
- * Opens a term's postings and reads every block's header (its docs and
- * bounds): its document count, and where each block is, without
+ * Opens a term's postings and reads its directory (every block's docs
+ * and bounds): its document count, and where each block is, without
  * decoding one.
  */
 static int
 news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
     const news_qterm_t *t)
 {
-    int            rc;
-    MDB_val        key, val;
-    size_t         i;
-    unsigned char  k[sizeof(t->term) + 5];
+    int             rc;
+    MDB_val         key, val;
+    size_t          i;
+    const uint8_t  *s, *end;
+    unsigned char   k[sizeof(t->term) + 1];
 
     r->term = t->term;
     r->len = t->len;
@@ -786,25 +787,17 @@ news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
     }
 
     memcpy(k, t->term, t->len);
-    k[t->len] = '\0';
-    memset(k + t->len + 1, 0, 4);
+    k[t->len] = NEWS_DIR_MARK;
     key.mv_data = k;
-    key.mv_size = t->len + 5;
+    key.mv_size = t->len + 1;
 
-    for (rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET_RANGE);
-         rc == 0;
-         rc = mdb_cursor_get(r->cur, &key, &val, MDB_NEXT))
-    {
-        if (key.mv_size != t->len + 5
-            || memcmp(key.mv_data, t->term, t->len + 1) != 0)
-        {
-            break;
-        }
+    rc = mdb_get(txn, dbi, &key, &val);
 
-        rc = news_reader_header(r, &key, &val);
-        if (rc != 0) {
-            return rc;
-        }
+    s = val.mv_data;
+    end = s + (rc == 0 ? val.mv_size : 0);
+
+    while (rc == 0 && s < end) {
+        rc = news_reader_header(r, &s, end);
     }
 
     r->loaded = r->nblocks;
@@ -813,13 +806,13 @@ news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
 }
 
 
+/* the directory's entry at *s (*s moves past it) as the term's next block */
 static int
-news_reader_header(news_reader_t *r, const MDB_val *key, const MDB_val *val)
+news_reader_header(news_reader_t *r, const uint8_t **s, const uint8_t *end)
 {
-    size_t          cap;
-    unsigned        i;
-    news_bmax_t    *b;
-    const uint8_t  *s, *end;
+    size_t             cap;
+    news_bmax_t       *b;
+    news_dir_entry_t   e;
 
     if (r->nblocks == r->cap) {
         cap = r->cap ? r->cap * 2 : 64;
@@ -832,29 +825,20 @@ news_reader_header(news_reader_t *r, const MDB_val *key, const MDB_val *val)
         r->cap = cap;
     }
 
-    s = val->mv_data;
-    end = s + val->mv_size;
-
-    if (val->mv_size < 7 || s[6] == 0 || s[6] > NEWS_BLOCK_PAIRS) {
+    if (news_dir_entry(s, end, &e) != 0
+        || (r->nblocks > 0 && e.first <= r->blocks[r->nblocks - 1].last))
+    {
         return MDB_CORRUPTED;
     }
 
     b = &r->blocks[r->nblocks];
-    b->first = news_be32_get((const uint8_t *) key->mv_data + r->len + 1);
-    b->last = news_be32_get(s);
-    b->npairs = s[6];
+    b->first = e.first;
+    b->last = e.last;
+    b->npairs = e.npairs;
     b->bound = 0;
-    r->df += (uint32_t) s[4] << 8 | s[5];
-    s += 7;
-
-    for (i = 0; i < b->npairs; i++) {
-        if (news_varint_get(&s, end, &b->wtf[i]) || s == end) {
-            return MDB_CORRUPTED;
-        }
-
-        b->norm[i] = *s++;
-    }
-
+    memcpy(b->wtf, e.wtf, sizeof(b->wtf));
+    memcpy(b->norm, e.norm, sizeof(b->norm));
+    r->df += e.count;
     r->nblocks++;
 
     return 0;

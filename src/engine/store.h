@@ -61,13 +61,16 @@
  * fragments (one B-tree path a comment, not two), which a build of
  * schema 6 would not find; 8 since a record keeps its text twice, not
  * three times (comments.h: the full JSON gone, the author's id in the
- * view), which a build of schema 7 would take for a corrupt record.
+ * view), which a build of schema 7 would take for a corrupt record;
+ * 9 since each term of the search index has a directory of its blocks
+ * (search.h, term . 1), which a build of schema 8 would not keep in step.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  8
+#define NEWS_SCHEMA_VERSION  9
 #define NEWS_SCHEMA_RECORDS  7   /* the first with comments' records in pages */
 #define NEWS_SCHEMA_SLIM     8   /* the first whose records have no JSON copy */
+#define NEWS_SCHEMA_DIRS     9   /* the first with search directories */
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 

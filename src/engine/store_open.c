@@ -250,7 +250,9 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK)
-        || (teasers && !search && news_steaser_fill(st, txn, err) != NEWS_OK))
+        || (teasers && !search && news_steaser_fill(st, txn, err) != NEWS_OK)
+        || (was < NEWS_SCHEMA_DIRS && !search
+            && news_search_dirs_fill(st, txn, err) != NEWS_OK))
     {
         mdb_txn_abort(txn);
         return err->code;

@@ -986,6 +986,90 @@ test_damage(void)
     memcpy(blk + 4, "\0\1\1\1\0\0\1\0\0", 9);
     damaged("a posting of an article not indexed", st.dbi[NEWS_DB_POSTINGS],
             pk, 7, blk, 13, "a posting of doc 999999, which is not indexed");
+
+    /* a good block of a term without a directory; a directory that lies */
+    news_be32_put(pk + 3, (uint32_t) tea);
+    news_be32_put(blk, (uint32_t) tea);
+    memcpy(blk + 4, "\0\1\1\1\0\0\1\0\0", 9);
+    damaged("a block of a term without a directory",
+            st.dbi[NEWS_DB_POSTINGS], pk, 7, blk, 13,
+            "a block of a term without a directory");
+    news_be32_put(blk, (uint32_t) tea);
+    news_be32_put(blk + 4, (uint32_t) tea + 1);
+    memcpy(blk + 8, "\0\1\1\1\0", 5);
+    damaged("a directory that is not its blocks' headers",
+            st.dbi[NEWS_DB_POSTINGS], "tea\1", 4, blk, 13,
+            "a term's directory that is not its blocks' headers");
+    damaged("a directory without blocks", st.dbi[NEWS_DB_POSTINGS], "zz\1",
+            3, blk, 13, "a term's directory that is not its blocks' headers");
+}
+
+
+/*
+ * A store from before the directories (schema 8): the first opening
+ * makes each term's directory from its blocks.
+ */
+static void
+test_dirs_fill(void)
+{
+    int            rc;
+    MDB_txn       *txn;
+    MDB_val        key, val;
+    MDB_cursor    *cur;
+    news_err_t     err;
+    news_check_t   r;
+    unsigned       gone;
+    char           before[3][8192];
+    const char    *q[3] = { "walrus", "tea", "seal walrus" };
+    unsigned char  older[4];
+
+    for (gone = 0; gone < 3; gone++) {
+        snprintf(before[gone], sizeof(before[gone]), "%s", results(q[gone]));
+    }
+
+    news_store_write(&st, &txn, &err);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_POSTINGS], &cur);
+    gone = 0;
+
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+         rc == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (((char *) key.mv_data)[key.mv_size - 1] == '\1'
+            && memchr(key.mv_data, '\0', key.mv_size) == NULL)
+        {
+            gone += mdb_cursor_del(cur, 0) == 0;
+        }
+    }
+
+    mdb_cursor_close(cur);
+    news_be32_put(older, 8);
+    key.mv_data = "schema";
+    key.mv_size = 6;
+    val.mv_data = older;
+    val.mv_size = 4;
+    ok(gone > 10 && mdb_put(txn, st.dbi[NEWS_DB_META], &key, &val, 0) == 0,
+       "%u directories taken away, the store of schema 8", gone);
+    news_store_commit(&st, txn, &err);
+    is_str(search("walrus"), "", "without directories a word is found "
+           "nowhere");
+    news_store_close(&st);
+
+    ok(news_store_open(&st, dir, 64 * 1024 * 1024, &err) == NEWS_OK,
+       "opened again: %s", err.msg);
+
+    for (gone = 0; gone < 3; gone++) {
+        ok(strcmp(results(q[gone]), before[gone]) == 0, "%s: the same "
+           "results from the directories written on opening", q[gone]);
+    }
+
+    news_check_init(&r);
+    news_store_read(&st, &txn, &err);
+    ok(news_check_store(&st, txn, &r, &err) == NEWS_OK && r.violations == 0,
+       "check: the directories agree with the blocks %s",
+       news_buf_cstr(&r.lines));
+    news_store_read_done(&st);
+    news_check_free(&r);
 }
 
 
@@ -1073,9 +1157,11 @@ test_check(void)
     news_store_read(&st, &txn, &err);
     news_check_store(&st, txn, &r, &err);
     news_store_read_done(&st);
-    ok(r.violations == 1
-       && strstr(news_buf_cstr(&r.lines), "term \"seal\" has no posting"),
-       "check names it: %s", news_buf_cstr(&r.lines));
+    ok(r.violations == 2
+       && strstr(news_buf_cstr(&r.lines), "term \"seal\" has no posting")
+       && strstr(news_buf_cstr(&r.lines), "seal\\x01: a term's directory "
+                 "that is not its blocks' headers"),
+       "check names it, and its directory: %s", news_buf_cstr(&r.lines));
     news_check_free(&r);
 }
 
@@ -1107,6 +1193,7 @@ main(void)
     test_damage();
     test_compact();
     test_teaser_fill();
+    test_dirs_fill();
     test_check();
     test_snippet_starts();
 
