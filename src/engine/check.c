@@ -108,8 +108,8 @@ static void news_check_left(news_check_ctx_t *c, const MDB_val *key,
 
 
 /*
- * Every database but "throttle", whose entries (failure counts, comment
- * rate windows) refer to nothing and may be lost without harm.
+ * Every database but "throttle", whose entries (failure counts) refer
+ * to nothing and may be lost without harm.
  */
 static const struct {
     int                   db;
@@ -1671,7 +1671,8 @@ news_check_session(news_check_ctx_t *c, const MDB_val *key,
 
 /*
  * authors: 'c' . user . comment -> that comment's key, whose record says
- * that author; 'd' . user -> 'k' or 'r', an account that is gone
+ * that author, and their tail; 'd' . user -> 'k' or 'r', an account
+ * that is gone
  */
 
 static void
@@ -1682,6 +1683,19 @@ news_check_author(news_check_ctx_t *c, const MDB_val *key,
     const unsigned char  *p;
 
     p = key->mv_data;
+
+    /* an author's tail: their posting rate and count (comments.h) */
+    if (key->mv_size == NEWS_AUTHOR_KEY && p[0] == 'c'
+        && news_be64_get(p + 9) == NEWS_AUTHOR_TAIL)
+    {
+        if (val->mv_size != NEWS_AUTHOR_TAIL_VALUE) {
+            news_check_fail(c, "author %llu's tail of %zu bytes",
+                            (unsigned long long) news_be64_get(p + 1),
+                            val->mv_size);
+        }
+
+        return;
+    }
 
     if (key->mv_size == NEWS_AUTHOR_KEY && p[0] == 'c') {
         news_check_author_entry(c, p, val);

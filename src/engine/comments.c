@@ -1989,7 +1989,9 @@ news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
 
         rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
         if (rc != 0 || key.mv_size != NEWS_AUTHOR_KEY
-            || memcmp(key.mv_data, c, 9) != 0)
+            || memcmp(key.mv_data, c, 9) != 0
+            || news_be64_get((unsigned char *) key.mv_data + 9)
+               == NEWS_AUTHOR_TAIL)
         {
             break;
         }
@@ -2013,13 +2015,22 @@ news_author_disown_step(news_store_t *st, MDB_txn *txn, int64_t now,
         return news_store_fail(err, rc, "disowning comments");
     }
 
-    /* none left: the account's mark goes */
+    /* none left: the account's mark goes, and its tail */
     if (n < max) {
         key.mv_data = d;
         key.mv_size = 9;
 
         rc = mdb_del(txn, st->dbi[NEWS_DB_AUTHORS], &key, NULL);
         if (rc != 0) {
+            return news_store_fail(err, rc, "unmarking the account");
+        }
+
+        key.mv_data = c;
+        key.mv_size = news_author_key(c, 'c', news_be64_get(d + 1),
+                                      NEWS_AUTHOR_TAIL);
+
+        rc = mdb_del(txn, st->dbi[NEWS_DB_AUTHORS], &key, NULL);
+        if (rc != 0 && rc != MDB_NOTFOUND) {
             return news_store_fail(err, rc, "unmarking the account");
         }
     }

@@ -122,6 +122,16 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
  *                         a post's duplicate check reads the author's
  *                         latest entries, not their comments (an entry
  *                         of 24 bytes, from schema 2, has no hash)
+ *   'c' . be64 user id . be64 UINT64_MAX -> the author's tail: be64
+ *                         the start of their posting rate's window .
+ *                         be32 their posts in it . be32 their comments
+ *                         gone public (community.h: the standing's
+ *                         `approved`).  Its key sorts just after their
+ *                         newest entry, so that a post writes one leaf
+ *                         here and none of throttle or standing (schema
+ *                         9; before, the window was throttle's and the
+ *                         count standing's); no walk of the entries
+ *                         takes it for one (NEWS_AUTHOR_TAIL)
  *   'd' . be64 user id -> 'k' or 'r': a deleted account whose comments
  *                         are still to be disowned, kept or removed
  *                         (written by the account's deletion, users.h)
@@ -135,6 +145,27 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
  */
 #define NEWS_AUTHOR_KEY      17
 #define NEWS_AUTHOR_VALUE    32      /* comments key . be64 body hash */
+#define NEWS_AUTHOR_TAIL     UINT64_MAX   /* the tail's comment id */
+#define NEWS_AUTHOR_TAIL_VALUE  16
+
+typedef struct {
+    int64_t     start;          /* the posting rate's window */
+    uint32_t    posts;          /* posts in it */
+    uint32_t    approved;       /* comments gone public */
+} news_author_tail_t;
+
+/*
+ * Author uid's tail (all zero when they have none), and written back;
+ * `what` is the error's words.  And a store of schema 8 or older given
+ * its tails: each standing's count moved into its author's tail, the
+ * posting rates' windows dropped from throttle (a minute's worth, which
+ * may be lost without harm).
+ */
+int news_author_tail_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    news_author_tail_t *t, news_err_t *err);
+int news_author_tail_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const news_author_tail_t *t, const char *what, news_err_t *err);
+int news_author_tails_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
 #define NEWS_AUTHOR_BATCH    64      /* comments a batch disowns */
 #define NEWS_DELETED_USER    "[deleted user]"
 
@@ -322,9 +353,9 @@ int news_comment_duplicate(news_store_t *st, MDB_txn *txn, uint64_t uid,
     const char *body, int64_t since, news_err_t *err);
 
 /*
- * A fixed-window rate limit per user, kept in the throttle database
- * ('c' . be64 user id -> be64 window start . be32 count): NEWS_LIMITED
- * with *retry seconds when `max` posts were made in the last `window`.
+ * A fixed-window rate limit per user, kept in their tail (above):
+ * NEWS_LIMITED with *retry seconds when `max` posts were made in the
+ * last `window`.
  */
 int news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
     int64_t now, unsigned window, unsigned max, unsigned *retry,

@@ -13,6 +13,7 @@
 
 #include "articles.h"
 #include "comments.h"
+#include "community.h"
 #include "text.h"
 
 
@@ -287,51 +288,149 @@ news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
     int64_t now, unsigned window, unsigned max, unsigned *retry,
     news_err_t *err)
 {
-    int            rc;
-    int64_t        start;
-    MDB_val        key, val;
-    uint32_t       count;
-    unsigned char  k[9], v[12];
+    news_author_tail_t  t;
 
-    k[0] = 'c';
-    news_be64_put(k + 1, user_id);
-    key.mv_data = k;
-    key.mv_size = sizeof(k);
-
-    start = now;
-    count = 0;
-
-    rc = mdb_get(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val);
-    if (rc == 0 && val.mv_size == sizeof(v)) {
-        start = (int64_t) news_be64_get(val.mv_data);
-        count = news_be32_get((unsigned char *) val.mv_data + 8);
-
-        if (now - start >= (int64_t) window || now < start) {
-            start = now;
-            count = 0;
-        }
-
-    } else if (rc != 0 && rc != MDB_NOTFOUND) {
-        return news_store_fail(err, rc, "reading the posting rate");
+    if (news_author_tail_get(st, txn, user_id, &t, err) != NEWS_OK) {
+        return err->code;
     }
 
-    if (count >= max) {
-        *retry = (unsigned) (start + window - now);
+    if (now - t.start >= (int64_t) window || now < t.start) {
+        t.start = now;
+        t.posts = 0;
+    }
+
+    if (t.posts >= max) {
+        *retry = (unsigned) (t.start + window - now);
         return news_err_set(err, NEWS_LIMITED, "you are posting too fast; "
                             "try again in %u seconds", *retry);
     }
 
-    news_be64_put(v, (uint64_t) start);
-    news_be32_put(v + 8, count + 1);
+    t.posts++;
+
+    return news_author_tail_put(st, txn, user_id, &t,
+                                "writing the posting rate", err);
+}
+
+
+int
+news_author_tail_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    news_author_tail_t *t, news_err_t *err)
+{
+    int                   rc;
+    MDB_val               key, val;
+    unsigned char         k[NEWS_AUTHOR_KEY];
+    const unsigned char  *p;
+
+    memset(t, 0, sizeof(*t));
+    key.mv_data = k;
+    key.mv_size = news_author_key(k, 'c', uid, NEWS_AUTHOR_TAIL);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val);
+    if (rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an author's tail");
+    }
+
+    if (val.mv_size != NEWS_AUTHOR_TAIL_VALUE) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt author's tail");
+    }
+
+    p = val.mv_data;
+    t->start = (int64_t) news_be64_get(p);
+    t->posts = news_be32_get(p + 8);
+    t->approved = news_be32_get(p + 12);
+
+    return NEWS_OK;
+}
+
+
+int
+news_author_tail_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const news_author_tail_t *t, const char *what, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_AUTHOR_KEY], v[NEWS_AUTHOR_TAIL_VALUE];
+
+    news_be64_put(v, (uint64_t) t->start);
+    news_be32_put(v + 8, t->posts);
+    news_be32_put(v + 12, t->approved);
+    key.mv_data = k;
+    key.mv_size = news_author_key(k, 'c', uid, NEWS_AUTHOR_TAIL);
     val.mv_data = v;
     val.mv_size = sizeof(v);
 
-    rc = mdb_put(txn, st->dbi[NEWS_DB_THROTTLE], &key, &val, 0);
+    rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
     if (rc != 0) {
-        return news_store_fail(err, rc, "writing the posting rate");
+        return news_store_fail(err, rc, what);
     }
 
     return NEWS_OK;
+}
+
+
+/*
+ * A store of schema 8 or older, opened for writing: each standing's
+ * count of comments gone public goes into its author's tail (and out of
+ * the standing, which keeps the rest), and the posting rates' windows
+ * go from throttle, in the txn that raises its schema record.
+ */
+int
+news_author_tails_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int                 rc;
+    MDB_val             key, val;
+    MDB_cursor         *cur;
+    news_author_tail_t  t;
+    unsigned char       v[NEWS_STANDING_HEAD + NEWS_REASON_MAX];
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_STANDING], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0) {
+        if (key.mv_size != 8 || val.mv_size < 4
+            || val.mv_size > sizeof(v))
+        {
+            continue;       /* newsctl check says what is corrupt */
+        }
+
+        memset(&t, 0, sizeof(t));
+        t.approved = news_be32_get(val.mv_data);
+
+        if (t.approved == 0) {
+            continue;
+        }
+
+        memcpy(v, val.mv_data, val.mv_size);
+        news_be32_put(v, 0);
+        val.mv_data = v;
+
+        rc = mdb_cursor_put(cur, &key, &val, MDB_CURRENT);
+        if (rc != 0) {
+            break;
+        }
+
+        if (news_author_tail_put(st, txn, news_be64_get(key.mv_data), &t,
+                                 "filling the authors' tails", err)
+            != NEWS_OK)
+        {
+            mdb_cursor_close(cur);
+            return err->code;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "filling the authors' tails");
+    }
+
+    return news_store_drop_range(st, txn, NEWS_DB_THROTTLE, "c", 1, err);
 }
 
 
@@ -547,7 +646,10 @@ news_author_remove_step(news_store_t *st, MDB_txn *txn, uint64_t uid,
          rc == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT), walked++)
     {
-        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0)
+        /* their entries end at their tail */
+        if (key.mv_size != NEWS_AUTHOR_KEY || memcmp(key.mv_data, k, 9) != 0
+            || news_be64_get((unsigned char *) key.mv_data + 9)
+               == NEWS_AUTHOR_TAIL)
         {
             break;
         }
@@ -645,9 +747,10 @@ news_author_comments(news_store_t *st, MDB_txn *txn, uint64_t uid,
 
 
 /*
- * A cursor on the author index at user uid's newest entry: the first
- * key past theirs (made in k, whose first 9 bytes a walk compares), then
- * back one; *rc says where the cursor stands, as mdb_cursor_get does
+ * A cursor on the author index at user uid's newest entry: their tail
+ * (made in k, whose first 9 bytes a walk compares) or the first key
+ * past it, then back one; *rc says where the cursor stands, as
+ * mdb_cursor_get does
  */
 static int
 news_author_newest(news_store_t *st, MDB_txn *txn, uint64_t uid,
@@ -659,7 +762,7 @@ news_author_newest(news_store_t *st, MDB_txn *txn, uint64_t uid,
         return news_store_fail(err, *rc, "reading the author index");
     }
 
-    news_author_key(k, 'c', uid, UINT64_MAX);
+    news_author_key(k, 'c', uid, NEWS_AUTHOR_TAIL);
     key->mv_data = k;
     key->mv_size = NEWS_AUTHOR_KEY;
 

@@ -7,11 +7,9 @@
 
 #include <cjson/cJSON.h>
 
+#include "comments.h"
 #include "community.h"
 #include "text.h"
-
-
-#define NEWS_STANDING_HEAD  28
 
 
 static int news_line_valid(const char *s, size_t n, size_t max);
@@ -63,13 +61,21 @@ int
 news_standing_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
     news_standing_t *s, news_err_t *err)
 {
-    int             rc;
-    size_t          n;
-    MDB_val         key, val;
-    unsigned char   k[8];
+    int                  rc;
+    size_t               n;
+    MDB_val              key, val;
+    unsigned char        k[8];
+    news_author_tail_t   t;
     const unsigned char  *p;
 
     memset(s, 0, sizeof(*s));
+
+    /* the count is kept in the author's tail, which a post writes anyway */
+    if (news_author_tail_get(st, txn, uid, &t, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    s->approved = t.approved;
     news_be64_put(k, uid);
     key.mv_data = k;
     key.mv_size = 8;
@@ -88,7 +94,6 @@ news_standing_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
     }
 
     p = val.mv_data;
-    s->approved = news_be32_get(p);
     s->until = (int64_t) news_be64_get(p + 4);
     s->since = (int64_t) news_be64_get(p + 12);
     s->by = news_be64_get(p + 20);
@@ -113,8 +118,9 @@ news_standing_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
 
     n = strlen(s->reason);
 
+    /* the count is the author's tail's (news_standing_count), not this */
     news_be64_put(k, uid);
-    news_be32_put(v, s->approved);
+    news_be32_put(v, 0);
     news_be64_put(v + 4, (uint64_t) s->until);
     news_be64_put(v + 12, (uint64_t) s->since);
     news_be64_put(v + 20, s->by);
@@ -138,21 +144,24 @@ int
 news_standing_count(news_store_t *st, MDB_txn *txn, uint64_t uid,
     int approved, news_err_t *err)
 {
-    news_standing_t  s;
+    news_author_tail_t  t;
 
-    if (uid == 0
-        || news_standing_get(st, txn, uid, &s, err) != NEWS_OK)
-    {
-        return uid == 0 ? NEWS_OK : err->code;
-    }
-
-    if (approved ? s.approved == UINT32_MAX : s.approved == 0) {
+    if (uid == 0) {
         return NEWS_OK;
     }
 
-    s.approved = approved ? s.approved + 1 : 0;
+    if (news_author_tail_get(st, txn, uid, &t, err) != NEWS_OK) {
+        return err->code;
+    }
 
-    return news_standing_put(st, txn, uid, &s, err);
+    if (approved ? t.approved == UINT32_MAX : t.approved == 0) {
+        return NEWS_OK;
+    }
+
+    t.approved = approved ? t.approved + 1 : 0;
+
+    return news_author_tail_put(st, txn, uid, &t,
+                                "writing a reader's standing", err);
 }
 
 

@@ -1,12 +1,15 @@
 /*
  * A reader's standing with the site, and the moderation log.
  *
- *   standing  be64 user id -> be32 approved . be64 until . be64 since .
+ *   standing  be64 user id -> be32 0 . be64 until . be64 since .
  *             be64 by . the reason (UTF-8, at most NEWS_REASON_MAX)
  *
  *     approved  the reader's comments that went public (posted directly
  *               or approved), back to 0 when a moderator rejects one
- *               (news_comment_trust counts them)
+ *               (news_comment_trust counts them): kept since schema 9
+ *               in their author's tail (comments.h), which their post
+ *               writes anyway, and read into news_standing_t from
+ *               there; the standing's first 4 bytes are 0
  *     until     0: in good standing; NEWS_BANNED: banned; else the end
  *               of a suspension (a time past is good standing again,
  *               with no write at that moment)
@@ -42,6 +45,7 @@
 
 #define NEWS_REASON_MAX   160           /* bytes of a reason: it goes
                                            into error messages whole */
+#define NEWS_STANDING_HEAD  28          /* a standing before its reason */
 #define NEWS_BANNED       INT64_MAX     /* `until` of a ban */
 #define NEWS_SUSPEND_DAYS_MAX  3650     /* a longer one is a ban */
 #define NEWS_MODLOG_PAGE  50            /* entries a page of the log */

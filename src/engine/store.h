@@ -24,8 +24,9 @@
  *             be64 id -> "" (section and tag pages, newest first), and
  *             'S' or 'T' . slug -> the name as written
  *   revisions be64 id . be32 version -> the record as it was before
- *   authors   each user's comments, and deleted accounts' comments still
- *             to disown (see comments.h)
+ *   authors   each user's comments and their tail (their posting rate,
+ *             their count of comments gone public), and deleted
+ *             accounts' comments still to disown (see comments.h)
  *   users, names, sessions, throttle: accounts (see users.h, sessions.h,
  *             throttle.h)
  *   postings, sdocs, steasers: the search index and its results'
@@ -63,14 +64,19 @@
  * three times (comments.h: the full JSON gone, the author's id in the
  * view), which a build of schema 7 would take for a corrupt record;
  * 9 since each term of the search index has a directory of its blocks
- * (search.h, term . 1), which a build of schema 8 would not keep in step.
+ * (search.h, term . 1), which a build of schema 8 would not keep in step;
+ * 10 since an author's posting rate and count of comments gone public
+ * are kept in their tail beside their comments in authors (comments.h:
+ * a post writes one leaf for them, not three), which a build of schema
+ * 9 would not read.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  9
+#define NEWS_SCHEMA_VERSION  10
 #define NEWS_SCHEMA_RECORDS  7   /* the first with comments' records in pages */
 #define NEWS_SCHEMA_SLIM     8   /* the first whose records have no JSON copy */
 #define NEWS_SCHEMA_DIRS     9   /* the first with search directories */
+#define NEWS_SCHEMA_TAIL     10  /* the first with authors' tails */
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 

@@ -248,6 +248,8 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         || (was < NEWS_SCHEMA_SLIM
             && news_comments_slim(st, txn, err) != NEWS_OK)
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
+        || (was < NEWS_SCHEMA_TAIL
+            && news_author_tails_fill(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK)
         || (teasers && !search && news_steaser_fill(st, txn, err) != NEWS_OK)

@@ -15,6 +15,7 @@
 #include "comments.h"
 #include "render.h"
 #include "text.h"
+#include "community.h"
 #include "users.h"
 
 
@@ -2016,6 +2017,163 @@ test_slim(void)
 }
 
 
+/* whether a key is in db (its value's first 4 bytes in *head) */
+static int
+has_key(int db, const void *k, size_t n, uint32_t *head)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_txn     *txn;
+    news_err_t   err;
+
+    key.mv_data = (void *) k;
+    key.mv_size = n;
+    news_store_read(&st, &txn, &err);
+    rc = mdb_get(txn, st.dbi[db], &key, &val);
+
+    if (rc == 0 && head != NULL) {
+        *head = val.mv_size >= 4 ? news_be32_get(val.mv_data) : 0;
+    }
+
+    news_store_read_done(&st);
+
+    return rc == 0;
+}
+
+
+/*
+ * Schema 9: an author's posting rate and count of comments gone public
+ * are their tail in authors, just after their newest entry: a post
+ * writes neither throttle nor standing.  A store of schema 8 (the count
+ * in standing, the window in throttle) has them moved on its next open;
+ * a deleted account's tail goes with its last comment.
+ */
+static void
+test_tail(void)
+{
+    unsigned             retry;
+    uint32_t             head;
+    MDB_val              key, val;
+    MDB_txn             *txn;
+    news_err_t           err;
+    MDB_cursor          *cur;
+    news_comment_t       c;
+    news_standing_t      sd;
+    news_author_tail_t   t;
+    unsigned char        k[NEWS_AUTHOR_KEY], tk[NEWS_AUTHOR_KEY], r[9];
+    uint64_t             art;
+
+    put_article("{\"title\":\"Tails\",\"body\":\"b\"}", &art);
+    memset(&c, 0, sizeof(c));
+    c.article_id = art;
+    c.author = "tailor";
+    c.author_id = 91;
+    c.body = "a tail's comment";
+    c.created_at = 1500;
+
+    news_store_write(&st, &txn, &err);
+    ok(news_comment_import(&st, txn, &c, &err) == NEWS_OK
+       && news_article_refresh(&st, txn, art, 2000, &err) == NEWS_OK
+       && news_standing_count(&st, txn, 91, 1, &err) == NEWS_OK
+       && news_standing_count(&st, txn, 91, 1, &err) == NEWS_OK
+       && news_comment_rate(&st, txn, 91, 2000, 60, 5, &retry, &err)
+          == NEWS_OK
+       && news_standing_get(&st, txn, 91, &sd, &err) == NEWS_OK
+       && sd.approved == 2
+       && news_author_tail_get(&st, txn, 91, &t, &err) == NEWS_OK
+       && t.approved == 2 && t.posts == 1 && t.start == 2000,
+       "tail: the count and the window are the author's tail's");
+
+    /* the newest entry is just before the tail */
+    news_author_key(tk, 'c', 91, NEWS_AUTHOR_TAIL);
+    key.mv_data = tk;
+    key.mv_size = sizeof(tk);
+    mdb_cursor_open(txn, st.dbi[NEWS_DB_AUTHORS], &cur);
+    ok(mdb_cursor_get(cur, &key, &val, MDB_SET_KEY) == 0
+       && mdb_cursor_get(cur, &key, &val, MDB_PREV) == 0
+       && news_be64_get((unsigned char *) key.mv_data + 9) == c.id,
+       "tail: it follows the author's newest entry");
+    mdb_cursor_close(cur);
+    news_store_commit(&st, txn, &err);
+
+    news_be64_put(k, 91);
+    r[0] = 'c';
+    news_be64_put(r + 1, 91);
+    ok(!has_key(NEWS_DB_STANDING, k, 8, NULL)
+       && !has_key(NEWS_DB_THROTTLE, r, 9, NULL),
+       "tail: nothing in standing or throttle");
+    is_int((int) violations(), 0, "tail: newsctl check takes it");
+
+    /* back to schema 8's form: the count in standing, the window in throttle */
+    news_store_write(&st, &txn, &err);
+    sd.approved = 0;
+    news_standing_put(&st, txn, 91, &sd, &err);
+    key.mv_data = k;
+    key.mv_size = 8;
+    mdb_get(txn, st.dbi[NEWS_DB_STANDING], &key, &val);
+    {
+        unsigned char  v[NEWS_STANDING_HEAD];
+
+        memcpy(v, val.mv_data, sizeof(v));
+        news_be32_put(v, 2);
+        val.mv_data = v;
+        val.mv_size = sizeof(v);
+        mdb_put(txn, st.dbi[NEWS_DB_STANDING], &key, &val, 0);
+    }
+    key.mv_data = r;
+    key.mv_size = 9;
+    val.mv_data = "\0\0\0\0\0\0\x07\xd0\0\0\0\1";
+    val.mv_size = 12;
+    mdb_put(txn, st.dbi[NEWS_DB_THROTTLE], &key, &val, 0);
+    key.mv_data = tk;
+    key.mv_size = sizeof(tk);
+    mdb_del(txn, st.dbi[NEWS_DB_AUTHORS], &key, NULL);
+    schema_put(txn, NEWS_SCHEMA_TAIL - 1);
+    ok(news_store_commit(&st, txn, &err) == NEWS_OK,
+       "a store of schema 8 made");
+
+    news_store_close(&st);
+    is_int(news_store_open(&st, dir, 64 * 1024 * 1024, &err), NEWS_OK,
+           "it opens");
+
+    news_store_read(&st, &txn, &err);
+    ok(news_author_tail_get(&st, txn, 91, &t, &err) == NEWS_OK
+       && t.approved == 2 && t.posts == 0
+       && news_standing_get(&st, txn, 91, &sd, &err) == NEWS_OK
+       && sd.approved == 2,
+       "tail: the count moved into the tail (%u), the window dropped",
+       t.approved);
+    news_store_read_done(&st);
+    ok(has_key(NEWS_DB_STANDING, k, 8, &head) && head == 0
+       && !has_key(NEWS_DB_THROTTLE, r, 9, NULL),
+       "tail: the standing's count is 0, throttle holds no window");
+    is_int((int) schema_get(), NEWS_SCHEMA_VERSION, "its schema record "
+           "raised");
+    is_int((int) violations(), 0, "newsctl check finds nothing amiss");
+
+    /* a deleted account: its tail goes with its last comment */
+    news_store_write(&st, &txn, &err);
+    r[0] = 'd';
+    key.mv_data = r;
+    key.mv_size = NEWS_DISOWN_KEY;
+    val.mv_data = "k";
+    val.mv_size = 1;
+    mdb_put(txn, st.dbi[NEWS_DB_AUTHORS], &key, &val, 0);
+    {
+        int  more;
+
+        ok(news_author_disown_step(&st, txn, 3000, 64, &more, &err)
+           == NEWS_OK, "tail: the account's comments disowned (%s)",
+           err.msg);
+    }
+    news_store_commit(&st, txn, &err);
+    ok(!has_key(NEWS_DB_AUTHORS, tk, sizeof(tk), NULL)
+       && !has_key(NEWS_DB_AUTHORS, r, NEWS_DISOWN_KEY, NULL),
+       "tail: its mark and tail gone");
+    is_int((int) violations(), 0, "newsctl check finds nothing amiss");
+}
+
+
 int
 main(void)
 {
@@ -2044,6 +2202,7 @@ main(void)
     test_move();
     test_boundary();
     test_slim();
+    test_tail();
 
     news_store_close(&st);
     snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
