@@ -7,12 +7,12 @@
 
 #include <cjson/cJSON.h>
 
-#include "comments.h"
 #include "community.h"
 #include "text.h"
 
 
 static int news_line_valid(const char *s, size_t n, size_t max);
+static void news_author_tail_key(unsigned char *k, uint64_t uid);
 
 
 /* UTF-8 on one line (no control character, not even a line end) */
@@ -194,6 +194,143 @@ news_standing_text(news_buf_t *b, const news_standing_t *s)
         news_buf_addl(b, ": ");
         news_buf_adds(b, s->reason);
     }
+}
+
+
+/* ---- authors' tails ---------------------------------------------------- */
+
+
+/* 'c' . uid . UINT64_MAX: the author index's key just past uid's entries */
+static void
+news_author_tail_key(unsigned char *k, uint64_t uid)
+{
+    k[0] = 'c';
+    news_be64_put(k + 1, uid);
+    news_be64_put(k + 9, NEWS_AUTHOR_TAIL);
+}
+
+
+int
+news_author_tail_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    news_author_tail_t *t, news_err_t *err)
+{
+    int                   rc;
+    MDB_val               key, val;
+    unsigned char         k[NEWS_AUTHOR_TAIL_KEY];
+    const unsigned char  *p;
+
+    memset(t, 0, sizeof(*t));
+    news_author_tail_key(k, uid);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+
+    rc = mdb_get(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val);
+    if (rc == MDB_NOTFOUND) {
+        return NEWS_OK;
+    }
+
+    if (rc != 0) {
+        return news_store_fail(err, rc, "reading an author's tail");
+    }
+
+    if (val.mv_size != NEWS_AUTHOR_TAIL_VALUE) {
+        return news_err_set(err, NEWS_ERROR, "a corrupt author's tail");
+    }
+
+    p = val.mv_data;
+    t->start = (int64_t) news_be64_get(p);
+    t->posts = news_be32_get(p + 8);
+    t->approved = news_be32_get(p + 12);
+
+    return NEWS_OK;
+}
+
+
+int
+news_author_tail_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const news_author_tail_t *t, const char *what, news_err_t *err)
+{
+    int            rc;
+    MDB_val        key, val;
+    unsigned char  k[NEWS_AUTHOR_TAIL_KEY], v[NEWS_AUTHOR_TAIL_VALUE];
+
+    news_be64_put(v, (uint64_t) t->start);
+    news_be32_put(v + 8, t->posts);
+    news_be32_put(v + 12, t->approved);
+    news_author_tail_key(k, uid);
+    key.mv_data = k;
+    key.mv_size = sizeof(k);
+    val.mv_data = v;
+    val.mv_size = sizeof(v);
+
+    rc = mdb_put(txn, st->dbi[NEWS_DB_AUTHORS], &key, &val, 0);
+    if (rc != 0) {
+        return news_store_fail(err, rc, what);
+    }
+
+    return NEWS_OK;
+}
+
+
+/*
+ * A store of schema 8 or older, opened for writing: each standing's
+ * count of comments gone public goes into its author's tail (and out of
+ * the standing, which keeps the rest), and the posting rates' windows
+ * go from throttle, in the txn that raises its schema record.
+ */
+int
+news_author_tails_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
+{
+    int                 rc;
+    MDB_val             key, val;
+    MDB_cursor         *cur;
+    news_author_tail_t  t;
+    unsigned char       v[NEWS_STANDING_HEAD + NEWS_REASON_MAX];
+
+    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_STANDING], &cur);
+    if (rc != 0) {
+        return news_store_fail(err, rc, "mdb_cursor_open()");
+    }
+
+    while ((rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT)) == 0) {
+        if (key.mv_size != 8 || val.mv_size < 4
+            || val.mv_size > sizeof(v))
+        {
+            continue;       /* newsctl check says what is corrupt */
+        }
+
+        memset(&t, 0, sizeof(t));
+        t.approved = news_be32_get(val.mv_data);
+
+        if (t.approved == 0) {
+            continue;
+        }
+
+        memcpy(v, val.mv_data, val.mv_size);
+        news_be32_put(v, 0);
+        val.mv_data = v;
+
+        rc = mdb_cursor_put(cur, &key, &val, MDB_CURRENT);
+        if (rc != 0) {
+            break;
+        }
+
+        if (news_author_tail_put(st, txn, news_be64_get(key.mv_data), &t,
+                                 "filling the authors' tails", err)
+            != NEWS_OK)
+        {
+            mdb_cursor_close(cur);
+            return err->code;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    if (rc != MDB_NOTFOUND) {
+        return news_store_fail(err, rc, "filling the authors' tails");
+    }
+
+    return news_store_drop_range(st, txn, NEWS_DB_THROTTLE, "c", 1, err);
 }
 
 

@@ -61,6 +61,36 @@ typedef struct {
 } news_standing_t;
 
 
+/*
+ * An author's tail in the author index (comments.h): 'c' . be64 user id
+ * . be64 UINT64_MAX -> be64 the start of their posting rate's window .
+ * be32 their posts in it . be32 their comments gone public (standing's
+ * `approved`)
+ */
+#define NEWS_AUTHOR_TAIL        UINT64_MAX   /* the tail's comment id */
+#define NEWS_AUTHOR_TAIL_KEY    17
+#define NEWS_AUTHOR_TAIL_VALUE  16
+
+typedef struct {
+    int64_t     start;          /* the posting rate's window */
+    uint32_t    posts;          /* posts in it */
+    uint32_t    approved;       /* comments gone public */
+} news_author_tail_t;
+
+/*
+ * Author uid's tail (all zero when they have none), and written back;
+ * `what` is the error's words.  And a store of schema 8 or older given
+ * its tails: each standing's count moved into its author's tail, the
+ * posting rates' windows dropped from throttle (a minute's worth, which
+ * may be lost without harm).
+ */
+int news_author_tail_get(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    news_author_tail_t *t, news_err_t *err);
+int news_author_tail_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
+    const news_author_tail_t *t, const char *what, news_err_t *err);
+int news_author_tails_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
+
+
 /* a reason as given: UTF-8, no control characters, at most the max */
 int news_reason_check(const char *s, size_t n, news_err_t *err);
 

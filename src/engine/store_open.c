@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "comments.h"
+#include "community.h"
 #include "desk.h"
 #include "publish.h"
 #include "search.h"
