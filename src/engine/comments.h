@@ -129,7 +129,7 @@ int news_comments_load(news_store_t *st, MDB_txn *txn, uint64_t article_id,
  *                         `approved`).  Its key sorts just after their
  *                         newest entry, so that a post writes one leaf
  *                         here and none of throttle or standing (schema
- *                         9; before, the window was throttle's and the
+ *                         10; before, the window was throttle's and the
  *                         count standing's); no walk of the entries
  *                         takes it for one (NEWS_AUTHOR_TAIL)
  *   'd' . be64 user id -> 'k' or 'r': a deleted account whose comments

@@ -273,7 +273,7 @@ news_author_tail_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
 
 
 /*
- * A store of schema 8 or older, opened for writing: each standing's
+ * A store of schema 9 or older, opened for writing: each standing's
  * count of comments gone public goes into its author's tail (and out of
  * the standing, which keeps the rest), and the posting rates' windows
  * go from throttle, in the txn that raises its schema record.

@@ -6,7 +6,7 @@
  *
  *     approved  the reader's comments that went public (posted directly
  *               or approved), back to 0 when a moderator rejects one
- *               (news_comment_trust counts them): kept since schema 9
+ *               (news_comment_trust counts them): kept since schema 10
  *               in their author's tail (comments.h), which their post
  *               writes anyway, and read into news_standing_t from
  *               there; the standing's first 4 bytes are 0

@@ -2042,9 +2042,9 @@ has_key(int db, const void *k, size_t n, uint32_t *head)
 
 
 /*
- * Schema 9: an author's posting rate and count of comments gone public
+ * Schema 10: an author's posting rate and count of comments gone public
  * are their tail in authors, just after their newest entry: a post
- * writes neither throttle nor standing.  A store of schema 8 (the count
+ * writes neither throttle nor standing.  A store of schema 9 (the count
  * in standing, the window in throttle) has them moved on its next open;
  * a deleted account's tail goes with its last comment.
  */
@@ -2104,7 +2104,7 @@ test_tail(void)
        "tail: nothing in standing or throttle");
     is_int((int) violations(), 0, "tail: newsctl check takes it");
 
-    /* back to schema 8's form: the count in standing, the window in throttle */
+    /* back to schema 9's form: the count in standing, the window in throttle */
     news_store_write(&st, &txn, &err);
     sd.approved = 0;
     news_standing_put(&st, txn, 91, &sd, &err);
@@ -2130,7 +2130,7 @@ test_tail(void)
     mdb_del(txn, st.dbi[NEWS_DB_AUTHORS], &key, NULL);
     schema_put(txn, NEWS_SCHEMA_TAIL - 1);
     ok(news_store_commit(&st, txn, &err) == NEWS_OK,
-       "a store of schema 8 made");
+       "a store of schema 9 made");
 
     news_store_close(&st);
     is_int(news_store_open(&st, dir, 64 * 1024 * 1024, &err), NEWS_OK,
