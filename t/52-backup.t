@@ -74,6 +74,9 @@ is($stats_rc, 0, 'stats of the backup');
 ($rc, undef, $err) = $t->newsctl('backup', $dest);
 is($rc, 1, 'a backup never overwrites');
 like($err, qr/give a new directory/, 'and says so');
+# a list's ETag holds the store's snapshot: the last one served here
+my ($was) = ($t->get('/')->{headers}{etag} // '') =~ /^"\w(\d+)\./;
+ok(defined $was, "the front page's ETag holds a snapshot ($was)");
 $t->done;
 
 # restore into a fresh store and serve it
@@ -88,6 +91,10 @@ my $res = $t2->get("/api/articles/$SLUG");
 like($res->{content}, qr/"comment_count":(\d+)/, 'the restored store serves the article');
 my ($count) = $res->{content} =~ /"comment_count":(\d+)/;
 cmp_ok($count, '>=', scalar @before, "with its comments ($count)");
+# the copies number their transactions from 1 again: the snapshots go on
+# from above the store's, so no list's ETag comes round again
+my ($now) = ($t2->get('/')->{headers}{etag} // '') =~ /^"\w(\d+)\./;
+cmp_ok($now // 0, '>', $was, "the restored store's snapshots go on from above the store's ($now)");
 $t2->done;
 
 done_testing;

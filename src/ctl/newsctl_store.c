@@ -173,15 +173,46 @@ newsctl_unmake(const char *dir)
 }
 
 
+/*
+ * A compacting copy of the store into dest, whose snapshots then go on
+ * from above the store's (news_store_rebase): the copy numbers its
+ * transactions from 1 again, and the lists' ETags hold the snapshot.
+ */
 static int
 newsctl_copy(newsctl_t *ctl, const char *dest)
 {
-    int  rc;
+    int            rc;
+    uint64_t       floor;
+    MDB_txn       *txn;
+    news_err_t     err;
+    news_store_t   copy;
 
     rc = mdb_env_copy2(ctl->store.env, dest, MDB_CP_COMPACT);
     if (rc != 0) {
         fprintf(stderr, "newsctl: copying to \"%s\": %s\n", dest,
                 mdb_strerror(rc));
+        return 1;
+    }
+
+    if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    floor = news_store_snapshot(&ctl->store, txn);
+    news_store_read_done(&ctl->store);
+
+    if (news_store_open(&copy, dest, 0, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: opening the copy \"%s\": %s\n", dest,
+                err.msg);
+        return 1;
+    }
+
+    rc = news_store_rebase(&copy, floor, &err);
+    news_store_close(&copy);
+
+    if (rc != NEWS_OK) {
+        fprintf(stderr, "newsctl: the copy \"%s\": %s\n", dest, err.msg);
         return 1;
     }
 

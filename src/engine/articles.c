@@ -1017,7 +1017,7 @@ news_list_stamp(news_store_t *st, MDB_txn *txn, int64_t now,
         return err->code;
     }
 
-    ls->snapshot = news_store_snapshot(txn);
+    ls->snapshot = news_store_snapshot(st, txn);
     ls->modified = news_store_modified(st, txn);
 
     return NEWS_OK;

@@ -9,12 +9,17 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
 #include "store.h"
 #include "text.h"
+
+
+/* meta's key of the snapshots' base (news_store_rebase) */
+#define NEWS_TXN_BASE  "txnbase"
 
 
 const char  *news_db_names[NEWS_DB_N] = {
@@ -269,9 +274,48 @@ news_store_meta_put(news_store_t *st, MDB_txn *txn, const char *name,
 
 
 uint64_t
-news_store_snapshot(MDB_txn *txn)
+news_store_snapshot(news_store_t *st, MDB_txn *txn)
 {
-    return (uint64_t) mdb_txn_id(txn);
+    MDB_val  key, val;
+    uint64_t base;
+
+    key.mv_data = NEWS_TXN_BASE;
+    key.mv_size = sizeof(NEWS_TXN_BASE) - 1;
+
+    base = mdb_get(txn, st->dbi[NEWS_DB_META], &key, &val) == 0
+           && val.mv_size == 8
+           ? news_be64_get(val.mv_data) : 0;
+
+    return base + (uint64_t) mdb_txn_id(txn);
+}
+
+
+int
+news_store_rebase(news_store_t *st, uint64_t floor, news_err_t *err)
+{
+    uint64_t         base;
+    MDB_txn         *txn;
+    struct timespec  ts;
+    unsigned char    be[8];
+
+    (void) clock_gettime(CLOCK_REALTIME, &ts);
+    base = (uint64_t) ts.tv_sec * 1000000 + (uint64_t) ts.tv_nsec / 1000;
+    base = base > floor ? base : floor;
+    news_be64_put(be, base);
+
+    if (news_store_write(st, &txn, err) != NEWS_OK) {
+        return err->code;
+    }
+
+    if (news_store_meta_put(st, txn, NEWS_TXN_BASE, be, sizeof(be),
+                            "writing the snapshots' base", err)
+        != NEWS_OK)
+    {
+        news_store_abort(st, txn);
+        return err->code;
+    }
+
+    return news_store_commit(st, txn, err);
 }
 
 

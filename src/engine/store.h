@@ -258,8 +258,21 @@ int64_t news_store_modified(news_store_t *st, MDB_txn *txn);
 int news_store_meta_put(news_store_t *st, MDB_txn *txn, const char *name,
     const void *data, size_t size, const char *what, news_err_t *err);
 
-/* the snapshot a read txn sees: changes with every committed write */
-uint64_t news_store_snapshot(MDB_txn *txn);
+/*
+ * The snapshot a read txn sees: grows with every committed write, and
+ * across a copy of the file (LMDB's compacting copy numbers its
+ * transactions from 1 again), since a copy starts from the base that
+ * news_store_rebase left in meta ("txnbase").
+ */
+uint64_t news_store_snapshot(news_store_t *st, MDB_txn *txn);
+
+/*
+ * A store made anew from a copy (newsctl's backup, restore, compaction)
+ * given a base of snapshots above `floor` (the snapshot of the store it
+ * was copied from) and above the time in microseconds, so that no
+ * snapshot, hence no list's ETag, comes round again.
+ */
+int news_store_rebase(news_store_t *st, uint64_t floor, news_err_t *err);
 
 /* one more than the largest be64 key of a database (1 when empty) */
 int news_store_next_id(news_store_t *st, MDB_txn *txn, int db, uint64_t *id,
