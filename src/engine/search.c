@@ -157,8 +157,11 @@ static int news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term,
     size_t len, const uint32_t *old, const news_buf_t *ent);
 static int news_dir_header(const MDB_val *key, const MDB_val *val,
     news_buf_t *dir);
+static const uint8_t *news_dir_entries(const uint8_t *s, const uint8_t *end);
+static int news_dir_pairs(const uint8_t **s, const uint8_t *end, unsigned n,
+    unsigned max, uint32_t *wtf, uint8_t *norm);
 static int news_is_block_key(const MDB_val *key);
-static void news_dir_gathered(news_buf_t *all, news_buf_t *dir, size_t klen);
+static int news_dir_gathered(news_buf_t *all, news_buf_t *dir, size_t klen);
 static int news_dir_check(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     const MDB_val *val, news_buf_t *why);
 static void news_posting_key(news_buf_t *k, const char *term, size_t len,
@@ -170,6 +173,8 @@ static int news_stats_put(news_store_t *st, MDB_txn *txn, uint64_t docs,
     uint64_t length, news_err_t *err);
 static uint32_t news_norm(uint32_t length);
 static unsigned news_block_pairs(const news_posting_t *p, unsigned n,
+    uint32_t *wtf, uint8_t *norm);
+static unsigned news_pairs_bound(const uint32_t *most, unsigned max,
     uint32_t *wtf, uint8_t *norm);
 
 
@@ -1676,8 +1681,9 @@ news_block_write(news_store_t *st, MDB_txn *txn, const char *term,
 
 /*
  * The term's directory with the entry of block *old (NULL: none, a new
- * term) replaced by ent's (none: the block went), deleted when it holds
- * no entry: 0, or an LMDB error (MDB_CORRUPTED: no entry of *old).
+ * term) replaced by ent's (none: the block went), its groups summed up
+ * again, deleted when it holds no entry: 0, or an LMDB error
+ * (MDB_CORRUPTED: no entry of *old).
  */
 static int
 news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term, size_t len,
@@ -1685,8 +1691,8 @@ news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term, size_t len,
 {
     int                rc;
     MDB_val            key, val;
-    news_buf_t         k, d;
-    const uint8_t     *s, *end, *at;
+    news_buf_t         k, d, v;
+    const uint8_t     *s, *end, *at, *base;
     news_dir_entry_t   e;
 
     news_buf_init(&k);
@@ -1711,8 +1717,16 @@ news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term, size_t len,
         return rc;
     }
 
-    s = val.mv_data;
-    end = s + val.mv_size;
+    /* the entries, after the groups' sums */
+    end = (const uint8_t *) val.mv_data + val.mv_size;
+    base = val.mv_size > 0 ? news_dir_entries(val.mv_data, end) : end;
+
+    if (val.mv_size > 0 && base == NULL) {
+        news_buf_free(&k);
+        return MDB_CORRUPTED;
+    }
+
+    s = base;
     at = end;
 
     /* the old block's entry, and where the next one starts */
@@ -1735,7 +1749,8 @@ news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term, size_t len,
     }
 
     news_buf_init(&d);
-    news_buf_add(&d, val.mv_data, (size_t) (at - (const uint8_t *) val.mv_data));
+    news_buf_init(&v);
+    news_buf_add(&d, base, (size_t) (at - base));
     news_buf_add(&d, ent->data, ent->len);
     news_buf_add(&d, s, old ? (size_t) (end - s) : 0);
 
@@ -1746,14 +1761,18 @@ news_dir_patch(news_store_t *st, MDB_txn *txn, const char *term, size_t len,
         rc = mdb_del(txn, st->dbi[NEWS_DB_POSTINGS], &key, NULL);
         rc = rc == MDB_NOTFOUND ? 0 : rc;
 
+    } else if (news_dir_build(&v, (const uint8_t *) d.data, d.len) != 0) {
+        rc = v.failed ? ENOMEM : MDB_CORRUPTED;
+
     } else {
-        val.mv_data = d.data;
-        val.mv_size = d.len;
+        val.mv_data = v.data;
+        val.mv_size = v.len;
         rc = mdb_put(txn, st->dbi[NEWS_DB_POSTINGS], &key, &val, 0);
     }
 
     news_buf_free(&k);
     news_buf_free(&d);
+    news_buf_free(&v);
 
     return rc;
 }
@@ -1771,19 +1790,35 @@ news_is_block_key(const MDB_val *key)
 }
 
 
-/* a term's gathered directory (its key, then entries) onto all, dir emptied */
-static void
+/*
+ * A term's gathered directory (its key, then its blocks' entries) onto
+ * all as its key and the directory's value, dir emptied: 0, or -1.
+ */
+static int
 news_dir_gathered(news_buf_t *all, news_buf_t *dir, size_t klen)
 {
+    size_t  at;
+    int     rc;
+
     if (dir->len == 0) {
-        return;
+        return 0;
     }
 
     news_buf_add_be32(all, (uint32_t) klen);
     news_buf_add(all, dir->data, klen);
-    news_buf_add_be32(all, (uint32_t) (dir->len - klen));
-    news_buf_add(all, dir->data + klen, dir->len - klen);
+    at = all->len;
+    news_buf_add_be32(all, 0);
+    rc = news_dir_build(all, (const uint8_t *) dir->data + klen,
+                        dir->len - klen);
+
+    if (rc == 0 && !all->failed) {
+        news_be32_put((uint8_t *) all->data + at,
+                      (uint32_t) (all->len - at - 4));
+    }
+
     news_buf_reset(dir);
+
+    return rc;
 }
 
 
@@ -1826,9 +1861,11 @@ news_search_dirs_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
         tlen = key.mv_size - 5;
 
         if (dir.len > 0
-            && (tlen + 1 != klen || memcmp(dir.data, key.mv_data, tlen) != 0))
+            && (tlen + 1 != klen || memcmp(dir.data, key.mv_data, tlen) != 0)
+            && news_dir_gathered(&all, &dir, klen) != 0)
         {
-            news_dir_gathered(&all, &dir, klen);
+            rc = MDB_CORRUPTED;
+            break;
         }
 
         if (dir.len == 0) {
@@ -1844,9 +1881,10 @@ news_search_dirs_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
     }
 
     mdb_cursor_close(cur);
-    news_dir_gathered(&all, &dir, klen);
 
     rc = rc == MDB_NOTFOUND ? 0 : rc;
+    rc = rc == 0 && news_dir_gathered(&all, &dir, klen) != 0 ? MDB_CORRUPTED
+                                                           : rc;
     rc = rc == 0 && (all.failed || dir.failed) ? ENOMEM : rc;
 
     for (i = 0; rc == 0 && i < all.len; i += 4 + val.mv_size) {
@@ -1870,7 +1908,6 @@ news_search_dirs_fill(news_store_t *st, MDB_txn *txn, news_err_t *err)
 int
 news_dir_entry(const uint8_t **s, const uint8_t *end, news_dir_entry_t *e)
 {
-    unsigned        i;
     const uint8_t  *p;
 
     p = *s;
@@ -1886,22 +1923,209 @@ news_dir_entry(const uint8_t **s, const uint8_t *end, news_dir_entry_t *e)
     p += 11;
 
     if (e->last < e->first || e->count == 0 || e->count > NEWS_BLOCK_DOCS
-        || e->npairs == 0 || e->npairs > NEWS_BLOCK_PAIRS)
+        || news_dir_pairs(&p, end, e->npairs, NEWS_BLOCK_PAIRS, e->wtf,
+                          e->norm) != 0)
     {
         return -1;
-    }
-
-    for (i = 0; i < e->npairs; i++) {
-        if (news_varint_get(&p, end, &e->wtf[i]) || p == end) {
-            return -1;
-        }
-
-        e->norm[i] = *p++;
     }
 
     *s = p;
 
     return 0;
+}
+
+
+int
+news_dir_group(const uint8_t **s, const uint8_t *end, news_dir_group_t *g)
+{
+    uint32_t        bytes;
+    const uint8_t  *p;
+
+    p = *s;
+
+    if (end - p < 8) {
+        return -1;
+    }
+
+    g->first = news_be32_get(p);
+    g->last = news_be32_get(p + 4);
+    p += 8;
+
+    if (news_varint_get(&p, end, &g->docs)
+        || news_varint_get(&p, end, &g->blocks)
+        || news_varint_get(&p, end, &bytes) || p == end)
+    {
+        return -1;
+    }
+
+    g->bytes = bytes;
+    g->npairs = *p++;
+
+    if (g->last < g->first || g->blocks == 0 || g->docs < g->blocks
+        || news_dir_pairs(&p, end, g->npairs, NEWS_DIR_PAIRS, g->wtf,
+                          g->norm) != 0)
+    {
+        return -1;
+    }
+
+    *s = p;
+
+    return 0;
+}
+
+
+/* n (varint wtf, byte norm) pairs at *s, 1 to max: 0, or -1 */
+static int
+news_dir_pairs(const uint8_t **s, const uint8_t *end, unsigned n,
+    unsigned max, uint32_t *wtf, uint8_t *norm)
+{
+    unsigned        i;
+    const uint8_t  *p;
+
+    if (n == 0 || n > max) {
+        return -1;
+    }
+
+    p = *s;
+
+    for (i = 0; i < n; i++) {
+        if (news_varint_get(&p, end, &wtf[i]) || p == end) {
+            return -1;
+        }
+
+        norm[i] = *p++;
+    }
+
+    *s = p;
+
+    return 0;
+}
+
+
+/* where a directory's entries start, past its groups; NULL: corrupt */
+static const uint8_t *
+news_dir_entries(const uint8_t *s, const uint8_t *end)
+{
+    uint32_t           n;
+    news_dir_group_t   g;
+
+    if (news_varint_get(&s, end, &n) != 0) {
+        return NULL;
+    }
+
+    while (n-- > 0) {
+        if (news_dir_group(&s, end, &g) != 0) {
+            return NULL;
+        }
+    }
+
+    return s;
+}
+
+
+int
+news_dir_build(news_buf_t *dir, const uint8_t *entries, size_t n)
+{
+    unsigned           i, count, blocks, npairs;
+    uint32_t           docs, first, most[256], wtf[NEWS_DIR_PAIRS];
+    uint8_t            norm[NEWS_DIR_PAIRS];
+    const uint8_t     *s, *end, *from;
+    news_dir_entry_t   e;
+
+    end = entries + n;
+
+    for (s = entries, count = 0; s < end; count++) {
+        if (news_dir_entry(&s, end, &e) != 0) {
+            return -1;
+        }
+    }
+
+    news_varint_put(dir, (count + NEWS_DIR_GROUP - 1) / NEWS_DIR_GROUP);
+
+    for (s = entries; s < end; ) {
+        from = s;
+        docs = 0;
+        first = 0;
+        memset(most, 0, sizeof(most));
+
+        for (blocks = 0; blocks < NEWS_DIR_GROUP && s < end; blocks++) {
+            (void) news_dir_entry(&s, end, &e);
+            first = blocks == 0 ? e.first : first;
+            docs += e.count;
+
+            for (i = 0; i < e.npairs; i++) {
+                most[e.norm[i]] = e.wtf[i] > most[e.norm[i]]
+                                  ? e.wtf[i] : most[e.norm[i]];
+            }
+        }
+
+        news_buf_add_be32(dir, first);
+        news_buf_add_be32(dir, e.last);
+        news_varint_put(dir, docs);
+        news_varint_put(dir, blocks);
+        news_varint_put(dir, (uint32_t) (s - from));
+
+        npairs = news_pairs_bound(most, NEWS_DIR_PAIRS, wtf, norm);
+        news_buf_addc(dir, (char) npairs);
+
+        for (i = 0; i < npairs; i++) {
+            news_varint_put(dir, wtf[i]);
+            news_buf_addc(dir, (char) norm[i]);
+        }
+    }
+
+    news_buf_add(dir, entries, n);
+
+    return dir->failed ? -1 : 0;
+}
+
+
+int
+news_dir_from_blocks(MDB_txn *txn, MDB_dbi dbi, const char *term, size_t len,
+    news_buf_t *dir)
+{
+    int          rc;
+    MDB_val      key, val;
+    MDB_cursor  *cur;
+    news_buf_t   k, ents;
+
+    rc = mdb_cursor_open(txn, dbi, &cur);
+    if (rc != 0) {
+        return rc;
+    }
+
+    news_buf_init(&k);
+    news_buf_init(&ents);
+    news_posting_key(&k, term, len, 0);
+    key.mv_data = k.data;
+    key.mv_size = k.len;
+
+    for (rc = k.failed ? ENOMEM : mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+         rc == 0 && key.mv_size == len + 5
+         && news_is_block_key(&key) && memcmp(key.mv_data, term, len) == 0;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+    {
+        if (news_dir_header(&key, &val, &ents) != 0) {
+            rc = MDB_CORRUPTED;
+            break;
+        }
+    }
+
+    mdb_cursor_close(cur);
+
+    rc = rc == MDB_NOTFOUND || (rc == 0 && !k.failed) ? 0 : rc;
+
+    if (rc == 0 && ents.len > 0
+        && news_dir_build(dir, (const uint8_t *) ents.data, ents.len) != 0)
+    {
+        rc = dir->failed ? ENOMEM : MDB_CORRUPTED;
+    }
+
+    rc = rc == 0 && ents.failed ? ENOMEM : rc;
+    news_buf_free(&k);
+    news_buf_free(&ents);
+
+    return rc;
 }
 
 
@@ -1950,9 +2174,8 @@ static unsigned
 news_block_pairs(const news_posting_t *p, unsigned n, uint32_t *wtf,
     uint8_t *norm)
 {
-    unsigned  i, m, best, c;
-    uint32_t  most[256], w[256];
-    uint8_t   nm[256];
+    unsigned  i, c;
+    uint32_t  most[256];
 
     memset(most, 0, sizeof(most));
 
@@ -1960,6 +2183,23 @@ news_block_pairs(const news_posting_t *p, unsigned n, uint32_t *wtf,
         c = p[i].norm & 0xff;
         most[c] = p[i].wtf > most[c] ? p[i].wtf : most[c];
     }
+
+    return news_pairs_bound(most, NEWS_BLOCK_PAIRS, wtf, norm);
+}
+
+
+/*
+ * The pairs that bound most[] (the most wtf at each norm; a block's
+ * postings, or a directory group's blocks' pairs), into wtf and norm:
+ * those no other beats on both, merged past max.
+ */
+static unsigned
+news_pairs_bound(const uint32_t *most, unsigned max, uint32_t *wtf,
+    uint8_t *norm)
+{
+    unsigned  i, m, best, c;
+    uint32_t  w[256];
+    uint8_t   nm[256];
 
     /* norm ascending: keep a pair only if its wtf beats every smaller norm's */
     m = 0;
@@ -1976,7 +2216,7 @@ news_block_pairs(const news_posting_t *p, unsigned n, uint32_t *wtf,
         }
     }
 
-    while (m > NEWS_BLOCK_PAIRS) {
+    while (m > max) {
         /* the neighbours closest in norm merge: the bound loosens least */
         for (i = 1, best = 0; i + 1 < m; i++) {
             if (nm[i + 1] - nm[i] < nm[best + 1] - nm[best]) {
@@ -2244,51 +2484,28 @@ news_search_check_block(news_store_t *st, MDB_txn *txn, const MDB_val *key,
 
 
 /*
- * A term's directory (key term . 1) holds each of its blocks' entries,
- * in order, and nothing else.
+ * A term's directory (key term . 1) is the one its blocks make: their
+ * entries, in order, and nothing else, summed up in groups.
  */
 static int
 news_dir_check(news_store_t *st, MDB_txn *txn, const MDB_val *key,
     const MDB_val *val, news_buf_t *why)
 {
-    int            rc;
-    MDB_val        k, v;
-    news_buf_t     dir;
-    MDB_cursor    *cur;
-    unsigned char  kb[NEWS_SLUG_MAX + 8];
+    int         rc;
+    news_buf_t  dir;
 
-    if (key->mv_size + 4 > sizeof(kb)) {
-        news_buf_addl(why, "a directory key too long for a term");
-        return -1;
-    }
+    news_buf_init(&dir);
+    rc = news_dir_from_blocks(txn, st->dbi[NEWS_DB_POSTINGS], key->mv_data,
+                              key->mv_size - 1, &dir);
 
-    rc = mdb_cursor_open(txn, st->dbi[NEWS_DB_POSTINGS], &cur);
-    if (rc != 0) {
+    if (rc != 0 && rc != MDB_CORRUPTED) {
+        news_buf_free(&dir);
         news_buf_addf(why, "reading the search index: %s", mdb_strerror(rc));
         return -1;
     }
 
-    memcpy(kb, key->mv_data, key->mv_size - 1);
-    memset(kb + key->mv_size - 1, 0, 5);
-    k.mv_data = kb;
-    k.mv_size = key->mv_size + 4;
-    news_buf_init(&dir);
-
-    for (rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
-         rc == 0 && k.mv_size == key->mv_size + 4
-         && memcmp(k.mv_data, key->mv_data, key->mv_size - 1) == 0
-         && ((const uint8_t *) k.mv_data)[key->mv_size - 1] == '\0';
-         rc = mdb_cursor_get(cur, &k, &v, MDB_NEXT))
-    {
-        if (news_dir_header(&k, &v, &dir) != 0) {
-            break;
-        }
-    }
-
-    mdb_cursor_close(cur);
-
-    rc = dir.failed || dir.len != val->mv_size
-         || memcmp(dir.data, val->mv_data, dir.len) != 0;
+    rc = rc != 0 || dir.len != val->mv_size
+         || (dir.len > 0 && memcmp(dir.data, val->mv_data, dir.len) != 0);
     news_buf_free(&dir);
 
     if (rc) {

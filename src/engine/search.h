@@ -20,11 +20,14 @@
  *             write rewrites one small value per term.
  *             A doc id is the article id.  Section and tag terms for the
  *             section: and tag: filters are 0x01 's' or 't' . the slug.
- *             term . 1 -> the term's directory (search_block.h): each
+ *             term . 1 -> the term's directory (search_block.h): its
+ *             blocks in groups, each group's docs and bound, then each
  *             block's first doc and header, in doc order, written with
  *             the blocks, so that a query reads a term's block bounds in
- *             one value (schema 9; an older store has its directories
- *             made on opening: news_search_dirs_fill).
+ *             one value, and only the groups it needs (schema 11; an
+ *             older store has its directories made on opening:
+ *             news_search_dirs_fill; one opened read-only has its
+ *             blocks' headers read instead).
  *   sdocs     be64 article id -> be64 published_at, be32 weighted length:
  *             the articles the index holds
  *   meta      "search.2" -> be64 documents, be64 sum of their lengths.
@@ -43,12 +46,13 @@
  * summed over the query's words, the length from the norm; equal scores
  * go to the newer article.
  *
- * Block-max: a query reads its words' directories (each block's docs
- * and bounds), then decodes the blocks of its rarest word best
- * bound first (its own bound plus the other words' over the block's
- * docs); once it holds the results asked for, a block or doc whose bound
- * cannot beat the worst of them is not looked at, and the first such
- * block ends the query.  Bounded work: at most NEWS_SEARCH_WALK docs are
+ * Block-max: a query reads its words' directories (each group's and, as
+ * it needs them, each block's docs and bounds), then decodes the blocks
+ * of its rarest word best bound first (its own bound plus the other
+ * words' over the block's docs; a group's blocks are read when the
+ * group's bound is the best left); once it holds the results asked for,
+ * a block or doc whose bound cannot beat the worst of them is not looked
+ * at, and the first such block ends the query.  Bounded work: at most NEWS_SEARCH_WALK docs are
  * looked up in the other words' postings (a query whose bounds prune
  * nothing, like a phrase of common words, ranks what it saw by then).
  * Results go NEWS_SEARCH_DEPTH deep.
@@ -217,9 +221,9 @@ int news_search_bulk_compact(news_store_t *st, news_err_t *err);
 #define NEWS_POSTINGS_SCRATCH  "postings.compact"
 
 /*
- * A store from before the directories (schema 8): every term of a built
- * index gets its directory from its blocks' headers, in the txn that
- * raises the schema.
+ * A store from before the directories (schema 8) or their groups (9 and
+ * 10): every term of a built index gets its directory from its blocks'
+ * headers, in the txn that raises the schema.
  */
 int news_search_dirs_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
 

@@ -3,9 +3,9 @@
  * block-max pruning and ranked by BM25, and its snippets.  The index
  * they read is search.c's; the block format both know is search_block.h.
  *
- * Why one file of about 1,200 lines: a query is one algorithm over
- * private state, the term readers (a block header each, one block
- * decoded at a time) walked with block-max bounds into a bounded heap of
+ * Why one file of about 1,850 lines: a query is one algorithm over
+ * private state, the term readers (a directory's groups and blocks, one
+ * block decoded at a time) walked with block-max bounds into a heap of
  * hits; its parts (parse, readers, bounds, walk, phrase check, ranking,
  * snippet) each use that state and none is used elsewhere.
  */
@@ -61,20 +61,44 @@ typedef struct {
  */
 #define NEWS_READER_KEPT   32
 
+/*
+ * A group of a term's blocks as the directory sums it up: its docs, the
+ * most one of them can score, and where its blocks' entries are, read
+ * into the term's blocks[start ..] when a query first needs them.
+ */
+typedef struct {
+    uint32_t         first;
+    uint32_t         last;
+    double           bound;
+    size_t           start;
+    unsigned         blocks;
+    int              read;
+    const uint8_t   *entries;
+    size_t           bytes;
+    unsigned         npairs;
+    uint32_t         wtf[NEWS_DIR_PAIRS];
+    uint8_t          norm[NEWS_DIR_PAIRS];
+} news_bgroup_t;
+
 /* a term's postings as a query reads them: one decoded block at a time */
 typedef struct {
     MDB_cursor      *cur;
     const char      *term;
     size_t           len;
     uint32_t         df;
-    news_bmax_t     *blocks;     /* every block of the term, in doc order */
+    news_bgroup_t   *groups;     /* in doc order */
+    size_t           ngroups;
+    news_bmax_t     *blocks;     /* every block of the term, in doc order,
+                                  * those of groups read */
     size_t           nblocks;
-    size_t           cap;
     size_t           loaded;     /* the block in b; nblocks: none */
+    int              failed;     /* a group's entries did not decode */
     double           idf;        /* 0 for a filter */
-    double           avgdl;
+    double           norms[256]; /* BM25's length part of each norm */
     news_decoded_t  *b;          /* the loaded block, one of kept */
     news_decoded_t  *kept;
+    news_buf_t       dir;        /* the directory made from the blocks, in
+                                  * a store of an older schema */
 } news_reader_t;
 
 
@@ -83,13 +107,17 @@ static int news_parse_word(news_query_t *q, const char *s, size_t n,
     int negate, news_err_t *err);
 static int news_parse_filter(news_query_t *q, char kind, const char *s,
     size_t n, int negate, news_err_t *err);
-static int news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
-    const news_qterm_t *t);
-static int news_reader_header(news_reader_t *r, const uint8_t **s,
+static int news_reader_open(news_reader_t *r, news_store_t *st,
+    MDB_txn *txn, const news_qterm_t *t);
+static int news_reader_groups(news_reader_t *r, const uint8_t *s,
     const uint8_t *end);
+static int news_reader_group(news_reader_t *r, news_bgroup_t *g);
 static void news_reader_bounds(news_reader_t *r, double idf, double avgdl);
-static double news_reader_overlap(const news_reader_t *r, uint32_t first,
-    uint32_t last);
+static double news_pairs_bm25(const news_reader_t *r, unsigned n,
+    const uint32_t *wtf, const uint8_t *norm);
+static size_t news_reader_group_of(const news_reader_t *r, uint32_t doc);
+static double news_reader_overlap(news_reader_t *r, uint32_t first,
+    uint32_t last, int coarse);
 static const news_posting_t *news_reader_find(news_reader_t *r, uint32_t doc);
 static int news_reader_load(news_reader_t *r, size_t j);
 static int news_reader_positions(news_reader_t *r);
@@ -100,14 +128,16 @@ static int news_search_doc(news_store_t *st, MDB_txn *txn,
     const news_query_t *q, news_reader_t *r, uint32_t doc,
     const news_posting_t **ps, const uint64_t *sched, size_t nsched,
     int64_t now);
-static double news_bm25(double idf, uint32_t wtf, uint32_t norm,
-    double avgdl);
+static double news_bm25(const news_reader_t *r, uint32_t wtf,
+    uint32_t norm);
 static double news_norm_length(uint32_t norm);
 static int news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now,
     uint64_t *ids, size_t *n);
 static int news_phrase(const news_posting_t **ps, unsigned n);
 static void news_hits_push(news_hit_t *h, size_t *n, size_t k,
     const news_hit_t *hit);
+static void news_hits_rank(news_store_t *st, MDB_txn *txn, news_hit_t *h,
+    size_t n);
 static int news_hit_better(const news_hit_t *a, const news_hit_t *b);
 static int news_hit_worse(const void *a, const void *b);
 static int news_hit_cmp(const void *a, const void *b);
@@ -304,13 +334,11 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     news_search_t *s, news_err_t *err)
 {
     int             rc;
-    size_t          k, nhits, i;
+    size_t          k, nhits;
     double          idf, avgdl;
     uint64_t        docs, length;
     unsigned        t, c, drv;
-    MDB_val         key, val;
     news_reader_t  *r;
-    unsigned char   kb[8];
 
     s->count = 0;
     s->more = 0;
@@ -344,10 +372,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     nhits = 0;
 
     for (t = 0; t < q->nterms; t++) {
-        if (news_reader_open(&r[t], txn, st->dbi[NEWS_DB_POSTINGS],
-                             &q->terms[t])
-            != 0)
-        {
+        if (news_reader_open(&r[t], st, txn, &q->terms[t]) != 0) {
             rc = news_err_set(err, NEWS_ERROR, "reading the search index");
             goto done;
         }
@@ -380,20 +405,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
         goto done;
     }
 
-    /* equal scores go to the newer article: its publication time */
-    for (i = 0; i < nhits; i++) {
-        news_be64_put(kb, s->hits[i].id);
-        key.mv_data = kb;
-        key.mv_size = 8;
-
-        if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) == 0
-            && val.mv_size == 12)
-        {
-            s->hits[i].published_at = (int64_t) news_be64_get(val.mv_data);
-        }
-    }
-
-    qsort(s->hits, nhits, sizeof(news_hit_t), news_hit_cmp);
+    news_hits_rank(st, txn, s->hits, nhits);
 
     if (nhits > s->offset) {
         s->count = nhits - s->offset;
@@ -411,8 +423,10 @@ done:
             mdb_cursor_close(r[t].cur);
         }
 
+        free(r[t].groups);
         free(r[t].blocks);
         free(r[t].kept);
+        news_buf_free(&r[t].dir);
     }
 
     free(r);
@@ -461,7 +475,32 @@ news_heap_down(void *base, size_t n, size_t size, size_t i,
 }
 
 
-/* a driver block and the most a doc of it can score for the whole query */
+/* moves the element at i of such a heap up to its place */
+static void
+news_heap_up(void *base, size_t i, size_t size, news_heap_above_pt above)
+{
+    unsigned char  *h = base, tmp[NEWS_HEAP_ELT_MAX];
+    size_t          up;
+
+    while (i > 0) {
+        up = (i - 1) / 2;
+
+        if (!above(h + i * size, h + up * size)) {
+            return;
+        }
+
+        memcpy(tmp, h + i * size, size);
+        memcpy(h + i * size, h + up * size, size);
+        memcpy(h + up * size, tmp, size);
+        i = up;
+    }
+}
+
+
+/*
+ * A driver block and the most a doc of it can score for the whole query;
+ * or (j past the driver's blocks) a group of them, not yet read.
+ */
 typedef struct {
     size_t      j;
     double      bound;
@@ -514,12 +553,111 @@ news_cand_pop(news_cand_t *c, size_t *n)
 
 
 /*
+ * The most a doc in [first, last] can score for the query's words other
+ * than the driver's, from their blocks' bounds (coarse: their groups',
+ * no less); -1 when a word has no doc there.
+ */
+static double
+news_cand_others(const news_query_t *q, news_reader_t *r, unsigned drv,
+    uint32_t first, uint32_t last, int coarse)
+{
+    double                others, bound;
+    unsigned              t, c;
+    news_clause_t const  *cl;
+
+    others = 0;
+
+    for (c = 0; c < q->nclauses; c++) {
+        cl = &q->clauses[c];
+
+        for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
+            if (t == drv) {
+                continue;
+            }
+
+            bound = news_reader_overlap(&r[t], first, last, coarse);
+            if (bound < 0) {
+                return -1;      /* a word none of its docs has */
+            }
+
+            others += bound;
+        }
+    }
+
+    return others;
+}
+
+
+/*
+ * A group of the driver's blocks, g, into the candidates' heap c[0 ..
+ * *n), or (blocks) its blocks in its place, but those whose bound is
+ * below floor (the worst of k hits kept), which would end the walk: the
+ * next candidate does, its bound being no more.  A group's bound is no
+ * less than any of its blocks' (its pairs bound theirs, the other words'
+ * groups theirs), and it comes out before them among equals (its key is
+ * its last doc), so that the blocks come out of the heap in the order
+ * they would if every one were in it from the start.
+ */
+static int
+news_cand_push(const news_query_t *q, news_reader_t *r, unsigned drv,
+    size_t g, int blocks, double floor, news_cand_t *c, size_t *n)
+{
+    size_t          j, end;
+    double          others;
+    news_reader_t  *d;
+    news_bgroup_t  *gr;
+
+    d = &r[drv];
+    gr = &d->groups[g];
+
+    if (!blocks) {
+        others = news_cand_others(q, r, drv, gr->first, gr->last, 1);
+
+        if (others >= 0) {
+            c[*n].j = d->nblocks + g;
+            c[*n].others = others;
+            c[*n].bound = gr->bound + others + NEWS_BOUND_EPS;
+            c[*n].first = gr->last;
+            (*n)++;
+        }
+
+        return 0;
+    }
+
+    if (news_reader_group(d, gr) != 0) {
+        return -1;
+    }
+
+    for (j = gr->start, end = gr->start + gr->blocks; j < end; j++) {
+        others = news_cand_others(q, r, drv, d->blocks[j].first,
+                                  d->blocks[j].last, 0);
+        if (others < 0
+            || d->blocks[j].bound + others + NEWS_BOUND_EPS < floor)
+        {
+            continue;
+        }
+
+        c[*n].j = j;
+        c[*n].others = others;
+        c[*n].bound = d->blocks[j].bound + others;
+        c[*n].first = d->blocks[j].first;
+        news_heap_up(c, (*n)++, sizeof(news_cand_t), news_cand_above);
+    }
+
+    return 0;
+}
+
+
+/*
  * Block-max: the driver's blocks, each bounded by its own bound and the
  * other words' bounds over its docs, are read best bound first, newest
  * first among equals; once k hits are kept, a block (or a doc) whose
  * bound cannot beat the worst of them ends the walk (or is skipped)
- * without the other words' lookups.  At most NEWS_SEARCH_WALK docs are
- * looked at: the work of a query is bounded whatever its words.
+ * without the other words' lookups.  The blocks come from their groups,
+ * a group's read only when its bound is the best left, so that a word's
+ * work is that of the few groups its results are in, not of all its
+ * blocks.  At most NEWS_SEARCH_WALK docs are looked at: the work of a
+ * query is bounded whatever its words.
  */
 static int
 news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
@@ -528,7 +666,7 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 {
     int                    rc, overflow;
     size_t                 j, ncand, walked, nsched;
-    double                 others, bound, score;
+    double                 score;
     unsigned               t, c;
     uint32_t               doc;
     uint64_t               sched[NEWS_SCHEDULED_MAX];
@@ -545,42 +683,14 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     overflow = nsched > NEWS_SCHEDULED_MAX;
     d = &r[drv];
 
-    cand = malloc(d->nblocks * sizeof(news_cand_t));
+    /* each group once, then its blocks in its place */
+    cand = malloc((d->ngroups + d->nblocks) * sizeof(news_cand_t));
     if (cand == NULL) {
         return NEWS_ERROR;
     }
 
-    for (j = 0, ncand = 0; j < d->nblocks; j++) {
-        others = 0;
-
-        for (c = 0; others >= 0 && c < q->nclauses; c++) {
-            cl = &q->clauses[c];
-
-            for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
-                if (t == drv) {
-                    continue;
-                }
-
-                bound = news_reader_overlap(&r[t], d->blocks[j].first,
-                                            d->blocks[j].last);
-                if (bound < 0) {
-                    others = -1;        /* a word none of its docs has */
-                    break;
-                }
-
-                others += bound;
-            }
-        }
-
-        if (others < 0) {
-            continue;
-        }
-
-        cand[ncand].j = j;
-        cand[ncand].others = others;
-        cand[ncand].bound = d->blocks[j].bound + others;
-        cand[ncand].first = d->blocks[j].first;
-        ncand++;
+    for (j = 0, ncand = 0; j < d->ngroups; j++) {
+        (void) news_cand_push(q, r, drv, j, 0, -HUGE_VAL, cand, &ncand);
     }
 
     for (j = ncand / 2; j-- > 0; ) {
@@ -593,6 +703,24 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 
     while (ncand > 0 && walked < NEWS_SEARCH_WALK) {
         top = news_cand_pop(cand, &ncand);
+
+        if (top.j >= d->nblocks) {
+            if (*nhits == k && top.bound + NEWS_BOUND_EPS < s->hits[0].score)
+            {
+                break;          /* neither can any block after it */
+            }
+
+            if (news_cand_push(q, r, drv, top.j - d->nblocks, 1,
+                               *nhits == k ? s->hits[0].score : -HUGE_VAL,
+                               cand, &ncand)
+                != 0)
+            {
+                rc = NEWS_ERROR;
+                break;
+            }
+
+            continue;
+        }
 
         if (*nhits == k
             && (top.bound + NEWS_BOUND_EPS < s->hits[0].score
@@ -611,8 +739,7 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
             doc = d->b->p[j].doc;
 
             /* the driver's own score, exact, and the others' bound */
-            score = news_bm25(d->idf, d->b->p[j].wtf, d->b->p[j].norm,
-                              d->avgdl);
+            score = news_bm25(d, d->b->p[j].wtf, d->b->p[j].norm);
 
             if (*nhits == k
                 && (score + top.others + NEWS_BOUND_EPS
@@ -642,8 +769,7 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
                      t++)
                 {
                     if (!q->terms[t].filter) {
-                        score += news_bm25(r[t].idf, ps[t]->wtf, ps[t]->norm,
-                                           r[t].avgdl);
+                        score += news_bm25(&r[t], ps[t]->wtf, ps[t]->norm);
                     }
                 }
             }
@@ -657,6 +783,11 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 
     free(cand);
     s->looked = walked;
+
+    /* a group of a word's directory that did not decode */
+    for (t = 0; t < q->nterms; t++) {
+        rc = r[t].failed ? NEWS_ERROR : rc;
+    }
 
     return rc;
 }
@@ -728,18 +859,19 @@ news_search_doc(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 }
 
 
-/* a word's BM25 in a doc: its weighted frequency, the doc's norm */
+/*
+ * A word's BM25 in a doc: its weighted frequency, the doc's norm (a
+ * byte), whose part of the sum the reader has for each of the 256
+ * (news_reader_bounds): a query scores thousands of postings.
+ */
 static double
-news_bm25(double idf, uint32_t wtf, uint32_t norm, double avgdl)
+news_bm25(const news_reader_t *r, uint32_t wtf, uint32_t norm)
 {
     double  tf;
 
     tf = (double) wtf;
 
-    return idf * tf * (NEWS_BM25_K1 + 1)
-           / (tf + NEWS_BM25_K1 * (1 - NEWS_BM25_B
-                                   + NEWS_BM25_B * news_norm_length(norm)
-                                     / avgdl));
+    return r->idf * tf * (NEWS_BM25_K1 + 1) / (tf + r->norms[norm & 0xff]);
 }
 
 
@@ -755,22 +887,26 @@ news_norm_length(uint32_t norm)
 
 
 /*
- * Opens a term's postings and reads its directory (every block's docs
- * and bounds): its document count, and where each block is, without
- * decoding one.
+ * Opens a term's postings and reads its directory's groups (their docs
+ * and bounds): its document count, and where each group's blocks are,
+ * without decoding one.  A store of an older schema opened read-only
+ * (whose directories are of another form, or none) has the directory
+ * made from its blocks' headers instead.
  */
 static int
-news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
+news_reader_open(news_reader_t *r, news_store_t *st, MDB_txn *txn,
     const news_qterm_t *t)
 {
     int             rc;
     MDB_val         key, val;
     size_t          i;
-    const uint8_t  *s, *end;
+    MDB_dbi         dbi;
     unsigned char   k[sizeof(t->term) + 1];
 
     r->term = t->term;
     r->len = t->len;
+    news_buf_init(&r->dir);
+    dbi = st->dbi[NEWS_DB_POSTINGS];
 
     r->kept = malloc(NEWS_READER_KEPT * sizeof(news_decoded_t));
     if (r->kept == NULL) {
@@ -786,18 +922,23 @@ news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
         return rc;
     }
 
-    memcpy(k, t->term, t->len);
-    k[t->len] = NEWS_DIR_MARK;
-    key.mv_data = k;
-    key.mv_size = t->len + 1;
+    if (st->schema < NEWS_SCHEMA_GROUPS) {
+        rc = news_dir_from_blocks(txn, dbi, t->term, t->len, &r->dir);
+        val.mv_data = r->dir.data;
+        val.mv_size = r->dir.len;
 
-    rc = mdb_get(txn, dbi, &key, &val);
+    } else {
+        memcpy(k, t->term, t->len);
+        k[t->len] = NEWS_DIR_MARK;
+        key.mv_data = k;
+        key.mv_size = t->len + 1;
 
-    s = val.mv_data;
-    end = s + (rc == 0 ? val.mv_size : 0);
+        rc = mdb_get(txn, dbi, &key, &val);
+    }
 
-    while (rc == 0 && s < end) {
-        rc = news_reader_header(r, &s, end);
+    if (rc == 0 && val.mv_size > 0) {
+        rc = news_reader_groups(r, val.mv_data,
+                                (const uint8_t *) val.mv_data + val.mv_size);
     }
 
     r->loaded = r->nblocks;
@@ -806,84 +947,172 @@ news_reader_open(news_reader_t *r, MDB_txn *txn, MDB_dbi dbi,
 }
 
 
-/* the directory's entry at *s (*s moves past it) as the term's next block */
+/* the directory's groups, in doc order, their entries after them */
 static int
-news_reader_header(news_reader_t *r, const uint8_t **s, const uint8_t *end)
+news_reader_groups(news_reader_t *r, const uint8_t *s, const uint8_t *end)
 {
-    size_t             cap;
-    news_bmax_t       *b;
-    news_dir_entry_t   e;
+    size_t             i;
+    uint32_t           n;
+    news_bgroup_t     *g;
+    const uint8_t     *entries;
+    news_dir_group_t   dg;
 
-    if (r->nblocks == r->cap) {
-        cap = r->cap ? r->cap * 2 : 64;
-        b = realloc(r->blocks, cap * sizeof(news_bmax_t));
-        if (b == NULL) {
-            return ENOMEM;
-        }
-
-        r->blocks = b;
-        r->cap = cap;
-    }
-
-    if (news_dir_entry(s, end, &e) != 0
-        || (r->nblocks > 0 && e.first <= r->blocks[r->nblocks - 1].last))
+    /* a group takes 13 bytes at least */
+    if (news_varint_get(&s, end, &n) != 0 || n == 0
+        || n > (size_t) (end - s) / 13)
     {
         return MDB_CORRUPTED;
     }
 
-    b = &r->blocks[r->nblocks];
-    b->first = e.first;
-    b->last = e.last;
-    b->npairs = e.npairs;
-    b->bound = 0;
-    memcpy(b->wtf, e.wtf, sizeof(b->wtf));
-    memcpy(b->norm, e.norm, sizeof(b->norm));
-    r->df += e.count;
-    r->nblocks++;
+    r->groups = malloc(n * sizeof(news_bgroup_t));
+    if (r->groups == NULL) {
+        return ENOMEM;
+    }
+
+    for (i = 0; i < n; i++) {
+        if (news_dir_group(&s, end, &dg) != 0
+            || (i > 0 && dg.first <= r->groups[i - 1].last)
+            || dg.blocks > NEWS_DIR_GROUP)
+        {
+            return MDB_CORRUPTED;
+        }
+
+        g = &r->groups[i];
+        g->first = dg.first;
+        g->last = dg.last;
+        g->bound = 0;
+        g->start = r->nblocks;
+        g->blocks = dg.blocks;
+        g->read = 0;
+        g->bytes = dg.bytes;
+        g->npairs = dg.npairs;
+        memcpy(g->wtf, dg.wtf, sizeof(g->wtf));
+        memcpy(g->norm, dg.norm, sizeof(g->norm));
+        r->nblocks += dg.blocks;
+        r->df += dg.docs;
+    }
+
+    r->ngroups = n;
+
+    for (i = 0, entries = s; i < n; i++) {
+        if (r->groups[i].bytes > (size_t) (end - entries)) {
+            return MDB_CORRUPTED;
+        }
+
+        r->groups[i].entries = entries;
+        entries += r->groups[i].bytes;
+    }
+
+    r->blocks = malloc(r->nblocks * sizeof(news_bmax_t));
+
+    return entries != end ? MDB_CORRUPTED : r->blocks ? 0 : ENOMEM;
+}
+
+
+/*
+ * A group's blocks from its entries into blocks[g->start ..], with their
+ * bounds, when a query first needs them: 0, or -1 (r->failed) when they
+ * do not decode or leave the group's docs.
+ */
+static int
+news_reader_group(news_reader_t *r, news_bgroup_t *g)
+{
+    unsigned           i;
+    uint32_t           after;
+    news_bmax_t       *b;
+    const uint8_t     *s, *end;
+    news_dir_entry_t   e;
+
+    if (g->read) {
+        return 0;
+    }
+
+    s = g->entries;
+    end = s + g->bytes;
+    after = g->first;
+
+    for (i = 0; i < g->blocks; i++) {
+        if (news_dir_entry(&s, end, &e) != 0 || e.first < after
+            || e.last > g->last)
+        {
+            r->failed = 1;
+            return -1;
+        }
+
+        b = &r->blocks[g->start + i];
+        b->first = e.first;
+        b->last = e.last;
+        b->npairs = e.npairs;
+        memcpy(b->wtf, e.wtf, sizeof(b->wtf));
+        memcpy(b->norm, e.norm, sizeof(b->norm));
+        b->bound = news_pairs_bm25(r, e.npairs, e.wtf, e.norm);
+        after = e.last + 1;
+    }
+
+    if (s != end) {
+        r->failed = 1;
+        return -1;
+    }
+
+    g->read = 1;
 
     return 0;
 }
 
 
-/* each block's bound for this query's idf (0 for a filter) and avgdl */
+/*
+ * The BM25 of each norm's length for this query's avgdl, and each
+ * group's bound for its idf (0 for a filter)
+ */
 static void
 news_reader_bounds(news_reader_t *r, double idf, double avgdl)
 {
-    size_t        j;
-    unsigned      i;
-    double        v;
-    news_bmax_t  *b;
+    size_t  i;
 
     r->idf = idf;
-    r->avgdl = avgdl;
 
-    for (j = 0; j < r->nblocks; j++) {
-        b = &r->blocks[j];
+    for (i = 0; i < 256; i++) {
+        r->norms[i] = NEWS_BM25_K1 * (1 - NEWS_BM25_B
+                                      + NEWS_BM25_B
+                                        * news_norm_length((uint32_t) i)
+                                        / avgdl);
+    }
 
-        for (i = 0; i < b->npairs; i++) {
-            v = news_bm25(idf, b->wtf[i], b->norm[i], avgdl);
-            b->bound = v > b->bound ? v : b->bound;
-        }
+    for (i = 0; i < r->ngroups; i++) {
+        r->groups[i].bound = news_pairs_bm25(r, r->groups[i].npairs,
+                                             r->groups[i].wtf,
+                                             r->groups[i].norm);
     }
 }
 
 
-/*
- * The most a doc in [first, last] can score for the term: the best bound
- * of its blocks that overlap the range; -1 when none does (no doc there
- * has the term).
- */
+/* the most of (wtf, norm) pairs' BM25 for the term */
 static double
-news_reader_overlap(const news_reader_t *r, uint32_t first, uint32_t last)
+news_pairs_bm25(const news_reader_t *r, unsigned n, const uint32_t *wtf,
+    const uint8_t *norm)
 {
-    size_t   lo, hi, mid;
-    double   best;
+    unsigned  i;
+    double    v, best;
 
-    /* the first block that ends at first or after */
-    for (lo = 0, hi = r->nblocks; lo < hi; ) {
+    for (i = 0, best = 0; i < n; i++) {
+        v = news_bm25(r, wtf[i], norm[i]);
+        best = v > best ? v : best;
+    }
+
+    return best;
+}
+
+
+/* the first group that ends at doc or after (ngroups: none) */
+static size_t
+news_reader_group_of(const news_reader_t *r, uint32_t doc)
+{
+    size_t  lo, hi, mid;
+
+    for (lo = 0, hi = r->ngroups; lo < hi; ) {
         mid = (lo + hi) / 2;
 
-        if (r->blocks[mid].last < first) {
+        if (r->groups[mid].last < doc) {
             lo = mid + 1;
 
         } else {
@@ -891,8 +1120,49 @@ news_reader_overlap(const news_reader_t *r, uint32_t first, uint32_t last)
         }
     }
 
-    for (best = -1; lo < r->nblocks && r->blocks[lo].first <= last; lo++) {
-        best = r->blocks[lo].bound > best ? r->blocks[lo].bound : best;
+    return lo;
+}
+
+
+/*
+ * The most a doc in [first, last] can score for the term: the best bound
+ * of its blocks that overlap the range, or (coarse) of its groups that
+ * do, which is no less and reads no entries; -1 when none does (no doc
+ * there has the term).
+ */
+static double
+news_reader_overlap(news_reader_t *r, uint32_t first, uint32_t last,
+    int coarse)
+{
+    size_t          i, j, end;
+    double          best;
+    news_bgroup_t  *g;
+
+    best = -1;
+
+    for (i = news_reader_group_of(r, first);
+         i < r->ngroups && r->groups[i].first <= last;
+         i++)
+    {
+        g = &r->groups[i];
+
+        if (coarse) {
+            best = g->bound > best ? g->bound : best;
+            continue;
+        }
+
+        if (news_reader_group(r, g) != 0) {
+            return -1;
+        }
+
+        for (j = g->start, end = g->start + g->blocks;
+             j < end && r->blocks[j].first <= last;
+             j++)
+        {
+            if (r->blocks[j].last >= first) {
+                best = r->blocks[j].bound > best ? r->blocks[j].bound : best;
+            }
+        }
     }
 
     return best;
@@ -903,13 +1173,24 @@ news_reader_overlap(const news_reader_t *r, uint32_t first, uint32_t last)
 static const news_posting_t *
 news_reader_find(news_reader_t *r, uint32_t doc)
 {
-    int      lo, hi, mid;
-    size_t   a, b, m;
+    int             lo, hi, mid;
+    size_t          a, b, m;
+    news_bgroup_t  *g;
 
     if (r->loaded == r->nblocks || doc < r->blocks[r->loaded].first
         || doc > r->blocks[r->loaded].last)
     {
-        for (a = 0, b = r->nblocks; a < b; ) {
+        a = news_reader_group_of(r, doc);
+
+        if (a == r->ngroups || r->groups[a].first > doc
+            || news_reader_group(r, &r->groups[a]) != 0)
+        {
+            return NULL;
+        }
+
+        g = &r->groups[a];
+
+        for (a = g->start, b = g->start + g->blocks; a < b; ) {
             m = (a + b) / 2;
 
             if (r->blocks[m].last < doc) {
@@ -920,7 +1201,7 @@ news_reader_find(news_reader_t *r, uint32_t doc)
             }
         }
 
-        if (a == r->nblocks || r->blocks[a].first > doc
+        if (a == g->start + g->blocks || r->blocks[a].first > doc
             || news_reader_load(r, a) != 0)
         {
             return NULL;
@@ -1096,56 +1377,80 @@ news_scheduled(news_store_t *st, MDB_txn *txn, int64_t now, uint64_t *ids,
 }
 
 
-/* whether the terms' positions hold p, p + 1, ... for some p */
-static int
-news_phrase(const news_posting_t **ps, unsigned n)
-{
-    int             found;
-    unsigned        i, j, m[NEWS_SEARCH_TERMS_MAX], at[NEWS_SEARCH_TERMS_MAX];
-    uint32_t        v, p, (*pos)[NEWS_POS_MAX];
-    const uint8_t  *s, *end;
+/*
+ * A term's positions read one at a time for a phrase, up to
+ * NEWS_POS_MAX of them (the first NEWS_POS_MAX are compared)
+ */
+typedef struct {
+    const uint8_t  *s;
+    const uint8_t  *end;
+    uint32_t        at;         /* the position read last */
+    unsigned        read;
+} news_pos_cursor_t;
 
-    pos = malloc(n * sizeof(*pos));
-    if (pos == NULL) {
+
+/* the cursor's next position into c->at: 1, or 0 past its last */
+static int
+news_pos_next(news_pos_cursor_t *c)
+{
+    uint32_t  v;
+
+    if (c->read == NEWS_POS_MAX || news_varint_get(&c->s, c->end, &v) != 0) {
         return 0;
     }
 
+    c->at += v;
+    c->read++;
+
+    return 1;
+}
+
+
+/*
+ * Whether the terms' positions hold p, p + 1, ... for some p: the first
+ * term's positions in turn, the others' cursors moved along with them
+ * (positions ascend), nothing copied.
+ */
+static int
+news_phrase(const news_posting_t **ps, unsigned n)
+{
+    unsigned           i;
+    uint32_t           p;
+    news_pos_cursor_t  c[NEWS_SEARCH_TERMS_MAX];
+
     for (i = 0; i < n; i++) {
-        s = ps[i]->pos;
-        end = s + ps[i]->pos_len;
-        p = 0;
+        c[i].s = ps[i]->pos;
+        c[i].end = ps[i]->pos + ps[i]->pos_len;
+        c[i].at = 0;
+        c[i].read = 0;
 
-        for (m[i] = 0; m[i] < NEWS_POS_MAX && news_varint_get(&s, end, &v) == 0;
-             m[i]++)
-        {
-            p += v;
-            pos[i][m[i]] = p;
+        /* the others' first positions: none, and the phrase is not there */
+        if (i > 0 && !news_pos_next(&c[i])) {
+            return 0;
         }
-
-        at[i] = 0;
     }
 
-    found = 0;
-
-    for (j = 0; !found && j < m[0]; j++) {
-        p = pos[0][j];
+    while (news_pos_next(&c[0])) {
+        p = c[0].at;
 
         for (i = 1; i < n; i++) {
-            while (at[i] < m[i] && pos[i][at[i]] < p + i) {
-                at[i]++;
+            while (c[i].at < p + i) {
+                if (!news_pos_next(&c[i])) {
+                    return 0;   /* past its last: no later p can match */
+                }
             }
 
-            if (at[i] == m[i] || pos[i][at[i]] != p + i) {
+            if (c[i].at != p + i) {
                 break;
             }
         }
 
-        found = i == n;
+        if (i == n) {
+            return 1;
+        }
     }
 
-    free(pos);
-
-    return found;
+    return 0;
 }
 
 
@@ -1153,20 +1458,9 @@ news_phrase(const news_posting_t **ps, unsigned n)
 static void
 news_hits_push(news_hit_t *h, size_t *n, size_t k, const news_hit_t *hit)
 {
-    size_t      i;
-    news_hit_t  tmp;
-
     if (*n < k) {
-        i = (*n)++;
-        h[i] = *hit;
-
-        while (i > 0 && news_hit_better(&h[(i - 1) / 2], &h[i])) {
-            tmp = h[i];
-            h[i] = h[(i - 1) / 2];
-            h[(i - 1) / 2] = tmp;
-            i = (i - 1) / 2;
-        }
-
+        h[*n] = *hit;
+        news_heap_up(h, (*n)++, sizeof(news_hit_t), news_hit_worse);
         return;
     }
 
@@ -1176,6 +1470,47 @@ news_hits_push(news_hit_t *h, size_t *n, size_t k, const news_hit_t *hit)
 
     h[0] = *hit;
     news_heap_down(h, *n, sizeof(news_hit_t), 0, news_hit_worse);
+}
+
+
+/*
+ * The hits best first; equal scores go to the newer article, so the
+ * hits whose scores are equal (and they alone: the others' order needs
+ * no time) have their publication times read, for their own sort.
+ */
+static void
+news_hits_rank(news_store_t *st, MDB_txn *txn, news_hit_t *h, size_t n)
+{
+    size_t         i, j, e;
+    MDB_val        key, val;
+    unsigned char  kb[8];
+
+    /* by score, then id: their times are all 0 yet */
+    qsort(h, n, sizeof(news_hit_t), news_hit_cmp);
+
+    for (i = 0; i < n; i = e) {
+        for (e = i + 1; e < n && h[e].score == h[i].score; e++) {
+            /* void */
+        }
+
+        if (e - i == 1) {
+            continue;
+        }
+
+        for (j = i; j < e; j++) {
+            news_be64_put(kb, h[j].id);
+            key.mv_data = kb;
+            key.mv_size = 8;
+
+            if (mdb_get(txn, st->dbi[NEWS_DB_SDOCS], &key, &val) == 0
+                && val.mv_size == 12)
+            {
+                h[j].published_at = (int64_t) news_be64_get(val.mv_data);
+            }
+        }
+
+        qsort(h + i, e - i, sizeof(news_hit_t), news_hit_cmp);
+    }
 }
 
 

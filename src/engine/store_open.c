@@ -254,7 +254,7 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK)
         || (teasers && !search && news_steaser_fill(st, txn, err) != NEWS_OK)
-        || (was < NEWS_SCHEMA_DIRS && !search
+        || (was < NEWS_SCHEMA_GROUPS && !search
             && news_search_dirs_fill(st, txn, err) != NEWS_OK))
     {
         mdb_txn_abort(txn);

@@ -1002,6 +1002,24 @@ test_damage(void)
             "a term's directory that is not its blocks' headers");
     damaged("a directory without blocks", st.dbi[NEWS_DB_POSTINGS], "zz\1",
             3, blk, 13, "a term's directory that is not its blocks' headers");
+
+    /*
+     * tea's directory: one group (varint 1; be32 first and last, varints
+     * docs, blocks and bytes, the byte n, its first pair's wtf at 13)
+     */
+    key.mv_data = "tea\1";
+    key.mv_size = 4;
+    news_store_read(&st, &txn, &err);
+    ok(mdb_get(txn, st.dbi[NEWS_DB_POSTINGS], &key, &val) == 0
+       && val.mv_size < sizeof(tz) && ((uint8_t *) val.mv_data)[0] == 1,
+       "tea's directory: one group");
+    tzlen = val.mv_size;
+    memcpy(tz, val.mv_data, tzlen);
+    news_store_read_done(&st);
+    tz[13]++;
+    damaged("a group that bounds its blocks with another pair",
+            st.dbi[NEWS_DB_POSTINGS], "tea\1", 4, tz, tzlen,
+            "a term's directory that is not its blocks' headers");
 }
 
 
@@ -1085,6 +1103,91 @@ postings_stat(MDB_stat *ms)
     news_store_read(&st, &txn, &err);
     mdb_stat(txn, st.dbi[NEWS_DB_POSTINGS], ms);
     news_store_read_done(&st);
+}
+
+
+/*
+ * A word of 2,100 articles has its blocks in groups (its directory sums
+ * up NEWS_DIR_GROUP blocks a group, and a query reads the blocks of the
+ * groups whose bound can make its results): its seven title matches,
+ * one in every 300 articles, come first, newest first.  The same results
+ * when the directories are not read (a store of an older schema opened
+ * read-only: the blocks' headers walked instead); a directory that does
+ * not decode is an error, not a result.  test_check's clean check
+ * holds the groups to their blocks.
+ */
+static void
+test_groups(void)
+{
+    int              i, rc;
+    char             json[256], want[160], got[4096];
+    size_t           n;
+    cJSON           *obj;
+    MDB_txn         *txn;
+    MDB_val          key, val;
+    uint32_t         schema;
+    uint64_t         top[7];
+    news_err_t       err;
+    news_article_t   a;
+
+    news_store_write(&st, &txn, &err);
+
+    for (i = 0, n = 0, rc = NEWS_OK; rc == NEWS_OK && i < 2100; i++) {
+        snprintf(json, sizeof(json), "{\"title\":\"%s g%d\",\"author\":"
+                 "\"A\",\"body\":\"a narwhal swims\"}",
+                 i % 300 == 150 ? "Narwhal seen" : "Seen", i);
+        obj = cJSON_Parse(json);
+        rc = news_article_from_json(&a, obj, NOW - 100, 0, &err);
+        cJSON_Delete(obj);
+
+        if (rc == NEWS_OK) {
+            rc = news_article_save(&st, txn, &a, 0, NOW - 100, &err);
+
+            if (i % 300 == 150) {
+                top[n++] = a.id;
+            }
+
+            news_article_free(&a);
+        }
+    }
+
+    ok(rc == NEWS_OK && news_store_commit(&st, txn, &err) == NEWS_OK,
+       "2,100 articles of one word, in one txn");
+
+    key.mv_data = "narwhal\1";
+    key.mv_size = 8;
+    news_store_read(&st, &txn, &err);
+    rc = mdb_get(txn, st.dbi[NEWS_DB_POSTINGS], &key, &val);
+    ok(rc == 0 && ((uint8_t *) val.mv_data)[0] >= 2,
+       "its directory has %u groups of blocks",
+       rc == 0 ? ((uint8_t *) val.mv_data)[0] : 0);
+    news_store_read_done(&st);
+
+    snprintf(want, sizeof(want), "%llu %llu %llu %llu %llu %llu %llu ",
+             (unsigned long long) top[6], (unsigned long long) top[5],
+             (unsigned long long) top[4], (unsigned long long) top[3],
+             (unsigned long long) top[2], (unsigned long long) top[1],
+             (unsigned long long) top[0]);
+    snprintf(got, sizeof(got), "%s", search("narwhal"));
+    ok(strncmp(got, want, strlen(want)) == 0,
+       "its title matches first, newest first: %.*s", (int) strlen(want),
+       got);
+
+    schema = st.schema;
+    st.schema = NEWS_SCHEMA_GROUPS - 1;
+    is_str(search("narwhal"), got, "the same from its blocks' headers, in "
+           "a store of an older schema read as it is");
+    is_str(search("narwhal g1950"), id1(top[6]), "and with another word");
+    st.schema = schema;
+
+    news_store_write(&st, &txn, &err);
+    val.mv_data = "\2\0\0";
+    val.mv_size = 3;
+    ok(mdb_put(txn, st.dbi[NEWS_DB_POSTINGS], &key, &val, 0) == 0
+       && strcmp(results_in(txn, "narwhal", 0),
+                 "error: reading the search index") == 0,
+       "a directory that does not decode: an error");
+    news_store_abort(&st, txn);
 }
 
 
@@ -1194,6 +1297,7 @@ main(void)
     test_compact();
     test_teaser_fill();
     test_dirs_fill();
+    test_groups();
     test_check();
     test_snippet_starts();
 
