@@ -51,6 +51,9 @@ main(int argc, char **argv)
                 return 2;
             }
 
+        } else if (strcmp(argv[i], "--keep-free") == 0) {
+            ctl.keep_free = 1;
+
         } else {
             return newsctl_usage();
         }
@@ -117,6 +120,11 @@ main(int argc, char **argv)
         return rc ? rc : newsctl_backup(&ctl, argv[i + 1]);
     }
 
+    if (strcmp(argv[i], "compact") == 0 && i + 1 == argc) {
+        rc = newsctl_open(&ctl);
+        return rc ? rc : newsctl_shrink(&ctl, 1);
+    }
+
     if (strcmp(argv[i], "restore") == 0 && i + 2 == argc) {
         return newsctl_restore(&ctl, argv[i + 1]);
     }
@@ -129,7 +137,10 @@ int
 newsctl_usage(void)
 {
     fprintf(stderr,
-            "usage: newsctl --db DIR [--size BYTES] COMMAND\n"
+            "usage: newsctl --db DIR [--size BYTES] [--keep-free] COMMAND\n"
+            "  --keep-free      an import or reindex leaves the free pages "
+            "it makes in\n"
+            "                   the file (compact them out later, once)\n"
             "  import FILE...   import articles (a JSON object or array per "
             "file, \"-\" for stdin)\n"
             "  import-wxr FILE...\n"
@@ -160,6 +171,10 @@ newsctl_usage(void)
             "  restore SRC      make the store a copy of the backup SRC "
             "(nginx stopped;\n"
             "                   the store directory must hold no store)\n"
+            "  compact          write the store's file anew without its "
+            "free pages\n"
+            "                   (nginx stopped: refused while another "
+            "process has it open)\n"
             "  user add NAME [--role reader|moderator|editor|admin]\n"
             "               [--cost MEMORY,PASSES]\n"
             "                   add an account; the password is read "
@@ -308,8 +323,11 @@ newsctl_become_root(gid_t gid)
 
 
 /*
- * An import's last step (news_search_bulk_compact): the articles are in
- * and the index whole whatever it says, so a failure is only told.
+ * An import's last steps: the search postings written again into full
+ * pages (news_search_bulk_compact), then the file without the free pages
+ * that leaves, if newsctl has the store to itself (newsctl_shrink).  The
+ * articles are in and the index whole whatever they say, so a failure is
+ * only told.  The store is closed on return.
  */
 void
 newsctl_compact(newsctl_t *ctl)
@@ -320,6 +338,8 @@ newsctl_compact(newsctl_t *ctl)
         fprintf(stderr, "newsctl: the search index was left as written "
                 "(its pages not filled again): %s\n", err.msg);
     }
+
+    (void) newsctl_shrink(ctl, 0);
 }
 
 

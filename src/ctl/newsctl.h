@@ -5,7 +5,7 @@
  *
  *     newsctl.c          main(), usage, the store opened, the summary line
  *     newsctl_json.c     import and export of articles as JSON
- *     newsctl_store.c    stats, check, reindex, backup, restore
+ *     newsctl_store.c    stats, check, reindex, backup, restore, compact
  *     newsctl_accounts.c user, words, modlog
  *     newsctl_wxr.c      import-wxr and export-wxr (WordPress)
  *     newsctl_disqus.c   import-disqus
@@ -25,10 +25,18 @@
 /* articles (or WXR items) an import's write transaction takes */
 #define NEWSCTL_BATCH      1000
 
+/*
+ * An import or reindex writes the file anew without its free pages when
+ * they are this many (16 MiB of 4 KiB pages) and a 32nd of the file's
+ */
+#define NEWSCTL_FREE_MIN   4096
+#define NEWSCTL_FREE_SHARE 32
+
 
 typedef struct {
     const char      *db;
     uint64_t         mapsize;
+    int              keep_free;     /* --keep-free: no file written anew */
     news_store_t     store;
 } newsctl_t;
 
@@ -62,6 +70,7 @@ int newsctl_check(newsctl_t *ctl);
 int newsctl_reindex(newsctl_t *ctl);
 int newsctl_backup(newsctl_t *ctl, const char *dest);
 int newsctl_restore(newsctl_t *ctl, const char *src);
+int newsctl_shrink(newsctl_t *ctl, int always);
 
 /* newsctl_accounts.c */
 int newsctl_user(newsctl_t *ctl, int argc, char **argv);

@@ -1,10 +1,11 @@
 /*
  * newsctl's commands on the store as a whole: its counts, its
  * invariants checked, the search index rebuilt, a hot backup and a
- * restore.
+ * restore, and the file written anew without its free pages.
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -17,6 +18,11 @@
 
 static void newsctl_unmake(const char *dir);
 static int newsctl_copy(newsctl_t *ctl, const char *dest);
+static int newsctl_free_pages(newsctl_t *ctl, size_t *free, size_t *used,
+    size_t *psize, uint64_t *snapshot);
+static int newsctl_rewrite(newsctl_t *ctl, uint64_t snapshot);
+static int newsctl_copy_file(const char *db, const char *path);
+static int newsctl_replace(newsctl_t *ctl, const char *tmp);
 
 
 int
@@ -118,7 +124,7 @@ newsctl_reindex(newsctl_t *ctl)
         return 1;
     }
 
-    news_store_close(&ctl->store);
+    (void) newsctl_shrink(ctl, 0);
 
     return 0;
 }
@@ -273,4 +279,309 @@ newsctl_restore(newsctl_t *ctl, const char *src)
     }
 
     return rc;
+}
+
+
+/*
+ * The store's file written anew without its free pages, when newsctl has
+ * the store to itself; the store is open on entry and closed on return.
+ * Unless `always` (the compact command), only when the free list is large
+ * enough to cost later writes, and not with --keep-free (an import of
+ * many files a process at a time, compacted once at the end): LMDB 0.9
+ * never gives free pages back to the file, and once posts have scattered
+ * a large list, every commit that stores a value of more than one page
+ * reads it whole and writes it back (README, "newsctl").  Whether
+ * another process has the store open is asked as LMDB itself asks it:
+ * every process with the store open holds a read lock on the first byte
+ * of lock.mdb, and one opening it takes a write lock there first, or
+ * waits.  newsctl closes its own environment and takes that write lock:
+ * refused, the file is left as it is (nginx runs); granted, anyone
+ * opening the store waits until the new file is in place and LMDB has
+ * set up lock.mdb for it.  0, or 1 when the file was not written anew and
+ * should have been.
+ */
+int
+newsctl_shrink(newsctl_t *ctl, int always)
+{
+    int           rc, lfd, e;
+    char          path[4096];
+    size_t        free, used, psize;
+    uint64_t      snapshot;
+    struct flock  fl;
+
+    rc = newsctl_free_pages(ctl, &free, &used, &psize, &snapshot);
+    news_store_close(&ctl->store);
+
+    if (rc != 0) {
+        return 1;
+    }
+
+    if (!always
+        && (ctl->keep_free || free < NEWSCTL_FREE_MIN
+            || free < used / NEWSCTL_FREE_SHARE))
+    {
+        return 0;
+    }
+
+    snprintf(path, sizeof(path), "%s/lock.mdb", ctl->db);
+
+    lfd = open(path, O_RDWR | O_CLOEXEC);
+    if (lfd == -1) {
+        fprintf(stderr, "newsctl: compact: \"%s\": %s\n", path,
+                strerror(errno));
+        return 1;
+    }
+
+    memset(&fl, 0, sizeof(fl));
+    fl.l_type = F_WRLCK;
+    fl.l_whence = SEEK_SET;
+    fl.l_start = 0;
+    fl.l_len = 1;
+
+    if (fcntl(lfd, F_SETLK, &fl) == -1) {
+        e = errno;
+        close(lfd);
+
+        if (e != EAGAIN && e != EACCES) {
+            fprintf(stderr, "newsctl: compact: locking \"%s\": %s\n", path,
+                    strerror(e));
+            return 1;
+        }
+
+        if (always) {
+            fprintf(stderr, "newsctl: compact: the store is open in another "
+                    "process (nginx?): stop it first\n");
+            return 1;
+        }
+
+        fprintf(stderr, "newsctl: the store is open in another process "
+                "(nginx?): its %zu free pages (%zu MiB) stay in the file; "
+                "newsctl compact, with nginx stopped, leaves them out\n",
+                free, free * psize / (1024 * 1024));
+        return 0;
+    }
+
+    rc = newsctl_rewrite(ctl, snapshot);
+
+    /* closing any descriptor of lock.mdb drops the lock: after LMDB's */
+    close(lfd);
+
+    if (rc != 0) {
+        return 1;
+    }
+
+    printf("compacted the store: %zu free pages (%zu MiB) left out\n", free,
+           free * psize / (1024 * 1024));
+
+    return 0;
+}
+
+
+/*
+ * The pages LMDB keeps free for reuse, the pages the file uses, and the
+ * store's snapshot (which the copy's snapshots go on from)
+ */
+static int
+newsctl_free_pages(newsctl_t *ctl, size_t *free, size_t *used,
+    size_t *psize, uint64_t *snapshot)
+{
+    int           rc;
+    MDB_txn      *txn;
+    MDB_val       key, val;
+    MDB_stat      ms;
+    news_err_t    err;
+    MDB_cursor   *cur;
+    MDB_envinfo   info;
+
+    *free = 0;
+
+    if (news_store_read(&ctl->store, &txn, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: %s\n", err.msg);
+        return 1;
+    }
+
+    *snapshot = news_store_snapshot(&ctl->store, txn);
+
+    /* LMDB's free list is its database 0: a record of page numbers a txn
+     * freed, its count first */
+    rc = mdb_cursor_open(txn, 0, &cur);
+
+    if (rc == 0) {
+        for (rc = mdb_cursor_get(cur, &key, &val, MDB_FIRST);
+             rc == 0;
+             rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
+        {
+            *free += ((const size_t *) val.mv_data)[0];
+        }
+
+        mdb_cursor_close(cur);
+    }
+
+    news_store_read_done(&ctl->store);
+
+    if (rc != MDB_NOTFOUND) {
+        fprintf(stderr, "newsctl: reading the free list: %s\n",
+                mdb_strerror(rc));
+        return 1;
+    }
+
+    (void) mdb_env_info(ctl->store.env, &info);
+    (void) mdb_env_stat(ctl->store.env, &ms);
+    *used = info.me_last_pgno + 1;
+    *psize = ms.ms_psize;
+
+    return 0;
+}
+
+
+/*
+ * Under the write lock: LMDB's compacting copy made a store of its own in
+ * DIR/compact.tmp, given a base of snapshots above the store's (the copy
+ * numbers its transactions from 1 again, and the lists' ETags hold the
+ * snapshot), then its data.mdb renamed over the store's.  What a crash
+ * left there is made anew.
+ */
+static int
+newsctl_rewrite(newsctl_t *ctl, uint64_t snapshot)
+{
+    int            rc;
+    char           tmp[4096], path[4096 + 16];
+    news_err_t     err;
+    news_store_t   copy;
+
+    snprintf(tmp, sizeof(tmp), "%s/compact.tmp", ctl->db);
+    snprintf(path, sizeof(path), "%s/data.mdb", tmp);
+
+    newsctl_unmake(tmp);
+
+    if (mkdir(tmp, 0700) != 0) {
+        fprintf(stderr, "newsctl: compact: mkdir \"%s\": %s\n", tmp,
+                strerror(errno));
+        return 1;
+    }
+
+    rc = newsctl_copy_file(ctl->db, path);
+
+    if (rc == 0) {
+        if (news_store_open(&copy, tmp, 0, &err) != NEWS_OK
+            || news_store_rebase(&copy, snapshot, &err) != NEWS_OK)
+        {
+            fprintf(stderr, "newsctl: compact: the copy \"%s\": %s\n", tmp,
+                    err.msg);
+            rc = 1;
+        }
+
+        news_store_close(&copy);
+    }
+
+    rc = rc == 0 ? newsctl_replace(ctl, path) : 1;
+    newsctl_unmake(tmp);
+
+    if (rc != 0) {
+        fprintf(stderr, "newsctl: compact: the store was left as it "
+                "is\n");
+    }
+
+    return rc;
+}
+
+
+/*
+ * The copy reads the store with MDB_NOLOCK: LMDB's own lock would be
+ * dropped with the descriptor of lock.mdb it closes, and newsctl's write
+ * lock with it.
+ */
+static int
+newsctl_copy_file(const char *db, const char *path)
+{
+    int       fd, rc;
+    MDB_env  *env;
+
+    rc = mdb_env_create(&env);
+    if (rc != 0) {
+        fprintf(stderr, "newsctl: compact: %s\n", mdb_strerror(rc));
+        return 1;
+    }
+
+    rc = mdb_env_open(env, db, MDB_RDONLY | MDB_NOLOCK, 0600);
+    if (rc != 0) {
+        mdb_env_close(env);
+        fprintf(stderr, "newsctl: compact: opening \"%s\": %s\n", db,
+                mdb_strerror(rc));
+        return 1;
+    }
+
+    fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd == -1) {
+        mdb_env_close(env);
+        fprintf(stderr, "newsctl: compact: \"%s\": %s\n", path,
+                strerror(errno));
+        return 1;
+    }
+
+    rc = mdb_env_copyfd2(env, fd, MDB_CP_COMPACT);
+    mdb_env_close(env);
+
+    if (rc != 0) {
+        close(fd);
+        fprintf(stderr, "newsctl: compact: copying to \"%s\": %s\n", path,
+                mdb_strerror(rc));
+        return 1;
+    }
+
+    rc = fsync(fd);
+    if (rc != 0) {
+        fprintf(stderr, "newsctl: compact: fsync \"%s\": %s\n", path,
+                strerror(errno));
+    }
+
+    close(fd);
+
+    return rc == 0 ? 0 : 1;
+}
+
+
+/*
+ * The copy renamed over data.mdb, and the store opened once, first and
+ * alone, so that LMDB sets lock.mdb up anew for the new file before it
+ * lets anyone else in.
+ */
+static int
+newsctl_replace(newsctl_t *ctl, const char *tmp)
+{
+    int            dfd;
+    char           path[4096];
+    news_err_t     err;
+    news_store_t   st;
+
+    snprintf(path, sizeof(path), "%s/data.mdb", ctl->db);
+
+    if (rename(tmp, path) != 0) {
+        fprintf(stderr, "newsctl: compact: renaming \"%s\": %s\n", tmp,
+                strerror(errno));
+        return 1;
+    }
+
+    dfd = open(ctl->db, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd == -1 || fsync(dfd) != 0) {
+        fprintf(stderr, "newsctl: compact: fsync \"%s\": %s\n", ctl->db,
+                strerror(errno));
+    }
+
+    if (dfd != -1) {
+        close(dfd);
+    }
+
+    newsctl_own_files(ctl->db);
+
+    /* a store of its own: ctl's keeps what its caller frees (a bulk load) */
+    if (news_store_open(&st, ctl->db, 0, &err) != NEWS_OK) {
+        fprintf(stderr, "newsctl: compact: opening the new file: %s\n",
+                err.msg);
+        return 1;
+    }
+
+    news_store_close(&st);
+
+    return 0;
 }
