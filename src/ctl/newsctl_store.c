@@ -17,6 +17,7 @@
 
 
 static void newsctl_unmake(const char *dir);
+static void newsctl_unstore(const char *dir);
 static int newsctl_copy(newsctl_t *ctl, const char *dest);
 static int newsctl_free_pages(newsctl_t *ctl, size_t *free, size_t *used,
     size_t *psize, uint64_t *snapshot);
@@ -166,16 +167,23 @@ newsctl_backup(newsctl_t *ctl, const char *dest)
 static void
 newsctl_unmake(const char *dir)
 {
+    newsctl_unstore(dir);
+    (void) rmdir(dir);
+}
+
+
+/* removes the store's files from a directory (which may be nginx's) */
+static void
+newsctl_unstore(const char *dir)
+{
     size_t       i;
-    char         path[4096];
+    char         path[4096 + 16];
     const char  *files[] = { "data.mdb", "lock.mdb" };
 
     for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         (void) unlink(path);
     }
-
-    (void) rmdir(dir);
 }
 
 
@@ -273,12 +281,17 @@ newsctl_restore(newsctl_t *ctl, const char *src)
     rc = newsctl_copy(ctl, db);
     news_store_close(&ctl->store);
 
-    if (rc == 0) {
-        newsctl_own_files(db);
-        printf("restored %s from %s\n", db, src);
+    /* a copy whose snapshots' base was not written is not kept: the same
+     * command runs again */
+    if (rc != 0) {
+        newsctl_unstore(db);
+        return rc;
     }
 
-    return rc;
+    newsctl_own_files(db);
+    printf("restored %s from %s\n", db, src);
+
+    return 0;
 }
 
 
