@@ -422,7 +422,7 @@ SKIP: {
     ($orc, undef, $oerr) = ctl('stats');
     is($orc, 0, 'an older schema opened writable') or diag $oerr;
     (undef, $dump) = NewsTest::run_cmd(['mdb_dump', '-p', '-s', 'meta', $t->db]);
-    like($dump, qr/^ schema\n \\00\\00\\00\\0b$/m, 'is raised to schema 11');
+    like($dump, qr/^ schema\n \\00\\00\\00\\0c$/m, 'is raised to schema 12');
     $fails->('mdb_env_open 1 30', qr/import stopped after 0 articles: .*read-only file system: writes are refused/,
              'import', NewsTest::json_file('{"slug":"ro","title":"T","body":"b"}'));
     $fails->('mdb_env_set_mapsize 1 22', qr/^newsctl: mdb_env_set_mapsize\(\): Invalid argument$/m,

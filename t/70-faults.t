@@ -391,14 +391,14 @@ SKIP: {
     open my $fh, '+<:raw', $file or die;
     local $/;
     my $data = <$fh>;
-    my $n = ($data =~ s/schema\x00\x00\x00\x0b/schema\x00\x00\x00\x0c/g);
+    my $n = ($data =~ s/schema\x00\x00\x00\x0c/schema\x00\x00\x00\x0d/g);
     seek $fh, 0, 0;
     print $fh $data;
     close $fh;
-    ok($n >= 1, 'made the schema record say 12');
+    ok($n >= 1, 'made the schema record say 13');
     my ($ok, $err) = $t->conf_test;
     ok(!$ok, 'nginx -t fails on a newer schema');
-    like($err, qr{"\Q$file\E" was written by a newer version \(schema 12; this build reads up to 11\)}, 'naming the file and versions');
+    like($err, qr{"\Q$file\E" was written by a newer version \(schema 13; this build reads up to 12\)}, 'naming the file and versions');
     ok(!eval { $t->run; 1 }, 'nginx refuses to start');
 }
 

@@ -582,13 +582,19 @@ news_article_comments_in(news_store_t *st, MDB_txn *txn, uint64_t id,
 
     rc = news_article_comment_page(st, txn, id, cpage, &cp);
 
+    if (rc == NEWS_OK
+        && news_cpage_html(&cp, join, &pg->part[NEWS_PART_COMMENTS]) != 0)
+    {
+        rc = NEWS_ERROR;
+    }
+
+    news_cpage_free(&cp);
+
     if (rc == NEWS_NOTFOUND) {
         return MDB_NOTFOUND;
     }
 
-    if (rc != NEWS_OK
-        || news_cpage_html(&cp, join, &pg->part[NEWS_PART_COMMENTS]) != 0)
-    {
+    if (rc != NEWS_OK) {
         return join->failed ? ENOMEM : MDB_CORRUPTED;
     }
 

@@ -177,37 +177,71 @@ int news_article_page(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned cpage, news_buf_t *join, news_page_t *pg);
 
 /*
- * A comment page as readers see it: the stored page (render.h,
- * news_render_comment_value) and the threads written since beside it,
- * each as a piece of its own, so that a comment does not write its
- * whole page again: pages key id . 'C' . be32 N . be64 top -> the
- * thread's HTML, as the page shows it (empty: nothing of it shows).  A
- * piece takes its thread's place on the page, or follows the page's
- * threads when the thread is new there, in the order of their tops
- * (which is the order they were placed in).  One cursor walk reads a
- * page and its pieces, which are next to it; the batch's flush folds
- * them into the page once they are more than NEWS_PIECES_MAX or
- * NEWS_PIECES_BYTES, when the page's links change, and whenever the page
- * is one that says "No comments yet" or would then.
+ * A comment page as readers see it.  Its value (render.h,
+ * news_render_comment_value) is stored at pages key id . 'C' . be32 N:
+ * whole, as an article's whole write (an import, an editor's) leaves it,
+ * or, once comments have written it and it is larger than a leaf node of
+ * LMDB's takes (NEWS_CHUNK_BYTES), as its frame (the same value with
+ * every thread's HTML left out: where they start, their tops, the links
+ * to the pages around).  Threads written since go beside it as pieces,
+ * in chunks of NEWS_CHUNK_BYTES: pages key id . 'c' . be32 ~N . be64 ~top
+ * -> the first chunk, and . be16 i -> chunk i (i >= 1), the thread's HTML
+ * as the page shows it.  A piece takes its thread's place on the page,
+ * or follows the page's threads when the thread is new there; beside a
+ * frame, no piece: nothing of the thread shows.  A comment writes its
+ * thread's chunks from the first that changed; beside a page stored whole
+ * while its pieces are few and small (NEWS_PIECES_MAX, NEWS_PIECES_BYTES),
+ * and the page then once as its frame, with every thread it held as a
+ * piece, and again only when a thread is new there or its links change.
+ * A page under NEWS_CHUNK_BYTES with its pieces in is written whole.  So
+ * no value a comment writes is larger than a leaf node takes: LMDB writes
+ * a larger one into pages of its own, asking its free list for a run of
+ * them, and rewrites them whole.  The pieces sort after all of the
+ * article's other fragments, the last page's first and a page's newest
+ * thread first (the numbers inverted), so that the piece a new comment
+ * writes is next to its record, state, summary and teaser, on the leaves
+ * it writes anyway.  A reader's lookup is one cursor walk from the page's
+ * key and one seek to its pieces (a page holds at most NEWS_COMMENTS_PAGE
+ * threads of bounded size: a bounded walk).  A store of schema 11 or
+ * older kept a piece as one value right after its page (id . 'C' . be32
+ * N . be64 top); the reader takes those too, and the first writable open
+ * moves them here (news_comment_pages_chunk).
  */
+#define NEWS_FRAG_PIECES    'c'
 #define NEWS_PIECE_KEY      21
-#define NEWS_PIECES_MAX     4
+#define NEWS_CHUNK_KEY      23
+#define NEWS_CHUNK_BYTES    2000    /* under LMDB's 2,030 a node of a 4 KB
+                                     * page takes, less a chunk's key */
+#define NEWS_PIECES_MAX     4       /* beside a page stored whole */
 #define NEWS_PIECES_BYTES   4096
 
 typedef struct {
     news_page_t   page;         /* the stored page */
+    news_str_t    raw;          /* its value as stored */
     int           named;        /* it names its threads' tops (3 parts) */
     size_t        start;        /* where its threads start in its HTML */
     size_t        end;          /* and where they end */
     size_t        n;            /* threads, pieces put in */
     news_str_t    th[NEWS_COMMENTS_PAGE];
     uint64_t      ids[NEWS_COMMENTS_PAGE];
+    news_str_t    piece[NEWS_COMMENTS_PAGE];    /* as stored beside it */
+    uint16_t      chunks[NEWS_COMMENTS_PAGE];   /* of each piece */
     uint64_t      pieced;       /* bit i: th[i] is a piece's */
+    uint64_t      regular;      /* bit i: its chunks are NEWS_CHUNK_BYTES */
     size_t        pieces;
+    size_t        old;          /* of them in the older place */
     size_t        bytes;        /* the pieces' */
+    news_buf_t    joined;       /* the pieces of more than one chunk */
 } news_cpage_t;
 
-/* comment page N of article id with its pieces (NEWS_NOTFOUND: none) */
+/* an empty page, nothing stored; and what reading one allocated, freed */
+void news_cpage_init(news_cpage_t *cp);
+void news_cpage_free(news_cpage_t *cp);
+
+/*
+ * comment page N of article id with its pieces (NEWS_NOTFOUND: none; cp
+ * is then empty); the caller news_cpage_free()s cp whatever is returned
+ */
 int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned page, news_cpage_t *cp);
 
@@ -218,13 +252,27 @@ int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_cpage_html(const news_cpage_t *cp, news_buf_t *b,
     news_str_t *html);
 
-/* the piece of thread `top` beside comment page `page` of article id */
-int news_comment_piece_put(news_store_t *st, MDB_txn *txn, uint64_t id,
-    unsigned page, uint64_t top, const news_str_t *html, news_err_t *err);
+/*
+ * Comment page `page` of `pages` of article a written as cp now says it
+ * is (its threads th and tops ids, n of them), against what cp read was
+ * stored (its value, pieces and chunks; news_cpage_init: nothing): whole,
+ * its pieces dropped, or its frame and the pieces and chunks that differ
+ */
+int news_comment_page_save(news_store_t *st, MDB_txn *txn,
+    const news_article_t *a, unsigned page, unsigned pages, news_cpage_t *cp,
+    news_err_t *err);
 
 /* the pieces beside comment page `page` of article id, dropped */
 int news_comment_pieces_drop(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned page, news_err_t *err);
+
+/*
+ * A store of schema 11 or older: every comment page of an article with
+ * the comment state written in the form above, when its value is larger
+ * than NEWS_CHUNK_BYTES or pieces of the older form are beside it
+ */
+int news_comment_pages_chunk(news_store_t *st, MDB_txn *txn,
+    news_err_t *err);
 
 /* how many comment pages are stored: the last one's number (a lookup) */
 int news_article_comment_pages(news_store_t *st, MDB_txn *txn, uint64_t id,

@@ -174,9 +174,10 @@ static void news_check_article_pages(news_check_ctx_t *c,
 static void news_check_article_comments(news_check_ctx_t *c,
     const news_article_t *a);
 static void news_check_comment_page(news_check_ctx_t *c, uint64_t id,
-    unsigned page, unsigned pages);
-static void news_check_piece(news_check_ctx_t *c, const MDB_val *key,
-    const MDB_val *val);
+    unsigned page, unsigned pages, int state);
+static void news_check_piece(news_check_ctx_t *c, const MDB_val *key);
+static void news_check_piece_html(news_check_ctx_t *c, uint64_t id,
+    unsigned page, uint64_t top, const news_str_t *html);
 static void news_check_comment_pages(news_check_ctx_t *c,
     const news_article_t *a, unsigned pages);
 static int news_check_id_cmp(const void *a, const void *b);
@@ -733,12 +734,13 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
     n = 0;
 
     for (rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
-         rc == 0 && (key.mv_size == 13 || key.mv_size == NEWS_PIECE_KEY)
+         rc == 0 && (key.mv_size == 13 || key.mv_size == NEWS_PIECE_KEY
+                     || key.mv_size == NEWS_CHUNK_KEY)
          && memcmp(key.mv_data, k, 9) == 0;
          rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
         /* a thread beside its page: news_check_piece's */
-        if (key.mv_size == NEWS_PIECE_KEY) {
+        if (key.mv_size != 13) {
             continue;
         }
 
@@ -751,7 +753,7 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
                             page, pages);
         }
 
-        news_check_comment_page(c, a->id, page, pages);
+        news_check_comment_page(c, a->id, page, pages, first == 1);
     }
 
     mdb_cursor_close(cur);
@@ -765,18 +767,24 @@ news_check_comment_pages(news_check_ctx_t *c, const news_article_t *a,
 
 
 /*
- * Comment page `page` of `pages` reads with the threads beside it, and
- * shows a list of threads when one is: a page that says "No comments
- * yet" takes no piece (articles.h).
+ * Comment page `page` of `pages` reads with the threads beside it (their
+ * chunks in order, each of NEWS_CHUNK_BYTES but the last), shows a list
+ * of threads when one is (a page that says "No comments yet" takes no
+ * piece), and each piece is its top's thread as a page shows it, or
+ * nothing.  From schema 12 on (articles.h): every piece in chunks in its
+ * place, none of one value over NEWS_CHUNK_BYTES or in the older place
+ * (of an article with the comment state, `state`: one from before is read
+ * as it was stored until its next write).
  */
 static void
 news_check_comment_page(news_check_ctx_t *c, uint64_t id, unsigned page,
-    unsigned pages)
+    unsigned pages, int state)
 {
     size_t        i, shown;
     news_cpage_t  cp;
 
     if (news_article_comment_page(c->st, c->txn, id, page, &cp) != NEWS_OK) {
+        news_cpage_free(&cp);
         news_check_fail(c, "article %llu: comment page %u does not read with "
                         "the threads beside it", (unsigned long long) id,
                         page);
@@ -785,6 +793,10 @@ news_check_comment_page(news_check_ctx_t *c, uint64_t id, unsigned page,
 
     for (i = 0, shown = 0; i < cp.n; i++) {
         shown += cp.th[i].len > 0;
+
+        if (cp.pieced >> i & 1) {
+            news_check_piece_html(c, id, page, cp.ids[i], &cp.piece[i]);
+        }
     }
 
     if (cp.pieces && shown == 0 && pages <= 1) {
@@ -792,30 +804,41 @@ news_check_comment_page(news_check_ctx_t *c, uint64_t id, unsigned page,
                         "it, and none to show", (unsigned long long) id,
                         page);
     }
+
+    if (c->st->schema >= NEWS_SCHEMA_CHUNKS && cp.named && state
+        && cp.regular != cp.pieced)
+    {
+        news_check_fail(c, "article %llu: comment page %u has pieces of the "
+                        "form before threads were kept in chunks (%zu of "
+                        "%zu in the older place)", (unsigned long long) id,
+                        page, cp.old, cp.pieces);
+    }
+
+    news_cpage_free(&cp);
 }
 
 
 /*
- * A thread beside its comment page (articles.h): its top is placed on
- * that page, and it is that top's thread as a page shows it, or nothing
+ * A thread's chunk beside its comment page (articles.h; in the older
+ * place, 'C', its page and top as they are): its top is placed on that
+ * page
  */
 static void
-news_check_piece(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
+news_check_piece(news_check_ctx_t *c, const MDB_val *key)
 {
-    int                   len;
     unsigned              page, placed;
     uint64_t              id, top;
-    const char           *html;
     const unsigned char  *p;
-    char                  head[sizeof("<li class=\"comment\" id=\"comment-"
-                                      "\">\n") + 20];
-
-    static const char  tail[] = "</li>\n";
 
     p = key->mv_data;
     id = news_be64_get(p);
     page = news_be32_get(p + 9);
     top = news_be64_get(p + 13);
+
+    if (p[8] == NEWS_FRAG_PIECES) {
+        page = ~page;
+        top = ~top;
+    }
 
     if (news_comment_page_get(c->st, c->txn, id, top, &placed) != 0
         || placed != page)
@@ -824,20 +847,30 @@ news_check_piece(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
                         "beside comment page %u, where it is not placed",
                         (unsigned long long) id, (unsigned long long) top,
                         page);
-        return;
     }
+}
 
-    if (val->mv_size == 0) {
+
+/* a piece, its chunks joined, is the thread of `top` or nothing */
+static void
+news_check_piece_html(news_check_ctx_t *c, uint64_t id, unsigned page,
+    uint64_t top, const news_str_t *html)
+{
+    int   len;
+    char  head[sizeof("<li class=\"comment\" id=\"comment-\">\n") + 20];
+
+    static const char  tail[] = "</li>\n";
+
+    if (html->len == 0) {
         return;
     }
 
     len = snprintf(head, sizeof(head), "<li class=\"comment\" id=\"comment-"
                    "%llu\">\n", (unsigned long long) top);
-    html = val->mv_data;
 
-    if (val->mv_size < (size_t) len + sizeof(tail) - 1
-        || memcmp(html, head, (size_t) len) != 0
-        || memcmp(html + val->mv_size - (sizeof(tail) - 1), tail,
+    if (html->len < (size_t) len + sizeof(tail) - 1
+        || memcmp(html->data, head, (size_t) len) != 0
+        || memcmp(html->data + html->len - (sizeof(tail) - 1), tail,
                   sizeof(tail) - 1) != 0)
     {
         news_check_fail(c, "article %llu: what is beside comment page %u as "
@@ -1150,14 +1183,15 @@ news_check_page(news_check_ctx_t *c, const MDB_val *key, const MDB_val *val)
         return;
     }
 
-    if (key->mv_size == NEWS_PIECE_KEY && kind == NEWS_FRAG_COMMENTS) {
-        news_check_piece(c, key, val);
+    if ((key->mv_size == NEWS_PIECE_KEY || key->mv_size == NEWS_CHUNK_KEY)
+        && (kind == NEWS_FRAG_COMMENTS || kind == NEWS_FRAG_PIECES))
+    {
+        news_check_piece(c, key);
         return;
     }
 
     if (!(key->mv_size == 13 && kind == NEWS_FRAG_COMMENTS)
-        && !(key->mv_size == 9 && kind != NEWS_FRAG_COMMENTS
-             && memchr("PJNSTAMF", kind, 8) != NULL))
+        && !(key->mv_size == 9 && memchr("PJNSTAMF", kind, 8) != NULL))
     {
         news_check_fail(c, "a key of %zu bytes, kind 0x%02x", key->mv_size,
                         kind);

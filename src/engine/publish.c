@@ -690,6 +690,9 @@ news_article_write_threads(news_store_t *st, MDB_txn *txn,
     news_buf_t     tb;
     unsigned char  k[9];
 
+    static const char  kinds[] = { NEWS_FRAG_COMMENTS, NEWS_FRAG_PIECES,
+                                   NEWS_FRAG_PLACE };
+
     memset(cst, 0, sizeof(news_cstate_t));
     cst->count = news_comments_visible(cs);
     cst->flags = cst->count > 1 ? NEWS_CSTATE_SORT : 0;
@@ -720,9 +723,9 @@ news_article_write_threads(news_store_t *st, MDB_txn *txn,
 
     news_be64_put(k, a->id);
 
-    for (k[8] = NEWS_FRAG_COMMENTS; rc == NEWS_OK && k[8];
-         k[8] = k[8] == NEWS_FRAG_COMMENTS ? NEWS_FRAG_PLACE : 0)
-    {
+    /* the pages, the threads beside them, and the tops' places */
+    for (i = 0; rc == NEWS_OK && i < sizeof(kinds); i++) {
+        k[8] = (unsigned char) kinds[i];
         rc = news_store_drop_range(st, txn, NEWS_DB_PAGES, k, sizeof(k), err);
     }
 

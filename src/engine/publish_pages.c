@@ -31,8 +31,6 @@ static int news_article_splice(news_store_t *st, MDB_txn *txn,
 static int news_article_repage(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, unsigned page, const news_str_t *thread,
     uint64_t root, news_cstate_t *cst, news_err_t *err);
-static int news_article_piece_fits(const news_cpage_t *cp,
-    const news_cstate_t *cst);
 static int news_article_featured(news_store_t *st, MDB_txn *txn,
     const news_article_t *a, news_cstate_t *cst, news_err_t *err);
 static int news_comment_key_cmp(const void *x, const void *y);
@@ -313,10 +311,11 @@ news_article_splice(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
 /*
  * Comment page `page` with thread `root` put in (thread NULL: none, only
- * its links to the pages around it may change).  The thread goes beside
- * the page as a piece of its own when it may (news_article_piece_fits),
- * else the page is written again from what it holds, its pieces folded
- * in: one walk over the page and its pieces, and one write.
+ * its links to the pages around it may change): one walk over the page
+ * and its pieces, and what changed written (articles.h, news_cpage_t:
+ * the page whole when it is small, else the thread's chunks that
+ * changed, and the page's frame when a thread is new there or its links
+ * changed).
  */
 static int
 news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
@@ -324,8 +323,7 @@ news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     news_cstate_t *cst, news_err_t *err)
 {
     int           rc;
-    size_t        k, was, beside;
-    news_buf_t    b;
+    size_t        k;
     news_cpage_t  cp;
 
     rc = news_article_comment_page(st, txn, a->id, page, &cp);
@@ -335,20 +333,11 @@ news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
     }
 
     if (rc != NEWS_OK && rc != NEWS_NOTFOUND) {
+        news_cpage_free(&cp);
         return news_err_set(err, NEWS_ERROR, "article %llu: comment page %u "
                             "does not read", (unsigned long long) a->id,
                             page);
     }
-
-    if (rc == NEWS_NOTFOUND) {
-        cp.n = 0;
-        cp.start = 0;
-        cp.pieced = 0;
-        cp.pieces = 0;
-        cp.bytes = 0;
-    }
-
-    beside = cp.pieces;
 
     if (thread != NULL) {
         for (k = 0; k < cp.n && cp.ids[k] != root; k++) {
@@ -356,6 +345,7 @@ news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
         }
 
         if (k == NEWS_COMMENTS_PAGE) {
+            news_cpage_free(&cp);
             return news_err_set(err, NEWS_ERROR, "article %llu: comment page "
                                 "%u holds all the threads it can",
                                 (unsigned long long) a->id, page);
@@ -363,57 +353,15 @@ news_article_repage(news_store_t *st, MDB_txn *txn, const news_article_t *a,
 
         if (k == cp.n) {
             cp.ids[cp.n++] = root;
-            cp.th[k].len = 0;
-            cp.pieced &= ~((uint64_t) 1 << k);
         }
 
-        was = (cp.pieced >> k & 1) ? cp.th[k].len : 0;
-        cp.pieces += !(cp.pieced >> k & 1);
-        cp.bytes += thread->len - was;
         cp.th[k] = *thread;
-
-        if (rc == NEWS_OK && news_article_piece_fits(&cp, cst)) {
-            return news_comment_piece_put(st, txn, a->id, page, root, thread,
-                                          err);
-        }
     }
 
-    news_buf_init(&b);
-    news_render_comment_value(&b, a, page, cst->pages, cp.th, cp.ids, cp.n);
-
-    rc = news_page_put(st, txn, a->id, NEWS_FRAG_COMMENTS, page, &b, err);
-    news_buf_free(&b);
-
-    if (rc == NEWS_OK && beside > 0) {
-        rc = news_comment_pieces_drop(st, txn, a->id, page, err);
-    }
+    rc = news_comment_page_save(st, txn, a, page, cst->pages, &cp, err);
+    news_cpage_free(&cp);
 
     return rc;
-}
-
-
-/*
- * Whether a page's thread may be written as a piece (articles.h): the
- * page shows a list of threads, and will with the piece (a thread shown,
- * or more pages than this one: not "No comments yet"), and its pieces
- * stay few and small
- */
-static int
-news_article_piece_fits(const news_cpage_t *cp, const news_cstate_t *cst)
-{
-    size_t  i, shown;
-
-    if (cp->start == 0 || cp->pieces > NEWS_PIECES_MAX
-        || cp->bytes > NEWS_PIECES_BYTES)
-    {
-        return 0;
-    }
-
-    for (i = 0, shown = 0; i < cp->n; i++) {
-        shown += cp->th[i].len > 0;
-    }
-
-    return shown > 0 || cst->pages > 1;
 }
 
 

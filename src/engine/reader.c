@@ -13,6 +13,9 @@
 static int news_read_moved(news_reader_t *rd, news_article_view_t *v,
     news_err_t *err);
 static int news_read_featured(news_reader_t *rd, news_article_view_t *v);
+static int news_read_newest_of(news_reader_t *rd, news_article_view_t *v,
+    const char *slug, size_t slug_len, unsigned cpage, news_buf_t *out,
+    news_cpage_t *cps, news_err_t *err);
 static int news_read_oldest(news_reader_t *rd, news_article_view_t *v,
     unsigned cpage, news_err_t *err);
 static int news_read_tops(news_reader_t *rd, uint64_t article_id,
@@ -130,27 +133,53 @@ news_read_featured(news_reader_t *rd, news_article_view_t *v)
 }
 
 
+/* the stored pages it reads are in cps, freed here (their pieces joined) */
 int
 news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
     size_t slug_len, unsigned cpage, news_buf_t *out, news_err_t *err)
 {
     int           rc;
+    unsigned      i;
+    news_cpage_t  cps[3];
+
+    for (i = 0; i < 3; i++) {
+        news_cpage_init(&cps[i]);
+    }
+
+    rc = news_read_newest_of(rd, v, slug, slug_len, cpage, out, cps, err);
+
+    for (i = 0; i < 3; i++) {
+        news_cpage_free(&cps[i]);
+    }
+
+    return rc;
+}
+
+
+/* cps: the last stored page, and the one or two a newest page reads */
+static int
+news_read_newest_of(news_reader_t *rd, news_article_view_t *v,
+    const char *slug, size_t slug_len, unsigned cpage, news_buf_t *out,
+    news_cpage_t *cps, news_err_t *err)
+{
+    int           rc;
     size_t        total, lo, hi, first, count, k;
     unsigned      pages, n, p;
     news_str_t    th[2 * NEWS_COMMENTS_PAGE];
-    news_cpage_t  last, cp, *pc;
+    news_cpage_t  *last, *pc;
 
+    last = &cps[0];
     rc = news_article_comment_pages(rd->st, rd->txn, v->id, &pages);
 
     if (rc == NEWS_OK) {
-        rc = news_article_comment_page(rd->st, rd->txn, v->id, pages, &last);
+        rc = news_article_comment_page(rd->st, rd->txn, v->id, pages, last);
     }
 
     /*
      * A store from before its pages kept their bounds (or before page 1
      * was a page of its own): oldest first, as it is stored
      */
-    if (rc == NEWS_NOTFOUND || (rc == NEWS_OK && last.page.nparts < 2)) {
+    if (rc == NEWS_NOTFOUND || (rc == NEWS_OK && last->page.nparts < 2)) {
         return news_read_oldest(rd, v, cpage, err);
     }
 
@@ -158,7 +187,7 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
         return news_err_set(err, rc, "reading an article's comments");
     }
 
-    total = (size_t) (pages - 1) * NEWS_COMMENTS_PAGE + last.n;
+    total = (size_t) (pages - 1) * NEWS_COMMENTS_PAGE + last->n;
 
     if (cpage > pages) {
         return news_err_set(err, NEWS_NOTFOUND, "no such comment page");
@@ -188,12 +217,11 @@ news_read_newest(news_reader_t *rd, news_article_view_t *v, const char *slug,
     for (n = 0; rc == NEWS_OK && n < 2 && p + n <= hi / NEWS_COMMENTS_PAGE + 1;
          n++)
     {
-        pc = &last;
+        pc = last;
 
         if (p + n != pages) {
-            rc = news_article_comment_page(rd->st, rd->txn, v->id, p + n,
-                                           &cp);
-            pc = &cp;
+            pc = &cps[1 + n];
+            rc = news_article_comment_page(rd->st, rd->txn, v->id, p + n, pc);
         }
 
         if (rc == NEWS_OK && pc->page.nparts < 2) {
@@ -252,6 +280,8 @@ news_read_oldest(news_reader_t *rd, news_article_view_t *v, unsigned cpage,
     if (rc == NEWS_OK && news_cpage_html(&cp, &rd->join, &v->comments) != 0) {
         rc = NEWS_ERROR;
     }
+
+    news_cpage_free(&cp);
 
     if (rc != NEWS_OK) {
         return news_err_set(err, rc, "reading an article's comments");
@@ -516,21 +546,26 @@ static int
 news_read_tops(news_reader_t *rd, uint64_t article_id, unsigned page,
     int newest, uint64_t *ids, size_t *n, unsigned *pages)
 {
+    int           rc;
     size_t        k, total, lo, hi, at;
     unsigned      p;
     news_cpage_t  cp;
 
     *n = 0;
 
-    if (news_article_comment_pages(rd->st, rd->txn, article_id, pages) != 0
-        || news_article_comment_page(rd->st, rd->txn, article_id, *pages,
-                                     &cp) != 0
-        || !cp.named)
+    if (news_article_comment_pages(rd->st, rd->txn, article_id, pages) != 0)
     {
         return -1;
     }
 
+    rc = news_article_comment_page(rd->st, rd->txn, article_id, *pages, &cp);
     total = (size_t) (*pages - 1) * NEWS_COMMENTS_PAGE + cp.n;
+    news_cpage_free(&cp);
+
+    if (rc != NEWS_OK || !cp.named) {
+        return -1;
+    }
+
     lo = (size_t) (page - 1) * NEWS_COMMENTS_PAGE;
     hi = lo + NEWS_COMMENTS_PAGE - 1;
 
@@ -546,10 +581,10 @@ news_read_tops(news_reader_t *rd, uint64_t article_id, unsigned page,
     for (p = (unsigned) (lo / NEWS_COMMENTS_PAGE) + 1;
          p <= hi / NEWS_COMMENTS_PAGE + 1 && p <= *pages; p++)
     {
-        if (news_article_comment_page(rd->st, rd->txn, article_id, p, &cp)
-            != 0
-            || !cp.named)
-        {
+        rc = news_article_comment_page(rd->st, rd->txn, article_id, p, &cp);
+        news_cpage_free(&cp);
+
+        if (rc != NEWS_OK || !cp.named) {
             return -1;
         }
 

@@ -181,12 +181,17 @@ int news_render_threads(news_buf_t *b, const news_article_t *a,
 
 /*
  * A stored comment page of the current layout: page `page` of `pages`,
- * its threads th[0..n) (empty: not shown) and their tops' ids; and the
+ * its threads th[0..n) (empty: not shown) and their tops' ids; its frame,
+ * the same with the threads' HTML left out (their offsets all where they
+ * start: articles.h, news_cpage_t, has where they are then); and the
  * threads and ids read back from one, or a page of two parts stored
  * before they were named, its ids 0 (-1: neither, or more than max
  * threads, or offsets that do not hold).
  */
 void news_render_comment_value(news_buf_t *b, const news_article_t *a,
+    unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
+    size_t n);
+void news_render_comment_frame(news_buf_t *b, const news_article_t *a,
     unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
     size_t n);
 int news_comment_page_threads(const news_page_t *pg, news_str_t *th,

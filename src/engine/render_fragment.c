@@ -18,6 +18,9 @@ static void news_render_page(news_buf_t *b, const news_article_t *a);
 static void news_render_json_parts(news_buf_t *b, const news_article_t *a);
 static void news_render_featured_parts(news_buf_t *b,
     const news_article_t *a, const news_comments_t *cs);
+static void news_render_comment_stored(news_buf_t *b,
+    const news_article_t *a, unsigned page, unsigned pages,
+    const news_str_t *th, const uint64_t *ids, size_t n, int threads);
 
 
 int
@@ -274,6 +277,25 @@ news_render_comment_value(news_buf_t *b, const news_article_t *a,
     unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
     size_t n)
 {
+    news_render_comment_stored(b, a, page, pages, th, ids, n, 1);
+}
+
+
+/* the same page with its threads' HTML left out: where they would be */
+void
+news_render_comment_frame(news_buf_t *b, const news_article_t *a,
+    unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
+    size_t n)
+{
+    news_render_comment_stored(b, a, page, pages, th, ids, n, 0);
+}
+
+
+static void
+news_render_comment_stored(news_buf_t *b, const news_article_t *a,
+    unsigned page, unsigned pages, const news_str_t *th, const uint64_t *ids,
+    size_t n, int threads)
+{
     size_t         i, at, off, shown;
     unsigned char  v[8];
 
@@ -291,7 +313,7 @@ news_render_comment_value(news_buf_t *b, const news_article_t *a,
     } else {
         news_buf_addl(b, "<ol class=\"comment-list\">\n");
 
-        for (i = 0; i < n; i++) {
+        for (i = 0; threads && i < n; i++) {
             news_buf_add(b, th[i].data, th[i].len);
         }
 
@@ -308,7 +330,7 @@ news_render_comment_value(news_buf_t *b, const news_article_t *a,
 
     for (i = 0; i <= n; i++) {
         news_buf_add_be32(b, (uint32_t) off);
-        off += i < n ? th[i].len : 0;
+        off += i < n && threads ? th[i].len : 0;
     }
 
     news_render_part_end(b, at);

@@ -70,16 +70,20 @@
  * a post writes one leaf for them, not three), which a build of schema
  * 9 would not read; 11 since a term's directory sums its blocks up in
  * groups before their entries (search_block.h), which a build of schema
- * 10 would take for entries.
+ * 10 would take for entries; 12 since a thread a comment writes is kept
+ * beside its page in chunks that fit a leaf node (articles.h,
+ * news_cpage_t: no value a comment writes needs pages of its own), which
+ * a build of schema 11 would not join.
  * A build opening an older store raises the record, so that the older
  * build refuses the store this one writes in.
  */
-#define NEWS_SCHEMA_VERSION  11
+#define NEWS_SCHEMA_VERSION  12
 #define NEWS_SCHEMA_RECORDS  7   /* the first with comments' records in pages */
 #define NEWS_SCHEMA_SLIM     8   /* the first whose records have no JSON copy */
 #define NEWS_SCHEMA_DIRS     9   /* the first with search directories */
 #define NEWS_SCHEMA_TAIL     10  /* the first with authors' tails */
 #define NEWS_SCHEMA_GROUPS   11  /* the first with directories' groups */
+#define NEWS_SCHEMA_CHUNKS   12  /* the first with comment threads in chunks */
 #define NEWS_MAPSIZE_MIN     (1024 * 1024)
 #define NEWS_MAPSIZE_DEFAULT ((uint64_t) 1024 * 1024 * 1024)
 

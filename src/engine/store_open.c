@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 
+#include "articles.h"
 #include "comments.h"
 #include "community.h"
 #include "desk.h"
@@ -251,6 +252,8 @@ news_store_open_dbis(news_store_t *st, const char *dir, news_err_t *err)
         || (pending && news_comments_reindex(st, txn, err) != NEWS_OK)
         || (was < NEWS_SCHEMA_TAIL
             && news_author_tails_fill(st, txn, err) != NEWS_OK)
+        || (was < NEWS_SCHEMA_CHUNKS
+            && news_comment_pages_chunk(st, txn, err) != NEWS_OK)
         || (search && news_search_init(st, txn, err) != NEWS_OK)
         || (desk && news_desk_fill(st, txn, err) != NEWS_OK)
         || (teasers && !search && news_steaser_fill(st, txn, err) != NEWS_OK)

@@ -25,6 +25,10 @@ static news_store_t  st;
 
 static size_t violations(void);
 static size_t violations_said(int say);
+static size_t pieces_where(uint64_t article, char **page, size_t *n,
+    size_t *chunks, size_t *largest, size_t *old);
+static void schema_put(MDB_txn *txn, uint32_t version);
+static uint32_t schema_get(void);
 
 
 static int
@@ -299,8 +303,10 @@ all_pages(uint64_t article)
         news_cpage_html(&cp, &join, &html);
         news_buf_addf(&b, "\n=== page %u\n", page);
         news_buf_add(&b, html.data, html.len);
+        news_cpage_free(&cp);
     }
 
+    news_cpage_free(&cp);
     news_store_read_done(&st);
     news_buf_free(&join);
 
@@ -381,6 +387,7 @@ stored_page(uint64_t article, unsigned page, size_t *n)
         *n = html.len;
     }
 
+    news_cpage_free(&cp);
     news_store_read_done(&st);
     news_buf_free(&join);
 
@@ -413,12 +420,27 @@ as_full(uint64_t art)
 
 
 /*
- * The pieces beside comment page 1 of an article (articles.h): how many,
- * and the stored page's own value, copied
+ * What is stored of comment page 1 of an article (articles.h): its own
+ * value (copied into *page, its size *n), how many pieces (first chunks)
+ * and later chunks are beside it (in either place), and the largest
+ * value of them all
  */
 static size_t
-pieces_of(uint64_t article, char **page, size_t *n)
+pieces_of(uint64_t article, char **page, size_t *n, size_t *chunks,
+    size_t *largest)
 {
+    size_t  old;
+
+    return pieces_where(article, page, n, chunks, largest, &old);
+}
+
+
+/* the same, and how many pieces are in the older place (*old) */
+static size_t
+pieces_where(uint64_t article, char **page, size_t *n, size_t *chunks,
+    size_t *largest, size_t *old)
+{
+    int             rc;
     size_t          count;
     MDB_txn        *txn;
     MDB_val         key, val;
@@ -432,7 +454,11 @@ pieces_of(uint64_t article, char **page, size_t *n)
     key.mv_data = k;
     key.mv_size = sizeof(k);
     count = 0;
+    *old = 0;
+    *chunks = 0;
+    *largest = 0;
     *page = NULL;
+    *n = 0;
 
     news_store_read(&st, &txn, &err);
     mdb_cursor_open(txn, st.dbi[NEWS_DB_PAGES], &cur);
@@ -441,13 +467,38 @@ pieces_of(uint64_t article, char **page, size_t *n)
         *page = malloc(val.mv_size);
         memcpy(*page, val.mv_data, val.mv_size);
         *n = val.mv_size;
+        *largest = val.mv_size;
     }
 
-    while (mdb_cursor_get(cur, &key, &val, MDB_NEXT) == 0
-           && key.mv_size == NEWS_PIECE_KEY
-           && memcmp(key.mv_data, k, sizeof(k)) == 0)
+    /* in the older place: after the page; in this one: page ~1's */
+    for (rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT); ;
+         rc = mdb_cursor_get(cur, &key, &val, MDB_NEXT))
     {
-        count++;
+        if (rc != 0 || (key.mv_size != NEWS_PIECE_KEY
+                        && key.mv_size != NEWS_CHUNK_KEY)
+            || memcmp(key.mv_data, k, sizeof(k)) != 0)
+        {
+            if (k[8] == NEWS_FRAG_PIECES) {
+                break;
+            }
+
+            k[8] = NEWS_FRAG_PIECES;
+            news_be32_put(k + 9, ~1u);
+            key.mv_data = k;
+            key.mv_size = sizeof(k);
+            rc = mdb_cursor_get(cur, &key, &val, MDB_SET_RANGE);
+
+            if (rc != 0 || key.mv_size < sizeof(k)
+                || memcmp(key.mv_data, k, sizeof(k)) != 0)
+            {
+                break;
+            }
+        }
+
+        *old += k[8] == NEWS_FRAG_COMMENTS;
+        count += key.mv_size == NEWS_PIECE_KEY;
+        *chunks += key.mv_size == NEWS_CHUNK_KEY;
+        *largest = val.mv_size > *largest ? val.mv_size : *largest;
     }
 
     mdb_cursor_close(cur);
@@ -457,113 +508,333 @@ pieces_of(uint64_t article, char **page, size_t *n)
 }
 
 
-/* a value put beside comment page 1 as the piece of thread `top` */
-static void
-put_piece(uint64_t article, uint64_t top, const char *html)
+/*
+ * Chunk i of thread top's piece beside comment page 1 put (html NULL:
+ * dropped), or its value copied into *copy (html "": read)
+ */
+static int
+chunk_at(uint64_t article, uint64_t top, unsigned i, const char *html,
+    char **copy, size_t *n)
 {
+    int             rc;
     MDB_txn        *txn;
     MDB_val         key, val;
     news_err_t      err;
-    unsigned char   k[NEWS_PIECE_KEY];
+    unsigned char   k[NEWS_CHUNK_KEY];
 
     news_be64_put(k, article);
-    k[8] = NEWS_FRAG_COMMENTS;
-    news_be32_put(k + 9, 1);
-    news_be64_put(k + 13, top);
+    k[8] = NEWS_FRAG_PIECES;
+    news_be32_put(k + 9, ~1u);
+    news_be64_put(k + 13, ~top);
+    k[21] = (unsigned char) (i >> 8);
+    k[22] = (unsigned char) i;
     key.mv_data = k;
-    key.mv_size = sizeof(k);
+    key.mv_size = i ? NEWS_CHUNK_KEY : NEWS_PIECE_KEY;
+
+    if (html != NULL && *html == '\0' && copy != NULL) {
+        news_store_read(&st, &txn, &err);
+        rc = mdb_get(txn, st.dbi[NEWS_DB_PAGES], &key, &val);
+
+        if (rc == 0) {
+            *copy = malloc(val.mv_size + 1);
+            memcpy(*copy, val.mv_data, val.mv_size);
+            (*copy)[val.mv_size] = '\0';
+            *n = val.mv_size;
+        }
+
+        news_store_read_done(&st);
+        return rc;
+    }
+
     val.mv_data = (void *) html;
     val.mv_size = html ? strlen(html) : 0;
 
     news_store_write(&st, &txn, &err);
+    rc = html ? mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0)
+              : mdb_del(txn, st.dbi[NEWS_DB_PAGES], &key, NULL);
+    news_store_commit(&st, txn, &err);
 
-    if (html == NULL) {
-        mdb_del(txn, st.dbi[NEWS_DB_PAGES], &key, NULL);
+    return rc;
+}
 
-    } else {
-        mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0);
+
+/* a comment's body of about n bytes, its words told apart by `tag` */
+static char *
+long_body(size_t n, int tag)
+{
+    char   *b;
+    size_t  at;
+
+    b = malloc(n + 64);
+    at = (size_t) snprintf(b, 64, "long %d:", tag);
+
+    while (at < n) {
+        at += (size_t) snprintf(b + at, 64, " w%zu", at);
     }
 
-    news_store_commit(&st, txn, &err);
+    return b;
 }
 
 
 /*
- * A comment on a page that shows threads writes its thread beside the
- * page, not the page: the page's value stays byte for byte, and a reader
- * gets what a full render makes (a new thread, a reply, a hide, while
- * the thread is a piece).  More than NEWS_PIECES_MAX pieces fold into
- * the page.  newsctl check takes them, and refuses one misplaced or not
- * its thread.
+ * A page that fits a value of NEWS_CHUNK_BYTES is stored whole; a larger
+ * one stored whole by an article's whole write takes new threads beside
+ * it, then is written as its frame and every thread beside it as a
+ * piece, in chunks of NEWS_CHUNK_BYTES (articles.h), and a reader gets
+ * what a full render makes at every step: a thread whose HTML straddles
+ * a chunk's end, a
+ * reply into a thread of several chunks between two others (its chunks
+ * before the change, the frame and the other threads as they were), a
+ * thread growing past its chunks and shrinking back (a hide, a
+ * deletion: its later chunks dropped), the page back under the limit
+ * (whole again).  newsctl check takes it, and refuses a chunk missing or
+ * a piece of the older form.
  */
 static void
 test_pieces(void)
 {
-    int        i;
-    char      *page, *again, body[32];
-    size_t     n, n2;
-    uint64_t   art, top, x, r, ids[NEWS_PIECES_MAX + 1];
-    news_err_t err;
+    int         i;
+    char       *page, *again, *c0, *c0b, *other, *otherb, *body;
+    size_t      n, n2, chunks, chunks2, largest, m, m2, o, o2;
+    uint64_t    art, top, x, y, r, reps[4];
+    news_err_t  err;
 
     put_article("{\"title\":\"Pieces\",\"body\":\"b\"}", &art);
     post(art, 0, "alice", "the top", &top, &err);
-    is_int(pieces_of(art, &page, &n), 0, "the first comment writes its page");
-
     post(art, 0, "bob", "a second thread", &x, &err);
-    is_int(pieces_of(art, &again, &n2), 1, "the next one a piece beside it");
-    ok(n == n2 && memcmp(page, again, n) == 0, "the page as it was");
-    free(again);
-
-    post(art, top, "carol", "a reply", &r, &err);
-    is_int(pieces_of(art, &again, &n2), 2, "a reply: its thread's piece");
-    ok(n == n2 && memcmp(page, again, n) == 0, "the page still as it was");
-    free(again);
-
-    set_status(x, NEWS_COMMENT_HIDDEN);
-    is_int(pieces_of(art, &again, &n2), 2, "a hide: the piece again");
-    free(again);
-    ok(violations() == 0, "newsctl check takes pieces");
-    ok(as_full(art), "a reader gets what a full render makes");
-    is_int(pieces_of(art, &again, &n2), 0, "a full render leaves none");
-    free(again);
+    is_int(pieces_of(art, &page, &n, &chunks, &largest), 0,
+           "a small page is stored whole");
+    ok(n <= NEWS_CHUNK_BYTES && chunks == 0, "in one value of %zu bytes", n);
     free(page);
+    ok(as_full(art), "a reader gets what a full render makes");
 
-    pieces_of(art, &page, &n);
-
-    for (i = 0; i < NEWS_PIECES_MAX; i++) {
-        snprintf(body, sizeof(body), "thread %d", i);
-        post(art, 0, "dave", body, &ids[i], &err);
+    /* threads whose HTML ends around a chunk's end */
+    for (i = 0; i < 6; i++) {
+        body = long_body(1700 + 60 * (size_t) i, i);
+        post(art, 0, "carol", body, &y, &err);
+        free(body);
+        ok(as_full(art), "a thread near %d bytes: as a full render has it",
+           1700 + 60 * i);
     }
 
-    is_int(pieces_of(art, &again, &n2), NEWS_PIECES_MAX, "pieces pile up");
-    ok(n == n2 && memcmp(page, again, n) == 0, "beside the page as it was");
+    /* the whole write left the page whole: a new thread goes beside it */
+    pieces_of(art, &page, &n, &chunks, &largest);
+    post(art, 0, "dave", "a short one", &x, &err);
+    is_int(pieces_of(art, &again, &n2, &chunks, &largest), 1,
+           "a page stored whole: a new thread beside it");
+    ok(n == n2 && memcmp(page, again, n) == 0 && largest == n,
+       "the page as it was");
+    free(page);
     free(again);
-    post(art, 0, "dave", "one more", &ids[i], &err);
-    is_int(pieces_of(art, &again, &n2), 0, "then fold into the page");
-    ok(n != n2 || memcmp(page, again, n) != 0, "which is written again");
-    free(again);
+    ok(as_full(art) && violations() == 0, "as a full render has it, and "
+       "newsctl check takes it");
+
+    /* past NEWS_PIECES_BYTES beside it: the page's frame and its pieces */
+    post(art, 0, "dave", "another short one", &x, &err);
+    body = long_body(4000, 50);
+    post(art, 0, "erin", body, &y, &err);
+    free(body);
+    is_int(pieces_of(art, &page, &n, &chunks, &largest), 11,
+           "then every thread a piece beside the page's frame");
+    ok(largest <= NEWS_CHUNK_BYTES && chunks >= 5, "no value over %d bytes "
+       "(the largest %zu), %zu later chunks", NEWS_CHUNK_BYTES, largest,
+       chunks);
+    ok(memmem(page, n, "the top", 7) == NULL, "the frame holds no thread");
+    free(page);
+    ok(violations() == 0, "newsctl check takes it");
+    post(art, top, "frank", "a reply to the top", &r, &err);
+    is_int(pieces_of(art, &page, &n2, &chunks2, &largest), 11,
+           "a reply: its thread's piece");
+    ok(n2 == n, "the frame as it was");
     free(page);
     ok(as_full(art), "as a full render has it");
 
-    /* the last thread is hidden: the page would say "No comments yet" */
-    put_article("{\"title\":\"Alone\",\"body\":\"b\"}", &art);
-    post(art, 0, "alice", "alone", &top, &err);
-    set_status(top, NEWS_COMMENT_HIDDEN);
-    is_int(pieces_of(art, &page, &n), 0, "a page left showing nothing is "
-           "written whole");
-    ok(memmem(page, n, "No comments yet", 15) != NULL, "and says so");
-    free(page);
-    set_status(top, NEWS_COMMENT_VISIBLE);
-    post(art, 0, "bob", "second", &x, &err);
-    ok(violations() == 0, "newsctl check is clean");
+    /* a thread of three chunks between two others, a reply into it */
+    put_article("{\"title\":\"Middle\",\"body\":\"b\"}", &art);
+    post(art, 0, "alice", "before", &x, &err);
+    body = long_body(5200, 100);
+    post(art, 0, "bob", body, &top, &err);
+    free(body);
+    post(art, 0, "carol", "after", &y, &err);
+    pieces_of(art, &page, &n, &chunks, &largest);
+    ok(chunks >= 2, "the long thread: %zu later chunks", chunks);
+    chunk_at(art, top, 0, "", &c0, &m);
+    chunk_at(art, y, 0, "", &other, &o);
 
-    put_piece(art, top + 1000, "");
-    ok(violations() == 1, "newsctl check refuses a piece of no thread there");
-    put_piece(art, top + 1000, NULL);
-    put_piece(art, top, "<li class=\"comment\" id=\"comment-1\">\n</li>\n");
-    ok(violations() == 1, "and a piece that is not its thread");
-    put_piece(art, top, NULL);
-    ok(violations() == 0, "and is clean again without them");
+    post(art, top, "dave", "a reply into the long thread", &r, &err);
+    pieces_of(art, &again, &n2, &chunks2, &largest);
+    ok(n == n2 && memcmp(page, again, n) == 0, "a reply: the frame as it "
+       "was");
+    free(again);
+    chunk_at(art, top, 0, "", &c0b, &m2);
+    ok(m == m2 && memcmp(c0, c0b, m) == 0, "its thread's first chunk as it "
+       "was");
+    chunk_at(art, y, 0, "", &otherb, &o2);
+    ok(o == o2 && memcmp(other, otherb, o) == 0, "the next thread as it was");
+    free(c0);
+    free(c0b);
+    free(other);
+    free(otherb);
+    ok(as_full(art), "as a full render has it");
+
+    /* the thread grows past its chunks, then shrinks back */
+    for (i = 0; i < 4; i++) {
+        body = long_body(1500, 200 + i);
+        post(art, top, "erin", body, &reps[i], &err);
+        free(body);
+    }
+
+    is_int(pieces_of(art, &again, &n2, &chunks2, &largest), 3,
+           "three pieces");
+    ok(chunks2 >= chunks + 3 && largest <= NEWS_CHUNK_BYTES, "the thread "
+       "grew: %zu later chunks, were %zu", chunks2, chunks);
+    free(again);
+    ok(as_full(art), "as a full render has it");
+    ok(violations() == 0, "newsctl check takes it");
+
+    set_status(reps[3], NEWS_COMMENT_HIDDEN);
+    pieces_of(art, &again, &n2, &chunks, &largest);
+    ok(chunks < chunks2, "a long reply hidden: its chunks dropped (%zu, were "
+       "%zu)", chunks, chunks2);
+    free(again);
+    ok(as_full(art), "as a full render has it");
+    ok(violations() == 0, "newsctl check finds no chunk left behind");
+
+    for (i = 0; i < 4; i++) {
+        set_status(reps[i], NEWS_COMMENT_DELETED);
+    }
+
+    set_status(r, NEWS_COMMENT_DELETED);
+    set_status(top, NEWS_COMMENT_DELETED);
+    is_int(pieces_of(art, &again, &n2, &chunks, &largest), 0,
+           "the long thread deleted: the page whole again");
+    ok(chunks == 0 && n2 <= NEWS_CHUNK_BYTES, "in one value of %zu bytes",
+       n2);
+    free(again);
+    ok(as_full(art), "as a full render has it");
+    ok(violations() == 0, "newsctl check is clean");
+    free(page);
+
+    /* what newsctl check refuses */
+    put_article("{\"title\":\"Checked\",\"body\":\"b\"}", &art);
+    body = long_body(4500, 300);
+    post(art, 0, "alice", body, &top, &err);
+    free(body);
+    ok(chunk_at(art, top, 1, "", &c0, &m) == 0, "a thread in chunks");
+    chunk_at(art, top, 1, NULL, NULL, NULL);
+    ok(violations_said(0) >= 1, "newsctl check refuses a chunk missing");
+    chunk_at(art, top, 1, c0, NULL, NULL);
+    ok(violations() == 0, "and is clean with it back");
+    free(c0);
+
+    page = stored_page(art, 1, &n);
+    again = strstr(page, "<li class=\"comment\" id=\"comment-");
+    again[strlen(again) - strlen("</ol>\n")] = '\0';
+    chunk_at(art, top, 2, NULL, NULL, NULL);
+    chunk_at(art, top, 1, NULL, NULL, NULL);
+    chunk_at(art, top, 0, again, NULL, NULL);
+    is_int((int) violations_said(0), 1, "and a thread in one value over a "
+           "chunk (the older form)");
+    free(page);
+    ok(as_full(art), "which reads as a full render has it");
+}
+
+
+/*
+ * A store of schema 11 kept a thread's piece as one value right after
+ * its page; its next writable open moves it to its place in chunks, and
+ * the page reads as it did
+ */
+static void
+test_pieces_old(void)
+{
+    int             i;
+    char           *before, *after, *page, *body;
+    size_t          n, chunks, largest, old;
+    uint64_t        art, x;
+    MDB_txn        *txn;
+    MDB_val         key, val;
+    news_buf_t      b;
+    news_err_t      err;
+    news_cpage_t    cp;
+    news_article_t  a;
+    unsigned char   k[13], pk[NEWS_PIECE_KEY];
+
+    put_article("{\"title\":\"Old pages\",\"body\":\"b\"}", &art);
+
+    for (i = 0; i < 5; i++) {
+        body = long_body(900, 400 + i);
+        post(art, 0, "alice", body, &x, &err);
+        free(body);
+    }
+
+    before = all_pages(art);
+
+    /* page 1 back to schema 11's form: whole, no pieces */
+    news_buf_init(&b);
+    news_store_write(&st, &txn, &err);
+    news_article_load(&st, txn, art, &a, &err);
+    news_article_comment_page(&st, txn, art, 1, &cp);
+    news_render_comment_value(&b, &a, 1, 1, cp.th, cp.ids, cp.n);
+    news_cpage_free(&cp);
+    news_be64_put(k, art);
+    k[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(k + 9, 1);
+    news_comment_pieces_drop(&st, txn, art, 1, &err);
+    key.mv_data = k;
+    key.mv_size = 13;
+    val.mv_data = b.data;
+    val.mv_size = b.len;
+    ok(mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0) == 0,
+       "a page of %zu bytes stored whole", b.len);
+
+    /* and its last thread's piece as that form kept it beside the page */
+    news_be64_put(pk, art);
+    pk[8] = NEWS_FRAG_COMMENTS;
+    news_be32_put(pk + 9, 1);
+    news_be64_put(pk + 13, x);
+    key.mv_data = pk;
+    key.mv_size = sizeof(pk);
+    val.mv_data = (void *) (b.data + (strstr(b.data + NEWS_PAGE_HEADER,
+                                             "<li class=\"comment\" id=\""
+                                             "comment-") - b.data));
+    val.mv_size = 0;
+    ok(mdb_put(txn, st.dbi[NEWS_DB_PAGES], &key, &val, 0) == 0,
+       "an empty piece of its last thread beside it");
+    schema_put(txn, NEWS_SCHEMA_CHUNKS - 1);
+    news_store_commit(&st, txn, &err);
+    news_article_free(&a);
+    news_buf_free(&b);
+
+    is_int(pieces_where(art, &page, &n, &chunks, &largest, &old), 1,
+           "one piece beside it");
+    ok(old == 1, "in the older place");
+    free(page);
+    after = all_pages(art);
+    ok(strcmp(before, after) != 0 && strstr(before, "long 404:") != NULL
+       && strstr(after, "long 404:") == NULL, "read as it is, the piece "
+       "takes its thread's place (nothing of it shows)");
+    free(after);
+    is_int((int) violations_said(0), 1, "newsctl check refuses it in a "
+           "store it thinks of schema 12");
+
+    news_store_close(&st);
+    is_int(news_store_open(&st, dir, 64 * 1024 * 1024, &err), NEWS_OK,
+           "it opens");
+    is_int(pieces_where(art, &page, &n, &chunks, &largest, &old), 1,
+           "its piece moved");
+    ok(old == 0 && chunks == 0, "none in the older place, as one empty "
+       "chunk beside the page it hides a thread of");
+    free(page);
+    after = all_pages(art);
+    ok(strstr(after, "long 404:") == NULL && strstr(after, "long 403:"),
+       "it reads as it did");
+    free(after);
+    free(before);
+    ok(as_full(art) == 0, "(a full render shows the thread the piece hid)");
+    is_int((int) schema_get(), NEWS_SCHEMA_VERSION, "its schema record "
+           "raised");
+    is_int((int) violations(), 0, "newsctl check finds nothing amiss");
 }
 
 
@@ -2193,6 +2464,7 @@ main(void)
     test_incremental();
     test_splice();
     test_pieces();
+    test_pieces_old();
     test_layout();
     test_queue();
     test_disown();
