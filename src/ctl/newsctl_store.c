@@ -490,7 +490,8 @@ newsctl_rewrite(newsctl_t *ctl, uint64_t snapshot)
     rc = rc == 0 ? newsctl_replace(ctl, path) : 1;
     newsctl_unmake(tmp);
 
-    if (rc != 0) {
+    /* past the rename (2) the store is not as it was: newsctl_replace said */
+    if (rc == 1) {
         fprintf(stderr, "newsctl: compact: the store was left as it "
                 "is\n");
     }
@@ -557,7 +558,8 @@ newsctl_copy_file(const char *db, const char *path)
 /*
  * The copy renamed over data.mdb, and the store opened once, first and
  * alone, so that LMDB sets lock.mdb up anew for the new file before it
- * lets anyone else in.
+ * lets anyone else in: 0; 1, the rename failed (the store as it was); 2,
+ * the new file is in place but did not open.
  */
 static int
 newsctl_replace(newsctl_t *ctl, const char *tmp)
@@ -589,9 +591,9 @@ newsctl_replace(newsctl_t *ctl, const char *tmp)
 
     /* a store of its own: ctl's keeps what its caller frees (a bulk load) */
     if (news_store_open(&st, ctl->db, 0, &err) != NEWS_OK) {
-        fprintf(stderr, "newsctl: compact: opening the new file: %s\n",
-                err.msg);
-        return 1;
+        fprintf(stderr, "newsctl: compact: the compacted file is in place, "
+                "but opening it failed: %s\n", err.msg);
+        return 2;
     }
 
     news_store_close(&st);
