@@ -459,11 +459,20 @@ newsctl_rewrite(newsctl_t *ctl, uint64_t snapshot)
 {
     int            rc;
     char           tmp[4096], path[4096 + 16];
+    struct stat    sb;
     news_err_t     err;
     news_store_t   copy;
 
     snprintf(tmp, sizeof(tmp), "%s/compact.tmp", ctl->db);
     snprintf(path, sizeof(path), "%s/data.mdb", tmp);
+
+    /* the store directory is the worker user's: a link there is refused,
+     * never followed by root's unlinks */
+    if (lstat(tmp, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "newsctl: compact: \"%s\" is not a directory: "
+                "move it aside\n", tmp);
+        return 1;
+    }
 
     newsctl_unmake(tmp);
 
