@@ -17,8 +17,6 @@
 #include "search.h"
 
 
-static int newsctl_become_owner(const char *db, gid_t *gid);
-static void newsctl_become_root(gid_t gid);
 
 
 int
@@ -271,9 +269,11 @@ newsctl_own_files(const char *db)
     for (i = 0; i < 2; i++) {
         snprintf(path, sizeof(path), "%s/%s", db, files[i]);
 
-        /* root may chown any file: only a read-only or foreign file
-         * system refuses, which no test has */
-        if (chown(path, st.st_uid, st.st_gid) != 0 && errno != ENOENT) {
+        /* the directory is the worker user's, who could have put a link
+         * to any file there: the link itself is handed over, never what
+         * it points to.  Root may chown any file: only a read-only or
+         * foreign file system refuses, which no test has */
+        if (lchown(path, st.st_uid, st.st_gid) != 0 && errno != ENOENT) {
             fprintf(stderr, "newsctl: chown \"%s\": %s\n", path,
                     strerror(errno));
         }
@@ -288,7 +288,7 @@ newsctl_own_files(const char *db)
  * before they could be handed over.  Whether the identity changed; the
  * group to go back to in *gid.
  */
-static int
+int
 newsctl_become_owner(const char *db, gid_t *gid)
 {
     struct stat  st;
@@ -312,7 +312,7 @@ newsctl_become_owner(const char *db, gid_t *gid)
 }
 
 
-static void
+void
 newsctl_become_root(gid_t gid)
 {
     /* root's own ids, which the kernel never refuses back to it */

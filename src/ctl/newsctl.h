@@ -53,6 +53,8 @@ typedef struct {
 int newsctl_usage(void);
 int newsctl_open(newsctl_t *ctl);
 void newsctl_own_files(const char *db);
+int newsctl_become_owner(const char *db, gid_t *gid);
+void newsctl_become_root(gid_t gid);
 void newsctl_summary(const char *what, const news_import_stats_t *s);
 void newsctl_compact(newsctl_t *ctl);
 

@@ -316,8 +316,9 @@ newsctl_restore(newsctl_t *ctl, const char *src)
 int
 newsctl_shrink(newsctl_t *ctl, int always)
 {
-    int           rc, lfd, e;
+    int           rc, lfd, e, owner;
     char          path[4096];
+    gid_t         root_gid;
     size_t        free, used, psize;
     uint64_t      snapshot;
     struct flock  fl;
@@ -374,7 +375,15 @@ newsctl_shrink(newsctl_t *ctl, int always)
         return 0;
     }
 
+    /* the directory is the worker user's: what the rewrite unlinks,
+     * makes and renames there, it does with that user's rights, so that
+     * a link planted there gets nothing root could do */
+    owner = newsctl_become_owner(ctl->db, &root_gid);
     rc = newsctl_rewrite(ctl, snapshot);
+
+    if (owner) {
+        newsctl_become_root(root_gid);
+    }
 
     /* closing any descriptor of lock.mdb drops the lock: after LMDB's */
     close(lfd);
@@ -467,7 +476,7 @@ newsctl_rewrite(newsctl_t *ctl, uint64_t snapshot)
     snprintf(path, sizeof(path), "%s/data.mdb", tmp);
 
     /* the store directory is the worker user's: a link there is refused,
-     * never followed by root's unlinks */
+     * never followed by the unlinks */
     if (lstat(tmp, &sb) == 0 && !S_ISDIR(sb.st_mode)) {
         fprintf(stderr, "newsctl: compact: \"%s\" is not a directory: "
                 "move it aside\n", tmp);
@@ -477,8 +486,9 @@ newsctl_rewrite(newsctl_t *ctl, uint64_t snapshot)
     newsctl_unmake(tmp);
 
     if (mkdir(tmp, 0700) != 0) {
-        fprintf(stderr, "newsctl: compact: mkdir \"%s\": %s\n", tmp,
-                strerror(errno));
+        fprintf(stderr, "newsctl: compact: mkdir \"%s\": %s%s\n", tmp,
+                strerror(errno), errno == EEXIST ? " (the store's owner "
+                "cannot empty it: move it aside)" : "");
         return 1;
     }
 
