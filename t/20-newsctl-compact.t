@@ -142,7 +142,7 @@ like($t->get('/search?q=rubio')->{content}, qr/Rubio/, 'the new article is found
 # there: compaction unlinks, makes and renames with that user's rights, and
 # a link is handed over as a link, never what it points to.
 SKIP: {
-    skip 'not root', 7 unless $> == 0;
+    skip 'not root', 11 unless $> == 0;
     my $o = NewsTest->new;
     my $own = $o->dir . '/own';
     chmod 0755, $o->dir;
@@ -175,6 +175,20 @@ SKIP: {
     symlink $victim, "$own/lock.mdb" or die;
     NewsTest::run_cmd([$o->root . '/build/newsctl', '--db', $own, 'stats']);
     is((stat $victim)[4], 0, "the link's target stays root's");
+
+    # a restore into the worker user's directory, a link in place of
+    # lock.mdb: LMDB would set a lock file up over root's file
+    unlink "$own/lock.mdb";
+    ($rc, undef, $err) = NewsTest::run_cmd([$o->root . '/build/newsctl', '--db', $own, 'backup', $o->dir . '/bk']);
+    is($rc, 0, 'a backup') or diag $err;
+    my $into = $o->dir . '/into';
+    mkdir $into or die;
+    chown 65534, 65534, $into;
+    symlink $victim, "$into/lock.mdb" or die;
+    ($rc, undef, $err) = NewsTest::run_cmd([$o->root . '/build/newsctl', '--db', $into, 'restore', $o->dir . '/bk']);
+    is($rc, 1, 'restore with a link in place of lock.mdb: refused');
+    is(-s $victim, 0, "the link's target untouched");
+    ok(!-e "$into/data.mdb", 'nothing restored');
 }
 
 # --- bad input -------------------------------------------------------------

@@ -243,8 +243,9 @@ newsctl_copy(newsctl_t *ctl, const char *dest)
 int
 newsctl_restore(newsctl_t *ctl, const char *src)
 {
-    int          rc;
+    int          rc, owner;
     char         path[4096];
+    gid_t        root_gid;
     const char  *db;
     struct stat  st;
 
@@ -278,7 +279,15 @@ newsctl_restore(newsctl_t *ctl, const char *src)
         return rc;
     }
 
+    /* into the worker user's directory with that user's rights: LMDB
+     * opens (and sets up) a lock.mdb found there, a link or not */
+    owner = newsctl_become_owner(db, &root_gid);
     rc = newsctl_copy(ctl, db);
+
+    if (owner) {
+        newsctl_become_root(root_gid);
+    }
+
     news_store_close(&ctl->store);
 
     /* a copy whose snapshots' base was not written is not kept: the same
