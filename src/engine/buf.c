@@ -96,24 +96,41 @@ news_buf_addc(news_buf_t *b, char c)
 }
 
 
+/*
+ * Formatted once into the room left (a page's forms and links fit it
+ * nearly always), and again only when it did not fit
+ */
 void
 news_buf_addf(news_buf_t *b, const char *fmt, ...)
 {
     int      n;
+    size_t   room;
     va_list  ap;
 
+    if (news_buf_reserve(b, 64) != 0) {
+        return;
+    }
+
+    room = b->cap - b->len;
+
     va_start(ap, fmt);
-    n = vsnprintf(NULL, 0, fmt, ap);
+    n = vsnprintf(b->data + b->len, room, fmt, ap);
     va_end(ap);
 
-    if (n < 0 || news_buf_reserve(b, (size_t) n) != 0) {
+    if (n < 0) {
         b->failed = 1;
         return;
     }
 
-    va_start(ap, fmt);
-    vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
-    va_end(ap);
+    if ((size_t) n >= room) {
+        if (news_buf_reserve(b, (size_t) n) != 0) {
+            return;
+        }
+
+        va_start(ap, fmt);
+        vsnprintf(b->data + b->len, (size_t) n + 1, fmt, ap);
+        va_end(ap);
+    }
 
     b->len += (size_t) n;
 }

@@ -933,6 +933,35 @@ test_form(void)
 }
 
 
+/* news_buf_addf: formatted into the room left, or again after growing */
+static void
+test_addf(void)
+{
+    news_buf_t  f;
+    char        want[2048];
+
+    news_buf_init(&f);
+
+    news_buf_addf(&f, "%s-%d", "short", 7);
+    is_str(news_buf_cstr(&f), "short-7", "addf into an empty buffer");
+
+    memset(want, 'x', sizeof(want) - 1);
+    want[sizeof(want) - 1] = '\0';
+    news_buf_addf(&f, "%s", want + 8);
+    ok(f.len == 7 + sizeof(want) - 9, "addf past the room left: its length");
+    ok(memcmp(f.data, "short-7", 7) == 0
+       && memcmp(f.data + 7, want + 8, sizeof(want) - 9) == 0
+       && f.data[f.len] == '\0', "addf past the room left: its bytes");
+
+    news_buf_reset(&f);
+    news_buf_addf(&f, "%s", "");
+    is_str(news_buf_cstr(&f), "", "addf of nothing");
+
+    ok(!f.failed, "addf: no allocation failed");
+    news_buf_free(&f);
+}
+
+
 static void
 test_trim(void)
 {
@@ -997,6 +1026,7 @@ main(void)
     test_hex();
     test_form();
     test_trim();
+    test_addf();
 
     ok(!b.failed, "no allocation failed");
 
