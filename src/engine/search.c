@@ -1539,6 +1539,18 @@ news_block_postings(const MDB_val *val, uint32_t first, news_posting_t *p,
     doc = first;
 
     for (i = 0; i < count; i++) {
+        /* most postings: a one-byte delta and wtf, then the norm */
+        if (end - s >= 3 && !((s[0] | s[1]) & 0x80)) {
+            doc += s[0];
+            p[i].doc = doc;
+            p[i].wtf = s[1];
+            p[i].norm = s[2];
+            p[i].pos = NULL;
+            p[i].pos_len = 0;
+            s += 3;
+            continue;
+        }
+
         if (news_varint_get(&s, end, &delta)
             || news_varint_get(&s, end, &p[i].wtf)
             || s == end)

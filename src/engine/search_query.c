@@ -124,10 +124,14 @@ static int news_reader_positions(news_reader_t *r);
 static int news_search_blocks(news_store_t *st, MDB_txn *txn,
     const news_query_t *q, news_reader_t *r, unsigned drv,
     news_search_t *s, size_t k, size_t *nhits);
-static int news_search_doc(news_store_t *st, MDB_txn *txn,
-    const news_query_t *q, news_reader_t *r, uint32_t doc,
-    const news_posting_t **ps, const uint64_t *sched, size_t nsched,
-    int64_t now);
+static int news_search_doc(const news_query_t *q, news_reader_t *r,
+    uint32_t doc, const news_posting_t **ps);
+static double news_search_score(const news_query_t *q, news_reader_t *r,
+    const news_posting_t **ps);
+static int news_search_phrases(const news_query_t *q, news_reader_t *r,
+    const news_posting_t **ps);
+static int news_search_later(news_store_t *st, MDB_txn *txn, uint32_t doc,
+    const uint64_t *sched, size_t nsched, int64_t now);
 static double news_bm25(const news_reader_t *r, uint32_t wtf,
     uint32_t norm);
 static double news_norm_length(uint32_t norm);
@@ -667,13 +671,12 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     int                    rc, overflow;
     size_t                 j, ncand, walked, nsched;
     double                 score;
-    unsigned               t, c;
+    unsigned               t;
     uint32_t               doc;
     uint64_t               sched[NEWS_SCHEDULED_MAX];
     news_hit_t             hit;
     news_cand_t           *cand, top;
     news_reader_t         *d;
-    news_clause_t const   *cl;
     const news_posting_t  *ps[NEWS_SEARCH_TERMS_MAX];
 
     if (news_scheduled(st, txn, s->now, sched, &nsched) != 0) {
@@ -753,30 +756,28 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 
             walked++;
 
-            if (news_search_doc(st, txn, q, r, doc, ps, sched,
-                                overflow ? NEWS_SCHEDULED_MAX + 1 : nsched,
-                                s->now))
+            if (news_search_doc(q, r, doc, ps)) {
+                continue;
+            }
+
+            hit.id = doc;
+            hit.score = news_search_score(q, r, ps);
+            hit.published_at = 0;
+
+            /*
+             * a phrase's positions and the time read only when the doc
+             * would be kept: most of a phrase's docs would not
+             */
+            if ((*nhits == k && !news_hit_better(&hit, &s->hits[0]))
+                || news_search_phrases(q, r, ps)
+                || news_search_later(st, txn, doc, sched,
+                                     overflow ? NEWS_SCHEDULED_MAX + 1
+                                              : nsched,
+                                     s->now))
             {
                 continue;
             }
 
-            score = 0;
-
-            for (c = 0; c < q->nclauses; c++) {
-                cl = &q->clauses[c];
-
-                for (t = cl->first; !cl->negate && t < cl->first + cl->n;
-                     t++)
-                {
-                    if (!q->terms[t].filter) {
-                        score += news_bm25(&r[t], ps[t]->wtf, ps[t]->norm);
-                    }
-                }
-            }
-
-            hit.id = doc;
-            hit.score = score;
-            hit.published_at = 0;
             news_hits_push(s->hits, nhits, k, &hit);
         }
     }
@@ -794,53 +795,122 @@ news_search_blocks(news_store_t *st, MDB_txn *txn, const news_query_t *q,
 
 
 /*
- * Whether doc is left out (1) or found (0): found when every clause
- * holds (its words there, in a row for a phrase; a negated one's not)
- * and it is due by now.  ps[] gets the postings of the words.
+ * Whether doc is left out (1) by its words' postings alone: a word that
+ * must be there is not, or a negated word is.  ps[] gets the postings of
+ * the words; a phrase whose words are all there is left for
+ * news_search_phrases, and one that is not has ps[] of its first word
+ * NULL (a negated one then holds).
  */
 static int
-news_search_doc(news_store_t *st, MDB_txn *txn, const news_query_t *q,
-    news_reader_t *r, uint32_t doc, const news_posting_t **ps,
-    const uint64_t *sched, size_t nsched, int64_t now)
+news_search_doc(const news_query_t *q, news_reader_t *r, uint32_t doc,
+    const news_posting_t **ps)
 {
-    int                   skip;
-    size_t                i;
     unsigned              t, c;
-    MDB_val               key, val;
     news_clause_t const  *cl;
-    unsigned char         kb[8];
 
-    for (c = 0, skip = 0; !skip && c < q->nclauses; c++) {
+    for (c = 0; c < q->nclauses; c++) {
         cl = &q->clauses[c];
 
         for (t = cl->first; t < cl->first + cl->n; t++) {
             ps[t] = news_reader_find(&r[t], doc);
 
-            /* a phrase's words in a row: their positions */
-            if (ps[t] == NULL
-                || (cl->n > 1 && news_reader_positions(&r[t]) != 0))
-            {
-                ps[t] = NULL;
+            if (ps[t] == NULL) {
                 break;
             }
         }
 
-        /* a clause holds when all its words are there, in a row */
-        if (t == cl->first + cl->n
-            && (cl->n == 1 || news_phrase(&ps[cl->first], cl->n)))
-        {
-            skip = cl->negate;
+        if (t < cl->first + cl->n) {
+            ps[cl->first] = NULL;
 
-        } else {
-            skip = !cl->negate;
+            if (!cl->negate) {
+                return 1;       /* a word that must be there is not */
+            }
+
+        } else if (cl->n == 1 && cl->negate) {
+            return 1;           /* a word that must not be there is */
         }
     }
 
-    if (skip) {
-        return 1;
+    return 0;
+}
+
+
+/*
+ * The doc's score from its words' postings (ps[], news_search_doc's),
+ * the sum of BM25 over the words that must be there
+ */
+static double
+news_search_score(const news_query_t *q, news_reader_t *r,
+    const news_posting_t **ps)
+{
+    double                score;
+    unsigned              t, c;
+    news_clause_t const  *cl;
+
+    score = 0;
+
+    for (c = 0; c < q->nclauses; c++) {
+        cl = &q->clauses[c];
+
+        for (t = cl->first; !cl->negate && t < cl->first + cl->n; t++) {
+            if (!q->terms[t].filter) {
+                score += news_bm25(&r[t], ps[t]->wtf, ps[t]->norm);
+            }
+        }
     }
 
-    /* scheduled and not yet due */
+    return score;
+}
+
+
+/*
+ * Whether doc is left out (1) by a phrase: one that must be there is
+ * not in a row, or a negated one is.  After news_search_doc found every
+ * word that must be there: the positions are read only for a doc whose
+ * score can make the results (a phrase of common words is in few of the
+ * docs its words are in).
+ */
+static int
+news_search_phrases(const news_query_t *q, news_reader_t *r,
+    const news_posting_t **ps)
+{
+    int                   holds;
+    unsigned              t, c;
+    news_clause_t const  *cl;
+
+    for (c = 0; c < q->nclauses; c++) {
+        cl = &q->clauses[c];
+
+        if (cl->n == 1 || ps[cl->first] == NULL) {
+            continue;           /* a word, or a phrase not all there */
+        }
+
+        for (t = cl->first; t < cl->first + cl->n; t++) {
+            if (news_reader_positions(&r[t]) != 0) {
+                break;          /* positions that do not decode */
+            }
+        }
+
+        holds = t == cl->first + cl->n && news_phrase(&ps[cl->first], cl->n);
+
+        if (holds == cl->negate) {
+            return 1;
+        }
+    }
+
+    return 0;
+}
+
+
+/* whether doc is scheduled and not yet due (1) */
+static int
+news_search_later(news_store_t *st, MDB_txn *txn, uint32_t doc,
+    const uint64_t *sched, size_t nsched, int64_t now)
+{
+    size_t         i;
+    MDB_val        key, val;
+    unsigned char  kb[8];
+
     if (nsched <= NEWS_SCHEDULED_MAX) {
         for (i = 0; i < nsched && sched[i] != doc; i++) {
             /* void */

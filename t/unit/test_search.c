@@ -66,9 +66,12 @@ delete(uint64_t id)
 }
 
 
-/* the ids found for a query, space-separated, best first ("" for none) */
+/*
+ * The ids found for a query, space-separated, best first ("" for none):
+ * the first limit of them
+ */
 static const char *
-search_at(const char *query, int64_t now)
+search_n(const char *query, int64_t now, size_t limit)
 {
     size_t           i;
     MDB_txn         *txn;
@@ -85,7 +88,7 @@ search_at(const char *query, int64_t now)
     }
 
     s = calloc(1, sizeof(*s));
-    s->limit = 50;
+    s->limit = limit;
     s->now = now;
 
     if (news_store_read(&st, &txn, &err) != NEWS_OK
@@ -104,6 +107,13 @@ search_at(const char *query, int64_t now)
     free(s);
 
     return out;
+}
+
+
+static const char *
+search_at(const char *query, int64_t now)
+{
+    return search_n(query, now, 50);
 }
 
 
@@ -1192,6 +1202,94 @@ test_groups(void)
 
 
 /*
+ * A phrase whose words are in every article but rarely in a row: 630
+ * articles have both words, a third of them in the title (which scores
+ * more), and 30 have them in a row, the 14 oldest of those with the words
+ * in the title too.  The positions are read only for the docs whose
+ * score can still make the results asked for, and the walk finds the
+ * newer 16 first: the results are the 14 newest first, then the 16,
+ * whatever the number asked.
+ */
+static void
+test_phrase_rare(void)
+{
+    int              i, rc;
+    char             json[256], want[512];
+    size_t           n;
+    cJSON           *obj;
+    MDB_txn         *txn;
+    uint64_t         in_row[30];
+    news_err_t       err;
+    news_article_t   a;
+
+    news_store_write(&st, &txn, &err);
+
+    for (i = 0, n = 0, rc = NEWS_OK; rc == NEWS_OK && i < 630; i++) {
+        snprintf(json, sizeof(json), "{\"title\":\"%s r%d\",\"author\":"
+                 "\"A\",\"body\":\"%s\"}",
+                 i % 3 == 0 || (i % 21 == 10 && i < 300) ? "Vole by the fen"
+                                                         : "A report", i,
+                 i % 21 == 10 ? "a fen vole was seen"
+                 : i % 2 ? "a vole was seen near the fen"
+                 : "a vole was seen far away from the fen, in the reeds");
+        obj = cJSON_Parse(json);
+        rc = news_article_from_json(&a, obj, NOW - 100, 0, &err);
+        cJSON_Delete(obj);
+
+        if (rc == NEWS_OK) {
+            rc = news_article_save(&st, txn, &a, 0, NOW - 100, &err);
+
+            if (i % 21 == 10) {
+                in_row[n++] = a.id;
+            }
+
+            news_article_free(&a);
+        }
+    }
+
+    if (rc != NEWS_OK || n != 30) {
+        news_store_abort(&st, txn);
+        ok(0, "630 articles of two words: %s", err.msg);
+        return;
+    }
+
+    ok(news_store_commit(&st, txn, &err) == NEWS_OK,
+       "630 articles of two words, 30 of them with the words in a row");
+
+    for (i = 13, want[0] = '\0'; i >= 0; i--) {
+        snprintf(want + strlen(want), sizeof(want) - strlen(want), "%llu ",
+                 (unsigned long long) in_row[i]);
+    }
+
+    for (i = 29; i >= 14; i--) {
+        snprintf(want + strlen(want), sizeof(want) - strlen(want), "%llu%s",
+                 (unsigned long long) in_row[i], i > 14 ? " " : "");
+    }
+
+    is_str(search_n("\"fen vole\"", NOW, 50), want,
+           "the phrase finds the 30, those with the words in the title "
+           "first, newest first");
+
+    snprintf(want, sizeof(want), "%llu", (unsigned long long) in_row[13]);
+    is_str(search_n("\"fen vole\"", NOW, 1), want,
+           "the first of them when one is asked for");
+
+    snprintf(want, sizeof(want), "%llu %llu %llu %llu %llu",
+             (unsigned long long) in_row[13], (unsigned long long) in_row[12],
+             (unsigned long long) in_row[11], (unsigned long long) in_row[10],
+             (unsigned long long) in_row[9]);
+    is_str(search_n("\"fen vole\"", NOW, 5), want, "the first 5 of 5");
+    is_str(search_n("vole fen \"fen vole\"", NOW, 5), want,
+           "the same with the words again beside the phrase");
+
+    snprintf(want, sizeof(want), "%llu", (unsigned long long) in_row[13]);
+    ok(strstr(search_n("vole -\"fen vole\"", NOW, 50), want) == NULL
+       && strlen(search_n("vole -\"fen vole\"", NOW, 50)) > 0,
+       "a negated phrase leaves the 30 out of the word's results");
+}
+
+
+/*
  * A bulk load written again into full pages: reindex (which adds every
  * article) ends with it; the same postings, in fewer leaves, and the
  * scratch database gone.
@@ -1298,6 +1396,7 @@ main(void)
     test_teaser_fill();
     test_dirs_fill();
     test_groups();
+    test_phrase_rare();
     test_check();
     test_snippet_starts();
 
