@@ -42,6 +42,8 @@ typedef struct {
     uint32_t    wtf[NEWS_BLOCK_PAIRS];
     uint8_t     norm[NEWS_BLOCK_PAIRS];
     double      bound;
+    unsigned    kept;           /* decoded in the reader's kept[kept - 1];
+                                 * 0: not */
 } news_bmax_t;
 
 
@@ -55,11 +57,15 @@ typedef struct {
 } news_decoded_t;
 
 /*
- * Decoded blocks a term keeps (block j in kept[j % NEWS_READER_KEPT]):
- * the page's hits, whose positions the snippets want, are in blocks the
- * walk decoded already, which would otherwise be decoded again.
+ * Decoded blocks a query keeps, over all its terms (each term at most
+ * NEWS_READER_KEPT / terms of them, allocated as they are decoded, the
+ * first decoded giving way first): the page's hits, whose positions the
+ * snippets want, are in blocks the walk decoded already; and a block of
+ * another word is looked up again when a later driver block overlaps it
+ * (two common words: each of hundreds of blocks about twice).  At most
+ * about 1.6 MB a query.
  */
-#define NEWS_READER_KEPT   32
+#define NEWS_READER_KEPT   512
 
 /*
  * A group of a term's blocks as the directory sums it up: its docs, the
@@ -96,7 +102,13 @@ typedef struct {
     double           idf;        /* 0 for a filter */
     double           norms[256]; /* BM25's length part of each norm */
     news_decoded_t  *b;          /* the loaded block, one of kept */
-    news_decoded_t  *kept;
+    news_decoded_t **kept;       /* cap of them, nkept allocated */
+    size_t           nkept;
+    size_t           cap;
+    size_t           victim;     /* the next to give way, once all are
+                                  * allocated */
+    size_t           at;         /* the block the cursor is at; SIZE_MAX:
+                                  * none known */
     news_buf_t       dir;        /* the directory made from the blocks, in
                                   * a store of an older schema */
 } news_reader_t;
@@ -108,7 +120,7 @@ static int news_parse_word(news_query_t *q, const char *s, size_t n,
 static int news_parse_filter(news_query_t *q, char kind, const char *s,
     size_t n, int negate, news_err_t *err);
 static int news_reader_open(news_reader_t *r, news_store_t *st,
-    MDB_txn *txn, const news_qterm_t *t);
+    MDB_txn *txn, const news_qterm_t *t, size_t cap);
 static int news_reader_groups(news_reader_t *r, const uint8_t *s,
     const uint8_t *end);
 static int news_reader_group(news_reader_t *r, news_bgroup_t *g);
@@ -120,6 +132,7 @@ static double news_reader_overlap(news_reader_t *r, uint32_t first,
     uint32_t last, int coarse);
 static const news_posting_t *news_reader_find(news_reader_t *r, uint32_t doc);
 static int news_reader_load(news_reader_t *r, size_t j);
+static int news_reader_seek(news_reader_t *r, size_t j, MDB_val *val);
 static int news_reader_positions(news_reader_t *r);
 static int news_search_blocks(news_store_t *st, MDB_txn *txn,
     const news_query_t *q, news_reader_t *r, unsigned drv,
@@ -338,7 +351,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     news_search_t *s, news_err_t *err)
 {
     int             rc;
-    size_t          k, nhits;
+    size_t          i, k, nhits;
     double          idf, avgdl;
     uint64_t        docs, length;
     unsigned        t, c, drv;
@@ -376,7 +389,10 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     nhits = 0;
 
     for (t = 0; t < q->nterms; t++) {
-        if (news_reader_open(&r[t], st, txn, &q->terms[t]) != 0) {
+        if (news_reader_open(&r[t], st, txn, &q->terms[t],
+                             NEWS_READER_KEPT / q->nterms)
+            != 0)
+        {
             rc = news_err_set(err, NEWS_ERROR, "reading the search index");
             goto done;
         }
@@ -429,6 +445,11 @@ done:
 
         free(r[t].groups);
         free(r[t].blocks);
+
+        for (i = 0; i < r[t].nkept; i++) {
+            free(r[t].kept[i]);
+        }
+
         free(r[t].kept);
         news_buf_free(&r[t].dir);
     }
@@ -965,11 +986,10 @@ news_norm_length(uint32_t norm)
  */
 static int
 news_reader_open(news_reader_t *r, news_store_t *st, MDB_txn *txn,
-    const news_qterm_t *t)
+    const news_qterm_t *t, size_t cap)
 {
     int             rc;
     MDB_val         key, val;
-    size_t          i;
     MDB_dbi         dbi;
     unsigned char   k[sizeof(t->term) + 1];
 
@@ -978,13 +998,11 @@ news_reader_open(news_reader_t *r, news_store_t *st, MDB_txn *txn,
     news_buf_init(&r->dir);
     dbi = st->dbi[NEWS_DB_POSTINGS];
 
-    r->kept = malloc(NEWS_READER_KEPT * sizeof(news_decoded_t));
+    r->cap = cap;
+    r->at = SIZE_MAX;
+    r->kept = malloc(cap * sizeof(news_decoded_t *));
     if (r->kept == NULL) {
         return ENOMEM;
-    }
-
-    for (i = 0; i < NEWS_READER_KEPT; i++) {
-        r->kept[i].j = SIZE_MAX;
     }
 
     rc = mdb_cursor_open(txn, dbi, &r->cur);
@@ -1116,6 +1134,7 @@ news_reader_group(news_reader_t *r, news_bgroup_t *g)
         memcpy(b->wtf, e.wtf, sizeof(b->wtf));
         memcpy(b->norm, e.norm, sizeof(b->norm));
         b->bound = news_pairs_bm25(r, e.npairs, e.wtf, e.norm);
+        b->kept = 0;
         after = e.last + 1;
     }
 
@@ -1300,37 +1319,52 @@ news_reader_find(news_reader_t *r, uint32_t doc)
 }
 
 
-/* decodes block j into p (a no-op when it is there already) */
+/*
+ * Decodes block j into b (a no-op when it is kept already), in a new
+ * place of kept, or in place of the block decoded first
+ */
 static int
 news_reader_load(news_reader_t *r, size_t j)
 {
     int            rc;
-    MDB_val        key, val;
-    unsigned char  k[sizeof(((news_qterm_t *) 0)->term) + 5];
+    size_t         slot;
+    MDB_val        val;
 
     if (r->loaded == j) {
         return 0;
     }
 
-    r->b = &r->kept[j % NEWS_READER_KEPT];
-
-    if (r->b->j == j) {
+    if (r->blocks[j].kept) {
+        r->b = r->kept[r->blocks[j].kept - 1];
         r->loaded = j;
         return 0;
     }
 
     r->loaded = r->nblocks;
+
+    if (r->nkept < r->cap) {
+        r->kept[r->nkept] = malloc(sizeof(news_decoded_t));
+        if (r->kept[r->nkept] == NULL) {
+            return ENOMEM;
+        }
+
+        slot = r->nkept++;
+
+    } else {
+        slot = r->victim;
+        r->victim = (r->victim + 1) % r->cap;
+
+        if (r->kept[slot]->j != SIZE_MAX) {
+            r->blocks[r->kept[slot]->j].kept = 0;
+        }
+    }
+
+    r->b = r->kept[slot];
     r->b->j = SIZE_MAX;
     r->b->n = 0;
     r->b->pos_end = NULL;
 
-    memcpy(k, r->term, r->len);
-    k[r->len] = '\0';
-    news_be32_put(k + r->len + 1, r->blocks[j].first);
-    key.mv_data = k;
-    key.mv_size = r->len + 5;
-
-    rc = mdb_cursor_get(r->cur, &key, &val, MDB_SET);
+    rc = news_reader_seek(r, j, &val);
     if (rc != 0) {
         return rc;
     }
@@ -1345,9 +1379,48 @@ news_reader_load(news_reader_t *r, size_t j)
 
     r->b->pos_end = (const uint8_t *) val.mv_data + val.mv_size;
     r->b->j = j;
+    r->blocks[j].kept = (unsigned) slot + 1;
     r->loaded = j;
 
     return 0;
+}
+
+
+/*
+ * Block j's value: the cursor's next or previous when it is at a
+ * neighbour of j (a driver's blocks of equal bounds come newest first, a
+ * block's docs are walked so, and the other words' blocks follow), which
+ * costs less than a search from the root
+ */
+static int
+news_reader_seek(news_reader_t *r, size_t j, MDB_val *val)
+{
+    int            rc;
+    MDB_val        key, near;
+    unsigned char  k[sizeof(((news_qterm_t *) 0)->term) + 5];
+
+    memcpy(k, r->term, r->len);
+    k[r->len] = '\0';
+    news_be32_put(k + r->len + 1, r->blocks[j].first);
+    key.mv_data = k;
+    key.mv_size = r->len + 5;
+
+    if (r->at != SIZE_MAX && (j + 1 == r->at || j == r->at + 1)) {
+        rc = mdb_cursor_get(r->cur, &near, val,
+                            j < r->at ? MDB_PREV : MDB_NEXT);
+
+        if (rc == 0 && near.mv_size == key.mv_size
+            && memcmp(near.mv_data, k, key.mv_size) == 0)
+        {
+            r->at = j;
+            return 0;
+        }
+    }
+
+    rc = mdb_cursor_get(r->cur, &key, val, MDB_SET);
+    r->at = rc == 0 ? j : SIZE_MAX;
+
+    return rc;
 }
 
 
