@@ -90,6 +90,11 @@ $(BUILD)/comment-pages: bench/comment-pages.c $(ENGINE_SRCS) $(ENGINE_HDRS)
 	@mkdir -p $(BUILD)
 	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(LIBS)
 
+# what reading an article page costs the engine (bench/README.md)
+$(BUILD)/page-read: bench/page-read.c $(ENGINE_SRCS) $(ENGINE_HDRS)
+	@mkdir -p $(BUILD)
+	$(CC) $(CFLAGS) $(ENGINE_CFLAGS) -o $@ $< $(ENGINE_SRCS) $(LIBS)
+
 # (the open-file limit raised to the hard one: t/69 holds 5,000 streams)
 test: deps all unit html-tools browser faults-lib
 	ulimit -n $$(ulimit -Hn) 2>/dev/null; \

@@ -571,8 +571,7 @@ static int
 news_article_comments_in(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned cpage, news_buf_t *join, news_page_t *pg)
 {
-    int           rc;
-    news_cpage_t  cp;
+    int  rc;
 
     if (join == NULL) {
         pg->part[NEWS_PART_COMMENTS].data = "";
@@ -580,15 +579,8 @@ news_article_comments_in(news_store_t *st, MDB_txn *txn, uint64_t id,
         return 0;
     }
 
-    rc = news_article_comment_page(st, txn, id, cpage, &cp);
-
-    if (rc == NEWS_OK
-        && news_cpage_html(&cp, join, &pg->part[NEWS_PART_COMMENTS]) != 0)
-    {
-        rc = NEWS_ERROR;
-    }
-
-    news_cpage_free(&cp);
+    rc = news_article_comment_html(st, txn, id, cpage, join,
+                                   &pg->part[NEWS_PART_COMMENTS]);
 
     if (rc == NEWS_NOTFOUND) {
         return MDB_NOTFOUND;

@@ -231,6 +231,11 @@ typedef struct {
     size_t        pieces;
     size_t        old;          /* of them in the older place */
     size_t        bytes;        /* the pieces' */
+    uint64_t      split;        /* bit i: th[i] is a piece's first chunk,
+                                   its others in more */
+    news_buf_t    more;         /* those others, as news_str_t into the
+                                   map, in the order read */
+    uint16_t      more_at[NEWS_COMMENTS_PAGE];  /* thread i's first there */
     news_buf_t    joined;       /* the pieces of more than one chunk */
 } news_cpage_t;
 
@@ -240,9 +245,19 @@ void news_cpage_free(news_cpage_t *cp);
 
 /*
  * comment page N of article id with its pieces (NEWS_NOTFOUND: none; cp
- * is then empty); the caller news_cpage_free()s cp whatever is returned
+ * is then empty), each thread's HTML in one piece (th): a piece of more
+ * than one chunk joined in cp->joined.  The caller news_cpage_free()s cp
+ * whatever is returned.
  */
 int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_cpage_t *cp);
+
+/*
+ * The same, a piece of more than one chunk left where it is stored (its
+ * first chunk in th, the others in cp->more, bit k of cp->split): for
+ * news_cpage_html alone, which copies every chunk once
+ */
+int news_cpage_read(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned page, news_cpage_t *cp);
 
 /*
@@ -251,6 +266,15 @@ int news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
  */
 int news_cpage_html(const news_cpage_t *cp, news_buf_t *b,
     news_str_t *html);
+
+/*
+ * What a reader reads: comment page N of article id as readers see it,
+ * its HTML (the stored bytes, or its frame and pieces copied into b
+ * once); NEWS_NOTFOUND, NEWS_ERROR (out of memory, or a page the pieces
+ * cannot join) or LMDB's code made the engine's (news_store_code)
+ */
+int news_article_comment_html(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_buf_t *b, news_str_t *html);
 
 /*
  * Comment page `page` of `pages` of article a written as cp now says it

@@ -21,16 +21,20 @@ static int news_comment_pages_cursor(news_store_t *st, MDB_txn *txn,
 static int news_cpage_parse(const void *p, size_t n, news_cpage_t *cp);
 static void news_comment_pieces_key(unsigned char *k, uint64_t id,
     unsigned page);
-static void news_cpage_swap(news_cpage_t *cp, size_t i, size_t j,
-    size_t *at, uint64_t *joined);
+static void news_cpage_swap(news_cpage_t *cp, size_t i, size_t j);
 static void news_swap(void *x, void *y, size_t n);
 static int news_cpage_walk(MDB_cursor *cur, news_cpage_t *cp,
-    const unsigned char *prefix, MDB_cursor_op first, int old, size_t *at,
-    uint64_t *joined);
+    const unsigned char *prefix, MDB_cursor_op first, int old);
 static int news_cpage_piece(news_cpage_t *cp, uint64_t top,
     const void *html, size_t len, int old, size_t *at);
+static size_t news_cpage_find(const news_cpage_t *cp, uint64_t top,
+    size_t from);
 static int news_cpage_chunk(news_cpage_t *cp, size_t k, uint64_t top,
-    unsigned i, const MDB_val *val, size_t *at, uint64_t *joined);
+    unsigned i, const MDB_val *val);
+static const news_str_t *news_cpage_more(const news_cpage_t *cp, size_t k,
+    size_t *n);
+static size_t news_cpage_thread_len(const news_cpage_t *cp, size_t k);
+static int news_cpage_join(news_cpage_t *cp);
 static int news_cpage_beside(const news_cpage_t *cp,
     const news_buf_t *frame);
 static int news_cpage_inline(const news_cpage_t *cp, size_t k);
@@ -99,7 +103,10 @@ news_cpage_init(news_cpage_t *cp)
     cp->pieces = 0;
     cp->old = 0;
     cp->bytes = 0;
+    cp->split = 0;
     memset(cp->chunks, 0, sizeof(cp->chunks));
+    memset(cp->more_at, 0, sizeof(cp->more_at));
+    news_buf_init(&cp->more);
     news_buf_init(&cp->joined);
 }
 
@@ -107,7 +114,48 @@ news_cpage_init(news_cpage_t *cp)
 void
 news_cpage_free(news_cpage_t *cp)
 {
+    news_buf_free(&cp->more);
     news_buf_free(&cp->joined);
+}
+
+
+/* the page with every piece's chunks joined: what a writer compares */
+int
+news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_cpage_t *cp)
+{
+    int  rc;
+
+    rc = news_cpage_read(st, txn, id, page, cp);
+
+    if (rc == NEWS_OK && news_cpage_join(cp) != 0) {
+        return NEWS_ERROR;
+    }
+
+    return rc;
+}
+
+
+/*
+ * A reader's page: its chunks copied once, from the map into b, inside
+ * the read txn; nothing of the map kept past it
+ */
+int
+news_article_comment_html(news_store_t *st, MDB_txn *txn, uint64_t id,
+    unsigned page, news_buf_t *b, news_str_t *html)
+{
+    int           rc;
+    news_cpage_t  cp;
+
+    rc = news_cpage_read(st, txn, id, page, &cp);
+
+    if (rc == NEWS_OK && news_cpage_html(&cp, b, html) != 0) {
+        rc = NEWS_ERROR;
+    }
+
+    news_cpage_free(&cp);
+
+    return rc;
 }
 
 
@@ -115,16 +163,15 @@ news_cpage_free(news_cpage_t *cp)
  * Comment page N of an article and the pieces beside it (articles.h):
  * the page's key, then the keys that begin with it, a piece's first
  * chunk (longer by a top's id) and its next ones (by a chunk's number),
- * in one walk.  A piece of more than one chunk is joined in cp->joined,
- * and pointed to once the walk is done (the buffer grows as it goes).
+ * in one walk.  A piece's chunks are left where they are (th: its first;
+ * cp->more: the others), so that a reader copies each once.
  */
 int
-news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
+news_cpage_read(news_store_t *st, MDB_txn *txn, uint64_t id,
     unsigned page, news_cpage_t *cp)
 {
     int            rc;
-    size_t         k, n, at[NEWS_COMMENTS_PAGE];
-    uint64_t       joined;
+    size_t         k, n;
     MDB_val        key, val;
     MDB_cursor    *cur;
     unsigned char  pk[13], nk[13];
@@ -142,11 +189,9 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
         rc = MDB_CORRUPTED;
     }
 
-    joined = 0;
-
     /* pieces where a store of schema 11 or older put them, then its own */
     if (rc == 0) {
-        rc = news_cpage_walk(cur, cp, pk, MDB_NEXT, 1, at, &joined);
+        rc = news_cpage_walk(cur, cp, pk, MDB_NEXT, 1);
     }
 
     if (rc == -1) {
@@ -154,11 +199,11 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
         news_comment_pieces_key(nk, id, page);
         key.mv_data = nk;
         key.mv_size = sizeof(nk);
-        rc = news_cpage_walk(cur, cp, nk, MDB_SET_RANGE, 0, at, &joined);
+        rc = news_cpage_walk(cur, cp, nk, MDB_SET_RANGE, 0);
 
         /* threads new there came newest first: in their order again */
         for (k = n, n = cp->n; n > 0 && k < n - 1; k++, n--) {
-            news_cpage_swap(cp, k, n - 1, at, &joined);
+            news_cpage_swap(cp, k, n - 1);
         }
     }
 
@@ -168,19 +213,9 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
         return news_store_code(rc);
     }
 
-    if (cp->joined.failed) {
-        return NEWS_ERROR;
-    }
-
+    /* a piece's chunks but its last are full (news_cpage_chunk) */
     for (k = 0; k < cp->n; k++) {
-        if (joined >> k & 1) {
-            cp->piece[k].data = cp->joined.data + at[k];
-            cp->th[k] = cp->piece[k];
-        }
-
-        if (cp->chunks[k] > 0
-            && cp->piece[k].len <= (size_t) cp->chunks[k] * NEWS_CHUNK_BYTES)
-        {
+        if (cp->chunks[k] > 0 && cp->piece[k].len <= NEWS_CHUNK_BYTES) {
             cp->regular |= (uint64_t) 1 << k;
         }
     }
@@ -200,8 +235,7 @@ news_article_comment_page(news_store_t *st, MDB_txn *txn, uint64_t id,
  */
 static int
 news_cpage_walk(MDB_cursor *cur, news_cpage_t *cp,
-    const unsigned char *prefix, MDB_cursor_op first, int old, size_t *at,
-    uint64_t *joined)
+    const unsigned char *prefix, MDB_cursor_op first, int old)
 {
     int                   rc;
     size_t                k;
@@ -230,7 +264,7 @@ news_cpage_walk(MDB_cursor *cur, news_cpage_t *cp,
         if (key.mv_size == NEWS_PIECE_KEY
             ? news_cpage_piece(cp, top, val.mv_data, val.mv_size, old, &k)
             : news_cpage_chunk(cp, k, top, (unsigned) (p[21] << 8 | p[22]),
-                               &val, at, joined))
+                               &val))
         {
             return MDB_CORRUPTED;
         }
@@ -242,8 +276,7 @@ news_cpage_walk(MDB_cursor *cur, news_cpage_t *cp,
 
 /* threads i and j of cp change places, with what the walk keeps of them */
 static void
-news_cpage_swap(news_cpage_t *cp, size_t i, size_t j, size_t *at,
-    uint64_t *joined)
+news_cpage_swap(news_cpage_t *cp, size_t i, size_t j)
 {
     uint64_t  bi, bj;
 
@@ -251,7 +284,7 @@ news_cpage_swap(news_cpage_t *cp, size_t i, size_t j, size_t *at,
     news_swap(&cp->th[i], &cp->th[j], sizeof(cp->th[i]));
     news_swap(&cp->piece[i], &cp->piece[j], sizeof(cp->piece[i]));
     news_swap(&cp->chunks[i], &cp->chunks[j], sizeof(cp->chunks[i]));
-    news_swap(&at[i], &at[j], sizeof(at[i]));
+    news_swap(&cp->more_at[i], &cp->more_at[j], sizeof(cp->more_at[i]));
 
     bi = (uint64_t) 1 << i;
     bj = (uint64_t) 1 << j;
@@ -260,8 +293,8 @@ news_cpage_swap(news_cpage_t *cp, size_t i, size_t j, size_t *at,
         cp->pieced ^= bi | bj;
     }
 
-    if (!(*joined & bi) != !(*joined & bj)) {
-        *joined ^= bi | bj;
+    if (!(cp->split & bi) != !(cp->split & bj)) {
+        cp->split ^= bi | bj;
     }
 }
 
@@ -333,9 +366,7 @@ news_cpage_piece(news_cpage_t *cp, uint64_t top, const void *html,
         return -1;
     }
 
-    for (k = 0; k < cp->n && cp->ids[k] != top; k++) {
-        /* void */
-    }
+    k = news_cpage_find(cp, top, *at);
 
     if (k == cp->n) {
         if (cp->n == NEWS_COMMENTS_PAGE) {
@@ -360,43 +391,166 @@ news_cpage_piece(news_cpage_t *cp, uint64_t top, const void *html,
 
 
 /*
+ * Thread top's place on the page (cp->n: none), next to `from`, the
+ * place of the piece read before it, first: the walk reads pieces newest
+ * first (in the older place, oldest first), so that a full page's walk
+ * looks at each place once or twice, not at every place for each piece
+ */
+static size_t
+news_cpage_find(const news_cpage_t *cp, uint64_t top, size_t from)
+{
+    size_t  k;
+
+    from = from < cp->n ? from : cp->n;
+
+    if (from > 0 && cp->ids[from - 1] == top) {
+        return from - 1;
+    }
+
+    if (from + 1 < cp->n && cp->ids[from + 1] == top) {
+        return from + 1;
+    }
+
+    for (k = 0; k < cp->n && cp->ids[k] != top; k++) {
+        /* void */
+    }
+
+    return k;
+}
+
+
+/*
  * Chunk i of the piece just read (at k): of its top, the next in order,
- * after chunks of NEWS_CHUNK_BYTES each; joined to them (at[k] in
- * cp->joined, bit k of *joined)
+ * after chunks of NEWS_CHUNK_BYTES each; kept where it is stored, after
+ * the piece's others in cp->more (from cp->more_at[k], bit k of
+ * cp->split)
  */
 static int
 news_cpage_chunk(news_cpage_t *cp, size_t k, uint64_t top, unsigned i,
-    const MDB_val *val, size_t *at, uint64_t *joined)
+    const MDB_val *val)
 {
+    size_t             n;
+    news_str_t         c;
+    const news_str_t  *more;
+
     if (k >= cp->n || top != cp->ids[k] || cp->chunks[k] == 0
         || i != cp->chunks[k]
-        || cp->piece[k].len != (size_t) cp->chunks[k] * NEWS_CHUNK_BYTES
         || val->mv_size == 0 || val->mv_size > NEWS_CHUNK_BYTES)
     {
         return -1;
     }
 
-    if (!(*joined >> k & 1)) {
-        at[k] = cp->joined.len;
-        news_buf_add(&cp->joined, cp->piece[k].data, cp->piece[k].len);
-        *joined |= (uint64_t) 1 << k;
+    /* the chunk before it is full */
+    more = news_cpage_more(cp, k, &n);
+    c = n ? more[n - 1] : cp->piece[k];
+
+    if (c.len != NEWS_CHUNK_BYTES
+        || (n == 0 && cp->more.len / sizeof(news_str_t) > UINT16_MAX))
+    {
+        return -1;
     }
 
-    news_buf_add(&cp->joined, val->mv_data, val->mv_size);
-    cp->piece[k].len += val->mv_size;
-    cp->th[k].len = cp->piece[k].len;
-    cp->chunks[k]++;
-    cp->bytes += val->mv_size;
+    if (n == 0) {
+        cp->more_at[k] = (uint16_t) (cp->more.len / sizeof(news_str_t));
+        cp->split |= (uint64_t) 1 << k;
+    }
 
-    return 0;
+    c.data = val->mv_data;
+    c.len = val->mv_size;
+    news_buf_add(&cp->more, &c, sizeof(c));
+    cp->chunks[k]++;
+    cp->bytes += c.len;
+
+    /* out of memory: the walk ends, the page unread */
+    return cp->more.failed ? -1 : 0;
 }
 
 
+/* the chunks of thread k after its first (*n of them; none once joined) */
+static const news_str_t *
+news_cpage_more(const news_cpage_t *cp, size_t k, size_t *n)
+{
+    if (!(cp->split >> k & 1)) {
+        *n = 0;
+        return NULL;
+    }
+
+    *n = (size_t) cp->chunks[k] - 1;
+
+    return (const news_str_t *) (void *) cp->more.data + cp->more_at[k];
+}
+
+
+/* thread k's HTML: its bytes, in its chunks or in one piece */
+static size_t
+news_cpage_thread_len(const news_cpage_t *cp, size_t k)
+{
+    size_t             i, n, len;
+    const news_str_t  *more;
+
+    more = news_cpage_more(cp, k, &n);
+
+    for (i = 0, len = cp->th[k].len; i < n; i++) {
+        len += more[i].len;
+    }
+
+    return len;
+}
+
+
+/*
+ * Every piece of several chunks in one piece, in cp->joined (sized once,
+ * so that what points into it stays put), for what compares or renders
+ * a thread whole
+ */
+static int
+news_cpage_join(news_cpage_t *cp)
+{
+    size_t             i, k, n, at, total;
+    const news_str_t  *more;
+
+    for (k = 0, total = 0; k < cp->n; k++) {
+        total += (cp->split >> k & 1) ? news_cpage_thread_len(cp, k) : 0;
+    }
+
+    if (total == 0 || news_buf_reserve(&cp->joined, total) != 0) {
+        return total == 0 ? 0 : -1;
+    }
+
+    for (k = 0; k < cp->n; k++) {
+        more = news_cpage_more(cp, k, &n);
+
+        if (more == NULL) {
+            continue;
+        }
+
+        at = cp->joined.len;
+        news_buf_add(&cp->joined, cp->th[k].data, cp->th[k].len);
+
+        for (i = 0; i < n; i++) {
+            news_buf_add(&cp->joined, more[i].data, more[i].len);
+        }
+
+        cp->piece[k].data = cp->joined.data + at;
+        cp->piece[k].len = cp->joined.len - at;
+        cp->th[k] = cp->piece[k];
+    }
+
+    cp->split = 0;
+
+    return cp->joined.failed ? -1 : 0;
+}
+
+
+/*
+ * The frame's bytes around its threads and each thread's, its chunks
+ * where they are stored: b grows once, to the page's size
+ */
 int
 news_cpage_html(const news_cpage_t *cp, news_buf_t *b, news_str_t *html)
 {
-    size_t             i, at;
-    const news_str_t  *page;
+    size_t             i, k, n, at, len;
+    const news_str_t  *page, *more;
 
     page = &cp->page.part[0];
 
@@ -405,11 +559,24 @@ news_cpage_html(const news_cpage_t *cp, news_buf_t *b, news_str_t *html)
         return 0;
     }
 
+    for (k = 0, len = cp->start + page->len - cp->end; k < cp->n; k++) {
+        len += news_cpage_thread_len(cp, k);
+    }
+
+    if (news_buf_reserve(b, len) != 0) {
+        return -1;
+    }
+
     at = b->len;
     news_buf_add(b, page->data, cp->start);
 
-    for (i = 0; i < cp->n; i++) {
-        news_buf_add(b, cp->th[i].data, cp->th[i].len);
+    for (k = 0; k < cp->n; k++) {
+        news_buf_add(b, cp->th[k].data, cp->th[k].len);
+        more = news_cpage_more(cp, k, &n);
+
+        for (i = 0; i < n; i++) {
+            news_buf_add(b, more[i].data, more[i].len);
+        }
     }
 
     news_buf_add(b, page->data + cp->end, page->len - cp->end);

@@ -268,20 +268,14 @@ static int
 news_read_oldest(news_reader_t *rd, news_article_view_t *v, unsigned cpage,
     news_err_t *err)
 {
-    int           rc;
-    news_cpage_t  cp;
+    int  rc;
 
     if (cpage < 2) {
         return NEWS_OK;
     }
 
-    rc = news_article_comment_page(rd->st, rd->txn, v->id, cpage, &cp);
-
-    if (rc == NEWS_OK && news_cpage_html(&cp, &rd->join, &v->comments) != 0) {
-        rc = NEWS_ERROR;
-    }
-
-    news_cpage_free(&cp);
+    rc = news_article_comment_html(rd->st, rd->txn, v->id, cpage, &rd->join,
+                                   &v->comments);
 
     if (rc != NEWS_OK) {
         return news_err_set(err, rc, "reading an article's comments");

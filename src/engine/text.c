@@ -588,19 +588,14 @@ news_be64_put(unsigned char *p, uint64_t v)
 }
 
 
+/* written out, not a loop: the compiler makes it one load and a swap */
 uint64_t
 news_be64_get(const unsigned char *p)
 {
-    int       i;
-    uint64_t  v;
-
-    v = 0;
-
-    for (i = 0; i < 8; i++) {
-        v = (v << 8) | p[i];
-    }
-
-    return v;
+    return (uint64_t) p[0] << 56 | (uint64_t) p[1] << 48
+           | (uint64_t) p[2] << 40 | (uint64_t) p[3] << 32
+           | (uint64_t) p[4] << 24 | (uint64_t) p[5] << 16
+           | (uint64_t) p[6] << 8 | (uint64_t) p[7];
 }
 
 

@@ -395,16 +395,82 @@ stored_page(uint64_t article, unsigned page, size_t *n)
 }
 
 
-/* a comment's pages are those a full render of the article makes */
+/*
+ * Every comment page as a reader reads it (its chunks copied once, from
+ * where they are stored) is the page read with its pieces joined, byte
+ * for byte; and how many of its threads are in several chunks (*split)
+ */
+static int
+reads_alike(uint64_t article, size_t *split)
+{
+    int           same, rc;
+    size_t        k;
+    unsigned      page;
+    MDB_txn      *txn;
+    news_buf_t    b, join;
+    news_err_t    err;
+    news_str_t    html, joined;
+    news_cpage_t  cp;
+
+    same = 1;
+    *split = 0;
+    news_buf_init(&b);
+    news_buf_init(&join);
+    news_store_read(&st, &txn, &err);
+
+    for (page = 1; same; page++) {
+        news_buf_reset(&b);
+        news_buf_reset(&join);
+        rc = news_article_comment_html(&st, txn, article, page, &b, &html);
+
+        if (news_article_comment_page(&st, txn, article, page, &cp)
+            != rc)
+        {
+            same = 0;
+        }
+
+        if (rc != NEWS_OK) {
+            news_cpage_free(&cp);
+            break;
+        }
+
+        for (k = 0; k < cp.n; k++) {
+            *split += cp.chunks[k] > 1;
+        }
+
+        same = same && news_cpage_html(&cp, &join, &joined) == 0
+               && html.len == joined.len
+               && memcmp(html.data, joined.data, html.len) == 0;
+        news_cpage_free(&cp);
+    }
+
+    news_store_read_done(&st);
+    news_buf_free(&b);
+    news_buf_free(&join);
+
+    return same;
+}
+
+
+/*
+ * A comment's pages are those a full render of the article makes, and a
+ * reader reads each as it is stored (reads_alike)
+ */
 static int
 as_full(uint64_t art)
 {
     int          same;
+    size_t       split;
     char        *inc, *full;
     MDB_txn     *txn;
     news_err_t   err;
 
     inc = all_pages(art);
+
+    if (!reads_alike(art, &split)) {
+        free(inc);
+        return 0;
+    }
 
     news_store_write(&st, &txn, &err);
     news_article_refresh(&st, txn, art, 4000, &err);
@@ -675,6 +741,10 @@ test_pieces(void)
     free(c0b);
     free(other);
     free(otherb);
+    i = reads_alike(art, &n2);
+    ok(i && n2 == 1, "a reader's page, the long thread's chunks copied "
+       "from where they are stored, is the joined page byte for byte (%zu "
+       "thread in chunks)", n2);
     ok(as_full(art), "as a full render has it");
 
     /* the thread grows past its chunks, then shrinks back */
@@ -714,6 +784,31 @@ test_pieces(void)
     ok(as_full(art), "as a full render has it");
     ok(violations() == 0, "newsctl check is clean");
     free(page);
+
+    /*
+     * two threads new beside a page stored whole, each just over a chunk
+     * (4 KB beside it at most): read newest first, put back in their
+     * order with their chunks
+     */
+    put_article("{\"title\":\"Beside\",\"body\":\"b\"}", &art);
+    post(art, 0, "alice", "the first thread", &x, &err);
+    body = long_body(1500, 400);
+    post(art, 0, "bob", body, &y, &err);
+    free(body);
+    ok(as_full(art), "a page written whole");
+    body = long_body(1525, 401);
+    post(art, 0, "carol", body, &top, &err);
+    free(body);
+    body = long_body(1525, 402);
+    post(art, 0, "dave", body, &r, &err);
+    free(body);
+    i = reads_alike(art, &n2);
+    is_int(pieces_of(art, &page, &n, &chunks, &largest), 2,
+           "two threads beside it");
+    ok(i && n2 >= 1 && chunks == n2, "the reader's page is the joined page, "
+       "the new threads' chunks in their places (%zu in chunks)", n2);
+    free(page);
+    ok(as_full(art), "as a full render has it");
 
     /* what newsctl check refuses */
     put_article("{\"title\":\"Checked\",\"body\":\"b\"}", &art);
