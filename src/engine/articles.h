@@ -202,7 +202,10 @@ int news_article_page(news_store_t *st, MDB_txn *txn, uint64_t id,
  * writes is next to its record, state, summary and teaser, on the leaves
  * it writes anyway.  A reader's lookup is one cursor walk from the page's
  * key and one seek to its pieces (a page holds at most NEWS_COMMENTS_PAGE
- * threads of bounded size: a bounded walk).  A store of schema 11 or
+ * threads of bounded size: a bounded walk), and its page the frame's
+ * bytes and the chunks copied once, from the map into the reader's
+ * buffer (news_article_comment_html); what compares or renders a thread
+ * whole reads it joined (news_article_comment_page).  A store of schema 11 or
  * older kept a piece as one value right after its page (id . 'C' . be32
  * N . be64 top); the reader takes those too, and the first writable open
  * moves them here (news_comment_pages_chunk).
