@@ -11,8 +11,9 @@
  * "bench-%06d" (bench/gen-articles), of which each comment takes one at
  * random.  BATCH users are added first (one commit, not counted); each
  * comment is posted by one of them through the same checks as an HTTP
- * post (standing, rate, words, duplicate), and the batch's pages are
- * rendered by the writer's flush, as in nginx.
+ * post (standing, rate, words, duplicate), each in a txn nested in the
+ * batch's as the shared writer's batch nests each slot, and the batch's
+ * pages are rendered by the writer's flush, as in nginx.
  *
  * How a page is known as written: LMDB copies every page a txn changes
  * to a page number that is either past the last page of the snapshot
@@ -94,6 +95,7 @@ typedef struct {
     news_store_t           *st;
     news_actor_t           *actors;
     unsigned                batch;
+    unsigned                next;       /* the post being written */
     unsigned                articles;
     unsigned long           serial;
     int64_t                 now;
@@ -408,17 +410,37 @@ post_one(post_batch_t *pb, MDB_txn *txn, news_actor_t *a, news_err_t *err)
 }
 
 
+/* one post of the batch, as its own write (news_writer_nest's apply) */
 static int
-post_batch(news_store_t *st, MDB_txn *txn, void *arg, news_err_t *err)
+post_nested(news_store_t *st, MDB_txn *txn, void *arg, news_err_t *err)
 {
-    unsigned       i;
     post_batch_t  *pb = arg;
 
     (void) st;
 
-    for (i = 0; i < pb->batch; i++) {
-        if (post_one(pb, txn, &pb->actors[i], err) != NEWS_OK) {
-            return err->code;
+    return post_one(pb, txn, &pb->actors[pb->next], err);
+}
+
+
+/*
+ * The batch as the shared writer applies its slots: each post nested in
+ * the batch's txn (one refused is undone alone), the batch's pages at
+ * the end by the writer's flush
+ */
+static int
+post_batch(news_store_t *st, MDB_txn *txn, void *arg, news_err_t *err)
+{
+    post_batch_t     *pb = arg;
+    news_write_op_t   op;
+
+    for (pb->next = 0; pb->next < pb->batch; pb->next++) {
+        memset(&op, 0, sizeof(op));
+        op.apply = post_nested;
+        op.arg = pb;
+
+        if (news_writer_nest(st, txn, &op) != NEWS_OK || op.rc != NEWS_OK) {
+            *err = op.err;
+            return op.rc;
         }
     }
 
@@ -564,6 +586,7 @@ main(int argc, char **argv)
         memset(&op, 0, sizeof(op));
         op.apply = post_batch;
         op.arg = &pb;
+        op.nests = 1;
         pb.now++;
 
         thread_cpu(&u0, &s0);

@@ -93,6 +93,11 @@ static const char *news_view_string(const cJSON *obj, const char *name);
 static double news_view_number(const cJSON *obj, const char *name,
     double max, double none);
 static int64_t news_view_time(const cJSON *obj, const char *name);
+static int news_json_member_span(const char *p, size_t n, const char *name,
+    size_t *from, size_t *to);
+static int news_json_string_end(const char *p, size_t n, size_t i,
+    size_t *end);
+static int news_json_space(char c);
 
 
 int
@@ -998,6 +1003,148 @@ news_json_parse(const void *data, size_t len, int *oom)
     *oom = obj == NULL && news_json_failed;
 
     return obj;
+}
+
+
+/*
+ * A JSON object parsed with the string value of its top-level member
+ * `name` left out (read as ""): a stored article's record without its
+ * body, for what shows only its other fields.  The text is parsed whole
+ * when the member is not found as such.
+ */
+cJSON *
+news_json_parse_without(const void *data, size_t len, const char *name,
+    int *oom)
+{
+    char    *copy;
+    size_t   from, to;
+    cJSON   *obj;
+
+    if (news_json_member_span(data, len, name, &from, &to) != 0) {
+        return news_json_parse(data, len, oom);
+    }
+
+    copy = malloc(len - (to - from) + 1);
+    if (copy == NULL) {
+        *oom = 1;
+        return NULL;
+    }
+
+    memcpy(copy, data, from);
+    memcpy(copy + from, (const char *) data + to, len - to);
+
+    obj = news_json_parse(copy, len - (to - from), oom);
+    free(copy);
+
+    return obj;
+}
+
+
+/*
+ * Where the characters of the string value of top-level member `name`
+ * lie in JSON object text p (between its quotes: [*from, *to)); -1 when
+ * there is no such member or the text ends early.  Strings are skipped
+ * by their quotes, so a long value costs a memchr, not a parse.
+ */
+static int
+news_json_member_span(const char *p, size_t n, const char *name,
+    size_t *from, size_t *to)
+{
+    size_t  i, end, len, depth;
+
+    len = strlen(name);
+    depth = 0;
+
+    for (i = 0; i < n; i++) {
+
+        if (p[i] == '{' || p[i] == '[') {
+            depth++;
+            continue;
+        }
+
+        if (p[i] == '}' || p[i] == ']') {
+            if (depth-- <= 1) {
+                return -1;
+            }
+
+            continue;
+        }
+
+        if (p[i] != '"') {
+            continue;
+        }
+
+        if (news_json_string_end(p, n, i + 1, &end) != 0) {
+            return -1;
+        }
+
+        /* a string followed by ':' is a member's name */
+        if (depth == 1 && end - (i + 1) == len
+            && memcmp(p + i + 1, name, len) == 0)
+        {
+            for (i = end + 1; i < n && news_json_space(p[i]); i++) {
+                /* void */
+            }
+
+            if (i < n && p[i] == ':') {
+                for (i++; i < n && news_json_space(p[i]); i++) {
+                    /* void */
+                }
+
+                if (i == n || p[i] != '"'
+                    || news_json_string_end(p, n, i + 1, &end) != 0)
+                {
+                    return -1;
+                }
+
+                *from = i + 1;
+                *to = end;
+
+                return 0;
+            }
+        }
+
+        i = end;
+    }
+
+    return -1;
+}
+
+
+/* the closing quote of the string whose characters begin at p[i] */
+static int
+news_json_string_end(const char *p, size_t n, size_t i, size_t *end)
+{
+    size_t       k;
+    const char  *q;
+
+    while (i < n) {
+        q = memchr(p + i, '"', n - i);
+        if (q == NULL) {
+            return -1;
+        }
+
+        /* escaped when an odd number of backslashes comes before it */
+        for (k = (size_t) (q - p); k > i && p[k - 1] == '\\'; k--) {
+            /* void */
+        }
+
+        if (((size_t) (q - p) - k) % 2 == 0) {
+            *end = (size_t) (q - p);
+            return 0;
+        }
+
+        i = (size_t) (q - p) + 1;
+    }
+
+    return -1;
+}
+
+
+static int
+news_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
 

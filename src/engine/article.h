@@ -123,4 +123,12 @@ void news_article_free(news_article_t *a);
  */
 cJSON *news_json_parse(const void *data, size_t len, int *oom);
 
+/*
+ * The same with the string value of top-level member `name` left out
+ * (read as ""): a record's fields without its body, for a fraction of
+ * the parse
+ */
+cJSON *news_json_parse_without(const void *data, size_t len,
+    const char *name, int *oom);
+
 #endif /* NEWS_ARTICLE_H */

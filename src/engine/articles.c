@@ -25,8 +25,11 @@
 
 static int news_article_get(news_store_t *st, MDB_txn *txn, uint64_t id,
     MDB_val *val, news_err_t *err);
-static int news_article_parse(const MDB_val *val, uint64_t id, cJSON **obj,
+static int news_article_view_of(news_store_t *st, MDB_txn *txn,
+    uint64_t id, const char *without, news_article_t *a, cJSON **rec,
     news_err_t *err);
+static int news_article_parse(const MDB_val *val, uint64_t id,
+    const char *without, cJSON **obj, news_err_t *err);
 static int news_article_record(const MDB_val *val, uint64_t id,
     news_article_t *a, news_err_t *err);
 static int news_slug_get(news_store_t *st, MDB_txn *txn, const char *slug,
@@ -649,10 +652,27 @@ int
 news_article_view(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, cJSON **rec, news_err_t *err)
 {
+    return news_article_view_of(st, txn, id, NULL, a, rec, err);
+}
+
+
+int
+news_article_view_head(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_article_t *a, cJSON **rec, news_err_t *err)
+{
+    return news_article_view_of(st, txn, id, "body", a, rec, err);
+}
+
+
+/* news_article_view's, the record's member `without` left out if set */
+static int
+news_article_view_of(news_store_t *st, MDB_txn *txn, uint64_t id,
+    const char *without, news_article_t *a, cJSON **rec, news_err_t *err)
+{
     MDB_val  val;
 
     if (news_article_get(st, txn, id, &val, err) != NEWS_OK
-        || news_article_parse(&val, id, rec, err) != NEWS_OK)
+        || news_article_parse(&val, id, without, rec, err) != NEWS_OK)
     {
         return err->code;
     }
@@ -693,7 +713,7 @@ news_article_record(const MDB_val *val, uint64_t id, news_article_t *a,
     int     rc;
     cJSON  *obj;
 
-    if (news_article_parse(val, id, &obj, err) != NEWS_OK) {
+    if (news_article_parse(val, id, NULL, &obj, err) != NEWS_OK) {
         return err->code;
     }
 
@@ -706,12 +726,15 @@ news_article_record(const MDB_val *val, uint64_t id, news_article_t *a,
 
 /* a stored record's JSON, a lack of memory told apart from damage */
 static int
-news_article_parse(const MDB_val *val, uint64_t id, cJSON **obj,
-    news_err_t *err)
+news_article_parse(const MDB_val *val, uint64_t id, const char *without,
+    cJSON **obj, news_err_t *err)
 {
     int  oom;
 
-    *obj = news_json_parse(val->mv_data, val->mv_size, &oom);
+    *obj = without == NULL
+           ? news_json_parse(val->mv_data, val->mv_size, &oom)
+           : news_json_parse_without(val->mv_data, val->mv_size, without,
+                                     &oom);
     if (*obj == NULL) {
         return oom ? news_err_set(err, NEWS_ERROR, "out of memory")
                    : news_err_set(err, NEWS_ERROR, "article %llu: corrupt "

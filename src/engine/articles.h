@@ -321,6 +321,10 @@ int news_article_load(news_store_t *st, MDB_txn *txn, uint64_t id,
 int news_article_view(news_store_t *st, MDB_txn *txn, uint64_t id,
     news_article_t *a, cJSON **rec, news_err_t *err);
 
+/* the same without the body (a->body is ""): a comment batch's pages */
+int news_article_view_head(news_store_t *st, MDB_txn *txn, uint64_t id,
+    news_article_t *a, cJSON **rec, news_err_t *err);
+
 
 /*
  * Walks published articles newest first (of a section or tag when

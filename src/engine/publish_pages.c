@@ -98,8 +98,11 @@ news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
         return news_err_set(err, rc, "reading an article's state");
     }
 
-    /* its fields as they are (the write that stored them checked them) */
-    if (news_article_view(st, txn, id, &a, &rec, err) != NEWS_OK) {
+    /*
+     * its fields as they are (the write that stored them checked them),
+     * but its body: nothing a comment writes shows it
+     */
+    if (news_article_view_head(st, txn, id, &a, &rec, err) != NEWS_OK) {
         /* deleted later in the same batch: nothing to show */
         return err->code == NEWS_NOTFOUND ? NEWS_OK : err->code;
     }

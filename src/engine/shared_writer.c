@@ -395,6 +395,7 @@ news_shared_lead(news_shared_t *sh, news_writer_t *w, news_write_pt apply)
     op.apply = news_shared_apply;
     op.arg = &b;
     op.ended = news_shared_ended;
+    op.nests = 1;
 
     (void) news_writer_run(w, &op);
 

@@ -13,6 +13,8 @@
 
 
 static void news_writer_lead(news_writer_t *w);
+static int news_writer_one(news_store_t *st, MDB_txn *txn,
+    news_write_op_t *op);
 static int news_writer_apply(news_writer_t *w, news_write_op_t *batch,
     MDB_txn **txn, news_err_t *err);
 static int news_writer_wrote(news_writer_t *w, uint64_t txnid);
@@ -358,7 +360,8 @@ news_writer_sync(news_writer_t *w, news_err_t *err)
 
 /*
  * In the leader's thread, without the lock, so others queue meanwhile.
- * Each write runs in a nested txn: one that fails is undone alone.  What
+ * Each write runs in a nested txn: one that fails is undone alone (an op
+ * that nests its own writes runs as it is, news_writer_one).  What
  * fails the whole batch (the map is full) is returned, the txn ended;
  * else the txn is left to commit.
  *
@@ -390,7 +393,7 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, MDB_txn **ptxn,
     for (op = batch; op; op = op->next) {
 
         /* a full map poisons the txn: the batch fails with it */
-        if (news_writer_nest(st, txn, op) != NEWS_OK) {
+        if (news_writer_one(st, txn, op) != NEWS_OK) {
             *err = op->err;
             st->batching = 0;
             news_store_abort(st, txn);
@@ -408,6 +411,24 @@ news_writer_apply(news_writer_t *w, news_write_op_t *batch, MDB_txn **ptxn,
     *ptxn = txn;
 
     return NEWS_OK;
+}
+
+
+/*
+ * One op of the batch: nested, unless it nests its own writes (a nested
+ * txn has LMDB allocate 3 MiB of page lists; two levels of them a post
+ * had glibc give the heap back and fault it in again, post after post)
+ */
+static int
+news_writer_one(news_store_t *st, MDB_txn *txn, news_write_op_t *op)
+{
+    if (!op->nests) {
+        return news_writer_nest(st, txn, op);
+    }
+
+    op->rc = op->apply(st, txn, op->arg, &op->err);
+
+    return op->rc;
 }
 
 

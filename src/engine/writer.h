@@ -47,6 +47,13 @@ struct news_write_op_s {
      */
     void             (*ended)(news_write_op_t *op);
 
+    /*
+     * Set when apply nests each of its own writes (the shared writer's
+     * batch of posts): it runs in the batch's txn itself, not nested
+     * once more, and its failure fails the batch, as a full map does
+     */
+    int                nests;
+
     int                rc;          /* out: NEWS_* */
     news_err_t         err;         /* out */
     int                done;

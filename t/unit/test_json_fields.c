@@ -247,6 +247,57 @@ test_hosts(void)
 }
 
 
+/*
+ * news_json_parse_without: the top-level member's string emptied, every
+ * other byte parsed as it was; nested members of that name, a string
+ * that only reads like it, escapes before a closing quote, spaces around
+ * the colon; a text without it (or where it is no string) parsed whole
+ */
+static void
+test_parse_without(void)
+{
+    int     oom;
+    size_t  i;
+    cJSON  *got, *want;
+
+    static const struct {
+        const char  *text;
+        const char  *want;
+    } cases[] = {
+        { "{\"a\":\"x\",\"body\":\"long \\\"quoted\\\" \\\\ text\","
+          "\"c\":{\"body\":\"inner\"},\"d\":1}",
+          "{\"a\":\"x\",\"body\":\"\",\"c\":{\"body\":\"inner\"},\"d\":1}" },
+        { "{\"c\":{\"body\":\"in\"},\"t\":[\"body\",{\"body\":1}],"
+          "\"body\":\"out\"}",
+          "{\"c\":{\"body\":\"in\"},\"t\":[\"body\",{\"body\":1}],"
+          "\"body\":\"\"}" },
+        { "{\"t\":\"body\",\"body\":\"x\"}", "{\"t\":\"body\",\"body\":\"\"}" },
+        { "{\"body\":\"ends \\\\\\\\\",\"z\":2}", "{\"body\":\"\",\"z\":2}" },
+        { "{ \"body\" :\n \"x\" , \"y\" : 1 }", "{\"body\":\"\",\"y\":1}" },
+        { "{\"bodys\":\"x\",\"y\":\"body\"}",
+          "{\"bodys\":\"x\",\"y\":\"body\"}" },
+        { "{\"body\":7}", "{\"body\":7}" },
+        { "{\"body\":\"\\u00e9t\\u00e9\"}", "{\"body\":\"\"}" },
+    };
+
+    for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        got = news_json_parse_without(cases[i].text, strlen(cases[i].text),
+                                      "body", &oom);
+        want = cJSON_Parse(cases[i].want);
+        ok(got != NULL && want != NULL && cJSON_Compare(got, want, 1),
+           "parse without body: case %zu", i);
+        cJSON_Delete(got);
+        cJSON_Delete(want);
+    }
+
+    got = news_json_parse_without("{\"body\":\"abc", 12, "body", &oom);
+    ok(got == NULL && !oom, "a text that ends in the string is not JSON");
+    got = news_json_parse_without("{\"a\":1,\"body\":\"x\"}", 7, "body",
+                                  &oom);
+    ok(got == NULL && !oom, "only len bytes are read");
+}
+
+
 int
 main(void)
 {
@@ -255,6 +306,7 @@ main(void)
     test_articles(records, sizeof(records) / sizeof(records[0]), 1);
     test_record_numbers();
     test_hosts();
+    test_parse_without();
 
     return done_testing();
 }
