@@ -369,11 +369,12 @@ written_bytes(void)
 static int
 post_one(post_batch_t *pb, MDB_txn *txn, news_actor_t *a, news_err_t *err)
 {
-    char            slug[32], body[128];
-    unsigned        retry;
-    uint64_t        id;
-    news_screen_t   screen;
-    news_comment_t  c;
+    char                slug[32], body[128];
+    unsigned            retry;
+    uint64_t            id;
+    news_screen_t       screen;
+    news_comment_t      c;
+    news_author_tail_t  tail;
 
     snprintf(slug, sizeof(slug), "bench-%06u",
              (unsigned) (random() % pb->articles));
@@ -392,8 +393,9 @@ post_one(post_batch_t *pb, MDB_txn *txn, news_actor_t *a, news_err_t *err)
 
     if (news_comment_standing(pb->st, txn, a, pb->now, &screen, err)
         != NEWS_OK
-        || news_comment_rate(pb->st, txn, a->id, pb->now, 60,
-                             pb->policy.rate, &retry, err) != NEWS_OK
+        || news_author_tail_get(pb->st, txn, a->id, &tail, err) != NEWS_OK
+        || news_author_tail_rate(&tail, pb->now, 60, pb->policy.rate,
+                                 &retry, err) != NEWS_OK
         || news_comment_screen(pb->st, txn, body, &screen, err) != NEWS_OK
         || news_comment_duplicate(pb->st, txn, a->id, body,
                                   pb->now - NEWS_DUPLICATE_WINDOW, err)
@@ -405,8 +407,13 @@ post_one(post_batch_t *pb, MDB_txn *txn, news_actor_t *a, news_err_t *err)
         return err->code;
     }
 
-    return c.status == NEWS_COMMENT_VISIBLE
-           ? news_standing_count(pb->st, txn, a->id, 1, err) : NEWS_OK;
+    /* the poster's tail written once, as service.c's post does */
+    if (c.status == NEWS_COMMENT_VISIBLE) {
+        (void) news_author_tail_count(&tail, 1);
+    }
+
+    return news_author_tail_put(pb->st, txn, a->id, &tail,
+                                "writing the posting rate", err);
 }
 
 

@@ -290,22 +290,12 @@ news_comment_rate(news_store_t *st, MDB_txn *txn, uint64_t user_id,
 {
     news_author_tail_t  t;
 
-    if (news_author_tail_get(st, txn, user_id, &t, err) != NEWS_OK) {
+    if (news_author_tail_get(st, txn, user_id, &t, err) != NEWS_OK
+        || news_author_tail_rate(&t, now, window, max, retry, err)
+           != NEWS_OK)
+    {
         return err->code;
     }
-
-    if (now - t.start >= (int64_t) window || now < t.start) {
-        t.start = now;
-        t.posts = 0;
-    }
-
-    if (t.posts >= max) {
-        *retry = (unsigned) (t.start + window - now);
-        return news_err_set(err, NEWS_LIMITED, "you are posting too fast; "
-                            "try again in %u seconds", *retry);
-    }
-
-    t.posts++;
 
     return news_author_tail_put(st, txn, user_id, &t,
                                 "writing the posting rate", err);

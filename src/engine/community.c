@@ -154,14 +154,46 @@ news_standing_count(news_store_t *st, MDB_txn *txn, uint64_t uid,
         return err->code;
     }
 
-    if (approved ? t.approved == UINT32_MAX : t.approved == 0) {
+    if (!news_author_tail_count(&t, approved)) {
         return NEWS_OK;
     }
 
-    t.approved = approved ? t.approved + 1 : 0;
-
     return news_author_tail_put(st, txn, uid, &t,
                                 "writing a reader's standing", err);
+}
+
+
+int
+news_author_tail_count(news_author_tail_t *t, int approved)
+{
+    if (approved ? t->approved == UINT32_MAX : t->approved == 0) {
+        return 0;
+    }
+
+    t->approved = approved ? t->approved + 1 : 0;
+
+    return 1;
+}
+
+
+int
+news_author_tail_rate(news_author_tail_t *t, int64_t now, unsigned window,
+    unsigned max, unsigned *retry, news_err_t *err)
+{
+    if (now - t->start >= (int64_t) window || now < t->start) {
+        t->start = now;
+        t->posts = 0;
+    }
+
+    if (t->posts >= max) {
+        *retry = (unsigned) (t->start + window - now);
+        return news_err_set(err, NEWS_LIMITED, "you are posting too fast; "
+                            "try again in %u seconds", *retry);
+    }
+
+    t->posts++;
+
+    return NEWS_OK;
 }
 
 

@@ -90,6 +90,17 @@ int news_author_tail_put(news_store_t *st, MDB_txn *txn, uint64_t uid,
     const news_author_tail_t *t, const char *what, news_err_t *err);
 int news_author_tails_fill(news_store_t *st, MDB_txn *txn, news_err_t *err);
 
+/*
+ * A tail in hand, for a post that writes it once: one more post in its
+ * posting rate's window (`window` seconds, at most `max` posts), or
+ * NEWS_LIMITED with *retry seconds and the tail as it was; and its count
+ * of comments gone public moved on (approved 1) or reset (0), 1 when it
+ * changed
+ */
+int news_author_tail_rate(news_author_tail_t *t, int64_t now,
+    unsigned window, unsigned max, unsigned *retry, news_err_t *err);
+int news_author_tail_count(news_author_tail_t *t, int approved);
+
 
 /* a reason as given: UTF-8, no control characters, at most the max */
 int news_reason_check(const char *s, size_t n, news_err_t *err);

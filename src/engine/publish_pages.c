@@ -22,7 +22,7 @@
 
 
 static int news_article_flush_one(news_store_t *st, MDB_txn *txn,
-    unsigned i, news_err_t *err);
+    unsigned i, int *changed, news_err_t *err);
 static int news_article_flush_whole(news_store_t *st, MDB_txn *txn,
     unsigned i, news_err_t *err);
 static int news_article_splice(news_store_t *st, MDB_txn *txn,
@@ -51,29 +51,39 @@ int
 news_articles_flush(news_store_t *st, MDB_txn *txn, void *arg,
     news_err_t *err)
 {
-    int       rc;
+    int       rc, changed;
     unsigned  i;
 
     (void) arg;
 
     rc = NEWS_OK;
+    changed = 0;
 
     for (i = 0; rc == NEWS_OK && i < st->ndirty; i++) {
         if (st->dirty[i].article != 0) {
-            rc = news_article_flush_one(st, txn, i, err);
+            rc = news_article_flush_one(st, txn, i, &changed, err);
         }
     }
 
     st->ndirty = 0;
 
+    /* the store's change time, once a batch: every article's is the same */
+    if (rc == NEWS_OK && changed) {
+        rc = news_store_touch(st, txn, st->dirty_now, err);
+    }
+
     return rc;
 }
 
 
-/* the article of dirty entry i, with every later entry of it */
+/*
+ * The article of dirty entry i, with every later entry of it; *changed
+ * set when it wrote the article's pages (the store's change time is its
+ * caller's to write)
+ */
 static int
 news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
-    news_err_t *err)
+    int *changed, news_err_t *err)
 {
     int              rc, live;
     size_t           n, k;
@@ -168,9 +178,7 @@ news_article_flush_one(news_store_t *st, MDB_txn *txn, unsigned i,
         rc = news_article_featured(st, txn, &a, &cst, err);
     }
 
-    if (rc == NEWS_OK) {
-        rc = news_store_touch(st, txn, st->dirty_now, err);
-    }
+    *changed = 1;
 
     if (rc == NEWS_OK) {
         rc = news_cstate_put(st, txn, &a, &cst, err);

@@ -441,7 +441,10 @@ news_comment_change(news_writer_t *w, const news_comment_policy_t *p,
  * The order matters: the article first (a missing one is "no such
  * article" even to a user over the rate), then the rate, which counts
  * this comment, then its words and whether it was just posted, then the
- * post, which checks the parent and the budgets.
+ * post, which checks the parent and the budgets.  The poster's tail (the
+ * rate's window, the count of their comments gone public) is written
+ * once, at the end: a refusal after the rate undoes the post's nested
+ * txn, the rate's count with it, as it did when the rate wrote it first.
  */
 static int
 news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
@@ -449,10 +452,12 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
 {
     news_service_op_t  *op = arg;
 
-    uint64_t         id;
-    news_page_t      pg;
-    news_screen_t    screen;
-    news_comment_t  *c;
+    int                  counted;
+    uint64_t             id;
+    news_page_t          pg;
+    news_screen_t        screen;
+    news_comment_t      *c;
+    news_author_tail_t   tail;
 
     c = op->comment;
 
@@ -481,10 +486,12 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
         return err->code;
     }
 
-    if (op->policy->rate
-        && news_comment_rate(st, txn, op->actor->id, op->now, 60,
-                             op->policy->rate, op->retry, err)
-           != NEWS_OK)
+    /* the poster's tail (their rate, their count), written once, below */
+    if (news_author_tail_get(st, txn, op->actor->id, &tail, err) != NEWS_OK
+        || (op->policy->rate
+            && news_author_tail_rate(&tail, op->now, 60, op->policy->rate,
+                                     op->retry, err)
+               != NEWS_OK))
     {
         return err->code;
     }
@@ -510,8 +517,13 @@ news_comment_add_apply(news_store_t *st, MDB_txn *txn, void *arg,
     }
 
     /* one more of theirs gone public: what news_comment_trust counts */
-    return c->status == NEWS_COMMENT_VISIBLE
-           ? news_standing_count(st, txn, op->actor->id, 1, err) : NEWS_OK;
+    counted = c->status == NEWS_COMMENT_VISIBLE && op->actor->id != 0
+              && news_author_tail_count(&tail, 1);
+
+    return op->policy->rate || counted
+           ? news_author_tail_put(st, txn, op->actor->id, &tail,
+                                  "writing the posting rate", err)
+           : NEWS_OK;
 }
 
 
