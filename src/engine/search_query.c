@@ -57,15 +57,15 @@ typedef struct {
 } news_decoded_t;
 
 /*
- * Decoded blocks a query keeps, over all its terms (each term at most
- * NEWS_READER_KEPT / terms of them, allocated as they are decoded, the
- * first decoded giving way first): the page's hits, whose positions the
- * snippets want, are in blocks the walk decoded already; and a block of
- * another word is looked up again when a later driver block overlaps it
- * (two common words: each of hundreds of blocks about twice).  At most
- * about 1.6 MB a query.
+ * Decoded blocks a term keeps, at most NEWS_READER_KEPT, allocated as
+ * they are decoded (the first decoded giving way first), each found from
+ * its block's entry: the page's hits, whose positions the snippets want,
+ * are in blocks the walk decoded already, and another word's block that
+ * two of the driver's blocks overlap is looked up again.  More would
+ * save a few decodes but cost a query fresh memory (3 KB a block) that
+ * the allocator hands back and takes again on every search.
  */
-#define NEWS_READER_KEPT   512
+#define NEWS_READER_KEPT   32
 
 /*
  * A group of a term's blocks as the directory sums it up: its docs, the
@@ -102,9 +102,8 @@ typedef struct {
     double           idf;        /* 0 for a filter */
     double           norms[256]; /* BM25's length part of each norm */
     news_decoded_t  *b;          /* the loaded block, one of kept */
-    news_decoded_t **kept;       /* cap of them, nkept allocated */
+    news_decoded_t **kept;       /* NEWS_READER_KEPT, nkept allocated */
     size_t           nkept;
-    size_t           cap;
     size_t           victim;     /* the next to give way, once all are
                                   * allocated */
     size_t           at;         /* the block the cursor is at; SIZE_MAX:
@@ -120,7 +119,7 @@ static int news_parse_word(news_query_t *q, const char *s, size_t n,
 static int news_parse_filter(news_query_t *q, char kind, const char *s,
     size_t n, int negate, news_err_t *err);
 static int news_reader_open(news_reader_t *r, news_store_t *st,
-    MDB_txn *txn, const news_qterm_t *t, size_t cap);
+    MDB_txn *txn, const news_qterm_t *t);
 static int news_reader_groups(news_reader_t *r, const uint8_t *s,
     const uint8_t *end);
 static int news_reader_group(news_reader_t *r, news_bgroup_t *g);
@@ -389,10 +388,7 @@ news_search_run(news_store_t *st, MDB_txn *txn, const news_query_t *q,
     nhits = 0;
 
     for (t = 0; t < q->nterms; t++) {
-        if (news_reader_open(&r[t], st, txn, &q->terms[t],
-                             NEWS_READER_KEPT / q->nterms)
-            != 0)
-        {
+        if (news_reader_open(&r[t], st, txn, &q->terms[t]) != 0) {
             rc = news_err_set(err, NEWS_ERROR, "reading the search index");
             goto done;
         }
@@ -986,7 +982,7 @@ news_norm_length(uint32_t norm)
  */
 static int
 news_reader_open(news_reader_t *r, news_store_t *st, MDB_txn *txn,
-    const news_qterm_t *t, size_t cap)
+    const news_qterm_t *t)
 {
     int             rc;
     MDB_val         key, val;
@@ -998,9 +994,8 @@ news_reader_open(news_reader_t *r, news_store_t *st, MDB_txn *txn,
     news_buf_init(&r->dir);
     dbi = st->dbi[NEWS_DB_POSTINGS];
 
-    r->cap = cap;
     r->at = SIZE_MAX;
-    r->kept = malloc(cap * sizeof(news_decoded_t *));
+    r->kept = malloc(NEWS_READER_KEPT * sizeof(news_decoded_t *));
     if (r->kept == NULL) {
         return ENOMEM;
     }
@@ -1342,7 +1337,7 @@ news_reader_load(news_reader_t *r, size_t j)
 
     r->loaded = r->nblocks;
 
-    if (r->nkept < r->cap) {
+    if (r->nkept < NEWS_READER_KEPT) {
         r->kept[r->nkept] = malloc(sizeof(news_decoded_t));
         if (r->kept[r->nkept] == NULL) {
             return ENOMEM;
@@ -1352,7 +1347,7 @@ news_reader_load(news_reader_t *r, size_t j)
 
     } else {
         slot = r->victim;
-        r->victim = (r->victim + 1) % r->cap;
+        r->victim = (r->victim + 1) % NEWS_READER_KEPT;
 
         if (r->kept[slot]->j != SIZE_MAX) {
             r->blocks[r->kept[slot]->j].kept = 0;
